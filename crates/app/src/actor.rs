@@ -1,0 +1,91 @@
+//! Who is acting: the logged-in staff member, their employer, teams and roles.
+
+use benk_domain::{Lang, Profession, TeamRole};
+use uuid::Uuid;
+
+use crate::audit::{AuditDraft, Outcome};
+
+/// A team the actor belongs to.
+#[derive(Debug, Clone)]
+pub struct Membership {
+    /// Team id.
+    pub team_id: Uuid,
+    /// Team name.
+    pub team_name: String,
+    /// Role in the team.
+    pub role: TeamRole,
+    /// Share of a full-time position, 1–100.
+    pub fte: i64,
+}
+
+/// Where the request came from (for the audit log).
+#[derive(Debug, Clone, Default)]
+pub struct RequestMeta {
+    /// Client IP.
+    pub ip: Option<String>,
+    /// User agent.
+    pub user_agent: Option<String>,
+}
+
+/// The authenticated staff member behind a request.
+#[derive(Debug, Clone)]
+pub struct Actor {
+    /// Staff id.
+    pub staff_id: Uuid,
+    /// Display name.
+    pub name: String,
+    /// Profession (decides health vs basic scope).
+    pub profession: Profession,
+    /// HPR number, when known.
+    pub hpr: Option<String>,
+    /// Home employer.
+    pub home_org_id: Uuid,
+    /// Home employer's organisation number.
+    pub org_number: String,
+    /// Team memberships.
+    pub memberships: Vec<Membership>,
+    /// Chosen interface language (`None`: follow the browser).
+    pub lang: Option<Lang>,
+    /// Request metadata.
+    pub meta: RequestMeta,
+}
+
+impl Actor {
+    /// The team the actor acts in (the first membership).
+    pub fn acting(&self) -> Option<&Membership> {
+        self.memberships.first()
+    }
+
+    /// Whether the actor holds a role in any team.
+    pub fn has_role(&self, role: TeamRole) -> bool {
+        self.memberships.iter().any(|m| m.role == role)
+    }
+
+    /// Whether the actor holds a role in a given team.
+    pub fn has_role_in(&self, team_id: Uuid, roles: &[TeamRole]) -> bool {
+        self.memberships
+            .iter()
+            .any(|m| m.team_id == team_id && roles.contains(&m.role))
+    }
+
+    /// Whether the actor administers Benk (users, organisations, teams).
+    pub fn is_admin(&self) -> bool {
+        self.has_role(TeamRole::Administrator)
+    }
+
+    /// An audit draft filled with who, employer, role, team and request metadata.
+    pub fn audit(&self, action: &str, outcome: Outcome) -> AuditDraft {
+        let mut d = AuditDraft::new(action, outcome);
+        d.actor_staff_id = Some(self.staff_id);
+        d.actor_name = Some(self.name.clone());
+        d.actor_hpr = self.hpr.clone();
+        d.actor_org_number = Some(self.org_number.clone());
+        if let Some(m) = self.acting() {
+            d.actor_role = Some(m.role.code().to_string());
+            d.actor_team_id = Some(m.team_id);
+        }
+        d.ip = self.meta.ip.clone();
+        d.user_agent = self.meta.user_agent.clone();
+        d
+    }
+}

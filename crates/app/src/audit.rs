@@ -1,0 +1,332 @@
+//! The audit log: who saw or changed what, when, why, and with what outcome.
+//!
+//! Rows form a SHA-256 hash chain: `hash = SHA-256(prev_hash || canonical(row))`,
+//! where `canonical` is a JSON array of every column but the two hashes. The
+//! writer appends rows in commit order and keeps `audit_head` (the newest seq
+//! and hash) in the same transaction, so [`verify`] detects an edit, a deleted
+//! row (also the newest ones), an inserted row or a reordering.
+
+use chrono::{DateTime, SubsecRound, Utc};
+use serde::Serialize;
+use sha2::{Digest, Sha256};
+use uuid::Uuid;
+
+use crate::db::{Db, Val};
+
+/// The hash before the first row.
+pub const GENESIS: &str = "0000000000000000000000000000000000000000000000000000000000000000";
+
+/// Whether the access was granted.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Outcome {
+    /// The action was performed.
+    Allowed,
+    /// The action was refused (and is logged for review).
+    Denied,
+}
+
+impl Outcome {
+    /// Stored code.
+    pub fn code(self) -> &'static str {
+        match self {
+            Outcome::Allowed => "allowed",
+            Outcome::Denied => "denied",
+        }
+    }
+}
+
+/// An audit event before the writer gives it a place in the chain.
+#[derive(Debug, Clone, Default)]
+pub struct AuditDraft {
+    /// Event id.
+    pub id: Uuid,
+    /// When it happened (microsecond precision, as stored).
+    pub at: DateTime<Utc>,
+    /// The staff member acting, if known.
+    pub actor_staff_id: Option<Uuid>,
+    /// Their name at the time.
+    pub actor_name: Option<String>,
+    /// Their HPR number, when known.
+    pub actor_hpr: Option<String>,
+    /// Home employer's organisation number.
+    pub actor_org_number: Option<String>,
+    /// Acting role in the team.
+    pub actor_role: Option<String>,
+    /// Acting team.
+    pub actor_team_id: Option<Uuid>,
+    /// The client whose record was touched.
+    pub client_id: Option<Uuid>,
+    /// Purpose of use: TREAT, COC, ETREAT, BTG.
+    pub purpose: Option<String>,
+    /// What was done, e.g. `client.read`.
+    pub action: String,
+    /// Which resources were made available, e.g. `client:basic,care_team`.
+    pub resources: String,
+    /// Allowed or denied.
+    pub outcome: Option<Outcome>,
+    /// Client IP address.
+    pub ip: Option<String>,
+    /// Client user agent.
+    pub user_agent: Option<String>,
+}
+
+impl AuditDraft {
+    /// A new draft stamped now.
+    pub fn new(action: impl Into<String>, outcome: Outcome) -> AuditDraft {
+        AuditDraft {
+            id: Uuid::now_v7(),
+            at: Utc::now().trunc_subsecs(6),
+            action: action.into(),
+            outcome: Some(outcome),
+            ..AuditDraft::default()
+        }
+    }
+}
+
+/// A stored audit row.
+#[derive(Debug, Clone, sqlx::FromRow, Serialize)]
+pub struct AuditRow {
+    /// Position in the chain, from 1, without gaps.
+    pub seq: i64,
+    /// Event id.
+    pub id: Uuid,
+    /// Time.
+    pub at: DateTime<Utc>,
+    /// Acting staff member.
+    pub actor_staff_id: Option<Uuid>,
+    /// Name at the time.
+    pub actor_name: Option<String>,
+    /// HPR number.
+    pub actor_hpr: Option<String>,
+    /// Employer's organisation number.
+    pub actor_org_number: Option<String>,
+    /// Acting role.
+    pub actor_role: Option<String>,
+    /// Acting team.
+    pub actor_team_id: Option<Uuid>,
+    /// Client.
+    pub client_id: Option<Uuid>,
+    /// Purpose of use.
+    pub purpose: Option<String>,
+    /// Action.
+    pub action: String,
+    /// Resources made available.
+    pub resources: String,
+    /// allowed / denied.
+    pub outcome: String,
+    /// Client IP.
+    pub ip: Option<String>,
+    /// User agent.
+    pub user_agent: Option<String>,
+    /// Previous row's hash.
+    pub prev_hash: String,
+    /// This row's hash.
+    pub hash: String,
+}
+
+fn ts(at: &DateTime<Utc>) -> String {
+    at.format("%Y-%m-%dT%H:%M:%S%.6fZ").to_string()
+}
+
+impl AuditRow {
+    /// The canonical encoding that the hash covers.
+    pub fn canonical(&self) -> String {
+        let fields: Vec<serde_json::Value> = vec![
+            "benk-audit-v1".into(),
+            self.seq.into(),
+            self.id.to_string().into(),
+            ts(&self.at).into(),
+            self.actor_staff_id.map(|u| u.to_string()).into(),
+            self.actor_name.clone().into(),
+            self.actor_hpr.clone().into(),
+            self.actor_org_number.clone().into(),
+            self.actor_role.clone().into(),
+            self.actor_team_id.map(|u| u.to_string()).into(),
+            self.client_id.map(|u| u.to_string()).into(),
+            self.purpose.clone().into(),
+            self.action.clone().into(),
+            self.resources.clone().into(),
+            self.outcome.clone().into(),
+            self.ip.clone().into(),
+            self.user_agent.clone().into(),
+        ];
+        serde_json::Value::Array(fields).to_string()
+    }
+
+    /// The hash this row should carry given its `prev_hash`.
+    pub fn expected_hash(&self) -> String {
+        let mut h = Sha256::new();
+        h.update(self.prev_hash.as_bytes());
+        h.update(self.canonical().as_bytes());
+        hex::encode(h.finalize())
+    }
+
+    pub(crate) fn args(&self) -> Vec<Val> {
+        crate::args![
+            self.seq,
+            self.id,
+            self.at,
+            self.actor_staff_id,
+            self.actor_name.clone(),
+            self.actor_hpr.clone(),
+            self.actor_org_number.clone(),
+            self.actor_role.clone(),
+            self.actor_team_id,
+            self.client_id,
+            self.purpose.clone(),
+            self.action.clone(),
+            self.resources.clone(),
+            self.outcome.clone(),
+            self.ip.clone(),
+            self.user_agent.clone(),
+            self.prev_hash.clone(),
+            self.hash.clone(),
+        ]
+    }
+}
+
+/// The newest link of the chain, as the writer holds it.
+#[derive(Debug, Clone)]
+pub struct ChainHead {
+    /// Newest seq (0 when empty).
+    pub seq: i64,
+    /// Newest hash ([`GENESIS`] when empty).
+    pub hash: String,
+}
+
+impl ChainHead {
+    /// Links a draft to the chain and moves the head.
+    pub fn append(&mut self, d: &AuditDraft) -> AuditRow {
+        let mut row = AuditRow {
+            seq: self.seq + 1,
+            id: d.id,
+            at: d.at,
+            actor_staff_id: d.actor_staff_id,
+            actor_name: d.actor_name.clone(),
+            actor_hpr: d.actor_hpr.clone(),
+            actor_org_number: d.actor_org_number.clone(),
+            actor_role: d.actor_role.clone(),
+            actor_team_id: d.actor_team_id,
+            client_id: d.client_id,
+            purpose: d.purpose.clone(),
+            action: d.action.clone(),
+            resources: d.resources.clone(),
+            outcome: d.outcome.unwrap_or(Outcome::Allowed).code().to_string(),
+            ip: d.ip.clone(),
+            user_agent: d.user_agent.clone(),
+            prev_hash: self.hash.clone(),
+            hash: String::new(),
+        };
+        row.hash = row.expected_hash();
+        self.seq = row.seq;
+        self.hash = row.hash.clone();
+        row
+    }
+}
+
+/// Where the chain breaks.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Break {
+    /// The first row that does not verify (or the head's seq when only the head disagrees).
+    pub seq: i64,
+    /// What is wrong, in English.
+    pub reason: String,
+}
+
+/// The result of walking the chain.
+#[derive(Debug, Clone, Serialize)]
+pub struct VerifyReport {
+    /// Rows checked.
+    pub rows: i64,
+    /// The first break, if any.
+    pub first_break: Option<Break>,
+}
+
+const PAGE: i64 = 10_000;
+
+/// Walks the whole chain in seq order and reports the first break.
+/// `progress` is called after each page with the rows checked so far and the total.
+pub async fn verify(
+    db: &Db,
+    mut progress: impl FnMut(i64, i64),
+) -> Result<VerifyReport, sqlx::Error> {
+    let total = db
+        .scalar_i64("SELECT COUNT(*) FROM audit_events", vec![])
+        .await?;
+    let mut prev_seq = 0i64;
+    let mut prev_hash = GENESIS.to_string();
+    let mut rows = 0i64;
+    let broken = |seq: i64, reason: String, rows: i64| VerifyReport {
+        rows,
+        first_break: Some(Break { seq, reason }),
+    };
+    loop {
+        let page: Vec<AuditRow> = db
+            .all(
+                "SELECT seq, id, at, actor_staff_id, actor_name, actor_hpr, actor_org_number, actor_role, \
+                 actor_team_id, client_id, purpose, action, resources, outcome, ip, user_agent, prev_hash, hash \
+                 FROM audit_events WHERE seq > $1 ORDER BY seq LIMIT $2",
+                crate::args![prev_seq, PAGE],
+            )
+            .await?;
+        if page.is_empty() {
+            break;
+        }
+        for row in &page {
+            rows += 1;
+            if row.seq != prev_seq + 1 {
+                return Ok(broken(
+                    prev_seq + 1,
+                    format!(
+                        "row {} is missing (next row found is {})",
+                        prev_seq + 1,
+                        row.seq
+                    ),
+                    rows,
+                ));
+            }
+            if row.prev_hash != prev_hash {
+                return Ok(broken(
+                    row.seq,
+                    "prev_hash does not match the previous row's hash".into(),
+                    rows,
+                ));
+            }
+            if row.hash != row.expected_hash() {
+                return Ok(broken(
+                    row.seq,
+                    "the row's content does not match its hash (edited)".into(),
+                    rows,
+                ));
+            }
+            prev_seq = row.seq;
+            prev_hash = row.hash.clone();
+        }
+        progress(rows, total);
+    }
+    let head: Option<(i64, String)> = db
+        .opt("SELECT seq, hash FROM audit_head WHERE id = 1", vec![])
+        .await?;
+    match head {
+        Some((seq, hash)) if seq == prev_seq && hash == prev_hash => Ok(VerifyReport {
+            rows,
+            first_break: None,
+        }),
+        Some((seq, _)) if seq > prev_seq => Ok(broken(
+            prev_seq + 1,
+            format!(
+                "rows {}–{} at the end of the chain are missing",
+                prev_seq + 1,
+                seq
+            ),
+            rows,
+        )),
+        Some((seq, _)) => Ok(broken(
+            seq.min(prev_seq),
+            "the chain head does not match the last row".into(),
+            rows,
+        )),
+        None => Ok(broken(0, "the chain head row is missing".into(), rows)),
+    }
+}

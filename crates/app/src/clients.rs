@@ -1,0 +1,395 @@
+//! Clients (the people the team follows) and their record.
+
+use benk_domain::{BirthYear, Municipality, NationalId, PersonName, Phone};
+use chrono::{DateTime, NaiveDate, Utc};
+use serde::Serialize;
+use uuid::Uuid;
+
+use crate::access::{active_relationship, audit_allowed, require_health, today, ReadGrant};
+use crate::actor::Actor;
+use crate::audit::Outcome;
+use crate::care::{self, CareRelationship};
+use crate::db::writer::{Stmt, WriteOp};
+use crate::error::{AppError, AppResult, FieldError, Text};
+use crate::App;
+
+/// Validated client fields (from a form or JSON body).
+#[derive(Debug, Clone)]
+pub struct ClientInput {
+    /// Name (required).
+    pub name: PersonName,
+    /// Fødselsnummer or D-number, if the person gives one.
+    pub national_id: Option<NationalId>,
+    /// Birth year, when there is no national id.
+    pub birth_year: Option<BirthYear>,
+    /// Phone.
+    pub phone: Option<Phone>,
+    /// Municipality of residence.
+    pub municipality: Option<Municipality>,
+}
+
+/// A client as shown in lists.
+#[derive(Debug, Clone, Serialize, sqlx::FromRow, utoipa::ToSchema)]
+pub struct ClientSummary {
+    /// Id.
+    pub id: Uuid,
+    /// Name.
+    pub name: String,
+    /// Birth year (from the national id or given).
+    pub birth_year: Option<i64>,
+    /// Phone.
+    pub phone: Option<String>,
+    /// Municipality.
+    pub municipality: Option<String>,
+}
+
+/// The basic part of a client's record (any grant).
+#[derive(Debug, Clone, Serialize, sqlx::FromRow, utoipa::ToSchema)]
+pub struct Client {
+    /// Id.
+    pub id: Uuid,
+    /// Team.
+    pub team_id: Uuid,
+    /// Name.
+    pub name: String,
+    /// National id.
+    pub national_id: Option<String>,
+    /// `fodselsnummer` or `d_number`.
+    pub national_id_kind: Option<String>,
+    /// Birth year.
+    pub birth_year: Option<i64>,
+    /// Phone.
+    pub phone: Option<String>,
+    /// Municipality of residence.
+    pub municipality: Option<String>,
+    /// Organisation that registered the client.
+    pub owner_org_id: Uuid,
+    /// Registered.
+    pub created_at: DateTime<Utc>,
+    /// Last changed.
+    pub updated_at: DateTime<Utc>,
+}
+
+/// A record entry (health content), owned by the author's employer.
+#[derive(Debug, Clone, Serialize, sqlx::FromRow, utoipa::ToSchema)]
+pub struct RecordEntry {
+    /// Id.
+    pub id: Uuid,
+    /// Author.
+    pub author_id: Uuid,
+    /// Author's name.
+    pub author_name: String,
+    /// Owning organisation (the author's employer at the time).
+    pub owner_org_id: Uuid,
+    /// Its name.
+    pub owner_org_name: String,
+    /// Written.
+    pub written_at: DateTime<Utc>,
+    /// Text.
+    pub body: String,
+}
+
+/// What a grant lets the reader see of a record.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct ClientRecord {
+    /// Basic data.
+    pub client: Client,
+    /// The care team: everyone with an active relationship.
+    pub care_team: Vec<CareRelationship>,
+    /// Health content; `None` when the grant does not cover it.
+    pub entries: Option<Vec<RecordEntry>>,
+}
+
+const CLIENT_COLS: &str = "c.id, c.team_id, c.name, c.national_id, c.national_id_kind, \
+     CAST(c.birth_year AS BIGINT) AS birth_year, c.phone, c.municipality, c.owner_org_id, c.created_at, c.updated_at";
+
+fn duplicate_id() -> AppError {
+    AppError::field(FieldError::new(
+        "national_id",
+        "duplicate",
+        "En person med dette fødselsnummeret er allerede registrert.",
+        "A person with this national identity number is already registered.",
+    ))
+}
+
+fn birth_year_of(input: &ClientInput) -> Option<i64> {
+    use chrono::Datelike;
+    input
+        .national_id
+        .as_ref()
+        .map(|n| i64::from(n.birth_date().year()))
+        .or(input.birth_year.map(|y| i64::from(y.value())))
+}
+
+/// Registers a client in one of the actor's teams. The creator gets a care
+/// relationship from today, so they can keep working with the person. `id` is
+/// chosen by the caller (so an idempotent API answer can be stored in `extra`,
+/// which runs in the same transaction).
+pub async fn create(
+    app: &App,
+    actor: &Actor,
+    team_id: Uuid,
+    id: Uuid,
+    input: ClientInput,
+    extra: Vec<Stmt>,
+) -> AppResult<Uuid> {
+    if !actor.memberships.iter().any(|m| m.team_id == team_id) {
+        return Err(AppError::Forbidden(Text::new(
+            "Du kan bare registrere personer i egne team.",
+            "You can only register people in your own teams.",
+        )));
+    }
+    let mut audit = actor.audit("client.create", Outcome::Allowed);
+    audit.client_id = Some(id);
+    audit.purpose = Some("TREAT".into());
+    audit.resources = "client:basic".into();
+    let now = audit.at;
+    let op = WriteOp {
+        stmts: vec![
+            Stmt::new(
+                "INSERT INTO clients (id, team_id, name, name_search, national_id, national_id_kind, birth_year, phone, \
+                 municipality, owner_org_id, created_by, created_at, updated_at) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $12)",
+                crate::args![
+                    id,
+                    team_id,
+                    input.name.as_str(),
+                    input.name.as_str().to_lowercase(),
+                    input.national_id.as_ref().map(|n| n.as_str().to_string()),
+                    input.national_id.as_ref().map(|n| n.kind().code().to_string()),
+                    birth_year_of(&input),
+                    input.phone.as_ref().map(|p| p.as_str().to_string()),
+                    input.municipality.as_ref().map(|m| m.as_str().to_string()),
+                    actor.home_org_id,
+                    actor.staff_id,
+                    now
+                ],
+            ),
+            care::insert_stmt(
+                Uuid::now_v7(),
+                id,
+                care::Holder::Staff(actor.staff_id),
+                today(),
+                None,
+                "Registrerte personen / registered the person",
+                actor,
+                now,
+            ),
+        ]
+        .into_iter()
+        .chain(extra)
+        .collect(),
+        audit: vec![audit],
+    };
+    app.writer
+        .write(op)
+        .await
+        .map_err(|e| match AppError::from(e) {
+            AppError::Conflict(_) => duplicate_id(),
+            other => other,
+        })?;
+    Ok(id)
+}
+
+/// Changes a client's basic data.
+pub async fn update(
+    app: &App,
+    actor: &Actor,
+    grant: &ReadGrant,
+    input: ClientInput,
+) -> AppResult<()> {
+    let audit = audit_allowed(actor, grant, "client.update", "client:basic");
+    let op = WriteOp {
+        stmts: vec![Stmt::one(
+            "UPDATE clients SET name = $2, name_search = $3, national_id = $4, national_id_kind = $5, birth_year = $6, \
+             phone = $7, municipality = $8, updated_at = $9 WHERE id = $1",
+            crate::args![
+                grant.client_id(),
+                input.name.as_str(),
+                input.name.as_str().to_lowercase(),
+                input.national_id.as_ref().map(|n| n.as_str().to_string()),
+                input.national_id.as_ref().map(|n| n.kind().code().to_string()),
+                birth_year_of(&input),
+                input.phone.as_ref().map(|p| p.as_str().to_string()),
+                input.municipality.as_ref().map(|m| m.as_str().to_string()),
+                audit.at
+            ],
+        )],
+        audit: vec![audit],
+    };
+    app.writer
+        .write(op)
+        .await
+        .map_err(|e| match AppError::from(e) {
+            AppError::Conflict(_) => duplicate_id(),
+            other => other,
+        })
+}
+
+/// Reads a client's record to the extent the grant covers, and audits the read.
+pub async fn record(app: &App, actor: &Actor, grant: &ReadGrant) -> AppResult<ClientRecord> {
+    let client: Client = app
+        .db
+        .opt(
+            &format!("SELECT {CLIENT_COLS} FROM clients c WHERE c.id = $1"),
+            crate::args![grant.client_id()],
+        )
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let care_team = care::active_for_client(app, grant.client_id()).await?;
+    let entries = if grant.covers_health() {
+        Some(entries(app, grant).await?)
+    } else {
+        None
+    };
+    let resources = if entries.is_some() {
+        "client:basic,contact,care_team,record_entries"
+    } else {
+        "client:basic,contact,care_team"
+    };
+    app.writer
+        .write(WriteOp::audit_only(vec![audit_allowed(
+            actor,
+            grant,
+            "client.read",
+            resources,
+        )]))
+        .await?;
+    Ok(ClientRecord {
+        client,
+        care_team,
+        entries,
+    })
+}
+
+/// The basic data only (for edit forms), audited.
+pub async fn basic(app: &App, actor: &Actor, grant: &ReadGrant) -> AppResult<Client> {
+    let client: Client = app
+        .db
+        .opt(
+            &format!("SELECT {CLIENT_COLS} FROM clients c WHERE c.id = $1"),
+            crate::args![grant.client_id()],
+        )
+        .await?
+        .ok_or(AppError::NotFound)?;
+    app.writer
+        .write(WriteOp::audit_only(vec![audit_allowed(
+            actor,
+            grant,
+            "client.read",
+            "client:basic,contact",
+        )]))
+        .await?;
+    Ok(client)
+}
+
+async fn entries(app: &App, grant: &ReadGrant) -> AppResult<Vec<RecordEntry>> {
+    Ok(app
+        .db
+        .all(
+            "SELECT e.id, e.author_id, s.name AS author_name, e.owner_org_id, o.name AS owner_org_name, e.written_at, e.body \
+             FROM record_entries e JOIN staff s ON s.id = e.author_id JOIN organisations o ON o.id = e.owner_org_id \
+             WHERE e.client_id = $1 ORDER BY e.written_at DESC",
+            crate::args![grant.client_id()],
+        )
+        .await?)
+}
+
+/// Writes a record entry (health content), owned by the author's home employer.
+pub async fn add_entry(app: &App, actor: &Actor, grant: &ReadGrant, body: &str) -> AppResult<Uuid> {
+    require_health(app, actor, grant, "record_entry.create").await?;
+    let body = body.trim();
+    if body.is_empty() {
+        return Err(AppError::field(FieldError::required("body")));
+    }
+    if body.chars().count() > 20_000 {
+        return Err(AppError::field(FieldError::new(
+            "body",
+            "too_long",
+            "Teksten kan ha høyst 20 000 tegn.",
+            "The text can have at most 20,000 characters.",
+        )));
+    }
+    let id = Uuid::now_v7();
+    let mut audit = audit_allowed(actor, grant, "record_entry.create", "record_entries");
+    audit.resources = format!("record_entry:{id}");
+    app.writer
+        .write(WriteOp {
+            stmts: vec![Stmt::new(
+                "INSERT INTO record_entries (id, client_id, author_id, owner_org_id, written_at, body) VALUES ($1, $2, $3, $4, $5, $6)",
+                crate::args![id, grant.client_id(), actor.staff_id, actor.home_org_id, audit.at, body],
+            )],
+            audit: vec![audit],
+        })
+        .await?;
+    Ok(id)
+}
+
+/// Which list.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ListKind {
+    /// Clients with the actor's own care relationship ("my clients").
+    Mine,
+    /// All clients the actor may see (own or through a team).
+    Visible,
+}
+
+/// Lists clients the actor may see, optionally filtered by name, and audits
+/// one row per client shown (name and contact details were made available).
+pub async fn list(
+    app: &App,
+    actor: &Actor,
+    kind: ListKind,
+    query: Option<&str>,
+) -> AppResult<Vec<ClientSummary>> {
+    let q = query
+        .map(str::trim)
+        .filter(|q| !q.is_empty())
+        .map(|q| format!("%{}%", q.to_lowercase()));
+    let cond = match kind {
+        ListKind::Visible => active_relationship("c.id", "$1", "$2"),
+        ListKind::Mine => "EXISTS (SELECT 1 FROM care_relationships cr WHERE cr.client_id = c.id AND cr.staff_id = $1 \
+             AND cr.ended_at IS NULL AND cr.valid_from <= $2 AND (cr.valid_to IS NULL OR cr.valid_to >= $2))"
+            .to_string(),
+    };
+    let sql = format!(
+        "SELECT c.id, c.name, CAST(c.birth_year AS BIGINT) AS birth_year, c.phone, c.municipality FROM clients c \
+         WHERE {cond} AND ($3 IS NULL OR c.name_search LIKE $3) ORDER BY c.name_search LIMIT 500"
+    );
+    let rows: Vec<ClientSummary> = app
+        .db
+        .all(&sql, crate::args![actor.staff_id, today(), q])
+        .await?;
+    if !rows.is_empty() {
+        let action = match kind {
+            ListKind::Mine => "client.list_mine",
+            ListKind::Visible => "client.list",
+        };
+        let audit = rows
+            .iter()
+            .map(|c| {
+                let mut d = actor.audit(action, Outcome::Allowed);
+                d.client_id = Some(c.id);
+                d.purpose = Some("TREAT".into());
+                d.resources = "client:name,contact".into();
+                d
+            })
+            .collect();
+        app.writer.write(WriteOp::audit_only(audit)).await?;
+    }
+    Ok(rows)
+}
+
+/// Checks a date is not in the future (Norwegian time).
+pub fn not_future(field: &str, d: NaiveDate) -> Result<NaiveDate, FieldError> {
+    if d > today() {
+        Err(FieldError::new(
+            field,
+            "future_date",
+            "Datoen kan ikke være i fremtiden.",
+            "The date cannot be in the future.",
+        ))
+    } else {
+        Ok(d)
+    }
+}

@@ -1,0 +1,295 @@
+//! Storage: one code path for SQLite and PostgreSQL.
+//!
+//! Queries are written once with `$N` placeholders (both drivers accept them)
+//! and bound from [`Val`], so the same SQL text runs on either backend. Reads go
+//! through a pool; every write goes through the single [`writer`] task.
+
+pub mod writer;
+
+use std::str::FromStr;
+use std::time::Duration;
+
+use chrono::{DateTime, NaiveDate, Utc};
+use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions, PgRow};
+use sqlx::sqlite::{
+    SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteRow,
+    SqliteSynchronous,
+};
+use sqlx::FromRow;
+use uuid::Uuid;
+
+/// Which database a URL names.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    /// Embedded SQLite file (the default).
+    Sqlite,
+    /// PostgreSQL server (production).
+    Postgres,
+}
+
+/// Errors from opening or migrating a database.
+#[derive(Debug, thiserror::Error)]
+pub enum DbError {
+    /// The URL's scheme is neither `sqlite:` nor `postgres:`.
+    #[error("unsupported database URL scheme in {0:?}: use sqlite:PATH or postgres://…")]
+    UnsupportedScheme(String),
+    /// Driver error.
+    #[error(transparent)]
+    Sqlx(#[from] sqlx::Error),
+    /// Migration error.
+    #[error(transparent)]
+    Migrate(#[from] sqlx::migrate::MigrateError),
+}
+
+impl Backend {
+    /// Chooses the backend from a database URL's scheme.
+    pub fn from_url(url: &str) -> Result<Backend, DbError> {
+        if url.starts_with("sqlite:") {
+            Ok(Backend::Sqlite)
+        } else if url.starts_with("postgres:") || url.starts_with("postgresql:") {
+            Ok(Backend::Postgres)
+        } else {
+            let scheme = url.split(':').next().unwrap_or_default();
+            Err(DbError::UnsupportedScheme(scheme.to_string()))
+        }
+    }
+}
+
+/// A bound SQL value; `None` binds a typed NULL (PostgreSQL needs the type).
+#[derive(Debug, Clone)]
+pub enum Val {
+    /// TEXT
+    Text(Option<String>),
+    /// BIGINT / INTEGER
+    Int(Option<i64>),
+    /// BOOLEAN
+    Bool(Option<bool>),
+    /// UUID (BLOB in SQLite)
+    Uuid(Option<Uuid>),
+    /// TIMESTAMPTZ (TEXT in SQLite)
+    Ts(Option<DateTime<Utc>>),
+    /// DATE (TEXT in SQLite)
+    Date(Option<NaiveDate>),
+}
+
+macro_rules! val_from {
+    ($t:ty, $v:ident) => {
+        impl From<$t> for Val {
+            fn from(x: $t) -> Val {
+                Val::$v(Some(x.into()))
+            }
+        }
+        impl From<Option<$t>> for Val {
+            fn from(x: Option<$t>) -> Val {
+                Val::$v(x.map(Into::into))
+            }
+        }
+    };
+}
+val_from!(String, Text);
+val_from!(&str, Text);
+val_from!(i64, Int);
+val_from!(i32, Int);
+val_from!(bool, Bool);
+val_from!(Uuid, Uuid);
+val_from!(DateTime<Utc>, Ts);
+val_from!(NaiveDate, Date);
+
+/// Builds a `Vec<Val>` from heterogeneous values.
+#[macro_export]
+macro_rules! args {
+    ($($v:expr),* $(,)?) => { vec![$($crate::db::Val::from($v)),*] };
+}
+
+type SqliteQ<'q> = sqlx::query::Query<'q, sqlx::Sqlite, sqlx::sqlite::SqliteArguments<'q>>;
+type PgQ<'q> = sqlx::query::Query<'q, sqlx::Postgres, sqlx::postgres::PgArguments>;
+type SqliteQA<'q, T> = sqlx::query::QueryAs<'q, sqlx::Sqlite, T, sqlx::sqlite::SqliteArguments<'q>>;
+type PgQA<'q, T> = sqlx::query::QueryAs<'q, sqlx::Postgres, T, sqlx::postgres::PgArguments>;
+
+macro_rules! bind_all {
+    ($q:expr, $args:expr) => {{
+        let mut q = $q;
+        for v in $args {
+            q = match v {
+                Val::Text(x) => q.bind(x),
+                Val::Int(x) => q.bind(x),
+                Val::Bool(x) => q.bind(x),
+                Val::Uuid(x) => q.bind(x),
+                Val::Ts(x) => q.bind(x),
+                Val::Date(x) => q.bind(x),
+            };
+        }
+        q
+    }};
+}
+
+pub(crate) fn sqlite_query(sql: &str, args: Vec<Val>) -> SqliteQ<'_> {
+    bind_all!(sqlx::query(sql), args)
+}
+pub(crate) fn pg_query(sql: &str, args: Vec<Val>) -> PgQ<'_> {
+    bind_all!(sqlx::query(sql), args)
+}
+fn sqlite_query_as<T>(sql: &str, args: Vec<Val>) -> SqliteQA<'_, T>
+where
+    T: for<'r> FromRow<'r, SqliteRow>,
+{
+    bind_all!(sqlx::query_as(sql), args)
+}
+fn pg_query_as<T>(sql: &str, args: Vec<Val>) -> PgQA<'_, T>
+where
+    T: for<'r> FromRow<'r, PgRow>,
+{
+    bind_all!(sqlx::query_as(sql), args)
+}
+
+/// A row type readable from both backends.
+pub trait Row: for<'r> FromRow<'r, SqliteRow> + for<'r> FromRow<'r, PgRow> + Send + Unpin {}
+impl<T> Row for T where T: for<'r> FromRow<'r, SqliteRow> + for<'r> FromRow<'r, PgRow> + Send + Unpin
+{}
+
+/// The read side: a connection pool on either backend.
+#[derive(Clone, Debug)]
+pub enum Db {
+    /// SQLite reader pool (WAL: readers never block the writer).
+    Sqlite(SqlitePool),
+    /// PostgreSQL pool.
+    Postgres(PgPool),
+}
+
+/// How durable a SQLite commit is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum SqliteSync {
+    /// fsync on every commit (the default: an acknowledged write survives power loss).
+    #[default]
+    Full,
+    /// fsync at checkpoints only.
+    Normal,
+}
+
+/// Options for opening a database.
+#[derive(Debug, Clone)]
+pub struct DbOptions {
+    /// `sqlite:PATH` or `postgres://…`
+    pub url: String,
+    /// Maximum reader connections.
+    pub max_readers: u32,
+    /// SQLite durability.
+    pub sqlite_sync: SqliteSync,
+}
+
+impl DbOptions {
+    /// Defaults for a URL.
+    pub fn new(url: impl Into<String>) -> Self {
+        DbOptions {
+            url: url.into(),
+            max_readers: 8,
+            sqlite_sync: SqliteSync::Full,
+        }
+    }
+}
+
+pub(crate) fn sqlite_options(opts: &DbOptions) -> Result<SqliteConnectOptions, DbError> {
+    Ok(SqliteConnectOptions::from_str(&opts.url)?
+        .create_if_missing(true)
+        .journal_mode(SqliteJournalMode::Wal)
+        .foreign_keys(true)
+        .busy_timeout(Duration::from_secs(10))
+        .synchronous(match opts.sqlite_sync {
+            SqliteSync::Full => SqliteSynchronous::Full,
+            SqliteSync::Normal => SqliteSynchronous::Normal,
+        }))
+}
+
+pub(crate) fn pg_options(opts: &DbOptions) -> Result<PgConnectOptions, DbError> {
+    Ok(PgConnectOptions::from_str(&opts.url)?)
+}
+
+impl Db {
+    /// Opens the reader pool for a URL.
+    pub async fn connect(opts: &DbOptions) -> Result<Db, DbError> {
+        match Backend::from_url(&opts.url)? {
+            Backend::Sqlite => {
+                let pool = SqlitePoolOptions::new()
+                    .max_connections(opts.max_readers)
+                    .acquire_timeout(Duration::from_secs(10))
+                    .connect_with(sqlite_options(opts)?)
+                    .await?;
+                Ok(Db::Sqlite(pool))
+            }
+            Backend::Postgres => {
+                let pool = PgPoolOptions::new()
+                    .max_connections(opts.max_readers)
+                    .acquire_timeout(Duration::from_secs(10))
+                    .connect_with(pg_options(opts)?)
+                    .await?;
+                Ok(Db::Postgres(pool))
+            }
+        }
+    }
+
+    /// Which backend this is.
+    pub fn backend(&self) -> Backend {
+        match self {
+            Db::Sqlite(_) => Backend::Sqlite,
+            Db::Postgres(_) => Backend::Postgres,
+        }
+    }
+
+    /// Applies the migrations of this backend.
+    pub async fn migrate(&self) -> Result<(), DbError> {
+        match self {
+            Db::Sqlite(p) => sqlx::migrate!("migrations/sqlite").run(p).await?,
+            Db::Postgres(p) => sqlx::migrate!("migrations/postgres").run(p).await?,
+        }
+        Ok(())
+    }
+
+    /// Checks that the database answers.
+    pub async fn ping(&self) -> Result<(), sqlx::Error> {
+        self.scalar_i64("SELECT CAST(1 AS BIGINT)", vec![])
+            .await
+            .map(|_| ())
+    }
+
+    /// All rows of a query.
+    pub async fn all<T: Row>(&self, sql: &str, args: Vec<Val>) -> Result<Vec<T>, sqlx::Error> {
+        match self {
+            Db::Sqlite(p) => sqlite_query_as::<T>(sql, args).fetch_all(p).await,
+            Db::Postgres(p) => pg_query_as::<T>(sql, args).fetch_all(p).await,
+        }
+    }
+
+    /// At most one row.
+    pub async fn opt<T: Row>(&self, sql: &str, args: Vec<Val>) -> Result<Option<T>, sqlx::Error> {
+        match self {
+            Db::Sqlite(p) => sqlite_query_as::<T>(sql, args).fetch_optional(p).await,
+            Db::Postgres(p) => pg_query_as::<T>(sql, args).fetch_optional(p).await,
+        }
+    }
+
+    /// A single integer (COUNT, EXISTS as 0/1, …).
+    pub async fn scalar_i64(&self, sql: &str, args: Vec<Val>) -> Result<i64, sqlx::Error> {
+        let (n,): (i64,) = match self {
+            Db::Sqlite(p) => sqlite_query_as::<(i64,)>(sql, args).fetch_one(p).await?,
+            Db::Postgres(p) => pg_query_as::<(i64,)>(sql, args).fetch_one(p).await?,
+        };
+        Ok(n)
+    }
+
+    /// Runs a statement outside the writer. Only for maintenance paths that
+    /// must bypass the audit chain on purpose (tests that tamper with rows).
+    pub async fn execute_unaudited(&self, sql: &str, args: Vec<Val>) -> Result<u64, sqlx::Error> {
+        Ok(match self {
+            Db::Sqlite(p) => sqlite_query(sql, args).execute(p).await?.rows_affected(),
+            Db::Postgres(p) => pg_query(sql, args).execute(p).await?.rows_affected(),
+        })
+    }
+
+    /// Closes the pool.
+    pub async fn close(&self) {
+        match self {
+            Db::Sqlite(p) => p.close().await,
+            Db::Postgres(p) => p.close().await,
+        }
+    }
+}

@@ -1,0 +1,64 @@
+//! `Idempotency-Key` for creating requests: a client that lost the response
+//! retries with the same key and gets the first answer, not a duplicate.
+
+use sha2::{Digest, Sha256};
+use uuid::Uuid;
+
+use crate::db::writer::Stmt;
+use crate::error::{AppError, AppResult, FieldError};
+use crate::App;
+
+/// A stored answer.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct Stored {
+    /// Fingerprint of the first request body.
+    pub fingerprint: String,
+    /// HTTP status of the first answer.
+    pub status: i64,
+    /// Body of the first answer.
+    pub response: String,
+}
+
+/// Fingerprint of a request (method, path, body).
+pub fn fingerprint(method: &str, path: &str, body: &[u8]) -> String {
+    let mut h = Sha256::new();
+    h.update(method.as_bytes());
+    h.update([0]);
+    h.update(path.as_bytes());
+    h.update([0]);
+    h.update(body);
+    hex::encode(h.finalize())
+}
+
+/// Checks a key's shape: 1–200 visible ASCII characters.
+pub fn parse_key(k: &str) -> AppResult<String> {
+    if !k.is_empty() && k.len() <= 200 && k.chars().all(|c| c.is_ascii_graphic()) {
+        Ok(k.to_string())
+    } else {
+        Err(AppError::field(FieldError::new(
+            "Idempotency-Key",
+            "invalid_idempotency_key",
+            "Idempotency-Key må være 1–200 synlige ASCII-tegn.",
+            "Idempotency-Key must be 1–200 visible ASCII characters.",
+        )))
+    }
+}
+
+/// The earlier answer for this key, if any.
+pub async fn lookup(app: &App, staff: Uuid, key: &str) -> AppResult<Option<Stored>> {
+    Ok(app
+        .db
+        .opt(
+            "SELECT fingerprint, CAST(status AS BIGINT) AS status, response FROM idempotency_keys WHERE staff_id = $1 AND key = $2",
+            crate::args![staff, key],
+        )
+        .await?)
+}
+
+/// The statement that stores the answer in the same transaction as the change.
+pub fn store_stmt(staff: Uuid, key: &str, fingerprint: &str, status: u16, response: &str) -> Stmt {
+    Stmt::new(
+        "INSERT INTO idempotency_keys (staff_id, key, fingerprint, status, response, created_at) VALUES ($1, $2, $3, $4, $5, $6)",
+        crate::args![staff, key, fingerprint, i64::from(status), response, chrono::Utc::now()],
+    )
+}

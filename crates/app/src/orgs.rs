@@ -1,0 +1,285 @@
+//! Organisations (employers and owners) and the teams they own together.
+
+use benk_domain::{OrgKind, OrgNumber};
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+use crate::actor::Actor;
+use crate::audit::Outcome;
+use crate::db::writer::{Stmt, WriteOp};
+use crate::error::{AppError, AppResult, FieldError, Text};
+use crate::App;
+
+/// An organisation: a municipality, a hospital trust (DPS), NAV, or other.
+#[derive(Debug, Clone, Serialize, sqlx::FromRow, utoipa::ToSchema)]
+pub struct Organisation {
+    /// Id.
+    pub id: Uuid,
+    /// Name.
+    pub name: String,
+    /// Kind code (`municipality`, `hospital_trust`, `nav`, `other`).
+    pub kind: String,
+    /// Organisation number (9 digits).
+    pub org_number: String,
+}
+
+/// Input for a new organisation, already parsed.
+#[derive(Debug, Clone)]
+pub struct NewOrganisation {
+    /// Name.
+    pub name: String,
+    /// Kind.
+    pub kind: OrgKind,
+    /// Validated organisation number.
+    pub org_number: OrgNumber,
+}
+
+/// Team policy, stored with the team and read by later features (caseload, intake).
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq, utoipa::ToSchema)]
+#[serde(default, deny_unknown_fields)]
+pub struct TeamPolicy {
+    /// Users per 100 % position (Tandem: 5).
+    pub caseload_per_full_position: Option<u32>,
+    /// Users per worker regardless of position (OBS: 10).
+    pub max_users_per_worker: Option<u32>,
+    /// Intake decisions need at least this many participants from each owner side (Tandem: 3).
+    pub intake_min_participants_per_side: Option<u32>,
+    /// Psychosis diagnoses (ICD-10 F20–F29) are routed to the FACT team (Tandem).
+    pub route_psychosis_to_fact: bool,
+    /// Diagnosis is an intake criterion at all (C-Flex: no).
+    pub diagnosis_is_intake_criterion: bool,
+}
+
+/// A team and its owners.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct Team {
+    /// Id.
+    pub id: Uuid,
+    /// Name.
+    pub name: String,
+    /// Owning organisations.
+    pub owners: Vec<Organisation>,
+    /// Policy.
+    pub policy: TeamPolicy,
+}
+
+/// One staff member on the team page.
+#[derive(Debug, Clone, Serialize, sqlx::FromRow, utoipa::ToSchema)]
+pub struct TeamMember {
+    /// Staff id.
+    pub staff_id: Uuid,
+    /// Name.
+    pub name: String,
+    /// Profession code.
+    pub profession: String,
+    /// Role code.
+    pub role: String,
+    /// FTE share in percent.
+    pub fte: i64,
+    /// Home employer id.
+    pub org_id: Uuid,
+    /// Home employer name.
+    pub org_name: String,
+}
+
+/// Staff of one employer within a team, with their summed FTE.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct EmployerGroup {
+    /// The employer.
+    pub org_id: Uuid,
+    /// Its name.
+    pub org_name: String,
+    /// Sum of FTE percentages (520 = 5.2 positions).
+    pub fte_sum: i64,
+    /// Members.
+    pub members: Vec<TeamMember>,
+}
+
+fn admin_only(actor: &Actor) -> AppResult<()> {
+    if actor.is_admin() {
+        Ok(())
+    } else {
+        Err(AppError::Forbidden(Text::new(
+            "Bare administratorer kan gjøre dette.",
+            "Only administrators can do this.",
+        )))
+    }
+}
+
+/// Lists all organisations.
+pub async fn list_organisations(app: &App) -> AppResult<Vec<Organisation>> {
+    Ok(app
+        .db
+        .all(
+            "SELECT id, name, kind, org_number FROM organisations ORDER BY name",
+            vec![],
+        )
+        .await?)
+}
+
+/// Creates an organisation (administrators only).
+pub async fn create_organisation(
+    app: &App,
+    actor: &Actor,
+    new: NewOrganisation,
+) -> AppResult<Organisation> {
+    admin_only(actor)?;
+    let name = new.name.trim().to_string();
+    if name.is_empty() {
+        return Err(AppError::field(FieldError::required("name")));
+    }
+    let org = Organisation {
+        id: Uuid::now_v7(),
+        name,
+        kind: new.kind.code().to_string(),
+        org_number: new.org_number.as_str().to_string(),
+    };
+    let mut audit = actor.audit("organisation.create", Outcome::Allowed);
+    audit.resources = format!("organisation:{}", org.id);
+    let op = WriteOp {
+        stmts: vec![Stmt::new(
+            "INSERT INTO organisations (id, name, kind, org_number, created_at) VALUES ($1, $2, $3, $4, $5)",
+            crate::args![org.id, org.name.clone(), org.kind.clone(), org.org_number.clone(), audit.at],
+        )],
+        audit: vec![audit],
+    };
+    app.writer
+        .write(op)
+        .await
+        .map_err(|e| match AppError::from(e) {
+            AppError::Conflict(_) => AppError::field(FieldError::new(
+                "org_number",
+                "duplicate",
+                "Det finnes allerede en organisasjon med dette organisasjonsnummeret.",
+                "An organisation with this organisation number already exists.",
+            )),
+            other => other,
+        })?;
+    Ok(org)
+}
+
+/// Creates a team owned by one or more organisations (administrators only).
+pub async fn create_team(
+    app: &App,
+    actor: &Actor,
+    name: &str,
+    owners: &[Uuid],
+    policy: TeamPolicy,
+) -> AppResult<Uuid> {
+    admin_only(actor)?;
+    let name = name.trim();
+    if name.is_empty() {
+        return Err(AppError::field(FieldError::required("name")));
+    }
+    if owners.is_empty() {
+        return Err(AppError::field(FieldError::new(
+            "owners",
+            "no_owner",
+            "Et team må eies av minst én organisasjon.",
+            "A team must be owned by at least one organisation.",
+        )));
+    }
+    let id = Uuid::now_v7();
+    let mut audit = actor.audit("team.create", Outcome::Allowed);
+    audit.resources = format!("team:{id}");
+    let policy = serde_json::to_string(&policy).map_err(|e| AppError::Internal(e.to_string()))?;
+    let mut stmts = vec![Stmt::new(
+        "INSERT INTO teams (id, name, policy, created_at) VALUES ($1, $2, $3, $4)",
+        crate::args![id, name, policy, audit.at],
+    )];
+    for o in owners {
+        stmts.push(Stmt::new(
+            "INSERT INTO team_owners (team_id, organisation_id) VALUES ($1, $2)",
+            crate::args![id, *o],
+        ));
+    }
+    app.writer
+        .write(WriteOp {
+            stmts,
+            audit: vec![audit],
+        })
+        .await
+        .map_err(|e| match AppError::from(e) {
+            AppError::Internal(m) if m.contains("constraint") => AppError::field(FieldError::new(
+                "owners",
+                "unknown_organisation",
+                "Ukjent organisasjon.",
+                "Unknown organisation.",
+            )),
+            other => other,
+        })?;
+    Ok(id)
+}
+
+#[derive(sqlx::FromRow)]
+struct TeamRow {
+    id: Uuid,
+    name: String,
+    policy: String,
+}
+
+/// A team with owners and policy.
+pub async fn get_team(app: &App, team_id: Uuid) -> AppResult<Team> {
+    let row: TeamRow = app
+        .db
+        .opt(
+            "SELECT id, name, policy FROM teams WHERE id = $1",
+            crate::args![team_id],
+        )
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let owners: Vec<Organisation> = app
+        .db
+        .all(
+            "SELECT o.id, o.name, o.kind, o.org_number FROM organisations o \
+             JOIN team_owners t ON t.organisation_id = o.id WHERE t.team_id = $1 ORDER BY o.name",
+            crate::args![team_id],
+        )
+        .await?;
+    let policy = serde_json::from_str(&row.policy).unwrap_or_default();
+    Ok(Team {
+        id: row.id,
+        name: row.name,
+        owners,
+        policy,
+    })
+}
+
+/// All teams (id, name).
+pub async fn list_teams(app: &App) -> AppResult<Vec<(Uuid, String)>> {
+    Ok(app
+        .db
+        .all("SELECT id, name FROM teams ORDER BY name", vec![])
+        .await?)
+}
+
+/// The team's staff grouped by home employer, with the FTE sum per employer.
+pub async fn team_staff_by_employer(app: &App, team_id: Uuid) -> AppResult<Vec<EmployerGroup>> {
+    let members: Vec<TeamMember> = app
+        .db
+        .all(
+            "SELECT s.id AS staff_id, s.name, s.profession, m.role, CAST(m.fte AS BIGINT) AS fte, \
+             o.id AS org_id, o.name AS org_name \
+             FROM team_memberships m JOIN staff s ON s.id = m.staff_id \
+             JOIN organisations o ON o.id = s.home_org_id \
+             WHERE m.team_id = $1 AND s.disabled = FALSE ORDER BY o.name, s.name",
+            crate::args![team_id],
+        )
+        .await?;
+    let mut groups: Vec<EmployerGroup> = Vec::new();
+    for m in members {
+        match groups.last_mut() {
+            Some(g) if g.org_id == m.org_id => {
+                g.fte_sum += m.fte;
+                g.members.push(m);
+            }
+            _ => groups.push(EmployerGroup {
+                org_id: m.org_id,
+                org_name: m.org_name.clone(),
+                fte_sum: m.fte,
+                members: vec![m],
+            }),
+        }
+    }
+    Ok(groups)
+}

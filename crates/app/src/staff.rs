@@ -1,0 +1,379 @@
+//! Staff members, their team memberships, and loading the acting [`Actor`].
+
+use benk_domain::{Fte, HprNumber, Lang, Profession, TeamRole};
+use serde::Serialize;
+use uuid::Uuid;
+
+use crate::actor::{Actor, Membership, RequestMeta};
+use crate::audit::Outcome;
+use crate::auth::hash_password;
+use crate::db::writer::{Stmt, WriteOp};
+use crate::error::{AppError, AppResult, FieldError, Text};
+use crate::App;
+
+/// A staff member as listed in user administration.
+#[derive(Debug, Clone, Serialize, sqlx::FromRow, utoipa::ToSchema)]
+pub struct StaffSummary {
+    /// Id.
+    pub id: Uuid,
+    /// Login name (local identity), if any.
+    pub username: Option<String>,
+    /// Name.
+    pub name: String,
+    /// Profession code.
+    pub profession: String,
+    /// HPR number.
+    pub hpr_number: Option<String>,
+    /// Home employer id.
+    pub home_org_id: Uuid,
+    /// Home employer name.
+    pub org_name: String,
+    /// Disabled accounts cannot log in.
+    pub disabled: bool,
+    /// Whether a second factor is required.
+    pub totp_required: bool,
+    /// Whether a second factor is set up.
+    pub totp_enrolled: bool,
+}
+
+/// A new staff member with a local login, parsed.
+#[derive(Debug, Clone)]
+pub struct NewStaff {
+    /// Login name.
+    pub username: String,
+    /// Initial password.
+    pub password: String,
+    /// Name.
+    pub name: String,
+    /// Profession.
+    pub profession: Profession,
+    /// HPR number.
+    pub hpr_number: Option<HprNumber>,
+    /// Home employer.
+    pub home_org_id: Uuid,
+    /// Team membership to create at once, if any.
+    pub membership: Option<(Uuid, TeamRole, Fte)>,
+}
+
+/// Checks a login name: 2–64 of a–z, 0–9, `.`, `-`, `_`.
+pub fn parse_username(s: &str) -> Result<String, FieldError> {
+    let s = s.trim().to_lowercase();
+    let ok = (2..=64).contains(&s.chars().count())
+        && s.chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || matches!(c, '.' | '-' | '_'));
+    if ok {
+        Ok(s)
+    } else {
+        Err(FieldError::new(
+            "username",
+            "invalid_username",
+            "Brukernavnet må ha 2–64 tegn: små bokstaver a–z, sifre, punktum, bindestrek eller understrek.",
+            "The username must be 2–64 characters: lower-case a–z, digits, dot, hyphen or underscore.",
+        ))
+    }
+}
+
+/// Checks a new password's length (at least 10 characters).
+pub fn check_password(p: &str) -> Result<(), FieldError> {
+    if p.chars().count() >= 10 && p.len() <= 1024 {
+        Ok(())
+    } else {
+        Err(FieldError::new(
+            "password",
+            "weak_password",
+            "Passordet må ha minst 10 tegn.",
+            "The password must have at least 10 characters.",
+        ))
+    }
+}
+
+fn admin_only(actor: &Actor) -> AppResult<()> {
+    if actor.is_admin() {
+        Ok(())
+    } else {
+        Err(AppError::Forbidden(Text::new(
+            "Bare administratorer kan administrere brukere.",
+            "Only administrators can manage users.",
+        )))
+    }
+}
+
+/// Builds the op that creates a staff member with a local identity (shared by the
+/// admin use case, the CLI and the demo seed).
+pub fn new_staff_op(
+    new: &NewStaff,
+    id: Uuid,
+    audit: crate::audit::AuditDraft,
+) -> AppResult<WriteOp> {
+    let hash = hash_password(&new.password)?;
+    let mut stmts = vec![
+        Stmt::new(
+            "INSERT INTO staff (id, name, profession, hpr_number, home_org_id, created_at) VALUES ($1, $2, $3, $4, $5, $6)",
+            crate::args![
+                id,
+                new.name.trim(),
+                new.profession.code(),
+                new.hpr_number.as_ref().map(|h| h.as_str().to_string()),
+                new.home_org_id,
+                audit.at
+            ],
+        ),
+        Stmt::new(
+            "INSERT INTO identities (id, staff_id, provider, subject, password_hash, created_at) VALUES ($1, $2, 'local', $3, $4, $5)",
+            crate::args![Uuid::now_v7(), id, new.username.clone(), hash, audit.at],
+        ),
+    ];
+    if let Some((team, role, fte)) = new.membership {
+        stmts.push(Stmt::new(
+            "INSERT INTO team_memberships (team_id, staff_id, role, fte) VALUES ($1, $2, $3, $4)",
+            crate::args![team, id, role.code(), i64::from(fte.percent())],
+        ));
+    }
+    Ok(WriteOp {
+        stmts,
+        audit: vec![audit],
+    })
+}
+
+fn map_staff_conflict(e: AppError) -> AppError {
+    match e {
+        AppError::Conflict(_) => AppError::field(FieldError::new(
+            "username",
+            "duplicate",
+            "Brukernavnet er allerede i bruk.",
+            "The username is already taken.",
+        )),
+        AppError::Internal(m) if m.contains("constraint") => AppError::field(FieldError::new(
+            "home_org_id",
+            "unknown_reference",
+            "Ukjent organisasjon eller team.",
+            "Unknown organisation or team.",
+        )),
+        other => other,
+    }
+}
+
+/// Creates a staff member with a local login (administrators only).
+pub async fn create_staff(app: &App, actor: &Actor, new: NewStaff) -> AppResult<Uuid> {
+    admin_only(actor)?;
+    let id = Uuid::now_v7();
+    let mut audit = actor.audit("staff.create", Outcome::Allowed);
+    audit.resources = format!("staff:{id}");
+    app.writer
+        .write(new_staff_op(&new, id, audit)?)
+        .await
+        .map_err(|e| map_staff_conflict(e.into()))?;
+    Ok(id)
+}
+
+/// Creates a staff member from the command line (no acting user).
+pub async fn create_staff_system(app: &App, new: NewStaff) -> AppResult<Uuid> {
+    let id = Uuid::now_v7();
+    let mut audit = crate::audit::AuditDraft::new("staff.create", Outcome::Allowed);
+    audit.actor_name = Some("benk cli".into());
+    audit.resources = format!("staff:{id}");
+    app.writer
+        .write(new_staff_op(&new, id, audit)?)
+        .await
+        .map_err(|e| map_staff_conflict(e.into()))?;
+    Ok(id)
+}
+
+/// Adds or changes a team membership (administrators only).
+pub async fn set_membership(
+    app: &App,
+    actor: &Actor,
+    team: Uuid,
+    staff: Uuid,
+    role: TeamRole,
+    fte: Fte,
+) -> AppResult<()> {
+    admin_only(actor)?;
+    let mut audit = actor.audit("membership.set", Outcome::Allowed);
+    audit.resources = format!("team:{team},staff:{staff}");
+    let op = WriteOp {
+        stmts: vec![
+            Stmt::new("DELETE FROM team_memberships WHERE team_id = $1 AND staff_id = $2", crate::args![team, staff]),
+            Stmt::new(
+                "INSERT INTO team_memberships (team_id, staff_id, role, fte) VALUES ($1, $2, $3, $4)",
+                crate::args![team, staff, role.code(), i64::from(fte.percent())],
+            ),
+        ],
+        audit: vec![audit],
+    };
+    app.writer
+        .write(op)
+        .await
+        .map_err(|e| map_staff_conflict(e.into()))
+}
+
+const STAFF_SUMMARY: &str =
+    "SELECT s.id, i.subject AS username, s.name, s.profession, s.hpr_number, s.home_org_id, \
+     o.name AS org_name, s.disabled, s.totp_required, (i.totp_secret IS NOT NULL) AS totp_enrolled \
+     FROM staff s JOIN organisations o ON o.id = s.home_org_id \
+     LEFT JOIN identities i ON i.staff_id = s.id AND i.provider = 'local'";
+
+/// All staff, for user administration.
+pub async fn list_staff(app: &App) -> AppResult<Vec<StaffSummary>> {
+    Ok(app
+        .db
+        .all(&format!("{STAFF_SUMMARY} ORDER BY s.name"), vec![])
+        .await?)
+}
+
+/// One staff member by local username.
+pub async fn find_by_username(app: &App, username: &str) -> AppResult<Option<StaffSummary>> {
+    Ok(app
+        .db
+        .opt(
+            &format!("{STAFF_SUMMARY} WHERE i.subject = $1"),
+            crate::args![username.trim().to_lowercase()],
+        )
+        .await?)
+}
+
+/// Which account-level change to make.
+#[derive(Debug, Clone)]
+pub enum AccountChange {
+    /// Disable (true) or enable (false) login.
+    Disabled(bool),
+    /// Require a TOTP second factor.
+    RequireTotp(bool),
+    /// Set a new password (already checked).
+    Password(String),
+}
+
+/// Changes an account; `actor` is `None` when run from the CLI.
+pub async fn change_account(
+    app: &App,
+    actor: Option<&Actor>,
+    staff: Uuid,
+    change: AccountChange,
+) -> AppResult<()> {
+    if let Some(a) = actor {
+        admin_only(a)?;
+    }
+    let (action, stmt) = match &change {
+        AccountChange::Disabled(d) => (
+            "staff.disable",
+            Stmt::one("UPDATE staff SET disabled = $2 WHERE id = $1", crate::args![staff, *d]),
+        ),
+        AccountChange::RequireTotp(r) => (
+            "staff.require_totp",
+            Stmt::one("UPDATE staff SET totp_required = $2 WHERE id = $1", crate::args![staff, *r]),
+        ),
+        AccountChange::Password(p) => (
+            "staff.set_password",
+            Stmt::one(
+                "UPDATE identities SET password_hash = $2, failed_attempts = 0, locked_until = NULL \
+                 WHERE staff_id = $1 AND provider = 'local'",
+                crate::args![staff, hash_password(p)?],
+            ),
+        ),
+    };
+    let mut audit = match actor {
+        Some(a) => a.audit(action, Outcome::Allowed),
+        None => {
+            let mut d = crate::audit::AuditDraft::new(action, Outcome::Allowed);
+            d.actor_name = Some("benk cli".into());
+            d
+        }
+    };
+    audit.resources = format!("staff:{staff}");
+    let mut stmts = vec![stmt];
+    if matches!(
+        change,
+        AccountChange::Disabled(true) | AccountChange::Password(_)
+    ) {
+        // A disabled account or a changed password ends every open session.
+        stmts.push(Stmt::new(
+            "DELETE FROM sessions WHERE staff_id = $1",
+            crate::args![staff],
+        ));
+    }
+    app.writer
+        .write(WriteOp {
+            stmts,
+            audit: vec![audit],
+        })
+        .await?;
+    Ok(())
+}
+
+#[derive(sqlx::FromRow)]
+struct ActorRow {
+    id: Uuid,
+    name: String,
+    profession: String,
+    hpr_number: Option<String>,
+    home_org_id: Uuid,
+    org_number: String,
+    language: Option<String>,
+    disabled: bool,
+}
+
+#[derive(sqlx::FromRow)]
+struct MembershipRow {
+    team_id: Uuid,
+    team_name: String,
+    role: String,
+    fte: i64,
+}
+
+/// Loads the acting staff member; `None` if unknown or disabled.
+pub async fn load_actor(app: &App, staff_id: Uuid, meta: RequestMeta) -> AppResult<Option<Actor>> {
+    let row: Option<ActorRow> = app
+        .db
+        .opt(
+            "SELECT s.id, s.name, s.profession, s.hpr_number, s.home_org_id, o.org_number, s.language, s.disabled \
+             FROM staff s JOIN organisations o ON o.id = s.home_org_id WHERE s.id = $1",
+            crate::args![staff_id],
+        )
+        .await?;
+    let Some(row) = row.filter(|r| !r.disabled) else {
+        return Ok(None);
+    };
+    let memberships: Vec<MembershipRow> = app
+        .db
+        .all(
+            "SELECT m.team_id, t.name AS team_name, m.role, CAST(m.fte AS BIGINT) AS fte FROM team_memberships m \
+             JOIN teams t ON t.id = m.team_id WHERE m.staff_id = $1 ORDER BY t.name",
+            crate::args![staff_id],
+        )
+        .await?;
+    Ok(Some(Actor {
+        staff_id: row.id,
+        name: row.name,
+        profession: Profession::from_code(&row.profession).unwrap_or(Profession::Other),
+        hpr: row.hpr_number,
+        home_org_id: row.home_org_id,
+        org_number: row.org_number,
+        memberships: memberships
+            .into_iter()
+            .map(|m| Membership {
+                team_id: m.team_id,
+                team_name: m.team_name,
+                role: TeamRole::from_code(&m.role).unwrap_or(TeamRole::Worker),
+                fte: m.fte,
+            })
+            .collect(),
+        lang: row.language.as_deref().and_then(Lang::from_tag),
+        meta,
+    }))
+}
+
+/// Sets the user's interface language.
+pub async fn set_language(app: &App, actor: &Actor, lang: Lang) -> AppResult<()> {
+    let mut audit = actor.audit("staff.set_language", Outcome::Allowed);
+    audit.resources = format!("staff:{}", actor.staff_id);
+    app.writer
+        .write(WriteOp {
+            stmts: vec![Stmt::one(
+                "UPDATE staff SET language = $2 WHERE id = $1",
+                crate::args![actor.staff_id, lang.as_tag()],
+            )],
+            audit: vec![audit],
+        })
+        .await?;
+    Ok(())
+}

@@ -1,0 +1,41 @@
+//! Time: UTC in storage, Europe/Oslo for dates and times people see and choose.
+
+use chrono::{DateTime, NaiveDate, Utc};
+use chrono_tz::Europe::Oslo;
+
+/// An instant in Norwegian local time.
+pub fn oslo(t: DateTime<Utc>) -> DateTime<chrono_tz::Tz> {
+    t.with_timezone(&Oslo)
+}
+
+/// The date in Norway at an instant.
+pub fn oslo_date(t: DateTime<Utc>) -> NaiveDate {
+    oslo(t).date_naive()
+}
+
+/// Today's date in Norway.
+pub fn oslo_today() -> NaiveDate {
+    oslo_date(Utc::now())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::TimeZone;
+
+    #[test]
+    fn late_evening_utc_on_new_years_eve_is_next_year_in_oslo() {
+        assert_eq!(
+            oslo_date(Utc.with_ymd_and_hms(2026, 12, 31, 23, 30, 0).unwrap()),
+            NaiveDate::from_ymd_opt(2027, 1, 1).unwrap()
+        );
+        assert_eq!(
+            oslo_date(Utc.with_ymd_and_hms(2026, 7, 31, 21, 59, 0).unwrap()),
+            NaiveDate::from_ymd_opt(2026, 7, 31).unwrap()
+        );
+        assert_eq!(
+            oslo_date(Utc.with_ymd_and_hms(2026, 7, 31, 22, 0, 0).unwrap()),
+            NaiveDate::from_ymd_opt(2026, 8, 1).unwrap()
+        );
+    }
+}

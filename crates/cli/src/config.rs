@@ -1,0 +1,123 @@
+//! Configuration: defaults → `benk.toml` → `BENK_*` environment → flags.
+
+use std::path::{Path, PathBuf};
+
+use anyhow::{bail, Context};
+use benk_app::db::{Backend, DbOptions, SqliteSync};
+use serde::Deserialize;
+
+/// Values from the global flags and `BENK_*` variables (clap resolves flag over environment).
+#[derive(Debug, Clone, Default, clap::Args)]
+pub struct ConfigArgs {
+    /// Configuration file (default: ./benk.toml if it exists).
+    #[arg(long, env = "BENK_CONFIG", global = true)]
+    pub config: Option<PathBuf>,
+    /// Database URL: sqlite:PATH or postgres://…
+    #[arg(long, env = "BENK_DATABASE_URL", global = true)]
+    pub database_url: Option<String>,
+    /// Address to listen on (port 0 picks a free port).
+    #[arg(long, env = "BENK_LISTEN", global = true)]
+    pub listen: Option<String>,
+    /// Accept synthetic (test) national identity numbers. Never in production.
+    #[arg(long, env = "BENK_TEST_DATA", global = true)]
+    pub test_data: Option<bool>,
+    /// SQLite durability: full (default) or normal.
+    #[arg(long, env = "BENK_SQLITE_SYNCHRONOUS", global = true)]
+    pub sqlite_synchronous: Option<String>,
+    /// Minutes of inactivity before a session ends.
+    #[arg(long, env = "BENK_SESSION_IDLE_MINUTES", global = true)]
+    pub session_idle_minutes: Option<u64>,
+    /// Mark cookies Secure (when served over HTTPS).
+    #[arg(long, env = "BENK_SECURE_COOKIES", global = true)]
+    pub secure_cookies: Option<bool>,
+}
+
+/// The `benk.toml` file.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FileConfig {
+    database_url: Option<String>,
+    listen: Option<String>,
+    test_data: Option<bool>,
+    sqlite_synchronous: Option<String>,
+    session_idle_minutes: Option<u64>,
+    secure_cookies: Option<bool>,
+}
+
+/// The resolved configuration.
+#[derive(Debug, Clone)]
+pub struct Config {
+    pub database_url: String,
+    pub listen: String,
+    pub test_data: bool,
+    pub sqlite_sync: SqliteSync,
+    pub session_idle_minutes: u64,
+    pub secure_cookies: bool,
+}
+
+fn read_file(path: &Path) -> anyhow::Result<FileConfig> {
+    let text =
+        std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
+    toml::from_str(&text)
+        .with_context(|| format!("{} is not a valid Benk configuration", path.display()))
+}
+
+impl ConfigArgs {
+    /// Resolves the configuration; `database_default` is used when nothing sets a URL.
+    pub fn resolve(&self, database_default: &str) -> anyhow::Result<Config> {
+        let file = match &self.config {
+            Some(p) => read_file(p)?,
+            None if Path::new("benk.toml").exists() => read_file(Path::new("benk.toml"))?,
+            None => FileConfig::default(),
+        };
+        let database_url = self
+            .database_url
+            .clone()
+            .or(file.database_url)
+            .unwrap_or_else(|| database_default.to_string());
+        Backend::from_url(&database_url).map_err(|e| anyhow::anyhow!("{e}"))?;
+        let sync = self
+            .sqlite_synchronous
+            .clone()
+            .or(file.sqlite_synchronous)
+            .unwrap_or_else(|| "full".into());
+        let sqlite_sync = match sync.to_ascii_lowercase().as_str() {
+            "full" => SqliteSync::Full,
+            "normal" => SqliteSync::Normal,
+            other => bail!("sqlite_synchronous must be full or normal, not {other:?}"),
+        };
+        Ok(Config {
+            database_url,
+            listen: self
+                .listen
+                .clone()
+                .or(file.listen)
+                .unwrap_or_else(|| "127.0.0.1:8080".into()),
+            test_data: self.test_data.or(file.test_data).unwrap_or(false),
+            sqlite_sync,
+            session_idle_minutes: self
+                .session_idle_minutes
+                .or(file.session_idle_minutes)
+                .unwrap_or(30),
+            secure_cookies: self.secure_cookies.or(file.secure_cookies).unwrap_or(false),
+        })
+    }
+}
+
+impl Config {
+    /// Database options.
+    pub fn db_options(&self) -> DbOptions {
+        let mut o = DbOptions::new(self.database_url.clone());
+        o.sqlite_sync = self.sqlite_sync;
+        o
+    }
+
+    /// Use-case settings.
+    pub fn settings(&self) -> benk_app::Settings {
+        benk_app::Settings {
+            allow_synthetic_ids: self.test_data,
+            session_idle: std::time::Duration::from_secs(self.session_idle_minutes * 60),
+            ..benk_app::Settings::default()
+        }
+    }
+}

@@ -1,0 +1,248 @@
+//! The JSON API under `/api/v1`, authenticated with `Authorization: Bearer`.
+//! Errors are `{"error":{"code":…,"message":…}}` in the caller's language;
+//! the OpenAPI 3.1 document is generated from these handlers.
+
+mod clients;
+mod orgs;
+
+use axum::body::Bytes;
+use axum::extract::rejection::BytesRejection;
+use axum::extract::{FromRequest, Request};
+use axum::http::{header, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use benk_domain::Lang;
+use serde::de::DeserializeOwned;
+use serde_json::json;
+use utoipa::OpenApi;
+
+use crate::AppState;
+
+/// The API routes.
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/openapi.json", get(openapi))
+        .route(
+            "/organisations",
+            get(orgs::list_organisations).post(orgs::create_organisation),
+        )
+        .route("/teams", get(orgs::list_teams).post(orgs::create_team))
+        .route("/teams/{id}", get(orgs::get_team))
+        .route("/staff", get(orgs::list_staff).post(orgs::create_staff))
+        .route("/clients", get(clients::list).post(clients::create))
+        .route("/clients/{id}", get(clients::get).put(clients::update))
+        .route("/clients/{id}/entries", post(clients::add_entry))
+        .route(
+            "/clients/{id}/care-relationships",
+            get(clients::list_care).post(clients::create_care),
+        )
+        .route(
+            "/clients/{id}/care-relationships/{rid}/end",
+            post(clients::end_care),
+        )
+        .fallback(not_found)
+}
+
+#[derive(OpenApi)]
+#[openapi(
+    info(title = "Benk API", version = "1", description = "Benk: the working tool of integrated outreach teams. Every read and write of a client's record is audited."),
+    paths(
+        orgs::list_organisations, orgs::create_organisation, orgs::list_teams, orgs::create_team, orgs::get_team,
+        orgs::list_staff, orgs::create_staff,
+        clients::list, clients::create, clients::get, clients::update, clients::add_entry,
+        clients::list_care, clients::create_care, clients::end_care,
+    ),
+    components(schemas(ErrorBody, ErrorDetail, crate::input::RawClient)),
+    modifiers(&BearerAuth),
+    security(("bearer" = []))
+)]
+struct ApiDoc;
+
+struct BearerAuth;
+impl utoipa::Modify for BearerAuth {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "bearer",
+            SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).build()),
+        );
+    }
+}
+
+/// The OpenAPI 3.1 document.
+pub fn openapi_doc() -> utoipa::openapi::OpenApi {
+    let mut doc = ApiDoc::openapi();
+    doc.servers = Some(vec![utoipa::openapi::Server::new("/api/v1")]);
+    doc
+}
+
+async fn openapi() -> Response {
+    Json(openapi_doc()).into_response()
+}
+
+/// The error body (schema for the document).
+#[derive(serde::Serialize, utoipa::ToSchema)]
+pub struct ErrorBody {
+    error: ErrorDetail,
+}
+
+/// Details of an error.
+#[derive(serde::Serialize, utoipa::ToSchema)]
+pub struct ErrorDetail {
+    /// Stable machine code, e.g. `invalid_input`, `forbidden`.
+    code: String,
+    /// Human message in the caller's language.
+    message: String,
+    /// The field at fault, when one is.
+    field: Option<String>,
+}
+
+fn lang_of(headers: &axum::http::HeaderMap) -> Lang {
+    headers
+        .get(header::ACCEPT_LANGUAGE)
+        .and_then(|v| v.to_str().ok())
+        .map(Lang::from_accept_language)
+        .unwrap_or_default()
+}
+
+/// A plain JSON error response.
+pub fn error_response(
+    status: StatusCode,
+    code: &str,
+    message: String,
+    field: Option<String>,
+) -> Response {
+    let mut body = json!({"error": {"code": code, "message": message}});
+    if let Some(f) = field {
+        body["error"]["field"] = json!(f);
+    }
+    (status, Json(body)).into_response()
+}
+
+async fn not_found(req: Request) -> Response {
+    let en = lang_of(req.headers()) == Lang::En;
+    error_response(
+        StatusCode::NOT_FOUND,
+        "not_found",
+        if en {
+            "No such API endpoint."
+        } else {
+            "Ukjent API-adresse."
+        }
+        .into(),
+        None,
+    )
+}
+
+/// A JSON body parsed strictly: unknown fields, wrong types and malformed JSON
+/// are 400s naming the field; oversize bodies 413; other media types 415.
+/// Keeps the raw bytes (for idempotency fingerprints).
+pub struct ApiJson<T>(pub T, pub Bytes);
+
+impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for ApiJson<T> {
+    type Rejection = Response;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
+        let en = lang_of(req.headers()) == Lang::En;
+        let is_json = req
+            .headers()
+            .get(header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|v| v.starts_with("application/json") || v.contains("+json"));
+        if !is_json {
+            return Err(error_response(
+                StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                "unsupported_media_type",
+                if en {
+                    "Send the body as application/json."
+                } else {
+                    "Send innholdet som application/json."
+                }
+                .into(),
+                None,
+            ));
+        }
+        let bytes = Bytes::from_request(req, state)
+            .await
+            .map_err(|e: BytesRejection| {
+                if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
+                    let kib = crate::MAX_BODY / 1024;
+                    error_response(
+                        StatusCode::PAYLOAD_TOO_LARGE,
+                        "payload_too_large",
+                        if en {
+                            format!("The request body is larger than {kib} KiB.")
+                        } else {
+                            format!("Innholdet er større enn {kib} KiB.")
+                        },
+                        None,
+                    )
+                } else {
+                    error_response(
+                        StatusCode::BAD_REQUEST,
+                        "bad_body",
+                        if en {
+                            "Could not read the body."
+                        } else {
+                            "Kunne ikke lese innholdet."
+                        }
+                        .into(),
+                        None,
+                    )
+                }
+            })?;
+        parse_json(&bytes, en).map(|v| ApiJson(v, bytes))
+    }
+}
+
+/// Parses JSON, naming the field at fault.
+pub fn parse_json<T: DeserializeOwned>(bytes: &[u8], en: bool) -> Result<T, Response> {
+    let de = &mut serde_json::Deserializer::from_slice(bytes);
+    serde_path_to_error::deserialize(de).map_err(|e| {
+        let path = e.path().to_string();
+        let inner = e.into_inner();
+        let field = (path != ".").then(|| path.clone());
+        let detail = inner.to_string();
+        let unknown = detail.starts_with("unknown field");
+        let (code, message) = if unknown {
+            let name = detail.split('`').nth(1).unwrap_or("?").to_string();
+            let message = if en {
+                format!("Unknown field «{name}».")
+            } else {
+                format!("Ukjent felt «{name}».")
+            };
+            return error_response(
+                StatusCode::BAD_REQUEST,
+                "unknown_field",
+                message,
+                Some(name),
+            );
+        } else if inner.is_syntax() || inner.is_eof() {
+            (
+                "malformed_json",
+                if en {
+                    "The body is not valid JSON.".to_string()
+                } else {
+                    "Innholdet er ikke gyldig JSON.".to_string()
+                },
+            )
+        } else {
+            let what = detail
+                .split(" at line")
+                .next()
+                .unwrap_or(&detail)
+                .to_string();
+            (
+                "wrong_type",
+                if en {
+                    format!("Field «{path}» has the wrong type: {what}.")
+                } else {
+                    format!("Feltet «{path}» har feil type: {what}.")
+                },
+            )
+        };
+        error_response(StatusCode::BAD_REQUEST, code, message, field)
+    })
+}

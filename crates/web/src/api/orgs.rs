@@ -1,0 +1,263 @@
+//! Organisations, teams and staff.
+
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::Json;
+use benk_app::error::Fields;
+use benk_app::orgs::{self, EmployerGroup, NewOrganisation, Organisation, Team, TeamPolicy};
+use benk_app::staff::{self, NewStaff, StaffSummary};
+use benk_app::{AppError, FieldError};
+use benk_domain::{Fte, HprNumber, OrgKind, OrgNumber, PersonName, Profession, TeamRole};
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+use super::ApiJson;
+use crate::ctx::Ctx;
+use crate::error::ApiError;
+use crate::AppState;
+
+/// List organisations.
+#[utoipa::path(get, path = "/organisations", responses((status = 200, body = [Organisation])))]
+pub(super) async fn list_organisations(
+    State(st): State<AppState>,
+    ctx: Ctx,
+) -> Result<Json<Vec<Organisation>>, ApiError> {
+    ctx.api_actor()?;
+    orgs::list_organisations(&st.app)
+        .await
+        .map(Json)
+        .map_err(|e| ctx.api_err(e))
+}
+
+/// A new organisation.
+#[derive(Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub(super) struct OrganisationIn {
+    name: String,
+    /// `municipality`, `hospital_trust`, `nav` or `other`.
+    kind: String,
+    /// Nine digits with a valid mod-11 check digit.
+    org_number: String,
+}
+
+/// Create an organisation (administrators).
+#[utoipa::path(post, path = "/organisations", request_body = OrganisationIn,
+    responses((status = 201, body = Organisation), (status = 422, body = super::ErrorBody)))]
+pub(super) async fn create_organisation(
+    State(st): State<AppState>,
+    ctx: Ctx,
+    ApiJson(body, _): ApiJson<OrganisationIn>,
+) -> Result<(StatusCode, Json<Organisation>), ApiError> {
+    let actor = ctx.api_actor()?;
+    let mut f = Fields::default();
+    let number = f.check("org_number", OrgNumber::parse(&body.org_number));
+    let kind = OrgKind::from_code(&body.kind);
+    if kind.is_none() {
+        f.push(FieldError::new(
+            "kind",
+            "unknown_kind",
+            "Ukjent organisasjonstype: bruk municipality, hospital_trust, nav eller other.",
+            "Unknown organisation kind: use municipality, hospital_trust, nav or other.",
+        ));
+    }
+    f.finish().map_err(|e| ctx.api_err(e))?;
+    let (Some(org_number), Some(kind)) = (number, kind) else {
+        return Err(ctx.api_err(AppError::Internal("checked".into())));
+    };
+    let org = orgs::create_organisation(
+        &st.app,
+        actor,
+        NewOrganisation {
+            name: body.name,
+            kind,
+            org_number,
+        },
+    )
+    .await
+    .map_err(|e| ctx.api_err(e))?;
+    Ok((StatusCode::CREATED, Json(org)))
+}
+
+/// A team in a list.
+#[derive(Serialize, utoipa::ToSchema)]
+pub(super) struct TeamListItem {
+    id: Uuid,
+    name: String,
+}
+
+/// List teams.
+#[utoipa::path(get, path = "/teams", responses((status = 200, body = [TeamListItem])))]
+pub(super) async fn list_teams(
+    State(st): State<AppState>,
+    ctx: Ctx,
+) -> Result<Json<Vec<TeamListItem>>, ApiError> {
+    ctx.api_actor()?;
+    let teams = orgs::list_teams(&st.app)
+        .await
+        .map_err(|e| ctx.api_err(e))?;
+    Ok(Json(
+        teams
+            .into_iter()
+            .map(|(id, name)| TeamListItem { id, name })
+            .collect(),
+    ))
+}
+
+/// A new team.
+#[derive(Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub(super) struct TeamIn {
+    name: String,
+    /// Owning organisations (at least one).
+    owners: Vec<Uuid>,
+    #[serde(default)]
+    policy: TeamPolicy,
+}
+
+/// Created.
+#[derive(Serialize, utoipa::ToSchema)]
+pub(super) struct Created {
+    id: Uuid,
+}
+
+/// Create a team (administrators).
+#[utoipa::path(post, path = "/teams", request_body = TeamIn, responses((status = 201, body = Created)))]
+pub(super) async fn create_team(
+    State(st): State<AppState>,
+    ctx: Ctx,
+    ApiJson(body, _): ApiJson<TeamIn>,
+) -> Result<(StatusCode, Json<Created>), ApiError> {
+    let actor = ctx.api_actor()?;
+    let id = orgs::create_team(&st.app, actor, &body.name, &body.owners, body.policy)
+        .await
+        .map_err(|e| ctx.api_err(e))?;
+    Ok((StatusCode::CREATED, Json(Created { id })))
+}
+
+/// A team with its staff by employer.
+#[derive(Serialize, utoipa::ToSchema)]
+pub(super) struct TeamOut {
+    #[serde(flatten)]
+    team: Team,
+    staff_by_employer: Vec<EmployerGroup>,
+}
+
+/// A team, its owners, policy and staff by employer with FTE sums.
+#[utoipa::path(get, path = "/teams/{id}", params(("id" = Uuid, Path)), responses((status = 200, body = TeamOut), (status = 404, body = super::ErrorBody)))]
+pub(super) async fn get_team(
+    State(st): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+) -> Result<Json<TeamOut>, ApiError> {
+    ctx.api_actor()?;
+    let id = Uuid::parse_str(&id).map_err(|_| ctx.api_err(AppError::NotFound))?;
+    let team = orgs::get_team(&st.app, id)
+        .await
+        .map_err(|e| ctx.api_err(e))?;
+    let staff_by_employer = orgs::team_staff_by_employer(&st.app, id)
+        .await
+        .map_err(|e| ctx.api_err(e))?;
+    Ok(Json(TeamOut {
+        team,
+        staff_by_employer,
+    }))
+}
+
+/// List staff (administrators).
+#[utoipa::path(get, path = "/staff", responses((status = 200, body = [StaffSummary])))]
+pub(super) async fn list_staff(
+    State(st): State<AppState>,
+    ctx: Ctx,
+) -> Result<Json<Vec<StaffSummary>>, ApiError> {
+    let actor = ctx.api_actor()?;
+    if !actor.is_admin() {
+        return Err(ctx.api_err(AppError::Forbidden(benk_app::Text::new(
+            "Bare administratorer kan se brukerlisten.",
+            "Only administrators can list users.",
+        ))));
+    }
+    staff::list_staff(&st.app)
+        .await
+        .map(Json)
+        .map_err(|e| ctx.api_err(e))
+}
+
+/// A new staff member with a local login and a team membership.
+#[derive(Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub(super) struct StaffIn {
+    username: String,
+    password: String,
+    name: String,
+    profession: String,
+    #[serde(default)]
+    hpr_number: Option<String>,
+    home_org_id: Uuid,
+    team_id: Uuid,
+    role: String,
+    /// Percent of a full-time position, 1–100.
+    fte: i64,
+}
+
+/// Create a staff member (administrators).
+#[utoipa::path(post, path = "/staff", request_body = StaffIn, responses((status = 201, body = Created), (status = 422, body = super::ErrorBody)))]
+pub(super) async fn create_staff(
+    State(st): State<AppState>,
+    ctx: Ctx,
+    ApiJson(b, _): ApiJson<StaffIn>,
+) -> Result<(StatusCode, Json<Created>), ApiError> {
+    let actor = ctx.api_actor()?;
+    let mut f = Fields::default();
+    let username = staff::parse_username(&b.username)
+        .map_err(|e| f.push(e))
+        .ok();
+    let _ = staff::check_password(&b.password).map_err(|e| f.push(e));
+    let name = f.check("name", PersonName::parse(&b.name));
+    let profession = Profession::from_code(&b.profession);
+    if profession.is_none() {
+        f.push(FieldError::new(
+            "profession",
+            "unknown_profession",
+            "Ukjent yrke.",
+            "Unknown profession.",
+        ));
+    }
+    let hpr = match b
+        .hpr_number
+        .as_deref()
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+    {
+        Some(h) => f.check("hpr_number", HprNumber::parse(h)),
+        None => None,
+    };
+    let role = TeamRole::from_code(&b.role);
+    if role.is_none() {
+        f.push(FieldError::new(
+            "role",
+            "unknown_role",
+            "Ukjent rolle.",
+            "Unknown role.",
+        ));
+    }
+    let fte = f.check("fte", Fte::from_percent(b.fte));
+    f.finish().map_err(|e| ctx.api_err(e))?;
+    let (Some(username), Some(name), Some(profession), Some(role), Some(fte)) =
+        (username, name, profession, role, fte)
+    else {
+        return Err(ctx.api_err(AppError::Internal("checked".into())));
+    };
+    let new = NewStaff {
+        username,
+        password: b.password,
+        name: name.as_str().to_string(),
+        profession,
+        hpr_number: hpr,
+        home_org_id: b.home_org_id,
+        membership: Some((b.team_id, role, fte)),
+    };
+    let id = staff::create_staff(&st.app, actor, new)
+        .await
+        .map_err(|e| ctx.api_err(e))?;
+    Ok((StatusCode::CREATED, Json(Created { id })))
+}

@@ -1,0 +1,258 @@
+//! User administration: list, create, disable, require a second factor.
+
+use askama::Template;
+use axum::extract::{Path, State};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::Form;
+use benk_app::error::Fields;
+use benk_app::orgs::{self, Organisation};
+use benk_app::staff::{self, AccountChange, NewStaff, StaffSummary};
+use benk_app::{AppError, FieldError, Text};
+use benk_domain::{Fte, HprNumber, Profession, TeamRole};
+use serde::Deserialize;
+use uuid::Uuid;
+
+use super::clients::actor_or_redirect;
+use super::{page, Layout};
+use crate::ctx::Ctx;
+use crate::AppState;
+
+#[derive(Deserialize, Default, Clone)]
+pub(super) struct UserForm {
+    #[serde(default)]
+    _csrf: String,
+    #[serde(default)]
+    name: String,
+    #[serde(default)]
+    username: String,
+    #[serde(default)]
+    password: String,
+    #[serde(default)]
+    profession: String,
+    #[serde(default)]
+    hpr_number: String,
+    #[serde(default)]
+    home_org_id: String,
+    #[serde(default)]
+    role: String,
+    #[serde(default)]
+    fte: String,
+}
+
+#[derive(Template)]
+#[template(path = "users.html")]
+struct UsersView {
+    layout: Layout,
+    users: Vec<StaffSummary>,
+    orgs: Vec<Organisation>,
+    professions: Vec<(&'static str, &'static str)>,
+    roles: Vec<(&'static str, &'static str)>,
+    form: UserForm,
+    errors: Vec<String>,
+}
+
+impl UsersView {
+    fn profession(&self, code: &str) -> &'static str {
+        self.layout.profession(code)
+    }
+}
+
+fn forbidden() -> AppError {
+    AppError::Forbidden(Text::new(
+        "Bare administratorer kan administrere brukere.",
+        "Only administrators can manage users.",
+    ))
+}
+
+async fn view(
+    st: &AppState,
+    ctx: &Ctx,
+    form: UserForm,
+    errors: Vec<String>,
+) -> Result<UsersView, AppError> {
+    let lang = ctx.lang;
+    Ok(UsersView {
+        layout: Layout::new(ctx, "users"),
+        users: staff::list_staff(&st.app).await?,
+        orgs: orgs::list_organisations(&st.app).await?,
+        professions: Profession::ALL
+            .iter()
+            .map(|p| (p.code(), p.label(lang)))
+            .collect(),
+        roles: TeamRole::ALL
+            .iter()
+            .map(|r| (r.code(), r.label(lang)))
+            .collect(),
+        form: UserForm {
+            fte: if form.fte.is_empty() {
+                "50".into()
+            } else {
+                form.fte.clone()
+            },
+            ..form
+        },
+        errors,
+    })
+}
+
+pub(super) async fn users(State(st): State<AppState>, ctx: Ctx) -> Response {
+    let actor = actor_or_redirect!(ctx);
+    if !actor.is_admin() {
+        return ctx.page_err(forbidden());
+    }
+    match view(&st, &ctx, UserForm::default(), vec![]).await {
+        Ok(v) => page(&v),
+        Err(e) => ctx.page_err(e),
+    }
+}
+
+fn parse_user(form: &UserForm, team: Uuid) -> Result<NewStaff, AppError> {
+    let mut f = Fields::default();
+    let username = match staff::parse_username(&form.username) {
+        Ok(u) => Some(u),
+        Err(e) => {
+            f.push(e);
+            None
+        }
+    };
+    if let Err(e) = staff::check_password(&form.password) {
+        f.push(e);
+    }
+    let name = f.check("name", benk_domain::PersonName::parse(&form.name));
+    let profession = Profession::from_code(&form.profession);
+    if profession.is_none() {
+        f.push(FieldError::new(
+            "profession",
+            "unknown_profession",
+            "Velg et yrke.",
+            "Choose a profession.",
+        ));
+    }
+    let hpr = if form.hpr_number.trim().is_empty() {
+        None
+    } else {
+        f.check("hpr_number", HprNumber::parse(&form.hpr_number))
+    };
+    let org = Uuid::parse_str(form.home_org_id.trim()).ok();
+    if org.is_none() {
+        f.push(FieldError::new(
+            "home_org_id",
+            "unknown_organisation",
+            "Velg en arbeidsgiver.",
+            "Choose an employer.",
+        ));
+    }
+    let role = TeamRole::from_code(&form.role);
+    if role.is_none() {
+        f.push(FieldError::new(
+            "role",
+            "unknown_role",
+            "Velg en rolle.",
+            "Choose a role.",
+        ));
+    }
+    let fte = f.check("fte", Fte::parse(&form.fte));
+    f.finish()?;
+    match (username, name, profession, org, role, fte) {
+        (
+            Some(username),
+            Some(name),
+            Some(profession),
+            Some(home_org_id),
+            Some(role),
+            Some(fte),
+        ) => Ok(NewStaff {
+            username,
+            password: form.password.clone(),
+            name: name.as_str().to_string(),
+            profession,
+            hpr_number: hpr,
+            home_org_id,
+            membership: Some((team, role, fte)),
+        }),
+        _ => Err(AppError::Internal("user form checked above".into())),
+    }
+}
+
+pub(super) async fn create_user(
+    State(st): State<AppState>,
+    ctx: Ctx,
+    Form(form): Form<UserForm>,
+) -> Response {
+    let actor = actor_or_redirect!(ctx);
+    if let Err(r) = ctx.check_csrf(&form._csrf) {
+        return r;
+    }
+    let Some(team) = actor.acting().map(|m| m.team_id) else {
+        return ctx.page_err(forbidden());
+    };
+    let result = match parse_user(&form, team) {
+        Ok(new) => staff::create_staff(&st.app, actor, new).await.map(|_| ()),
+        Err(e) => Err(e),
+    };
+    match result {
+        Ok(()) => Redirect::to("/admin/users").into_response(),
+        Err(AppError::Invalid(errs)) => {
+            let msgs = errs
+                .iter()
+                .map(|e| e.message.get(ctx.lang).to_string())
+                .collect();
+            let form = UserForm {
+                password: String::new(),
+                ..form
+            };
+            match view(&st, &ctx, form, msgs).await {
+                Ok(v) => (axum::http::StatusCode::UNPROCESSABLE_ENTITY, page(&v)).into_response(),
+                Err(e) => ctx.page_err(e),
+            }
+        }
+        Err(e) => ctx.page_err(e),
+    }
+}
+
+#[derive(Deserialize)]
+pub(super) struct FlagForm {
+    #[serde(default)]
+    _csrf: String,
+    #[serde(default)]
+    value: String,
+}
+
+async fn change(st: &AppState, ctx: &Ctx, id: &str, csrf: &str, change: AccountChange) -> Response {
+    let actor = actor_or_redirect!(ctx);
+    if let Err(r) = ctx.check_csrf(csrf) {
+        return r;
+    }
+    let Ok(id) = Uuid::parse_str(id) else {
+        return ctx.page_err(AppError::NotFound);
+    };
+    match staff::change_account(&st.app, Some(actor), id, change).await {
+        Ok(()) => Redirect::to("/admin/users").into_response(),
+        Err(e) => ctx.page_err(e),
+    }
+}
+
+pub(super) async fn set_disabled(
+    State(st): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+    Form(f): Form<FlagForm>,
+) -> Response {
+    change(
+        &st,
+        &ctx,
+        &id,
+        &f._csrf,
+        AccountChange::Disabled(f.value == "true"),
+    )
+    .await
+}
+
+pub(super) async fn require_totp(
+    State(st): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+    Form(f): Form<FlagForm>,
+) -> Response {
+    change(&st, &ctx, &id, &f._csrf, AccountChange::RequireTotp(true)).await
+}

@@ -1,0 +1,492 @@
+//! Client pages: my clients, the searchable list, the record, create and edit.
+
+use askama::Template;
+use axum::extract::{Path, Query, State};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::Form;
+use benk_app::access::open_client;
+use benk_app::care::{self, Holder, NewRelationship};
+use benk_app::clients::{self, ClientRecord, ClientSummary, ListKind};
+use benk_app::{AppError, FieldError};
+use benk_domain::{Lang, Period, Purpose, ShortText};
+use serde::Deserialize;
+use uuid::Uuid;
+
+use super::{page, Layout};
+use crate::ctx::Ctx;
+use crate::input::{self, RawClient};
+use crate::AppState;
+
+#[derive(Template)]
+#[template(path = "clients.html")]
+struct ListView {
+    layout: Layout,
+    title: &'static str,
+    intro: &'static str,
+    searchable: bool,
+    query: String,
+    clients: Vec<ClientSummary>,
+}
+
+macro_rules! actor_or_redirect {
+    ($ctx:expr) => {
+        match $ctx.page_actor() {
+            Ok(a) => a,
+            Err(r) => return r,
+        }
+    };
+}
+pub(super) use actor_or_redirect;
+
+pub(super) async fn my_clients(State(st): State<AppState>, ctx: Ctx) -> Response {
+    let actor = actor_or_redirect!(ctx);
+    match clients::list(&st.app, actor, ListKind::Mine, None).await {
+        Ok(clients) => page(&ListView {
+            layout: Layout::new(&ctx, "mine"),
+            title: ctx.t().nav_my_clients,
+            intro: ctx.t().my_clients_intro,
+            searchable: false,
+            query: String::new(),
+            clients,
+        }),
+        Err(e) => ctx.page_err(e),
+    }
+}
+
+#[derive(Deserialize)]
+pub(super) struct Search {
+    #[serde(default)]
+    q: String,
+}
+
+pub(super) async fn list(
+    State(st): State<AppState>,
+    ctx: Ctx,
+    Query(s): Query<Search>,
+) -> Response {
+    let actor = actor_or_redirect!(ctx);
+    match clients::list(&st.app, actor, ListKind::Visible, Some(&s.q)).await {
+        Ok(clients) => page(&ListView {
+            layout: Layout::new(&ctx, "clients"),
+            title: ctx.t().clients_title,
+            intro: ctx.t().clients_intro,
+            searchable: true,
+            query: s.q,
+            clients,
+        }),
+        Err(e) => ctx.page_err(e),
+    }
+}
+
+#[derive(Template)]
+#[template(path = "client.html")]
+struct ClientView {
+    layout: Layout,
+    record: ClientRecord,
+    team_staff: Vec<(Uuid, String)>,
+}
+
+impl ClientView {
+    fn profession(&self, code: &str) -> &'static str {
+        self.layout.profession(code)
+    }
+}
+
+fn parse_id(ctx: &Ctx, id: &str) -> Result<Uuid, Response> {
+    Uuid::parse_str(id).map_err(|_| ctx.page_err(AppError::NotFound))
+}
+
+pub(super) async fn show(State(st): State<AppState>, ctx: Ctx, Path(id): Path<String>) -> Response {
+    let actor = actor_or_redirect!(ctx);
+    let id = match parse_id(&ctx, &id) {
+        Ok(id) => id,
+        Err(r) => return r,
+    };
+    let result = async {
+        let grant = open_client(&st.app, actor, id, Purpose::Treat).await?;
+        let record = clients::record(&st.app, actor, &grant).await?;
+        let team_staff: Vec<(Uuid, String)> = st
+            .app
+            .db
+            .all(
+                "SELECT s.id, s.name FROM team_memberships m JOIN staff s ON s.id = m.staff_id \
+                 WHERE m.team_id = $1 AND s.disabled = FALSE ORDER BY s.name",
+                benk_app::args![grant.team_id()],
+            )
+            .await?;
+        Ok::<_, AppError>(ClientView {
+            layout: Layout::new(&ctx, "clients"),
+            record,
+            team_staff,
+        })
+    }
+    .await;
+    match result {
+        Ok(view) => page(&view),
+        Err(e) => ctx.page_err(e),
+    }
+}
+
+struct FormField {
+    name: &'static str,
+    label: &'static str,
+    hint: Option<&'static str>,
+    value: String,
+    error: Option<String>,
+    required: bool,
+    inputmode: &'static str,
+}
+
+#[derive(Template)]
+#[template(path = "client_form.html")]
+struct FormView {
+    layout: Layout,
+    title: &'static str,
+    action: String,
+    cancel: String,
+    fields: Vec<FormField>,
+    errors: Vec<(&'static str, String)>,
+}
+
+#[derive(Deserialize, Default)]
+pub(super) struct ClientForm {
+    #[serde(default)]
+    _csrf: String,
+    #[serde(default)]
+    name: String,
+    #[serde(default)]
+    national_id: String,
+    #[serde(default)]
+    birth_year: String,
+    #[serde(default)]
+    phone: String,
+    #[serde(default)]
+    municipality: String,
+}
+
+impl ClientForm {
+    fn raw(&self) -> RawClient {
+        RawClient {
+            name: self.name.clone(),
+            national_id: Some(self.national_id.clone()),
+            birth_year: Some(serde_json::Value::String(self.birth_year.clone())),
+            phone: Some(self.phone.clone()),
+            municipality: Some(self.municipality.clone()),
+        }
+    }
+}
+
+fn form_view(
+    ctx: &Ctx,
+    title: &'static str,
+    action: String,
+    cancel: String,
+    form: &ClientForm,
+    errs: &[FieldError],
+) -> FormView {
+    let t = ctx.t();
+    let lang: Lang = ctx.lang;
+    let err = |name: &str| {
+        let msgs: Vec<&str> = errs
+            .iter()
+            .filter(|e| e.field == name)
+            .map(|e| e.message.get(lang))
+            .collect();
+        (!msgs.is_empty()).then(|| msgs.join(" "))
+    };
+    let field = |name: &'static str,
+                 label: &'static str,
+                 hint: Option<&'static str>,
+                 value: &str,
+                 required: bool,
+                 inputmode: &'static str| FormField {
+        name,
+        label,
+        hint,
+        value: value.to_string(),
+        error: err(name),
+        required,
+        inputmode,
+    };
+    let fields = vec![
+        field("name", t.name, None, &form.name, true, "text"),
+        field(
+            "national_id",
+            t.national_id,
+            Some(t.national_id_hint),
+            &form.national_id,
+            false,
+            "numeric",
+        ),
+        field(
+            "birth_year",
+            t.birth_year,
+            None,
+            &form.birth_year,
+            false,
+            "numeric",
+        ),
+        field("phone", t.phone, None, &form.phone, false, "tel"),
+        field(
+            "municipality",
+            t.municipality,
+            None,
+            &form.municipality,
+            false,
+            "text",
+        ),
+    ];
+    let errors = fields
+        .iter()
+        .filter_map(|f| {
+            f.error
+                .clone()
+                .map(|e| (f.name, format!("{}: {e}", f.label)))
+        })
+        .collect();
+    FormView {
+        layout: Layout::new(ctx, "clients"),
+        title,
+        action,
+        cancel,
+        fields,
+        errors,
+    }
+}
+
+fn invalid(view: FormView) -> Response {
+    (axum::http::StatusCode::UNPROCESSABLE_ENTITY, page(&view)).into_response()
+}
+
+pub(super) async fn new_form(ctx: Ctx) -> Response {
+    actor_or_redirect!(ctx);
+    page(&form_view(
+        &ctx,
+        ctx.t().new_client,
+        "/clients/new".into(),
+        "/clients".into(),
+        &ClientForm::default(),
+        &[],
+    ))
+}
+
+pub(super) async fn create(
+    State(st): State<AppState>,
+    ctx: Ctx,
+    Form(form): Form<ClientForm>,
+) -> Response {
+    let actor = actor_or_redirect!(ctx);
+    if let Err(r) = ctx.check_csrf(&form._csrf) {
+        return r;
+    }
+    let title = ctx.t().new_client;
+    let Some(team) = actor.acting().map(|m| m.team_id) else {
+        return ctx.page_err(AppError::Forbidden(benk_app::Text::new(
+            "Du er ikke med i noe team.",
+            "You are not in a team.",
+        )));
+    };
+    let result = match input::client(&form.raw(), st.app.settings.allow_synthetic_ids) {
+        Ok(parsed) => clients::create(&st.app, actor, team, Uuid::now_v7(), parsed, vec![]).await,
+        Err(e) => Err(e),
+    };
+    match result {
+        Ok(id) => Redirect::to(&format!("/clients/{id}")).into_response(),
+        Err(AppError::Invalid(errs)) => invalid(form_view(
+            &ctx,
+            title,
+            "/clients/new".into(),
+            "/clients".into(),
+            &form,
+            &errs,
+        )),
+        Err(e) => ctx.page_err(e),
+    }
+}
+
+pub(super) async fn edit_form(
+    State(st): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+) -> Response {
+    let actor = actor_or_redirect!(ctx);
+    let id = match parse_id(&ctx, &id) {
+        Ok(id) => id,
+        Err(r) => return r,
+    };
+    let client = async {
+        let grant = open_client(&st.app, actor, id, Purpose::Treat).await?;
+        clients::basic(&st.app, actor, &grant).await
+    }
+    .await;
+    match client {
+        Ok(c) => {
+            let form = ClientForm {
+                _csrf: String::new(),
+                name: c.name,
+                national_id: c.national_id.unwrap_or_default(),
+                birth_year: c.birth_year.map(|y| y.to_string()).unwrap_or_default(),
+                phone: c.phone.unwrap_or_default(),
+                municipality: c.municipality.unwrap_or_default(),
+            };
+            page(&form_view(
+                &ctx,
+                ctx.t().edit,
+                format!("/clients/{id}/edit"),
+                format!("/clients/{id}"),
+                &form,
+                &[],
+            ))
+        }
+        Err(e) => ctx.page_err(e),
+    }
+}
+
+pub(super) async fn update(
+    State(st): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+    Form(form): Form<ClientForm>,
+) -> Response {
+    let actor = actor_or_redirect!(ctx);
+    if let Err(r) = ctx.check_csrf(&form._csrf) {
+        return r;
+    }
+    let id = match parse_id(&ctx, &id) {
+        Ok(id) => id,
+        Err(r) => return r,
+    };
+    let result = async {
+        let grant = open_client(&st.app, actor, id, Purpose::Treat).await?;
+        let parsed = input::client(&form.raw(), st.app.settings.allow_synthetic_ids)?;
+        clients::update(&st.app, actor, &grant, parsed).await
+    }
+    .await;
+    match result {
+        Ok(()) => Redirect::to(&format!("/clients/{id}")).into_response(),
+        Err(AppError::Invalid(errs)) => invalid(form_view(
+            &ctx,
+            ctx.t().edit,
+            format!("/clients/{id}/edit"),
+            format!("/clients/{id}"),
+            &form,
+            &errs,
+        )),
+        Err(e) => ctx.page_err(e),
+    }
+}
+
+#[derive(Deserialize)]
+pub(super) struct EntryForm {
+    #[serde(default)]
+    _csrf: String,
+    #[serde(default)]
+    body: String,
+}
+
+pub(super) async fn add_entry(
+    State(st): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+    Form(form): Form<EntryForm>,
+) -> Response {
+    let actor = actor_or_redirect!(ctx);
+    if let Err(r) = ctx.check_csrf(&form._csrf) {
+        return r;
+    }
+    let id = match parse_id(&ctx, &id) {
+        Ok(id) => id,
+        Err(r) => return r,
+    };
+    let result = async {
+        let grant = open_client(&st.app, actor, id, Purpose::Treat).await?;
+        clients::add_entry(&st.app, actor, &grant, &form.body).await
+    }
+    .await;
+    match result {
+        Ok(_) => Redirect::to(&format!("/clients/{id}#entries-h")).into_response(),
+        Err(e) => ctx.page_err(e),
+    }
+}
+
+#[derive(Deserialize)]
+pub(super) struct CareForm {
+    #[serde(default)]
+    _csrf: String,
+    #[serde(default)]
+    staff_id: String,
+    #[serde(default)]
+    reason: String,
+}
+
+pub(super) async fn add_care(
+    State(st): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+    Form(form): Form<CareForm>,
+) -> Response {
+    let actor = actor_or_redirect!(ctx);
+    if let Err(r) = ctx.check_csrf(&form._csrf) {
+        return r;
+    }
+    let id = match parse_id(&ctx, &id) {
+        Ok(id) => id,
+        Err(r) => return r,
+    };
+    let result = async {
+        let grant = if care::has_active_relationship(&st.app, actor, id).await? {
+            Some(open_client(&st.app, actor, id, Purpose::Coc).await?)
+        } else {
+            None
+        };
+        let staff = Uuid::parse_str(form.staff_id.trim()).map_err(|_| {
+            AppError::field(FieldError::new(
+                "staff_id",
+                "invalid",
+                "Velg en medarbeider.",
+                "Choose a staff member.",
+            ))
+        })?;
+        let reason = ShortText::parse(&form.reason)
+            .map_err(|e| AppError::field(FieldError::of("reason", &e)))?;
+        let new = NewRelationship {
+            holder: Holder::Staff(staff),
+            period: Period::starting(benk_app::access::today()),
+            reason,
+        };
+        care::create(&st.app, actor, id, grant.as_ref(), new).await
+    }
+    .await;
+    match result {
+        Ok(_) => Redirect::to(&format!("/clients/{id}#care-h")).into_response(),
+        Err(e) => ctx.page_err(e),
+    }
+}
+
+pub(super) async fn end_care(
+    State(st): State<AppState>,
+    ctx: Ctx,
+    Path((id, rid)): Path<(String, String)>,
+    Form(form): Form<super::auth::CsrfForm>,
+) -> Response {
+    let actor = actor_or_redirect!(ctx);
+    if let Err(r) = ctx.check_csrf(form.csrf()) {
+        return r;
+    }
+    let (Ok(id), Ok(rid)) = (Uuid::parse_str(&id), Uuid::parse_str(&rid)) else {
+        return ctx.page_err(AppError::NotFound);
+    };
+    let result = async {
+        let grant = if care::has_active_relationship(&st.app, actor, id).await? {
+            Some(open_client(&st.app, actor, id, Purpose::Coc).await?)
+        } else {
+            None
+        };
+        care::end(&st.app, actor, id, grant.as_ref(), rid).await
+    }
+    .await;
+    match result {
+        Ok(()) => Redirect::to(&format!("/clients/{id}#care-h")).into_response(),
+        Err(e) => ctx.page_err(e),
+    }
+}

@@ -1,0 +1,149 @@
+//! Server-rendered pages. Each page has a view struct rendering one template;
+//! every view carries a [`Layout`] for the shared frame.
+
+mod admin;
+mod auth;
+mod clients;
+mod settings;
+mod team;
+
+use askama::Template;
+use axum::response::{Html, IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::Router;
+use benk_domain::{Lang, Profession, TeamRole};
+use chrono::{DateTime, NaiveDate, Utc};
+
+use crate::ctx::Ctx;
+use crate::i18n::Texts;
+use crate::AppState;
+
+/// The page routes.
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/login", get(auth::login_page).post(auth::login_submit))
+        .route("/login/totp", get(auth::totp_page).post(auth::totp_submit))
+        .route("/logout", post(auth::logout))
+        .route("/lang/{lang}", get(auth::set_lang))
+        .route("/", get(clients::my_clients))
+        .route("/clients", get(clients::list))
+        .route("/clients/new", get(clients::new_form).post(clients::create))
+        .route("/clients/{id}", get(clients::show))
+        .route(
+            "/clients/{id}/edit",
+            get(clients::edit_form).post(clients::update),
+        )
+        .route("/clients/{id}/entries", post(clients::add_entry))
+        .route("/clients/{id}/care", post(clients::add_care))
+        .route("/clients/{id}/care/{rid}/end", post(clients::end_care))
+        .route("/team", get(team::page))
+        .route("/admin/users", get(admin::users).post(admin::create_user))
+        .route("/admin/users/{id}/disabled", post(admin::set_disabled))
+        .route("/admin/users/{id}/require-totp", post(admin::require_totp))
+        .route("/settings", get(settings::show))
+        .route("/settings/language", post(settings::language))
+        .route("/settings/tokens", post(settings::create_token))
+        .route("/settings/tokens/{id}/revoke", post(settings::revoke_token))
+}
+
+/// The shared frame of every page.
+pub struct Layout {
+    /// Texts in the user's language.
+    pub t: &'static Texts,
+    /// `nb` or `en`.
+    pub lang: &'static str,
+    /// Logged-in user's name.
+    pub user: Option<String>,
+    /// CSRF token for forms.
+    pub csrf: String,
+    /// Which menu item is current.
+    pub active: &'static str,
+    /// Show administration.
+    pub is_admin: bool,
+    /// A one-off status message.
+    pub flash: Option<String>,
+    lang_v: Lang,
+}
+
+impl Layout {
+    /// The frame for a request.
+    pub fn new(ctx: &Ctx, active: &'static str) -> Layout {
+        Layout {
+            t: ctx.t(),
+            lang: ctx.lang.as_tag(),
+            user: ctx.actor.as_ref().map(|a| a.name.clone()),
+            csrf: ctx.csrf(),
+            active,
+            is_admin: ctx.actor.as_ref().is_some_and(|a| a.is_admin()),
+            flash: None,
+            lang_v: ctx.lang,
+        }
+    }
+
+    /// A date in the user's locale.
+    pub fn date(&self, d: &NaiveDate) -> String {
+        match self.lang_v {
+            Lang::Nb => d.format("%-d.%-m.%Y").to_string(),
+            Lang::En => d.format("%-d %b %Y").to_string(),
+        }
+    }
+
+    /// An instant in Norwegian time, in the user's locale.
+    pub fn datetime(&self, t: &DateTime<Utc>) -> String {
+        let local = benk_app::time::oslo(*t);
+        match self.lang_v {
+            Lang::Nb => local.format("%-d.%-m.%Y kl. %H:%M").to_string(),
+            Lang::En => local.format("%-d %b %Y %H:%M").to_string(),
+        }
+    }
+
+    /// FTE percent sum as positions with a locale decimal separator (520 → "5,2").
+    pub fn positions(&self, percent_sum: &i64) -> String {
+        let s = format!("{:.1}", *percent_sum as f64 / 100.0);
+        match self.lang_v {
+            Lang::Nb => s.replace('.', ","),
+            Lang::En => s,
+        }
+    }
+
+    /// A profession code's label.
+    pub fn profession(&self, code: &str) -> &'static str {
+        Profession::from_code(code)
+            .map(|p| p.label(self.lang_v))
+            .unwrap_or("–")
+    }
+
+    /// A role code's label.
+    pub fn role(&self, code: &str) -> &'static str {
+        TeamRole::from_code(code)
+            .map(|r| r.label(self.lang_v))
+            .unwrap_or("–")
+    }
+}
+
+/// Renders a template; a rendering failure becomes a logged incident.
+pub fn render<T: Template>(t: &T) -> String {
+    t.render().unwrap_or_else(|e| {
+        let id = crate::error::incident(&format!("template: {e}"));
+        format!("<!doctype html><title>Benk</title><p>Intern feil / internal error: {id}</p>")
+    })
+}
+
+/// Renders a page as a response.
+pub fn page<T: Template>(t: &T) -> Response {
+    Html(render(t)).into_response()
+}
+
+/// A bare error page (no navigation, works without a session).
+#[derive(Template)]
+#[template(path = "error.html")]
+pub struct ErrorPage {
+    /// `nb` / `en`.
+    pub lang: &'static str,
+    /// Heading.
+    pub title: &'static str,
+    /// Message.
+    pub message: String,
+    /// Link text back home.
+    pub back: &'static str,
+}

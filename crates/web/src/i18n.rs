@@ -1,0 +1,122 @@
+//! The interface's words in Norwegian Bokmål (default) and English.
+
+use benk_domain::Lang;
+
+macro_rules! texts {
+    ($($key:ident: $nb:expr, $en:expr;)*) => {
+        /// Every user-facing string of the HTML interface.
+        #[derive(Debug)]
+        pub struct Texts { $(pub $key: &'static str,)* }
+        /// Norwegian Bokmål.
+        pub static NB: Texts = Texts { $($key: $nb,)* };
+        /// English.
+        pub static EN: Texts = Texts { $($key: $en,)* };
+    };
+}
+
+texts! {
+    app_tagline: "Ett langt tjenestebenk – ikke stoler å falle mellom", "One long service bench – not chairs to fall between";
+    skip_to_content: "Hopp til innhold", "Skip to content";
+    nav_my_clients: "Mine klienter", "My clients";
+    nav_clients: "Klienter", "Clients";
+    nav_team: "Team", "Team";
+    nav_users: "Brukere", "Users";
+    nav_settings: "Innstillinger", "Settings";
+    nav_main: "Hovedmeny", "Main menu";
+    logout: "Logg ut", "Log out";
+    login_title: "Logg inn", "Log in";
+    login_username: "Brukernavn", "Username";
+    login_password: "Passord", "Password";
+    login_submit: "Logg inn", "Log in";
+    login_locked: "For mange mislykkede forsøk. Vent litt og prøv igjen.", "Too many failed attempts. Wait a while and try again.";
+    totp_title: "Engangskode", "One-time code";
+    totp_intro: "Skriv inn den sekscifrede koden fra autentiseringsappen din.", "Enter the six-digit code from your authenticator app.";
+    totp_enrol: "Kontoen din krever tofaktorpålogging. Legg til denne nøkkelen i en autentiseringsapp (for eksempel Microsoft eller Google Authenticator), og skriv inn koden den viser.", "Your account requires two-factor login. Add this key to an authenticator app (for example Microsoft or Google Authenticator) and enter the code it shows.";
+    totp_code: "Kode", "Code";
+    totp_submit: "Bekreft", "Confirm";
+    my_clients_intro: "Personer du har et aktivt behandlingsforhold til.", "People you have an active care relationship with.";
+    no_clients: "Ingen personer å vise.", "No people to show.";
+    clients_title: "Klienter", "Clients";
+    clients_intro: "Personer du har tilgang til gjennom eget eller teamets behandlingsforhold.", "People you can access through your own or your team's care relationship.";
+    search: "Søk", "Search";
+    search_label: "Søk etter navn", "Search by name";
+    new_client: "Registrer ny person", "Register a new person";
+    col_name: "Navn", "Name";
+    col_born: "Født", "Born";
+    col_phone: "Telefon", "Phone";
+    col_municipality: "Bostedskommune", "Municipality";
+    national_id: "Fødselsnummer / D-nummer", "National identity number / D-number";
+    national_id_hint: "11 sifre. La stå tomt hvis personen ikke vil oppgi det – oppgi da fødselsår.", "11 digits. Leave empty if the person will not give it – then give the birth year.";
+    birth_year: "Fødselsår", "Birth year";
+    phone: "Telefon", "Phone";
+    municipality: "Bostedskommune", "Municipality of residence";
+    name: "Navn", "Name";
+    save: "Lagre", "Save";
+    cancel: "Avbryt", "Cancel";
+    edit: "Endre", "Edit";
+    form_has_errors: "Skjemaet har feil. Rett feltene som er merket og prøv igjen. Ingenting er lagret ennå.", "The form has errors. Correct the marked fields and try again. Nothing has been saved yet.";
+    saved: "Lagret.", "Saved.";
+    client_basic: "Personalia", "Personal details";
+    client_no_id: "Ikke oppgitt", "Not given";
+    care_team: "Behandlingsteam", "Care team";
+    care_team_intro: "Hvem som har tilgang til journalen nå, og hvorfor.", "Who has access to the record now, and why.";
+    record_entries: "Journalnotater", "Record entries";
+    record_entries_none: "Ingen notater ennå.", "No entries yet.";
+    health_hidden: "Helseopplysninger vises ikke for din yrkesrolle (du er ikke helsepersonell). Det krever et registrert samtykke fra personen.", "Health information is not shown to your profession (you are not health personnel). That needs the person's recorded consent.";
+    new_entry: "Nytt notat", "New entry";
+    entry_text: "Tekst", "Text";
+    entry_owner: "Eier", "Owner";
+    add: "Legg til", "Add";
+    holder: "Hvem", "Who";
+    reason: "Begrunnelse", "Reason";
+    from: "Fra", "From";
+    to: "Til", "To";
+    end_access: "Avslutt", "End";
+    add_access: "Gi tilgang", "Give access";
+    staff_member: "Medarbeider", "Staff member";
+    team_title: "Team", "Team";
+    team_owners: "Eiere", "Owners";
+    team_staff_by_employer: "Ansatte etter arbeidsgiver", "Staff by employer";
+    positions: "årsverk", "positions";
+    profession: "Yrke", "Profession";
+    role: "Rolle", "Role";
+    fte: "Stillingsandel", "FTE share";
+    users_title: "Brukere", "Users";
+    username: "Brukernavn", "Username";
+    employer: "Arbeidsgiver", "Employer";
+    hpr_number: "HPR-nummer", "HPR number";
+    status: "Status", "Status";
+    active: "Aktiv", "Active";
+    disabled: "Deaktivert", "Disabled";
+    disable: "Deaktiver", "Disable";
+    enable: "Aktiver", "Enable";
+    require_totp: "Krev tofaktor", "Require two-factor";
+    totp_required: "Tofaktor kreves", "Two-factor required";
+    new_user: "Ny bruker", "New user";
+    initial_password: "Førstegangspassord (minst 10 tegn)", "Initial password (at least 10 characters)";
+    team: "Team", "Team";
+    settings_title: "Innstillinger", "Settings";
+    language: "Språk", "Language";
+    api_tokens: "API-nøkler", "API tokens";
+    token_name: "Navn på nøkkelen", "Token name";
+    create_token: "Lag ny nøkkel", "Create token";
+    token_shown_once: "Kopier nøkkelen nå. Den vises bare denne ene gangen:", "Copy the token now. It is shown only this once:";
+    revoke: "Trekk tilbake", "Revoke";
+    revoked: "Trukket tilbake", "Revoked";
+    created: "Opprettet", "Created";
+    error_title: "Noe gikk galt", "Something went wrong";
+    error_incident: "En feil oppstod hos oss. Ingenting av det du allerede har lagret er tapt. Oppgi hendelses-ID hvis du kontakter brukerstøtte:", "An error occurred on our side. Nothing you had already saved is lost. Give the incident id if you contact support:";
+    forbidden_title: "Ingen tilgang", "No access";
+    not_found_title: "Finnes ikke", "Not found";
+    back_home: "Til forsiden", "Back to the start page";
+    yes: "Ja", "Yes";
+    no: "Nei", "No";
+}
+
+/// The texts of a language.
+pub fn texts(lang: Lang) -> &'static Texts {
+    match lang {
+        Lang::Nb => &NB,
+        Lang::En => &EN,
+    }
+}

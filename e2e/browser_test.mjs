@@ -1,0 +1,475 @@
+#!/usr/bin/env node
+// Browser test for Benk: starts `benk demo`, drives headless Chromium through
+// chromedriver with the W3C WebDriver HTTP protocol (plain fetch, no npm
+// dependencies), logs in, opens a client page and runs axe-core on the way.
+// See e2e/README.md for how to run it and the environment variables it reads.
+
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const env = process.env;
+const CONFIG = {
+  benkBin: path.resolve(ROOT, env.BENK_BIN || 'target/debug/benk'),
+  baseUrl: env.BENK_E2E_BASE_URL ? env.BENK_E2E_BASE_URL.replace(/\/+$/, '') : null,
+  user: env.BENK_E2E_USER || 'tone',
+  password: env.BENK_E2E_PASSWORD || 'benk-demo',
+  screenshotDir: env.BENK_SCREENSHOTS ? path.resolve(env.BENK_SCREENSHOTS) : null,
+  chromium: env.BENK_E2E_CHROMIUM || '/usr/bin/chromium',
+  chromedriver: env.BENK_E2E_CHROMEDRIVER || '/usr/bin/chromedriver',
+  axeFile: path.join(ROOT, 'e2e', 'vendor', 'axe.min.js'),
+};
+const SIZES = { phone: { width: 390, height: 844 }, desktop: { width: 1280, height: 900 } };
+const CLIENT_HREF = /^\/clients\/[0-9a-f-]{36}$/;
+const ELEMENT_KEY = 'element-6066-11e4-a52e-4f735466cecf';
+
+// ---------------------------------------------------------------------------
+// Small utilities
+
+const log = (...args) => console.log('[e2e]', ...args);
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+// Poll fn until it returns something truthy; errors thrown by fn end the wait.
+async function waitFor(what, fn, timeoutMs = 10_000, intervalMs = 100) {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    const result = await fn();
+    if (result) return result;
+    await sleep(intervalMs);
+  }
+  throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+}
+
+function makeTempDir(prefix) {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+  cleanups.push(() => fs.rmSync(dir, { recursive: true, force: true }));
+  return dir;
+}
+
+function freePort() {
+  return new Promise((resolve, reject) => {
+    const srv = net.createServer();
+    srv.on('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address();
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+// Cleanup actions run last-in first-out, also on failures and signals.
+const cleanups = [];
+async function cleanup() {
+  while (cleanups.length) {
+    const fn = cleanups.pop();
+    try {
+      await fn();
+    } catch (e) {
+      log('cleanup step failed:', e.message);
+    }
+  }
+}
+
+// Each child runs in its own process group (spawned detached), so signalling
+// -pid also reaches what it started, e.g. the Chromium that chromedriver runs.
+function signalGroup(child, sig) {
+  try {
+    process.kill(-child.pid, sig);
+  } catch (e) {
+    if (e.code !== 'ESRCH') throw e; // ESRCH: already gone
+  }
+}
+
+async function killProcess(child, name) {
+  if (!child.pid) return; // never started
+  if (child.exitCode === null && child.signalCode === null) {
+    const exited = new Promise((r) => child.once('exit', () => r(true)));
+    signalGroup(child, 'SIGTERM');
+    if (!(await Promise.race([exited, sleep(3000)]))) {
+      log(`${name} did not stop within 3 s of SIGTERM, sending SIGKILL`);
+    }
+  }
+  signalGroup(child, 'SIGKILL'); // whatever is left of the group
+}
+
+// Spawn a process, keep the tail of its output for error reports, and
+// register its termination as a cleanup step.
+function startProcess(name, cmd, args) {
+  const child = spawn(cmd, args, { stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+  const output = { stdout: '', stderr: '' };
+  for (const stream of ['stdout', 'stderr']) {
+    child[stream].setEncoding('utf8');
+    child[stream].on('data', (chunk) => {
+      output[stream] = (output[stream] + chunk).slice(-20_000);
+    });
+  }
+  child.on('error', (e) => { output.stderr += `\nspawn error: ${e.message}`; });
+  cleanups.push(() => killProcess(child, name));
+  return { child, output };
+}
+
+function dumpOutput(name, output) {
+  console.error(`----- ${name} stdout -----\n${output.stdout}`);
+  console.error(`----- ${name} stderr -----\n${output.stderr}`);
+}
+
+// ---------------------------------------------------------------------------
+// Benk
+
+// Start `benk demo` and return its base URL from the `listening on` line.
+// Both streams are scanned, in case the line goes through a logger on stderr.
+async function startBenk() {
+  if (!fs.existsSync(CONFIG.benkBin)) {
+    throw new Error(`benk binary not found at ${CONFIG.benkBin} (run cargo build or set BENK_BIN)`);
+  }
+  const dataDir = makeTempDir('benk-e2e-data-');
+  const args = ['demo', '--listen', '127.0.0.1:0', '--data-dir', dataDir];
+  log(`starting ${CONFIG.benkBin} ${args.join(' ')}`);
+  const { child, output } = startProcess('benk', CONFIG.benkBin, args);
+  try {
+    return await waitFor('benk to print "listening on http://..."', () => {
+      if (child.exitCode !== null || child.signalCode !== null) {
+        throw new Error(`benk exited early (code ${child.exitCode}, signal ${child.signalCode})`);
+      }
+      const m = /listening on (http:\/\/\S+)/.exec(output.stdout + '\n' + output.stderr);
+      return m && m[1].replace(/\/+$/, '');
+    }, 60_000);
+  } catch (e) {
+    dumpOutput('benk', output);
+    throw e;
+  }
+}
+
+// ---------------------------------------------------------------------------
+// WebDriver
+
+let driverUrl = null;
+let session = null; // "/session/<id>" once a session exists
+
+// The one WebDriver helper: send a command, return its `value`, throw on error.
+async function wd(method, urlPath, body) {
+  const res = await fetch(driverUrl + urlPath, {
+    method,
+    headers: body === undefined ? {} : { 'content-type': 'application/json' },
+    body: body === undefined ? undefined : JSON.stringify(body),
+    signal: AbortSignal.timeout(120_000),
+  });
+  const text = await res.text();
+  let json;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    throw new Error(`WebDriver ${method} ${urlPath}: HTTP ${res.status}, non-JSON reply: ${text.slice(0, 300)}`);
+  }
+  const value = json.value;
+  if (!res.ok || (value && value.error)) {
+    const msg = value && value.message ? value.message.split('\n')[0] : text.slice(0, 300);
+    throw new Error(`WebDriver ${method} ${urlPath}: ${value?.error || res.status}: ${msg}`);
+  }
+  return value;
+}
+
+async function startChromedriver() {
+  const port = await freePort();
+  driverUrl = `http://127.0.0.1:${port}`;
+  log(`starting ${CONFIG.chromedriver} --port=${port}`);
+  const { child, output } = startProcess('chromedriver', CONFIG.chromedriver, [`--port=${port}`]);
+  try {
+    await waitFor('chromedriver /status to be ready', async () => {
+      if (child.exitCode !== null) throw new Error(`chromedriver exited (code ${child.exitCode})`);
+      return wd('GET', '/status').then((v) => v.ready, () => false); // refused until it listens
+    }, 20_000, 200);
+  } catch (e) {
+    dumpOutput('chromedriver', output);
+    throw e;
+  }
+}
+
+async function newSession(profileDir) {
+  const value = await wd('POST', '/session', {
+    capabilities: {
+      alwaysMatch: {
+        browserName: 'chrome',
+        'goog:chromeOptions': {
+          binary: CONFIG.chromium,
+          args: [
+            '--headless', '--no-sandbox', '--disable-gpu',
+            '--disable-background-networking', '--disable-component-update',
+            '--disable-sync', '--disable-quic', '--no-first-run',
+            `--user-data-dir=${profileDir}`, '--window-size=1280,900',
+          ],
+        },
+      },
+    },
+  });
+  session = `/session/${value.sessionId}`;
+  cleanups.push(async () => {
+    await wd('DELETE', session);
+    session = null;
+  });
+  log(`browser: ${value.capabilities.browserName} ${value.capabilities.browserVersion}`);
+  await wd('POST', `${session}/timeouts`, { script: 120_000, pageLoad: 30_000, implicit: 0 });
+}
+
+const execute = (script, args = []) => wd('POST', `${session}/execute/sync`, { script, args });
+const executeAsync = (script, args = []) => wd('POST', `${session}/execute/async`, { script, args });
+const currentUrl = () => wd('GET', `${session}/url`);
+const findAll = async (css) =>
+  (await wd('POST', `${session}/elements`, { using: 'css selector', value: css })).map((e) => e[ELEMENT_KEY]);
+
+async function find(css) {
+  const [el] = await findAll(css);
+  if (!el) throw new Error(`no element matches ${css} on ${await currentUrl()}`);
+  return el;
+}
+
+async function goTo(url) {
+  await wd('POST', `${session}/url`, { url });
+  await waitForLoad();
+}
+
+async function waitForLoad() {
+  await waitFor('document.readyState == "complete"',
+    async () => (await execute('return document.readyState')) === 'complete', 30_000);
+}
+
+async function typeInto(css, text) {
+  const el = await find(css);
+  await wd('POST', `${session}/element/${el}/clear`, {});
+  await wd('POST', `${session}/element/${el}/value`, { text });
+}
+
+// ---------------------------------------------------------------------------
+// Accessibility (axe-core)
+
+let axeSource = null;
+
+async function runAxe(label) {
+  axeSource ??= fs.readFileSync(CONFIG.axeFile, 'utf8');
+  await execute(axeSource);
+  const result = await executeAsync(`
+    const done = arguments[arguments.length - 1];
+    axe.run(document, { resultTypes: ['violations'] }).then(
+      (r) => done({ violations: r.violations.map((v) => ({
+        id: v.id, impact: v.impact, help: v.help, helpUrl: v.helpUrl,
+        targets: v.nodes.slice(0, 3).map((n) => n.target.join(' ')),
+        count: v.nodes.length,
+      })) }),
+      (e) => done({ error: String(e && e.stack || e) }));`);
+  if (result.error) throw new Error(`axe.run failed on ${label}: ${result.error}`);
+  const serious = result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+  const minor = result.violations.length - serious.length;
+  log(`axe on ${label}: ${serious.length} serious/critical, ${minor} minor/moderate violation(s)`);
+  for (const v of serious) {
+    log(`  [${v.impact}] ${v.id}: ${v.help} (${v.count} node(s))`);
+    for (const t of v.targets) log(`      at ${t}`);
+    log(`      see ${v.helpUrl}`);
+  }
+  return serious;
+}
+
+// ---------------------------------------------------------------------------
+// Screenshots
+
+let cdpWorks = true;
+
+// Resize the window so that the page viewport (not the outer window) has the
+// given size: set the rect, measure the viewport, and correct by the difference.
+async function setViewportSize({ width, height }) {
+  await wd('POST', `${session}/window/rect`, { width, height });
+  const [w, h] = await execute('return [window.innerWidth, window.innerHeight]');
+  if (w !== width || h !== height) {
+    await wd('POST', `${session}/window/rect`, { width: 2 * width - w, height: 2 * height - h });
+  }
+}
+
+// Overlay-style scrollbars, as on phones, so they take no layout width.
+async function hideScrollbars() {
+  try {
+    await wd('POST', `${session}/goog/cdp/execute`,
+      { cmd: 'Emulation.setScrollbarsHidden', params: { hidden: true } });
+  } catch (e) {
+    log(`could not hide scrollbars (${e.message})`);
+  }
+}
+
+// Full-page PNG through the DevTools protocol if available, else the viewport.
+async function screenshotPng() {
+  if (cdpWorks) {
+    try {
+      const cdp = (cmd, params = {}) => wd('POST', `${session}/goog/cdp/execute`, { cmd, params });
+      const metrics = await cdp('Page.getLayoutMetrics');
+      const size = metrics.cssContentSize || metrics.contentSize;
+      const viewport = metrics.cssLayoutViewport || metrics.layoutViewport;
+      const { data } = await cdp('Page.captureScreenshot', {
+        format: 'png',
+        captureBeyondViewport: true,
+        clip: {
+          x: 0, y: 0, scale: 1,
+          width: viewport.clientWidth,
+          height: Math.max(Math.ceil(size.height), viewport.clientHeight),
+        },
+      });
+      return Buffer.from(data, 'base64');
+    } catch (e) {
+      cdpWorks = false;
+      log(`full-page screenshots unavailable (${e.message}); using viewport screenshots`);
+    }
+  }
+  return Buffer.from(await wd('GET', `${session}/screenshot`), 'base64');
+}
+
+// pages: [{ name, url }]; writes <dir>/<name>-<size>.png for every size.
+// Screenshots are a by-product: failing to take them is a warning, not a failure.
+async function takeScreenshots(pages) {
+  if (!CONFIG.screenshotDir) return;
+  try {
+    fs.mkdirSync(CONFIG.screenshotDir, { recursive: true });
+    await hideScrollbars();
+    for (const [sizeName, size] of Object.entries(SIZES)) {
+      await setViewportSize(size);
+      for (const { name, url } of pages) {
+        await goTo(url);
+        const file = path.join(CONFIG.screenshotDir, `${name}-${sizeName}.png`);
+        fs.writeFileSync(file, await screenshotPng());
+        log(`screenshot ${file}`);
+      }
+    }
+    await setViewportSize(SIZES.desktop);
+  } catch (e) {
+    warnings.push(`screenshots of ${pages.map((p) => p.name).join(', ')}: ${e.message}`);
+    log(`WARN screenshots failed: ${e.message}`);
+  }
+}
+
+// ---------------------------------------------------------------------------
+// The test
+
+const results = []; // { name, ok, detail }
+const warnings = []; // problems that do not fail the test (screenshots)
+function check(name, ok, detail = '') {
+  results.push({ name, ok, detail });
+  log(`${ok ? 'PASS' : 'FAIL'} ${name}${detail ? ` — ${detail}` : ''}`);
+  return ok;
+}
+
+async function logIn(base) {
+  await typeInto('form#login input[name="username"]', CONFIG.user);
+  await typeInto('form#login input[name="password"]', CONFIG.password);
+  const submit = await find('form#login button[type="submit"], form#login input[type="submit"], form#login button:not([type])');
+  // Mark the current document, so we can tell when the submit has replaced it.
+  await execute('window.__benkE2eOldPage = true;');
+  await wd('POST', `${session}/element/${submit}/click`, {});
+  await waitFor('the login form submit to load a new page', async () =>
+    !(await execute('return window.__benkE2eOldPage === true')) ||
+    new URL(await currentUrl()).pathname !== '/login', 15_000).catch(() => {});
+  await waitForLoad();
+  const url = new URL(await currentUrl());
+  const passwordFields = await findAll('input[name="password"]');
+  return check('log in lands on /', url.pathname === '/' && passwordFields.length === 0,
+    `now at ${url.pathname}${url.search}, ${passwordFields.length} password field(s) on page`);
+}
+
+async function findClientPage(base) {
+  await goTo(`${base}/clients`);
+  const hrefs = await execute(
+    `return [...document.querySelectorAll('a[href^="/clients/"]')].map((a) => a.getAttribute('href'));`);
+  const href = hrefs.find((h) => CLIENT_HREF.test(h));
+  check('/clients links to a client page', Boolean(href),
+    href || `no link matching ${CLIENT_HREF} among ${hrefs.length} /clients/ link(s)`);
+  return href ? base + href : null;
+}
+
+async function runTest(base) {
+  const axeViolations = {};
+
+  await goTo(`${base}/login`);
+  axeViolations.login = await runAxe('/login');
+  if (CONFIG.screenshotDir) {
+    await takeScreenshots([{ name: 'login', url: `${base}/login` }]);
+    await goTo(`${base}/login`);
+  }
+
+  if (!(await logIn(base))) return axeViolations;
+
+  const clientUrl = await findClientPage(base);
+  if (!clientUrl) return axeViolations;
+
+  await goTo(clientUrl);
+  const h1s = await findAll('h1');
+  const h1Text = h1s.length ? (await wd('GET', `${session}/element/${h1s[0]}/text`)).trim() : '';
+  check('client page has an h1 with text', h1Text !== '', `${new URL(clientUrl).pathname}: "${h1Text}"`);
+  axeViolations.client = await runAxe(new URL(clientUrl).pathname);
+
+  await takeScreenshots([
+    { name: 'my-clients', url: `${base}/` },
+    { name: 'clients', url: `${base}/clients` },
+    { name: 'client', url: clientUrl },
+    { name: 'team', url: `${base}/team` },
+  ]);
+  return axeViolations;
+}
+
+async function main() {
+  const base = CONFIG.baseUrl || await startBenk();
+  log(`testing ${base}${CONFIG.baseUrl ? ' (BENK_E2E_BASE_URL, benk not started)' : ''}`);
+  // Made first so it is removed last, after chromedriver and Chromium are gone.
+  const profileDir = makeTempDir('benk-e2e-chromium-');
+  await startChromedriver();
+  await newSession(profileDir);
+
+  const axeViolations = await runTest(base);
+  for (const page of ['login', 'client']) {
+    const v = axeViolations[page];
+    if (v) check(`axe: no serious/critical violations on ${page} page`, v.length === 0,
+      v.map((x) => x.id).join(', '));
+  }
+  // Everything that must have happened for a pass.
+  const required = ['log in lands on /', '/clients links to a client page',
+    'client page has an h1 with text',
+    'axe: no serious/critical violations on login page',
+    'axe: no serious/critical violations on client page'];
+  for (const name of required) {
+    if (!results.some((r) => r.name === name)) check(name, false, 'not reached');
+  }
+}
+
+function summary() {
+  const failed = results.filter((r) => !r.ok);
+  console.log('\n===== e2e summary =====');
+  for (const r of results) console.log(`${r.ok ? 'PASS' : 'FAIL'}  ${r.name}${r.detail ? `  (${r.detail})` : ''}`);
+  for (const w of warnings) console.log(`WARN  ${w}`);
+  const ok = results.length > 0 && failed.length === 0;
+  console.log(ok ? 'RESULT: PASS' : `RESULT: FAIL (${failed.length} failed check(s))`);
+  return ok;
+}
+
+// On Ctrl-C / SIGTERM: clean up and exit 130, without the error report that
+// the main flow would otherwise print once its browser session disappears.
+let interrupted = false;
+for (const sig of ['SIGINT', 'SIGTERM']) {
+  process.once(sig, async () => {
+    interrupted = true;
+    console.error(`[e2e] ${sig} received, cleaning up and exiting`);
+    await cleanup();
+    process.exit(130);
+  });
+}
+
+let ok = false;
+try {
+  await main();
+  ok = summary();
+} catch (e) {
+  if (interrupted) await new Promise(() => {}); // the signal handler cleans up and exits
+  console.error(`[e2e] ERROR: ${e.stack || e.message}`);
+  check('test ran to completion', false, e.message);
+  summary();
+} finally {
+  await cleanup();
+}
+process.exit(ok ? 0 : 1);
