@@ -1,0 +1,281 @@
+//! Test harness: a fresh database per test (SQLite file or PostgreSQL schema),
+//! seeded with the synthetic demo team, and the real router driven in-process.
+
+#![allow(dead_code)]
+
+use std::path::PathBuf;
+
+use axum::body::Body;
+use axum::http::{header, HeaderMap, Method, Request, StatusCode};
+use axum::Router;
+use benk_app::db::DbOptions;
+use benk_app::{App, Settings};
+use serde_json::Value;
+use sqlx::Connection;
+use tower::ServiceExt;
+use uuid::Uuid;
+
+/// Which database a test runs on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+/// The PostgreSQL server the suite uses.
+pub fn pg_base_url() -> String {
+    std::env::var("BENK_TEST_DATABASE_URL").unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into())
+}
+
+/// A running app on a fresh database.
+pub struct TestApp {
+    pub app: App,
+    pub router: Router,
+    pub backend: Backend,
+    dir: Option<PathBuf>,
+    schema: Option<String>,
+}
+
+/// A response, with the body parsed as JSON when it is JSON.
+#[derive(Debug)]
+pub struct Resp {
+    pub status: StatusCode,
+    pub headers: HeaderMap,
+    pub text: String,
+}
+
+impl Resp {
+    pub fn json(&self) -> Value {
+        serde_json::from_str(&self.text).unwrap_or_else(|e| panic!("not JSON ({e}): {}", self.text))
+    }
+    pub fn location(&self) -> String {
+        self.headers.get(header::LOCATION).map(|v| v.to_str().unwrap().to_string()).unwrap_or_default()
+    }
+    /// Value of a Set-Cookie by name.
+    pub fn cookie(&self, name: &str) -> Option<String> {
+        self.headers.get_all(header::SET_COOKIE).iter().find_map(|v| {
+            let s = v.to_str().ok()?;
+            let (kv, _) = s.split_once(';').unwrap_or((s, ""));
+            let (k, v) = kv.split_once('=')?;
+            (k == name).then(|| v.to_string())
+        })
+    }
+    pub fn set_cookie_header(&self, name: &str) -> Option<String> {
+        self.headers
+            .get_all(header::SET_COOKIE)
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .find(|s| s.starts_with(&format!("{name}=")))
+            .map(str::to_string)
+    }
+}
+
+impl TestApp {
+    pub async fn new(backend: Backend) -> TestApp {
+        Self::with_settings(backend, Settings { allow_synthetic_ids: true, ..Settings::default() }).await
+    }
+
+    pub async fn with_settings(backend: Backend, settings: Settings) -> TestApp {
+        let (url, dir, schema) = match backend {
+            Backend::Sqlite => {
+                let dir = std::env::temp_dir().join(format!("benk-test-{}", Uuid::now_v7().simple()));
+                std::fs::create_dir_all(&dir).unwrap();
+                (format!("sqlite:{}", dir.join("t.db").display()), Some(dir), None)
+            }
+            Backend::Postgres => {
+                let base = pg_base_url();
+                let schema = format!("benk_t_{}", Uuid::now_v7().simple());
+                let mut c = sqlx::PgConnection::connect(&base)
+                    .await
+                    .unwrap_or_else(|e| panic!("PostgreSQL at {base} is required for the test suite: {e}"));
+                sqlx::query(&format!("CREATE SCHEMA {schema}")).execute(&mut c).await.unwrap();
+                let sep = if base.contains('?') { '&' } else { '?' };
+                (format!("{base}{sep}options=-c%20search_path%3D{schema}"), None, Some(schema))
+            }
+        };
+        let mut opts = DbOptions::new(url);
+        opts.max_readers = 4;
+        let app = App::open(&opts, settings).await.expect("open app");
+        benk_app::demo::seed(&app).await.expect("seed");
+        let router = benk_web::router(benk_web::AppState { app: app.clone(), secure_cookies: false });
+        TestApp { app, router, backend, dir, schema }
+    }
+
+    /// Removes the database (best effort).
+    pub async fn cleanup(self) {
+        self.app.db.close().await;
+        if let Some(d) = &self.dir {
+            let _ = std::fs::remove_dir_all(d);
+        }
+        if let Some(s) = &self.schema {
+            if let Ok(mut c) = sqlx::PgConnection::connect(&pg_base_url()).await {
+                let _ = sqlx::query(&format!("DROP SCHEMA {s} CASCADE")).execute(&mut c).await;
+            }
+        }
+    }
+
+    pub async fn staff_id(&self, username: &str) -> Uuid {
+        benk_app::staff::find_by_username(&self.app, username).await.unwrap().expect("demo user").id
+    }
+
+    /// An API token for a demo user.
+    pub async fn token(&self, username: &str) -> String {
+        let id = self.staff_id(username).await;
+        benk_app::auth::create_token(&self.app, id, "test", None).await.unwrap()
+    }
+
+    pub async fn send(&self, req: Request<Body>) -> Resp {
+        let resp = self.router.clone().oneshot(req).await.unwrap();
+        let status = resp.status();
+        let headers = resp.headers().clone();
+        let bytes = axum::body::to_bytes(resp.into_body(), 10 << 20).await.unwrap();
+        Resp { status, headers, text: String::from_utf8_lossy(&bytes).into_owned() }
+    }
+
+    /// A JSON API call with a bearer token.
+    pub async fn api(&self, method: Method, uri: &str, token: &str, body: Option<Value>) -> Resp {
+        self.api_raw(method, uri, token, body.map(|b| b.to_string()), &[]).await
+    }
+
+    pub async fn api_raw(&self, method: Method, uri: &str, token: &str, body: Option<String>, extra: &[(&str, &str)]) -> Resp {
+        let mut b = Request::builder()
+            .method(method)
+            .uri(uri)
+            .header(header::AUTHORIZATION, format!("Bearer {token}"))
+            .header(header::USER_AGENT, "benk-test/1");
+        for (k, v) in extra {
+            b = b.header(*k, *v);
+        }
+        let req = match body {
+            Some(s) => b.header(header::CONTENT_TYPE, "application/json").body(Body::from(s)).unwrap(),
+            None => b.body(Body::empty()).unwrap(),
+        };
+        self.send(req).await
+    }
+
+    /// Logs in through the login form; returns a browser with its cookie and CSRF token.
+    pub async fn login(&self, username: &str, password: &str) -> Browser {
+        let page = self.send(Request::get("/login").body(Body::empty()).unwrap()).await;
+        let csrf_cookie = page.cookie("benk_login_csrf").expect("login csrf cookie");
+        let form = format!("_csrf={csrf_cookie}&username={username}&password={password}");
+        let resp = self
+            .send(
+                Request::post("/login")
+                    .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+                    .header(header::COOKIE, format!("benk_login_csrf={csrf_cookie}"))
+                    .body(Body::from(form))
+                    .unwrap(),
+            )
+            .await;
+        assert_eq!(resp.status, StatusCode::SEE_OTHER, "login failed: {}", resp.text);
+        let session = resp.cookie("benk_session").expect("session cookie");
+        let mut b = Browser { cookie: format!("benk_session={session}"), csrf: String::new(), last_login: resp };
+        let settings = self.page(&b, "/settings").await;
+        b.csrf = extract_csrf(&settings.text);
+        b
+    }
+
+    pub async fn page(&self, b: &Browser, uri: &str) -> Resp {
+        self.send(Request::get(uri).header(header::COOKIE, &b.cookie).header(header::ACCEPT_LANGUAGE, "nb").body(Body::empty()).unwrap())
+            .await
+    }
+
+    /// Posts a form as the browser (the CSRF token is added unless `fields` has one).
+    pub async fn form(&self, b: &Browser, uri: &str, fields: &[(&str, &str)]) -> Resp {
+        let mut pairs: Vec<String> = fields.iter().map(|(k, v)| format!("{k}={}", urlencode(v))).collect();
+        if !fields.iter().any(|(k, _)| *k == "_csrf") {
+            pairs.push(format!("_csrf={}", b.csrf));
+        }
+        self.send(
+            Request::post(uri)
+                .header(header::COOKIE, &b.cookie)
+                .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+                .header(header::ACCEPT_LANGUAGE, "nb")
+                .body(Body::from(pairs.join("&")))
+                .unwrap(),
+        )
+        .await
+    }
+
+    pub async fn count(&self, sql: &str) -> i64 {
+        self.app.db.scalar_i64(sql, vec![]).await.unwrap()
+    }
+
+    /// Audit rows for a client with an action and outcome.
+    pub async fn audit_count(&self, client: Uuid, action: &str, outcome: &str) -> i64 {
+        self.app
+            .db
+            .scalar_i64(
+                "SELECT COUNT(*) FROM audit_events WHERE client_id = $1 AND action = $2 AND outcome = $3",
+                benk_app::args![client, action, outcome],
+            )
+            .await
+            .unwrap()
+    }
+}
+
+pub struct Browser {
+    pub cookie: String,
+    pub csrf: String,
+    pub last_login: Resp,
+}
+
+pub fn extract_csrf(html: &str) -> String {
+    let marker = "name=\"_csrf\" value=\"";
+    let start = html.find(marker).expect("csrf field on page") + marker.len();
+    html[start..start + html[start..].find('"').unwrap()].to_string()
+}
+
+pub fn urlencode(s: &str) -> String {
+    s.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => (b as char).to_string(),
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
+
+/// Runs each named `async fn(TestApp)` on SQLite and on PostgreSQL.
+#[macro_export]
+macro_rules! on_both_backends {
+    ($($name:ident),* $(,)?) => {$(
+        mod $name {
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn sqlite() {
+                let t = $crate::common::TestApp::new($crate::common::Backend::Sqlite).await;
+                super::$name(&t).await;
+                t.cleanup().await;
+            }
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn postgres() {
+                let t = $crate::common::TestApp::new($crate::common::Backend::Postgres).await;
+                super::$name(&t).await;
+                t.cleanup().await;
+            }
+        }
+    )*};
+}
+
+/// A valid synthetic fødselsnummer (month + 80) not used by the demo.
+pub fn synthetic_fnr(seq: u32) -> String {
+    let d = chrono::NaiveDate::from_ymd_opt(1950, 6, 15).unwrap();
+    benk_domain::NationalId::synthetic(d, seq).as_str().to_string()
+}
+
+/// Adds the two mod-11 check digits to a 9-digit prefix (None if the prefix has no valid number).
+pub fn with_check_digits(prefix: &str) -> Option<String> {
+    let d: Vec<u32> = prefix.chars().map(|c| c.to_digit(10).unwrap()).collect();
+    let k = |digits: &[u32], w: &[u32]| {
+        let r = 11 - digits.iter().zip(w).map(|(a, b)| a * b).sum::<u32>() % 11;
+        match r {
+            11 => Some(0),
+            10 => None,
+            r => Some(r),
+        }
+    };
+    let k1 = k(&d, &[3, 7, 6, 1, 8, 9, 4, 5, 2])?;
+    let mut d2 = d.clone();
+    d2.push(k1);
+    let k2 = k(&d2, &[5, 4, 3, 2, 7, 6, 5, 4, 3, 2])?;
+    Some(format!("{prefix}{k1}{k2}"))
+}
