@@ -239,6 +239,11 @@ pub async fn end(
         return Err(AppError::NotFound);
     };
     if grant.is_none() && !may_assign(actor, team_id) {
+        let mut d = actor.audit("care_relationship.end", Outcome::Denied);
+        d.client_id = Some(client);
+        d.purpose = Some("COC".into());
+        d.resources = "none:not_in_care_team".into();
+        app.writer.write(WriteOp::audit_only(vec![d])).await?;
         return Err(AppError::Forbidden(Text::new(
             "Bare personer i behandlingsteamet eller teamleder kan avslutte tilgang.",
             "Only the care team or the team lead can end access.",

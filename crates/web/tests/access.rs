@@ -10,7 +10,14 @@ use uuid::Uuid;
 
 /// tone (team lead) registers a new person; she alone has a relationship to them.
 async fn new_client(t: &TestApp, token: &str) -> Uuid {
-    let r = t.api(Method::POST, "/api/v1/clients", token, Some(json!({"name": "Test Person", "birth_year": 1980}))).await;
+    let r = t
+        .api(
+            Method::POST,
+            "/api/v1/clients",
+            token,
+            Some(json!({"name": "Test Person", "birth_year": 1980})),
+        )
+        .await;
     assert_eq!(r.status, StatusCode::CREATED, "{}", r.text);
     r.json()["id"].as_str().unwrap().parse().unwrap()
 }
@@ -21,17 +28,52 @@ async fn unrelated_user_is_refused_on_every_client_route_and_audited(t: &TestApp
     let id = new_client(t, &tone).await;
     let calls: Vec<(Method, String, Option<Value>)> = vec![
         (Method::GET, format!("/api/v1/clients/{id}"), None),
-        (Method::PUT, format!("/api/v1/clients/{id}"), Some(json!({"name": "Changed", "birth_year": 1980}))),
-        (Method::POST, format!("/api/v1/clients/{id}/entries"), Some(json!({"body": "snooping"}))),
-        (Method::GET, format!("/api/v1/clients/{id}/care-relationships"), None),
+        (
+            Method::PUT,
+            format!("/api/v1/clients/{id}"),
+            Some(json!({"name": "Changed", "birth_year": 1980})),
+        ),
+        (
+            Method::POST,
+            format!("/api/v1/clients/{id}/entries"),
+            Some(json!({"body": "snooping"})),
+        ),
+        (
+            Method::GET,
+            format!("/api/v1/clients/{id}/care-relationships"),
+            None,
+        ),
+        (
+            Method::POST,
+            format!("/api/v1/clients/{id}/care-relationships"),
+            Some(
+                json!({"staff_id": t.staff_id("ingrid").await, "valid_from": "2025-01-01", "reason": "self-granted"}),
+            ),
+        ),
+        (
+            Method::POST,
+            format!(
+                "/api/v1/clients/{id}/care-relationships/{}/end",
+                tone_relationship(t, id).await
+            ),
+            None,
+        ),
     ];
     for (i, (m, uri, body)) in calls.into_iter().enumerate() {
-        let before = t.count("SELECT COUNT(*) FROM audit_events WHERE outcome = 'denied'").await;
+        let before = t
+            .count("SELECT COUNT(*) FROM audit_events WHERE outcome = 'denied'")
+            .await;
         let r = t.api(m.clone(), &uri, &ingrid, body).await;
         assert_eq!(r.status, StatusCode::FORBIDDEN, "{m} {uri}: {}", r.text);
         assert_eq!(r.json()["error"]["code"], "forbidden");
-        let after = t.count("SELECT COUNT(*) FROM audit_events WHERE outcome = 'denied'").await;
-        assert_eq!(after, before + 1, "call {i} ({m} {uri}) was not audited as denied");
+        let after = t
+            .count("SELECT COUNT(*) FROM audit_events WHERE outcome = 'denied'")
+            .await;
+        assert_eq!(
+            after,
+            before + 1,
+            "call {i} ({m} {uri}) was not audited as denied"
+        );
     }
     // The browser routes refuse too, and audit.
     let b = t.login("ingrid", "benk-demo").await;
@@ -39,36 +81,101 @@ async fn unrelated_user_is_refused_on_every_client_route_and_audited(t: &TestApp
         let r = t.page(&b, &uri).await;
         assert_eq!(r.status, StatusCode::FORBIDDEN, "{uri}");
         assert!(r.text.contains("behandlingsforhold"), "{}", r.text);
-        assert!(!r.text.contains("Test Person"), "the refusal must not show the record");
+        assert!(
+            !r.text.contains("Test Person"),
+            "the refusal must not show the record"
+        );
     }
+    let ingrid_id = t.staff_id("ingrid").await.to_string();
+    let rel = tone_relationship(t, id).await;
     for (uri, fields) in [
-        (format!("/clients/{id}/edit"), vec![("name", "X"), ("birth_year", "1980")]),
+        (
+            format!("/clients/{id}/edit"),
+            vec![("name", "X"), ("birth_year", "1980")],
+        ),
         (format!("/clients/{id}/entries"), vec![("body", "snooping")]),
+        (
+            format!("/clients/{id}/care"),
+            vec![("staff_id", ingrid_id.as_str()), ("reason", "self-granted")],
+        ),
+        (format!("/clients/{id}/care/{rel}/end"), vec![]),
     ] {
+        let before = t
+            .count("SELECT COUNT(*) FROM audit_events WHERE outcome = 'denied'")
+            .await;
         let r = t.form(&b, &uri, &fields).await;
         assert_eq!(r.status, StatusCode::FORBIDDEN, "POST {uri}");
+        let after = t
+            .count("SELECT COUNT(*) FROM audit_events WHERE outcome = 'denied'")
+            .await;
+        assert_eq!(after, before + 1, "POST {uri} was not audited as denied");
     }
     assert!(t.audit_count(id, "client.open", "denied").await >= 8);
+    // tone's access was not ended and ingrid got none.
+    assert_eq!(
+        t.count("SELECT COUNT(*) FROM care_relationships WHERE ended_at IS NOT NULL")
+            .await,
+        0
+    );
+    assert_eq!(
+        t.api(Method::GET, &format!("/api/v1/clients/{id}"), &ingrid, None)
+            .await
+            .status,
+        StatusCode::FORBIDDEN
+    );
     // Nothing changed.
-    let name: (String,) = t.app.db.opt("SELECT name FROM clients WHERE id = $1", benk_app::args![id]).await.unwrap().unwrap();
+    let name: (String,) = t
+        .app
+        .db
+        .opt(
+            "SELECT name FROM clients WHERE id = $1",
+            benk_app::args![id],
+        )
+        .await
+        .unwrap()
+        .unwrap();
     assert_eq!(name.0, "Test Person");
-    assert_eq!(t.count("SELECT COUNT(*) FROM record_entries WHERE body = 'snooping'").await, 0);
+    assert_eq!(
+        t.count("SELECT COUNT(*) FROM record_entries WHERE body = 'snooping'")
+            .await,
+        0
+    );
+}
+
+async fn tone_relationship(t: &TestApp, client: Uuid) -> Uuid {
+    let (id,): (Uuid,) = t
+        .app
+        .db
+        .opt(
+            "SELECT id FROM care_relationships WHERE client_id = $1",
+            benk_app::args![client],
+        )
+        .await
+        .unwrap()
+        .unwrap();
+    id
 }
 
 async fn unknown_client_is_404_and_audited(t: &TestApp) {
     let tone = t.token("tone").await;
     let id = Uuid::now_v7();
-    let r = t.api(Method::GET, &format!("/api/v1/clients/{id}"), &tone, None).await;
+    let r = t
+        .api(Method::GET, &format!("/api/v1/clients/{id}"), &tone, None)
+        .await;
     assert_eq!(r.status, StatusCode::NOT_FOUND);
     assert_eq!(t.audit_count(id, "client.open", "denied").await, 1);
-    let r = t.api(Method::GET, "/api/v1/clients/not-a-uuid", &tone, None).await;
+    let r = t
+        .api(Method::GET, "/api/v1/clients/not-a-uuid", &tone, None)
+        .await;
     assert_eq!(r.status, StatusCode::NOT_FOUND);
 }
 
 async fn a_read_is_audited_with_who_where_why_and_what(t: &TestApp) {
     let tone = t.token("tone").await;
     let id = new_client(t, &tone).await;
-    let r = t.api(Method::GET, &format!("/api/v1/clients/{id}"), &tone, None).await;
+    let r = t
+        .api(Method::GET, &format!("/api/v1/clients/{id}"), &tone, None)
+        .await;
     assert_eq!(r.status, StatusCode::OK);
     #[derive(sqlx::FromRow)]
     struct Row {
@@ -99,7 +206,11 @@ async fn a_read_is_audited_with_who_where_why_and_what(t: &TestApp) {
     assert_eq!(row.actor_role.as_deref(), Some("team_lead"));
     assert!(row.actor_team_id.is_some());
     assert_eq!(row.purpose.as_deref(), Some("TREAT"));
-    assert!(row.resources.contains("record_entries"), "{}", row.resources);
+    assert!(
+        row.resources.contains("record_entries"),
+        "{}",
+        row.resources
+    );
     assert_eq!(row.outcome, "allowed");
     assert_eq!(row.user_agent.as_deref(), Some("benk-test/1"));
 }
@@ -108,7 +219,14 @@ async fn non_health_staff_see_no_health_content(t: &TestApp) {
     let tone = t.token("tone").await;
     let per = t.token("per").await; // NAV officer
     let id = new_client(t, &tone).await;
-    let r = t.api(Method::POST, &format!("/api/v1/clients/{id}/entries"), &tone, Some(json!({"body": "Helseopplysning"}))).await;
+    let r = t
+        .api(
+            Method::POST,
+            &format!("/api/v1/clients/{id}/entries"),
+            &tone,
+            Some(json!({"body": "Helseopplysning"})),
+        )
+        .await;
     assert_eq!(r.status, StatusCode::CREATED, "{}", r.text);
     let per_id = t.staff_id("per").await;
     let r = t
@@ -121,16 +239,28 @@ async fn non_health_staff_see_no_health_content(t: &TestApp) {
         .await;
     assert_eq!(r.status, StatusCode::CREATED, "{}", r.text);
     // tone (nurse) sees the entry; per sees name, contact and care team but no health content.
-    let full = t.api(Method::GET, &format!("/api/v1/clients/{id}"), &tone, None).await.json();
+    let full = t
+        .api(Method::GET, &format!("/api/v1/clients/{id}"), &tone, None)
+        .await
+        .json();
     assert_eq!(full["entries"][0]["body"], "Helseopplysning");
-    let basic = t.api(Method::GET, &format!("/api/v1/clients/{id}"), &per, None).await;
+    let basic = t
+        .api(Method::GET, &format!("/api/v1/clients/{id}"), &per, None)
+        .await;
     assert_eq!(basic.status, StatusCode::OK);
     let basic = basic.json();
     assert_eq!(basic["client"]["name"], "Test Person");
     assert!(basic["entries"].is_null(), "{basic}");
     assert!(basic["care_team"].as_array().unwrap().len() >= 2);
     assert!(!basic.to_string().contains("Helseopplysning"));
-    let r = t.api(Method::POST, &format!("/api/v1/clients/{id}/entries"), &per, Some(json!({"body": "x"}))).await;
+    let r = t
+        .api(
+            Method::POST,
+            &format!("/api/v1/clients/{id}/entries"),
+            &per,
+            Some(json!({"body": "x"})),
+        )
+        .await;
     assert_eq!(r.status, StatusCode::FORBIDDEN);
     assert_eq!(t.audit_count(id, "record_entry.create", "denied").await, 1);
     // The HTML page says that something is withheld, not what.
@@ -159,7 +289,10 @@ async fn access_follows_the_care_relationship_and_ends_with_it(t: &TestApp) {
     let ingrid_id = t.staff_id("ingrid").await;
     let id = new_client(t, &tone).await;
     let url = format!("/api/v1/clients/{id}");
-    assert_eq!(t.api(Method::GET, &url, &ingrid, None).await.status, StatusCode::FORBIDDEN);
+    assert_eq!(
+        t.api(Method::GET, &url, &ingrid, None).await.status,
+        StatusCode::FORBIDDEN
+    );
     // A relationship that ended yesterday gives no access.
     let yesterday = benk_app::time::oslo_today() - chrono::Duration::days(1);
     let r = t
@@ -171,7 +304,11 @@ async fn access_follows_the_care_relationship_and_ends_with_it(t: &TestApp) {
         )
         .await;
     assert_eq!(r.status, StatusCode::CREATED, "{}", r.text);
-    assert_eq!(t.api(Method::GET, &url, &ingrid, None).await.status, StatusCode::FORBIDDEN, "expired grant must not open");
+    assert_eq!(
+        t.api(Method::GET, &url, &ingrid, None).await.status,
+        StatusCode::FORBIDDEN,
+        "expired grant must not open"
+    );
     // One starting tomorrow neither.
     let tomorrow = benk_app::time::oslo_today() + chrono::Duration::days(1);
     let r = t
@@ -183,7 +320,11 @@ async fn access_follows_the_care_relationship_and_ends_with_it(t: &TestApp) {
         )
         .await;
     assert_eq!(r.status, StatusCode::CREATED);
-    assert_eq!(t.api(Method::GET, &url, &ingrid, None).await.status, StatusCode::FORBIDDEN, "future grant must not open");
+    assert_eq!(
+        t.api(Method::GET, &url, &ingrid, None).await.status,
+        StatusCode::FORBIDDEN,
+        "future grant must not open"
+    );
     // An active one opens the record.
     let r = t
         .api(
@@ -195,13 +336,34 @@ async fn access_follows_the_care_relationship_and_ends_with_it(t: &TestApp) {
         .await;
     assert_eq!(r.status, StatusCode::CREATED);
     let rid = r.json()["id"].as_str().unwrap().to_string();
-    assert_eq!(t.api(Method::GET, &url, &ingrid, None).await.status, StatusCode::OK);
+    assert_eq!(
+        t.api(Method::GET, &url, &ingrid, None).await.status,
+        StatusCode::OK
+    );
     // Ending it closes access at once.
-    let r = t.api(Method::POST, &format!("{url}/care-relationships/{rid}/end"), &tone, None).await;
+    let r = t
+        .api(
+            Method::POST,
+            &format!("{url}/care-relationships/{rid}/end"),
+            &tone,
+            None,
+        )
+        .await;
     assert_eq!(r.status, StatusCode::NO_CONTENT, "{}", r.text);
-    assert_eq!(t.api(Method::GET, &url, &ingrid, None).await.status, StatusCode::FORBIDDEN);
+    assert_eq!(
+        t.api(Method::GET, &url, &ingrid, None).await.status,
+        StatusCode::FORBIDDEN
+    );
     // The register keeps all four relationships (tone's own + three).
-    let reg = t.api(Method::GET, &format!("{url}/care-relationships"), &tone, None).await.json();
+    let reg = t
+        .api(
+            Method::GET,
+            &format!("{url}/care-relationships"),
+            &tone,
+            None,
+        )
+        .await
+        .json();
     assert_eq!(reg.as_array().unwrap().len(), 4, "{reg}");
 }
 
@@ -209,8 +371,22 @@ async fn a_team_relationship_opens_the_record_to_every_member(t: &TestApp) {
     let tone = t.token("tone").await;
     let jonas = t.token("jonas").await;
     let id = new_client(t, &tone).await;
-    let team: (Uuid,) = t.app.db.opt("SELECT team_id FROM clients WHERE id = $1", benk_app::args![id]).await.unwrap().unwrap();
-    assert_eq!(t.api(Method::GET, &format!("/api/v1/clients/{id}"), &jonas, None).await.status, StatusCode::FORBIDDEN);
+    let team: (Uuid,) = t
+        .app
+        .db
+        .opt(
+            "SELECT team_id FROM clients WHERE id = $1",
+            benk_app::args![id],
+        )
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        t.api(Method::GET, &format!("/api/v1/clients/{id}"), &jonas, None)
+            .await
+            .status,
+        StatusCode::FORBIDDEN
+    );
     let r = t
         .api(
             Method::POST,
@@ -220,45 +396,91 @@ async fn a_team_relationship_opens_the_record_to_every_member(t: &TestApp) {
         )
         .await;
     assert_eq!(r.status, StatusCode::CREATED, "{}", r.text);
-    assert_eq!(t.api(Method::GET, &format!("/api/v1/clients/{id}"), &jonas, None).await.status, StatusCode::OK);
+    assert_eq!(
+        t.api(Method::GET, &format!("/api/v1/clients/{id}"), &jonas, None)
+            .await
+            .status,
+        StatusCode::OK
+    );
 }
 
 async fn lists_show_only_clients_with_a_relationship(t: &TestApp) {
     let tone = t.token("tone").await;
     let ingrid = t.token("ingrid").await;
     let id = new_client(t, &tone).await;
-    let mine = t.api(Method::GET, "/api/v1/clients?list=mine", &tone, None).await.json();
-    assert!(mine.as_array().unwrap().iter().any(|c| c["id"] == id.to_string()));
-    let theirs = t.api(Method::GET, "/api/v1/clients", &ingrid, None).await.json();
-    assert!(!theirs.as_array().unwrap().iter().any(|c| c["id"] == id.to_string()));
+    let mine = t
+        .api(Method::GET, "/api/v1/clients?list=mine", &tone, None)
+        .await
+        .json();
+    assert!(mine
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|c| c["id"] == id.to_string()));
+    let theirs = t
+        .api(Method::GET, "/api/v1/clients", &ingrid, None)
+        .await
+        .json();
+    assert!(!theirs
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|c| c["id"] == id.to_string()));
     // Every client ingrid sees is one she has an active relationship with.
     let ingrid_id = t.staff_id("ingrid").await;
     for c in theirs.as_array().unwrap() {
         let cid: Uuid = c["id"].as_str().unwrap().parse().unwrap();
-        assert!(benk_app::care::has_active_relationship(&t.app, &actor(t, ingrid_id).await, cid).await.unwrap());
+        assert!(
+            benk_app::care::has_active_relationship(&t.app, &actor(t, ingrid_id).await, cid)
+                .await
+                .unwrap()
+        );
     }
     // Search narrows by name, case-insensitively, including æøå.
-    let r = t.api(Method::GET, "/api/v1/clients?q=test%20PERSON", &tone, None).await.json();
+    let r = t
+        .api(Method::GET, "/api/v1/clients?q=test%20PERSON", &tone, None)
+        .await
+        .json();
     assert_eq!(r.as_array().unwrap().len(), 1, "{r}");
     // Listing is audited per client shown.
     assert!(t.audit_count(id, "client.list_mine", "allowed").await >= 1);
 }
 
 async fn actor(t: &TestApp, id: Uuid) -> benk_app::Actor {
-    benk_app::staff::load_actor(&t.app, id, Default::default()).await.unwrap().unwrap()
+    benk_app::staff::load_actor(&t.app, id, Default::default())
+        .await
+        .unwrap()
+        .unwrap()
 }
 
 async fn a_revoked_or_unknown_token_is_401(t: &TestApp) {
-    let r = t.api(Method::GET, "/api/v1/clients", "benk_nonsense", None).await;
+    let r = t
+        .api(Method::GET, "/api/v1/clients", "benk_nonsense", None)
+        .await;
     assert_eq!(r.status, StatusCode::UNAUTHORIZED);
     assert_eq!(r.json()["error"]["code"], "unauthenticated");
     let tone = t.token("tone").await;
-    let toks = benk_app::auth::list_tokens(&t.app, t.staff_id("tone").await).await.unwrap();
+    let toks = benk_app::auth::list_tokens(&t.app, t.staff_id("tone").await)
+        .await
+        .unwrap();
     let a = actor(t, t.staff_id("tone").await).await;
-    benk_app::auth::revoke_token(&t.app, &a, toks[0].id).await.unwrap();
-    assert_eq!(t.api(Method::GET, "/api/v1/clients", &tone, None).await.status, StatusCode::UNAUTHORIZED);
+    benk_app::auth::revoke_token(&t.app, &a, toks[0].id)
+        .await
+        .unwrap();
+    assert_eq!(
+        t.api(Method::GET, "/api/v1/clients", &tone, None)
+            .await
+            .status,
+        StatusCode::UNAUTHORIZED
+    );
     // No token at all.
-    let r = t.send(axum::http::Request::get("/api/v1/clients").body(axum::body::Body::empty()).unwrap()).await;
+    let r = t
+        .send(
+            axum::http::Request::get("/api/v1/clients")
+                .body(axum::body::Body::empty())
+                .unwrap(),
+        )
+        .await;
     assert_eq!(r.status, StatusCode::UNAUTHORIZED);
 }
 

@@ -8,13 +8,17 @@ use axum::http::{header, Method, Request, StatusCode};
 use common::{Backend, TestApp};
 
 async fn post_login(t: &TestApp, user: &str, password: &str) -> common::Resp {
-    let page = t.send(Request::get("/login").body(Body::empty()).unwrap()).await;
+    let page = t
+        .send(Request::get("/login").body(Body::empty()).unwrap())
+        .await;
     let csrf = page.cookie("benk_login_csrf").unwrap();
     t.send(
         Request::post("/login")
             .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
             .header(header::COOKIE, format!("benk_login_csrf={csrf}"))
-            .body(Body::from(format!("_csrf={csrf}&username={user}&password={password}")))
+            .body(Body::from(format!(
+                "_csrf={csrf}&username={user}&password={password}"
+            )))
             .unwrap(),
     )
     .await
@@ -28,13 +32,23 @@ async fn login_sets_a_hardened_session_cookie_and_logout_ends_it(t: &TestApp) {
     let home = t.page(&b, "/").await;
     assert_eq!(home.status, StatusCode::OK);
     assert!(home.text.contains("Mine klienter"));
-    assert!(home.headers.get(header::CACHE_CONTROL).unwrap().to_str().unwrap().contains("no-store"));
+    assert!(home
+        .headers
+        .get(header::CACHE_CONTROL)
+        .unwrap()
+        .to_str()
+        .unwrap()
+        .contains("no-store"));
     let r = t.form(&b, "/logout", &[]).await;
     assert_eq!(r.status, StatusCode::SEE_OTHER);
     let after = t.page(&b, "/").await;
     assert_eq!(after.status, StatusCode::SEE_OTHER);
     assert_eq!(after.location(), "/login");
-    assert_eq!(t.count("SELECT COUNT(*) FROM audit_events WHERE action = 'logout'").await, 1);
+    assert_eq!(
+        t.count("SELECT COUNT(*) FROM audit_events WHERE action = 'logout'")
+            .await,
+        1
+    );
 }
 
 async fn wrong_passwords_back_off_then_lock_and_are_audited(t: &TestApp) {
@@ -43,7 +57,10 @@ async fn wrong_passwords_back_off_then_lock_and_are_audited(t: &TestApp) {
     assert!(r.text.contains("Feil brukernavn eller passord"));
     assert!(r.text.contains("value=\"ola\""), "the username is kept");
     for _ in 0..2 {
-        assert_eq!(post_login(t, "ola", "wrong-password").await.status, StatusCode::UNAUTHORIZED);
+        assert_eq!(
+            post_login(t, "ola", "wrong-password").await.status,
+            StatusCode::UNAUTHORIZED
+        );
     }
     // After three failures, back-off: even the right password waits.
     let r = post_login(t, "ola", "benk-demo").await;
@@ -66,21 +83,36 @@ async fn wrong_passwords_back_off_then_lock_and_are_audited(t: &TestApp) {
     let unlock = "UPDATE identities SET locked_until = NULL";
     for _ in 0..2 {
         t.app.db.execute_unaudited(unlock, vec![]).await.unwrap();
-        assert_eq!(post_login(t, "ola", "wrong-password").await.status, StatusCode::UNAUTHORIZED);
+        assert_eq!(
+            post_login(t, "ola", "wrong-password").await.status,
+            StatusCode::UNAUTHORIZED
+        );
     }
     assert_eq!(count("login.lockout").await, 1);
     let until: (Option<chrono::DateTime<chrono::Utc>>,) = t
         .app
         .db
-        .opt("SELECT locked_until FROM identities WHERE staff_id = $1", benk_app::args![ola])
+        .opt(
+            "SELECT locked_until FROM identities WHERE staff_id = $1",
+            benk_app::args![ola],
+        )
         .await
         .unwrap()
         .unwrap();
-    assert!(until.0.unwrap() > chrono::Utc::now() + chrono::Duration::minutes(10), "locked for the lockout period");
-    assert_eq!(post_login(t, "ola", "benk-demo").await.status, StatusCode::TOO_MANY_REQUESTS);
+    assert!(
+        until.0.unwrap() > chrono::Utc::now() + chrono::Duration::minutes(10),
+        "locked for the lockout period"
+    );
+    assert_eq!(
+        post_login(t, "ola", "benk-demo").await.status,
+        StatusCode::TOO_MANY_REQUESTS
+    );
     // A successful login after the lockout resets the counter.
     t.app.db.execute_unaudited(unlock, vec![]).await.unwrap();
-    assert_eq!(post_login(t, "ola", "benk-demo").await.status, StatusCode::SEE_OTHER);
+    assert_eq!(
+        post_login(t, "ola", "benk-demo").await.status,
+        StatusCode::SEE_OTHER
+    );
     // An unknown user gets the same answer, audited too.
     let r = post_login(t, "nobody", "x").await;
     assert_eq!(r.status, StatusCode::UNAUTHORIZED);
@@ -90,7 +122,13 @@ async fn wrong_passwords_back_off_then_lock_and_are_audited(t: &TestApp) {
 async fn forms_without_the_csrf_token_are_refused(t: &TestApp) {
     let b = t.login("tone", "benk-demo").await;
     let before = t.count("SELECT COUNT(*) FROM clients").await;
-    let r = t.form(&b, "/clients/new", &[("_csrf", "forged"), ("name", "X"), ("birth_year", "1980")]).await;
+    let r = t
+        .form(
+            &b,
+            "/clients/new",
+            &[("_csrf", "forged"), ("name", "X"), ("birth_year", "1980")],
+        )
+        .await;
     assert_eq!(r.status, StatusCode::FORBIDDEN);
     assert_eq!(t.count("SELECT COUNT(*) FROM clients").await, before);
     // The login form needs its double-submit token too.
@@ -108,17 +146,46 @@ async fn forms_without_the_csrf_token_are_refused(t: &TestApp) {
 
 async fn required_totp_is_enrolled_and_then_asked_for(t: &TestApp) {
     let hanne = t.staff_id("hanne").await;
-    benk_app::staff::change_account(&t.app, None, hanne, benk_app::staff::AccountChange::RequireTotp(true)).await.unwrap();
+    benk_app::staff::change_account(
+        &t.app,
+        None,
+        hanne,
+        benk_app::staff::AccountChange::RequireTotp(true),
+    )
+    .await
+    .unwrap();
     let r = post_login(t, "hanne", "benk-demo").await;
     assert_eq!(r.status, StatusCode::SEE_OTHER);
     assert_eq!(r.location(), "/login/totp");
     let cookie = format!("benk_session={}", r.cookie("benk_session").unwrap());
     // Not logged in yet: pages send her back to the second step.
-    let home = t.send(Request::get("/").header(header::COOKIE, &cookie).body(Body::empty()).unwrap()).await;
+    let home = t
+        .send(
+            Request::get("/")
+                .header(header::COOKIE, &cookie)
+                .body(Body::empty())
+                .unwrap(),
+        )
+        .await;
     assert_eq!(home.location(), "/login/totp");
-    let page = t.send(Request::get("/login/totp").header(header::COOKIE, &cookie).body(Body::empty()).unwrap()).await;
+    let page = t
+        .send(
+            Request::get("/login/totp")
+                .header(header::COOKIE, &cookie)
+                .body(Body::empty())
+                .unwrap(),
+        )
+        .await;
     assert_eq!(page.status, StatusCode::OK);
-    let secret_b32 = page.text.split("<code class=\"secret\">").nth(1).unwrap().split('<').next().unwrap().to_string();
+    let secret_b32 = page
+        .text
+        .split("<code class=\"secret\">")
+        .nth(1)
+        .unwrap()
+        .split('<')
+        .next()
+        .unwrap()
+        .to_string();
     let csrf = common::extract_csrf(&page.text);
     let post = |code: String| {
         Request::post("/login/totp")
@@ -133,13 +200,27 @@ async fn required_totp_is_enrolled_and_then_asked_for(t: &TestApp) {
     let code = benk_app::auth::totp_code_now(&hex(&bytes)).unwrap();
     let ok = t.send(post(code)).await;
     assert_eq!(ok.status, StatusCode::SEE_OTHER, "{}", ok.text);
-    let home = t.send(Request::get("/").header(header::COOKIE, &cookie).body(Body::empty()).unwrap()).await;
+    let home = t
+        .send(
+            Request::get("/")
+                .header(header::COOKIE, &cookie)
+                .body(Body::empty())
+                .unwrap(),
+        )
+        .await;
     assert_eq!(home.status, StatusCode::OK);
     // The next login asks for a code (enrolled now), with no secret shown.
     let r = post_login(t, "hanne", "benk-demo").await;
     assert_eq!(r.location(), "/login/totp");
     let cookie2 = format!("benk_session={}", r.cookie("benk_session").unwrap());
-    let page = t.send(Request::get("/login/totp").header(header::COOKIE, &cookie2).body(Body::empty()).unwrap()).await;
+    let page = t
+        .send(
+            Request::get("/login/totp")
+                .header(header::COOKIE, &cookie2)
+                .body(Body::empty())
+                .unwrap(),
+        )
+        .await;
     assert!(!page.text.contains("class=\"secret\""));
 }
 
@@ -151,42 +232,106 @@ async fn disabled_users_cannot_log_in_and_lose_their_sessions(t: &TestApp) {
     let b = t.login("mari", "benk-demo").await;
     let mari = t.staff_id("mari").await;
     let token = t.token("mari").await;
-    benk_app::staff::change_account(&t.app, None, mari, benk_app::staff::AccountChange::Disabled(true)).await.unwrap();
+    benk_app::staff::change_account(
+        &t.app,
+        None,
+        mari,
+        benk_app::staff::AccountChange::Disabled(true),
+    )
+    .await
+    .unwrap();
     assert_eq!(t.page(&b, "/").await.status, StatusCode::SEE_OTHER);
-    assert_eq!(post_login(t, "mari", "benk-demo").await.status, StatusCode::UNAUTHORIZED);
-    assert_eq!(t.api(Method::GET, "/api/v1/clients", &token, None).await.status, StatusCode::UNAUTHORIZED);
+    assert_eq!(
+        post_login(t, "mari", "benk-demo").await.status,
+        StatusCode::UNAUTHORIZED
+    );
+    assert_eq!(
+        t.api(Method::GET, "/api/v1/clients", &token, None)
+            .await
+            .status,
+        StatusCode::UNAUTHORIZED
+    );
 }
 
 async fn tokens_are_created_once_and_revoked_in_the_ui(t: &TestApp) {
     let b = t.login("tone", "benk-demo").await;
-    let r = t.form(&b, "/settings/tokens", &[("name", "integrasjon")]).await;
+    let r = t
+        .form(&b, "/settings/tokens", &[("name", "integrasjon")])
+        .await;
     assert_eq!(r.status, StatusCode::OK);
-    let token = r.text.split("<code class=\"secret\">").nth(1).unwrap().split('<').next().unwrap().to_string();
+    let token = r
+        .text
+        .split("<code class=\"secret\">")
+        .nth(1)
+        .unwrap()
+        .split('<')
+        .next()
+        .unwrap()
+        .to_string();
     assert!(token.starts_with("benk_"));
-    assert_eq!(t.api(Method::GET, "/api/v1/clients", &token, None).await.status, StatusCode::OK);
+    assert_eq!(
+        t.api(Method::GET, "/api/v1/clients", &token, None)
+            .await
+            .status,
+        StatusCode::OK
+    );
     // Stored hashed, never in clear.
     assert_eq!(
-        t.app.db.scalar_i64("SELECT COUNT(*) FROM api_tokens WHERE token_hash = $1", benk_app::args![token.clone()]).await.unwrap(),
+        t.app
+            .db
+            .scalar_i64(
+                "SELECT COUNT(*) FROM api_tokens WHERE token_hash = $1",
+                benk_app::args![token.clone()]
+            )
+            .await
+            .unwrap(),
         0
     );
     let page = t.page(&b, "/settings").await;
     assert!(!page.text.contains(&token), "the secret is shown only once");
-    let id = page.text.split("/settings/tokens/").nth(1).unwrap().split('/').next().unwrap().to_string();
-    let r = t.form(&b, &format!("/settings/tokens/{id}/revoke"), &[]).await;
+    let id = page
+        .text
+        .split("/settings/tokens/")
+        .nth(1)
+        .unwrap()
+        .split('/')
+        .next()
+        .unwrap()
+        .to_string();
+    let r = t
+        .form(&b, &format!("/settings/tokens/{id}/revoke"), &[])
+        .await;
     assert_eq!(r.status, StatusCode::SEE_OTHER);
-    assert_eq!(t.api(Method::GET, "/api/v1/clients", &token, None).await.status, StatusCode::UNAUTHORIZED);
+    assert_eq!(
+        t.api(Method::GET, "/api/v1/clients", &token, None)
+            .await
+            .status,
+        StatusCode::UNAUTHORIZED
+    );
 }
 
 async fn language_follows_the_browser_then_the_user_setting(t: &TestApp) {
-    let page = t.send(Request::get("/login").header(header::ACCEPT_LANGUAGE, "en-US,en;q=0.8").body(Body::empty()).unwrap()).await;
+    let page = t
+        .send(
+            Request::get("/login")
+                .header(header::ACCEPT_LANGUAGE, "en-US,en;q=0.8")
+                .body(Body::empty())
+                .unwrap(),
+        )
+        .await;
     assert!(page.text.contains("Log in") && page.text.contains("lang=\"en\""));
-    let page = t.send(Request::get("/login").body(Body::empty()).unwrap()).await;
+    let page = t
+        .send(Request::get("/login").body(Body::empty()).unwrap())
+        .await;
     assert!(page.text.contains("Logg inn") && page.text.contains("lang=\"nb\""));
     let b = t.login("tone", "benk-demo").await;
     let r = t.form(&b, "/settings/language", &[("lang", "en")]).await;
     assert_eq!(r.status, StatusCode::SEE_OTHER);
     let home = t.page(&b, "/").await; // sends Accept-Language: nb
-    assert!(home.text.contains("My clients"), "user setting wins over the browser");
+    assert!(
+        home.text.contains("My clients"),
+        "user setting wins over the browser"
+    );
 }
 
 on_both_backends!(
@@ -212,10 +357,20 @@ async fn an_idle_session_expires() {
     // The session's last request is in the past; with a zero idle limit it is over.
     t.app
         .db
-        .execute_unaudited("UPDATE sessions SET last_seen_at = $1", benk_app::args![chrono::Utc::now() - chrono::Duration::seconds(5)])
+        .execute_unaudited(
+            "UPDATE sessions SET last_seen_at = $1",
+            benk_app::args![chrono::Utc::now() - chrono::Duration::seconds(5)],
+        )
         .await
         .unwrap();
-    let home = t.send(Request::get("/").header(header::COOKIE, &cookie).body(Body::empty()).unwrap()).await;
+    let home = t
+        .send(
+            Request::get("/")
+                .header(header::COOKIE, &cookie)
+                .body(Body::empty())
+                .unwrap(),
+        )
+        .await;
     assert_eq!(home.location(), "/login");
     assert_eq!(t.count("SELECT COUNT(*) FROM sessions").await, 0);
     t.cleanup().await;

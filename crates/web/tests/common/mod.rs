@@ -24,7 +24,8 @@ pub enum Backend {
 
 /// The PostgreSQL server the suite uses.
 pub fn pg_base_url() -> String {
-    std::env::var("BENK_TEST_DATABASE_URL").unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into())
+    std::env::var("BENK_TEST_DATABASE_URL")
+        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into())
 }
 
 /// A running app on a fresh database.
@@ -49,16 +50,22 @@ impl Resp {
         serde_json::from_str(&self.text).unwrap_or_else(|e| panic!("not JSON ({e}): {}", self.text))
     }
     pub fn location(&self) -> String {
-        self.headers.get(header::LOCATION).map(|v| v.to_str().unwrap().to_string()).unwrap_or_default()
+        self.headers
+            .get(header::LOCATION)
+            .map(|v| v.to_str().unwrap().to_string())
+            .unwrap_or_default()
     }
     /// Value of a Set-Cookie by name.
     pub fn cookie(&self, name: &str) -> Option<String> {
-        self.headers.get_all(header::SET_COOKIE).iter().find_map(|v| {
-            let s = v.to_str().ok()?;
-            let (kv, _) = s.split_once(';').unwrap_or((s, ""));
-            let (k, v) = kv.split_once('=')?;
-            (k == name).then(|| v.to_string())
-        })
+        self.headers
+            .get_all(header::SET_COOKIE)
+            .iter()
+            .find_map(|v| {
+                let s = v.to_str().ok()?;
+                let (kv, _) = s.split_once(';').unwrap_or((s, ""));
+                let (k, v) = kv.split_once('=')?;
+                (k == name).then(|| v.to_string())
+            })
     }
     pub fn set_cookie_header(&self, name: &str) -> Option<String> {
         self.headers
@@ -72,33 +79,63 @@ impl Resp {
 
 impl TestApp {
     pub async fn new(backend: Backend) -> TestApp {
-        Self::with_settings(backend, Settings { allow_synthetic_ids: true, ..Settings::default() }).await
+        Self::with_settings(
+            backend,
+            Settings {
+                allow_synthetic_ids: true,
+                ..Settings::default()
+            },
+        )
+        .await
     }
 
     pub async fn with_settings(backend: Backend, settings: Settings) -> TestApp {
         let (url, dir, schema) = match backend {
             Backend::Sqlite => {
-                let dir = std::env::temp_dir().join(format!("benk-test-{}", Uuid::now_v7().simple()));
+                let dir =
+                    std::env::temp_dir().join(format!("benk-test-{}", Uuid::now_v7().simple()));
                 std::fs::create_dir_all(&dir).unwrap();
-                (format!("sqlite:{}", dir.join("t.db").display()), Some(dir), None)
+                (
+                    format!("sqlite:{}", dir.join("t.db").display()),
+                    Some(dir),
+                    None,
+                )
             }
             Backend::Postgres => {
                 let base = pg_base_url();
                 let schema = format!("benk_t_{}", Uuid::now_v7().simple());
                 let mut c = sqlx::PgConnection::connect(&base)
                     .await
-                    .unwrap_or_else(|e| panic!("PostgreSQL at {base} is required for the test suite: {e}"));
-                sqlx::query(&format!("CREATE SCHEMA {schema}")).execute(&mut c).await.unwrap();
+                    .unwrap_or_else(|e| {
+                        panic!("PostgreSQL at {base} is required for the test suite: {e}")
+                    });
+                sqlx::query(&format!("CREATE SCHEMA {schema}"))
+                    .execute(&mut c)
+                    .await
+                    .unwrap();
                 let sep = if base.contains('?') { '&' } else { '?' };
-                (format!("{base}{sep}options=-c%20search_path%3D{schema}"), None, Some(schema))
+                (
+                    format!("{base}{sep}options=-c%20search_path%3D{schema}"),
+                    None,
+                    Some(schema),
+                )
             }
         };
         let mut opts = DbOptions::new(url);
         opts.max_readers = 4;
         let app = App::open(&opts, settings).await.expect("open app");
         benk_app::demo::seed(&app).await.expect("seed");
-        let router = benk_web::router(benk_web::AppState { app: app.clone(), secure_cookies: false });
-        TestApp { app, router, backend, dir, schema }
+        let router = benk_web::router(benk_web::AppState {
+            app: app.clone(),
+            secure_cookies: false,
+        });
+        TestApp {
+            app,
+            router,
+            backend,
+            dir,
+            schema,
+        }
     }
 
     /// Removes the database (best effort).
@@ -109,35 +146,57 @@ impl TestApp {
         }
         if let Some(s) = &self.schema {
             if let Ok(mut c) = sqlx::PgConnection::connect(&pg_base_url()).await {
-                let _ = sqlx::query(&format!("DROP SCHEMA {s} CASCADE")).execute(&mut c).await;
+                let _ = sqlx::query(&format!("DROP SCHEMA {s} CASCADE"))
+                    .execute(&mut c)
+                    .await;
             }
         }
     }
 
     pub async fn staff_id(&self, username: &str) -> Uuid {
-        benk_app::staff::find_by_username(&self.app, username).await.unwrap().expect("demo user").id
+        benk_app::staff::find_by_username(&self.app, username)
+            .await
+            .unwrap()
+            .expect("demo user")
+            .id
     }
 
     /// An API token for a demo user.
     pub async fn token(&self, username: &str) -> String {
         let id = self.staff_id(username).await;
-        benk_app::auth::create_token(&self.app, id, "test", None).await.unwrap()
+        benk_app::auth::create_token(&self.app, id, "test", None)
+            .await
+            .unwrap()
     }
 
     pub async fn send(&self, req: Request<Body>) -> Resp {
         let resp = self.router.clone().oneshot(req).await.unwrap();
         let status = resp.status();
         let headers = resp.headers().clone();
-        let bytes = axum::body::to_bytes(resp.into_body(), 10 << 20).await.unwrap();
-        Resp { status, headers, text: String::from_utf8_lossy(&bytes).into_owned() }
+        let bytes = axum::body::to_bytes(resp.into_body(), 10 << 20)
+            .await
+            .unwrap();
+        Resp {
+            status,
+            headers,
+            text: String::from_utf8_lossy(&bytes).into_owned(),
+        }
     }
 
     /// A JSON API call with a bearer token.
     pub async fn api(&self, method: Method, uri: &str, token: &str, body: Option<Value>) -> Resp {
-        self.api_raw(method, uri, token, body.map(|b| b.to_string()), &[]).await
+        self.api_raw(method, uri, token, body.map(|b| b.to_string()), &[])
+            .await
     }
 
-    pub async fn api_raw(&self, method: Method, uri: &str, token: &str, body: Option<String>, extra: &[(&str, &str)]) -> Resp {
+    pub async fn api_raw(
+        &self,
+        method: Method,
+        uri: &str,
+        token: &str,
+        body: Option<String>,
+        extra: &[(&str, &str)],
+    ) -> Resp {
         let mut b = Request::builder()
             .method(method)
             .uri(uri)
@@ -147,7 +206,10 @@ impl TestApp {
             b = b.header(*k, *v);
         }
         let req = match body {
-            Some(s) => b.header(header::CONTENT_TYPE, "application/json").body(Body::from(s)).unwrap(),
+            Some(s) => b
+                .header(header::CONTENT_TYPE, "application/json")
+                .body(Body::from(s))
+                .unwrap(),
             None => b.body(Body::empty()).unwrap(),
         };
         self.send(req).await
@@ -155,7 +217,9 @@ impl TestApp {
 
     /// Logs in through the login form; returns a browser with its cookie and CSRF token.
     pub async fn login(&self, username: &str, password: &str) -> Browser {
-        let page = self.send(Request::get("/login").body(Body::empty()).unwrap()).await;
+        let page = self
+            .send(Request::get("/login").body(Body::empty()).unwrap())
+            .await;
         let csrf_cookie = page.cookie("benk_login_csrf").expect("login csrf cookie");
         let form = format!("_csrf={csrf_cookie}&username={username}&password={password}");
         let resp = self
@@ -167,22 +231,40 @@ impl TestApp {
                     .unwrap(),
             )
             .await;
-        assert_eq!(resp.status, StatusCode::SEE_OTHER, "login failed: {}", resp.text);
+        assert_eq!(
+            resp.status,
+            StatusCode::SEE_OTHER,
+            "login failed: {}",
+            resp.text
+        );
         let session = resp.cookie("benk_session").expect("session cookie");
-        let mut b = Browser { cookie: format!("benk_session={session}"), csrf: String::new(), last_login: resp };
+        let mut b = Browser {
+            cookie: format!("benk_session={session}"),
+            csrf: String::new(),
+            last_login: resp,
+        };
         let settings = self.page(&b, "/settings").await;
         b.csrf = extract_csrf(&settings.text);
         b
     }
 
     pub async fn page(&self, b: &Browser, uri: &str) -> Resp {
-        self.send(Request::get(uri).header(header::COOKIE, &b.cookie).header(header::ACCEPT_LANGUAGE, "nb").body(Body::empty()).unwrap())
-            .await
+        self.send(
+            Request::get(uri)
+                .header(header::COOKIE, &b.cookie)
+                .header(header::ACCEPT_LANGUAGE, "nb")
+                .body(Body::empty())
+                .unwrap(),
+        )
+        .await
     }
 
     /// Posts a form as the browser (the CSRF token is added unless `fields` has one).
     pub async fn form(&self, b: &Browser, uri: &str, fields: &[(&str, &str)]) -> Resp {
-        let mut pairs: Vec<String> = fields.iter().map(|(k, v)| format!("{k}={}", urlencode(v))).collect();
+        let mut pairs: Vec<String> = fields
+            .iter()
+            .map(|(k, v)| format!("{k}={}", urlencode(v)))
+            .collect();
         if !fields.iter().any(|(k, _)| *k == "_csrf") {
             pairs.push(format!("_csrf={}", b.csrf));
         }
@@ -229,7 +311,9 @@ pub fn extract_csrf(html: &str) -> String {
 pub fn urlencode(s: &str) -> String {
     s.bytes()
         .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => (b as char).to_string(),
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                (b as char).to_string()
+            }
             _ => format!("%{b:02X}"),
         })
         .collect()
@@ -259,7 +343,9 @@ macro_rules! on_both_backends {
 /// A valid synthetic fødselsnummer (month + 80) not used by the demo.
 pub fn synthetic_fnr(seq: u32) -> String {
     let d = chrono::NaiveDate::from_ymd_opt(1950, 6, 15).unwrap();
-    benk_domain::NationalId::synthetic(d, seq).as_str().to_string()
+    benk_domain::NationalId::synthetic(d, seq)
+        .as_str()
+        .to_string()
 }
 
 /// Adds the two mod-11 check digits to a 9-digit prefix (None if the prefix has no valid number).
