@@ -56,6 +56,51 @@ async fn concurrent_writers_keep_one_linear_chain(t: &TestApp) {
     );
 }
 
+async fn two_servers_on_one_database_keep_one_chain(t: &TestApp) {
+    // A second process's writer (here: a second App on the same database).
+    let other = benk_app::App::open(
+        &benk_app::db::DbOptions::new(t.url.clone()),
+        benk_app::Settings::default(),
+    )
+    .await
+    .unwrap();
+    let a = benk_app::staff::load_actor(&t.app, t.staff_id("tone").await, Default::default())
+        .await
+        .unwrap()
+        .unwrap();
+    let mut tasks = Vec::new();
+    for i in 0..40 {
+        let app = if i % 2 == 0 {
+            t.app.clone()
+        } else {
+            other.clone()
+        };
+        let a = a.clone();
+        tasks.push(tokio::spawn(async move {
+            let team = a.memberships[0].team_id;
+            let input = benk_app::clients::ClientInput {
+                name: benk_domain::PersonName::parse(&format!("To skrivere {i}")).unwrap(),
+                national_id: None,
+                birth_year: Some(benk_domain::BirthYear::parse(1980, 2026).unwrap()),
+                phone: None,
+                municipality: None,
+            };
+            benk_app::clients::create(&app, &a, team, uuid::Uuid::now_v7(), input, vec![])
+                .await
+                .unwrap();
+        }));
+    }
+    for task in tasks {
+        task.await.unwrap();
+    }
+    assert_eq!(verify(t).await, None);
+    assert_eq!(
+        t.count("SELECT COUNT(*) FROM audit_events").await,
+        t.count("SELECT MAX(seq) FROM audit_events").await
+    );
+    other.db.close().await;
+}
+
 async fn some_activity(t: &TestApp) {
     let tone = t.token("tone").await;
     for i in 0..5 {
@@ -373,6 +418,7 @@ async fn openapi_document_is_served(t: &TestApp) {
 
 on_both_backends!(
     concurrent_writers_keep_one_linear_chain,
+    two_servers_on_one_database_keep_one_chain,
     an_edited_row_is_found,
     a_changed_hash_is_found_at_the_next_row,
     a_deleted_row_is_found,

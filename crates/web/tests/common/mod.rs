@@ -33,6 +33,8 @@ pub struct TestApp {
     pub app: App,
     pub router: Router,
     pub backend: Backend,
+    /// The database URL (to open a second app on the same database).
+    pub url: String,
     dir: Option<PathBuf>,
     schema: Option<String>,
 }
@@ -121,7 +123,7 @@ impl TestApp {
                 )
             }
         };
-        let mut opts = DbOptions::new(url);
+        let mut opts = DbOptions::new(url.clone());
         opts.max_readers = 4;
         let app = App::open(&opts, settings).await.expect("open app");
         benk_app::demo::seed(&app).await.expect("seed");
@@ -133,6 +135,7 @@ impl TestApp {
             app,
             router,
             backend,
+            url,
             dir,
             schema,
         }
