@@ -89,3 +89,16 @@ impl Actor {
         d
     }
 }
+
+/// An audit draft for an actor, or for the command line when there is none
+/// (administration from `benk` on the server itself).
+pub fn audit_as(actor: Option<&Actor>, action: &str) -> AuditDraft {
+    match actor {
+        Some(a) => a.audit(action, Outcome::Allowed),
+        None => {
+            let mut d = AuditDraft::new(action, Outcome::Allowed);
+            d.actor_name = Some("benk cli".into());
+            d
+        }
+    }
+}

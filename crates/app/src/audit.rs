@@ -245,29 +245,38 @@ pub struct VerifyReport {
 
 const PAGE: i64 = 10_000;
 
-/// Walks the whole chain in seq order and reports the first break.
-/// `progress` is called after each page with the rows checked so far and the total.
+/// Walks the chain in seq order up to the head as it was when the walk began
+/// (rows a running server commits meanwhile are left for the next run) and
+/// reports the first break. `progress` is called after each page with the rows
+/// checked so far and the total.
 pub async fn verify(
     db: &Db,
     mut progress: impl FnMut(i64, i64),
 ) -> Result<VerifyReport, sqlx::Error> {
-    let total = db
-        .scalar_i64("SELECT COUNT(*) FROM audit_events", vec![])
-        .await?;
-    let mut prev_seq = 0i64;
-    let mut prev_hash = GENESIS.to_string();
-    let mut rows = 0i64;
+    const HEAD: &str = "SELECT seq, hash FROM audit_head WHERE id = 1";
     let broken = |seq: i64, reason: String, rows: i64| VerifyReport {
         rows,
         first_break: Some(Break { seq, reason }),
     };
+    let Some((head_seq, head_hash)) = db.opt::<(i64, String)>(HEAD, vec![]).await? else {
+        return Ok(broken(0, "the chain head row is missing".into(), 0));
+    };
+    let total = db
+        .scalar_i64(
+            "SELECT COUNT(*) FROM audit_events WHERE seq <= $1",
+            crate::args![head_seq],
+        )
+        .await?;
+    let mut prev_seq = 0i64;
+    let mut prev_hash = GENESIS.to_string();
+    let mut rows = 0i64;
     loop {
         let page: Vec<AuditRow> = db
             .all(
                 "SELECT seq, id, at, actor_staff_id, actor_name, actor_hpr, actor_org_number, actor_role, \
                  actor_team_id, client_id, purpose, action, resources, outcome, ip, user_agent, prev_hash, hash \
-                 FROM audit_events WHERE seq > $1 ORDER BY seq LIMIT $2",
-                crate::args![prev_seq, PAGE],
+                 FROM audit_events WHERE seq > $1 AND seq <= $2 ORDER BY seq LIMIT $3",
+                crate::args![prev_seq, head_seq, PAGE],
             )
             .await?;
         if page.is_empty() {
@@ -276,15 +285,12 @@ pub async fn verify(
         for row in &page {
             rows += 1;
             if row.seq != prev_seq + 1 {
-                return Ok(broken(
+                let reason = format!(
+                    "row {} is missing (next row found is {})",
                     prev_seq + 1,
-                    format!(
-                        "row {} is missing (next row found is {})",
-                        prev_seq + 1,
-                        row.seq
-                    ),
-                    rows,
-                ));
+                    row.seq
+                );
+                return Ok(broken(prev_seq + 1, reason, rows));
             }
             if row.prev_hash != prev_hash {
                 return Ok(broken(
@@ -305,28 +311,43 @@ pub async fn verify(
         }
         progress(rows, total);
     }
-    let head: Option<(i64, String)> = db
-        .opt("SELECT seq, hash FROM audit_head WHERE id = 1", vec![])
-        .await?;
-    match head {
-        Some((seq, hash)) if seq == prev_seq && hash == prev_hash => Ok(VerifyReport {
-            rows,
-            first_break: None,
-        }),
-        Some((seq, _)) if seq > prev_seq => Ok(broken(
+    if prev_seq < head_seq {
+        return Ok(broken(
             prev_seq + 1,
             format!(
-                "rows {}–{} at the end of the chain are missing",
-                prev_seq + 1,
-                seq
+                "rows {}–{head_seq} at the end of the chain are missing",
+                prev_seq + 1
             ),
             rows,
-        )),
-        Some((seq, _)) => Ok(broken(
-            seq.min(prev_seq),
+        ));
+    }
+    if prev_hash != head_hash {
+        return Ok(broken(
+            head_seq,
             "the chain head does not match the last row".into(),
             rows,
-        )),
-        None => Ok(broken(0, "the chain head row is missing".into(), rows)),
+        ));
     }
+    // Rows beyond the current head were not written by Benk's writer.
+    let now_head = db
+        .opt::<(i64, String)>(HEAD, vec![])
+        .await?
+        .map_or(head_seq, |h| h.0);
+    let beyond = db
+        .scalar_i64(
+            "SELECT COUNT(*) FROM audit_events WHERE seq > $1",
+            crate::args![now_head],
+        )
+        .await?;
+    if beyond > 0 {
+        return Ok(broken(
+            now_head + 1,
+            format!("{beyond} row(s) after the chain head were not written by Benk"),
+            rows,
+        ));
+    }
+    Ok(VerifyReport {
+        rows,
+        first_break: None,
+    })
 }

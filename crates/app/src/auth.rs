@@ -29,6 +29,26 @@ pub fn hash_password(p: &str) -> AppResult<String> {
         .map_err(|e| AppError::Internal(format!("argon2: {e}")))
 }
 
+/// Hashes a password off the async runtime (argon2id takes tens of milliseconds of CPU).
+pub async fn hash_password_blocking(p: &str) -> AppResult<String> {
+    let p = p.to_string();
+    tokio::task::spawn_blocking(move || hash_password(&p))
+        .await
+        .map_err(|e| AppError::Internal(e.to_string()))?
+}
+
+/// The login name of an identity (for the second-factor page).
+pub async fn identity_subject(app: &App, identity_id: Uuid) -> AppResult<String> {
+    let r: Option<(String,)> = app
+        .db
+        .opt(
+            "SELECT subject FROM identities WHERE id = $1",
+            crate::args![identity_id],
+        )
+        .await?;
+    Ok(r.map(|r| r.0).unwrap_or_default())
+}
+
 fn verify_password(p: &str, hash: &str) -> bool {
     PasswordHash::new(hash)
         .is_ok_and(|h| Argon2::default().verify_password(p.as_bytes(), &h).is_ok())

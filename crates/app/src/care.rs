@@ -156,6 +156,11 @@ pub async fn create(
     let Some((team_id,)) = team else {
         return Err(AppError::NotFound);
     };
+    if grant.is_some_and(|g| g.client_id() != client) {
+        return Err(AppError::Internal(
+            "care relationship change with a grant for another client".into(),
+        ));
+    }
     if grant.is_none() && !may_assign(actor, team_id) {
         let mut d = actor.audit("care_relationship.create", Outcome::Denied);
         d.client_id = Some(client);
@@ -238,6 +243,11 @@ pub async fn end(
     let Some((team_id,)) = team else {
         return Err(AppError::NotFound);
     };
+    if grant.is_some_and(|g| g.client_id() != client) {
+        return Err(AppError::Internal(
+            "care relationship change with a grant for another client".into(),
+        ));
+    }
     if grant.is_none() && !may_assign(actor, team_id) {
         let mut d = actor.audit("care_relationship.end", Outcome::Denied);
         d.client_id = Some(client);

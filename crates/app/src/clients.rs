@@ -1,6 +1,6 @@
 //! Clients (the people the team follows) and their record.
 
-use benk_domain::{BirthYear, Municipality, NationalId, PersonName, Phone};
+use benk_domain::{BirthYear, LongText, Municipality, NationalId, PersonName, Phone};
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::Serialize;
 use uuid::Uuid;
@@ -296,20 +296,14 @@ async fn entries(app: &App, grant: &ReadGrant) -> AppResult<Vec<RecordEntry>> {
 }
 
 /// Writes a record entry (health content), owned by the author's home employer.
-pub async fn add_entry(app: &App, actor: &Actor, grant: &ReadGrant, body: &str) -> AppResult<Uuid> {
+pub async fn add_entry(
+    app: &App,
+    actor: &Actor,
+    grant: &ReadGrant,
+    body: &LongText,
+) -> AppResult<Uuid> {
     require_health(app, actor, grant, "record_entry.create").await?;
-    let body = body.trim();
-    if body.is_empty() {
-        return Err(AppError::field(FieldError::required("body")));
-    }
-    if body.chars().count() > 20_000 {
-        return Err(AppError::field(FieldError::new(
-            "body",
-            "too_long",
-            "Teksten kan ha høyst 20 000 tegn.",
-            "The text can have at most 20,000 characters.",
-        )));
-    }
+    let body = body.as_str();
     let id = Uuid::now_v7();
     let mut audit = audit_allowed(actor, grant, "record_entry.create", "record_entries");
     audit.resources = format!("record_entry:{id}");

@@ -151,10 +151,11 @@ impl From<WriteError> for AppError {
     fn from(e: WriteError) -> Self {
         match e {
             WriteError::NotFound => AppError::NotFound,
-            WriteError::Conflict(m) => AppError::Conflict(Text::new(
-                "Dette finnes allerede.",
-                format!("This already exists ({m})."),
-            )),
+            WriteError::Conflict(m) => {
+                // The driver's message names tables and constraints: log it, never show it.
+                tracing::info!(detail = %m, "write refused: unique constraint");
+                AppError::Conflict(Text::new("Dette finnes allerede.", "This already exists."))
+            }
             other => AppError::Internal(other.to_string()),
         }
     }

@@ -5,7 +5,6 @@ use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
 use crate::actor::Actor;
-use crate::audit::Outcome;
 use crate::db::writer::{Stmt, WriteOp};
 use crate::error::{AppError, AppResult, FieldError, Text};
 use crate::App;
@@ -117,13 +116,13 @@ pub async fn list_organisations(app: &App) -> AppResult<Vec<Organisation>> {
         .await?)
 }
 
-/// Creates an organisation (administrators only).
+/// Creates an organisation (administrators only; `None` is the command line).
 pub async fn create_organisation(
     app: &App,
-    actor: &Actor,
+    actor: Option<&Actor>,
     new: NewOrganisation,
 ) -> AppResult<Organisation> {
-    admin_only(actor)?;
+    actor.map(admin_only).transpose()?;
     let name = new.name.trim().to_string();
     if name.is_empty() {
         return Err(AppError::field(FieldError::required("name")));
@@ -134,7 +133,7 @@ pub async fn create_organisation(
         kind: new.kind.code().to_string(),
         org_number: new.org_number.as_str().to_string(),
     };
-    let mut audit = actor.audit("organisation.create", Outcome::Allowed);
+    let mut audit = crate::actor::audit_as(actor, "organisation.create");
     audit.resources = format!("organisation:{}", org.id);
     let op = WriteOp {
         stmts: vec![Stmt::new(
@@ -158,15 +157,15 @@ pub async fn create_organisation(
     Ok(org)
 }
 
-/// Creates a team owned by one or more organisations (administrators only).
+/// Creates a team owned by one or more organisations (administrators only; `None` is the command line).
 pub async fn create_team(
     app: &App,
-    actor: &Actor,
+    actor: Option<&Actor>,
     name: &str,
     owners: &[Uuid],
     policy: TeamPolicy,
 ) -> AppResult<Uuid> {
-    admin_only(actor)?;
+    actor.map(admin_only).transpose()?;
     let name = name.trim();
     if name.is_empty() {
         return Err(AppError::field(FieldError::required("name")));
@@ -180,7 +179,7 @@ pub async fn create_team(
         )));
     }
     let id = Uuid::now_v7();
-    let mut audit = actor.audit("team.create", Outcome::Allowed);
+    let mut audit = crate::actor::audit_as(actor, "team.create");
     audit.resources = format!("team:{id}");
     let policy = serde_json::to_string(&policy).map_err(|e| AppError::Internal(e.to_string()))?;
     let mut stmts = vec![Stmt::new(

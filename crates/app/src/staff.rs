@@ -6,7 +6,7 @@ use uuid::Uuid;
 
 use crate::actor::{Actor, Membership, RequestMeta};
 use crate::audit::Outcome;
-use crate::auth::hash_password;
+use crate::auth::hash_password_blocking;
 use crate::db::writer::{Stmt, WriteOp};
 use crate::error::{AppError, AppResult, FieldError, Text};
 use crate::App;
@@ -103,9 +103,9 @@ fn admin_only(actor: &Actor) -> AppResult<()> {
 pub fn new_staff_op(
     new: &NewStaff,
     id: Uuid,
+    hash: String,
     audit: crate::audit::AuditDraft,
-) -> AppResult<WriteOp> {
-    let hash = hash_password(&new.password)?;
+) -> WriteOp {
     let mut stmts = vec![
         Stmt::new(
             "INSERT INTO staff (id, name, profession, hpr_number, home_org_id, created_at) VALUES ($1, $2, $3, $4, $5, $6)",
@@ -129,10 +129,10 @@ pub fn new_staff_op(
             crate::args![team, id, role.code(), i64::from(fte.percent())],
         ));
     }
-    Ok(WriteOp {
+    WriteOp {
         stmts,
         audit: vec![audit],
-    })
+    }
 }
 
 fn map_staff_conflict(e: AppError) -> AppError {
@@ -160,7 +160,12 @@ pub async fn create_staff(app: &App, actor: &Actor, new: NewStaff) -> AppResult<
     let mut audit = actor.audit("staff.create", Outcome::Allowed);
     audit.resources = format!("staff:{id}");
     app.writer
-        .write(new_staff_op(&new, id, audit)?)
+        .write(new_staff_op(
+            &new,
+            id,
+            hash_password_blocking(&new.password).await?,
+            audit,
+        ))
         .await
         .map_err(|e| map_staff_conflict(e.into()))?;
     Ok(id)
@@ -173,10 +178,27 @@ pub async fn create_staff_system(app: &App, new: NewStaff) -> AppResult<Uuid> {
     audit.actor_name = Some("benk cli".into());
     audit.resources = format!("staff:{id}");
     app.writer
-        .write(new_staff_op(&new, id, audit)?)
+        .write(new_staff_op(
+            &new,
+            id,
+            hash_password_blocking(&new.password).await?,
+            audit,
+        ))
         .await
         .map_err(|e| map_staff_conflict(e.into()))?;
     Ok(id)
+}
+
+/// Active staff of a team (id, name), for pickers.
+pub async fn team_staff(app: &App, team_id: Uuid) -> AppResult<Vec<(Uuid, String)>> {
+    Ok(app
+        .db
+        .all(
+            "SELECT s.id, s.name FROM team_memberships m JOIN staff s ON s.id = m.staff_id \
+             WHERE m.team_id = $1 AND s.disabled = FALSE ORDER BY s.name",
+            crate::args![team_id],
+        )
+        .await?)
 }
 
 /// Adds or changes a team membership (administrators only).
@@ -267,7 +289,7 @@ pub async fn change_account(
             Stmt::one(
                 "UPDATE identities SET password_hash = $2, failed_attempts = 0, locked_until = NULL \
                  WHERE staff_id = $1 AND provider = 'local'",
-                crate::args![staff, hash_password(p)?],
+                crate::args![staff, hash_password_blocking(p).await?],
             ),
         ),
     };

@@ -30,6 +30,9 @@ pub struct ConfigArgs {
     /// Mark cookies Secure (when served over HTTPS).
     #[arg(long, env = "BENK_SECURE_COOKIES", global = true)]
     pub secure_cookies: Option<bool>,
+    /// Behind a reverse proxy: believe X-Forwarded-For / X-Forwarded-Proto.
+    #[arg(long, env = "BENK_TRUST_PROXY", global = true)]
+    pub trust_proxy: Option<bool>,
 }
 
 /// The `benk.toml` file.
@@ -42,6 +45,7 @@ pub struct FileConfig {
     sqlite_synchronous: Option<String>,
     session_idle_minutes: Option<u64>,
     secure_cookies: Option<bool>,
+    trust_proxy: Option<bool>,
 }
 
 /// The resolved configuration.
@@ -53,6 +57,7 @@ pub struct Config {
     pub sqlite_sync: SqliteSync,
     pub session_idle_minutes: u64,
     pub secure_cookies: bool,
+    pub trust_proxy: bool,
 }
 
 fn read_file(path: &Path) -> anyhow::Result<FileConfig> {
@@ -100,6 +105,7 @@ impl ConfigArgs {
                 .or(file.session_idle_minutes)
                 .unwrap_or(30),
             secure_cookies: self.secure_cookies.or(file.secure_cookies).unwrap_or(false),
+            trust_proxy: self.trust_proxy.or(file.trust_proxy).unwrap_or(false),
         })
     }
 }

@@ -44,6 +44,12 @@ enum Command {
     /// Manage user accounts.
     #[command(subcommand)]
     User(UserCmd),
+    /// Manage organisations (employers and team owners).
+    #[command(subcommand)]
+    Org(OrgCmd),
+    /// Manage teams.
+    #[command(subcommand)]
+    Team(TeamCmd),
     /// Manage API tokens.
     #[command(subcommand)]
     Token(TokenCmd),
@@ -74,12 +80,12 @@ enum UserCmd {
         /// Team name (optional).
         #[arg(long)]
         team: Option<String>,
-        /// worker, intake_member, team_lead, administrator, privacy_officer
-        #[arg(long, default_value = "worker")]
-        role: String,
-        /// FTE share in percent.
-        #[arg(long, default_value_t = 100)]
-        fte: i64,
+        /// worker, intake_member, team_lead, administrator, privacy_officer (needs --team)
+        #[arg(long, requires = "team")]
+        role: Option<String>,
+        /// FTE share in percent (needs --team).
+        #[arg(long, requires = "team")]
+        fte: Option<i64>,
         #[arg(long)]
         hpr: Option<String>,
     },
@@ -93,6 +99,37 @@ enum UserCmd {
     SetPassword { username: String },
     /// Require a TOTP second factor at the next login.
     RequireTotp { username: String },
+}
+
+#[derive(Subcommand)]
+enum OrgCmd {
+    /// Add an organisation.
+    Add {
+        #[arg(long)]
+        name: String,
+        /// municipality, hospital_trust, nav or other
+        #[arg(long)]
+        kind: String,
+        /// Organisation number (9 digits).
+        #[arg(long)]
+        number: String,
+    },
+    /// List organisations.
+    List,
+}
+
+#[derive(Subcommand)]
+enum TeamCmd {
+    /// Add a team owned by one or more organisations.
+    Add {
+        #[arg(long)]
+        name: String,
+        /// Owner's organisation number (repeat for each owner).
+        #[arg(long = "owner", required = true)]
+        owners: Vec<String>,
+    },
+    /// List teams.
+    List,
 }
 
 #[derive(Subcommand)]
@@ -207,6 +244,16 @@ async fn run(cli: Cli) -> anyhow::Result<i32> {
             let app = open(&cfg).await?;
             user(&app, cmd).await
         }
+        Command::Org(cmd) => {
+            let cfg = cli.config.resolve(DEFAULT_DB)?;
+            let app = open(&cfg).await?;
+            org(&app, cmd).await
+        }
+        Command::Team(cmd) => {
+            let cfg = cli.config.resolve(DEFAULT_DB)?;
+            let app = open(&cfg).await?;
+            team(&app, cmd).await
+        }
         Command::Token(TokenCmd::Create { user, name }) => {
             let cfg = cli.config.resolve(DEFAULT_DB)?;
             let app = open(&cfg).await?;
@@ -238,6 +285,78 @@ fn app_err(e: benk_app::AppError) -> anyhow::Error {
         ),
         other => anyhow::anyhow!("{other}"),
     }
+}
+
+async fn org(app: &App, cmd: OrgCmd) -> anyhow::Result<i32> {
+    match cmd {
+        OrgCmd::Add { name, kind, number } => {
+            let kind = benk_domain::OrgKind::from_code(&kind).with_context(|| {
+                format!("unknown kind {kind:?}: use municipality, hospital_trust, nav or other")
+            })?;
+            let org_number =
+                benk_domain::OrgNumber::parse(&number).map_err(|e| anyhow::anyhow!("{e}"))?;
+            let org = benk_app::orgs::create_organisation(
+                app,
+                None,
+                benk_app::orgs::NewOrganisation {
+                    name,
+                    kind,
+                    org_number,
+                },
+            )
+            .await
+            .map_err(app_err)?;
+            println!("added {} ({})", org.name, org.org_number);
+        }
+        OrgCmd::List => {
+            for o in benk_app::orgs::list_organisations(app)
+                .await
+                .map_err(app_err)?
+            {
+                println!("{:<10} {:<16} {}", o.org_number, o.kind, o.name);
+            }
+        }
+    }
+    Ok(0)
+}
+
+async fn team(app: &App, cmd: TeamCmd) -> anyhow::Result<i32> {
+    match cmd {
+        TeamCmd::Add { name, owners } => {
+            let mut ids = Vec::new();
+            for o in &owners {
+                let id: Option<(uuid::Uuid,)> = app
+                    .db
+                    .opt(
+                        "SELECT id FROM organisations WHERE org_number = $1",
+                        benk_app::args![o.replace(' ', "")],
+                    )
+                    .await?;
+                ids.push(
+                    id.with_context(|| {
+                        format!("no organisation with number {o}; add it with `benk org add`")
+                    })?
+                    .0,
+                );
+            }
+            benk_app::orgs::create_team(
+                app,
+                None,
+                &name,
+                &ids,
+                benk_app::orgs::TeamPolicy::default(),
+            )
+            .await
+            .map_err(app_err)?;
+            println!("added team {name}");
+        }
+        TeamCmd::List => {
+            for (_, name) in benk_app::orgs::list_teams(app).await.map_err(app_err)? {
+                println!("{name}");
+            }
+        }
+    }
+    Ok(0)
 }
 
 async fn find_user(app: &App, username: &str) -> anyhow::Result<benk_app::staff::StaffSummary> {
@@ -274,9 +393,10 @@ async fn user(app: &App, cmd: UserCmd) -> anyhow::Result<i32> {
                 .map_err(|e| anyhow::anyhow!("{}", e.message.en))?;
             let profession = Profession::from_code(&profession)
                 .with_context(|| format!("unknown profession {profession:?}"))?;
+            let role = role.unwrap_or_else(|| "worker".into());
             let role =
                 TeamRole::from_code(&role).with_context(|| format!("unknown role {role:?}"))?;
-            let fte = Fte::from_percent(fte).map_err(|e| anyhow::anyhow!("{e}"))?;
+            let fte = Fte::from_percent(fte.unwrap_or(100)).map_err(|e| anyhow::anyhow!("{e}"))?;
             let hpr = hpr
                 .map(|h| HprNumber::parse(&h))
                 .transpose()
@@ -401,6 +521,7 @@ async fn serve(app: App, cfg: &Config) -> anyhow::Result<()> {
     let state = benk_web::AppState {
         app,
         secure_cookies: cfg.secure_cookies,
+        trust_proxy: cfg.trust_proxy,
     };
     let router = benk_web::router(state);
     println!("listening on http://{addr}");

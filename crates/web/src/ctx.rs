@@ -43,10 +43,13 @@ pub struct Ctx {
     pub via_token: bool,
 }
 
-fn meta_of(parts: &Parts) -> RequestMeta {
+fn meta_of(parts: &Parts, trust_proxy: bool) -> RequestMeta {
+    // X-Forwarded-For is only believed behind a proxy that sets it; otherwise
+    // anyone could write any address into the audit log.
     let forwarded = parts
         .headers
         .get("x-forwarded-for")
+        .filter(|_| trust_proxy)
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.split(',').next())
         .map(|s| s.trim().to_string());
@@ -84,13 +87,14 @@ impl FromRequestParts<AppState> for Ctx {
     ) -> Result<Self, Self::Rejection> {
         let jar = CookieJar::from_headers(&parts.headers);
         let lang = header_lang(&parts.headers, &jar);
-        let meta = meta_of(parts);
+        let meta = meta_of(parts, state.trust_proxy);
         let secure = state.secure_cookies
-            || parts
-                .headers
-                .get("x-forwarded-proto")
-                .and_then(|v| v.to_str().ok())
-                == Some("https");
+            || state.trust_proxy
+                && parts
+                    .headers
+                    .get("x-forwarded-proto")
+                    .and_then(|v| v.to_str().ok())
+                    == Some("https");
         let fail = |e: AppError| ApiError { err: e, lang }.into_response();
         let mut ctx = Ctx {
             lang,
@@ -147,12 +151,16 @@ impl Ctx {
         texts(self.lang)
     }
 
-    /// The actor, or the API's 401.
+    /// The actor behind a bearer token, or the API's 401. The API does not
+    /// accept the browser's session cookie, so no API call can be forged cross-site.
     pub fn api_actor(&self) -> Result<&Actor, ApiError> {
-        self.actor.as_ref().ok_or(ApiError {
-            err: AppError::Unauthenticated,
-            lang: self.lang,
-        })
+        match &self.actor {
+            Some(a) if self.via_token => Ok(a),
+            _ => Err(ApiError {
+                err: AppError::Unauthenticated,
+                lang: self.lang,
+            }),
+        }
     }
 
     /// The actor, or a redirect to the login page (or the second-factor step).

@@ -28,6 +28,8 @@ pub struct AppState {
     pub app: App,
     /// Always mark cookies Secure (set when Benk itself serves TLS or sits behind HTTPS).
     pub secure_cookies: bool,
+    /// Benk runs behind a reverse proxy that sets X-Forwarded-For / X-Forwarded-Proto.
+    pub trust_proxy: bool,
 }
 
 /// The whole application router.

@@ -220,6 +220,21 @@ async fn an_inserted_row_is_found(t: &TestApp) {
     assert_eq!(verify(t).await.expect("insertion detected").seq, 6);
 }
 
+async fn a_row_appended_after_the_head_is_found(t: &TestApp) {
+    some_activity(t).await;
+    let max = t.count("SELECT MAX(seq) FROM audit_events").await;
+    t.app
+        .db
+        .execute_unaudited(
+            "INSERT INTO audit_events (seq, id, at, action, resources, outcome, prev_hash, hash) \
+             SELECT seq + 1, $1, at, 'client.read', 'client:basic', 'allowed', hash, hash FROM audit_events WHERE seq = $2",
+            benk_app::args![uuid::Uuid::now_v7(), max],
+        )
+        .await
+        .unwrap();
+    assert_eq!(verify(t).await.expect("appended row detected").seq, max + 1);
+}
+
 async fn swapped_rows_are_found(t: &TestApp) {
     some_activity(t).await;
     t.app
@@ -425,6 +440,7 @@ on_both_backends!(
     deleting_the_newest_rows_is_found,
     an_inserted_row_is_found,
     swapped_rows_are_found,
+    a_row_appended_after_the_head_is_found,
     team_shows_staff_by_employer_with_fte_sums,
     administration_is_for_administrators,
     health_check_reports_the_database,

@@ -310,6 +310,19 @@ async fn tokens_are_created_once_and_revoked_in_the_ui(t: &TestApp) {
     );
 }
 
+async fn the_api_does_not_accept_the_browser_session(t: &TestApp) {
+    let b = t.login("tone", "benk-demo").await;
+    let r = t
+        .send(
+            Request::get("/api/v1/clients")
+                .header(header::COOKIE, &b.cookie)
+                .body(Body::empty())
+                .unwrap(),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNAUTHORIZED);
+}
+
 async fn language_follows_the_browser_then_the_user_setting(t: &TestApp) {
     let page = t
         .send(
@@ -342,6 +355,7 @@ on_both_backends!(
     disabled_users_cannot_log_in_and_lose_their_sessions,
     tokens_are_created_once_and_revoked_in_the_ui,
     language_follows_the_browser_then_the_user_setting,
+    the_api_does_not_accept_the_browser_session,
 );
 
 #[tokio::test]

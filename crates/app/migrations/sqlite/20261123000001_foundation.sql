@@ -1,6 +1,6 @@
 -- Foundation schema: organisations, teams, staff and identities, clients, care
 -- relationships, record entries, sessions, API tokens, idempotency keys and the
--- hash-chained audit log. Kept in step with ../sqlite/ (same file names).
+-- hash-chained audit log. Kept in step with ../postgres/ (same file names).
 
 CREATE TABLE organisations (
     id          BLOB PRIMARY KEY,

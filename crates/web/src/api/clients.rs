@@ -9,7 +9,7 @@ use benk_app::care::{self, CareRelationship, Holder, NewRelationship};
 use benk_app::clients::{self, ClientRecord, ClientSummary, ListKind};
 use benk_app::error::Fields;
 use benk_app::{idempotency, AppError, FieldError};
-use benk_domain::{Period, Purpose, ShortText};
+use benk_domain::{LongText, Period, Purpose, ShortText};
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
@@ -238,7 +238,9 @@ pub(super) async fn add_entry(
     let grant = open_client(&st.app, actor, id, Purpose::Treat)
         .await
         .map_err(|e| ctx.api_err(e))?;
-    let eid = clients::add_entry(&st.app, actor, &grant, &b.body)
+    let body = LongText::parse(&b.body)
+        .map_err(|e| ctx.api_err(AppError::field(FieldError::of("body", &e))))?;
+    let eid = clients::add_entry(&st.app, actor, &grant, &body)
         .await
         .map_err(|e| ctx.api_err(e))?;
     Ok((StatusCode::CREATED, Json(Created { id: eid })))

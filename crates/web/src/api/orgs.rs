@@ -66,7 +66,7 @@ pub(super) async fn create_organisation(
     };
     let org = orgs::create_organisation(
         &st.app,
-        actor,
+        Some(actor),
         NewOrganisation {
             name: body.name,
             kind,
@@ -128,7 +128,7 @@ pub(super) async fn create_team(
     ApiJson(body, _): ApiJson<TeamIn>,
 ) -> Result<(StatusCode, Json<Created>), ApiError> {
     let actor = ctx.api_actor()?;
-    let id = orgs::create_team(&st.app, actor, &body.name, &body.owners, body.policy)
+    let id = orgs::create_team(&st.app, Some(actor), &body.name, &body.owners, body.policy)
         .await
         .map_err(|e| ctx.api_err(e))?;
     Ok((StatusCode::CREATED, Json(Created { id })))

@@ -117,23 +117,14 @@ async fn totp_view(st: &AppState, ctx: &Ctx, error: Option<String>) -> Response 
     let Some(s) = ctx.session.as_ref().filter(|s| s.totp_pending) else {
         return Redirect::to("/login").into_response();
     };
-    let username: Option<(String,)> = match st
-        .app
-        .db
-        .opt(
-            "SELECT subject FROM identities WHERE id = $1",
-            benk_app::args![s.identity_id],
-        )
-        .await
-    {
+    let username = match auth::identity_subject(&st.app, s.identity_id).await {
         Ok(u) => u,
-        Err(e) => return ctx.page_err(e.into()),
+        Err(e) => return ctx.page_err(e),
     };
-    let enrolment =
-        match auth::totp_enrolment(&st.app, s, &username.map(|u| u.0).unwrap_or_default()).await {
-            Ok(e) => e,
-            Err(e) => return ctx.page_err(e),
-        };
+    let enrolment = match auth::totp_enrolment(&st.app, s, &username).await {
+        Ok(e) => e,
+        Err(e) => return ctx.page_err(e),
+    };
     let status = if error.is_some() {
         axum::http::StatusCode::UNPROCESSABLE_ENTITY
     } else {

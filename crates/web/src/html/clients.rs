@@ -8,7 +8,7 @@ use benk_app::access::open_client;
 use benk_app::care::{self, Holder, NewRelationship};
 use benk_app::clients::{self, ClientRecord, ClientSummary, ListKind};
 use benk_app::{AppError, FieldError};
-use benk_domain::{Lang, Period, Purpose, ShortText};
+use benk_domain::{Lang, LongText, Period, Purpose, ShortText};
 use serde::Deserialize;
 use uuid::Uuid;
 
@@ -105,15 +105,7 @@ pub(super) async fn show(State(st): State<AppState>, ctx: Ctx, Path(id): Path<St
     let result = async {
         let grant = open_client(&st.app, actor, id, Purpose::Treat).await?;
         let record = clients::record(&st.app, actor, &grant).await?;
-        let team_staff: Vec<(Uuid, String)> = st
-            .app
-            .db
-            .all(
-                "SELECT s.id, s.name FROM team_memberships m JOIN staff s ON s.id = m.staff_id \
-                 WHERE m.team_id = $1 AND s.disabled = FALSE ORDER BY s.name",
-                benk_app::args![grant.team_id()],
-            )
-            .await?;
+        let team_staff = benk_app::staff::team_staff(&st.app, grant.team_id()).await?;
         Ok::<_, AppError>(ClientView {
             layout: Layout::new(&ctx, "clients"),
             record,
@@ -400,7 +392,9 @@ pub(super) async fn add_entry(
     };
     let result = async {
         let grant = open_client(&st.app, actor, id, Purpose::Treat).await?;
-        clients::add_entry(&st.app, actor, &grant, &form.body).await
+        let body =
+            LongText::parse(&form.body).map_err(|e| AppError::field(FieldError::of("body", &e)))?;
+        clients::add_entry(&st.app, actor, &grant, &body).await
     }
     .await;
     match result {

@@ -106,6 +106,17 @@ impl Layout {
         }
     }
 
+    /// A stored phone number for reading: Norwegian numbers grouped as
+    /// "+47 912 34 567"; others as stored.
+    pub fn phone(&self, e164: &str) -> String {
+        match e164.strip_prefix("+47") {
+            Some(n) if n.len() == 8 && n.bytes().all(|b| b.is_ascii_digit()) => {
+                format!("+47 {} {} {}", &n[..3], &n[3..5], &n[5..])
+            }
+            _ => e164.to_string(),
+        }
+    }
+
     /// A profession code's label.
     pub fn profession(&self, code: &str) -> &'static str {
         Profession::from_code(code)

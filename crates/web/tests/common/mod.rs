@@ -130,6 +130,7 @@ impl TestApp {
         let router = benk_web::router(benk_web::AppState {
             app: app.clone(),
             secure_cookies: false,
+            trust_proxy: false,
         });
         TestApp {
             app,
