@@ -1,7 +1,10 @@
 //! The synthetic demo team: a municipality, a DPS and NAV running one outreach
-//! team, ~13 staff with different FTE shares, ~35 clients with synthetic
-//! national ids (month + 80), care relationships and record entries.
-//! Deterministic (fixed seed); idempotent (does nothing if the team exists).
+//! team, 13 staff with different FTE shares, a register of 32 referring
+//! agencies, three years of referrals with decisions of every outcome, and
+//! about 35 clients with episodes at all three levels, coordinator pairs,
+//! responsibility groups and record entries. National ids are synthetic
+//! (month + 80). Deterministic (fixed seed); idempotent (does nothing if the
+//! team exists).
 
 use benk_domain::{NationalId, OrgNumber};
 use chrono::{Datelike, Duration, NaiveDate, Utc};
@@ -190,6 +193,86 @@ const NOTES: &[&str] = &[
     "Følgt til legevakt etter fall. Ingen brudd. Pårørende informert etter samtykke.",
 ];
 
+const AGENCIES: &[(&str, &str)] = &[
+    ("nav", "NAV Fjordby"),
+    ("gp", "Fastlege Sentrum legesenter"),
+    ("dps", "Fjordby DPS, allmennpoliklinikk"),
+    ("housing_office", "Boligkontoret Fjordby"),
+    ("municipal_service", "Psykisk helse og rus, Fjordby kommune"),
+    ("emergency_clinic", "Fjordby legevakt"),
+    ("gp", "Fastlege Strandgata legekontor"),
+    ("hospital_ward", "Akuttpsykiatrisk avdeling, Helse Fjord"),
+    ("police", "Fjordby politistasjon"),
+    ("substance_treatment", "Rusbehandling Helse Fjord (TSB)"),
+    ("gp", "Fastlege Nordvik legesenter"),
+    ("municipal_service", "Hjemmetjenesten Fjordby"),
+    ("correctional_service", "Kriminalomsorgen Fjordby friomsorg"),
+    ("nav", "NAV Nordvik"),
+    ("dps", "Fjordby DPS, ambulant team"),
+    ("gp", "Fastlege Bakken legesenter"),
+    ("hospital_ward", "Medisinsk avdeling, Fjordby sykehus"),
+    ("housing_office", "Boligkontoret Nordvik"),
+    ("municipal_service", "Oppfølgingstjenesten bolig, Fjordby"),
+    ("other", "Kirkens bymisjon Fjordby"),
+    ("gp", "Fastlege Sjøsiden legekontor"),
+    ("nav", "NAV Sandøy"),
+    ("substance_treatment", "Avrusningsenheten Helse Fjord"),
+    ("municipal_service", "Barneverntjenesten Fjordby"),
+    ("dps", "Nordvik DPS"),
+    ("gp", "Fastlege Torget legesenter"),
+    ("other", "Frelsesarmeen Fjordby"),
+    ("municipal_service", "Tildelingskontoret Fjordby"),
+    ("hospital_ward", "Sikkerhetsavdelingen, Helse Fjord"),
+    ("correctional_service", "Fjordby fengsel"),
+    ("gp", "Fastlege Sandøy legekontor"),
+    ("municipal_service", "Lavterskeltilbudet Værestedet"),
+];
+const REFERRER_ROLES: &[&str] = &[
+    "veileder",
+    "fastlege",
+    "mor",
+    "saksbehandler",
+    "sykepleier",
+    "politibetjent",
+    "psykolog",
+];
+const WHEREABOUTS: &[&str] = &[
+    "Værestedet i sentrum",
+    "Hjemme, kommunal bolig",
+    "Hos søster i Nordvik",
+    "Bostedsløs, ofte ved stasjonen",
+];
+const REASONS: &[&str] = &[
+    "Mister kontakt med tjenestene etter utskrivning; trenger noen som oppsøker ham.",
+    "Står i fare for å miste boligen; mye rus og uro i naboskapet.",
+    "Har takket nei til tilbud fra DPS flere ganger; familien er bekymret.",
+    "Gjentatte innleggelser og legevaktsbesøk; ingen fast oppfølging.",
+];
+const HOUSING: &[&str] = &[
+    "Kommunal bolig, husleierestanse",
+    "Uten fast bolig",
+    "Bor hos foreldre",
+    "Midlertidig botilbud",
+];
+const DECISION_REASONS: &[&str] = &[
+    "Felles vurdering i inntaksmøtet: svak kontakt med tjenestene, behov for oppsøkende oppfølging.",
+    "Personen har etablert kontakt med DPS; teamet kan bistå med kommunal kompetanse.",
+    "Henviser trenger råd i en konkret sak; ingen direkte oppfølging.",
+];
+const CLOSE_REASONS: &[&str] = &[
+    "established_ordinary",
+    "reestablished_ordinary",
+    "moved",
+    "declined_further_help",
+    "other",
+];
+const RG: &[(&str, &str, &str, bool)] = &[
+    ("gp", "Dr. Ingvild Sande", "fastlege", false),
+    ("nav", "Morten Lie", "NAV-veileder", false),
+    ("housing_office", "Siri Hagen", "boligkonsulent", false),
+    ("relative", "Randi (mor)", "pårørende", true),
+];
+
 fn org_number(base: u32) -> String {
     let mut b = base;
     loop {
@@ -239,6 +322,8 @@ pub async fn seed(app: &App) -> AppResult<bool> {
         ));
     }
     let team = Uuid::now_v7();
+    // C-Flex-like: anyone may refer, diagnosis is no intake criterion, one
+    // participant from each side decides.
     let policy = TeamPolicy {
         caseload_per_full_position: Some(5),
         intake_min_participants_per_side: Some(1),
@@ -301,70 +386,271 @@ pub async fn seed(app: &App) -> AppResult<bool> {
             .collect()
     };
     let (muni, dps) = (clinical(0), clinical(1));
+    let intake_muni = STAFF.iter().position(|s| s.0 == "hanne").unwrap_or(0);
+    let intake_dps = STAFF.iter().position(|s| s.0 == "arne").unwrap_or(1);
 
-    for n in 0..35usize {
+    // The register of agencies: the number that refer grows over time (C-Flex: 18 after six
+    // months, 31 after three years).
+    let mut agency_ids = Vec::new();
+    for (kind, name) in AGENCIES {
         let id = Uuid::now_v7();
-        let name = format!(
-            "{} {}",
-            FIRST[n % FIRST.len()],
-            LAST[(n * 7 + 3) % LAST.len()]
-        );
+        stmts.push(Stmt::new(
+            "INSERT INTO agencies (id, team_id, kind, name, active, created_at) VALUES ($1, $2, $3, $4, TRUE, $5)",
+            crate::args![id, team, *kind, *name, now],
+        ));
+        agency_ids.push((id, *kind));
+    }
+
+    let start = today - Duration::days(3 * 365);
+    let n_referrals = 150usize;
+    let mut person = 0usize;
+    for i in 0..n_referrals {
+        let received_on = (start
+            + Duration::days((i as i64 * 1090) / n_referrals as i64 + rng.gen_range(0..6)))
+        .min(today);
+        let received_at = received_on
+            .and_hms_opt(9 + (i % 7) as u32, 15, 0)
+            .unwrap_or_default()
+            .and_utc();
+        let pool = (6.0 + 26.0 * (i as f64 / n_referrals as f64).powf(0.45)).round() as usize;
+        let (agency, kind) = if i % 11 == 5 {
+            (
+                None,
+                if i % 2 == 0 {
+                    "relative"
+                } else {
+                    "self_referral"
+                },
+            )
+        } else {
+            let (id, kind) = agency_ids[rng.gen_range(0..pool.min(agency_ids.len()))];
+            (Some(id), kind)
+        };
         let year = 1966 + rng.gen_range(0..38);
         let birth = NaiveDate::from_ymd_opt(year, rng.gen_range(1..=12), rng.gen_range(1..=28))
             .unwrap_or(today);
-        let (nid, kind, birth_year) = if n % 4 == 3 {
-            (None, None, Some(i64::from(year)))
-        } else {
-            let nid = NationalId::synthetic(birth, n as u32);
-            (
-                Some(nid.as_str().to_string()),
-                Some(nid.kind().code().to_string()),
-                Some(i64::from(birth.year())),
-            )
-        };
+        let name = format!(
+            "{} {}",
+            FIRST[i % FIRST.len()],
+            LAST[(i * 7 + 3) % LAST.len()]
+        );
+        let nid = (i % 4 != 3).then(|| NationalId::synthetic(birth, (i % 300) as u32));
         let phone =
-            (n % 5 != 4).then(|| format!("+479{:07}", 1_000_000 + rng.gen_range(0..8_999_999)));
-        let muni_name = MUNICIPALITIES[n % MUNICIPALITIES.len()];
-        let since = today - Duration::days(rng.gen_range(20..1000));
-        let (mc, sc) = (muni[n % muni.len()], dps[(n / 2) % dps.len()]);
-        let creator = staff[mc].0;
+            (i % 5 != 4).then(|| format!("+479{:07}", 1_000_000 + rng.gen_range(0..8_999_999)));
+        let pending = i + 8 >= n_referrals;
+        let status = if !pending {
+            "decided"
+        } else if i % 2 == 0 {
+            "new"
+        } else {
+            "under_assessment"
+        };
+        let referral = Uuid::now_v7();
+        stmts.push(Stmt::new(
+            "INSERT INTO referrals (id, team_id, receipt_number, received_at, received_on, channel, referrer_name, referrer_role, \
+             referrer_phone, agency_id, agency_kind, person_name, person_national_id, person_birth_year, person_phone, \
+             person_whereabouts, reason, housing_situation, substance_use, mental_health, person_knows, person_agrees, urgency, \
+             status, status_changed_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24, $4)",
+            crate::args![
+                referral,
+                team,
+                format!("H-{}-DEMO-{:04}", received_on.year(), i),
+                received_at,
+                received_on,
+                ["web_form", "phone", "open_hour", "meeting"][i % 4],
+                format!("{} {}", FIRST[(i * 3 + 1) % FIRST.len()], LAST[(i * 5) % LAST.len()]),
+                REFERRER_ROLES[i % REFERRER_ROLES.len()],
+                format!("+479{:07}", 2_000_000 + i),
+                agency,
+                kind,
+                name.clone(),
+                nid.as_ref().map(|n| n.as_str().to_string()),
+                i64::from(year),
+                phone.clone(),
+                WHEREABOUTS[i % WHEREABOUTS.len()],
+                REASONS[i % REASONS.len()],
+                HOUSING[i % HOUSING.len()],
+                "Daglig bruk av alkohol og benzodiazepiner.",
+                "Angst og periodevis psykotiske symptomer; ikke fast behandler.",
+                if i % 9 == 0 { "no" } else { "yes" },
+                if i % 9 == 0 { "unknown" } else { "yes" },
+                if i % 10 == 0 { "urgent" } else { "normal" },
+                status
+            ],
+        ));
+        if pending {
+            continue;
+        }
+        let decided_on = (received_on + Duration::days(rng.gen_range(2..28))).min(today);
+        let roll = rng.gen_range(0..100);
+        let outcome = match roll {
+            0..=19 => "accepted",
+            20..=29 => "routed_fact",
+            30..=51 => "routed_other",
+            52..=75 => "guidance_only",
+            _ => "declined",
+        };
+        let level = (outcome == "accepted").then(|| [1i64, 1, 1, 2, 2, 3][i % 6]);
+        let decision = Uuid::now_v7();
+        let in_tg = rng.gen_range(0..1000) < 916;
+        stmts.push(Stmt::new(
+            "INSERT INTO intake_decisions (id, referral_id, decided_on, decided_at, outcome, level, reasons, severe_mental_illness, \
+             substance_use, weak_connection, housing_problem, in_target_group, recorded_by, owner_org_id) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)",
+            crate::args![
+                decision,
+                referral,
+                decided_on,
+                decided_on.and_hms_opt(13, 0, 0).unwrap_or_default().and_utc(),
+                outcome,
+                level,
+                DECISION_REASONS[i % DECISION_REASONS.len()],
+                in_tg,
+                in_tg || i % 3 == 0,
+                in_tg,
+                i % 2 == 0,
+                in_tg,
+                staff[intake_muni].0,
+                orgs[0].0
+            ],
+        ));
+        for p in [intake_muni, intake_dps] {
+            stmts.push(Stmt::new(
+                "INSERT INTO intake_participants (decision_id, staff_id, side) VALUES ($1, $2, $3)",
+                crate::args![
+                    decision,
+                    staff[p].0,
+                    if STAFF[p].3 == 1 {
+                        "specialist"
+                    } else {
+                        "municipal"
+                    }
+                ],
+            ));
+        }
+        let Some(level) = level else { continue };
+        // Accepted: a client, an episode at the level, a coordinator pair with access.
+        let client = Uuid::now_v7();
+        let (mc, sc) = (muni[person % muni.len()], dps[(person / 2) % dps.len()]);
         stmts.push(Stmt::new(
             "INSERT INTO clients (id, team_id, name, name_search, national_id, national_id_kind, birth_year, phone, municipality, \
              owner_org_id, created_by, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $12)",
-            crate::args![id, team, name.clone(), name.to_lowercase(), nid, kind, birth_year, phone, muni_name, orgs[0].0, creator, now],
+            crate::args![
+                client,
+                team,
+                name.clone(),
+                name.to_lowercase(),
+                nid.as_ref().map(|n| n.as_str().to_string()),
+                nid.as_ref().map(|n| n.kind().code().to_string()),
+                i64::from(year),
+                phone,
+                MUNICIPALITIES[i % MUNICIPALITIES.len()],
+                orgs[0].0,
+                staff[intake_muni].0,
+                now
+            ],
         ));
-        let mut rel = |holder: usize, from: NaiveDate, to: Option<NaiveDate>, reason: &str| {
+        stmts.push(Stmt::new(
+            "UPDATE referrals SET client_id = $2 WHERE id = $1",
+            crate::args![referral, client],
+        ));
+        // Episodes older than eighteen months are often closed.
+        let closed_on = (decided_on < today - Duration::days(540) && person % 3 != 0).then(|| {
+            (decided_on + Duration::days(rng.gen_range(120..500))).min(today - Duration::days(1))
+        });
+        let episode = Uuid::now_v7();
+        stmts.push(Stmt::new(
+            "INSERT INTO episodes (id, client_id, team_id, referral_id, included_on, closed_on, close_reason, created_by, owner_org_id, created_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+            crate::args![
+                episode,
+                client,
+                team,
+                referral,
+                decided_on,
+                closed_on,
+                closed_on.map(|_| CLOSE_REASONS[person % CLOSE_REASONS.len()]),
+                staff[intake_muni].0,
+                orgs[0].0,
+                now
+            ],
+        ));
+        let mut level_row = |lvl: i64, from: NaiveDate, reason: &str| {
             stmts.push(Stmt::new(
-                "INSERT INTO care_relationships (id, client_id, staff_id, valid_from, valid_to, reason, owner_org_id, created_by, created_at) \
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
-                crate::args![Uuid::now_v7(), id, staff[holder].0, from, to, reason, orgs[staff[holder].1].0, creator, now],
+                "INSERT INTO episode_levels (id, episode_id, level, from_date, reason, set_by, set_at) VALUES ($1, $2, $3, $4, $5, $6, $7)",
+                crate::args![Uuid::now_v7(), episode, lvl, from, reason, staff[mc].0, from.and_hms_opt(12, 0, 0).unwrap_or_default().and_utc()],
             ));
         };
-        rel(mc, since, None, "Kommunal koordinator");
-        rel(sc, since, None, "Spesialistkoordinator");
-        if n % 6 == 0 {
-            // A finished relationship stays in the register but gives no access.
-            rel(
+        level_row(level, decided_on, "Inntak");
+        if level == 1
+            && person % 4 == 1
+            && closed_on.is_none()
+            && decided_on < today - Duration::days(200)
+        {
+            level_row(
                 2,
-                since,
-                Some(since + Duration::days(60)),
-                "Medisinsk vurdering (avsluttet)",
+                decided_on + Duration::days(180),
+                "Etablert i DPS; teamet går skulder ved skulder",
             );
         }
-        if n % 3 == 0 && mc != 0 {
-            rel(0, since, None, "Teamleder følger opp");
-        }
-        if n % 5 == 0 {
-            rel(8, since, None, "NAV-kontakt i teamet");
-        }
-        for k in 0..(2 + n % 3) {
-            let author = if k % 2 == 0 { mc } else { sc };
-            let at = now - Duration::days(rng.gen_range(1..(today - since).num_days().max(2)));
+        let ended = closed_on.map(|c| c.and_hms_opt(15, 0, 0).unwrap_or_default().and_utc());
+        let mut member = |holder: usize, role: &str, reason: &str| {
+            let rel = Uuid::now_v7();
             stmts.push(Stmt::new(
-                "INSERT INTO record_entries (id, client_id, author_id, owner_org_id, written_at, body) VALUES ($1, $2, $3, $4, $5, $6)",
-                crate::args![Uuid::now_v7(), id, staff[author].0, orgs[staff[author].1].0, at, NOTES[(n + k) % NOTES.len()]],
+                "INSERT INTO care_relationships (id, client_id, staff_id, valid_from, valid_to, reason, owner_org_id, created_by, created_at, ended_at) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+                crate::args![rel, client, staff[holder].0, decided_on, closed_on, reason, orgs[staff[holder].1].0, staff[intake_muni].0, now, ended],
             ));
+            stmts.push(Stmt::new(
+                "INSERT INTO episode_members (id, episode_id, staff_id, role, care_relationship_id, from_date, left_at) VALUES ($1, $2, $3, $4, $5, $6, $7)",
+                crate::args![Uuid::now_v7(), episode, staff[holder].0, role, rel, decided_on, ended],
+            ));
+        };
+        member(mc, "municipal_coordinator", "Kommunal koordinator (forløp)");
+        member(
+            sc,
+            "specialist_coordinator",
+            "Spesialistkoordinator (forløp)",
+        );
+        if person % 3 == 0 && mc != 0 {
+            member(0, "member", "Teamleder følger opp (forløp)");
         }
+        if person % 5 == 0 {
+            member(8, "member", "NAV-kontakt i teamet (forløp)");
+        }
+        if closed_on.is_none() {
+            for (k, (kind, rg_name, role, consent)) in RG.iter().enumerate() {
+                if (person + k) % 3 == 0 {
+                    stmts.push(Stmt::new(
+                        "INSERT INTO responsibility_group_members (id, episode_id, kind, name, role, organisation, phone, consent_recorded, added_by, added_at) \
+                         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+                        crate::args![
+                            Uuid::now_v7(),
+                            episode,
+                            *kind,
+                            *rg_name,
+                            *role,
+                            (*kind != "relative").then_some("Fjordby"),
+                            format!("+479{:07}", 3_000_000 + person * 10 + k),
+                            *consent,
+                            staff[mc].0,
+                            now
+                        ],
+                    ));
+                }
+            }
+            for k in 0..(2 + person % 3) {
+                let author = if k % 2 == 0 { mc } else { sc };
+                let span = (today - decided_on).num_days().max(2);
+                let at = now - Duration::days(rng.gen_range(1..span));
+                stmts.push(Stmt::new(
+                    "INSERT INTO record_entries (id, client_id, author_id, owner_org_id, written_at, body) VALUES ($1, $2, $3, $4, $5, $6)",
+                    crate::args![Uuid::now_v7(), client, staff[author].0, orgs[staff[author].1].0, at, NOTES[(person + k) % NOTES.len()]],
+                ));
+            }
+        }
+        person += 1;
     }
     let mut audit = AuditDraft::new("demo.seed", Outcome::Allowed);
     audit.actor_name = Some("benk demo".into());

@@ -5,7 +5,7 @@ use benk_domain::{Lang, Localized};
 use crate::db::writer::WriteError;
 
 /// A message in both of Benk's languages.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, utoipa::ToSchema)]
 pub struct Text {
     /// Norwegian Bokmål.
     pub nb: String,

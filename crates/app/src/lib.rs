@@ -13,9 +13,13 @@ pub mod care;
 pub mod clients;
 pub mod db;
 pub mod demo;
+pub mod episodes;
 pub mod error;
 pub mod idempotency;
+pub mod intake;
 pub mod orgs;
+pub mod referrals;
+pub mod reports;
 pub mod staff;
 pub mod time;
 

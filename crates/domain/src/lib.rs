@@ -9,10 +9,15 @@ mod coded;
 pub mod access;
 pub mod client;
 pub mod date_range;
+pub mod episode;
+pub mod icd10;
+pub mod intake;
 pub mod lang;
 pub mod national_id;
 pub mod org_number;
+pub mod referral;
 pub mod staff;
+pub mod stats;
 
 #[cfg(test)]
 mod test_support;
@@ -23,7 +28,21 @@ pub use client::{
     PersonNameError, Phone, PhoneError, ShortText, TextError,
 };
 pub use date_range::{Period, PeriodError};
+pub use episode::{
+    check_close, check_not_future, check_relative_consent, coordinator_pair_warning, CloseReason,
+    DateField, EpisodeError, EpisodeRole, PairWarning, RgMemberKind,
+};
+pub use icd10::{f_blocks, FBlock, Icd10Code, Icd10CodeError, FHIR_SYSTEM_ICD10};
+pub use intake::{
+    check_participants, side_of, suggested_outcome, Decision, DecisionInput, DecisionOutcome,
+    IntakeError, LevelOfEffort, RoutingReason, Side, TargetGroup,
+};
 pub use lang::{Lang, Localized};
 pub use national_id::{NationalId, NationalIdError, NationalIdKind, UnsupportedIdKind};
 pub use org_number::{OrgNumber, OrgNumberError};
+pub use referral::{
+    identifiable, AgencyKind, IdentityParts, Knowledge, ReceiptNumber, ReceiptNumberError,
+    ReferralChannel, ReferralError, ReferralStatus, Urgency,
+};
 pub use staff::{Fte, FteError, HprNumber, HprNumberError, OrgKind, Profession, TeamRole};
+pub use stats::{period_key, summary, ReportPeriod, Summary};

@@ -113,8 +113,14 @@ async fn unrelated_user_is_refused_on_every_client_route_and_audited(t: &TestApp
     assert!(t.audit_count(id, "client.open", "denied").await >= 8);
     // tone's access was not ended and ingrid got none.
     assert_eq!(
-        t.count("SELECT COUNT(*) FROM care_relationships WHERE ended_at IS NOT NULL")
-            .await,
+        t.app
+            .db
+            .scalar_i64(
+                "SELECT COUNT(*) FROM care_relationships WHERE client_id = $1 AND ended_at IS NOT NULL",
+                benk_app::args![id],
+            )
+            .await
+            .unwrap(),
         0
     );
     assert_eq!(

@@ -1,0 +1,692 @@
+//! The person's course in the team ("forløp"): inclusion, level of effort
+//! with its history, the coordinator pair and other care-team members (whose
+//! access comes from the episode and ends with it), the responsibility group
+//! ("ansvarsgruppe") and closing.
+
+use benk_domain::{
+    check_close, check_relative_consent, coordinator_pair_warning, side_of, CloseReason,
+    EpisodeRole, LevelOfEffort, LongText, OrgKind, Phone, RgMemberKind, ShortText, TeamRole,
+};
+use chrono::{DateTime, NaiveDate, Utc};
+use serde::Serialize;
+use uuid::Uuid;
+
+use crate::access::{today, ReadGrant};
+use crate::actor::Actor;
+use crate::audit::{AuditDraft, Outcome};
+use crate::care::{self, Holder};
+use crate::db::writer::{Stmt, WriteOp};
+use crate::error::{AppError, AppResult, FieldError, Text};
+use crate::App;
+
+/// Statements that open an episode, for the intake decision's transaction.
+#[derive(Debug)]
+pub struct Opening {
+    /// The new episode.
+    pub episode_id: Uuid,
+    /// Statements.
+    pub stmts: Vec<Stmt>,
+    /// Audit rows.
+    pub audit: Vec<AuditDraft>,
+    /// Non-blocking warnings.
+    pub warnings: Vec<Text>,
+}
+
+#[derive(sqlx::FromRow)]
+struct StaffInTeam {
+    home_org_id: Uuid,
+    kind: String,
+}
+
+async fn team_member(
+    app: &App,
+    team_id: Uuid,
+    staff_id: Uuid,
+    field: &str,
+) -> AppResult<StaffInTeam> {
+    let row: Option<StaffInTeam> = app
+        .db
+        .opt(
+            "SELECT s.home_org_id, o.kind FROM staff s JOIN organisations o ON o.id = s.home_org_id \
+             JOIN team_memberships m ON m.staff_id = s.id AND m.team_id = $2 WHERE s.id = $1 AND s.disabled = FALSE",
+            crate::args![staff_id, team_id],
+        )
+        .await?;
+    row.ok_or_else(|| {
+        AppError::field(FieldError::new(
+            field,
+            "not_in_team",
+            "Personen er ikke aktiv medarbeider i teamet.",
+            "The person is not an active member of the team.",
+        ))
+    })
+}
+
+fn member_stmts(
+    actor: &Actor,
+    episode_id: Uuid,
+    client_id: Uuid,
+    staff_id: Uuid,
+    role: EpisodeRole,
+    from: NaiveDate,
+    at: DateTime<Utc>,
+) -> Vec<Stmt> {
+    let rel = Uuid::now_v7();
+    let reason = match role {
+        EpisodeRole::MunicipalCoordinator => "Kommunal koordinator (forløp)",
+        EpisodeRole::SpecialistCoordinator => "Spesialistkoordinator (forløp)",
+        EpisodeRole::Member => "Medlem av teamet rundt personen (forløp)",
+    };
+    vec![
+        care::insert_stmt(rel, client_id, Holder::Staff(staff_id), from, None, reason, actor, at),
+        Stmt::new(
+            "INSERT INTO episode_members (id, episode_id, staff_id, role, care_relationship_id, from_date) VALUES ($1, $2, $3, $4, $5, $6)",
+            crate::args![Uuid::now_v7(), episode_id, staff_id, role.code(), rel, from],
+        ),
+    ]
+}
+
+fn pair_warning(m: &StaffInTeam, s: &StaffInTeam) -> Option<Text> {
+    let side = |k: &str| side_of(OrgKind::from_code(k).unwrap_or(OrgKind::Other));
+    coordinator_pair_warning(&m.home_org_id, &s.home_org_id, side(&m.kind), side(&s.kind))
+        .map(|w| Text::of(&w))
+}
+
+/// Builds the statements that open an episode at a level, with the coordinator pair if given.
+#[allow(clippy::too_many_arguments)]
+pub async fn open_stmts(
+    app: &App,
+    actor: &Actor,
+    client_id: Uuid,
+    team_id: Uuid,
+    referral_id: Option<Uuid>,
+    included_on: NaiveDate,
+    level: LevelOfEffort,
+    municipal: Option<Uuid>,
+    specialist: Option<Uuid>,
+) -> AppResult<Opening> {
+    let episode_id = Uuid::now_v7();
+    let now = Utc::now();
+    let mut stmts = vec![
+        Stmt::new(
+            "INSERT INTO episodes (id, client_id, team_id, referral_id, included_on, created_by, owner_org_id, created_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+            crate::args![episode_id, client_id, team_id, referral_id, included_on, actor.staff_id, actor.home_org_id, now],
+        ),
+        Stmt::new(
+            "INSERT INTO episode_levels (id, episode_id, level, from_date, reason, set_by, set_at) VALUES ($1, $2, $3, $4, $5, $6, $7)",
+            crate::args![Uuid::now_v7(), episode_id, level.number(), included_on, "Inntak", actor.staff_id, now],
+        ),
+    ];
+    let mut warnings = Vec::new();
+    let m = match municipal {
+        Some(id) => Some((
+            id,
+            team_member(app, team_id, id, "municipal_coordinator").await?,
+        )),
+        None => None,
+    };
+    let s = match specialist {
+        Some(id) => Some((
+            id,
+            team_member(app, team_id, id, "specialist_coordinator").await?,
+        )),
+        None => None,
+    };
+    if let (Some((_, m)), Some((_, s))) = (&m, &s) {
+        warnings.extend(pair_warning(m, s));
+    }
+    let from = included_on;
+    for (who, role) in [
+        (m.map(|x| x.0), EpisodeRole::MunicipalCoordinator),
+        (s.map(|x| x.0), EpisodeRole::SpecialistCoordinator),
+    ] {
+        if let Some(staff) = who {
+            stmts.extend(member_stmts(
+                actor, episode_id, client_id, staff, role, from, now,
+            ));
+        }
+    }
+    let mut d = actor.audit("episode.open", Outcome::Allowed);
+    d.client_id = Some(client_id);
+    d.purpose = Some("COC".into());
+    d.resources = format!("episode:{episode_id}");
+    Ok(Opening {
+        episode_id,
+        stmts,
+        audit: vec![d],
+        warnings,
+    })
+}
+
+#[derive(Debug, Clone, sqlx::FromRow)]
+struct EpisodeRow {
+    client_id: Uuid,
+    team_id: Uuid,
+    included_on: NaiveDate,
+    closed_on: Option<NaiveDate>,
+}
+
+/// Who may manage an episode: its care team, or the team lead / intake team /
+/// administrators of the team. Refusals are audited.
+async fn manage(app: &App, actor: &Actor, episode_id: Uuid, action: &str) -> AppResult<EpisodeRow> {
+    let e: EpisodeRow = app
+        .db
+        .opt(
+            "SELECT client_id, team_id, included_on, closed_on FROM episodes WHERE id = $1",
+            crate::args![episode_id],
+        )
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let by_role = actor.has_role_in(
+        e.team_id,
+        &[
+            TeamRole::TeamLead,
+            TeamRole::IntakeMember,
+            TeamRole::Administrator,
+        ],
+    );
+    if by_role || care::has_active_relationship(app, actor, e.client_id).await? {
+        return Ok(e);
+    }
+    let mut d = actor.audit(action, Outcome::Denied);
+    d.client_id = Some(e.client_id);
+    d.purpose = Some("COC".into());
+    d.resources = format!("none:episode:{episode_id}");
+    app.writer.write(WriteOp::audit_only(vec![d])).await?;
+    Err(AppError::Forbidden(Text::new(
+        "Bare behandlingsteamet, teamleder og inntaksteamet kan endre forløpet.",
+        "Only the care team, the team lead and the intake team can change the episode.",
+    )))
+}
+
+fn audit(actor: &Actor, action: &str, e: &EpisodeRow, resources: String) -> AuditDraft {
+    let mut d = actor.audit(action, Outcome::Allowed);
+    d.client_id = Some(e.client_id);
+    d.purpose = Some("COC".into());
+    d.resources = resources;
+    d
+}
+
+fn closed() -> AppError {
+    AppError::Conflict(Text::new(
+        "Forløpet er avsluttet.",
+        "The episode is closed.",
+    ))
+}
+
+/// Changes the level of effort from a date; the history is kept.
+pub async fn change_level(
+    app: &App,
+    actor: &Actor,
+    episode_id: Uuid,
+    level: LevelOfEffort,
+    from: NaiveDate,
+    reason: Option<&ShortText>,
+) -> AppResult<()> {
+    let e = manage(app, actor, episode_id, "episode.level").await?;
+    if e.closed_on.is_some() {
+        return Err(closed());
+    }
+    let mut errs = Vec::new();
+    if from > today() {
+        errs.push(FieldError::new(
+            "from_date",
+            "future_date",
+            "Datoen kan ikke være i fremtiden.",
+            "The date cannot be in the future.",
+        ));
+    }
+    if from < e.included_on {
+        errs.push(FieldError::new(
+            "from_date",
+            "before_inclusion",
+            "Datoen kan ikke være før inklusjonen i teamet.",
+            "The date cannot be before inclusion in the team.",
+        ));
+    }
+    if !errs.is_empty() {
+        return Err(AppError::Invalid(errs));
+    }
+    let d = audit(
+        actor,
+        "episode.level",
+        &e,
+        format!("episode:{episode_id},level:{}", level.number()),
+    );
+    app.writer
+        .write(WriteOp {
+            stmts: vec![Stmt::new(
+                "INSERT INTO episode_levels (id, episode_id, level, from_date, reason, set_by, set_at) VALUES ($1, $2, $3, $4, $5, $6, $7)",
+                crate::args![Uuid::now_v7(), episode_id, level.number(), from, reason.map(|r| r.as_str().to_string()), actor.staff_id, d.at],
+            )],
+            audit: vec![d],
+        })
+        .await?;
+    Ok(())
+}
+
+/// Adds a care-team member; a coordinator replaces the current one in that role.
+/// Returns warnings (e.g. a coordinator pair from the same employer).
+pub async fn add_member(
+    app: &App,
+    actor: &Actor,
+    episode_id: Uuid,
+    staff_id: Uuid,
+    role: EpisodeRole,
+) -> AppResult<Vec<Text>> {
+    let e = manage(app, actor, episode_id, "episode.member_add").await?;
+    if e.closed_on.is_some() {
+        return Err(closed());
+    }
+    let new = team_member(app, e.team_id, staff_id, "staff_id").await?;
+    let d = audit(
+        actor,
+        "episode.member_add",
+        &e,
+        format!("episode:{episode_id},staff:{staff_id},role:{}", role.code()),
+    );
+    let mut stmts = Vec::new();
+    if role != EpisodeRole::Member {
+        // The previous holder of this coordinator role leaves (and loses access).
+        let current: Vec<(Uuid, Uuid)> = app
+            .db
+            .all(
+                "SELECT id, care_relationship_id FROM episode_members WHERE episode_id = $1 AND role = $2 AND left_at IS NULL",
+                crate::args![episode_id, role.code()],
+            )
+            .await?;
+        for (member, rel) in current {
+            stmts.extend(leave_stmts(actor, member, rel, d.at));
+        }
+    }
+    let already = app
+        .db
+        .scalar_i64(
+            "SELECT COUNT(*) FROM episode_members WHERE episode_id = $1 AND staff_id = $2 AND role = $3 AND left_at IS NULL",
+            crate::args![episode_id, staff_id, role.code()],
+        )
+        .await?;
+    if already > 0 {
+        return Err(AppError::Conflict(Text::new(
+            "Personen har allerede denne rollen i forløpet.",
+            "The person already has this role in the episode.",
+        )));
+    }
+    stmts.extend(member_stmts(
+        actor,
+        episode_id,
+        e.client_id,
+        staff_id,
+        role,
+        today(),
+        d.at,
+    ));
+    // Warn when the pair comes from one employer or one side.
+    let mut warnings = Vec::new();
+    if role != EpisodeRole::Member {
+        let other_role = if role == EpisodeRole::MunicipalCoordinator {
+            EpisodeRole::SpecialistCoordinator
+        } else {
+            EpisodeRole::MunicipalCoordinator
+        };
+        let other: Option<(Uuid,)> = app
+            .db
+            .opt(
+                "SELECT staff_id FROM episode_members WHERE episode_id = $1 AND role = $2 AND left_at IS NULL",
+                crate::args![episode_id, other_role.code()],
+            )
+            .await?;
+        if let Some((o,)) = other {
+            let other = team_member(app, e.team_id, o, "staff_id").await?;
+            let (m, s) = if role == EpisodeRole::MunicipalCoordinator {
+                (&new, &other)
+            } else {
+                (&other, &new)
+            };
+            warnings.extend(pair_warning(m, s));
+        }
+    }
+    app.writer
+        .write(WriteOp {
+            stmts,
+            audit: vec![d],
+        })
+        .await?;
+    Ok(warnings)
+}
+
+fn leave_stmts(actor: &Actor, member: Uuid, relationship: Uuid, at: DateTime<Utc>) -> Vec<Stmt> {
+    vec![
+        Stmt::new("UPDATE episode_members SET left_at = $2 WHERE id = $1 AND left_at IS NULL", crate::args![member, at]),
+        Stmt::new(
+            "UPDATE care_relationships SET ended_at = $2, ended_by = $3, \
+             valid_to = CASE WHEN valid_to IS NULL OR valid_to > $4 THEN $4 ELSE valid_to END WHERE id = $1 AND ended_at IS NULL",
+            crate::args![relationship, at, actor.staff_id, today()],
+        ),
+    ]
+}
+
+/// A member leaves the episode; their access through it ends at once.
+pub async fn leave(app: &App, actor: &Actor, episode_id: Uuid, member_id: Uuid) -> AppResult<()> {
+    let e = manage(app, actor, episode_id, "episode.member_leave").await?;
+    let rel: Option<(Uuid,)> = app
+        .db
+        .opt(
+            "SELECT care_relationship_id FROM episode_members WHERE id = $1 AND episode_id = $2 AND left_at IS NULL",
+            crate::args![member_id, episode_id],
+        )
+        .await?;
+    let (rel,) = rel.ok_or(AppError::NotFound)?;
+    let d = audit(
+        actor,
+        "episode.member_leave",
+        &e,
+        format!("episode:{episode_id},member:{member_id}"),
+    );
+    let stmts = leave_stmts(actor, member_id, rel, d.at);
+    app.writer
+        .write(WriteOp {
+            stmts,
+            audit: vec![d],
+        })
+        .await?;
+    Ok(())
+}
+
+/// Closes the episode; every member's access through it ends.
+pub async fn close(
+    app: &App,
+    actor: &Actor,
+    episode_id: Uuid,
+    closed_on: NaiveDate,
+    reason: CloseReason,
+    note: Option<&LongText>,
+) -> AppResult<()> {
+    let e = manage(app, actor, episode_id, "episode.close").await?;
+    if e.closed_on.is_some() {
+        return Err(closed());
+    }
+    check_close(e.included_on, closed_on, today())
+        .map_err(|err| AppError::field(FieldError::of("closed_on", &err)))?;
+    let d = audit(
+        actor,
+        "episode.close",
+        &e,
+        format!("episode:{episode_id},reason:{}", reason.code()),
+    );
+    let mut stmts = vec![Stmt::one(
+        "UPDATE episodes SET closed_on = $2, close_reason = $3, close_note = $4 WHERE id = $1 AND closed_on IS NULL",
+        crate::args![episode_id, closed_on, reason.code(), note.map(|n| n.as_str().to_string())],
+    )];
+    let members: Vec<(Uuid, Uuid)> = app
+        .db
+        .all("SELECT id, care_relationship_id FROM episode_members WHERE episode_id = $1 AND left_at IS NULL", crate::args![episode_id])
+        .await?;
+    for (m, rel) in members {
+        stmts.extend(leave_stmts(actor, m, rel, d.at));
+    }
+    stmts.push(Stmt::new(
+        "UPDATE responsibility_group_members SET removed_at = $2 WHERE episode_id = $1 AND removed_at IS NULL",
+        crate::args![episode_id, d.at],
+    ));
+    app.writer
+        .write(WriteOp {
+            stmts,
+            audit: vec![d],
+        })
+        .await?;
+    Ok(())
+}
+
+/// A responsibility-group member, parsed.
+#[derive(Debug, Clone)]
+pub struct RgMemberInput {
+    /// Kind (GP, NAV, relative, …).
+    pub kind: RgMemberKind,
+    /// Name.
+    pub name: ShortText,
+    /// Role in the group ("fastlege", "mor", …).
+    pub role: Option<ShortText>,
+    /// Organisation.
+    pub organisation: Option<ShortText>,
+    /// Phone.
+    pub phone: Option<Phone>,
+    /// E-mail.
+    pub email: Option<ShortText>,
+    /// The person's consent is recorded (required for relatives).
+    pub consent_recorded: bool,
+}
+
+/// Adds a member to the responsibility group.
+pub async fn add_rg_member(
+    app: &App,
+    actor: &Actor,
+    episode_id: Uuid,
+    m: RgMemberInput,
+) -> AppResult<Uuid> {
+    let e = manage(app, actor, episode_id, "episode.rg_add").await?;
+    if e.closed_on.is_some() {
+        return Err(closed());
+    }
+    check_relative_consent(m.kind, m.consent_recorded)
+        .map_err(|err| AppError::field(FieldError::of("consent_recorded", &err)))?;
+    let id = Uuid::now_v7();
+    let d = audit(
+        actor,
+        "episode.rg_add",
+        &e,
+        format!("episode:{episode_id},rg_member:{id}"),
+    );
+    let s = |t: &Option<ShortText>| t.as_ref().map(|t| t.as_str().to_string());
+    app.writer
+        .write(WriteOp {
+            stmts: vec![Stmt::new(
+                "INSERT INTO responsibility_group_members (id, episode_id, kind, name, role, organisation, phone, email, consent_recorded, added_by, added_at) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
+                crate::args![
+                    id,
+                    episode_id,
+                    m.kind.code(),
+                    m.name.as_str(),
+                    s(&m.role),
+                    s(&m.organisation),
+                    m.phone.as_ref().map(|p| p.as_str().to_string()),
+                    s(&m.email),
+                    m.consent_recorded,
+                    actor.staff_id,
+                    d.at
+                ],
+            )],
+            audit: vec![d],
+        })
+        .await?;
+    Ok(id)
+}
+
+/// Removes a member from the responsibility group (kept in history).
+pub async fn remove_rg_member(
+    app: &App,
+    actor: &Actor,
+    episode_id: Uuid,
+    member_id: Uuid,
+) -> AppResult<()> {
+    let e = manage(app, actor, episode_id, "episode.rg_remove").await?;
+    let d = audit(
+        actor,
+        "episode.rg_remove",
+        &e,
+        format!("episode:{episode_id},rg_member:{member_id}"),
+    );
+    app.writer
+        .write(WriteOp {
+            stmts: vec![Stmt::one(
+                "UPDATE responsibility_group_members SET removed_at = $3 WHERE id = $1 AND episode_id = $2 AND removed_at IS NULL",
+                crate::args![member_id, episode_id, d.at],
+            )],
+            audit: vec![d],
+        })
+        .await?;
+    Ok(())
+}
+
+/// A level in the history.
+#[derive(Debug, Clone, Serialize, sqlx::FromRow, utoipa::ToSchema)]
+pub struct LevelChange {
+    /// 1–3.
+    pub level: i64,
+    /// From.
+    pub from_date: NaiveDate,
+    /// Why.
+    pub reason: Option<String>,
+    /// Set by.
+    pub set_by_name: String,
+}
+
+/// A care-team member of an episode.
+#[derive(Debug, Clone, Serialize, sqlx::FromRow, utoipa::ToSchema)]
+pub struct Member {
+    /// Id.
+    pub id: Uuid,
+    /// Staff id.
+    pub staff_id: Uuid,
+    /// Name.
+    pub name: String,
+    /// Profession code.
+    pub profession: String,
+    /// Employer.
+    pub org_name: String,
+    /// Role code.
+    pub role: String,
+    /// From.
+    pub from_date: NaiveDate,
+    /// Left (None: still a member).
+    pub left_at: Option<DateTime<Utc>>,
+}
+
+/// A responsibility-group member.
+#[derive(Debug, Clone, Serialize, sqlx::FromRow, utoipa::ToSchema)]
+pub struct RgMember {
+    /// Id.
+    pub id: Uuid,
+    /// Kind code.
+    pub kind: String,
+    /// Name.
+    pub name: String,
+    /// Role.
+    pub role: Option<String>,
+    /// Organisation.
+    pub organisation: Option<String>,
+    /// Phone.
+    pub phone: Option<String>,
+    /// E-mail.
+    pub email: Option<String>,
+    /// Consent recorded.
+    pub consent_recorded: bool,
+}
+
+/// An episode at a glance.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct Episode {
+    /// Id.
+    pub id: Uuid,
+    /// Included.
+    pub included_on: NaiveDate,
+    /// Closed.
+    pub closed_on: Option<NaiveDate>,
+    /// Close reason code.
+    pub close_reason: Option<String>,
+    /// Current level (1–3).
+    pub level: Option<i64>,
+    /// Level history, newest first.
+    pub levels: Vec<LevelChange>,
+    /// Current care-team members (coordinators first).
+    pub members: Vec<Member>,
+    /// Current responsibility group.
+    pub responsibility_group: Vec<RgMember>,
+    /// The referral it came from.
+    pub referral_id: Option<Uuid>,
+}
+
+#[derive(sqlx::FromRow)]
+struct EpisodeHead {
+    id: Uuid,
+    included_on: NaiveDate,
+    closed_on: Option<NaiveDate>,
+    close_reason: Option<String>,
+    referral_id: Option<Uuid>,
+}
+
+/// A client's episodes, newest first (part of reading the record: audited).
+pub async fn for_client(app: &App, actor: &Actor, grant: &ReadGrant) -> AppResult<Vec<Episode>> {
+    let heads: Vec<EpisodeHead> = app
+        .db
+        .all(
+            "SELECT id, included_on, closed_on, close_reason, referral_id FROM episodes WHERE client_id = $1 ORDER BY included_on DESC",
+            crate::args![grant.client_id()],
+        )
+        .await?;
+    let mut out = Vec::new();
+    for h in heads {
+        let levels: Vec<LevelChange> = app
+            .db
+            .all(
+                "SELECT CAST(l.level AS BIGINT) AS level, l.from_date, l.reason, s.name AS set_by_name FROM episode_levels l \
+                 JOIN staff s ON s.id = l.set_by WHERE l.episode_id = $1 ORDER BY l.from_date DESC, l.set_at DESC",
+                crate::args![h.id],
+            )
+            .await?;
+        let members: Vec<Member> = app
+            .db
+            .all(
+                "SELECT m.id, m.staff_id, s.name, s.profession, o.name AS org_name, m.role, m.from_date, m.left_at \
+                 FROM episode_members m JOIN staff s ON s.id = m.staff_id JOIN organisations o ON o.id = s.home_org_id \
+                 WHERE m.episode_id = $1 AND m.left_at IS NULL \
+                 ORDER BY CASE m.role WHEN 'municipal_coordinator' THEN 0 WHEN 'specialist_coordinator' THEN 1 ELSE 2 END, s.name",
+                crate::args![h.id],
+            )
+            .await?;
+        let rg: Vec<RgMember> = app
+            .db
+            .all(
+                "SELECT id, kind, name, role, organisation, phone, email, consent_recorded FROM responsibility_group_members \
+                 WHERE episode_id = $1 AND removed_at IS NULL ORDER BY added_at",
+                crate::args![h.id],
+            )
+            .await?;
+        out.push(Episode {
+            id: h.id,
+            included_on: h.included_on,
+            closed_on: h.closed_on,
+            close_reason: h.close_reason,
+            level: levels.first().map(|l| l.level),
+            levels,
+            members,
+            responsibility_group: rg,
+            referral_id: h.referral_id,
+        });
+    }
+    if !out.is_empty() {
+        let mut d = crate::access::audit_allowed(
+            actor,
+            grant,
+            "episode.read",
+            "episodes,care_team,responsibility_group",
+        );
+        d.purpose = Some(grant.purpose().code().to_string());
+        app.writer.write(WriteOp::audit_only(vec![d])).await?;
+    }
+    Ok(out)
+}
+
+/// The client of an episode (to open a grant for pages about it).
+pub async fn client_of(app: &App, episode_id: Uuid) -> AppResult<Uuid> {
+    let r: Option<(Uuid,)> = app
+        .db
+        .opt(
+            "SELECT client_id FROM episodes WHERE id = $1",
+            crate::args![episode_id],
+        )
+        .await?;
+    r.map(|r| r.0).ok_or(AppError::NotFound)
+}

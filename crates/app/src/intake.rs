@@ -1,0 +1,426 @@
+//! The joint intake decision: outcome, level of effort, reasons, who took part,
+//! and the target-group assessment. Team policy (not code) decides the
+//! participant rule and whether a diagnosis suggests an outcome.
+
+use benk_domain::{
+    check_participants, side_of, suggested_outcome, DecisionOutcome, Icd10Code, LevelOfEffort,
+    LongText, OrgKind, Side, TargetGroup,
+};
+use chrono::NaiveDate;
+use serde::Serialize;
+use uuid::Uuid;
+
+use crate::actor::Actor;
+use crate::audit::Outcome;
+use crate::db::writer::{Stmt, WriteOp};
+use crate::episodes;
+use crate::error::{AppError, AppResult, FieldError, Text};
+use crate::orgs::{self, TeamPolicy};
+use crate::referrals::IntakeGrant;
+use crate::App;
+
+/// A decision, parsed at the edge.
+#[derive(Debug, Clone)]
+pub struct DecisionInput {
+    /// Outcome.
+    pub outcome: DecisionOutcome,
+    /// Level of effort (only when accepted).
+    pub level: Option<LevelOfEffort>,
+    /// Why.
+    pub reasons: LongText,
+    /// Who took part in the decision.
+    pub participants: Vec<Uuid>,
+    /// Target-group assessment.
+    pub target_group: TargetGroup,
+    /// Date of the decision.
+    pub decided_on: NaiveDate,
+    /// Municipal coordinator to assign at once (accepted only).
+    pub municipal_coordinator: Option<Uuid>,
+    /// Specialist coordinator to assign at once (accepted only).
+    pub specialist_coordinator: Option<Uuid>,
+}
+
+/// What the decision led to.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct DecisionResult {
+    /// Decision id.
+    pub decision_id: Uuid,
+    /// The client (accepted only).
+    pub client_id: Option<Uuid>,
+    /// The new episode (accepted only).
+    pub episode_id: Option<Uuid>,
+    /// Warnings that did not block the decision (e.g. coordinators from the same employer).
+    pub warnings: Vec<Text>,
+}
+
+/// A stored decision.
+#[derive(Debug, Clone, Serialize, sqlx::FromRow, utoipa::ToSchema)]
+pub struct Decision {
+    /// Id.
+    pub id: Uuid,
+    /// Referral.
+    pub referral_id: Uuid,
+    /// Date.
+    pub decided_on: NaiveDate,
+    /// Outcome code.
+    pub outcome: String,
+    /// Level of effort 1–3.
+    pub level: Option<i64>,
+    /// Reasons.
+    pub reasons: String,
+    /// Target group criteria.
+    pub severe_mental_illness: bool,
+    /// Substance use.
+    pub substance_use: bool,
+    /// Weak or no connection to services.
+    pub weak_connection: bool,
+    /// Housing problem.
+    pub housing_problem: bool,
+    /// Belongs to the target group.
+    pub in_target_group: bool,
+    /// What the team policy suggested.
+    pub suggested_outcome: Option<String>,
+}
+
+#[derive(sqlx::FromRow)]
+struct ParticipantRow {
+    id: Uuid,
+    kind: String,
+}
+
+/// What the team's policy suggests for a referral's diagnoses (None: no suggestion).
+pub async fn suggestion(
+    app: &App,
+    grant: &IntakeGrant,
+    diagnoses: &[String],
+) -> AppResult<Option<(DecisionOutcome, Text)>> {
+    let team = orgs::get_team(app, grant.team_id()).await?;
+    Ok(suggest(&team.policy, diagnoses))
+}
+
+fn suggest(policy: &TeamPolicy, diagnoses: &[String]) -> Option<(DecisionOutcome, Text)> {
+    let codes: Vec<Icd10Code> = diagnoses
+        .iter()
+        .filter_map(|d| Icd10Code::parse(d).ok())
+        .collect();
+    suggested_outcome(
+        policy.route_psychosis_to_fact,
+        policy.diagnosis_is_intake_criterion,
+        &codes,
+    )
+    .map(|(o, reason)| (o, Text::of(&reason)))
+}
+
+#[derive(sqlx::FromRow)]
+struct ReferralRow {
+    status: String,
+    received_on: NaiveDate,
+    person_name: Option<String>,
+    person_national_id: Option<String>,
+    person_birth_year: Option<i64>,
+    person_phone: Option<String>,
+    receipt_number: String,
+}
+
+/// Records the joint decision on a referral; an acceptance registers the
+/// client (or finds them by national id), opens an episode at the chosen
+/// level, and gives the coordinators access. All in one transaction.
+pub async fn decide(
+    app: &App,
+    actor: &Actor,
+    grant: &IntakeGrant,
+    referral_id: Uuid,
+    input: DecisionInput,
+) -> AppResult<DecisionResult> {
+    let r: ReferralRow = app
+        .db
+        .opt(
+            "SELECT status, received_on, person_name, person_national_id, CAST(person_birth_year AS BIGINT) AS person_birth_year, \
+             person_phone, receipt_number FROM referrals WHERE id = $1 AND team_id = $2",
+            crate::args![referral_id, grant.team_id()],
+        )
+        .await?
+        .ok_or(AppError::NotFound)?;
+    if r.status == "decided" {
+        return Err(AppError::Conflict(Text::new(
+            "Henvisningen er allerede avgjort.",
+            "The referral has already been decided.",
+        )));
+    }
+    let team = orgs::get_team(app, grant.team_id()).await?;
+    let mut errors = Vec::new();
+    let accepted = input.outcome == DecisionOutcome::Accepted;
+    match (accepted, input.level) {
+        (true, None) => errors.push(FieldError::new(
+            "level",
+            "level_required",
+            "Velg innsatsnivå når personen tas inn.",
+            "Choose the level of effort when the person is accepted.",
+        )),
+        (false, Some(_)) => errors.push(FieldError::new(
+            "level",
+            "level_only_when_accepted",
+            "Innsatsnivå gis bare når personen tas inn.",
+            "A level of effort is only given when the person is accepted.",
+        )),
+        _ => {}
+    }
+    let today = crate::time::oslo_today();
+    if input.decided_on > today {
+        errors.push(FieldError::new(
+            "decided_on",
+            "future_date",
+            "Vedtaksdatoen kan ikke være i fremtiden.",
+            "The decision date cannot be in the future.",
+        ));
+    }
+    if input.decided_on < r.received_on {
+        errors.push(FieldError::new(
+            "decided_on",
+            "before_referral",
+            "Vedtaket kan ikke være datert før henvisningen kom.",
+            "The decision cannot be dated before the referral arrived.",
+        ));
+    }
+    if !accepted
+        && (input.municipal_coordinator.is_some() || input.specialist_coordinator.is_some())
+    {
+        errors.push(FieldError::new(
+            "municipal_coordinator",
+            "coordinators_only_when_accepted",
+            "Koordinatorer oppnevnes bare når personen tas inn.",
+            "Coordinators are only assigned when the person is accepted.",
+        ));
+    }
+    // Participants: team members, counted per owner side.
+    let mut participants = input.participants.clone();
+    participants.sort();
+    participants.dedup();
+    let mut rows = Vec::new();
+    for p in &participants {
+        let row: Option<ParticipantRow> = app
+            .db
+            .opt(
+                "SELECT s.id, o.kind FROM staff s JOIN organisations o ON o.id = s.home_org_id \
+                 JOIN team_memberships m ON m.staff_id = s.id AND m.team_id = $2 WHERE s.id = $1",
+                crate::args![*p, grant.team_id()],
+            )
+            .await?;
+        match row {
+            Some(row) => rows.push(row),
+            None => errors.push(FieldError::new(
+                "participants",
+                "not_in_team",
+                "En av deltakerne er ikke med i teamet.",
+                "One of the participants is not in the team.",
+            )),
+        }
+    }
+    let sides: Vec<Side> = rows
+        .iter()
+        .map(|r| side_of(OrgKind::from_code(&r.kind).unwrap_or(OrgKind::Other)))
+        .collect();
+    if let Err(e) = check_participants(team.policy.intake_min_participants_per_side, &sides) {
+        errors.push(FieldError::of("participants", &e));
+    }
+    if !errors.is_empty() {
+        return Err(AppError::Invalid(errors));
+    }
+
+    let decision_id = Uuid::now_v7();
+    let diagnoses: Vec<(String,)> = app
+        .db
+        .all(
+            "SELECT code FROM referral_diagnoses WHERE referral_id = $1",
+            crate::args![referral_id],
+        )
+        .await?;
+    let suggested = suggest(
+        &team.policy,
+        &diagnoses.into_iter().map(|d| d.0).collect::<Vec<_>>(),
+    )
+    .map(|(o, _)| o.code().to_string());
+    let mut audit = actor.audit("intake.decide", Outcome::Allowed);
+    audit.purpose = Some("COC".into());
+    audit.resources = format!("referral:{referral_id},decision:{decision_id}");
+    let now = audit.at;
+    let tg = input.target_group;
+    let mut stmts = vec![Stmt::new(
+        "INSERT INTO intake_decisions (id, referral_id, decided_on, decided_at, outcome, level, reasons, severe_mental_illness, \
+         substance_use, weak_connection, housing_problem, in_target_group, suggested_outcome, recorded_by, owner_org_id) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)",
+        crate::args![
+            decision_id,
+            referral_id,
+            input.decided_on,
+            now,
+            input.outcome.code(),
+            input.level.map(|l| l.number()),
+            input.reasons.as_str(),
+            tg.severe_mental_illness,
+            tg.substance_use,
+            tg.weak_connection,
+            tg.housing_problem,
+            tg.belongs(),
+            suggested,
+            actor.staff_id,
+            actor.home_org_id
+        ],
+    )];
+    for (row, side) in rows.iter().zip(&sides) {
+        stmts.push(Stmt::new(
+            "INSERT INTO intake_participants (decision_id, staff_id, side) VALUES ($1, $2, $3)",
+            crate::args![decision_id, row.id, side_code(*side)],
+        ));
+    }
+    stmts.push(Stmt::one(
+        "UPDATE referrals SET status = 'decided', status_changed_at = $2 WHERE id = $1 AND status <> 'decided'",
+        crate::args![referral_id, now],
+    ));
+    let mut result = DecisionResult {
+        decision_id,
+        client_id: None,
+        episode_id: None,
+        warnings: vec![],
+    };
+    let mut audits = vec![audit];
+    if let (true, Some(level)) = (accepted, input.level) {
+        // The same person (by national id) keeps one record; a new referral opens a new episode.
+        let existing: Option<(uuid::Uuid,)> = match &r.person_national_id {
+            Some(n) => {
+                app.db
+                    .opt(
+                        "SELECT id FROM clients WHERE national_id = $1",
+                        crate::args![n.clone()],
+                    )
+                    .await?
+            }
+            None => None,
+        };
+        let client_id = match existing {
+            Some((id,)) => {
+                let open = app
+                    .db
+                    .scalar_i64(
+                        "SELECT COUNT(*) FROM episodes WHERE client_id = $1 AND closed_on IS NULL",
+                        crate::args![id],
+                    )
+                    .await?;
+                if open > 0 {
+                    return Err(AppError::Conflict(Text::new(
+                        "Personen har allerede et åpent forløp i teamet.",
+                        "The person already has an open episode in the team.",
+                    )));
+                }
+                id
+            }
+            None => {
+                let id = Uuid::now_v7();
+                let name = r
+                    .person_name
+                    .clone()
+                    .unwrap_or_else(|| format!("Ukjent ({})", r.receipt_number));
+                let birth_year = r.person_birth_year.or_else(|| {
+                    r.person_national_id
+                        .as_deref()
+                        .and_then(|n| benk_domain::NationalId::parse(n, true).ok())
+                        .map(|n| i64::from(chrono::Datelike::year(&n.birth_date())))
+                });
+                let kind = r
+                    .person_national_id
+                    .as_deref()
+                    .and_then(|n| benk_domain::NationalId::parse(n, true).ok())
+                    .map(|n| n.kind().code().to_string());
+                stmts.push(Stmt::new(
+                    "INSERT INTO clients (id, team_id, name, name_search, national_id, national_id_kind, birth_year, phone, municipality, \
+                     owner_org_id, created_by, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, NULL, $9, $10, $11, $11)",
+                    crate::args![
+                        id,
+                        grant.team_id(),
+                        name.clone(),
+                        name.to_lowercase(),
+                        r.person_national_id.clone(),
+                        kind,
+                        birth_year,
+                        r.person_phone.clone(),
+                        actor.home_org_id,
+                        actor.staff_id,
+                        now
+                    ],
+                ));
+                let mut d = actor.audit("client.create", Outcome::Allowed);
+                d.client_id = Some(id);
+                d.purpose = Some("COC".into());
+                d.resources = format!("client:basic,referral:{referral_id}");
+                audits.push(d);
+                id
+            }
+        };
+        stmts.push(Stmt::new(
+            "UPDATE referrals SET client_id = $2 WHERE id = $1",
+            crate::args![referral_id, client_id],
+        ));
+        let opening = episodes::open_stmts(
+            app,
+            actor,
+            client_id,
+            grant.team_id(),
+            Some(referral_id),
+            input.decided_on,
+            level,
+            input.municipal_coordinator,
+            input.specialist_coordinator,
+        )
+        .await?;
+        stmts.extend(opening.stmts);
+        audits.extend(opening.audit);
+        result.client_id = Some(client_id);
+        result.episode_id = Some(opening.episode_id);
+        result.warnings = opening.warnings;
+    }
+    app.writer
+        .write(WriteOp {
+            stmts,
+            audit: audits,
+        })
+        .await
+        .map_err(|e| match AppError::from(e) {
+            AppError::NotFound => AppError::Conflict(Text::new(
+                "Henvisningen er allerede avgjort.",
+                "The referral has already been decided.",
+            )),
+            other => other,
+        })?;
+    Ok(result)
+}
+
+fn side_code(s: Side) -> &'static str {
+    match s {
+        Side::Municipal => "municipal",
+        Side::Specialist => "specialist",
+    }
+}
+
+/// The decision on a referral, if any, with its participants' names.
+pub async fn decision_for(
+    app: &App,
+    referral_id: Uuid,
+) -> AppResult<Option<(Decision, Vec<String>)>> {
+    let d: Option<Decision> = app
+        .db
+        .opt(
+            "SELECT id, referral_id, decided_on, outcome, CAST(level AS BIGINT) AS level, reasons, severe_mental_illness, substance_use, \
+             weak_connection, housing_problem, in_target_group, suggested_outcome FROM intake_decisions WHERE referral_id = $1",
+            crate::args![referral_id],
+        )
+        .await?;
+    let Some(d) = d else { return Ok(None) };
+    let names: Vec<(String,)> = app
+        .db
+        .all(
+            "SELECT s.name FROM intake_participants p JOIN staff s ON s.id = p.staff_id WHERE p.decision_id = $1 ORDER BY s.name",
+            crate::args![d.id],
+        )
+        .await?;
+    Ok(Some((d, names.into_iter().map(|n| n.0).collect())))
+}

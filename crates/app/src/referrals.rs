@@ -1,0 +1,520 @@
+//! Referrals ("henvisninger"): anyone may refer; only the intake team and
+//! administrators may read them, and every read is audited.
+
+use benk_domain::{
+    AgencyKind, BirthYear, Icd10Code, Knowledge, LongText, NationalId, PersonName, Phone,
+    ReferralChannel, ReferralStatus, ShortText, TeamRole, Urgency,
+};
+use chrono::{DateTime, NaiveDate, Utc};
+use rand::Rng;
+use serde::Serialize;
+use uuid::Uuid;
+
+use crate::actor::{Actor, RequestMeta};
+use crate::audit::{AuditDraft, Outcome};
+use crate::db::writer::{Stmt, WriteOp};
+use crate::error::{AppError, AppResult, FieldError, Text};
+use crate::App;
+
+/// Proof that the actor may work with a team's referrals (intake team, team lead, administrator).
+#[derive(Debug, Clone)]
+pub struct IntakeGrant {
+    team_id: Uuid,
+}
+
+impl IntakeGrant {
+    /// The team whose referrals this opens.
+    pub fn team_id(&self) -> Uuid {
+        self.team_id
+    }
+}
+
+/// Opens a team's referrals to the intake team, or audits the refusal.
+pub async fn open_intake(app: &App, actor: &Actor, team_id: Uuid) -> AppResult<IntakeGrant> {
+    if actor.has_role_in(
+        team_id,
+        &[
+            TeamRole::IntakeMember,
+            TeamRole::TeamLead,
+            TeamRole::Administrator,
+        ],
+    ) {
+        return Ok(IntakeGrant { team_id });
+    }
+    let mut d = actor.audit("intake.open", Outcome::Denied);
+    d.resources = format!("team:{team_id},referrals");
+    app.writer.write(WriteOp::audit_only(vec![d])).await?;
+    Err(AppError::Forbidden(Text::new(
+        "Henvisninger er bare tilgjengelige for inntaksteamet, teamleder og administratorer. Forsøket er logget.",
+        "Referrals are only available to the intake team, the team lead and administrators. The attempt has been logged.",
+    )))
+}
+
+fn audit_referral(actor: &Actor, action: &str, referral: Uuid, resources: &str) -> AuditDraft {
+    let mut d = actor.audit(action, Outcome::Allowed);
+    d.purpose = Some("COC".into());
+    d.resources = format!("referral:{referral},{resources}");
+    d
+}
+
+/// A source agency in the team's register.
+#[derive(Debug, Clone, Serialize, sqlx::FromRow, utoipa::ToSchema)]
+pub struct Agency {
+    /// Id.
+    pub id: Uuid,
+    /// Kind code (`gp`, `nav`, `housing_office`, …).
+    pub kind: String,
+    /// Name, e.g. "NAV Bærum".
+    pub name: String,
+    /// Still offered on the referral form.
+    pub active: bool,
+}
+
+/// The team's agencies (public: names and kinds only, used by the referral form).
+pub async fn agencies(app: &App, team_id: Uuid) -> AppResult<Vec<Agency>> {
+    Ok(app
+        .db
+        .all(
+            "SELECT id, kind, name, active FROM agencies WHERE team_id = $1 ORDER BY kind, name",
+            crate::args![team_id],
+        )
+        .await?)
+}
+
+/// Adds an agency to the team's register (intake team).
+pub async fn add_agency(
+    app: &App,
+    actor: &Actor,
+    grant: &IntakeGrant,
+    kind: AgencyKind,
+    name: &ShortText,
+) -> AppResult<Uuid> {
+    let id = Uuid::now_v7();
+    let mut d = actor.audit("agency.create", Outcome::Allowed);
+    d.resources = format!("agency:{id}");
+    app.writer
+        .write(WriteOp {
+            stmts: vec![Stmt::new(
+                "INSERT INTO agencies (id, team_id, kind, name, active, created_at) VALUES ($1, $2, $3, $4, TRUE, $5)",
+                crate::args![id, grant.team_id, kind.code(), name.as_str(), d.at],
+            )],
+            audit: vec![d],
+        })
+        .await
+        .map_err(|e| match AppError::from(e) {
+            AppError::Conflict(_) => AppError::field(FieldError::new(
+                "name",
+                "duplicate",
+                "Denne instansen finnes allerede i registeret.",
+                "This agency is already in the register.",
+            )),
+            other => other,
+        })?;
+    Ok(id)
+}
+
+/// A referral, parsed and validated at the edge.
+#[derive(Debug, Clone)]
+pub struct ReferralInput {
+    /// Who refers.
+    pub referrer_name: ShortText,
+    /// Their role ("fastlege", "mor", …).
+    pub referrer_role: Option<ShortText>,
+    /// Their phone.
+    pub referrer_phone: Option<Phone>,
+    /// Their e-mail.
+    pub referrer_email: Option<ShortText>,
+    /// Agency from the team's register, if chosen.
+    pub agency_id: Option<Uuid>,
+    /// Kind of referrer (from the agency, or chosen).
+    pub agency_kind: AgencyKind,
+    /// The person's name.
+    pub person_name: Option<PersonName>,
+    /// National id.
+    pub person_national_id: Option<NationalId>,
+    /// Birth year.
+    pub person_birth_year: Option<BirthYear>,
+    /// Phone.
+    pub person_phone: Option<Phone>,
+    /// Where the person can be found.
+    pub person_whereabouts: Option<ShortText>,
+    /// Why the referral.
+    pub reason: LongText,
+    /// Services and helpers now.
+    pub current_services: Option<LongText>,
+    /// Housing.
+    pub housing_situation: Option<LongText>,
+    /// Substance use.
+    pub substance_use: Option<LongText>,
+    /// Mental health.
+    pub mental_health: Option<LongText>,
+    /// Does the person know of the referral?
+    pub person_knows: Knowledge,
+    /// Does the person agree?
+    pub person_agrees: Knowledge,
+    /// Urgency.
+    pub urgency: Urgency,
+    /// Known diagnoses (staff registration only).
+    pub diagnoses: Vec<Icd10Code>,
+    /// The day it was received (staff can register a phone call from earlier).
+    pub received_on: NaiveDate,
+    /// How it came in.
+    pub channel: ReferralChannel,
+}
+
+/// What the referrer is told.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct Receipt {
+    /// Referral id.
+    pub id: Uuid,
+    /// Receipt number to quote.
+    pub receipt_number: String,
+}
+
+const RECEIPT_ALPHABET: &[u8] = b"ABCDEFGHJKLMNPQRSTUVWXYZ23456789";
+
+/// A receipt number that reveals neither order nor volume: "H-2026-7KQ3-M9XA".
+fn receipt_number(year: i32) -> String {
+    let mut rng = rand::thread_rng();
+    let mut part = || {
+        (0..4)
+            .map(|_| RECEIPT_ALPHABET[rng.gen_range(0..RECEIPT_ALPHABET.len())] as char)
+            .collect::<String>()
+    };
+    format!("H-{year}-{}-{}", part(), part())
+}
+
+fn insert_stmts(
+    id: Uuid,
+    team_id: Uuid,
+    receipt: &str,
+    input: &ReferralInput,
+    registered_by: Option<Uuid>,
+    now: DateTime<Utc>,
+) -> Vec<Stmt> {
+    let opt = |t: &Option<LongText>| t.as_ref().map(|t| t.as_str().to_string());
+    let mut stmts = vec![Stmt::new(
+        "INSERT INTO referrals (id, team_id, receipt_number, received_at, received_on, channel, registered_by, referrer_name, \
+         referrer_role, referrer_phone, referrer_email, agency_id, agency_kind, person_name, person_national_id, person_birth_year, \
+         person_phone, person_whereabouts, reason, current_services, housing_situation, substance_use, mental_health, person_knows, \
+         person_agrees, urgency, status, status_changed_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24, $25, $26, 'new', $4)",
+        crate::args![
+            id,
+            team_id,
+            receipt,
+            now,
+            input.received_on,
+            input.channel.code(),
+            registered_by,
+            input.referrer_name.as_str(),
+            input.referrer_role.as_ref().map(|r| r.as_str().to_string()),
+            input.referrer_phone.as_ref().map(|p| p.as_str().to_string()),
+            input.referrer_email.as_ref().map(|e| e.as_str().to_string()),
+            input.agency_id,
+            input.agency_kind.code(),
+            input.person_name.as_ref().map(|n| n.as_str().to_string()),
+            input.person_national_id.as_ref().map(|n| n.as_str().to_string()),
+            input.person_birth_year.map(|y| i64::from(y.value())),
+            input.person_phone.as_ref().map(|p| p.as_str().to_string()),
+            input.person_whereabouts.as_ref().map(|w| w.as_str().to_string()),
+            input.reason.as_str(),
+            opt(&input.current_services),
+            opt(&input.housing_situation),
+            opt(&input.substance_use),
+            opt(&input.mental_health),
+            input.person_knows.code(),
+            input.person_agrees.code(),
+            input.urgency.code()
+        ],
+    )];
+    for d in &input.diagnoses {
+        stmts.push(Stmt::new(
+            "INSERT INTO referral_diagnoses (referral_id, code) VALUES ($1, $2)",
+            crate::args![id, d.as_str()],
+        ));
+    }
+    stmts
+}
+
+async fn check_agency(app: &App, team_id: Uuid, input: &mut ReferralInput) -> AppResult<()> {
+    let Some(a) = input.agency_id else {
+        return Ok(());
+    };
+    let row: Option<(String, bool)> = app
+        .db
+        .opt(
+            "SELECT kind, active FROM agencies WHERE id = $1 AND team_id = $2",
+            crate::args![a, team_id],
+        )
+        .await?;
+    match row {
+        Some((kind, true)) => {
+            if let Some(k) = AgencyKind::from_code(&kind) {
+                input.agency_kind = k;
+            }
+            Ok(())
+        }
+        _ => Err(AppError::field(FieldError::new(
+            "agency_id",
+            "unknown_agency",
+            "Ukjent henvisende instans. Velg fra listen, eller velg «ikke på listen» og oppgi type.",
+            "Unknown referring agency. Choose from the list, or choose «not listed» and give the kind.",
+        ))),
+    }
+}
+
+async fn team_exists(app: &App, team_id: Uuid) -> AppResult<()> {
+    let n = app
+        .db
+        .scalar_i64(
+            "SELECT COUNT(*) FROM teams WHERE id = $1",
+            crate::args![team_id],
+        )
+        .await?;
+    if n == 0 {
+        Err(AppError::NotFound)
+    } else {
+        Ok(())
+    }
+}
+
+/// A referral from the public form (no login). Audited with the sender's address.
+pub async fn submit_public(
+    app: &App,
+    team_id: Uuid,
+    mut input: ReferralInput,
+    meta: &RequestMeta,
+) -> AppResult<Receipt> {
+    team_exists(app, team_id).await?;
+    check_agency(app, team_id, &mut input).await?;
+    input.channel = ReferralChannel::WebForm;
+    input.diagnoses.clear();
+    let id = Uuid::now_v7();
+    let mut d = AuditDraft::new("referral.submit", Outcome::Allowed);
+    d.actor_name = Some(format!("{} (web form)", input.referrer_name.as_str()));
+    d.resources = format!("referral:{id}");
+    d.ip = meta.ip.clone();
+    d.user_agent = meta.user_agent.clone();
+    let receipt = receipt_number(chrono::Datelike::year(&crate::time::oslo_date(d.at)));
+    let stmts = insert_stmts(id, team_id, &receipt, &input, None, d.at);
+    app.writer
+        .write(WriteOp {
+            stmts,
+            audit: vec![d],
+        })
+        .await?;
+    Ok(Receipt {
+        id,
+        receipt_number: receipt,
+    })
+}
+
+/// A referral registered by staff (by phone, at the open hour, in a meeting).
+pub async fn register(
+    app: &App,
+    actor: &Actor,
+    grant: &IntakeGrant,
+    mut input: ReferralInput,
+) -> AppResult<Receipt> {
+    check_agency(app, grant.team_id, &mut input).await?;
+    let id = Uuid::now_v7();
+    let d = audit_referral(actor, "referral.register", id, "referral");
+    let receipt = receipt_number(chrono::Datelike::year(&input.received_on));
+    let stmts = insert_stmts(
+        id,
+        grant.team_id,
+        &receipt,
+        &input,
+        Some(actor.staff_id),
+        d.at,
+    );
+    app.writer
+        .write(WriteOp {
+            stmts,
+            audit: vec![d],
+        })
+        .await?;
+    Ok(Receipt {
+        id,
+        receipt_number: receipt,
+    })
+}
+
+/// A referral on the intake board.
+#[derive(Debug, Clone, Serialize, sqlx::FromRow, utoipa::ToSchema)]
+pub struct ReferralSummary {
+    /// Id.
+    pub id: Uuid,
+    /// Receipt number.
+    pub receipt_number: String,
+    /// Received (date).
+    pub received_on: NaiveDate,
+    /// Status.
+    pub status: String,
+    /// Urgency.
+    pub urgency: String,
+    /// Referrer kind.
+    pub agency_kind: String,
+    /// Agency name, if from the register.
+    pub agency_name: Option<String>,
+    /// Person's name, if given.
+    pub person_name: Option<String>,
+    /// Outcome, when decided.
+    pub outcome: Option<String>,
+}
+
+/// The team's referrals for the intake board, audited as one read per referral shown.
+pub async fn board(
+    app: &App,
+    actor: &Actor,
+    grant: &IntakeGrant,
+) -> AppResult<Vec<ReferralSummary>> {
+    let rows: Vec<ReferralSummary> = app
+        .db
+        .all(
+            "SELECT r.id, r.receipt_number, r.received_on, r.status, r.urgency, r.agency_kind, a.name AS agency_name, \
+             r.person_name, d.outcome FROM referrals r LEFT JOIN agencies a ON a.id = r.agency_id \
+             LEFT JOIN intake_decisions d ON d.referral_id = r.id \
+             WHERE r.team_id = $1 AND (r.status <> 'decided' OR r.status_changed_at > $2) \
+             ORDER BY CASE r.urgency WHEN 'urgent' THEN 0 ELSE 1 END, r.received_at",
+            crate::args![grant.team_id, Utc::now() - chrono::Duration::days(60)],
+        )
+        .await?;
+    if !rows.is_empty() {
+        let audit = rows
+            .iter()
+            .map(|r| audit_referral(actor, "referral.list", r.id, "referral:summary"))
+            .collect();
+        app.writer.write(WriteOp::audit_only(audit)).await?;
+    }
+    Ok(rows)
+}
+
+/// A whole referral.
+#[derive(Debug, Clone, Serialize, sqlx::FromRow, utoipa::ToSchema)]
+pub struct Referral {
+    /// Id.
+    pub id: Uuid,
+    /// Team.
+    pub team_id: Uuid,
+    /// Receipt number.
+    pub receipt_number: String,
+    /// Received.
+    pub received_at: DateTime<Utc>,
+    /// Received (date).
+    pub received_on: NaiveDate,
+    /// Channel.
+    pub channel: String,
+    /// Referrer.
+    pub referrer_name: String,
+    /// Referrer role.
+    pub referrer_role: Option<String>,
+    /// Referrer phone.
+    pub referrer_phone: Option<String>,
+    /// Referrer e-mail.
+    pub referrer_email: Option<String>,
+    /// Agency id.
+    pub agency_id: Option<Uuid>,
+    /// Agency name.
+    pub agency_name: Option<String>,
+    /// Agency kind.
+    pub agency_kind: String,
+    /// Person's name.
+    pub person_name: Option<String>,
+    /// National id.
+    pub person_national_id: Option<String>,
+    /// Birth year.
+    pub person_birth_year: Option<i64>,
+    /// Phone.
+    pub person_phone: Option<String>,
+    /// Where to find the person.
+    pub person_whereabouts: Option<String>,
+    /// Reason.
+    pub reason: String,
+    /// Current services.
+    pub current_services: Option<String>,
+    /// Housing.
+    pub housing_situation: Option<String>,
+    /// Substance use.
+    pub substance_use: Option<String>,
+    /// Mental health.
+    pub mental_health: Option<String>,
+    /// Person knows.
+    pub person_knows: String,
+    /// Person agrees.
+    pub person_agrees: String,
+    /// Urgency.
+    pub urgency: String,
+    /// Status.
+    pub status: String,
+    /// The client, once accepted.
+    pub client_id: Option<Uuid>,
+}
+
+/// Reads one referral (with its diagnoses), audited.
+pub async fn get(
+    app: &App,
+    actor: &Actor,
+    grant: &IntakeGrant,
+    id: Uuid,
+) -> AppResult<(Referral, Vec<String>)> {
+    let r: Referral = app
+        .db
+        .opt(
+            "SELECT r.id, r.team_id, r.receipt_number, r.received_at, r.received_on, r.channel, r.referrer_name, r.referrer_role, \
+             r.referrer_phone, r.referrer_email, r.agency_id, a.name AS agency_name, r.agency_kind, r.person_name, r.person_national_id, \
+             CAST(r.person_birth_year AS BIGINT) AS person_birth_year, r.person_phone, r.person_whereabouts, r.reason, r.current_services, \
+             r.housing_situation, r.substance_use, r.mental_health, r.person_knows, r.person_agrees, r.urgency, r.status, r.client_id \
+             FROM referrals r LEFT JOIN agencies a ON a.id = r.agency_id WHERE r.id = $1 AND r.team_id = $2",
+            crate::args![id, grant.team_id],
+        )
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let diagnoses: Vec<(String,)> = app
+        .db
+        .all(
+            "SELECT code FROM referral_diagnoses WHERE referral_id = $1 ORDER BY code",
+            crate::args![id],
+        )
+        .await?;
+    let mut d = audit_referral(actor, "referral.read", id, "referral:full");
+    d.client_id = r.client_id;
+    app.writer.write(WriteOp::audit_only(vec![d])).await?;
+    Ok((r, diagnoses.into_iter().map(|d| d.0).collect()))
+}
+
+/// Moves a referral to "under assessment".
+pub async fn start_assessment(
+    app: &App,
+    actor: &Actor,
+    grant: &IntakeGrant,
+    id: Uuid,
+) -> AppResult<()> {
+    let status: Option<(String,)> = app
+        .db
+        .opt(
+            "SELECT status FROM referrals WHERE id = $1 AND team_id = $2",
+            crate::args![id, grant.team_id],
+        )
+        .await?;
+    let status = status.ok_or(AppError::NotFound)?.0;
+    let from = ReferralStatus::from_code(&status).unwrap_or(ReferralStatus::Decided);
+    if !from.can_move_to(ReferralStatus::UnderAssessment) {
+        return Err(AppError::Conflict(Text::new(
+            "Henvisningen er allerede under vurdering eller avgjort.",
+            "The referral is already under assessment or decided.",
+        )));
+    }
+    let d = audit_referral(actor, "referral.assess", id, "referral:status");
+    app.writer
+        .write(WriteOp {
+            stmts: vec![Stmt::one(
+                "UPDATE referrals SET status = 'under_assessment', status_changed_at = $3 WHERE id = $1 AND team_id = $2 AND status = 'new'",
+                crate::args![id, grant.team_id, d.at],
+            )],
+            audit: vec![d],
+        })
+        .await?;
+    Ok(())
+}
