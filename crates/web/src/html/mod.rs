@@ -4,6 +4,7 @@
 mod admin;
 mod auth;
 mod clients;
+mod intake;
 mod settings;
 mod team;
 
@@ -44,6 +45,7 @@ pub fn routes() -> Router<AppState> {
         .route("/settings/language", post(settings::language))
         .route("/settings/tokens", post(settings::create_token))
         .route("/settings/tokens/{id}/revoke", post(settings::revoke_token))
+        .merge(intake::routes())
 }
 
 /// The shared frame of every page.
