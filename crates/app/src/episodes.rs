@@ -622,7 +622,7 @@ pub async fn for_client(app: &App, actor: &Actor, grant: &ReadGrant) -> AppResul
     let heads: Vec<EpisodeHead> = app
         .db
         .all(
-            "SELECT id, included_on, closed_on, close_reason, referral_id FROM episodes WHERE client_id = $1 ORDER BY included_on DESC",
+            "SELECT id, included_on, closed_on, close_reason, referral_id FROM episodes WHERE client_id = $1 ORDER BY included_on DESC, created_at DESC",
             crate::args![grant.client_id()],
         )
         .await?;

@@ -3,8 +3,8 @@
 //! participant rule and whether a diagnosis suggests an outcome.
 
 use benk_domain::{
-    check_participants, side_of, suggested_outcome, DecisionOutcome, Icd10Code, LevelOfEffort,
-    LongText, OrgKind, Side, TargetGroup,
+    check_participants, side_of, suggested_outcome, DecisionOutcome, Icd10Code, IntakeError,
+    LevelOfEffort, LongText, OrgKind, Side, TargetGroup,
 };
 use chrono::NaiveDate;
 use serde::Serialize;
@@ -150,20 +150,19 @@ pub async fn decide(
     let team = orgs::get_team(app, grant.team_id()).await?;
     let mut errors = Vec::new();
     let accepted = input.outcome == DecisionOutcome::Accepted;
-    match (accepted, input.level) {
-        (true, None) => errors.push(FieldError::new(
-            "level",
-            "level_required",
-            "Velg innsatsnivå når personen tas inn.",
-            "Choose the level of effort when the person is accepted.",
-        )),
-        (false, Some(_)) => errors.push(FieldError::new(
-            "level",
-            "level_only_when_accepted",
-            "Innsatsnivå gis bare når personen tas inn.",
-            "A level of effort is only given when the person is accepted.",
-        )),
-        _ => {}
+    // The level-of-effort and reasons rules live in the domain.
+    let checked = benk_domain::DecisionInput {
+        outcome: input.outcome,
+        level: input.level,
+        reasons: input.reasons.as_str().to_string(),
+    }
+    .validate();
+    if let Err(e) = checked {
+        let field = match e {
+            IntakeError::LevelRequired | IntakeError::LevelNotAllowed { .. } => "level",
+            _ => "reasons",
+        };
+        errors.push(FieldError::of(field, &e));
     }
     let today = crate::time::oslo_today();
     if input.decided_on > today {

@@ -3,6 +3,7 @@
 //! the OpenAPI 3.1 document is generated from these handlers.
 
 mod clients;
+mod intake;
 mod orgs;
 
 use axum::body::Bytes;
@@ -41,6 +42,25 @@ pub fn routes() -> Router<AppState> {
             "/clients/{id}/care-relationships/{rid}/end",
             post(clients::end_care),
         )
+        .route(
+            "/agencies",
+            get(intake::list_agencies).post(intake::add_agency),
+        )
+        .route("/referrals", get(intake::board).post(intake::register))
+        .route("/referrals/{id}", get(intake::get_referral))
+        .route("/referrals/{id}/assess", post(intake::assess))
+        .route("/referrals/{id}/decision", post(intake::decide))
+        .route("/clients/{id}/episodes", get(intake::client_episodes))
+        .route("/episodes/{id}/level", post(intake::change_level))
+        .route("/episodes/{id}/members", post(intake::add_member))
+        .route("/episodes/{id}/members/{mid}/leave", post(intake::leave))
+        .route("/episodes/{id}/close", post(intake::close))
+        .route("/episodes/{id}/responsibility-group", post(intake::add_rg))
+        .route(
+            "/episodes/{id}/responsibility-group/{mid}/remove",
+            post(intake::remove_rg),
+        )
+        .route("/reports/referrals", get(intake::referral_report))
         .fallback(not_found)
 }
 
@@ -52,8 +72,11 @@ pub fn routes() -> Router<AppState> {
         orgs::list_staff, orgs::create_staff,
         clients::list, clients::create, clients::get, clients::update, clients::add_entry,
         clients::list_care, clients::create_care, clients::end_care,
+        intake::list_agencies, intake::add_agency, intake::board, intake::register, intake::get_referral, intake::assess,
+        intake::decide, intake::client_episodes, intake::change_level, intake::add_member, intake::leave, intake::close,
+        intake::add_rg, intake::remove_rg, intake::referral_report,
     ),
-    components(schemas(ErrorBody, ErrorDetail, crate::input::RawClient)),
+    components(schemas(ErrorBody, ErrorDetail, crate::input::RawClient, crate::input::RawReferral)),
     modifiers(&BearerAuth),
     security(("bearer" = []))
 )]

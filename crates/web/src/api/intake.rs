@@ -1,0 +1,580 @@
+//! Referrals, intake decisions, episodes and the referral report.
+
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::Json;
+use benk_app::access::open_client;
+use benk_app::episodes::{self, Episode, RgMemberInput};
+use benk_app::error::Fields;
+use benk_app::intake::{self, DecisionInput, DecisionResult};
+use benk_app::referrals::{self, Agency, IntakeGrant, Receipt, Referral, ReferralSummary};
+use benk_app::reports::{self, ReferralReport};
+use benk_app::{Actor, AppError, FieldError, Text};
+use benk_domain::{
+    AgencyKind, CloseReason, DecisionOutcome, EpisodeRole, LevelOfEffort, LongText, Phone, Purpose,
+    ReportPeriod, RgMemberKind, ShortText, TargetGroup,
+};
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+use super::ApiJson;
+use crate::ctx::Ctx;
+use crate::error::ApiError;
+use crate::input::{self, RawReferral};
+use crate::AppState;
+
+fn id(ctx: &Ctx, s: &str) -> Result<Uuid, ApiError> {
+    Uuid::parse_str(s).map_err(|_| ctx.api_err(AppError::NotFound))
+}
+
+fn acting_team(ctx: &Ctx, actor: &Actor) -> Result<Uuid, ApiError> {
+    actor.acting().map(|m| m.team_id).ok_or_else(|| {
+        ctx.api_err(AppError::Forbidden(Text::new(
+            "Du er ikke med i noe team.",
+            "You are not in a team.",
+        )))
+    })
+}
+
+async fn intake_grant(st: &AppState, ctx: &Ctx) -> Result<(Actor, IntakeGrant), ApiError> {
+    let actor = ctx.api_actor()?.clone();
+    let team = acting_team(ctx, &actor)?;
+    let grant = referrals::open_intake(&st.app, &actor, team)
+        .await
+        .map_err(|e| ctx.api_err(e))?;
+    Ok((actor, grant))
+}
+
+/// The team's register of referring agencies.
+#[utoipa::path(get, path = "/agencies", responses((status = 200, body = [Agency])))]
+pub(super) async fn list_agencies(
+    State(st): State<AppState>,
+    ctx: Ctx,
+) -> Result<Json<Vec<Agency>>, ApiError> {
+    let actor = ctx.api_actor()?;
+    let team = acting_team(&ctx, actor)?;
+    referrals::agencies(&st.app, team)
+        .await
+        .map(Json)
+        .map_err(|e| ctx.api_err(e))
+}
+
+/// A new agency in the register.
+#[derive(Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub(super) struct AgencyIn {
+    /// `gp`, `nav`, `housing_office`, `relative`, `police`, `self_referral`, `dps`, `hospital_ward`,
+    /// `emergency_clinic`, `correctional_service`, `municipal_service`, `substance_treatment`, `other`.
+    kind: String,
+    name: String,
+}
+
+/// Created.
+#[derive(Serialize, utoipa::ToSchema)]
+pub(super) struct Created {
+    id: Uuid,
+}
+
+/// Add an agency to the register (intake team).
+#[utoipa::path(post, path = "/agencies", request_body = AgencyIn, responses((status = 201, body = Created), (status = 422, body = super::ErrorBody)))]
+pub(super) async fn add_agency(
+    State(st): State<AppState>,
+    ctx: Ctx,
+    ApiJson(b, _): ApiJson<AgencyIn>,
+) -> Result<(StatusCode, Json<Created>), ApiError> {
+    let (actor, grant) = intake_grant(&st, &ctx).await?;
+    let mut f = Fields::default();
+    let kind = AgencyKind::from_code(&b.kind);
+    if kind.is_none() {
+        f.push(FieldError::new(
+            "kind",
+            "unknown_agency_kind",
+            "Ukjent type instans.",
+            "Unknown kind of agency.",
+        ));
+    }
+    let name = f.check("name", ShortText::parse(&b.name));
+    f.finish().map_err(|e| ctx.api_err(e))?;
+    let (Some(kind), Some(name)) = (kind, name) else {
+        return Err(ctx.api_err(AppError::Internal("checked".into())));
+    };
+    let id = referrals::add_agency(&st.app, &actor, &grant, kind, &name)
+        .await
+        .map_err(|e| ctx.api_err(e))?;
+    Ok((StatusCode::CREATED, Json(Created { id })))
+}
+
+/// The intake board: open referrals and those decided in the last 60 days.
+#[utoipa::path(get, path = "/referrals", responses((status = 200, body = [ReferralSummary]), (status = 403, body = super::ErrorBody)))]
+pub(super) async fn board(
+    State(st): State<AppState>,
+    ctx: Ctx,
+) -> Result<Json<Vec<ReferralSummary>>, ApiError> {
+    let (actor, grant) = intake_grant(&st, &ctx).await?;
+    referrals::board(&st.app, &actor, &grant)
+        .await
+        .map(Json)
+        .map_err(|e| ctx.api_err(e))
+}
+
+/// Register a referral taken by phone, at the open hour or in a meeting.
+#[utoipa::path(post, path = "/referrals", request_body = RawReferral,
+    responses((status = 201, body = Receipt), (status = 422, body = super::ErrorBody), (status = 403, body = super::ErrorBody)))]
+pub(super) async fn register(
+    State(st): State<AppState>,
+    ctx: Ctx,
+    ApiJson(raw, _): ApiJson<RawReferral>,
+) -> Result<(StatusCode, Json<Receipt>), ApiError> {
+    let (actor, grant) = intake_grant(&st, &ctx).await?;
+    let parsed =
+        input::referral(&raw, st.app.settings.allow_synthetic_ids).map_err(|e| ctx.api_err(e))?;
+    let receipt = referrals::register(&st.app, &actor, &grant, parsed)
+        .await
+        .map_err(|e| ctx.api_err(e))?;
+    Ok((StatusCode::CREATED, Json(receipt)))
+}
+
+/// A referral with its diagnoses, the policy's suggestion and the decision.
+#[derive(Serialize, utoipa::ToSchema)]
+pub(super) struct ReferralOut {
+    referral: Referral,
+    diagnoses: Vec<String>,
+    /// The outcome the team's policy suggests, if any.
+    suggested_outcome: Option<String>,
+    /// Why, in the caller's language.
+    suggestion_reason: Option<String>,
+    decision: Option<intake::Decision>,
+    participants: Vec<String>,
+}
+
+/// Read one referral (audited).
+#[utoipa::path(get, path = "/referrals/{id}", params(("id" = Uuid, Path)), responses((status = 200, body = ReferralOut), (status = 404, body = super::ErrorBody)))]
+pub(super) async fn get_referral(
+    State(st): State<AppState>,
+    ctx: Ctx,
+    Path(rid): Path<String>,
+) -> Result<Json<ReferralOut>, ApiError> {
+    let (actor, grant) = intake_grant(&st, &ctx).await?;
+    let rid = id(&ctx, &rid)?;
+    let (referral, diagnoses) = referrals::get(&st.app, &actor, &grant, rid)
+        .await
+        .map_err(|e| ctx.api_err(e))?;
+    let suggestion = intake::suggestion(&st.app, &grant, &diagnoses)
+        .await
+        .map_err(|e| ctx.api_err(e))?;
+    let decided = intake::decision_for(&st.app, rid)
+        .await
+        .map_err(|e| ctx.api_err(e))?;
+    let (decision, participants) = decided.map_or((None, vec![]), |(d, p)| (Some(d), p));
+    Ok(Json(ReferralOut {
+        referral,
+        diagnoses,
+        suggested_outcome: suggestion.as_ref().map(|s| s.0.code().to_string()),
+        suggestion_reason: suggestion.map(|s| s.1.get(ctx.lang).to_string()),
+        decision,
+        participants,
+    }))
+}
+
+/// Move a new referral to "under assessment".
+#[utoipa::path(post, path = "/referrals/{id}/assess", params(("id" = Uuid, Path)), responses((status = 204), (status = 409, body = super::ErrorBody)))]
+pub(super) async fn assess(
+    State(st): State<AppState>,
+    ctx: Ctx,
+    Path(rid): Path<String>,
+) -> Result<StatusCode, ApiError> {
+    let (actor, grant) = intake_grant(&st, &ctx).await?;
+    let rid = id(&ctx, &rid)?;
+    referrals::start_assessment(&st.app, &actor, &grant, rid)
+        .await
+        .map_err(|e| ctx.api_err(e))?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// Target-group assessment at intake.
+#[derive(Deserialize, utoipa::ToSchema, Default)]
+#[serde(deny_unknown_fields)]
+pub(super) struct TargetGroupIn {
+    #[serde(default)]
+    severe_mental_illness: bool,
+    #[serde(default)]
+    substance_use: bool,
+    #[serde(default)]
+    weak_connection: bool,
+    #[serde(default)]
+    housing_problem: bool,
+}
+
+/// The joint decision.
+#[derive(Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub(super) struct DecisionIn {
+    /// `accepted`, `routed_fact`, `routed_other`, `guidance_only`, `declined`.
+    outcome: String,
+    /// 1 in the team, 2 shoulder to shoulder, 3 guidance (accepted only).
+    #[serde(default)]
+    level: Option<i64>,
+    reasons: String,
+    /// Staff who took part.
+    participants: Vec<Uuid>,
+    #[serde(default)]
+    target_group: TargetGroupIn,
+    /// Default today.
+    #[serde(default)]
+    decided_on: Option<NaiveDate>,
+    #[serde(default)]
+    municipal_coordinator: Option<Uuid>,
+    #[serde(default)]
+    specialist_coordinator: Option<Uuid>,
+}
+
+/// Record the joint intake decision; acceptance opens an episode.
+#[utoipa::path(post, path = "/referrals/{id}/decision", params(("id" = Uuid, Path)), request_body = DecisionIn,
+    responses((status = 201, body = DecisionResult), (status = 422, body = super::ErrorBody), (status = 409, body = super::ErrorBody)))]
+pub(super) async fn decide(
+    State(st): State<AppState>,
+    ctx: Ctx,
+    Path(rid): Path<String>,
+    ApiJson(b, _): ApiJson<DecisionIn>,
+) -> Result<(StatusCode, Json<DecisionResult>), ApiError> {
+    let (actor, grant) = intake_grant(&st, &ctx).await?;
+    let rid = id(&ctx, &rid)?;
+    let mut f = Fields::default();
+    let outcome = DecisionOutcome::from_code(&b.outcome);
+    if outcome.is_none() {
+        f.push(FieldError::new(
+            "outcome",
+            "unknown_outcome",
+            "Ukjent utfall.",
+            "Unknown outcome.",
+        ));
+    }
+    let level = match b.level {
+        Some(n) => {
+            let l = LevelOfEffort::from_number(n);
+            if l.is_none() {
+                f.push(FieldError::new(
+                    "level",
+                    "unknown_level",
+                    "Innsatsnivå må være 1, 2 eller 3.",
+                    "The level of effort must be 1, 2 or 3.",
+                ));
+            }
+            l
+        }
+        None => None,
+    };
+    let reasons = f.check("reasons", LongText::parse(&b.reasons));
+    f.finish().map_err(|e| ctx.api_err(e))?;
+    let (Some(outcome), Some(reasons)) = (outcome, reasons) else {
+        return Err(ctx.api_err(AppError::Internal("checked".into())));
+    };
+    let tg = TargetGroup {
+        severe_mental_illness: b.target_group.severe_mental_illness,
+        substance_use: b.target_group.substance_use,
+        weak_connection: b.target_group.weak_connection,
+        housing_problem: b.target_group.housing_problem,
+    };
+    let input = DecisionInput {
+        outcome,
+        level,
+        reasons,
+        participants: b.participants,
+        target_group: tg,
+        decided_on: b.decided_on.unwrap_or_else(benk_app::time::oslo_today),
+        municipal_coordinator: b.municipal_coordinator,
+        specialist_coordinator: b.specialist_coordinator,
+    };
+    let result = intake::decide(&st.app, &actor, &grant, rid, input)
+        .await
+        .map_err(|e| ctx.api_err(e))?;
+    Ok((StatusCode::CREATED, Json(result)))
+}
+
+/// A client's episodes (through the care relationship, audited).
+#[utoipa::path(get, path = "/clients/{id}/episodes", params(("id" = Uuid, Path)), responses((status = 200, body = [Episode]), (status = 403, body = super::ErrorBody)))]
+pub(super) async fn client_episodes(
+    State(st): State<AppState>,
+    ctx: Ctx,
+    Path(cid): Path<String>,
+) -> Result<Json<Vec<Episode>>, ApiError> {
+    let actor = ctx.api_actor()?;
+    let cid = id(&ctx, &cid)?;
+    let grant = open_client(&st.app, actor, cid, Purpose::Coc)
+        .await
+        .map_err(|e| ctx.api_err(e))?;
+    episodes::for_client(&st.app, actor, &grant)
+        .await
+        .map(Json)
+        .map_err(|e| ctx.api_err(e))
+}
+
+/// A change of level.
+#[derive(Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub(super) struct LevelIn {
+    level: i64,
+    /// Default today.
+    #[serde(default)]
+    from_date: Option<NaiveDate>,
+    #[serde(default)]
+    reason: Option<String>,
+}
+
+/// Change the level of effort (the history is kept).
+#[utoipa::path(post, path = "/episodes/{id}/level", params(("id" = Uuid, Path)), request_body = LevelIn, responses((status = 204), (status = 422, body = super::ErrorBody)))]
+pub(super) async fn change_level(
+    State(st): State<AppState>,
+    ctx: Ctx,
+    Path(eid): Path<String>,
+    ApiJson(b, _): ApiJson<LevelIn>,
+) -> Result<StatusCode, ApiError> {
+    let actor = ctx.api_actor()?;
+    let eid = id(&ctx, &eid)?;
+    let level = LevelOfEffort::from_number(b.level).ok_or_else(|| {
+        ctx.api_err(AppError::field(FieldError::new(
+            "level",
+            "unknown_level",
+            "Innsatsnivå må være 1, 2 eller 3.",
+            "The level of effort must be 1, 2 or 3.",
+        )))
+    })?;
+    let reason = match b.reason.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+        Some(r) => Some(
+            ShortText::parse(r)
+                .map_err(|e| ctx.api_err(AppError::field(FieldError::of("reason", &e))))?,
+        ),
+        None => None,
+    };
+    let from = b.from_date.unwrap_or_else(benk_app::time::oslo_today);
+    episodes::change_level(&st.app, actor, eid, level, from, reason.as_ref())
+        .await
+        .map_err(|e| ctx.api_err(e))?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// A new care-team member.
+#[derive(Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub(super) struct MemberIn {
+    staff_id: Uuid,
+    /// `municipal_coordinator`, `specialist_coordinator` or `member`.
+    role: String,
+}
+
+/// Warnings that did not block the change.
+#[derive(Serialize, utoipa::ToSchema)]
+pub(super) struct Warnings {
+    warnings: Vec<String>,
+}
+
+/// Add a coordinator or member; they get access to the record through the episode.
+#[utoipa::path(post, path = "/episodes/{id}/members", params(("id" = Uuid, Path)), request_body = MemberIn, responses((status = 201, body = Warnings), (status = 422, body = super::ErrorBody)))]
+pub(super) async fn add_member(
+    State(st): State<AppState>,
+    ctx: Ctx,
+    Path(eid): Path<String>,
+    ApiJson(b, _): ApiJson<MemberIn>,
+) -> Result<(StatusCode, Json<Warnings>), ApiError> {
+    let actor = ctx.api_actor()?;
+    let eid = id(&ctx, &eid)?;
+    let role = EpisodeRole::from_code(&b.role).ok_or_else(|| {
+        ctx.api_err(AppError::field(FieldError::new(
+            "role",
+            "unknown_role",
+            "Ukjent rolle.",
+            "Unknown role.",
+        )))
+    })?;
+    let w = episodes::add_member(&st.app, actor, eid, b.staff_id, role)
+        .await
+        .map_err(|e| ctx.api_err(e))?;
+    Ok((
+        StatusCode::CREATED,
+        Json(Warnings {
+            warnings: w.iter().map(|t| t.get(ctx.lang).to_string()).collect(),
+        }),
+    ))
+}
+
+/// A member leaves the episode; their access ends at once.
+#[utoipa::path(post, path = "/episodes/{id}/members/{mid}/leave", params(("id" = Uuid, Path), ("mid" = Uuid, Path)), responses((status = 204), (status = 404, body = super::ErrorBody)))]
+pub(super) async fn leave(
+    State(st): State<AppState>,
+    ctx: Ctx,
+    Path((eid, mid)): Path<(String, String)>,
+) -> Result<StatusCode, ApiError> {
+    let actor = ctx.api_actor()?;
+    let (eid, mid) = (id(&ctx, &eid)?, id(&ctx, &mid)?);
+    episodes::leave(&st.app, actor, eid, mid)
+        .await
+        .map_err(|e| ctx.api_err(e))?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// Closing an episode.
+#[derive(Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub(super) struct CloseIn {
+    closed_on: NaiveDate,
+    /// `established_ordinary`, `reestablished_ordinary`, `moved`, `declined_further_help`, `died`, `other`.
+    reason: String,
+    #[serde(default)]
+    note: Option<String>,
+}
+
+/// Close the episode; every member's access through it ends.
+#[utoipa::path(post, path = "/episodes/{id}/close", params(("id" = Uuid, Path)), request_body = CloseIn, responses((status = 204), (status = 422, body = super::ErrorBody)))]
+pub(super) async fn close(
+    State(st): State<AppState>,
+    ctx: Ctx,
+    Path(eid): Path<String>,
+    ApiJson(b, _): ApiJson<CloseIn>,
+) -> Result<StatusCode, ApiError> {
+    let actor = ctx.api_actor()?;
+    let eid = id(&ctx, &eid)?;
+    let reason = CloseReason::from_code(&b.reason).ok_or_else(|| {
+        ctx.api_err(AppError::field(FieldError::new(
+            "reason",
+            "unknown_reason",
+            "Ukjent avslutningsårsak.",
+            "Unknown reason for closing.",
+        )))
+    })?;
+    let note = match b.note.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+        Some(n) => Some(
+            LongText::parse(n)
+                .map_err(|e| ctx.api_err(AppError::field(FieldError::of("note", &e))))?,
+        ),
+        None => None,
+    };
+    episodes::close(&st.app, actor, eid, b.closed_on, reason, note.as_ref())
+        .await
+        .map_err(|e| ctx.api_err(e))?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// A responsibility-group member.
+#[derive(Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub(super) struct RgIn {
+    /// `gp`, `nav`, `housing_office`, `relative`, `specialist_service`, `municipal_service`, `user_organisation`, `other`, `team_member`.
+    kind: String,
+    name: String,
+    #[serde(default)]
+    role: Option<String>,
+    #[serde(default)]
+    organisation: Option<String>,
+    #[serde(default)]
+    phone: Option<String>,
+    #[serde(default)]
+    email: Option<String>,
+    /// The person's consent to including this member is recorded (required for relatives).
+    #[serde(default)]
+    consent_recorded: bool,
+}
+
+/// Add a member to the responsibility group.
+#[utoipa::path(post, path = "/episodes/{id}/responsibility-group", params(("id" = Uuid, Path)), request_body = RgIn, responses((status = 201, body = Created), (status = 422, body = super::ErrorBody)))]
+pub(super) async fn add_rg(
+    State(st): State<AppState>,
+    ctx: Ctx,
+    Path(eid): Path<String>,
+    ApiJson(b, _): ApiJson<RgIn>,
+) -> Result<(StatusCode, Json<Created>), ApiError> {
+    let actor = ctx.api_actor()?;
+    let eid = id(&ctx, &eid)?;
+    let mut f = Fields::default();
+    let kind = RgMemberKind::from_code(&b.kind);
+    if kind.is_none() {
+        f.push(FieldError::new(
+            "kind",
+            "unknown_kind",
+            "Ukjent type medlem.",
+            "Unknown kind of member.",
+        ));
+    }
+    let name = f.check("name", ShortText::parse(&b.name));
+    let opt = |f: &mut Fields, field: &str, v: &Option<String>| match v
+        .as_deref()
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+    {
+        Some(s) => f.check(field, ShortText::parse(s)),
+        None => None,
+    };
+    let role = opt(&mut f, "role", &b.role);
+    let organisation = opt(&mut f, "organisation", &b.organisation);
+    let email = opt(&mut f, "email", &b.email);
+    let phone = match b.phone.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+        Some(p) => f.check("phone", Phone::parse(p)),
+        None => None,
+    };
+    f.finish().map_err(|e| ctx.api_err(e))?;
+    let (Some(kind), Some(name)) = (kind, name) else {
+        return Err(ctx.api_err(AppError::Internal("checked".into())));
+    };
+    let m = RgMemberInput {
+        kind,
+        name,
+        role,
+        organisation,
+        phone,
+        email,
+        consent_recorded: b.consent_recorded,
+    };
+    let id = episodes::add_rg_member(&st.app, actor, eid, m)
+        .await
+        .map_err(|e| ctx.api_err(e))?;
+    Ok((StatusCode::CREATED, Json(Created { id })))
+}
+
+/// Remove a member from the responsibility group (kept in history).
+#[utoipa::path(post, path = "/episodes/{id}/responsibility-group/{mid}/remove", params(("id" = Uuid, Path), ("mid" = Uuid, Path)), responses((status = 204), (status = 404, body = super::ErrorBody)))]
+pub(super) async fn remove_rg(
+    State(st): State<AppState>,
+    ctx: Ctx,
+    Path((eid, mid)): Path<(String, String)>,
+) -> Result<StatusCode, ApiError> {
+    let actor = ctx.api_actor()?;
+    let (eid, mid) = (id(&ctx, &eid)?, id(&ctx, &mid)?);
+    episodes::remove_rg_member(&st.app, actor, eid, mid)
+        .await
+        .map_err(|e| ctx.api_err(e))?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// Report parameters.
+#[derive(Deserialize, utoipa::IntoParams)]
+pub(super) struct ReportQuery {
+    /// `month`, `quarter` (default), `half_year`, `year`.
+    #[serde(default)]
+    period: Option<String>,
+}
+
+/// Referrals per period by source, distinct referring agencies (cumulative), time to decision, outcomes.
+#[utoipa::path(get, path = "/reports/referrals", params(ReportQuery), responses((status = 200, body = ReferralReport)))]
+pub(super) async fn referral_report(
+    State(st): State<AppState>,
+    ctx: Ctx,
+    Query(q): Query<ReportQuery>,
+) -> Result<Json<ReferralReport>, ApiError> {
+    let actor = ctx.api_actor()?;
+    let team = acting_team(&ctx, actor)?;
+    let period = match q.period.as_deref() {
+        None | Some("") => ReportPeriod::Quarter,
+        Some(p) => ReportPeriod::from_code(p).ok_or_else(|| {
+            ctx.api_err(AppError::field(FieldError::new(
+                "period",
+                "unknown_period",
+                "Periode må være month, quarter, half_year eller year.",
+                "The period must be month, quarter, half_year or year.",
+            )))
+        })?,
+    };
+    reports::referrals(&st.app, actor, team, period)
+        .await
+        .map(Json)
+        .map_err(|e| ctx.api_err(e))
+}
