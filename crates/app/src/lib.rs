@@ -17,6 +17,7 @@ pub mod episodes;
 pub mod error;
 pub mod idempotency;
 pub mod intake;
+pub mod intake_views;
 pub mod orgs;
 pub mod referrals;
 pub mod reports;

@@ -522,6 +522,7 @@ async fn serve(app: App, cfg: &Config) -> anyhow::Result<()> {
         app,
         secure_cookies: cfg.secure_cookies,
         trust_proxy: cfg.trust_proxy,
+        referral_limiter: Default::default(),
     };
     let router = benk_web::router(state);
     println!("listening on http://{addr}");

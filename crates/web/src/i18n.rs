@@ -111,6 +111,8 @@ texts! {
     back_home: "Til forsiden", "Back to the start page";
     yes: "Ja", "Yes";
     no: "Nei", "No";
+    nav_intake: "Inntak", "Intake";
+    nav_reports: "Rapporter", "Reports";
 }
 
 /// The texts of a language.

@@ -8,6 +8,7 @@ pub mod error;
 pub mod html;
 pub mod i18n;
 pub mod input;
+pub mod rate_limit;
 
 use axum::extract::{DefaultBodyLimit, Request, State};
 use axum::http::{header, HeaderValue, StatusCode};
@@ -30,6 +31,8 @@ pub struct AppState {
     pub secure_cookies: bool,
     /// Benk runs behind a reverse proxy that sets X-Forwarded-For / X-Forwarded-Proto.
     pub trust_proxy: bool,
+    /// Limits submissions of the public referral form per client address.
+    pub referral_limiter: std::sync::Arc<rate_limit::RateLimiter>,
 }
 
 /// The whole application router.

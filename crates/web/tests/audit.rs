@@ -56,6 +56,57 @@ async fn concurrent_writers_keep_one_linear_chain(t: &TestApp) {
     );
 }
 
+async fn a_failing_write_in_a_batch_loses_only_itself(t: &TestApp) {
+    let tone = t.token("tone").await;
+    let dup = common::synthetic_fnr(60);
+    let r = t
+        .api(
+            Method::POST,
+            "/api/v1/clients",
+            &tone,
+            Some(json!({"name": "Først", "national_id": dup})),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::CREATED);
+    let before = t.count("SELECT COUNT(*) FROM clients").await;
+    // Good and bad writes at once, so they share group-commit batches.
+    let mut tasks = Vec::new();
+    for i in 0..40u32 {
+        let router = t.router.clone();
+        let token = tone.clone();
+        let body = if i % 4 == 0 {
+            json!({"name": format!("Dublett {i}"), "national_id": dup})
+        } else {
+            json!({"name": format!("Blandet {i}"), "national_id": common::synthetic_fnr(100 + i)})
+        };
+        tasks.push(tokio::spawn(async move {
+            use tower::ServiceExt;
+            let req = axum::http::Request::post("/api/v1/clients")
+                .header("authorization", format!("Bearer {token}"))
+                .header("content-type", "application/json")
+                .body(axum::body::Body::from(body.to_string()))
+                .unwrap();
+            (i, router.oneshot(req).await.unwrap().status())
+        }));
+    }
+    for task in tasks {
+        let (i, status) = task.await.unwrap();
+        let expected = if i % 4 == 0 {
+            StatusCode::UNPROCESSABLE_ENTITY
+        } else {
+            StatusCode::CREATED
+        };
+        assert_eq!(status, expected, "request {i}");
+    }
+    assert_eq!(t.count("SELECT COUNT(*) FROM clients").await, before + 30);
+    assert_eq!(
+        t.count("SELECT COUNT(*) FROM audit_events WHERE action = 'client.create'")
+            .await,
+        31
+    );
+    assert_eq!(verify(t).await, None);
+}
+
 async fn two_servers_on_one_database_keep_one_chain(t: &TestApp) {
     // A second process's writer (here: a second App on the same database).
     let other = benk_app::App::open(
@@ -434,6 +485,7 @@ async fn openapi_document_is_served(t: &TestApp) {
 on_both_backends!(
     concurrent_writers_keep_one_linear_chain,
     two_servers_on_one_database_keep_one_chain,
+    a_failing_write_in_a_batch_loses_only_itself,
     an_edited_row_is_found,
     a_changed_hash_is_found_at_the_next_row,
     a_deleted_row_is_found,

@@ -107,10 +107,43 @@ const MAX_BATCH: usize = 1024;
 
 impl Writer {
     /// Opens the writing connection and starts the writer task.
+    ///
+    /// The writer runs on its own thread with its own single-threaded runtime:
+    /// every database round trip of a batch resumes at once instead of waiting
+    /// behind the request handlers in the shared runtime's queue.
     pub async fn start(opts: &DbOptions) -> Result<Writer, DbError> {
-        let conn = WriterConn::open(opts).await?;
         let (tx, rx) = mpsc::channel::<Job>(4096);
-        tokio::spawn(run(conn, rx, opts.clone()));
+        let (ready_tx, ready_rx) = oneshot::channel::<Result<(), DbError>>();
+        let opts = opts.clone();
+        std::thread::Builder::new()
+            .name("benk-writer".into())
+            .spawn(move || {
+                let rt = match tokio::runtime::Builder::new_current_thread()
+                    .enable_all()
+                    .build()
+                {
+                    Ok(rt) => rt,
+                    Err(e) => {
+                        let _ = ready_tx.send(Err(DbError::Sqlx(sqlx::Error::Io(e))));
+                        return;
+                    }
+                };
+                rt.block_on(async move {
+                    match WriterConn::open(&opts).await {
+                        Ok(conn) => {
+                            let _ = ready_tx.send(Ok(()));
+                            run(conn, rx, opts).await;
+                        }
+                        Err(e) => {
+                            let _ = ready_tx.send(Err(e));
+                        }
+                    }
+                });
+            })
+            .map_err(|e| DbError::Sqlx(sqlx::Error::Io(e)))?;
+        ready_rx
+            .await
+            .map_err(|_| DbError::Sqlx(sqlx::Error::PoolClosed))??;
         Ok(Writer { tx })
     }
 
@@ -169,12 +202,18 @@ async fn run(conn: WriterConn, mut rx: mpsc::Receiver<Job>, opts: DbOptions) {
             }
         }
         let ops: Vec<&WriteOp> = jobs.iter().map(|j| &j.op).collect();
+        let started = std::time::Instant::now();
         let result = match conn.as_mut().expect("connected above") {
             WriterConn::Sqlite(c) => run_batch_sqlite(c, &ops).await,
             WriterConn::Postgres(c) => run_batch_pg(c, &ops).await,
         };
         match result {
             Ok(outcomes) => {
+                tracing::debug!(
+                    ops = outcomes.len(),
+                    micros = started.elapsed().as_micros() as u64,
+                    "write batch committed"
+                );
                 for (job, outcome) in jobs.into_iter().zip(outcomes) {
                     let _ = job.reply.send(outcome);
                 }
@@ -205,72 +244,150 @@ fn classify(e: sqlx::Error) -> WriteError {
     }
 }
 
-const LOCK_HEAD: &str = "UPDATE audit_head SET seq = seq WHERE id = 1";
-const READ_HEAD: &str = "SELECT seq, hash FROM audit_head WHERE id = 1";
+/// Takes the write lock (SQLite: RESERVED; PostgreSQL: the head row lock) and
+/// reads the chain head in one statement, so the head cannot move under us
+/// even if another process writes to the same database.
+const LOCK_AND_READ_HEAD: &str = "UPDATE audit_head SET seq = seq WHERE id = 1 RETURNING seq, hash";
 const WRITE_HEAD: &str = "UPDATE audit_head SET seq = $1, hash = $2 WHERE id = 1";
-const INSERT_AUDIT: &str = "INSERT INTO audit_events (seq, id, at, actor_staff_id, actor_name, actor_hpr, \
+const AUDIT_COLUMNS: &str = "INSERT INTO audit_events (seq, id, at, actor_staff_id, actor_name, actor_hpr, \
     actor_org_number, actor_role, actor_team_id, client_id, purpose, action, resources, outcome, ip, \
-    user_agent, prev_hash, hash) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18)";
+    user_agent, prev_hash, hash) VALUES ";
+const AUDIT_ARITY: usize = 18;
+/// Audit rows per multi-row INSERT (18 parameters each; well under both backends' limits).
+const AUDIT_CHUNK: usize = 200;
+
+/// A multi-row INSERT for `n` audit rows.
+fn insert_audit_sql(n: usize) -> String {
+    let mut sql = String::with_capacity(AUDIT_COLUMNS.len() + n * 100);
+    sql.push_str(AUDIT_COLUMNS);
+    for r in 0..n {
+        sql.push_str(if r == 0 { "(" } else { ", (" });
+        for c in 0..AUDIT_ARITY {
+            if c > 0 {
+                sql.push_str(", ");
+            }
+            sql.push('$');
+            sql.push_str(&(r * AUDIT_ARITY + c + 1).to_string());
+        }
+        sql.push(')');
+    }
+    sql
+}
 
 /// The same batch logic for both backends; `$q` builds a bound query.
+///
+/// Fast path: every op's statements straight into one transaction, then all
+/// audit rows in multi-row INSERTs, the head, and one commit. If any op fails,
+/// the whole transaction is rolled back and the batch is run again on the slow
+/// path, where each op has its own savepoint so only the failing op is lost.
 macro_rules! run_batch {
     ($conn:expr, $ops:expr, $q:path) => {{
-        let mut tx = $conn.begin().await?;
-        // Take the write lock first (SQLite: RESERVED; PostgreSQL: the head
-        // row lock), so the head we read cannot move under us even if
-        // another process writes to the same database.
-        $q(LOCK_HEAD, vec![]).execute(&mut *tx).await?;
-        let (seq, hash): (i64, String) = {
-            use sqlx::Row as _;
-            let row = $q(READ_HEAD, vec![]).fetch_one(&mut *tx).await?;
-            (row.try_get(0)?, row.try_get(1)?)
+        let ops = $ops;
+        let fast = async {
+            let mut tx = $conn.begin().await?;
+            let mut head = {
+                use sqlx::Row as _;
+                let row = $q(LOCK_AND_READ_HEAD, vec![]).fetch_one(&mut *tx).await?;
+                ChainHead {
+                    seq: row.try_get(0)?,
+                    hash: row.try_get(1)?,
+                }
+            };
+            for op in ops.iter() {
+                for stmt in &op.stmts {
+                    let ok = match $q(stmt.sql, stmt.args.clone()).execute(&mut *tx).await {
+                        Ok(r) => stmt.expect == Expect::Any || r.rows_affected() == 1,
+                        Err(sqlx::Error::Database(_)) => false,
+                        Err(e) => return Err(e),
+                    };
+                    if !ok {
+                        tx.rollback().await?;
+                        return Ok(None);
+                    }
+                }
+            }
+            let rows: Vec<_> = ops
+                .iter()
+                .flat_map(|op| op.audit.iter())
+                .map(|d| head.append(d))
+                .collect();
+            for chunk in rows.chunks(AUDIT_CHUNK) {
+                let args = chunk.iter().flat_map(|r| r.args()).collect();
+                $q(&insert_audit_sql(chunk.len()), args)
+                    .execute(&mut *tx)
+                    .await?;
+            }
+            $q(
+                WRITE_HEAD,
+                vec![Val::from(head.seq), Val::from(head.hash.clone())],
+            )
+            .execute(&mut *tx)
+            .await?;
+            tx.commit().await?;
+            Ok::<_, sqlx::Error>(Some(vec![Ok(()); ops.len()]))
         };
-        let mut head = ChainHead { seq, hash };
-        let mut outcomes = Vec::with_capacity($ops.len());
-        for op in $ops.iter() {
-            let mut sp = tx.begin().await?;
-            let before = head.clone();
-            let mut res: Result<(), WriteError> = Ok(());
-            for stmt in &op.stmts {
-                match $q(stmt.sql, stmt.args.clone()).execute(&mut *sp).await {
-                    Ok(r) if stmt.expect == Expect::One && r.rows_affected() != 1 => {
-                        res = Err(WriteError::NotFound);
-                        break;
+        match fast.await? {
+            Some(outcomes) => Ok(outcomes),
+            None => {
+                let mut tx = $conn.begin().await?;
+                let mut head = {
+                    use sqlx::Row as _;
+                    let row = $q(LOCK_AND_READ_HEAD, vec![]).fetch_one(&mut *tx).await?;
+                    ChainHead {
+                        seq: row.try_get(0)?,
+                        hash: row.try_get(1)?,
                     }
-                    Ok(_) => {}
-                    Err(e) => {
-                        res = Err(classify(e));
-                        break;
+                };
+                let mut outcomes = Vec::with_capacity(ops.len());
+                for op in ops.iter() {
+                    let mut sp = tx.begin().await?;
+                    let before = head.clone();
+                    let mut res: Result<(), WriteError> = Ok(());
+                    for stmt in &op.stmts {
+                        match $q(stmt.sql, stmt.args.clone()).execute(&mut *sp).await {
+                            Ok(r) if stmt.expect == Expect::One && r.rows_affected() != 1 => {
+                                res = Err(WriteError::NotFound);
+                                break;
+                            }
+                            Ok(_) => {}
+                            Err(e) => {
+                                res = Err(classify(e));
+                                break;
+                            }
+                        }
                     }
-                }
-            }
-            if res.is_ok() {
-                for draft in &op.audit {
-                    let row = head.append(draft);
-                    let args = row.args();
-                    if let Err(e) = $q(INSERT_AUDIT, args).execute(&mut *sp).await {
-                        res = Err(classify(e));
-                        break;
+                    if res.is_ok() {
+                        let rows: Vec<_> = op.audit.iter().map(|d| head.append(d)).collect();
+                        for chunk in rows.chunks(AUDIT_CHUNK) {
+                            let args = chunk.iter().flat_map(|r| r.args()).collect();
+                            if let Err(e) = $q(&insert_audit_sql(chunk.len()), args)
+                                .execute(&mut *sp)
+                                .await
+                            {
+                                res = Err(classify(e));
+                                break;
+                            }
+                        }
                     }
+                    match res {
+                        Ok(()) => sp.commit().await?,
+                        Err(_) => {
+                            sp.rollback().await?;
+                            head = before;
+                        }
+                    }
+                    outcomes.push(res);
                 }
+                $q(
+                    WRITE_HEAD,
+                    vec![Val::from(head.seq), Val::from(head.hash.clone())],
+                )
+                .execute(&mut *tx)
+                .await?;
+                tx.commit().await?;
+                Ok::<_, sqlx::Error>(outcomes)
             }
-            match res {
-                Ok(()) => sp.commit().await?,
-                Err(_) => {
-                    sp.rollback().await?;
-                    head = before;
-                }
-            }
-            outcomes.push(res);
         }
-        $q(
-            WRITE_HEAD,
-            vec![Val::from(head.seq), Val::from(head.hash.clone())],
-        )
-        .execute(&mut *tx)
-        .await?;
-        tx.commit().await?;
-        Ok::<_, sqlx::Error>(outcomes)
     }};
 }
 

@@ -64,6 +64,10 @@ pub struct Layout {
     pub is_admin: bool,
     /// A one-off status message.
     pub flash: Option<String>,
+    /// Show the intake board link (intake team, team lead, administrator of the acting team).
+    pub show_intake: bool,
+    /// Show the team report link (any team member).
+    pub show_reports: bool,
     lang_v: Lang,
 }
 
@@ -78,6 +82,19 @@ impl Layout {
             active,
             is_admin: ctx.actor.as_ref().is_some_and(|a| a.is_admin()),
             flash: None,
+            show_intake: ctx.actor.as_ref().is_some_and(|a| {
+                a.acting().is_some_and(|m| {
+                    a.has_role_in(
+                        m.team_id,
+                        &[
+                            TeamRole::IntakeMember,
+                            TeamRole::TeamLead,
+                            TeamRole::Administrator,
+                        ],
+                    )
+                })
+            }),
+            show_reports: ctx.actor.as_ref().is_some_and(|a| a.acting().is_some()),
             lang_v: ctx.lang,
         }
     }

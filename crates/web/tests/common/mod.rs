@@ -131,6 +131,7 @@ impl TestApp {
             app: app.clone(),
             secure_cookies: false,
             trust_proxy: false,
+            referral_limiter: Default::default(),
         });
         TestApp {
             app,
