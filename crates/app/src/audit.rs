@@ -162,7 +162,8 @@ impl AuditRow {
         hex::encode(h.finalize())
     }
 
-    pub(crate) fn args(&self) -> Vec<Val> {
+    /// The row's values in column order, for an INSERT.
+    pub fn args(&self) -> Vec<Val> {
         crate::args![
             self.seq,
             self.id,

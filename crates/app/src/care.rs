@@ -136,15 +136,16 @@ fn may_assign(actor: &Actor, team_id: Uuid) -> bool {
     )
 }
 
-/// Adds a relationship. Allowed to someone already in the client's care team,
-/// or to the team lead / intake team of the client's team (a decided measure).
-/// The holder must belong to the client's team.
-pub async fn create(
+/// Who may change a client's relationships: someone in the care team (a grant
+/// for this client) or the team lead / intake team / administrators of the
+/// client's team. A refusal is audited. Returns the client's team.
+async fn check_change(
     app: &App,
     actor: &Actor,
     client: Uuid,
     grant: Option<&ReadGrant>,
-    new: NewRelationship,
+    action: &str,
+    refusal: Text,
 ) -> AppResult<Uuid> {
     let team: Option<(Uuid,)> = app
         .db
@@ -162,16 +163,38 @@ pub async fn create(
         ));
     }
     if grant.is_none() && !may_assign(actor, team_id) {
-        let mut d = actor.audit("care_relationship.create", Outcome::Denied);
+        let mut d = actor.audit(action, Outcome::Denied);
         d.client_id = Some(client);
         d.purpose = Some("COC".into());
         d.resources = "none:not_in_care_team".into();
         app.writer.write(WriteOp::audit_only(vec![d])).await?;
-        return Err(AppError::Forbidden(Text::new(
+        return Err(AppError::Forbidden(refusal));
+    }
+    Ok(team_id)
+}
+
+/// Adds a relationship. Allowed to someone already in the client's care team,
+/// or to the team lead / intake team of the client's team (a decided measure).
+/// The holder must belong to the client's team.
+pub async fn create(
+    app: &App,
+    actor: &Actor,
+    client: Uuid,
+    grant: Option<&ReadGrant>,
+    new: NewRelationship,
+) -> AppResult<Uuid> {
+    let team_id = check_change(
+        app,
+        actor,
+        client,
+        grant,
+        "care_relationship.create",
+        Text::new(
             "Bare personer i behandlingsteamet, teamleder eller inntaksteamet kan gi tilgang.",
             "Only the care team, the team lead or the intake team can grant access.",
-        )));
-    }
+        ),
+    )
+    .await?;
     match new.holder {
         Holder::Staff(s) => {
             let n = app
@@ -233,32 +256,18 @@ pub async fn end(
     grant: Option<&ReadGrant>,
     relationship: Uuid,
 ) -> AppResult<()> {
-    let team: Option<(Uuid,)> = app
-        .db
-        .opt(
-            "SELECT team_id FROM clients WHERE id = $1",
-            crate::args![client],
-        )
-        .await?;
-    let Some((team_id,)) = team else {
-        return Err(AppError::NotFound);
-    };
-    if grant.is_some_and(|g| g.client_id() != client) {
-        return Err(AppError::Internal(
-            "care relationship change with a grant for another client".into(),
-        ));
-    }
-    if grant.is_none() && !may_assign(actor, team_id) {
-        let mut d = actor.audit("care_relationship.end", Outcome::Denied);
-        d.client_id = Some(client);
-        d.purpose = Some("COC".into());
-        d.resources = "none:not_in_care_team".into();
-        app.writer.write(WriteOp::audit_only(vec![d])).await?;
-        return Err(AppError::Forbidden(Text::new(
+    check_change(
+        app,
+        actor,
+        client,
+        grant,
+        "care_relationship.end",
+        Text::new(
             "Bare personer i behandlingsteamet eller teamleder kan avslutte tilgang.",
             "Only the care team or the team lead can end access.",
-        )));
-    }
+        ),
+    )
+    .await?;
     let mut audit = actor.audit("care_relationship.end", Outcome::Allowed);
     audit.client_id = Some(client);
     audit.purpose = Some("COC".into());

@@ -19,15 +19,12 @@
 use std::collections::BTreeMap;
 use std::net::SocketAddr;
 use std::path::PathBuf;
-use std::str::FromStr;
 use std::time::{Duration, Instant};
 
 use anyhow::{bail, Context};
 use benk_app::audit::{AuditRow, ChainHead, Outcome};
-use benk_app::db::{Backend, DbOptions, Val};
+use benk_app::db::{pg_query as pg_q, sqlite_query as sqlite_q, Backend, DbOptions};
 use benk_app::{care, Actor, App, RequestMeta, Settings};
-use sqlx::postgres::PgConnectOptions;
-use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqliteSynchronous};
 use sqlx::{Connection, PgConnection, Row, SqliteConnection};
 use tokio::net::TcpListener;
 use tokio::sync::oneshot;
@@ -360,56 +357,6 @@ const INSERT_CLIENT: &str = "INSERT INTO clients (id, team_id, name, name_search
     municipality, owner_org_id, created_by, created_at, updated_at) \
     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $12)";
 
-fn audit_args(r: &AuditRow) -> Vec<Val> {
-    benk_app::args![
-        r.seq,
-        r.id,
-        r.at,
-        r.actor_staff_id,
-        r.actor_name.clone(),
-        r.actor_hpr.clone(),
-        r.actor_org_number.clone(),
-        r.actor_role.clone(),
-        r.actor_team_id,
-        r.client_id,
-        r.purpose.clone(),
-        r.action.clone(),
-        r.resources.clone(),
-        r.outcome.clone(),
-        r.ip.clone(),
-        r.user_agent.clone(),
-        r.prev_hash.clone(),
-        r.hash.clone(),
-    ]
-}
-
-macro_rules! bind_vals {
-    ($q:expr, $args:expr) => {{
-        let mut q = $q;
-        for v in $args {
-            q = match v {
-                Val::Text(x) => q.bind(x),
-                Val::Int(x) => q.bind(x),
-                Val::Bool(x) => q.bind(x),
-                Val::Uuid(x) => q.bind(x),
-                Val::Ts(x) => q.bind(x),
-                Val::Date(x) => q.bind(x),
-            };
-        }
-        q
-    }};
-}
-
-type SqliteQ<'q> = sqlx::query::Query<'q, sqlx::Sqlite, sqlx::sqlite::SqliteArguments<'q>>;
-type PgQ<'q> = sqlx::query::Query<'q, sqlx::Postgres, sqlx::postgres::PgArguments>;
-
-fn sqlite_q(sql: &str, args: Vec<Val>) -> SqliteQ<'_> {
-    bind_vals!(sqlx::query(sql), args)
-}
-fn pg_q(sql: &str, args: Vec<Val>) -> PgQ<'_> {
-    bind_vals!(sqlx::query(sql), args)
-}
-
 /// One client registration as its own transaction, the statements the
 /// writer runs for `POST /api/v1/clients`.
 macro_rules! raw_tx {
@@ -460,7 +407,7 @@ macro_rules! raw_tx {
         .await?;
         $q(care.sql, care.args).execute(&mut *tx).await?;
         let audit = head.append(&draft);
-        $q(INSERT_AUDIT, audit_args(&audit))
+        $q(INSERT_AUDIT, AuditRow::args(&audit))
             .execute(&mut *tx)
             .await?;
         $q(WRITE_HEAD, benk_app::args![head.seq, head.hash.clone()])
@@ -482,18 +429,14 @@ impl RawConn {
         Ok(match backend {
             // The same options as benk-app's connections (WAL, FULL, foreign keys, busy timeout).
             Backend::Sqlite => RawConn::Sqlite(
-                SqliteConnection::connect_with(
-                    &SqliteConnectOptions::from_str(url)?
-                        .create_if_missing(true)
-                        .journal_mode(SqliteJournalMode::Wal)
-                        .foreign_keys(true)
-                        .busy_timeout(Duration::from_secs(10))
-                        .synchronous(SqliteSynchronous::Full),
-                )
+                SqliteConnection::connect_with(&benk_app::db::sqlite_options(&DbOptions::new(
+                    url,
+                ))?)
                 .await?,
             ),
             Backend::Postgres => RawConn::Postgres(
-                PgConnection::connect_with(&PgConnectOptions::from_str(url)?).await?,
+                PgConnection::connect_with(&benk_app::db::pg_options(&DbOptions::new(url))?)
+                    .await?,
             ),
         })
     }

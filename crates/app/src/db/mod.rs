@@ -123,10 +123,12 @@ macro_rules! bind_all {
     }};
 }
 
-pub(crate) fn sqlite_query(sql: &str, args: Vec<Val>) -> SqliteQ<'_> {
+/// A SQLite query with its values bound.
+pub fn sqlite_query(sql: &str, args: Vec<Val>) -> SqliteQ<'_> {
     bind_all!(sqlx::query(sql), args)
 }
-pub(crate) fn pg_query(sql: &str, args: Vec<Val>) -> PgQ<'_> {
+/// A PostgreSQL query with its values bound.
+pub fn pg_query(sql: &str, args: Vec<Val>) -> PgQ<'_> {
     bind_all!(sqlx::query(sql), args)
 }
 fn sqlite_query_as<T>(sql: &str, args: Vec<Val>) -> SqliteQA<'_, T>
@@ -188,7 +190,8 @@ impl DbOptions {
     }
 }
 
-pub(crate) fn sqlite_options(opts: &DbOptions) -> Result<SqliteConnectOptions, DbError> {
+/// SQLite connection options: WAL, foreign keys, busy timeout, the chosen durability.
+pub fn sqlite_options(opts: &DbOptions) -> Result<SqliteConnectOptions, DbError> {
     Ok(SqliteConnectOptions::from_str(&opts.url)?
         .create_if_missing(true)
         .journal_mode(SqliteJournalMode::Wal)
@@ -200,7 +203,8 @@ pub(crate) fn sqlite_options(opts: &DbOptions) -> Result<SqliteConnectOptions, D
         }))
 }
 
-pub(crate) fn pg_options(opts: &DbOptions) -> Result<PgConnectOptions, DbError> {
+/// PostgreSQL connection options from the URL.
+pub fn pg_options(opts: &DbOptions) -> Result<PgConnectOptions, DbError> {
     Ok(PgConnectOptions::from_str(&opts.url)?)
 }
 
