@@ -55,10 +55,21 @@ pub async fn lookup(app: &App, staff: Uuid, key: &str) -> AppResult<Option<Store
         .await?)
 }
 
-/// The statement that stores the answer in the same transaction as the change.
-pub fn store_stmt(staff: Uuid, key: &str, fingerprint: &str, status: u16, response: &str) -> Stmt {
-    Stmt::new(
-        "INSERT INTO idempotency_keys (staff_id, key, fingerprint, status, response, created_at) VALUES ($1, $2, $3, $4, $5, $6)",
-        crate::args![staff, key, fingerprint, i64::from(status), response, chrono::Utc::now()],
-    )
+/// How long a key is remembered: long enough for any client's retries.
+pub const KEEP_FOR_HOURS: i64 = 24;
+
+/// The statements that store the answer in the same transaction as the change,
+/// and forget this user's keys older than [`KEEP_FOR_HOURS`].
+pub fn store_stmts(staff: Uuid, key: &str, fingerprint: &str, status: u16, response: &str) -> Vec<Stmt> {
+    let now = chrono::Utc::now();
+    vec![
+        Stmt::new(
+            "DELETE FROM idempotency_keys WHERE staff_id = $1 AND created_at < $2",
+            crate::args![staff, now - chrono::Duration::hours(KEEP_FOR_HOURS)],
+        ),
+        Stmt::new(
+            "INSERT INTO idempotency_keys (staff_id, key, fingerprint, status, response, created_at) VALUES ($1, $2, $3, $4, $5, $6)",
+            crate::args![staff, key, fingerprint, i64::from(status), response, now],
+        ),
+    ]
 }

@@ -145,7 +145,7 @@ pub(super) async fn create(
         serde_json::to_string(&out).map_err(|e| ctx.api_err(AppError::Internal(e.to_string())))?;
     let extra = key
         .iter()
-        .map(|k| idempotency::store_stmt(actor.staff_id, k, &fp, 201, &body))
+        .flat_map(|k| idempotency::store_stmts(actor.staff_id, k, &fp, 201, &body))
         .collect();
     match clients::create(&st.app, actor, team, id, parsed, extra).await {
         Ok(_) => Ok((
