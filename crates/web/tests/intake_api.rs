@@ -625,6 +625,108 @@ async fn responsibility_group_takes_relatives_only_with_consent(t: &TestApp) {
     assert_eq!(t.count("SELECT COUNT(*) FROM audit_events WHERE action = 'episode.rg_add' AND outcome = 'denied'").await, 1);
 }
 
+async fn an_unrelated_worker_is_refused_on_every_episode_route_and_audited(t: &TestApp) {
+    let hanne = t.token("hanne").await;
+    let rid = register(t, &hanne, json!({})).await;
+    let (hanne_id, arne_id) = (t.staff_id("hanne").await, t.staff_id("arne").await);
+    let r = decide(
+        t,
+        &hanne,
+        rid,
+        json!({"outcome": "accepted", "level": 1, "reasons": "x", "participants": [hanne_id, arne_id], "municipal_coordinator": hanne_id}),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.text);
+    let (client, episode) = (
+        r.json()["client_id"].as_str().unwrap().to_string(),
+        r.json()["episode_id"].as_str().unwrap().to_string(),
+    );
+    let member = t
+        .api(
+            Method::GET,
+            &format!("/api/v1/clients/{client}/episodes"),
+            &hanne,
+            None,
+        )
+        .await
+        .json()[0]["members"][0]["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let ingrid = t.token("ingrid").await;
+    let ingrid_id = t.staff_id("ingrid").await;
+    let today = benk_app::time::oslo_today().to_string();
+    let calls: Vec<(Method, String, Option<Value>)> = vec![
+        (
+            Method::GET,
+            format!("/api/v1/clients/{client}/episodes"),
+            None,
+        ),
+        (
+            Method::POST,
+            format!("/api/v1/episodes/{episode}/level"),
+            Some(json!({"level": 3})),
+        ),
+        (
+            Method::POST,
+            format!("/api/v1/episodes/{episode}/members"),
+            Some(json!({"staff_id": ingrid_id, "role": "member"})),
+        ),
+        (
+            Method::POST,
+            format!("/api/v1/episodes/{episode}/members/{member}/leave"),
+            None,
+        ),
+        (
+            Method::POST,
+            format!("/api/v1/episodes/{episode}/close"),
+            Some(json!({"closed_on": today, "reason": "moved"})),
+        ),
+        (
+            Method::POST,
+            format!("/api/v1/episodes/{episode}/responsibility-group"),
+            Some(json!({"kind": "gp", "name": "X"})),
+        ),
+    ];
+    for (m, uri, body) in calls {
+        let before = t
+            .count("SELECT COUNT(*) FROM audit_events WHERE outcome = 'denied'")
+            .await;
+        let r = t.api(m.clone(), &uri, &ingrid, body).await;
+        assert_eq!(r.status, StatusCode::FORBIDDEN, "{m} {uri}: {}", r.text);
+        assert_eq!(
+            t.count("SELECT COUNT(*) FROM audit_events WHERE outcome = 'denied'")
+                .await,
+            before + 1,
+            "{m} {uri} not audited"
+        );
+    }
+    // Nothing changed: still open, at level 1, hanne still coordinator, ingrid still without access.
+    let eps = t
+        .api(
+            Method::GET,
+            &format!("/api/v1/clients/{client}/episodes"),
+            &hanne,
+            None,
+        )
+        .await
+        .json();
+    assert!(eps[0]["closed_on"].is_null());
+    assert_eq!(eps[0]["level"], 1);
+    assert_eq!(eps[0]["members"].as_array().unwrap().len(), 1);
+    assert_eq!(
+        t.api(
+            Method::GET,
+            &format!("/api/v1/clients/{client}"),
+            &ingrid,
+            None
+        )
+        .await
+        .status,
+        StatusCode::FORBIDDEN
+    );
+}
+
 async fn the_referral_report_counts_sources_agencies_time_and_outcomes(t: &TestApp) {
     let tone = t.token("tone").await;
     let r = t
@@ -691,4 +793,5 @@ on_both_backends!(
     referrals_are_for_the_intake_team_only_and_every_read_is_audited,
     responsibility_group_takes_relatives_only_with_consent,
     the_referral_report_counts_sources_agencies_time_and_outcomes,
+    an_unrelated_worker_is_refused_on_every_episode_route_and_audited,
 );
