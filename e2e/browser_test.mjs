@@ -19,6 +19,7 @@ const CONFIG = {
   user: env.BENK_E2E_USER || 'tone',
   password: env.BENK_E2E_PASSWORD || 'benk-demo',
   screenshotDir: env.BENK_SCREENSHOTS ? path.resolve(env.BENK_SCREENSHOTS) : null,
+  lang: env.BENK_E2E_LANG || 'nb',
   chromium: env.BENK_E2E_CHROMIUM || '/usr/bin/chromium',
   chromedriver: env.BENK_E2E_CHROMEDRIVER || '/usr/bin/chromedriver',
   axeFile: path.join(ROOT, 'e2e', 'vendor', 'axe.min.js'),
@@ -201,7 +202,9 @@ async function newSession(profileDir) {
             '--disable-background-networking', '--disable-component-update',
             '--disable-sync', '--disable-quic', '--no-first-run',
             `--user-data-dir=${profileDir}`, '--window-size=1280,900',
+            `--lang=${CONFIG.lang}`, `--accept-lang=${CONFIG.lang}`,
           ],
+          prefs: { 'intl.accept_languages': CONFIG.lang },
         },
       },
     },
@@ -323,6 +326,26 @@ async function screenshotPng() {
   return Buffer.from(await wd('GET', `${session}/screenshot`), 'base64');
 }
 
+// The page as it is now (e.g. a form shown again after a POST), at every size.
+async function screenshotCurrent(name) {
+  if (!CONFIG.screenshotDir) return;
+  try {
+    fs.mkdirSync(CONFIG.screenshotDir, { recursive: true });
+    await hideScrollbars();
+    for (const [sizeName, size] of Object.entries(SIZES)) {
+      await setViewportSize(size);
+      await sleep(150);
+      const file = path.join(CONFIG.screenshotDir, `${name}-${sizeName}.png`);
+      fs.writeFileSync(file, await screenshotPng());
+      log(`screenshot ${file}`);
+    }
+    await setViewportSize(SIZES.desktop);
+  } catch (e) {
+    warnings.push(`screenshot of ${name}: ${e.message}`);
+    log(`WARN screenshot failed: ${e.message}`);
+  }
+}
+
 // pages: [{ name, url }]; writes <dir>/<name>-<size>.png for every size.
 // Screenshots are a by-product: failing to take them is a warning, not a failure.
 async function takeScreenshots(pages) {
@@ -347,6 +370,51 @@ async function takeScreenshots(pages) {
 }
 
 // ---------------------------------------------------------------------------
+// Form helpers for the referral walk
+
+// Click something that submits or navigates, and wait for the new page.
+async function clickAndWait(css) {
+  const el = await find(css);
+  await execute('window.__benkE2eOldPage = true;');
+  await wd('POST', `${session}/element/${el}/click`, {});
+  await waitFor(`a new page after clicking ${css}`,
+    async () => !(await execute('return window.__benkE2eOldPage === true')), 15_000);
+  await waitForLoad();
+}
+
+async function click(css) {
+  const el = await find(css);
+  await wd('POST', `${session}/element/${el}/click`, {});
+}
+
+// Tick the checkbox whose label contains `text` (inside `scope`).
+async function tickByLabel(scope, text) {
+  const id = await execute(`
+    const [scope, text] = arguments;
+    const label = [...document.querySelectorAll(scope + ' label')].find((l) => l.textContent.includes(text));
+    return label ? label.htmlFor : null;`, [scope, text]);
+  if (!id) throw new Error(`no label containing "${text}" in ${scope}`);
+  const checked = await execute('return document.getElementById(arguments[0]).checked', [id]);
+  if (!checked) await click(`[id="${id}"]`);
+}
+
+// Choose the <option> whose text contains `text`.
+async function selectByText(css, text) {
+  const ok = await execute(`
+    const [css, text] = arguments;
+    const sel = document.querySelector(css);
+    const opt = sel && [...sel.options].find((o) => o.textContent.includes(text));
+    if (!opt) return false;
+    sel.value = opt.value;
+    sel.dispatchEvent(new Event('change', { bubbles: true }));
+    return true;`, [css, text]);
+  if (!ok) throw new Error(`no option containing "${text}" in ${css}`);
+}
+
+const textOf = (css) => execute(
+  'const e = document.querySelector(arguments[0]); return e ? e.textContent : null;', [css]);
+
+// ---------------------------------------------------------------------------
 // The test
 
 const results = []; // { name, ok, detail }
@@ -357,8 +425,8 @@ function check(name, ok, detail = '') {
   return ok;
 }
 
-async function logIn(base) {
-  await typeInto('form#login input[name="username"]', CONFIG.user);
+async function logIn(base, user = CONFIG.user, label = 'log in lands on /') {
+  await typeInto('form#login input[name="username"]', user);
   await typeInto('form#login input[name="password"]', CONFIG.password);
   const submit = await find('form#login button[type="submit"], form#login input[type="submit"], form#login button:not([type])');
   // Mark the current document, so we can tell when the submit has replaced it.
@@ -370,7 +438,7 @@ async function logIn(base) {
   await waitForLoad();
   const url = new URL(await currentUrl());
   const passwordFields = await findAll('input[name="password"]');
-  return check('log in lands on /', url.pathname === '/' && passwordFields.length === 0,
+  return check(label, url.pathname === '/' && passwordFields.length === 0,
     `now at ${url.pathname}${url.search}, ${passwordFields.length} password field(s) on page`);
 }
 
@@ -411,7 +479,123 @@ async function runTest(base) {
     { name: 'client', url: clientUrl },
     { name: 'team', url: `${base}/team` },
   ]);
+
+  await walkReferral(base, axeViolations);
   return axeViolations;
+}
+
+// A referral from the public page (anonymous, after logging out) to an
+// accepted episode: hanne decides with arne, both become coordinators.
+const PERSON = 'Test Henvisningsen';
+async function walkReferral(base, axeViolations) {
+  await clickAndWait('form.logout button[type="submit"]');
+  check('log out returns to /login', new URL(await currentUrl()).pathname === '/login');
+
+  await goTo(`${base}/henvisning`);
+  const formAction = await execute(
+    'const f = document.querySelector("form.referral"); return f ? f.getAttribute("action") : null;');
+  check('the public referral form opens without login', Boolean(formAction), `${formAction}`);
+  if (!formAction) return;
+  axeViolations.referral = await runAxe('/henvisning');
+  await takeScreenshots([{ name: 'referral-form', url: `${base}/henvisning` }]);
+
+  // Sent empty first: every error at once, with the summary.
+  await goTo(`${base}/henvisning`);
+  await typeInto('#referrer_name', 'Kari Nordmann');
+  await clickAndWait('form.referral button[type="submit"]');
+  const summary = await textOf('#error-summary');
+  check('an empty referral is refused with an error summary', Boolean(summary) &&
+    (await execute('return document.querySelector("#referrer_name").value')) === 'Kari Nordmann',
+  (summary || '').replace(/\s+/g, ' ').slice(0, 120));
+  axeViolations.referralErrors = await runAxe('/henvisning (with errors)');
+  await screenshotCurrent('referral-errors');
+
+  await typeInto('#referrer_role', 'mor');
+  await typeInto('#referrer_phone', '912 34 567');
+  await execute('document.querySelector("#agency_kind").value = "relative";');
+  await typeInto('#person_name', PERSON);
+  await typeInto('#person_birth_year', '1984');
+  await typeInto('#person_whereabouts', 'Bymisjonens kafé, Kirkegata');
+  await typeInto('#reason', 'Sover ute og har sluttet å hente medisinene sine. Ønsker hjelp, men orker ikke å ringe selv.');
+  await typeInto('#housing_situation', 'Bostedsløs siden mars.');
+  await click('#person_knows-yes');
+  await click('#person_agrees-yes');
+  await click('#urgency-urgent');
+  await clickAndWait('form.referral button[type="submit"]');
+  const receiptUrl = new URL(await currentUrl());
+  const receipt = await textOf('.receipt-number');
+  check('the referral is sent and a receipt shown', receiptUrl.pathname.startsWith('/henvisning/kvittering/') &&
+    Boolean(receipt), `${receiptUrl.pathname} ${receipt}`);
+  await screenshotCurrent('referral-receipt');
+
+  // The intake team decides.
+  await goTo(`${base}/login`);
+  if (!(await logIn(base, 'hanne', 'hanne (intake team) logs in'))) return;
+  await goTo(`${base}/intake`);
+  const href = await execute(`
+    const a = [...document.querySelectorAll('.ref-card a.name')].find((x) => x.textContent.includes(arguments[0]));
+    return a ? a.getAttribute('href') : null;`, [PERSON]);
+  check('the referral is on the intake board', Boolean(href), `${href}`);
+  axeViolations.board = await runAxe('/intake');
+  await takeScreenshots([
+    { name: 'intake-board', url: `${base}/intake` },
+    { name: 'agencies', url: `${base}/intake/agencies` },
+    { name: 'reports', url: `${base}/reports` },
+  ]);
+  if (!href) return;
+  await goTo(base + href);
+  await clickAndWait('form.action-row button[type="submit"]');
+  await takeScreenshots([{ name: 'referral-detail', url: base + href }]);
+  await goTo(base + href);
+  axeViolations.referralDetail = await runAxe(href);
+
+  // Only hanne (municipal): the participant rule refuses it.
+  await click('#outcome-accepted');
+  await click('#level-1');
+  await typeInto('#reasons', 'Svak tilknytning til tjenestene og bostedsløs. Teamet følger opp direkte.');
+  await tickByLabel('fieldset.participants', 'Hanne Sund');
+  await click('#tg-substance_use');
+  await click('#tg-weak_connection');
+  await click('#tg-housing_problem');
+  await selectByText('#municipal_coordinator', 'Hanne Sund');
+  await selectByText('#specialist_coordinator', 'Arne Lie');
+  await clickAndWait('form.decision-form button[type="submit"]');
+  const ruleError = await textOf('#participants-error');
+  check('a decision without a specialist participant is refused', Boolean(ruleError),
+    (ruleError || '').trim());
+  axeViolations.decisionErrors = await runAxe(`${href} (decision with errors)`);
+  await screenshotCurrent('decision-error');
+
+  await tickByLabel('fieldset.participants', 'Arne Lie');
+  await clickAndWait('form.decision-form button[type="submit"]');
+  const clientHref = await execute(`
+    const a = document.querySelector('section.decision a[href^="/clients/"]');
+    return a ? a.getAttribute('href') : null;`);
+  check('the accepted decision links to the new client', Boolean(clientHref), `${clientHref}`);
+  await screenshotCurrent('referral-decided');
+  await takeScreenshots([{ name: 'decision-letter', url: `${base}${href}/letter` }]);
+  if (!clientHref) return;
+
+  await goTo(base + clientHref);
+  const episode = await textOf('section.episodes article.episode');
+  check('the client page shows the episode with the coordinator pair',
+    Boolean(episode) && episode.includes('Hanne Sund') && episode.includes('Arne Lie'),
+    (episode || '').replace(/\s+/g, ' ').slice(0, 120));
+  axeViolations.episodeClient = await runAxe(`${clientHref} (with episode)`);
+  await takeScreenshots([{ name: 'client-episode', url: base + clientHref }]);
+
+  // A level change dated tomorrow: the page comes back with the error in the open form.
+  await goTo(base + clientHref);
+  await click('.episode-forms details:first-of-type summary');
+  await click('.episode-forms details:first-of-type input[name="level"][value="2"]');
+  await execute(`
+    const d = new Date(Date.now() + 2 * 86400000).toISOString().slice(0, 10);
+    document.querySelector('.episode-forms details:first-of-type input[name="from_date"]').value = d;`);
+  await clickAndWait('.episode-forms details:first-of-type button[type="submit"]');
+  const levelError = await textOf('.episode-forms details[open] .field-error');
+  check('an episode form error is shown in the open form', Boolean(levelError), (levelError || '').trim());
+  axeViolations.episodeFormError = await runAxe(`${clientHref} (episode form with error)`);
+  await screenshotCurrent('client-episode-error');
 }
 
 async function main() {
@@ -423,7 +607,9 @@ async function main() {
   await newSession(profileDir);
 
   const axeViolations = await runTest(base);
-  for (const page of ['login', 'client']) {
+  const axePages = ['login', 'client', 'referral', 'referralErrors', 'board', 'referralDetail',
+    'decisionErrors', 'episodeClient', 'episodeFormError'];
+  for (const page of axePages) {
     const v = axeViolations[page];
     if (v) check(`axe: no serious/critical violations on ${page} page`, v.length === 0,
       v.map((x) => x.id).join(', '));
@@ -431,8 +617,16 @@ async function main() {
   // Everything that must have happened for a pass.
   const required = ['log in lands on /', '/clients links to a client page',
     'client page has an h1 with text',
-    'axe: no serious/critical violations on login page',
-    'axe: no serious/critical violations on client page'];
+    'the public referral form opens without login',
+    'an empty referral is refused with an error summary',
+    'the referral is sent and a receipt shown',
+    'hanne (intake team) logs in',
+    'the referral is on the intake board',
+    'a decision without a specialist participant is refused',
+    'the accepted decision links to the new client',
+    'the client page shows the episode with the coordinator pair',
+    'an episode form error is shown in the open form',
+    ...axePages.map((p) => `axe: no serious/critical violations on ${p} page`)];
   for (const name of required) {
     if (!results.some((r) => r.name === name)) check(name, false, 'not reached');
   }

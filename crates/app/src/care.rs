@@ -286,7 +286,14 @@ pub async fn end(
     );
     app.writer
         .write(WriteOp {
-            stmts: vec![stmt],
+            stmts: vec![
+                stmt,
+                // An episode member whose relationship ends has left the episode.
+                Stmt::new(
+                    "UPDATE episode_members SET left_at = $2 WHERE care_relationship_id = $1 AND left_at IS NULL",
+                    crate::args![relationship, audit.at],
+                ),
+            ],
             audit: vec![audit],
         })
         .await?;

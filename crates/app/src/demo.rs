@@ -515,6 +515,16 @@ pub async fn seed(app: &App) -> AppResult<bool> {
                 orgs[0].0
             ],
         ));
+        stmts.push(Stmt::new(
+            "UPDATE referrals SET status_changed_at = $2 WHERE id = $1",
+            crate::args![
+                referral,
+                decided_on
+                    .and_hms_opt(13, 0, 0)
+                    .unwrap_or_default()
+                    .and_utc()
+            ],
+        ));
         for p in [intake_muni, intake_dps] {
             stmts.push(Stmt::new(
                 "INSERT INTO intake_participants (decision_id, staff_id, side) VALUES ($1, $2, $3)",

@@ -137,6 +137,19 @@ pub async fn open_stmts(
         warnings.extend(pair_warning(m, s));
     }
     let from = included_on;
+    if m.is_none() && s.is_none() {
+        // Someone must be able to open the new record to name the coordinators:
+        // until they are named, the person who recorded the decision follows up.
+        stmts.extend(member_stmts(
+            actor,
+            episode_id,
+            client_id,
+            actor.staff_id,
+            EpisodeRole::Member,
+            from,
+            now,
+        ));
+    }
     for (who, role) in [
         (m.map(|x| x.0), EpisodeRole::MunicipalCoordinator),
         (s.map(|x| x.0), EpisodeRole::SpecialistCoordinator),

@@ -60,7 +60,13 @@ pub const KEEP_FOR_HOURS: i64 = 24;
 
 /// The statements that store the answer in the same transaction as the change,
 /// and forget this user's keys older than [`KEEP_FOR_HOURS`].
-pub fn store_stmts(staff: Uuid, key: &str, fingerprint: &str, status: u16, response: &str) -> Vec<Stmt> {
+pub fn store_stmts(
+    staff: Uuid,
+    key: &str,
+    fingerprint: &str,
+    status: u16,
+    response: &str,
+) -> Vec<Stmt> {
     let now = chrono::Utc::now();
     vec![
         Stmt::new(

@@ -201,7 +201,7 @@ pub async fn decide(
             .db
             .opt(
                 "SELECT s.id, o.kind FROM staff s JOIN organisations o ON o.id = s.home_org_id \
-                 JOIN team_memberships m ON m.staff_id = s.id AND m.team_id = $2 WHERE s.id = $1",
+                 JOIN team_memberships m ON m.staff_id = s.id AND m.team_id = $2 WHERE s.id = $1 AND s.disabled = FALSE",
                 crate::args![*p, grant.team_id()],
             )
             .await?;
@@ -400,17 +400,20 @@ fn side_code(s: Side) -> &'static str {
     }
 }
 
-/// The decision on a referral, if any, with its participants' names.
+/// The decision on a referral of the grant's team, if any, with its
+/// participants' names (read together with the referral, whose read is audited).
 pub async fn decision_for(
     app: &App,
+    grant: &IntakeGrant,
     referral_id: Uuid,
 ) -> AppResult<Option<(Decision, Vec<String>)>> {
     let d: Option<Decision> = app
         .db
         .opt(
             "SELECT id, referral_id, decided_on, outcome, CAST(level AS BIGINT) AS level, reasons, severe_mental_illness, substance_use, \
-             weak_connection, housing_problem, in_target_group, suggested_outcome FROM intake_decisions WHERE referral_id = $1",
-            crate::args![referral_id],
+             weak_connection, housing_problem, in_target_group, suggested_outcome FROM intake_decisions d \
+             WHERE d.referral_id = $1 AND EXISTS (SELECT 1 FROM referrals r WHERE r.id = d.referral_id AND r.team_id = $2)",
+            crate::args![referral_id, grant.team_id()],
         )
         .await?;
     let Some(d) = d else { return Ok(None) };

@@ -41,8 +41,8 @@ pub use lang::{Lang, Localized};
 pub use national_id::{NationalId, NationalIdError, NationalIdKind, UnsupportedIdKind};
 pub use org_number::{OrgNumber, OrgNumberError};
 pub use referral::{
-    identifiable, AgencyKind, IdentityParts, Knowledge, ReceiptNumber, ReceiptNumberError,
-    ReferralChannel, ReferralError, ReferralStatus, Urgency,
+    identifiable, AgencyKind, IdentityParts, Knowledge, ReferralChannel, ReferralError,
+    ReferralStatus, Urgency,
 };
 pub use staff::{Fte, FteError, HprNumber, HprNumberError, OrgKind, Profession, TeamRole};
 pub use stats::{period_key, summary, ReportPeriod, Summary};

@@ -7,7 +7,6 @@
 use crate::coded::coded_enum;
 use crate::lang::{Lang, Localized};
 use serde::{Deserialize, Serialize};
-use std::fmt;
 
 coded_enum! {
     /// The kind of agency or person that made a referral; reports count referrals per kind.
@@ -194,140 +193,11 @@ impl Localized for ReferralError {
     }
 }
 
-/// The receipt number a referrer gets back, "BENK-2026-00042": year and a sequence within it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-#[serde(into = "String", try_from = "String")]
-pub struct ReceiptNumber {
-    year: u16,
-    seq: u32,
-}
-
-/// Why a receipt number cannot be made or read.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, thiserror::Error)]
-pub enum ReceiptNumberError {
-    /// Nothing was entered.
-    #[error("The receipt number is missing.")]
-    Empty,
-    /// Not of the form BENK-YYYY-NNNNN.
-    #[error("A receipt number looks like BENK-2026-00042.")]
-    InvalidFormat,
-    /// A year outside 2000–9999.
-    #[error("The year in a receipt number must be between 2000 and 9999 (got {year}).")]
-    YearOutOfRange {
-        /// The year given.
-        year: i64,
-    },
-    /// A sequence number outside 1–99 999.
-    #[error("The sequence in a receipt number must be between 1 and 99999 (got {seq}).")]
-    SequenceOutOfRange {
-        /// The sequence number given.
-        seq: i64,
-    },
-}
-
-impl Localized for ReceiptNumberError {
-    fn code(&self) -> &'static str {
-        match self {
-            Self::Empty => "receipt_number_empty",
-            Self::InvalidFormat => "receipt_number_invalid_format",
-            Self::YearOutOfRange { .. } => "receipt_number_year_out_of_range",
-            Self::SequenceOutOfRange { .. } => "receipt_number_sequence_out_of_range",
-        }
-    }
-
-    fn message(&self, lang: Lang) -> String {
-        match lang {
-            Lang::En => self.to_string(),
-            Lang::Nb => match self {
-                Self::Empty => "Kvitteringsnummeret mangler.".into(),
-                Self::InvalidFormat => "Et kvitteringsnummer ser slik ut: BENK-2026-00042.".into(),
-                Self::YearOutOfRange { year } => format!(
-                    "Året i et kvitteringsnummer må være mellom 2000 og 9999 (fikk {year})."
-                ),
-                Self::SequenceOutOfRange { seq } => format!(
-                    "Løpenummeret i et kvitteringsnummer må være mellom 1 og 99999 (fikk {seq})."
-                ),
-            },
-        }
-    }
-}
-
-impl ReceiptNumber {
-    /// The highest sequence number in a year.
-    pub const MAX_SEQ: u32 = 99_999;
-
-    /// The receipt number for the `seq`th referral (from 1) of `year` (2000–9999).
-    pub fn new(year: i64, seq: i64) -> Result<ReceiptNumber, ReceiptNumberError> {
-        let year = u16::try_from(year)
-            .ok()
-            .filter(|y| (2000..=9999).contains(y))
-            .ok_or(ReceiptNumberError::YearOutOfRange { year })?;
-        let seq = u32::try_from(seq)
-            .ok()
-            .filter(|s| (1..=Self::MAX_SEQ).contains(s))
-            .ok_or(ReceiptNumberError::SequenceOutOfRange { seq })?;
-        Ok(ReceiptNumber { year, seq })
-    }
-
-    /// Reads "BENK-2026-00042" (case and surrounding whitespace ignored).
-    pub fn parse(s: &str) -> Result<ReceiptNumber, ReceiptNumberError> {
-        let t = s.trim();
-        if t.is_empty() {
-            return Err(ReceiptNumberError::Empty);
-        }
-        let mut parts = t.split('-');
-        let (Some(prefix), Some(year), Some(seq), None) =
-            (parts.next(), parts.next(), parts.next(), parts.next())
-        else {
-            return Err(ReceiptNumberError::InvalidFormat);
-        };
-        let digits = |p: &str, len: usize| p.len() == len && p.bytes().all(|b| b.is_ascii_digit());
-        if !prefix.eq_ignore_ascii_case("BENK") || !digits(year, 4) || !digits(seq, 5) {
-            return Err(ReceiptNumberError::InvalidFormat);
-        }
-        let year: i64 = year
-            .parse()
-            .map_err(|_| ReceiptNumberError::InvalidFormat)?;
-        let seq: i64 = seq.parse().map_err(|_| ReceiptNumberError::InvalidFormat)?;
-        ReceiptNumber::new(year, seq)
-    }
-
-    /// The year.
-    pub fn year(self) -> u16 {
-        self.year
-    }
-
-    /// The sequence within the year, from 1.
-    pub fn seq(self) -> u32 {
-        self.seq
-    }
-}
-
-impl fmt::Display for ReceiptNumber {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "BENK-{:04}-{:05}", self.year, self.seq)
-    }
-}
-
-impl From<ReceiptNumber> for String {
-    fn from(value: ReceiptNumber) -> String {
-        value.to_string()
-    }
-}
-
-impl TryFrom<String> for ReceiptNumber {
-    type Error = ReceiptNumberError;
-
-    fn try_from(value: String) -> Result<Self, Self::Error> {
-        ReceiptNumber::parse(&value)
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::coded::tests::assert_coded;
-    use crate::test_support::{assert_localized, deserialize_str, serialize_to_string};
+    use crate::test_support::assert_localized;
 
     #[test]
     fn coded_tables() {
@@ -460,81 +330,6 @@ mod tests {
     }
 
     #[test]
-    fn receipt_number_new_and_display() {
-        let r = ReceiptNumber::new(2026, 42).unwrap();
-        assert_eq!(r.to_string(), "BENK-2026-00042");
-        assert_eq!((r.year(), r.seq()), (2026, 42));
-        assert_eq!(
-            ReceiptNumber::new(2026, 99_999).unwrap().to_string(),
-            "BENK-2026-99999"
-        );
-        assert_eq!(
-            ReceiptNumber::new(2026, 0),
-            Err(ReceiptNumberError::SequenceOutOfRange { seq: 0 })
-        );
-        assert_eq!(
-            ReceiptNumber::new(2026, 100_000),
-            Err(ReceiptNumberError::SequenceOutOfRange { seq: 100_000 })
-        );
-        assert_eq!(
-            ReceiptNumber::new(1999, 1),
-            Err(ReceiptNumberError::YearOutOfRange { year: 1999 })
-        );
-        assert_eq!(
-            ReceiptNumber::new(10_000, 1),
-            Err(ReceiptNumberError::YearOutOfRange { year: 10_000 })
-        );
-        assert_eq!(
-            ReceiptNumber::new(2026, -1),
-            Err(ReceiptNumberError::SequenceOutOfRange { seq: -1 })
-        );
-        let r = |y, s| ReceiptNumber::new(y, s).unwrap();
-        assert!(r(2026, 2) > r(2026, 1));
-        assert!(r(2027, 1) > r(2026, 99));
-    }
-
-    #[test]
-    fn receipt_number_parse() {
-        let r = ReceiptNumber::new(2026, 42).unwrap();
-        assert_eq!(ReceiptNumber::parse("BENK-2026-00042"), Ok(r));
-        assert_eq!(ReceiptNumber::parse(" benk-2026-00042 "), Ok(r));
-        assert_eq!(ReceiptNumber::parse(""), Err(ReceiptNumberError::Empty));
-        for bad in [
-            "BENK-2026-42",
-            "BENK-26-00042",
-            "BENK2026-00042",
-            "BENKE-2026-00042",
-            "BENK-2026-00042-1",
-            "BENK-2026-0004A",
-            "BENK-2026-+0042",
-            "BENK--2026-00042",
-            "BENK 2026 00042",
-        ] {
-            assert_eq!(
-                ReceiptNumber::parse(bad),
-                Err(ReceiptNumberError::InvalidFormat),
-                "{bad}"
-            );
-        }
-        assert_eq!(
-            ReceiptNumber::parse("BENK-2026-00000"),
-            Err(ReceiptNumberError::SequenceOutOfRange { seq: 0 })
-        );
-        assert_eq!(
-            ReceiptNumber::parse("BENK-1999-00001"),
-            Err(ReceiptNumberError::YearOutOfRange { year: 1999 })
-        );
-    }
-
-    #[test]
-    fn receipt_number_serde() {
-        let r = ReceiptNumber::new(2026, 7).unwrap();
-        assert_eq!(serialize_to_string(&r), "BENK-2026-00007");
-        assert_eq!(deserialize_str::<ReceiptNumber>("BENK-2026-00007"), Ok(r));
-        assert!(deserialize_str::<ReceiptNumber>("BENK-2026-7").is_err());
-    }
-
-    #[test]
     fn errors_localized() {
         assert_localized(&[
             ReferralError::NotIdentifiable,
@@ -542,12 +337,6 @@ mod tests {
                 from: ReferralStatus::Decided,
                 to: ReferralStatus::New,
             },
-        ]);
-        assert_localized(&[
-            ReceiptNumberError::Empty,
-            ReceiptNumberError::InvalidFormat,
-            ReceiptNumberError::YearOutOfRange { year: 1999 },
-            ReceiptNumberError::SequenceOutOfRange { seq: 0 },
         ]);
     }
 }

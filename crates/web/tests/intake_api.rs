@@ -727,6 +727,67 @@ async fn an_unrelated_worker_is_refused_on_every_episode_route_and_audited(t: &T
     );
 }
 
+async fn without_named_coordinators_the_decider_follows_up_and_ending_access_leaves_the_episode(
+    t: &TestApp,
+) {
+    let hanne = t.token("hanne").await;
+    let rid = register(t, &hanne, json!({})).await;
+    let (hanne_id, arne_id) = (t.staff_id("hanne").await, t.staff_id("arne").await);
+    let r = decide(t, &hanne, rid, json!({"outcome": "accepted", "level": 2, "reasons": "x", "participants": [hanne_id, arne_id]})).await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.text);
+    let client = r.json()["client_id"].as_str().unwrap().to_string();
+    // Someone can open the new record to name the coordinators.
+    assert_eq!(
+        t.api(
+            Method::GET,
+            &format!("/api/v1/clients/{client}"),
+            &hanne,
+            None
+        )
+        .await
+        .status,
+        StatusCode::OK
+    );
+    let eps = t
+        .api(
+            Method::GET,
+            &format!("/api/v1/clients/{client}/episodes"),
+            &hanne,
+            None,
+        )
+        .await
+        .json();
+    assert_eq!(eps[0]["members"][0]["staff_id"], hanne_id.to_string());
+    // Ending that care relationship directly also takes her out of the episode.
+    let rels = t
+        .api(
+            Method::GET,
+            &format!("/api/v1/clients/{client}/care-relationships"),
+            &hanne,
+            None,
+        )
+        .await
+        .json();
+    let rel = rels[0]["id"].as_str().unwrap().to_string();
+    let tone = t.token("tone").await; // team lead
+    let r = t
+        .api(
+            Method::POST,
+            &format!("/api/v1/clients/{client}/care-relationships/{rel}/end"),
+            &tone,
+            None,
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::NO_CONTENT, "{}", r.text);
+    let left = t
+        .app
+        .db
+        .scalar_i64("SELECT COUNT(*) FROM episode_members WHERE care_relationship_id = $1 AND left_at IS NOT NULL", benk_app::args![rel.parse::<Uuid>().unwrap()])
+        .await
+        .unwrap();
+    assert_eq!(left, 1);
+}
+
 async fn the_referral_report_counts_sources_agencies_time_and_outcomes(t: &TestApp) {
     let tone = t.token("tone").await;
     let r = t
@@ -794,4 +855,5 @@ on_both_backends!(
     responsibility_group_takes_relatives_only_with_consent,
     the_referral_report_counts_sources_agencies_time_and_outcomes,
     an_unrelated_worker_is_refused_on_every_episode_route_and_audited,
+    without_named_coordinators_the_decider_follows_up_and_ending_access_leaves_the_episode,
 );

@@ -163,7 +163,7 @@ pub(super) async fn get_referral(
     let suggestion = intake::suggestion(&st.app, &grant, &diagnoses)
         .await
         .map_err(|e| ctx.api_err(e))?;
-    let decided = intake::decision_for(&st.app, rid)
+    let decided = intake::decision_for(&st.app, &grant, rid)
         .await
         .map_err(|e| ctx.api_err(e))?;
     let (decision, participants) = decided.map_or((None, vec![]), |(d, p)| (Some(d), p));

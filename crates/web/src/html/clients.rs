@@ -84,6 +84,8 @@ struct ClientView {
     layout: Layout,
     record: ClientRecord,
     team_staff: Vec<(Uuid, String)>,
+    episodes: Vec<benk_app::episodes::Episode>,
+    ep: super::intake::EpisodeUi,
 }
 
 impl ClientView {
@@ -96,25 +98,65 @@ fn parse_id(ctx: &Ctx, id: &str) -> Result<Uuid, Response> {
     Uuid::parse_str(id).map_err(|_| ctx.page_err(AppError::NotFound))
 }
 
-pub(super) async fn show(State(st): State<AppState>, ctx: Ctx, Path(id): Path<String>) -> Response {
-    let actor = actor_or_redirect!(ctx);
+/// A status message code after an episode change (`?msg=level_saved`), and warning codes.
+#[derive(Deserialize, Default)]
+pub(super) struct ClientMsg {
+    #[serde(default)]
+    msg: Option<String>,
+    #[serde(default)]
+    warn: Option<String>,
+}
+
+pub(super) async fn show(
+    State(st): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+    Query(q): Query<ClientMsg>,
+) -> Response {
+    actor_or_redirect!(ctx);
     let id = match parse_id(&ctx, &id) {
         Ok(id) => id,
         Err(r) => return r,
     };
+    let mut ep = super::intake::EpisodeUi::new(ctx.lang);
+    ep.notices = super::intake::warnings(ctx.lang, q.warn.as_deref());
+    ep.flash = q
+        .msg
+        .as_deref()
+        .and_then(|m| super::intake::flash(super::intake::texts(ctx.lang), m));
+    client_page(&st, &ctx, id, ep, axum::http::StatusCode::OK).await
+}
+
+/// The client page, with the episode section in a given state (a form shown
+/// again with its errors, or warnings), answered with `status`.
+pub(super) async fn client_page(
+    st: &AppState,
+    ctx: &Ctx,
+    id: Uuid,
+    mut ep: super::intake::EpisodeUi,
+    status: axum::http::StatusCode,
+) -> Response {
+    let actor = actor_or_redirect!(ctx);
     let result = async {
         let grant = open_client(&st.app, actor, id, Purpose::Treat).await?;
         let record = clients::record(&st.app, actor, &grant).await?;
         let team_staff = benk_app::staff::team_staff(&st.app, grant.team_id()).await?;
+        let episodes = benk_app::episodes::for_client(&st.app, actor, &grant).await?;
+        ep.target = episodes
+            .iter()
+            .find(|e| e.closed_on.is_none())
+            .map(|e| e.id);
         Ok::<_, AppError>(ClientView {
-            layout: Layout::new(&ctx, "clients"),
+            layout: Layout::new(ctx, "clients"),
             record,
             team_staff,
+            episodes,
+            ep,
         })
     }
     .await;
     match result {
-        Ok(view) => page(&view),
+        Ok(view) => (status, page(&view)).into_response(),
         Err(e) => ctx.page_err(e),
     }
 }

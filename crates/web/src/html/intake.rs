@@ -1,11 +1,70 @@
-//! Referral, intake and episode pages (public referral form, intake board,
-//! decisions, the episode on the client page, the team report).
+//! Referral, intake and episode pages: the public referral form, the intake
+//! board, referral details with the joint decision and its letter, the agency
+//! register, the episode section of the client page, and the team report.
 
+mod board;
+mod decision;
+mod episodes;
+mod form;
+mod public;
+mod reports;
+mod texts;
+
+use axum::routing::{get, post};
 use axum::Router;
+
+use episodes::warning_code;
+pub(crate) use episodes::{warnings, EpisodeUi};
+pub(crate) use texts::it as texts;
 
 use crate::AppState;
 
 /// The routes of this area.
 pub fn routes() -> Router<AppState> {
     Router::new()
+        // Public (no login).
+        .route("/henvisning", get(public::index))
+        .route("/henvisning/{team}", get(public::form).post(public::submit))
+        .route("/henvisning/kvittering/{nr}", get(public::receipt))
+        // The intake team.
+        .route("/intake", get(board::board))
+        .route(
+            "/intake/agencies",
+            get(board::agencies).post(board::add_agency),
+        )
+        .route(
+            "/intake/referrals/new",
+            get(board::new_form).post(board::register),
+        )
+        .route("/intake/referrals/{id}", get(decision::detail))
+        .route("/intake/referrals/{id}/assess", post(decision::assess))
+        .route("/intake/referrals/{id}/decision", post(decision::decide))
+        .route("/intake/referrals/{id}/letter", get(decision::letter))
+        // The course in the team (forms on the client page).
+        .route("/episodes/{id}/level", post(episodes::change_level))
+        .route("/episodes/{id}/members", post(episodes::add_member))
+        .route("/episodes/{id}/members/{mid}/leave", post(episodes::leave))
+        .route("/episodes/{id}/rg", post(episodes::add_rg))
+        .route("/episodes/{id}/rg/{mid}/remove", post(episodes::remove_rg))
+        .route("/episodes/{id}/close", post(episodes::close))
+        // Reports.
+        .route("/reports", get(reports::page_handler))
+}
+
+/// The text of a status code from a redirect (`?msg=…`); unknown codes show nothing.
+pub(crate) fn flash(t: &texts::It, code: &str) -> Option<String> {
+    let s = match code {
+        "registered" => t.flash_registered,
+        "assessing" => t.flash_assessing,
+        "decided" => t.flash_decided,
+        "agency_added" => t.flash_agency_added,
+        "level_saved" => t.flash_level_saved,
+        "member_added" => t.flash_member_added,
+        "member_left" => t.flash_member_left,
+        "rg_added" => t.flash_rg_added,
+        "rg_removed" => t.flash_rg_removed,
+        "episode_closed" => t.flash_episode_closed,
+        _ => return None,
+    };
+    Some(s.to_string())
 }

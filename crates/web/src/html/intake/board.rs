@@ -205,8 +205,7 @@ pub(crate) async fn register(
         Ok(g) => g,
         Err(e) => return ctx.page_err(e),
     };
-    let input = match super::form::parse_referral(&fd, true, st.app.settings.allow_synthetic_ids)
-    {
+    let input = match super::form::parse_referral(&fd, true, st.app.settings.allow_synthetic_ids) {
         Ok(i) => i,
         Err(errs) => {
             return staff_form(
@@ -221,7 +220,9 @@ pub(crate) async fn register(
         }
     };
     match referrals::register(&st.app, actor, &grant, input).await {
-        Ok(r) => Redirect::to(&format!("/intake/referrals/{}?msg=registered", r.id)).into_response(),
+        Ok(r) => {
+            Redirect::to(&format!("/intake/referrals/{}?msg=registered", r.id)).into_response()
+        }
         Err(AppError::Invalid(errs)) => {
             staff_form(
                 &st,

@@ -119,9 +119,9 @@ impl FormState {
     }
 
     /// The ids for `aria-describedby`: the hint (if the field has one) and the error.
-    pub fn described(&self, name: &str, hint: &bool) -> String {
+    pub fn described(&self, name: &str, hint: bool) -> String {
         let mut ids = Vec::new();
-        if *hint {
+        if hint {
             ids.push(format!("{name}-hint"));
         }
         if self.invalid(name) {
@@ -303,7 +303,10 @@ pub(crate) fn referral_anchors() -> Vec<(&'static str, String)> {
 }
 
 /// Agencies for the picker: active ones, grouped under their kind's label.
-pub(crate) fn agency_groups(agencies: &[Agency], lang: Lang) -> Vec<(String, Vec<(String, String)>)> {
+pub(crate) fn agency_groups(
+    agencies: &[Agency],
+    lang: Lang,
+) -> Vec<(String, Vec<(String, String)>)> {
     let mut groups: Vec<(String, Vec<(String, String)>)> = Vec::new();
     for kind in AgencyKind::ALL {
         let items: Vec<(String, String)> = agencies
@@ -343,8 +346,9 @@ pub(crate) fn parse_referral(
     allow_synthetic: bool,
 ) -> Result<ReferralInput, Vec<FieldError>> {
     let mut ers = Errs::default();
-    let referrer_name = ers.ok(ShortText::parse(fd.get("referrer_name"))
-        .map_err(|e| FieldError::of("referrer_name", &e)));
+    let referrer_name = ers
+        .ok(ShortText::parse(fd.get("referrer_name"))
+            .map_err(|e| FieldError::of("referrer_name", &e)));
     let referrer_role = ers.ok(ShortText::parse_optional(fd.get("referrer_role"))
         .map_err(|e| FieldError::of("referrer_role", &e)));
     let referrer_phone = ers.ok(if fd.blank("referrer_phone") {
@@ -440,9 +444,11 @@ pub(crate) fn parse_referral(
         ers.ok(Err::<(), _>(FieldError::of("person", &not_id)));
     }
 
-    let reason = ers.ok(LongText::parse(fd.get("reason")).map_err(|e| FieldError::of("reason", &e)));
+    let reason =
+        ers.ok(LongText::parse(fd.get("reason")).map_err(|e| FieldError::of("reason", &e)));
     let mut long = |k: &str| {
-        ers.ok(LongText::parse_optional(fd.get(k)).map_err(|e| FieldError::of(k, &e))).flatten()
+        ers.ok(LongText::parse_optional(fd.get(k)).map_err(|e| FieldError::of(k, &e)))
+            .flatten()
     };
     let current_services = long("current_services");
     let housing_situation = long("housing_situation");
@@ -474,14 +480,16 @@ pub(crate) fn parse_referral(
     };
 
     let (channel, received_on, diagnoses) = if staff {
-        let channel = ers.ok(ReferralChannel::from_code(fd.get("channel")).ok_or_else(|| {
-            FieldError::new(
-                "channel",
-                "choice_required",
-                "Velg hvordan henvisningen kom inn.",
-                "Choose how the referral came in.",
-            )
-        }));
+        let channel = ers.ok(
+            ReferralChannel::from_code(fd.get("channel")).ok_or_else(|| {
+                FieldError::new(
+                    "channel",
+                    "choice_required",
+                    "Velg hvordan henvisningen kom inn.",
+                    "Choose how the referral came in.",
+                )
+            }),
+        );
         let received = ers.ok(parse_date("received_on", fd.get("received_on"))
             .and_then(|d| benk_app::clients::not_future("received_on", d)));
         let diagnoses = ers.ok(parse_diagnoses("diagnoses", fd.get("diagnoses")));
@@ -531,7 +539,9 @@ pub(crate) fn choices<T: Copy>(
     label: impl Fn(T, Lang) -> &'static str,
     lang: Lang,
 ) -> Vec<(&'static str, String)> {
-    all.iter().map(|&v| (code(v), cap(label(v, lang)))).collect()
+    all.iter()
+        .map(|&v| (code(v), cap(label(v, lang))))
+        .collect()
 }
 
 /// A label with its first letter in upper case ("fastlege" → "Fastlege").

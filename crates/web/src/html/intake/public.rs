@@ -186,8 +186,7 @@ fn is_receipt(s: &str) -> bool {
     let p: Vec<&str> = s.split('-').collect();
     let alnum = |x: &str| {
         x.len() == 4
-            && x
-                .bytes()
+            && x.bytes()
                 .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit())
     };
     p.len() == 4
@@ -245,24 +244,23 @@ pub(crate) async fn submit(
         )
         .await;
     }
-    let input =
-        match super::form::parse_referral(&fd, false, st.app.settings.allow_synthetic_ids) {
-            Ok(i) => i,
-            Err(errs) => {
-                return render_form(
-                    &st,
-                    &ctx,
-                    team_id,
-                    &here,
-                    fd,
-                    errs,
-                    None,
-                    StatusCode::UNPROCESSABLE_ENTITY,
-                    false,
-                )
-                .await
-            }
-        };
+    let input = match super::form::parse_referral(&fd, false, st.app.settings.allow_synthetic_ids) {
+        Ok(i) => i,
+        Err(errs) => {
+            return render_form(
+                &st,
+                &ctx,
+                team_id,
+                &here,
+                fd,
+                errs,
+                None,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                false,
+            )
+            .await
+        }
+    };
     // Only submissions that would be stored count against the limit.
     let key = ctx.meta.ip.clone().unwrap_or_else(|| "unknown".into());
     if let Err(wait) = st.referral_limiter.try_acquire(&key) {

@@ -1,0 +1,642 @@
+//! One referral: everything in it, starting the assessment, the team policy's
+//! suggestion, the joint decision form, the decision once made, and the
+//! printable decision letter to the referrer.
+
+use askama::Template;
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::Form;
+use benk_app::intake::{self, Decision, DecisionInput};
+use benk_app::intake_views::{self, StaffWithEmployer};
+use benk_app::referrals::{self, IntakeGrant, Referral};
+use benk_app::{orgs, Actor, AppError, FieldError, Text};
+use benk_domain::{
+    check_participants, side_of, AgencyKind, DecisionOutcome, Icd10Code, IntakeError, Knowledge,
+    Lang, LevelOfEffort, LongText, OrgKind, ReferralChannel, ReferralStatus, Side, TargetGroup,
+    Urgency,
+};
+use uuid::Uuid;
+
+use super::board::{age_text, intake_grant, MsgQuery};
+use super::form::{cap, iso, parse_date, parse_uuid_opt, Errs, Fd, FormState};
+use super::texts::{it, It};
+use crate::ctx::Ctx;
+use crate::html::clients::actor_or_redirect;
+use crate::html::{page, Layout};
+use crate::AppState;
+
+/// A staff member in a picker.
+pub(crate) struct StaffOpt {
+    pub id: String,
+    pub name: String,
+    pub detail: String,
+}
+
+/// A decision as shown on the referral page and in the letter.
+pub(crate) struct Shown {
+    pub outcome: DecisionOutcome,
+    pub outcome_label: String,
+    pub level: Option<(String, &'static str)>,
+    pub reasons: String,
+    pub participants: Vec<String>,
+    pub criteria: Vec<&'static str>,
+    pub in_target_group: bool,
+    pub decided_on: String,
+    pub suggested: Option<String>,
+}
+
+/// The decision form.
+pub(crate) struct DecisionForm {
+    pub f: FormState,
+    pub outcomes: Vec<(&'static str, String)>,
+    pub levels: Vec<(String, &'static str, &'static str)>,
+    pub sides: Vec<(&'static str, String, Vec<StaffOpt>)>,
+    pub municipal: Vec<StaffOpt>,
+    pub specialist: Vec<StaffOpt>,
+    pub criteria: Vec<(&'static str, &'static str)>,
+    pub rule: String,
+}
+
+#[derive(Template)]
+#[template(path = "referral_detail.html")]
+struct DetailView {
+    layout: Layout,
+    it: &'static It,
+    r: Referral,
+    status_label: String,
+    is_new: bool,
+    agency: String,
+    agency_kind: String,
+    channel: String,
+    knows: String,
+    agrees: String,
+    urgent: bool,
+    urgency: String,
+    received: String,
+    age: String,
+    diagnoses: Vec<(String, Option<String>)>,
+    suggestion: Option<String>,
+    decision: Option<Shown>,
+    form: Option<DecisionForm>,
+    notices: Vec<String>,
+    /// The actor can open the client page (has a care relationship to the accepted person).
+    client_access: bool,
+}
+
+fn criteria(it: &'static It) -> Vec<(&'static str, &'static str)> {
+    vec![
+        ("severe_mental_illness", it.tg_severe_mental_illness),
+        ("substance_use", it.tg_substance_use),
+        ("weak_connection", it.tg_weak_connection),
+        ("housing_problem", it.tg_housing_problem),
+    ]
+}
+
+pub(crate) fn shown(d: &Decision, participants: Vec<String>, layout: &Layout, lang: Lang) -> Shown {
+    let t = it(lang);
+    let outcome = DecisionOutcome::from_code(&d.outcome).unwrap_or(DecisionOutcome::Declined);
+    let mut ticked = Vec::new();
+    for (on, (_, label)) in [
+        d.severe_mental_illness,
+        d.substance_use,
+        d.weak_connection,
+        d.housing_problem,
+    ]
+    .into_iter()
+    .zip(criteria(t))
+    {
+        if on {
+            ticked.push(label);
+        }
+    }
+    Shown {
+        outcome,
+        outcome_label: cap(outcome.label(lang)),
+        level: d
+            .level
+            .and_then(LevelOfEffort::from_number)
+            .map(|l| (l.label(lang).to_string(), l.description(lang))),
+        reasons: d.reasons.clone(),
+        participants,
+        criteria: ticked,
+        in_target_group: d.in_target_group,
+        decided_on: layout.date(&d.decided_on),
+        suggested: d
+            .suggested_outcome
+            .as_deref()
+            .and_then(DecisionOutcome::from_code)
+            .map(|o| cap(o.label(lang))),
+    }
+}
+
+fn staff_opt(s: &StaffWithEmployer, layout: &Layout) -> StaffOpt {
+    StaffOpt {
+        id: s.id.to_string(),
+        name: s.name.clone(),
+        detail: format!("{}, {}", layout.profession(&s.profession), s.org_name),
+    }
+}
+
+fn side_of_staff(s: &StaffWithEmployer) -> Side {
+    side_of(OrgKind::from_code(&s.org_kind).unwrap_or(OrgKind::Other))
+}
+
+fn rule_text(it: &It, min: Option<u32>) -> String {
+    match min {
+        Some(n) => it.participants_rule_min.replace("{n}", &n.to_string()),
+        None => it.participants_rule_none.to_string(),
+    }
+}
+
+fn decision_form(
+    ctx: &Ctx,
+    layout: &Layout,
+    staff: &[StaffWithEmployer],
+    min_per_side: Option<u32>,
+    data: Fd,
+    errors: Vec<FieldError>,
+) -> DecisionForm {
+    let lang = ctx.lang;
+    let t = it(lang);
+    let of_side = |side: Side| -> Vec<StaffOpt> {
+        staff
+            .iter()
+            .filter(|s| side_of_staff(s) == side)
+            .map(|s| staff_opt(s, layout))
+            .collect()
+    };
+    let labels = vec![
+        ("outcome", t.outcome),
+        ("level", t.level),
+        ("reasons", t.reasons),
+        ("participants", t.participants),
+        ("decided_on", t.decided_on),
+        ("municipal_coordinator", t.municipal_coordinator),
+        ("specialist_coordinator", t.specialist_coordinator),
+        ("form", ""),
+    ];
+    let anchors = vec![
+        (
+            "outcome",
+            format!("outcome-{}", DecisionOutcome::ALL[0].code()),
+        ),
+        ("level", "level-1".to_string()),
+        ("participants", "participants-error".to_string()),
+        ("form", "decision-h".to_string()),
+    ];
+    DecisionForm {
+        f: FormState::new(lang, data, errors, labels, anchors),
+        outcomes: DecisionOutcome::ALL
+            .iter()
+            .map(|o| (o.code(), cap(o.label(lang))))
+            .collect(),
+        levels: LevelOfEffort::ALL
+            .iter()
+            .map(|l| (l.number().to_string(), l.label(lang), l.description(lang)))
+            .collect(),
+        sides: vec![
+            (
+                "municipal",
+                t.side_municipal.to_string(),
+                of_side(Side::Municipal),
+            ),
+            (
+                "specialist",
+                t.side_specialist.to_string(),
+                of_side(Side::Specialist),
+            ),
+        ],
+        municipal: of_side(Side::Municipal),
+        specialist: of_side(Side::Specialist),
+        criteria: criteria(t),
+        rule: rule_text(t, min_per_side),
+    }
+}
+
+/// Loads everything the referral page shows.
+#[allow(clippy::too_many_arguments)]
+async fn detail_view(
+    st: &AppState,
+    ctx: &Ctx,
+    actor: &Actor,
+    grant: &IntakeGrant,
+    id: Uuid,
+    form_data: Option<(Fd, Vec<FieldError>)>,
+    flash: Option<String>,
+    notices: Vec<String>,
+) -> Result<DetailView, AppError> {
+    let lang = ctx.lang;
+    let t = it(lang);
+    let (r, diagnoses) = referrals::get(&st.app, actor, grant, id).await?;
+    let suggestion = intake::suggestion(&st.app, grant, &diagnoses).await?;
+    let decision = intake::decision_for(&st.app, grant, id).await?;
+    let mut layout = Layout::new(ctx, "intake");
+    layout.flash = flash;
+    let status = ReferralStatus::from_code(&r.status).unwrap_or(ReferralStatus::New);
+    let form = if decision.is_none() && status != ReferralStatus::Decided {
+        let team = orgs::get_team(&st.app, grant.team_id()).await?;
+        let staff = intake_views::team_staff_with_employer(&st.app, grant.team_id()).await?;
+        let (data, errors) = form_data.unwrap_or_else(|| {
+            let mut d = Fd::default();
+            d.set("decided_on", iso(benk_app::time::oslo_today()));
+            d.set("participants", actor.staff_id.to_string());
+            (d, vec![])
+        });
+        Some(decision_form(
+            ctx,
+            &layout,
+            &staff,
+            team.policy.intake_min_participants_per_side,
+            data,
+            errors,
+        ))
+    } else {
+        None
+    };
+    let shown_decision = decision.map(|(d, names)| shown(&d, names, &layout, lang));
+    let client_access = match r.client_id {
+        Some(c) => benk_app::care::has_active_relationship(&st.app, actor, c).await?,
+        None => false,
+    };
+    let today = benk_app::time::oslo_today();
+    let label_of_kind = |k: &str| {
+        AgencyKind::from_code(k)
+            .map(|k| cap(k.label(lang)))
+            .unwrap_or_else(|| k.to_string())
+    };
+    let knowledge = |k: &str| {
+        Knowledge::from_code(k)
+            .map(|k| cap(k.label(lang)))
+            .unwrap_or_default()
+    };
+    Ok(DetailView {
+        status_label: cap(status.label(lang)),
+        is_new: status == ReferralStatus::New,
+        agency: r
+            .agency_name
+            .clone()
+            .unwrap_or_else(|| t.agency_not_in_register.to_string()),
+        agency_kind: label_of_kind(&r.agency_kind),
+        channel: ReferralChannel::from_code(&r.channel)
+            .map(|c| cap(c.label(lang)))
+            .unwrap_or_default(),
+        knows: knowledge(&r.person_knows),
+        agrees: knowledge(&r.person_agrees),
+        urgent: r.urgency == Urgency::Urgent.code(),
+        urgency: Urgency::from_code(&r.urgency)
+            .map(|u| cap(u.label(lang)))
+            .unwrap_or_default(),
+        received: layout.date(&r.received_on),
+        age: age_text(t, (today - r.received_on).num_days()),
+        diagnoses: diagnoses
+            .iter()
+            .map(|d| {
+                let block = Icd10Code::parse(d)
+                    .ok()
+                    .and_then(|c| c.chapter_f_block())
+                    .map(|b| format!("{} ({})", b.label(lang), b.range()));
+                (d.clone(), block)
+            })
+            .collect(),
+        suggestion: suggestion.map(|(o, why)| {
+            format!(
+                "{} ({})",
+                o.label(lang),
+                why.get(lang).trim_end_matches('.')
+            )
+        }),
+        decision: shown_decision,
+        form,
+        notices,
+        client_access,
+        layout,
+        it: t,
+        r,
+    })
+}
+
+fn parse_id(ctx: &Ctx, id: &str) -> Result<Uuid, Response> {
+    Uuid::parse_str(id).map_err(|_| ctx.page_err(AppError::NotFound))
+}
+
+/// GET `/intake/referrals/{id}`.
+pub(crate) async fn detail(
+    State(st): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+    Query(q): Query<MsgQuery>,
+) -> Response {
+    let actor = actor_or_redirect!(ctx);
+    let id = match parse_id(&ctx, &id) {
+        Ok(id) => id,
+        Err(r) => return r,
+    };
+    let t = it(ctx.lang);
+    let flash = q.msg.as_deref().and_then(|m| super::flash(t, m));
+    let notices = super::warnings(ctx.lang, q.warn.as_deref());
+    let result = async {
+        let grant = intake_grant(&st, actor).await?;
+        detail_view(&st, &ctx, actor, &grant, id, None, flash, notices).await
+    }
+    .await;
+    match result {
+        Ok(v) => page(&v),
+        Err(e) => ctx.page_err(e),
+    }
+}
+
+/// POST `/intake/referrals/{id}/assess`.
+pub(crate) async fn assess(
+    State(st): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+    Form(f): Form<Vec<(String, String)>>,
+) -> Response {
+    let actor = actor_or_redirect!(ctx);
+    let fd = Fd(f);
+    if let Err(r) = ctx.check_csrf(fd.get("_csrf")) {
+        return r;
+    }
+    let id = match parse_id(&ctx, &id) {
+        Ok(id) => id,
+        Err(r) => return r,
+    };
+    let result = async {
+        let grant = intake_grant(&st, actor).await?;
+        referrals::start_assessment(&st.app, actor, &grant, id).await
+    }
+    .await;
+    match result {
+        Ok(()) => Redirect::to(&format!("/intake/referrals/{id}?msg=assessing")).into_response(),
+        Err(e) => ctx.page_err(e),
+    }
+}
+
+/// Parses the decision form; on errors, the participant rule is checked here
+/// too, so that every problem is shown at once.
+fn parse_decision(
+    fd: &Fd,
+    staff: &[StaffWithEmployer],
+    min_per_side: Option<u32>,
+) -> Result<DecisionInput, Vec<FieldError>> {
+    let mut e = Errs::default();
+    let outcome = e.ok(
+        DecisionOutcome::from_code(fd.get("outcome")).ok_or_else(|| {
+            FieldError::new(
+                "outcome",
+                "choice_required",
+                "Velg et utfall.",
+                "Choose an outcome.",
+            )
+        }),
+    );
+    let accepted = outcome == Some(DecisionOutcome::Accepted);
+    // Level and coordinators only mean something when the person is accepted;
+    // otherwise they are ignored (a radio cannot be unticked without script).
+    let level = if accepted && !fd.blank("level") {
+        e.ok(fd
+            .get("level")
+            .trim()
+            .parse::<i64>()
+            .ok()
+            .and_then(LevelOfEffort::from_number)
+            .ok_or_else(|| {
+                FieldError::new(
+                    "level",
+                    "invalid_choice",
+                    "Velg innsatsnivå 1, 2 eller 3.",
+                    "Choose level 1, 2 or 3.",
+                )
+            }))
+    } else {
+        None
+    };
+    if accepted && fd.blank("level") {
+        e.ok(Err::<(), _>(FieldError::of(
+            "level",
+            &IntakeError::LevelRequired,
+        )));
+    }
+    let reasons = e.ok(LongText::parse(fd.get("reasons")).map_err(|err| match err {
+        benk_domain::TextError::Empty => FieldError::of("reasons", &IntakeError::ReasonsMissing),
+        other => FieldError::of("reasons", &other),
+    }));
+    let mut participants = Vec::new();
+    for p in fd.all("participants") {
+        if let Some(Some(id)) = e.ok(parse_uuid_opt("participants", p)) {
+            participants.push(id);
+        }
+    }
+    let decided_on = e.ok(parse_date("decided_on", fd.get("decided_on")));
+    let (municipal, specialist) = if accepted {
+        (
+            e.ok(parse_uuid_opt(
+                "municipal_coordinator",
+                fd.get("municipal_coordinator"),
+            ))
+            .flatten(),
+            e.ok(parse_uuid_opt(
+                "specialist_coordinator",
+                fd.get("specialist_coordinator"),
+            ))
+            .flatten(),
+        )
+    } else {
+        (None, None)
+    };
+    let tg = TargetGroup {
+        severe_mental_illness: fd.has("tg", "severe_mental_illness"),
+        substance_use: fd.has("tg", "substance_use"),
+        weak_connection: fd.has("tg", "weak_connection"),
+        housing_problem: fd.has("tg", "housing_problem"),
+    };
+    if !e.0.is_empty() {
+        let sides: Vec<Side> = participants
+            .iter()
+            .filter_map(|p| staff.iter().find(|s| s.id == *p))
+            .map(side_of_staff)
+            .collect();
+        if let Err(err) = check_participants(min_per_side, &sides) {
+            e.0.push(FieldError::of("participants", &err));
+        }
+        return Err(e.0);
+    }
+    match (outcome, reasons, decided_on) {
+        (Some(outcome), Some(reasons), Some(decided_on)) => Ok(DecisionInput {
+            outcome,
+            level,
+            reasons,
+            participants,
+            target_group: tg,
+            decided_on,
+            municipal_coordinator: municipal,
+            specialist_coordinator: specialist,
+        }),
+        _ => Err(vec![FieldError::required("form")]),
+    }
+}
+
+/// POST `/intake/referrals/{id}/decision`.
+pub(crate) async fn decide(
+    State(st): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+    Form(f): Form<Vec<(String, String)>>,
+) -> Response {
+    let actor = actor_or_redirect!(ctx);
+    let fd = Fd(f);
+    if let Err(r) = ctx.check_csrf(fd.get("_csrf")) {
+        return r;
+    }
+    let id = match parse_id(&ctx, &id) {
+        Ok(id) => id,
+        Err(r) => return r,
+    };
+    let grant = match intake_grant(&st, actor).await {
+        Ok(g) => g,
+        Err(e) => return ctx.page_err(e),
+    };
+    let prepared = async {
+        let team = orgs::get_team(&st.app, grant.team_id()).await?;
+        let staff = intake_views::team_staff_with_employer(&st.app, grant.team_id()).await?;
+        Ok::<_, AppError>((team, staff))
+    }
+    .await;
+    let (team, staff) = match prepared {
+        Ok(p) => p,
+        Err(e) => return ctx.page_err(e),
+    };
+    let result = match parse_decision(&fd, &staff, team.policy.intake_min_participants_per_side) {
+        Ok(input) => intake::decide(&st.app, actor, &grant, id, input).await,
+        Err(errs) => Err(AppError::Invalid(errs)),
+    };
+    match result {
+        Ok(res) => {
+            let codes: Vec<&'static str> = res
+                .warnings
+                .iter()
+                .filter_map(super::warning_code)
+                .collect();
+            let mut to = format!("/intake/referrals/{id}?msg=decided");
+            if !codes.is_empty() {
+                to.push_str("&warn=");
+                to.push_str(&codes.join(","));
+            }
+            if codes.len() < res.warnings.len() {
+                // A warning without a code: show it now rather than lose it.
+                let notices = res
+                    .warnings
+                    .iter()
+                    .map(|w| w.get(ctx.lang).to_string())
+                    .collect();
+                let flash = super::flash(it(ctx.lang), "decided");
+                return match detail_view(&st, &ctx, actor, &grant, id, None, flash, notices).await {
+                    Ok(v) => page(&v),
+                    Err(e) => ctx.page_err(e),
+                };
+            }
+            Redirect::to(&to).into_response()
+        }
+        Err(AppError::Invalid(errs)) => {
+            match detail_view(&st, &ctx, actor, &grant, id, Some((fd, errs)), None, vec![]).await {
+                Ok(v) => (StatusCode::UNPROCESSABLE_ENTITY, page(&v)).into_response(),
+                Err(e) => ctx.page_err(e),
+            }
+        }
+        Err(AppError::Conflict(t)) => {
+            let errs = vec![FieldError {
+                field: "form".into(),
+                code: "conflict".into(),
+                message: t.clone(),
+            }];
+            match detail_view(&st, &ctx, actor, &grant, id, Some((fd, errs)), None, vec![]).await {
+                // Still open (e.g. the person already has an open episode): show it in the form.
+                Ok(v) if v.form.is_some() => (StatusCode::CONFLICT, page(&v)).into_response(),
+                // Decided meanwhile: there is no form to show it in.
+                Ok(_) => ctx.page_err(AppError::Conflict(t)),
+                Err(e) => ctx.page_err(e),
+            }
+        }
+        Err(e) => ctx.page_err(e),
+    }
+}
+
+// --- The decision letter ---------------------------------------------------
+
+#[derive(Template)]
+#[template(path = "referral_letter.html")]
+struct LetterView {
+    layout: Layout,
+    it: &'static It,
+    team_name: String,
+    today: String,
+    received: String,
+    r: Referral,
+    agency: Option<String>,
+    d: Shown,
+    outcome_text: &'static str,
+}
+
+/// The outcome in words, for the letter (always in Norwegian: it goes to the referrer).
+fn letter_outcome(o: DecisionOutcome) -> &'static str {
+    match o {
+        DecisionOutcome::Accepted => "Personen er tatt inn i teamet.",
+        DecisionOutcome::RoutedFact => {
+            "Henvisningen er sendt videre til FACT-teamet, som etter vår vurdering er rett tjeneste for personen."
+        }
+        DecisionOutcome::RoutedOther => {
+            "Personen er henvist videre til en annen tjeneste, som etter vår vurdering passer bedre."
+        }
+        DecisionOutcome::GuidanceOnly => {
+            "Teamet tar ikke personen inn, men gir veiledning i saken til deg som henviste."
+        }
+        DecisionOutcome::Declined => "Teamet har avslått henvisningen.",
+    }
+}
+
+/// GET `/intake/referrals/{id}/letter`.
+pub(crate) async fn letter(
+    State(st): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+) -> Response {
+    let actor = actor_or_redirect!(ctx);
+    let id = match parse_id(&ctx, &id) {
+        Ok(id) => id,
+        Err(r) => return r,
+    };
+    let result = async {
+        let grant = intake_grant(&st, actor).await?;
+        let (r, _) = referrals::get(&st.app, actor, &grant, id).await?;
+        let Some((d, names)) = intake::decision_for(&st.app, &grant, id).await? else {
+            return Err(AppError::Conflict(Text::new(
+                "Henvisningen er ikke avgjort ennå, så det finnes ikke noe vedtaksbrev.",
+                "The referral has not been decided yet, so there is no decision letter.",
+            )));
+        };
+        let team = orgs::get_team(&st.app, grant.team_id()).await?;
+        Ok::<_, AppError>((r, d, names, team.name))
+    }
+    .await;
+    let (r, d, names, team_name) = match result {
+        Ok(x) => x,
+        Err(e) => return ctx.page_err(e),
+    };
+    // The letter itself is Norwegian whatever the interface language.
+    let mut nb_ctx = ctx.clone();
+    nb_ctx.lang = Lang::Nb;
+    let nb_layout = Layout::new(&nb_ctx, "intake");
+    let shown_d = shown(&d, names, &nb_layout, Lang::Nb);
+    page(&LetterView {
+        layout: Layout::new(&ctx, "intake"),
+        it: it(ctx.lang),
+        today: nb_layout.date(&benk_app::time::oslo_today()),
+        received: nb_layout.date(&r.received_on),
+        team_name,
+        agency: r.agency_name.clone(),
+        outcome_text: letter_outcome(shown_d.outcome),
+        d: shown_d,
+        r,
+    })
+}
