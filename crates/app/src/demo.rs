@@ -402,17 +402,22 @@ pub async fn seed(app: &App) -> AppResult<bool> {
     }
 
     let start = today - Duration::days(3 * 365);
+    // Separate streams, so that tuning one part of the demo leaves the others as they are.
+    let mut agency_rng = StdRng::seed_from_u64(0xa9e7_c1e5);
+    let mut outcome_rng = StdRng::seed_from_u64(0x0dec_1510);
+    let mut first_unused = 0usize;
     let n_referrals = 150usize;
     let mut person = 0usize;
     for i in 0..n_referrals {
-        let received_on = (start
-            + Duration::days((i as i64 * 1090) / n_referrals as i64 + rng.gen_range(0..6)))
-        .min(today);
+        // Referrals grow over time (as at C-Flex): denser towards today.
+        let frac = (i as f64 / (n_referrals - 1) as f64).powf(0.8);
+        let jitter = rng.gen_range(0..6);
+        let received_on = (start + Duration::days((frac * 1087.0) as i64 + jitter)).min(today);
         let received_at = received_on
             .and_hms_opt(9 + (i % 7) as u32, 15, 0)
             .unwrap_or_default()
             .and_utc();
-        let pool = (6.0 + 26.0 * (i as f64 / n_referrals as f64).powf(0.45)).round() as usize;
+        let pool = (6.0 + 26.0 * (i as f64 / n_referrals as f64).powf(0.3)).round() as usize;
         let (agency, kind) = if i % 11 == 5 {
             (
                 None,
@@ -423,7 +428,14 @@ pub async fn seed(app: &App) -> AppResult<bool> {
                 },
             )
         } else {
-            let (id, kind) = agency_ids[rng.gen_range(0..pool.min(agency_ids.len()))];
+            // An agency that has just come into the pool refers at once; otherwise any known one.
+            let pick = if first_unused < pool.min(agency_ids.len()) {
+                first_unused += 1;
+                first_unused - 1
+            } else {
+                agency_rng.gen_range(0..pool.min(agency_ids.len()))
+            };
+            let (id, kind) = agency_ids[pick];
             (Some(id), kind)
         };
         let year = 1966 + rng.gen_range(0..38);
@@ -483,12 +495,12 @@ pub async fn seed(app: &App) -> AppResult<bool> {
             continue;
         }
         let decided_on = (received_on + Duration::days(rng.gen_range(2..28))).min(today);
-        let roll = rng.gen_range(0..100);
+        let roll = outcome_rng.gen_range(0..100);
         let outcome = match roll {
-            0..=19 => "accepted",
-            20..=29 => "routed_fact",
-            30..=51 => "routed_other",
-            52..=75 => "guidance_only",
+            0..=26 => "accepted",
+            27..=34 => "routed_fact",
+            35..=54 => "routed_other",
+            55..=76 => "guidance_only",
             _ => "declined",
         };
         let level = (outcome == "accepted").then(|| [1i64, 1, 1, 2, 2, 3][i % 6]);
