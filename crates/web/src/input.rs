@@ -184,177 +184,53 @@ pub struct RawReferral {
     pub channel: Option<String>,
 }
 
-fn coded<T>(
-    f: &mut Fields,
-    field: &str,
-    v: &Option<String>,
-    default: T,
-    parse: fn(&str) -> Option<T>,
-) -> T {
-    match blank(v) {
-        None => default,
-        Some(s) => parse(s).unwrap_or_else(|| {
-            f.push(FieldError::new(
-                field,
-                "unknown_value",
-                "Ukjent verdi.",
-                "Unknown value.",
-            ));
-            default
-        }),
+impl RawReferral {
+    /// The same fields as the referral form sends them, so the API and the
+    /// pages share one parser ([`crate::html::parse_referral`]). Choices the
+    /// API may leave out get the form's defaults: unknown, normal, phone, today.
+    pub(crate) fn to_form(&self) -> crate::html::Fd {
+        let opt = |v: &Option<String>| v.clone().unwrap_or_default();
+        let or = |v: &Option<String>, d: &str| {
+            v.clone()
+                .filter(|s| !s.trim().is_empty())
+                .unwrap_or_else(|| d.to_string())
+        };
+        crate::html::Fd(vec![
+            ("referrer_name".into(), self.referrer_name.clone()),
+            ("referrer_role".into(), opt(&self.referrer_role)),
+            ("referrer_phone".into(), opt(&self.referrer_phone)),
+            ("referrer_email".into(), opt(&self.referrer_email)),
+            (
+                "agency_id".into(),
+                self.agency_id.map(|a| a.to_string()).unwrap_or_default(),
+            ),
+            ("agency_kind".into(), opt(&self.agency_kind)),
+            ("person_name".into(), opt(&self.person_name)),
+            ("person_national_id".into(), opt(&self.person_national_id)),
+            (
+                "person_birth_year".into(),
+                self.person_birth_year
+                    .map(|y| y.to_string())
+                    .unwrap_or_default(),
+            ),
+            ("person_phone".into(), opt(&self.person_phone)),
+            ("person_whereabouts".into(), opt(&self.person_whereabouts)),
+            ("reason".into(), self.reason.clone()),
+            ("current_services".into(), opt(&self.current_services)),
+            ("housing_situation".into(), opt(&self.housing_situation)),
+            ("substance_use".into(), opt(&self.substance_use)),
+            ("mental_health".into(), opt(&self.mental_health)),
+            ("person_knows".into(), or(&self.person_knows, "unknown")),
+            ("person_agrees".into(), or(&self.person_agrees, "unknown")),
+            ("urgency".into(), or(&self.urgency, "normal")),
+            ("diagnoses".into(), self.diagnoses.join(" ")),
+            (
+                "received_on".into(),
+                self.received_on
+                    .unwrap_or_else(benk_app::time::oslo_today)
+                    .to_string(),
+            ),
+            ("channel".into(), or(&self.channel, "phone")),
+        ])
     }
-}
-
-/// Parses a referral; every problem is reported at once, per field.
-pub fn referral(
-    raw: &RawReferral,
-    allow_synthetic: bool,
-) -> Result<benk_app::referrals::ReferralInput, AppError> {
-    use benk_domain::{
-        identifiable, AgencyKind, Icd10Code, IdentityParts, Knowledge, LongText, ReferralChannel,
-        ShortText, Urgency,
-    };
-    let mut f = Fields::default();
-    let short = |f: &mut Fields, field: &str, v: &Option<String>| match blank(v) {
-        Some(s) => f.check(field, ShortText::parse(s)),
-        None => None,
-    };
-    let long = |f: &mut Fields, field: &str, v: &Option<String>| match blank(v) {
-        Some(s) => f.check(field, LongText::parse(s)),
-        None => None,
-    };
-    let referrer_name = f.check("referrer_name", ShortText::parse(&raw.referrer_name));
-    let referrer_role = short(&mut f, "referrer_role", &raw.referrer_role);
-    let referrer_phone =
-        blank(&raw.referrer_phone).and_then(|s| f.check("referrer_phone", Phone::parse(s)));
-    let referrer_email = short(&mut f, "referrer_email", &raw.referrer_email);
-    if let Some(e) = &referrer_email {
-        if !e.as_str().contains('@') {
-            f.push(FieldError::new(
-                "referrer_email",
-                "invalid_email",
-                "E-postadressen mangler @.",
-                "The e-mail address lacks an @.",
-            ));
-        }
-    }
-    let agency_kind = match (raw.agency_id, blank(&raw.agency_kind)) {
-        (_, Some(k)) => AgencyKind::from_code(k).unwrap_or_else(|| {
-            f.push(FieldError::new(
-                "agency_kind",
-                "unknown_agency_kind",
-                "Ukjent type henviser.",
-                "Unknown kind of referrer.",
-            ));
-            AgencyKind::Other
-        }),
-        (Some(_), None) => AgencyKind::Other,
-        (None, None) => {
-            f.push(FieldError::new(
-                "agency_kind",
-                "agency_required",
-                "Velg hvem som henviser: en instans fra listen eller en type henviser.",
-                "Choose who refers: an agency from the list or a kind of referrer.",
-            ));
-            AgencyKind::Other
-        }
-    };
-    let person_name =
-        blank(&raw.person_name).and_then(|s| f.check("person_name", PersonName::parse(s)));
-    let person_national_id = blank(&raw.person_national_id)
-        .and_then(|s| f.check("person_national_id", NationalId::parse(s, allow_synthetic)));
-    let this_year = benk_app::time::oslo_today().year();
-    let person_birth_year = raw
-        .person_birth_year
-        .and_then(|y| f.check("person_birth_year", BirthYear::parse(y, this_year)));
-    let person_phone =
-        blank(&raw.person_phone).and_then(|s| f.check("person_phone", Phone::parse(s)));
-    let person_whereabouts = short(&mut f, "person_whereabouts", &raw.person_whereabouts);
-    let parts = IdentityParts {
-        name: blank(&raw.person_name).is_some(),
-        national_id: blank(&raw.person_national_id).is_some(),
-        birth_year: raw.person_birth_year.is_some(),
-        phone: blank(&raw.person_phone).is_some(),
-        whereabouts: blank(&raw.person_whereabouts).is_some(),
-    };
-    if let Err(e) = identifiable(parts) {
-        f.push(FieldError::of("person_name", &e));
-    }
-    let reason = f.check("reason", LongText::parse(&raw.reason));
-    let current_services = long(&mut f, "current_services", &raw.current_services);
-    let housing_situation = long(&mut f, "housing_situation", &raw.housing_situation);
-    let substance_use = long(&mut f, "substance_use", &raw.substance_use);
-    let mental_health = long(&mut f, "mental_health", &raw.mental_health);
-    let person_knows = coded(
-        &mut f,
-        "person_knows",
-        &raw.person_knows,
-        Knowledge::Unknown,
-        Knowledge::from_code,
-    );
-    let person_agrees = coded(
-        &mut f,
-        "person_agrees",
-        &raw.person_agrees,
-        Knowledge::Unknown,
-        Knowledge::from_code,
-    );
-    let urgency = coded(
-        &mut f,
-        "urgency",
-        &raw.urgency,
-        Urgency::Normal,
-        Urgency::from_code,
-    );
-    let channel = coded(
-        &mut f,
-        "channel",
-        &raw.channel,
-        ReferralChannel::Phone,
-        ReferralChannel::from_code,
-    );
-    let mut diagnoses = Vec::new();
-    for d in &raw.diagnoses {
-        if let Some(code) = f.check("diagnoses", Icd10Code::parse(d)) {
-            diagnoses.push(code);
-        }
-    }
-    let today = benk_app::time::oslo_today();
-    let received_on = raw.received_on.unwrap_or(today);
-    if received_on > today {
-        f.push(FieldError::new(
-            "received_on",
-            "future_date",
-            "Datoen kan ikke være i fremtiden.",
-            "The date cannot be in the future.",
-        ));
-    }
-    f.finish()?;
-    let (Some(referrer_name), Some(reason)) = (referrer_name, reason) else {
-        return Err(AppError::Internal("referral checked above".into()));
-    };
-    Ok(benk_app::referrals::ReferralInput {
-        referrer_name,
-        referrer_role,
-        referrer_phone,
-        referrer_email,
-        agency_id: raw.agency_id,
-        agency_kind,
-        person_name,
-        person_national_id,
-        person_birth_year,
-        person_phone,
-        person_whereabouts,
-        reason,
-        current_services,
-        housing_situation,
-        substance_use,
-        mental_health,
-        person_knows,
-        person_agrees,
-        urgency,
-        diagnoses,
-        received_on,
-        channel,
-    })
 }

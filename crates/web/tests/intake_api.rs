@@ -403,7 +403,7 @@ async fn bad_intake_input_is_refused_by_field(t: &TestApp) {
         (json!({"received_on": "2999-01-01"}), "received_on"),
         (
             json!({"person_name": null, "person_birth_year": 1980}),
-            "person_name",
+            "person",
         ),
     ] {
         let r = t

@@ -21,7 +21,7 @@ use uuid::Uuid;
 use super::ApiJson;
 use crate::ctx::Ctx;
 use crate::error::ApiError;
-use crate::input::{self, RawReferral};
+use crate::input::RawReferral;
 use crate::AppState;
 
 fn id(ctx: &Ctx, s: &str) -> Result<Uuid, ApiError> {
@@ -128,7 +128,8 @@ pub(super) async fn register(
 ) -> Result<(StatusCode, Json<Receipt>), ApiError> {
     let (actor, grant) = intake_grant(&st, &ctx).await?;
     let parsed =
-        input::referral(&raw, st.app.settings.allow_synthetic_ids).map_err(|e| ctx.api_err(e))?;
+        crate::html::parse_referral(&raw.to_form(), true, st.app.settings.allow_synthetic_ids)
+            .map_err(|errs| ctx.api_err(AppError::Invalid(errs)))?;
     let receipt = referrals::register(&st.app, &actor, &grant, parsed)
         .await
         .map_err(|e| ctx.api_err(e))?;

@@ -5,6 +5,8 @@ mod admin;
 mod auth;
 mod clients;
 mod intake;
+
+pub(crate) use intake::{parse_referral, Fd};
 mod settings;
 mod team;
 
