@@ -338,6 +338,38 @@ async fn the_html_form_keeps_what_was_typed_and_marks_the_field(t: &TestApp) {
     assert!(ok.location().starts_with("/clients/"));
 }
 
+async fn a_refused_record_entry_comes_back_with_its_text(t: &TestApp) {
+    let tone = t.token("tone").await;
+    let id = t
+        .api(
+            Method::POST,
+            "/api/v1/clients",
+            &tone,
+            Some(json!({"name": "A", "birth_year": 1980})),
+        )
+        .await
+        .json()["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let b = t.login("tone", "benk-demo").await;
+    let long = format!("Begynnelsen av et langt notat. {}", "x".repeat(10_000));
+    let r = t
+        .form(&b, &format!("/clients/{id}/entries"), &[("body", &long)])
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        r.text.contains("Begynnelsen av et langt notat."),
+        "typed text kept"
+    );
+    assert!(r.text.contains("id=\"body-error\""));
+    assert_eq!(
+        t.count("SELECT COUNT(*) FROM record_entries WHERE body LIKE 'Begynnelsen%'")
+            .await,
+        0
+    );
+}
+
 on_both_backends!(
     invalid_national_ids_are_refused_by_field,
     messages_follow_the_callers_language,
@@ -346,6 +378,7 @@ on_both_backends!(
     html_in_text_is_stored_as_text_and_escaped,
     duplicate_national_id_is_a_field_error_and_leaves_no_audit_row,
     the_html_form_keeps_what_was_typed_and_marks_the_field,
+    a_refused_record_entry_comes_back_with_its_text,
 );
 
 #[tokio::test]

@@ -86,6 +86,8 @@ struct ClientView {
     team_staff: Vec<(Uuid, String)>,
     episodes: Vec<benk_app::episodes::Episode>,
     ep: super::intake::EpisodeUi,
+    /// A record entry that was refused, shown again with its error.
+    entry: Option<(String, String)>,
 }
 
 impl ClientView {
@@ -133,7 +135,19 @@ pub(super) async fn client_page(
     st: &AppState,
     ctx: &Ctx,
     id: Uuid,
+    ep: super::intake::EpisodeUi,
+    status: axum::http::StatusCode,
+) -> Response {
+    client_page_with_entry(st, ctx, id, ep, None, status).await
+}
+
+/// The client page, with a refused record entry (typed text, error) shown again.
+async fn client_page_with_entry(
+    st: &AppState,
+    ctx: &Ctx,
+    id: Uuid,
     mut ep: super::intake::EpisodeUi,
+    entry: Option<(String, String)>,
     status: axum::http::StatusCode,
 ) -> Response {
     let actor = actor_or_redirect!(ctx);
@@ -152,6 +166,7 @@ pub(super) async fn client_page(
             team_staff,
             episodes,
             ep,
+            entry,
         })
     }
     .await;
@@ -441,6 +456,24 @@ pub(super) async fn add_entry(
     .await;
     match result {
         Ok(_) => Redirect::to(&format!("/clients/{id}#entries-h")).into_response(),
+        // Nothing typed is lost: the page comes back with the text and the error.
+        Err(AppError::Invalid(errs)) => {
+            let msg = errs
+                .iter()
+                .map(|e| e.message.get(ctx.lang))
+                .collect::<Vec<_>>()
+                .join(" ");
+            let ep = super::intake::EpisodeUi::new(ctx.lang);
+            client_page_with_entry(
+                &st,
+                &ctx,
+                id,
+                ep,
+                Some((form.body, msg)),
+                axum::http::StatusCode::UNPROCESSABLE_ENTITY,
+            )
+            .await
+        }
         Err(e) => ctx.page_err(e),
     }
 }
