@@ -341,13 +341,8 @@ pub(super) async fn change_level(
             "The level of effort must be 1, 2 or 3.",
         )))
     })?;
-    let reason = match b.reason.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
-        Some(r) => Some(
-            ShortText::parse(r)
-                .map_err(|e| ctx.api_err(AppError::field(FieldError::of("reason", &e))))?,
-        ),
-        None => None,
-    };
+    let reason = ShortText::parse_optional(b.reason.as_deref().unwrap_or(""))
+        .map_err(|e| ctx.api_err(AppError::field(FieldError::of("reason", &e))))?;
     let from = b.from_date.unwrap_or_else(benk_app::time::oslo_today);
     episodes::change_level(&st.app, actor, eid, level, from, reason.as_ref())
         .await
@@ -443,13 +438,8 @@ pub(super) async fn close(
             "Unknown reason for closing.",
         )))
     })?;
-    let note = match b.note.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
-        Some(n) => Some(
-            LongText::parse(n)
-                .map_err(|e| ctx.api_err(AppError::field(FieldError::of("note", &e))))?,
-        ),
-        None => None,
-    };
+    let note = LongText::parse_optional(b.note.as_deref().unwrap_or(""))
+        .map_err(|e| ctx.api_err(AppError::field(FieldError::of("note", &e))))?;
     episodes::close(&st.app, actor, eid, b.closed_on, reason, note.as_ref())
         .await
         .map_err(|e| ctx.api_err(e))?;
@@ -497,13 +487,9 @@ pub(super) async fn add_rg(
         ));
     }
     let name = f.check("name", ShortText::parse(&b.name));
-    let opt = |f: &mut Fields, field: &str, v: &Option<String>| match v
-        .as_deref()
-        .map(str::trim)
-        .filter(|s| !s.is_empty())
-    {
-        Some(s) => f.check(field, ShortText::parse(s)),
-        None => None,
+    let opt = |f: &mut Fields, field: &str, v: &Option<String>| {
+        f.check(field, ShortText::parse_optional(v.as_deref().unwrap_or("")))
+            .flatten()
     };
     let role = opt(&mut f, "role", &b.role);
     let organisation = opt(&mut f, "organisation", &b.organisation);
