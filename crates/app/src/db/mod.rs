@@ -131,13 +131,13 @@ pub fn sqlite_query(sql: &str, args: Vec<Val>) -> SqliteQ<'_> {
 pub fn pg_query(sql: &str, args: Vec<Val>) -> PgQ<'_> {
     bind_all!(sqlx::query(sql), args)
 }
-fn sqlite_query_as<T>(sql: &str, args: Vec<Val>) -> SqliteQA<'_, T>
+pub(crate) fn sqlite_query_as<T>(sql: &str, args: Vec<Val>) -> SqliteQA<'_, T>
 where
     T: for<'r> FromRow<'r, SqliteRow>,
 {
     bind_all!(sqlx::query_as(sql), args)
 }
-fn pg_query_as<T>(sql: &str, args: Vec<Val>) -> PgQA<'_, T>
+pub(crate) fn pg_query_as<T>(sql: &str, args: Vec<Val>) -> PgQA<'_, T>
 where
     T: for<'r> FromRow<'r, PgRow>,
 {

@@ -8,12 +8,26 @@
 //! transaction, commits, and only then answers. A request dropped by its
 //! client never holds a transaction open: the writer finishes the batch and
 //! the answer is simply not read (clients retry with an `Idempotency-Key`).
+//!
+//! Besides pre-built statements ([`WriteOp`]), the writer runs **commands**
+//! ([`Writer::command`]): a function that reads and writes through a [`Tx`]
+//! inside the writer's transaction, in its own savepoint. A check and the
+//! write it guards are therefore atomic without any locking of their own —
+//! there is only one writer — and a refused command still appends its audit
+//! rows while its writes are rolled back.
+
+use std::any::Any;
+use std::future::Future;
+use std::pin::Pin;
 
 use sqlx::error::ErrorKind;
 use sqlx::{Connection, PgConnection, SqliteConnection};
 use tokio::sync::{mpsc, oneshot};
 
-use super::{pg_options, pg_query, sqlite_options, sqlite_query, Backend, DbError, DbOptions, Val};
+use super::{
+    pg_options, pg_query, pg_query_as, sqlite_options, sqlite_query, sqlite_query_as, Backend,
+    DbError, DbOptions, Row, Val,
+};
 use crate::audit::{AuditDraft, ChainHead};
 
 /// What a statement must have done for its op to count.
@@ -91,9 +105,113 @@ pub enum WriteError {
     Unavailable(String),
 }
 
+/// A boxed, sendable future (what a command returns).
+pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
+
+/// The writer's transaction as a command sees it: reads and writes on the one
+/// writing connection, inside the command's savepoint. Both backends take the
+/// same SQL text (`$N` placeholders), as on the read pool.
+pub struct Tx<'c>(TxConn<'c>);
+
+enum TxConn<'c> {
+    Sqlite(&'c mut SqliteConnection),
+    Postgres(&'c mut PgConnection),
+}
+
+impl Tx<'_> {
+    /// Which backend the transaction runs on.
+    pub fn backend(&self) -> Backend {
+        match self.0 {
+            TxConn::Sqlite(_) => Backend::Sqlite,
+            TxConn::Postgres(_) => Backend::Postgres,
+        }
+    }
+
+    /// All rows of a query.
+    pub async fn all<T: Row>(&mut self, sql: &str, args: Vec<Val>) -> Result<Vec<T>, sqlx::Error> {
+        match &mut self.0 {
+            TxConn::Sqlite(c) => sqlite_query_as::<T>(sql, args).fetch_all(&mut **c).await,
+            TxConn::Postgres(c) => pg_query_as::<T>(sql, args).fetch_all(&mut **c).await,
+        }
+    }
+
+    /// At most one row.
+    pub async fn opt<T: Row>(
+        &mut self,
+        sql: &str,
+        args: Vec<Val>,
+    ) -> Result<Option<T>, sqlx::Error> {
+        match &mut self.0 {
+            TxConn::Sqlite(c) => {
+                sqlite_query_as::<T>(sql, args)
+                    .fetch_optional(&mut **c)
+                    .await
+            }
+            TxConn::Postgres(c) => pg_query_as::<T>(sql, args).fetch_optional(&mut **c).await,
+        }
+    }
+
+    /// A single integer (COUNT, EXISTS as 0/1, …).
+    pub async fn scalar_i64(&mut self, sql: &str, args: Vec<Val>) -> Result<i64, sqlx::Error> {
+        let (n,): (i64,) = match &mut self.0 {
+            TxConn::Sqlite(c) => {
+                sqlite_query_as::<(i64,)>(sql, args)
+                    .fetch_one(&mut **c)
+                    .await?
+            }
+            TxConn::Postgres(c) => pg_query_as::<(i64,)>(sql, args).fetch_one(&mut **c).await?,
+        };
+        Ok(n)
+    }
+
+    /// Runs a statement and returns the number of rows it touched.
+    pub async fn execute(&mut self, sql: &str, args: Vec<Val>) -> Result<u64, sqlx::Error> {
+        Ok(match &mut self.0 {
+            TxConn::Sqlite(c) => sqlite_query(sql, args)
+                .execute(&mut **c)
+                .await?
+                .rows_affected(),
+            TxConn::Postgres(c) => pg_query(sql, args).execute(&mut **c).await?.rows_affected(),
+        })
+    }
+}
+
+/// What a command decided.
+#[derive(Debug)]
+pub enum Decision<T, E> {
+    /// Keep the command's writes, append its audit rows and answer `Ok(value)`.
+    Commit {
+        /// Audit rows describing the change (and the reads it made).
+        audit: Vec<AuditDraft>,
+        /// The answer for the caller.
+        value: T,
+    },
+    /// Roll back the command's writes but still append its audit rows (a
+    /// refusal is audited), and answer `Err(error)`.
+    Refuse {
+        /// Audit rows describing the refusal.
+        audit: Vec<AuditDraft>,
+        /// The answer for the caller.
+        error: E,
+    },
+}
+
+type Erased = Result<Box<dyn Any + Send>, Box<dyn Any + Send>>;
+type ErasedDecision = Result<(Vec<AuditDraft>, Erased), sqlx::Error>;
+type CommandFn =
+    Box<dyn for<'t, 'c> FnOnce(&'t mut Tx<'c>) -> BoxFuture<'t, ErasedDecision> + Send>;
+
+enum Work {
+    Op(WriteOp),
+    Command(CommandFn),
+}
+
+/// What the writer answers for one job: a command's typed answer, erased.
+type Reply = Result<Option<Erased>, WriteError>;
+
 struct Job {
-    op: WriteOp,
-    reply: oneshot::Sender<Result<(), WriteError>>,
+    work: Work,
+    reply: oneshot::Sender<Reply>,
 }
 
 /// Handle to the writer task. Cheap to clone.
@@ -147,15 +265,65 @@ impl Writer {
         Ok(Writer { tx })
     }
 
-    /// Submits an op and waits until it is durably committed (or failed).
-    pub async fn write(&self, op: WriteOp) -> Result<(), WriteError> {
+    async fn submit(&self, work: Work) -> Reply {
         let (reply, rx) = oneshot::channel();
         self.tx
-            .send(Job { op, reply })
+            .send(Job { work, reply })
             .await
             .map_err(|_| WriteError::Unavailable("writer stopped".into()))?;
         rx.await
             .map_err(|_| WriteError::Unavailable("writer stopped".into()))?
+    }
+
+    /// Submits an op and waits until it is durably committed (or failed).
+    pub async fn write(&self, op: WriteOp) -> Result<(), WriteError> {
+        self.submit(Work::Op(op)).await.map(|_| ())
+    }
+
+    /// Runs a command inside the writer's transaction and waits until it is
+    /// durably committed (or refused, or failed).
+    ///
+    /// The command reads and writes through the [`Tx`] it is given, in its own
+    /// savepoint, and decides: [`Decision::Commit`] keeps its writes and
+    /// appends its audit rows; [`Decision::Refuse`] rolls its writes back but
+    /// appends its audit rows, so a refusal is recorded. Nothing else writes
+    /// between the command's reads and its writes (there is one writer), so a
+    /// limit checked in a command holds for forty parallel requests as for one.
+    ///
+    /// A database error inside the command (a constraint, say) loses only this
+    /// command, like a failing [`WriteOp`]. A command runs exactly once; if the
+    /// batch it is in cannot commit, the caller gets `Unavailable`.
+    pub async fn command<T, E, F>(&self, f: F) -> Result<Result<T, E>, WriteError>
+    where
+        T: Send + 'static,
+        E: Send + 'static,
+        F: for<'t, 'c> FnOnce(&'t mut Tx<'c>) -> BoxFuture<'t, Result<Decision<T, E>, sqlx::Error>>
+            + Send
+            + 'static,
+    {
+        let erased: CommandFn = Box::new(move |tx| {
+            Box::pin(async move {
+                Ok(match f(tx).await? {
+                    Decision::Commit { audit, value } => {
+                        (audit, Ok(Box::new(value) as Box<dyn Any + Send>))
+                    }
+                    Decision::Refuse { audit, error } => {
+                        (audit, Err(Box::new(error) as Box<dyn Any + Send>))
+                    }
+                })
+            })
+        });
+        match self.submit(Work::Command(erased)).await? {
+            Some(Ok(v)) => v
+                .downcast::<T>()
+                .map(|v| Ok(*v))
+                .map_err(|_| WriteError::Unavailable("command answer of the wrong type".into())),
+            Some(Err(e)) => e
+                .downcast::<E>()
+                .map(|e| Err(*e))
+                .map_err(|_| WriteError::Unavailable("command answer of the wrong type".into())),
+            None => Err(WriteError::Unavailable("command gave no answer".into())),
+        }
     }
 }
 
@@ -187,25 +355,25 @@ async fn run(conn: WriterConn, mut rx: mpsc::Receiver<Job>, opts: DbOptions) {
                 Err(_) => break,
             }
         }
+        let (works, replies): (Vec<Work>, Vec<_>) =
+            jobs.into_iter().map(|j| (j.work, j.reply)).unzip();
         if conn.is_none() {
             match WriterConn::open(&opts).await {
                 Ok(c) => conn = Some(c),
                 Err(e) => {
                     tracing::error!(error = %e, "writer could not reconnect");
-                    for job in jobs {
-                        let _ = job
-                            .reply
-                            .send(Err(WriteError::Unavailable("database unavailable".into())));
+                    for reply in replies {
+                        let _ =
+                            reply.send(Err(WriteError::Unavailable("database unavailable".into())));
                     }
                     continue;
                 }
             }
         }
-        let ops: Vec<&WriteOp> = jobs.iter().map(|j| &j.op).collect();
         let started = std::time::Instant::now();
         let result = match conn.as_mut().expect("connected above") {
-            WriterConn::Sqlite(c) => run_batch_sqlite(c, &ops).await,
-            WriterConn::Postgres(c) => run_batch_pg(c, &ops).await,
+            WriterConn::Sqlite(c) => run_batch_sqlite(c, works).await,
+            WriterConn::Postgres(c) => run_batch_pg(c, works).await,
         };
         match result {
             Ok(outcomes) => {
@@ -214,17 +382,15 @@ async fn run(conn: WriterConn, mut rx: mpsc::Receiver<Job>, opts: DbOptions) {
                     micros = started.elapsed().as_micros() as u64,
                     "write batch committed"
                 );
-                for (job, outcome) in jobs.into_iter().zip(outcomes) {
-                    let _ = job.reply.send(outcome);
+                for (reply, outcome) in replies.into_iter().zip(outcomes) {
+                    let _ = reply.send(outcome);
                 }
             }
             Err(e) => {
-                tracing::error!(error = %e, batch = jobs.len(), "write batch failed; reconnecting");
+                tracing::error!(error = %e, batch = replies.len(), "write batch failed; reconnecting");
                 conn = None;
-                for job in jobs {
-                    let _ = job
-                        .reply
-                        .send(Err(WriteError::Unavailable("database error".into())));
+                for reply in replies {
+                    let _ = reply.send(Err(WriteError::Unavailable("database error".into())));
                 }
             }
         }
@@ -274,16 +440,26 @@ fn insert_audit_sql(n: usize) -> String {
     sql
 }
 
-/// The same batch logic for both backends; `$q` builds a bound query.
+/// The same batch logic for both backends; `$q` builds a bound query and
+/// `$tx` wraps the connection for a command.
 ///
-/// Fast path: every op's statements straight into one transaction, then all
-/// audit rows in multi-row INSERTs, the head, and one commit. If any op fails,
-/// the whole transaction is rolled back and the batch is run again on the slow
-/// path, where each op has its own savepoint so only the failing op is lost.
+/// Fast path (a batch of plain ops only): every op's statements straight into
+/// one transaction, then all audit rows in multi-row INSERTs, the head, and
+/// one commit. If any op fails, the whole transaction is rolled back and the
+/// batch is run again on the slow path, where each op has its own savepoint so
+/// only the failing op is lost. A batch with a command goes straight to the
+/// slow path, so that every command runs exactly once.
 macro_rules! run_batch {
-    ($conn:expr, $ops:expr, $q:path) => {{
-        let ops = $ops;
+    ($conn:expr, $works:expr, $q:path, $tx:path) => {{
+        let works: Vec<Work> = $works;
         let fast = async {
+            if works.iter().any(|w| matches!(w, Work::Command(_))) {
+                return Ok(None);
+            }
+            let ops = works.iter().filter_map(|w| match w {
+                Work::Op(op) => Some(op),
+                Work::Command(_) => None,
+            });
             let mut tx = $conn.begin().await?;
             let mut head = {
                 use sqlx::Row as _;
@@ -293,7 +469,7 @@ macro_rules! run_batch {
                     hash: row.try_get(1)?,
                 }
             };
-            for op in ops.iter() {
+            for op in ops.clone() {
                 for stmt in &op.stmts {
                     let ok = match $q(stmt.sql, stmt.args.clone()).execute(&mut *tx).await {
                         Ok(r) => stmt.expect == Expect::Any || r.rows_affected() == 1,
@@ -307,7 +483,6 @@ macro_rules! run_batch {
                 }
             }
             let rows: Vec<_> = ops
-                .iter()
                 .flat_map(|op| op.audit.iter())
                 .map(|d| head.append(d))
                 .collect();
@@ -324,7 +499,7 @@ macro_rules! run_batch {
             .execute(&mut *tx)
             .await?;
             tx.commit().await?;
-            Ok::<_, sqlx::Error>(Some(vec![Ok(()); ops.len()]))
+            Ok::<_, sqlx::Error>(Some(works.iter().map(|_| Ok(None)).collect::<Vec<Reply>>()))
         };
         match fast.await? {
             Some(outcomes) => Ok(outcomes),
@@ -338,26 +513,52 @@ macro_rules! run_batch {
                         hash: row.try_get(1)?,
                     }
                 };
-                let mut outcomes = Vec::with_capacity(ops.len());
-                for op in ops.iter() {
+                let mut outcomes: Vec<Reply> = Vec::with_capacity(works.len());
+                for work in works {
                     let mut sp = tx.begin().await?;
                     let before = head.clone();
-                    let mut res: Result<(), WriteError> = Ok(());
-                    for stmt in &op.stmts {
-                        match $q(stmt.sql, stmt.args.clone()).execute(&mut *sp).await {
-                            Ok(r) if stmt.expect == Expect::One && r.rows_affected() != 1 => {
-                                res = Err(WriteError::NotFound);
-                                break;
+                    // The op's or command's own changes, in its savepoint.
+                    let (audit, answer, keep): (
+                        Vec<AuditDraft>,
+                        Option<Erased>,
+                        Result<(), WriteError>,
+                    ) = match work {
+                        Work::Op(op) => {
+                            let mut res = Ok(());
+                            for stmt in &op.stmts {
+                                match $q(stmt.sql, stmt.args.clone()).execute(&mut *sp).await {
+                                    Ok(r)
+                                        if stmt.expect == Expect::One && r.rows_affected() != 1 =>
+                                    {
+                                        res = Err(WriteError::NotFound);
+                                        break;
+                                    }
+                                    Ok(_) => {}
+                                    Err(e) => {
+                                        res = Err(classify(e));
+                                        break;
+                                    }
+                                }
                             }
-                            Ok(_) => {}
-                            Err(e) => {
-                                res = Err(classify(e));
-                                break;
+                            (op.audit, None, res)
+                        }
+                        Work::Command(f) => {
+                            let mut t = Tx($tx(&mut *sp));
+                            match f(&mut t).await {
+                                Ok((audit, Ok(v))) => (audit, Some(Ok(v)), Ok(())),
+                                // Refused: its writes go, its audit rows stay.
+                                Ok((audit, Err(e))) => {
+                                    sp.rollback().await?;
+                                    sp = tx.begin().await?;
+                                    (audit, Some(Err(e)), Ok(()))
+                                }
+                                Err(e) => (Vec::new(), None, Err(classify(e))),
                             }
                         }
-                    }
+                    };
+                    let mut res = keep;
                     if res.is_ok() {
-                        let rows: Vec<_> = op.audit.iter().map(|d| head.append(d)).collect();
+                        let rows: Vec<_> = audit.iter().map(|d| head.append(d)).collect();
                         for chunk in rows.chunks(AUDIT_CHUNK) {
                             let args = chunk.iter().flat_map(|r| r.args()).collect();
                             if let Err(e) = $q(&insert_audit_sql(chunk.len()), args)
@@ -370,13 +571,16 @@ macro_rules! run_batch {
                         }
                     }
                     match res {
-                        Ok(()) => sp.commit().await?,
-                        Err(_) => {
+                        Ok(()) => {
+                            sp.commit().await?;
+                            outcomes.push(Ok(answer));
+                        }
+                        Err(e) => {
                             sp.rollback().await?;
                             head = before;
+                            outcomes.push(Err(e));
                         }
                     }
-                    outcomes.push(res);
                 }
                 $q(
                     WRITE_HEAD,
@@ -393,14 +597,14 @@ macro_rules! run_batch {
 
 async fn run_batch_sqlite(
     conn: &mut SqliteConnection,
-    ops: &[&WriteOp],
-) -> Result<Vec<Result<(), WriteError>>, sqlx::Error> {
-    run_batch!(conn, ops, sqlite_query)
+    works: Vec<Work>,
+) -> Result<Vec<Reply>, sqlx::Error> {
+    run_batch!(conn, works, sqlite_query, TxConn::Sqlite)
 }
 
 async fn run_batch_pg(
     conn: &mut PgConnection,
-    ops: &[&WriteOp],
-) -> Result<Vec<Result<(), WriteError>>, sqlx::Error> {
-    run_batch!(conn, ops, pg_query)
+    works: Vec<Work>,
+) -> Result<Vec<Reply>, sqlx::Error> {
+    run_batch!(conn, works, pg_query, TxConn::Postgres)
 }

@@ -1,0 +1,282 @@
+//! The writer's command seam: a check and the write it guards run in one
+//! transaction, on both backends, under many parallel submissions.
+
+use benk_app::audit::{self, AuditDraft, Outcome};
+use benk_app::db::writer::{Decision, Stmt, WriteError, WriteOp};
+use benk_app::db::{DbOptions, Val};
+use benk_app::{App, Settings};
+use chrono::Utc;
+use sqlx::Connection;
+use uuid::Uuid;
+
+fn pg_base() -> String {
+    std::env::var("BENK_TEST_DATABASE_URL")
+        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into())
+}
+
+/// A fresh, migrated database; the second value says where it lives (a
+/// directory or a PostgreSQL schema) so that [`close`] can remove it.
+async fn open(backend: &str) -> (App, String) {
+    let (url, place) = match backend {
+        "sqlite" => {
+            let dir = std::env::temp_dir().join(format!("benk-wc-{}", Uuid::now_v7().simple()));
+            std::fs::create_dir_all(&dir).unwrap();
+            (
+                format!("sqlite:{}", dir.join("t.db").display()),
+                dir.display().to_string(),
+            )
+        }
+        _ => {
+            let base = pg_base();
+            let schema = format!("benk_wc_{}", Uuid::now_v7().simple());
+            let mut c = sqlx::PgConnection::connect(&base).await.unwrap();
+            sqlx::query(&format!("CREATE SCHEMA {schema}"))
+                .execute(&mut c)
+                .await
+                .unwrap();
+            let sep = if base.contains('?') { '&' } else { '?' };
+            (
+                format!("{base}{sep}options=-c%20search_path%3D{schema}"),
+                schema,
+            )
+        }
+    };
+    let app = App::open(&DbOptions::new(url), Settings::default())
+        .await
+        .expect("open");
+    (app, place)
+}
+
+async fn close(app: App, place: String) {
+    app.db.close().await;
+    if place.starts_with("benk_wc_") {
+        let mut c = sqlx::PgConnection::connect(&pg_base()).await.unwrap();
+        sqlx::query(&format!("DROP SCHEMA {place} CASCADE"))
+            .execute(&mut c)
+            .await
+            .unwrap();
+    } else {
+        let _ = std::fs::remove_dir_all(place);
+    }
+}
+
+/// A distinct, well-formed-looking organisation number for the fixtures.
+fn org_number(i: usize) -> String {
+    format!("9{:08}", 10_000 + i)
+}
+
+const INSERT_ORG: &str = "INSERT INTO organisations (id, name, kind, org_number, created_at) VALUES ($1, $2, 'other', $3, $4)";
+const COUNT_LIMITED: &str = "SELECT COUNT(*) FROM organisations WHERE name LIKE 'limited %'";
+
+/// Submits one "create if fewer than `limit`" command.
+async fn create_limited(
+    app: &App,
+    i: usize,
+    limit: i64,
+) -> Result<Result<Uuid, String>, WriteError> {
+    app.writer
+        .command(move |tx| {
+            Box::pin(async move {
+                let n = tx.scalar_i64(COUNT_LIMITED, vec![]).await?;
+                if n >= limit {
+                    let mut d = AuditDraft::new("org.create", Outcome::Denied);
+                    d.resources = format!("none:limit_reached:{n}");
+                    return Ok(Decision::Refuse {
+                        audit: vec![d],
+                        error: format!("limit of {limit} reached"),
+                    });
+                }
+                let id = Uuid::now_v7();
+                tx.execute(
+                    INSERT_ORG,
+                    vec![
+                        Val::from(id),
+                        Val::from(format!("limited {i}")),
+                        Val::from(org_number(i)),
+                        Val::from(Utc::now()),
+                    ],
+                )
+                .await?;
+                let mut d = AuditDraft::new("org.create", Outcome::Allowed);
+                d.resources = format!("organisation:{id}");
+                Ok(Decision::Commit {
+                    audit: vec![d],
+                    value: id,
+                })
+            })
+        })
+        .await
+}
+
+async fn count(app: &App, sql: &str) -> i64 {
+    app.db.scalar_i64(sql, vec![]).await.unwrap()
+}
+
+async fn limit_holds_for_forty_parallel_requests(backend: &str) {
+    let (app, place) = open(backend).await;
+    let tasks: Vec<_> = (0..40)
+        .map(|i| {
+            let app = app.clone();
+            tokio::spawn(async move { create_limited(&app, i, 5).await })
+        })
+        .collect();
+    let mut created = 0;
+    let mut refused = 0;
+    for t in tasks {
+        match t.await.unwrap().expect("writer answered") {
+            Ok(_) => created += 1,
+            Err(msg) => {
+                assert_eq!(msg, "limit of 5 reached");
+                refused += 1;
+            }
+        }
+    }
+    assert_eq!((created, refused), (5, 35));
+    assert_eq!(count(&app, COUNT_LIMITED).await, 5);
+    // Every refusal is audited, every creation too, in one intact chain.
+    assert_eq!(
+        count(
+            &app,
+            "SELECT COUNT(*) FROM audit_events WHERE action = 'org.create' AND outcome = 'denied'"
+        )
+        .await,
+        35
+    );
+    assert_eq!(
+        count(
+            &app,
+            "SELECT COUNT(*) FROM audit_events WHERE action = 'org.create' AND outcome = 'allowed'"
+        )
+        .await,
+        5
+    );
+    let report = audit::verify(&app.db, |_, _| {}).await.unwrap();
+    assert_eq!(report.first_break, None);
+    assert_eq!(report.rows, 40);
+    close(app, place).await;
+}
+
+async fn refused_command_keeps_its_audit_but_not_its_writes(backend: &str) {
+    let (app, place) = open(backend).await;
+    let answer: Result<(), &'static str> = app
+        .writer
+        .command(|tx| {
+            Box::pin(async move {
+                tx.execute(
+                    INSERT_ORG,
+                    vec![
+                        Val::from(Uuid::now_v7()),
+                        Val::from("written then refused"),
+                        Val::from(org_number(1)),
+                        Val::from(Utc::now()),
+                    ],
+                )
+                .await?;
+                let mut d = AuditDraft::new("org.create", Outcome::Denied);
+                d.resources = "none:refused_after_write".into();
+                Ok(Decision::Refuse {
+                    audit: vec![d],
+                    error: "refused",
+                })
+            })
+        })
+        .await
+        .unwrap();
+    assert_eq!(answer, Err("refused"));
+    assert_eq!(count(&app, "SELECT COUNT(*) FROM organisations").await, 0);
+    assert_eq!(
+        count(
+            &app,
+            "SELECT COUNT(*) FROM audit_events WHERE resources = 'none:refused_after_write'"
+        )
+        .await,
+        1
+    );
+    assert_eq!(
+        audit::verify(&app.db, |_, _| {}).await.unwrap().first_break,
+        None
+    );
+    close(app, place).await;
+}
+
+async fn failing_command_loses_only_itself(backend: &str) {
+    let (app, place) = open(backend).await;
+    // One organisation exists; a burst of commands and plain ops follows, one
+    // of which collides with it.
+    create_limited(&app, 0, 100).await.unwrap().unwrap();
+    let dup = {
+        let app = app.clone();
+        tokio::spawn(async move {
+            app.writer
+                .command(|tx| {
+                    Box::pin(async move {
+                        tx.execute(
+                            INSERT_ORG,
+                            vec![
+                                Val::from(Uuid::now_v7()),
+                                Val::from("duplicate number"),
+                                Val::from(org_number(0)),
+                                Val::from(Utc::now()),
+                            ],
+                        )
+                        .await?;
+                        Ok(Decision::<(), ()>::Commit {
+                            audit: vec![AuditDraft::new("org.create", Outcome::Allowed)],
+                            value: (),
+                        })
+                    })
+                })
+                .await
+        })
+    };
+    let mut others = Vec::new();
+    for i in 1..=20 {
+        let app = app.clone();
+        others.push(tokio::spawn(async move {
+            if i % 2 == 0 {
+                create_limited(&app, i, 100)
+                    .await
+                    .map(|r| r.map(|_| ()).unwrap())
+            } else {
+                app.writer
+                    .write(WriteOp {
+                        stmts: vec![Stmt::new(
+                            INSERT_ORG,
+                            vec![
+                                Val::from(Uuid::now_v7()),
+                                Val::from(format!("plain {i}")),
+                                Val::from(org_number(i)),
+                                Val::from(Utc::now()),
+                            ],
+                        )],
+                        audit: vec![AuditDraft::new("org.create", Outcome::Allowed)],
+                    })
+                    .await
+            }
+        }));
+    }
+    assert!(matches!(dup.await.unwrap(), Err(WriteError::Conflict(_))));
+    for o in others {
+        o.await.unwrap().expect("the other writes are not affected");
+    }
+    assert_eq!(count(&app, "SELECT COUNT(*) FROM organisations").await, 21);
+    assert_eq!(count(&app, "SELECT COUNT(*) FROM audit_events").await, 21);
+    assert_eq!(
+        audit::verify(&app.db, |_, _| {}).await.unwrap().first_break,
+        None
+    );
+    close(app, place).await;
+}
+
+macro_rules! both {
+    ($($f:ident),*) => {
+        mod sqlite { $( #[tokio::test(flavor = "multi_thread", worker_threads = 2)] async fn $f() { super::$f("sqlite").await } )* }
+        mod postgres { $( #[tokio::test(flavor = "multi_thread", worker_threads = 2)] async fn $f() { super::$f("postgres").await } )* }
+    };
+}
+
+both!(
+    limit_holds_for_forty_parallel_requests,
+    refused_command_keeps_its_audit_but_not_its_writes,
+    failing_command_loses_only_itself
+);
