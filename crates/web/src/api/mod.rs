@@ -3,6 +3,7 @@
 //! the OpenAPI 3.1 document is generated from these handlers.
 
 mod clients;
+pub mod doc;
 mod intake;
 mod orgs;
 
@@ -16,6 +17,7 @@ use axum::{Json, Router};
 use benk_domain::Lang;
 use serde::de::DeserializeOwned;
 use serde_json::json;
+use doc::CommonResponses;
 use utoipa::OpenApi;
 
 use crate::AppState;
@@ -76,8 +78,8 @@ pub fn routes() -> Router<AppState> {
         intake::decide, intake::client_episodes, intake::change_level, intake::add_member, intake::leave, intake::close,
         intake::add_rg, intake::remove_rg, intake::referral_report,
     ),
-    components(schemas(ErrorBody, ErrorDetail, crate::input::RawClient, crate::input::RawReferral)),
-    modifiers(&BearerAuth),
+    components(schemas(ErrorBody, ErrorDetail, FieldErrorDetail, crate::input::RawClient, crate::input::RawReferral)),
+    modifiers(&BearerAuth, &CommonResponses, &CrossFieldRules),
     security(("bearer" = []))
 )]
 struct ApiDoc;
@@ -105,7 +107,16 @@ async fn openapi() -> Response {
     Json(openapi_doc()).into_response()
 }
 
-/// The error body (schema for the document).
+/// Rules across fields that a plain object schema cannot say.
+struct CrossFieldRules;
+impl utoipa::Modify for CrossFieldRules {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        crate::input::document_rules(openapi);
+        clients::document_rules(openapi);
+    }
+}
+
+/// The error body of every 4xx and 5xx answer.
 #[derive(serde::Serialize, utoipa::ToSchema)]
 pub struct ErrorBody {
     error: ErrorDetail,
@@ -119,7 +130,25 @@ pub struct ErrorDetail {
     /// Human message in the caller's language.
     message: String,
     /// The field at fault, when one is.
+    #[serde(skip_serializing_if = "Option::is_none")]
     field: Option<String>,
+    /// Every field at fault, when the input had several problems (422).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    fields: Option<Vec<FieldErrorDetail>>,
+    /// The incident id of a server error (500); the detail is in the server log.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    incident: Option<String>,
+}
+
+/// One field at fault.
+#[derive(serde::Serialize, utoipa::ToSchema)]
+pub struct FieldErrorDetail {
+    /// The field.
+    field: String,
+    /// Stable machine code of the problem.
+    code: String,
+    /// Human message in the caller's language.
+    message: String,
 }
 
 fn lang_of(headers: &axum::http::HeaderMap) -> Lang {
