@@ -66,7 +66,6 @@ pub(crate) fn document_rules(openapi: &mut utoipa::openapi::OpenApi) {
         vec![
             given("person_name", doc::person_name()),
             given("person_national_id", doc::national_id()),
-            given("person_birth_year", doc::birth_year()),
             given("person_phone", doc::phone()),
             given("person_whereabouts", doc::short_text()),
         ],

@@ -1,6 +1,6 @@
 //! Clients, their record entries and care relationships.
 
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
@@ -14,7 +14,7 @@ use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
-use super::{doc, ApiJson};
+use super::{doc, ApiJson, ApiQuery};
 use crate::ctx::Ctx;
 use crate::error::ApiError;
 use crate::input::{self, RawClient};
@@ -26,6 +26,7 @@ fn client_id(ctx: &Ctx, id: &str) -> Result<Uuid, ApiError> {
 
 /// Search parameters.
 #[derive(Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub(super) struct ListQuery {
     /// Part of the name.
     #[serde(default)]
@@ -47,7 +48,7 @@ fn list_kind() -> utoipa::openapi::schema::ObjectBuilder {
 pub(super) async fn list(
     State(st): State<AppState>,
     ctx: Ctx,
-    Query(q): Query<ListQuery>,
+    ApiQuery(q): ApiQuery<ListQuery>,
 ) -> Result<Json<Vec<ClientSummary>>, ApiError> {
     let actor = ctx.api_actor()?;
     let kind = match q.list.as_deref() {
@@ -105,7 +106,8 @@ fn key_reused() -> AppError {
 
 /// Register a client in the caller's team. Send an `Idempotency-Key` header to retry safely.
 #[utoipa::path(post, path = "/clients", request_body = RawClient,
-    params(("Idempotency-Key" = Option<String>, Header, description = "Retry key: the same key and body return the first answer")),
+    params(("Idempotency-Key" = Option<String>, Header, description = "Retry key of 1–200 visible ASCII characters: the same key and body return the first answer",
+        min_length = 1, max_length = 200, pattern = r"^[\x21-\x7e]+$")),
     responses((status = 201, body = ClientCreated), (status = 200, body = ClientCreated, description = "A replay of the first answer to this `Idempotency-Key`"),
         (status = 403, response = doc::Forbidden), (status = 409, response = doc::Conflict), (status = 422, response = doc::Invalid)))]
 pub(super) async fn create(

@@ -4,7 +4,8 @@
 //!
 //! - **Responses.** [`CommonResponses`] adds to every operation the answers its
 //!   extractors give by construction: 401 (no or bad bearer token) and 500 (an
-//!   incident) everywhere, 400/413/415 to every operation with a JSON body, and
+//!   incident) everywhere, 400/413/415 to every operation with a JSON body (400
+//!   also with query parameters), and
 //!   404 to every operation with a path id (an id that is not a UUID is a 404).
 //!   A handler annotates only what its use case adds, with the shared response
 //!   types: `(status = 403, response = doc::Forbidden)`, [`NotFound`],
@@ -22,7 +23,7 @@ use benk_domain::{
 };
 use chrono::Datelike;
 use serde::{Deserialize, Deserializer};
-use utoipa::openapi::path::{Operation, PathItem};
+use utoipa::openapi::path::{Operation, ParameterIn, PathItem};
 use utoipa::openapi::response::{Response, ResponseBuilder};
 use utoipa::openapi::schema::{ObjectBuilder, Schema, SchemaFormat, SchemaType, Type};
 use utoipa::openapi::{Content, HeaderBuilder, OpenApi, RefOr};
@@ -55,7 +56,7 @@ macro_rules! error_responses {
 
 error_responses! {
     /// 400: the body is not JSON, has a wrong type or an unknown field (added by [`CommonResponses`]).
-    BadBody => "The body is not valid JSON, a field has the wrong type, or a field is unknown; `field` names it.";
+    BadBody => "The body is not valid JSON, a field has the wrong type, or a field is unknown (`field` names it); or the query parameters do not fit.";
     /// 401: no valid bearer token (added by [`CommonResponses`]).
     Unauthorized => "No valid API token: send `Authorization: Bearer <token>`.";
     /// 403: the caller is known but may not do this; the refusal is audited.
@@ -141,12 +142,9 @@ fn operations(item: &mut PathItem) -> impl Iterator<Item = &mut Operation> {
 
 fn add_common(op: &mut Operation) {
     let has_body = op.request_body.is_some();
-    let has_path_id = op.parameters.iter().flatten().any(|p| {
-        matches!(
-            p.parameter_in,
-            utoipa::openapi::path::ParameterIn::Path
-        )
-    });
+    let params = || op.parameters.iter().flatten();
+    let has_path_id = params().any(|p| p.parameter_in == ParameterIn::Path);
+    let has_query = params().any(|p| p.parameter_in == ParameterIn::Query);
     let mut add = |status: &str, name: &str| {
         op.responses
             .responses
@@ -155,8 +153,10 @@ fn add_common(op: &mut Operation) {
     };
     add("401", "Unauthorized");
     add("500", "ServerError");
-    if has_body {
+    if has_body || has_query {
         add("400", "BadBody");
+    }
+    if has_body {
         add("413", "TooLarge");
         add("415", "UnsupportedMedia");
     }

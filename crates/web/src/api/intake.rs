@@ -1,6 +1,6 @@
 //! Referrals, intake decisions, episodes and the referral report.
 
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::Json;
 use benk_app::access::open_client;
@@ -18,7 +18,7 @@ use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
-use super::{doc, ApiJson};
+use super::{doc, ApiJson, ApiQuery};
 use crate::ctx::Ctx;
 use crate::error::ApiError;
 use crate::input::RawReferral;
@@ -558,6 +558,7 @@ pub(super) async fn remove_rg(
 
 /// Report parameters.
 #[derive(Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub(super) struct ReportQuery {
     /// `month`, `quarter` (default), `half_year`, `year`.
     #[serde(default)]
@@ -571,7 +572,7 @@ pub(super) struct ReportQuery {
 pub(super) async fn referral_report(
     State(st): State<AppState>,
     ctx: Ctx,
-    Query(q): Query<ReportQuery>,
+    ApiQuery(q): ApiQuery<ReportQuery>,
 ) -> Result<Json<ReferralReport>, ApiError> {
     let actor = ctx.api_actor()?;
     let team = acting_team(&ctx, actor)?;

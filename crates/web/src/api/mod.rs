@@ -249,6 +249,37 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for ApiJson<T> {
     }
 }
 
+/// Query parameters parsed into `T`; a query that does not fit (a parameter given
+/// twice, a wrong type) is a 400 in the API's JSON error shape.
+pub struct ApiQuery<T>(pub T);
+
+impl<T: DeserializeOwned, S: Send + Sync> axum::extract::FromRequestParts<S> for ApiQuery<T> {
+    type Rejection = Response;
+
+    async fn from_request_parts(
+        parts: &mut axum::http::request::Parts,
+        state: &S,
+    ) -> Result<Self, Self::Rejection> {
+        let en = lang_of(&parts.headers) == Lang::En;
+        axum::extract::Query::<T>::from_request_parts(parts, state)
+            .await
+            .map(|q| ApiQuery(q.0))
+            .map_err(|e| {
+                let detail = e.body_text();
+                error_response(
+                    StatusCode::BAD_REQUEST,
+                    "bad_query",
+                    if en {
+                        format!("The query parameters do not fit: {detail}.")
+                    } else {
+                        format!("Spørreparameterne passer ikke: {detail}.")
+                    },
+                    None,
+                )
+            })
+    }
+}
+
 /// Parses JSON, naming the field at fault.
 pub fn parse_json<T: DeserializeOwned>(bytes: &[u8], en: bool) -> Result<T, Response> {
     let de = &mut serde_json::Deserializer::from_slice(bytes);
