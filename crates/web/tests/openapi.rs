@@ -26,7 +26,13 @@ async fn document(t: &TestApp) -> Value {
 async fn every_operation_documents_the_answers_its_extractors_give(t: &TestApp) {
     let doc = document(t).await;
     let responses = &doc["components"]["responses"];
-    for name in ["Unauthorized", "ServerError", "BadBody", "NotFound", "Invalid"] {
+    for name in [
+        "Unauthorized",
+        "ServerError",
+        "BadBody",
+        "NotFound",
+        "Invalid",
+    ] {
         assert_eq!(
             responses[name]["content"]["application/json"]["schema"]["$ref"],
             "#/components/schemas/ErrorBody",
@@ -90,16 +96,29 @@ async fn the_limits_in_the_document_are_the_domains(t: &TestApp) {
     let codes: Vec<&str> = OrgKind::ALL.iter().map(|k| k.code()).collect();
     assert_eq!(kinds, codes);
     let fte = &schemas["StaffIn"]["properties"]["fte"];
-    assert_eq!((fte["minimum"].as_i64(), fte["maximum"].as_i64()), (Some(1), Some(100)));
+    assert_eq!(
+        (fte["minimum"].as_i64(), fte["maximum"].as_i64()),
+        (Some(1), Some(100))
+    );
     let name = &schemas["AgencyIn"]["properties"]["name"];
-    assert_eq!(name["maxLength"].as_u64(), Some(ShortText::MAX_CHARS as u64));
+    assert_eq!(
+        name["maxLength"].as_u64(),
+        Some(ShortText::MAX_CHARS as u64)
+    );
     assert_eq!(name["minLength"].as_u64(), Some(1));
     let level = &schemas["LevelIn"]["properties"]["level"];
-    assert_eq!((level["minimum"].as_i64(), level["maximum"].as_i64()), (Some(1), Some(3)));
+    assert_eq!(
+        (level["minimum"].as_i64(), level["maximum"].as_i64()),
+        (Some(1), Some(3))
+    );
     let staff_required = schemas["StaffIn"]["required"].as_array().unwrap();
     assert!(staff_required.contains(&json!("fte")));
     // A rule across fields: a client needs a national id or a birth year.
-    assert!(schemas["RawClient"]["allOf"].is_array(), "{}", schemas["RawClient"]);
+    assert!(
+        schemas["RawClient"]["allOf"].is_array(),
+        "{}",
+        schemas["RawClient"]
+    );
 }
 
 async fn the_server_refuses_what_the_document_forbids(t: &TestApp) {
@@ -111,12 +130,22 @@ async fn the_server_refuses_what_the_document_forbids(t: &TestApp) {
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.text);
     assert_eq!(r.json()["error"]["field"], "list");
     let r = t
-        .api(Method::GET, "/api/v1/reports/referrals?period=", &tone, None)
+        .api(
+            Method::GET,
+            "/api/v1/reports/referrals?period=",
+            &tone,
+            None,
+        )
         .await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.text);
     // A parameter given twice was a plain-text 400.
     let r = t
-        .api(Method::GET, "/api/v1/clients?list=mine&list=mine", &tone, None)
+        .api(
+            Method::GET,
+            "/api/v1/clients?list=mine&list=mine",
+            &tone,
+            None,
+        )
         .await;
     assert_eq!(r.status, StatusCode::BAD_REQUEST);
     assert_eq!(r.json()["error"]["code"], "bad_query");
@@ -152,7 +181,9 @@ async fn the_server_refuses_what_the_document_forbids(t: &TestApp) {
         .await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.text);
     assert_eq!(r.json()["error"]["field"], "name");
-    let orgs = t.api(Method::GET, "/api/v1/organisations", &eva, None).await;
+    let orgs = t
+        .api(Method::GET, "/api/v1/organisations", &eva, None)
+        .await;
     let owner = orgs.json()[0]["id"].as_str().unwrap().to_string();
     let r = t
         .api(
@@ -179,7 +210,9 @@ async fn the_server_accepts_what_the_document_allows(t: &TestApp) {
     assert_eq!(r.status, StatusCode::CREATED, "{}", r.text);
     assert_eq!(r.json()["birth_year"], 1990);
     let eva = t.token("eva").await;
-    let orgs = t.api(Method::GET, "/api/v1/organisations", &eva, None).await;
+    let orgs = t
+        .api(Method::GET, "/api/v1/organisations", &eva, None)
+        .await;
     let owner = orgs.json()[0]["id"].as_str().unwrap().to_string();
     let r = t
         .api(

@@ -18,8 +18,9 @@
 //!   Schema counts as an integer, is read as 2.
 
 use benk_domain::{
-    AgencyKind, Knowledge, ReferralChannel, Urgency, BirthYear, CloseReason, DecisionOutcome, EpisodeRole, LongText, Municipality,
-    OrgKind, PersonName, Profession, ReportPeriod, RgMemberKind, ShortText, TeamRole,
+    AgencyKind, BirthYear, CloseReason, DecisionOutcome, EpisodeRole, Knowledge, LongText,
+    Municipality, OrgKind, PersonName, Profession, ReferralChannel, ReportPeriod, RgMemberKind,
+    ShortText, TeamRole, Urgency,
 };
 use chrono::Datelike;
 use serde::{Deserialize, Deserializer};
@@ -85,7 +86,11 @@ impl<'r> utoipa::ToResponse<'r> for TooManyRequests {
         r.headers.insert(
             "Retry-After".into(),
             HeaderBuilder::new()
-                .schema(ObjectBuilder::new().schema_type(Type::Integer).minimum(Some(0)))
+                .schema(
+                    ObjectBuilder::new()
+                        .schema_type(Type::Integer)
+                        .minimum(Some(0)),
+                )
                 .description(Some("Seconds to wait."))
                 .build(),
         );
@@ -310,7 +315,11 @@ pub fn password() -> ObjectBuilder {
 /// A phone number: Norwegian (8 digits, optionally +47/0047) or international
 /// (+ and 7–15 digits); spaces, dashes, dots and brackets are ignored. Blank means not given.
 pub fn phone_opt() -> ObjectBuilder {
-    formatted("phone", r"^\s*((\+|00)?[0-9 \u00a0\-.()]*[0-9][0-9 \u00a0\-.()]*)?\s*$", true)
+    formatted(
+        "phone",
+        r"^\s*((\+|00)?[0-9 \u00a0\-.()]*[0-9][0-9 \u00a0\-.()]*)?\s*$",
+        true,
+    )
 }
 
 /// One of the closed codes of a domain vocabulary.

@@ -15,9 +15,9 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
 use benk_domain::Lang;
+use doc::CommonResponses;
 use serde::de::DeserializeOwned;
 use serde_json::json;
-use doc::CommonResponses;
 use utoipa::OpenApi;
 
 use crate::AppState;

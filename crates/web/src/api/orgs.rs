@@ -139,9 +139,15 @@ pub(super) async fn create_team(
     let actor = ctx.api_actor()?;
     let name = ShortText::parse(&body.name)
         .map_err(|e| ctx.api_err(AppError::field(FieldError::of("name", &e))))?;
-    let id = orgs::create_team(&st.app, Some(actor), name.as_str(), &body.owners, body.policy)
-        .await
-        .map_err(|e| ctx.api_err(e))?;
+    let id = orgs::create_team(
+        &st.app,
+        Some(actor),
+        name.as_str(),
+        &body.owners,
+        body.policy,
+    )
+    .await
+    .map_err(|e| ctx.api_err(e))?;
     Ok((StatusCode::CREATED, Json(Created { id })))
 }
 
