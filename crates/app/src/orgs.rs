@@ -38,15 +38,34 @@ pub struct NewOrganisation {
 #[serde(default, deny_unknown_fields)]
 pub struct TeamPolicy {
     /// Users per 100 % position (Tandem: 5).
+    #[serde(deserialize_with = "whole_number")]
     pub caseload_per_full_position: Option<u32>,
     /// Users per worker regardless of position (OBS: 10).
+    #[serde(deserialize_with = "whole_number")]
     pub max_users_per_worker: Option<u32>,
     /// Intake decisions need at least this many participants from each owner side (Tandem: 3).
+    #[serde(deserialize_with = "whole_number")]
     pub intake_min_participants_per_side: Option<u32>,
     /// Psychosis diagnoses (ICD-10 F20–F29) are routed to the FACT team (Tandem).
     pub route_psychosis_to_fact: bool,
     /// Diagnosis is an intake criterion at all (C-Flex: no).
     pub diagnosis_is_intake_criterion: bool,
+}
+
+/// A whole number that JSON may write as `3` or `3.0` (both are integers to JSON Schema).
+fn whole_number<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<u32>, D::Error> {
+    match Option::<f64>::deserialize(d)? {
+        None => Ok(None),
+        Some(f) if f.fract() == 0.0 && (0.0..=f64::from(u32::MAX)).contains(&f) => {
+            // In range and whole, so the cast is exact.
+            #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
+            Ok(Some(f as u32))
+        }
+        Some(f) => Err(serde::de::Error::invalid_value(
+            serde::de::Unexpected::Float(f),
+            &"a whole number from 0 to 4294967295",
+        )),
+    }
 }
 
 /// A team and its owners.

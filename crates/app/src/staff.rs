@@ -73,9 +73,9 @@ pub fn parse_username(s: &str) -> Result<String, FieldError> {
     }
 }
 
-/// Checks a new password's length (at least 10 characters).
+/// Checks a new password's length (10 to 1024 characters).
 pub fn check_password(p: &str) -> Result<(), FieldError> {
-    if p.chars().count() >= 10 && p.len() <= 1024 {
+    if (10..=1024).contains(&p.chars().count()) {
         Ok(())
     } else {
         Err(FieldError::new(

@@ -111,8 +111,17 @@ pub fn code_and_message(err: &AppError, lang: Lang) -> (String, String, Option<S
 
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
-        let status = status_of(&self.err);
         let (code, message, incident) = code_and_message(&self.err, self.lang);
+        // "Already registered" is a conflict with what is stored, not a bad
+        // value: the API answers 409 (still naming the field), as documented.
+        let (status, code) = match &self.err {
+            AppError::Invalid(fields)
+                if !fields.is_empty() && fields.iter().all(|f| f.code == "duplicate") =>
+            {
+                (StatusCode::CONFLICT, "conflict".to_string())
+            }
+            e => (status_of(e), code),
+        };
         let mut body = json!({"error": {"code": code, "message": message}});
         if let AppError::Invalid(fields) = &self.err {
             body["error"]["fields"] = fields_json(fields, self.lang);

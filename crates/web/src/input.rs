@@ -8,26 +8,68 @@ use benk_domain::{BirthYear, Municipality, NationalId, PersonName, Phone};
 use chrono::Datelike;
 use serde::Deserialize;
 
+use crate::api::doc;
+
 /// Client fields as typed by a person or sent by an API client.
 #[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawClient {
     /// Full name.
     #[serde(default)]
+    #[schema(schema_with = doc::person_name)]
     pub name: String,
     /// Fødselsnummer or D-number (11 digits); empty if not given.
     #[serde(default)]
+    #[schema(schema_with = doc::national_id_opt)]
     pub national_id: Option<String>,
-    /// Birth year, required when there is no national id.
+    /// Birth year, required when there is no national id: a number, or the year as text.
     #[serde(default)]
-    #[schema(value_type = Option<i32>)]
+    #[schema(schema_with = doc::birth_year_or_text)]
     pub birth_year: Option<serde_json::Value>,
     /// Phone number.
     #[serde(default)]
+    #[schema(schema_with = doc::phone_opt)]
     pub phone: Option<String>,
     /// Municipality of residence.
     #[serde(default)]
+    #[schema(schema_with = doc::municipality_opt)]
     pub municipality: Option<String>,
+}
+
+/// The rules across the client and referral fields, in the OpenAPI document.
+pub(crate) fn document_rules(openapi: &mut utoipa::openapi::OpenApi) {
+    use doc::{given, require_any, require_fields};
+    require_fields(openapi, "RawClient", &["name"]);
+    require_fields(openapi, "RawReferral", &["referrer_name", "reason"]);
+    require_any(
+        openapi,
+        "RawClient",
+        false,
+        vec![
+            given("national_id", doc::national_id()),
+            given("birth_year", doc::birth_year_given()),
+        ],
+    );
+    require_any(
+        openapi,
+        "RawReferral",
+        false,
+        vec![
+            given("agency_id", doc::uuid()),
+            given("agency_kind", doc::agency_kind()),
+        ],
+    );
+    require_any(
+        openapi,
+        "RawReferral",
+        false,
+        vec![
+            given("person_name", doc::person_name()),
+            given("person_national_id", doc::national_id()),
+            given("person_phone", doc::phone()),
+            given("person_whereabouts", doc::short_text()),
+        ],
+    );
 }
 
 fn blank(s: &Option<String>) -> Option<&str> {
@@ -47,6 +89,7 @@ fn birth_year_value(v: &Option<serde_json::Value>) -> Result<Option<i32>, FieldE
         None | Some(serde_json::Value::Null) => Ok(None),
         Some(serde_json::Value::Number(n)) => n
             .as_i64()
+            .or_else(|| n.as_f64().filter(|f| f.fract() == 0.0).map(|f| f as i64))
             .and_then(|n| i32::try_from(n).ok())
             .map(Some)
             .ok_or_else(bad),
@@ -117,70 +160,91 @@ pub fn client(raw: &RawClient, allow_synthetic: bool) -> Result<ClientInput, App
 pub struct RawReferral {
     /// Who refers.
     #[serde(default)]
+    #[schema(schema_with = doc::short_text)]
     pub referrer_name: String,
     /// Their role ("fastlege", "mor", …).
     #[serde(default)]
+    #[schema(schema_with = doc::short_text_opt)]
     pub referrer_role: Option<String>,
     /// Their phone.
     #[serde(default)]
+    #[schema(schema_with = doc::phone_opt)]
     pub referrer_phone: Option<String>,
     /// Their e-mail.
     #[serde(default)]
+    #[schema(schema_with = doc::email_opt)]
     pub referrer_email: Option<String>,
     /// An agency from the team's register.
     #[serde(default)]
     pub agency_id: Option<uuid::Uuid>,
     /// Kind of referrer (`gp`, `nav`, `relative`, …); taken from the agency when one is given.
     #[serde(default)]
+    #[schema(schema_with = doc::agency_kind_or_blank)]
     pub agency_kind: Option<String>,
     /// The person's name.
     #[serde(default)]
+    #[schema(schema_with = doc::person_name_opt)]
     pub person_name: Option<String>,
     /// Fødselsnummer or D-number.
     #[serde(default)]
+    #[schema(schema_with = doc::national_id_opt)]
     pub person_national_id: Option<String>,
     /// Birth year.
     #[serde(default)]
+    #[serde(deserialize_with = "doc::integer_opt")]
+    #[schema(schema_with = doc::birth_year_opt)]
     pub person_birth_year: Option<i32>,
     /// Phone.
     #[serde(default)]
+    #[schema(schema_with = doc::phone_opt)]
     pub person_phone: Option<String>,
     /// Where the person can be found.
     #[serde(default)]
+    #[schema(schema_with = doc::short_text_opt)]
     pub person_whereabouts: Option<String>,
     /// Why the referral.
     #[serde(default)]
+    #[schema(schema_with = doc::long_text)]
     pub reason: String,
     /// Services and helpers now.
     #[serde(default)]
+    #[schema(schema_with = doc::long_text_opt)]
     pub current_services: Option<String>,
     /// Housing situation.
     #[serde(default)]
+    #[schema(schema_with = doc::long_text_opt)]
     pub housing_situation: Option<String>,
     /// Substance use.
     #[serde(default)]
+    #[schema(schema_with = doc::long_text_opt)]
     pub substance_use: Option<String>,
     /// Mental health.
     #[serde(default)]
+    #[schema(schema_with = doc::long_text_opt)]
     pub mental_health: Option<String>,
     /// Does the person know of the referral: `yes`, `no`, `unknown`.
     #[serde(default)]
+    #[schema(schema_with = doc::knowledge_or_blank)]
     pub person_knows: Option<String>,
     /// Does the person agree: `yes`, `no`, `unknown`.
     #[serde(default)]
+    #[schema(schema_with = doc::knowledge_or_blank)]
     pub person_agrees: Option<String>,
     /// `normal` or `urgent`.
     #[serde(default)]
+    #[schema(schema_with = doc::urgency_or_blank)]
     pub urgency: Option<String>,
     /// ICD-10 codes known at referral (staff only).
     #[serde(default)]
+    #[schema(schema_with = doc::diagnoses)]
     pub diagnoses: Vec<String>,
     /// Day received (staff only; default today).
     #[serde(default)]
-    #[schema(value_type = Option<String>, format = Date)]
+    #[schema(schema_with = doc::date_not_future_opt)]
     pub received_on: Option<chrono::NaiveDate>,
     /// `phone`, `open_hour`, `meeting`, `other` (staff only).
     #[serde(default)]
+    #[schema(schema_with = doc::channel_or_blank)]
     pub channel: Option<String>,
 }
 

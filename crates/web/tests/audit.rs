@@ -92,7 +92,7 @@ async fn a_failing_write_in_a_batch_loses_only_itself(t: &TestApp) {
     for task in tasks {
         let (i, status) = task.await.unwrap();
         let expected = if i % 4 == 0 {
-            StatusCode::UNPROCESSABLE_ENTITY
+            StatusCode::CONFLICT
         } else {
             StatusCode::CREATED
         };

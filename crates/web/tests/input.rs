@@ -286,7 +286,9 @@ async fn duplicate_national_id_is_a_field_error_and_leaves_no_audit_row(t: &Test
             Some(json!({"name": "B", "national_id": nid})),
         )
         .await;
-    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.text);
+    // A conflict with what is stored (409, as the OpenAPI document says), naming the field.
+    assert_eq!(r.status, StatusCode::CONFLICT, "{}", r.text);
+    assert_eq!(r.json()["error"]["code"], "conflict");
     assert_eq!(r.json()["error"]["field"], "national_id");
     assert_eq!(
         t.count("SELECT COUNT(*) FROM audit_events WHERE action = 'client.create'")

@@ -1,6 +1,6 @@
 //! Clients, their record entries and care relationships.
 
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
@@ -14,7 +14,7 @@ use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
-use super::ApiJson;
+use super::{doc, ApiJson, ApiQuery};
 use crate::ctx::Ctx;
 use crate::error::ApiError;
 use crate::input::{self, RawClient};
@@ -26,27 +26,42 @@ fn client_id(ctx: &Ctx, id: &str) -> Result<Uuid, ApiError> {
 
 /// Search parameters.
 #[derive(Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub(super) struct ListQuery {
     /// Part of the name.
     #[serde(default)]
     q: Option<String>,
-    /// `visible` (default) or `mine`.
+    /// `visible` (default: every client the caller may see) or `mine` (care relationships of the caller's own).
     #[serde(default)]
+    #[param(schema_with = list_kind)]
     list: Option<String>,
 }
 
+fn list_kind() -> utoipa::openapi::schema::ObjectBuilder {
+    utoipa::openapi::schema::ObjectBuilder::new()
+        .schema_type(utoipa::openapi::schema::Type::String)
+        .enum_values(Some(["visible", "mine"]))
+}
+
 /// Clients the caller may see through an active care relationship.
-#[utoipa::path(get, path = "/clients", params(ListQuery), responses((status = 200, body = [ClientSummary])))]
+#[utoipa::path(get, path = "/clients", params(ListQuery), responses((status = 200, body = [ClientSummary]), (status = 422, response = doc::Invalid)))]
 pub(super) async fn list(
     State(st): State<AppState>,
     ctx: Ctx,
-    Query(q): Query<ListQuery>,
+    ApiQuery(q): ApiQuery<ListQuery>,
 ) -> Result<Json<Vec<ClientSummary>>, ApiError> {
     let actor = ctx.api_actor()?;
-    let kind = if q.list.as_deref() == Some("mine") {
-        ListKind::Mine
-    } else {
-        ListKind::Visible
+    let kind = match q.list.as_deref() {
+        None | Some("visible") => ListKind::Visible,
+        Some("mine") => ListKind::Mine,
+        Some(_) => {
+            return Err(ctx.api_err(AppError::field(FieldError::new(
+                "list",
+                "unknown_list",
+                "Listen må være visible eller mine.",
+                "The list must be visible or mine.",
+            ))))
+        }
     };
     clients::list(&st.app, actor, kind, q.q.as_deref())
         .await
@@ -91,8 +106,10 @@ fn key_reused() -> AppError {
 
 /// Register a client in the caller's team. Send an `Idempotency-Key` header to retry safely.
 #[utoipa::path(post, path = "/clients", request_body = RawClient,
-    params(("Idempotency-Key" = Option<String>, Header, description = "Retry key: the same key and body return the first answer")),
-    responses((status = 201, body = ClientCreated), (status = 422, body = super::ErrorBody), (status = 409, body = super::ErrorBody)))]
+    params(("Idempotency-Key" = Option<String>, Header, description = "Retry key of 1–200 visible ASCII characters: the same key and body return the first answer",
+        min_length = 1, max_length = 200, pattern = r"^[\x21-\x7e]+$")),
+    responses((status = 201, body = ClientCreated), (status = 200, body = ClientCreated, description = "A replay of the first answer to this `Idempotency-Key`"),
+        (status = 403, response = doc::Forbidden), (status = 409, response = doc::Conflict), (status = 422, response = doc::Invalid)))]
 pub(super) async fn create(
     State(st): State<AppState>,
     ctx: Ctx,
@@ -172,7 +189,7 @@ pub(super) async fn create(
 
 /// A client's record, as far as the caller's grant covers (health content only for health personnel).
 #[utoipa::path(get, path = "/clients/{id}", params(("id" = Uuid, Path)),
-    responses((status = 200, body = ClientRecord), (status = 403, body = super::ErrorBody), (status = 404, body = super::ErrorBody)))]
+    responses((status = 200, body = ClientRecord), (status = 403, response = doc::Forbidden)))]
 pub(super) async fn get(
     State(st): State<AppState>,
     ctx: Ctx,
@@ -191,7 +208,7 @@ pub(super) async fn get(
 
 /// Change a client's basic data (all fields replaced).
 #[utoipa::path(put, path = "/clients/{id}", params(("id" = Uuid, Path)), request_body = RawClient,
-    responses((status = 204), (status = 422, body = super::ErrorBody), (status = 403, body = super::ErrorBody)))]
+    responses((status = 204), (status = 403, response = doc::Forbidden), (status = 409, response = doc::Conflict), (status = 422, response = doc::Invalid)))]
 pub(super) async fn update(
     State(st): State<AppState>,
     ctx: Ctx,
@@ -215,6 +232,8 @@ pub(super) async fn update(
 #[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub(super) struct EntryIn {
+    /// The entry's text.
+    #[schema(schema_with = doc::long_text)]
     body: String,
 }
 
@@ -226,7 +245,7 @@ pub(super) struct Created {
 
 /// Write a record entry (health personnel only); it is owned by the author's employer.
 #[utoipa::path(post, path = "/clients/{id}/entries", params(("id" = Uuid, Path)), request_body = EntryIn,
-    responses((status = 201, body = Created), (status = 403, body = super::ErrorBody)))]
+    responses((status = 201, body = Created), (status = 403, response = doc::Forbidden), (status = 422, response = doc::Invalid)))]
 pub(super) async fn add_entry(
     State(st): State<AppState>,
     ctx: Ctx,
@@ -248,7 +267,7 @@ pub(super) async fn add_entry(
 
 /// The register of a client's care relationships, past and present.
 #[utoipa::path(get, path = "/clients/{id}/care-relationships", params(("id" = Uuid, Path)),
-    responses((status = 200, body = [CareRelationship]), (status = 403, body = super::ErrorBody)))]
+    responses((status = 200, body = [CareRelationship]), (status = 403, response = doc::Forbidden)))]
 pub(super) async fn list_care(
     State(st): State<AppState>,
     ctx: Ctx,
@@ -274,14 +293,17 @@ pub(super) struct CareIn {
     #[serde(default)]
     team_id: Option<Uuid>,
     valid_from: NaiveDate,
+    /// Last day (inclusive), not before `valid_from`; none for open-ended.
     #[serde(default)]
     valid_to: Option<NaiveDate>,
+    /// Why the access is given.
+    #[schema(schema_with = doc::short_text)]
     reason: String,
 }
 
 /// Give a staff member or the team access to a client's record for a period.
 #[utoipa::path(post, path = "/clients/{id}/care-relationships", params(("id" = Uuid, Path)), request_body = CareIn,
-    responses((status = 201, body = Created), (status = 403, body = super::ErrorBody), (status = 422, body = super::ErrorBody)))]
+    responses((status = 201, body = Created), (status = 403, response = doc::Forbidden), (status = 409, response = doc::Conflict), (status = 422, response = doc::Invalid)))]
 pub(super) async fn create_care(
     State(st): State<AppState>,
     ctx: Ctx,
@@ -339,7 +361,7 @@ async fn care_team_member(st: &AppState, actor: &benk_app::Actor, client: Uuid) 
 
 /// End a care relationship now: access through it stops at once.
 #[utoipa::path(post, path = "/clients/{id}/care-relationships/{rid}/end", params(("id" = Uuid, Path), ("rid" = Uuid, Path)),
-    responses((status = 204), (status = 403, body = super::ErrorBody), (status = 404, body = super::ErrorBody)))]
+    responses((status = 204), (status = 403, response = doc::Forbidden), (status = 409, response = doc::Conflict)))]
 pub(super) async fn end_care(
     State(st): State<AppState>,
     ctx: Ctx,
@@ -357,4 +379,17 @@ pub(super) async fn end_care(
         .await
         .map_err(|e| ctx.api_err(e))?;
     Ok(StatusCode::NO_CONTENT)
+}
+
+/// The holder rule of `CareIn` in the OpenAPI document: exactly one of `staff_id` and `team_id`.
+pub(super) fn document_rules(openapi: &mut utoipa::openapi::OpenApi) {
+    doc::require_any(
+        openapi,
+        "CareIn",
+        true,
+        vec![
+            doc::given("staff_id", doc::uuid()),
+            doc::given("team_id", doc::uuid()),
+        ],
+    );
 }

@@ -1,6 +1,6 @@
 //! Referrals, intake decisions, episodes and the referral report.
 
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::Json;
 use benk_app::access::open_client;
@@ -18,7 +18,7 @@ use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
-use super::ApiJson;
+use super::{doc, ApiJson, ApiQuery};
 use crate::ctx::Ctx;
 use crate::error::ApiError;
 use crate::input::RawReferral;
@@ -47,7 +47,7 @@ async fn intake_grant(st: &AppState, ctx: &Ctx) -> Result<(Actor, IntakeGrant), 
 }
 
 /// The team's register of referring agencies.
-#[utoipa::path(get, path = "/agencies", responses((status = 200, body = [Agency])))]
+#[utoipa::path(get, path = "/agencies", responses((status = 200, body = [Agency]), (status = 403, response = doc::Forbidden)))]
 pub(super) async fn list_agencies(
     State(st): State<AppState>,
     ctx: Ctx,
@@ -66,7 +66,9 @@ pub(super) async fn list_agencies(
 pub(super) struct AgencyIn {
     /// `gp`, `nav`, `housing_office`, `relative`, `police`, `self_referral`, `dps`, `hospital_ward`,
     /// `emergency_clinic`, `correctional_service`, `municipal_service`, `substance_treatment`, `other`.
+    #[schema(schema_with = doc::agency_kind)]
     kind: String,
+    #[schema(schema_with = doc::short_text)]
     name: String,
 }
 
@@ -77,7 +79,8 @@ pub(super) struct Created {
 }
 
 /// Add an agency to the register (intake team).
-#[utoipa::path(post, path = "/agencies", request_body = AgencyIn, responses((status = 201, body = Created), (status = 422, body = super::ErrorBody)))]
+#[utoipa::path(post, path = "/agencies", request_body = AgencyIn,
+    responses((status = 201, body = Created), (status = 403, response = doc::Forbidden), (status = 409, response = doc::Conflict), (status = 422, response = doc::Invalid)))]
 pub(super) async fn add_agency(
     State(st): State<AppState>,
     ctx: Ctx,
@@ -106,7 +109,7 @@ pub(super) async fn add_agency(
 }
 
 /// The intake board: open referrals and those decided in the last 60 days.
-#[utoipa::path(get, path = "/referrals", responses((status = 200, body = [ReferralSummary]), (status = 403, body = super::ErrorBody)))]
+#[utoipa::path(get, path = "/referrals", responses((status = 200, body = [ReferralSummary]), (status = 403, response = doc::Forbidden)))]
 pub(super) async fn board(
     State(st): State<AppState>,
     ctx: Ctx,
@@ -120,7 +123,7 @@ pub(super) async fn board(
 
 /// Register a referral taken by phone, at the open hour or in a meeting.
 #[utoipa::path(post, path = "/referrals", request_body = RawReferral,
-    responses((status = 201, body = Receipt), (status = 422, body = super::ErrorBody), (status = 403, body = super::ErrorBody)))]
+    responses((status = 201, body = Receipt), (status = 403, response = doc::Forbidden), (status = 422, response = doc::Invalid)))]
 pub(super) async fn register(
     State(st): State<AppState>,
     ctx: Ctx,
@@ -150,7 +153,7 @@ pub(super) struct ReferralOut {
 }
 
 /// Read one referral (audited).
-#[utoipa::path(get, path = "/referrals/{id}", params(("id" = Uuid, Path)), responses((status = 200, body = ReferralOut), (status = 404, body = super::ErrorBody)))]
+#[utoipa::path(get, path = "/referrals/{id}", params(("id" = Uuid, Path)), responses((status = 200, body = ReferralOut), (status = 403, response = doc::Forbidden)))]
 pub(super) async fn get_referral(
     State(st): State<AppState>,
     ctx: Ctx,
@@ -179,7 +182,7 @@ pub(super) async fn get_referral(
 }
 
 /// Move a new referral to "under assessment".
-#[utoipa::path(post, path = "/referrals/{id}/assess", params(("id" = Uuid, Path)), responses((status = 204), (status = 409, body = super::ErrorBody)))]
+#[utoipa::path(post, path = "/referrals/{id}/assess", params(("id" = Uuid, Path)), responses((status = 204), (status = 403, response = doc::Forbidden), (status = 409, response = doc::Conflict)))]
 pub(super) async fn assess(
     State(st): State<AppState>,
     ctx: Ctx,
@@ -212,10 +215,13 @@ pub(super) struct TargetGroupIn {
 #[serde(deny_unknown_fields)]
 pub(super) struct DecisionIn {
     /// `accepted`, `routed_fact`, `routed_other`, `guidance_only`, `declined`.
+    #[schema(schema_with = doc::decision_outcome)]
     outcome: String,
     /// 1 in the team, 2 shoulder to shoulder, 3 guidance (accepted only).
-    #[serde(default)]
+    #[serde(default, deserialize_with = "doc::integer_opt")]
+    #[schema(schema_with = doc::level_opt)]
     level: Option<i64>,
+    #[schema(schema_with = doc::decision_reasons)]
     reasons: String,
     /// Staff who took part.
     participants: Vec<Uuid>,
@@ -232,7 +238,7 @@ pub(super) struct DecisionIn {
 
 /// Record the joint intake decision; acceptance opens an episode.
 #[utoipa::path(post, path = "/referrals/{id}/decision", params(("id" = Uuid, Path)), request_body = DecisionIn,
-    responses((status = 201, body = DecisionResult), (status = 422, body = super::ErrorBody), (status = 409, body = super::ErrorBody)))]
+    responses((status = 201, body = DecisionResult), (status = 403, response = doc::Forbidden), (status = 409, response = doc::Conflict), (status = 422, response = doc::Invalid)))]
 pub(super) async fn decide(
     State(st): State<AppState>,
     ctx: Ctx,
@@ -294,7 +300,7 @@ pub(super) async fn decide(
 }
 
 /// A client's episodes (through the care relationship, audited).
-#[utoipa::path(get, path = "/clients/{id}/episodes", params(("id" = Uuid, Path)), responses((status = 200, body = [Episode]), (status = 403, body = super::ErrorBody)))]
+#[utoipa::path(get, path = "/clients/{id}/episodes", params(("id" = Uuid, Path)), responses((status = 200, body = [Episode]), (status = 403, response = doc::Forbidden)))]
 pub(super) async fn client_episodes(
     State(st): State<AppState>,
     ctx: Ctx,
@@ -315,16 +321,20 @@ pub(super) async fn client_episodes(
 #[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub(super) struct LevelIn {
+    #[serde(deserialize_with = "doc::integer")]
+    #[schema(schema_with = doc::level)]
     level: i64,
     /// Default today.
     #[serde(default)]
     from_date: Option<NaiveDate>,
     #[serde(default)]
+    #[schema(schema_with = doc::short_text_opt)]
     reason: Option<String>,
 }
 
 /// Change the level of effort (the history is kept).
-#[utoipa::path(post, path = "/episodes/{id}/level", params(("id" = Uuid, Path)), request_body = LevelIn, responses((status = 204), (status = 422, body = super::ErrorBody)))]
+#[utoipa::path(post, path = "/episodes/{id}/level", params(("id" = Uuid, Path)), request_body = LevelIn,
+    responses((status = 204), (status = 403, response = doc::Forbidden), (status = 409, response = doc::Conflict), (status = 422, response = doc::Invalid)))]
 pub(super) async fn change_level(
     State(st): State<AppState>,
     ctx: Ctx,
@@ -356,6 +366,7 @@ pub(super) async fn change_level(
 pub(super) struct MemberIn {
     staff_id: Uuid,
     /// `municipal_coordinator`, `specialist_coordinator` or `member`.
+    #[schema(schema_with = doc::episode_role)]
     role: String,
 }
 
@@ -366,7 +377,8 @@ pub(super) struct Warnings {
 }
 
 /// Add a coordinator or member; they get access to the record through the episode.
-#[utoipa::path(post, path = "/episodes/{id}/members", params(("id" = Uuid, Path)), request_body = MemberIn, responses((status = 201, body = Warnings), (status = 422, body = super::ErrorBody)))]
+#[utoipa::path(post, path = "/episodes/{id}/members", params(("id" = Uuid, Path)), request_body = MemberIn,
+    responses((status = 201, body = Warnings), (status = 403, response = doc::Forbidden), (status = 409, response = doc::Conflict), (status = 422, response = doc::Invalid)))]
 pub(super) async fn add_member(
     State(st): State<AppState>,
     ctx: Ctx,
@@ -395,7 +407,8 @@ pub(super) async fn add_member(
 }
 
 /// A member leaves the episode; their access ends at once.
-#[utoipa::path(post, path = "/episodes/{id}/members/{mid}/leave", params(("id" = Uuid, Path), ("mid" = Uuid, Path)), responses((status = 204), (status = 404, body = super::ErrorBody)))]
+#[utoipa::path(post, path = "/episodes/{id}/members/{mid}/leave", params(("id" = Uuid, Path), ("mid" = Uuid, Path)),
+    responses((status = 204), (status = 403, response = doc::Forbidden), (status = 409, response = doc::Conflict)))]
 pub(super) async fn leave(
     State(st): State<AppState>,
     ctx: Ctx,
@@ -415,13 +428,16 @@ pub(super) async fn leave(
 pub(super) struct CloseIn {
     closed_on: NaiveDate,
     /// `established_ordinary`, `reestablished_ordinary`, `moved`, `declined_further_help`, `died`, `other`.
+    #[schema(schema_with = doc::close_reason)]
     reason: String,
     #[serde(default)]
+    #[schema(schema_with = doc::long_text_opt)]
     note: Option<String>,
 }
 
 /// Close the episode; every member's access through it ends.
-#[utoipa::path(post, path = "/episodes/{id}/close", params(("id" = Uuid, Path)), request_body = CloseIn, responses((status = 204), (status = 422, body = super::ErrorBody)))]
+#[utoipa::path(post, path = "/episodes/{id}/close", params(("id" = Uuid, Path)), request_body = CloseIn,
+    responses((status = 204), (status = 403, response = doc::Forbidden), (status = 409, response = doc::Conflict), (status = 422, response = doc::Invalid)))]
 pub(super) async fn close(
     State(st): State<AppState>,
     ctx: Ctx,
@@ -451,15 +467,21 @@ pub(super) async fn close(
 #[serde(deny_unknown_fields)]
 pub(super) struct RgIn {
     /// `gp`, `nav`, `housing_office`, `relative`, `specialist_service`, `municipal_service`, `user_organisation`, `other`, `team_member`.
+    #[schema(schema_with = doc::rg_member_kind)]
     kind: String,
+    #[schema(schema_with = doc::short_text)]
     name: String,
     #[serde(default)]
+    #[schema(schema_with = doc::short_text_opt)]
     role: Option<String>,
     #[serde(default)]
+    #[schema(schema_with = doc::short_text_opt)]
     organisation: Option<String>,
     #[serde(default)]
+    #[schema(schema_with = doc::phone_opt)]
     phone: Option<String>,
     #[serde(default)]
+    #[schema(schema_with = doc::short_text_opt)]
     email: Option<String>,
     /// The person's consent to including this member is recorded (required for relatives).
     #[serde(default)]
@@ -467,7 +489,8 @@ pub(super) struct RgIn {
 }
 
 /// Add a member to the responsibility group.
-#[utoipa::path(post, path = "/episodes/{id}/responsibility-group", params(("id" = Uuid, Path)), request_body = RgIn, responses((status = 201, body = Created), (status = 422, body = super::ErrorBody)))]
+#[utoipa::path(post, path = "/episodes/{id}/responsibility-group", params(("id" = Uuid, Path)), request_body = RgIn,
+    responses((status = 201, body = Created), (status = 403, response = doc::Forbidden), (status = 409, response = doc::Conflict), (status = 422, response = doc::Invalid)))]
 pub(super) async fn add_rg(
     State(st): State<AppState>,
     ctx: Ctx,
@@ -518,7 +541,8 @@ pub(super) async fn add_rg(
 }
 
 /// Remove a member from the responsibility group (kept in history).
-#[utoipa::path(post, path = "/episodes/{id}/responsibility-group/{mid}/remove", params(("id" = Uuid, Path), ("mid" = Uuid, Path)), responses((status = 204), (status = 404, body = super::ErrorBody)))]
+#[utoipa::path(post, path = "/episodes/{id}/responsibility-group/{mid}/remove", params(("id" = Uuid, Path), ("mid" = Uuid, Path)),
+    responses((status = 204), (status = 403, response = doc::Forbidden), (status = 409, response = doc::Conflict)))]
 pub(super) async fn remove_rg(
     State(st): State<AppState>,
     ctx: Ctx,
@@ -534,23 +558,26 @@ pub(super) async fn remove_rg(
 
 /// Report parameters.
 #[derive(Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub(super) struct ReportQuery {
     /// `month`, `quarter` (default), `half_year`, `year`.
     #[serde(default)]
+    #[param(schema_with = doc::report_period)]
     period: Option<String>,
 }
 
 /// Referrals per period by source, distinct referring agencies (cumulative), time to decision, outcomes.
-#[utoipa::path(get, path = "/reports/referrals", params(ReportQuery), responses((status = 200, body = ReferralReport)))]
+#[utoipa::path(get, path = "/reports/referrals", params(ReportQuery),
+    responses((status = 200, body = ReferralReport), (status = 403, response = doc::Forbidden), (status = 422, response = doc::Invalid)))]
 pub(super) async fn referral_report(
     State(st): State<AppState>,
     ctx: Ctx,
-    Query(q): Query<ReportQuery>,
+    ApiQuery(q): ApiQuery<ReportQuery>,
 ) -> Result<Json<ReferralReport>, ApiError> {
     let actor = ctx.api_actor()?;
     let team = acting_team(&ctx, actor)?;
     let period = match q.period.as_deref() {
-        None | Some("") => ReportPeriod::Quarter,
+        None => ReportPeriod::Quarter,
         Some(p) => ReportPeriod::from_code(p).ok_or_else(|| {
             ctx.api_err(AppError::field(FieldError::new(
                 "period",

@@ -3,6 +3,7 @@
 //! the OpenAPI 3.1 document is generated from these handlers.
 
 mod clients;
+pub mod doc;
 mod intake;
 mod orgs;
 
@@ -14,6 +15,7 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
 use benk_domain::Lang;
+use doc::CommonResponses;
 use serde::de::DeserializeOwned;
 use serde_json::json;
 use utoipa::OpenApi;
@@ -76,8 +78,8 @@ pub fn routes() -> Router<AppState> {
         intake::decide, intake::client_episodes, intake::change_level, intake::add_member, intake::leave, intake::close,
         intake::add_rg, intake::remove_rg, intake::referral_report,
     ),
-    components(schemas(ErrorBody, ErrorDetail, crate::input::RawClient, crate::input::RawReferral)),
-    modifiers(&BearerAuth),
+    components(schemas(ErrorBody, ErrorDetail, FieldErrorDetail, crate::input::RawClient, crate::input::RawReferral)),
+    modifiers(&BearerAuth, &CommonResponses, &CrossFieldRules),
     security(("bearer" = []))
 )]
 struct ApiDoc;
@@ -105,7 +107,16 @@ async fn openapi() -> Response {
     Json(openapi_doc()).into_response()
 }
 
-/// The error body (schema for the document).
+/// Rules across fields that a plain object schema cannot say.
+struct CrossFieldRules;
+impl utoipa::Modify for CrossFieldRules {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        crate::input::document_rules(openapi);
+        clients::document_rules(openapi);
+    }
+}
+
+/// The error body of every 4xx and 5xx answer.
 #[derive(serde::Serialize, utoipa::ToSchema)]
 pub struct ErrorBody {
     error: ErrorDetail,
@@ -119,7 +130,25 @@ pub struct ErrorDetail {
     /// Human message in the caller's language.
     message: String,
     /// The field at fault, when one is.
+    #[serde(skip_serializing_if = "Option::is_none")]
     field: Option<String>,
+    /// Every field at fault, when the input had several problems (422).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    fields: Option<Vec<FieldErrorDetail>>,
+    /// The incident id of a server error (500); the detail is in the server log.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    incident: Option<String>,
+}
+
+/// One field at fault.
+#[derive(serde::Serialize, utoipa::ToSchema)]
+pub struct FieldErrorDetail {
+    /// The field.
+    field: String,
+    /// Stable machine code of the problem.
+    code: String,
+    /// Human message in the caller's language.
+    message: String,
 }
 
 fn lang_of(headers: &axum::http::HeaderMap) -> Lang {
@@ -217,6 +246,37 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for ApiJson<T> {
                 }
             })?;
         parse_json(&bytes, en).map(|v| ApiJson(v, bytes))
+    }
+}
+
+/// Query parameters parsed into `T`; a query that does not fit (a parameter given
+/// twice, a wrong type) is a 400 in the API's JSON error shape.
+pub struct ApiQuery<T>(pub T);
+
+impl<T: DeserializeOwned, S: Send + Sync> axum::extract::FromRequestParts<S> for ApiQuery<T> {
+    type Rejection = Response;
+
+    async fn from_request_parts(
+        parts: &mut axum::http::request::Parts,
+        state: &S,
+    ) -> Result<Self, Self::Rejection> {
+        let en = lang_of(&parts.headers) == Lang::En;
+        axum::extract::Query::<T>::from_request_parts(parts, state)
+            .await
+            .map(|q| ApiQuery(q.0))
+            .map_err(|e| {
+                let detail = e.body_text();
+                error_response(
+                    StatusCode::BAD_REQUEST,
+                    "bad_query",
+                    if en {
+                        format!("The query parameters do not fit: {detail}.")
+                    } else {
+                        format!("Spørreparameterne passer ikke: {detail}.")
+                    },
+                    None,
+                )
+            })
     }
 }
 

@@ -7,11 +7,13 @@ use benk_app::error::Fields;
 use benk_app::orgs::{self, EmployerGroup, NewOrganisation, Organisation, Team, TeamPolicy};
 use benk_app::staff::{self, NewStaff, StaffSummary};
 use benk_app::{AppError, FieldError};
-use benk_domain::{Fte, HprNumber, OrgKind, OrgNumber, PersonName, Profession, TeamRole};
+use benk_domain::{
+    Fte, HprNumber, OrgKind, OrgNumber, PersonName, Profession, ShortText, TeamRole,
+};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
-use super::ApiJson;
+use super::{doc, ApiJson};
 use crate::ctx::Ctx;
 use crate::error::ApiError;
 use crate::AppState;
@@ -33,16 +35,19 @@ pub(super) async fn list_organisations(
 #[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub(super) struct OrganisationIn {
+    #[schema(schema_with = doc::short_text)]
     name: String,
     /// `municipality`, `hospital_trust`, `nav` or `other`.
+    #[schema(schema_with = doc::org_kind)]
     kind: String,
     /// Nine digits with a valid mod-11 check digit.
+    #[schema(schema_with = doc::org_number)]
     org_number: String,
 }
 
 /// Create an organisation (administrators).
 #[utoipa::path(post, path = "/organisations", request_body = OrganisationIn,
-    responses((status = 201, body = Organisation), (status = 422, body = super::ErrorBody)))]
+    responses((status = 201, body = Organisation), (status = 403, response = doc::Forbidden), (status = 409, response = doc::Conflict), (status = 422, response = doc::Invalid)))]
 pub(super) async fn create_organisation(
     State(st): State<AppState>,
     ctx: Ctx,
@@ -50,6 +55,7 @@ pub(super) async fn create_organisation(
 ) -> Result<(StatusCode, Json<Organisation>), ApiError> {
     let actor = ctx.api_actor()?;
     let mut f = Fields::default();
+    let name = f.check("name", ShortText::parse(&body.name));
     let number = f.check("org_number", OrgNumber::parse(&body.org_number));
     let kind = OrgKind::from_code(&body.kind);
     if kind.is_none() {
@@ -61,14 +67,14 @@ pub(super) async fn create_organisation(
         ));
     }
     f.finish().map_err(|e| ctx.api_err(e))?;
-    let (Some(org_number), Some(kind)) = (number, kind) else {
+    let (Some(name), Some(org_number), Some(kind)) = (name, number, kind) else {
         return Err(ctx.api_err(AppError::Internal("checked".into())));
     };
     let org = orgs::create_organisation(
         &st.app,
         Some(actor),
         NewOrganisation {
-            name: body.name,
+            name: name.as_str().to_string(),
             kind,
             org_number,
         },
@@ -107,8 +113,10 @@ pub(super) async fn list_teams(
 #[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub(super) struct TeamIn {
+    #[schema(schema_with = doc::short_text)]
     name: String,
     /// Owning organisations (at least one).
+    #[schema(min_items = 1)]
     owners: Vec<Uuid>,
     #[serde(default)]
     policy: TeamPolicy,
@@ -121,16 +129,25 @@ pub(super) struct Created {
 }
 
 /// Create a team (administrators).
-#[utoipa::path(post, path = "/teams", request_body = TeamIn, responses((status = 201, body = Created)))]
+#[utoipa::path(post, path = "/teams", request_body = TeamIn,
+    responses((status = 201, body = Created), (status = 403, response = doc::Forbidden), (status = 409, response = doc::Conflict), (status = 422, response = doc::Invalid)))]
 pub(super) async fn create_team(
     State(st): State<AppState>,
     ctx: Ctx,
     ApiJson(body, _): ApiJson<TeamIn>,
 ) -> Result<(StatusCode, Json<Created>), ApiError> {
     let actor = ctx.api_actor()?;
-    let id = orgs::create_team(&st.app, Some(actor), &body.name, &body.owners, body.policy)
-        .await
-        .map_err(|e| ctx.api_err(e))?;
+    let name = ShortText::parse(&body.name)
+        .map_err(|e| ctx.api_err(AppError::field(FieldError::of("name", &e))))?;
+    let id = orgs::create_team(
+        &st.app,
+        Some(actor),
+        name.as_str(),
+        &body.owners,
+        body.policy,
+    )
+    .await
+    .map_err(|e| ctx.api_err(e))?;
     Ok((StatusCode::CREATED, Json(Created { id })))
 }
 
@@ -143,7 +160,7 @@ pub(super) struct TeamOut {
 }
 
 /// A team, its owners, policy and staff by employer with FTE sums.
-#[utoipa::path(get, path = "/teams/{id}", params(("id" = Uuid, Path)), responses((status = 200, body = TeamOut), (status = 404, body = super::ErrorBody)))]
+#[utoipa::path(get, path = "/teams/{id}", params(("id" = Uuid, Path)), responses((status = 200, body = TeamOut)))]
 pub(super) async fn get_team(
     State(st): State<AppState>,
     ctx: Ctx,
@@ -164,7 +181,7 @@ pub(super) async fn get_team(
 }
 
 /// List staff (administrators).
-#[utoipa::path(get, path = "/staff", responses((status = 200, body = [StaffSummary])))]
+#[utoipa::path(get, path = "/staff", responses((status = 200, body = [StaffSummary]), (status = 403, response = doc::Forbidden)))]
 pub(super) async fn list_staff(
     State(st): State<AppState>,
     ctx: Ctx,
@@ -186,21 +203,31 @@ pub(super) async fn list_staff(
 #[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub(super) struct StaffIn {
+    #[schema(schema_with = doc::username)]
     username: String,
+    #[schema(schema_with = doc::password)]
     password: String,
+    #[schema(schema_with = doc::person_name)]
     name: String,
+    #[schema(schema_with = doc::profession)]
     profession: String,
+    /// Helsepersonellnummer, 6–9 digits; blank if none.
     #[serde(default)]
+    #[schema(schema_with = doc::hpr_number_opt)]
     hpr_number: Option<String>,
     home_org_id: Uuid,
     team_id: Uuid,
+    #[schema(schema_with = doc::team_role)]
     role: String,
     /// Percent of a full-time position, 1–100.
+    #[serde(deserialize_with = "doc::integer")]
+    #[schema(schema_with = doc::fte_percent)]
     fte: i64,
 }
 
 /// Create a staff member (administrators).
-#[utoipa::path(post, path = "/staff", request_body = StaffIn, responses((status = 201, body = Created), (status = 422, body = super::ErrorBody)))]
+#[utoipa::path(post, path = "/staff", request_body = StaffIn,
+    responses((status = 201, body = Created), (status = 403, response = doc::Forbidden), (status = 409, response = doc::Conflict), (status = 422, response = doc::Invalid)))]
 pub(super) async fn create_staff(
     State(st): State<AppState>,
     ctx: Ctx,

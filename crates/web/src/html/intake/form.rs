@@ -371,6 +371,13 @@ pub(crate) fn parse_referral(
     let kind = AgencyKind::from_code(fd.get("agency_kind").trim());
     let agency_kind = match (agency_id.flatten(), kind) {
         (_, Some(k)) => Some(k),
+        // A kind that is given must be one of the codes, with or without an agency.
+        (_, None) if !fd.blank("agency_kind") => ers.ok(Err(FieldError::new(
+            "agency_kind",
+            "unknown_agency_kind",
+            "Ukjent type instans.",
+            "Unknown kind of agency.",
+        ))),
         (Some(_), None) => Some(AgencyKind::Other),
         (None, None) => ers.ok(Err(FieldError::new(
             "agency_kind",
