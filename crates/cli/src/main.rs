@@ -633,13 +633,14 @@ async fn serve(app: App, cfg: &Config) -> anyhow::Result<()> {
         referral_limiter: Default::default(),
     };
     let router = benk_web::router(state);
+    let shutdown = shutdown();
     println!("listening on http://{addr}");
     std::io::stdout().flush().ok();
     axum::serve(
         listener,
         router.into_make_service_with_connect_info::<SocketAddr>(),
     )
-    .with_graceful_shutdown(shutdown())
+    .with_graceful_shutdown(shutdown)
     .await?;
     // Every request has been answered, so every acknowledged write is in the
     // head that this last checkpoint signs.
@@ -761,18 +762,28 @@ async fn audit_verify_checkpoints(
     }
 }
 
-async fn shutdown() {
-    let ctrl_c = async {
-        let _ = tokio::signal::ctrl_c().await;
-    };
+/// Waits for Ctrl-C or SIGTERM. The handlers are installed when this is
+/// called, not when the future is first polled, so a signal that arrives right
+/// after `listening on` is printed still shuts down gracefully.
+fn shutdown() -> impl std::future::Future<Output = ()> {
     #[cfg(unix)]
-    let term = async {
-        if let Ok(mut s) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
-        {
-            s.recv().await;
+    {
+        use tokio::signal::unix::{signal, SignalKind};
+        let term = signal(SignalKind::terminate());
+        let int = signal(SignalKind::interrupt());
+        async move {
+            match (term, int) {
+                (Ok(mut term), Ok(mut int)) => {
+                    tokio::select! { _ = term.recv() => {}, _ = int.recv() => {} }
+                }
+                _ => {
+                    let _ = tokio::signal::ctrl_c().await;
+                }
+            }
         }
-    };
+    }
     #[cfg(not(unix))]
-    let term = std::future::pending::<()>();
-    tokio::select! { _ = ctrl_c => {}, _ = term => {} }
+    async {
+        let _ = tokio::signal::ctrl_c().await;
+    }
 }
