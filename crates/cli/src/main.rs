@@ -679,7 +679,9 @@ impl Checkpointer {
     /// Signs the head; a failure is logged loudly, never fatal to serving.
     async fn run(&self, db: &benk_app::db::Db) {
         match checkpoint::checkpoint(db, &self.key, &self.file).await {
-            Ok(c) => tracing::info!(seq = c.seq, file = %self.file.display(), "audit checkpoint signed"),
+            Ok(c) => {
+                tracing::info!(seq = c.seq, file = %self.file.display(), "audit checkpoint signed")
+            }
             Err(e) => tracing::error!(
                 file = %self.file.display(),
                 "AUDIT CHECKPOINT NOT SIGNED: {e}"

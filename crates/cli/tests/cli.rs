@@ -167,16 +167,21 @@ fn demo_prints_logins_and_url_and_its_audit_chain_verifies_until_tampered() {
         .arg(&checkpoints)
         .output()
         .unwrap();
-    assert!(signed.status.success(), "{}", String::from_utf8_lossy(&signed.stdout));
+    assert!(
+        signed.status.success(),
+        "{}",
+        String::from_utf8_lossy(&signed.stdout)
+    );
     // A manual change to one audit row, by someone who first drops the trigger
     // that refuses it.
     let rt = tokio::runtime::Runtime::new().unwrap();
     rt.block_on(async {
         let mut c = sqlx::SqliteConnection::connect(&db).await.unwrap();
-        let refused = sqlx::query("UPDATE audit_events SET actor_name = 'someone else' WHERE seq = 1")
-            .execute(&mut c)
-            .await
-            .expect_err("the trigger refuses");
+        let refused =
+            sqlx::query("UPDATE audit_events SET actor_name = 'someone else' WHERE seq = 1")
+                .execute(&mut c)
+                .await
+                .expect_err("the trigger refuses");
         assert!(refused.to_string().contains("append-only"), "{refused}");
         sqlx::query("DROP TRIGGER audit_events_no_update")
             .execute(&mut c)
@@ -439,7 +444,11 @@ impl Site {
                 "--number",
                 "974760673",
             ]);
-            assert!(org.status.success(), "{}", String::from_utf8_lossy(&org.stderr));
+            assert!(
+                org.status.success(),
+                "{}",
+                String::from_utf8_lossy(&org.stderr)
+            );
         }
         for i in 0..3 {
             let u = self.run(&[
@@ -455,7 +464,10 @@ impl Site {
                 "974760673",
             ]);
             assert!(u.status.success(), "{}", String::from_utf8_lossy(&u.stderr));
-            assert!(self.run(&["user", "disable", &format!("{tag}{i}")]).status.success());
+            assert!(self
+                .run(&["user", "disable", &format!("{tag}{i}")])
+                .status
+                .success());
         }
     }
 
@@ -472,17 +484,29 @@ impl Site {
 
     fn verify_plain(&self) -> (Option<i32>, String) {
         let o = self.run(&["audit", "verify"]);
-        (o.status.code(), String::from_utf8_lossy(&o.stdout).into_owned())
+        (
+            o.status.code(),
+            String::from_utf8_lossy(&o.stdout).into_owned(),
+        )
     }
 
     fn verify_signed(&self, public_key: &str) -> (Option<i32>, String) {
         let o = benk()
-            .args(["--database-url", &self.db, "audit", "verify", "--checkpoints"])
+            .args([
+                "--database-url",
+                &self.db,
+                "audit",
+                "verify",
+                "--checkpoints",
+            ])
             .arg(self.checkpoints())
             .args(["--public-key", public_key])
             .output()
             .unwrap();
-        (o.status.code(), String::from_utf8_lossy(&o.stdout).into_owned())
+        (
+            o.status.code(),
+            String::from_utf8_lossy(&o.stdout).into_owned(),
+        )
     }
 }
 
@@ -504,7 +528,11 @@ fn signed_checkpoints_catch_a_cut_chain_and_a_forged_line() {
     assert!(site.run(&["migrate"]).status.success());
     // keygen: prints the public key, writes it beside the key, never overwrites.
     let kg = site.run(&["audit", "keygen"]);
-    assert!(kg.status.success(), "{}", String::from_utf8_lossy(&kg.stderr));
+    assert!(
+        kg.status.success(),
+        "{}",
+        String::from_utf8_lossy(&kg.stderr)
+    );
     let out = String::from_utf8_lossy(&kg.stdout).into_owned();
     let public = out
         .lines()
@@ -525,12 +553,20 @@ fn signed_checkpoints_catch_a_cut_chain_and_a_forged_line() {
     let again = site.run(&["audit", "keygen"]);
     assert_eq!(again.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&again.stderr).contains("already exists"));
-    assert_eq!(std::fs::read(site.key()).unwrap(), before, "the key is unchanged");
+    assert_eq!(
+        std::fs::read(site.key()).unwrap(),
+        before,
+        "the key is unchanged"
+    );
 
     // Activity, a checkpoint, more activity, another.
     site.activity("a");
     let cp = site.run(&["audit", "checkpoint"]);
-    assert!(cp.status.success(), "{}", String::from_utf8_lossy(&cp.stderr));
+    assert!(
+        cp.status.success(),
+        "{}",
+        String::from_utf8_lossy(&cp.stderr)
+    );
     site.activity("b");
     assert!(site.run(&["audit", "checkpoint"]).status.success());
     assert_eq!(lines(&site.checkpoints()), 2);
@@ -569,10 +605,7 @@ fn signed_checkpoints_catch_a_cut_chain_and_a_forged_line() {
     let text = std::fs::read_to_string(site.checkpoints()).unwrap();
     let first = text.lines().next().unwrap();
     let v: serde_json::Value = serde_json::from_str(first).unwrap();
-    let forged = first.replace(
-        &format!("\"seq\":{}", v["seq"]),
-        "\"seq\":5",
-    );
+    let forged = first.replace(&format!("\"seq\":{}", v["seq"]), "\"seq\":5");
     std::fs::write(site.checkpoints(), format!("{forged}\n")).unwrap();
     let (code, out) = site.verify_signed(&public);
     assert_eq!(code, Some(1), "{out}");
@@ -673,12 +706,17 @@ fn start_serve(site: &Site, with_key: bool) -> std::process::Child {
         .spawn()
         .unwrap();
     let reader = BufReader::new(child.stdout.take().unwrap());
-    for line in reader.lines() {
-        if line.unwrap().starts_with("listening on ") {
-            return child;
-        }
+    let listening = reader
+        .lines()
+        .any(|line| line.unwrap().starts_with("listening on "));
+    if !listening {
+        let out = child.wait_with_output().unwrap();
+        panic!(
+            "serve ended without listening: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
     }
-    panic!("serve ended without listening");
+    child
 }
 
 fn terminate(child: std::process::Child) -> std::process::Output {
@@ -700,7 +738,11 @@ fn serve_signs_a_checkpoint_at_start_and_at_shutdown() {
     assert_eq!(lines(&site.checkpoints()), 1);
     site.activity("b");
     let out = terminate(serve);
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     assert_eq!(lines(&site.checkpoints()), 2, "signed at shutdown");
     let public = std::fs::read_to_string(site.dir.join("audit.key.pub")).unwrap();
     let (code, report) = site.verify_signed(public.trim());
@@ -708,7 +750,10 @@ fn serve_signs_a_checkpoint_at_start_and_at_shutdown() {
     // The last checkpoint covers the rows written while it ran.
     let text = std::fs::read_to_string(site.checkpoints()).unwrap();
     let last: serde_json::Value = serde_json::from_str(text.lines().last().unwrap()).unwrap();
-    assert!(report.contains(&format!("up to seq {}", last["seq"])), "{report}");
+    assert!(
+        report.contains(&format!("up to seq {}", last["seq"])),
+        "{report}"
+    );
     assert!(last["seq"].as_i64().unwrap() > 12);
 
     // Without a key, serve says clearly that checkpoints are off.
@@ -775,9 +820,22 @@ fn the_server_role_can_append_to_the_audit_log_but_not_rewrite_it() {
         // changes and verifies the chain.
         let org = run(
             &server_url,
-            &["org", "add", "--name", "Testby kommune", "--kind", "municipality", "--number", "974760673"],
+            &[
+                "org",
+                "add",
+                "--name",
+                "Testby kommune",
+                "--kind",
+                "municipality",
+                "--number",
+                "974760673",
+            ],
         );
-        assert!(org.status.success(), "{}", String::from_utf8_lossy(&org.stderr));
+        assert!(
+            org.status.success(),
+            "{}",
+            String::from_utf8_lossy(&org.stderr)
+        );
         let v = run(&server_url, &["audit", "verify"]);
         assert!(v.status.success(), "{}", String::from_utf8_lossy(&v.stdout));
         rt.block_on(async {
@@ -819,8 +877,12 @@ fn the_server_role_can_append_to_the_audit_log_but_not_rewrite_it() {
         let _ = sqlx::query(&format!("DROP SCHEMA {schema} CASCADE"))
             .execute(&mut c)
             .await;
-        let _ = sqlx::query(&format!("DROP OWNED BY {role}")).execute(&mut c).await;
-        let _ = sqlx::query(&format!("DROP ROLE IF EXISTS {role}")).execute(&mut c).await;
+        let _ = sqlx::query(&format!("DROP OWNED BY {role}"))
+            .execute(&mut c)
+            .await;
+        let _ = sqlx::query(&format!("DROP ROLE IF EXISTS {role}"))
+            .execute(&mut c)
+            .await;
     });
     if let Err(e) = result {
         std::panic::resume_unwind(e);

@@ -356,7 +356,9 @@ async fn the_database_refuses_to_change_or_delete_audit_rows(t: &TestApp) {
             .expect_err(sql)
             .to_string();
         assert!(
-            err.contains("append-only") || err.contains("only moves forward") || err.contains("cannot be deleted"),
+            err.contains("append-only")
+                || err.contains("only moves forward")
+                || err.contains("cannot be deleted"),
             "{sql}: {err}"
         );
     }
@@ -475,9 +477,7 @@ async fn rehash_from(t: &TestApp, from_seq: i64) {
         .unwrap();
 }
 
-async fn cutting_the_tail_and_moving_the_head_passes_the_walk_but_not_the_checkpoint(
-    t: &TestApp,
-) {
+async fn cutting_the_tail_and_moving_the_head_passes_the_walk_but_not_the_checkpoint(t: &TestApp) {
     let signer = Signer::new();
     some_activity(t).await;
     let signed = signer.sign(t).await;
@@ -497,7 +497,11 @@ async fn cutting_the_tail_and_moving_the_head_passes_the_walk_but_not_the_checkp
         .await
         .unwrap();
     rehash_from(t, keep + 1).await;
-    assert_eq!(verify(t).await, None, "the plain walk cannot see a consistent cut");
+    assert_eq!(
+        verify(t).await,
+        None,
+        "the plain walk cannot see a consistent cut"
+    );
     let b = signer.verify(t).await.expect("the cut is found");
     assert_eq!(b.seq, keep + 1, "{b:?}");
     assert!(
@@ -532,7 +536,9 @@ async fn erasing_one_users_refusals_and_rehashing_passes_the_walk_but_not_the_ch
         .await;
     let id = r.json()["id"].as_str().unwrap().to_string();
     for _ in 0..3 {
-        let r = t.api(Method::GET, &format!("/api/v1/clients/{id}"), &per, None).await;
+        let r = t
+            .api(Method::GET, &format!("/api/v1/clients/{id}"), &per, None)
+            .await;
         assert_eq!(r.status, StatusCode::FORBIDDEN);
     }
     let signed = signer.sign(t).await;
@@ -564,7 +570,8 @@ async fn erasing_one_users_refusals_and_rehashing_passes_the_walk_but_not_the_ch
     let b = signer.verify(t).await.expect("the erasure is found");
     assert_eq!(b.seq, signed.seq, "{b:?}");
     assert!(
-        b.reason.contains(&format!("checkpoint on line 1 (seq {}", signed.seq))
+        b.reason
+            .contains(&format!("checkpoint on line 1 (seq {}", signed.seq))
             && b.reason.contains("rewritten"),
         "{b:?}"
     );

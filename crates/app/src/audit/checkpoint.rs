@@ -155,7 +155,11 @@ pub struct PublicKey(VerifyingKey);
 impl PublicKey {
     /// Parses 64 hex digits.
     pub fn parse(s: &str) -> Result<PublicKey, CheckpointError> {
-        let bad = || CheckpointError::BadKey(format!("{s:?} is not an Ed25519 public key (64 hex digits)"));
+        let bad = || {
+            CheckpointError::BadKey(format!(
+                "{s:?} is not an Ed25519 public key (64 hex digits)"
+            ))
+        };
         let bytes: [u8; 32] = hex::decode(s.trim())
             .ok()
             .and_then(|b| b.try_into().ok())
@@ -290,11 +294,9 @@ pub async fn checkpoint(
     let last = last_in_file(file)?;
     let (from_seq, from_hash) = match &last {
         Some(n) => {
-            n.checkpoint
-                .check_signature(&[key.public()])
-                .map_err(|e| {
-                    CheckpointError::Disagrees(format!("{}: {e}", n.checkpoint.describe(n.line)))
-                })?;
+            n.checkpoint.check_signature(&[key.public()]).map_err(|e| {
+                CheckpointError::Disagrees(format!("{}: {e}", n.checkpoint.describe(n.line)))
+            })?;
             (n.checkpoint.seq, n.checkpoint.hash.clone())
         }
         None => (0, GENESIS.to_string()),
