@@ -864,6 +864,14 @@ fn the_server_role_can_append_to_the_audit_log_but_not_rewrite_it() {
             assert!(n.0 >= 2, "the role creation and the organisation are audited");
             c.close().await.unwrap();
         });
+        // Not the owner itself, nor a superuser.
+        let own = run(&owner_url, &["migrate", "--create-server-role", "postgres"]);
+        assert_eq!(own.status.code(), Some(2));
+        assert!(
+            String::from_utf8_lossy(&own.stderr).contains("must not be"),
+            "{}",
+            String::from_utf8_lossy(&own.stderr)
+        );
         // SQLite has no roles: a clear error.
         let dir = tmp_dir();
         let db = format!("sqlite:{}", dir.join("x.db").display());

@@ -262,12 +262,31 @@ pub fn read_file(path: &Path) -> Result<Vec<Numbered>, CheckpointError> {
     Ok(out)
 }
 
-/// The last checkpoint in the file, if the file exists and has one.
+/// The last checkpoint in the file, if the file exists and has one. Only
+/// that line is parsed: the file grows by a line every few minutes for years.
 pub fn last_in_file(path: &Path) -> Result<Option<Numbered>, CheckpointError> {
-    if !path.exists() {
-        return Ok(None);
+    use std::io::BufRead;
+    let f = match std::fs::File::open(path) {
+        Ok(f) => f,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+        Err(e) => return Err(io(path)(e)),
+    };
+    let mut last: Option<(usize, String)> = None;
+    for (i, line) in std::io::BufReader::new(f).lines().enumerate() {
+        let line = line.map_err(io(path))?;
+        if !line.trim().is_empty() {
+            last = Some((i + 1, line));
+        }
     }
-    Ok(read_file(path)?.pop())
+    let Some((line, text)) = last else {
+        return Ok(None);
+    };
+    let checkpoint = serde_json::from_str(&text).map_err(|e| CheckpointError::BadLine {
+        path: path.to_path_buf(),
+        line,
+        reason: format!("not a checkpoint: {e}"),
+    })?;
+    Ok(Some(Numbered { line, checkpoint }))
 }
 
 /// Appends one line and syncs it to disk.

@@ -53,6 +53,12 @@ DECLARE
     r text := '{name}';
     s text := current_schema();
 BEGIN
+    IF r = current_user THEN
+        RAISE EXCEPTION 'the server role must not be the role that runs the migrations (%)', r;
+    END IF;
+    IF EXISTS (SELECT 1 FROM pg_roles WHERE rolname = r AND rolsuper) THEN
+        RAISE EXCEPTION 'the server role must not be a superuser (%)', r;
+    END IF;
     IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = r) THEN
         EXECUTE format('CREATE ROLE %I LOGIN', r);
     END IF;
