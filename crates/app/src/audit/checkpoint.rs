@@ -417,6 +417,12 @@ pub async fn verify_with_checkpoints(
                 ),
             ));
         }
+        if c.seq < 0 || (c.seq == 0 && c.hash != GENESIS) {
+            return Ok(failed(
+                c.seq,
+                format!("{}: no chain has this head", c.describe(n.line)),
+            ));
+        }
         last_seq = c.seq;
         by_seq.entry(c.seq).or_default().push(n);
     }
