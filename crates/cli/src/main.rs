@@ -308,7 +308,15 @@ async fn run(cli: Cli) -> anyhow::Result<i32> {
             match checkpoints {
                 None => {
                     let app = open(&cfg).await?;
-                    audit_verify(&app).await
+                    let code = audit_verify(&app).await?;
+                    if let Some(f) = &cfg.audit_checkpoint_file {
+                        println!(
+                            "note: a chain cut or re-hashed together with its head is only found \
+                             against the signed checkpoints: add --checkpoints {}",
+                            f.display()
+                        );
+                    }
+                    Ok(code)
                 }
                 Some(file) => {
                     // Read the file and keys before the chain, so the head we walk

@@ -679,6 +679,41 @@ async fn a_public_referrers_name_is_stored_as_outside_text_not_as_staff(t: &Test
     assert_eq!(rows[0].actor_staff_id, None);
     assert_eq!(rows[0].actor_role, None);
     assert_eq!(rows[0].actor_org_number, None);
+
+    // A login with a name nobody has is labelled as typed text too.
+    use axum::body::Body;
+    use axum::http::{header, Request};
+    let page = t
+        .send(Request::get("/login").body(Body::empty()).unwrap())
+        .await;
+    let csrf = page.cookie("benk_login_csrf").unwrap();
+    let r = t
+        .send(
+            Request::post("/login")
+                .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+                .header(header::COOKIE, format!("benk_login_csrf={csrf}"))
+                .body(Body::from(format!(
+                    "_csrf={csrf}&username=ukjent.person&password=feil-passord"
+                )))
+                .unwrap(),
+        )
+        .await;
+    assert_ne!(r.status, StatusCode::SEE_OTHER);
+    let names: Vec<(Option<String>,)> = t
+        .app
+        .db
+        .all(
+            "SELECT actor_name FROM audit_events WHERE outcome = 'denied' AND actor_staff_id IS NULL",
+            vec![],
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        names,
+        vec![(Some(
+            "login form, unknown user name given: \"ukjent.person\"".to_string()
+        ),)]
+    );
 }
 
 async fn team_shows_staff_by_employer_with_fte_sums(t: &TestApp) {
