@@ -4,7 +4,10 @@
 //! where `canonical` is a JSON array of every column but the two hashes. The
 //! writer appends rows in commit order and keeps `audit_head` (the newest seq
 //! and hash) in the same transaction, so [`verify`] detects an edit, a deleted
-//! row (also the newest ones), an inserted row or a reordering.
+//! row (also the newest ones), an inserted row or a reordering. The hash is
+//! unkeyed, so someone who can write the database can cut or re-hash the chain
+//! and its head consistently; [`checkpoint`] signs heads with a key kept outside
+//! the database so that this is found too.
 
 use chrono::{DateTime, SubsecRound, Utc};
 use serde::Serialize;
@@ -12,6 +15,8 @@ use sha2::{Digest, Sha256};
 use uuid::Uuid;
 
 use crate::db::{Db, Val};
+
+pub mod checkpoint;
 
 /// The hash before the first row.
 pub const GENESIS: &str = "0000000000000000000000000000000000000000000000000000000000000000";
@@ -72,6 +77,15 @@ pub struct AuditDraft {
 }
 
 impl AuditDraft {
+    /// Names an actor that is not a staff member by what they typed into a
+    /// public form, labelled as such so that it never reads like a staff member
+    /// (`source` says where it came from, e.g. "public referral form").
+    pub fn actor_from_outside(&mut self, source: &str, what: &str, given: &str) {
+        let given: String = given.chars().take(200).collect();
+        self.actor_staff_id = None;
+        self.actor_name = Some(format!("{source}, {what} given: {given:?}"));
+    }
+
     /// A new draft stamped now.
     pub fn new(action: impl Into<String>, outcome: Outcome) -> AuditDraft {
         AuditDraft {
@@ -246,15 +260,100 @@ pub struct VerifyReport {
 
 const PAGE: i64 = 10_000;
 
+const HEAD: &str = "SELECT seq, hash FROM audit_head WHERE id = 1";
+
+/// How far a walk over part of the chain got.
+struct Walk {
+    rows: i64,
+    last_seq: i64,
+    last_hash: String,
+    first_break: Option<Break>,
+}
+
+/// Walks the rows after `after_seq` up to `to_seq` in seq order, starting from
+/// the link `after_hash`, and stops at the first break. `check` may add a break
+/// of its own for a row that links correctly (a signed checkpoint that
+/// disagrees with it).
+async fn walk(
+    db: &Db,
+    after_seq: i64,
+    after_hash: &str,
+    to_seq: i64,
+    mut progress: impl FnMut(i64),
+    mut check: impl FnMut(&AuditRow) -> Option<String>,
+) -> Result<Walk, sqlx::Error> {
+    let mut w = Walk {
+        rows: 0,
+        last_seq: after_seq,
+        last_hash: after_hash.to_string(),
+        first_break: None,
+    };
+    loop {
+        let page: Vec<AuditRow> = db
+            .all(
+                "SELECT seq, id, at, actor_staff_id, actor_name, actor_hpr, actor_org_number, actor_role, \
+                 actor_team_id, client_id, purpose, action, resources, outcome, ip, user_agent, prev_hash, hash \
+                 FROM audit_events WHERE seq > $1 AND seq <= $2 ORDER BY seq LIMIT $3",
+                crate::args![w.last_seq, to_seq, PAGE],
+            )
+            .await?;
+        if page.is_empty() {
+            return Ok(w);
+        }
+        for row in &page {
+            w.rows += 1;
+            let reason = if row.seq != w.last_seq + 1 {
+                Some((
+                    w.last_seq + 1,
+                    format!(
+                        "row {} is missing (next row found is {})",
+                        w.last_seq + 1,
+                        row.seq
+                    ),
+                ))
+            } else if row.prev_hash != w.last_hash {
+                Some((
+                    row.seq,
+                    "prev_hash does not match the previous row's hash".into(),
+                ))
+            } else if row.hash != row.expected_hash() {
+                Some((
+                    row.seq,
+                    "the row's content does not match its hash (edited)".into(),
+                ))
+            } else {
+                check(row).map(|r| (row.seq, r))
+            };
+            if let Some((seq, reason)) = reason {
+                w.first_break = Some(Break { seq, reason });
+                return Ok(w);
+            }
+            w.last_seq = row.seq;
+            w.last_hash = row.hash.clone();
+        }
+        progress(w.rows);
+    }
+}
+
 /// Walks the chain in seq order up to the head as it was when the walk began
 /// (rows a running server commits meanwhile are left for the next run) and
 /// reports the first break. `progress` is called after each page with the rows
 /// checked so far and the total.
-pub async fn verify(
+///
+/// This finds edits, gaps, reordering and rows deleted from the end while the
+/// head still counts them. It cannot find a chain that was cut or re-hashed
+/// consistently together with its head: for that, see
+/// [`checkpoint::verify_with_checkpoints`].
+pub async fn verify(db: &Db, progress: impl FnMut(i64, i64)) -> Result<VerifyReport, sqlx::Error> {
+    verify_checked(db, progress, |_| None).await
+}
+
+/// [`verify`], with an extra check per row that links correctly.
+pub(crate) async fn verify_checked(
     db: &Db,
     mut progress: impl FnMut(i64, i64),
+    check: impl FnMut(&AuditRow) -> Option<String>,
 ) -> Result<VerifyReport, sqlx::Error> {
-    const HEAD: &str = "SELECT seq, hash FROM audit_head WHERE id = 1";
     let broken = |seq: i64, reason: String, rows: i64| VerifyReport {
         rows,
         first_break: Some(Break { seq, reason }),
@@ -268,50 +367,15 @@ pub async fn verify(
             crate::args![head_seq],
         )
         .await?;
-    let mut prev_seq = 0i64;
-    let mut prev_hash = GENESIS.to_string();
-    let mut rows = 0i64;
-    loop {
-        let page: Vec<AuditRow> = db
-            .all(
-                "SELECT seq, id, at, actor_staff_id, actor_name, actor_hpr, actor_org_number, actor_role, \
-                 actor_team_id, client_id, purpose, action, resources, outcome, ip, user_agent, prev_hash, hash \
-                 FROM audit_events WHERE seq > $1 AND seq <= $2 ORDER BY seq LIMIT $3",
-                crate::args![prev_seq, head_seq, PAGE],
-            )
-            .await?;
-        if page.is_empty() {
-            break;
-        }
-        for row in &page {
-            rows += 1;
-            if row.seq != prev_seq + 1 {
-                let reason = format!(
-                    "row {} is missing (next row found is {})",
-                    prev_seq + 1,
-                    row.seq
-                );
-                return Ok(broken(prev_seq + 1, reason, rows));
-            }
-            if row.prev_hash != prev_hash {
-                return Ok(broken(
-                    row.seq,
-                    "prev_hash does not match the previous row's hash".into(),
-                    rows,
-                ));
-            }
-            if row.hash != row.expected_hash() {
-                return Ok(broken(
-                    row.seq,
-                    "the row's content does not match its hash (edited)".into(),
-                    rows,
-                ));
-            }
-            prev_seq = row.seq;
-            prev_hash = row.hash.clone();
-        }
-        progress(rows, total);
+    let w = walk(db, 0, GENESIS, head_seq, |n| progress(n, total), check).await?;
+    let rows = w.rows;
+    if let Some(b) = w.first_break {
+        return Ok(VerifyReport {
+            rows,
+            first_break: Some(b),
+        });
     }
+    let (prev_seq, prev_hash) = (w.last_seq, w.last_hash);
     if prev_seq < head_seq {
         return Ok(broken(
             prev_seq + 1,

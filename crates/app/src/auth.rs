@@ -108,7 +108,7 @@ fn failed_login_audit(
     d.actor_staff_id = staff.map(|s| s.0);
     d.actor_name = staff
         .map(|s| s.1.to_string())
-        .or_else(|| Some(format!("unknown user {username:?}")));
+        .or_else(|| Some(format!("login form, unknown user name given: {username:?}")));
     d.resources = "session".into();
     d.ip = meta.ip.clone();
     d.user_agent = meta.user_agent.clone();

@@ -292,7 +292,8 @@ pub async fn submit_public(
     input.diagnoses.clear();
     let id = Uuid::now_v7();
     let mut d = AuditDraft::new("referral.submit", Outcome::Allowed);
-    d.actor_name = Some(format!("{} (web form)", input.referrer_name.as_str()));
+    // The sender is not a staff member: store what they typed as what it is.
+    d.actor_from_outside("public referral form", "name", input.referrer_name.as_str());
     d.resources = format!("referral:{id}");
     d.ip = meta.ip.clone();
     d.user_agent = meta.user_agent.clone();

@@ -33,6 +33,15 @@ pub struct ConfigArgs {
     /// Behind a reverse proxy: believe X-Forwarded-For / X-Forwarded-Proto.
     #[arg(long, env = "BENK_TRUST_PROXY", global = true)]
     pub trust_proxy: Option<bool>,
+    /// The Ed25519 key that signs audit checkpoints (made by `benk audit keygen`).
+    #[arg(long, env = "BENK_AUDIT_KEY_FILE", global = true)]
+    pub audit_key_file: Option<PathBuf>,
+    /// The file that signed audit checkpoints are appended to.
+    #[arg(long, env = "BENK_AUDIT_CHECKPOINT_FILE", global = true)]
+    pub audit_checkpoint_file: Option<PathBuf>,
+    /// Minutes between the server's audit checkpoints.
+    #[arg(long, env = "BENK_AUDIT_CHECKPOINT_MINUTES", global = true)]
+    pub audit_checkpoint_minutes: Option<u64>,
 }
 
 /// The `benk.toml` file.
@@ -46,6 +55,9 @@ pub struct FileConfig {
     session_idle_minutes: Option<u64>,
     secure_cookies: Option<bool>,
     trust_proxy: Option<bool>,
+    audit_key_file: Option<PathBuf>,
+    audit_checkpoint_file: Option<PathBuf>,
+    audit_checkpoint_minutes: Option<u64>,
 }
 
 /// The resolved configuration.
@@ -58,6 +70,9 @@ pub struct Config {
     pub session_idle_minutes: u64,
     pub secure_cookies: bool,
     pub trust_proxy: bool,
+    pub audit_key_file: Option<PathBuf>,
+    pub audit_checkpoint_file: Option<PathBuf>,
+    pub audit_checkpoint_minutes: u64,
 }
 
 fn read_file(path: &Path) -> anyhow::Result<FileConfig> {
@@ -106,6 +121,19 @@ impl ConfigArgs {
                 .unwrap_or(30),
             secure_cookies: self.secure_cookies.or(file.secure_cookies).unwrap_or(false),
             trust_proxy: self.trust_proxy.or(file.trust_proxy).unwrap_or(false),
+            audit_key_file: self.audit_key_file.clone().or(file.audit_key_file),
+            audit_checkpoint_file: self
+                .audit_checkpoint_file
+                .clone()
+                .or(file.audit_checkpoint_file),
+            audit_checkpoint_minutes: match self
+                .audit_checkpoint_minutes
+                .or(file.audit_checkpoint_minutes)
+                .unwrap_or(5)
+            {
+                0 => bail!("audit_checkpoint_minutes must be at least 1"),
+                n => n,
+            },
         })
     }
 }

@@ -9,6 +9,7 @@ use std::path::PathBuf;
 use std::time::Instant;
 
 use anyhow::{bail, Context};
+use benk_app::audit::checkpoint;
 use benk_app::staff::{self, AccountChange, NewStaff};
 use benk_app::App;
 use benk_domain::{Fte, HprNumber, Profession, TeamRole};
@@ -40,7 +41,12 @@ enum Command {
         data_dir: PathBuf,
     },
     /// Apply database migrations.
-    Migrate,
+    Migrate {
+        /// PostgreSQL: also create (or reset the rights of) a role for `benk serve`
+        /// with INSERT and SELECT but no UPDATE or DELETE on the audit log.
+        #[arg(long, value_name = "NAME")]
+        create_server_role: Option<String>,
+    },
     /// Manage user accounts.
     #[command(subcommand)]
     User(UserCmd),
@@ -145,8 +151,20 @@ enum TokenCmd {
 
 #[derive(Subcommand)]
 enum AuditCmd {
-    /// Walk the hash chain; exit non-zero at the first broken row.
-    Verify,
+    /// Walk the hash chain; exit 1 at the first broken row or disagreeing checkpoint.
+    Verify {
+        /// Also check the chain against the signed checkpoints in this file.
+        #[arg(long, value_name = "FILE")]
+        checkpoints: Option<PathBuf>,
+        /// Trusted public key (64 hex digits, or a file holding them, such as the
+        /// key file's `.pub`); repeat for older keys. Default: from audit_key_file.
+        #[arg(long = "public-key", value_name = "KEY|FILE", requires = "checkpoints")]
+        public_keys: Vec<String>,
+    },
+    /// Create the checkpoint signing key at audit_key_file (never overwrites one).
+    Keygen,
+    /// Sign the current chain head and append it to audit_checkpoint_file.
+    Checkpoint,
 }
 
 const DEFAULT_DB: &str = "sqlite:benk.db";
@@ -209,6 +227,17 @@ async fn run(cli: Cli) -> anyhow::Result<i32> {
                 bail!("benk demo runs on its own SQLite database; leave out --database-url");
             }
             cfg.test_data = true;
+            // The demo signs its audit checkpoints with a key of its own.
+            if cfg.audit_key_file.is_none() {
+                let key = data_dir.join("audit-key");
+                if !key.exists() {
+                    checkpoint::AuditKey::create_file(&key)?;
+                }
+                cfg.audit_key_file = Some(key);
+            }
+            if cfg.audit_checkpoint_file.is_none() {
+                cfg.audit_checkpoint_file = Some(data_dir.join("audit-checkpoints.jsonl"));
+            }
             let app = open(&cfg).await?;
             let started = Instant::now();
             let seeded = benk_app::demo::seed(&app)
@@ -233,10 +262,17 @@ async fn run(cli: Cli) -> anyhow::Result<i32> {
             serve(app, &cfg).await?;
             Ok(0)
         }
-        Command::Migrate => {
+        Command::Migrate { create_server_role } => {
             let cfg = cli.config.resolve(DEFAULT_DB)?;
-            open(&cfg).await?;
+            let app = open(&cfg).await?;
             println!("migrated {}", redact(&cfg.database_url));
+            if let Some(role) = create_server_role {
+                benk_app::db::server_role::create_server_role(&app, &role).await?;
+                println!(
+                    "role {role} may now run `benk serve`: INSERT and SELECT on audit_events, \
+                     no UPDATE or DELETE; give it a password or certificate login"
+                );
+            }
             Ok(0)
         }
         Command::User(cmd) => {
@@ -264,10 +300,68 @@ async fn run(cli: Cli) -> anyhow::Result<i32> {
             println!("{token}");
             Ok(0)
         }
-        Command::Audit(AuditCmd::Verify) => {
+        Command::Audit(AuditCmd::Verify {
+            checkpoints,
+            public_keys,
+        }) => {
             let cfg = cli.config.resolve(DEFAULT_DB)?;
+            match checkpoints {
+                None => {
+                    let app = open(&cfg).await?;
+                    let code = audit_verify(&app).await?;
+                    if let Some(f) = &cfg.audit_checkpoint_file {
+                        println!(
+                            "note: a chain cut or re-hashed together with its head is only found \
+                             against the signed checkpoints: add --checkpoints {}",
+                            f.display()
+                        );
+                    }
+                    Ok(code)
+                }
+                Some(file) => {
+                    // Read the file and keys before the chain, so the head we walk
+                    // to is never older than a checkpoint.
+                    let trusted = trusted_keys(&cfg, &public_keys)?;
+                    let cps = checkpoint::read_file(&file)?;
+                    let app = open(&cfg).await?;
+                    audit_verify_checkpoints(&app, &file, &cps, &trusted).await
+                }
+            }
+        }
+        Command::Audit(AuditCmd::Keygen) => {
+            let cfg = cli.config.resolve(DEFAULT_DB)?;
+            let path = cfg.audit_key_file.as_ref().context(
+                "no audit_key_file configured: set it in benk.toml, BENK_AUDIT_KEY_FILE or --audit-key-file",
+            )?;
+            let key = checkpoint::AuditKey::create_file(path)?;
+            let public = key.public();
+            let pub_path = public_key_path(path);
+            std::fs::write(&pub_path, format!("{}\n", public.hex()))
+                .with_context(|| format!("writing {}", pub_path.display()))?;
+            println!("created the audit signing key {}", path.display());
+            println!("public key: {}", public.hex());
+            println!("key id:     {}", public.key_id());
+            println!(
+                "the public key is also in {}; keep a copy off this host",
+                pub_path.display()
+            );
+            Ok(0)
+        }
+        Command::Audit(AuditCmd::Checkpoint) => {
+            let cfg = cli.config.resolve(DEFAULT_DB)?;
+            let Some(ck) = Checkpointer::from_config(&cfg)? else {
+                bail!("no audit_key_file configured: create a key with `benk audit keygen`");
+            };
             let app = open(&cfg).await?;
-            audit_verify(&app).await
+            let c = checkpoint::checkpoint(&app.db, &ck.key, &ck.file).await?;
+            println!(
+                "checkpoint: seq {} hash {} signed {} by key {}",
+                c.seq,
+                c.hash,
+                c.at.to_rfc3339_opts(chrono::SecondsFormat::Micros, true),
+                c.key_id
+            );
+            Ok(0)
         }
         Command::Bench(args) => bench::run(args).await,
     }
@@ -514,10 +608,32 @@ async fn audit_verify(app: &App) -> anyhow::Result<i32> {
 }
 
 async fn serve(app: App, cfg: &Config) -> anyhow::Result<()> {
+    let checkpointer = Checkpointer::from_config(cfg)?;
     let listener = TcpListener::bind(&cfg.listen)
         .await
         .with_context(|| format!("listening on {}", cfg.listen))?;
     let addr = listener.local_addr()?;
+    let periodic = match &checkpointer {
+        Some(ck) => {
+            // One at start, so the chain is checked against the last checkpoint
+            // before anything new is written.
+            ck.run(&app.db).await;
+            Some(tokio::spawn(ck.clone().every(
+                app.db.clone(),
+                std::time::Duration::from_secs(cfg.audit_checkpoint_minutes * 60),
+            )))
+        }
+        None => {
+            tracing::warn!(
+                "audit checkpoints are OFF: no audit_key_file is configured, so a rewrite of the \
+                 audit log by someone with write access to the database cannot be detected. \
+                 Create a key with `benk audit keygen` and set audit_key_file and \
+                 audit_checkpoint_file."
+            );
+            None
+        }
+    };
+    let db = app.db.clone();
     let state = benk_web::AppState {
         app,
         secure_cookies: cfg.secure_cookies,
@@ -525,29 +641,159 @@ async fn serve(app: App, cfg: &Config) -> anyhow::Result<()> {
         referral_limiter: Default::default(),
     };
     let router = benk_web::router(state);
+    let shutdown = shutdown();
     println!("listening on http://{addr}");
     std::io::stdout().flush().ok();
     axum::serve(
         listener,
         router.into_make_service_with_connect_info::<SocketAddr>(),
     )
-    .with_graceful_shutdown(shutdown())
+    .with_graceful_shutdown(shutdown)
     .await?;
+    // Every request has been answered, so every acknowledged write is in the
+    // head that this last checkpoint signs.
+    if let Some(ck) = &checkpointer {
+        if let Some(p) = periodic {
+            p.abort();
+        }
+        ck.run(&db).await;
+    }
     Ok(())
 }
 
-async fn shutdown() {
-    let ctrl_c = async {
-        let _ = tokio::signal::ctrl_c().await;
-    };
-    #[cfg(unix)]
-    let term = async {
-        if let Ok(mut s) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
-        {
-            s.recv().await;
+/// The key and file of the audit checkpoints, when configured.
+#[derive(Clone)]
+struct Checkpointer {
+    key: std::sync::Arc<checkpoint::AuditKey>,
+    file: PathBuf,
+}
+
+impl Checkpointer {
+    fn from_config(cfg: &Config) -> anyhow::Result<Option<Checkpointer>> {
+        let Some(key_file) = &cfg.audit_key_file else {
+            return Ok(None);
+        };
+        let file = cfg.audit_checkpoint_file.clone().context(
+            "audit_key_file is set but audit_checkpoint_file is not: say where checkpoints go",
+        )?;
+        let key = checkpoint::AuditKey::load(key_file)
+            .context("loading the audit signing key (create one with `benk audit keygen`)")?;
+        Ok(Some(Checkpointer {
+            key: std::sync::Arc::new(key),
+            file,
+        }))
+    }
+
+    /// Signs the head; a failure is logged loudly, never fatal to serving.
+    async fn run(&self, db: &benk_app::db::Db) {
+        match checkpoint::checkpoint(db, &self.key, &self.file).await {
+            Ok(c) => {
+                tracing::info!(seq = c.seq, file = %self.file.display(), "audit checkpoint signed")
+            }
+            Err(e) => tracing::error!(
+                file = %self.file.display(),
+                "AUDIT CHECKPOINT NOT SIGNED: {e}"
+            ),
         }
-    };
+    }
+
+    async fn every(self, db: benk_app::db::Db, period: std::time::Duration) {
+        let mut tick = tokio::time::interval(period);
+        tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        tick.tick().await;
+        loop {
+            tick.tick().await;
+            self.run(&db).await;
+        }
+    }
+}
+
+/// Where keygen puts the public key: next to the key, with `.pub` added.
+fn public_key_path(key: &std::path::Path) -> PathBuf {
+    let mut p = key.as_os_str().to_owned();
+    p.push(".pub");
+    PathBuf::from(p)
+}
+
+/// The keys checkpoints are checked against: `--public-key` values (hex or a
+/// file holding hex), else the configured key file's public half.
+fn trusted_keys(cfg: &Config, given: &[String]) -> anyhow::Result<Vec<checkpoint::PublicKey>> {
+    if given.is_empty() {
+        let path = cfg.audit_key_file.as_ref().context(
+            "give the public key with --public-key (or configure audit_key_file on the host)",
+        )?;
+        return Ok(vec![checkpoint::AuditKey::load(path)?.public()]);
+    }
+    given
+        .iter()
+        .map(|g| {
+            let is_hex = g.len() == 64 && g.chars().all(|c| c.is_ascii_hexdigit());
+            let text = if is_hex {
+                g.clone()
+            } else {
+                std::fs::read_to_string(g).with_context(|| format!("reading public key {g}"))?
+            };
+            Ok(checkpoint::PublicKey::parse(&text)?)
+        })
+        .collect()
+}
+
+async fn audit_verify_checkpoints(
+    app: &App,
+    file: &std::path::Path,
+    cps: &[checkpoint::Numbered],
+    trusted: &[checkpoint::PublicKey],
+) -> anyhow::Result<i32> {
+    if cps.is_empty() {
+        println!(
+            "audit chain NOT VERIFIED: {} holds no checkpoint",
+            file.display()
+        );
+        return Ok(1);
+    }
+    let started = Instant::now();
+    let report = checkpoint::verify_with_checkpoints(&app.db, cps, trusted, |_, _| {}).await?;
+    match report.chain.first_break {
+        None => {
+            println!(
+                "audit chain OK: {} rows verified in {:.2} s, agreeing with {} signed checkpoint(s) in {} up to seq {}",
+                report.chain.rows,
+                started.elapsed().as_secs_f64(),
+                report.checkpoints,
+                file.display(),
+                report.last_signed_seq
+            );
+            Ok(0)
+        }
+        Some(b) => {
+            println!("audit chain BROKEN at row {}: {}", b.seq, b.reason);
+            Ok(1)
+        }
+    }
+}
+
+/// Waits for Ctrl-C or SIGTERM. The handlers are installed when this is
+/// called, not when the future is first polled, so a signal that arrives right
+/// after `listening on` is printed still shuts down gracefully.
+fn shutdown() -> impl std::future::Future<Output = ()> {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{signal, SignalKind};
+        let term = signal(SignalKind::terminate());
+        let int = signal(SignalKind::interrupt());
+        async move {
+            match (term, int) {
+                (Ok(mut term), Ok(mut int)) => {
+                    tokio::select! { _ = term.recv() => {}, _ = int.recv() => {} }
+                }
+                _ => {
+                    let _ = tokio::signal::ctrl_c().await;
+                }
+            }
+        }
+    }
     #[cfg(not(unix))]
-    let term = std::future::pending::<()>();
-    tokio::select! { _ = ctrl_c => {}, _ = term => {} }
+    async {
+        let _ = tokio::signal::ctrl_c().await;
+    }
 }

@@ -47,6 +47,13 @@ fn run_demo_once(dir: &Path) -> (String, String) {
     (out, url)
 }
 
+/// Non-empty lines in a file (0 when it does not exist).
+fn lines(path: &Path) -> usize {
+    std::fs::read_to_string(path)
+        .map(|t| t.lines().filter(|l| !l.trim().is_empty()).count())
+        .unwrap_or(0)
+}
+
 #[test]
 fn version_prints_the_version() {
     let out = benk().arg("version").output().unwrap();
@@ -142,10 +149,44 @@ fn demo_prints_logins_and_url_and_its_audit_chain_verifies_until_tampered() {
         String::from_utf8_lossy(&ok.stdout)
     );
     assert!(String::from_utf8_lossy(&ok.stdout).contains("audit chain OK"));
-    // A manual change to one audit row.
+    // The demo made its own signing key (private to its owner) and signed a
+    // checkpoint at each start, which the chain agrees with.
+    let key = dir.join("audit-key");
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(&key).unwrap().permissions().mode();
+        assert_eq!(mode & 0o777, 0o600);
+    }
+    let checkpoints = dir.join("audit-checkpoints.jsonl");
+    assert_eq!(lines(&checkpoints), 2);
+    let signed = benk()
+        .args(["--database-url", &db, "--audit-key-file"])
+        .arg(&key)
+        .args(["audit", "verify", "--checkpoints"])
+        .arg(&checkpoints)
+        .output()
+        .unwrap();
+    assert!(
+        signed.status.success(),
+        "{}",
+        String::from_utf8_lossy(&signed.stdout)
+    );
+    // A manual change to one audit row, by someone who first drops the trigger
+    // that refuses it.
     let rt = tokio::runtime::Runtime::new().unwrap();
     rt.block_on(async {
         let mut c = sqlx::SqliteConnection::connect(&db).await.unwrap();
+        let refused =
+            sqlx::query("UPDATE audit_events SET actor_name = 'someone else' WHERE seq = 1")
+                .execute(&mut c)
+                .await
+                .expect_err("the trigger refuses");
+        assert!(refused.to_string().contains("append-only"), "{refused}");
+        sqlx::query("DROP TRIGGER audit_events_no_update")
+            .execute(&mut c)
+            .await
+            .unwrap();
         sqlx::query("UPDATE audit_events SET actor_name = 'someone else' WHERE seq = 1")
             .execute(&mut c)
             .await
@@ -353,4 +394,505 @@ fn a_fresh_database_gets_its_first_administrator_from_the_command_line() {
         String::from_utf8_lossy(&verify.stdout)
     );
     let _ = std::fs::remove_dir_all(dir);
+}
+
+/// A SQLite database with some audited activity, a signing key and one
+/// configuration for all of it.
+struct Site {
+    dir: PathBuf,
+    db: String,
+}
+
+impl Site {
+    fn new() -> Site {
+        let dir = tmp_dir();
+        let db = format!("sqlite:{}", dir.join("site.db").display());
+        Site { dir, db }
+    }
+
+    fn key(&self) -> PathBuf {
+        self.dir.join("audit.key")
+    }
+
+    fn checkpoints(&self) -> PathBuf {
+        self.dir.join("checkpoints.jsonl")
+    }
+
+    fn cmd(&self) -> Command {
+        let mut c = benk();
+        c.env("BENK_DATABASE_URL", &self.db)
+            .env("BENK_AUDIT_KEY_FILE", self.key())
+            .env("BENK_AUDIT_CHECKPOINT_FILE", self.checkpoints())
+            .env("BENK_PASSWORD", "et-langt-passord");
+        c
+    }
+
+    fn run(&self, args: &[&str]) -> std::process::Output {
+        self.cmd().args(args).output().unwrap()
+    }
+
+    /// Adds an organisation, a team and some users: each is audited.
+    fn activity(&self, tag: &str) {
+        if self.run(&["org", "list"]).stdout.is_empty() {
+            let org = self.run(&[
+                "org",
+                "add",
+                "--name",
+                "Testby kommune",
+                "--kind",
+                "municipality",
+                "--number",
+                "974760673",
+            ]);
+            assert!(
+                org.status.success(),
+                "{}",
+                String::from_utf8_lossy(&org.stderr)
+            );
+        }
+        for i in 0..3 {
+            let u = self.run(&[
+                "user",
+                "add",
+                "--username",
+                &format!("{tag}{i}"),
+                "--name",
+                "Test Testesen",
+                "--profession",
+                "nurse",
+                "--org",
+                "974760673",
+            ]);
+            assert!(u.status.success(), "{}", String::from_utf8_lossy(&u.stderr));
+            assert!(self
+                .run(&["user", "disable", &format!("{tag}{i}")])
+                .status
+                .success());
+        }
+    }
+
+    fn sql(&self, statements: &[&str]) {
+        let rt = tokio::runtime::Runtime::new().unwrap();
+        rt.block_on(async {
+            let mut c = sqlx::SqliteConnection::connect(&self.db).await.unwrap();
+            for s in statements {
+                sqlx::query(s).execute(&mut c).await.unwrap();
+            }
+            c.close().await.unwrap();
+        });
+    }
+
+    fn verify_plain(&self) -> (Option<i32>, String) {
+        let o = self.run(&["audit", "verify"]);
+        (
+            o.status.code(),
+            String::from_utf8_lossy(&o.stdout).into_owned(),
+        )
+    }
+
+    fn verify_signed(&self, public_key: &str) -> (Option<i32>, String) {
+        let o = benk()
+            .args([
+                "--database-url",
+                &self.db,
+                "audit",
+                "verify",
+                "--checkpoints",
+            ])
+            .arg(self.checkpoints())
+            .args(["--public-key", public_key])
+            .output()
+            .unwrap();
+        (
+            o.status.code(),
+            String::from_utf8_lossy(&o.stdout).into_owned(),
+        )
+    }
+}
+
+impl Drop for Site {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.dir);
+    }
+}
+
+const DROP_TRIGGERS: &[&str] = &[
+    "DROP TRIGGER audit_events_no_update",
+    "DROP TRIGGER audit_events_no_delete",
+    "DROP TRIGGER audit_head_forward_only",
+];
+
+#[test]
+fn signed_checkpoints_catch_a_cut_chain_and_a_forged_line() {
+    let site = Site::new();
+    assert!(site.run(&["migrate"]).status.success());
+    // keygen: prints the public key, writes it beside the key, never overwrites.
+    let kg = site.run(&["audit", "keygen"]);
+    assert!(
+        kg.status.success(),
+        "{}",
+        String::from_utf8_lossy(&kg.stderr)
+    );
+    let out = String::from_utf8_lossy(&kg.stdout).into_owned();
+    let public = out
+        .lines()
+        .find_map(|l| l.strip_prefix("public key: "))
+        .expect("public key printed")
+        .trim()
+        .to_string();
+    assert_eq!(public.len(), 64);
+    let pub_file = site.dir.join("audit.key.pub");
+    assert_eq!(std::fs::read_to_string(&pub_file).unwrap().trim(), public);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(site.key()).unwrap().permissions().mode();
+        assert_eq!(mode & 0o777, 0o600);
+    }
+    let before = std::fs::read(site.key()).unwrap();
+    let again = site.run(&["audit", "keygen"]);
+    assert_eq!(again.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&again.stderr).contains("already exists"));
+    assert_eq!(
+        std::fs::read(site.key()).unwrap(),
+        before,
+        "the key is unchanged"
+    );
+
+    // Activity, a checkpoint, more activity, another.
+    site.activity("a");
+    let cp = site.run(&["audit", "checkpoint"]);
+    assert!(
+        cp.status.success(),
+        "{}",
+        String::from_utf8_lossy(&cp.stderr)
+    );
+    site.activity("b");
+    assert!(site.run(&["audit", "checkpoint"]).status.success());
+    assert_eq!(lines(&site.checkpoints()), 2);
+    let (code, out) = site.verify_signed(&public);
+    assert_eq!(code, Some(0), "{out}");
+    assert!(out.contains("2 signed checkpoint(s)"), "{out}");
+    // The public key can come from the .pub file too (a verifier off the host).
+    let (code, out) = site.verify_signed(pub_file.to_str().unwrap());
+    assert_eq!(code, Some(0), "{out}");
+
+    // Someone with the database file cuts the newest rows and moves the head back.
+    site.sql(DROP_TRIGGERS);
+    site.sql(&[
+        "DELETE FROM audit_events WHERE seq > 5",
+        "UPDATE audit_head SET seq = 5, hash = (SELECT hash FROM audit_events WHERE seq = 5)",
+    ]);
+    let (code, out) = site.verify_plain();
+    assert_eq!(code, Some(0), "the plain walk cannot see it: {out}");
+    let (code, out) = site.verify_signed(&public);
+    assert_eq!(code, Some(1), "{out}");
+    assert!(
+        out.contains("checkpoint on line 1 (seq ") && out.contains("cut from the end"),
+        "{out}"
+    );
+    // The server's checkpoint refuses to sign over it.
+    let cp = site.run(&["audit", "checkpoint"]);
+    assert_eq!(cp.status.code(), Some(2));
+    assert!(
+        String::from_utf8_lossy(&cp.stderr).contains("does not extend the last checkpoint"),
+        "{}",
+        String::from_utf8_lossy(&cp.stderr)
+    );
+    assert_eq!(lines(&site.checkpoints()), 2);
+
+    // A checkpoint line changed by hand (here: a lower seq) fails its signature.
+    let text = std::fs::read_to_string(site.checkpoints()).unwrap();
+    let first = text.lines().next().unwrap();
+    let v: serde_json::Value = serde_json::from_str(first).unwrap();
+    let forged = first.replace(&format!("\"seq\":{}", v["seq"]), "\"seq\":5");
+    std::fs::write(site.checkpoints(), format!("{forged}\n")).unwrap();
+    let (code, out) = site.verify_signed(&public);
+    assert_eq!(code, Some(1), "{out}");
+    assert!(
+        out.contains("checkpoint on line 1 (seq 5") && out.contains("signature does not verify"),
+        "{out}"
+    );
+    // And an empty checkpoint file proves nothing.
+    std::fs::write(site.checkpoints(), "").unwrap();
+    let (code, out) = site.verify_signed(&public);
+    assert_eq!(code, Some(1), "{out}");
+    assert!(out.contains("holds no checkpoint"), "{out}");
+}
+
+#[test]
+fn a_selective_erasure_with_re_hashing_is_caught_by_the_checkpoint() {
+    let site = Site::new();
+    assert!(site.run(&["audit", "keygen"]).status.success());
+    let public = std::fs::read_to_string(site.dir.join("audit.key.pub")).unwrap();
+    let public = public.trim();
+    site.activity("a");
+    assert!(site.run(&["audit", "checkpoint"]).status.success());
+    site.activity("b");
+    assert!(site.run(&["audit", "checkpoint"]).status.success());
+    let (code, out) = site.verify_signed(public);
+    assert_eq!(code, Some(0), "{out}");
+    // Erase the rows about one user's account and re-link everything after
+    // them, head included, with the public row encoding.
+    site.sql(DROP_TRIGGERS);
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    rt.block_on(async {
+        let mut c = sqlx::SqliteConnection::connect(&site.db).await.unwrap();
+        let (staff,): (uuid::Uuid,) =
+            sqlx::query_as("SELECT staff_id FROM identities WHERE subject = 'a1'")
+                .fetch_one(&mut c)
+                .await
+                .unwrap();
+        let erased = sqlx::query("DELETE FROM audit_events WHERE resources = $1")
+            .bind(format!("staff:{staff}"))
+            .execute(&mut c)
+            .await
+            .unwrap()
+            .rows_affected();
+        assert_eq!(erased, 2, "created and disabled");
+        let rows: Vec<benk_app::audit::AuditRow> = sqlx::query_as(
+            "SELECT seq, id, at, actor_staff_id, actor_name, actor_hpr, actor_org_number, actor_role, \
+             actor_team_id, client_id, purpose, action, resources, outcome, ip, user_agent, prev_hash, hash \
+             FROM audit_events ORDER BY seq",
+        )
+        .fetch_all(&mut c)
+        .await
+        .unwrap();
+        let mut prev = benk_app::audit::GENESIS.to_string();
+        let mut seq = 0;
+        for mut row in rows {
+            seq += 1;
+            row.seq = seq;
+            row.prev_hash = prev.clone();
+            row.hash = row.expected_hash();
+            prev = row.hash.clone();
+            sqlx::query("UPDATE audit_events SET seq = $1, prev_hash = $2, hash = $3 WHERE id = $4")
+                .bind(row.seq)
+                .bind(&row.prev_hash)
+                .bind(&row.hash)
+                .bind(row.id)
+                .execute(&mut c)
+                .await
+                .unwrap();
+        }
+        sqlx::query("UPDATE audit_head SET seq = $1, hash = $2")
+            .bind(seq)
+            .bind(&prev)
+            .execute(&mut c)
+            .await
+            .unwrap();
+        c.close().await.unwrap();
+    });
+    let (code, out) = site.verify_plain();
+    assert_eq!(code, Some(0), "the plain walk cannot see it: {out}");
+    let (code, out) = site.verify_signed(public);
+    assert_eq!(code, Some(1), "{out}");
+    assert!(
+        out.contains("checkpoint on line 1 (seq ") && out.contains("rewritten"),
+        "{out}"
+    );
+}
+
+/// Starts `benk serve` on a free port and waits for its `listening on` line.
+fn start_serve(site: &Site, with_key: bool) -> std::process::Child {
+    let mut cmd = site.cmd();
+    if !with_key {
+        cmd.env_remove("BENK_AUDIT_KEY_FILE");
+    }
+    let mut child = cmd
+        .args(["serve", "--listen", "127.0.0.1:0"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let reader = BufReader::new(child.stdout.take().unwrap());
+    let listening = reader
+        .lines()
+        .any(|line| line.unwrap().starts_with("listening on "));
+    if !listening {
+        let out = child.wait_with_output().unwrap();
+        panic!(
+            "serve ended without listening: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+    child
+}
+
+fn terminate(child: std::process::Child) -> std::process::Output {
+    let term = Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(term.success());
+    child.wait_with_output().unwrap()
+}
+
+#[test]
+fn serve_signs_a_checkpoint_at_start_and_at_shutdown() {
+    let site = Site::new();
+    assert!(site.run(&["audit", "keygen"]).status.success());
+    site.activity("a");
+    let serve = start_serve(&site, true);
+    // Signed at start, before it listened.
+    assert_eq!(lines(&site.checkpoints()), 1);
+    site.activity("b");
+    let out = terminate(serve);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(lines(&site.checkpoints()), 2, "signed at shutdown");
+    let public = std::fs::read_to_string(site.dir.join("audit.key.pub")).unwrap();
+    let (code, report) = site.verify_signed(public.trim());
+    assert_eq!(code, Some(0), "{report}");
+    // The last checkpoint covers the rows written while it ran.
+    let text = std::fs::read_to_string(site.checkpoints()).unwrap();
+    let last: serde_json::Value = serde_json::from_str(text.lines().last().unwrap()).unwrap();
+    assert!(
+        report.contains(&format!("up to seq {}", last["seq"])),
+        "{report}"
+    );
+    assert!(last["seq"].as_i64().unwrap() > 12);
+
+    // Without a key, serve says clearly that checkpoints are off.
+    let serve = start_serve(&site, false);
+    let out = terminate(serve);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{:?} {err}", out.status);
+    assert!(err.contains("audit checkpoints are OFF"), "{err}");
+    assert_eq!(lines(&site.checkpoints()), 2);
+}
+
+fn pg_base_url() -> String {
+    std::env::var("BENK_TEST_DATABASE_URL")
+        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into())
+}
+
+/// The base URL with another user and a search path.
+fn pg_url(user: Option<&str>, schema: &str) -> String {
+    let base = pg_base_url();
+    let base = match user {
+        Some(u) => {
+            let (scheme, rest) = base.split_once("://").unwrap();
+            let host = rest.rsplit_once('@').map_or(rest, |(_, h)| h);
+            format!("{scheme}://{u}@{host}")
+        }
+        None => base,
+    };
+    let sep = if base.contains('?') { '&' } else { '?' };
+    format!("{base}{sep}options=-c%20search_path%3D{schema}")
+}
+
+#[test]
+fn the_server_role_can_append_to_the_audit_log_but_not_rewrite_it() {
+    let id = uuid::Uuid::now_v7().simple().to_string();
+    let schema = format!("benk_role_{id}");
+    let role = format!("benk_srv_{}", &id[id.len() - 12..]);
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let admin = || async {
+        sqlx::PgConnection::connect(&pg_base_url())
+            .await
+            .expect("PostgreSQL is required for the test suite")
+    };
+    rt.block_on(async {
+        let mut c = admin().await;
+        sqlx::query(&format!("CREATE SCHEMA {schema}"))
+            .execute(&mut c)
+            .await
+            .unwrap();
+    });
+    let owner_url = pg_url(None, &schema);
+    let server_url = pg_url(Some(&role), &schema);
+    let run = |url: &str, args: &[&str]| {
+        benk()
+            .args(["--database-url", url])
+            .args(args)
+            .output()
+            .unwrap()
+    };
+    let m = run(&owner_url, &["migrate", "--create-server-role", &role]);
+    let result = std::panic::catch_unwind(|| {
+        assert!(m.status.success(), "{}", String::from_utf8_lossy(&m.stderr));
+        assert!(String::from_utf8_lossy(&m.stdout).contains(&format!("role {role}")));
+        // As the server's role: it starts (nothing to migrate), writes audited
+        // changes and verifies the chain.
+        let org = run(
+            &server_url,
+            &[
+                "org",
+                "add",
+                "--name",
+                "Testby kommune",
+                "--kind",
+                "municipality",
+                "--number",
+                "974760673",
+            ],
+        );
+        assert!(
+            org.status.success(),
+            "{}",
+            String::from_utf8_lossy(&org.stderr)
+        );
+        let v = run(&server_url, &["audit", "verify"]);
+        assert!(v.status.success(), "{}", String::from_utf8_lossy(&v.stdout));
+        rt.block_on(async {
+            let mut c = sqlx::PgConnection::connect(&server_url).await.unwrap();
+            for sql in [
+                "UPDATE audit_events SET actor_name = 'x'",
+                "DELETE FROM audit_events",
+                "TRUNCATE audit_events",
+                "DELETE FROM audit_head",
+                "ALTER TABLE audit_events DISABLE TRIGGER audit_events_no_update",
+                "DROP TRIGGER audit_events_no_delete ON audit_events",
+                "INSERT INTO _sqlx_migrations (version, description, success, checksum, execution_time) \
+                 VALUES (99999999999999, 'fake', true, '\\x00', 0)",
+            ] {
+                let err = sqlx::query(sql).execute(&mut c).await.expect_err(sql);
+                let msg = err.to_string();
+                assert!(
+                    msg.contains("permission denied") || msg.contains("must be owner"),
+                    "{sql}: {msg}"
+                );
+            }
+            let n: (i64,) = sqlx::query_as("SELECT COUNT(*) FROM audit_events")
+                .fetch_one(&mut c)
+                .await
+                .unwrap();
+            assert!(n.0 >= 2, "the role creation and the organisation are audited");
+            c.close().await.unwrap();
+        });
+        // Not the owner itself, nor a superuser.
+        let own = run(&owner_url, &["migrate", "--create-server-role", "postgres"]);
+        assert_eq!(own.status.code(), Some(2));
+        assert!(
+            String::from_utf8_lossy(&own.stderr).contains("must not be"),
+            "{}",
+            String::from_utf8_lossy(&own.stderr)
+        );
+        // SQLite has no roles: a clear error.
+        let dir = tmp_dir();
+        let db = format!("sqlite:{}", dir.join("x.db").display());
+        let s = run(&db, &["migrate", "--create-server-role", "benk_server"]);
+        assert_eq!(s.status.code(), Some(2));
+        assert!(String::from_utf8_lossy(&s.stderr).contains("only PostgreSQL has roles"));
+        let _ = std::fs::remove_dir_all(dir);
+    });
+    rt.block_on(async {
+        let mut c = admin().await;
+        let _ = sqlx::query(&format!("DROP SCHEMA {schema} CASCADE"))
+            .execute(&mut c)
+            .await;
+        let _ = sqlx::query(&format!("DROP OWNED BY {role}"))
+            .execute(&mut c)
+            .await;
+        let _ = sqlx::query(&format!("DROP ROLE IF EXISTS {role}"))
+            .execute(&mut c)
+            .await;
+    });
+    if let Err(e) = result {
+        std::panic::resume_unwind(e);
+    }
 }

@@ -1,10 +1,15 @@
 //! The audit chain: verifies after real use, stays linear under concurrent
-//! writers, and any edit, deletion, insertion or reordering is found.
+//! writers, and any edit, deletion, insertion or reordering is found. The
+//! database refuses to change or delete audit rows; an attacker who drops
+//! those triggers and cuts or re-hashes the chain consistently passes the
+//! plain walk but not the signed checkpoints.
 
 mod common;
 
 use axum::http::{Method, StatusCode};
-use common::TestApp;
+use benk_app::audit::checkpoint::{self, AuditKey, Numbered};
+use benk_app::audit::AuditRow;
+use common::{Backend, TestApp};
 use serde_json::json;
 
 async fn verify(t: &TestApp) -> Option<benk_app::audit::Break> {
@@ -152,6 +157,24 @@ async fn two_servers_on_one_database_keep_one_chain(t: &TestApp) {
     other.db.close().await;
 }
 
+/// What an attacker with write access to the database does first: the
+/// append-only triggers are in the way of any rewrite.
+async fn drop_append_only_triggers(t: &TestApp) {
+    let triggers = [
+        ("audit_events_no_update", "audit_events"),
+        ("audit_events_no_delete", "audit_events"),
+        ("audit_head_forward_only", "audit_head"),
+        ("audit_head_no_delete", "audit_head"),
+    ];
+    for (trigger, table) in triggers {
+        let sql = match t.backend {
+            Backend::Sqlite => format!("DROP TRIGGER IF EXISTS {trigger}"),
+            Backend::Postgres => format!("DROP TRIGGER IF EXISTS {trigger} ON {table}"),
+        };
+        t.app.db.execute_unaudited(&sql, vec![]).await.unwrap();
+    }
+}
+
 async fn some_activity(t: &TestApp) {
     let tone = t.token("tone").await;
     for i in 0..5 {
@@ -172,6 +195,7 @@ async fn some_activity(t: &TestApp) {
 
 async fn an_edited_row_is_found(t: &TestApp) {
     some_activity(t).await;
+    drop_append_only_triggers(t).await;
     t.app
         .db
         .execute_unaudited(
@@ -186,6 +210,7 @@ async fn an_edited_row_is_found(t: &TestApp) {
 
 async fn a_changed_hash_is_found_at_the_next_row(t: &TestApp) {
     some_activity(t).await;
+    drop_append_only_triggers(t).await;
     // Re-hashing one row to hide an edit breaks the link to the next one.
     t.app
         .db
@@ -220,6 +245,7 @@ async fn a_changed_hash_is_found_at_the_next_row(t: &TestApp) {
 
 async fn a_deleted_row_is_found(t: &TestApp) {
     some_activity(t).await;
+    drop_append_only_triggers(t).await;
     t.app
         .db
         .execute_unaudited("DELETE FROM audit_events WHERE seq = 7", vec![])
@@ -230,6 +256,7 @@ async fn a_deleted_row_is_found(t: &TestApp) {
 
 async fn deleting_the_newest_rows_is_found(t: &TestApp) {
     some_activity(t).await;
+    drop_append_only_triggers(t).await;
     let max = t.count("SELECT MAX(seq) FROM audit_events").await;
     t.app
         .db
@@ -247,6 +274,7 @@ async fn deleting_the_newest_rows_is_found(t: &TestApp) {
 
 async fn an_inserted_row_is_found(t: &TestApp) {
     some_activity(t).await;
+    drop_append_only_triggers(t).await;
     // Make room by moving the tail up one, then insert a forged row at 6.
     let max = t.count("SELECT MAX(seq) FROM audit_events").await;
     for s in (6..=max).rev() {
@@ -273,6 +301,7 @@ async fn an_inserted_row_is_found(t: &TestApp) {
 
 async fn a_row_appended_after_the_head_is_found(t: &TestApp) {
     some_activity(t).await;
+    drop_append_only_triggers(t).await;
     let max = t.count("SELECT MAX(seq) FROM audit_events").await;
     t.app
         .db
@@ -288,6 +317,7 @@ async fn a_row_appended_after_the_head_is_found(t: &TestApp) {
 
 async fn swapped_rows_are_found(t: &TestApp) {
     some_activity(t).await;
+    drop_append_only_triggers(t).await;
     t.app
         .db
         .execute_unaudited("UPDATE audit_events SET seq = -1 WHERE seq = 3", vec![])
@@ -304,6 +334,386 @@ async fn swapped_rows_are_found(t: &TestApp) {
         .await
         .unwrap();
     assert_eq!(verify(t).await.expect("reordering detected").seq, 3);
+}
+
+async fn the_database_refuses_to_change_or_delete_audit_rows(t: &TestApp) {
+    some_activity(t).await;
+    let max = t.count("SELECT MAX(seq) FROM audit_events").await;
+    // Through an ordinary connection, as any code in the server would.
+    for sql in [
+        "UPDATE audit_events SET actor_name = 'someone else' WHERE seq = 3",
+        "UPDATE audit_events SET outcome = 'allowed'",
+        "DELETE FROM audit_events WHERE seq = 3",
+        "DELETE FROM audit_events",
+        "UPDATE audit_head SET seq = 1",
+        "DELETE FROM audit_head",
+    ] {
+        let err = t
+            .app
+            .db
+            .execute_unaudited(sql, vec![])
+            .await
+            .expect_err(sql)
+            .to_string();
+        assert!(
+            err.contains("append-only")
+                || err.contains("only moves forward")
+                || err.contains("cannot be deleted"),
+            "{sql}: {err}"
+        );
+    }
+    if t.backend == Backend::Postgres {
+        let err = t
+            .app
+            .db
+            .execute_unaudited("TRUNCATE audit_events", vec![])
+            .await
+            .expect_err("truncate");
+        assert!(err.to_string().contains("append-only"), "{err}");
+    }
+    assert_eq!(t.count("SELECT MAX(seq) FROM audit_events").await, max);
+    assert_eq!(verify(t).await, None);
+    // The writer still moves the head forward.
+    let tone = t.token("tone").await;
+    t.api(Method::GET, "/api/v1/clients", &tone, None).await;
+    assert!(t.count("SELECT seq FROM audit_head").await > max);
+    assert_eq!(verify(t).await, None);
+}
+
+const ROW_COLUMNS: &str = "SELECT seq, id, at, actor_staff_id, actor_name, actor_hpr, actor_org_number, \
+    actor_role, actor_team_id, client_id, purpose, action, resources, outcome, ip, user_agent, prev_hash, hash \
+    FROM audit_events";
+
+/// A key and a checkpoint file in a temporary directory.
+struct Signer {
+    key: AuditKey,
+    file: std::path::PathBuf,
+}
+
+impl Signer {
+    fn new() -> Signer {
+        let dir = std::env::temp_dir().join(format!("benk-cp-{}", uuid::Uuid::now_v7().simple()));
+        std::fs::create_dir_all(&dir).unwrap();
+        Signer {
+            key: AuditKey::create_file(&dir.join("key")).unwrap(),
+            file: dir.join("checkpoints.jsonl"),
+        }
+    }
+
+    async fn sign(&self, t: &TestApp) -> checkpoint::Checkpoint {
+        checkpoint::checkpoint(&t.app.db, &self.key, &self.file)
+            .await
+            .unwrap()
+    }
+
+    /// The first break when verifying against the file's checkpoints.
+    async fn verify(&self, t: &TestApp) -> Option<benk_app::audit::Break> {
+        let cps = checkpoint::read_file(&self.file).unwrap();
+        checkpoint::verify_with_checkpoints(&t.app.db, &cps, &[self.key.public()], |_, _| {})
+            .await
+            .unwrap()
+            .chain
+            .first_break
+    }
+}
+
+impl Drop for Signer {
+    fn drop(&mut self) {
+        if let Some(dir) = self.file.parent() {
+            let _ = std::fs::remove_dir_all(dir);
+        }
+    }
+}
+
+/// Re-links every row from `from_seq` on as if the chain had always been so:
+/// seq without gaps, prev_hash and hash recomputed, and the head moved to the
+/// new end. This is what someone who knows the (public) row encoding can do.
+async fn rehash_from(t: &TestApp, from_seq: i64) {
+    let mut rows: Vec<AuditRow> = t
+        .app
+        .db
+        .all(
+            &format!("{ROW_COLUMNS} WHERE seq >= $1 ORDER BY seq"),
+            benk_app::args![from_seq],
+        )
+        .await
+        .unwrap();
+    let (mut seq, mut hash) = if from_seq > 1 {
+        let prev: Vec<AuditRow> = t
+            .app
+            .db
+            .all(
+                &format!("{ROW_COLUMNS} WHERE seq < $1 ORDER BY seq DESC LIMIT 1"),
+                benk_app::args![from_seq],
+            )
+            .await
+            .unwrap();
+        (prev[0].seq, prev[0].hash.clone())
+    } else {
+        (0, benk_app::audit::GENESIS.to_string())
+    };
+    for row in &mut rows {
+        seq += 1;
+        row.seq = seq;
+        row.prev_hash = hash.clone();
+        row.hash = row.expected_hash();
+        hash = row.hash.clone();
+        t.app
+            .db
+            .execute_unaudited(
+                "UPDATE audit_events SET seq = $1, prev_hash = $2, hash = $3 WHERE id = $4",
+                benk_app::args![row.seq, row.prev_hash.clone(), row.hash.clone(), row.id],
+            )
+            .await
+            .unwrap();
+    }
+    t.app
+        .db
+        .execute_unaudited(
+            "UPDATE audit_head SET seq = $1, hash = $2 WHERE id = 1",
+            benk_app::args![seq, hash],
+        )
+        .await
+        .unwrap();
+}
+
+async fn cutting_the_tail_and_moving_the_head_passes_the_walk_but_not_the_checkpoint(t: &TestApp) {
+    let signer = Signer::new();
+    some_activity(t).await;
+    let signed = signer.sign(t).await;
+    some_activity(t).await;
+    assert_eq!(signer.verify(t).await, None, "a clean chain agrees");
+    signer.sign(t).await;
+    let max = t.count("SELECT MAX(seq) FROM audit_events").await;
+    // Delete rows up to and beyond the first checkpoint, and move the head back.
+    drop_append_only_triggers(t).await;
+    let keep = signed.seq - 2;
+    t.app
+        .db
+        .execute_unaudited(
+            "DELETE FROM audit_events WHERE seq > $1",
+            benk_app::args![keep],
+        )
+        .await
+        .unwrap();
+    rehash_from(t, keep + 1).await;
+    assert_eq!(
+        verify(t).await,
+        None,
+        "the plain walk cannot see a consistent cut"
+    );
+    let b = signer.verify(t).await.expect("the cut is found");
+    assert_eq!(b.seq, keep + 1, "{b:?}");
+    assert!(
+        b.reason.contains("checkpoint on line 1")
+            && b.reason.contains(&format!("seq {}", signed.seq))
+            && b.reason.contains("cut from the end"),
+        "{b:?}"
+    );
+    assert!(max > signed.seq);
+    // And the server will not sign over the cut chain.
+    let err = checkpoint::checkpoint(&t.app.db, &signer.key, &signer.file)
+        .await
+        .expect_err("no signature over a cut chain");
+    assert!(err.to_string().contains("does not extend"), "{err}");
+}
+
+async fn erasing_one_users_refusals_and_rehashing_passes_the_walk_but_not_the_checkpoint(
+    t: &TestApp,
+) {
+    let signer = Signer::new();
+    some_activity(t).await;
+    // Per (NAV) tries records he has no relationship with: refused and audited.
+    let tone = t.token("tone").await;
+    let per = t.token("per").await;
+    let r = t
+        .api(
+            Method::POST,
+            "/api/v1/clients",
+            &tone,
+            Some(json!({"name": "Ikke Hans", "birth_year": 1990})),
+        )
+        .await;
+    let id = r.json()["id"].as_str().unwrap().to_string();
+    for _ in 0..3 {
+        let r = t
+            .api(Method::GET, &format!("/api/v1/clients/{id}"), &per, None)
+            .await;
+        assert_eq!(r.status, StatusCode::FORBIDDEN);
+    }
+    let signed = signer.sign(t).await;
+    some_activity(t).await;
+    signer.sign(t).await;
+    let per_id = t.staff_id("per").await;
+    let first_denied = t
+        .app
+        .db
+        .scalar_i64(
+            "SELECT MIN(seq) FROM audit_events WHERE actor_staff_id = $1 AND outcome = 'denied'",
+            benk_app::args![per_id],
+        )
+        .await
+        .unwrap();
+    drop_append_only_triggers(t).await;
+    let erased = t
+        .app
+        .db
+        .execute_unaudited(
+            "DELETE FROM audit_events WHERE actor_staff_id = $1 AND outcome = 'denied'",
+            benk_app::args![per_id],
+        )
+        .await
+        .unwrap();
+    assert_eq!(erased, 3);
+    rehash_from(t, first_denied).await;
+    assert_eq!(verify(t).await, None, "the plain walk cannot see a re-hash");
+    let b = signer.verify(t).await.expect("the erasure is found");
+    assert_eq!(b.seq, signed.seq, "{b:?}");
+    assert!(
+        b.reason
+            .contains(&format!("checkpoint on line 1 (seq {}", signed.seq))
+            && b.reason.contains("rewritten"),
+        "{b:?}"
+    );
+}
+
+async fn a_forged_or_altered_checkpoint_is_refused(t: &TestApp) {
+    let signer = Signer::new();
+    some_activity(t).await;
+    let good = signer.sign(t).await;
+    assert_eq!(signer.verify(t).await, None);
+    // The same line with another seq (or hash, or time) no longer verifies.
+    let mut altered = good.clone();
+    altered.seq -= 1;
+    let cps = vec![Numbered {
+        line: 2,
+        checkpoint: altered,
+    }];
+    let b = checkpoint::verify_with_checkpoints(&t.app.db, &cps, &[signer.key.public()], |_, _| {})
+        .await
+        .unwrap()
+        .chain
+        .first_break
+        .expect("altered line found");
+    assert!(
+        b.reason.contains("checkpoint on line 2") && b.reason.contains("signature does not verify"),
+        "{b:?}"
+    );
+    // A checkpoint signed by another key is not trusted.
+    let other = AuditKey::generate();
+    let forged = other.sign(good.seq, &good.hash, good.at);
+    let cps = vec![Numbered {
+        line: 1,
+        checkpoint: forged,
+    }];
+    let b = checkpoint::verify_with_checkpoints(&t.app.db, &cps, &[signer.key.public()], |_, _| {})
+        .await
+        .unwrap()
+        .chain
+        .first_break
+        .expect("foreign key found");
+    assert!(b.reason.contains("not a trusted key"), "{b:?}");
+}
+
+/// Opens the public referral form and sends one referral from "Kari Nordmann".
+async fn public_referral(t: &TestApp) {
+    use axum::body::Body;
+    use axum::http::{header, Request};
+    let team = benk_app::orgs::list_teams(&t.app).await.unwrap()[0].0;
+    let form = t
+        .send(
+            Request::get(format!("/henvisning/{team}"))
+                .body(Body::empty())
+                .unwrap(),
+        )
+        .await;
+    let token = form.cookie("benk_ref_csrf").expect("csrf cookie");
+    let fields = [
+        ("_csrf", token.as_str()),
+        ("hp_url", ""),
+        ("referrer_name", "Kari Nordmann"),
+        ("referrer_role", "mor"),
+        ("referrer_phone", "912 34 567"),
+        ("agency_kind", "relative"),
+        ("person_name", "Ola Hansen"),
+        ("person_birth_year", "1984"),
+        ("person_whereabouts", "Bymisjonens kafé"),
+        ("reason", "Han sover ute."),
+        ("person_knows", "yes"),
+        ("person_agrees", "unknown"),
+        ("urgency", "urgent"),
+    ];
+    let body = fields
+        .iter()
+        .map(|(k, v)| format!("{k}={}", common::urlencode(v)))
+        .collect::<Vec<_>>()
+        .join("&");
+    let r = t
+        .send(
+            Request::post(format!("/henvisning/{team}"))
+                .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+                .header(header::COOKIE, format!("benk_ref_csrf={token}"))
+                .body(Body::from(body))
+                .unwrap(),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text);
+}
+
+async fn a_public_referrers_name_is_stored_as_outside_text_not_as_staff(t: &TestApp) {
+    public_referral(t).await;
+    let rows: Vec<AuditRow> = t
+        .app
+        .db
+        .all(
+            &format!("{ROW_COLUMNS} WHERE action = 'referral.submit'"),
+            vec![],
+        )
+        .await
+        .unwrap();
+    assert_eq!(rows.len(), 1);
+    assert_eq!(
+        rows[0].actor_name.as_deref(),
+        Some("public referral form, name given: \"Kari Nordmann\"")
+    );
+    assert_eq!(rows[0].actor_staff_id, None);
+    assert_eq!(rows[0].actor_role, None);
+    assert_eq!(rows[0].actor_org_number, None);
+
+    // A login with a name nobody has is labelled as typed text too.
+    use axum::body::Body;
+    use axum::http::{header, Request};
+    let page = t
+        .send(Request::get("/login").body(Body::empty()).unwrap())
+        .await;
+    let csrf = page.cookie("benk_login_csrf").unwrap();
+    let r = t
+        .send(
+            Request::post("/login")
+                .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+                .header(header::COOKIE, format!("benk_login_csrf={csrf}"))
+                .body(Body::from(format!(
+                    "_csrf={csrf}&username=ukjent.person&password=feil-passord"
+                )))
+                .unwrap(),
+        )
+        .await;
+    assert_ne!(r.status, StatusCode::SEE_OTHER);
+    let names: Vec<(Option<String>,)> = t
+        .app
+        .db
+        .all(
+            "SELECT actor_name FROM audit_events WHERE outcome = 'denied' AND actor_staff_id IS NULL",
+            vec![],
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        names,
+        vec![(Some(
+            "login form, unknown user name given: \"ukjent.person\"".to_string()
+        ),)]
+    );
 }
 
 async fn team_shows_staff_by_employer_with_fte_sums(t: &TestApp) {
@@ -493,6 +903,11 @@ on_both_backends!(
     an_inserted_row_is_found,
     swapped_rows_are_found,
     a_row_appended_after_the_head_is_found,
+    the_database_refuses_to_change_or_delete_audit_rows,
+    cutting_the_tail_and_moving_the_head_passes_the_walk_but_not_the_checkpoint,
+    erasing_one_users_refusals_and_rehashing_passes_the_walk_but_not_the_checkpoint,
+    a_forged_or_altered_checkpoint_is_refused,
+    a_public_referrers_name_is_stored_as_outside_text_not_as_staff,
     team_shows_staff_by_employer_with_fte_sums,
     administration_is_for_administrators,
     health_check_reports_the_database,

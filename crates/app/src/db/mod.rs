@@ -4,6 +4,7 @@
 //! and bound from [`Val`], so the same SQL text runs on either backend. Reads go
 //! through a pool; every write goes through the single [`writer`] task.
 
+pub mod server_role;
 pub mod writer;
 
 use std::str::FromStr;
@@ -243,7 +244,14 @@ impl Db {
     pub async fn migrate(&self) -> Result<(), DbError> {
         match self {
             Db::Sqlite(p) => sqlx::migrate!("migrations/sqlite").run(p).await?,
-            Db::Postgres(p) => sqlx::migrate!("migrations/postgres").run(p).await?,
+            Db::Postgres(p) => {
+                let m = sqlx::migrate!("migrations/postgres");
+                // The server's own role (`benk migrate --create-server-role`) may
+                // not create or change tables; when nothing is pending it need not.
+                if !pg_all_applied(p, &m).await {
+                    m.run(p).await?;
+                }
+            }
         }
         Ok(())
     }
@@ -296,4 +304,25 @@ impl Db {
             Db::Postgres(p) => p.close().await,
         }
     }
+}
+
+/// Whether every migration is already applied with the same checksum (false
+/// when that cannot be read, so that running them gives the real error).
+async fn pg_all_applied(p: &PgPool, m: &sqlx::migrate::Migrator) -> bool {
+    let applied: Vec<(i64, Vec<u8>)> = match sqlx::query_as(
+        "SELECT version, checksum FROM _sqlx_migrations WHERE success ORDER BY version",
+    )
+    .fetch_all(p)
+    .await
+    {
+        Ok(rows) => rows,
+        Err(_) => return false,
+    };
+    m.iter()
+        .filter(|x| x.migration_type.is_up_migration())
+        .all(|x| {
+            applied
+                .iter()
+                .any(|(v, c)| *v == x.version && c.as_slice() == &*x.checksum)
+        })
 }
