@@ -33,7 +33,9 @@ BEGIN
 END;
 $$;
 
-CREATE TRIGGER audit_head_forward_only BEFORE UPDATE OR DELETE ON audit_head
+CREATE TRIGGER audit_head_forward_only BEFORE UPDATE ON audit_head
+    FOR EACH ROW EXECUTE FUNCTION benk_audit_head_forward_only();
+CREATE TRIGGER audit_head_no_delete BEFORE DELETE ON audit_head
     FOR EACH ROW EXECUTE FUNCTION benk_audit_head_forward_only();
 CREATE TRIGGER audit_head_no_truncate BEFORE TRUNCATE ON audit_head
     FOR EACH STATEMENT EXECUTE FUNCTION benk_audit_head_forward_only();
