@@ -1,6 +1,6 @@
 //! Organisations (employers and owners) and the teams they own together.
 
-use benk_domain::{OrgKind, OrgNumber};
+use benk_domain::{EpisodePermissions, OrgKind, OrgNumber, ReadPolicy};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
@@ -47,6 +47,17 @@ pub struct TeamPolicy {
     pub route_psychosis_to_fact: bool,
     /// Diagnosis is an intake criterion at all (C-Flex: no).
     pub diagnosis_is_intake_criterion: bool,
+    /// Who may read records: `care_team` (the coordinator pair and named
+    /// members, the default) or `team_on_duty` (every health-personnel member
+    /// while the person has an open episode in the team, e.g. Tandem's rota).
+    #[schema(value_type = String, example = "care_team")]
+    pub read_policy: ReadPolicy,
+    /// Who may change a course, per action (`change_level`, `name_members`,
+    /// `close`, `give_access`, `responsibility_group`): a list of roles among
+    /// `coordinator`, `team_lead`, `intake_member`, `member`. Missing actions
+    /// keep their defaults.
+    #[schema(value_type = Object)]
+    pub episode_permissions: EpisodePermissions,
 }
 
 /// A team and its owners.
