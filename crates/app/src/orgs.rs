@@ -105,13 +105,14 @@ pub struct EmployerGroup {
     pub members: Vec<TeamMember>,
 }
 
+/// Organisations and teams span every team: system administrators only.
 fn admin_only(actor: &Actor) -> AppResult<()> {
-    if actor.is_admin() {
+    if actor.system_admin {
         Ok(())
     } else {
         Err(AppError::Forbidden(Text::new(
-            "Bare administratorer kan gjøre dette.",
-            "Only administrators can do this.",
+            "Bare systemadministratorer kan opprette organisasjoner og team.",
+            "Only system administrators can create organisations and teams.",
         )))
     }
 }
