@@ -24,7 +24,7 @@ pub const DEMO_PASSWORD: &str = "benk-demo";
 /// The demo team's name.
 pub const DEMO_TEAM: &str = "Samhandlingsteamet Fjordby";
 /// The second demo team: Tandem-like, the record is open to the team on duty.
-pub const DEMO_TEAM_2: &str = "Oppsøkende team Nordvik";
+pub const DEMO_TEAM_2: &str = "Uteteamet Nordvik";
 
 /// A demo login, printed by `benk demo`.
 #[derive(Debug, Clone)]
