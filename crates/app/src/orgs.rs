@@ -294,3 +294,34 @@ pub async fn team_staff_by_employer(app: &App, team_id: Uuid) -> AppResult<Vec<E
     }
     Ok(groups)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use benk_domain::CourseRole;
+
+    #[test]
+    fn policy_json_reads_the_access_rules_and_fills_gaps_with_defaults() {
+        let p: TeamPolicy = serde_json::from_str(
+            r#"{"read_policy": "team_on_duty", "episode_permissions": {"close": ["team_lead"]}}"#,
+        )
+        .expect("parses");
+        assert_eq!(p.read_policy, ReadPolicy::TeamOnDuty);
+        assert_eq!(p.episode_permissions.close, vec![CourseRole::TeamLead]);
+        assert_eq!(
+            p.episode_permissions.change_level,
+            EpisodePermissions::default().change_level
+        );
+        // A team created before these rules keeps the care-team policy and the default table.
+        let old: TeamPolicy = serde_json::from_str(r#"{"caseload_per_full_position": 5}"#).unwrap();
+        assert_eq!(old.read_policy, ReadPolicy::CareTeam);
+        assert_eq!(old.episode_permissions, EpisodePermissions::default());
+        for bad in [
+            r#"{"read_policy": "everyone"}"#,
+            r#"{"episode_permissions": {"close": ["janitor"]}}"#,
+            r#"{"episode_permissions": {"delete": []}}"#,
+        ] {
+            assert!(serde_json::from_str::<TeamPolicy>(bad).is_err(), "{bad}");
+        }
+    }
+}
