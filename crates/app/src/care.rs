@@ -281,17 +281,17 @@ pub async fn end(
     Ok(())
 }
 
-/// Whether the actor is in the client's care team today (no audit: used only to
-/// decide which route to a grant to take, never to show data).
+/// Whether the actor may open the client's record today, on any basis of the
+/// team's read policy (no audit: used only to decide which page to show next,
+/// never to show data).
 pub async fn has_active_relationship(app: &App, actor: &Actor, client: Uuid) -> AppResult<bool> {
+    let v = crate::access::visible(app, actor, "c", "$2", "$3", 4).await?;
     let sql = format!(
-        "SELECT CASE WHEN {} THEN 1 ELSE 0 END",
-        crate::access::active_relationship("$1", "$2", "$3")
+        "SELECT CASE WHEN ({}) IS NULL THEN 0 ELSE 1 END FROM clients c WHERE c.id = $1",
+        v.basis_sql
     );
-    let (n,): (i32,) = app
-        .db
-        .opt(&sql, crate::args![client, actor.staff_id, today()])
-        .await?
-        .unwrap_or((0,));
+    let mut args = crate::args![client, actor.staff_id, today()];
+    args.extend(v.args);
+    let (n,): (i32,) = app.db.opt(&sql, args).await?.unwrap_or((0,));
     Ok(n == 1)
 }

@@ -900,7 +900,11 @@ fn second_team(
         ));
         for (who, role, reason) in [
             (mc, "municipal_coordinator", "Kommunal koordinator (forløp)"),
-            (sc, "specialist_coordinator", "Spesialistkoordinator (forløp)"),
+            (
+                sc,
+                "specialist_coordinator",
+                "Spesialistkoordinator (forløp)",
+            ),
         ] {
             let (sid, org) = by(who);
             let rel = Uuid::now_v7();

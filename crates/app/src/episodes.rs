@@ -228,7 +228,8 @@ pub async fn change_level(
         episode_id,
         EpisodeAction::ChangeLevel,
         "episode.level",
-    ).await?;
+    )
+    .await?;
     if e.closed_on.is_some() {
         return Err(closed());
     }
@@ -285,7 +286,8 @@ pub async fn add_member(
         episode_id,
         EpisodeAction::NameMembers,
         "episode.member_add",
-    ).await?;
+    )
+    .await?;
     if e.closed_on.is_some() {
         return Err(closed());
     }
@@ -385,7 +387,8 @@ pub async fn leave(app: &App, actor: &Actor, episode_id: Uuid, member_id: Uuid) 
         episode_id,
         EpisodeAction::NameMembers,
         "episode.member_leave",
-    ).await?;
+    )
+    .await?;
     let rel: Option<(Uuid,)> = app
         .db
         .opt(
@@ -425,7 +428,8 @@ pub async fn close(
         episode_id,
         EpisodeAction::Close,
         "episode.close",
-    ).await?;
+    )
+    .await?;
     if e.closed_on.is_some() {
         return Err(closed());
     }
@@ -493,7 +497,8 @@ pub async fn add_rg_member(
         episode_id,
         EpisodeAction::ResponsibilityGroup,
         "episode.rg_add",
-    ).await?;
+    )
+    .await?;
     if e.closed_on.is_some() {
         return Err(closed());
     }
@@ -545,7 +550,8 @@ pub async fn remove_rg_member(
         episode_id,
         EpisodeAction::ResponsibilityGroup,
         "episode.rg_remove",
-    ).await?;
+    )
+    .await?;
     let d = audit(
         actor,
         "episode.rg_remove",

@@ -180,7 +180,12 @@ async fn accepting_a_person_another_team_follows_makes_this_teams_own_record(t: 
                 None,
             )
             .await;
-        assert_eq!(other.status, StatusCode::FORBIDDEN, "{user}: {}", other.text);
+        assert_eq!(
+            other.status,
+            StatusCode::FORBIDDEN,
+            "{user}: {}",
+            other.text
+        );
         let list = t.api(Method::GET, "/api/v1/clients", &tok, None).await;
         assert!(
             !list.text.contains(&a_client.to_string()),
@@ -227,7 +232,12 @@ async fn registering_a_known_national_id_reveals_nothing_and_is_audited(t: &Test
     let again = t
         .api(Method::POST, "/api/v1/clients", &anne, Some(body))
         .await;
-    assert_eq!(again.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", again.text);
+    assert_eq!(
+        again.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "{}",
+        again.text
+    );
     assert_eq!(again.json()["error"]["field"], "national_id");
     assert!(again.json()["error"]["message"]
         .as_str()
@@ -286,7 +296,13 @@ async fn one_open_episode_per_client_and_team(t: &TestApp) {
     );
     let mut codes = [a.status, b.status];
     codes.sort();
-    assert_eq!(codes, [StatusCode::CREATED, StatusCode::CONFLICT], "{} / {}", a.text, b.text);
+    assert_eq!(
+        codes,
+        [StatusCode::CREATED, StatusCode::CONFLICT],
+        "{} / {}",
+        a.text,
+        b.text
+    );
     assert_eq!(
         t.app
             .db
@@ -309,7 +325,17 @@ async fn one_open_episode_per_client_and_team(t: &TestApp) {
         .await
         .unwrap()
         .unwrap();
-    let org = t.app.db.opt::<(Uuid,)>("SELECT owner_org_id FROM clients WHERE id = $1", benk_app::args![client]).await.unwrap().unwrap().0;
+    let org = t
+        .app
+        .db
+        .opt::<(Uuid,)>(
+            "SELECT owner_org_id FROM clients WHERE id = $1",
+            benk_app::args![client],
+        )
+        .await
+        .unwrap()
+        .unwrap()
+        .0;
     let second = t
         .app
         .writer
@@ -337,7 +363,9 @@ async fn read_basis(t: &TestApp, staff: Uuid, client: Uuid) -> String {
         .await
         .unwrap()
         .unwrap();
-    r.rsplit_once("basis:").map(|x| x.1.to_string()).unwrap_or(r)
+    r.rsplit_once("basis:")
+        .map(|x| x.1.to_string())
+        .unwrap_or(r)
 }
 
 /// Team on duty (second team): every health-personnel member opens the
@@ -369,13 +397,31 @@ async fn the_two_read_policies_and_the_basis_in_the_audit_row(t: &TestApp) {
     let r = t.api(Method::GET, &url, &anne, None).await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.text);
     assert!(r.json()["entries"].is_array(), "on duty: health content");
-    assert_eq!(read_basis(t, t.staff_id("anne").await, client).await, "team_on_duty");
-    assert_eq!(t.api(Method::GET, &url, &siri, None).await.status, StatusCode::OK);
-    assert_eq!(read_basis(t, t.staff_id("siri").await, client).await, "team_lead");
-    assert_eq!(t.api(Method::GET, &url, &knut, None).await.status, StatusCode::OK);
-    assert_eq!(read_basis(t, t.staff_id("knut").await, client).await, "care_team");
+    assert_eq!(
+        read_basis(t, t.staff_id("anne").await, client).await,
+        "team_on_duty"
+    );
+    assert_eq!(
+        t.api(Method::GET, &url, &siri, None).await.status,
+        StatusCode::OK
+    );
+    assert_eq!(
+        read_basis(t, t.staff_id("siri").await, client).await,
+        "team_lead"
+    );
+    assert_eq!(
+        t.api(Method::GET, &url, &knut, None).await.status,
+        StatusCode::OK
+    );
+    assert_eq!(
+        read_basis(t, t.staff_id("knut").await, client).await,
+        "care_team"
+    );
     // A NAV officer in the team is not on duty for health records.
-    assert_eq!(t.api(Method::GET, &url, &gunn, None).await.status, StatusCode::FORBIDDEN);
+    assert_eq!(
+        t.api(Method::GET, &url, &gunn, None).await.status,
+        StatusCode::FORBIDDEN
+    );
     // The list of visible clients follows the same rule, with the basis per row.
     let list = t.api(Method::GET, "/api/v1/clients", &anne, None).await;
     assert!(list.text.contains(&client.to_string()), "{}", list.text);
@@ -413,26 +459,57 @@ async fn the_two_read_policies_and_the_basis_in_the_audit_row(t: &TestApp) {
         .await;
     assert_eq!(r.status, StatusCode::NO_CONTENT, "{}", r.text);
     for tok in [&anne, &siri, &knut] {
-        assert_eq!(t.api(Method::GET, &url, tok, None).await.status, StatusCode::FORBIDDEN);
+        assert_eq!(
+            t.api(Method::GET, &url, tok, None).await.status,
+            StatusCode::FORBIDDEN
+        );
     }
-    assert!(!t.api(Method::GET, "/api/v1/clients", &anne, None).await.text.contains(&client.to_string()));
+    assert!(!t
+        .api(Method::GET, "/api/v1/clients", &anne, None)
+        .await
+        .text
+        .contains(&client.to_string()));
 
     // The first team keeps the care-team policy: a worker outside the care
     // team is refused even while the episode is open; the lead reads.
     let (c2, _) = accept_in_first_team(t, &synthetic_fnr(90), Some(("ola", "arne"))).await;
     let url2 = format!("/api/v1/clients/{c2}");
     assert_eq!(
-        t.api(Method::GET, &url2, &t.token("mari").await, None).await.status,
+        t.api(Method::GET, &url2, &t.token("mari").await, None)
+            .await
+            .status,
         StatusCode::FORBIDDEN
     );
-    assert_eq!(t.api(Method::GET, &url2, &t.token("tone").await, None).await.status, StatusCode::OK);
-    assert_eq!(read_basis(t, t.staff_id("tone").await, c2).await, "team_lead");
-    assert_eq!(t.api(Method::GET, &url2, &t.token("ola").await, None).await.status, StatusCode::OK);
-    assert_eq!(read_basis(t, t.staff_id("ola").await, c2).await, "care_team");
+    assert_eq!(
+        t.api(Method::GET, &url2, &t.token("tone").await, None)
+            .await
+            .status,
+        StatusCode::OK
+    );
+    assert_eq!(
+        read_basis(t, t.staff_id("tone").await, c2).await,
+        "team_lead"
+    );
+    assert_eq!(
+        t.api(Method::GET, &url2, &t.token("ola").await, None)
+            .await
+            .status,
+        StatusCode::OK
+    );
+    assert_eq!(
+        read_basis(t, t.staff_id("ola").await, c2).await,
+        "care_team"
+    );
 }
 
 /// One request per action, for an episode and its client.
-async fn attempt(t: &TestApp, token: &str, action: &str, client: Uuid, episode: Uuid) -> StatusCode {
+async fn attempt(
+    t: &TestApp,
+    token: &str,
+    action: &str,
+    client: Uuid,
+    episode: Uuid,
+) -> StatusCode {
     let today = benk_app::time::oslo_today();
     let (method_uri, body) = match action {
         "change_level" => (
@@ -499,7 +576,8 @@ const AUDIT_ACTION: &[(&str, &str)] = &[
 
 /// The default permission table, action by action and role by role.
 async fn the_permission_table_action_by_action_and_role_by_role(t: &TestApp) {
-    let (client, episode) = accept_in_first_team(t, &synthetic_fnr(91), Some(("ola", "mari"))).await;
+    let (client, episode) =
+        accept_in_first_team(t, &synthetic_fnr(91), Some(("ola", "mari"))).await;
     // The lead names a member and a NAV officer into the care team.
     let tone = t.token("tone").await;
     for who in ["jonas", "per"] {
@@ -515,53 +593,111 @@ async fn the_permission_table_action_by_action_and_role_by_role(t: &TestApp) {
     }
     // (user, what they are, allowed actions). Close is tried last.
     let table: &[(&str, &str, &[&str])] = &[
-        ("ola", "coordinator", &["change_level", "name_members", "give_access", "responsibility_group", "close"]),
-        ("tone", "team lead", &["change_level", "name_members", "give_access", "responsibility_group", "close"]),
+        (
+            "ola",
+            "coordinator",
+            &[
+                "change_level",
+                "name_members",
+                "give_access",
+                "responsibility_group",
+                "close",
+            ],
+        ),
+        (
+            "tone",
+            "team lead",
+            &[
+                "change_level",
+                "name_members",
+                "give_access",
+                "responsibility_group",
+                "close",
+            ],
+        ),
         ("jonas", "care-team member", &["responsibility_group"]),
         ("per", "care-team member, not health personnel", &[]),
         ("sara", "intake team after the decision", &[]),
         ("eva", "administrator", &[]),
         ("ingrid", "worker outside the care team", &[]),
     ];
-    let actions = ["change_level", "name_members", "give_access", "responsibility_group"];
+    let actions = [
+        "change_level",
+        "name_members",
+        "give_access",
+        "responsibility_group",
+    ];
     for (user, what, allowed) in table {
         let tok = t.token(user).await;
         let id = t.staff_id(user).await;
         for action in actions {
             let expected = allowed.contains(&action);
             let got = attempt(t, &tok, action, client, episode).await;
-            assert_eq!(got.is_success(), expected, "{user} ({what}) {action}: {got}");
+            assert_eq!(
+                got.is_success(),
+                expected,
+                "{user} ({what}) {action}: {got}"
+            );
             if !expected {
                 let audit = AUDIT_ACTION.iter().find(|a| a.0 == action).unwrap().1;
                 assert!(
-                    audit_rows(t, id, audit, "denied").await.iter().any(|r| r.contains(&format!("action:{action}"))),
+                    audit_rows(t, id, audit, "denied")
+                        .await
+                        .iter()
+                        .any(|r| r.contains(&format!("action:{action}"))),
                     "{user} {action}: refusal not audited"
                 );
             }
         }
         if !allowed.contains(&"close") {
-            assert_eq!(attempt(t, &tok, "close", client, episode).await, StatusCode::FORBIDDEN, "{user} close");
+            assert_eq!(
+                attempt(t, &tok, "close", client, episode).await,
+                StatusCode::FORBIDDEN,
+                "{user} close"
+            );
         }
     }
     // The coordinator closes; the team lead closes another.
-    assert!(attempt(t, &t.token("ola").await, "close", client, episode).await.is_success());
+    assert!(attempt(t, &t.token("ola").await, "close", client, episode)
+        .await
+        .is_success());
     let (c2, e2) = accept_in_first_team(t, &synthetic_fnr(92), Some(("ola", "mari"))).await;
     assert!(attempt(t, &tone, "close", c2, e2).await.is_success());
     // Access given with the episode ended with it.
     for user in ["ola", "mari", "jonas", "per"] {
-        let r = t.api(Method::GET, &format!("/api/v1/clients/{client}"), &t.token(user).await, None).await;
-        assert_eq!(r.status, StatusCode::FORBIDDEN, "{user} still reads after closing");
+        let r = t
+            .api(
+                Method::GET,
+                &format!("/api/v1/clients/{client}"),
+                &t.token(user).await,
+                None,
+            )
+            .await;
+        assert_eq!(
+            r.status,
+            StatusCode::FORBIDDEN,
+            "{user} still reads after closing"
+        );
     }
     // At the decision: without a named coordinator the intake team names them,
     // but does not close or change the level.
     let (c3, e3) = accept_in_first_team(t, &synthetic_fnr(93), None).await;
     let sara = t.token("sara").await;
     assert!(attempt(t, &sara, "name_members", c3, e3).await.is_success());
-    assert_eq!(attempt(t, &sara, "change_level", c3, e3).await, StatusCode::FORBIDDEN);
-    assert_eq!(attempt(t, &sara, "close", c3, e3).await, StatusCode::FORBIDDEN);
+    assert_eq!(
+        attempt(t, &sara, "change_level", c3, e3).await,
+        StatusCode::FORBIDDEN
+    );
+    assert_eq!(
+        attempt(t, &sara, "close", c3, e3).await,
+        StatusCode::FORBIDDEN
+    );
     // The audit row of an allowed change names the role that allowed it.
     let rows = audit_rows(t, t.staff_id("tone").await, "episode.level", "allowed").await;
-    assert!(rows.iter().all(|r| r.ends_with("role:team_lead")), "{rows:?}");
+    assert!(
+        rows.iter().all(|r| r.ends_with("role:team_lead")),
+        "{rows:?}"
+    );
 }
 
 /// Access given by hand has a reason and ends within 90 days; it shows in the
@@ -577,20 +713,50 @@ async fn manual_grants_end_and_show_in_the_register(t: &TestApp) {
     let nb = t.api(Method::POST, &url, &ola, Some(body.clone())).await;
     assert_eq!(nb.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", nb.text);
     assert_eq!(nb.json()["error"]["field"], "valid_to");
-    assert!(nb.json()["error"]["message"].as_str().unwrap().contains("høyst 90 dager"), "{}", nb.text);
+    assert!(
+        nb.json()["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("høyst 90 dager"),
+        "{}",
+        nb.text
+    );
     let en = t
-        .api_raw(Method::POST, &url, &ola, Some(body.to_string()), &[("accept-language", "en")])
+        .api_raw(
+            Method::POST,
+            &url,
+            &ola,
+            Some(body.to_string()),
+            &[("accept-language", "en")],
+        )
         .await;
-    assert!(en.json()["error"]["message"].as_str().unwrap().contains("at most 90 days"), "{}", en.text);
+    assert!(
+        en.json()["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("at most 90 days"),
+        "{}",
+        en.text
+    );
     // No reason: refused.
     let r = t
-        .api(Method::POST, &url, &ola, Some(json!({"staff_id": ingrid, "valid_from": today, "reason": " "})))
+        .api(
+            Method::POST,
+            &url,
+            &ola,
+            Some(json!({"staff_id": ingrid, "valid_from": today, "reason": " "})),
+        )
         .await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(r.json()["error"]["field"], "reason");
     // Without an end date: 90 days.
     let r = t
-        .api(Method::POST, &url, &ola, Some(json!({"staff_id": ingrid, "valid_from": today, "reason": "Familiesamtaler"})))
+        .api(
+            Method::POST,
+            &url,
+            &ola,
+            Some(json!({"staff_id": ingrid, "valid_from": today, "reason": "Familiesamtaler"})),
+        )
         .await;
     assert_eq!(r.status, StatusCode::CREATED, "{}", r.text);
     let reg = t.api(Method::GET, &url, &ola, None).await.json();
@@ -603,7 +769,11 @@ async fn manual_grants_end_and_show_in_the_register(t: &TestApp) {
     assert_eq!(g["valid_to"], json!(today + chrono::Duration::days(90)));
     assert_eq!(g["given_by_name"], "Ola Strand");
     assert_eq!(g["source"], "manual");
-    assert!(reg.as_array().unwrap().iter().any(|g| g["source"] == "episode"));
+    assert!(reg
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|g| g["source"] == "episode"));
     // The register on the client page.
     let b = t.login("ola", "benk-demo").await;
     let page = t.page(&b, &format!("/clients/{client}")).await;
@@ -612,7 +782,18 @@ async fn manual_grants_end_and_show_in_the_register(t: &TestApp) {
     assert!(page.text.contains("Familiesamtaler"));
     // The form refuses a date beyond 90 days too.
     let r = t
-        .form(&b, &format!("/clients/{client}/care"), &[("staff_id", &ingrid.to_string()), ("reason", "Kveldsvakt"), ("valid_to", &(today + chrono::Duration::days(120)).to_string())])
+        .form(
+            &b,
+            &format!("/clients/{client}/care"),
+            &[
+                ("staff_id", &ingrid.to_string()),
+                ("reason", "Kveldsvakt"),
+                (
+                    "valid_to",
+                    &(today + chrono::Duration::days(120)).to_string(),
+                ),
+            ],
+        )
         .await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.text);
     // An administrator of the team cannot give anyone access (before: allowed).
@@ -621,10 +802,15 @@ async fn manual_grants_end_and_show_in_the_register(t: &TestApp) {
         .api(Method::POST, &url, &eva, Some(json!({"staff_id": t.staff_id("eva").await, "valid_from": today, "reason": "Kontroll"})))
         .await;
     assert_eq!(r.status, StatusCode::FORBIDDEN, "{}", r.text);
-    assert!(audit_rows(t, t.staff_id("eva").await, "care_relationship.create", "denied")
-        .await
-        .iter()
-        .any(|r| r.starts_with("none:not_health_personnel")));
+    assert!(audit_rows(
+        t,
+        t.staff_id("eva").await,
+        "care_relationship.create",
+        "denied"
+    )
+    .await
+    .iter()
+    .any(|r| r.starts_with("none:not_health_personnel")));
 }
 
 /// Administration is per team unless the account is a system administrator.
@@ -632,7 +818,12 @@ async fn a_team_administrator_administers_only_their_team(t: &TestApp) {
     let rune = t.token("rune").await; // administrator of the second team
     let eva = t.token("eva").await; // the demo's system administrator
     let r = t
-        .api(Method::POST, "/api/v1/organisations", &rune, Some(json!({"name": "Ny kommune", "kind": "municipality", "org_number": "963296746"})))
+        .api(
+            Method::POST,
+            "/api/v1/organisations",
+            &rune,
+            Some(json!({"name": "Ny kommune", "kind": "municipality", "org_number": "963296746"})),
+        )
         .await;
     assert_eq!(r.status, StatusCode::FORBIDDEN, "{}", r.text);
     let a = team_id(t, DEMO_TEAM).await;
@@ -640,7 +831,10 @@ async fn a_team_administrator_administers_only_their_team(t: &TestApp) {
     let (org,): (Uuid,) = t
         .app
         .db
-        .opt("SELECT id FROM organisations WHERE name = 'Nordvik kommune'", vec![])
+        .opt(
+            "SELECT id FROM organisations WHERE name = 'Nordvik kommune'",
+            vec![],
+        )
         .await
         .unwrap()
         .unwrap();
@@ -648,22 +842,38 @@ async fn a_team_administrator_administers_only_their_team(t: &TestApp) {
         json!({"username": user, "password": "et-langt-passord", "name": "Ny Ansatt", "profession": "nurse",
                "home_org_id": org, "team_id": team, "role": "worker", "fte": 50})
     };
-    let r = t.api(Method::POST, "/api/v1/staff", &rune, Some(new(a, "ny1"))).await;
+    let r = t
+        .api(Method::POST, "/api/v1/staff", &rune, Some(new(a, "ny1")))
+        .await;
     assert_eq!(r.status, StatusCode::FORBIDDEN, "{}", r.text);
-    let r = t.api(Method::POST, "/api/v1/staff", &rune, Some(new(b, "ny2"))).await;
+    let r = t
+        .api(Method::POST, "/api/v1/staff", &rune, Some(new(b, "ny2")))
+        .await;
     assert_eq!(r.status, StatusCode::CREATED, "{}", r.text);
-    let r = t.api(Method::POST, "/api/v1/staff", &eva, Some(new(a, "ny3"))).await;
+    let r = t
+        .api(Method::POST, "/api/v1/staff", &eva, Some(new(a, "ny3")))
+        .await;
     assert_eq!(r.status, StatusCode::CREATED, "{}", r.text);
     // Administration does not read records.
     let (client,): (Uuid,) = t
         .app
         .db
-        .opt("SELECT id FROM clients WHERE team_id = $1 LIMIT 1", benk_app::args![b])
+        .opt(
+            "SELECT id FROM clients WHERE team_id = $1 LIMIT 1",
+            benk_app::args![b],
+        )
         .await
         .unwrap()
         .unwrap();
     assert_eq!(
-        t.api(Method::GET, &format!("/api/v1/clients/{client}"), &rune, None).await.status,
+        t.api(
+            Method::GET,
+            &format!("/api/v1/clients/{client}"),
+            &rune,
+            None
+        )
+        .await
+        .status,
         StatusCode::FORBIDDEN
     );
 }
