@@ -202,14 +202,18 @@ pub async fn create(
         .collect(),
         audit: vec![audit],
     };
-    app.writer
-        .write(op)
-        .await
-        .map_err(|e| match AppError::from(e) {
-            AppError::Conflict(_) => duplicate_id(),
-            other => other,
-        })?;
-    Ok(id)
+    match app.writer.write(op).await.map_err(AppError::from) {
+        Ok(()) => Ok(id),
+        Err(AppError::Conflict(_)) => {
+            // A concurrent registration of the same number in this team won.
+            let mut d = actor.audit("client.create", Outcome::Denied);
+            d.purpose = Some("TREAT".into());
+            d.resources = "none:national_id_already_in_team".into();
+            app.writer.write(WriteOp::audit_only(vec![d])).await?;
+            Err(duplicate_id())
+        }
+        Err(other) => Err(other),
+    }
 }
 
 /// Changes a client's basic data.
@@ -238,13 +242,20 @@ pub async fn update(
         )],
         audit: vec![audit],
     };
-    app.writer
-        .write(op)
-        .await
-        .map_err(|e| match AppError::from(e) {
-            AppError::Conflict(_) => duplicate_id(),
-            other => other,
-        })
+    match app.writer.write(op).await.map_err(AppError::from) {
+        Ok(()) => Ok(()),
+        Err(AppError::Conflict(_)) => {
+            // Another record of this team has the number: refused and audited,
+            // without naming that record.
+            let mut d = actor.audit("client.update", Outcome::Denied);
+            d.client_id = Some(grant.client_id());
+            d.purpose = Some(grant.purpose().code().to_string());
+            d.resources = "none:national_id_already_in_team".into();
+            app.writer.write(WriteOp::audit_only(vec![d])).await?;
+            Err(duplicate_id())
+        }
+        Err(other) => Err(other),
+    }
 }
 
 /// Reads a client's record to the extent the grant covers, and audits the read.

@@ -283,6 +283,7 @@ pub async fn decide(
         warnings: vec![],
     };
     let mut audits = vec![audit];
+    let mut found_existing = false;
     if let (true, Some(level)) = (accepted, input.level) {
         // The same person (by national id) keeps one record in this team; a new
         // referral opens a new episode. A record in another team is never
@@ -299,6 +300,7 @@ pub async fn decide(
             }
             None => None,
         };
+        found_existing = existing.is_some();
         let client_id = match existing {
             Some((id,)) => {
                 let open = app
@@ -399,7 +401,8 @@ pub async fn decide(
         // holds one open episode (and one record) per person and team.
         Err(AppError::Conflict(_)) => {
             let mut d = actor.audit("intake.decide", Outcome::Denied);
-            d.client_id = result.client_id;
+            // Only a record that existed before names the client.
+            d.client_id = result.client_id.filter(|_| found_existing);
             d.purpose = Some("COC".into());
             d.resources = format!("none:episode_already_open,referral:{referral_id}");
             app.writer.write(WriteOp::audit_only(vec![d])).await?;

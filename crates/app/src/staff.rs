@@ -288,6 +288,37 @@ pub async fn list_staff(app: &App) -> AppResult<Vec<StaffSummary>> {
         .await?)
 }
 
+/// The staff an administrator manages: everyone for a system administrator,
+/// otherwise the members of the teams they administer.
+pub async fn list_staff_for(app: &App, actor: &Actor) -> AppResult<Vec<StaffSummary>> {
+    if actor.system_admin {
+        return list_staff(app).await;
+    }
+    let mut out = Vec::new();
+    for team in actor
+        .memberships
+        .iter()
+        .filter(|m| m.role == TeamRole::Administrator)
+    {
+        let rows: Vec<StaffSummary> = app
+            .db
+            .all(
+                &format!(
+                    "{STAFF_SUMMARY} WHERE s.id IN (SELECT staff_id FROM team_memberships WHERE team_id = $1) ORDER BY s.name"
+                ),
+                crate::args![team.team_id],
+            )
+            .await?;
+        for r in rows {
+            if !out.iter().any(|o: &StaffSummary| o.id == r.id) {
+                out.push(r);
+            }
+        }
+    }
+    out.sort_by(|a, b| a.name.cmp(&b.name));
+    Ok(out)
+}
+
 /// One staff member by local username.
 pub async fn find_by_username(app: &App, username: &str) -> AppResult<Option<StaffSummary>> {
     Ok(app

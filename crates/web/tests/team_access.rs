@@ -251,6 +251,31 @@ async fn registering_a_known_national_id_reveals_nothing_and_is_audited(t: &Test
         vec!["none:national_id_already_in_team".to_string()],
         "the attempt is audited with the actor"
     );
+    // Changing another of the team's records to that number: the same answer, audited.
+    let r = t
+        .api(
+            Method::POST,
+            "/api/v1/clients",
+            &anne,
+            Some(json!({"name": "Annen Person", "national_id": synthetic_fnr(95)})),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.text);
+    let other = r.json()["id"].as_str().unwrap().to_string();
+    let r = t
+        .api(
+            Method::PUT,
+            &format!("/api/v1/clients/{other}"),
+            &anne,
+            Some(json!({"name": "Annen Person", "national_id": nid})),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.text);
+    assert!(!r.text.contains(&own.to_string()));
+    assert_eq!(
+        audit_rows(t, anne_id, "client.update", "denied").await,
+        vec!["none:national_id_already_in_team".to_string()]
+    );
 }
 
 /// One open episode per client and team: two acceptances racing for one
@@ -854,6 +879,12 @@ async fn a_team_administrator_administers_only_their_team(t: &TestApp) {
         .api(Method::POST, "/api/v1/staff", &eva, Some(new(a, "ny3")))
         .await;
     assert_eq!(r.status, StatusCode::CREATED, "{}", r.text);
+    // A team administrator lists the staff of their own team only.
+    let listed = t.api(Method::GET, "/api/v1/staff", &rune, None).await;
+    assert_eq!(listed.status, StatusCode::OK, "{}", listed.text);
+    assert!(listed.text.contains("Siri Nes") && !listed.text.contains("Tone Berg"));
+    let all = t.api(Method::GET, "/api/v1/staff", &eva, None).await;
+    assert!(all.text.contains("Siri Nes") && all.text.contains("Tone Berg"));
     // Administration does not read records.
     let (client,): (Uuid,) = t
         .app
