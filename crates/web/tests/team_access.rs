@@ -909,7 +909,99 @@ async fn a_team_administrator_administers_only_their_team(t: &TestApp) {
     );
 }
 
+/// The table is the team's: a team whose policy lets only the lead close and
+/// every care-team member change the level is held to exactly that.
+async fn a_teams_own_permission_table_is_enforced(t: &TestApp) {
+    let eva = t.token("eva").await;
+    let orgs = t
+        .api(Method::GET, "/api/v1/organisations", &eva, None)
+        .await
+        .json();
+    let org = |name: &str| {
+        orgs.as_array()
+            .unwrap()
+            .iter()
+            .find(|o| o["name"].as_str().unwrap().contains(name))
+            .unwrap()["id"]
+            .as_str()
+            .unwrap()
+            .to_string()
+    };
+    let (muni, dps) = (org("Fjordby kommune"), org("DPS"));
+    let team = t
+        .api(
+            Method::POST,
+            "/api/v1/teams",
+            &eva,
+            Some(json!({"name": "Strengt team", "owners": [muni, dps], "policy": {
+                "intake_min_participants_per_side": 1,
+                "episode_permissions": {"close": ["team_lead"], "change_level": ["coordinator", "team_lead", "member"]}}})),
+        )
+        .await;
+    assert_eq!(team.status, StatusCode::CREATED, "{}", team.text);
+    let team = team.json()["id"].as_str().unwrap().to_string();
+    let mut id = std::collections::HashMap::new();
+    for (user, org, role) in [
+        ("s-lead", &muni, "team_lead"),
+        ("s-muni", &muni, "intake_member"),
+        ("s-dps", &dps, "intake_member"),
+        ("s-member", &muni, "worker"),
+    ] {
+        let r = t
+            .api(
+                Method::POST,
+                "/api/v1/staff",
+                &eva,
+                Some(json!({"username": user, "password": "et-langt-passord", "name": format!("Ansatt {user}"),
+                            "profession": "nurse", "home_org_id": org, "team_id": team, "role": role, "fte": 50})),
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::CREATED, "{}", r.text);
+        id.insert(user, r.json()["id"].as_str().unwrap().to_string());
+    }
+    let muni_tok = t.token("s-muni").await;
+    let rid = register(
+        t,
+        &muni_tok,
+        json!({"person_national_id": synthetic_fnr(96), "person_birth_year": null}),
+    )
+    .await;
+    let r = decide(
+        t,
+        &muni_tok,
+        rid,
+        json!({"outcome": "accepted", "level": 1, "reasons": "Tas inn.", "participants": [id["s-muni"], id["s-dps"]],
+               "municipal_coordinator": id["s-muni"], "specialist_coordinator": id["s-dps"]}),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.text);
+    let client: Uuid = r.json()["client_id"].as_str().unwrap().parse().unwrap();
+    let episode: Uuid = r.json()["episode_id"].as_str().unwrap().parse().unwrap();
+    let lead = t.token("s-lead").await;
+    let r = t
+        .api(
+            Method::POST,
+            &format!("/api/v1/episodes/{episode}/members"),
+            &lead,
+            Some(json!({"staff_id": id["s-member"], "role": "member"})),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.text);
+    let member = t.token("s-member").await;
+    assert!(attempt(t, &member, "change_level", client, episode)
+        .await
+        .is_success());
+    assert_eq!(
+        attempt(t, &muni_tok, "close", client, episode).await,
+        StatusCode::FORBIDDEN
+    );
+    assert!(attempt(t, &lead, "close", client, episode)
+        .await
+        .is_success());
+}
+
 on_both_backends!(
+    a_teams_own_permission_table_is_enforced,
     accepting_a_person_another_team_follows_makes_this_teams_own_record,
     registering_a_known_national_id_reveals_nothing_and_is_audited,
     one_open_episode_per_client_and_team,
