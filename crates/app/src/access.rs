@@ -5,8 +5,18 @@
 //! the check does not compile. A refused attempt is audited before the error
 //! is returned. The grant also says how much it covers: staff who are not
 //! health personnel (NAV, housing) get [`Scope::Basic`] only (hpl § 25).
+//!
+//! Who may open a record follows the team's read policy ([`ReadPolicy`]): a
+//! care relationship always does; the team lead reads the team's open
+//! episodes; under `team_on_duty` every health-personnel member of the team
+//! reads while the person has an open episode there. The grant carries the
+//! [`ReadBasis`], and every audit row made from it says `basis:<code>`.
+//! [`visible`] is the one filter every list of clients starts from, built from
+//! the same rule. Changes to a person's course go through [`course`].
 
-use benk_domain::{scope_for, Purpose, Scope};
+pub mod course;
+
+use benk_domain::{scope_for, Purpose, ReadBasis, ReadPolicy, Scope, TeamRole};
 use chrono::NaiveDate;
 use uuid::Uuid;
 
@@ -23,9 +33,14 @@ pub struct ReadGrant {
     team_id: Uuid,
     scope: Scope,
     purpose: Purpose,
+    basis: ReadBasis,
 }
 
 impl ReadGrant {
+    /// Why the record was opened (care relationship, team on duty, team lead).
+    pub fn basis(&self) -> ReadBasis {
+        self.basis
+    }
     /// The client this grant opens.
     pub fn client_id(&self) -> Uuid {
         self.client_id
@@ -65,23 +80,108 @@ pub fn today() -> NaiveDate {
     crate::time::oslo_today()
 }
 
-/// Checks the actor's care relationship to a client and returns a grant, or
-/// audits the refusal and returns `Forbidden` (or `NotFound` for no such client).
+/// Whether the actor is health personnel (decides health scope and who may
+/// change a course). One place, so the health-personnel rule can grow.
+pub fn is_health_personnel(actor: &Actor) -> bool {
+    scope_for(actor.profession).includes_health()
+}
+
+/// The SQL behind "visible clients": an expression that gives the read basis
+/// code for client `{c}.id` (or NULL when the actor may not see the client),
+/// with the values it binds. `staff` and `date` are the placeholders already
+/// bound to the actor's id and today; extra values are numbered from `next`.
+pub struct Visible {
+    /// `CASE … END` giving `care_team`, `team_lead`, `team_on_duty` or NULL.
+    pub basis_sql: String,
+    /// Values for the placeholders from `next` on.
+    pub args: Vec<crate::db::Val>,
+}
+
+/// Builds the visibility rule for an actor (see [`Visible`]). The team lead
+/// reads the team's open episodes; under a `team_on_duty` policy so does every
+/// health-personnel member of the team.
+pub async fn visible(
+    app: &App,
+    actor: &Actor,
+    c: &str,
+    staff: &str,
+    date: &str,
+    next: usize,
+) -> AppResult<Visible> {
+    let lead: Vec<Uuid> = actor
+        .memberships
+        .iter()
+        .filter(|m| m.role == TeamRole::TeamLead)
+        .map(|m| m.team_id)
+        .collect();
+    let mut duty = Vec::new();
+    if is_health_personnel(actor) {
+        for m in &actor.memberships {
+            let policy: Option<(String,)> = app
+                .db
+                .opt(
+                    "SELECT policy FROM teams WHERE id = $1",
+                    crate::args![m.team_id],
+                )
+                .await?;
+            let read = policy
+                .and_then(|(p,)| serde_json::from_str::<crate::orgs::TeamPolicy>(&p).ok())
+                .map(|p| p.read_policy)
+                .unwrap_or_default();
+            if read == ReadPolicy::TeamOnDuty {
+                duty.push(m.team_id);
+            }
+        }
+    }
+    let mut args = Vec::new();
+    let mut n = next;
+    let mut in_list = |ids: &[Uuid]| -> String {
+        if ids.is_empty() {
+            return "1 = 0".into();
+        }
+        let ph: Vec<String> = ids
+            .iter()
+            .map(|id| {
+                args.push(crate::db::Val::from(*id));
+                n += 1;
+                format!("${}", n - 1)
+            })
+            .collect();
+        format!("{c}.team_id IN ({})", ph.join(", "))
+    };
+    let lead_cond = in_list(&lead);
+    let duty_cond = in_list(&duty);
+    let open = format!(
+        "EXISTS (SELECT 1 FROM episodes e WHERE e.client_id = {c}.id AND e.team_id = {c}.team_id AND e.closed_on IS NULL)"
+    );
+    let basis_sql = format!(
+        "CASE WHEN {} THEN '{}' WHEN {lead_cond} AND {open} THEN '{}' WHEN {duty_cond} AND {open} THEN '{}' ELSE NULL END",
+        active_relationship(&format!("{c}.id"), staff, date),
+        ReadBasis::CareTeam.code(),
+        ReadBasis::TeamLead.code(),
+        ReadBasis::TeamOnDuty.code(),
+    );
+    Ok(Visible { basis_sql, args })
+}
+
+/// Checks the actor's right to read a client (see the module docs) and
+/// returns a grant, or audits the refusal and returns `Forbidden` (or
+/// `NotFound` for no such client).
 pub async fn open_client(
     app: &App,
     actor: &Actor,
     client_id: Uuid,
     purpose: Purpose,
 ) -> AppResult<ReadGrant> {
+    let v = visible(app, actor, "c", "$2", "$3", 4).await?;
     let sql = format!(
-        "SELECT c.team_id, CASE WHEN {} THEN 1 ELSE 0 END FROM clients c WHERE c.id = $1",
-        active_relationship("$1", "$2", "$3")
+        "SELECT c.team_id, {} FROM clients c WHERE c.id = $1",
+        v.basis_sql
     );
-    let row: Option<(Uuid, i32)> = app
-        .db
-        .opt(&sql, crate::args![client_id, actor.staff_id, today()])
-        .await?;
-    let Some((team_id, active)) = row else {
+    let mut args = crate::args![client_id, actor.staff_id, today()];
+    args.extend(v.args);
+    let row: Option<(Uuid, Option<String>)> = app.db.opt(&sql, args).await?;
+    let Some((team_id, basis)) = row else {
         let mut d = actor.audit("client.open", Outcome::Denied);
         d.client_id = Some(client_id);
         d.purpose = Some(purpose.code().to_string());
@@ -89,7 +189,7 @@ pub async fn open_client(
         app.writer.write(WriteOp::audit_only(vec![d])).await?;
         return Err(AppError::NotFound);
     };
-    if active != 1 {
+    let Some(basis) = basis.as_deref().and_then(ReadBasis::from_code) else {
         let mut d = actor.audit("client.open", Outcome::Denied);
         d.client_id = Some(client_id);
         d.purpose = Some(purpose.code().to_string());
@@ -99,12 +199,13 @@ pub async fn open_client(
             "Du har ikke et aktivt behandlingsforhold til denne personen. Forsøket er logget.",
             "You have no active care relationship with this person. The attempt has been logged.",
         )));
-    }
+    };
     Ok(ReadGrant {
         client_id,
         team_id,
         scope: scope_for(actor.profession),
         purpose,
+        basis,
     })
 }
 
@@ -139,6 +240,6 @@ pub fn audit_allowed(
     let mut d = actor.audit(action, Outcome::Allowed);
     d.client_id = Some(grant.client_id);
     d.purpose = Some(grant.purpose.code().to_string());
-    d.resources = resources.to_string();
+    d.resources = format!("{resources},basis:{}", grant.basis.code());
     d
 }

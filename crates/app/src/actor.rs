@@ -44,6 +44,9 @@ pub struct Actor {
     pub org_number: String,
     /// Team memberships.
     pub memberships: Vec<Membership>,
+    /// A system administrator administers every team and organisation; other
+    /// administrators only the teams where they hold the administrator role.
+    pub system_admin: bool,
     /// Chosen interface language (`None`: follow the browser).
     pub lang: Option<Lang>,
     /// Request metadata.
@@ -68,9 +71,15 @@ impl Actor {
             .any(|m| m.team_id == team_id && roles.contains(&m.role))
     }
 
-    /// Whether the actor administers Benk (users, organisations, teams).
+    /// Whether the actor administers Benk (users, organisations, teams) anywhere.
     pub fn is_admin(&self) -> bool {
-        self.has_role(TeamRole::Administrator)
+        self.system_admin || self.has_role(TeamRole::Administrator)
+    }
+
+    /// Whether the actor administers a given team (its administrator, or a
+    /// system administrator). Administration never opens a record.
+    pub fn administers(&self, team_id: Uuid) -> bool {
+        self.system_admin || self.has_role_in(team_id, &[TeamRole::Administrator])
     }
 
     /// An audit draft filled with who, employer, role, team and request metadata.

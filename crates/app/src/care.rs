@@ -1,15 +1,15 @@
 //! Care relationships: the register of who may access whose record, and for how long.
 
-use benk_domain::{Period, ShortText, TeamRole};
+use benk_domain::{EpisodeAction, Period, ShortText};
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::Serialize;
 use uuid::Uuid;
 
+use crate::access::course::EpisodeGrant;
 use crate::access::{audit_allowed, today, ReadGrant};
 use crate::actor::Actor;
-use crate::audit::Outcome;
 use crate::db::writer::{Stmt, WriteOp};
-use crate::error::{AppError, AppResult, FieldError, Text};
+use crate::error::{AppError, AppResult, FieldError};
 use crate::App;
 
 /// Who holds a relationship.
@@ -46,6 +46,13 @@ pub struct CareRelationship {
     pub reason: String,
     /// Ended early.
     pub ended_at: Option<DateTime<Utc>>,
+    /// Who gave it.
+    pub given_by_name: String,
+    /// When it was given.
+    pub created_at: DateTime<Utc>,
+    /// `episode` (given with an episode, ends when it closes) or `manual`
+    /// (given by hand, with a reason and an end date).
+    pub source: String,
 }
 
 /// The statement that inserts a relationship (shared with client creation and the demo).
@@ -72,9 +79,12 @@ pub fn insert_stmt(
 }
 
 const COLS: &str = "SELECT cr.id, cr.client_id, cr.staff_id, cr.team_id, COALESCE(s.name, t.name) AS holder_name, \
-     s.profession, o.name AS org_name, cr.valid_from, cr.valid_to, cr.reason, cr.ended_at \
+     s.profession, o.name AS org_name, cr.valid_from, cr.valid_to, cr.reason, cr.ended_at, \
+     gb.name AS given_by_name, cr.created_at, \
+     CASE WHEN EXISTS (SELECT 1 FROM episode_members em WHERE em.care_relationship_id = cr.id) \
+     THEN 'episode' ELSE 'manual' END AS source \
      FROM care_relationships cr LEFT JOIN staff s ON s.id = cr.staff_id LEFT JOIN teams t ON t.id = cr.team_id \
-     LEFT JOIN organisations o ON o.id = s.home_org_id";
+     LEFT JOIN organisations o ON o.id = s.home_org_id JOIN staff gb ON gb.id = cr.created_by";
 
 /// Relationships active today (the care team).
 pub async fn active_for_client(app: &App, client: Uuid) -> AppResult<Vec<CareRelationship>> {
@@ -119,82 +129,62 @@ pub async fn list_for_client(
 pub struct NewRelationship {
     /// Staff member or team.
     pub holder: Holder,
-    /// Period.
+    /// Period; a grant by hand must end (see [`MAX_MANUAL_DAYS`]).
     pub period: Period,
-    /// Why (e.g. "primary contact", "coordinator").
+    /// Why (e.g. "primary contact", "covers for the coordinator").
     pub reason: ShortText,
 }
 
-fn may_assign(actor: &Actor, team_id: Uuid) -> bool {
-    actor.has_role_in(
-        team_id,
-        &[
-            TeamRole::TeamLead,
-            TeamRole::IntakeMember,
-            TeamRole::Administrator,
-        ],
-    )
+/// Access given by hand lasts at most this many days (and this long by default).
+pub const MAX_MANUAL_DAYS: i64 = 90;
+
+/// The default end of access given by hand from `from`.
+pub fn default_end(from: NaiveDate) -> NaiveDate {
+    from.checked_add_signed(chrono::Duration::days(MAX_MANUAL_DAYS))
+        .unwrap_or(NaiveDate::MAX)
 }
 
-/// Who may change a client's relationships: someone in the care team (a grant
-/// for this client) or the team lead / intake team / administrators of the
-/// client's team. A refusal is audited. Returns the client's team.
-async fn check_change(
-    app: &App,
-    actor: &Actor,
-    client: Uuid,
-    grant: Option<&ReadGrant>,
-    action: &str,
-    refusal: Text,
-) -> AppResult<Uuid> {
-    let team: Option<(Uuid,)> = app
-        .db
-        .opt(
-            "SELECT team_id FROM clients WHERE id = $1",
-            crate::args![client],
-        )
-        .await?;
-    let Some((team_id,)) = team else {
-        return Err(AppError::NotFound);
-    };
-    if grant.is_some_and(|g| g.client_id() != client) {
+fn check_period(period: &Period) -> AppResult<()> {
+    match period.to() {
+        None => Err(AppError::field(FieldError::new(
+            "valid_to",
+            "end_required",
+            "Tilgang gitt manuelt må ha en sluttdato (høyst 90 dager).",
+            "Access given by hand must have an end date (at most 90 days).",
+        ))),
+        Some(to) if to > default_end(period.from()) => Err(AppError::field(FieldError::new(
+            "valid_to",
+            "too_long",
+            "Tilgang gitt manuelt kan vare høyst 90 dager. Velg en tidligere sluttdato.",
+            "Access given by hand can last at most 90 days. Choose an earlier end date.",
+        ))),
+        Some(_) => Ok(()),
+    }
+}
+
+fn give_access_grant(grant: &EpisodeGrant, client: Uuid) -> AppResult<()> {
+    if grant.action() != EpisodeAction::GiveAccess || grant.client_id() != client {
         return Err(AppError::Internal(
-            "care relationship change with a grant for another client".into(),
+            "care relationship change without a give-access grant for this client".into(),
         ));
     }
-    if grant.is_none() && !may_assign(actor, team_id) {
-        let mut d = actor.audit(action, Outcome::Denied);
-        d.client_id = Some(client);
-        d.purpose = Some("COC".into());
-        d.resources = "none:not_in_care_team".into();
-        app.writer.write(WriteOp::audit_only(vec![d])).await?;
-        return Err(AppError::Forbidden(refusal));
-    }
-    Ok(team_id)
+    Ok(())
 }
 
-/// Adds a relationship. Allowed to someone already in the client's care team,
-/// or to the team lead / intake team of the client's team (a decided measure).
-/// The holder must belong to the client's team.
+/// Gives access by hand: a care relationship with a reason and an end date (at
+/// most 90 days). Only with an [`EpisodeGrant`] for [`EpisodeAction::GiveAccess`]
+/// (the coordinators and the team lead by default, never an administrator or
+/// staff who are not health personnel). The holder must belong to the client's team.
 pub async fn create(
     app: &App,
     actor: &Actor,
-    client: Uuid,
-    grant: Option<&ReadGrant>,
+    grant: &EpisodeGrant,
     new: NewRelationship,
 ) -> AppResult<Uuid> {
-    let team_id = check_change(
-        app,
-        actor,
-        client,
-        grant,
-        "care_relationship.create",
-        Text::new(
-            "Bare personer i behandlingsteamet, teamleder eller inntaksteamet kan gi tilgang.",
-            "Only the care team, the team lead or the intake team can grant access.",
-        ),
-    )
-    .await?;
+    let client = grant.client_id();
+    give_access_grant(grant, client)?;
+    let team_id = grant.team_id();
+    check_period(&new.period)?;
     match new.holder {
         Holder::Staff(s) => {
             let n = app
@@ -225,10 +215,11 @@ pub async fn create(
         Holder::Team(_) => {}
     }
     let id = Uuid::now_v7();
-    let mut audit = actor.audit("care_relationship.create", Outcome::Allowed);
-    audit.client_id = Some(client);
-    audit.purpose = Some("COC".into());
-    audit.resources = format!("care_relationship:{id}");
+    let audit = grant.audit(
+        actor,
+        "care_relationship.create",
+        &format!("care_relationship:{id}"),
+    );
     let stmt = insert_stmt(
         id,
         client,
@@ -252,26 +243,16 @@ pub async fn create(
 pub async fn end(
     app: &App,
     actor: &Actor,
-    client: Uuid,
-    grant: Option<&ReadGrant>,
+    grant: &EpisodeGrant,
     relationship: Uuid,
 ) -> AppResult<()> {
-    check_change(
-        app,
+    let client = grant.client_id();
+    give_access_grant(grant, client)?;
+    let audit = grant.audit(
         actor,
-        client,
-        grant,
         "care_relationship.end",
-        Text::new(
-            "Bare personer i behandlingsteamet eller teamleder kan avslutte tilgang.",
-            "Only the care team or the team lead can end access.",
-        ),
-    )
-    .await?;
-    let mut audit = actor.audit("care_relationship.end", Outcome::Allowed);
-    audit.client_id = Some(client);
-    audit.purpose = Some("COC".into());
-    audit.resources = format!("care_relationship:{relationship}");
+        &format!("care_relationship:{relationship}"),
+    );
     let stmt = Stmt::one(
         "UPDATE care_relationships SET ended_at = $3, ended_by = $4, \
          valid_to = CASE WHEN valid_to IS NULL OR valid_to > $5 THEN $5 ELSE valid_to END \
@@ -300,17 +281,17 @@ pub async fn end(
     Ok(())
 }
 
-/// Whether the actor is in the client's care team today (no audit: used only to
-/// decide which route to a grant to take, never to show data).
+/// Whether the actor may open the client's record today, on any basis of the
+/// team's read policy (no audit: used only to decide which page to show next,
+/// never to show data).
 pub async fn has_active_relationship(app: &App, actor: &Actor, client: Uuid) -> AppResult<bool> {
+    let v = crate::access::visible(app, actor, "c", "$2", "$3", 4).await?;
     let sql = format!(
-        "SELECT CASE WHEN {} THEN 1 ELSE 0 END",
-        crate::access::active_relationship("$1", "$2", "$3")
+        "SELECT CASE WHEN ({}) IS NULL THEN 0 ELSE 1 END FROM clients c WHERE c.id = $1",
+        v.basis_sql
     );
-    let (n,): (i32,) = app
-        .db
-        .opt(&sql, crate::args![client, actor.staff_id, today()])
-        .await?
-        .unwrap_or((0,));
+    let mut args = crate::args![client, actor.staff_id, today()];
+    args.extend(v.args);
+    let (n,): (i32,) = app.db.opt(&sql, args).await?.unwrap_or((0,));
     Ok(n == 1)
 }

@@ -5,7 +5,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use serde::Serialize;
 use uuid::Uuid;
 
-use crate::access::{active_relationship, audit_allowed, require_health, today, ReadGrant};
+use crate::access::{audit_allowed, require_health, today, ReadGrant};
 use crate::actor::Actor;
 use crate::audit::Outcome;
 use crate::care::{self, CareRelationship};
@@ -103,12 +103,15 @@ pub struct ClientRecord {
 const CLIENT_COLS: &str = "c.id, c.team_id, c.name, c.national_id, c.national_id_kind, \
      CAST(c.birth_year AS BIGINT) AS birth_year, c.phone, c.municipality, c.owner_org_id, c.created_at, c.updated_at";
 
+/// The answer to a second record for one national id in one team. It names
+/// nothing about the existing record; other teams' records are never
+/// consulted (each team keeps its own record, so there is no conflict to reveal).
 fn duplicate_id() -> AppError {
     AppError::field(FieldError::new(
         "national_id",
         "duplicate",
-        "En person med dette fødselsnummeret er allerede registrert.",
-        "A person with this national identity number is already registered.",
+        "Teamet har allerede en journal for dette fødselsnummeret. Be teamleder om tilgang om du skal følge opp personen. Forsøket er logget.",
+        "The team already has a record for this national identity number. Ask the team lead for access if you are to follow the person up. The attempt has been logged.",
     ))
 }
 
@@ -138,6 +141,24 @@ pub async fn create(
             "Du kan bare registrere personer i egne team.",
             "You can only register people in your own teams.",
         )));
+    }
+    if let Some(n) = &input.national_id {
+        // Only this team's records: a record in another team is that team's.
+        let existing: Option<(Uuid,)> = app
+            .db
+            .opt(
+                "SELECT id FROM clients WHERE team_id = $1 AND national_id = $2",
+                crate::args![team_id, n.as_str().to_string()],
+            )
+            .await?;
+        if let Some((existing,)) = existing {
+            let mut d = actor.audit("client.create", Outcome::Denied);
+            d.client_id = Some(existing);
+            d.purpose = Some("TREAT".into());
+            d.resources = "none:national_id_already_in_team".into();
+            app.writer.write(WriteOp::audit_only(vec![d])).await?;
+            return Err(duplicate_id());
+        }
     }
     let mut audit = actor.audit("client.create", Outcome::Allowed);
     audit.client_id = Some(id);
@@ -170,7 +191,7 @@ pub async fn create(
                 id,
                 care::Holder::Staff(actor.staff_id),
                 today(),
-                None,
+                Some(care::default_end(today())),
                 "Registrerte personen / registered the person",
                 actor,
                 now,
@@ -181,14 +202,18 @@ pub async fn create(
         .collect(),
         audit: vec![audit],
     };
-    app.writer
-        .write(op)
-        .await
-        .map_err(|e| match AppError::from(e) {
-            AppError::Conflict(_) => duplicate_id(),
-            other => other,
-        })?;
-    Ok(id)
+    match app.writer.write(op).await.map_err(AppError::from) {
+        Ok(()) => Ok(id),
+        Err(AppError::Conflict(_)) => {
+            // A concurrent registration of the same number in this team won.
+            let mut d = actor.audit("client.create", Outcome::Denied);
+            d.purpose = Some("TREAT".into());
+            d.resources = "none:national_id_already_in_team".into();
+            app.writer.write(WriteOp::audit_only(vec![d])).await?;
+            Err(duplicate_id())
+        }
+        Err(other) => Err(other),
+    }
 }
 
 /// Changes a client's basic data.
@@ -217,13 +242,20 @@ pub async fn update(
         )],
         audit: vec![audit],
     };
-    app.writer
-        .write(op)
-        .await
-        .map_err(|e| match AppError::from(e) {
-            AppError::Conflict(_) => duplicate_id(),
-            other => other,
-        })
+    match app.writer.write(op).await.map_err(AppError::from) {
+        Ok(()) => Ok(()),
+        Err(AppError::Conflict(_)) => {
+            // Another record of this team has the number: refused and audited,
+            // without naming that record.
+            let mut d = actor.audit("client.update", Outcome::Denied);
+            d.client_id = Some(grant.client_id());
+            d.purpose = Some(grant.purpose().code().to_string());
+            d.resources = "none:national_id_already_in_team".into();
+            app.writer.write(WriteOp::audit_only(vec![d])).await?;
+            Err(duplicate_id())
+        }
+        Err(other) => Err(other),
+    }
 }
 
 /// Reads a client's record to the extent the grant covers, and audits the read.
@@ -305,8 +337,12 @@ pub async fn add_entry(
     require_health(app, actor, grant, "record_entry.create").await?;
     let body = body.as_str();
     let id = Uuid::now_v7();
-    let mut audit = audit_allowed(actor, grant, "record_entry.create", "record_entries");
-    audit.resources = format!("record_entry:{id}");
+    let audit = audit_allowed(
+        actor,
+        grant,
+        "record_entry.create",
+        &format!("record_entry:{id}"),
+    );
     app.writer
         .write(WriteOp {
             stmts: vec![Stmt::new(
@@ -340,20 +376,24 @@ pub async fn list(
         .map(str::trim)
         .filter(|q| !q.is_empty())
         .map(|q| format!("%{}%", q.to_lowercase()));
-    let cond = match kind {
-        ListKind::Visible => active_relationship("c.id", "$1", "$2"),
+    // Every list starts from the access module's "visible clients" rule; the
+    // basis of each row goes into its audit row.
+    let v = crate::access::visible(app, actor, "c", "$1", "$2", 4).await?;
+    let mine = match kind {
+        ListKind::Visible => "1 = 1".to_string(),
         ListKind::Mine => "EXISTS (SELECT 1 FROM care_relationships cr WHERE cr.client_id = c.id AND cr.staff_id = $1 \
              AND cr.ended_at IS NULL AND cr.valid_from <= $2 AND (cr.valid_to IS NULL OR cr.valid_to >= $2))"
             .to_string(),
     };
     let sql = format!(
-        "SELECT c.id, c.name, CAST(c.birth_year AS BIGINT) AS birth_year, c.phone, c.municipality FROM clients c \
-         WHERE {cond} AND ($3 IS NULL OR c.name_search LIKE $3) ORDER BY c.name_search LIMIT 500"
+        "SELECT id, name, birth_year, phone, municipality, basis FROM (SELECT c.id, c.name, c.name_search, \
+         CAST(c.birth_year AS BIGINT) AS birth_year, c.phone, c.municipality, {} AS basis FROM clients c \
+         WHERE {mine} AND ($3 IS NULL OR c.name_search LIKE $3)) v WHERE basis IS NOT NULL ORDER BY name_search LIMIT 500",
+        v.basis_sql
     );
-    let rows: Vec<ClientSummary> = app
-        .db
-        .all(&sql, crate::args![actor.staff_id, today(), q])
-        .await?;
+    let mut args = crate::args![actor.staff_id, today(), q];
+    args.extend(v.args);
+    let rows: Vec<ListedClient> = app.db.all(&sql, args).await?;
     if !rows.is_empty() {
         let action = match kind {
             ListKind::Mine => "client.list_mine",
@@ -365,13 +405,32 @@ pub async fn list(
                 let mut d = actor.audit(action, Outcome::Allowed);
                 d.client_id = Some(c.id);
                 d.purpose = Some("TREAT".into());
-                d.resources = "client:name,contact".into();
+                d.resources = format!("client:name,contact,basis:{}", c.basis);
                 d
             })
             .collect();
         app.writer.write(WriteOp::audit_only(audit)).await?;
     }
-    Ok(rows)
+    Ok(rows
+        .into_iter()
+        .map(|r| ClientSummary {
+            id: r.id,
+            name: r.name,
+            birth_year: r.birth_year,
+            phone: r.phone,
+            municipality: r.municipality,
+        })
+        .collect())
+}
+
+#[derive(sqlx::FromRow)]
+struct ListedClient {
+    id: Uuid,
+    name: String,
+    birth_year: Option<i64>,
+    phone: Option<String>,
+    municipality: Option<String>,
+    basis: String,
 }
 
 /// Checks a date is not in the future (Norwegian time).

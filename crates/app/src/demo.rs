@@ -23,6 +23,8 @@ use crate::App;
 pub const DEMO_PASSWORD: &str = "benk-demo";
 /// The demo team's name.
 pub const DEMO_TEAM: &str = "Samhandlingsteamet Fjordby";
+/// The second demo team: Tandem-like, the record is open to the team on duty.
+pub const DEMO_TEAM_2: &str = "Uteteamet Nordvik";
 
 /// A demo login, printed by `benk demo`.
 #[derive(Debug, Clone)]
@@ -151,6 +153,74 @@ const STAFF: &[(&str, &str, &str, usize, i64, &str, &str)] = &[
         10,
         "privacy_officer",
         "personvernombud, DPS",
+    ),
+];
+
+// The second team (Tandem-like): username, name, profession, employer index
+// (0 Nordvik kommune, 1 the DPS, 2 NAV), FTE, role, description.
+const STAFF_2: &[(&str, &str, &str, usize, i64, &str, &str)] = &[
+    (
+        "siri",
+        "Siri Nes",
+        "nurse",
+        0,
+        100,
+        "team_lead",
+        "sykepleier, Nordvik kommune, teamleder i Nordvik-teamet",
+    ),
+    (
+        "tor",
+        "Tor Bakken",
+        "social_worker",
+        0,
+        100,
+        "intake_member",
+        "sosionom, Nordvik kommune, inntaksteam i Nordvik-teamet",
+    ),
+    (
+        "anne",
+        "Anne Rød",
+        "nurse",
+        0,
+        80,
+        "worker",
+        "sykepleier, Nordvik kommune, Nordvik-teamet (på vakt)",
+    ),
+    (
+        "knut",
+        "Knut Berge",
+        "psychologist",
+        1,
+        60,
+        "intake_member",
+        "psykolog, DPS, inntaksteam i Nordvik-teamet",
+    ),
+    (
+        "liv",
+        "Liv Strøm",
+        "psychiatrist",
+        1,
+        40,
+        "worker",
+        "psykiater, DPS, Nordvik-teamet",
+    ),
+    (
+        "gunn",
+        "Gunn Li",
+        "nav_officer",
+        2,
+        50,
+        "worker",
+        "NAV-veileder i Nordvik-teamet (ikke helsepersonell)",
+    ),
+    (
+        "rune",
+        "Rune Dal",
+        "other",
+        0,
+        10,
+        "administrator",
+        "administrator for Nordvik-teamet (ikke systemadministrator)",
     ),
 ];
 
@@ -368,6 +438,13 @@ pub async fn seed(app: &App) -> AppResult<bool> {
             "INSERT INTO team_memberships (team_id, staff_id, role, fte) VALUES ($1, $2, $3, $4)",
             crate::args![team, id, *role, *fte],
         ));
+        if *user == "eva" {
+            // The demo's first administrator administers the installation.
+            stmts.push(Stmt::new(
+                "UPDATE staff SET system_admin = TRUE WHERE id = $1",
+                crate::args![id],
+            ));
+        }
         staff.push((id, *org, *prof));
     }
     // Coordinators: health personnel from the municipality and from the DPS.
@@ -408,6 +485,9 @@ pub async fn seed(app: &App) -> AppResult<bool> {
     let mut first_unused = 0usize;
     let n_referrals = 150usize;
     let mut person = 0usize;
+    // The first person with a national id whose episode is still open: the
+    // second team follows the same person in its own record.
+    let mut shared: Option<(String, NationalId, i64)> = None;
     for i in 0..n_referrals {
         // Referrals grow over time (as at C-Flex): denser towards today.
         let frac = (i as f64 / (n_referrals - 1) as f64).powf(0.8);
@@ -581,6 +661,9 @@ pub async fn seed(app: &App) -> AppResult<bool> {
         let closed_on = (decided_on < today - Duration::days(540) && person % 3 != 0).then(|| {
             (decided_on + Duration::days(rng.gen_range(120..500))).min(today - Duration::days(1))
         });
+        if let (None, None, Some(n)) = (&shared, closed_on, &nid) {
+            shared = Some((name.clone(), n.clone(), i64::from(year)));
+        }
         let episode = Uuid::now_v7();
         stmts.push(Stmt::new(
             "INSERT INTO episodes (id, client_id, team_id, referral_id, included_on, closed_on, close_reason, created_by, owner_org_id, created_at) \
@@ -674,9 +757,17 @@ pub async fn seed(app: &App) -> AppResult<bool> {
         }
         person += 1;
     }
+    let team_2 = second_team(
+        &mut stmts,
+        &hash,
+        (orgs[1].0, orgs[2].0),
+        shared,
+        today,
+        now,
+    );
     let mut audit = AuditDraft::new("demo.seed", Outcome::Allowed);
     audit.actor_name = Some("benk demo".into());
-    audit.resources = format!("team:{team}");
+    audit.resources = format!("team:{team},team:{team_2}");
     app.writer
         .write(WriteOp {
             stmts,
@@ -686,10 +777,177 @@ pub async fn seed(app: &App) -> AppResult<bool> {
     Ok(true)
 }
 
+/// The second team: Tandem-like (psychosis routed to FACT, diagnosis is an
+/// intake criterion, two from each side decide) with the `team_on_duty` read
+/// policy, so every health-personnel member opens the records of the team's
+/// open episodes. Its own municipality, the first team's DPS and NAV as
+/// employers; a few clients, one of them a person the first team also
+/// follows, in a record of this team's own.
+fn second_team(
+    stmts: &mut Vec<Stmt>,
+    hash: &str,
+    (dps, nav): (Uuid, Uuid),
+    shared: Option<(String, NationalId, i64)>,
+    today: NaiveDate,
+    now: chrono::DateTime<Utc>,
+) -> Uuid {
+    let muni = Uuid::now_v7();
+    stmts.push(Stmt::new(
+        "INSERT INTO organisations (id, name, kind, org_number, created_at) VALUES ($1, $2, $3, $4, $5)",
+        crate::args![muni, "Nordvik kommune", "municipality", org_number(93_100_001), now],
+    ));
+    let team = Uuid::now_v7();
+    let policy = TeamPolicy {
+        caseload_per_full_position: Some(5),
+        intake_min_participants_per_side: Some(2),
+        route_psychosis_to_fact: true,
+        diagnosis_is_intake_criterion: true,
+        read_policy: benk_domain::ReadPolicy::TeamOnDuty,
+        ..TeamPolicy::default()
+    };
+    stmts.push(Stmt::new(
+        "INSERT INTO teams (id, name, policy, created_at) VALUES ($1, $2, $3, $4)",
+        crate::args![
+            team,
+            DEMO_TEAM_2,
+            serde_json::to_string(&policy).unwrap_or_default(),
+            now
+        ],
+    ));
+    for o in [muni, dps] {
+        stmts.push(Stmt::new(
+            "INSERT INTO team_owners (team_id, organisation_id) VALUES ($1, $2)",
+            crate::args![team, o],
+        ));
+    }
+    let employers = [muni, dps, nav];
+    let mut staff = Vec::new();
+    for (i, (user, name, prof, org, fte, role, _)) in STAFF_2.iter().enumerate() {
+        let id = Uuid::now_v7();
+        let hpr = matches!(
+            *prof,
+            "nurse" | "psychologist" | "psychiatrist" | "physician"
+        )
+        .then(|| format!("{}", 9_200_000 + i * 137));
+        stmts.push(Stmt::new(
+            "INSERT INTO staff (id, name, profession, hpr_number, home_org_id, created_at) VALUES ($1, $2, $3, $4, $5, $6)",
+            crate::args![id, *name, *prof, hpr, employers[*org], now],
+        ));
+        stmts.push(Stmt::new(
+            "INSERT INTO identities (id, staff_id, provider, subject, password_hash, created_at) VALUES ($1, $2, 'local', $3, $4, $5)",
+            crate::args![Uuid::now_v7(), id, *user, hash.to_string(), now],
+        ));
+        stmts.push(Stmt::new(
+            "INSERT INTO team_memberships (team_id, staff_id, role, fte) VALUES ($1, $2, $3, $4)",
+            crate::args![team, id, *role, *fte],
+        ));
+        staff.push((id, employers[*org]));
+    }
+    let by = |u: &str| staff[STAFF_2.iter().position(|s| s.0 == u).unwrap_or(0)];
+    let mut people: Vec<(String, Option<NationalId>, i64)> = vec![
+        (
+            "Tobias Vang".into(),
+            Some(NationalId::synthetic(
+                NaiveDate::from_ymd_opt(1979, 3, 14).unwrap_or(today),
+                401,
+            )),
+            1979,
+        ),
+        (
+            "Marit Sæther".into(),
+            Some(NationalId::synthetic(
+                NaiveDate::from_ymd_opt(1991, 10, 2).unwrap_or(today),
+                402,
+            )),
+            1991,
+        ),
+        ("Ukjent (Værestedet)".into(), None, 1985),
+    ];
+    if let Some((name, nid, year)) = shared {
+        people.insert(0, (name, Some(nid), year));
+    }
+    let pairs = [("anne", "liv"), ("tor", "knut")];
+    for (k, (name, nid, year)) in people.into_iter().enumerate() {
+        let client = Uuid::now_v7();
+        let included = today - Duration::days(30 + 40 * k as i64);
+        let (mc, sc) = pairs[k % pairs.len()];
+        stmts.push(Stmt::new(
+            "INSERT INTO clients (id, team_id, name, name_search, national_id, national_id_kind, birth_year, phone, municipality, \
+             owner_org_id, created_by, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, NULL, $8, $9, $10, $11, $11)",
+            crate::args![
+                client,
+                team,
+                name.clone(),
+                name.to_lowercase(),
+                nid.as_ref().map(|n| n.as_str().to_string()),
+                nid.as_ref().map(|n| n.kind().code().to_string()),
+                year,
+                "Nordvik",
+                muni,
+                by("tor").0,
+                now
+            ],
+        ));
+        let episode = Uuid::now_v7();
+        stmts.push(Stmt::new(
+            "INSERT INTO episodes (id, client_id, team_id, included_on, created_by, owner_org_id, created_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7)",
+            crate::args![episode, client, team, included, by("tor").0, muni, now],
+        ));
+        stmts.push(Stmt::new(
+            "INSERT INTO episode_levels (id, episode_id, level, from_date, reason, set_by, set_at) VALUES ($1, $2, $3, $4, 'Inntak', $5, $6)",
+            crate::args![Uuid::now_v7(), episode, [3i64, 2, 3, 1][k % 4], included, by("tor").0, now],
+        ));
+        for (who, role, reason) in [
+            (mc, "municipal_coordinator", "Kommunal koordinator (forløp)"),
+            (
+                sc,
+                "specialist_coordinator",
+                "Spesialistkoordinator (forløp)",
+            ),
+        ] {
+            let (sid, org) = by(who);
+            let rel = Uuid::now_v7();
+            stmts.push(Stmt::new(
+                "INSERT INTO care_relationships (id, client_id, staff_id, valid_from, reason, owner_org_id, created_by, created_at) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+                crate::args![rel, client, sid, included, reason, org, by("tor").0, now],
+            ));
+            stmts.push(Stmt::new(
+                "INSERT INTO episode_members (id, episode_id, staff_id, role, care_relationship_id, from_date) VALUES ($1, $2, $3, $4, $5, $6)",
+                crate::args![Uuid::now_v7(), episode, sid, role, rel, included],
+            ));
+        }
+        for j in 0..2 {
+            let (author, org) = by(if j == 0 { mc } else { sc });
+            stmts.push(Stmt::new(
+                "INSERT INTO record_entries (id, client_id, author_id, owner_org_id, written_at, body) VALUES ($1, $2, $3, $4, $5, $6)",
+                crate::args![
+                    Uuid::now_v7(),
+                    client,
+                    author,
+                    org,
+                    now - Duration::days(1 + (k + j) as i64),
+                    NOTES_2[(k + j) % NOTES_2.len()]
+                ],
+            ));
+        }
+    }
+    team
+}
+
+const NOTES_2: &[&str] = &[
+    "Kveldsvakt: oppsøkt hjemme etter bekymringsmelding fra nabo. Rolig, avtalt besøk i morgen.",
+    "Dagvakt: fulgt til NAV-møte. Søknad om økonomisk sosialhjelp levert.",
+    "Vaktskifte: overlevert til kveldsvakten at medisinene hentes på apoteket i dag.",
+    "Samtale om rusbruk og søvn. Ønsker å prøve et fast døgnrytme-opplegg.",
+];
+
 /// The demo logins, for printing.
 pub fn logins() -> Vec<DemoLogin> {
     STAFF
         .iter()
+        .chain(STAFF_2)
         .map(|s| DemoLogin {
             username: s.0,
             description: s.6,

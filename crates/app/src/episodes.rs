@@ -5,12 +5,13 @@
 
 use benk_domain::{
     check_close, check_relative_consent, coordinator_pair_warning, side_of, CloseReason,
-    EpisodeRole, LevelOfEffort, LongText, OrgKind, Phone, RgMemberKind, ShortText, TeamRole,
+    EpisodeAction, EpisodeRole, LevelOfEffort, LongText, OrgKind, Phone, RgMemberKind, ShortText,
 };
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::Serialize;
 use uuid::Uuid;
 
+use crate::access::course::{open_episode, EpisodeGrant};
 use crate::access::{today, ReadGrant};
 use crate::actor::Actor;
 use crate::audit::{AuditDraft, Outcome};
@@ -172,53 +173,37 @@ pub async fn open_stmts(
     })
 }
 
-#[derive(Debug, Clone, sqlx::FromRow)]
 struct EpisodeRow {
     client_id: Uuid,
     team_id: Uuid,
     included_on: NaiveDate,
     closed_on: Option<NaiveDate>,
+    grant: EpisodeGrant,
 }
 
-/// Who may manage an episode: its care team, or the team lead / intake team /
-/// administrators of the team. Refusals are audited.
-async fn manage(app: &App, actor: &Actor, episode_id: Uuid, action: &str) -> AppResult<EpisodeRow> {
-    let e: EpisodeRow = app
-        .db
-        .opt(
-            "SELECT client_id, team_id, included_on, closed_on FROM episodes WHERE id = $1",
-            crate::args![episode_id],
-        )
-        .await?
-        .ok_or(AppError::NotFound)?;
-    let by_role = actor.has_role_in(
-        e.team_id,
-        &[
-            TeamRole::TeamLead,
-            TeamRole::IntakeMember,
-            TeamRole::Administrator,
-        ],
-    );
-    if by_role || care::has_active_relationship(app, actor, e.client_id).await? {
-        return Ok(e);
-    }
-    let mut d = actor.audit(action, Outcome::Denied);
-    d.client_id = Some(e.client_id);
-    d.purpose = Some("COC".into());
-    d.resources = format!("none:episode:{episode_id}");
-    app.writer.write(WriteOp::audit_only(vec![d])).await?;
-    Err(AppError::Forbidden(Text::new(
-        "Bare behandlingsteamet, teamleder og inntaksteamet kan endre forløpet.",
-        "Only the care team, the team lead and the intake team can change the episode.",
-    )))
+/// Who may change an episode: the team's permission table for the action
+/// (coordinators and the team lead by default; never staff who are not health
+/// personnel). Refusals are audited by the access module.
+async fn manage(
+    app: &App,
+    actor: &Actor,
+    episode_id: Uuid,
+    action: EpisodeAction,
+    audit_action: &str,
+) -> AppResult<EpisodeRow> {
+    let grant = open_episode(app, actor, episode_id, action, audit_action).await?;
+    let head = grant.episode().ok_or(AppError::NotFound)?;
+    Ok(EpisodeRow {
+        client_id: grant.client_id(),
+        team_id: grant.team_id(),
+        included_on: head.included_on,
+        closed_on: head.closed_on,
+        grant,
+    })
 }
 
 fn audit(actor: &Actor, action: &str, e: &EpisodeRow, resources: String) -> AuditDraft {
-    let mut d = actor.audit(action, Outcome::Allowed);
-    d.client_id = Some(e.client_id);
-    d.purpose = Some("COC".into());
-    d.resources = resources;
-    d
+    e.grant.audit(actor, action, &resources)
 }
 
 fn closed() -> AppError {
@@ -237,7 +222,14 @@ pub async fn change_level(
     from: NaiveDate,
     reason: Option<&ShortText>,
 ) -> AppResult<()> {
-    let e = manage(app, actor, episode_id, "episode.level").await?;
+    let e = manage(
+        app,
+        actor,
+        episode_id,
+        EpisodeAction::ChangeLevel,
+        "episode.level",
+    )
+    .await?;
     if e.closed_on.is_some() {
         return Err(closed());
     }
@@ -288,7 +280,14 @@ pub async fn add_member(
     staff_id: Uuid,
     role: EpisodeRole,
 ) -> AppResult<Vec<Text>> {
-    let e = manage(app, actor, episode_id, "episode.member_add").await?;
+    let e = manage(
+        app,
+        actor,
+        episode_id,
+        EpisodeAction::NameMembers,
+        "episode.member_add",
+    )
+    .await?;
     if e.closed_on.is_some() {
         return Err(closed());
     }
@@ -382,7 +381,14 @@ fn leave_stmts(actor: &Actor, member: Uuid, relationship: Uuid, at: DateTime<Utc
 
 /// A member leaves the episode; their access through it ends at once.
 pub async fn leave(app: &App, actor: &Actor, episode_id: Uuid, member_id: Uuid) -> AppResult<()> {
-    let e = manage(app, actor, episode_id, "episode.member_leave").await?;
+    let e = manage(
+        app,
+        actor,
+        episode_id,
+        EpisodeAction::NameMembers,
+        "episode.member_leave",
+    )
+    .await?;
     let rel: Option<(Uuid,)> = app
         .db
         .opt(
@@ -416,7 +422,14 @@ pub async fn close(
     reason: CloseReason,
     note: Option<&LongText>,
 ) -> AppResult<()> {
-    let e = manage(app, actor, episode_id, "episode.close").await?;
+    let e = manage(
+        app,
+        actor,
+        episode_id,
+        EpisodeAction::Close,
+        "episode.close",
+    )
+    .await?;
     if e.closed_on.is_some() {
         return Err(closed());
     }
@@ -478,7 +491,14 @@ pub async fn add_rg_member(
     episode_id: Uuid,
     m: RgMemberInput,
 ) -> AppResult<Uuid> {
-    let e = manage(app, actor, episode_id, "episode.rg_add").await?;
+    let e = manage(
+        app,
+        actor,
+        episode_id,
+        EpisodeAction::ResponsibilityGroup,
+        "episode.rg_add",
+    )
+    .await?;
     if e.closed_on.is_some() {
         return Err(closed());
     }
@@ -524,7 +544,14 @@ pub async fn remove_rg_member(
     episode_id: Uuid,
     member_id: Uuid,
 ) -> AppResult<()> {
-    let e = manage(app, actor, episode_id, "episode.rg_remove").await?;
+    let e = manage(
+        app,
+        actor,
+        episode_id,
+        EpisodeAction::ResponsibilityGroup,
+        "episode.rg_remove",
+    )
+    .await?;
     let d = audit(
         actor,
         "episode.rg_remove",

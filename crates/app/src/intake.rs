@@ -283,33 +283,40 @@ pub async fn decide(
         warnings: vec![],
     };
     let mut audits = vec![audit];
+    let mut found_existing = false;
     if let (true, Some(level)) = (accepted, input.level) {
-        // The same person (by national id) keeps one record; a new referral opens a new episode.
+        // The same person (by national id) keeps one record in this team; a new
+        // referral opens a new episode. A record in another team is never
+        // looked at: accepting here makes this team's own record, so nothing
+        // written in another team is opened to this one.
         let existing: Option<(uuid::Uuid,)> = match &r.person_national_id {
             Some(n) => {
                 app.db
                     .opt(
-                        "SELECT id FROM clients WHERE national_id = $1",
-                        crate::args![n.clone()],
+                        "SELECT id FROM clients WHERE national_id = $1 AND team_id = $2",
+                        crate::args![n.clone(), grant.team_id()],
                     )
                     .await?
             }
             None => None,
         };
+        found_existing = existing.is_some();
         let client_id = match existing {
             Some((id,)) => {
                 let open = app
                     .db
                     .scalar_i64(
-                        "SELECT COUNT(*) FROM episodes WHERE client_id = $1 AND closed_on IS NULL",
-                        crate::args![id],
+                        "SELECT COUNT(*) FROM episodes WHERE client_id = $1 AND team_id = $2 AND closed_on IS NULL",
+                        crate::args![id, grant.team_id()],
                     )
                     .await?;
                 if open > 0 {
-                    return Err(AppError::Conflict(Text::new(
-                        "Personen har allerede et åpent forløp i teamet.",
-                        "The person already has an open episode in the team.",
-                    )));
+                    let mut d = actor.audit("intake.decide", Outcome::Denied);
+                    d.client_id = Some(id);
+                    d.purpose = Some("COC".into());
+                    d.resources = format!("none:episode_already_open,referral:{referral_id}");
+                    app.writer.write(WriteOp::audit_only(vec![d])).await?;
+                    return Err(already_open());
                 }
                 id
             }
@@ -377,20 +384,41 @@ pub async fn decide(
         result.episode_id = Some(opening.episode_id);
         result.warnings = opening.warnings;
     }
-    app.writer
+    let written = app
+        .writer
         .write(WriteOp {
             stmts,
             audit: audits,
         })
-        .await
-        .map_err(|e| match AppError::from(e) {
-            AppError::NotFound => AppError::Conflict(Text::new(
-                "Henvisningen er allerede avgjort.",
-                "The referral has already been decided.",
-            )),
-            other => other,
-        })?;
-    Ok(result)
+        .await;
+    match written.map_err(AppError::from) {
+        Ok(_) => Ok(result),
+        Err(AppError::NotFound) => Err(AppError::Conflict(Text::new(
+            "Henvisningen er allerede avgjort.",
+            "The referral has already been decided.",
+        ))),
+        // A concurrent acceptance for the same person won the race: the schema
+        // holds one open episode (and one record) per person and team.
+        Err(AppError::Conflict(_)) => {
+            let mut d = actor.audit("intake.decide", Outcome::Denied);
+            // Only a record that existed before names the client.
+            d.client_id = result.client_id.filter(|_| found_existing);
+            d.purpose = Some("COC".into());
+            d.resources = format!("none:episode_already_open,referral:{referral_id}");
+            app.writer.write(WriteOp::audit_only(vec![d])).await?;
+            Err(already_open())
+        }
+        Err(other) => Err(other),
+    }
+}
+
+/// The answer when the person already has an open episode in the team; it
+/// gives no detail of the record.
+fn already_open() -> AppError {
+    AppError::Conflict(Text::new(
+        "Personen har allerede et åpent forløp i teamet. Forsøket er logget.",
+        "The person already has an open episode in the team. The attempt has been logged.",
+    ))
 }
 
 fn side_code(s: Side) -> &'static str {

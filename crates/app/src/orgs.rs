@@ -1,6 +1,6 @@
 //! Organisations (employers and owners) and the teams they own together.
 
-use benk_domain::{OrgKind, OrgNumber};
+use benk_domain::{EpisodePermissions, OrgKind, OrgNumber, ReadPolicy};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
@@ -50,6 +50,17 @@ pub struct TeamPolicy {
     pub route_psychosis_to_fact: bool,
     /// Diagnosis is an intake criterion at all (C-Flex: no).
     pub diagnosis_is_intake_criterion: bool,
+    /// Who may read records: `care_team` (the coordinator pair and named
+    /// members, the default) or `team_on_duty` (every health-personnel member
+    /// while the person has an open episode in the team, e.g. Tandem's rota).
+    #[schema(value_type = String, example = "care_team")]
+    pub read_policy: ReadPolicy,
+    /// Who may change a course, per action (`change_level`, `name_members`,
+    /// `close`, `give_access`, `responsibility_group`): a list of roles among
+    /// `coordinator`, `team_lead`, `intake_member`, `member`. Missing actions
+    /// keep their defaults.
+    #[schema(value_type = Object)]
+    pub episode_permissions: EpisodePermissions,
 }
 
 /// A whole number that JSON may write as `3` or `3.0` (both are integers to JSON Schema).
@@ -113,13 +124,14 @@ pub struct EmployerGroup {
     pub members: Vec<TeamMember>,
 }
 
+/// Organisations and teams span every team: system administrators only.
 fn admin_only(actor: &Actor) -> AppResult<()> {
-    if actor.is_admin() {
+    if actor.system_admin {
         Ok(())
     } else {
         Err(AppError::Forbidden(Text::new(
-            "Bare administratorer kan gjøre dette.",
-            "Only administrators can do this.",
+            "Bare systemadministratorer kan opprette organisasjoner og team.",
+            "Only system administrators can create organisations and teams.",
         )))
     }
 }
@@ -300,4 +312,35 @@ pub async fn team_staff_by_employer(app: &App, team_id: Uuid) -> AppResult<Vec<E
         }
     }
     Ok(groups)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use benk_domain::CourseRole;
+
+    #[test]
+    fn policy_json_reads_the_access_rules_and_fills_gaps_with_defaults() {
+        let p: TeamPolicy = serde_json::from_str(
+            r#"{"read_policy": "team_on_duty", "episode_permissions": {"close": ["team_lead"]}}"#,
+        )
+        .expect("parses");
+        assert_eq!(p.read_policy, ReadPolicy::TeamOnDuty);
+        assert_eq!(p.episode_permissions.close, vec![CourseRole::TeamLead]);
+        assert_eq!(
+            p.episode_permissions.change_level,
+            EpisodePermissions::default().change_level
+        );
+        // A team created before these rules keeps the care-team policy and the default table.
+        let old: TeamPolicy = serde_json::from_str(r#"{"caseload_per_full_position": 5}"#).unwrap();
+        assert_eq!(old.read_policy, ReadPolicy::CareTeam);
+        assert_eq!(old.episode_permissions, EpisodePermissions::default());
+        for bad in [
+            r#"{"read_policy": "everyone"}"#,
+            r#"{"episode_permissions": {"close": ["janitor"]}}"#,
+            r#"{"episode_permissions": {"delete": []}}"#,
+        ] {
+            assert!(serde_json::from_str::<TeamPolicy>(bad).is_err(), "{bad}");
+        }
+    }
 }

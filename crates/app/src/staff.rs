@@ -91,9 +91,31 @@ fn admin_only(actor: &Actor) -> AppResult<()> {
     if actor.is_admin() {
         Ok(())
     } else {
+        Err(not_admin())
+    }
+}
+
+fn not_admin() -> AppError {
+    AppError::Forbidden(Text::new(
+        "Bare administratorer kan administrere brukere.",
+        "Only administrators can manage users.",
+    ))
+}
+
+/// Administration is per team: an administrator manages the staff of the
+/// teams they administer; a system administrator manages everyone.
+fn admin_of(actor: &Actor, team: Option<Uuid>) -> AppResult<()> {
+    let ok = match team {
+        _ if actor.system_admin => true,
+        Some(t) => actor.administers(t),
+        None => false,
+    };
+    if ok {
+        Ok(())
+    } else {
         Err(AppError::Forbidden(Text::new(
-            "Bare administratorer kan administrere brukere.",
-            "Only administrators can manage users.",
+            "Du administrerer ikke dette teamet. Bare teamets administrator eller en systemadministrator kan gjøre dette.",
+            "You do not administer this team. Only the team's administrator or a system administrator can do this.",
         )))
     }
 }
@@ -156,6 +178,7 @@ fn map_staff_conflict(e: AppError) -> AppError {
 /// Creates a staff member with a local login (administrators only).
 pub async fn create_staff(app: &App, actor: &Actor, new: NewStaff) -> AppResult<Uuid> {
     admin_only(actor)?;
+    admin_of(actor, new.membership.map(|m| m.0))?;
     let id = Uuid::now_v7();
     let mut audit = actor.audit("staff.create", Outcome::Allowed);
     audit.resources = format!("staff:{id}");
@@ -177,13 +200,34 @@ pub async fn create_staff_system(app: &App, new: NewStaff) -> AppResult<Uuid> {
     let mut audit = crate::audit::AuditDraft::new("staff.create", Outcome::Allowed);
     audit.actor_name = Some("benk cli".into());
     audit.resources = format!("staff:{id}");
+    // The first administrator added on the server itself administers the
+    // whole installation (a system administrator); later ones are per team.
+    let first_admin = matches!(new.membership, Some((_, TeamRole::Administrator, _)))
+        && app
+            .db
+            .scalar_i64(
+                "SELECT COUNT(*) FROM staff WHERE system_admin = TRUE",
+                vec![],
+            )
+            .await?
+            == 0;
+    if first_admin {
+        audit.resources = format!("staff:{id},system_admin");
+    }
+    let mut op = new_staff_op(
+        &new,
+        id,
+        hash_password_blocking(&new.password).await?,
+        audit,
+    );
+    if first_admin {
+        op.stmts.push(Stmt::new(
+            "UPDATE staff SET system_admin = TRUE WHERE id = $1",
+            crate::args![id],
+        ));
+    }
     app.writer
-        .write(new_staff_op(
-            &new,
-            id,
-            hash_password_blocking(&new.password).await?,
-            audit,
-        ))
+        .write(op)
         .await
         .map_err(|e| map_staff_conflict(e.into()))?;
     Ok(id)
@@ -211,6 +255,7 @@ pub async fn set_membership(
     fte: Fte,
 ) -> AppResult<()> {
     admin_only(actor)?;
+    admin_of(actor, Some(team))?;
     let mut audit = actor.audit("membership.set", Outcome::Allowed);
     audit.resources = format!("team:{team},staff:{staff}");
     let op = WriteOp {
@@ -241,6 +286,37 @@ pub async fn list_staff(app: &App) -> AppResult<Vec<StaffSummary>> {
         .db
         .all(&format!("{STAFF_SUMMARY} ORDER BY s.name"), vec![])
         .await?)
+}
+
+/// The staff an administrator manages: everyone for a system administrator,
+/// otherwise the members of the teams they administer.
+pub async fn list_staff_for(app: &App, actor: &Actor) -> AppResult<Vec<StaffSummary>> {
+    if actor.system_admin {
+        return list_staff(app).await;
+    }
+    let mut out = Vec::new();
+    for team in actor
+        .memberships
+        .iter()
+        .filter(|m| m.role == TeamRole::Administrator)
+    {
+        let rows: Vec<StaffSummary> = app
+            .db
+            .all(
+                &format!(
+                    "{STAFF_SUMMARY} WHERE s.id IN (SELECT staff_id FROM team_memberships WHERE team_id = $1) ORDER BY s.name"
+                ),
+                crate::args![team.team_id],
+            )
+            .await?;
+        for r in rows {
+            if !out.iter().any(|o: &StaffSummary| o.id == r.id) {
+                out.push(r);
+            }
+        }
+    }
+    out.sort_by(|a, b| a.name.cmp(&b.name));
+    Ok(out)
 }
 
 /// One staff member by local username.
@@ -274,6 +350,19 @@ pub async fn change_account(
 ) -> AppResult<()> {
     if let Some(a) = actor {
         admin_only(a)?;
+        if !a.system_admin {
+            // A team administrator manages accounts in the teams they administer.
+            let teams: Vec<(Uuid,)> = app
+                .db
+                .all(
+                    "SELECT team_id FROM team_memberships WHERE staff_id = $1",
+                    crate::args![staff],
+                )
+                .await?;
+            if !teams.iter().any(|(t,)| a.administers(*t)) {
+                return Err(not_admin());
+            }
+        }
     }
     let (action, stmt) = match &change {
         AccountChange::Disabled(d) => (
@@ -332,6 +421,7 @@ struct ActorRow {
     org_number: String,
     language: Option<String>,
     disabled: bool,
+    system_admin: bool,
 }
 
 #[derive(sqlx::FromRow)]
@@ -347,7 +437,7 @@ pub async fn load_actor(app: &App, staff_id: Uuid, meta: RequestMeta) -> AppResu
     let row: Option<ActorRow> = app
         .db
         .opt(
-            "SELECT s.id, s.name, s.profession, s.hpr_number, s.home_org_id, o.org_number, s.language, s.disabled \
+            "SELECT s.id, s.name, s.profession, s.hpr_number, s.home_org_id, o.org_number, s.language, s.disabled, s.system_admin \
              FROM staff s JOIN organisations o ON o.id = s.home_org_id WHERE s.id = $1",
             crate::args![staff_id],
         )
@@ -380,6 +470,7 @@ pub async fn load_actor(app: &App, staff_id: Uuid, meta: RequestMeta) -> AppResu
             })
             .collect(),
         lang: row.language.as_deref().and_then(Lang::from_tag),
+        system_admin: row.system_admin,
         meta,
     }))
 }

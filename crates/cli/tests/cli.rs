@@ -132,6 +132,8 @@ fn demo_prints_logins_and_url_and_its_audit_chain_verifies_until_tampered() {
     let (out, url) = run_demo_once(&dir);
     assert!(url.starts_with("http://127.0.0.1:"), "{out}");
     assert!(out.contains("tone") && out.contains("benk-demo"), "{out}");
+    // The second team's logins are listed too.
+    assert!(out.contains("siri") && out.contains("Nordvik"), "{out}");
     // Restarting reuses the data.
     let (out2, _) = run_demo_once(&dir);
     assert!(out2.contains("using the existing demo database"), "{out2}");
@@ -387,6 +389,41 @@ fn a_fresh_database_gets_its_first_administrator_from_the_command_line() {
     );
     let teams = run(&["team", "list"]);
     assert!(String::from_utf8_lossy(&teams.stdout).contains("Testteamet"));
+    // The first administrator is a system administrator; a later one
+    // administers only their team.
+    let second = run(&[
+        "user",
+        "add",
+        "--username",
+        "admin2",
+        "--name",
+        "Admin To",
+        "--profession",
+        "other",
+        "--org",
+        "974760673",
+        "--team",
+        "Testteamet",
+        "--role",
+        "administrator",
+        "--fte",
+        "20",
+    ]);
+    assert!(second.status.success());
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let flags: Vec<(String, bool)> = rt.block_on(async {
+        let mut c = sqlx::SqliteConnection::connect(&db).await.unwrap();
+        sqlx::query_as(
+            "SELECT i.subject, s.system_admin FROM staff s JOIN identities i ON i.staff_id = s.id ORDER BY i.subject",
+        )
+        .fetch_all(&mut c)
+        .await
+        .unwrap()
+    });
+    assert_eq!(
+        flags,
+        vec![("admin".to_string(), true), ("admin2".to_string(), false)]
+    );
     let verify = run(&["audit", "verify"]);
     assert!(
         verify.status.success(),

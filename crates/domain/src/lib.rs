@@ -18,6 +18,7 @@ pub mod org_number;
 pub mod referral;
 pub mod staff;
 pub mod stats;
+pub mod team_access;
 
 #[cfg(test)]
 mod test_support;
@@ -46,3 +47,4 @@ pub use referral::{
 };
 pub use staff::{Fte, FteError, HprNumber, HprNumberError, OrgKind, Profession, TeamRole};
 pub use stats::{period_key, summary, ReportPeriod, Summary};
+pub use team_access::{CourseRole, EpisodeAction, EpisodePermissions, ReadBasis, ReadPolicy};

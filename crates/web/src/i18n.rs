@@ -73,6 +73,16 @@ texts! {
     to: "Til", "To";
     end_access: "Avslutt", "End";
     add_access: "Gi tilgang", "Give access";
+    access_until: "Til og med (høyst 90 dager)", "Until (at most 90 days)";
+    grant_register: "Tilgangsregister", "Register of grants";
+    grant_register_intro: "All tilgang til journalen, også avsluttet: hvem som fikk den, hvorfor, av hvem og for hvilken periode.", "All access to the record, ended access included: who got it, why, from whom and for what period.";
+    given_by: "Gitt av", "Given by";
+    period: "Periode", "Period";
+    grant_source: "Grunnlag", "Basis";
+    grant_source_episode: "Forløp (slutter når forløpet avsluttes)", "Episode (ends when the episode closes)";
+    grant_source_manual: "Gitt manuelt", "Given by hand";
+    grant_ended: "Avsluttet", "Ended";
+    grant_active: "Aktiv", "Active";
     staff_member: "Medarbeider", "Staff member";
     team_title: "Team", "Team";
     team_owners: "Eiere", "Owners";

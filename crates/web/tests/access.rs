@@ -240,7 +240,7 @@ async fn non_health_staff_see_no_health_content(t: &TestApp) {
             Method::POST,
             &format!("/api/v1/clients/{id}/care-relationships"),
             &tone,
-            Some(json!({"staff_id": per_id, "valid_from": "2020-01-01", "reason": "NAV-kontakt"})),
+            Some(json!({"staff_id": per_id, "valid_from": benk_app::time::oslo_today().to_string(), "reason": "NAV-kontakt"})),
         )
         .await;
     assert_eq!(r.status, StatusCode::CREATED, "{}", r.text);
@@ -300,13 +300,14 @@ async fn access_follows_the_care_relationship_and_ends_with_it(t: &TestApp) {
         StatusCode::FORBIDDEN
     );
     // A relationship that ended yesterday gives no access.
-    let yesterday = benk_app::time::oslo_today() - chrono::Duration::days(1);
+    let today = benk_app::time::oslo_today();
+    let yesterday = today - chrono::Duration::days(1);
     let r = t
         .api(
             Method::POST,
             &format!("{url}/care-relationships"),
             &tone,
-            Some(json!({"staff_id": ingrid_id, "valid_from": "2024-01-01", "valid_to": yesterday.to_string(), "reason": "Gammel"})),
+            Some(json!({"staff_id": ingrid_id, "valid_from": (today - chrono::Duration::days(30)).to_string(), "valid_to": yesterday.to_string(), "reason": "Gammel"})),
         )
         .await;
     assert_eq!(r.status, StatusCode::CREATED, "{}", r.text);
@@ -337,7 +338,7 @@ async fn access_follows_the_care_relationship_and_ends_with_it(t: &TestApp) {
             Method::POST,
             &format!("{url}/care-relationships"),
             &tone,
-            Some(json!({"staff_id": ingrid_id, "valid_from": "2024-01-01", "reason": "Familiesamtaler"})),
+            Some(json!({"staff_id": ingrid_id, "valid_from": today.to_string(), "reason": "Familiesamtaler"})),
         )
         .await;
     assert_eq!(r.status, StatusCode::CREATED);
@@ -398,7 +399,7 @@ async fn a_team_relationship_opens_the_record_to_every_member(t: &TestApp) {
             Method::POST,
             &format!("/api/v1/clients/{id}/care-relationships"),
             &tone,
-            Some(json!({"team_id": team.0, "valid_from": "2025-01-01", "reason": "Teamet følger opp"})),
+            Some(json!({"team_id": team.0, "valid_from": benk_app::time::oslo_today().to_string(), "reason": "Teamet følger opp"})),
         )
         .await;
     assert_eq!(r.status, StatusCode::CREATED, "{}", r.text);

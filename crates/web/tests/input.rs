@@ -275,7 +275,7 @@ async fn duplicate_national_id_is_a_field_error_and_leaves_no_audit_row(t: &Test
         .await;
     assert_eq!(r.status, StatusCode::CREATED);
     let creates = t
-        .count("SELECT COUNT(*) FROM audit_events WHERE action = 'client.create'")
+        .count("SELECT COUNT(*) FROM audit_events WHERE action = 'client.create' AND outcome = 'allowed'")
         .await;
     let clients = t.count("SELECT COUNT(*) FROM clients").await;
     let r = t
@@ -291,10 +291,16 @@ async fn duplicate_national_id_is_a_field_error_and_leaves_no_audit_row(t: &Test
     assert_eq!(r.json()["error"]["code"], "conflict");
     assert_eq!(r.json()["error"]["field"], "national_id");
     assert_eq!(
-        t.count("SELECT COUNT(*) FROM audit_events WHERE action = 'client.create'")
+        t.count("SELECT COUNT(*) FROM audit_events WHERE action = 'client.create' AND outcome = 'allowed'")
             .await,
         creates,
-        "a failed write has no audit row"
+        "a refused registration has no allowed audit row"
+    );
+    // The attempt itself is audited as refused, with the actor.
+    assert_eq!(
+        t.count("SELECT COUNT(*) FROM audit_events WHERE action = 'client.create' AND outcome = 'denied' AND actor_staff_id IS NOT NULL")
+            .await,
+        1
     );
     assert_eq!(t.count("SELECT COUNT(*) FROM clients").await, clients);
 }

@@ -11,7 +11,13 @@ use common::{urlencode, Resp, TestApp};
 use uuid::Uuid;
 
 async fn team_id(t: &TestApp) -> Uuid {
-    benk_app::orgs::list_teams(&t.app).await.unwrap()[0].0
+    benk_app::orgs::list_teams(&t.app)
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|t| t.1 == benk_app::demo::DEMO_TEAM)
+        .unwrap()
+        .0
 }
 
 /// Opens the public form; returns the CSRF token from its cookie.

@@ -243,7 +243,31 @@ impl Db {
     /// Applies the migrations of this backend.
     pub async fn migrate(&self) -> Result<(), DbError> {
         match self {
-            Db::Sqlite(p) => sqlx::migrate!("migrations/sqlite").run(p).await?,
+            Db::Sqlite(p) => {
+                // SQLite changes some constraints only by rebuilding a table
+                // (https://www.sqlite.org/lang_altertable.html#otheralter), which
+                // needs foreign keys off; that pragma is a no-op inside the
+                // migration's transaction, so it is set on the connection here,
+                // and the keys are checked before they are turned back on.
+                let mut conn = p.acquire().await?;
+                sqlx::query("PRAGMA foreign_keys = OFF")
+                    .execute(&mut *conn)
+                    .await?;
+                let ran = sqlx::migrate!("migrations/sqlite").run(&mut *conn).await;
+                let broken = sqlx::query("PRAGMA foreign_key_check")
+                    .fetch_all(&mut *conn)
+                    .await?;
+                sqlx::query("PRAGMA foreign_keys = ON")
+                    .execute(&mut *conn)
+                    .await?;
+                ran?;
+                if !broken.is_empty() {
+                    return Err(DbError::Sqlx(sqlx::Error::Protocol(format!(
+                        "{} rows break a foreign key after migrating",
+                        broken.len()
+                    ))));
+                }
+            }
             Db::Postgres(p) => {
                 let m = sqlx::migrate!("migrations/postgres");
                 // The server's own role (`benk migrate --create-server-role`) may

@@ -4,12 +4,13 @@ use axum::extract::{Path, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
+use benk_app::access::course::open_course;
 use benk_app::access::open_client;
 use benk_app::care::{self, CareRelationship, Holder, NewRelationship};
 use benk_app::clients::{self, ClientRecord, ClientSummary, ListKind};
 use benk_app::error::Fields;
 use benk_app::{idempotency, AppError, FieldError};
-use benk_domain::{LongText, Period, Purpose, ShortText};
+use benk_domain::{EpisodeAction, LongText, Period, Purpose, ShortText};
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
@@ -293,10 +294,11 @@ pub(super) struct CareIn {
     #[serde(default)]
     team_id: Option<Uuid>,
     valid_from: NaiveDate,
-    /// Last day (inclusive), not before `valid_from`; none for open-ended.
+    /// Last day (inclusive). Access given by hand ends: default and maximum
+    /// 90 days after `valid_from`.
     #[serde(default)]
     valid_to: Option<NaiveDate>,
-    /// Why the access is given.
+    /// Why access is given (required).
     #[schema(schema_with = doc::short_text)]
     reason: String,
 }
@@ -326,22 +328,27 @@ pub(super) async fn create_care(
             None
         }
     };
-    let period = f.check("valid_to", Period::new(b.valid_from, b.valid_to));
+    // Access given by hand ends: 90 days unless an earlier end is given.
+    let valid_to = b.valid_to.unwrap_or(care::default_end(b.valid_from));
+    let period = f.check("valid_to", Period::new(b.valid_from, Some(valid_to)));
     let reason = f.check("reason", ShortText::parse(&b.reason));
     f.finish().map_err(|e| ctx.api_err(e))?;
     let (Some(holder), Some(period), Some(reason)) = (holder, period, reason) else {
         return Err(ctx.api_err(AppError::Internal("checked".into())));
     };
-    let grant = if care_team_member(&st, actor, id).await {
-        open_client(&st.app, actor, id, Purpose::Coc).await.ok()
-    } else {
-        None
-    };
-    let rid = care::create(
+    let grant = open_course(
         &st.app,
         actor,
         id,
-        grant.as_ref(),
+        EpisodeAction::GiveAccess,
+        "care_relationship.create",
+    )
+    .await
+    .map_err(|e| ctx.api_err(e))?;
+    let rid = care::create(
+        &st.app,
+        actor,
+        &grant,
         NewRelationship {
             holder,
             period,
@@ -351,12 +358,6 @@ pub(super) async fn create_care(
     .await
     .map_err(|e| ctx.api_err(e))?;
     Ok((StatusCode::CREATED, Json(Created { id: rid })))
-}
-
-async fn care_team_member(st: &AppState, actor: &benk_app::Actor, client: Uuid) -> bool {
-    benk_app::care::has_active_relationship(&st.app, actor, client)
-        .await
-        .unwrap_or(false)
 }
 
 /// End a care relationship now: access through it stops at once.
@@ -370,12 +371,16 @@ pub(super) async fn end_care(
     let actor = ctx.api_actor()?;
     let id = client_id(&ctx, &id)?;
     let rid = client_id(&ctx, &rid)?;
-    let grant = if care_team_member(&st, actor, id).await {
-        open_client(&st.app, actor, id, Purpose::Coc).await.ok()
-    } else {
-        None
-    };
-    care::end(&st.app, actor, id, grant.as_ref(), rid)
+    let grant = open_course(
+        &st.app,
+        actor,
+        id,
+        EpisodeAction::GiveAccess,
+        "care_relationship.end",
+    )
+    .await
+    .map_err(|e| ctx.api_err(e))?;
+    care::end(&st.app, actor, &grant, rid)
         .await
         .map_err(|e| ctx.api_err(e))?;
     Ok(StatusCode::NO_CONTENT)

@@ -193,7 +193,7 @@ pub(super) async fn list_staff(
             "Only administrators can list users.",
         ))));
     }
-    staff::list_staff(&st.app)
+    staff::list_staff_for(&st.app, actor)
         .await
         .map(Json)
         .map_err(|e| ctx.api_err(e))

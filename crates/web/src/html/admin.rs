@@ -73,7 +73,10 @@ async fn view(
     let lang = ctx.lang;
     Ok(UsersView {
         layout: Layout::new(ctx, "users"),
-        users: staff::list_staff(&st.app).await?,
+        users: match ctx.actor.as_ref() {
+            Some(a) => staff::list_staff_for(&st.app, a).await?,
+            None => Vec::new(),
+        },
         orgs: orgs::list_organisations(&st.app).await?,
         professions: Profession::ALL
             .iter()

@@ -4,11 +4,13 @@ use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::Form;
+use benk_app::access::course::open_course;
 use benk_app::access::open_client;
 use benk_app::care::{self, Holder, NewRelationship};
 use benk_app::clients::{self, ClientRecord, ClientSummary, ListKind};
 use benk_app::{AppError, FieldError};
-use benk_domain::{Lang, LongText, Period, Purpose, ShortText};
+use benk_domain::{EpisodeAction, Lang, LongText, Period, Purpose, ShortText};
+use chrono::NaiveDate;
 use serde::Deserialize;
 use uuid::Uuid;
 
@@ -88,6 +90,10 @@ struct ClientView {
     ep: super::intake::EpisodeUi,
     /// A record entry that was refused, shown again with its error.
     entry: Option<(String, String)>,
+    /// The register of grants, past and present.
+    grants: Vec<care::CareRelationship>,
+    /// The latest end date of access given by hand today (yyyy-mm-dd).
+    access_max: String,
 }
 
 impl ClientView {
@@ -160,6 +166,7 @@ async fn client_page_with_entry(
             .iter()
             .find(|e| e.closed_on.is_none())
             .map(|e| e.id);
+        let grants = care::list_for_client(&st.app, actor, &grant).await?;
         Ok::<_, AppError>(ClientView {
             layout: Layout::new(ctx, "clients"),
             record,
@@ -167,6 +174,10 @@ async fn client_page_with_entry(
             episodes,
             ep,
             entry,
+            grants,
+            access_max: care::default_end(benk_app::access::today())
+                .format("%Y-%m-%d")
+                .to_string(),
         })
     }
     .await;
@@ -486,6 +497,8 @@ pub(super) struct CareForm {
     staff_id: String,
     #[serde(default)]
     reason: String,
+    #[serde(default)]
+    valid_to: String,
 }
 
 pub(super) async fn add_care(
@@ -503,11 +516,14 @@ pub(super) async fn add_care(
         Err(r) => return r,
     };
     let result = async {
-        let grant = if care::has_active_relationship(&st.app, actor, id).await? {
-            Some(open_client(&st.app, actor, id, Purpose::Coc).await?)
-        } else {
-            None
-        };
+        let grant = open_course(
+            &st.app,
+            actor,
+            id,
+            EpisodeAction::GiveAccess,
+            "care_relationship.create",
+        )
+        .await?;
         let staff = Uuid::parse_str(form.staff_id.trim()).map_err(|_| {
             AppError::field(FieldError::new(
                 "staff_id",
@@ -518,12 +534,26 @@ pub(super) async fn add_care(
         })?;
         let reason = ShortText::parse(&form.reason)
             .map_err(|e| AppError::field(FieldError::of("reason", &e)))?;
+        let from = benk_app::access::today();
+        let to = match form.valid_to.trim() {
+            "" => care::default_end(from),
+            t => NaiveDate::parse_from_str(t, "%Y-%m-%d").map_err(|_| {
+                AppError::field(FieldError::new(
+                    "valid_to",
+                    "invalid_date",
+                    "Sluttdatoen må være en dato (åååå-mm-dd).",
+                    "The end date must be a date (yyyy-mm-dd).",
+                ))
+            })?,
+        };
+        let period = Period::new(from, Some(to))
+            .map_err(|e| AppError::field(FieldError::of("valid_to", &e)))?;
         let new = NewRelationship {
             holder: Holder::Staff(staff),
-            period: Period::starting(benk_app::access::today()),
+            period,
             reason,
         };
-        care::create(&st.app, actor, id, grant.as_ref(), new).await
+        care::create(&st.app, actor, &grant, new).await
     }
     .await;
     match result {
@@ -546,12 +576,15 @@ pub(super) async fn end_care(
         return ctx.page_err(AppError::NotFound);
     };
     let result = async {
-        let grant = if care::has_active_relationship(&st.app, actor, id).await? {
-            Some(open_client(&st.app, actor, id, Purpose::Coc).await?)
-        } else {
-            None
-        };
-        care::end(&st.app, actor, id, grant.as_ref(), rid).await
+        let grant = open_course(
+            &st.app,
+            actor,
+            id,
+            EpisodeAction::GiveAccess,
+            "care_relationship.end",
+        )
+        .await?;
+        care::end(&st.app, actor, &grant, rid).await
     }
     .await;
     match result {
