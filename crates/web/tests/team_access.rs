@@ -232,12 +232,7 @@ async fn registering_a_known_national_id_reveals_nothing_and_is_audited(t: &Test
     let again = t
         .api(Method::POST, "/api/v1/clients", &anne, Some(body))
         .await;
-    assert_eq!(
-        again.status,
-        StatusCode::UNPROCESSABLE_ENTITY,
-        "{}",
-        again.text
-    );
+    assert_eq!(again.status, StatusCode::CONFLICT, "{}", again.text);
     assert_eq!(again.json()["error"]["field"], "national_id");
     assert!(again.json()["error"]["message"]
         .as_str()
@@ -270,7 +265,7 @@ async fn registering_a_known_national_id_reveals_nothing_and_is_audited(t: &Test
             Some(json!({"name": "Annen Person", "national_id": nid})),
         )
         .await;
-    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.text);
+    assert_eq!(r.status, StatusCode::CONFLICT, "{}", r.text);
     assert!(!r.text.contains(&own.to_string()));
     assert_eq!(
         audit_rows(t, anne_id, "client.update", "denied").await,
