@@ -7,13 +7,13 @@
 
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use argon2::Argon2;
-use std::collections::HashMap;
-use std::sync::{Arc, Mutex};
-use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 use chrono::{DateTime, Duration, Utc};
 use rand::RngCore;
 use serde::Serialize;
 use sha2::{Digest, Sha256};
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 use totp_rs::{Algorithm, Secret, TOTP};
 use uuid::Uuid;
 
@@ -157,7 +157,10 @@ impl Drop for Gate<'_> {
         self.held = None;
         let mut gates = self.guards.gates.lock().unwrap_or_else(|e| e.into_inner());
         // Clones are only made under this lock, so a count of one means no one else waits.
-        if gates.get(&self.key).is_some_and(|m| Arc::strong_count(m) == 1) {
+        if gates
+            .get(&self.key)
+            .is_some_and(|m| Arc::strong_count(m) == 1)
+        {
             gates.remove(&self.key);
         }
     }
@@ -177,7 +180,11 @@ async fn hash_slot(app: &App) -> AppResult<OwnedSemaphorePermit> {
 }
 
 /// Verifies a password off the async runtime while holding a hashing slot.
-async fn verify_in_slot(permit: OwnedSemaphorePermit, password: &str, hash: String) -> AppResult<bool> {
+async fn verify_in_slot(
+    permit: OwnedSemaphorePermit,
+    password: &str,
+    hash: String,
+) -> AppResult<bool> {
     let p = password.to_string();
     tokio::task::spawn_blocking(move || {
         let _slot = permit;
@@ -274,7 +281,11 @@ async fn reserve(app: &App, keys: &[(String, Throttle); 2]) -> AppResult<i64> {
                     continue;
                 }
                 Some((failures, locked, last)) => {
-                    let k = if now - last > forget_after { 1 } else { failures + 1 };
+                    let k = if now - last > forget_after {
+                        1
+                    } else {
+                        failures + 1
+                    };
                     let until = match delay_secs(app, *kind, k) {
                         0 => 0,
                         d => now.saturating_add(d),
@@ -308,7 +319,14 @@ async fn reserve(app: &App, keys: &[(String, Throttle); 2]) -> AppResult<i64> {
                 retry_after_secs: wait,
             });
         }
-        match app.writer.write(WriteOp { stmts, audit: vec![] }).await {
+        match app
+            .writer
+            .write(WriteOp {
+                stmts,
+                audit: vec![],
+            })
+            .await
+        {
             Ok(()) => return Ok(first),
             // Another process changed a key between the read and the write: read again.
             Err(WriteError::NotFound) => continue,
@@ -723,7 +741,8 @@ pub async fn create_token(
     };
     let id = Uuid::now_v7();
     audit.resources = format!("token:{id},staff:{staff_id}");
-    let expires = audit.at + Duration::from_std(app.settings.token_lifetime).unwrap_or(Duration::days(90));
+    let expires =
+        audit.at + Duration::from_std(app.settings.token_lifetime).unwrap_or(Duration::days(90));
     app.writer
         .write(WriteOp {
             stmts: vec![Stmt::new(

@@ -93,7 +93,8 @@ pub async fn check_client_replay(app: &App, actor: &Actor, stored: &Stored) -> A
         .and_then(|id| Uuid::parse_str(&id).ok())
         .ok_or_else(|| AppError::Internal("stored idempotent answer has no client id".into()))?;
     let grant = crate::access::open_client(app, actor, id, Purpose::Treat).await?;
-    let audit = crate::access::audit_allowed(actor, &grant, "client.create_replayed", "client:basic");
+    let audit =
+        crate::access::audit_allowed(actor, &grant, "client.create_replayed", "client:basic");
     app.writer.write(WriteOp::audit_only(vec![audit])).await?;
     Ok(())
 }

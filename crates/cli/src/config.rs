@@ -148,7 +148,8 @@ impl ConfigArgs {
         };
         let request_timeout_secs = positive(
             "request_timeout_seconds",
-            self.request_timeout_seconds.or(file.request_timeout_seconds),
+            self.request_timeout_seconds
+                .or(file.request_timeout_seconds),
             30,
         )?;
         let session_max_hours = positive(

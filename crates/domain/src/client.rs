@@ -30,9 +30,14 @@ fn is_visible(c: char) -> bool {
     !c.is_whitespace()
         && !matches!(
             c.general_category_group(),
-            GeneralCategoryGroup::Mark | GeneralCategoryGroup::Other | GeneralCategoryGroup::Separator
+            GeneralCategoryGroup::Mark
+                | GeneralCategoryGroup::Other
+                | GeneralCategoryGroup::Separator
         )
-        && !matches!(c, '\u{115F}' | '\u{1160}' | '\u{3164}' | '\u{FFA0}' | '\u{2800}')
+        && !matches!(
+            c,
+            '\u{115F}' | '\u{1160}' | '\u{3164}' | '\u{FFA0}' | '\u{2800}'
+        )
 }
 
 /// Trims, normalises line endings (multi-line only), and checks emptiness, length and characters.
@@ -604,7 +609,13 @@ mod tests {
             );
         }
         // Invisible characters inside a real name are kept as written.
-        for good in ["Ka\u{200B}ri", "Zoe\u{0308}", "Åse", "李", "\u{0627}\u{0644}"] {
+        for good in [
+            "Ka\u{200B}ri",
+            "Zoe\u{0308}",
+            "Åse",
+            "李",
+            "\u{0627}\u{0644}",
+        ] {
             assert!(PersonName::parse(good).is_ok(), "{good:?}");
         }
     }

@@ -106,6 +106,7 @@ texts! {
     revoke: "Trekk tilbake", "Revoke";
     revoked: "Trukket tilbake", "Revoked";
     created: "Opprettet", "Created";
+    token_expires: "utløper", "expires";
     error_title: "Noe gikk galt", "Something went wrong";
     error_incident: "En feil oppstod hos oss. Ingenting av det du allerede har lagret er tapt. Oppgi hendelses-ID hvis du kontakter brukerstøtte:", "An error occurred on our side. Nothing you had already saved is lost. Give the incident id if you contact support:";
     forbidden_title: "Ingen tilgang", "No access";

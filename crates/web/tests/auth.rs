@@ -180,7 +180,10 @@ async fn required_totp_is_enrolled_and_then_asked_for(t: &TestApp) {
         .unwrap()
         .to_string();
     let csrf = common::extract_csrf(&page.text);
-    assert!(page.text.contains("name=\"password\""), "enrolment asks for the password");
+    assert!(
+        page.text.contains("name=\"password\""),
+        "enrolment asks for the password"
+    );
     let post = |code: String, password: &str| {
         Request::post("/login/totp")
             .header(header::COOKIE, cookie.clone())

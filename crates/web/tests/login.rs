@@ -125,7 +125,11 @@ async fn parallel_wrong_totp_codes_check_at_most_the_allowed_number(t: &TestApp)
         .await;
     let csrf = common::extract_csrf(&page.text);
     let right = benk_app::auth::totp_code_now("00112233445566778899aabbccddeeff00112233").unwrap();
-    let wrong = if right == "000000" { "111111" } else { "000000" };
+    let wrong = if right == "000000" {
+        "111111"
+    } else {
+        "000000"
+    };
     let reqs = (0..40)
         .map(|_| {
             Request::post("/login/totp")
@@ -220,10 +224,14 @@ async fn an_attacker_cannot_lock_staff_out_from_another_address(t: &TestApp) {
     for _ in 0..8 {
         t.app
             .db
-            .execute_unaudited("UPDATE login_throttle SET locked_until = 0 WHERE failures < 5", vec![])
+            .execute_unaudited(
+                "UPDATE login_throttle SET locked_until = 0 WHERE failures < 5",
+                vec![],
+            )
             .await
             .unwrap();
-        t.send(login_req(Some("203.0.113.66"), "tone", "guess")).await;
+        t.send(login_req(Some("203.0.113.66"), "tone", "guess"))
+            .await;
     }
     // Address A is locked out of the name, even with the right password…
     let a = t
@@ -267,7 +275,10 @@ async fn many_addresses_only_slow_a_name_down() {
         .unwrap()
         .parse()
         .unwrap();
-    assert!(wait <= Settings::default().name_slowdown_for.as_secs(), "{wait}");
+    assert!(
+        wait <= Settings::default().name_slowdown_for.as_secs(),
+        "{wait}"
+    );
     t.app
         .db
         .execute_unaudited("UPDATE login_throttle SET locked_until = 0", vec![])
@@ -506,7 +517,8 @@ async fn the_client_address_is_the_right_most_untrusted_hop() {
     t.send(forwarded("198.51.100.7", "6.6.6.6")).await;
     assert_eq!(last_login_ip(&t).await.as_deref(), Some("198.51.100.7"));
     // Garbage in the chain: the last hop that could be read is used.
-    t.send(forwarded("10.0.0.1", "6.6.6.6, not-an-address")).await;
+    t.send(forwarded("10.0.0.1", "6.6.6.6, not-an-address"))
+        .await;
     assert_eq!(last_login_ip(&t).await.as_deref(), Some("10.0.0.1"));
     t.cleanup().await;
 

@@ -72,8 +72,11 @@ async fn names_with_nothing_visible_are_refused_by_field(t: &TestApp) {
         let err = &r.json()["error"];
         assert_eq!(err["field"], "name", "{}", r.text);
         assert!(
-            ["person_name_nothing_visible", "person_name_control_character"]
-                .contains(&err["fields"][0]["code"].as_str().unwrap()),
+            [
+                "person_name_nothing_visible",
+                "person_name_control_character"
+            ]
+            .contains(&err["fields"][0]["code"].as_str().unwrap()),
             "{}",
             r.text
         );
@@ -97,7 +100,15 @@ async fn an_idempotent_replay_checks_access_again_and_is_audited(t: &TestApp) {
     let tone = t.token("tone").await;
     let body = json!({"name": "Ida Empotent", "birth_year": 1975}).to_string();
     let key = [("idempotency-key", "replay-1")];
-    let post = || t.api_raw(Method::POST, "/api/v1/clients", &tone, Some(body.clone()), &key);
+    let post = || {
+        t.api_raw(
+            Method::POST,
+            "/api/v1/clients",
+            &tone,
+            Some(body.clone()),
+            &key,
+        )
+    };
     let first = post().await;
     assert_eq!(first.status, StatusCode::CREATED, "{}", first.text);
     let id: Uuid = first.json()["id"].as_str().unwrap().parse().unwrap();

@@ -99,7 +99,9 @@ pub(super) async fn login_submit(
         ),
         Err(e @ (AppError::Locked { .. } | AppError::Busy { .. })) => {
             let (msg, status) = match e {
-                AppError::Busy { .. } => (t.login_busy, axum::http::StatusCode::SERVICE_UNAVAILABLE),
+                AppError::Busy { .. } => {
+                    (t.login_busy, axum::http::StatusCode::SERVICE_UNAVAILABLE)
+                }
                 _ => (t.login_locked, axum::http::StatusCode::TOO_MANY_REQUESTS),
             };
             let mut resp = again(msg.into(), status);
