@@ -5,7 +5,7 @@
 //! per provider and subject) is kept apart from the staff member, so an OIDC
 //! provider such as HelseID becomes one more provider, not a user migration.
 
-use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
+use argon2::password_hash::{PasswordHash, PasswordHasher, SaltString};
 use argon2::Argon2;
 use chrono::{DateTime, Duration, Utc};
 use rand::RngCore;
@@ -50,11 +50,6 @@ pub async fn identity_subject(app: &App, identity_id: Uuid) -> AppResult<String>
         )
         .await?;
     Ok(r.map(|r| r.0).unwrap_or_default())
-}
-
-fn verify_password(p: &str, hash: &str) -> bool {
-    PasswordHash::new(hash)
-        .is_ok_and(|h| Argon2::default().verify_password(p.as_bytes(), &h).is_ok())
 }
 
 /// A random secret as hex.
@@ -108,6 +103,10 @@ pub struct NewSession {
 pub struct LoginGuards {
     hash_slots: Arc<Semaphore>,
     gates: Mutex<HashMap<String, Arc<tokio::sync::Mutex<()>>>>,
+    /// argon2 working memory, one buffer per slot in use, kept and reused. Left to the
+    /// allocator, every blocking thread's arena would keep its own 19 MiB after a
+    /// verification, and memory would grow with the thread pool instead of the slots.
+    memory: Mutex<Vec<Vec<argon2::Block>>>,
 }
 
 impl std::fmt::Debug for LoginGuards {
@@ -124,6 +123,7 @@ impl LoginGuards {
         LoginGuards {
             hash_slots: Arc::new(Semaphore::new(hash_slots)),
             gates: Mutex::new(HashMap::new()),
+            memory: Mutex::new(Vec::new()),
         }
     }
 
@@ -179,19 +179,73 @@ async fn hash_slot(app: &App) -> AppResult<OwnedSemaphorePermit> {
     }
 }
 
-/// Verifies a password off the async runtime while holding a hashing slot.
+/// Verifies a password off the async runtime while holding a hashing slot, in
+/// the slot's reused working memory.
 async fn verify_in_slot(
+    app: &App,
     permit: OwnedSemaphorePermit,
     password: &str,
     hash: String,
 ) -> AppResult<bool> {
     let p = password.to_string();
+    let guards = app.login_guards.clone();
     tokio::task::spawn_blocking(move || {
         let _slot = permit;
-        verify_password(&p, &hash)
+        let mut memory = guards
+            .memory
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .pop()
+            .unwrap_or_default();
+        let ok = verify_password_in(&p, &hash, &mut memory);
+        guards
+            .memory
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .push(memory);
+        ok
     })
     .await
     .map_err(|e| AppError::Internal(e.to_string()))
+}
+
+/// argon2 verification of a PHC string in caller-provided working memory
+/// (grown to the hash's memory cost when needed). The comparison is constant-time.
+fn verify_password_in(p: &str, hash: &str, memory: &mut Vec<argon2::Block>) -> bool {
+    use argon2::{Algorithm, Params, Version};
+    let Ok(h) = PasswordHash::new(hash) else {
+        return false;
+    };
+    let (Ok(alg), Ok(params), Some(salt), Some(expected)) = (
+        Algorithm::try_from(h.algorithm),
+        Params::try_from(&h),
+        h.salt,
+        h.hash,
+    ) else {
+        return false;
+    };
+    let version = match h.version.map(Version::try_from) {
+        None => Version::default(),
+        Some(Ok(v)) => v,
+        Some(Err(_)) => return false,
+    };
+    let mut salt_buf = [0u8; 64];
+    let Ok(salt) = salt.decode_b64(&mut salt_buf) else {
+        return false;
+    };
+    let blocks = params.block_count();
+    if memory.len() < blocks {
+        memory.resize(blocks, argon2::Block::default());
+    }
+    let mut out = vec![0u8; expected.len()];
+    let argon = Argon2::new(alg, version, params);
+    if argon
+        .hash_password_into_with_memory(p.as_bytes(), salt, &mut out, &mut memory[..blocks])
+        .is_err()
+    {
+        return false;
+    }
+    argon2::password_hash::Output::new(&out).is_ok_and(|o| o == expected)
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -417,7 +471,7 @@ pub async fn login(
         .as_ref()
         .and_then(|r| r.password_hash.clone())
         .unwrap_or_else(dummy_hash);
-    let ok = verify_in_slot(permit, password, hash).await?;
+    let ok = verify_in_slot(app, permit, password, hash).await?;
     let row = match row {
         Some(r) if ok && !r.disabled && r.password_hash.is_some() => r,
         _ => {
@@ -663,7 +717,7 @@ pub async fn complete_totp(
     let password_ok = match permit {
         Some(permit) => {
             let hash = password_hash.unwrap_or_else(dummy_hash);
-            verify_in_slot(permit, password.unwrap_or(""), hash).await?
+            verify_in_slot(app, permit, password.unwrap_or(""), hash).await?
         }
         None => true,
     };
@@ -813,4 +867,35 @@ pub fn login_failed_text() -> Text {
         "Feil brukernavn eller passord.",
         "Wrong username or password.",
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn verification_in_reused_memory_agrees_with_argon2() {
+        let hash = hash_password("correct horse battery").unwrap();
+        let mut memory = Vec::new();
+        assert!(verify_password_in(
+            "correct horse battery",
+            &hash,
+            &mut memory
+        ));
+        assert!(!verify_password_in(
+            "correct horse batterz",
+            &hash,
+            &mut memory
+        ));
+        assert_eq!(memory.len(), argon2::Params::DEFAULT_M_COST as usize);
+        // The same buffer serves the next hash, and the library's own verifier agrees.
+        let other = hash_password("another password").unwrap();
+        assert!(verify_password_in("another password", &other, &mut memory));
+        use argon2::password_hash::PasswordVerifier;
+        let parsed = PasswordHash::new(&other).unwrap();
+        assert!(Argon2::default()
+            .verify_password(b"another password", &parsed)
+            .is_ok());
+        assert!(!verify_password_in("x", "not a hash", &mut memory));
+    }
 }
