@@ -373,6 +373,12 @@ async fn reserve(app: &App, keys: &[(String, Throttle); 2]) -> AppResult<i64> {
                 retry_after_secs: wait,
             });
         }
+        // Forgotten keys (quiet for longer than the lockout, and not locked) behave
+        // exactly like missing ones: prune them, after our own updates.
+        stmts.push(Stmt::new(
+            "DELETE FROM login_throttle WHERE last_attempt < $1 AND locked_until <= $2",
+            crate::args![now - forget_after, now],
+        ));
         match app
             .writer
             .write(WriteOp {

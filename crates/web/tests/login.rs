@@ -547,7 +547,39 @@ async fn a_request_that_runs_too_long_is_stopped_with_503() {
     t.cleanup().await;
 }
 
+async fn forgotten_throttle_rows_are_pruned(t: &TestApp) {
+    let now = chrono::Utc::now().timestamp();
+    for (key, locked_until, last) in [
+        ("stale", 0, now - 3600),
+        ("stale-lock-over", now - 10, now - 3600),
+        ("still-locked", now + 600, now - 3600),
+        ("recent", 0, now - 60),
+    ] {
+        t.app
+            .db
+            .execute_unaudited(
+                "INSERT INTO login_throttle (key, failures, locked_until, last_attempt) VALUES ($1, 5, $2, $3)",
+                benk_app::args![key, locked_until, last],
+            )
+            .await
+            .unwrap();
+    }
+    t.send(login_req(None, "ola", "wrong-password")).await;
+    let left: Vec<(String,)> = t
+        .app
+        .db
+        .all(
+            "SELECT key FROM login_throttle WHERE length(key) < 20 ORDER BY key",
+            vec![],
+        )
+        .await
+        .unwrap();
+    let left: Vec<&str> = left.iter().map(|r| r.0.as_str()).collect();
+    assert_eq!(left, ["recent", "still-locked"]);
+}
+
 on_both_backends!(
+    forgotten_throttle_rows_are_pruned,
     parallel_wrong_passwords_check_at_most_the_allowed_number,
     parallel_wrong_totp_codes_check_at_most_the_allowed_number,
     unknown_and_known_names_answer_the_same,
