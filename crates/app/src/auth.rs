@@ -180,12 +180,13 @@ async fn hash_slot(app: &App) -> AppResult<OwnedSemaphorePermit> {
 }
 
 /// Verifies a password off the async runtime while holding a hashing slot, in
-/// the slot's reused working memory.
+/// the slot's reused working memory. With no hash (unknown name, no password
+/// set), a dummy hash is checked instead so that the answer takes as long.
 async fn verify_in_slot(
     app: &App,
     permit: OwnedSemaphorePermit,
     password: &str,
-    hash: String,
+    hash: Option<String>,
 ) -> AppResult<bool> {
     let p = password.to_string();
     let guards = app.login_guards.clone();
@@ -197,6 +198,7 @@ async fn verify_in_slot(
             .unwrap_or_else(|e| e.into_inner())
             .pop()
             .unwrap_or_default();
+        let hash = hash.unwrap_or_else(dummy_hash);
         let ok = verify_password_in(&p, &hash, &mut memory);
         guards
             .memory
@@ -473,10 +475,7 @@ pub async fn login(
         }
         Err(e) => return Err(e),
     };
-    let hash = row
-        .as_ref()
-        .and_then(|r| r.password_hash.clone())
-        .unwrap_or_else(dummy_hash);
+    let hash = row.as_ref().and_then(|r| r.password_hash.clone());
     let ok = verify_in_slot(app, permit, password, hash).await?;
     let row = match row {
         Some(r) if ok && !r.disabled && r.password_hash.is_some() => r,
@@ -721,10 +720,7 @@ pub async fn complete_totp(
         .check_current(code.trim())
         .unwrap_or(false);
     let password_ok = match permit {
-        Some(permit) => {
-            let hash = password_hash.unwrap_or_else(dummy_hash);
-            verify_in_slot(app, permit, password.unwrap_or(""), hash).await?
-        }
+        Some(permit) => verify_in_slot(app, permit, password.unwrap_or(""), password_hash).await?,
         None => true,
     };
     if !code_ok || !password_ok {
