@@ -5,18 +5,21 @@
 //! per provider and subject) is kept apart from the staff member, so an OIDC
 //! provider such as HelseID becomes one more provider, not a user migration.
 
-use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
+use argon2::password_hash::{PasswordHash, PasswordHasher, SaltString};
 use argon2::Argon2;
 use chrono::{DateTime, Duration, Utc};
 use rand::RngCore;
 use serde::Serialize;
 use sha2::{Digest, Sha256};
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 use totp_rs::{Algorithm, Secret, TOTP};
 use uuid::Uuid;
 
 use crate::actor::{Actor, RequestMeta};
 use crate::audit::{AuditDraft, Outcome};
-use crate::db::writer::{Stmt, WriteOp};
+use crate::db::writer::{Stmt, WriteError, WriteOp};
 use crate::error::{AppError, AppResult, FieldError, Text};
 use crate::App;
 
@@ -49,11 +52,6 @@ pub async fn identity_subject(app: &App, identity_id: Uuid) -> AppResult<String>
     Ok(r.map(|r| r.0).unwrap_or_default())
 }
 
-fn verify_password(p: &str, hash: &str) -> bool {
-    PasswordHash::new(hash)
-        .is_ok_and(|h| Argon2::default().verify_password(p.as_bytes(), &h).is_ok())
-}
-
 /// A random secret as hex.
 pub fn random_hex(bytes: usize) -> String {
     let mut b = vec![0u8; bytes];
@@ -80,8 +78,6 @@ struct IdentityRow {
     staff_id: Uuid,
     password_hash: Option<String>,
     totp_secret: Option<String>,
-    failed_attempts: i64,
-    locked_until: Option<DateTime<Utc>>,
     disabled: bool,
     totp_required: bool,
     name: String,
@@ -98,36 +94,353 @@ pub struct NewSession {
     pub totp_pending: bool,
 }
 
-fn failed_login_audit(
+// ---------------------------------------------------------------------------------------------
+// In-process guards: password-hashing slots and per-key gates
+
+/// In-process login state shared by every request of one server: a bounded
+/// number of password-hashing slots, and one gate per throttle key so that
+/// reserving an attempt is a single read-then-write per key at a time.
+pub struct LoginGuards {
+    hash_slots: Arc<Semaphore>,
+    gates: Mutex<HashMap<String, Arc<tokio::sync::Mutex<()>>>>,
+    /// argon2 working memory, one buffer per slot in use, kept and reused. Left to the
+    /// allocator, every blocking thread's arena would keep its own 19 MiB after a
+    /// verification, and memory would grow with the thread pool instead of the slots.
+    memory: Mutex<Vec<Vec<argon2::Block>>>,
+}
+
+impl std::fmt::Debug for LoginGuards {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("LoginGuards")
+            .field("free_hash_slots", &self.hash_slots.available_permits())
+            .finish_non_exhaustive()
+    }
+}
+
+impl LoginGuards {
+    /// Guards with `hash_slots` concurrent password verifications.
+    pub fn new(hash_slots: usize) -> LoginGuards {
+        LoginGuards {
+            hash_slots: Arc::new(Semaphore::new(hash_slots)),
+            gates: Mutex::new(HashMap::new()),
+            memory: Mutex::new(Vec::new()),
+        }
+    }
+
+    /// The password-hashing slots (operators' metrics and tests can see how many are free).
+    pub fn hash_slots(&self) -> &Arc<Semaphore> {
+        &self.hash_slots
+    }
+
+    async fn gate(&self, key: &str) -> Gate<'_> {
+        let m = {
+            let mut gates = self.gates.lock().unwrap_or_else(|e| e.into_inner());
+            gates.entry(key.to_string()).or_default().clone()
+        };
+        Gate {
+            guards: self,
+            key: key.to_string(),
+            held: Some(m.lock_owned().await),
+        }
+    }
+}
+
+/// A held per-key gate; the map entry is dropped with the last holder.
+struct Gate<'a> {
+    guards: &'a LoginGuards,
+    key: String,
+    held: Option<tokio::sync::OwnedMutexGuard<()>>,
+}
+
+impl Drop for Gate<'_> {
+    fn drop(&mut self) {
+        self.held = None;
+        let mut gates = self.guards.gates.lock().unwrap_or_else(|e| e.into_inner());
+        // Clones are only made under this lock, so a count of one means no one else waits.
+        if gates
+            .get(&self.key)
+            .is_some_and(|m| Arc::strong_count(m) == 1)
+        {
+            gates.remove(&self.key);
+        }
+    }
+}
+
+/// Waits (at most `hash_slot_wait`) for a password-hashing slot, or answers `Busy`.
+async fn hash_slot(app: &App) -> AppResult<OwnedSemaphorePermit> {
+    let sem = app.login_guards.hash_slots.clone();
+    match tokio::time::timeout(app.settings.hash_slot_wait, sem.acquire_owned()).await {
+        Ok(Ok(permit)) => Ok(permit),
+        _ => Err(AppError::Busy {
+            retry_after_secs: i64::try_from(app.settings.hash_slot_wait.as_secs())
+                .unwrap_or(1)
+                .max(1),
+        }),
+    }
+}
+
+/// Verifies a password off the async runtime while holding a hashing slot, in
+/// the slot's reused working memory. With no hash (unknown name, no password
+/// set), a dummy hash is checked instead so that the answer takes as long.
+async fn verify_in_slot(
+    app: &App,
+    permit: OwnedSemaphorePermit,
+    password: &str,
+    hash: Option<String>,
+) -> AppResult<bool> {
+    let p = password.to_string();
+    let guards = app.login_guards.clone();
+    tokio::task::spawn_blocking(move || {
+        let _slot = permit;
+        let mut memory = guards
+            .memory
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .pop()
+            .unwrap_or_default();
+        let hash = hash.unwrap_or_else(dummy_hash);
+        let ok = verify_password_in(&p, &hash, &mut memory);
+        guards
+            .memory
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .push(memory);
+        ok
+    })
+    .await
+    .map_err(|e| AppError::Internal(e.to_string()))
+}
+
+/// argon2 verification of a PHC string in caller-provided working memory
+/// (grown to the hash's memory cost when needed). The comparison is constant-time.
+fn verify_password_in(p: &str, hash: &str, memory: &mut Vec<argon2::Block>) -> bool {
+    use argon2::{Algorithm, Params, Version};
+    let Ok(h) = PasswordHash::new(hash) else {
+        return false;
+    };
+    let (Ok(alg), Ok(params), Some(salt), Some(expected)) = (
+        Algorithm::try_from(h.algorithm),
+        Params::try_from(&h),
+        h.salt,
+        h.hash,
+    ) else {
+        return false;
+    };
+    let version = match h.version.map(Version::try_from) {
+        None => Version::default(),
+        Some(Ok(v)) => v,
+        Some(Err(_)) => return false,
+    };
+    let mut salt_buf = [0u8; 64];
+    let Ok(salt) = salt.decode_b64(&mut salt_buf) else {
+        return false;
+    };
+    let blocks = params.block_count();
+    if memory.len() < blocks {
+        memory.resize(blocks, argon2::Block::default());
+    }
+    let mut out = vec![0u8; expected.len()];
+    let argon = Argon2::new(alg, version, params);
+    if argon
+        .hash_password_into_with_memory(p.as_bytes(), salt, &mut out, &mut memory[..blocks])
+        .is_err()
+    {
+        return false;
+    }
+    argon2::password_hash::Output::new(&out).is_ok_and(|o| o == expected)
+}
+
+// ---------------------------------------------------------------------------------------------
+// Throttling: reserved before the secret is checked
+
+/// What a throttle key does once failures pile up.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Throttle {
+    /// One (address, name) pair: back-off from the third failure, then a lockout.
+    AddressAndName,
+    /// One name from every address together: a short slow-down, never a lockout.
+    Name,
+}
+
+/// The wait (seconds) set when the `k`th attempt in a row is reserved.
+fn delay_secs(app: &App, kind: Throttle, k: i64) -> i64 {
+    let s = &app.settings;
+    let secs = |d: std::time::Duration| i64::try_from(d.as_secs()).unwrap_or(i64::MAX);
+    match kind {
+        Throttle::AddressAndName if k >= i64::from(s.lockout_after) => secs(s.lockout_for),
+        Throttle::AddressAndName if k >= 3 => 1 << (k - 2).min(10),
+        Throttle::Name if k >= i64::from(s.name_slowdown_after) => secs(s.name_slowdown_for),
+        _ => 0,
+    }
+}
+
+fn throttle_key(parts: &[&str]) -> String {
+    let mut h = Sha256::new();
+    for p in parts {
+        h.update(p.as_bytes());
+        h.update([0]);
+    }
+    hex::encode(h.finalize())
+}
+
+/// The two keys of a password login: (address, name) and name alone.
+fn login_keys(meta: &RequestMeta, username: &str) -> [(String, Throttle); 2] {
+    let ip = meta.ip.as_deref().unwrap_or("");
+    [
+        (
+            throttle_key(&["login", ip, username]),
+            Throttle::AddressAndName,
+        ),
+        (throttle_key(&["login-name", username]), Throttle::Name),
+    ]
+}
+
+/// The two keys of a second-factor check: (address, identity) and identity alone.
+fn totp_keys(meta: &RequestMeta, identity: Uuid) -> [(String, Throttle); 2] {
+    let ip = meta.ip.as_deref().unwrap_or("");
+    let id = identity.to_string();
+    [
+        (throttle_key(&["totp", ip, &id]), Throttle::AddressAndName),
+        (throttle_key(&["totp-identity", &id]), Throttle::Name),
+    ]
+}
+
+/// Counts this attempt as a failure *before* the secret is checked, so that
+/// parallel attempts cannot all slip in under the limit. A success undoes it
+/// ([`release_stmts`]). Returns how many attempts in a row the (address, name)
+/// key has now, or `Locked` while any key is in back-off or lockout.
+async fn reserve(app: &App, keys: &[(String, Throttle); 2]) -> AppResult<i64> {
+    // One reservation per key at a time in this process; the guarded UPDATE below
+    // keeps other processes on the same database from double-counting.
+    let _gates = (
+        app.login_guards.gate(&keys[0].0).await,
+        app.login_guards.gate(&keys[1].0).await,
+    );
+    let forget_after = i64::try_from(app.settings.lockout_for.as_secs()).unwrap_or(900);
+    for _ in 0..5 {
+        let now = Utc::now().timestamp();
+        let mut stmts = Vec::new();
+        let mut wait = 0;
+        let mut first = 0;
+        for (i, (key, kind)) in keys.iter().enumerate() {
+            let row: Option<(i64, i64, i64)> = app
+                .db
+                .opt(
+                    "SELECT CAST(failures AS BIGINT), CAST(locked_until AS BIGINT), CAST(last_attempt AS BIGINT) \
+                     FROM login_throttle WHERE key = $1",
+                    crate::args![key.clone()],
+                )
+                .await?;
+            let k = match row {
+                Some((_, locked, _)) if locked > now => {
+                    wait = wait.max(locked - now);
+                    continue;
+                }
+                Some((failures, locked, last)) => {
+                    let k = if now - last > forget_after {
+                        1
+                    } else {
+                        failures + 1
+                    };
+                    let until = match delay_secs(app, *kind, k) {
+                        0 => 0,
+                        d => now.saturating_add(d),
+                    };
+                    stmts.push(Stmt::one(
+                        "UPDATE login_throttle SET failures = $2, locked_until = $3, last_attempt = $4 \
+                         WHERE key = $1 AND failures = $5 AND locked_until = $6 AND last_attempt = $7",
+                        crate::args![key.clone(), k, until, now, failures, locked, last],
+                    ));
+                    k
+                }
+                None => {
+                    let until = match delay_secs(app, *kind, 1) {
+                        0 => 0,
+                        d => now.saturating_add(d),
+                    };
+                    stmts.push(Stmt::one(
+                        "INSERT INTO login_throttle (key, failures, locked_until, last_attempt) \
+                         VALUES ($1, 1, $2, $3) ON CONFLICT (key) DO NOTHING",
+                        crate::args![key.clone(), until, now],
+                    ));
+                    1
+                }
+            };
+            if i == 0 {
+                first = k;
+            }
+        }
+        if wait > 0 {
+            return Err(AppError::Locked {
+                retry_after_secs: wait,
+            });
+        }
+        // Forgotten keys (quiet for longer than the lockout, and not locked) behave
+        // exactly like missing ones: prune them, after our own updates.
+        stmts.push(Stmt::new(
+            "DELETE FROM login_throttle WHERE last_attempt < $1 AND locked_until <= $2",
+            crate::args![now - forget_after, now],
+        ));
+        match app
+            .writer
+            .write(WriteOp {
+                stmts,
+                audit: vec![],
+            })
+            .await
+        {
+            Ok(()) => return Ok(first),
+            // Another process changed a key between the read and the write: read again.
+            Err(WriteError::NotFound) => continue,
+            Err(e) => return Err(e.into()),
+        }
+    }
+    Err(AppError::Locked {
+        retry_after_secs: 1,
+    })
+}
+
+/// Undoes a reservation after a success: the (address, name) key starts over,
+/// and the name's slow-down count loses the attempt that was not a failure.
+fn release_stmts(keys: &[(String, Throttle); 2]) -> Vec<Stmt> {
+    vec![
+        Stmt::new(
+            "DELETE FROM login_throttle WHERE key = $1",
+            crate::args![keys[0].0.clone()],
+        ),
+        Stmt::new(
+            "UPDATE login_throttle SET failures = failures - 1 WHERE key = $1 AND failures > 0",
+            crate::args![keys[1].0.clone()],
+        ),
+    ]
+}
+
+/// The audit row of a login attempt. Known and unknown names give the same
+/// action, outcome and resources; only a known name fills in the staff member.
+fn login_audit(
+    action: &str,
+    outcome: Outcome,
     meta: &RequestMeta,
     username: &str,
     staff: Option<(Uuid, &str)>,
-    action: &str,
 ) -> AuditDraft {
-    let mut d = AuditDraft::new(action, Outcome::Denied);
+    let mut d = AuditDraft::new(action, outcome);
     d.actor_staff_id = staff.map(|s| s.0);
+    let given: String = username.chars().take(100).collect();
     d.actor_name = staff
         .map(|s| s.1.to_string())
-        .or_else(|| Some(format!("login form, unknown user name given: {username:?}")));
-    d.resources = "session".into();
+        .or_else(|| Some(format!("login form, unknown user name given: {given:?}")));
+    d.resources = format!("session;name_given={given:?}");
     d.ip = meta.ip.clone();
     d.user_agent = meta.user_agent.clone();
     d
 }
 
-/// Back-off after failed attempts: none for the first 2, then 2, 4, 8 … seconds,
-/// and the full lockout period once `lockout_after` is reached.
-fn backoff(app: &App, failed: i64) -> Option<Duration> {
-    if failed >= i64::from(app.settings.lockout_after) {
-        Some(Duration::from_std(app.settings.lockout_for).unwrap_or(Duration::minutes(15)))
-    } else if failed >= 3 {
-        Some(Duration::seconds(1 << (failed - 2).min(10)))
-    } else {
-        None
-    }
-}
-
 /// Checks a username and password and opens a session.
+///
+/// Every attempt that is not refused up front costs exactly one argon2
+/// verification, whether the name exists or not, and gives the same answer
+/// for a wrong name and a wrong password.
 pub async fn login(
     app: &App,
     username: &str,
@@ -138,99 +451,85 @@ pub async fn login(
     let row: Option<IdentityRow> = app
         .db
         .opt(
-            "SELECT i.id, i.staff_id, i.password_hash, i.totp_secret, CAST(i.failed_attempts AS BIGINT) AS failed_attempts, \
-             i.locked_until, s.disabled, s.totp_required, s.name \
+            "SELECT i.id, i.staff_id, i.password_hash, i.totp_secret, s.disabled, s.totp_required, s.name \
              FROM identities i JOIN staff s ON s.id = i.staff_id WHERE i.provider = 'local' AND i.subject = $1",
             crate::args![username.clone()],
         )
         .await?;
-    let now = Utc::now();
-    let Some(row) = row else {
-        let p = password.to_string();
-        let _ = tokio::task::spawn_blocking(move || verify_password(&p, &dummy_hash())).await;
-        app.writer
-            .write(WriteOp::audit_only(vec![failed_login_audit(
-                meta,
-                &username,
-                None,
-                "login.failed",
-            )]))
-            .await?;
-        return Err(AppError::Unauthenticated);
-    };
-    if let Some(until) = row.locked_until.filter(|u| *u > now) {
-        app.writer
-            .write(WriteOp::audit_only(vec![failed_login_audit(
-                meta,
-                &username,
-                Some((row.staff_id, &row.name)),
-                "login.locked",
-            )]))
-            .await?;
-        return Err(AppError::Locked {
-            retry_after_secs: (until - now).num_seconds().max(1),
-        });
-    }
-    let hash = row.password_hash.clone().unwrap_or_else(dummy_hash);
-    let p = password.to_string();
-    let ok = tokio::task::spawn_blocking(move || verify_password(&p, &hash))
-        .await
-        .map_err(|e| AppError::Internal(e.to_string()))?;
-    if !ok || row.disabled || row.password_hash.is_none() {
-        let failed = row.failed_attempts + 1;
-        let locked_until = backoff(app, failed).map(|d| now + d);
-        let action = if locked_until.is_some() && failed >= i64::from(app.settings.lockout_after) {
-            "login.lockout"
-        } else {
-            "login.failed"
-        };
-        app.writer
-            .write(WriteOp {
-                stmts: vec![Stmt::new(
-                    "UPDATE identities SET failed_attempts = $2, locked_until = $3 WHERE id = $1",
-                    crate::args![row.id, failed, locked_until],
-                )],
-                audit: vec![failed_login_audit(
+    let staff = row.as_ref().map(|r| (r.staff_id, r.name.as_str()));
+    // A slot first, so that a busy server does not spend anyone's attempts.
+    let permit = hash_slot(app).await?;
+    let keys = login_keys(meta, &username);
+    let attempt = match reserve(app, &keys).await {
+        Ok(k) => k,
+        Err(e @ AppError::Locked { .. }) => {
+            drop(permit);
+            app.writer
+                .write(WriteOp::audit_only(vec![login_audit(
+                    "login.locked",
+                    Outcome::Denied,
                     meta,
                     &username,
-                    Some((row.staff_id, &row.name)),
+                    staff,
+                )]))
+                .await?;
+            return Err(e);
+        }
+        Err(e) => return Err(e),
+    };
+    let hash = row.as_ref().and_then(|r| r.password_hash.clone());
+    let ok = verify_in_slot(app, permit, password, hash).await?;
+    let row = match row {
+        Some(r) if ok && !r.disabled && r.password_hash.is_some() => r,
+        _ => {
+            let action = if attempt >= i64::from(app.settings.lockout_after) {
+                "login.lockout"
+            } else {
+                "login.failed"
+            };
+            app.writer
+                .write(WriteOp::audit_only(vec![login_audit(
                     action,
-                )],
-            })
-            .await?;
-        return Err(AppError::Unauthenticated);
-    }
+                    Outcome::Denied,
+                    meta,
+                    &username,
+                    staff,
+                )]))
+                .await?;
+            return Err(AppError::Unauthenticated);
+        }
+    };
+    let now = Utc::now();
     let session = NewSession {
         token: random_hex(32),
         csrf: random_hex(16),
         totp_pending: row.totp_secret.is_some() || row.totp_required,
     };
-    let mut audit = AuditDraft::new("login.success", Outcome::Allowed);
-    audit.actor_staff_id = Some(row.staff_id);
-    audit.actor_name = Some(row.name.clone());
-    audit.resources = "session".into();
-    audit.ip = meta.ip.clone();
-    audit.user_agent = meta.user_agent.clone();
+    let mut stmts = release_stmts(&keys);
+    stmts.push(Stmt::new(
+        "INSERT INTO sessions (token_hash, staff_id, identity_id, csrf_token, totp_pending, created_at, last_seen_at, user_agent, ip) \
+         VALUES ($1, $2, $3, $4, $5, $6, $6, $7, $8)",
+        crate::args![
+            token_hash(&session.token),
+            row.staff_id,
+            row.id,
+            session.csrf.clone(),
+            session.totp_pending,
+            now,
+            meta.user_agent.clone(),
+            meta.ip.clone()
+        ],
+    ));
     app.writer
         .write(WriteOp {
-            stmts: vec![
-                Stmt::new("UPDATE identities SET failed_attempts = 0, locked_until = NULL WHERE id = $1", crate::args![row.id]),
-                Stmt::new(
-                    "INSERT INTO sessions (token_hash, staff_id, identity_id, csrf_token, totp_pending, created_at, last_seen_at, user_agent, ip) \
-                     VALUES ($1, $2, $3, $4, $5, $6, $6, $7, $8)",
-                    crate::args![
-                        token_hash(&session.token),
-                        row.staff_id,
-                        row.id,
-                        session.csrf.clone(),
-                        session.totp_pending,
-                        now,
-                        meta.user_agent.clone(),
-                        meta.ip.clone()
-                    ],
-                ),
-            ],
-            audit: vec![audit],
+            stmts,
+            audit: vec![login_audit(
+                "login.success",
+                Outcome::Allowed,
+                meta,
+                &username,
+                Some((row.staff_id, &row.name)),
+            )],
         })
         .await?;
     Ok(session)
@@ -251,22 +550,26 @@ pub struct Session {
     pub totp_pending: bool,
     /// Last request.
     pub last_seen_at: DateTime<Utc>,
+    /// Login time.
+    pub created_at: DateTime<Utc>,
 }
 
-/// Finds a live session; an idle one is ended. Touches `last_seen_at` at most once a minute.
+/// Finds a live session; an idle one, or one older than the maximum lifetime,
+/// is ended. Touches `last_seen_at` at most once a minute.
 pub async fn session(app: &App, token: &str) -> AppResult<Option<Session>> {
     let hash = token_hash(token);
     let s: Option<Session> = app
         .db
         .opt(
-            "SELECT token_hash, staff_id, identity_id, csrf_token, totp_pending, last_seen_at FROM sessions WHERE token_hash = $1",
+            "SELECT token_hash, staff_id, identity_id, csrf_token, totp_pending, last_seen_at, created_at FROM sessions WHERE token_hash = $1",
             crate::args![hash.clone()],
         )
         .await?;
     let Some(s) = s else { return Ok(None) };
     let now = Utc::now();
     let idle = Duration::from_std(app.settings.session_idle).unwrap_or(Duration::minutes(30));
-    if s.last_seen_at + idle < now {
+    let max = Duration::from_std(app.settings.session_max).unwrap_or(Duration::hours(12));
+    if s.last_seen_at + idle < now || s.created_at + max < now {
         app.writer
             .write(WriteOp {
                 stmts: vec![Stmt::new(
@@ -360,54 +663,86 @@ pub async fn totp_enrolment(
     }))
 }
 
+fn password_invalid() -> AppError {
+    AppError::field(FieldError::new(
+        "password",
+        "invalid_password",
+        "Passordet er feil.",
+        "The password is wrong.",
+    ))
+}
+
 /// Checks a TOTP code for a pending session (enrolling the secret if needed) and
-/// lifts the pending flag.
+/// lifts the pending flag. Enrolling a new authenticator also needs the
+/// password again. Codes have the same back-off and lockout as passwords, per
+/// (address, identity), reserved before the code is checked.
 pub async fn complete_totp(
     app: &App,
     s: &Session,
     code: &str,
+    password: Option<&str>,
     meta: &RequestMeta,
 ) -> AppResult<()> {
-    let current: Option<(Option<String>,)> = app
+    let current: Option<(Option<String>, Option<String>)> = app
         .db
         .opt(
-            "SELECT totp_secret FROM identities WHERE id = $1",
+            "SELECT totp_secret, password_hash FROM identities WHERE id = $1",
             crate::args![s.identity_id],
         )
         .await?;
-    let (secret, enrolling) = match current.and_then(|c| c.0) {
+    let (stored_secret, password_hash) = current.unwrap_or((None, None));
+    let (secret, enrolling) = match stored_secret {
         Some(sec) => (sec, false),
         None => (
             token_hash(&format!("totp-enrol:{}", s.token_hash))[..40].to_string(),
             true,
         ),
     };
-    let totp = totp_for(&secret)?;
-    let ok = totp.check_current(code.trim()).unwrap_or(false);
-    let mut audit = AuditDraft::new(
-        if ok {
-            "login.totp"
-        } else {
-            "login.totp_failed"
-        },
-        if ok {
-            Outcome::Allowed
-        } else {
-            Outcome::Denied
-        },
-    );
+    let mut audit = AuditDraft::new("login.totp_failed", Outcome::Denied);
     audit.actor_staff_id = Some(s.staff_id);
     audit.resources = "session".into();
     audit.ip = meta.ip.clone();
     audit.user_agent = meta.user_agent.clone();
-    if !ok {
+    let permit = if enrolling {
+        Some(hash_slot(app).await?)
+    } else {
+        None
+    };
+    let keys = totp_keys(meta, s.identity_id);
+    let attempt = match reserve(app, &keys).await {
+        Ok(k) => k,
+        Err(e @ AppError::Locked { .. }) => {
+            audit.action = "login.totp_locked".into();
+            app.writer.write(WriteOp::audit_only(vec![audit])).await?;
+            return Err(e);
+        }
+        Err(e) => return Err(e),
+    };
+    let code_ok = totp_for(&secret)?
+        .check_current(code.trim())
+        .unwrap_or(false);
+    let password_ok = match permit {
+        Some(permit) => verify_in_slot(app, permit, password.unwrap_or(""), password_hash).await?,
+        None => true,
+    };
+    if !code_ok || !password_ok {
+        if attempt >= i64::from(app.settings.lockout_after) {
+            audit.action = "login.totp_lockout".into();
+        }
         app.writer.write(WriteOp::audit_only(vec![audit])).await?;
-        return Err(totp_invalid());
+        return Err(if password_ok {
+            totp_invalid()
+        } else {
+            password_invalid()
+        });
     }
-    let mut stmts = vec![Stmt::one(
+    audit.action = "login.totp".into();
+    audit.outcome = Some(Outcome::Allowed);
+    let mut stmts = release_stmts(&keys);
+    stmts.push(Stmt::one(
         "UPDATE sessions SET totp_pending = FALSE WHERE token_hash = $1",
         crate::args![s.token_hash.clone()],
-    )];
+    ));
     if enrolling {
         stmts.push(Stmt::one(
             "UPDATE identities SET totp_secret = $2 WHERE id = $1",
@@ -441,9 +776,12 @@ pub struct ApiToken {
     pub created_at: DateTime<Utc>,
     /// Revoked, if so.
     pub revoked_at: Option<DateTime<Utc>>,
+    /// When it stops working (tokens from before expiry existed: none stored).
+    pub expires_at: Option<DateTime<Utc>>,
 }
 
 /// Creates an API token for a staff member and returns the secret (shown once).
+/// It expires after `Settings::token_lifetime`.
 pub async fn create_token(
     app: &App,
     staff_id: Uuid,
@@ -461,11 +799,13 @@ pub async fn create_token(
     };
     let id = Uuid::now_v7();
     audit.resources = format!("token:{id},staff:{staff_id}");
+    let expires =
+        audit.at + Duration::from_std(app.settings.token_lifetime).unwrap_or(Duration::days(90));
     app.writer
         .write(WriteOp {
             stmts: vec![Stmt::new(
-                "INSERT INTO api_tokens (id, staff_id, name, token_hash, created_at) VALUES ($1, $2, $3, $4, $5)",
-                crate::args![id, staff_id, name.trim(), token_hash(&token), audit.at],
+                "INSERT INTO api_tokens (id, staff_id, name, token_hash, created_at, expires_at) VALUES ($1, $2, $3, $4, $5, $6)",
+                crate::args![id, staff_id, name.trim(), token_hash(&token), audit.at, expires],
             )],
             audit: vec![audit],
         })
@@ -473,14 +813,18 @@ pub async fn create_token(
     Ok(token)
 }
 
-/// The staff member behind a live API token.
+/// The staff member behind a live API token: not revoked, not expired, and
+/// the account not disabled.
 pub async fn token_staff(app: &App, token: &str) -> AppResult<Option<Uuid>> {
+    let now = Utc::now();
+    let lifetime = Duration::from_std(app.settings.token_lifetime).unwrap_or(Duration::days(90));
     let r: Option<(Uuid,)> = app
         .db
         .opt(
             "SELECT t.staff_id FROM api_tokens t JOIN staff s ON s.id = t.staff_id \
-             WHERE t.token_hash = $1 AND t.revoked_at IS NULL AND s.disabled = FALSE",
-            crate::args![token_hash(token)],
+             WHERE t.token_hash = $1 AND t.revoked_at IS NULL AND s.disabled = FALSE \
+             AND (t.expires_at > $2 OR (t.expires_at IS NULL AND t.created_at > $3))",
+            crate::args![token_hash(token), now, now - lifetime],
         )
         .await?;
     Ok(r.map(|r| r.0))
@@ -491,7 +835,7 @@ pub async fn list_tokens(app: &App, staff_id: Uuid) -> AppResult<Vec<ApiToken>> 
     Ok(app
         .db
         .all(
-            "SELECT id, name, created_at, revoked_at FROM api_tokens WHERE staff_id = $1 ORDER BY created_at DESC",
+            "SELECT id, name, created_at, revoked_at, expires_at FROM api_tokens WHERE staff_id = $1 ORDER BY created_at DESC",
             crate::args![staff_id],
         )
         .await?)
@@ -527,4 +871,35 @@ pub fn login_failed_text() -> Text {
         "Feil brukernavn eller passord.",
         "Wrong username or password.",
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn verification_in_reused_memory_agrees_with_argon2() {
+        let hash = hash_password("correct horse battery").unwrap();
+        let mut memory = Vec::new();
+        assert!(verify_password_in(
+            "correct horse battery",
+            &hash,
+            &mut memory
+        ));
+        assert!(!verify_password_in(
+            "correct horse batterz",
+            &hash,
+            &mut memory
+        ));
+        assert_eq!(memory.len(), argon2::Params::DEFAULT_M_COST as usize);
+        // The same buffer serves the next hash, and the library's own verifier agrees.
+        let other = hash_password("another password").unwrap();
+        assert!(verify_password_in("another password", &other, &mut memory));
+        use argon2::password_hash::PasswordVerifier;
+        let parsed = PasswordHash::new(&other).unwrap();
+        assert!(Argon2::default()
+            .verify_password(b"another password", &parsed)
+            .is_ok());
+        assert!(!verify_password_in("x", "not a hash", &mut memory));
+    }
 }

@@ -117,6 +117,13 @@ pub enum AppError {
         /// Seconds until the next attempt is allowed.
         retry_after_secs: i64,
     },
+    /// The server is at capacity for this kind of work (for example every
+    /// password-hashing slot is taken); try again shortly.
+    #[error("busy")]
+    Busy {
+        /// Seconds to wait before trying again.
+        retry_after_secs: i64,
+    },
     /// Logged in, but not allowed; the attempt has been audited where it concerns a client.
     #[error("forbidden: {}", .0.en)]
     Forbidden(Text),

@@ -4,7 +4,10 @@
 use sha2::{Digest, Sha256};
 use uuid::Uuid;
 
-use crate::db::writer::Stmt;
+use benk_domain::Purpose;
+
+use crate::actor::Actor;
+use crate::db::writer::{Stmt, WriteOp};
 use crate::error::{AppError, AppResult, FieldError};
 use crate::App;
 
@@ -78,4 +81,20 @@ pub fn store_stmts(
             crate::args![staff, key, fingerprint, i64::from(status), response, now],
         ),
     ]
+}
+
+/// Before a stored client-create answer is sent again, checks that the caller
+/// may still open that client (a refusal is audited by `open_client` and
+/// returned instead of the stored record), and audits the replay itself.
+pub async fn check_client_replay(app: &App, actor: &Actor, stored: &Stored) -> AppResult<()> {
+    let id = serde_json::from_str::<serde_json::Value>(&stored.response)
+        .ok()
+        .and_then(|v| v.get("id").and_then(|id| id.as_str()).map(str::to_owned))
+        .and_then(|id| Uuid::parse_str(&id).ok())
+        .ok_or_else(|| AppError::Internal("stored idempotent answer has no client id".into()))?;
+    let grant = crate::access::open_client(app, actor, id, Purpose::Treat).await?;
+    let audit =
+        crate::access::audit_allowed(actor, &grant, "client.create_replayed", "client:basic");
+    app.writer.write(WriteOp::audit_only(vec![audit])).await?;
+    Ok(())
 }

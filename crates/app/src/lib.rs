@@ -44,6 +44,24 @@ pub struct Settings {
     pub lockout_after: i32,
     /// How long a lockout lasts.
     pub lockout_for: Duration,
+    /// Failed logins for one name, from all addresses together, before every
+    /// further attempt on that name is slowed down (never locked).
+    pub name_slowdown_after: i32,
+    /// The slow-down per attempt once `name_slowdown_after` is reached.
+    pub name_slowdown_for: Duration,
+    /// A session ends this long after login, however active it is.
+    pub session_max: Duration,
+    /// An API token stops working this long after it was made.
+    pub token_lifetime: Duration,
+    /// Password verifications that may run at once (argon2id needs 19 MiB each).
+    pub hash_slots: usize,
+    /// How long a login waits for a free verification slot before it gets "busy".
+    pub hash_slot_wait: Duration,
+}
+
+/// The default number of password-hashing slots: two per core.
+pub fn default_hash_slots() -> usize {
+    std::thread::available_parallelism().map_or(2, |n| n.get()) * 2
 }
 
 impl Default for Settings {
@@ -53,6 +71,12 @@ impl Default for Settings {
             session_idle: Duration::from_secs(30 * 60),
             lockout_after: 5,
             lockout_for: Duration::from_secs(15 * 60),
+            name_slowdown_after: 20,
+            name_slowdown_for: Duration::from_secs(5),
+            session_max: Duration::from_secs(12 * 60 * 60),
+            token_lifetime: Duration::from_secs(90 * 24 * 60 * 60),
+            hash_slots: default_hash_slots(),
+            hash_slot_wait: Duration::from_secs(2),
         }
     }
 }
@@ -66,6 +90,8 @@ pub struct App {
     pub writer: Writer,
     /// Settings.
     pub settings: Arc<Settings>,
+    /// In-process login state: password-hashing slots and per-key gates.
+    pub login_guards: Arc<auth::LoginGuards>,
 }
 
 impl App {
@@ -77,6 +103,7 @@ impl App {
         Ok(App {
             db,
             writer,
+            login_guards: Arc::new(auth::LoginGuards::new(settings.hash_slots)),
             settings: Arc::new(settings),
         })
     }

@@ -396,10 +396,15 @@ pub async fn change_account(
         change,
         AccountChange::Disabled(true) | AccountChange::Password(_)
     ) {
-        // A disabled account or a changed password ends every open session.
+        // A disabled account or a changed password ends every open session and
+        // revokes every API token (enabling the account again does not revive them).
         stmts.push(Stmt::new(
             "DELETE FROM sessions WHERE staff_id = $1",
             crate::args![staff],
+        ));
+        stmts.push(Stmt::new(
+            "UPDATE api_tokens SET revoked_at = $2 WHERE staff_id = $1 AND revoked_at IS NULL",
+            crate::args![staff, audit.at],
         ));
     }
     app.writer

@@ -549,12 +549,7 @@ impl Server {
     async fn start(app: App) -> anyhow::Result<Server> {
         let listener = TcpListener::bind("127.0.0.1:0").await?;
         let addr = listener.local_addr()?;
-        let router = benk_web::router(benk_web::AppState {
-            app,
-            secure_cookies: false,
-            trust_proxy: false,
-            referral_limiter: Default::default(),
-        });
+        let router = benk_web::router(benk_web::AppState::new(app));
         let (stop, stopped) = oneshot::channel::<()>();
         let task = tokio::spawn(async move {
             axum::serve(

@@ -42,6 +42,38 @@ pub struct ConfigArgs {
     /// Minutes between the server's audit checkpoints.
     #[arg(long, env = "BENK_AUDIT_CHECKPOINT_MINUTES", global = true)]
     pub audit_checkpoint_minutes: Option<u64>,
+    /// Addresses or CIDR ranges of the trusted proxies, comma-separated (default: the peer itself).
+    #[arg(long, env = "BENK_TRUSTED_PROXIES", global = true)]
+    pub trusted_proxies: Option<String>,
+    /// Seconds before a request is stopped with 503.
+    #[arg(long, env = "BENK_REQUEST_TIMEOUT_SECONDS", global = true)]
+    pub request_timeout_seconds: Option<u64>,
+    /// Hours after login when a session ends, however active.
+    #[arg(long, env = "BENK_SESSION_MAX_HOURS", global = true)]
+    pub session_max_hours: Option<u64>,
+    /// Days an API token works.
+    #[arg(long, env = "BENK_TOKEN_LIFETIME_DAYS", global = true)]
+    pub token_lifetime_days: Option<u64>,
+    /// Password verifications at once (default: two per core).
+    #[arg(long, env = "BENK_LOGIN_HASH_SLOTS", global = true)]
+    pub login_hash_slots: Option<usize>,
+}
+
+/// A list in `benk.toml`, written as an array or as one comma-separated string.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(untagged)]
+enum List {
+    One(String),
+    Many(Vec<String>),
+}
+
+impl List {
+    fn joined(self) -> String {
+        match self {
+            List::One(s) => s,
+            List::Many(v) => v.join(","),
+        }
+    }
 }
 
 /// The `benk.toml` file.
@@ -58,6 +90,11 @@ pub struct FileConfig {
     audit_key_file: Option<PathBuf>,
     audit_checkpoint_file: Option<PathBuf>,
     audit_checkpoint_minutes: Option<u64>,
+    trusted_proxies: Option<List>,
+    request_timeout_seconds: Option<u64>,
+    session_max_hours: Option<u64>,
+    token_lifetime_days: Option<u64>,
+    login_hash_slots: Option<usize>,
 }
 
 /// The resolved configuration.
@@ -73,6 +110,11 @@ pub struct Config {
     pub audit_key_file: Option<PathBuf>,
     pub audit_checkpoint_file: Option<PathBuf>,
     pub audit_checkpoint_minutes: u64,
+    pub trusted_proxies: benk_web::ctx::TrustedProxies,
+    pub request_timeout_secs: u64,
+    pub session_max_hours: u64,
+    pub token_lifetime_days: u64,
+    pub login_hash_slots: usize,
 }
 
 fn read_file(path: &Path) -> anyhow::Result<FileConfig> {
@@ -106,6 +148,40 @@ impl ConfigArgs {
             "normal" => SqliteSync::Normal,
             other => bail!("sqlite_synchronous must be full or normal, not {other:?}"),
         };
+        let proxies = self
+            .trusted_proxies
+            .clone()
+            .or(file.trusted_proxies.map(List::joined))
+            .unwrap_or_default();
+        let trusted_proxies = benk_web::ctx::TrustedProxies::parse(&proxies)
+            .map_err(|e| anyhow::anyhow!("trusted_proxies: {e}"))?;
+        let positive = |name: &str, v: Option<u64>, default: u64| -> anyhow::Result<u64> {
+            match v.unwrap_or(default) {
+                0 => bail!("{name} must be at least 1"),
+                n => Ok(n),
+            }
+        };
+        let request_timeout_secs = positive(
+            "request_timeout_seconds",
+            self.request_timeout_seconds
+                .or(file.request_timeout_seconds),
+            30,
+        )?;
+        let session_max_hours = positive(
+            "session_max_hours",
+            self.session_max_hours.or(file.session_max_hours),
+            12,
+        )?;
+        let token_lifetime_days = positive(
+            "token_lifetime_days",
+            self.token_lifetime_days.or(file.token_lifetime_days),
+            90,
+        )?;
+        let login_hash_slots = match self.login_hash_slots.or(file.login_hash_slots) {
+            Some(0) => bail!("login_hash_slots must be at least 1"),
+            Some(n) => n,
+            None => benk_app::default_hash_slots(),
+        };
         Ok(Config {
             database_url,
             listen: self
@@ -134,6 +210,11 @@ impl ConfigArgs {
                 0 => bail!("audit_checkpoint_minutes must be at least 1"),
                 n => n,
             },
+            trusted_proxies,
+            request_timeout_secs,
+            session_max_hours,
+            token_lifetime_days,
+            login_hash_slots,
         })
     }
 }
@@ -151,6 +232,9 @@ impl Config {
         benk_app::Settings {
             allow_synthetic_ids: self.test_data,
             session_idle: std::time::Duration::from_secs(self.session_idle_minutes * 60),
+            session_max: std::time::Duration::from_secs(self.session_max_hours * 3600),
+            token_lifetime: std::time::Duration::from_secs(self.token_lifetime_days * 86_400),
+            hash_slots: self.login_hash_slots,
             ..benk_app::Settings::default()
         }
     }

@@ -639,6 +639,8 @@ async fn serve(app: App, cfg: &Config) -> anyhow::Result<()> {
         secure_cookies: cfg.secure_cookies,
         trust_proxy: cfg.trust_proxy,
         referral_limiter: Default::default(),
+        trusted_proxies: cfg.trusted_proxies.clone(),
+        request_timeout: std::time::Duration::from_secs(cfg.request_timeout_secs),
     };
     let router = benk_web::router(state);
     let shutdown = shutdown();

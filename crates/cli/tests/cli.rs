@@ -114,6 +114,43 @@ fn environment_and_config_file_are_read_in_order() {
         .output()
         .unwrap();
     assert!(String::from_utf8_lossy(&out.stderr).contains("nosuch"));
+    // Login hardening settings are checked before anything starts.
+    for (key, value, expect) in [
+        (
+            "trusted_proxies",
+            "[\"10.0.0.0/8\", \"proxy.local\"]",
+            "proxy.local",
+        ),
+        ("request_timeout_seconds", "0", "request_timeout_seconds"),
+        ("login_hash_slots", "0", "login_hash_slots"),
+    ] {
+        std::fs::write(&cfg, format!("database_url = \"{db}\"\n{key} = {value}\n")).unwrap();
+        let out = benk()
+            .args(["--config"])
+            .arg(&cfg)
+            .arg("migrate")
+            .output()
+            .unwrap();
+        assert!(!out.status.success(), "{key}");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(err.contains(expect), "{key}: {err}");
+    }
+    std::fs::write(
+        &cfg,
+        format!("database_url = \"{db}\"\ntrusted_proxies = [\"10.0.0.1\", \"fd00::/8\"]\nsession_max_hours = 8\ntoken_lifetime_days = 30\n"),
+    )
+    .unwrap();
+    let out = benk()
+        .args(["--config"])
+        .arg(&cfg)
+        .arg("migrate")
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     // Unknown keys in the file are refused.
     std::fs::write(&cfg, "databse_url = \"sqlite:x\"\n").unwrap();
     let out = benk()

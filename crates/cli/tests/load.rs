@@ -134,12 +134,7 @@ async fn fixture(kind: Kind) -> Fixture {
 
     let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
-    let router = benk_web::router(benk_web::AppState {
-        app: app.clone(),
-        secure_cookies: false,
-        trust_proxy: false,
-        referral_limiter: Default::default(),
-    });
+    let router = benk_web::router(benk_web::AppState::new(app.clone()));
     let (stop, stopped) = oneshot::channel::<()>();
     let server = tokio::spawn(async move {
         axum::serve(

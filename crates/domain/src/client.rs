@@ -21,6 +21,25 @@ fn is_bidi_control(c: char) -> bool {
     matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
 }
 
+/// A character that shows on its own: not whitespace, not a format character
+/// (zero-width space and joiners, word joiner, byte-order mark, bidi controls),
+/// not a combining mark, not a variation selector, and not one of the fillers
+/// that render as blank.
+fn is_visible(c: char) -> bool {
+    use unicode_properties::{GeneralCategoryGroup, UnicodeGeneralCategory};
+    !c.is_whitespace()
+        && !matches!(
+            c.general_category_group(),
+            GeneralCategoryGroup::Mark
+                | GeneralCategoryGroup::Other
+                | GeneralCategoryGroup::Separator
+        )
+        && !matches!(
+            c,
+            '\u{115F}' | '\u{1160}' | '\u{3164}' | '\u{FFA0}' | '\u{2800}'
+        )
+}
+
 /// Trims, normalises line endings (multi-line only), and checks emptiness, length and characters.
 fn clean_text(s: &str, max_chars: usize, multiline: bool) -> Result<String, TextProblem> {
     let trimmed = s.trim();
@@ -101,11 +120,15 @@ pub enum PersonNameError {
     /// Contains a control or text-direction character.
     #[error("The name contains invisible control characters; please retype it.")]
     ControlCharacter,
+    /// Nothing is left once invisible and combining characters are taken out.
+    #[error("The name has no visible letters (only invisible or combining characters).")]
+    NothingVisible,
 }
 
 impl Localized for PersonNameError {
     fn code(&self) -> &'static str {
         match self {
+            Self::NothingVisible => "person_name_nothing_visible",
             Self::Empty => "person_name_empty",
             Self::TooLong { .. } => "person_name_too_long",
             Self::ControlCharacter => "person_name_control_character",
@@ -123,6 +146,10 @@ impl Localized for PersonNameError {
                 Self::ControlCharacter => {
                     "Navnet inneholder usynlige kontrolltegn; skriv det inn på nytt.".into()
                 }
+                Self::NothingVisible => {
+                    "Navnet har ingen synlige bokstaver (bare usynlige tegn eller aksenttegn)."
+                        .into()
+                }
             },
         }
     }
@@ -134,13 +161,15 @@ impl PersonName {
 
     /// Trims and checks a name.
     pub fn parse(s: &str) -> Result<PersonName, PersonNameError> {
-        clean_text(s, Self::MAX_CHARS, false)
-            .map(PersonName)
-            .map_err(|p| match p {
-                TextProblem::Empty => PersonNameError::Empty,
-                TextProblem::TooLong { len } => PersonNameError::TooLong { len },
-                TextProblem::ControlCharacter => PersonNameError::ControlCharacter,
-            })
+        let name = clean_text(s, Self::MAX_CHARS, false).map_err(|p| match p {
+            TextProblem::Empty => PersonNameError::Empty,
+            TextProblem::TooLong { len } => PersonNameError::TooLong { len },
+            TextProblem::ControlCharacter => PersonNameError::ControlCharacter,
+        })?;
+        if !name.chars().any(is_visible) {
+            return Err(PersonNameError::NothingVisible);
+        }
+        Ok(PersonName(name))
     }
 }
 
@@ -562,6 +591,36 @@ mod tests {
     }
 
     #[test]
+    fn person_name_needs_something_visible() {
+        for bad in [
+            "\u{200B}",
+            "\u{200B}\u{200C}\u{200D}",
+            "\u{2060}\u{FEFF}",
+            "\u{200E}\u{200F}",
+            "\u{0301}\u{0308}",
+            "\u{FE0F}",
+            "\u{3164}",
+            "\u{00AD}",
+        ] {
+            assert_eq!(
+                PersonName::parse(bad),
+                Err(PersonNameError::NothingVisible),
+                "{bad:?}"
+            );
+        }
+        // Invisible characters inside a real name are kept as written.
+        for good in [
+            "Ka\u{200B}ri",
+            "Zoe\u{0308}",
+            "Åse",
+            "李",
+            "\u{0627}\u{0644}",
+        ] {
+            assert!(PersonName::parse(good).is_ok(), "{good:?}");
+        }
+    }
+
+    #[test]
     fn person_name_length_counts_characters_not_bytes() {
         let max = "ø".repeat(200); // 400 bytes
         assert_eq!(
@@ -793,6 +852,7 @@ mod tests {
             PersonNameError::Empty,
             PersonNameError::TooLong { len: 201 },
             PersonNameError::ControlCharacter,
+            PersonNameError::NothingVisible,
         ]);
         assert_localized(&[
             MunicipalityError::Empty,

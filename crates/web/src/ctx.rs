@@ -1,6 +1,6 @@
 //! Who is asking and in which language: the request context every handler extracts.
 
-use std::net::SocketAddr;
+use std::net::{IpAddr, SocketAddr};
 
 use axum::extract::{ConnectInfo, FromRequestParts};
 use axum::http::request::Parts;
@@ -43,28 +43,80 @@ pub struct Ctx {
     pub via_token: bool,
 }
 
-fn meta_of(parts: &Parts, trust_proxy: bool) -> RequestMeta {
-    // X-Forwarded-For is only believed behind a proxy that sets it; otherwise
-    // anyone could write any address into the audit log.
-    let forwarded = parts
-        .headers
-        .get("x-forwarded-for")
-        .filter(|_| trust_proxy)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.split(',').next())
-        .map(|s| s.trim().to_string());
+/// Whether the peer that sent us this request is a proxy we trust.
+fn peer_is_trusted(parts: &Parts, state: &AppState) -> bool {
+    if !state.trust_proxy {
+        return false;
+    }
+    match parts.extensions.get::<ConnectInfo<SocketAddr>>() {
+        Some(c) => state.trusted_proxies.is_empty() || state.trusted_proxies.is_trusted(c.0.ip()),
+        // No socket (the in-process test router): nothing to check against.
+        None => true,
+    }
+}
+
+/// The client's address. Behind a trusted proxy it is the right-most hop of
+/// `X-Forwarded-For` that is not itself a trusted proxy: every hop to its right
+/// was added by a proxy we trust, while anything to its left was written by
+/// the client and may be forged.
+fn client_ip(parts: &Parts, state: &AppState) -> Option<IpAddr> {
     let peer = parts
         .extensions
         .get::<ConnectInfo<SocketAddr>>()
-        .map(|c| c.0.ip().to_string());
+        .map(|c| c.0.ip());
+    if !peer_is_trusted(parts, state) {
+        return peer;
+    }
+    let hops: Vec<&str> = parts
+        .headers
+        .get_all("x-forwarded-for")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(','))
+        .map(str::trim)
+        .collect();
+    let mut client = peer;
+    for hop in hops.iter().rev() {
+        let Some(ip) = parse_hop(hop) else {
+            // Garbage: the hop to its right (the last one we could trust) is the answer.
+            break;
+        };
+        client = Some(ip);
+        if !state.trusted_proxies.is_trusted(ip) {
+            break;
+        }
+    }
+    client
+}
+
+/// One `X-Forwarded-For` entry: an address, optionally with a port.
+fn parse_hop(hop: &str) -> Option<IpAddr> {
+    hop.parse::<IpAddr>()
+        .ok()
+        .or_else(|| hop.parse::<SocketAddr>().ok().map(|s| s.ip()))
+}
+
+fn meta_of(parts: &Parts, state: &AppState) -> RequestMeta {
     RequestMeta {
-        ip: forwarded.or(peer),
+        ip: client_ip(parts, state).map(|ip| ip.to_string()),
         user_agent: parts
             .headers
             .get(header::USER_AGENT)
             .and_then(|v| v.to_str().ok())
             .map(|s| s.chars().take(300).collect()),
     }
+}
+
+/// Whether the request reached us over TLS: `secure_cookies` says so, or a
+/// trusted proxy says `X-Forwarded-Proto: https`.
+pub fn is_secure(parts: &Parts, state: &AppState) -> bool {
+    state.secure_cookies
+        || peer_is_trusted(parts, state)
+            && parts
+                .headers
+                .get("x-forwarded-proto")
+                .and_then(|v| v.to_str().ok())
+                == Some("https")
 }
 
 fn header_lang(headers: &HeaderMap, jar: &CookieJar) -> Lang {
@@ -87,14 +139,8 @@ impl FromRequestParts<AppState> for Ctx {
     ) -> Result<Self, Self::Rejection> {
         let jar = CookieJar::from_headers(&parts.headers);
         let lang = header_lang(&parts.headers, &jar);
-        let meta = meta_of(parts, state.trust_proxy);
-        let secure = state.secure_cookies
-            || state.trust_proxy
-                && parts
-                    .headers
-                    .get("x-forwarded-proto")
-                    .and_then(|v| v.to_str().ok())
-                    == Some("https");
+        let meta = meta_of(parts, state);
+        let secure = is_secure(parts, state);
         let fail = |e: AppError| ApiError { err: e, lang }.into_response();
         let mut ctx = Ctx {
             lang,
@@ -228,4 +274,81 @@ impl Ctx {
 /// Compares two byte strings in time independent of where they differ.
 pub fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
     a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+}
+
+/// The reverse proxies whose `X-Forwarded-*` headers are believed, as addresses
+/// or CIDR ranges. Empty means "only the peer itself" (when `trust_proxy` is on).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct TrustedProxies(Vec<(IpAddr, u8)>);
+
+impl TrustedProxies {
+    /// Parses a list like `10.0.0.5, 192.168.0.0/16, fd00::/8`.
+    pub fn parse(list: &str) -> Result<TrustedProxies, String> {
+        let mut out = Vec::new();
+        for item in list.split(',').map(str::trim).filter(|s| !s.is_empty()) {
+            let (addr, prefix) = match item.split_once('/') {
+                Some((a, p)) => (a, Some(p)),
+                None => (item, None),
+            };
+            let ip: IpAddr = addr
+                .parse()
+                .map_err(|_| format!("{item:?} is not an IP address or CIDR range"))?;
+            let max = if ip.is_ipv4() { 32 } else { 128 };
+            let prefix = match prefix {
+                Some(p) => p
+                    .parse::<u8>()
+                    .ok()
+                    .filter(|p| *p <= max)
+                    .ok_or_else(|| format!("{item:?} has an invalid prefix length"))?,
+                None => max,
+            };
+            out.push((ip, prefix));
+        }
+        Ok(TrustedProxies(out))
+    }
+
+    /// No list was given.
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    /// Whether an address is one of the trusted proxies.
+    pub fn is_trusted(&self, ip: IpAddr) -> bool {
+        let ip = match ip {
+            IpAddr::V6(v6) => v6.to_ipv4_mapped().map_or(ip, IpAddr::V4),
+            v4 => v4,
+        };
+        self.0.iter().any(|(net, prefix)| match (net, ip) {
+            (IpAddr::V4(n), IpAddr::V4(a)) => {
+                let mask = u32::MAX.checked_shl(32 - u32::from(*prefix)).unwrap_or(0);
+                u32::from(*n) & mask == u32::from(a) & mask
+            }
+            (IpAddr::V6(n), IpAddr::V6(a)) => {
+                let mask = u128::MAX.checked_shl(128 - u32::from(*prefix)).unwrap_or(0);
+                u128::from(*n) & mask == u128::from(a) & mask
+            }
+            _ => false,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::TrustedProxies;
+
+    #[test]
+    fn trusted_proxies_match_addresses_and_ranges() {
+        let t = TrustedProxies::parse("10.0.0.5, 192.168.0.0/16, fd00::/8").unwrap();
+        assert!(t.is_trusted("10.0.0.5".parse().unwrap()));
+        assert!(!t.is_trusted("10.0.0.6".parse().unwrap()));
+        assert!(t.is_trusted("192.168.44.1".parse().unwrap()));
+        assert!(t.is_trusted("::ffff:192.168.1.1".parse().unwrap()));
+        assert!(t.is_trusted("fd12::1".parse().unwrap()));
+        assert!(!t.is_trusted("2001:db8::1".parse().unwrap()));
+        assert!(TrustedProxies::parse("10.0.0.0/33").is_err());
+        assert!(TrustedProxies::parse("proxy.local").is_err());
+        assert!(TrustedProxies::parse("0.0.0.0/0")
+            .unwrap()
+            .is_trusted("8.8.8.8".parse().unwrap()));
+    }
 }

@@ -15,6 +15,7 @@ pub fn status_of(e: &AppError) -> StatusCode {
     match e {
         AppError::Unauthenticated => StatusCode::UNAUTHORIZED,
         AppError::Locked { .. } => StatusCode::TOO_MANY_REQUESTS,
+        AppError::Busy { .. } => StatusCode::SERVICE_UNAVAILABLE,
         AppError::Forbidden(_) => StatusCode::FORBIDDEN,
         AppError::NotFound => StatusCode::NOT_FOUND,
         AppError::Invalid(_) => StatusCode::UNPROCESSABLE_ENTITY,
@@ -66,6 +67,15 @@ pub fn code_and_message(err: &AppError, lang: Lang) -> (String, String, Option<S
                 format!("Too many failed attempts. Try again in {retry_after_secs} seconds.")
             } else {
                 format!("For mange mislykkede forsøk. Prøv igjen om {retry_after_secs} sekunder.")
+            },
+            None,
+        ),
+        AppError::Busy { retry_after_secs } => (
+            "busy".into(),
+            if en {
+                format!("The server is busy. Try again in {retry_after_secs} seconds.")
+            } else {
+                format!("Tjeneren er opptatt. Prøv igjen om {retry_after_secs} sekunder.")
             },
             None,
         ),
@@ -133,12 +143,17 @@ impl IntoResponse for ApiError {
             body["error"]["incident"] = json!(id);
         }
         let mut resp = (status, axum::Json(body)).into_response();
-        if let AppError::Locked { retry_after_secs } = self.err {
-            if let Ok(v) = header::HeaderValue::from_str(&retry_after_secs.to_string()) {
-                resp.headers_mut().insert(header::RETRY_AFTER, v);
-            }
-        }
+        set_retry_after(&mut resp, &self.err);
         resp
+    }
+}
+
+/// Adds `Retry-After` to the answer of an error that has one (locked, busy).
+pub fn set_retry_after(resp: &mut Response, err: &AppError) {
+    if let AppError::Locked { retry_after_secs } | AppError::Busy { retry_after_secs } = err {
+        if let Ok(v) = header::HeaderValue::from_str(&retry_after_secs.max(&1).to_string()) {
+            resp.headers_mut().insert(header::RETRY_AFTER, v);
+        }
     }
 }
 
@@ -167,6 +182,8 @@ impl IntoResponse for PageError {
             message,
             back: t.back_home,
         };
-        (status, Html(crate::html::render(&page))).into_response()
+        let mut resp = (status, Html(crate::html::render(&page))).into_response();
+        set_retry_after(&mut resp, &self.err);
+        resp
     }
 }

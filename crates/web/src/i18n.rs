@@ -28,11 +28,13 @@ texts! {
     login_username: "Brukernavn", "Username";
     login_password: "Passord", "Password";
     login_submit: "Logg inn", "Log in";
+    login_busy: "Tjeneren er opptatt med andre pålogginger. Prøv igjen om et par sekunder.", "The server is busy with other logins. Try again in a few seconds.";
     login_locked: "For mange mislykkede forsøk. Vent litt og prøv igjen.", "Too many failed attempts. Wait a while and try again.";
     totp_title: "Engangskode", "One-time code";
     totp_intro: "Skriv inn den sekscifrede koden fra autentiseringsappen din.", "Enter the six-digit code from your authenticator app.";
     totp_enrol: "Kontoen din krever tofaktorpålogging. Legg til denne nøkkelen i en autentiseringsapp (for eksempel Microsoft eller Google Authenticator), og skriv inn koden den viser.", "Your account requires two-factor login. Add this key to an authenticator app (for example Microsoft or Google Authenticator) and enter the code it shows.";
     totp_code: "Kode", "Code";
+    totp_password: "Passordet ditt (for å bekrefte at det er deg som legger til appen)", "Your password (to confirm it is you adding the app)";
     totp_submit: "Bekreft", "Confirm";
     my_clients_intro: "Personer du har et aktivt behandlingsforhold til.", "People you have an active care relationship with.";
     no_clients: "Ingen personer å vise.", "No people to show.";
@@ -114,6 +116,7 @@ texts! {
     revoke: "Trekk tilbake", "Revoke";
     revoked: "Trukket tilbake", "Revoked";
     created: "Opprettet", "Created";
+    token_expires: "utløper", "expires";
     error_title: "Noe gikk galt", "Something went wrong";
     error_incident: "En feil oppstod hos oss. Ingenting av det du allerede har lagret er tapt. Oppgi hendelses-ID hvis du kontakter brukerstøtte:", "An error occurred on our side. Nothing you had already saved is lost. Give the incident id if you contact support:";
     forbidden_title: "Ingen tilgang", "No access";

@@ -18,6 +18,7 @@ use axum::routing::get;
 use axum::{Json, Router};
 use benk_app::App;
 use serde_json::json;
+use std::time::Duration;
 
 /// Largest request body accepted (bigger ones get 413).
 pub const MAX_BODY: usize = 64 * 1024;
@@ -33,6 +34,27 @@ pub struct AppState {
     pub trust_proxy: bool,
     /// Limits submissions of the public referral form per client address.
     pub referral_limiter: std::sync::Arc<rate_limit::RateLimiter>,
+    /// The proxies whose `X-Forwarded-For` hops are believed (empty: only the peer itself).
+    pub trusted_proxies: ctx::TrustedProxies,
+    /// A request that takes longer than this is answered 503 and abandoned.
+    pub request_timeout: Duration,
+}
+
+/// The default request timeout.
+pub const DEFAULT_REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
+
+impl AppState {
+    /// State with the defaults: no proxy, no Secure-only cookies, a 30 s timeout.
+    pub fn new(app: App) -> AppState {
+        AppState {
+            app,
+            secure_cookies: false,
+            trust_proxy: false,
+            referral_limiter: Default::default(),
+            trusted_proxies: ctx::TrustedProxies::default(),
+            request_timeout: DEFAULT_REQUEST_TIMEOUT,
+        }
+    }
 }
 
 /// The whole application router.
@@ -44,7 +66,11 @@ pub fn router(state: AppState) -> Router {
         .route("/assets/htmx.min.js", get(htmx))
         .route("/assets/benk.css", get(css))
         .layer(DefaultBodyLimit::max(MAX_BODY))
-        .layer(middleware::from_fn(security_headers))
+        .layer(middleware::from_fn_with_state(state.clone(), timeout))
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            security_headers,
+        ))
         .with_state(state)
 }
 
@@ -87,12 +113,57 @@ fn asset(content_type: &'static str, body: &'static str) -> Response {
         .into_response()
 }
 
+/// Ends a request that runs longer than `request_timeout` with a 503. The
+/// handler's future is dropped, which is safe: handlers hold no transaction,
+/// and a write already handed to the writer still commits (invariant 3).
+async fn timeout(State(state): State<AppState>, req: Request, next: Next) -> Response {
+    let api = req.uri().path().starts_with("/api/");
+    let en = req
+        .headers()
+        .get(header::ACCEPT_LANGUAGE)
+        .and_then(|v| v.to_str().ok())
+        .map(benk_domain::Lang::from_accept_language)
+        == Some(benk_domain::Lang::En);
+    match tokio::time::timeout(state.request_timeout, next.run(req)).await {
+        Ok(resp) => resp,
+        Err(_) => {
+            tracing::warn!(timeout = ?state.request_timeout, "request timed out");
+            let message = if en {
+                "The request took too long and was stopped. Try again."
+            } else {
+                "Forespørselen tok for lang tid og ble stoppet. Prøv igjen."
+            };
+            let mut resp = if api {
+                api::error_response(
+                    StatusCode::SERVICE_UNAVAILABLE,
+                    "timeout",
+                    message.into(),
+                    None,
+                )
+            } else {
+                (StatusCode::SERVICE_UNAVAILABLE, message).into_response()
+            };
+            resp.headers_mut()
+                .insert(header::RETRY_AFTER, HeaderValue::from_static("5"));
+            resp
+        }
+    }
+}
+
 /// Security headers on every response; pages and API answers with personal
-/// data are never cached.
-async fn security_headers(req: Request, next: Next) -> Response {
+/// data are never cached. HSTS is sent when the request came over HTTPS.
+async fn security_headers(State(state): State<AppState>, req: Request, next: Next) -> Response {
     let is_asset = req.uri().path().starts_with("/assets/");
-    let mut resp = next.run(req).await;
+    let (parts, body) = req.into_parts();
+    let secure = ctx::is_secure(&parts, &state);
+    let mut resp = next.run(Request::from_parts(parts, body)).await;
     let h = resp.headers_mut();
+    if secure {
+        h.insert(
+            header::STRICT_TRANSPORT_SECURITY,
+            HeaderValue::from_static("max-age=31536000"),
+        );
+    }
     h.insert(
         header::CONTENT_SECURITY_POLICY,
         HeaderValue::from_static("default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; frame-ancestors 'none'; form-action 'self'; base-uri 'none'"),

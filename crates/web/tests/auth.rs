@@ -80,7 +80,7 @@ async fn wrong_passwords_back_off_then_lock_and_are_audited(t: &TestApp) {
     assert_eq!(count("login.failed").await, 3);
     assert_eq!(count("login.locked").await, 1);
     // Let the back-off pass (as time would), and fail twice more: the fifth failure locks the account.
-    let unlock = "UPDATE identities SET locked_until = NULL";
+    let unlock = "UPDATE login_throttle SET locked_until = 0";
     for _ in 0..2 {
         t.app.db.execute_unaudited(unlock, vec![]).await.unwrap();
         assert_eq!(
@@ -89,18 +89,11 @@ async fn wrong_passwords_back_off_then_lock_and_are_audited(t: &TestApp) {
         );
     }
     assert_eq!(count("login.lockout").await, 1);
-    let until: (Option<chrono::DateTime<chrono::Utc>>,) = t
-        .app
-        .db
-        .opt(
-            "SELECT locked_until FROM identities WHERE staff_id = $1",
-            benk_app::args![ola],
-        )
-        .await
-        .unwrap()
-        .unwrap();
+    let until = t
+        .count("SELECT MAX(CAST(locked_until AS BIGINT)) FROM login_throttle")
+        .await;
     assert!(
-        until.0.unwrap() > chrono::Utc::now() + chrono::Duration::minutes(10),
+        until > (chrono::Utc::now() + chrono::Duration::minutes(10)).timestamp(),
         "locked for the lockout period"
     );
     assert_eq!(
@@ -187,18 +180,30 @@ async fn required_totp_is_enrolled_and_then_asked_for(t: &TestApp) {
         .unwrap()
         .to_string();
     let csrf = common::extract_csrf(&page.text);
-    let post = |code: String| {
+    assert!(
+        page.text.contains("name=\"password\""),
+        "enrolment asks for the password"
+    );
+    let post = |code: String, password: &str| {
         Request::post("/login/totp")
             .header(header::COOKIE, cookie.clone())
             .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
-            .body(Body::from(format!("_csrf={csrf}&code={code}")))
+            .body(Body::from(format!(
+                "_csrf={csrf}&code={code}&password={password}"
+            )))
             .unwrap()
     };
-    let wrong = t.send(post("000000".into())).await;
+    let wrong = t.send(post("000000".into(), "benk-demo")).await;
     assert_eq!(wrong.status, StatusCode::UNPROCESSABLE_ENTITY);
     let bytes = totp_rs::Secret::Encoded(secret_b32).to_bytes().unwrap();
     let code = benk_app::auth::totp_code_now(&hex(&bytes)).unwrap();
-    let ok = t.send(post(code)).await;
+    // The right code with a wrong password does not enrol the authenticator.
+    let r = t.send(post(code.clone(), "not-her-password")).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.text.contains("Passordet er feil"), "{}", r.text);
+    let enrolled = "SELECT COUNT(*) FROM identities WHERE totp_secret IS NOT NULL";
+    assert_eq!(t.count(enrolled).await, 0);
+    let ok = t.send(post(code, "benk-demo")).await;
     assert_eq!(ok.status, StatusCode::SEE_OTHER, "{}", ok.text);
     let home = t
         .send(

@@ -131,6 +131,9 @@ pub(super) async fn create(
             .map_err(|e| ctx.api_err(e))?
         {
             return if stored.fingerprint == fp {
+                idempotency::check_client_replay(&st.app, actor, &stored)
+                    .await
+                    .map_err(|e| ctx.api_err(e))?;
                 Ok(replay(stored))
             } else {
                 Err(ctx.api_err(key_reused()))
@@ -177,6 +180,9 @@ pub(super) async fn create(
             if let Some(k) = &key {
                 if let Ok(Some(stored)) = idempotency::lookup(&st.app, actor.staff_id, k).await {
                     return if stored.fingerprint == fp {
+                        idempotency::check_client_replay(&st.app, actor, &stored)
+                            .await
+                            .map_err(|e| ctx.api_err(e))?;
                         Ok(replay(stored))
                     } else {
                         Err(ctx.api_err(key_reused()))

@@ -280,9 +280,32 @@ impl<T: DeserializeOwned, S: Send + Sync> axum::extract::FromRequestParts<S> for
     }
 }
 
-/// Parses JSON, naming the field at fault.
+/// Parses JSON, naming the field at fault. Exactly one JSON value is accepted:
+/// anything but whitespace after it is refused (`trailing_content`), so that a
+/// body cannot mean one thing to Benk and another to a proxy or a log reader.
 pub fn parse_json<T: DeserializeOwned>(bytes: &[u8], en: bool) -> Result<T, Response> {
-    let de = &mut serde_json::Deserializer::from_slice(bytes);
+    let mut de = serde_json::Deserializer::from_slice(bytes);
+    let value = parse_value(&mut de, en)?;
+    de.end().map_err(|e| {
+        let (line, column) = (e.line(), e.column());
+        error_response(
+            StatusCode::BAD_REQUEST,
+            "trailing_content",
+            if en {
+                format!("The body has more content after the JSON object (line {line}, column {column}). Send exactly one JSON value.")
+            } else {
+                format!("Innholdet har mer etter JSON-objektet (linje {line}, kolonne {column}). Send nøyaktig én JSON-verdi.")
+            },
+            None,
+        )
+    })?;
+    Ok(value)
+}
+
+fn parse_value<T: DeserializeOwned>(
+    de: &mut serde_json::Deserializer<serde_json::de::SliceRead<'_>>,
+    en: bool,
+) -> Result<T, Response> {
     serde_path_to_error::deserialize(de).map_err(|e| {
         let path = e.path().to_string();
         let inner = e.into_inner();

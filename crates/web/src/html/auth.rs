@@ -97,10 +97,17 @@ pub(super) async fn login_submit(
             auth::login_failed_text().get(ctx.lang).to_string(),
             axum::http::StatusCode::UNAUTHORIZED,
         ),
-        Err(AppError::Locked { .. }) => again(
-            t.login_locked.into(),
-            axum::http::StatusCode::TOO_MANY_REQUESTS,
-        ),
+        Err(e @ (AppError::Locked { .. } | AppError::Busy { .. })) => {
+            let (msg, status) = match e {
+                AppError::Busy { .. } => {
+                    (t.login_busy, axum::http::StatusCode::SERVICE_UNAVAILABLE)
+                }
+                _ => (t.login_locked, axum::http::StatusCode::TOO_MANY_REQUESTS),
+            };
+            let mut resp = again(msg.into(), status);
+            crate::error::set_retry_after(&mut resp, &e);
+            resp
+        }
         Err(e) => ctx.page_err(e),
     }
 }
@@ -151,6 +158,9 @@ pub(super) struct TotpForm {
     _csrf: String,
     #[serde(default)]
     code: String,
+    /// Asked for again when a new authenticator is enrolled.
+    #[serde(default)]
+    password: Option<String>,
 }
 
 pub(super) async fn totp_submit(
@@ -164,7 +174,7 @@ pub(super) async fn totp_submit(
     let Some(s) = ctx.session.as_ref() else {
         return Redirect::to("/login").into_response();
     };
-    match auth::complete_totp(&st.app, s, &f.code, &ctx.meta).await {
+    match auth::complete_totp(&st.app, s, &f.code, f.password.as_deref(), &ctx.meta).await {
         Ok(()) => Redirect::to("/").into_response(),
         Err(AppError::Invalid(fields)) => {
             let msg = fields.first().map(|f| f.message.get(ctx.lang).to_string());

@@ -92,6 +92,15 @@ impl TestApp {
     }
 
     pub async fn with_settings(backend: Backend, settings: Settings) -> TestApp {
+        Self::with_state(backend, settings, |_| {}).await
+    }
+
+    /// A test app whose web state (proxy trust, timeouts) is adjusted by `adjust`.
+    pub async fn with_state(
+        backend: Backend,
+        settings: Settings,
+        adjust: impl FnOnce(&mut benk_web::AppState),
+    ) -> TestApp {
         let (url, dir, schema) = match backend {
             Backend::Sqlite => {
                 let dir =
@@ -127,12 +136,9 @@ impl TestApp {
         opts.max_readers = 4;
         let app = App::open(&opts, settings).await.expect("open app");
         benk_app::demo::seed(&app).await.expect("seed");
-        let router = benk_web::router(benk_web::AppState {
-            app: app.clone(),
-            secure_cookies: false,
-            trust_proxy: false,
-            referral_limiter: Default::default(),
-        });
+        let mut state = benk_web::AppState::new(app.clone());
+        adjust(&mut state);
+        let router = benk_web::router(state);
         TestApp {
             app,
             router,

@@ -1,0 +1,176 @@
+//! Bodies that could mean two things are refused: JSON with content after the
+//! object, names with nothing visible. An `Idempotency-Key` replay is a read of
+//! the record, so access is checked again and the replay is audited.
+
+mod common;
+
+use axum::http::{Method, StatusCode};
+use common::TestApp;
+use serde_json::json;
+use uuid::Uuid;
+
+async fn json_with_trailing_content_is_refused(t: &TestApp) {
+    let tone = t.token("tone").await;
+    let before = t.count("SELECT COUNT(*) FROM clients").await;
+    for body in [
+        r#"{"name": "Trail Ing", "birth_year": 1980} {"name": "Second"}"#,
+        r#"{"name": "Trail Ing", "birth_year": 1980}x"#,
+        r#"{"name": "Trail Ing", "birth_year": 1980}]"#,
+    ] {
+        let r = t
+            .api_raw(
+                Method::POST,
+                "/api/v1/clients",
+                &tone,
+                Some(body.into()),
+                &[("accept-language", "en")],
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::BAD_REQUEST, "{body}: {}", r.text);
+        assert_eq!(r.json()["error"]["code"], "trailing_content", "{body}");
+        assert!(
+            r.json()["error"]["message"]
+                .as_str()
+                .unwrap()
+                .contains("after the JSON object"),
+            "{}",
+            r.text
+        );
+    }
+    assert_eq!(t.count("SELECT COUNT(*) FROM clients").await, before);
+    // Whitespace after the object is fine.
+    let r = t
+        .api_raw(
+            Method::POST,
+            "/api/v1/clients",
+            &tone,
+            Some("{\"name\": \"Trail Ing\", \"birth_year\": 1980}\n \t".into()),
+            &[],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.text);
+}
+
+async fn names_with_nothing_visible_are_refused_by_field(t: &TestApp) {
+    let tone = t.token("tone").await;
+    let before = t.count("SELECT COUNT(*) FROM clients").await;
+    for name in [
+        "\u{200B}\u{200D}",
+        "\u{2060}\u{FEFF}",
+        "\u{200E}",
+        "\u{0301}\u{0301}",
+    ] {
+        let r = t
+            .api(
+                Method::POST,
+                "/api/v1/clients",
+                &tone,
+                Some(json!({"name": name, "birth_year": 1980})),
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{name:?}");
+        let err = &r.json()["error"];
+        assert_eq!(err["field"], "name", "{}", r.text);
+        assert!(
+            [
+                "person_name_nothing_visible",
+                "person_name_control_character"
+            ]
+            .contains(&err["fields"][0]["code"].as_str().unwrap()),
+            "{}",
+            r.text
+        );
+    }
+    let r = t
+        .api(
+            Method::POST,
+            "/api/v1/clients",
+            &tone,
+            Some(json!({"name": "\u{200B}\u{0301}", "birth_year": 1980})),
+        )
+        .await;
+    assert_eq!(
+        r.json()["error"]["fields"][0]["code"],
+        "person_name_nothing_visible"
+    );
+    assert_eq!(t.count("SELECT COUNT(*) FROM clients").await, before);
+}
+
+async fn an_idempotent_replay_checks_access_again_and_is_audited(t: &TestApp) {
+    let tone = t.token("tone").await;
+    let body = json!({"name": "Ida Empotent", "birth_year": 1975}).to_string();
+    let key = [("idempotency-key", "replay-1")];
+    let post = || {
+        t.api_raw(
+            Method::POST,
+            "/api/v1/clients",
+            &tone,
+            Some(body.clone()),
+            &key,
+        )
+    };
+    let first = post().await;
+    assert_eq!(first.status, StatusCode::CREATED, "{}", first.text);
+    let id: Uuid = first.json()["id"].as_str().unwrap().parse().unwrap();
+    // While she has access, the replay gives the first answer, and is audited.
+    let again = post().await;
+    assert_eq!(again.status, StatusCode::CREATED);
+    assert_eq!(again.headers["idempotent-replayed"], "true");
+    assert_eq!(again.json()["id"], first.json()["id"]);
+    assert_eq!(
+        t.audit_count(id, "client.create_replayed", "allowed").await,
+        1
+    );
+    // Her care relationship ends…
+    let rels = t
+        .api(
+            Method::GET,
+            &format!("/api/v1/clients/{id}/care-relationships"),
+            &tone,
+            None,
+        )
+        .await;
+    assert_eq!(rels.status, StatusCode::OK, "{}", rels.text);
+    let rels = rels.json();
+    let list = rels
+        .as_array()
+        .or_else(|| rels["items"].as_array())
+        .expect("a list of relationships");
+    for rel in list {
+        let rid = rel["id"].as_str().unwrap();
+        let r = t
+            .api(
+                Method::POST,
+                &format!("/api/v1/clients/{id}/care-relationships/{rid}/end"),
+                &tone,
+                None,
+            )
+            .await;
+        assert!(r.status.is_success(), "{}", r.text);
+    }
+    // …so replaying the create no longer hands her the record, and the refusal is audited.
+    let denied_before = t.audit_count(id, "client.open", "denied").await;
+    let r = post().await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN, "{}", r.text);
+    assert!(!r.text.contains("Ida Empotent"), "{}", r.text);
+    assert!(r.headers.get("idempotent-replayed").is_none());
+    assert_eq!(
+        t.audit_count(id, "client.open", "denied").await,
+        denied_before + 1
+    );
+    assert_eq!(
+        t.audit_count(id, "client.create_replayed", "allowed").await,
+        1
+    );
+    assert_eq!(
+        t.count("SELECT COUNT(*) FROM clients WHERE name = 'Ida Empotent'")
+            .await,
+        1
+    );
+}
+
+on_both_backends!(
+    json_with_trailing_content_is_refused,
+    names_with_nothing_visible_are_refused_by_field,
+    an_idempotent_replay_checks_access_again_and_is_audited,
+);
