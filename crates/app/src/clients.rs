@@ -1,6 +1,8 @@
 //! Clients (the people the team follows) and their record.
 
-use benk_domain::{BirthYear, LongText, Municipality, NationalId, PersonName, Phone};
+use benk_domain::{
+    BirthYear, EntryKind, LongText, Municipality, NationalId, PersonName, Phone, SocialTopic,
+};
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::Serialize;
 use uuid::Uuid;
@@ -70,7 +72,8 @@ pub struct Client {
     pub updated_at: DateTime<Utc>,
 }
 
-/// A record entry (health content), owned by the author's employer.
+/// A record entry, owned by the author's employer: a health note (health content) or a
+/// social note (no health content; the whole care team sees it).
 #[derive(Debug, Clone, Serialize, sqlx::FromRow, utoipa::ToSchema)]
 pub struct RecordEntry {
     /// Id.
@@ -85,6 +88,10 @@ pub struct RecordEntry {
     pub owner_org_name: String,
     /// Written.
     pub written_at: DateTime<Utc>,
+    /// Kind: `health` (health note) or `social` (social note).
+    pub kind: String,
+    /// Topic of a social note: `finances`, `housing`, `nav_measures`, `practical_help`.
+    pub topic: Option<String>,
     /// Text.
     pub body: String,
 }
@@ -96,8 +103,11 @@ pub struct ClientRecord {
     pub client: Client,
     /// The care team: everyone with an active relationship.
     pub care_team: Vec<CareRelationship>,
-    /// Health content; `None` when the grant does not cover it.
-    pub entries: Option<Vec<RecordEntry>>,
+    /// The entries the grant covers, newest first: every entry with health scope, only
+    /// social notes without it.
+    pub entries: Vec<RecordEntry>,
+    /// Health notes exist but were not read, because the grant does not cover health.
+    pub health_entries_withheld: bool,
 }
 
 const CLIENT_COLS: &str = "c.id, c.team_id, c.name, c.national_id, c.national_id_kind, \
@@ -237,15 +247,20 @@ pub async fn record(app: &App, actor: &Actor, grant: &ReadGrant) -> AppResult<Cl
         .await?
         .ok_or(AppError::NotFound)?;
     let care_team = care::active_for_client(app, grant.client_id()).await?;
-    let entries = if grant.covers_health() {
-        Some(entries(app, grant).await?)
-    } else {
-        None
-    };
-    let resources = if entries.is_some() {
+    let entries = entries(app, grant).await?;
+    let health_entries_withheld = !grant.covers_health()
+        && app
+            .db
+            .scalar_i64(
+                "SELECT COUNT(*) FROM record_entries WHERE client_id = $1 AND kind = 'health'",
+                crate::args![grant.client_id()],
+            )
+            .await?
+            > 0;
+    let resources = if grant.covers_health() {
         "client:basic,contact,care_team,record_entries"
     } else {
-        "client:basic,contact,care_team"
+        "client:basic,contact,care_team,record_entries:social"
     };
     app.writer
         .write(WriteOp::audit_only(vec![audit_allowed(
@@ -259,6 +274,7 @@ pub async fn record(app: &App, actor: &Actor, grant: &ReadGrant) -> AppResult<Cl
         client,
         care_team,
         entries,
+        health_entries_withheld,
     })
 }
 
@@ -283,35 +299,82 @@ pub async fn basic(app: &App, actor: &Actor, grant: &ReadGrant) -> AppResult<Cli
     Ok(client)
 }
 
+/// The entries the grant covers: without health scope, health notes are not read at all.
 async fn entries(app: &App, grant: &ReadGrant) -> AppResult<Vec<RecordEntry>> {
+    let only_social = if grant.covers_health() {
+        ""
+    } else {
+        " AND e.kind = 'social'"
+    };
     Ok(app
         .db
         .all(
-            "SELECT e.id, e.author_id, s.name AS author_name, e.owner_org_id, o.name AS owner_org_name, e.written_at, e.body \
-             FROM record_entries e JOIN staff s ON s.id = e.author_id JOIN organisations o ON o.id = e.owner_org_id \
-             WHERE e.client_id = $1 ORDER BY e.written_at DESC",
+            &format!(
+                "SELECT e.id, e.author_id, s.name AS author_name, e.owner_org_id, o.name AS owner_org_name, e.written_at, \
+                 e.kind, e.topic, e.body \
+                 FROM record_entries e JOIN staff s ON s.id = e.author_id JOIN organisations o ON o.id = e.owner_org_id \
+                 WHERE e.client_id = $1{only_social} ORDER BY e.written_at DESC"
+            ),
             crate::args![grant.client_id()],
         )
         .await?)
 }
 
-/// Writes a record entry (health content), owned by the author's home employer.
+/// What kind of entry to write: a health note, or a social note with its topic.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum NewEntryKind {
+    /// A health note (health personnel only).
+    Health,
+    /// A social note on one of the non-health remits; the form says it must hold no health content.
+    Social(SocialTopic),
+}
+
+impl NewEntryKind {
+    /// The stored kind.
+    pub fn kind(self) -> EntryKind {
+        match self {
+            NewEntryKind::Health => EntryKind::Health,
+            NewEntryKind::Social(_) => EntryKind::Social,
+        }
+    }
+}
+
+/// Writes a record entry, owned by the author's home employer. A health note needs a grant
+/// with health scope (a refusal is audited); a social note may be written by anyone in the
+/// care team.
 pub async fn add_entry(
     app: &App,
     actor: &Actor,
     grant: &ReadGrant,
+    kind: NewEntryKind,
     body: &LongText,
 ) -> AppResult<Uuid> {
-    require_health(app, actor, grant, "record_entry.create").await?;
+    if kind.kind().required_scope().includes_health() {
+        require_health(app, actor, grant, "record_entry.create").await?;
+    }
+    let topic = match kind {
+        NewEntryKind::Health => None,
+        NewEntryKind::Social(t) => Some(t.code()),
+    };
     let body = body.as_str();
     let id = Uuid::now_v7();
     let mut audit = audit_allowed(actor, grant, "record_entry.create", "record_entries");
-    audit.resources = format!("record_entry:{id}");
+    audit.resources = format!("record_entry:{id},kind:{}", kind.kind().code());
     app.writer
         .write(WriteOp {
             stmts: vec![Stmt::new(
-                "INSERT INTO record_entries (id, client_id, author_id, owner_org_id, written_at, body) VALUES ($1, $2, $3, $4, $5, $6)",
-                crate::args![id, grant.client_id(), actor.staff_id, actor.home_org_id, audit.at, body],
+                "INSERT INTO record_entries (id, client_id, author_id, owner_org_id, written_at, kind, topic, body) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+                crate::args![
+                    id,
+                    grant.client_id(),
+                    actor.staff_id,
+                    actor.home_org_id,
+                    audit.at,
+                    kind.kind().code(),
+                    topic,
+                    body
+                ],
             )],
             audit: vec![audit],
         })

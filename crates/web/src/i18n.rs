@@ -63,7 +63,12 @@ texts! {
     record_entries: "Journalnotater", "Record entries";
     record_entries_none: "Ingen notater ennå.", "No entries yet.";
     health_hidden: "Helseopplysninger vises ikke for din yrkesrolle (du er ikke helsepersonell). Det krever et registrert samtykke fra personen.", "Health information is not shown to your profession (you are not health personnel). That needs the person's recorded consent.";
-    new_entry: "Nytt notat", "New entry";
+    new_entry: "Nytt journalnotat", "New health note";
+    new_social_note: "Nytt sosialt notat", "New social note";
+    social_note_hint: "Et sosialt notat dokumenterer arbeid med økonomi, bolig, NAV-tiltak eller praktisk hjelp. Hele oppfølgingsteamet ser det, også de som ikke er helsepersonell. Skriv ingen helseopplysninger (diagnoser, symptomer, behandling, medisiner, rusbruk).", "A social note documents work on finances, housing, NAV measures or practical help. The whole care team sees it, including members who are not health personnel. Write no health information (diagnoses, symptoms, treatment, medication, substance use).";
+    topic: "Tema", "Topic";
+    topic_choose: "Velg tema", "Choose a topic";
+    health_entries_withheld: "Journalnotater med helseopplysninger finnes, men vises ikke for deg fordi du ikke er helsepersonell. Du ser bare sosiale notater.", "Health notes exist but are not shown to you, because you are not health personnel. You see social notes only.";
     entry_text: "Tekst", "Text";
     entry_owner: "Eier", "Owner";
     add: "Legg til", "Add";

@@ -6,10 +6,10 @@ use axum::response::{IntoResponse, Response};
 use axum::Json;
 use benk_app::access::open_client;
 use benk_app::care::{self, CareRelationship, Holder, NewRelationship};
-use benk_app::clients::{self, ClientRecord, ClientSummary, ListKind};
+use benk_app::clients::{self, ClientRecord, ClientSummary, ListKind, NewEntryKind};
 use benk_app::error::Fields;
 use benk_app::{idempotency, AppError, FieldError};
-use benk_domain::{LongText, Period, Purpose, ShortText};
+use benk_domain::{LongText, Period, Purpose, ShortText, SocialTopic};
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
@@ -215,7 +215,50 @@ pub(super) async fn update(
 #[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub(super) struct EntryIn {
+    /// `health` (a health note, health personnel only; the default) or `social` (a social note
+    /// that the whole care team sees and that must hold no health content).
+    #[serde(default)]
+    kind: EntryKindIn,
+    /// The topic of a social note (required for `social`, not allowed for `health`).
+    #[serde(default)]
+    topic: Option<SocialTopicIn>,
     body: String,
+}
+
+/// The kind of a record entry.
+#[derive(Deserialize, utoipa::ToSchema, Default, Clone, Copy)]
+#[serde(rename_all = "snake_case")]
+pub(super) enum EntryKindIn {
+    /// A health note.
+    #[default]
+    Health,
+    /// A social note.
+    Social,
+}
+
+/// The topic of a social note.
+#[derive(Deserialize, utoipa::ToSchema, Clone, Copy)]
+#[serde(rename_all = "snake_case")]
+pub(super) enum SocialTopicIn {
+    /// Finances, benefits, debt.
+    Finances,
+    /// Housing.
+    Housing,
+    /// NAV measures.
+    NavMeasures,
+    /// Practical help.
+    PracticalHelp,
+}
+
+impl From<SocialTopicIn> for SocialTopic {
+    fn from(t: SocialTopicIn) -> Self {
+        match t {
+            SocialTopicIn::Finances => SocialTopic::Finances,
+            SocialTopicIn::Housing => SocialTopic::Housing,
+            SocialTopicIn::NavMeasures => SocialTopic::NavMeasures,
+            SocialTopicIn::PracticalHelp => SocialTopic::PracticalHelp,
+        }
+    }
 }
 
 /// Created.
@@ -224,9 +267,10 @@ pub(super) struct Created {
     id: Uuid,
 }
 
-/// Write a record entry (health personnel only); it is owned by the author's employer.
+/// Write a record entry, owned by the author's employer: a health note (health personnel only)
+/// or a social note (anyone in the care team).
 #[utoipa::path(post, path = "/clients/{id}/entries", params(("id" = Uuid, Path)), request_body = EntryIn,
-    responses((status = 201, body = Created), (status = 403, body = super::ErrorBody)))]
+    responses((status = 201, body = Created), (status = 403, body = super::ErrorBody), (status = 422, body = super::ErrorBody)))]
 pub(super) async fn add_entry(
     State(st): State<AppState>,
     ctx: Ctx,
@@ -238,9 +282,29 @@ pub(super) async fn add_entry(
     let grant = open_client(&st.app, actor, id, Purpose::Treat)
         .await
         .map_err(|e| ctx.api_err(e))?;
+    let kind = match (b.kind, b.topic) {
+        (EntryKindIn::Health, None) => NewEntryKind::Health,
+        (EntryKindIn::Social, Some(t)) => NewEntryKind::Social(t.into()),
+        (EntryKindIn::Health, Some(_)) => {
+            return Err(ctx.api_err(AppError::field(FieldError::new(
+                "topic",
+                "topic_only_for_social_notes",
+                "Bare sosiale notater har tema.",
+                "Only social notes have a topic.",
+            ))))
+        }
+        (EntryKindIn::Social, None) => {
+            return Err(ctx.api_err(AppError::field(FieldError::new(
+                "topic",
+                "required",
+                "Velg tema for det sosiale notatet.",
+                "Choose the topic of the social note.",
+            ))))
+        }
+    };
     let body = LongText::parse(&b.body)
         .map_err(|e| ctx.api_err(AppError::field(FieldError::of("body", &e))))?;
-    let eid = clients::add_entry(&st.app, actor, &grant, &body)
+    let eid = clients::add_entry(&st.app, actor, &grant, kind, &body)
         .await
         .map_err(|e| ctx.api_err(e))?;
     Ok((StatusCode::CREATED, Json(Created { id: eid })))

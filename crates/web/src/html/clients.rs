@@ -6,9 +6,9 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::Form;
 use benk_app::access::open_client;
 use benk_app::care::{self, Holder, NewRelationship};
-use benk_app::clients::{self, ClientRecord, ClientSummary, ListKind};
+use benk_app::clients::{self, ClientRecord, ClientSummary, ListKind, NewEntryKind};
 use benk_app::{AppError, FieldError};
-use benk_domain::{Lang, LongText, Period, Purpose, ShortText};
+use benk_domain::{EntryKind, Lang, LongText, Period, Purpose, ShortText, SocialTopic};
 use serde::Deserialize;
 use uuid::Uuid;
 
@@ -87,12 +87,40 @@ struct ClientView {
     episodes: Vec<benk_app::episodes::Episode>,
     ep: super::intake::EpisodeUi,
     /// A record entry that was refused, shown again with its error.
-    entry: Option<(String, String)>,
+    entry: Option<EntryRetry>,
+    /// The reader's grant covers health content (may write and read health notes).
+    health_scope: bool,
+    /// Social-note topics (code, label).
+    topics: Vec<(&'static str, &'static str)>,
+}
+
+/// A refused record entry: which form, the text typed, the chosen topic and the error.
+pub(super) struct EntryRetry {
+    kind: String,
+    text: String,
+    topic: String,
+    error: String,
 }
 
 impl ClientView {
     fn profession(&self, code: &str) -> &'static str {
         self.layout.profession(code)
+    }
+    /// The label of an entry kind.
+    fn entry_kind(&self, code: &str) -> &'static str {
+        EntryKind::from_code(code)
+            .map(|k| k.label(self.layout.lang_v))
+            .unwrap_or("–")
+    }
+    /// The label of a social-note topic.
+    fn topic(&self, code: &str) -> &'static str {
+        SocialTopic::from_code(code)
+            .map(|t| t.label(self.layout.lang_v))
+            .unwrap_or("–")
+    }
+    /// The refused entry of a form (`health` or `social`), if any.
+    fn retry(&self, kind: &str) -> Option<&EntryRetry> {
+        self.entry.as_ref().filter(|e| e.kind == kind)
     }
 }
 
@@ -147,7 +175,7 @@ async fn client_page_with_entry(
     ctx: &Ctx,
     id: Uuid,
     mut ep: super::intake::EpisodeUi,
-    entry: Option<(String, String)>,
+    entry: Option<EntryRetry>,
     status: axum::http::StatusCode,
 ) -> Response {
     let actor = actor_or_redirect!(ctx);
@@ -160,13 +188,20 @@ async fn client_page_with_entry(
             .iter()
             .find(|e| e.closed_on.is_none())
             .map(|e| e.id);
+        let layout = Layout::new(ctx, "clients");
+        let topics = SocialTopic::ALL
+            .iter()
+            .map(|t| (t.code(), t.label(layout.lang_v)))
+            .collect();
         Ok::<_, AppError>(ClientView {
-            layout: Layout::new(ctx, "clients"),
+            layout,
             record,
             team_staff,
             episodes,
             ep,
             entry,
+            health_scope: grant.covers_health(),
+            topics,
         })
     }
     .await;
@@ -431,6 +466,35 @@ pub(super) struct EntryForm {
     _csrf: String,
     #[serde(default)]
     body: String,
+    /// `health` (default) or `social`.
+    #[serde(default)]
+    kind: String,
+    /// Topic of a social note.
+    #[serde(default)]
+    topic: String,
+}
+
+/// The kind and topic from the form, or the field error.
+fn entry_kind(form: &EntryForm) -> Result<NewEntryKind, FieldError> {
+    match form.kind.as_str() {
+        "" | "health" => Ok(NewEntryKind::Health),
+        "social" => SocialTopic::from_code(form.topic.trim())
+            .map(NewEntryKind::Social)
+            .ok_or_else(|| {
+                FieldError::new(
+                    "topic",
+                    "required",
+                    "Velg tema for det sosiale notatet.",
+                    "Choose the topic of the social note.",
+                )
+            }),
+        _ => Err(FieldError::new(
+            "kind",
+            "unknown_kind",
+            "Ukjent notattype.",
+            "Unknown kind of note.",
+        )),
+    }
 }
 
 pub(super) async fn add_entry(
@@ -449,9 +513,10 @@ pub(super) async fn add_entry(
     };
     let result = async {
         let grant = open_client(&st.app, actor, id, Purpose::Treat).await?;
+        let kind = entry_kind(&form).map_err(AppError::field)?;
         let body =
             LongText::parse(&form.body).map_err(|e| AppError::field(FieldError::of("body", &e)))?;
-        clients::add_entry(&st.app, actor, &grant, &body).await
+        clients::add_entry(&st.app, actor, &grant, kind, &body).await
     }
     .await;
     match result {
@@ -469,7 +534,16 @@ pub(super) async fn add_entry(
                 &ctx,
                 id,
                 ep,
-                Some((form.body, msg)),
+                Some(EntryRetry {
+                    kind: if form.kind == "social" {
+                        "social".into()
+                    } else {
+                        "health".into()
+                    },
+                    text: form.body,
+                    topic: form.topic,
+                    error: msg,
+                }),
                 axum::http::StatusCode::UNPROCESSABLE_ENTITY,
             )
             .await
