@@ -418,7 +418,11 @@ pub async fn set_health_personnel(
 ) -> AppResult<()> {
     let resources = format!(
         "staff:{staff},health_personnel:{}",
-        if care_employment { "employment" } else { "none" }
+        if care_employment {
+            "employment"
+        } else {
+            "none"
+        }
     );
     if let Some(a) = actor {
         if !a.is_admin() {

@@ -70,8 +70,9 @@ enum UserCmd {
         username: String,
         #[arg(long)]
         name: String,
-        /// nurse, psychologist, psychiatrist, physician, social_worker, family_therapist,
-        /// housing_officer, nav_officer, experience_consultant, other
+        /// nurse, psychologist, psychiatrist, physician, social_educator, occupational_therapist,
+        /// social_worker, family_therapist, milieu_therapist, educator, housing_officer,
+        /// nav_officer, experience_consultant, other
         #[arg(long)]
         profession: String,
         /// Home employer's organisation number.
@@ -99,6 +100,17 @@ enum UserCmd {
     SetPassword { username: String },
     /// Require a TOTP second factor at the next login.
     RequireTotp { username: String },
+    /// Record whether a user is employed in the health service to give care
+    /// (helsepersonelloven § 3 first paragraph no. 2), which makes them health personnel.
+    SetHealthPersonnel {
+        username: String,
+        /// `true` (employed to give care) or `false`.
+        #[arg(long, action = clap::ArgAction::Set)]
+        employed: bool,
+        /// Why (position, employer); required and audited.
+        #[arg(long)]
+        reason: String,
+    },
 }
 
 #[derive(Subcommand)]
@@ -469,6 +481,25 @@ async fn user(app: &App, cmd: UserCmd) -> anyhow::Result<i32> {
         }
         UserCmd::RequireTotp { username } => {
             change(app, &username, AccountChange::RequireTotp(true)).await
+        }
+        UserCmd::SetHealthPersonnel {
+            username,
+            employed,
+            reason,
+        } => {
+            let s = find_user(app, &username).await?;
+            staff::set_health_personnel(app, None, s.id, employed, &reason)
+                .await
+                .map_err(app_err)?;
+            println!(
+                "{username}: {}",
+                if employed {
+                    "health personnel (employed in the health service to give care)"
+                } else {
+                    "not employed in the health service to give care"
+                }
+            );
+            Ok(0)
         }
         UserCmd::SetPassword { username } => {
             let p = read_password()?;

@@ -102,8 +102,16 @@ mod tests {
             Profession::Educator,
             Profession::Other,
         ] {
-            assert_eq!(scope_for(health_personnel_basis(p, false)), Scope::Basic, "{p:?}");
-            assert_eq!(scope_for(health_personnel_basis(p, true)), Scope::Health, "{p:?}");
+            assert_eq!(
+                scope_for(health_personnel_basis(p, false)),
+                Scope::Basic,
+                "{p:?}"
+            );
+            assert_eq!(
+                scope_for(health_personnel_basis(p, true)),
+                Scope::Health,
+                "{p:?}"
+            );
         }
         for p in [
             Profession::Nurse,
@@ -113,7 +121,11 @@ mod tests {
             Profession::SocialEducator,
             Profession::OccupationalTherapist,
         ] {
-            assert_eq!(scope_for(health_personnel_basis(p, false)), Scope::Health, "{p:?}");
+            assert_eq!(
+                scope_for(health_personnel_basis(p, false)),
+                Scope::Health,
+                "{p:?}"
+            );
         }
     }
 }

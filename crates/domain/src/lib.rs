@@ -47,7 +47,7 @@ pub use referral::{
     ReferralStatus, Urgency,
 };
 pub use staff::{
-    health_personnel_basis, Fte, FteError, HealthPersonnelBasis, HprNumber, HprNumberError, OrgKind,
-    Profession, TeamRole,
+    health_personnel_basis, Fte, FteError, HealthPersonnelBasis, HprNumber, HprNumberError,
+    OrgKind, Profession, TeamRole,
 };
 pub use stats::{period_key, summary, ReportPeriod, Summary};

@@ -325,8 +325,14 @@ mod tests {
         assert_eq!(Profession::SocialEducator.label(Lang::Nb), "vernepleier");
         assert_eq!(Profession::MilieuTherapist.label(Lang::Nb), "miljøterapeut");
         assert_eq!(Profession::Educator.label(Lang::Nb), "pedagog");
-        assert_eq!(Profession::OccupationalTherapist.label(Lang::Nb), "ergoterapeut");
-        assert_eq!(Profession::ExperienceConsultant.label(Lang::Nb), "erfaringskonsulent");
+        assert_eq!(
+            Profession::OccupationalTherapist.label(Lang::Nb),
+            "ergoterapeut"
+        );
+        assert_eq!(
+            Profession::ExperienceConsultant.label(Lang::Nb),
+            "erfaringskonsulent"
+        );
         assert_eq!(Profession::SocialWorker.code(), "social_worker");
         assert_eq!(Profession::NavOfficer.label(Lang::Nb), "NAV-veileder");
         assert_eq!(Profession::Physician.label(Lang::Nb), "lege");

@@ -64,6 +64,13 @@ texts! {
     record_entries_none: "Ingen notater ennå.", "No entries yet.";
     health_hidden: "Helseopplysninger vises ikke for din yrkesrolle (du er ikke helsepersonell). Det krever et registrert samtykke fra personen.", "Health information is not shown to your profession (you are not health personnel). That needs the person's recorded consent.";
     new_entry: "Nytt journalnotat", "New health note";
+    health_personnel: "Helsepersonell", "Health personnel";
+    not_health_personnel: "ikke helsepersonell", "not health personnel";
+    set_health_personnel: "Endre helsepersonellstatus", "Change health-personnel status";
+    hp_employed: "Ansatt i helsetjenesten for å yte helsehjelp (hpl § 3 første ledd nr. 2)", "Employed in the health service to give care (Health Personnel Act § 3 first paragraph no. 2)";
+    hp_not_employed: "Ikke ansatt for å yte helsehjelp", "Not employed to give care";
+    hp_reason: "Begrunnelse (stilling, arbeidsgiver; logges)", "Reason (position, employer; logged)";
+    hp_authorised_note: "Autorisert yrke: alltid helsepersonell.", "Authorised profession: always health personnel.";
     new_social_note: "Nytt sosialt notat", "New social note";
     social_note_hint: "Et sosialt notat dokumenterer arbeid med økonomi, bolig, NAV-tiltak eller praktisk hjelp. Hele oppfølgingsteamet ser det, også de som ikke er helsepersonell. Skriv ingen helseopplysninger (diagnoser, symptomer, behandling, medisiner, rusbruk).", "A social note documents work on finances, housing, NAV measures or practical help. The whole care team sees it, including members who are not health personnel. Write no health information (diagnoses, symptoms, treatment, medication, substance use).";
     topic: "Tema", "Topic";

@@ -274,6 +274,10 @@ pub(super) async fn decide(
 ) -> Result<(StatusCode, Json<DecisionResult>), ApiError> {
     let (actor, grant) = intake_grant(&st, &ctx).await?;
     let rid = id(&ctx, &rid)?;
+    // Refused before the body is checked: the decision is health content.
+    referrals::require_health(&st.app, &actor, &grant, "intake.decide", rid)
+        .await
+        .map_err(|e| ctx.api_err(e))?;
     let mut f = Fields::default();
     let outcome = DecisionOutcome::from_code(&b.outcome);
     if outcome.is_none() {

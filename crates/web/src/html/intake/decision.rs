@@ -254,8 +254,7 @@ async fn detail_view(
     layout.flash = flash;
     let status = ReferralStatus::from_code(&r.status).unwrap_or(ReferralStatus::New);
     // Only health personnel record the decision: its reasons and assessment are health content.
-    let form = if decision.is_none() && status != ReferralStatus::Decided && grant.covers_health()
-    {
+    let form = if decision.is_none() && status != ReferralStatus::Decided && grant.covers_health() {
         let team = orgs::get_team(&st.app, grant.team_id()).await?;
         let staff = intake_views::team_staff_with_employer(&st.app, grant.team_id()).await?;
         let (data, errors) = form_data.unwrap_or_else(|| {
@@ -520,6 +519,10 @@ pub(crate) async fn decide(
         Ok(g) => g,
         Err(e) => return ctx.page_err(e),
     };
+    // Refused before the form is even read: the decision is health content.
+    if let Err(e) = referrals::require_health(&st.app, actor, &grant, "intake.decide", id).await {
+        return ctx.page_err(e);
+    }
     let prepared = async {
         let team = orgs::get_team(&st.app, grant.team_id()).await?;
         let staff = intake_views::team_staff_with_employer(&st.app, grant.team_id()).await?;
