@@ -120,10 +120,10 @@ const STAFF: &[(&str, &str, &str, usize, i64, &str, &str)] = &[
         "lise",
         "Lise Brekke",
         "experience_consultant",
-        1,
+        0,
         40,
         "worker",
-        "erfaringskonsulent, DPS (helsepersonell gjennom ansettelsen)",
+        "erfaringskonsulent, kommunen (helsepersonell gjennom ansettelsen)",
     ),
     (
         "hanne",
@@ -206,7 +206,7 @@ const CARE_EMPLOYMENT: &[(&str, &str)] = &[
     ),
     (
         "lise",
-        "Ansatt ved Fjordby DPS som erfaringskonsulent i behandlingsteamet; yter helsehjelp.",
+        "Ansatt i kommunens psykisk helse- og rustjeneste som erfaringskonsulent for å yte helsehjelp i teamet.",
     ),
 ];
 /// A social note by the NAV officer: documents NAV work, carries no health content.

@@ -457,8 +457,12 @@ async fn user(app: &App, cmd: UserCmd) -> anyhow::Result<i32> {
         }
         UserCmd::List => {
             for s in staff::list_staff(app).await.map_err(app_err)? {
+                let basis = benk_domain::health_personnel_basis(
+                    Profession::from_code(&s.profession).unwrap_or(Profession::Other),
+                    s.care_employment,
+                );
                 println!(
-                    "{:<12} {:<24} {:<22} {:<30} {}{}",
+                    "{:<12} {:<24} {:<22} {:<30} {}{}{}",
                     s.username.unwrap_or_default(),
                     s.name,
                     s.profession,
@@ -468,6 +472,10 @@ async fn user(app: &App, cmd: UserCmd) -> anyhow::Result<i32> {
                         ", totp required"
                     } else {
                         ""
+                    },
+                    match basis {
+                        Some(b) => format!(", health personnel ({})", b.code()),
+                        None => String::new(),
                     }
                 );
             }
