@@ -656,7 +656,32 @@ async fn nav_writes_a_social_note_that_health_staff_see(t: &TestApp) {
     assert!(page.text.contains("Boligsøknad levert."));
 }
 
+async fn the_api_document_names_the_kinds_and_scopes(t: &TestApp) {
+    let r = t
+        .send(
+            axum::http::Request::get("/api/v1/openapi.json")
+                .body(axum::body::Body::empty())
+                .unwrap(),
+        )
+        .await;
+    let doc = r.json();
+    let schemas = &doc["components"]["schemas"];
+    assert_eq!(
+        schemas["EntryKindIn"]["enum"],
+        json!(["health", "social"]),
+        "{}",
+        schemas["EntryKindIn"]
+    );
+    assert_eq!(
+        schemas["SocialTopicIn"]["enum"],
+        json!(["finances", "housing", "nav_measures", "practical_help"])
+    );
+    assert_eq!(schemas["ReferralScope"]["enum"], json!(["admin", "health"]));
+    assert!(doc["paths"]["/staff/{id}/health-personnel"]["put"].is_object());
+}
+
 on_both_backends!(
+    the_api_document_names_the_kinds_and_scopes,
     nav_intake_member_sees_only_administrative_referral_fields,
     undecided_referral_page_offers_no_decision_form_to_non_health,
     nav_care_team_member_does_not_see_level_reasons,
