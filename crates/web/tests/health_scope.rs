@@ -689,3 +689,137 @@ on_both_backends!(
     health_personnel_status_on_the_admin_page,
     nav_writes_a_social_note_that_health_staff_see,
 );
+
+/// Social workers and family therapists counted as health personnel by profession before this
+/// change; they are not § 48 professions, so the migration records their employment instead,
+/// and they keep their access to health content.
+async fn migration_keeps_existing_social_workers_health_personnel(backend: common::Backend) {
+    use sqlx::Connection;
+    let here = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let (folder, url, schema) = match backend {
+        common::Backend::Sqlite => {
+            let dir = std::env::temp_dir().join(format!("benk-mig-{}", Uuid::now_v7().simple()));
+            std::fs::create_dir_all(&dir).unwrap();
+            (
+                "sqlite",
+                format!("sqlite:{}", dir.join("t.db").display()),
+                None,
+            )
+        }
+        common::Backend::Postgres => {
+            let base = common::pg_base_url();
+            let schema = format!("benk_mig_{}", Uuid::now_v7().simple());
+            let mut c = sqlx::PgConnection::connect(&base).await.unwrap();
+            sqlx::query(&format!("CREATE SCHEMA {schema}"))
+                .execute(&mut c)
+                .await
+                .unwrap();
+            let sep = if base.contains('?') { '&' } else { '?' };
+            (
+                "postgres",
+                format!("{base}{sep}options=-c%20search_path%3D{schema}"),
+                Some(schema),
+            )
+        }
+    };
+    // The migrations before this one, applied to a database with a social worker in it.
+    let old = std::env::temp_dir().join(format!("benk-old-mig-{}", Uuid::now_v7().simple()));
+    std::fs::create_dir_all(&old).unwrap();
+    for f in std::fs::read_dir(here.join("../app/migrations").join(folder)).unwrap() {
+        let f = f.unwrap();
+        let name = f.file_name().into_string().unwrap();
+        if name.as_str() < "20261129000003" {
+            std::fs::copy(f.path(), old.join(&name)).unwrap();
+        }
+    }
+    let migrator = sqlx::migrate::Migrator::new(old.as_path()).await.unwrap();
+    let (org, worker, nav) = (Uuid::now_v7(), Uuid::now_v7(), Uuid::now_v7());
+    let seed = [
+        "INSERT INTO organisations (id, name, kind, org_number, created_at) VALUES ($1, 'Testby kommune', 'municipality', '974760673', CURRENT_TIMESTAMP)",
+        "INSERT INTO staff (id, name, profession, home_org_id, created_at) VALUES ($2, 'Sosionom', 'social_worker', $1, CURRENT_TIMESTAMP)",
+        "INSERT INTO staff (id, name, profession, home_org_id, created_at) VALUES ($3, 'NAV', 'nav_officer', $1, CURRENT_TIMESTAMP)",
+    ];
+    match backend {
+        common::Backend::Sqlite => {
+            use std::str::FromStr;
+            let o = sqlx::sqlite::SqliteConnectOptions::from_str(&url)
+                .unwrap()
+                .create_if_missing(true);
+            let mut c = sqlx::SqliteConnection::connect_with(&o).await.unwrap();
+            migrator.run(&mut c).await.unwrap();
+            for sql in seed {
+                let sql = sql.replace("CURRENT_TIMESTAMP", "'2026-01-01T00:00:00Z'");
+                sqlx::query(&sql)
+                    .bind(org)
+                    .bind(worker)
+                    .bind(nav)
+                    .execute(&mut c)
+                    .await
+                    .unwrap();
+            }
+        }
+        common::Backend::Postgres => {
+            let mut c = sqlx::PgConnection::connect(&url).await.unwrap();
+            migrator.run(&mut c).await.unwrap();
+            for sql in seed {
+                sqlx::query(sql)
+                    .bind(org)
+                    .bind(worker)
+                    .bind(nav)
+                    .execute(&mut c)
+                    .await
+                    .unwrap();
+            }
+        }
+    }
+    // Opening the app runs the rest.
+    let app = benk_app::App::open(
+        &benk_app::db::DbOptions::new(url.clone()),
+        benk_app::Settings::default(),
+    )
+    .await
+    .unwrap();
+    let meta = benk_app::RequestMeta::default();
+    let sw = benk_app::staff::load_actor(&app, worker, meta.clone())
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        sw.health_personnel,
+        Some(benk_domain::HealthPersonnelBasis::Employment)
+    );
+    let n = benk_app::staff::load_actor(&app, nav, meta)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(n.health_personnel, None);
+    let history = benk_app::staff::health_personnel_history(&app, worker)
+        .await
+        .unwrap();
+    assert_eq!(history.len(), 1);
+    assert!(
+        history[0].reason.contains("hpl § 3"),
+        "{}",
+        history[0].reason
+    );
+    app.db.close().await;
+    let _ = std::fs::remove_dir_all(&old);
+    if let Some(s) = schema {
+        let mut c = sqlx::PgConnection::connect(&common::pg_base_url())
+            .await
+            .unwrap();
+        let _ = sqlx::query(&format!("DROP SCHEMA {s} CASCADE"))
+            .execute(&mut c)
+            .await;
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn migration_keeps_existing_social_workers_health_personnel_sqlite() {
+    migration_keeps_existing_social_workers_health_personnel(common::Backend::Sqlite).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn migration_keeps_existing_social_workers_health_personnel_postgres() {
+    migration_keeps_existing_social_workers_health_personnel(common::Backend::Postgres).await;
+}
