@@ -408,6 +408,7 @@ pub async fn seed(app: &App) -> AppResult<bool> {
         }
     }
     let nav = STAFF.iter().position(|s| s.0 == "per").unwrap_or(8);
+    let peer = STAFF.iter().position(|s| s.0 == "lise").unwrap_or(9);
     // Coordinators: health personnel from the municipality and from the DPS.
     let clinical = |side: usize| -> Vec<usize> {
         STAFF
@@ -681,6 +682,9 @@ pub async fn seed(app: &App) -> AppResult<bool> {
         }
         if person % 5 == 0 {
             member(nav, "member", "NAV-kontakt i teamet (forløp)");
+        }
+        if person % 6 == 1 {
+            member(peer, "member", "Erfaringskonsulent i teamet (forløp)");
         }
         if closed_on.is_none() {
             for (k, (kind, rg_name, role, consent)) in RG.iter().enumerate() {

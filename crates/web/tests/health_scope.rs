@@ -680,7 +680,66 @@ async fn the_api_document_names_the_kinds_and_scopes(t: &TestApp) {
     assert!(doc["paths"]["/staff/{id}/health-personnel"]["put"].is_object());
 }
 
+/// The demo shows both: a peer worker health personnel through her employment reads health
+/// notes; the NAV officer reads (and wrote) the social notes only.
+async fn demo_shows_the_peer_worker_and_the_nav_social_note(t: &TestApp) {
+    let (lise, per) = (t.staff_id("lise").await, t.staff_id("per").await);
+    let client_of = |staff: Uuid| async move {
+        let r: Option<(Uuid,)> = t
+            .app
+            .db
+            .opt(
+                "SELECT e.client_id FROM episode_members m JOIN episodes e ON e.id = m.episode_id \
+                 WHERE m.staff_id = $1 AND m.left_at IS NULL AND e.closed_on IS NULL \
+                 AND EXISTS (SELECT 1 FROM record_entries r WHERE r.client_id = e.client_id AND r.kind = 'health') \
+                 ORDER BY e.included_on LIMIT 1",
+                benk_app::args![staff],
+            )
+            .await
+            .unwrap();
+        r.expect("a demo client with health notes").0
+    };
+    let c = client_of(lise).await;
+    let r = t
+        .api(
+            Method::GET,
+            &format!("/api/v1/clients/{c}"),
+            &t.token("lise").await,
+            None,
+        )
+        .await
+        .json();
+    assert!(
+        r["entries"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|e| e["kind"] == "health"),
+        "{r}"
+    );
+    let c = client_of(per).await;
+    let r = t
+        .api(
+            Method::GET,
+            &format!("/api/v1/clients/{c}"),
+            &t.token("per").await,
+            None,
+        )
+        .await
+        .json();
+    let entries = r["entries"].as_array().unwrap();
+    assert!(!entries.is_empty(), "{r}");
+    assert!(
+        entries
+            .iter()
+            .all(|e| e["kind"] == "social" && e["owner_org_name"] == "NAV Fjordby"),
+        "{r}"
+    );
+    assert_eq!(r["health_entries_withheld"], true);
+}
+
 on_both_backends!(
+    demo_shows_the_peer_worker_and_the_nav_social_note,
     the_api_document_names_the_kinds_and_scopes,
     nav_intake_member_sees_only_administrative_referral_fields,
     undecided_referral_page_offers_no_decision_form_to_non_health,
