@@ -435,6 +435,22 @@ pub async fn set_health_personnel(
             )));
         }
     }
+    let profession: Option<(String,)> = app
+        .db
+        .opt(
+            "SELECT profession FROM staff WHERE id = $1",
+            crate::args![staff],
+        )
+        .await?;
+    let profession = profession.ok_or(AppError::NotFound)?.0;
+    if Profession::from_code(&profession).is_some_and(Profession::is_health_personnel) {
+        return Err(AppError::field(FieldError::new(
+            "care_employment",
+            "authorised_profession",
+            "Autoriserte yrker (hpl § 48) er alltid helsepersonell; statusen settes bare for andre yrker.",
+            "Authorised professions (Health Personnel Act § 48) are always health personnel; the status is only set for other professions.",
+        )));
+    }
     let reason = reason.trim();
     if reason.is_empty() {
         return Err(AppError::field(FieldError::new(

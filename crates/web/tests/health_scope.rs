@@ -436,6 +436,29 @@ async fn milieu_therapist_marked_health_personnel_by_admin_then_sees_health_cont
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.text);
     assert_eq!(t.count("SELECT COUNT(*) FROM audit_events WHERE action = 'staff.set_health_personnel' AND outcome = 'allowed'").await, 0);
     assert!(t.api(Method::GET, &url, &milla, None).await.json()["entries"] == json!([]));
+    // Unknown staff: 404; an authorised profession needs no recorded employment: 422.
+    let r = t
+        .api(
+            Method::PUT,
+            &format!("/api/v1/staff/{}/health-personnel", Uuid::now_v7()),
+            &eva,
+            Some(json!({"care_employment": true, "reason": reason})),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::NOT_FOUND, "{}", r.text);
+    let r = t
+        .api(
+            Method::PUT,
+            &format!("/api/v1/staff/{tone_id}/health-personnel"),
+            &eva,
+            Some(json!({"care_employment": false, "reason": reason})),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.text);
+    assert_eq!(
+        r.json()["error"]["fields"][0]["code"],
+        "authorised_profession"
+    );
     // The administrator sets it, with the reason: audited, kept with the change.
     let r = t
         .api(
