@@ -523,3 +523,18 @@ pub async fn health_personnel_history(
         )
         .await?)
 }
+
+/// The latest recorded reason of each staff member's health-personnel status (administration).
+pub async fn health_personnel_reasons(
+    app: &App,
+) -> AppResult<std::collections::HashMap<Uuid, String>> {
+    let rows: Vec<(Uuid, String)> = app
+        .db
+        .all(
+            "SELECT staff_id, reason FROM health_personnel_changes ORDER BY set_at, id",
+            vec![],
+        )
+        .await?;
+    // Later rows overwrite earlier ones: the latest change wins.
+    Ok(rows.into_iter().collect())
+}

@@ -498,6 +498,10 @@ async fn milieu_therapist_marked_health_personnel_by_admin_then_sees_health_cont
     assert!(page
         .text
         .contains("ansatt i helsetjenesten for å yte helsehjelp"));
+    assert!(
+        page.text.contains(reason),
+        "the reason is shown with the status"
+    );
 }
 
 async fn health_personnel_status_on_the_admin_page(t: &TestApp) {

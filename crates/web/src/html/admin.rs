@@ -49,9 +49,15 @@ struct UsersView {
     roles: Vec<(&'static str, &'static str)>,
     form: UserForm,
     errors: Vec<String>,
+    /// The latest reason for each user's health-personnel status.
+    hp_reasons: std::collections::HashMap<Uuid, String>,
 }
 
 impl UsersView {
+    /// The recorded reason for a user's health-personnel status, if any.
+    fn hp_reason(&self, u: &StaffSummary) -> Option<&str> {
+        self.hp_reasons.get(&u.id).map(String::as_str)
+    }
     fn profession(&self, code: &str) -> &'static str {
         self.layout.profession(code)
     }
@@ -104,6 +110,7 @@ async fn view(
             ..form
         },
         errors,
+        hp_reasons: staff::health_personnel_reasons(&st.app).await?,
     })
 }
 
