@@ -72,9 +72,97 @@ pub struct Client {
     pub updated_at: DateTime<Utc>,
 }
 
+/// The kind of a record entry, as the API and the pages name it (`benk_domain::EntryKind`).
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, serde::Deserialize, utoipa::ToSchema,
+)]
+#[serde(rename_all = "snake_case")]
+pub enum RecordEntryKind {
+    /// A health note (health personnel only).
+    #[default]
+    Health,
+    /// A social note: the whole care team sees it; no health content.
+    Social,
+}
+
+impl RecordEntryKind {
+    /// The stored code (`EntryKind::code`).
+    pub fn code(self) -> &'static str {
+        match self {
+            RecordEntryKind::Health => EntryKind::Health.code(),
+            RecordEntryKind::Social => EntryKind::Social.code(),
+        }
+    }
+}
+
+impl SocialNoteTopic {
+    /// The stored code (`SocialTopic::code`).
+    pub fn code(self) -> &'static str {
+        SocialTopic::from(self).code()
+    }
+}
+
+impl From<EntryKind> for RecordEntryKind {
+    fn from(k: EntryKind) -> Self {
+        match k {
+            EntryKind::Health => RecordEntryKind::Health,
+            EntryKind::Social => RecordEntryKind::Social,
+        }
+    }
+}
+
+/// The topic of a social note, as the API names it (`benk_domain::SocialTopic`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, serde::Deserialize, utoipa::ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum SocialNoteTopic {
+    /// Finances, benefits, debt.
+    Finances,
+    /// Housing.
+    Housing,
+    /// NAV measures.
+    NavMeasures,
+    /// Practical help.
+    PracticalHelp,
+}
+
+impl From<SocialTopic> for SocialNoteTopic {
+    fn from(t: SocialTopic) -> Self {
+        match t {
+            SocialTopic::Finances => SocialNoteTopic::Finances,
+            SocialTopic::Housing => SocialNoteTopic::Housing,
+            SocialTopic::NavMeasures => SocialNoteTopic::NavMeasures,
+            SocialTopic::PracticalHelp => SocialNoteTopic::PracticalHelp,
+        }
+    }
+}
+
+impl From<SocialNoteTopic> for SocialTopic {
+    fn from(t: SocialNoteTopic) -> Self {
+        match t {
+            SocialNoteTopic::Finances => SocialTopic::Finances,
+            SocialNoteTopic::Housing => SocialTopic::Housing,
+            SocialNoteTopic::NavMeasures => SocialTopic::NavMeasures,
+            SocialNoteTopic::PracticalHelp => SocialTopic::PracticalHelp,
+        }
+    }
+}
+
+#[derive(sqlx::FromRow)]
+struct EntryRow {
+    id: Uuid,
+    author_id: Uuid,
+    author_name: String,
+    owner_org_id: Uuid,
+    owner_org_name: String,
+    written_at: DateTime<Utc>,
+    kind: String,
+    topic: Option<String>,
+    body: String,
+}
+
 /// A record entry, owned by the author's employer: a health note (health content) or a
 /// social note (no health content; the whole care team sees it).
-#[derive(Debug, Clone, Serialize, sqlx::FromRow, utoipa::ToSchema)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct RecordEntry {
     /// Id.
     pub id: Uuid,
@@ -88,10 +176,10 @@ pub struct RecordEntry {
     pub owner_org_name: String,
     /// Written.
     pub written_at: DateTime<Utc>,
-    /// Kind: `health` (health note) or `social` (social note).
-    pub kind: String,
-    /// Topic of a social note: `finances`, `housing`, `nav_measures`, `practical_help`.
-    pub topic: Option<String>,
+    /// Health note or social note.
+    pub kind: RecordEntryKind,
+    /// The topic of a social note.
+    pub topic: Option<SocialNoteTopic>,
     /// Text.
     pub body: String,
 }
@@ -306,7 +394,7 @@ async fn entries(app: &App, grant: &ReadGrant) -> AppResult<Vec<RecordEntry>> {
     } else {
         " AND e.kind = 'social'"
     };
-    Ok(app
+    let rows: Vec<EntryRow> = app
         .db
         .all(
             &format!(
@@ -317,7 +405,29 @@ async fn entries(app: &App, grant: &ReadGrant) -> AppResult<Vec<RecordEntry>> {
             ),
             crate::args![grant.client_id()],
         )
-        .await?)
+        .await?;
+    Ok(rows
+        .into_iter()
+        .map(|r| RecordEntry {
+            id: r.id,
+            author_id: r.author_id,
+            author_name: r.author_name,
+            owner_org_id: r.owner_org_id,
+            owner_org_name: r.owner_org_name,
+            written_at: r.written_at,
+            // The schema's CHECK allows only these codes; anything else is shown as health
+            // content, the safe side.
+            kind: EntryKind::from_code(&r.kind)
+                .unwrap_or(EntryKind::Health)
+                .into(),
+            topic: r
+                .topic
+                .as_deref()
+                .and_then(SocialTopic::from_code)
+                .map(Into::into),
+            body: r.body,
+        })
+        .collect())
 }
 
 /// What kind of entry to write: a health note, or a social note with its topic.

@@ -694,13 +694,13 @@ async fn the_api_document_names_the_kinds_and_scopes(t: &TestApp) {
     let doc = r.json();
     let schemas = &doc["components"]["schemas"];
     assert_eq!(
-        schemas["EntryKindIn"]["enum"],
+        schemas["RecordEntryKind"]["enum"],
         json!(["health", "social"]),
         "{}",
-        schemas["EntryKindIn"]
+        schemas["RecordEntryKind"]
     );
     assert_eq!(
-        schemas["SocialTopicIn"]["enum"],
+        schemas["SocialNoteTopic"]["enum"],
         json!(["finances", "housing", "nav_measures", "practical_help"])
     );
     assert_eq!(schemas["ReferralScope"]["enum"], json!(["admin", "health"]));

@@ -6,10 +6,12 @@ use axum::response::{IntoResponse, Response};
 use axum::Json;
 use benk_app::access::open_client;
 use benk_app::care::{self, CareRelationship, Holder, NewRelationship};
-use benk_app::clients::{self, ClientRecord, ClientSummary, ListKind, NewEntryKind};
+use benk_app::clients::{
+    self, ClientRecord, ClientSummary, ListKind, NewEntryKind, RecordEntryKind, SocialNoteTopic,
+};
 use benk_app::error::Fields;
 use benk_app::{idempotency, AppError, FieldError};
-use benk_domain::{LongText, Period, Purpose, ShortText, SocialTopic};
+use benk_domain::{LongText, Period, Purpose, ShortText};
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
@@ -218,47 +220,11 @@ pub(super) struct EntryIn {
     /// `health` (a health note, health personnel only; the default) or `social` (a social note
     /// that the whole care team sees and that must hold no health content).
     #[serde(default)]
-    kind: EntryKindIn,
+    kind: RecordEntryKind,
     /// The topic of a social note (required for `social`, not allowed for `health`).
     #[serde(default)]
-    topic: Option<SocialTopicIn>,
+    topic: Option<SocialNoteTopic>,
     body: String,
-}
-
-/// The kind of a record entry.
-#[derive(Deserialize, utoipa::ToSchema, Default, Clone, Copy)]
-#[serde(rename_all = "snake_case")]
-pub(super) enum EntryKindIn {
-    /// A health note.
-    #[default]
-    Health,
-    /// A social note.
-    Social,
-}
-
-/// The topic of a social note.
-#[derive(Deserialize, utoipa::ToSchema, Clone, Copy)]
-#[serde(rename_all = "snake_case")]
-pub(super) enum SocialTopicIn {
-    /// Finances, benefits, debt.
-    Finances,
-    /// Housing.
-    Housing,
-    /// NAV measures.
-    NavMeasures,
-    /// Practical help.
-    PracticalHelp,
-}
-
-impl From<SocialTopicIn> for SocialTopic {
-    fn from(t: SocialTopicIn) -> Self {
-        match t {
-            SocialTopicIn::Finances => SocialTopic::Finances,
-            SocialTopicIn::Housing => SocialTopic::Housing,
-            SocialTopicIn::NavMeasures => SocialTopic::NavMeasures,
-            SocialTopicIn::PracticalHelp => SocialTopic::PracticalHelp,
-        }
-    }
 }
 
 /// Created.
@@ -283,9 +249,9 @@ pub(super) async fn add_entry(
         .await
         .map_err(|e| ctx.api_err(e))?;
     let kind = match (b.kind, b.topic) {
-        (EntryKindIn::Health, None) => NewEntryKind::Health,
-        (EntryKindIn::Social, Some(t)) => NewEntryKind::Social(t.into()),
-        (EntryKindIn::Health, Some(_)) => {
+        (RecordEntryKind::Health, None) => NewEntryKind::Health,
+        (RecordEntryKind::Social, Some(t)) => NewEntryKind::Social(t.into()),
+        (RecordEntryKind::Health, Some(_)) => {
             return Err(ctx.api_err(AppError::field(FieldError::new(
                 "topic",
                 "topic_only_for_social_notes",
@@ -293,7 +259,7 @@ pub(super) async fn add_entry(
                 "Only social notes have a topic.",
             ))))
         }
-        (EntryKindIn::Social, None) => {
+        (RecordEntryKind::Social, None) => {
             return Err(ctx.api_err(AppError::field(FieldError::new(
                 "topic",
                 "required",
