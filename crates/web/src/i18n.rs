@@ -60,7 +60,7 @@ texts! {
     client_no_id: "Ikke oppgitt", "Not given";
     care_team: "Behandlingsteam", "Care team";
     care_team_intro: "Hvem som har tilgang til journalen nå, og hvorfor.", "Who has access to the record now, and why.";
-    record_entries: "Journalnotater", "Record entries";
+    record_entries: "Journal og notater", "Record and notes";
     record_entries_none: "Ingen notater ennå.", "No entries yet.";
     health_hidden: "Helseopplysninger vises ikke for deg, fordi du ikke er helsepersonell (etter yrke eller ansettelse i helsetjenesten). Det krever et registrert samtykke fra personen.", "Health information is not shown to you, because you are not health personnel (by profession or by employment in the health service). That needs the person's recorded consent.";
     new_entry: "Nytt journalnotat", "New health note";
