@@ -203,7 +203,7 @@ pub async fn open_client(
     Ok(ReadGrant {
         client_id,
         team_id,
-        scope: scope_for(actor.profession),
+        scope: scope_of(actor),
         purpose,
         basis,
     })
@@ -242,4 +242,11 @@ pub fn audit_allowed(
     d.purpose = Some(grant.purpose.code().to_string());
     d.resources = format!("{resources},basis:{}", grant.basis.code());
     d
+}
+
+/// The scope of everything an actor reads: `Health` for health personnel (by an authorised
+/// profession or by recorded employment in the health service to give care), `Basic` for
+/// everyone else. Record grants, referral grants and episode texts all take it from here.
+pub fn scope_of(actor: &Actor) -> Scope {
+    scope_for(actor.health_personnel)
 }

@@ -1,6 +1,6 @@
 //! Who is acting: the logged-in staff member, their employer, teams and roles.
 
-use benk_domain::{Lang, Profession, TeamRole};
+use benk_domain::{HealthPersonnelBasis, Lang, Profession, TeamRole};
 use uuid::Uuid;
 
 use crate::audit::{AuditDraft, Outcome};
@@ -34,8 +34,11 @@ pub struct Actor {
     pub staff_id: Uuid,
     /// Display name.
     pub name: String,
-    /// Profession (decides health vs basic scope).
+    /// Profession.
     pub profession: Profession,
+    /// Whether and why the actor is health personnel (profession or recorded employment);
+    /// this decides health vs basic scope (`access::scope_of`).
+    pub health_personnel: Option<HealthPersonnelBasis>,
     /// HPR number, when known.
     pub hpr: Option<String>,
     /// Home employer.

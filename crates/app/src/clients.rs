@@ -1,6 +1,8 @@
 //! Clients (the people the team follows) and their record.
 
-use benk_domain::{BirthYear, LongText, Municipality, NationalId, PersonName, Phone};
+use benk_domain::{
+    BirthYear, EntryKind, LongText, Municipality, NationalId, PersonName, Phone, SocialTopic,
+};
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::Serialize;
 use uuid::Uuid;
@@ -70,8 +72,97 @@ pub struct Client {
     pub updated_at: DateTime<Utc>,
 }
 
-/// A record entry (health content), owned by the author's employer.
-#[derive(Debug, Clone, Serialize, sqlx::FromRow, utoipa::ToSchema)]
+/// The kind of a record entry, as the API and the pages name it (`benk_domain::EntryKind`).
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, serde::Deserialize, utoipa::ToSchema,
+)]
+#[serde(rename_all = "snake_case")]
+pub enum RecordEntryKind {
+    /// A health note (health personnel only).
+    #[default]
+    Health,
+    /// A social note: the whole care team sees it; no health content.
+    Social,
+}
+
+impl RecordEntryKind {
+    /// The stored code (`EntryKind::code`).
+    pub fn code(self) -> &'static str {
+        match self {
+            RecordEntryKind::Health => EntryKind::Health.code(),
+            RecordEntryKind::Social => EntryKind::Social.code(),
+        }
+    }
+}
+
+impl SocialNoteTopic {
+    /// The stored code (`SocialTopic::code`).
+    pub fn code(self) -> &'static str {
+        SocialTopic::from(self).code()
+    }
+}
+
+impl From<EntryKind> for RecordEntryKind {
+    fn from(k: EntryKind) -> Self {
+        match k {
+            EntryKind::Health => RecordEntryKind::Health,
+            EntryKind::Social => RecordEntryKind::Social,
+        }
+    }
+}
+
+/// The topic of a social note, as the API names it (`benk_domain::SocialTopic`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, serde::Deserialize, utoipa::ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum SocialNoteTopic {
+    /// Finances, benefits, debt.
+    Finances,
+    /// Housing.
+    Housing,
+    /// NAV measures.
+    NavMeasures,
+    /// Practical help.
+    PracticalHelp,
+}
+
+impl From<SocialTopic> for SocialNoteTopic {
+    fn from(t: SocialTopic) -> Self {
+        match t {
+            SocialTopic::Finances => SocialNoteTopic::Finances,
+            SocialTopic::Housing => SocialNoteTopic::Housing,
+            SocialTopic::NavMeasures => SocialNoteTopic::NavMeasures,
+            SocialTopic::PracticalHelp => SocialNoteTopic::PracticalHelp,
+        }
+    }
+}
+
+impl From<SocialNoteTopic> for SocialTopic {
+    fn from(t: SocialNoteTopic) -> Self {
+        match t {
+            SocialNoteTopic::Finances => SocialTopic::Finances,
+            SocialNoteTopic::Housing => SocialTopic::Housing,
+            SocialNoteTopic::NavMeasures => SocialTopic::NavMeasures,
+            SocialNoteTopic::PracticalHelp => SocialTopic::PracticalHelp,
+        }
+    }
+}
+
+#[derive(sqlx::FromRow)]
+struct EntryRow {
+    id: Uuid,
+    author_id: Uuid,
+    author_name: String,
+    owner_org_id: Uuid,
+    owner_org_name: String,
+    written_at: DateTime<Utc>,
+    kind: String,
+    topic: Option<String>,
+    body: String,
+}
+
+/// A record entry, owned by the author's employer: a health note (health content) or a
+/// social note (no health content; the whole care team sees it).
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct RecordEntry {
     /// Id.
     pub id: Uuid,
@@ -85,6 +176,10 @@ pub struct RecordEntry {
     pub owner_org_name: String,
     /// Written.
     pub written_at: DateTime<Utc>,
+    /// Health note or social note.
+    pub kind: RecordEntryKind,
+    /// The topic of a social note.
+    pub topic: Option<SocialNoteTopic>,
     /// Text.
     pub body: String,
 }
@@ -96,8 +191,11 @@ pub struct ClientRecord {
     pub client: Client,
     /// The care team: everyone with an active relationship.
     pub care_team: Vec<CareRelationship>,
-    /// Health content; `None` when the grant does not cover it.
-    pub entries: Option<Vec<RecordEntry>>,
+    /// The entries the grant covers, newest first: every entry with health scope, only
+    /// social notes without it.
+    pub entries: Vec<RecordEntry>,
+    /// Health notes exist but were not read, because the grant does not cover health.
+    pub health_entries_withheld: bool,
 }
 
 const CLIENT_COLS: &str = "c.id, c.team_id, c.name, c.national_id, c.national_id_kind, \
@@ -269,15 +367,20 @@ pub async fn record(app: &App, actor: &Actor, grant: &ReadGrant) -> AppResult<Cl
         .await?
         .ok_or(AppError::NotFound)?;
     let care_team = care::active_for_client(app, grant.client_id()).await?;
-    let entries = if grant.covers_health() {
-        Some(entries(app, grant).await?)
-    } else {
-        None
-    };
-    let resources = if entries.is_some() {
+    let entries = entries(app, grant).await?;
+    let health_entries_withheld = !grant.covers_health()
+        && app
+            .db
+            .scalar_i64(
+                "SELECT COUNT(*) FROM record_entries WHERE client_id = $1 AND kind = 'health'",
+                crate::args![grant.client_id()],
+            )
+            .await?
+            > 0;
+    let resources = if grant.covers_health() {
         "client:basic,contact,care_team,record_entries"
     } else {
-        "client:basic,contact,care_team"
+        "client:basic,contact,care_team,record_entries:social"
     };
     app.writer
         .write(WriteOp::audit_only(vec![audit_allowed(
@@ -291,6 +394,7 @@ pub async fn record(app: &App, actor: &Actor, grant: &ReadGrant) -> AppResult<Cl
         client,
         care_team,
         entries,
+        health_entries_withheld,
     })
 }
 
@@ -315,39 +419,108 @@ pub async fn basic(app: &App, actor: &Actor, grant: &ReadGrant) -> AppResult<Cli
     Ok(client)
 }
 
+/// The entries the grant covers: without health scope, health notes are not read at all.
 async fn entries(app: &App, grant: &ReadGrant) -> AppResult<Vec<RecordEntry>> {
-    Ok(app
+    let only_social = if grant.covers_health() {
+        ""
+    } else {
+        " AND e.kind = 'social'"
+    };
+    let rows: Vec<EntryRow> = app
         .db
         .all(
-            "SELECT e.id, e.author_id, s.name AS author_name, e.owner_org_id, o.name AS owner_org_name, e.written_at, e.body \
-             FROM record_entries e JOIN staff s ON s.id = e.author_id JOIN organisations o ON o.id = e.owner_org_id \
-             WHERE e.client_id = $1 ORDER BY e.written_at DESC",
+            &format!(
+                "SELECT e.id, e.author_id, s.name AS author_name, e.owner_org_id, o.name AS owner_org_name, e.written_at, \
+                 e.kind, e.topic, e.body \
+                 FROM record_entries e JOIN staff s ON s.id = e.author_id JOIN organisations o ON o.id = e.owner_org_id \
+                 WHERE e.client_id = $1{only_social} ORDER BY e.written_at DESC"
+            ),
             crate::args![grant.client_id()],
         )
-        .await?)
+        .await?;
+    Ok(rows
+        .into_iter()
+        .map(|r| RecordEntry {
+            id: r.id,
+            author_id: r.author_id,
+            author_name: r.author_name,
+            owner_org_id: r.owner_org_id,
+            owner_org_name: r.owner_org_name,
+            written_at: r.written_at,
+            // The schema's CHECK allows only these codes; anything else is shown as health
+            // content, the safe side.
+            kind: EntryKind::from_code(&r.kind)
+                .unwrap_or(EntryKind::Health)
+                .into(),
+            topic: r
+                .topic
+                .as_deref()
+                .and_then(SocialTopic::from_code)
+                .map(Into::into),
+            body: r.body,
+        })
+        .collect())
 }
 
-/// Writes a record entry (health content), owned by the author's home employer.
+/// What kind of entry to write: a health note, or a social note with its topic.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum NewEntryKind {
+    /// A health note (health personnel only).
+    Health,
+    /// A social note on one of the non-health remits; the form says it must hold no health content.
+    Social(SocialTopic),
+}
+
+impl NewEntryKind {
+    /// The stored kind.
+    pub fn kind(self) -> EntryKind {
+        match self {
+            NewEntryKind::Health => EntryKind::Health,
+            NewEntryKind::Social(_) => EntryKind::Social,
+        }
+    }
+}
+
+/// Writes a record entry, owned by the author's home employer. A health note needs a grant
+/// with health scope (a refusal is audited); a social note may be written by anyone in the
+/// care team.
 pub async fn add_entry(
     app: &App,
     actor: &Actor,
     grant: &ReadGrant,
+    kind: NewEntryKind,
     body: &LongText,
 ) -> AppResult<Uuid> {
-    require_health(app, actor, grant, "record_entry.create").await?;
+    if kind.kind().required_scope().includes_health() {
+        require_health(app, actor, grant, "record_entry.create").await?;
+    }
+    let topic = match kind {
+        NewEntryKind::Health => None,
+        NewEntryKind::Social(t) => Some(t.code()),
+    };
     let body = body.as_str();
     let id = Uuid::now_v7();
     let audit = audit_allowed(
         actor,
         grant,
         "record_entry.create",
-        &format!("record_entry:{id}"),
+        &format!("record_entry:{id},kind:{}", kind.kind().code()),
     );
     app.writer
         .write(WriteOp {
             stmts: vec![Stmt::new(
-                "INSERT INTO record_entries (id, client_id, author_id, owner_org_id, written_at, body) VALUES ($1, $2, $3, $4, $5, $6)",
-                crate::args![id, grant.client_id(), actor.staff_id, actor.home_org_id, audit.at, body],
+                "INSERT INTO record_entries (id, client_id, author_id, owner_org_id, written_at, kind, topic, body) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+                crate::args![
+                    id,
+                    grant.client_id(),
+                    actor.staff_id,
+                    actor.home_org_id,
+                    audit.at,
+                    kind.kind().code(),
+                    topic,
+                    body
+                ],
             )],
             audit: vec![audit],
         })

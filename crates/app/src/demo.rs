@@ -89,7 +89,7 @@ const STAFF: &[(&str, &str, &str, usize, i64, &str, &str)] = &[
         0,
         50,
         "worker",
-        "sosionom, kommunen",
+        "sosionom, kommunen (helsepersonell gjennom ansettelsen)",
     ),
     (
         "ingrid",
@@ -98,7 +98,7 @@ const STAFF: &[(&str, &str, &str, usize, i64, &str, &str)] = &[
         1,
         30,
         "worker",
-        "familieterapeut, DPS",
+        "familieterapeut, DPS (helsepersonell gjennom ansettelsen)",
     ),
     (
         "kristin",
@@ -125,7 +125,7 @@ const STAFF: &[(&str, &str, &str, usize, i64, &str, &str)] = &[
         0,
         40,
         "worker",
-        "erfaringskonsulent, kommunen",
+        "erfaringskonsulent, kommunen (helsepersonell gjennom ansettelsen)",
     ),
     (
         "hanne",
@@ -262,6 +262,27 @@ const NOTES: &[&str] = &[
     "Medisinsamtale hos psykiater. Ønsker å prøve lavere dose; ny vurdering om fire uker.",
     "Følgt til legevakt etter fall. Ingen brudd. Pårørende informert etter samtykke.",
 ];
+
+/// Staff who are health personnel through their employment in the health service to give care
+/// (hpl § 3 first paragraph no. 2), as the demo administrator recorded it.
+const CARE_EMPLOYMENT: &[(&str, &str)] = &[
+    (
+        "ola",
+        "Ansatt i kommunens psykisk helse- og rustjeneste for å yte helsehjelp i teamet.",
+    ),
+    (
+        "ingrid",
+        "Ansatt ved Fjordby DPS for å yte helsehjelp i teamet.",
+    ),
+    (
+        "lise",
+        "Ansatt i kommunens psykisk helse- og rustjeneste som erfaringskonsulent for å yte helsehjelp i teamet.",
+    ),
+];
+/// A social note by the NAV officer: documents NAV work, carries no health content.
+const SOCIAL_NOTE: &str = "Gjennomgang av økonomi og husleierestanse. Avtale om nedbetaling er inngått, og søknad om økonomisk stønad er sendt. Nytt møte på NAV om to uker.";
+/// A level reassessment whose reason is health content (a diagnosis): shown only to health personnel.
+const HEALTH_LEVEL_REASON: &str = "Revurdert etter innleggelse i akuttpsykiatrisk avdeling: F20.0 paranoid schizofreni. Fortsatt samme nivå, tettere oppfølging.";
 
 const AGENCIES: &[(&str, &str)] = &[
     ("nav", "NAV Fjordby"),
@@ -447,6 +468,24 @@ pub async fn seed(app: &App) -> AppResult<bool> {
         }
         staff.push((id, *org, *prof));
     }
+    let admin = STAFF
+        .iter()
+        .position(|s| s.5 == "administrator")
+        .unwrap_or(0);
+    for (user, reason) in CARE_EMPLOYMENT {
+        if let Some(i) = STAFF.iter().position(|s| s.0 == *user) {
+            stmts.push(Stmt::new(
+                "UPDATE staff SET care_employment = TRUE WHERE id = $1",
+                crate::args![staff[i].0],
+            ));
+            stmts.push(Stmt::new(
+                "INSERT INTO health_personnel_changes (id, staff_id, care_employment, reason, set_by, set_at) VALUES ($1, $2, TRUE, $3, $4, $5)",
+                crate::args![Uuid::now_v7(), staff[i].0, *reason, staff[admin].0, now],
+            ));
+        }
+    }
+    let nav = STAFF.iter().position(|s| s.0 == "per").unwrap_or(8);
+    let peer = STAFF.iter().position(|s| s.0 == "lise").unwrap_or(9);
     // Coordinators: health personnel from the municipality and from the DPS.
     let clinical = |side: usize| -> Vec<usize> {
         STAFF
@@ -699,6 +738,9 @@ pub async fn seed(app: &App) -> AppResult<bool> {
                 "Etablert i DPS; teamet går skulder ved skulder",
             );
         }
+        if person % 5 == 0 && closed_on.is_none() && decided_on < today - Duration::days(60) {
+            level_row(level, decided_on + Duration::days(30), HEALTH_LEVEL_REASON);
+        }
         let ended = closed_on.map(|c| c.and_hms_opt(15, 0, 0).unwrap_or_default().and_utc());
         let mut member = |holder: usize, role: &str, reason: &str| {
             let rel = Uuid::now_v7();
@@ -722,7 +764,10 @@ pub async fn seed(app: &App) -> AppResult<bool> {
             member(0, "member", "Teamleder følger opp (forløp)");
         }
         if person % 5 == 0 {
-            member(8, "member", "NAV-kontakt i teamet (forløp)");
+            member(nav, "member", "NAV-kontakt i teamet (forløp)");
+        }
+        if person % 6 == 1 {
+            member(peer, "member", "Erfaringskonsulent i teamet (forløp)");
         }
         if closed_on.is_none() {
             for (k, (kind, rg_name, role, consent)) in RG.iter().enumerate() {
@@ -752,6 +797,14 @@ pub async fn seed(app: &App) -> AppResult<bool> {
                 stmts.push(Stmt::new(
                     "INSERT INTO record_entries (id, client_id, author_id, owner_org_id, written_at, body) VALUES ($1, $2, $3, $4, $5, $6)",
                     crate::args![Uuid::now_v7(), client, staff[author].0, orgs[staff[author].1].0, at, NOTES[(person + k) % NOTES.len()]],
+                ));
+            }
+            if person % 5 == 0 {
+                // The NAV officer in the care team documents within the NAV remit.
+                stmts.push(Stmt::new(
+                    "INSERT INTO record_entries (id, client_id, author_id, owner_org_id, written_at, kind, topic, body) \
+                     VALUES ($1, $2, $3, $4, $5, 'social', 'finances', $6)",
+                    crate::args![Uuid::now_v7(), client, staff[nav].0, orgs[staff[nav].1].0, now - Duration::days(2), SOCIAL_NOTE],
                 ));
             }
         }

@@ -577,7 +577,7 @@ pub struct LevelChange {
     pub level: i64,
     /// From.
     pub from_date: NaiveDate,
-    /// Why.
+    /// Why (health content: `None` when withheld, see `Episode::texts_withheld`).
     pub reason: Option<String>,
     /// Set by.
     pub set_by_name: String,
@@ -646,6 +646,9 @@ pub struct Episode {
     pub responsibility_group: Vec<RgMember>,
     /// The referral it came from.
     pub referral_id: Option<Uuid>,
+    /// Free texts (level reasons, close note) are health content and were not read,
+    /// because the reader is not health personnel.
+    pub texts_withheld: bool,
 }
 
 #[derive(sqlx::FromRow)]
@@ -666,16 +669,16 @@ pub async fn for_client(app: &App, actor: &Actor, grant: &ReadGrant) -> AppResul
             crate::args![grant.client_id()],
         )
         .await?;
+    // Episode free texts are health content: without health scope they are not even read.
+    let texts = grant.covers_health();
+    let levels_sql = format!(
+        "SELECT CAST(l.level AS BIGINT) AS level, l.from_date, {} AS reason, s.name AS set_by_name FROM episode_levels l \
+         JOIN staff s ON s.id = l.set_by WHERE l.episode_id = $1 ORDER BY l.from_date DESC, l.set_at DESC",
+        if texts { "l.reason" } else { "CAST(NULL AS TEXT)" }
+    );
     let mut out = Vec::new();
     for h in heads {
-        let levels: Vec<LevelChange> = app
-            .db
-            .all(
-                "SELECT CAST(l.level AS BIGINT) AS level, l.from_date, l.reason, s.name AS set_by_name FROM episode_levels l \
-                 JOIN staff s ON s.id = l.set_by WHERE l.episode_id = $1 ORDER BY l.from_date DESC, l.set_at DESC",
-                crate::args![h.id],
-            )
-            .await?;
+        let levels: Vec<LevelChange> = app.db.all(&levels_sql, crate::args![h.id]).await?;
         let members: Vec<Member> = app
             .db
             .all(
@@ -704,6 +707,7 @@ pub async fn for_client(app: &App, actor: &Actor, grant: &ReadGrant) -> AppResul
             members,
             responsibility_group: rg,
             referral_id: h.referral_id,
+            texts_withheld: !texts,
         });
     }
     if !out.is_empty() {
@@ -711,7 +715,11 @@ pub async fn for_client(app: &App, actor: &Actor, grant: &ReadGrant) -> AppResul
             actor,
             grant,
             "episode.read",
-            "episodes,care_team,responsibility_group",
+            if texts {
+                "episodes,episode_texts,care_team,responsibility_group"
+            } else {
+                "episodes,care_team,responsibility_group"
+            },
         );
         d.purpose = Some(grant.purpose().code().to_string());
         app.writer.write(WriteOp::audit_only(vec![d])).await?;

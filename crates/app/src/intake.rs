@@ -53,7 +53,8 @@ pub struct DecisionResult {
     pub warnings: Vec<Text>,
 }
 
-/// A stored decision.
+/// A stored decision: the administrative part (what was decided, when, at what level), and
+/// the assessment (health content) only when the grant covers health.
 #[derive(Debug, Clone, Serialize, sqlx::FromRow, utoipa::ToSchema)]
 pub struct Decision {
     /// Id.
@@ -66,6 +67,15 @@ pub struct Decision {
     pub outcome: String,
     /// Level of effort 1–3.
     pub level: Option<i64>,
+    /// The reasons and target-group assessment; absent without health scope.
+    #[sqlx(skip)]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub assessment: Option<DecisionAssessment>,
+}
+
+/// The health content of a decision: its reasons and the target-group assessment.
+#[derive(Debug, Clone, Serialize, sqlx::FromRow, utoipa::ToSchema)]
+pub struct DecisionAssessment {
     /// Reasons.
     pub reasons: String,
     /// Target group criteria.
@@ -78,7 +88,7 @@ pub struct Decision {
     pub housing_problem: bool,
     /// Belongs to the target group.
     pub in_target_group: bool,
-    /// What the team policy suggested.
+    /// What the team policy suggested (from the diagnoses).
     pub suggested_outcome: Option<String>,
 }
 
@@ -132,6 +142,9 @@ pub async fn decide(
     referral_id: Uuid,
     input: DecisionInput,
 ) -> AppResult<DecisionResult> {
+    // The reasons and the target-group assessment are health content: recorded by health
+    // personnel only (a non-health member may still take part in the meeting).
+    crate::referrals::require_health(app, actor, grant, "intake.decide", referral_id).await?;
     let r: ReferralRow = app
         .db
         .opt(
@@ -428,8 +441,9 @@ fn side_code(s: Side) -> &'static str {
     }
 }
 
-/// The decision on a referral of the grant's team, if any, with its
-/// participants' names (read together with the referral, whose read is audited).
+/// The decision on a referral of the grant's team, if any, with its participants' names
+/// (read together with the referral, whose read is audited with the same scope). The
+/// assessment is read only when the grant covers health.
 pub async fn decision_for(
     app: &App,
     grant: &IntakeGrant,
@@ -438,13 +452,22 @@ pub async fn decision_for(
     let d: Option<Decision> = app
         .db
         .opt(
-            "SELECT id, referral_id, decided_on, outcome, CAST(level AS BIGINT) AS level, reasons, severe_mental_illness, substance_use, \
-             weak_connection, housing_problem, in_target_group, suggested_outcome FROM intake_decisions d \
+            "SELECT id, referral_id, decided_on, outcome, CAST(level AS BIGINT) AS level FROM intake_decisions d \
              WHERE d.referral_id = $1 AND EXISTS (SELECT 1 FROM referrals r WHERE r.id = d.referral_id AND r.team_id = $2)",
             crate::args![referral_id, grant.team_id()],
         )
         .await?;
-    let Some(d) = d else { return Ok(None) };
+    let Some(mut d) = d else { return Ok(None) };
+    if grant.covers_health() {
+        d.assessment = app
+            .db
+            .opt(
+                "SELECT reasons, severe_mental_illness, substance_use, weak_connection, housing_problem, in_target_group, \
+                 suggested_outcome FROM intake_decisions WHERE id = $1",
+                crate::args![d.id],
+            )
+            .await?;
+    }
     let names: Vec<(String,)> = app
         .db
         .all(

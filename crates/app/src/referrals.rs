@@ -3,7 +3,7 @@
 
 use benk_domain::{
     AgencyKind, BirthYear, Icd10Code, Knowledge, LongText, NationalId, PersonName, Phone,
-    ReferralChannel, ReferralStatus, ShortText, TeamRole, Urgency,
+    ReferralChannel, ReferralStatus, Scope, ShortText, TeamRole, Urgency,
 };
 use chrono::{DateTime, NaiveDate, Utc};
 use rand::Rng;
@@ -16,10 +16,14 @@ use crate::db::writer::{Stmt, WriteOp};
 use crate::error::{AppError, AppResult, FieldError, Text};
 use crate::App;
 
-/// Proof that the actor may work with a team's referrals (intake team, team lead, administrator).
+/// Proof that the actor may work with a team's referrals (intake team, team lead,
+/// administrator), and how much of them: health content (reasons, mental health, substance
+/// use, services, diagnoses, the decision's reasons and assessment) only with `Scope::Health`,
+/// which the access module gives health personnel only.
 #[derive(Debug, Clone)]
 pub struct IntakeGrant {
     team_id: Uuid,
+    scope: Scope,
 }
 
 impl IntakeGrant {
@@ -27,6 +31,45 @@ impl IntakeGrant {
     pub fn team_id(&self) -> Uuid {
         self.team_id
     }
+    /// What the grant covers.
+    pub fn scope(&self) -> Scope {
+        self.scope
+    }
+    /// Whether the health content of referrals and decisions is covered.
+    pub fn covers_health(&self) -> bool {
+        self.scope.includes_health()
+    }
+    /// How a read under this grant is named in the audit log: `referral:health` or
+    /// `referral:admin` (administrative fields only).
+    pub fn audit_resource(&self) -> &'static str {
+        if self.covers_health() {
+            "referral:health"
+        } else {
+            "referral:admin"
+        }
+    }
+}
+
+/// Refuses health content of referrals (such as writing a decision's reasons and
+/// assessment) to a grant without health scope, and audits the refusal.
+pub async fn require_health(
+    app: &App,
+    actor: &Actor,
+    grant: &IntakeGrant,
+    action: &str,
+    referral: Uuid,
+) -> AppResult<()> {
+    if grant.covers_health() {
+        return Ok(());
+    }
+    let mut d = actor.audit(action, Outcome::Denied);
+    d.purpose = Some("COC".into());
+    d.resources = format!("referral:{referral},none:health_content_not_in_scope");
+    app.writer.write(WriteOp::audit_only(vec![d])).await?;
+    Err(AppError::Forbidden(Text::new(
+        "Vedtaket inneholder helseopplysninger (begrunnelse og vurdering av målgruppe) og registreres av helsepersonell i inntaksteamet. Forsøket er logget.",
+        "The decision holds health information (reasons and target-group assessment) and is recorded by health personnel in the intake team. The attempt has been logged.",
+    )))
 }
 
 /// Opens a team's referrals to the intake team, or audits the refusal.
@@ -39,7 +82,10 @@ pub async fn open_intake(app: &App, actor: &Actor, team_id: Uuid) -> AppResult<I
             TeamRole::Administrator,
         ],
     ) {
-        return Ok(IntakeGrant { team_id });
+        return Ok(IntakeGrant {
+            team_id,
+            scope: crate::access::scope_of(actor),
+        });
     }
     let mut d = actor.audit("intake.open", Outcome::Denied);
     d.resources = format!("team:{team_id},referrals");
@@ -392,7 +438,8 @@ pub async fn board(
     Ok(rows)
 }
 
-/// A whole referral.
+/// The administrative fields of a referral: who refers, who it is about, how to reach them,
+/// housing, consent, urgency and status. Everything a non-health intake member may see.
 #[derive(Debug, Clone, Serialize, sqlx::FromRow, utoipa::ToSchema)]
 pub struct Referral {
     /// Id.
@@ -431,16 +478,8 @@ pub struct Referral {
     pub person_phone: Option<String>,
     /// Where to find the person.
     pub person_whereabouts: Option<String>,
-    /// Reason.
-    pub reason: String,
-    /// Current services.
-    pub current_services: Option<String>,
-    /// Housing.
+    /// Housing (administrative: the housing officer and NAV work with it).
     pub housing_situation: Option<String>,
-    /// Substance use.
-    pub substance_use: Option<String>,
-    /// Mental health.
-    pub mental_health: Option<String>,
     /// Person knows.
     pub person_knows: String,
     /// Person agrees.
@@ -453,36 +492,69 @@ pub struct Referral {
     pub client_id: Option<Uuid>,
 }
 
-/// Reads one referral (with its diagnoses), audited.
+/// The health content of a referral: only read, and only returned, under a grant with
+/// health scope.
+#[derive(Debug, Clone, Serialize, sqlx::FromRow, utoipa::ToSchema)]
+pub struct ReferralHealth {
+    /// Why the referral (free text from the referrer).
+    pub reason: String,
+    /// Services and helpers now (GP, DPS, substance treatment…).
+    pub current_services: Option<String>,
+    /// Substance use.
+    pub substance_use: Option<String>,
+    /// Mental health.
+    pub mental_health: Option<String>,
+    /// Known diagnoses (ICD-10 codes); the API gives them beside this object.
+    #[sqlx(skip)]
+    #[serde(skip)]
+    pub diagnoses: Vec<String>,
+}
+
+/// Reads one referral, audited as `referral:admin` or `referral:health`. The health content
+/// is read from the database only when the grant covers it; otherwise it is `None`.
 pub async fn get(
     app: &App,
     actor: &Actor,
     grant: &IntakeGrant,
     id: Uuid,
-) -> AppResult<(Referral, Vec<String>)> {
+) -> AppResult<(Referral, Option<ReferralHealth>)> {
     let r: Referral = app
         .db
         .opt(
             "SELECT r.id, r.team_id, r.receipt_number, r.received_at, r.received_on, r.channel, r.referrer_name, r.referrer_role, \
              r.referrer_phone, r.referrer_email, r.agency_id, a.name AS agency_name, r.agency_kind, r.person_name, r.person_national_id, \
-             CAST(r.person_birth_year AS BIGINT) AS person_birth_year, r.person_phone, r.person_whereabouts, r.reason, r.current_services, \
-             r.housing_situation, r.substance_use, r.mental_health, r.person_knows, r.person_agrees, r.urgency, r.status, r.client_id \
+             CAST(r.person_birth_year AS BIGINT) AS person_birth_year, r.person_phone, r.person_whereabouts, \
+             r.housing_situation, r.person_knows, r.person_agrees, r.urgency, r.status, r.client_id \
              FROM referrals r LEFT JOIN agencies a ON a.id = r.agency_id WHERE r.id = $1 AND r.team_id = $2",
             crate::args![id, grant.team_id],
         )
         .await?
         .ok_or(AppError::NotFound)?;
-    let diagnoses: Vec<(String,)> = app
-        .db
-        .all(
-            "SELECT code FROM referral_diagnoses WHERE referral_id = $1 ORDER BY code",
-            crate::args![id],
-        )
-        .await?;
-    let mut d = audit_referral(actor, "referral.read", id, "referral:full");
+    let health = if grant.covers_health() {
+        let mut h: ReferralHealth = app
+            .db
+            .opt(
+                "SELECT reason, current_services, substance_use, mental_health FROM referrals WHERE id = $1 AND team_id = $2",
+                crate::args![id, grant.team_id],
+            )
+            .await?
+            .ok_or(AppError::NotFound)?;
+        let diagnoses: Vec<(String,)> = app
+            .db
+            .all(
+                "SELECT code FROM referral_diagnoses WHERE referral_id = $1 ORDER BY code",
+                crate::args![id],
+            )
+            .await?;
+        h.diagnoses = diagnoses.into_iter().map(|d| d.0).collect();
+        Some(h)
+    } else {
+        None
+    };
+    let mut d = audit_referral(actor, "referral.read", id, grant.audit_resource());
     d.client_id = r.client_id;
     app.writer.write(WriteOp::audit_only(vec![d])).await?;
-    Ok((r, diagnoses.into_iter().map(|d| d.0).collect()))
+    Ok((r, health))
 }
 
 /// Moves a referral to "under assessment".

@@ -1,6 +1,6 @@
 //! Staff members, their team memberships, and loading the acting [`Actor`].
 
-use benk_domain::{Fte, HprNumber, Lang, Profession, TeamRole};
+use benk_domain::{health_personnel_basis, Fte, HprNumber, Lang, Profession, TeamRole};
 use serde::Serialize;
 use uuid::Uuid;
 
@@ -34,6 +34,8 @@ pub struct StaffSummary {
     pub totp_required: bool,
     /// Whether a second factor is set up.
     pub totp_enrolled: bool,
+    /// Recorded as employed in the health service to give care (hpl § 3 first paragraph no. 2).
+    pub care_employment: bool,
 }
 
 /// A new staff member with a local login, parsed.
@@ -276,7 +278,7 @@ pub async fn set_membership(
 
 const STAFF_SUMMARY: &str =
     "SELECT s.id, i.subject AS username, s.name, s.profession, s.hpr_number, s.home_org_id, \
-     o.name AS org_name, s.disabled, s.totp_required, (i.totp_secret IS NOT NULL) AS totp_enrolled \
+     o.name AS org_name, s.disabled, s.totp_required, (i.totp_secret IS NOT NULL) AS totp_enrolled, s.care_employment \
      FROM staff s JOIN organisations o ON o.id = s.home_org_id \
      LEFT JOIN identities i ON i.staff_id = s.id AND i.provider = 'local'";
 
@@ -427,6 +429,7 @@ struct ActorRow {
     language: Option<String>,
     disabled: bool,
     system_admin: bool,
+    care_employment: bool,
 }
 
 #[derive(sqlx::FromRow)]
@@ -442,7 +445,7 @@ pub async fn load_actor(app: &App, staff_id: Uuid, meta: RequestMeta) -> AppResu
     let row: Option<ActorRow> = app
         .db
         .opt(
-            "SELECT s.id, s.name, s.profession, s.hpr_number, s.home_org_id, o.org_number, s.language, s.disabled, s.system_admin \
+            "SELECT s.id, s.name, s.profession, s.hpr_number, s.home_org_id, o.org_number, s.language, s.disabled, s.system_admin, s.care_employment \
              FROM staff s JOIN organisations o ON o.id = s.home_org_id WHERE s.id = $1",
             crate::args![staff_id],
         )
@@ -458,10 +461,12 @@ pub async fn load_actor(app: &App, staff_id: Uuid, meta: RequestMeta) -> AppResu
             crate::args![staff_id],
         )
         .await?;
+    let profession = Profession::from_code(&row.profession).unwrap_or(Profession::Other);
     Ok(Some(Actor {
         staff_id: row.id,
         name: row.name,
-        profession: Profession::from_code(&row.profession).unwrap_or(Profession::Other),
+        profession,
+        health_personnel: health_personnel_basis(profession, row.care_employment),
         hpr: row.hpr_number,
         home_org_id: row.home_org_id,
         org_number: row.org_number,
@@ -494,4 +499,138 @@ pub async fn set_language(app: &App, actor: &Actor, lang: Lang) -> AppResult<()>
         })
         .await?;
     Ok(())
+}
+
+/// Records whether a staff member is employed in the health service to give care
+/// (helsepersonelloven § 3 first paragraph no. 2), which makes them health personnel whatever
+/// their profession. Administrators only (`actor` is `None` from the CLI); the reason is
+/// required and kept with the change; the change and any refusal are audited.
+pub async fn set_health_personnel(
+    app: &App,
+    actor: Option<&Actor>,
+    staff: Uuid,
+    care_employment: bool,
+    reason: &str,
+) -> AppResult<()> {
+    let resources = format!(
+        "staff:{staff},health_personnel:{}",
+        if care_employment {
+            "employment"
+        } else {
+            "none"
+        }
+    );
+    if let Some(a) = actor {
+        if !a.is_admin() {
+            let mut d = a.audit("staff.set_health_personnel", Outcome::Denied);
+            d.resources = format!("{resources},none:not_administrator");
+            app.writer.write(WriteOp::audit_only(vec![d])).await?;
+            return Err(AppError::Forbidden(Text::new(
+                "Bare administratorer kan sette helsepersonellstatus. Forsøket er logget.",
+                "Only administrators can set health-personnel status. The attempt has been logged.",
+            )));
+        }
+    }
+    let profession: Option<(String,)> = app
+        .db
+        .opt(
+            "SELECT profession FROM staff WHERE id = $1",
+            crate::args![staff],
+        )
+        .await?;
+    let profession = profession.ok_or(AppError::NotFound)?.0;
+    if Profession::from_code(&profession).is_some_and(Profession::is_health_personnel) {
+        return Err(AppError::field(FieldError::new(
+            "care_employment",
+            "authorised_profession",
+            "Autoriserte yrker (hpl § 48) er alltid helsepersonell; statusen settes bare for andre yrker.",
+            "Authorised professions (Health Personnel Act § 48) are always health personnel; the status is only set for other professions.",
+        )));
+    }
+    let reason = reason.trim();
+    if reason.is_empty() {
+        return Err(AppError::field(FieldError::new(
+            "reason",
+            "required",
+            "Oppgi en begrunnelse, for eksempel stilling og arbeidsgiver i helsetjenesten.",
+            "Give a reason, for example the position and employer in the health service.",
+        )));
+    }
+    if reason.chars().count() > 500 {
+        return Err(AppError::field(FieldError::new(
+            "reason",
+            "too_long",
+            "Begrunnelsen kan være på høyst 500 tegn.",
+            "The reason can be at most 500 characters.",
+        )));
+    }
+    let mut audit = crate::actor::audit_as(actor, "staff.set_health_personnel");
+    audit.resources = resources;
+    app.writer
+        .write(WriteOp {
+            stmts: vec![
+                Stmt::one(
+                    "UPDATE staff SET care_employment = $2 WHERE id = $1",
+                    crate::args![staff, care_employment],
+                ),
+                Stmt::new(
+                    "INSERT INTO health_personnel_changes (id, staff_id, care_employment, reason, set_by, set_at) \
+                     VALUES ($1, $2, $3, $4, $5, $6)",
+                    crate::args![
+                        Uuid::now_v7(),
+                        staff,
+                        care_employment,
+                        reason,
+                        actor.map(|a| a.staff_id),
+                        audit.at
+                    ],
+                ),
+            ],
+            audit: vec![audit],
+        })
+        .await?;
+    Ok(())
+}
+
+/// A recorded change of a staff member's health-personnel status.
+#[derive(Debug, Clone, Serialize, sqlx::FromRow, utoipa::ToSchema)]
+pub struct HealthPersonnelChange {
+    /// Employed in the health service to give care, from this change on.
+    pub care_employment: bool,
+    /// Why.
+    pub reason: String,
+    /// Who set it (`None`: the command line or a migration).
+    pub set_by_name: Option<String>,
+    /// When.
+    pub set_at: chrono::DateTime<chrono::Utc>,
+}
+
+/// The history of a staff member's health-personnel status, newest first (administration).
+pub async fn health_personnel_history(
+    app: &App,
+    staff: Uuid,
+) -> AppResult<Vec<HealthPersonnelChange>> {
+    Ok(app
+        .db
+        .all(
+            "SELECT c.care_employment, c.reason, s.name AS set_by_name, c.set_at FROM health_personnel_changes c \
+             LEFT JOIN staff s ON s.id = c.set_by WHERE c.staff_id = $1 ORDER BY c.set_at DESC",
+            crate::args![staff],
+        )
+        .await?)
+}
+
+/// The latest recorded reason of each staff member's health-personnel status (administration).
+pub async fn health_personnel_reasons(
+    app: &App,
+) -> AppResult<std::collections::HashMap<Uuid, String>> {
+    let rows: Vec<(Uuid, String)> = app
+        .db
+        .all(
+            "SELECT staff_id, reason FROM health_personnel_changes ORDER BY set_at, id",
+            vec![],
+        )
+        .await?;
+    // Later rows overwrite earlier ones: the latest change wins.
+    Ok(rows.into_iter().collect())
 }

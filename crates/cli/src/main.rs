@@ -76,8 +76,9 @@ enum UserCmd {
         username: String,
         #[arg(long)]
         name: String,
-        /// nurse, psychologist, psychiatrist, physician, social_worker, family_therapist,
-        /// housing_officer, nav_officer, experience_consultant, other
+        /// nurse, psychologist, psychiatrist, physician, social_educator, occupational_therapist,
+        /// social_worker, family_therapist, milieu_therapist, educator, housing_officer,
+        /// nav_officer, experience_consultant, other
         #[arg(long)]
         profession: String,
         /// Home employer's organisation number.
@@ -105,6 +106,17 @@ enum UserCmd {
     SetPassword { username: String },
     /// Require a TOTP second factor at the next login.
     RequireTotp { username: String },
+    /// Record whether a user is employed in the health service to give care
+    /// (helsepersonelloven § 3 first paragraph no. 2), which makes them health personnel.
+    SetHealthPersonnel {
+        username: String,
+        /// `true` (employed to give care) or `false`.
+        #[arg(long, action = clap::ArgAction::Set)]
+        employed: bool,
+        /// Why (position, employer); required and audited.
+        #[arg(long)]
+        reason: String,
+    },
 }
 
 #[derive(Subcommand)]
@@ -539,8 +551,12 @@ async fn user(app: &App, cmd: UserCmd) -> anyhow::Result<i32> {
         }
         UserCmd::List => {
             for s in staff::list_staff(app).await.map_err(app_err)? {
+                let basis = benk_domain::health_personnel_basis(
+                    Profession::from_code(&s.profession).unwrap_or(Profession::Other),
+                    s.care_employment,
+                );
                 println!(
-                    "{:<12} {:<24} {:<22} {:<30} {}{}",
+                    "{:<12} {:<24} {:<22} {:<30} {}{}{}",
                     s.username.unwrap_or_default(),
                     s.name,
                     s.profession,
@@ -550,6 +566,10 @@ async fn user(app: &App, cmd: UserCmd) -> anyhow::Result<i32> {
                         ", totp required"
                     } else {
                         ""
+                    },
+                    match basis {
+                        Some(b) => format!(", health personnel ({})", b.code()),
+                        None => String::new(),
                     }
                 );
             }
@@ -563,6 +583,25 @@ async fn user(app: &App, cmd: UserCmd) -> anyhow::Result<i32> {
         }
         UserCmd::RequireTotp { username } => {
             change(app, &username, AccountChange::RequireTotp(true)).await
+        }
+        UserCmd::SetHealthPersonnel {
+            username,
+            employed,
+            reason,
+        } => {
+            let s = find_user(app, &username).await?;
+            staff::set_health_personnel(app, None, s.id, employed, &reason)
+                .await
+                .map_err(app_err)?;
+            println!(
+                "{username}: {}",
+                if employed {
+                    "health personnel (employed in the health service to give care)"
+                } else {
+                    "not employed in the health service to give care"
+                }
+            );
+            Ok(0)
         }
         UserCmd::SetPassword { username } => {
             let p = read_password()?;

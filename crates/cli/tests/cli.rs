@@ -334,6 +334,78 @@ fn users_are_managed_from_the_command_line() {
 }
 
 #[test]
+fn health_personnel_status_is_set_from_the_command_line_with_a_reason() {
+    let dir = tmp_dir();
+    let (_, _) = run_demo_once(&dir);
+    let db = format!("sqlite:{}", dir.join("benk-demo.db").display());
+    let set = |extra: &[&str]| {
+        benk()
+            .args([
+                "--database-url",
+                &db,
+                "user",
+                "set-health-personnel",
+                "per",
+                "--employed",
+                "true",
+            ])
+            .args(extra)
+            .output()
+            .unwrap()
+    };
+    let query = |sql: &str| -> i64 {
+        let rt = tokio::runtime::Runtime::new().unwrap();
+        rt.block_on(async {
+            let mut c = sqlx::SqliteConnection::connect(&db).await.unwrap();
+            let (n,): (i64,) = sqlx::query_as(sql).fetch_one(&mut c).await.unwrap();
+            n
+        })
+    };
+    let marked = "SELECT COUNT(*) FROM staff s JOIN identities i ON i.staff_id = s.id \
+                  WHERE i.subject = 'per' AND s.care_employment = 1";
+    // No reason, or a blank one: refused, nothing changes.
+    assert!(!set(&[]).status.success());
+    let blank = set(&["--reason", "  "]);
+    assert!(!blank.status.success());
+    assert!(
+        String::from_utf8_lossy(&blank.stderr).contains("reason"),
+        "{}",
+        String::from_utf8_lossy(&blank.stderr)
+    );
+    assert_eq!(query(marked), 0);
+    // With a reason: set, kept and audited as the command line.
+    let ok = set(&["--reason", "Ansatt ved DPS for å yte helsehjelp"]);
+    assert!(
+        ok.status.success(),
+        "{}",
+        String::from_utf8_lossy(&ok.stderr)
+    );
+    assert_eq!(query(marked), 1);
+    assert_eq!(
+        query(
+            "SELECT COUNT(*) FROM audit_events WHERE action = 'staff.set_health_personnel' \
+             AND actor_name = 'benk cli' AND outcome = 'allowed'"
+        ),
+        1
+    );
+    assert_eq!(
+        query("SELECT COUNT(*) FROM health_personnel_changes WHERE reason = 'Ansatt ved DPS for å yte helsehjelp'"),
+        1
+    );
+    let list = benk()
+        .args(["--database-url", &db, "user", "list"])
+        .output()
+        .unwrap();
+    let line = String::from_utf8_lossy(&list.stdout)
+        .lines()
+        .find(|l| l.starts_with("per "))
+        .unwrap()
+        .to_string();
+    assert!(line.contains("health personnel (employment)"), "{line}");
+    let _ = std::fs::remove_dir_all(dir);
+}
+
+#[test]
 fn a_fresh_database_gets_its_first_administrator_from_the_command_line() {
     let dir = tmp_dir();
     let db = format!("sqlite:{}", dir.join("prod.db").display());

@@ -1,7 +1,7 @@
 //! The vocabulary of access control: why a record is opened and how much of it is shown.
 
 use crate::coded::coded_enum;
-use crate::staff::Profession;
+use crate::staff::HealthPersonnelBasis;
 
 coded_enum! {
     /// The purpose of use logged with every access, as coded in the trust framework.
@@ -41,11 +41,13 @@ impl Scope {
     }
 }
 
-/// The default scope a profession's care relationship gives, before any consent widens it.
+/// The default scope a staff member's access gives, before any consent widens it.
 ///
-/// Non-health staff get `Basic` only (hpl § 25, DOMAIN.md rule 9); health personnel get `Health`.
-pub fn scope_for(profession: Profession) -> Scope {
-    if profession.is_health_personnel() {
+/// Health personnel (by an authorised profession or by employment in the health service to give
+/// care, see [`crate::health_personnel_basis`]) get `Health`; everyone else gets `Basic` only
+/// (hpl § 25, DOMAIN.md rule 9).
+pub fn scope_for(health_personnel: Option<HealthPersonnelBasis>) -> Scope {
+    if health_personnel.is_some() {
         Scope::Health
     } else {
         Scope::Basic
@@ -90,24 +92,40 @@ mod tests {
     }
 
     #[test]
-    fn non_health_staff_get_basic_scope() {
+    fn scope_follows_effective_health_personnel_status() {
+        use crate::staff::{health_personnel_basis, Profession};
         for p in [
             Profession::NavOfficer,
             Profession::HousingOfficer,
             Profession::ExperienceConsultant,
+            Profession::MilieuTherapist,
+            Profession::Educator,
             Profession::Other,
         ] {
-            assert_eq!(scope_for(p), Scope::Basic, "{p:?}");
+            assert_eq!(
+                scope_for(health_personnel_basis(p, false)),
+                Scope::Basic,
+                "{p:?}"
+            );
+            assert_eq!(
+                scope_for(health_personnel_basis(p, true)),
+                Scope::Health,
+                "{p:?}"
+            );
         }
         for p in [
             Profession::Nurse,
             Profession::Psychologist,
             Profession::Psychiatrist,
             Profession::Physician,
-            Profession::SocialWorker,
-            Profession::FamilyTherapist,
+            Profession::SocialEducator,
+            Profession::OccupationalTherapist,
         ] {
-            assert_eq!(scope_for(p), Scope::Health, "{p:?}");
+            assert_eq!(
+                scope_for(health_personnel_basis(p, false)),
+                Scope::Health,
+                "{p:?}"
+            );
         }
     }
 }

@@ -15,6 +15,7 @@ pub mod intake;
 pub mod lang;
 pub mod national_id;
 pub mod org_number;
+pub mod record;
 pub mod referral;
 pub mod staff;
 pub mod stats;
@@ -41,10 +42,14 @@ pub use intake::{
 pub use lang::{Lang, Localized};
 pub use national_id::{NationalId, NationalIdError, NationalIdKind, UnsupportedIdKind};
 pub use org_number::{OrgNumber, OrgNumberError};
+pub use record::{EntryKind, SocialTopic};
 pub use referral::{
     identifiable, AgencyKind, IdentityParts, Knowledge, ReferralChannel, ReferralError,
     ReferralStatus, Urgency,
 };
-pub use staff::{Fte, FteError, HprNumber, HprNumberError, OrgKind, Profession, TeamRole};
+pub use staff::{
+    health_personnel_basis, Fte, FteError, HealthPersonnelBasis, HprNumber, HprNumberError,
+    OrgKind, Profession, TeamRole,
+};
 pub use stats::{period_key, summary, ReportPeriod, Summary};
 pub use team_access::{CourseRole, EpisodeAction, EpisodePermissions, ReadBasis, ReadPolicy};

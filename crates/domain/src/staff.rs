@@ -6,51 +6,92 @@ use serde::{Deserialize, Serialize};
 use std::fmt;
 
 coded_enum! {
-    /// A team member's profession; it decides whether they are health personnel.
+    /// A team member's profession. Authorised professions (hpl § 48) make their holder health
+    /// personnel; the others are health personnel only when employed in the health service to
+    /// give care (hpl § 3 first paragraph no. 2), which an administrator records.
     pub enum Profession {
         /// Nurse (sykepleier), often with further training in mental health or substance use.
         Nurse => "nurse", nb: "sykepleier", en: "nurse";
         /// Psychologist (psykolog).
         Psychologist => "psychologist", nb: "psykolog", en: "psychologist";
-        /// Psychiatrist (psykiater).
+        /// Psychiatrist (psykiater), a physician.
         Psychiatrist => "psychiatrist", nb: "psykiater", en: "psychiatrist";
         /// Physician other than a psychiatrist (lege).
         Physician => "physician", nb: "lege", en: "physician";
-        /// Social worker (sosionom) in the health service.
+        /// Social educator (vernepleier), an authorised profession.
+        SocialEducator => "social_educator", nb: "vernepleier", en: "social educator";
+        /// Occupational therapist (ergoterapeut), an authorised profession.
+        OccupationalTherapist => "occupational_therapist", nb: "ergoterapeut", en: "occupational therapist";
+        /// Social worker (sosionom); health personnel when employed in the health service.
         SocialWorker => "social_worker", nb: "sosionom", en: "social worker";
-        /// Family therapist (familieterapeut) in the health service.
+        /// Family therapist (familieterapeut); health personnel when employed in the health service.
         FamilyTherapist => "family_therapist", nb: "familieterapeut", en: "family therapist";
-        /// Municipal housing officer (boligkonsulent); not health personnel.
+        /// Milieu therapist (miljøterapeut); health personnel when employed in the health service.
+        MilieuTherapist => "milieu_therapist", nb: "miljøterapeut", en: "milieu therapist";
+        /// Educator (pedagog), e.g. at the housing office.
+        Educator => "educator", nb: "pedagog", en: "educator";
+        /// Municipal housing officer (boligkonsulent).
         HousingOfficer => "housing_officer", nb: "boligkonsulent", en: "housing officer";
-        /// NAV officer (NAV-veileder): employment and welfare; not health personnel.
+        /// NAV officer (NAV-veileder): employment and welfare.
         NavOfficer => "nav_officer", nb: "NAV-veileder", en: "NAV officer";
-        /// Experience consultant (erfaringskonsulent), a peer worker; not health personnel.
+        /// Experience consultant (erfaringskonsulent), a peer worker; health personnel when
+        /// employed in the health service to give care.
         ExperienceConsultant => "experience_consultant", nb: "erfaringskonsulent", en: "peer support worker";
-        /// Any other profession; treated as not health personnel until stated otherwise.
+        /// Any other profession.
         Other => "other", nb: "annet", en: "other";
     }
 }
 
 impl Profession {
-    /// Whether this profession counts as health personnel who share with each other (hpl § 45).
+    /// Whether the profession is authorised under hpl § 48, which makes its holder health
+    /// personnel by profession (hpl § 3 first paragraph no. 1).
     ///
-    /// Non-health staff (housing and NAV officers, experience consultants, others) get no default
-    /// access to health content: they receive health information only as far as they take part
-    /// in the care work (hpl § 25) or the person has consented (DOMAIN.md rule 9). Social workers
-    /// and family therapists count because they work in the health service (hpl § 3).
+    /// Everyone else is health personnel only through employment in the health service to give
+    /// care (no. 2), see [`health_personnel_basis`]. Without either, a staff member gets no
+    /// default access to health content (hpl § 25, DOMAIN.md rule 9).
     pub fn is_health_personnel(self) -> bool {
         match self {
             Profession::Nurse
             | Profession::Psychologist
             | Profession::Psychiatrist
             | Profession::Physician
-            | Profession::SocialWorker
-            | Profession::FamilyTherapist => true,
-            Profession::HousingOfficer
+            | Profession::SocialEducator
+            | Profession::OccupationalTherapist => true,
+            Profession::SocialWorker
+            | Profession::FamilyTherapist
+            | Profession::MilieuTherapist
+            | Profession::Educator
+            | Profession::HousingOfficer
             | Profession::NavOfficer
             | Profession::ExperienceConsultant
             | Profession::Other => false,
         }
+    }
+}
+
+coded_enum! {
+    /// Why a staff member counts as health personnel (helsepersonelloven § 3 first paragraph).
+    pub enum HealthPersonnelBasis {
+        /// An authorised profession (hpl § 3 first paragraph no. 1 and § 48).
+        Authorisation => "authorisation", nb: "autorisert yrke (hpl § 48)", en: "authorised profession (Health Personnel Act § 48)";
+        /// Employed in the health service to give care (hpl § 3 first paragraph no. 2),
+        /// as recorded by an administrator.
+        Employment => "employment", nb: "ansatt i helsetjenesten for å yte helsehjelp (hpl § 3 første ledd nr. 2)", en: "employed in the health service to give care (Health Personnel Act § 3 first paragraph no. 2)";
+    }
+}
+
+/// Whether, and why, a staff member is health personnel: by an authorised profession, or by
+/// employment in the health service to give care (recorded by an administrator).
+pub fn health_personnel_basis(
+    profession: Profession,
+    employed_to_give_care: bool,
+) -> Option<HealthPersonnelBasis> {
+    if profession.is_health_personnel() {
+        Some(HealthPersonnelBasis::Authorisation)
+    } else if employed_to_give_care {
+        Some(HealthPersonnelBasis::Employment)
+    } else {
+        None
     }
 }
 
@@ -280,7 +321,18 @@ mod tests {
             Profession::from_code,
             Profession::label,
         );
-        assert_eq!(Profession::ALL.len(), 10);
+        assert_eq!(Profession::ALL.len(), 14);
+        assert_eq!(Profession::SocialEducator.label(Lang::Nb), "vernepleier");
+        assert_eq!(Profession::MilieuTherapist.label(Lang::Nb), "miljøterapeut");
+        assert_eq!(Profession::Educator.label(Lang::Nb), "pedagog");
+        assert_eq!(
+            Profession::OccupationalTherapist.label(Lang::Nb),
+            "ergoterapeut"
+        );
+        assert_eq!(
+            Profession::ExperienceConsultant.label(Lang::Nb),
+            "erfaringskonsulent"
+        );
         assert_eq!(Profession::SocialWorker.code(), "social_worker");
         assert_eq!(Profession::NavOfficer.label(Lang::Nb), "NAV-veileder");
         assert_eq!(Profession::Physician.label(Lang::Nb), "lege");
@@ -301,10 +353,41 @@ mod tests {
                 Profession::Psychologist,
                 Profession::Psychiatrist,
                 Profession::Physician,
-                Profession::SocialWorker,
-                Profession::FamilyTherapist,
+                Profession::SocialEducator,
+                Profession::OccupationalTherapist,
             ]
         );
+    }
+
+    #[test]
+    fn health_personnel_by_profession_or_employment() {
+        assert_coded(
+            HealthPersonnelBasis::ALL,
+            HealthPersonnelBasis::code,
+            HealthPersonnelBasis::from_code,
+            HealthPersonnelBasis::label,
+        );
+        // An authorised profession is enough, whatever the employment.
+        for employed in [false, true] {
+            assert_eq!(
+                health_personnel_basis(Profession::SocialEducator, employed),
+                Some(HealthPersonnelBasis::Authorisation)
+            );
+        }
+        // A peer worker or milieu therapist is health personnel only through employment.
+        for p in [
+            Profession::ExperienceConsultant,
+            Profession::MilieuTherapist,
+            Profession::SocialWorker,
+            Profession::NavOfficer,
+        ] {
+            assert_eq!(health_personnel_basis(p, false), None, "{p:?}");
+            assert_eq!(
+                health_personnel_basis(p, true),
+                Some(HealthPersonnelBasis::Employment),
+                "{p:?}"
+            );
+        }
     }
 
     #[test]

@@ -164,7 +164,10 @@ async fn tandem_routes_psychosis_to_fact_and_needs_three_from_each_side(t: &Test
         .await
         .json();
     assert_eq!(r["decision"]["outcome"], "routed_fact");
-    assert_eq!(r["decision"]["suggested_outcome"], "routed_fact");
+    assert_eq!(
+        r["decision"]["assessment"]["suggested_outcome"],
+        "routed_fact"
+    );
     assert_eq!(r["participants"].as_array().unwrap().len(), 6);
     assert_eq!(r["referral"]["status"], "decided");
     // A second decision on the same referral is a conflict.

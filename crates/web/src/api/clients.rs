@@ -7,7 +7,9 @@ use axum::Json;
 use benk_app::access::course::open_course;
 use benk_app::access::open_client;
 use benk_app::care::{self, CareRelationship, Holder, NewRelationship};
-use benk_app::clients::{self, ClientRecord, ClientSummary, ListKind};
+use benk_app::clients::{
+    self, ClientRecord, ClientSummary, ListKind, NewEntryKind, RecordEntryKind, SocialNoteTopic,
+};
 use benk_app::error::Fields;
 use benk_app::{idempotency, AppError, FieldError};
 use benk_domain::{EpisodeAction, LongText, Period, Purpose, ShortText};
@@ -239,6 +241,13 @@ pub(super) async fn update(
 #[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub(super) struct EntryIn {
+    /// `health` (a health note, health personnel only; the default) or `social` (a social note
+    /// that the whole care team sees and that must hold no health content).
+    #[serde(default)]
+    kind: RecordEntryKind,
+    /// The topic of a social note (required for `social`, not allowed for `health`).
+    #[serde(default)]
+    topic: Option<SocialNoteTopic>,
     /// The entry's text.
     #[schema(schema_with = doc::long_text)]
     body: String,
@@ -250,7 +259,8 @@ pub(super) struct Created {
     id: Uuid,
 }
 
-/// Write a record entry (health personnel only); it is owned by the author's employer.
+/// Write a record entry, owned by the author's employer: a health note (health personnel only)
+/// or a social note (anyone in the care team).
 #[utoipa::path(post, path = "/clients/{id}/entries", params(("id" = Uuid, Path)), request_body = EntryIn,
     responses((status = 201, body = Created), (status = 403, response = doc::Forbidden), (status = 422, response = doc::Invalid)))]
 pub(super) async fn add_entry(
@@ -264,9 +274,29 @@ pub(super) async fn add_entry(
     let grant = open_client(&st.app, actor, id, Purpose::Treat)
         .await
         .map_err(|e| ctx.api_err(e))?;
+    let kind = match (b.kind, b.topic) {
+        (RecordEntryKind::Health, None) => NewEntryKind::Health,
+        (RecordEntryKind::Social, Some(t)) => NewEntryKind::Social(t.into()),
+        (RecordEntryKind::Health, Some(_)) => {
+            return Err(ctx.api_err(AppError::field(FieldError::new(
+                "topic",
+                "topic_only_for_social_notes",
+                "Bare sosiale notater har tema.",
+                "Only social notes have a topic.",
+            ))))
+        }
+        (RecordEntryKind::Social, None) => {
+            return Err(ctx.api_err(AppError::field(FieldError::new(
+                "topic",
+                "required",
+                "Velg tema for det sosiale notatet.",
+                "Choose the topic of the social note.",
+            ))))
+        }
+    };
     let body = LongText::parse(&b.body)
         .map_err(|e| ctx.api_err(AppError::field(FieldError::of("body", &e))))?;
-    let eid = clients::add_entry(&st.app, actor, &grant, &body)
+    let eid = clients::add_entry(&st.app, actor, &grant, kind, &body)
         .await
         .map_err(|e| ctx.api_err(e))?;
     Ok((StatusCode::CREATED, Json(Created { id: eid })))

@@ -7,7 +7,9 @@ use benk_app::access::open_client;
 use benk_app::episodes::{self, Episode, RgMemberInput};
 use benk_app::error::Fields;
 use benk_app::intake::{self, DecisionInput, DecisionResult};
-use benk_app::referrals::{self, Agency, IntakeGrant, Receipt, Referral, ReferralSummary};
+use benk_app::referrals::{
+    self, Agency, IntakeGrant, Receipt, Referral, ReferralHealth, ReferralSummary,
+};
 use benk_app::reports::{self, ReferralReport};
 use benk_app::{Actor, AppError, FieldError, Text};
 use benk_domain::{
@@ -139,17 +141,39 @@ pub(super) async fn register(
     Ok((StatusCode::CREATED, Json(receipt)))
 }
 
-/// A referral with its diagnoses, the policy's suggestion and the decision.
+/// A referral, the policy's suggestion and the decision. Health content (`health`, `diagnoses`,
+/// the suggestion and the decision's `assessment`) is present only when `scope` is `health`:
+/// the caller is health personnel. With `scope` `admin` it is left out, not blanked.
 #[derive(Serialize, utoipa::ToSchema)]
 pub(super) struct ReferralOut {
+    /// `health` (everything) or `admin` (administrative fields only).
+    #[schema(example = "health")]
+    scope: ReferralScope,
     referral: Referral,
-    diagnoses: Vec<String>,
-    /// The outcome the team's policy suggests, if any.
+    /// Reason, services, substance use and mental health (health scope only).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    health: Option<ReferralHealth>,
+    /// Known diagnoses (health scope only).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    diagnoses: Option<Vec<String>>,
+    /// The outcome the team's policy suggests from the diagnoses, if any (health scope only).
+    #[serde(skip_serializing_if = "Option::is_none")]
     suggested_outcome: Option<String>,
     /// Why, in the caller's language.
+    #[serde(skip_serializing_if = "Option::is_none")]
     suggestion_reason: Option<String>,
     decision: Option<intake::Decision>,
     participants: Vec<String>,
+}
+
+/// How much of a referral the caller sees.
+#[derive(Serialize, utoipa::ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub(super) enum ReferralScope {
+    /// Administrative fields only: the caller is not health personnel.
+    Admin,
+    /// Everything, including health content.
+    Health,
 }
 
 /// Read one referral (audited).
@@ -161,19 +185,28 @@ pub(super) async fn get_referral(
 ) -> Result<Json<ReferralOut>, ApiError> {
     let (actor, grant) = intake_grant(&st, &ctx).await?;
     let rid = id(&ctx, &rid)?;
-    let (referral, diagnoses) = referrals::get(&st.app, &actor, &grant, rid)
+    let (referral, health) = referrals::get(&st.app, &actor, &grant, rid)
         .await
         .map_err(|e| ctx.api_err(e))?;
-    let suggestion = intake::suggestion(&st.app, &grant, &diagnoses)
-        .await
-        .map_err(|e| ctx.api_err(e))?;
+    let suggestion = match &health {
+        Some(h) => intake::suggestion(&st.app, &grant, &h.diagnoses)
+            .await
+            .map_err(|e| ctx.api_err(e))?,
+        None => None,
+    };
     let decided = intake::decision_for(&st.app, &grant, rid)
         .await
         .map_err(|e| ctx.api_err(e))?;
     let (decision, participants) = decided.map_or((None, vec![]), |(d, p)| (Some(d), p));
     Ok(Json(ReferralOut {
+        scope: if grant.covers_health() {
+            ReferralScope::Health
+        } else {
+            ReferralScope::Admin
+        },
         referral,
-        diagnoses,
+        diagnoses: health.as_ref().map(|h| h.diagnoses.clone()),
+        health,
         suggested_outcome: suggestion.as_ref().map(|s| s.0.code().to_string()),
         suggestion_reason: suggestion.map(|s| s.1.get(ctx.lang).to_string()),
         decision,
@@ -247,6 +280,10 @@ pub(super) async fn decide(
 ) -> Result<(StatusCode, Json<DecisionResult>), ApiError> {
     let (actor, grant) = intake_grant(&st, &ctx).await?;
     let rid = id(&ctx, &rid)?;
+    // Refused before the body is checked: the decision is health content.
+    referrals::require_health(&st.app, &actor, &grant, "intake.decide", rid)
+        .await
+        .map_err(|e| ctx.api_err(e))?;
     let mut f = Fields::default();
     let outcome = DecisionOutcome::from_code(&b.outcome);
     if outcome.is_none() {

@@ -12,7 +12,7 @@ use axum::extract::rejection::BytesRejection;
 use axum::extract::{FromRequest, Request};
 use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
-use axum::routing::{get, post};
+use axum::routing::{get, post, put};
 use axum::{Json, Router};
 use benk_domain::Lang;
 use doc::CommonResponses;
@@ -33,6 +33,10 @@ pub fn routes() -> Router<AppState> {
         .route("/teams", get(orgs::list_teams).post(orgs::create_team))
         .route("/teams/{id}", get(orgs::get_team))
         .route("/staff", get(orgs::list_staff).post(orgs::create_staff))
+        .route(
+            "/staff/{id}/health-personnel",
+            put(orgs::set_health_personnel),
+        )
         .route("/clients", get(clients::list).post(clients::create))
         .route("/clients/{id}", get(clients::get).put(clients::update))
         .route("/clients/{id}/entries", post(clients::add_entry))
@@ -71,7 +75,7 @@ pub fn routes() -> Router<AppState> {
     info(title = "Benk API", version = "1", description = "Benk: the working tool of integrated outreach teams. Every read and write of a client's record is audited."),
     paths(
         orgs::list_organisations, orgs::create_organisation, orgs::list_teams, orgs::create_team, orgs::get_team,
-        orgs::list_staff, orgs::create_staff,
+        orgs::list_staff, orgs::create_staff, orgs::set_health_personnel,
         clients::list, clients::create, clients::get, clients::update, clients::add_entry,
         clients::list_care, clients::create_care, clients::end_care,
         intake::list_agencies, intake::add_agency, intake::board, intake::register, intake::get_referral, intake::assess,

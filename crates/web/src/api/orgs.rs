@@ -288,3 +288,34 @@ pub(super) async fn create_staff(
         .map_err(|e| ctx.api_err(e))?;
     Ok((StatusCode::CREATED, Json(Created { id })))
 }
+
+/// A staff member's health-personnel status by employment.
+#[derive(Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub(super) struct HealthPersonnelIn {
+    /// Employed in the health service to give care (helsepersonelloven § 3 first paragraph
+    /// no. 2). Authorised professions (§ 48) are health personnel whatever this says.
+    care_employment: bool,
+    /// Why (position, employer); required, kept with the change and audited.
+    #[serde(default)]
+    #[schema(min_length = 1, max_length = 500)]
+    reason: String,
+}
+
+/// Record whether a staff member is employed in the health service to give care, which makes
+/// them health personnel (administrators; audited, refusals too).
+#[utoipa::path(put, path = "/staff/{id}/health-personnel", params(("id" = Uuid, Path)), request_body = HealthPersonnelIn,
+    responses((status = 204), (status = 403, body = super::ErrorBody), (status = 404, body = super::ErrorBody), (status = 422, body = super::ErrorBody)))]
+pub(super) async fn set_health_personnel(
+    State(st): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+    ApiJson(b, _): ApiJson<HealthPersonnelIn>,
+) -> Result<StatusCode, ApiError> {
+    let actor = ctx.api_actor()?;
+    let id = Uuid::parse_str(&id).map_err(|_| ctx.api_err(AppError::NotFound))?;
+    staff::set_health_personnel(&st.app, Some(actor), id, b.care_employment, &b.reason)
+        .await
+        .map_err(|e| ctx.api_err(e))?;
+    Ok(StatusCode::NO_CONTENT)
+}

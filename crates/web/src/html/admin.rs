@@ -8,7 +8,7 @@ use benk_app::error::Fields;
 use benk_app::orgs::{self, Organisation};
 use benk_app::staff::{self, AccountChange, NewStaff, StaffSummary};
 use benk_app::{AppError, FieldError, Text};
-use benk_domain::{Fte, HprNumber, Profession, TeamRole};
+use benk_domain::{health_personnel_basis, Fte, HprNumber, Profession, TeamRole};
 use serde::Deserialize;
 use uuid::Uuid;
 
@@ -49,11 +49,29 @@ struct UsersView {
     roles: Vec<(&'static str, &'static str)>,
     form: UserForm,
     errors: Vec<String>,
+    /// The latest reason for each user's health-personnel status.
+    hp_reasons: std::collections::HashMap<Uuid, String>,
 }
 
 impl UsersView {
+    /// The recorded reason for a user's health-personnel status, if any.
+    fn hp_reason(&self, u: &StaffSummary) -> Option<&str> {
+        self.hp_reasons.get(&u.id).map(String::as_str)
+    }
     fn profession(&self, code: &str) -> &'static str {
         self.layout.profession(code)
+    }
+    /// Whether the profession alone makes the user health personnel (hpl § 48).
+    fn authorised(&self, u: &StaffSummary) -> bool {
+        Profession::from_code(&u.profession).is_some_and(|p| p.is_health_personnel())
+    }
+    /// The user's health-personnel status and its basis, in words.
+    fn health_status(&self, u: &StaffSummary) -> &'static str {
+        let profession = Profession::from_code(&u.profession).unwrap_or(Profession::Other);
+        match health_personnel_basis(profession, u.care_employment) {
+            Some(b) => b.label(self.layout.lang_v),
+            None => self.layout.t.not_health_personnel,
+        }
     }
 }
 
@@ -95,6 +113,7 @@ async fn view(
             ..form
         },
         errors,
+        hp_reasons: staff::health_personnel_reasons(&st.app).await?,
     })
 }
 
@@ -258,4 +277,48 @@ pub(super) async fn require_totp(
     Form(f): Form<FlagForm>,
 ) -> Response {
     change(&st, &ctx, &id, &f._csrf, AccountChange::RequireTotp(true)).await
+}
+
+#[derive(Deserialize)]
+pub(super) struct HealthPersonnelForm {
+    #[serde(default)]
+    _csrf: String,
+    /// `true`: employed in the health service to give care; `false`: not.
+    #[serde(default)]
+    value: String,
+    #[serde(default)]
+    reason: String,
+}
+
+/// POST `/admin/users/{id}/health-personnel`: records whether the user is employed in the
+/// health service to give care (hpl § 3 first paragraph no. 2), with a required reason.
+pub(super) async fn set_health_personnel(
+    State(st): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+    Form(f): Form<HealthPersonnelForm>,
+) -> Response {
+    let actor = actor_or_redirect!(ctx);
+    if let Err(r) = ctx.check_csrf(&f._csrf) {
+        return r;
+    }
+    let Ok(id) = Uuid::parse_str(&id) else {
+        return ctx.page_err(AppError::NotFound);
+    };
+    let value = match f.value.as_str() {
+        "true" => true,
+        "false" => false,
+        _ => {
+            return ctx.page_err(AppError::field(FieldError::new(
+                "value",
+                "required",
+                "Velg om personen er ansatt i helsetjenesten for å yte helsehjelp.",
+                "Choose whether the person is employed in the health service to give care.",
+            )))
+        }
+    };
+    match staff::set_health_personnel(&st.app, Some(actor), id, value, &f.reason).await {
+        Ok(()) => Redirect::to("/admin/users").into_response(),
+        Err(e) => ctx.page_err(e),
+    }
 }

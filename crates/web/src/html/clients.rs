@@ -7,9 +7,11 @@ use axum::Form;
 use benk_app::access::course::open_course;
 use benk_app::access::open_client;
 use benk_app::care::{self, Holder, NewRelationship};
-use benk_app::clients::{self, ClientRecord, ClientSummary, ListKind};
+use benk_app::clients::{self, ClientRecord, ClientSummary, ListKind, NewEntryKind};
 use benk_app::{AppError, FieldError};
-use benk_domain::{EpisodeAction, Lang, LongText, Period, Purpose, ShortText};
+use benk_domain::{
+    EntryKind, EpisodeAction, Lang, LongText, Period, Purpose, ShortText, SocialTopic,
+};
 use chrono::NaiveDate;
 use serde::Deserialize;
 use uuid::Uuid;
@@ -88,17 +90,45 @@ struct ClientView {
     team_staff: Vec<(Uuid, String)>,
     episodes: Vec<benk_app::episodes::Episode>,
     ep: super::intake::EpisodeUi,
-    /// A record entry that was refused, shown again with its error.
-    entry: Option<(String, String)>,
     /// The register of grants, past and present.
     grants: Vec<care::CareRelationship>,
     /// The latest end date of access given by hand today (yyyy-mm-dd).
     access_max: String,
+    /// A record entry that was refused, shown again with its error.
+    entry: Option<EntryRetry>,
+    /// The reader's grant covers health content (may write and read health notes).
+    health_scope: bool,
+    /// Social-note topics (code, label).
+    topics: Vec<(&'static str, &'static str)>,
+}
+
+/// A refused record entry: which form, the text typed, the chosen topic and the error.
+pub(super) struct EntryRetry {
+    kind: String,
+    text: String,
+    topic: String,
+    error: String,
 }
 
 impl ClientView {
     fn profession(&self, code: &str) -> &'static str {
         self.layout.profession(code)
+    }
+    /// The label of an entry kind.
+    fn entry_kind(&self, code: &str) -> &'static str {
+        EntryKind::from_code(code)
+            .map(|k| k.label(self.layout.lang_v))
+            .unwrap_or("–")
+    }
+    /// The label of a social-note topic.
+    fn topic(&self, code: &str) -> &'static str {
+        SocialTopic::from_code(code)
+            .map(|t| t.label(self.layout.lang_v))
+            .unwrap_or("–")
+    }
+    /// The refused entry of a form (`health` or `social`), if any.
+    fn retry(&self, kind: &str) -> Option<&EntryRetry> {
+        self.entry.as_ref().filter(|e| e.kind == kind)
     }
 }
 
@@ -153,7 +183,7 @@ async fn client_page_with_entry(
     ctx: &Ctx,
     id: Uuid,
     mut ep: super::intake::EpisodeUi,
-    entry: Option<(String, String)>,
+    entry: Option<EntryRetry>,
     status: axum::http::StatusCode,
 ) -> Response {
     let actor = actor_or_redirect!(ctx);
@@ -167,8 +197,13 @@ async fn client_page_with_entry(
             .find(|e| e.closed_on.is_none())
             .map(|e| e.id);
         let grants = care::list_for_client(&st.app, actor, &grant).await?;
+        let layout = Layout::new(ctx, "clients");
+        let topics = SocialTopic::ALL
+            .iter()
+            .map(|t| (t.code(), t.label(layout.lang_v)))
+            .collect();
         Ok::<_, AppError>(ClientView {
-            layout: Layout::new(ctx, "clients"),
+            layout,
             record,
             team_staff,
             episodes,
@@ -178,6 +213,8 @@ async fn client_page_with_entry(
             access_max: care::default_end(benk_app::access::today())
                 .format("%Y-%m-%d")
                 .to_string(),
+            health_scope: grant.covers_health(),
+            topics,
         })
     }
     .await;
@@ -442,6 +479,35 @@ pub(super) struct EntryForm {
     _csrf: String,
     #[serde(default)]
     body: String,
+    /// `health` (default) or `social`.
+    #[serde(default)]
+    kind: String,
+    /// Topic of a social note.
+    #[serde(default)]
+    topic: String,
+}
+
+/// The kind and topic from the form, or the field error.
+fn entry_kind(form: &EntryForm) -> Result<NewEntryKind, FieldError> {
+    match form.kind.as_str() {
+        "" | "health" => Ok(NewEntryKind::Health),
+        "social" => SocialTopic::from_code(form.topic.trim())
+            .map(NewEntryKind::Social)
+            .ok_or_else(|| {
+                FieldError::new(
+                    "topic",
+                    "required",
+                    "Velg tema for det sosiale notatet.",
+                    "Choose the topic of the social note.",
+                )
+            }),
+        _ => Err(FieldError::new(
+            "kind",
+            "unknown_kind",
+            "Ukjent notattype.",
+            "Unknown kind of note.",
+        )),
+    }
 }
 
 pub(super) async fn add_entry(
@@ -460,9 +526,10 @@ pub(super) async fn add_entry(
     };
     let result = async {
         let grant = open_client(&st.app, actor, id, Purpose::Treat).await?;
+        let kind = entry_kind(&form).map_err(AppError::field)?;
         let body =
             LongText::parse(&form.body).map_err(|e| AppError::field(FieldError::of("body", &e)))?;
-        clients::add_entry(&st.app, actor, &grant, &body).await
+        clients::add_entry(&st.app, actor, &grant, kind, &body).await
     }
     .await;
     match result {
@@ -480,7 +547,16 @@ pub(super) async fn add_entry(
                 &ctx,
                 id,
                 ep,
-                Some((form.body, msg)),
+                Some(EntryRetry {
+                    kind: if form.kind == "social" {
+                        "social".into()
+                    } else {
+                        "health".into()
+                    },
+                    text: form.body,
+                    topic: form.topic,
+                    error: msg,
+                }),
                 axum::http::StatusCode::UNPROCESSABLE_ENTITY,
             )
             .await

@@ -43,6 +43,10 @@ pub fn routes() -> Router<AppState> {
         .route("/admin/users", get(admin::users).post(admin::create_user))
         .route("/admin/users/{id}/disabled", post(admin::set_disabled))
         .route("/admin/users/{id}/require-totp", post(admin::require_totp))
+        .route(
+            "/admin/users/{id}/health-personnel",
+            post(admin::set_health_personnel),
+        )
         .route("/settings", get(settings::show))
         .route("/settings/language", post(settings::language))
         .route("/settings/tokens", post(settings::create_token))

@@ -9,7 +9,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::Form;
 use benk_app::intake::{self, Decision, DecisionInput};
 use benk_app::intake_views::{self, StaffWithEmployer};
-use benk_app::referrals::{self, IntakeGrant, Referral};
+use benk_app::referrals::{self, IntakeGrant, Referral, ReferralHealth};
 use benk_app::{orgs, Actor, AppError, FieldError, Text};
 use benk_domain::{
     check_participants, side_of, AgencyKind, DecisionOutcome, Icd10Code, IntakeError, Knowledge,
@@ -38,11 +38,17 @@ pub(crate) struct Shown {
     pub outcome: DecisionOutcome,
     pub outcome_label: String,
     pub level: Option<(String, &'static str)>,
-    pub reasons: String,
     pub participants: Vec<String>,
+    pub decided_on: String,
+    /// The reasons and assessment: `None` when the reader is not health personnel.
+    pub assessment: Option<ShownAssessment>,
+}
+
+/// The health content of a decision, as shown.
+pub(crate) struct ShownAssessment {
+    pub reasons: String,
     pub criteria: Vec<&'static str>,
     pub in_target_group: bool,
-    pub decided_on: String,
     pub suggested: Option<String>,
 }
 
@@ -64,6 +70,8 @@ struct DetailView {
     layout: Layout,
     it: &'static It,
     r: Referral,
+    /// Health content of the referral: `None` for readers who are not health personnel.
+    health: Option<ReferralHealth>,
     status_label: String,
     is_new: bool,
     agency: String,
@@ -82,6 +90,8 @@ struct DetailView {
     notices: Vec<String>,
     /// The actor can open the client page (has a care relationship to the accepted person).
     client_access: bool,
+    /// Undecided, but the actor may not record the decision (not health personnel).
+    decision_needs_health: bool,
 }
 
 fn criteria(it: &'static It) -> Vec<(&'static str, &'static str)> {
@@ -96,20 +106,32 @@ fn criteria(it: &'static It) -> Vec<(&'static str, &'static str)> {
 pub(crate) fn shown(d: &Decision, participants: Vec<String>, layout: &Layout, lang: Lang) -> Shown {
     let t = it(lang);
     let outcome = DecisionOutcome::from_code(&d.outcome).unwrap_or(DecisionOutcome::Declined);
-    let mut ticked = Vec::new();
-    for (on, (_, label)) in [
-        d.severe_mental_illness,
-        d.substance_use,
-        d.weak_connection,
-        d.housing_problem,
-    ]
-    .into_iter()
-    .zip(criteria(t))
-    {
-        if on {
-            ticked.push(label);
+    let assessment = d.assessment.as_ref().map(|a| {
+        let mut ticked = Vec::new();
+        for (on, (_, label)) in [
+            a.severe_mental_illness,
+            a.substance_use,
+            a.weak_connection,
+            a.housing_problem,
+        ]
+        .into_iter()
+        .zip(criteria(t))
+        {
+            if on {
+                ticked.push(label);
+            }
         }
-    }
+        ShownAssessment {
+            reasons: a.reasons.clone(),
+            criteria: ticked,
+            in_target_group: a.in_target_group,
+            suggested: a
+                .suggested_outcome
+                .as_deref()
+                .and_then(DecisionOutcome::from_code)
+                .map(|o| cap(o.label(lang))),
+        }
+    });
     Shown {
         outcome,
         outcome_label: cap(outcome.label(lang)),
@@ -117,16 +139,9 @@ pub(crate) fn shown(d: &Decision, participants: Vec<String>, layout: &Layout, la
             .level
             .and_then(LevelOfEffort::from_number)
             .map(|l| (l.label(lang).to_string(), l.description(lang))),
-        reasons: d.reasons.clone(),
         participants,
-        criteria: ticked,
-        in_target_group: d.in_target_group,
         decided_on: layout.date(&d.decided_on),
-        suggested: d
-            .suggested_outcome
-            .as_deref()
-            .and_then(DecisionOutcome::from_code)
-            .map(|o| cap(o.label(lang))),
+        assessment,
     }
 }
 
@@ -228,13 +243,18 @@ async fn detail_view(
 ) -> Result<DetailView, AppError> {
     let lang = ctx.lang;
     let t = it(lang);
-    let (r, diagnoses) = referrals::get(&st.app, actor, grant, id).await?;
-    let suggestion = intake::suggestion(&st.app, grant, &diagnoses).await?;
+    let (r, health) = referrals::get(&st.app, actor, grant, id).await?;
+    let diagnoses: &[String] = health.as_ref().map_or(&[], |h| &h.diagnoses);
+    let suggestion = match &health {
+        Some(h) => intake::suggestion(&st.app, grant, &h.diagnoses).await?,
+        None => None,
+    };
     let decision = intake::decision_for(&st.app, grant, id).await?;
     let mut layout = Layout::new(ctx, "intake");
     layout.flash = flash;
     let status = ReferralStatus::from_code(&r.status).unwrap_or(ReferralStatus::New);
-    let form = if decision.is_none() && status != ReferralStatus::Decided {
+    // Only health personnel record the decision: its reasons and assessment are health content.
+    let form = if decision.is_none() && status != ReferralStatus::Decided && grant.covers_health() {
         let team = orgs::get_team(&st.app, grant.team_id()).await?;
         let staff = intake_views::team_staff_with_employer(&st.app, grant.team_id()).await?;
         let (data, errors) = form_data.unwrap_or_else(|| {
@@ -310,9 +330,11 @@ async fn detail_view(
         form,
         notices,
         client_access,
+        decision_needs_health: !grant.covers_health() && status != ReferralStatus::Decided,
         layout,
         it: t,
         r,
+        health,
     })
 }
 
@@ -497,6 +519,10 @@ pub(crate) async fn decide(
         Ok(g) => g,
         Err(e) => return ctx.page_err(e),
     };
+    // Refused before the form is even read: the decision is health content.
+    if let Err(e) = referrals::require_health(&st.app, actor, &grant, "intake.decide", id).await {
+        return ctx.page_err(e);
+    }
     let prepared = async {
         let team = orgs::get_team(&st.app, grant.team_id()).await?;
         let staff = intake_views::team_staff_with_employer(&st.app, grant.team_id()).await?;
@@ -608,6 +634,7 @@ pub(crate) async fn letter(
     };
     let result = async {
         let grant = intake_grant(&st, actor).await?;
+        // The letter, too, holds the reasons only for health personnel.
         let (r, _) = referrals::get(&st.app, actor, &grant, id).await?;
         let Some((d, names)) = intake::decision_for(&st.app, &grant, id).await? else {
             return Err(AppError::Conflict(Text::new(

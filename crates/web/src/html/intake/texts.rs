@@ -59,6 +59,10 @@ intake_texts! {
     housing_situation: "Bosituasjon", "Housing situation";
     substance_use: "Rusbruk", "Substance use";
     mental_health: "Psykisk helse", "Mental health";
+    health_withheld_referral: "Helseopplysningene i henvisningen (begrunnelse, tjenester nå, rus, psykisk helse, diagnoser) og vurderingen i vedtaket vises ikke for deg, fordi du ikke er helsepersonell. Du ser de administrative opplysningene.", "The health information in the referral (reason, current services, substance use, mental health, diagnoses) and the assessment in the decision are not shown to you, because you are not health personnel. You see the administrative information.";
+    decision_needs_health: "Vedtaket inneholder helseopplysninger (begrunnelse og vurdering av målgruppe) og registreres av helsepersonell i inntaksteamet. Du kan delta i inntaksmøtet og føres opp som deltaker.", "The decision holds health information (reasons and target-group assessment) and is recorded by health personnel in the intake team. You can take part in the intake meeting and be listed as a participant.";
+    withheld: "Vises ikke (helseopplysning)", "Not shown (health information)";
+    letter_reasons_withheld: "Begrunnelsen er helseopplysninger og er ikke med i denne utskriften. Be helsepersonell i inntaksteamet skrive ut brevet med begrunnelse.", "The reasons are health information and are left out of this print. Ask health personnel in the intake team to print the letter with the reasons.";
     diagnoses: "Kjente diagnoser (ICD-10)", "Known diagnoses (ICD-10)";
     diagnoses_hint: "Koder skilt med komma eller mellomrom, for eksempel F20.0, F10.2.", "Codes separated by commas or spaces, for example F20.0, F10.2.";
     diagnoses_short: "Diagnoser", "Diagnoses";
@@ -186,6 +190,7 @@ intake_texts! {
     closed_on: "Avsluttet dato", "Date closed";
     current_level: "Innsatsnivå nå", "Current level";
     level_history: "Nivåhistorikk", "Level history";
+    episode_texts_withheld: "Begrunnelser for nivåendringer er helseopplysninger og vises ikke for deg, fordi du ikke er helsepersonell.", "Reasons for level changes are health information and are not shown to you, because you are not health personnel.";
     from_lower: "fra", "from";
     coordinator_pair: "Koordinatorpar", "Coordinator pair";
     not_assigned: "Ikke oppnevnt", "Not assigned";
