@@ -83,7 +83,7 @@ pub fn today() -> NaiveDate {
 /// Whether the actor is health personnel (decides health scope and who may
 /// change a course). One place, so the health-personnel rule can grow.
 pub fn is_health_personnel(actor: &Actor) -> bool {
-    scope_for(actor.profession).includes_health()
+    scope_of(actor).includes_health()
 }
 
 /// The SQL behind "visible clients": an expression that gives the read basis

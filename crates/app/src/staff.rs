@@ -521,7 +521,16 @@ pub async fn set_health_personnel(
         }
     );
     if let Some(a) = actor {
-        if !a.is_admin() {
+        // Administration is per team: the staff member must be in a team the
+        // actor administers (or the actor is a system administrator).
+        let teams: Vec<(Uuid,)> = app
+            .db
+            .all(
+                "SELECT team_id FROM team_memberships WHERE staff_id = $1",
+                crate::args![staff],
+            )
+            .await?;
+        if !(a.system_admin || teams.iter().any(|t| a.administers(t.0))) {
             let mut d = a.audit("staff.set_health_personnel", Outcome::Denied);
             d.resources = format!("{resources},none:not_administrator");
             app.writer.write(WriteOp::audit_only(vec![d])).await?;

@@ -413,6 +413,29 @@ async fn milieu_therapist_marked_health_personnel_by_admin_then_sees_health_cont
         "{}",
         denied.1
     );
+    // Another team's administrator cannot set it either (administration is per team).
+    let rune = t.token("rune").await;
+    let r = t
+        .api(
+            Method::PUT,
+            &hp,
+            &rune,
+            Some(json!({"care_employment": true, "reason": reason})),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN, "{}", r.text);
+    let rune_id = t.staff_id("rune").await;
+    assert_eq!(
+        t.app
+            .db
+            .scalar_i64(
+                "SELECT COUNT(*) FROM audit_events WHERE actor_staff_id = $1 AND action = 'staff.set_health_personnel' AND outcome = 'denied'",
+                benk_app::args![rune_id],
+            )
+            .await
+            .unwrap(),
+        1
+    );
     // Without a reason: refused with a specific field error, nothing changes.
     let eva = t.token("eva").await;
     let r = t
