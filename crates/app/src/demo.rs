@@ -279,6 +279,11 @@ const CARE_EMPLOYMENT: &[(&str, &str)] = &[
         "Ansatt i kommunens psykisk helse- og rustjeneste som erfaringskonsulent for å yte helsehjelp i teamet.",
     ),
 ];
+/// The second team's staff who are health personnel through their employment.
+const CARE_EMPLOYMENT_2: &[(&str, &str)] = &[(
+    "tor",
+    "Ansatt i Nordvik kommunes psykisk helse- og rustjeneste for å yte helsehjelp i teamet.",
+)];
 /// A social note by the NAV officer: documents NAV work, carries no health content.
 const SOCIAL_NOTE: &str = "Gjennomgang av økonomi og husleierestanse. Avtale om nedbetaling er inngått, og søknad om økonomisk stønad er sendt. Nytt møte på NAV om to uker.";
 /// A level reassessment whose reason is health content (a diagnosis): shown only to health personnel.
@@ -897,6 +902,20 @@ fn second_team(
         staff.push((id, employers[*org]));
     }
     let by = |u: &str| staff[STAFF_2.iter().position(|s| s.0 == u).unwrap_or(0)];
+    // The social worker on the intake team is employed in the municipality's
+    // mental health service to give care (hpl § 3 first paragraph no. 2), as
+    // Nordvik's administrator recorded it: health personnel, so he may record
+    // the intake decision.
+    for (user, reason) in CARE_EMPLOYMENT_2 {
+        stmts.push(Stmt::new(
+            "UPDATE staff SET care_employment = TRUE WHERE id = $1",
+            crate::args![by(user).0],
+        ));
+        stmts.push(Stmt::new(
+            "INSERT INTO health_personnel_changes (id, staff_id, care_employment, reason, set_by, set_at) VALUES ($1, $2, TRUE, $3, $4, $5)",
+            crate::args![Uuid::now_v7(), by(user).0, *reason, by("rune").0, now],
+        ));
+    }
     let mut people: Vec<(String, Option<NationalId>, i64)> = vec![
         (
             "Tobias Vang".into(),

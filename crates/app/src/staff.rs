@@ -565,14 +565,10 @@ pub async fn set_health_personnel(
             "Give a reason, for example the position and employer in the health service.",
         )));
     }
-    if reason.chars().count() > 500 {
-        return Err(AppError::field(FieldError::new(
-            "reason",
-            "too_long",
-            "Begrunnelsen kan være på høyst 500 tegn.",
-            "The reason can be at most 500 characters.",
-        )));
-    }
+    // One line, no control characters, at most 200 characters: a short text.
+    let reason = benk_domain::ShortText::parse(reason)
+        .map_err(|e| AppError::field(FieldError::of("reason", &e)))?;
+    let reason = reason.as_str();
     let mut audit = crate::actor::audit_as(actor, "staff.set_health_personnel");
     audit.resources = resources;
     app.writer

@@ -297,15 +297,14 @@ pub(super) struct HealthPersonnelIn {
     /// no. 2). Authorised professions (§ 48) are health personnel whatever this says.
     care_employment: bool,
     /// Why (position, employer); required, kept with the change and audited.
-    #[serde(default)]
-    #[schema(min_length = 1, max_length = 500)]
+    #[schema(schema_with = doc::short_text)]
     reason: String,
 }
 
 /// Record whether a staff member is employed in the health service to give care, which makes
 /// them health personnel (administrators; audited, refusals too).
 #[utoipa::path(put, path = "/staff/{id}/health-personnel", params(("id" = Uuid, Path)), request_body = HealthPersonnelIn,
-    responses((status = 204), (status = 403, body = super::ErrorBody), (status = 404, body = super::ErrorBody), (status = 422, body = super::ErrorBody)))]
+    responses((status = 204), (status = 403, response = doc::Forbidden), (status = 422, response = doc::Invalid)))]
 pub(super) async fn set_health_personnel(
     State(st): State<AppState>,
     ctx: Ctx,
