@@ -370,6 +370,42 @@ code_schemas! {
     rg_member_kind, rg_member_kind_opt => RgMemberKind;
     /// `ReportPeriod` codes.
     report_period, report_period_opt => ReportPeriod;
+    /// `ReadPolicy` codes.
+    read_policy, read_policy_opt => benk_domain::ReadPolicy;
+    /// `CourseRole` codes.
+    course_role, course_role_opt => benk_domain::CourseRole;
+}
+
+/// The team policy's access settings, which live in the app crate's
+/// `TeamPolicy`: `read_policy` is one of its codes, and `episode_permissions`
+/// maps each `EpisodeAction` code to a list of `CourseRole` codes, nothing else.
+pub fn document_team_policy(openapi: &mut OpenApi) {
+    let Some(RefOr::T(Schema::Object(o))) = openapi
+        .components
+        .as_mut()
+        .and_then(|c| c.schemas.get_mut("TeamPolicy"))
+    else {
+        return;
+    };
+    o.properties.insert(
+        "read_policy".into(),
+        RefOr::T(Schema::Object(read_policy().build())),
+    );
+    let mut perms = ObjectBuilder::new()
+        .schema_type(SchemaType::new(Type::Object))
+        .additional_properties(Some(
+            utoipa::openapi::schema::AdditionalProperties::FreeForm(false),
+        ));
+    for action in benk_domain::EpisodeAction::ALL {
+        perms = perms.property(
+            action.code(),
+            utoipa::openapi::schema::ArrayBuilder::new().items(course_role()),
+        );
+    }
+    o.properties.insert(
+        "episode_permissions".into(),
+        RefOr::T(Schema::Object(perms.build())),
+    );
 }
 
 /// Reads an integer, also written as an integral float (`2.0`), which JSON

@@ -117,6 +117,7 @@ impl utoipa::Modify for CrossFieldRules {
     fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
         crate::input::document_rules(openapi);
         clients::document_rules(openapi);
+        doc::document_team_policy(openapi);
     }
 }
 
