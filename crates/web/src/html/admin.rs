@@ -4,6 +4,7 @@ use askama::Template;
 use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::Form;
+use benk_app::access::admin::{open_admin, AdminScope, Principal};
 use benk_app::error::Fields;
 use benk_app::orgs::{self, Organisation};
 use benk_app::staff::{self, AccountChange, NewStaff, StaffSummary};
@@ -209,7 +210,17 @@ pub(super) async fn create_user(
         return ctx.page_err(forbidden());
     };
     let result = match parse_user(&form, team) {
-        Ok(new) => staff::create_staff(&st.app, actor, new).await.map(|_| ()),
+        Ok(new) => match open_admin(
+            &st.app,
+            Principal::Staff(actor),
+            AdminScope::Team(team),
+            "staff.create",
+        )
+        .await
+        {
+            Ok(grant) => staff::create_staff(&st.app, &grant, new).await.map(|_| ()),
+            Err(e) => Err(e),
+        },
         Err(e) => Err(e),
     };
     match result {
@@ -248,7 +259,18 @@ async fn change(st: &AppState, ctx: &Ctx, id: &str, csrf: &str, change: AccountC
     let Ok(id) = Uuid::parse_str(id) else {
         return ctx.page_err(AppError::NotFound);
     };
-    match staff::change_account(&st.app, Some(actor), id, change).await {
+    let grant = match open_admin(
+        &st.app,
+        Principal::Staff(actor),
+        AdminScope::Staff(id),
+        change.action(),
+    )
+    .await
+    {
+        Ok(g) => g,
+        Err(e) => return ctx.page_err(e),
+    };
+    match staff::change_account(&st.app, &grant, id, change).await {
         Ok(()) => Redirect::to("/admin/users").into_response(),
         Err(e) => ctx.page_err(e),
     }
@@ -317,7 +339,18 @@ pub(super) async fn set_health_personnel(
             )))
         }
     };
-    match staff::set_health_personnel(&st.app, Some(actor), id, value, &f.reason).await {
+    let grant = match open_admin(
+        &st.app,
+        Principal::Staff(actor),
+        AdminScope::Staff(id),
+        "staff.set_health_personnel",
+    )
+    .await
+    {
+        Ok(g) => g,
+        Err(e) => return ctx.page_err(e),
+    };
+    match staff::set_health_personnel(&st.app, &grant, id, value, &f.reason).await {
         Ok(()) => Redirect::to("/admin/users").into_response(),
         Err(e) => ctx.page_err(e),
     }

@@ -83,7 +83,7 @@ impl Layout {
         Layout {
             t: ctx.t(),
             lang: ctx.lang.as_tag(),
-            user: ctx.actor.as_ref().map(|a| a.name.clone()),
+            user: ctx.actor.as_ref().map(|a| a.name().to_string()),
             csrf: ctx.csrf(),
             active,
             is_admin: ctx.actor.as_ref().is_some_and(|a| a.is_admin()),
