@@ -4,12 +4,12 @@ use benk_domain::{health_personnel_basis, Fte, HprNumber, Lang, Profession, Team
 use serde::Serialize;
 use uuid::Uuid;
 
-use crate::access::admin::AdminGrant;
+use crate::access::admin::{AdminBasis, AdminGrant};
 use crate::actor::{Actor, Membership, RequestMeta};
 use crate::audit::Outcome;
 use crate::auth::hash_password_blocking;
 use crate::db::writer::{Stmt, WriteOp};
-use crate::error::{AppError, AppResult, FieldError};
+use crate::error::{AppError, AppResult, FieldError, Text};
 use crate::App;
 
 /// A staff member as listed in user administration.
@@ -204,7 +204,11 @@ pub async fn team_staff(app: &App, team_id: Uuid) -> AppResult<Vec<(Uuid, String
         .await?)
 }
 
-/// Adds or changes a team membership (the grant must cover the team).
+/// Adds or changes a team membership (the grant must cover the team). A team's
+/// administrator changes the role and share of the team's own members; adding
+/// someone who is not yet in the team takes a system administrator (or the
+/// command line), since it
+/// would hand that account to this team's administrator (audited refusal).
 pub async fn set_membership(
     app: &App,
     grant: &AdminGrant,
@@ -214,6 +218,26 @@ pub async fn set_membership(
     fte: Fte,
 ) -> AppResult<()> {
     grant.require_team(team)?;
+    if grant.basis() == AdminBasis::TeamAdmin {
+        let member = app
+            .db
+            .scalar_i64(
+                "SELECT COUNT(*) FROM team_memberships WHERE team_id = $1 AND staff_id = $2",
+                crate::args![team, staff],
+            )
+            .await?;
+        if member == 0 {
+            let d = grant.refusal(
+                "membership.set",
+                &format!("team:{team},staff:{staff},none:not_a_member_of_the_team"),
+            );
+            app.writer.write(WriteOp::audit_only(vec![d])).await?;
+            return Err(AppError::Forbidden(Text::new(
+                "Bare en systemadministrator kan legge til en ansatt som ikke er med i teamet. Forsøket er logget.",
+                "Only a system administrator can add staff who are not in the team. The attempt has been logged.",
+            )));
+        }
+    }
     let audit = grant.audit("membership.set", &format!("team:{team},staff:{staff}"));
     let op = WriteOp {
         stmts: vec![

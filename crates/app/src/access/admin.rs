@@ -7,7 +7,8 @@
 //! Who administers what:
 //! - a system administrator (`staff.system_admin`): every scope;
 //! - a team's administrator (`TeamRole::Administrator`): that team, and the
-//!   staff who are members of it;
+//!   accounts of staff whose every team they administer (an account that also
+//!   works in another team is that team's, or a system administrator's, too);
 //! - the command line ([`Principal::Cli`]): every scope. `benk` runs on the
 //!   server, by someone who holds the database credentials and could change
 //!   the rows directly; its audit rows name the operating-system user.
@@ -154,6 +155,14 @@ impl AdminGrant {
         }
     }
 
+    /// An audit draft for a refusal the use case finds under the grant
+    /// (`resources` should end with `none:<reason>`).
+    pub(crate) fn refusal(&self, action: &str, resources: &str) -> AuditDraft {
+        let mut d = draft(&self.holder_ref(), action, Outcome::Denied);
+        d.resources = resources.to_string();
+        d
+    }
+
     /// Checks that the grant covers the whole installation.
     pub fn require_system(&self) -> AppResult<()> {
         self.require(AdminScope::System)
@@ -226,7 +235,11 @@ pub async fn open_admin(
                         crate::args![s],
                     )
                     .await?;
-                teams.iter().any(|(t,)| actor.administers(*t))
+                // An account that works in several teams is administered by
+                // whoever administers all of them (or a system administrator):
+                // the administrator of one team must not take over an account
+                // that reads records in another (by setting its password).
+                !teams.is_empty() && teams.iter().all(|(t,)| actor.administers(*t))
             }
             AdminScope::Staff(_) => false,
         };

@@ -43,6 +43,8 @@ pub fn routes() -> Router<AppState> {
         .route("/admin/users", get(admin::users).post(admin::create_user))
         .route("/admin/users/{id}/disabled", post(admin::set_disabled))
         .route("/admin/users/{id}/require-totp", post(admin::require_totp))
+        .route("/admin/users/{id}/password", post(admin::set_password))
+        .route("/admin/users/{id}/membership", post(admin::set_membership))
         .route(
             "/admin/users/{id}/health-personnel",
             post(admin::set_health_personnel),
