@@ -497,3 +497,26 @@ on_both_backends!(
     a_team_administrator_is_refused_on_another_team_and_audited,
     team_and_system_administrators_and_the_basis_in_the_audit_row,
 );
+
+/// The command line's principal gets a system-wide grant; the web layer must
+/// never claim it (the type cannot tell crates apart, so this test does).
+#[test]
+fn the_web_layer_never_acts_as_the_command_line() {
+    fn walk(dir: &std::path::Path, found: &mut Vec<String>) {
+        for e in std::fs::read_dir(dir).unwrap() {
+            let p = e.unwrap().path();
+            if p.is_dir() {
+                walk(&p, found);
+            } else if p.extension().is_some_and(|x| x == "rs") {
+                let text = std::fs::read_to_string(&p).unwrap();
+                if text.contains("Principal::Cli") || text.contains("cli_actor_name") {
+                    found.push(p.display().to_string());
+                }
+            }
+        }
+    }
+    let src = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+    let mut found = Vec::new();
+    walk(&src, &mut found);
+    assert!(found.is_empty(), "the web layer acts as the CLI: {found:?}");
+}

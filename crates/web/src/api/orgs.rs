@@ -323,7 +323,7 @@ pub(super) struct HealthPersonnelIn {
 /// Record whether a staff member is employed in the health service to give care, which makes
 /// them health personnel (administrators; audited, refusals too).
 #[utoipa::path(put, path = "/staff/{id}/health-personnel", params(("id" = Uuid, Path)), request_body = HealthPersonnelIn,
-    responses((status = 204), (status = 403, body = super::ErrorBody), (status = 404, body = super::ErrorBody), (status = 422, body = super::ErrorBody)))]
+    responses((status = 204), (status = 403, response = doc::Forbidden), (status = 404, response = doc::NotFound), (status = 422, response = doc::Invalid)))]
 pub(super) async fn set_health_personnel(
     State(st): State<AppState>,
     ctx: Ctx,
