@@ -280,7 +280,8 @@ async fn run(cli: Cli) -> anyhow::Result<i32> {
             let app = open(&cfg).await?;
             println!("migrated {}", redact(&cfg.database_url));
             if let Some(role) = create_server_role {
-                benk_app::db::server_role::create_server_role(&app, &role).await?;
+                let grant = cli_admin(&app, AdminScope::System, "db.server_role").await?;
+                benk_app::db::server_role::create_server_role(&app, &grant, &role).await?;
                 println!(
                     "role {role} may now run `benk serve`: INSERT and SELECT on audit_events, \
                      no UPDATE or DELETE; give it a password or certificate login"

@@ -1060,6 +1060,14 @@ fn the_server_role_can_append_to_the_audit_log_but_not_rewrite_it() {
                 .await
                 .unwrap();
             assert!(n.0 >= 2, "the role creation and the organisation are audited");
+            let (name,): (String,) = sqlx::query_as(
+                "SELECT actor_name FROM audit_events WHERE action = 'db.server_role' \
+                 AND actor_staff_id IS NULL AND resources LIKE '%,admin:cli'",
+            )
+            .fetch_one(&mut c)
+            .await
+            .unwrap();
+            assert!(name.starts_with("benk cli (os user: "), "{name}");
             c.close().await.unwrap();
         });
         // Not the owner itself, nor a superuser.
