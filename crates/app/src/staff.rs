@@ -341,25 +341,22 @@ pub async fn change_account(
     change: AccountChange,
 ) -> AppResult<()> {
     grant.require_staff(staff)?;
-    let (action, stmt) = match &change {
-        AccountChange::Disabled(d) => (
-            "staff.disable",
-            Stmt::one("UPDATE staff SET disabled = $2 WHERE id = $1", crate::args![staff, *d]),
+    let stmt = match &change {
+        AccountChange::Disabled(d) => Stmt::one(
+            "UPDATE staff SET disabled = $2 WHERE id = $1",
+            crate::args![staff, *d],
         ),
-        AccountChange::RequireTotp(r) => (
-            "staff.require_totp",
-            Stmt::one("UPDATE staff SET totp_required = $2 WHERE id = $1", crate::args![staff, *r]),
+        AccountChange::RequireTotp(r) => Stmt::one(
+            "UPDATE staff SET totp_required = $2 WHERE id = $1",
+            crate::args![staff, *r],
         ),
-        AccountChange::Password(p) => (
-            "staff.set_password",
-            Stmt::one(
-                "UPDATE identities SET password_hash = $2, failed_attempts = 0, locked_until = NULL \
-                 WHERE staff_id = $1 AND provider = 'local'",
-                crate::args![staff, hash_password_blocking(p).await?],
-            ),
+        AccountChange::Password(p) => Stmt::one(
+            "UPDATE identities SET password_hash = $2, failed_attempts = 0, locked_until = NULL \
+             WHERE staff_id = $1 AND provider = 'local'",
+            crate::args![staff, hash_password_blocking(p).await?],
         ),
     };
-    let audit = grant.audit(action, &format!("staff:{staff}"));
+    let audit = grant.audit(change.action(), &format!("staff:{staff}"));
     let mut stmts = vec![stmt];
     if matches!(
         change,

@@ -335,6 +335,18 @@ pub(super) async fn set_health_personnel(
     let Ok(id) = Uuid::parse_str(&id) else {
         return ctx.page_err(AppError::NotFound);
     };
+    // The right first (a refusal is audited), then the input.
+    let grant = match open_admin(
+        &st.app,
+        Principal::Staff(actor),
+        AdminScope::Staff(id),
+        "staff.set_health_personnel",
+    )
+    .await
+    {
+        Ok(g) => g,
+        Err(e) => return ctx.page_err(e),
+    };
     let value = match f.value.as_str() {
         "true" => true,
         "false" => false,
@@ -346,17 +358,6 @@ pub(super) async fn set_health_personnel(
                 "Choose whether the person is employed in the health service to give care.",
             )))
         }
-    };
-    let grant = match open_admin(
-        &st.app,
-        Principal::Staff(actor),
-        AdminScope::Staff(id),
-        "staff.set_health_personnel",
-    )
-    .await
-    {
-        Ok(g) => g,
-        Err(e) => return ctx.page_err(e),
     };
     match staff::set_health_personnel(&st.app, &grant, id, value, &f.reason).await {
         Ok(()) => Redirect::to("/admin/users").into_response(),
