@@ -14,6 +14,7 @@
 //! [`visible`] is the one filter every list of clients starts from, built from
 //! the same rule. Changes to a person's course go through [`course`].
 
+pub mod admin;
 pub mod course;
 
 use benk_domain::{scope_for, Purpose, ReadBasis, ReadPolicy, Scope, TeamRole};

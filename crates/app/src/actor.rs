@@ -28,35 +28,95 @@ pub struct RequestMeta {
 }
 
 /// The authenticated staff member behind a request.
+///
+/// Its fields are private to the app crate and it has no public constructor:
+/// only `staff::load_actor` (from a session or token the web layer checked)
+/// makes one, so the web layer, the CLI and tests cannot fabricate an actor or
+/// raise one's rights; they read it through the accessors below.
 #[derive(Debug, Clone)]
 pub struct Actor {
     /// Staff id.
-    pub staff_id: Uuid,
+    pub(crate) staff_id: Uuid,
     /// Display name.
-    pub name: String,
+    pub(crate) name: String,
     /// Profession.
-    pub profession: Profession,
+    pub(crate) profession: Profession,
     /// Whether and why the actor is health personnel (profession or recorded employment);
     /// this decides health vs basic scope (`access::scope_of`).
-    pub health_personnel: Option<HealthPersonnelBasis>,
+    pub(crate) health_personnel: Option<HealthPersonnelBasis>,
     /// HPR number, when known.
-    pub hpr: Option<String>,
+    pub(crate) hpr: Option<String>,
     /// Home employer.
-    pub home_org_id: Uuid,
+    pub(crate) home_org_id: Uuid,
     /// Home employer's organisation number.
-    pub org_number: String,
+    pub(crate) org_number: String,
     /// Team memberships.
-    pub memberships: Vec<Membership>,
+    pub(crate) memberships: Vec<Membership>,
     /// A system administrator administers every team and organisation; other
     /// administrators only the teams where they hold the administrator role.
-    pub system_admin: bool,
+    pub(crate) system_admin: bool,
     /// Chosen interface language (`None`: follow the browser).
-    pub lang: Option<Lang>,
+    pub(crate) lang: Option<Lang>,
     /// Request metadata.
-    pub meta: RequestMeta,
+    pub(crate) meta: RequestMeta,
 }
 
 impl Actor {
+    /// Staff id.
+    pub fn staff_id(&self) -> Uuid {
+        self.staff_id
+    }
+
+    /// Display name.
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+
+    /// Profession.
+    pub fn profession(&self) -> Profession {
+        self.profession
+    }
+
+    /// Whether and why the actor is health personnel.
+    pub fn health_personnel(&self) -> Option<HealthPersonnelBasis> {
+        self.health_personnel
+    }
+
+    /// HPR number, when known.
+    pub fn hpr(&self) -> Option<&str> {
+        self.hpr.as_deref()
+    }
+
+    /// Home employer.
+    pub fn home_org_id(&self) -> Uuid {
+        self.home_org_id
+    }
+
+    /// Home employer's organisation number.
+    pub fn org_number(&self) -> &str {
+        &self.org_number
+    }
+
+    /// Team memberships, in team-name order.
+    pub fn memberships(&self) -> &[Membership] {
+        &self.memberships
+    }
+
+    /// Whether the actor is a system administrator.
+    pub fn system_admin(&self) -> bool {
+        self.system_admin
+    }
+
+    /// Chosen interface language (`None`: follow the browser).
+    pub fn lang(&self) -> Option<Lang> {
+        self.lang
+    }
+
+    /// Request metadata.
+    pub fn meta(&self) -> &RequestMeta {
+        &self.meta
+    }
+
     /// The team the actor acts in (the first membership).
     pub fn acting(&self) -> Option<&Membership> {
         self.memberships.first()
@@ -99,18 +159,5 @@ impl Actor {
         d.ip = self.meta.ip.clone();
         d.user_agent = self.meta.user_agent.clone();
         d
-    }
-}
-
-/// An audit draft for an actor, or for the command line when there is none
-/// (administration from `benk` on the server itself).
-pub fn audit_as(actor: Option<&Actor>, action: &str) -> AuditDraft {
-    match actor {
-        Some(a) => a.audit(action, Outcome::Allowed),
-        None => {
-            let mut d = AuditDraft::new(action, Outcome::Allowed);
-            d.actor_name = Some("benk cli".into());
-            d
-        }
     }
 }

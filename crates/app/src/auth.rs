@@ -17,6 +17,7 @@ use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 use totp_rs::{Algorithm, Secret, TOTP};
 use uuid::Uuid;
 
+use crate::access::admin::AdminGrant;
 use crate::actor::{Actor, RequestMeta};
 use crate::audit::{AuditDraft, Outcome};
 use crate::db::writer::{Stmt, WriteError, WriteOp};
@@ -780,25 +781,37 @@ pub struct ApiToken {
     pub expires_at: Option<DateTime<Utc>>,
 }
 
-/// Creates an API token for a staff member and returns the secret (shown once).
-/// It expires after `Settings::token_lifetime`.
-pub async fn create_token(
+/// Creates an API token for the actor themself and returns the secret (shown
+/// once). It expires after `Settings::token_lifetime`.
+pub async fn create_token(app: &App, actor: &Actor, name: &str) -> AppResult<String> {
+    let id = Uuid::now_v7();
+    let mut audit = actor.audit("token.create", Outcome::Allowed);
+    audit.resources = format!("token:{id},staff:{}", actor.staff_id);
+    insert_token(app, id, actor.staff_id, name, audit).await
+}
+
+/// Creates an API token for a staff member on an administrator's authority
+/// (the command line): the grant must cover that staff member.
+pub async fn create_token_for(
     app: &App,
+    grant: &AdminGrant,
     staff_id: Uuid,
     name: &str,
-    actor: Option<&Actor>,
+) -> AppResult<String> {
+    grant.require_staff(staff_id)?;
+    let id = Uuid::now_v7();
+    let audit = grant.audit("token.create", &format!("token:{id},staff:{staff_id}"));
+    insert_token(app, id, staff_id, name, audit).await
+}
+
+async fn insert_token(
+    app: &App,
+    id: Uuid,
+    staff_id: Uuid,
+    name: &str,
+    audit: AuditDraft,
 ) -> AppResult<String> {
     let token = format!("benk_{}", random_hex(32));
-    let mut audit = match actor {
-        Some(a) => a.audit("token.create", Outcome::Allowed),
-        None => {
-            let mut d = AuditDraft::new("token.create", Outcome::Allowed);
-            d.actor_name = Some("benk cli".into());
-            d
-        }
-    };
-    let id = Uuid::now_v7();
-    audit.resources = format!("token:{id},staff:{staff_id}");
     let expires =
         audit.at + Duration::from_std(app.settings.token_lifetime).unwrap_or(Duration::days(90));
     app.writer

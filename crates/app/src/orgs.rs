@@ -4,9 +4,9 @@ use benk_domain::{EpisodePermissions, OrgKind, OrgNumber, ReadPolicy};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
-use crate::actor::Actor;
+use crate::access::admin::AdminGrant;
 use crate::db::writer::{Stmt, WriteOp};
-use crate::error::{AppError, AppResult, FieldError, Text};
+use crate::error::{AppError, AppResult, FieldError};
 use crate::App;
 
 /// An organisation: a municipality, a hospital trust (DPS), NAV, or other.
@@ -124,18 +124,6 @@ pub struct EmployerGroup {
     pub members: Vec<TeamMember>,
 }
 
-/// Organisations and teams span every team: system administrators only.
-fn admin_only(actor: &Actor) -> AppResult<()> {
-    if actor.system_admin {
-        Ok(())
-    } else {
-        Err(AppError::Forbidden(Text::new(
-            "Bare systemadministratorer kan opprette organisasjoner og team.",
-            "Only system administrators can create organisations and teams.",
-        )))
-    }
-}
-
 /// Lists all organisations.
 pub async fn list_organisations(app: &App) -> AppResult<Vec<Organisation>> {
     Ok(app
@@ -147,13 +135,13 @@ pub async fn list_organisations(app: &App) -> AppResult<Vec<Organisation>> {
         .await?)
 }
 
-/// Creates an organisation (administrators only; `None` is the command line).
+/// Creates an organisation (the grant must cover the whole installation).
 pub async fn create_organisation(
     app: &App,
-    actor: Option<&Actor>,
+    grant: &AdminGrant,
     new: NewOrganisation,
 ) -> AppResult<Organisation> {
-    actor.map(admin_only).transpose()?;
+    grant.require_system()?;
     let name = new.name.trim().to_string();
     if name.is_empty() {
         return Err(AppError::field(FieldError::required("name")));
@@ -164,8 +152,7 @@ pub async fn create_organisation(
         kind: new.kind.code().to_string(),
         org_number: new.org_number.as_str().to_string(),
     };
-    let mut audit = crate::actor::audit_as(actor, "organisation.create");
-    audit.resources = format!("organisation:{}", org.id);
+    let audit = grant.audit("organisation.create", &format!("organisation:{}", org.id));
     let op = WriteOp {
         stmts: vec![Stmt::new(
             "INSERT INTO organisations (id, name, kind, org_number, created_at) VALUES ($1, $2, $3, $4, $5)",
@@ -188,15 +175,16 @@ pub async fn create_organisation(
     Ok(org)
 }
 
-/// Creates a team owned by one or more organisations (administrators only; `None` is the command line).
+/// Creates a team owned by one or more organisations (the grant must cover the
+/// whole installation: a team spans its owners).
 pub async fn create_team(
     app: &App,
-    actor: Option<&Actor>,
+    grant: &AdminGrant,
     name: &str,
     owners: &[Uuid],
     policy: TeamPolicy,
 ) -> AppResult<Uuid> {
-    actor.map(admin_only).transpose()?;
+    grant.require_system()?;
     let name = name.trim();
     if name.is_empty() {
         return Err(AppError::field(FieldError::required("name")));
@@ -210,8 +198,7 @@ pub async fn create_team(
         )));
     }
     let id = Uuid::now_v7();
-    let mut audit = crate::actor::audit_as(actor, "team.create");
-    audit.resources = format!("team:{id}");
+    let audit = grant.audit("team.create", &format!("team:{id}"));
     let policy = serde_json::to_string(&policy).map_err(|e| AppError::Internal(e.to_string()))?;
     let mut stmts = vec![Stmt::new(
         "INSERT INTO teams (id, name, policy, created_at) VALUES ($1, $2, $3, $4)",

@@ -4,6 +4,7 @@ use benk_domain::{health_personnel_basis, Fte, HprNumber, Lang, Profession, Team
 use serde::Serialize;
 use uuid::Uuid;
 
+use crate::access::admin::{AdminBasis, AdminGrant};
 use crate::actor::{Actor, Membership, RequestMeta};
 use crate::audit::Outcome;
 use crate::auth::hash_password_blocking;
@@ -89,39 +90,6 @@ pub fn check_password(p: &str) -> Result<(), FieldError> {
     }
 }
 
-fn admin_only(actor: &Actor) -> AppResult<()> {
-    if actor.is_admin() {
-        Ok(())
-    } else {
-        Err(not_admin())
-    }
-}
-
-fn not_admin() -> AppError {
-    AppError::Forbidden(Text::new(
-        "Bare administratorer kan administrere brukere.",
-        "Only administrators can manage users.",
-    ))
-}
-
-/// Administration is per team: an administrator manages the staff of the
-/// teams they administer; a system administrator manages everyone.
-fn admin_of(actor: &Actor, team: Option<Uuid>) -> AppResult<()> {
-    let ok = match team {
-        _ if actor.system_admin => true,
-        Some(t) => actor.administers(t),
-        None => false,
-    };
-    if ok {
-        Ok(())
-    } else {
-        Err(AppError::Forbidden(Text::new(
-            "Du administrerer ikke dette teamet. Bare teamets administrator eller en systemadministrator kan gjøre dette.",
-            "You do not administer this team. Only the team's administrator or a system administrator can do this.",
-        )))
-    }
-}
-
 /// Builds the op that creates a staff member with a local identity (shared by the
 /// admin use case, the CLI and the demo seed).
 pub fn new_staff_op(
@@ -177,34 +145,18 @@ fn map_staff_conflict(e: AppError) -> AppError {
     }
 }
 
-/// Creates a staff member with a local login (administrators only).
-pub async fn create_staff(app: &App, actor: &Actor, new: NewStaff) -> AppResult<Uuid> {
-    admin_only(actor)?;
-    admin_of(actor, new.membership.map(|m| m.0))?;
+/// Creates a staff member with a local login. The grant must cover the team
+/// of the membership it is created with (or the whole installation, for an
+/// account in no team). The first administrator added from the command line
+/// becomes a system administrator; later ones administer their team.
+pub async fn create_staff(app: &App, grant: &AdminGrant, new: NewStaff) -> AppResult<Uuid> {
+    match new.membership {
+        Some((team, _, _)) => grant.require_team(team)?,
+        None => grant.require_system()?,
+    }
     let id = Uuid::now_v7();
-    let mut audit = actor.audit("staff.create", Outcome::Allowed);
-    audit.resources = format!("staff:{id}");
-    app.writer
-        .write(new_staff_op(
-            &new,
-            id,
-            hash_password_blocking(&new.password).await?,
-            audit,
-        ))
-        .await
-        .map_err(|e| map_staff_conflict(e.into()))?;
-    Ok(id)
-}
-
-/// Creates a staff member from the command line (no acting user).
-pub async fn create_staff_system(app: &App, new: NewStaff) -> AppResult<Uuid> {
-    let id = Uuid::now_v7();
-    let mut audit = crate::audit::AuditDraft::new("staff.create", Outcome::Allowed);
-    audit.actor_name = Some("benk cli".into());
-    audit.resources = format!("staff:{id}");
-    // The first administrator added on the server itself administers the
-    // whole installation (a system administrator); later ones are per team.
-    let first_admin = matches!(new.membership, Some((_, TeamRole::Administrator, _)))
+    let first_admin = grant.is_cli()
+        && matches!(new.membership, Some((_, TeamRole::Administrator, _)))
         && app
             .db
             .scalar_i64(
@@ -213,9 +165,14 @@ pub async fn create_staff_system(app: &App, new: NewStaff) -> AppResult<Uuid> {
             )
             .await?
             == 0;
-    if first_admin {
-        audit.resources = format!("staff:{id},system_admin");
-    }
+    let audit = grant.audit(
+        "staff.create",
+        &if first_admin {
+            format!("staff:{id},system_admin")
+        } else {
+            format!("staff:{id}")
+        },
+    );
     let mut op = new_staff_op(
         &new,
         id,
@@ -247,19 +204,41 @@ pub async fn team_staff(app: &App, team_id: Uuid) -> AppResult<Vec<(Uuid, String
         .await?)
 }
 
-/// Adds or changes a team membership (administrators only).
+/// Adds or changes a team membership (the grant must cover the team). A team's
+/// administrator changes the role and share of the team's own members; adding
+/// someone who is not yet in the team takes a system administrator (or the
+/// command line), since it
+/// would hand that account to this team's administrator (audited refusal).
 pub async fn set_membership(
     app: &App,
-    actor: &Actor,
+    grant: &AdminGrant,
     team: Uuid,
     staff: Uuid,
     role: TeamRole,
     fte: Fte,
 ) -> AppResult<()> {
-    admin_only(actor)?;
-    admin_of(actor, Some(team))?;
-    let mut audit = actor.audit("membership.set", Outcome::Allowed);
-    audit.resources = format!("team:{team},staff:{staff}");
+    grant.require_team(team)?;
+    if grant.basis() == AdminBasis::TeamAdmin {
+        let member = app
+            .db
+            .scalar_i64(
+                "SELECT COUNT(*) FROM team_memberships WHERE team_id = $1 AND staff_id = $2",
+                crate::args![team, staff],
+            )
+            .await?;
+        if member == 0 {
+            let d = grant.refusal(
+                "membership.set",
+                &format!("team:{team},staff:{staff},none:not_a_member_of_the_team"),
+            );
+            app.writer.write(WriteOp::audit_only(vec![d])).await?;
+            return Err(AppError::Forbidden(Text::new(
+                "Bare en systemadministrator kan legge til en ansatt som ikke er med i teamet. Forsøket er logget.",
+                "Only a system administrator can add staff who are not in the team. The attempt has been logged.",
+            )));
+        }
+    }
+    let audit = grant.audit("membership.set", &format!("team:{team},staff:{staff}"));
     let op = WriteOp {
         stmts: vec![
             Stmt::new("DELETE FROM team_memberships WHERE team_id = $1 AND staff_id = $2", crate::args![team, staff]),
@@ -343,56 +322,41 @@ pub enum AccountChange {
     Password(String),
 }
 
-/// Changes an account; `actor` is `None` when run from the CLI.
+impl AccountChange {
+    /// The audit action of the change (and of a refused attempt).
+    pub fn action(&self) -> &'static str {
+        match self {
+            AccountChange::Disabled(_) => "staff.disable",
+            AccountChange::RequireTotp(_) => "staff.require_totp",
+            AccountChange::Password(_) => "staff.set_password",
+        }
+    }
+}
+
+/// Changes an account (the grant must cover the staff member).
 pub async fn change_account(
     app: &App,
-    actor: Option<&Actor>,
+    grant: &AdminGrant,
     staff: Uuid,
     change: AccountChange,
 ) -> AppResult<()> {
-    if let Some(a) = actor {
-        admin_only(a)?;
-        if !a.system_admin {
-            // A team administrator manages accounts in the teams they administer.
-            let teams: Vec<(Uuid,)> = app
-                .db
-                .all(
-                    "SELECT team_id FROM team_memberships WHERE staff_id = $1",
-                    crate::args![staff],
-                )
-                .await?;
-            if !teams.iter().any(|(t,)| a.administers(*t)) {
-                return Err(not_admin());
-            }
-        }
-    }
-    let (action, stmt) = match &change {
-        AccountChange::Disabled(d) => (
-            "staff.disable",
-            Stmt::one("UPDATE staff SET disabled = $2 WHERE id = $1", crate::args![staff, *d]),
+    grant.require_staff(staff)?;
+    let stmt = match &change {
+        AccountChange::Disabled(d) => Stmt::one(
+            "UPDATE staff SET disabled = $2 WHERE id = $1",
+            crate::args![staff, *d],
         ),
-        AccountChange::RequireTotp(r) => (
-            "staff.require_totp",
-            Stmt::one("UPDATE staff SET totp_required = $2 WHERE id = $1", crate::args![staff, *r]),
+        AccountChange::RequireTotp(r) => Stmt::one(
+            "UPDATE staff SET totp_required = $2 WHERE id = $1",
+            crate::args![staff, *r],
         ),
-        AccountChange::Password(p) => (
-            "staff.set_password",
-            Stmt::one(
-                "UPDATE identities SET password_hash = $2, failed_attempts = 0, locked_until = NULL \
-                 WHERE staff_id = $1 AND provider = 'local'",
-                crate::args![staff, hash_password_blocking(p).await?],
-            ),
+        AccountChange::Password(p) => Stmt::one(
+            "UPDATE identities SET password_hash = $2, failed_attempts = 0, locked_until = NULL \
+             WHERE staff_id = $1 AND provider = 'local'",
+            crate::args![staff, hash_password_blocking(p).await?],
         ),
     };
-    let mut audit = match actor {
-        Some(a) => a.audit(action, Outcome::Allowed),
-        None => {
-            let mut d = crate::audit::AuditDraft::new(action, Outcome::Allowed);
-            d.actor_name = Some("benk cli".into());
-            d
-        }
-    };
-    audit.resources = format!("staff:{staff}");
+    let audit = grant.audit(change.action(), &format!("staff:{staff}"));
     let mut stmts = vec![stmt];
     if matches!(
         change,
@@ -503,11 +467,11 @@ pub async fn set_language(app: &App, actor: &Actor, lang: Lang) -> AppResult<()>
 
 /// Records whether a staff member is employed in the health service to give care
 /// (helsepersonelloven § 3 first paragraph no. 2), which makes them health personnel whatever
-/// their profession. Administrators only (`actor` is `None` from the CLI); the reason is
-/// required and kept with the change; the change and any refusal are audited.
+/// their profession. The grant must cover the staff member (opening it audits a refusal);
+/// the reason is required and kept with the change, which is audited.
 pub async fn set_health_personnel(
     app: &App,
-    actor: Option<&Actor>,
+    grant: &AdminGrant,
     staff: Uuid,
     care_employment: bool,
     reason: &str,
@@ -520,26 +484,7 @@ pub async fn set_health_personnel(
             "none"
         }
     );
-    if let Some(a) = actor {
-        // Administration is per team: the staff member must be in a team the
-        // actor administers (or the actor is a system administrator).
-        let teams: Vec<(Uuid,)> = app
-            .db
-            .all(
-                "SELECT team_id FROM team_memberships WHERE staff_id = $1",
-                crate::args![staff],
-            )
-            .await?;
-        if !(a.system_admin || teams.iter().any(|t| a.administers(t.0))) {
-            let mut d = a.audit("staff.set_health_personnel", Outcome::Denied);
-            d.resources = format!("{resources},none:not_administrator");
-            app.writer.write(WriteOp::audit_only(vec![d])).await?;
-            return Err(AppError::Forbidden(Text::new(
-                "Bare administratorer kan sette helsepersonellstatus. Forsøket er logget.",
-                "Only administrators can set health-personnel status. The attempt has been logged.",
-            )));
-        }
-    }
+    grant.require_staff(staff)?;
     let profession: Option<(String,)> = app
         .db
         .opt(
@@ -569,8 +514,7 @@ pub async fn set_health_personnel(
     let reason = benk_domain::ShortText::parse(reason)
         .map_err(|e| AppError::field(FieldError::of("reason", &e)))?;
     let reason = reason.as_str();
-    let mut audit = crate::actor::audit_as(actor, "staff.set_health_personnel");
-    audit.resources = resources;
+    let audit = grant.audit("staff.set_health_personnel", &resources);
     app.writer
         .write(WriteOp {
             stmts: vec![
@@ -586,7 +530,7 @@ pub async fn set_health_personnel(
                         staff,
                         care_employment,
                         reason,
-                        actor.map(|a| a.staff_id),
+                        grant.staff_id(),
                         audit.at
                     ],
                 ),

@@ -372,7 +372,7 @@ macro_rules! raw_tx {
         let care = care::insert_stmt(
             Uuid::now_v7(),
             id,
-            care::Holder::Staff(actor.staff_id),
+            care::Holder::Staff(actor.staff_id()),
             benk_app::access::today(),
             None,
             "Registrerte personen / registered the person",
@@ -398,8 +398,8 @@ macro_rules! raw_tx {
                 1980i64,
                 None::<String>,
                 None::<String>,
-                actor.home_org_id,
-                actor.staff_id,
+                actor.home_org_id(),
+                actor.staff_id(),
                 now
             ],
         )
@@ -661,7 +661,13 @@ async fn measure(fresh: &Fresh, args: &BenchArgs) -> anyhow::Result<Report> {
     let http_app = open_seeded(&fresh.http_url).await?;
     let raw_app = open_seeded(&fresh.raw_url).await?;
     let lead = demo_lead(&http_app).await?;
-    let token = benk_app::auth::create_token(&http_app, lead, "benk bench", None)
+    let grant = crate::cli_admin(
+        &http_app,
+        benk_app::access::admin::AdminScope::Staff(lead),
+        "token.create",
+    )
+    .await?;
+    let token = benk_app::auth::create_token_for(&http_app, &grant, lead, "benk bench")
         .await
         .map_err(|e| anyhow::anyhow!("creating a token: {e}"))?;
     let raw_lead = demo_lead(&raw_app).await?;

@@ -9,6 +9,7 @@ use std::path::PathBuf;
 use std::time::Instant;
 
 use anyhow::{bail, Context};
+use benk_app::access::admin::{open_admin, AdminGrant, AdminScope, Principal};
 use benk_app::audit::checkpoint;
 use benk_app::staff::{self, AccountChange, NewStaff};
 use benk_app::App;
@@ -279,7 +280,8 @@ async fn run(cli: Cli) -> anyhow::Result<i32> {
             let app = open(&cfg).await?;
             println!("migrated {}", redact(&cfg.database_url));
             if let Some(role) = create_server_role {
-                benk_app::db::server_role::create_server_role(&app, &role).await?;
+                let grant = cli_admin(&app, AdminScope::System, "db.server_role").await?;
+                benk_app::db::server_role::create_server_role(&app, &grant, &role).await?;
                 println!(
                     "role {role} may now run `benk serve`: INSERT and SELECT on audit_events, \
                      no UPDATE or DELETE; give it a password or certificate login"
@@ -306,7 +308,8 @@ async fn run(cli: Cli) -> anyhow::Result<i32> {
             let cfg = cli.config.resolve(DEFAULT_DB)?;
             let app = open(&cfg).await?;
             let s = find_user(&app, &user).await?;
-            let token = benk_app::auth::create_token(&app, s.id, &name, None)
+            let grant = cli_admin(&app, AdminScope::Staff(s.id), "token.create").await?;
+            let token = benk_app::auth::create_token_for(&app, &grant, s.id, &name)
                 .await
                 .map_err(app_err)?;
             println!("{token}");
@@ -379,6 +382,34 @@ async fn run(cli: Cli) -> anyhow::Result<i32> {
     }
 }
 
+/// The operating-system user running `benk`, for the audit log: `$USER`,
+/// `$LOGNAME`, else what `id -un` says. Whoever runs the command line holds the
+/// database credentials, so this names them; it is not what authorises them.
+fn os_user() -> String {
+    ["USER", "LOGNAME"]
+        .iter()
+        .find_map(|v| std::env::var(v).ok().filter(|u| !u.trim().is_empty()))
+        .or_else(|| {
+            std::process::Command::new("id")
+                .arg("-un")
+                .output()
+                .ok()
+                .filter(|o| o.status.success())
+                .map(|o| String::from_utf8_lossy(&o.stdout).trim().to_string())
+                .filter(|u| !u.is_empty())
+        })
+        .unwrap_or_else(|| "unknown".into())
+}
+
+/// Administration from the command line: the CLI's own principal, which the
+/// access module turns into a grant for `scope`.
+async fn cli_admin(app: &App, scope: AdminScope, action: &str) -> anyhow::Result<AdminGrant> {
+    let user = os_user();
+    open_admin(app, Principal::Cli { os_user: &user }, scope, action)
+        .await
+        .map_err(app_err)
+}
+
 fn app_err(e: benk_app::AppError) -> anyhow::Error {
     match e {
         benk_app::AppError::Invalid(fields) => anyhow::anyhow!(
@@ -401,9 +432,10 @@ async fn org(app: &App, cmd: OrgCmd) -> anyhow::Result<i32> {
             })?;
             let org_number =
                 benk_domain::OrgNumber::parse(&number).map_err(|e| anyhow::anyhow!("{e}"))?;
+            let grant = cli_admin(app, AdminScope::System, "organisation.create").await?;
             let org = benk_app::orgs::create_organisation(
                 app,
-                None,
+                &grant,
                 benk_app::orgs::NewOrganisation {
                     name,
                     kind,
@@ -445,9 +477,10 @@ async fn team(app: &App, cmd: TeamCmd) -> anyhow::Result<i32> {
                     .0,
                 );
             }
+            let grant = cli_admin(app, AdminScope::System, "team.create").await?;
             benk_app::orgs::create_team(
                 app,
-                None,
+                &grant,
                 &name,
                 &ids,
                 benk_app::orgs::TeamPolicy::default(),
@@ -543,7 +576,12 @@ async fn user(app: &App, cmd: UserCmd) -> anyhow::Result<i32> {
                 home_org_id: org_id,
                 membership,
             };
-            let id = staff::create_staff_system(app, new)
+            let scope = match new.membership {
+                Some((team, _, _)) => AdminScope::Team(team),
+                None => AdminScope::System,
+            };
+            let grant = cli_admin(app, scope, "staff.create").await?;
+            let id = staff::create_staff(app, &grant, new)
                 .await
                 .map_err(app_err)?;
             println!("added {username} ({id})");
@@ -590,7 +628,9 @@ async fn user(app: &App, cmd: UserCmd) -> anyhow::Result<i32> {
             reason,
         } => {
             let s = find_user(app, &username).await?;
-            staff::set_health_personnel(app, None, s.id, employed, &reason)
+            let grant =
+                cli_admin(app, AdminScope::Staff(s.id), "staff.set_health_personnel").await?;
+            staff::set_health_personnel(app, &grant, s.id, employed, &reason)
                 .await
                 .map_err(app_err)?;
             println!(
@@ -613,7 +653,8 @@ async fn user(app: &App, cmd: UserCmd) -> anyhow::Result<i32> {
 
 async fn change(app: &App, username: &str, c: AccountChange) -> anyhow::Result<i32> {
     let s = find_user(app, username).await?;
-    staff::change_account(app, None, s.id, c)
+    let grant = cli_admin(app, AdminScope::Staff(s.id), c.action()).await?;
+    staff::change_account(app, &grant, s.id, c)
         .await
         .map_err(app_err)?;
     println!("updated {username}");

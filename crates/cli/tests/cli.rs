@@ -350,6 +350,7 @@ fn health_personnel_status_is_set_from_the_command_line_with_a_reason() {
                 "true",
             ])
             .args(extra)
+            .env("USER", "ops-kari")
             .output()
             .unwrap()
     };
@@ -384,7 +385,8 @@ fn health_personnel_status_is_set_from_the_command_line_with_a_reason() {
     assert_eq!(
         query(
             "SELECT COUNT(*) FROM audit_events WHERE action = 'staff.set_health_personnel' \
-             AND actor_name = 'benk cli' AND outcome = 'allowed'"
+             AND actor_name = 'benk cli (os user: ops-kari)' AND actor_staff_id IS NULL \
+             AND outcome = 'allowed'"
         ),
         1
     );
@@ -414,6 +416,7 @@ fn a_fresh_database_gets_its_first_administrator_from_the_command_line() {
             .args(["--database-url", &db])
             .args(args)
             .env("BENK_PASSWORD", "et-langt-passord")
+            .env("USER", "ops-kari")
             .output()
             .unwrap()
     };
@@ -533,6 +536,55 @@ fn a_fresh_database_gets_its_first_administrator_from_the_command_line() {
         flags,
         vec![("admin".to_string(), true), ("admin2".to_string(), false)]
     );
+    // Every change names the command line's principal: the OS user, no staff member.
+    let actors: Vec<(String, Option<String>, Option<String>, String)> = rt.block_on(async {
+        let mut c = sqlx::SqliteConnection::connect(&db).await.unwrap();
+        sqlx::query_as(
+            "SELECT action, actor_name, actor_staff_id, resources FROM audit_events ORDER BY seq",
+        )
+        .fetch_all(&mut c)
+        .await
+        .unwrap()
+    });
+    let actions: Vec<&str> = actors.iter().map(|a| a.0.as_str()).collect();
+    assert_eq!(
+        actions,
+        [
+            "organisation.create",
+            "team.create",
+            "staff.create",
+            "staff.create"
+        ]
+    );
+    for (action, name, staff, resources) in &actors {
+        assert_eq!(
+            name.as_deref(),
+            Some("benk cli (os user: ops-kari)"),
+            "{action}"
+        );
+        assert_eq!(staff, &None, "{action}");
+        assert!(resources.ends_with(",admin:cli"), "{action}: {resources}");
+    }
+    // Without $USER, $LOGNAME names the OS user.
+    let token = benk()
+        .args(["--database-url", &db, "token", "create", "--user", "admin2"])
+        .env_remove("USER")
+        .env("LOGNAME", "ops-lars")
+        .output()
+        .unwrap();
+    assert!(
+        token.status.success(),
+        "{}",
+        String::from_utf8_lossy(&token.stderr)
+    );
+    let (name,): (String,) = rt.block_on(async {
+        let mut c = sqlx::SqliteConnection::connect(&db).await.unwrap();
+        sqlx::query_as("SELECT actor_name FROM audit_events WHERE action = 'token.create'")
+            .fetch_one(&mut c)
+            .await
+            .unwrap()
+    });
+    assert_eq!(name, "benk cli (os user: ops-lars)");
     let verify = run(&["audit", "verify"]);
     assert!(
         verify.status.success(),
@@ -790,7 +842,7 @@ fn a_selective_erasure_with_re_hashing_is_caught_by_the_checkpoint() {
                 .await
                 .unwrap();
         let erased = sqlx::query("DELETE FROM audit_events WHERE resources = $1")
-            .bind(format!("staff:{staff}"))
+            .bind(format!("staff:{staff},admin:cli"))
             .execute(&mut c)
             .await
             .unwrap()
@@ -1008,6 +1060,14 @@ fn the_server_role_can_append_to_the_audit_log_but_not_rewrite_it() {
                 .await
                 .unwrap();
             assert!(n.0 >= 2, "the role creation and the organisation are audited");
+            let (name,): (String,) = sqlx::query_as(
+                "SELECT actor_name FROM audit_events WHERE action = 'db.server_role' \
+                 AND actor_staff_id IS NULL AND resources LIKE '%,admin:cli'",
+            )
+            .fetch_one(&mut c)
+            .await
+            .unwrap();
+            assert!(name.starts_with("benk cli (os user: "), "{name}");
             c.close().await.unwrap();
         });
         // Not the owner itself, nor a superuser.

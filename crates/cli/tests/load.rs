@@ -14,6 +14,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
+use benk_app::access::admin::{open_admin, AdminScope, Principal};
 use benk_app::audit::{AuditDraft, Outcome};
 use benk_app::db::writer::WriteOp;
 use benk_app::db::DbOptions;
@@ -128,7 +129,17 @@ async fn fixture(kind: Kind) -> Fixture {
         .unwrap()
         .expect("the demo team lead")
         .id;
-    let token = benk_app::auth::create_token(&app, lead, "load test", None)
+    let grant = open_admin(
+        &app,
+        Principal::Cli {
+            os_user: "load-test",
+        },
+        AdminScope::Staff(lead),
+        "token.create",
+    )
+    .await
+    .unwrap();
+    let token = benk_app::auth::create_token_for(&app, &grant, lead, "load test")
         .await
         .unwrap();
 

@@ -183,7 +183,7 @@ impl FromRequestParts<AppState> for Ctx {
             ctx.actor = benk_app::staff::load_actor(&state.app, staff, ctx.meta.clone())
                 .await
                 .map_err(fail)?;
-            if let Some(l) = ctx.actor.as_ref().and_then(|a| a.lang) {
+            if let Some(l) = ctx.actor.as_ref().and_then(|a| a.lang()) {
                 ctx.lang = l;
             }
         }

@@ -72,6 +72,9 @@ texts! {
     hp_employed: "Ansatt i helsetjenesten for å yte helsehjelp (hpl § 3 første ledd nr. 2)", "Employed in the health service to give care (Health Personnel Act § 3 first paragraph no. 2)";
     hp_not_employed: "Ikke ansatt for å yte helsehjelp", "Not employed to give care";
     hp_reason: "Begrunnelse (stilling, arbeidsgiver; logges)", "Reason (position, employer; logged)";
+    set_password: "Sett nytt passord", "Set a new password";
+    new_password_label: "Nytt passord (minst 10 tegn; alle økter og API-nøkler avsluttes)", "New password (at least 10 characters; every session and API token ends)";
+    set_membership: "Rolle i teamet ditt", "Role in your team";
     hp_authorised_note: "Autorisert yrke: alltid helsepersonell.", "Authorised profession: always health personnel.";
     new_social_note: "Nytt sosialt notat", "New social note";
     social_note_hint: "Et sosialt notat dokumenterer arbeid med økonomi, bolig, NAV-tiltak eller praktisk hjelp. Hele oppfølgingsteamet ser det, også de som ikke er helsepersonell. Skriv ingen helseopplysninger (diagnoser, symptomer, behandling, medisiner, rusbruk).", "A social note documents work on finances, housing, NAV measures or practical help. The whole care team sees it, including members who are not health personnel. Write no health information (diagnoses, symptoms, treatment, medication, substance use).";

@@ -133,7 +133,7 @@ async fn two_servers_on_one_database_keep_one_chain(t: &TestApp) {
         };
         let a = a.clone();
         tasks.push(tokio::spawn(async move {
-            let team = a.memberships[0].team_id;
+            let team = a.memberships()[0].team_id;
             let input = benk_app::clients::ClientInput {
                 name: benk_domain::PersonName::parse(&format!("To skrivere {i}")).unwrap(),
                 national_id: None,

@@ -5,6 +5,7 @@ mod common;
 
 use axum::body::Body;
 use axum::http::{header, Method, Request, StatusCode};
+use benk_app::access::admin::AdminScope;
 use common::{Backend, TestApp};
 
 async fn post_login(t: &TestApp, user: &str, password: &str) -> common::Resp {
@@ -141,7 +142,7 @@ async fn required_totp_is_enrolled_and_then_asked_for(t: &TestApp) {
     let hanne = t.staff_id("hanne").await;
     benk_app::staff::change_account(
         &t.app,
-        None,
+        &t.operator(AdminScope::Staff(hanne), "staff.change").await,
         hanne,
         benk_app::staff::AccountChange::RequireTotp(true),
     )
@@ -239,7 +240,7 @@ async fn disabled_users_cannot_log_in_and_lose_their_sessions(t: &TestApp) {
     let token = t.token("mari").await;
     benk_app::staff::change_account(
         &t.app,
-        None,
+        &t.operator(AdminScope::Staff(mari), "staff.change").await,
         mari,
         benk_app::staff::AccountChange::Disabled(true),
     )

@@ -336,9 +336,7 @@ async fn nav_care_team_member_does_not_see_level_reasons(t: &TestApp) {
         .await
         .unwrap()
         .unwrap();
-    let token = benk_app::auth::create_token(&t.app, coord.0, "test", None)
-        .await
-        .unwrap();
+    let token = t.token_for(coord.0).await;
     let r = t.api(Method::GET, &url, &token, None).await;
     assert!(r.text.contains("F20.0 paranoid schizofreni"), "{}", r.text);
     assert_eq!(r.json()[0]["texts_withheld"], false);
@@ -901,14 +899,14 @@ async fn migration_keeps_existing_social_workers_health_personnel(backend: commo
         .unwrap()
         .unwrap();
     assert_eq!(
-        sw.health_personnel,
+        sw.health_personnel(),
         Some(benk_domain::HealthPersonnelBasis::Employment)
     );
     let n = benk_app::staff::load_actor(&app, nav, meta)
         .await
         .unwrap()
         .unwrap();
-    assert_eq!(n.health_personnel, None);
+    assert_eq!(n.health_personnel(), None);
     let history = benk_app::staff::health_personnel_history(&app, worker)
         .await
         .unwrap();

@@ -4,6 +4,7 @@
 
 mod common;
 
+use benk_app::access::admin::AdminScope;
 use std::net::{IpAddr, SocketAddr};
 use std::time::Duration;
 
@@ -400,7 +401,7 @@ async fn api_tokens_expire_and_die_with_a_new_password(t: &TestApp) {
     let tone = t.staff_id("tone").await;
     benk_app::staff::change_account(
         &t.app,
-        None,
+        &t.operator(AdminScope::Staff(tone), "staff.change").await,
         tone,
         benk_app::staff::AccountChange::Password("a new long password".into()),
     )
@@ -412,7 +413,7 @@ async fn api_tokens_expire_and_die_with_a_new_password(t: &TestApp) {
     for disabled in [true, false] {
         benk_app::staff::change_account(
             &t.app,
-            None,
+            &t.operator(AdminScope::Staff(tone), "staff.change").await,
             tone,
             benk_app::staff::AccountChange::Disabled(disabled),
         )

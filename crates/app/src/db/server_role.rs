@@ -7,7 +7,7 @@
 //! append-only triggers nor alter the tables or record a fake migration.
 
 use super::Db;
-use crate::audit::{AuditDraft, Outcome};
+use crate::access::admin::AdminGrant;
 use crate::db::writer::WriteOp;
 use crate::App;
 
@@ -23,6 +23,9 @@ pub enum ServerRoleError {
     /// The database refused.
     #[error("database: {0}")]
     Db(#[from] sqlx::Error),
+    /// The grant does not cover the whole installation.
+    #[error("administration: {0}")]
+    Grant(String),
     /// The audit row could not be written.
     #[error("writing the audit row: {0}")]
     Audit(String),
@@ -37,8 +40,16 @@ fn valid_name(name: &str) -> bool {
 
 /// Creates the role (LOGIN, no password: the site sets one or uses
 /// certificate or peer authentication) if it does not exist, and sets its
-/// rights in the current schema. Running it again resets the rights. Audited.
-pub async fn create_server_role(app: &App, name: &str) -> Result<(), ServerRoleError> {
+/// rights in the current schema. Running it again resets the rights. Audited
+/// under the grant, which must cover the whole installation.
+pub async fn create_server_role(
+    app: &App,
+    grant: &AdminGrant,
+    name: &str,
+) -> Result<(), ServerRoleError> {
+    grant
+        .require_system()
+        .map_err(|e| ServerRoleError::Grant(e.to_string()))?;
     if !valid_name(name) {
         return Err(ServerRoleError::BadName(name.to_string()));
     }
@@ -73,9 +84,10 @@ END
 $benk$"#
     );
     sqlx::query(&sql).execute(pool).await?;
-    let mut d = AuditDraft::new("db.server_role", Outcome::Allowed);
-    d.actor_name = Some("benk cli".into());
-    d.resources = format!("role:{name}:audit_events=select,insert");
+    let d = grant.audit(
+        "db.server_role",
+        &format!("role:{name}:audit_events=select,insert"),
+    );
     app.writer
         .write(WriteOp {
             stmts: vec![],

@@ -128,7 +128,7 @@ pub(super) async fn create(
     };
     let fp = idempotency::fingerprint("POST", "/api/v1/clients", &bytes);
     if let Some(k) = &key {
-        if let Some(stored) = idempotency::lookup(&st.app, actor.staff_id, k)
+        if let Some(stored) = idempotency::lookup(&st.app, actor.staff_id(), k)
             .await
             .map_err(|e| ctx.api_err(e))?
         {
@@ -168,7 +168,7 @@ pub(super) async fn create(
         serde_json::to_string(&out).map_err(|e| ctx.api_err(AppError::Internal(e.to_string())))?;
     let extra = key
         .iter()
-        .flat_map(|k| idempotency::store_stmts(actor.staff_id, k, &fp, 201, &body))
+        .flat_map(|k| idempotency::store_stmts(actor.staff_id(), k, &fp, 201, &body))
         .collect();
     match clients::create(&st.app, actor, team, id, parsed, extra).await {
         Ok(_) => Ok((
@@ -180,7 +180,7 @@ pub(super) async fn create(
         Err(e) => {
             // A concurrent retry with the same key may have won the race.
             if let Some(k) = &key {
-                if let Ok(Some(stored)) = idempotency::lookup(&st.app, actor.staff_id, k).await {
+                if let Ok(Some(stored)) = idempotency::lookup(&st.app, actor.staff_id(), k).await {
                     return if stored.fingerprint == fp {
                         idempotency::check_client_replay(&st.app, actor, &stored)
                             .await

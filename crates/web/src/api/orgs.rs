@@ -3,6 +3,7 @@
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::Json;
+use benk_app::access::admin::{open_admin, AdminGrant, AdminScope, Principal};
 use benk_app::error::Fields;
 use benk_app::orgs::{self, EmployerGroup, NewOrganisation, Organisation, Team, TeamPolicy};
 use benk_app::staff::{self, NewStaff, StaffSummary};
@@ -17,6 +18,19 @@ use super::{doc, ApiJson};
 use crate::ctx::Ctx;
 use crate::error::ApiError;
 use crate::AppState;
+
+/// Opens administration of `scope` for the caller (a refusal is audited and is a 403).
+async fn admin(
+    st: &AppState,
+    ctx: &Ctx,
+    actor: &benk_app::Actor,
+    scope: AdminScope,
+    action: &str,
+) -> Result<AdminGrant, ApiError> {
+    open_admin(&st.app, Principal::Staff(actor), scope, action)
+        .await
+        .map_err(|e| ctx.api_err(e))
+}
 
 /// List organisations.
 #[utoipa::path(get, path = "/organisations", responses((status = 200, body = [Organisation])))]
@@ -70,9 +84,10 @@ pub(super) async fn create_organisation(
     let (Some(name), Some(org_number), Some(kind)) = (name, number, kind) else {
         return Err(ctx.api_err(AppError::Internal("checked".into())));
     };
+    let grant = admin(&st, &ctx, actor, AdminScope::System, "organisation.create").await?;
     let org = orgs::create_organisation(
         &st.app,
-        Some(actor),
+        &grant,
         NewOrganisation {
             name: name.as_str().to_string(),
             kind,
@@ -139,15 +154,10 @@ pub(super) async fn create_team(
     let actor = ctx.api_actor()?;
     let name = ShortText::parse(&body.name)
         .map_err(|e| ctx.api_err(AppError::field(FieldError::of("name", &e))))?;
-    let id = orgs::create_team(
-        &st.app,
-        Some(actor),
-        name.as_str(),
-        &body.owners,
-        body.policy,
-    )
-    .await
-    .map_err(|e| ctx.api_err(e))?;
+    let grant = admin(&st, &ctx, actor, AdminScope::System, "team.create").await?;
+    let id = orgs::create_team(&st.app, &grant, name.as_str(), &body.owners, body.policy)
+        .await
+        .map_err(|e| ctx.api_err(e))?;
     Ok((StatusCode::CREATED, Json(Created { id })))
 }
 
@@ -283,7 +293,15 @@ pub(super) async fn create_staff(
         home_org_id: b.home_org_id,
         membership: Some((b.team_id, role, fte)),
     };
-    let id = staff::create_staff(&st.app, actor, new)
+    let grant = admin(
+        &st,
+        &ctx,
+        actor,
+        AdminScope::Team(b.team_id),
+        "staff.create",
+    )
+    .await?;
+    let id = staff::create_staff(&st.app, &grant, new)
         .await
         .map_err(|e| ctx.api_err(e))?;
     Ok((StatusCode::CREATED, Json(Created { id })))
@@ -304,7 +322,7 @@ pub(super) struct HealthPersonnelIn {
 /// Record whether a staff member is employed in the health service to give care, which makes
 /// them health personnel (administrators; audited, refusals too).
 #[utoipa::path(put, path = "/staff/{id}/health-personnel", params(("id" = Uuid, Path)), request_body = HealthPersonnelIn,
-    responses((status = 204), (status = 403, response = doc::Forbidden), (status = 422, response = doc::Invalid)))]
+    responses((status = 204), (status = 403, response = doc::Forbidden), (status = 404, response = doc::NotFound), (status = 422, response = doc::Invalid)))]
 pub(super) async fn set_health_personnel(
     State(st): State<AppState>,
     ctx: Ctx,
@@ -313,7 +331,15 @@ pub(super) async fn set_health_personnel(
 ) -> Result<StatusCode, ApiError> {
     let actor = ctx.api_actor()?;
     let id = Uuid::parse_str(&id).map_err(|_| ctx.api_err(AppError::NotFound))?;
-    staff::set_health_personnel(&st.app, Some(actor), id, b.care_employment, &b.reason)
+    let grant = admin(
+        &st,
+        &ctx,
+        actor,
+        AdminScope::Staff(id),
+        "staff.set_health_personnel",
+    )
+    .await?;
+    staff::set_health_personnel(&st.app, &grant, id, b.care_employment, &b.reason)
         .await
         .map_err(|e| ctx.api_err(e))?;
     Ok(StatusCode::NO_CONTENT)

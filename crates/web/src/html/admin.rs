@@ -4,6 +4,7 @@ use askama::Template;
 use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::Form;
+use benk_app::access::admin::{open_admin, AdminScope, Principal};
 use benk_app::error::Fields;
 use benk_app::orgs::{self, Organisation};
 use benk_app::staff::{self, AccountChange, NewStaff, StaffSummary};
@@ -209,7 +210,17 @@ pub(super) async fn create_user(
         return ctx.page_err(forbidden());
     };
     let result = match parse_user(&form, team) {
-        Ok(new) => staff::create_staff(&st.app, actor, new).await.map(|_| ()),
+        Ok(new) => match open_admin(
+            &st.app,
+            Principal::Staff(actor),
+            AdminScope::Team(team),
+            "staff.create",
+        )
+        .await
+        {
+            Ok(grant) => staff::create_staff(&st.app, &grant, new).await.map(|_| ()),
+            Err(e) => Err(e),
+        },
         Err(e) => Err(e),
     };
     match result {
@@ -240,7 +251,16 @@ pub(super) struct FlagForm {
     value: String,
 }
 
-async fn change(st: &AppState, ctx: &Ctx, id: &str, csrf: &str, change: AccountChange) -> Response {
+/// An account change: the administrator's right is checked (and a refusal
+/// audited) before the change's own input (`make`) is.
+async fn change(
+    st: &AppState,
+    ctx: &Ctx,
+    id: &str,
+    csrf: &str,
+    action: &str,
+    make: impl FnOnce() -> Result<AccountChange, AppError>,
+) -> Response {
     let actor = actor_or_redirect!(ctx);
     if let Err(r) = ctx.check_csrf(csrf) {
         return r;
@@ -248,7 +268,22 @@ async fn change(st: &AppState, ctx: &Ctx, id: &str, csrf: &str, change: AccountC
     let Ok(id) = Uuid::parse_str(id) else {
         return ctx.page_err(AppError::NotFound);
     };
-    match staff::change_account(&st.app, Some(actor), id, change).await {
+    let grant = match open_admin(
+        &st.app,
+        Principal::Staff(actor),
+        AdminScope::Staff(id),
+        action,
+    )
+    .await
+    {
+        Ok(g) => g,
+        Err(e) => return ctx.page_err(e),
+    };
+    let result = match make() {
+        Ok(c) => staff::change_account(&st.app, &grant, id, c).await,
+        Err(e) => Err(e),
+    };
+    match result {
         Ok(()) => Redirect::to("/admin/users").into_response(),
         Err(e) => ctx.page_err(e),
     }
@@ -260,14 +295,8 @@ pub(super) async fn set_disabled(
     Path(id): Path<String>,
     Form(f): Form<FlagForm>,
 ) -> Response {
-    change(
-        &st,
-        &ctx,
-        &id,
-        &f._csrf,
-        AccountChange::Disabled(f.value == "true"),
-    )
-    .await
+    let c = AccountChange::Disabled(f.value == "true");
+    change(&st, &ctx, &id, &f._csrf, c.action(), || Ok(c)).await
 }
 
 pub(super) async fn require_totp(
@@ -276,7 +305,8 @@ pub(super) async fn require_totp(
     Path(id): Path<String>,
     Form(f): Form<FlagForm>,
 ) -> Response {
-    change(&st, &ctx, &id, &f._csrf, AccountChange::RequireTotp(true)).await
+    let c = AccountChange::RequireTotp(true);
+    change(&st, &ctx, &id, &f._csrf, c.action(), || Ok(c)).await
 }
 
 #[derive(Deserialize)]
@@ -305,6 +335,18 @@ pub(super) async fn set_health_personnel(
     let Ok(id) = Uuid::parse_str(&id) else {
         return ctx.page_err(AppError::NotFound);
     };
+    // The right first (a refusal is audited), then the input.
+    let grant = match open_admin(
+        &st.app,
+        Principal::Staff(actor),
+        AdminScope::Staff(id),
+        "staff.set_health_personnel",
+    )
+    .await
+    {
+        Ok(g) => g,
+        Err(e) => return ctx.page_err(e),
+    };
     let value = match f.value.as_str() {
         "true" => true,
         "false" => false,
@@ -317,7 +359,91 @@ pub(super) async fn set_health_personnel(
             )))
         }
     };
-    match staff::set_health_personnel(&st.app, Some(actor), id, value, &f.reason).await {
+    match staff::set_health_personnel(&st.app, &grant, id, value, &f.reason).await {
+        Ok(()) => Redirect::to("/admin/users").into_response(),
+        Err(e) => ctx.page_err(e),
+    }
+}
+
+#[derive(Deserialize)]
+pub(super) struct PasswordForm {
+    #[serde(default)]
+    _csrf: String,
+    #[serde(default)]
+    password: String,
+}
+
+/// POST `/admin/users/{id}/password`: a new password, which ends every session and token.
+pub(super) async fn set_password(
+    State(st): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+    Form(f): Form<PasswordForm>,
+) -> Response {
+    change(&st, &ctx, &id, &f._csrf, "staff.set_password", move || {
+        staff::check_password(&f.password).map_err(AppError::field)?;
+        Ok(AccountChange::Password(f.password))
+    })
+    .await
+}
+
+#[derive(Deserialize)]
+pub(super) struct MembershipForm {
+    #[serde(default)]
+    _csrf: String,
+    #[serde(default)]
+    role: String,
+    #[serde(default)]
+    fte: String,
+}
+
+/// POST `/admin/users/{id}/membership`: adds the user to the administrator's
+/// acting team, or changes their role and share there.
+pub(super) async fn set_membership(
+    State(st): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+    Form(f): Form<MembershipForm>,
+) -> Response {
+    let actor = actor_or_redirect!(ctx);
+    if let Err(r) = ctx.check_csrf(&f._csrf) {
+        return r;
+    }
+    let Ok(id) = Uuid::parse_str(&id) else {
+        return ctx.page_err(AppError::NotFound);
+    };
+    let Some(team) = actor.acting().map(|m| m.team_id) else {
+        return ctx.page_err(forbidden());
+    };
+    let grant = match open_admin(
+        &st.app,
+        Principal::Staff(actor),
+        AdminScope::Team(team),
+        "membership.set",
+    )
+    .await
+    {
+        Ok(g) => g,
+        Err(e) => return ctx.page_err(e),
+    };
+    let mut fields = Fields::default();
+    let role = TeamRole::from_code(&f.role);
+    if role.is_none() {
+        fields.push(FieldError::new(
+            "role",
+            "unknown_role",
+            "Velg en rolle.",
+            "Choose a role.",
+        ));
+    }
+    let fte = fields.check("fte", Fte::parse(&f.fte));
+    if let Err(e) = fields.finish() {
+        return ctx.page_err(e);
+    }
+    let (Some(role), Some(fte)) = (role, fte) else {
+        return ctx.page_err(AppError::Internal("membership form checked above".into()));
+    };
+    match staff::set_membership(&st.app, &grant, team, id, role, fte).await {
         Ok(()) => Redirect::to("/admin/users").into_response(),
         Err(e) => ctx.page_err(e),
     }

@@ -43,6 +43,8 @@ pub fn routes() -> Router<AppState> {
         .route("/admin/users", get(admin::users).post(admin::create_user))
         .route("/admin/users/{id}/disabled", post(admin::set_disabled))
         .route("/admin/users/{id}/require-totp", post(admin::require_totp))
+        .route("/admin/users/{id}/password", post(admin::set_password))
+        .route("/admin/users/{id}/membership", post(admin::set_membership))
         .route(
             "/admin/users/{id}/health-personnel",
             post(admin::set_health_personnel),
@@ -83,7 +85,7 @@ impl Layout {
         Layout {
             t: ctx.t(),
             lang: ctx.lang.as_tag(),
-            user: ctx.actor.as_ref().map(|a| a.name.clone()),
+            user: ctx.actor.as_ref().map(|a| a.name().to_string()),
             csrf: ctx.csrf(),
             active,
             is_admin: ctx.actor.as_ref().is_some_and(|a| a.is_admin()),

@@ -25,7 +25,7 @@ struct SettingsView {
 
 async fn render(st: &AppState, ctx: &Ctx, new_token: Option<String>) -> Response {
     let actor = actor_or_redirect!(ctx);
-    match auth::list_tokens(&st.app, actor.staff_id).await {
+    match auth::list_tokens(&st.app, actor.staff_id()).await {
         Ok(tokens) => page(&SettingsView {
             layout: Layout::new(ctx, "settings"),
             tokens,
@@ -91,7 +91,7 @@ pub(super) async fn create_token(
         Ok(n) => n,
         Err(e) => return ctx.page_err(AppError::field(FieldError::of("name", &e))),
     };
-    match auth::create_token(&st.app, actor.staff_id, name.as_str(), Some(actor)).await {
+    match auth::create_token(&st.app, actor, name.as_str()).await {
         Ok(token) => render(&st, &ctx, Some(token)).await,
         Err(e) => ctx.page_err(e),
     }

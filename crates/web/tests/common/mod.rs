@@ -8,6 +8,7 @@ use std::path::PathBuf;
 use axum::body::Body;
 use axum::http::{header, HeaderMap, Method, Request, StatusCode};
 use axum::Router;
+use benk_app::access::admin::{open_admin, AdminGrant, AdminScope, Principal};
 use benk_app::db::DbOptions;
 use benk_app::{App, Settings};
 use serde_json::Value;
@@ -175,9 +176,31 @@ impl TestApp {
     /// An API token for a demo user.
     pub async fn token(&self, username: &str) -> String {
         let id = self.staff_id(username).await;
-        benk_app::auth::create_token(&self.app, id, "test", None)
+        self.token_for(id).await
+    }
+
+    /// An API token for a staff member, made as the server's operator would
+    /// (`benk token create`).
+    pub async fn token_for(&self, id: Uuid) -> String {
+        let grant = self.operator(AdminScope::Staff(id), "token.create").await;
+        benk_app::auth::create_token_for(&self.app, &grant, id, "test")
             .await
             .unwrap()
+    }
+
+    /// An administration grant as the command line gets one: the test acts as
+    /// the server's operator (OS user `test-operator`).
+    pub async fn operator(&self, scope: AdminScope, action: &str) -> AdminGrant {
+        open_admin(
+            &self.app,
+            Principal::Cli {
+                os_user: "test-operator",
+            },
+            scope,
+            action,
+        )
+        .await
+        .unwrap()
     }
 
     pub async fn send(&self, req: Request<Body>) -> Resp {

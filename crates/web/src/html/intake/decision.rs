@@ -260,7 +260,7 @@ async fn detail_view(
         let (data, errors) = form_data.unwrap_or_else(|| {
             let mut d = Fd::default();
             d.set("decided_on", iso(benk_app::time::oslo_today()));
-            d.set("participants", actor.staff_id.to_string());
+            d.set("participants", actor.staff_id().to_string());
             (d, vec![])
         });
         Some(decision_form(
