@@ -17,6 +17,7 @@ use crate::episodes;
 use crate::error::{AppError, AppResult, FieldError, Text};
 use crate::orgs::{self, TeamPolicy};
 use crate::referrals::IntakeGrant;
+use crate::store;
 use crate::App;
 
 /// A decision, parsed at the edge.
@@ -302,27 +303,14 @@ pub async fn decide(
         // referral opens a new episode. A record in another team is never
         // looked at: accepting here makes this team's own record, so nothing
         // written in another team is opened to this one.
-        let existing: Option<(uuid::Uuid,)> = match &r.person_national_id {
-            Some(n) => {
-                app.db
-                    .opt(
-                        "SELECT id FROM clients WHERE national_id = $1 AND team_id = $2",
-                        crate::args![n.clone(), grant.team_id()],
-                    )
-                    .await?
-            }
+        let existing = match &r.person_national_id {
+            Some(n) => store::clients::id_in_team(&app.db, grant.team_id(), n).await?,
             None => None,
         };
         found_existing = existing.is_some();
         let client_id = match existing {
-            Some((id,)) => {
-                let open = app
-                    .db
-                    .scalar_i64(
-                        "SELECT COUNT(*) FROM episodes WHERE client_id = $1 AND team_id = $2 AND closed_on IS NULL",
-                        crate::args![id, grant.team_id()],
-                    )
-                    .await?;
+            Some(id) => {
+                let open = store::episodes::count_open(&app.db, id, grant.team_id()).await?;
                 if open > 0 {
                     let mut d = actor.audit("intake.decide", Outcome::Denied);
                     d.client_id = Some(id);
@@ -350,23 +338,21 @@ pub async fn decide(
                     .as_deref()
                     .and_then(|n| benk_domain::NationalId::parse(n, true).ok())
                     .map(|n| n.kind().code().to_string());
-                stmts.push(Stmt::new(
-                    "INSERT INTO clients (id, team_id, name, name_search, national_id, national_id_kind, birth_year, phone, municipality, \
-                     owner_org_id, created_by, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, NULL, $9, $10, $11, $11)",
-                    crate::args![
-                        id,
-                        grant.team_id(),
-                        name.clone(),
-                        name.to_lowercase(),
-                        r.person_national_id.clone(),
-                        kind,
+                stmts.push(store::clients::insert(&store::clients::NewClient {
+                    id,
+                    team_id: grant.team_id(),
+                    fields: store::clients::ClientFields {
+                        name: name.clone(),
+                        national_id: r.person_national_id.clone(),
+                        national_id_kind: kind,
                         birth_year,
-                        r.person_phone.clone(),
-                        actor.home_org_id,
-                        actor.staff_id,
-                        now
-                    ],
-                ));
+                        phone: r.person_phone.clone(),
+                        municipality: None,
+                    },
+                    owner_org_id: actor.home_org_id,
+                    created_by: actor.staff_id,
+                    at: now,
+                }));
                 let mut d = actor.audit("client.create", Outcome::Allowed);
                 d.client_id = Some(id);
                 d.purpose = Some("COC".into());

@@ -289,7 +289,9 @@ async fn non_health_staff_see_no_health_content(t: &TestApp) {
         .await
         .unwrap()
         .unwrap();
-    assert!(res.0.ends_with("record_entries:social"), "{}", res.0);
+    let resources: Vec<&str> = res.0.split(',').collect();
+    assert!(resources.contains(&"record_entries:social"), "{}", res.0);
+    assert!(!resources.contains(&"record_entries"), "{}", res.0);
 }
 
 async fn access_follows_the_care_relationship_and_ends_with_it(t: &TestApp) {
