@@ -754,6 +754,368 @@ async fn episode_levels_members_and_group_read_back(backend: &str) {
     close(app, place).await;
 }
 
+// ---------------------------------------------------------------- referrals
+
+fn referral<'a>(
+    fx: &Fx,
+    receipt: &'a str,
+    agency: Option<Uuid>,
+) -> store::referrals::NewReferral<'a> {
+    store::referrals::NewReferral {
+        id: Uuid::now_v7(),
+        team_id: fx.team,
+        receipt_number: receipt,
+        received_at: at(1),
+        received_on: day(1),
+        channel: "phone",
+        registered_by: Some(fx.staff),
+        referrer_name: "Dr. Lege",
+        referrer_role: Some("fastlege"),
+        referrer_phone: None,
+        referrer_email: Some("lege@example.no"),
+        agency_id: agency,
+        agency_kind: "gp",
+        person_name: Some("Ola Nordmann"),
+        person_national_id: Some("17912099997"),
+        person_birth_year: Some(1991),
+        person_phone: None,
+        person_whereabouts: Some("Bybrua"),
+        reason: "Psykose, ruser seg",
+        current_services: Some("DPS"),
+        housing_situation: Some("Uten bolig"),
+        substance_use: Some("Amfetamin"),
+        mental_health: Some("Hører stemmer"),
+        person_knows: "yes",
+        person_agrees: "unknown",
+        urgency: "urgent",
+    }
+}
+
+async fn referral_is_read_back_with_its_health_content_apart(backend: &str) {
+    let (app, place) = open(backend).await;
+    let fx = fixtures(&app).await;
+    assert!(store::referrals::team_exists(&app.db, fx.team)
+        .await
+        .unwrap());
+    assert!(!store::referrals::team_exists(&app.db, Uuid::now_v7())
+        .await
+        .unwrap());
+    let agency = Uuid::now_v7();
+    write(
+        &app,
+        vec![store::referrals::insert_agency(
+            agency,
+            fx.team,
+            "gp",
+            "Fjordby legesenter",
+            at(0),
+        )],
+    )
+    .await
+    .unwrap();
+    // An agency name is unique within the team only.
+    let err = write(
+        &app,
+        vec![store::referrals::insert_agency(
+            Uuid::now_v7(),
+            fx.team,
+            "gp",
+            "Fjordby legesenter",
+            at(0),
+        )],
+    )
+    .await
+    .unwrap_err();
+    assert!(matches!(err, WriteError::Conflict(_)), "{err:?}");
+    write(
+        &app,
+        vec![store::referrals::insert_agency(
+            Uuid::now_v7(),
+            fx.other_team,
+            "gp",
+            "Fjordby legesenter",
+            at(0),
+        )],
+    )
+    .await
+    .unwrap();
+    let listed = store::referrals::agencies(&app.db, fx.team).await.unwrap();
+    assert_eq!(listed.len(), 1);
+    assert_eq!((listed[0].id, listed[0].active), (agency, true));
+    assert_eq!(
+        store::referrals::agency_in_team(&app.db, agency, fx.team)
+            .await
+            .unwrap(),
+        Some(("gp".to_string(), true))
+    );
+    assert_eq!(
+        store::referrals::agency_in_team(&app.db, agency, fx.other_team)
+            .await
+            .unwrap(),
+        None
+    );
+
+    let r = referral(&fx, "H-2026-AAAA-BBBB", Some(agency));
+    write(
+        &app,
+        vec![
+            store::referrals::insert(&r),
+            store::referrals::insert_diagnosis(r.id, "F20"),
+            store::referrals::insert_diagnosis(r.id, "F10"),
+        ],
+    )
+    .await
+    .unwrap();
+    let a = store::referrals::admin(&app.db, r.id, fx.team)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(a.receipt_number, "H-2026-AAAA-BBBB");
+    assert_eq!((a.received_at, a.received_on), (at(1), day(1)));
+    assert_eq!(a.agency_name.as_deref(), Some("Fjordby legesenter"));
+    assert_eq!(a.person_birth_year, Some(1991));
+    assert_eq!(a.housing_situation.as_deref(), Some("Uten bolig"));
+    assert_eq!((a.status.as_str(), a.urgency.as_str()), ("new", "urgent"));
+    assert_eq!(a.client_id, None);
+    let h = store::referrals::health(&app.db, r.id, fx.team)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(h.reason, "Psykose, ruser seg");
+    assert_eq!(h.mental_health.as_deref(), Some("Hører stemmer"));
+    assert_eq!(h.diagnoses, ["F10", "F20"]);
+    // Another team reads nothing of it.
+    assert!(store::referrals::admin(&app.db, r.id, fx.other_team)
+        .await
+        .unwrap()
+        .is_none());
+    assert!(store::referrals::health(&app.db, r.id, fx.other_team)
+        .await
+        .unwrap()
+        .is_none());
+    assert_eq!(
+        store::referrals::status(&app.db, r.id, fx.other_team)
+            .await
+            .unwrap(),
+        None
+    );
+
+    // Receipt numbers are unique; a status outside the list is refused.
+    let err = write(
+        &app,
+        vec![store::referrals::insert(&referral(
+            &fx,
+            "H-2026-AAAA-BBBB",
+            None,
+        ))],
+    )
+    .await
+    .unwrap_err();
+    assert!(matches!(err, WriteError::Conflict(_)), "{err:?}");
+    let err = write(
+        &app,
+        vec![store::referrals::insert(&referral(
+            &fx,
+            "H-2026-CCCC-DDDD",
+            Some(Uuid::now_v7()),
+        ))],
+    )
+    .await
+    .unwrap_err();
+    assert!(
+        matches!(err, WriteError::Constraint(_)),
+        "unknown agency: {err:?}"
+    );
+    close(app, place).await;
+}
+
+async fn referral_status_moves_forward_once(backend: &str) {
+    let (app, place) = open(backend).await;
+    let fx = fixtures(&app).await;
+    let r = referral(&fx, "H-2026-AAAA-BBBB", None);
+    write(&app, vec![store::referrals::insert(&r)])
+        .await
+        .unwrap();
+    // Only the referral's own team moves it.
+    assert!(matches!(
+        write(
+            &app,
+            vec![store::referrals::start_assessment(
+                r.id,
+                fx.other_team,
+                at(2)
+            )]
+        )
+        .await
+        .unwrap_err(),
+        WriteError::NotFound
+    ));
+    write(
+        &app,
+        vec![store::referrals::start_assessment(r.id, fx.team, at(2))],
+    )
+    .await
+    .unwrap();
+    assert!(matches!(
+        write(
+            &app,
+            vec![store::referrals::start_assessment(r.id, fx.team, at(3))]
+        )
+        .await
+        .unwrap_err(),
+        WriteError::NotFound
+    ));
+    assert_eq!(
+        store::referrals::status(&app.db, r.id, fx.team)
+            .await
+            .unwrap()
+            .as_deref(),
+        Some("under_assessment")
+    );
+    write(&app, vec![store::referrals::mark_decided(r.id, at(4))])
+        .await
+        .unwrap();
+    assert!(matches!(
+        write(&app, vec![store::referrals::mark_decided(r.id, at(5))])
+            .await
+            .unwrap_err(),
+        WriteError::NotFound
+    ));
+    // The board keeps a decided referral only while it was decided after the cut-off.
+    let mut open_one = referral(&fx, "H-2026-EEEE-FFFF", None);
+    open_one.received_at = at(2);
+    write(&app, vec![store::referrals::insert(&open_one)])
+        .await
+        .unwrap();
+    let board = |since| store::referrals::board(&app.db, fx.team, since);
+    let ids = |rows: Vec<benk_app::referrals::ReferralSummary>| {
+        rows.into_iter().map(|r| r.id).collect::<Vec<_>>()
+    };
+    assert_eq!(ids(board(at(3)).await.unwrap()), [r.id, open_one.id]);
+    assert_eq!(ids(board(at(4)).await.unwrap()), [open_one.id]);
+    assert!(store::referrals::board(&app.db, fx.other_team, at(0))
+        .await
+        .unwrap()
+        .is_empty());
+    close(app, place).await;
+}
+
+// ---------------------------------------------------------------- intake decisions
+
+fn decision<'a>(fx: &Fx, referral: Uuid, level: Option<i64>) -> store::intake::NewDecision<'a> {
+    store::intake::NewDecision {
+        id: Uuid::now_v7(),
+        referral_id: referral,
+        decided_on: day(3),
+        at: at(6),
+        outcome: "accepted",
+        level,
+        reasons: "I målgruppen",
+        severe_mental_illness: true,
+        substance_use: true,
+        weak_connection: false,
+        housing_problem: true,
+        in_target_group: true,
+        suggested_outcome: Some("refer_fact"),
+        recorded_by: fx.staff,
+        owner_org_id: fx.org,
+    }
+}
+
+async fn one_decision_per_referral_read_back_in_parts(backend: &str) {
+    let (app, place) = open(backend).await;
+    let fx = fixtures(&app).await;
+    let c = new_client(&fx, fx.team, fields("Ola Nordmann", None));
+    let r = referral(&fx, "H-2026-AAAA-BBBB", None);
+    let d = decision(&fx, r.id, Some(2));
+    write(
+        &app,
+        vec![
+            store::clients::insert(&c),
+            store::referrals::insert(&r),
+            store::intake::insert(&d),
+            store::intake::insert_participant(d.id, fx.staff, "municipal"),
+            store::referrals::mark_decided(r.id, at(6)),
+            store::referrals::set_client(r.id, c.id),
+        ],
+    )
+    .await
+    .unwrap();
+    let got = store::intake::for_referral(&app.db, r.id, fx.team)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        (got.id, got.referral_id, got.decided_on),
+        (d.id, r.id, day(3))
+    );
+    assert_eq!((got.outcome.as_str(), got.level), ("accepted", Some(2)));
+    assert!(
+        got.assessment.is_none(),
+        "the assessment is a read of its own"
+    );
+    assert!(store::intake::for_referral(&app.db, r.id, fx.other_team)
+        .await
+        .unwrap()
+        .is_none());
+    let a = store::intake::assessment(&app.db, d.id)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(a.reasons, "I målgruppen");
+    assert!(
+        a.severe_mental_illness
+            && a.substance_use
+            && !a.weak_connection
+            && a.housing_problem
+            && a.in_target_group
+    );
+    assert_eq!(a.suggested_outcome.as_deref(), Some("refer_fact"));
+    assert_eq!(
+        store::intake::participant_names(&app.db, d.id)
+            .await
+            .unwrap(),
+        ["Siri Sykepleier"]
+    );
+    assert_eq!(
+        store::referrals::admin(&app.db, r.id, fx.team)
+            .await
+            .unwrap()
+            .unwrap()
+            .client_id,
+        Some(c.id)
+    );
+    let report = store::referrals::report_rows(&app.db, fx.team)
+        .await
+        .unwrap();
+    assert_eq!(report.len(), 1);
+    assert_eq!(
+        (report[0].decided_on, report[0].in_target_group),
+        (Some(day(3)), Some(true))
+    );
+
+    // A second decision on the referral, and a level outside 1–3.
+    let err = write(
+        &app,
+        vec![store::intake::insert(&decision(&fx, r.id, Some(1)))],
+    )
+    .await
+    .unwrap_err();
+    assert!(matches!(err, WriteError::Conflict(_)), "{err:?}");
+    let other = referral(&fx, "H-2026-CCCC-DDDD", None);
+    write(&app, vec![store::referrals::insert(&other)])
+        .await
+        .unwrap();
+    let err = write(
+        &app,
+        vec![store::intake::insert(&decision(&fx, other.id, Some(4)))],
+    )
+    .await
+    .unwrap_err();
+    assert!(matches!(err, WriteError::Constraint(_)), "{err:?}");
+    close(app, place).await;
+}
+
 macro_rules! both {
     ($($f:ident),* $(,)?) => {
         mod sqlite { $( #[tokio::test(flavor = "multi_thread", worker_threads = 2)] async fn $f() { super::$f("sqlite").await } )* }
@@ -771,4 +1133,7 @@ both!(
     care_relationship_constraints_are_the_same_on_both_backends,
     one_open_episode_per_client_and_team,
     episode_levels_members_and_group_read_back,
+    referral_is_read_back_with_its_health_content_apart,
+    referral_status_moves_forward_once,
+    one_decision_per_referral_read_back_in_parts,
 );

@@ -14,6 +14,8 @@
 pub mod care;
 pub mod clients;
 pub mod episodes;
+pub mod intake;
+pub mod referrals;
 
 use std::future::Future;
 
