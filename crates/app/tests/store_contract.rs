@@ -1116,6 +1116,62 @@ async fn one_decision_per_referral_read_back_in_parts(backend: &str) {
     close(app, place).await;
 }
 
+// ---------------------------------------------------------------- idempotency keys
+
+async fn idempotency_key_keeps_the_first_answer(backend: &str) {
+    let (app, place) = open(backend).await;
+    let fx = fixtures(&app).await;
+    let first = store::idempotency::insert(fx.staff, "k-1", "fp", 201, r#"{"id":"x"}"#, at(1));
+    write(&app, vec![first]).await.unwrap();
+    let got = store::idempotency::lookup(&app.db, fx.staff, "k-1")
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        (got.fingerprint.as_str(), got.status, got.response.as_str()),
+        ("fp", 201, r#"{"id":"x"}"#)
+    );
+    assert!(store::idempotency::lookup(&app.db, fx.staff, "k-2")
+        .await
+        .unwrap()
+        .is_none());
+    // The same key again: the same error on both backends.
+    let again = store::idempotency::insert(fx.staff, "k-1", "other", 201, "{}", at(2));
+    assert!(matches!(
+        write(&app, vec![again]).await.unwrap_err(),
+        WriteError::Conflict(_)
+    ));
+    // Forgetting takes only keys stored before the time.
+    write(
+        &app,
+        vec![store::idempotency::insert(
+            fx.staff,
+            "k-3",
+            "fp",
+            201,
+            "{}",
+            at(5),
+        )],
+    )
+    .await
+    .unwrap();
+    write(
+        &app,
+        vec![store::idempotency::forget_before(fx.staff, at(5))],
+    )
+    .await
+    .unwrap();
+    assert!(store::idempotency::lookup(&app.db, fx.staff, "k-1")
+        .await
+        .unwrap()
+        .is_none());
+    assert!(store::idempotency::lookup(&app.db, fx.staff, "k-3")
+        .await
+        .unwrap()
+        .is_some());
+    close(app, place).await;
+}
+
 macro_rules! both {
     ($($f:ident),* $(,)?) => {
         mod sqlite { $( #[tokio::test(flavor = "multi_thread", worker_threads = 2)] async fn $f() { super::$f("sqlite").await } )* }
@@ -1136,4 +1192,5 @@ both!(
     referral_is_read_back_with_its_health_content_apart,
     referral_status_moves_forward_once,
     one_decision_per_referral_read_back_in_parts,
+    idempotency_key_keeps_the_first_answer,
 );

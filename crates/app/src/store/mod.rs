@@ -14,6 +14,7 @@
 pub mod care;
 pub mod clients;
 pub mod episodes;
+pub mod idempotency;
 pub mod intake;
 pub mod referrals;
 
@@ -113,6 +114,7 @@ mod tests {
         ("referrals.rs", include_str!("../referrals.rs")),
         ("intake.rs", include_str!("../intake.rs")),
         ("reports.rs", include_str!("../reports.rs")),
+        ("idempotency.rs", include_str!("../idempotency.rs")),
     ];
 
     /// A moved use case holds no SQL: its queries and statements live in its store.
