@@ -10,6 +10,7 @@ use crate::access::{audit_allowed, today, ReadGrant};
 use crate::actor::Actor;
 use crate::db::writer::{Stmt, WriteOp};
 use crate::error::{AppError, AppResult, FieldError};
+use crate::store;
 use crate::App;
 
 /// Who holds a relationship.
@@ -71,33 +72,23 @@ pub fn insert_stmt(
         Holder::Staff(s) => (Some(s), None),
         Holder::Team(t) => (None, Some(t)),
     };
-    Stmt::new(
-        "INSERT INTO care_relationships (id, client_id, staff_id, team_id, valid_from, valid_to, reason, owner_org_id, created_by, created_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
-        crate::args![id, client, staff, team, from, to, reason, actor.home_org_id, actor.staff_id, at],
-    )
+    store::care::insert(&store::care::NewCare {
+        id,
+        client_id: client,
+        staff_id: staff,
+        team_id: team,
+        valid_from: from,
+        valid_to: to,
+        reason,
+        owner_org_id: actor.home_org_id,
+        created_by: actor.staff_id,
+        at,
+    })
 }
-
-const COLS: &str = "SELECT cr.id, cr.client_id, cr.staff_id, cr.team_id, COALESCE(s.name, t.name) AS holder_name, \
-     s.profession, o.name AS org_name, cr.valid_from, cr.valid_to, cr.reason, cr.ended_at, \
-     gb.name AS given_by_name, cr.created_at, \
-     CASE WHEN EXISTS (SELECT 1 FROM episode_members em WHERE em.care_relationship_id = cr.id) \
-     THEN 'episode' ELSE 'manual' END AS source \
-     FROM care_relationships cr LEFT JOIN staff s ON s.id = cr.staff_id LEFT JOIN teams t ON t.id = cr.team_id \
-     LEFT JOIN organisations o ON o.id = s.home_org_id JOIN staff gb ON gb.id = cr.created_by";
 
 /// Relationships active today (the care team).
 pub async fn active_for_client(app: &App, client: Uuid) -> AppResult<Vec<CareRelationship>> {
-    Ok(app
-        .db
-        .all(
-            &format!(
-                "{COLS} WHERE cr.client_id = $1 AND cr.ended_at IS NULL AND cr.valid_from <= $2 \
-                 AND (cr.valid_to IS NULL OR cr.valid_to >= $2) ORDER BY holder_name"
-            ),
-            crate::args![client, today()],
-        )
-        .await?)
+    Ok(store::care::active_for_client(&app.db, client, today()).await?)
 }
 
 /// Every relationship of a client, past and present (the register), audited.
@@ -106,13 +97,7 @@ pub async fn list_for_client(
     actor: &Actor,
     grant: &ReadGrant,
 ) -> AppResult<Vec<CareRelationship>> {
-    let rows = app
-        .db
-        .all(
-            &format!("{COLS} WHERE cr.client_id = $1 ORDER BY cr.valid_from DESC, holder_name"),
-            crate::args![grant.client_id()],
-        )
-        .await?;
+    let rows = store::care::all_for_client(&app.db, grant.client_id()).await?;
     app.writer
         .write(WriteOp::audit_only(vec![audit_allowed(
             actor,
@@ -187,15 +172,7 @@ pub async fn create(
     check_period(&new.period)?;
     match new.holder {
         Holder::Staff(s) => {
-            let n = app
-                .db
-                .scalar_i64(
-                    "SELECT COUNT(*) FROM team_memberships m JOIN staff s ON s.id = m.staff_id \
-                     WHERE m.team_id = $1 AND m.staff_id = $2 AND s.disabled = FALSE",
-                    crate::args![team_id, s],
-                )
-                .await?;
-            if n == 0 {
+            if !store::care::is_active_team_member(&app.db, team_id, s).await? {
                 return Err(AppError::field(FieldError::new(
                     "staff_id",
                     "not_in_team",
@@ -253,27 +230,13 @@ pub async fn end(
         "care_relationship.end",
         &format!("care_relationship:{relationship}"),
     );
-    let stmt = Stmt::one(
-        "UPDATE care_relationships SET ended_at = $3, ended_by = $4, \
-         valid_to = CASE WHEN valid_to IS NULL OR valid_to > $5 THEN $5 ELSE valid_to END \
-         WHERE id = $1 AND client_id = $2 AND ended_at IS NULL",
-        crate::args![
-            relationship,
-            client,
-            audit.at,
-            actor.staff_id,
-            today().max(NaiveDate::MIN)
-        ],
-    );
+    let stmt = store::care::end_for_client(relationship, client, audit.at, actor.staff_id, today());
     app.writer
         .write(WriteOp {
             stmts: vec![
                 stmt,
                 // An episode member whose relationship ends has left the episode.
-                Stmt::new(
-                    "UPDATE episode_members SET left_at = $2 WHERE care_relationship_id = $1 AND left_at IS NULL",
-                    crate::args![relationship, audit.at],
-                ),
+                store::episodes::leave_by_relationship(relationship, audit.at),
             ],
             audit: vec![audit],
         })
@@ -286,12 +249,5 @@ pub async fn end(
 /// never to show data).
 pub async fn has_active_relationship(app: &App, actor: &Actor, client: Uuid) -> AppResult<bool> {
     let v = crate::access::visible(app, actor, "c", "$2", "$3", 4).await?;
-    let sql = format!(
-        "SELECT CASE WHEN ({}) IS NULL THEN 0 ELSE 1 END FROM clients c WHERE c.id = $1",
-        v.basis_sql
-    );
-    let mut args = crate::args![client, actor.staff_id, today()];
-    args.extend(v.args);
-    let (n,): (i32,) = app.db.opt(&sql, args).await?.unwrap_or((0,));
-    Ok(n == 1)
+    Ok(store::clients::is_visible(&app.db, v, client, actor.staff_id, today()).await?)
 }

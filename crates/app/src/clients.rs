@@ -13,6 +13,7 @@ use crate::audit::Outcome;
 use crate::care::{self, CareRelationship};
 use crate::db::writer::{Stmt, WriteOp};
 use crate::error::{AppError, AppResult, FieldError, Text};
+use crate::store;
 use crate::App;
 
 /// Validated client fields (from a form or JSON body).
@@ -147,19 +148,6 @@ impl From<SocialNoteTopic> for SocialTopic {
     }
 }
 
-#[derive(sqlx::FromRow)]
-struct EntryRow {
-    id: Uuid,
-    author_id: Uuid,
-    author_name: String,
-    owner_org_id: Uuid,
-    owner_org_name: String,
-    written_at: DateTime<Utc>,
-    kind: String,
-    topic: Option<String>,
-    body: String,
-}
-
 /// A record entry, owned by the author's employer: a health note (health content) or a
 /// social note (no health content; the whole care team sees it).
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
@@ -198,9 +186,6 @@ pub struct ClientRecord {
     pub health_entries_withheld: bool,
 }
 
-const CLIENT_COLS: &str = "c.id, c.team_id, c.name, c.national_id, c.national_id_kind, \
-     CAST(c.birth_year AS BIGINT) AS birth_year, c.phone, c.municipality, c.owner_org_id, c.created_at, c.updated_at";
-
 /// The answer to a second record for one national id in one team. It names
 /// nothing about the existing record; other teams' records are never
 /// consulted (each team keeps its own record, so there is no conflict to reveal).
@@ -213,13 +198,23 @@ fn duplicate_id() -> AppError {
     ))
 }
 
-fn birth_year_of(input: &ClientInput) -> Option<i64> {
+fn fields_of(input: &ClientInput) -> store::clients::ClientFields {
     use chrono::Datelike;
-    input
-        .national_id
-        .as_ref()
-        .map(|n| i64::from(n.birth_date().year()))
-        .or(input.birth_year.map(|y| i64::from(y.value())))
+    store::clients::ClientFields {
+        name: input.name.as_str().to_string(),
+        national_id: input.national_id.as_ref().map(|n| n.as_str().to_string()),
+        national_id_kind: input
+            .national_id
+            .as_ref()
+            .map(|n| n.kind().code().to_string()),
+        birth_year: input
+            .national_id
+            .as_ref()
+            .map(|n| i64::from(n.birth_date().year()))
+            .or(input.birth_year.map(|y| i64::from(y.value()))),
+        phone: input.phone.as_ref().map(|p| p.as_str().to_string()),
+        municipality: input.municipality.as_ref().map(|m| m.as_str().to_string()),
+    }
 }
 
 /// Registers a client in one of the actor's teams. The creator gets a care
@@ -242,14 +237,7 @@ pub async fn create(
     }
     if let Some(n) = &input.national_id {
         // Only this team's records: a record in another team is that team's.
-        let existing: Option<(Uuid,)> = app
-            .db
-            .opt(
-                "SELECT id FROM clients WHERE team_id = $1 AND national_id = $2",
-                crate::args![team_id, n.as_str().to_string()],
-            )
-            .await?;
-        if let Some((existing,)) = existing {
+        if let Some(existing) = store::clients::id_in_team(&app.db, team_id, n.as_str()).await? {
             let mut d = actor.audit("client.create", Outcome::Denied);
             d.client_id = Some(existing);
             d.purpose = Some("TREAT".into());
@@ -265,25 +253,14 @@ pub async fn create(
     let now = audit.at;
     let op = WriteOp {
         stmts: vec![
-            Stmt::new(
-                "INSERT INTO clients (id, team_id, name, name_search, national_id, national_id_kind, birth_year, phone, \
-                 municipality, owner_org_id, created_by, created_at, updated_at) \
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $12)",
-                crate::args![
-                    id,
-                    team_id,
-                    input.name.as_str(),
-                    input.name.as_str().to_lowercase(),
-                    input.national_id.as_ref().map(|n| n.as_str().to_string()),
-                    input.national_id.as_ref().map(|n| n.kind().code().to_string()),
-                    birth_year_of(&input),
-                    input.phone.as_ref().map(|p| p.as_str().to_string()),
-                    input.municipality.as_ref().map(|m| m.as_str().to_string()),
-                    actor.home_org_id,
-                    actor.staff_id,
-                    now
-                ],
-            ),
+            store::clients::insert(&store::clients::NewClient {
+                id,
+                team_id,
+                fields: fields_of(&input),
+                owner_org_id: actor.home_org_id,
+                created_by: actor.staff_id,
+                at: now,
+            }),
             care::insert_stmt(
                 Uuid::now_v7(),
                 id,
@@ -323,20 +300,10 @@ pub async fn update(
 ) -> AppResult<()> {
     let audit = audit_allowed(actor, grant, "client.update", "client:basic");
     let op = WriteOp {
-        stmts: vec![Stmt::one(
-            "UPDATE clients SET name = $2, name_search = $3, national_id = $4, national_id_kind = $5, birth_year = $6, \
-             phone = $7, municipality = $8, updated_at = $9 WHERE id = $1",
-            crate::args![
-                grant.client_id(),
-                input.name.as_str(),
-                input.name.as_str().to_lowercase(),
-                input.national_id.as_ref().map(|n| n.as_str().to_string()),
-                input.national_id.as_ref().map(|n| n.kind().code().to_string()),
-                birth_year_of(&input),
-                input.phone.as_ref().map(|p| p.as_str().to_string()),
-                input.municipality.as_ref().map(|m| m.as_str().to_string()),
-                audit.at
-            ],
+        stmts: vec![store::clients::update(
+            grant.client_id(),
+            &fields_of(&input),
+            audit.at,
         )],
         audit: vec![audit],
     };
@@ -358,25 +325,13 @@ pub async fn update(
 
 /// Reads a client's record to the extent the grant covers, and audits the read.
 pub async fn record(app: &App, actor: &Actor, grant: &ReadGrant) -> AppResult<ClientRecord> {
-    let client: Client = app
-        .db
-        .opt(
-            &format!("SELECT {CLIENT_COLS} FROM clients c WHERE c.id = $1"),
-            crate::args![grant.client_id()],
-        )
+    let client = store::clients::by_id(&app.db, grant.client_id())
         .await?
         .ok_or(AppError::NotFound)?;
     let care_team = care::active_for_client(app, grant.client_id()).await?;
     let entries = entries(app, grant).await?;
     let health_entries_withheld = !grant.covers_health()
-        && app
-            .db
-            .scalar_i64(
-                "SELECT COUNT(*) FROM record_entries WHERE client_id = $1 AND kind = 'health'",
-                crate::args![grant.client_id()],
-            )
-            .await?
-            > 0;
+        && store::clients::has_health_entries(&app.db, grant.client_id()).await?;
     let resources = if grant.covers_health() {
         "client:basic,contact,care_team,record_entries"
     } else {
@@ -400,12 +355,7 @@ pub async fn record(app: &App, actor: &Actor, grant: &ReadGrant) -> AppResult<Cl
 
 /// The basic data only (for edit forms), audited.
 pub async fn basic(app: &App, actor: &Actor, grant: &ReadGrant) -> AppResult<Client> {
-    let client: Client = app
-        .db
-        .opt(
-            &format!("SELECT {CLIENT_COLS} FROM clients c WHERE c.id = $1"),
-            crate::args![grant.client_id()],
-        )
+    let client = store::clients::by_id(&app.db, grant.client_id())
         .await?
         .ok_or(AppError::NotFound)?;
     app.writer
@@ -421,23 +371,7 @@ pub async fn basic(app: &App, actor: &Actor, grant: &ReadGrant) -> AppResult<Cli
 
 /// The entries the grant covers: without health scope, health notes are not read at all.
 async fn entries(app: &App, grant: &ReadGrant) -> AppResult<Vec<RecordEntry>> {
-    let only_social = if grant.covers_health() {
-        ""
-    } else {
-        " AND e.kind = 'social'"
-    };
-    let rows: Vec<EntryRow> = app
-        .db
-        .all(
-            &format!(
-                "SELECT e.id, e.author_id, s.name AS author_name, e.owner_org_id, o.name AS owner_org_name, e.written_at, \
-                 e.kind, e.topic, e.body \
-                 FROM record_entries e JOIN staff s ON s.id = e.author_id JOIN organisations o ON o.id = e.owner_org_id \
-                 WHERE e.client_id = $1{only_social} ORDER BY e.written_at DESC"
-            ),
-            crate::args![grant.client_id()],
-        )
-        .await?;
+    let rows = store::clients::entries(&app.db, grant.client_id(), !grant.covers_health()).await?;
     Ok(rows
         .into_iter()
         .map(|r| RecordEntry {
@@ -508,20 +442,16 @@ pub async fn add_entry(
     );
     app.writer
         .write(WriteOp {
-            stmts: vec![Stmt::new(
-                "INSERT INTO record_entries (id, client_id, author_id, owner_org_id, written_at, kind, topic, body) \
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
-                crate::args![
-                    id,
-                    grant.client_id(),
-                    actor.staff_id,
-                    actor.home_org_id,
-                    audit.at,
-                    kind.kind().code(),
-                    topic,
-                    body
-                ],
-            )],
+            stmts: vec![store::clients::insert_entry(&store::clients::NewEntry {
+                id,
+                client_id: grant.client_id(),
+                author_id: actor.staff_id,
+                owner_org_id: actor.home_org_id,
+                at: audit.at,
+                kind: kind.kind().code(),
+                topic,
+                body,
+            })],
             audit: vec![audit],
         })
         .await?;
@@ -552,21 +482,15 @@ pub async fn list(
     // Every list starts from the access module's "visible clients" rule; the
     // basis of each row goes into its audit row.
     let v = crate::access::visible(app, actor, "c", "$1", "$2", 4).await?;
-    let mine = match kind {
-        ListKind::Visible => "1 = 1".to_string(),
-        ListKind::Mine => "EXISTS (SELECT 1 FROM care_relationships cr WHERE cr.client_id = c.id AND cr.staff_id = $1 \
-             AND cr.ended_at IS NULL AND cr.valid_from <= $2 AND (cr.valid_to IS NULL OR cr.valid_to >= $2))"
-            .to_string(),
-    };
-    let sql = format!(
-        "SELECT id, name, birth_year, phone, municipality, basis FROM (SELECT c.id, c.name, c.name_search, \
-         CAST(c.birth_year AS BIGINT) AS birth_year, c.phone, c.municipality, {} AS basis FROM clients c \
-         WHERE {mine} AND ($3 IS NULL OR c.name_search LIKE $3)) v WHERE basis IS NOT NULL ORDER BY name_search LIMIT 500",
-        v.basis_sql
-    );
-    let mut args = crate::args![actor.staff_id, today(), q];
-    args.extend(v.args);
-    let rows: Vec<ListedClient> = app.db.all(&sql, args).await?;
+    let rows = store::clients::list(
+        &app.db,
+        v,
+        actor.staff_id,
+        today(),
+        q,
+        kind == ListKind::Mine,
+    )
+    .await?;
     if !rows.is_empty() {
         let action = match kind {
             ListKind::Mine => "client.list_mine",
@@ -594,16 +518,6 @@ pub async fn list(
             municipality: r.municipality,
         })
         .collect())
-}
-
-#[derive(sqlx::FromRow)]
-struct ListedClient {
-    id: Uuid,
-    name: String,
-    birth_year: Option<i64>,
-    phone: Option<String>,
-    municipality: Option<String>,
-    basis: String,
 }
 
 /// Checks a date is not in the future (Norwegian time).

@@ -18,6 +18,7 @@ use crate::audit::{AuditDraft, Outcome};
 use crate::care::{self, Holder};
 use crate::db::writer::{Stmt, WriteOp};
 use crate::error::{AppError, AppResult, FieldError, Text};
+use crate::store::{self, episodes::StaffInTeam};
 use crate::App;
 
 /// Statements that open an episode, for the intake decision's transaction.
@@ -33,26 +34,13 @@ pub struct Opening {
     pub warnings: Vec<Text>,
 }
 
-#[derive(sqlx::FromRow)]
-struct StaffInTeam {
-    home_org_id: Uuid,
-    kind: String,
-}
-
 async fn team_member(
     app: &App,
     team_id: Uuid,
     staff_id: Uuid,
     field: &str,
 ) -> AppResult<StaffInTeam> {
-    let row: Option<StaffInTeam> = app
-        .db
-        .opt(
-            "SELECT s.home_org_id, o.kind FROM staff s JOIN organisations o ON o.id = s.home_org_id \
-             JOIN team_memberships m ON m.staff_id = s.id AND m.team_id = $2 WHERE s.id = $1 AND s.disabled = FALSE",
-            crate::args![staff_id, team_id],
-        )
-        .await?;
+    let row = store::episodes::staff_in_team(&app.db, team_id, staff_id).await?;
     row.ok_or_else(|| {
         AppError::field(FieldError::new(
             field,
@@ -79,11 +67,17 @@ fn member_stmts(
         EpisodeRole::Member => "Medlem av teamet rundt personen (forløp)",
     };
     vec![
-        care::insert_stmt(rel, client_id, Holder::Staff(staff_id), from, None, reason, actor, at),
-        Stmt::new(
-            "INSERT INTO episode_members (id, episode_id, staff_id, role, care_relationship_id, from_date) VALUES ($1, $2, $3, $4, $5, $6)",
-            crate::args![Uuid::now_v7(), episode_id, staff_id, role.code(), rel, from],
+        care::insert_stmt(
+            rel,
+            client_id,
+            Holder::Staff(staff_id),
+            from,
+            None,
+            reason,
+            actor,
+            at,
         ),
+        store::episodes::insert_member(episode_id, staff_id, role.code(), rel, from),
     ]
 }
 
@@ -109,14 +103,23 @@ pub async fn open_stmts(
     let episode_id = Uuid::now_v7();
     let now = Utc::now();
     let mut stmts = vec![
-        Stmt::new(
-            "INSERT INTO episodes (id, client_id, team_id, referral_id, included_on, created_by, owner_org_id, created_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
-            crate::args![episode_id, client_id, team_id, referral_id, included_on, actor.staff_id, actor.home_org_id, now],
-        ),
-        Stmt::new(
-            "INSERT INTO episode_levels (id, episode_id, level, from_date, reason, set_by, set_at) VALUES ($1, $2, $3, $4, $5, $6, $7)",
-            crate::args![Uuid::now_v7(), episode_id, level.number(), included_on, "Inntak", actor.staff_id, now],
+        store::episodes::insert(&store::episodes::NewEpisode {
+            id: episode_id,
+            client_id,
+            team_id,
+            referral_id,
+            included_on,
+            created_by: actor.staff_id,
+            owner_org_id: actor.home_org_id,
+            at: now,
+        }),
+        store::episodes::insert_level(
+            episode_id,
+            level.number(),
+            included_on,
+            Some("Inntak"),
+            actor.staff_id,
+            now,
         ),
     ];
     let mut warnings = Vec::new();
@@ -261,9 +264,13 @@ pub async fn change_level(
     );
     app.writer
         .write(WriteOp {
-            stmts: vec![Stmt::new(
-                "INSERT INTO episode_levels (id, episode_id, level, from_date, reason, set_by, set_at) VALUES ($1, $2, $3, $4, $5, $6, $7)",
-                crate::args![Uuid::now_v7(), episode_id, level.number(), from, reason.map(|r| r.as_str().to_string()), actor.staff_id, d.at],
+            stmts: vec![store::episodes::insert_level(
+                episode_id,
+                level.number(),
+                from,
+                reason.map(|r| r.as_str()),
+                actor.staff_id,
+                d.at,
             )],
             audit: vec![d],
         })
@@ -301,25 +308,13 @@ pub async fn add_member(
     let mut stmts = Vec::new();
     if role != EpisodeRole::Member {
         // The previous holder of this coordinator role leaves (and loses access).
-        let current: Vec<(Uuid, Uuid)> = app
-            .db
-            .all(
-                "SELECT id, care_relationship_id FROM episode_members WHERE episode_id = $1 AND role = $2 AND left_at IS NULL",
-                crate::args![episode_id, role.code()],
-            )
-            .await?;
+        let current =
+            store::episodes::current_members(&app.db, episode_id, Some(role.code())).await?;
         for (member, rel) in current {
             stmts.extend(leave_stmts(actor, member, rel, d.at));
         }
     }
-    let already = app
-        .db
-        .scalar_i64(
-            "SELECT COUNT(*) FROM episode_members WHERE episode_id = $1 AND staff_id = $2 AND role = $3 AND left_at IS NULL",
-            crate::args![episode_id, staff_id, role.code()],
-        )
-        .await?;
-    if already > 0 {
+    if store::episodes::has_role(&app.db, episode_id, staff_id, role.code()).await? {
         return Err(AppError::Conflict(Text::new(
             "Personen har allerede denne rollen i forløpet.",
             "The person already has this role in the episode.",
@@ -342,14 +337,8 @@ pub async fn add_member(
         } else {
             EpisodeRole::MunicipalCoordinator
         };
-        let other: Option<(Uuid,)> = app
-            .db
-            .opt(
-                "SELECT staff_id FROM episode_members WHERE episode_id = $1 AND role = $2 AND left_at IS NULL",
-                crate::args![episode_id, other_role.code()],
-            )
-            .await?;
-        if let Some((o,)) = other {
+        let other = store::episodes::holder_of_role(&app.db, episode_id, other_role.code()).await?;
+        if let Some(o) = other {
             let other = team_member(app, e.team_id, o, "staff_id").await?;
             let (m, s) = if role == EpisodeRole::MunicipalCoordinator {
                 (&new, &other)
@@ -370,12 +359,8 @@ pub async fn add_member(
 
 fn leave_stmts(actor: &Actor, member: Uuid, relationship: Uuid, at: DateTime<Utc>) -> Vec<Stmt> {
     vec![
-        Stmt::new("UPDATE episode_members SET left_at = $2 WHERE id = $1 AND left_at IS NULL", crate::args![member, at]),
-        Stmt::new(
-            "UPDATE care_relationships SET ended_at = $2, ended_by = $3, \
-             valid_to = CASE WHEN valid_to IS NULL OR valid_to > $4 THEN $4 ELSE valid_to END WHERE id = $1 AND ended_at IS NULL",
-            crate::args![relationship, at, actor.staff_id, today()],
-        ),
+        store::episodes::leave(member, at),
+        store::care::end(relationship, at, actor.staff_id, today()),
     ]
 }
 
@@ -389,14 +374,9 @@ pub async fn leave(app: &App, actor: &Actor, episode_id: Uuid, member_id: Uuid) 
         "episode.member_leave",
     )
     .await?;
-    let rel: Option<(Uuid,)> = app
-        .db
-        .opt(
-            "SELECT care_relationship_id FROM episode_members WHERE id = $1 AND episode_id = $2 AND left_at IS NULL",
-            crate::args![member_id, episode_id],
-        )
-        .await?;
-    let (rel,) = rel.ok_or(AppError::NotFound)?;
+    let rel = store::episodes::member_relationship(&app.db, episode_id, member_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
     let d = audit(
         actor,
         "episode.member_leave",
@@ -441,21 +421,16 @@ pub async fn close(
         &e,
         format!("episode:{episode_id},reason:{}", reason.code()),
     );
-    let mut stmts = vec![Stmt::one(
-        "UPDATE episodes SET closed_on = $2, close_reason = $3, close_note = $4 WHERE id = $1 AND closed_on IS NULL",
-        crate::args![episode_id, closed_on, reason.code(), note.map(|n| n.as_str().to_string())],
+    let mut stmts = vec![store::episodes::close(
+        episode_id,
+        closed_on,
+        reason.code(),
+        note.map(|n| n.as_str()),
     )];
-    let members: Vec<(Uuid, Uuid)> = app
-        .db
-        .all("SELECT id, care_relationship_id FROM episode_members WHERE episode_id = $1 AND left_at IS NULL", crate::args![episode_id])
-        .await?;
-    for (m, rel) in members {
+    for (m, rel) in store::episodes::current_members(&app.db, episode_id, None).await? {
         stmts.extend(leave_stmts(actor, m, rel, d.at));
     }
-    stmts.push(Stmt::new(
-        "UPDATE responsibility_group_members SET removed_at = $2 WHERE episode_id = $1 AND removed_at IS NULL",
-        crate::args![episode_id, d.at],
-    ));
+    stmts.push(store::episodes::remove_all_rg(episode_id, d.at));
     app.writer
         .write(WriteOp {
             stmts,
@@ -511,26 +486,25 @@ pub async fn add_rg_member(
         &e,
         format!("episode:{episode_id},rg_member:{id}"),
     );
-    let s = |t: &Option<ShortText>| t.as_ref().map(|t| t.as_str().to_string());
+    fn s(t: &Option<ShortText>) -> Option<&str> {
+        t.as_ref().map(|t| t.as_str())
+    }
+    let phone = m.phone.as_ref().map(|p| p.as_str().to_string());
     app.writer
         .write(WriteOp {
-            stmts: vec![Stmt::new(
-                "INSERT INTO responsibility_group_members (id, episode_id, kind, name, role, organisation, phone, email, consent_recorded, added_by, added_at) \
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
-                crate::args![
-                    id,
-                    episode_id,
-                    m.kind.code(),
-                    m.name.as_str(),
-                    s(&m.role),
-                    s(&m.organisation),
-                    m.phone.as_ref().map(|p| p.as_str().to_string()),
-                    s(&m.email),
-                    m.consent_recorded,
-                    actor.staff_id,
-                    d.at
-                ],
-            )],
+            stmts: vec![store::episodes::insert_rg(&store::episodes::NewRgMember {
+                id,
+                episode_id,
+                kind: m.kind.code(),
+                name: m.name.as_str(),
+                role: s(&m.role),
+                organisation: s(&m.organisation),
+                phone: phone.as_deref(),
+                email: s(&m.email),
+                consent_recorded: m.consent_recorded,
+                added_by: actor.staff_id,
+                at: d.at,
+            })],
             audit: vec![d],
         })
         .await?;
@@ -560,10 +534,7 @@ pub async fn remove_rg_member(
     );
     app.writer
         .write(WriteOp {
-            stmts: vec![Stmt::one(
-                "UPDATE responsibility_group_members SET removed_at = $3 WHERE id = $1 AND episode_id = $2 AND removed_at IS NULL",
-                crate::args![member_id, episode_id, d.at],
-            )],
+            stmts: vec![store::episodes::remove_rg(member_id, episode_id, d.at)],
             audit: vec![d],
         })
         .await?;
@@ -651,52 +622,16 @@ pub struct Episode {
     pub texts_withheld: bool,
 }
 
-#[derive(sqlx::FromRow)]
-struct EpisodeHead {
-    id: Uuid,
-    included_on: NaiveDate,
-    closed_on: Option<NaiveDate>,
-    close_reason: Option<String>,
-    referral_id: Option<Uuid>,
-}
-
 /// A client's episodes, newest first (part of reading the record: audited).
 pub async fn for_client(app: &App, actor: &Actor, grant: &ReadGrant) -> AppResult<Vec<Episode>> {
-    let heads: Vec<EpisodeHead> = app
-        .db
-        .all(
-            "SELECT id, included_on, closed_on, close_reason, referral_id FROM episodes WHERE client_id = $1 ORDER BY included_on DESC, created_at DESC",
-            crate::args![grant.client_id()],
-        )
-        .await?;
+    let heads = store::episodes::heads_for_client(&app.db, grant.client_id()).await?;
     // Episode free texts are health content: without health scope they are not even read.
     let texts = grant.covers_health();
-    let levels_sql = format!(
-        "SELECT CAST(l.level AS BIGINT) AS level, l.from_date, {} AS reason, s.name AS set_by_name FROM episode_levels l \
-         JOIN staff s ON s.id = l.set_by WHERE l.episode_id = $1 ORDER BY l.from_date DESC, l.set_at DESC",
-        if texts { "l.reason" } else { "CAST(NULL AS TEXT)" }
-    );
     let mut out = Vec::new();
     for h in heads {
-        let levels: Vec<LevelChange> = app.db.all(&levels_sql, crate::args![h.id]).await?;
-        let members: Vec<Member> = app
-            .db
-            .all(
-                "SELECT m.id, m.staff_id, s.name, s.profession, o.name AS org_name, m.role, m.from_date, m.left_at \
-                 FROM episode_members m JOIN staff s ON s.id = m.staff_id JOIN organisations o ON o.id = s.home_org_id \
-                 WHERE m.episode_id = $1 AND m.left_at IS NULL \
-                 ORDER BY CASE m.role WHEN 'municipal_coordinator' THEN 0 WHEN 'specialist_coordinator' THEN 1 ELSE 2 END, s.name",
-                crate::args![h.id],
-            )
-            .await?;
-        let rg: Vec<RgMember> = app
-            .db
-            .all(
-                "SELECT id, kind, name, role, organisation, phone, email, consent_recorded FROM responsibility_group_members \
-                 WHERE episode_id = $1 AND removed_at IS NULL ORDER BY added_at",
-                crate::args![h.id],
-            )
-            .await?;
+        let levels = store::episodes::levels(&app.db, h.id, texts).await?;
+        let members = store::episodes::members(&app.db, h.id).await?;
+        let rg = store::episodes::rg_members(&app.db, h.id).await?;
         out.push(Episode {
             id: h.id,
             included_on: h.included_on,
@@ -729,12 +664,7 @@ pub async fn for_client(app: &App, actor: &Actor, grant: &ReadGrant) -> AppResul
 
 /// The client of an episode (to open a grant for pages about it).
 pub async fn client_of(app: &App, episode_id: Uuid) -> AppResult<Uuid> {
-    let r: Option<(Uuid,)> = app
-        .db
-        .opt(
-            "SELECT client_id FROM episodes WHERE id = $1",
-            crate::args![episode_id],
-        )
-        .await?;
-    r.map(|r| r.0).ok_or(AppError::NotFound)
+    store::episodes::client_of(&app.db, episode_id)
+        .await?
+        .ok_or(AppError::NotFound)
 }

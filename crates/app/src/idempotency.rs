@@ -49,13 +49,7 @@ pub fn parse_key(k: &str) -> AppResult<String> {
 
 /// The earlier answer for this key, if any.
 pub async fn lookup(app: &App, staff: Uuid, key: &str) -> AppResult<Option<Stored>> {
-    Ok(app
-        .db
-        .opt(
-            "SELECT fingerprint, CAST(status AS BIGINT) AS status, response FROM idempotency_keys WHERE staff_id = $1 AND key = $2",
-            crate::args![staff, key],
-        )
-        .await?)
+    Ok(crate::store::idempotency::lookup(&app.db, staff, key).await?)
 }
 
 /// How long a key is remembered: long enough for any client's retries.
@@ -72,13 +66,17 @@ pub fn store_stmts(
 ) -> Vec<Stmt> {
     let now = chrono::Utc::now();
     vec![
-        Stmt::new(
-            "DELETE FROM idempotency_keys WHERE staff_id = $1 AND created_at < $2",
-            crate::args![staff, now - chrono::Duration::hours(KEEP_FOR_HOURS)],
+        crate::store::idempotency::forget_before(
+            staff,
+            now - chrono::Duration::hours(KEEP_FOR_HOURS),
         ),
-        Stmt::new(
-            "INSERT INTO idempotency_keys (staff_id, key, fingerprint, status, response, created_at) VALUES ($1, $2, $3, $4, $5, $6)",
-            crate::args![staff, key, fingerprint, i64::from(status), response, now],
+        crate::store::idempotency::insert(
+            staff,
+            key,
+            fingerprint,
+            i64::from(status),
+            response,
+            now,
         ),
     ]
 }

@@ -12,11 +12,12 @@ use uuid::Uuid;
 
 use crate::actor::Actor;
 use crate::audit::Outcome;
-use crate::db::writer::{Stmt, WriteOp};
+use crate::db::writer::WriteOp;
 use crate::episodes;
 use crate::error::{AppError, AppResult, FieldError, Text};
 use crate::orgs::{self, TeamPolicy};
 use crate::referrals::IntakeGrant;
+use crate::store;
 use crate::App;
 
 /// A decision, parsed at the edge.
@@ -92,7 +93,6 @@ pub struct DecisionAssessment {
     pub suggested_outcome: Option<String>,
 }
 
-#[derive(sqlx::FromRow)]
 struct ParticipantRow {
     id: Uuid,
     kind: String,
@@ -121,17 +121,6 @@ fn suggest(policy: &TeamPolicy, diagnoses: &[String]) -> Option<(DecisionOutcome
     .map(|(o, reason)| (o, Text::of(&reason)))
 }
 
-#[derive(sqlx::FromRow)]
-struct ReferralRow {
-    status: String,
-    received_on: NaiveDate,
-    person_name: Option<String>,
-    person_national_id: Option<String>,
-    person_birth_year: Option<i64>,
-    person_phone: Option<String>,
-    receipt_number: String,
-}
-
 /// Records the joint decision on a referral; an acceptance registers the
 /// client (or finds them by national id), opens an episode at the chosen
 /// level, and gives the coordinators access. All in one transaction.
@@ -145,13 +134,7 @@ pub async fn decide(
     // The reasons and the target-group assessment are health content: recorded by health
     // personnel only (a non-health member may still take part in the meeting).
     crate::referrals::require_health(app, actor, grant, "intake.decide", referral_id).await?;
-    let r: ReferralRow = app
-        .db
-        .opt(
-            "SELECT status, received_on, person_name, person_national_id, CAST(person_birth_year AS BIGINT) AS person_birth_year, \
-             person_phone, receipt_number FROM referrals WHERE id = $1 AND team_id = $2",
-            crate::args![referral_id, grant.team_id()],
-        )
+    let r = store::referrals::for_decision(&app.db, referral_id, grant.team_id())
         .await?
         .ok_or(AppError::NotFound)?;
     if r.status == "decided" {
@@ -210,14 +193,12 @@ pub async fn decide(
     participants.dedup();
     let mut rows = Vec::new();
     for p in &participants {
-        let row: Option<ParticipantRow> = app
-            .db
-            .opt(
-                "SELECT s.id, o.kind FROM staff s JOIN organisations o ON o.id = s.home_org_id \
-                 JOIN team_memberships m ON m.staff_id = s.id AND m.team_id = $2 WHERE s.id = $1 AND s.disabled = FALSE",
-                crate::args![*p, grant.team_id()],
-            )
-            .await?;
+        let row = store::episodes::staff_in_team(&app.db, grant.team_id(), *p)
+            .await?
+            .map(|s| ParticipantRow {
+                id: *p,
+                kind: s.kind,
+            });
         match row {
             Some(row) => rows.push(row),
             None => errors.push(FieldError::new(
@@ -240,55 +221,38 @@ pub async fn decide(
     }
 
     let decision_id = Uuid::now_v7();
-    let diagnoses: Vec<(String,)> = app
-        .db
-        .all(
-            "SELECT code FROM referral_diagnoses WHERE referral_id = $1",
-            crate::args![referral_id],
-        )
-        .await?;
-    let suggested = suggest(
-        &team.policy,
-        &diagnoses.into_iter().map(|d| d.0).collect::<Vec<_>>(),
-    )
-    .map(|(o, _)| o.code().to_string());
+    let diagnoses = store::referrals::diagnoses(&app.db, referral_id).await?;
+    let suggested = suggest(&team.policy, &diagnoses).map(|(o, _)| o.code());
     let mut audit = actor.audit("intake.decide", Outcome::Allowed);
     audit.purpose = Some("COC".into());
     audit.resources = format!("referral:{referral_id},decision:{decision_id}");
     let now = audit.at;
     let tg = input.target_group;
-    let mut stmts = vec![Stmt::new(
-        "INSERT INTO intake_decisions (id, referral_id, decided_on, decided_at, outcome, level, reasons, severe_mental_illness, \
-         substance_use, weak_connection, housing_problem, in_target_group, suggested_outcome, recorded_by, owner_org_id) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)",
-        crate::args![
-            decision_id,
-            referral_id,
-            input.decided_on,
-            now,
-            input.outcome.code(),
-            input.level.map(|l| l.number()),
-            input.reasons.as_str(),
-            tg.severe_mental_illness,
-            tg.substance_use,
-            tg.weak_connection,
-            tg.housing_problem,
-            tg.belongs(),
-            suggested,
-            actor.staff_id,
-            actor.home_org_id
-        ],
-    )];
+    let mut stmts = vec![store::intake::insert(&store::intake::NewDecision {
+        id: decision_id,
+        referral_id,
+        decided_on: input.decided_on,
+        at: now,
+        outcome: input.outcome.code(),
+        level: input.level.map(|l| l.number()),
+        reasons: input.reasons.as_str(),
+        severe_mental_illness: tg.severe_mental_illness,
+        substance_use: tg.substance_use,
+        weak_connection: tg.weak_connection,
+        housing_problem: tg.housing_problem,
+        in_target_group: tg.belongs(),
+        suggested_outcome: suggested,
+        recorded_by: actor.staff_id,
+        owner_org_id: actor.home_org_id,
+    })];
     for (row, side) in rows.iter().zip(&sides) {
-        stmts.push(Stmt::new(
-            "INSERT INTO intake_participants (decision_id, staff_id, side) VALUES ($1, $2, $3)",
-            crate::args![decision_id, row.id, side_code(*side)],
+        stmts.push(store::intake::insert_participant(
+            decision_id,
+            row.id,
+            side_code(*side),
         ));
     }
-    stmts.push(Stmt::one(
-        "UPDATE referrals SET status = 'decided', status_changed_at = $2 WHERE id = $1 AND status <> 'decided'",
-        crate::args![referral_id, now],
-    ));
+    stmts.push(store::referrals::mark_decided(referral_id, now));
     let mut result = DecisionResult {
         decision_id,
         client_id: None,
@@ -302,27 +266,14 @@ pub async fn decide(
         // referral opens a new episode. A record in another team is never
         // looked at: accepting here makes this team's own record, so nothing
         // written in another team is opened to this one.
-        let existing: Option<(uuid::Uuid,)> = match &r.person_national_id {
-            Some(n) => {
-                app.db
-                    .opt(
-                        "SELECT id FROM clients WHERE national_id = $1 AND team_id = $2",
-                        crate::args![n.clone(), grant.team_id()],
-                    )
-                    .await?
-            }
+        let existing = match &r.person_national_id {
+            Some(n) => store::clients::id_in_team(&app.db, grant.team_id(), n).await?,
             None => None,
         };
         found_existing = existing.is_some();
         let client_id = match existing {
-            Some((id,)) => {
-                let open = app
-                    .db
-                    .scalar_i64(
-                        "SELECT COUNT(*) FROM episodes WHERE client_id = $1 AND team_id = $2 AND closed_on IS NULL",
-                        crate::args![id, grant.team_id()],
-                    )
-                    .await?;
+            Some(id) => {
+                let open = store::episodes::count_open(&app.db, id, grant.team_id()).await?;
                 if open > 0 {
                     let mut d = actor.audit("intake.decide", Outcome::Denied);
                     d.client_id = Some(id);
@@ -350,23 +301,21 @@ pub async fn decide(
                     .as_deref()
                     .and_then(|n| benk_domain::NationalId::parse(n, true).ok())
                     .map(|n| n.kind().code().to_string());
-                stmts.push(Stmt::new(
-                    "INSERT INTO clients (id, team_id, name, name_search, national_id, national_id_kind, birth_year, phone, municipality, \
-                     owner_org_id, created_by, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, NULL, $9, $10, $11, $11)",
-                    crate::args![
-                        id,
-                        grant.team_id(),
-                        name.clone(),
-                        name.to_lowercase(),
-                        r.person_national_id.clone(),
-                        kind,
+                stmts.push(store::clients::insert(&store::clients::NewClient {
+                    id,
+                    team_id: grant.team_id(),
+                    fields: store::clients::ClientFields {
+                        name: name.clone(),
+                        national_id: r.person_national_id.clone(),
+                        national_id_kind: kind,
                         birth_year,
-                        r.person_phone.clone(),
-                        actor.home_org_id,
-                        actor.staff_id,
-                        now
-                    ],
-                ));
+                        phone: r.person_phone.clone(),
+                        municipality: None,
+                    },
+                    owner_org_id: actor.home_org_id,
+                    created_by: actor.staff_id,
+                    at: now,
+                }));
                 let mut d = actor.audit("client.create", Outcome::Allowed);
                 d.client_id = Some(id);
                 d.purpose = Some("COC".into());
@@ -375,10 +324,7 @@ pub async fn decide(
                 id
             }
         };
-        stmts.push(Stmt::new(
-            "UPDATE referrals SET client_id = $2 WHERE id = $1",
-            crate::args![referral_id, client_id],
-        ));
+        stmts.push(store::referrals::set_client(referral_id, client_id));
         let opening = episodes::open_stmts(
             app,
             actor,
@@ -449,31 +395,13 @@ pub async fn decision_for(
     grant: &IntakeGrant,
     referral_id: Uuid,
 ) -> AppResult<Option<(Decision, Vec<String>)>> {
-    let d: Option<Decision> = app
-        .db
-        .opt(
-            "SELECT id, referral_id, decided_on, outcome, CAST(level AS BIGINT) AS level FROM intake_decisions d \
-             WHERE d.referral_id = $1 AND EXISTS (SELECT 1 FROM referrals r WHERE r.id = d.referral_id AND r.team_id = $2)",
-            crate::args![referral_id, grant.team_id()],
-        )
-        .await?;
-    let Some(mut d) = d else { return Ok(None) };
+    let Some(mut d) = store::intake::for_referral(&app.db, referral_id, grant.team_id()).await?
+    else {
+        return Ok(None);
+    };
     if grant.covers_health() {
-        d.assessment = app
-            .db
-            .opt(
-                "SELECT reasons, severe_mental_illness, substance_use, weak_connection, housing_problem, in_target_group, \
-                 suggested_outcome FROM intake_decisions WHERE id = $1",
-                crate::args![d.id],
-            )
-            .await?;
+        d.assessment = store::intake::assessment(&app.db, d.id).await?;
     }
-    let names: Vec<(String,)> = app
-        .db
-        .all(
-            "SELECT s.name FROM intake_participants p JOIN staff s ON s.id = p.staff_id WHERE p.decision_id = $1 ORDER BY s.name",
-            crate::args![d.id],
-        )
-        .await?;
-    Ok(Some((d, names.into_iter().map(|n| n.0).collect())))
+    let names = store::intake::participant_names(&app.db, d.id).await?;
+    Ok(Some((d, names)))
 }

@@ -22,6 +22,7 @@ pub mod orgs;
 pub mod referrals;
 pub mod reports;
 pub mod staff;
+pub mod store;
 pub mod time;
 
 use std::sync::Arc;

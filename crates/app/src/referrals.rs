@@ -14,6 +14,7 @@ use crate::actor::{Actor, RequestMeta};
 use crate::audit::{AuditDraft, Outcome};
 use crate::db::writer::{Stmt, WriteOp};
 use crate::error::{AppError, AppResult, FieldError, Text};
+use crate::store;
 use crate::App;
 
 /// Proof that the actor may work with a team's referrals (intake team, team lead,
@@ -118,13 +119,7 @@ pub struct Agency {
 
 /// The team's agencies (public: names and kinds only, used by the referral form).
 pub async fn agencies(app: &App, team_id: Uuid) -> AppResult<Vec<Agency>> {
-    Ok(app
-        .db
-        .all(
-            "SELECT id, kind, name, active FROM agencies WHERE team_id = $1 ORDER BY kind, name",
-            crate::args![team_id],
-        )
-        .await?)
+    Ok(store::referrals::agencies(&app.db, team_id).await?)
 }
 
 /// Adds an agency to the team's register (intake team).
@@ -140,9 +135,12 @@ pub async fn add_agency(
     d.resources = format!("agency:{id}");
     app.writer
         .write(WriteOp {
-            stmts: vec![Stmt::new(
-                "INSERT INTO agencies (id, team_id, kind, name, active, created_at) VALUES ($1, $2, $3, $4, TRUE, $5)",
-                crate::args![id, grant.team_id, kind.code(), name.as_str(), d.at],
+            stmts: vec![store::referrals::insert_agency(
+                id,
+                grant.team_id,
+                kind.code(),
+                name.as_str(),
+                d.at,
             )],
             audit: vec![d],
         })
@@ -238,47 +236,42 @@ fn insert_stmts(
     registered_by: Option<Uuid>,
     now: DateTime<Utc>,
 ) -> Vec<Stmt> {
-    let opt = |t: &Option<LongText>| t.as_ref().map(|t| t.as_str().to_string());
-    let mut stmts = vec![Stmt::new(
-        "INSERT INTO referrals (id, team_id, receipt_number, received_at, received_on, channel, registered_by, referrer_name, \
-         referrer_role, referrer_phone, referrer_email, agency_id, agency_kind, person_name, person_national_id, person_birth_year, \
-         person_phone, person_whereabouts, reason, current_services, housing_situation, substance_use, mental_health, person_knows, \
-         person_agrees, urgency, status, status_changed_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24, $25, $26, 'new', $4)",
-        crate::args![
-            id,
-            team_id,
-            receipt,
-            now,
-            input.received_on,
-            input.channel.code(),
-            registered_by,
-            input.referrer_name.as_str(),
-            input.referrer_role.as_ref().map(|r| r.as_str().to_string()),
-            input.referrer_phone.as_ref().map(|p| p.as_str().to_string()),
-            input.referrer_email.as_ref().map(|e| e.as_str().to_string()),
-            input.agency_id,
-            input.agency_kind.code(),
-            input.person_name.as_ref().map(|n| n.as_str().to_string()),
-            input.person_national_id.as_ref().map(|n| n.as_str().to_string()),
-            input.person_birth_year.map(|y| i64::from(y.value())),
-            input.person_phone.as_ref().map(|p| p.as_str().to_string()),
-            input.person_whereabouts.as_ref().map(|w| w.as_str().to_string()),
-            input.reason.as_str(),
-            opt(&input.current_services),
-            opt(&input.housing_situation),
-            opt(&input.substance_use),
-            opt(&input.mental_health),
-            input.person_knows.code(),
-            input.person_agrees.code(),
-            input.urgency.code()
-        ],
-    )];
+    fn long(t: &Option<LongText>) -> Option<&str> {
+        t.as_ref().map(|t| t.as_str())
+    }
+    fn short(t: &Option<ShortText>) -> Option<&str> {
+        t.as_ref().map(|t| t.as_str())
+    }
+    let mut stmts = vec![store::referrals::insert(&store::referrals::NewReferral {
+        id,
+        team_id,
+        receipt_number: receipt,
+        received_at: now,
+        received_on: input.received_on,
+        channel: input.channel.code(),
+        registered_by,
+        referrer_name: input.referrer_name.as_str(),
+        referrer_role: short(&input.referrer_role),
+        referrer_phone: input.referrer_phone.as_ref().map(|p| p.as_str()),
+        referrer_email: short(&input.referrer_email),
+        agency_id: input.agency_id,
+        agency_kind: input.agency_kind.code(),
+        person_name: input.person_name.as_ref().map(|n| n.as_str()),
+        person_national_id: input.person_national_id.as_ref().map(|n| n.as_str()),
+        person_birth_year: input.person_birth_year.map(|y| i64::from(y.value())),
+        person_phone: input.person_phone.as_ref().map(|p| p.as_str()),
+        person_whereabouts: short(&input.person_whereabouts),
+        reason: input.reason.as_str(),
+        current_services: long(&input.current_services),
+        housing_situation: long(&input.housing_situation),
+        substance_use: long(&input.substance_use),
+        mental_health: long(&input.mental_health),
+        person_knows: input.person_knows.code(),
+        person_agrees: input.person_agrees.code(),
+        urgency: input.urgency.code(),
+    })];
     for d in &input.diagnoses {
-        stmts.push(Stmt::new(
-            "INSERT INTO referral_diagnoses (referral_id, code) VALUES ($1, $2)",
-            crate::args![id, d.as_str()],
-        ));
+        stmts.push(store::referrals::insert_diagnosis(id, d.as_str()));
     }
     stmts
 }
@@ -287,14 +280,7 @@ async fn check_agency(app: &App, team_id: Uuid, input: &mut ReferralInput) -> Ap
     let Some(a) = input.agency_id else {
         return Ok(());
     };
-    let row: Option<(String, bool)> = app
-        .db
-        .opt(
-            "SELECT kind, active FROM agencies WHERE id = $1 AND team_id = $2",
-            crate::args![a, team_id],
-        )
-        .await?;
-    match row {
+    match store::referrals::agency_in_team(&app.db, a, team_id).await? {
         Some((kind, true)) => {
             if let Some(k) = AgencyKind::from_code(&kind) {
                 input.agency_kind = k;
@@ -311,14 +297,7 @@ async fn check_agency(app: &App, team_id: Uuid, input: &mut ReferralInput) -> Ap
 }
 
 async fn team_exists(app: &App, team_id: Uuid) -> AppResult<()> {
-    let n = app
-        .db
-        .scalar_i64(
-            "SELECT COUNT(*) FROM teams WHERE id = $1",
-            crate::args![team_id],
-        )
-        .await?;
-    if n == 0 {
+    if !store::referrals::team_exists(&app.db, team_id).await? {
         Err(AppError::NotFound)
     } else {
         Ok(())
@@ -417,17 +396,12 @@ pub async fn board(
     actor: &Actor,
     grant: &IntakeGrant,
 ) -> AppResult<Vec<ReferralSummary>> {
-    let rows: Vec<ReferralSummary> = app
-        .db
-        .all(
-            "SELECT r.id, r.receipt_number, r.received_on, r.status, r.urgency, r.agency_kind, a.name AS agency_name, \
-             r.person_name, d.outcome FROM referrals r LEFT JOIN agencies a ON a.id = r.agency_id \
-             LEFT JOIN intake_decisions d ON d.referral_id = r.id \
-             WHERE r.team_id = $1 AND (r.status <> 'decided' OR r.status_changed_at > $2) \
-             ORDER BY CASE r.urgency WHEN 'urgent' THEN 0 ELSE 1 END, r.received_at",
-            crate::args![grant.team_id, Utc::now() - chrono::Duration::days(60)],
-        )
-        .await?;
+    let rows = store::referrals::board(
+        &app.db,
+        grant.team_id,
+        Utc::now() - chrono::Duration::days(60),
+    )
+    .await?;
     if !rows.is_empty() {
         let audit = rows
             .iter()
@@ -518,36 +492,15 @@ pub async fn get(
     grant: &IntakeGrant,
     id: Uuid,
 ) -> AppResult<(Referral, Option<ReferralHealth>)> {
-    let r: Referral = app
-        .db
-        .opt(
-            "SELECT r.id, r.team_id, r.receipt_number, r.received_at, r.received_on, r.channel, r.referrer_name, r.referrer_role, \
-             r.referrer_phone, r.referrer_email, r.agency_id, a.name AS agency_name, r.agency_kind, r.person_name, r.person_national_id, \
-             CAST(r.person_birth_year AS BIGINT) AS person_birth_year, r.person_phone, r.person_whereabouts, \
-             r.housing_situation, r.person_knows, r.person_agrees, r.urgency, r.status, r.client_id \
-             FROM referrals r LEFT JOIN agencies a ON a.id = r.agency_id WHERE r.id = $1 AND r.team_id = $2",
-            crate::args![id, grant.team_id],
-        )
+    let r = store::referrals::admin(&app.db, id, grant.team_id)
         .await?
         .ok_or(AppError::NotFound)?;
     let health = if grant.covers_health() {
-        let mut h: ReferralHealth = app
-            .db
-            .opt(
-                "SELECT reason, current_services, substance_use, mental_health FROM referrals WHERE id = $1 AND team_id = $2",
-                crate::args![id, grant.team_id],
-            )
-            .await?
-            .ok_or(AppError::NotFound)?;
-        let diagnoses: Vec<(String,)> = app
-            .db
-            .all(
-                "SELECT code FROM referral_diagnoses WHERE referral_id = $1 ORDER BY code",
-                crate::args![id],
-            )
-            .await?;
-        h.diagnoses = diagnoses.into_iter().map(|d| d.0).collect();
-        Some(h)
+        Some(
+            store::referrals::health(&app.db, id, grant.team_id)
+                .await?
+                .ok_or(AppError::NotFound)?,
+        )
     } else {
         None
     };
@@ -564,14 +517,9 @@ pub async fn start_assessment(
     grant: &IntakeGrant,
     id: Uuid,
 ) -> AppResult<()> {
-    let status: Option<(String,)> = app
-        .db
-        .opt(
-            "SELECT status FROM referrals WHERE id = $1 AND team_id = $2",
-            crate::args![id, grant.team_id],
-        )
-        .await?;
-    let status = status.ok_or(AppError::NotFound)?.0;
+    let status = store::referrals::status(&app.db, id, grant.team_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
     let from = ReferralStatus::from_code(&status).unwrap_or(ReferralStatus::Decided);
     if !from.can_move_to(ReferralStatus::UnderAssessment) {
         return Err(AppError::Conflict(Text::new(
@@ -582,10 +530,7 @@ pub async fn start_assessment(
     let d = audit_referral(actor, "referral.assess", id, "referral:status");
     app.writer
         .write(WriteOp {
-            stmts: vec![Stmt::one(
-                "UPDATE referrals SET status = 'under_assessment', status_changed_at = $3 WHERE id = $1 AND team_id = $2 AND status = 'new'",
-                crate::args![id, grant.team_id, d.at],
-            )],
+            stmts: vec![store::referrals::start_assessment(id, grant.team_id, d.at)],
             audit: vec![d],
         })
         .await?;

@@ -5,7 +5,6 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use benk_domain::{period_key, summary, ReportPeriod, Summary};
-use chrono::NaiveDate;
 use serde::Serialize;
 use uuid::Uuid;
 
@@ -46,16 +45,6 @@ pub struct ReferralReport {
     pub in_target_group: i64,
 }
 
-#[derive(sqlx::FromRow)]
-struct Row {
-    received_on: NaiveDate,
-    agency_kind: String,
-    agency_id: Option<Uuid>,
-    decided_on: Option<NaiveDate>,
-    outcome: Option<String>,
-    in_target_group: Option<bool>,
-}
-
 /// Builds the referral report for a team the actor belongs to.
 pub async fn referrals(
     app: &App,
@@ -69,14 +58,7 @@ pub async fn referrals(
             "The report is for another team.",
         )));
     }
-    let rows: Vec<Row> = app
-        .db
-        .all(
-            "SELECT r.received_on, r.agency_kind, r.agency_id, d.decided_on, d.outcome, d.in_target_group \
-             FROM referrals r LEFT JOIN intake_decisions d ON d.referral_id = r.id WHERE r.team_id = $1 ORDER BY r.received_on",
-            crate::args![team_id],
-        )
-        .await?;
+    let rows = crate::store::referrals::report_rows(&app.db, team_id).await?;
     /// Per period: referrals per kind, total, distinct agencies.
     type Bucket = (BTreeMap<String, i64>, i64, BTreeSet<Uuid>);
     let mut periods: BTreeMap<String, Bucket> = BTreeMap::new();

@@ -1,0 +1,1196 @@
+//! The store contract: every store does the same on SQLite and PostgreSQL.
+//!
+//! Each test writes through the writer with a store's statement builders,
+//! reads back with the store's queries (on the read pool and inside a writer
+//! command), and checks that the guarded updates and the schema's constraints
+//! give the same `WriteError` on both backends.
+
+use benk_app::audit::{AuditDraft, Outcome};
+use benk_app::db::writer::{Decision, Stmt, WriteError, WriteOp};
+use benk_app::db::DbOptions;
+use benk_app::store::{self, care::NewCare, clients::ClientFields, clients::NewClient};
+use benk_app::{App, Settings};
+use chrono::{DateTime, NaiveDate, TimeZone, Utc};
+use sqlx::Connection;
+use uuid::Uuid;
+
+fn pg_base() -> String {
+    std::env::var("BENK_TEST_DATABASE_URL")
+        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into())
+}
+
+/// A fresh, migrated database; the second value says where it lives (a
+/// directory or a PostgreSQL schema) so that [`close`] can remove it.
+async fn open(backend: &str) -> (App, String) {
+    let (url, place) = match backend {
+        "sqlite" => {
+            let dir = std::env::temp_dir().join(format!("benk-sc-{}", Uuid::now_v7().simple()));
+            std::fs::create_dir_all(&dir).unwrap();
+            (
+                format!("sqlite:{}", dir.join("t.db").display()),
+                dir.display().to_string(),
+            )
+        }
+        _ => {
+            let base = pg_base();
+            let schema = format!("benk_sc_{}", Uuid::now_v7().simple());
+            let mut c = sqlx::PgConnection::connect(&base).await.unwrap();
+            sqlx::query(&format!("CREATE SCHEMA {schema}"))
+                .execute(&mut c)
+                .await
+                .unwrap();
+            let sep = if base.contains('?') { '&' } else { '?' };
+            (
+                format!("{base}{sep}options=-c%20search_path%3D{schema}"),
+                schema,
+            )
+        }
+    };
+    let app = App::open(&DbOptions::new(url), Settings::default())
+        .await
+        .expect("open");
+    (app, place)
+}
+
+async fn close(app: App, place: String) {
+    app.db.close().await;
+    if place.starts_with("benk_sc_") {
+        let mut c = sqlx::PgConnection::connect(&pg_base()).await.unwrap();
+        sqlx::query(&format!("DROP SCHEMA {place} CASCADE"))
+            .execute(&mut c)
+            .await
+            .unwrap();
+    } else {
+        let _ = std::fs::remove_dir_all(place);
+    }
+}
+
+/// What the fixtures made: two teams, one organisation, one staff member in the first team.
+struct Fx {
+    org: Uuid,
+    team: Uuid,
+    other_team: Uuid,
+    staff: Uuid,
+}
+
+/// A time both backends store exactly (whole microseconds).
+fn at(minute: u32) -> DateTime<Utc> {
+    Utc.with_ymd_and_hms(2026, 11, 29, 10, minute, 0).unwrap()
+}
+
+fn day(d: u32) -> NaiveDate {
+    NaiveDate::from_ymd_opt(2026, 11, d).unwrap()
+}
+
+/// The organisation, teams and staff the aggregates refer to (not moved to a store yet).
+async fn fixtures(app: &App) -> Fx {
+    let fx = Fx {
+        org: Uuid::now_v7(),
+        team: Uuid::now_v7(),
+        other_team: Uuid::now_v7(),
+        staff: Uuid::now_v7(),
+    };
+    let now = at(0);
+    app.writer
+        .write(WriteOp {
+            stmts: vec![
+                Stmt::new(
+                    "INSERT INTO organisations (id, name, kind, org_number, created_at) VALUES ($1, 'Fjordby kommune', 'municipality', '910000001', $2)",
+                    benk_app::args![fx.org, now],
+                ),
+                Stmt::new(
+                    "INSERT INTO teams (id, name, created_at) VALUES ($1, 'Team A', $2), ($3, 'Team B', $2)",
+                    benk_app::args![fx.team, now, fx.other_team],
+                ),
+                Stmt::new(
+                    "INSERT INTO staff (id, name, profession, home_org_id, created_at) VALUES ($1, 'Siri Sykepleier', 'nurse', $2, $3)",
+                    benk_app::args![fx.staff, fx.org, now],
+                ),
+                Stmt::new(
+                    "INSERT INTO team_memberships (team_id, staff_id, role, fte) VALUES ($1, $2, 'worker', 100)",
+                    benk_app::args![fx.team, fx.staff],
+                ),
+            ],
+            audit: vec![AuditDraft::new("fixture", Outcome::Allowed)],
+        })
+        .await
+        .expect("fixtures");
+    fx
+}
+
+fn fields(name: &str, national_id: Option<&str>) -> ClientFields {
+    ClientFields {
+        name: name.into(),
+        national_id: national_id.map(Into::into),
+        national_id_kind: national_id.map(|_| "fodselsnummer".into()),
+        birth_year: Some(1990),
+        phone: Some("+4791234567".into()),
+        municipality: Some("Fjordby".into()),
+    }
+}
+
+fn new_client(fx: &Fx, team: Uuid, f: ClientFields) -> NewClient {
+    NewClient {
+        id: Uuid::now_v7(),
+        team_id: team,
+        fields: f,
+        owner_org_id: fx.org,
+        created_by: fx.staff,
+        at: at(1),
+    }
+}
+
+async fn write(app: &App, stmts: Vec<Stmt>) -> Result<(), WriteError> {
+    app.writer
+        .write(WriteOp {
+            stmts,
+            audit: vec![AuditDraft::new("contract", Outcome::Allowed)],
+        })
+        .await
+}
+
+async fn audit_rows(app: &App) -> i64 {
+    app.db
+        .scalar_i64(
+            "SELECT COUNT(*) FROM audit_events WHERE action = 'contract'",
+            vec![],
+        )
+        .await
+        .unwrap()
+}
+
+// ---------------------------------------------------------------- clients
+
+async fn client_is_read_back_as_written(backend: &str) {
+    let (app, place) = open(backend).await;
+    let fx = fixtures(&app).await;
+    let c = new_client(&fx, fx.team, fields("Ola Nordmann", Some("17912099997")));
+    write(&app, vec![store::clients::insert(&c)]).await.unwrap();
+
+    let got = store::clients::by_id(&app.db, c.id).await.unwrap().unwrap();
+    assert_eq!(got.id, c.id);
+    assert_eq!(got.team_id, fx.team);
+    assert_eq!(got.name, "Ola Nordmann");
+    assert_eq!(got.national_id.as_deref(), Some("17912099997"));
+    assert_eq!(got.national_id_kind.as_deref(), Some("fodselsnummer"));
+    assert_eq!(got.birth_year, Some(1990));
+    assert_eq!(got.phone.as_deref(), Some("+4791234567"));
+    assert_eq!(got.municipality.as_deref(), Some("Fjordby"));
+    assert_eq!(got.owner_org_id, fx.org);
+    assert_eq!((got.created_at, got.updated_at), (at(1), at(1)));
+    assert!(store::clients::by_id(&app.db, Uuid::now_v7())
+        .await
+        .unwrap()
+        .is_none());
+
+    // The national id is looked up in the team only.
+    assert_eq!(
+        store::clients::id_in_team(&app.db, fx.team, "17912099997")
+            .await
+            .unwrap(),
+        Some(c.id)
+    );
+    assert_eq!(
+        store::clients::id_in_team(&app.db, fx.other_team, "17912099997")
+            .await
+            .unwrap(),
+        None
+    );
+
+    // The same query inside a writer command gives the same row.
+    let id = c.id;
+    let in_tx = app
+        .writer
+        .command(move |tx| {
+            Box::pin(async move {
+                let value = store::clients::by_id(&mut *tx, id).await?;
+                Ok(Decision::<_, ()>::Commit {
+                    audit: vec![],
+                    value,
+                })
+            })
+        })
+        .await
+        .unwrap()
+        .unwrap()
+        .unwrap();
+    assert_eq!(in_tx.name, got.name);
+    assert_eq!(in_tx.created_at, got.created_at);
+    close(app, place).await;
+}
+
+async fn client_update_touches_exactly_one_row(backend: &str) {
+    let (app, place) = open(backend).await;
+    let fx = fixtures(&app).await;
+    let c = new_client(&fx, fx.team, fields("Ola Nordmann", None));
+    write(&app, vec![store::clients::insert(&c)]).await.unwrap();
+    let before = audit_rows(&app).await;
+
+    let mut changed = fields("Kari Nordmann", None);
+    changed.municipality = None;
+    write(&app, vec![store::clients::update(c.id, &changed, at(2))])
+        .await
+        .unwrap();
+    let got = store::clients::by_id(&app.db, c.id).await.unwrap().unwrap();
+    assert_eq!(got.name, "Kari Nordmann");
+    assert_eq!(got.municipality, None);
+    assert_eq!((got.created_at, got.updated_at), (at(1), at(2)));
+
+    // No such client: the guarded update fails, and nothing of the op is kept.
+    let err = write(
+        &app,
+        vec![store::clients::update(Uuid::now_v7(), &changed, at(3))],
+    )
+    .await
+    .unwrap_err();
+    assert!(matches!(err, WriteError::NotFound), "{err:?}");
+    assert_eq!(audit_rows(&app).await, before + 1);
+    close(app, place).await;
+}
+
+async fn national_id_is_unique_per_team(backend: &str) {
+    let (app, place) = open(backend).await;
+    let fx = fixtures(&app).await;
+    let nid = Some("17912099997");
+    let first = new_client(&fx, fx.team, fields("Ola Nordmann", nid));
+    write(&app, vec![store::clients::insert(&first)])
+        .await
+        .unwrap();
+    let before = audit_rows(&app).await;
+
+    // A second record for the number in the same team: the same error on both backends.
+    let again = new_client(&fx, fx.team, fields("Ola N.", nid));
+    let err = write(&app, vec![store::clients::insert(&again)])
+        .await
+        .unwrap_err();
+    assert!(matches!(err, WriteError::Conflict(_)), "{err:?}");
+    assert_eq!(audit_rows(&app).await, before);
+    // So does changing another record of the team to that number.
+    let other = new_client(&fx, fx.team, fields("Per Hansen", None));
+    write(&app, vec![store::clients::insert(&other)])
+        .await
+        .unwrap();
+    let err = write(
+        &app,
+        vec![store::clients::update(
+            other.id,
+            &fields("Per Hansen", nid),
+            at(2),
+        )],
+    )
+    .await
+    .unwrap_err();
+    assert!(matches!(err, WriteError::Conflict(_)), "{err:?}");
+
+    // Another team keeps its own record for the same person.
+    let elsewhere = new_client(&fx, fx.other_team, fields("Ola Nordmann", nid));
+    write(&app, vec![store::clients::insert(&elsewhere)])
+        .await
+        .unwrap();
+    // Records without a number do not collide.
+    for name in ["Uten nummer 1", "Uten nummer 2"] {
+        let c = new_client(&fx, fx.team, fields(name, None));
+        write(&app, vec![store::clients::insert(&c)]).await.unwrap();
+    }
+    close(app, place).await;
+}
+
+/// A check and the write it guards, through the store inside one command:
+/// ten parallel registrations of one number make exactly one record, and the
+/// rest are refused by the check, not by the database.
+async fn registration_checked_in_a_command_makes_one_record(backend: &str) {
+    let (app, place) = open(backend).await;
+    let fx = fixtures(&app).await;
+    let team = fx.team;
+    let tasks: Vec<_> = (0..10)
+        .map(|i| {
+            let app = app.clone();
+            let c = new_client(&fx, team, fields(&format!("Ola {i}"), Some("17912099997")));
+            tokio::spawn(async move {
+                app.writer
+                    .command(move |tx| {
+                        Box::pin(async move {
+                            let existing = store::clients::id_in_team(
+                                &mut *tx,
+                                c.team_id,
+                                c.fields.national_id.as_deref().unwrap(),
+                            )
+                            .await?;
+                            if existing.is_some() {
+                                return Ok(Decision::Refuse {
+                                    audit: vec![AuditDraft::new("contract", Outcome::Denied)],
+                                    error: (),
+                                });
+                            }
+                            let s = store::clients::insert(&c);
+                            tx.execute(s.sql, s.args).await?;
+                            Ok(Decision::Commit {
+                                audit: vec![AuditDraft::new("contract", Outcome::Allowed)],
+                                value: c.id,
+                            })
+                        })
+                    })
+                    .await
+            })
+        })
+        .collect();
+    let mut created = 0;
+    for t in tasks {
+        if t.await.unwrap().expect("no database error").is_ok() {
+            created += 1;
+        }
+    }
+    assert_eq!(created, 1);
+    assert_eq!(
+        app.db
+            .scalar_i64("SELECT COUNT(*) FROM clients", vec![])
+            .await
+            .unwrap(),
+        1
+    );
+    close(app, place).await;
+}
+
+async fn entries_without_health_scope_leave_health_notes_unread(backend: &str) {
+    let (app, place) = open(backend).await;
+    let fx = fixtures(&app).await;
+    let c = new_client(&fx, fx.team, fields("Ola Nordmann", None));
+    write(&app, vec![store::clients::insert(&c)]).await.unwrap();
+    assert!(!store::clients::has_health_entries(&app.db, c.id)
+        .await
+        .unwrap());
+    let entry = |minute, kind, topic, body| store::clients::NewEntry {
+        id: Uuid::now_v7(),
+        client_id: c.id,
+        author_id: fx.staff,
+        owner_org_id: fx.org,
+        at: at(minute),
+        kind,
+        topic,
+        body,
+    };
+    write(
+        &app,
+        vec![
+            store::clients::insert_entry(&entry(2, "health", None, "F20 paranoid schizofreni")),
+            store::clients::insert_entry(&entry(3, "social", Some("housing"), "Søkt bolig")),
+        ],
+    )
+    .await
+    .unwrap();
+
+    let all = store::clients::entries(&app.db, c.id, false).await.unwrap();
+    assert_eq!(
+        all.iter().map(|e| e.kind.as_str()).collect::<Vec<_>>(),
+        ["social", "health"],
+        "newest first"
+    );
+    assert_eq!(all[0].topic.as_deref(), Some("housing"));
+    assert_eq!(all[0].author_name, "Siri Sykepleier");
+    assert_eq!(all[0].owner_org_name, "Fjordby kommune");
+    assert_eq!(all[1].written_at, at(2));
+    let social = store::clients::entries(&app.db, c.id, true).await.unwrap();
+    assert_eq!(social.len(), 1);
+    assert!(social.iter().all(|e| e.kind == "social"));
+    assert!(store::clients::has_health_entries(&app.db, c.id)
+        .await
+        .unwrap());
+
+    // The schema refuses a kind it does not know, and a topic on no list.
+    let err = write(
+        &app,
+        vec![store::clients::insert_entry(&entry(4, "secret", None, "x"))],
+    )
+    .await
+    .unwrap_err();
+    assert!(matches!(err, WriteError::Constraint(_)), "{err:?}");
+    let err = write(
+        &app,
+        vec![store::clients::insert_entry(&entry(
+            4,
+            "social",
+            Some("gossip"),
+            "x",
+        ))],
+    )
+    .await
+    .unwrap_err();
+    assert!(matches!(err, WriteError::Constraint(_)), "{err:?}");
+    close(app, place).await;
+}
+
+// ---------------------------------------------------------------- care
+
+fn care(fx: &Fx, client: Uuid, from: NaiveDate, to: Option<NaiveDate>) -> NewCare<'static> {
+    NewCare {
+        id: Uuid::now_v7(),
+        client_id: client,
+        staff_id: Some(fx.staff),
+        team_id: None,
+        valid_from: from,
+        valid_to: to,
+        reason: "Dekker for koordinator",
+        owner_org_id: fx.org,
+        created_by: fx.staff,
+        at: at(2),
+    }
+}
+
+async fn care_relationship_is_given_read_and_ended_once(backend: &str) {
+    let (app, place) = open(backend).await;
+    let fx = fixtures(&app).await;
+    let c = new_client(&fx, fx.team, fields("Ola Nordmann", None));
+    write(&app, vec![store::clients::insert(&c)]).await.unwrap();
+    let rel = care(&fx, c.id, day(1), Some(day(30)));
+    write(&app, vec![store::care::insert(&rel)]).await.unwrap();
+
+    let active = store::care::active_for_client(&app.db, c.id, day(15))
+        .await
+        .unwrap();
+    assert_eq!(active.len(), 1);
+    let r = &active[0];
+    assert_eq!(r.id, rel.id);
+    assert_eq!(r.staff_id, Some(fx.staff));
+    assert_eq!(r.holder_name, "Siri Sykepleier");
+    assert_eq!(r.profession.as_deref(), Some("nurse"));
+    assert_eq!(r.org_name.as_deref(), Some("Fjordby kommune"));
+    assert_eq!((r.valid_from, r.valid_to), (day(1), Some(day(30))));
+    assert_eq!(r.given_by_name, "Siri Sykepleier");
+    assert_eq!(r.source, "manual");
+    assert_eq!(r.created_at, at(2));
+    // Both ends of the period are inclusive.
+    for (d, n) in [
+        (day(1), 1),
+        (day(30), 1),
+        (NaiveDate::from_ymd_opt(2026, 12, 1).unwrap(), 0),
+    ] {
+        assert_eq!(
+            store::care::active_for_client(&app.db, c.id, d)
+                .await
+                .unwrap()
+                .len(),
+            n,
+            "{d}"
+        );
+    }
+    assert!(
+        store::care::is_active_team_member(&app.db, fx.team, fx.staff)
+            .await
+            .unwrap()
+    );
+    assert!(
+        !store::care::is_active_team_member(&app.db, fx.other_team, fx.staff)
+            .await
+            .unwrap()
+    );
+
+    // Ending: the guarded update for this client touches one row, once.
+    let end = || store::care::end_for_client(rel.id, c.id, at(5), fx.staff, day(10));
+    let wrong_client =
+        store::care::end_for_client(rel.id, Uuid::now_v7(), at(5), fx.staff, day(10));
+    assert!(matches!(
+        write(&app, vec![wrong_client]).await.unwrap_err(),
+        WriteError::NotFound
+    ));
+    write(&app, vec![end()]).await.unwrap();
+    assert!(matches!(
+        write(&app, vec![end()]).await.unwrap_err(),
+        WriteError::NotFound
+    ));
+    assert!(store::care::active_for_client(&app.db, c.id, day(5))
+        .await
+        .unwrap()
+        .is_empty());
+    let register = store::care::all_for_client(&app.db, c.id).await.unwrap();
+    assert_eq!(register.len(), 1);
+    assert_eq!(register[0].ended_at, Some(at(5)));
+    assert_eq!(
+        register[0].valid_to,
+        Some(day(10)),
+        "pulled back to the end day"
+    );
+    close(app, place).await;
+}
+
+async fn care_relationship_constraints_are_the_same_on_both_backends(backend: &str) {
+    let (app, place) = open(backend).await;
+    let fx = fixtures(&app).await;
+    let c = new_client(&fx, fx.team, fields("Ola Nordmann", None));
+    write(&app, vec![store::clients::insert(&c)]).await.unwrap();
+    // Exactly one holder.
+    let mut both = care(&fx, c.id, day(1), None);
+    both.team_id = Some(fx.team);
+    let mut neither = care(&fx, c.id, day(1), None);
+    neither.staff_id = None;
+    // An end before the start.
+    let backwards = care(&fx, c.id, day(10), Some(day(9)));
+    // A client that does not exist.
+    let orphan = care(&fx, Uuid::now_v7(), day(1), None);
+    for bad in [both, neither, backwards, orphan] {
+        let err = write(&app, vec![store::care::insert(&bad)])
+            .await
+            .unwrap_err();
+        assert!(matches!(err, WriteError::Constraint(_)), "{bad:?}: {err:?}");
+    }
+    assert!(store::care::all_for_client(&app.db, c.id)
+        .await
+        .unwrap()
+        .is_empty());
+    close(app, place).await;
+}
+
+// ---------------------------------------------------------------- episodes
+
+fn episode(fx: &Fx, client: Uuid) -> store::episodes::NewEpisode {
+    store::episodes::NewEpisode {
+        id: Uuid::now_v7(),
+        client_id: client,
+        team_id: fx.team,
+        referral_id: None,
+        included_on: day(2),
+        created_by: fx.staff,
+        owner_org_id: fx.org,
+        at: at(3),
+    }
+}
+
+async fn one_open_episode_per_client_and_team(backend: &str) {
+    let (app, place) = open(backend).await;
+    let fx = fixtures(&app).await;
+    let c = new_client(&fx, fx.team, fields("Ola Nordmann", None));
+    write(&app, vec![store::clients::insert(&c)]).await.unwrap();
+    let first = episode(&fx, c.id);
+    write(&app, vec![store::episodes::insert(&first)])
+        .await
+        .unwrap();
+    assert_eq!(
+        store::episodes::count_open(&app.db, c.id, fx.team)
+            .await
+            .unwrap(),
+        1
+    );
+    assert_eq!(
+        store::episodes::client_of(&app.db, first.id).await.unwrap(),
+        Some(c.id)
+    );
+
+    // A second open episode in the team: the same error on both backends.
+    let err = write(&app, vec![store::episodes::insert(&episode(&fx, c.id))])
+        .await
+        .unwrap_err();
+    assert!(matches!(err, WriteError::Conflict(_)), "{err:?}");
+    // Another team may follow the same client row (the index is per team).
+    let mut elsewhere = episode(&fx, c.id);
+    elsewhere.team_id = fx.other_team;
+    write(&app, vec![store::episodes::insert(&elsewhere)])
+        .await
+        .unwrap();
+
+    // Closing is guarded: once.
+    let close_it = || store::episodes::close(first.id, day(20), "completed", Some("Avsluttet"));
+    write(&app, vec![close_it()]).await.unwrap();
+    assert!(matches!(
+        write(&app, vec![close_it()]).await.unwrap_err(),
+        WriteError::NotFound
+    ));
+    // A close before inclusion is refused by the schema.
+    let early = episode(&fx, c.id);
+    write(&app, vec![store::episodes::insert(&early)])
+        .await
+        .unwrap();
+    let err = write(
+        &app,
+        vec![store::episodes::close(early.id, day(1), "completed", None)],
+    )
+    .await
+    .unwrap_err();
+    assert!(matches!(err, WriteError::Constraint(_)), "{err:?}");
+
+    let heads = store::episodes::heads_for_client(&app.db, c.id)
+        .await
+        .unwrap();
+    assert_eq!(heads.len(), 3);
+    let closed = heads.iter().find(|h| h.id == first.id).unwrap();
+    assert_eq!(closed.closed_on, Some(day(20)));
+    assert_eq!(closed.close_reason.as_deref(), Some("completed"));
+    close(app, place).await;
+}
+
+async fn episode_levels_members_and_group_read_back(backend: &str) {
+    let (app, place) = open(backend).await;
+    let fx = fixtures(&app).await;
+    let c = new_client(&fx, fx.team, fields("Ola Nordmann", None));
+    let e = episode(&fx, c.id);
+    let rel = care(&fx, c.id, day(2), None);
+    let rg_id = Uuid::now_v7();
+    write(
+        &app,
+        vec![
+            store::clients::insert(&c),
+            store::episodes::insert(&e),
+            store::episodes::insert_level(e.id, 2, day(2), Some("Inntak"), fx.staff, at(3)),
+            store::episodes::insert_level(e.id, 3, day(9), Some("F20 forverring"), fx.staff, at(4)),
+            store::care::insert(&rel),
+            store::episodes::insert_member(e.id, fx.staff, "municipal_coordinator", rel.id, day(2)),
+            store::episodes::insert_rg(&store::episodes::NewRgMember {
+                id: rg_id,
+                episode_id: e.id,
+                kind: "gp",
+                name: "Dr. Lege",
+                role: Some("fastlege"),
+                organisation: None,
+                phone: Some("+4791234567"),
+                email: None,
+                consent_recorded: false,
+                added_by: fx.staff,
+                at: at(5),
+            }),
+        ],
+    )
+    .await
+    .unwrap();
+
+    let levels = store::episodes::levels(&app.db, e.id, true).await.unwrap();
+    assert_eq!(
+        levels
+            .iter()
+            .map(|l| (l.level, l.reason.clone()))
+            .collect::<Vec<_>>(),
+        [
+            (3, Some("F20 forverring".into())),
+            (2, Some("Inntak".into()))
+        ]
+    );
+    // Without texts, the reasons are not read at all.
+    let bare = store::episodes::levels(&app.db, e.id, false).await.unwrap();
+    assert!(bare.iter().all(|l| l.reason.is_none()));
+    assert_eq!(bare[0].set_by_name, "Siri Sykepleier");
+
+    let members = store::episodes::members(&app.db, e.id).await.unwrap();
+    assert_eq!(members.len(), 1);
+    assert_eq!(members[0].role, "municipal_coordinator");
+    assert_eq!(members[0].org_name, "Fjordby kommune");
+    assert!(
+        store::episodes::has_role(&app.db, e.id, fx.staff, "municipal_coordinator")
+            .await
+            .unwrap()
+    );
+    assert_eq!(
+        store::episodes::holder_of_role(&app.db, e.id, "municipal_coordinator")
+            .await
+            .unwrap(),
+        Some(fx.staff)
+    );
+    assert_eq!(
+        store::episodes::member_relationship(&app.db, e.id, members[0].id)
+            .await
+            .unwrap(),
+        Some(rel.id)
+    );
+    assert_eq!(
+        store::episodes::current_members(&app.db, e.id, None)
+            .await
+            .unwrap(),
+        [(members[0].id, rel.id)]
+    );
+    let team_member = store::episodes::staff_in_team(&app.db, fx.team, fx.staff)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        (team_member.home_org_id, team_member.kind.as_str()),
+        (fx.org, "municipality")
+    );
+    assert!(
+        store::episodes::staff_in_team(&app.db, fx.other_team, fx.staff)
+            .await
+            .unwrap()
+            .is_none()
+    );
+    let care_source = store::care::all_for_client(&app.db, c.id).await.unwrap();
+    assert_eq!(care_source[0].source, "episode");
+
+    // Ending the relationship takes the member out of the episode.
+    write(
+        &app,
+        vec![
+            store::care::end(rel.id, at(6), fx.staff, day(10)),
+            store::episodes::leave_by_relationship(rel.id, at(6)),
+        ],
+    )
+    .await
+    .unwrap();
+    assert!(store::episodes::members(&app.db, e.id)
+        .await
+        .unwrap()
+        .is_empty());
+
+    let rg = store::episodes::rg_members(&app.db, e.id).await.unwrap();
+    assert_eq!(rg.len(), 1);
+    assert_eq!((rg[0].id, rg[0].kind.as_str()), (rg_id, "gp"));
+    // Removing is guarded: once, and only within its episode.
+    assert!(matches!(
+        write(
+            &app,
+            vec![store::episodes::remove_rg(rg_id, Uuid::now_v7(), at(7))]
+        )
+        .await
+        .unwrap_err(),
+        WriteError::NotFound
+    ));
+    write(&app, vec![store::episodes::remove_rg(rg_id, e.id, at(7))])
+        .await
+        .unwrap();
+    assert!(matches!(
+        write(&app, vec![store::episodes::remove_rg(rg_id, e.id, at(8))])
+            .await
+            .unwrap_err(),
+        WriteError::NotFound
+    ));
+    assert!(store::episodes::rg_members(&app.db, e.id)
+        .await
+        .unwrap()
+        .is_empty());
+    close(app, place).await;
+}
+
+// ---------------------------------------------------------------- referrals
+
+fn referral<'a>(
+    fx: &Fx,
+    receipt: &'a str,
+    agency: Option<Uuid>,
+) -> store::referrals::NewReferral<'a> {
+    store::referrals::NewReferral {
+        id: Uuid::now_v7(),
+        team_id: fx.team,
+        receipt_number: receipt,
+        received_at: at(1),
+        received_on: day(1),
+        channel: "phone",
+        registered_by: Some(fx.staff),
+        referrer_name: "Dr. Lege",
+        referrer_role: Some("fastlege"),
+        referrer_phone: None,
+        referrer_email: Some("lege@example.no"),
+        agency_id: agency,
+        agency_kind: "gp",
+        person_name: Some("Ola Nordmann"),
+        person_national_id: Some("17912099997"),
+        person_birth_year: Some(1991),
+        person_phone: None,
+        person_whereabouts: Some("Bybrua"),
+        reason: "Psykose, ruser seg",
+        current_services: Some("DPS"),
+        housing_situation: Some("Uten bolig"),
+        substance_use: Some("Amfetamin"),
+        mental_health: Some("Hører stemmer"),
+        person_knows: "yes",
+        person_agrees: "unknown",
+        urgency: "urgent",
+    }
+}
+
+async fn referral_is_read_back_with_its_health_content_apart(backend: &str) {
+    let (app, place) = open(backend).await;
+    let fx = fixtures(&app).await;
+    assert!(store::referrals::team_exists(&app.db, fx.team)
+        .await
+        .unwrap());
+    assert!(!store::referrals::team_exists(&app.db, Uuid::now_v7())
+        .await
+        .unwrap());
+    let agency = Uuid::now_v7();
+    write(
+        &app,
+        vec![store::referrals::insert_agency(
+            agency,
+            fx.team,
+            "gp",
+            "Fjordby legesenter",
+            at(0),
+        )],
+    )
+    .await
+    .unwrap();
+    // An agency name is unique within the team only.
+    let err = write(
+        &app,
+        vec![store::referrals::insert_agency(
+            Uuid::now_v7(),
+            fx.team,
+            "gp",
+            "Fjordby legesenter",
+            at(0),
+        )],
+    )
+    .await
+    .unwrap_err();
+    assert!(matches!(err, WriteError::Conflict(_)), "{err:?}");
+    write(
+        &app,
+        vec![store::referrals::insert_agency(
+            Uuid::now_v7(),
+            fx.other_team,
+            "gp",
+            "Fjordby legesenter",
+            at(0),
+        )],
+    )
+    .await
+    .unwrap();
+    let listed = store::referrals::agencies(&app.db, fx.team).await.unwrap();
+    assert_eq!(listed.len(), 1);
+    assert_eq!((listed[0].id, listed[0].active), (agency, true));
+    assert_eq!(
+        store::referrals::agency_in_team(&app.db, agency, fx.team)
+            .await
+            .unwrap(),
+        Some(("gp".to_string(), true))
+    );
+    assert_eq!(
+        store::referrals::agency_in_team(&app.db, agency, fx.other_team)
+            .await
+            .unwrap(),
+        None
+    );
+
+    let r = referral(&fx, "H-2026-AAAA-BBBB", Some(agency));
+    write(
+        &app,
+        vec![
+            store::referrals::insert(&r),
+            store::referrals::insert_diagnosis(r.id, "F20"),
+            store::referrals::insert_diagnosis(r.id, "F10"),
+        ],
+    )
+    .await
+    .unwrap();
+    let a = store::referrals::admin(&app.db, r.id, fx.team)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(a.receipt_number, "H-2026-AAAA-BBBB");
+    assert_eq!((a.received_at, a.received_on), (at(1), day(1)));
+    assert_eq!(a.agency_name.as_deref(), Some("Fjordby legesenter"));
+    assert_eq!(a.person_birth_year, Some(1991));
+    assert_eq!(a.housing_situation.as_deref(), Some("Uten bolig"));
+    assert_eq!((a.status.as_str(), a.urgency.as_str()), ("new", "urgent"));
+    assert_eq!(a.client_id, None);
+    let h = store::referrals::health(&app.db, r.id, fx.team)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(h.reason, "Psykose, ruser seg");
+    assert_eq!(h.mental_health.as_deref(), Some("Hører stemmer"));
+    assert_eq!(h.diagnoses, ["F10", "F20"]);
+    // Another team reads nothing of it.
+    assert!(store::referrals::admin(&app.db, r.id, fx.other_team)
+        .await
+        .unwrap()
+        .is_none());
+    assert!(store::referrals::health(&app.db, r.id, fx.other_team)
+        .await
+        .unwrap()
+        .is_none());
+    assert_eq!(
+        store::referrals::status(&app.db, r.id, fx.other_team)
+            .await
+            .unwrap(),
+        None
+    );
+
+    // Receipt numbers are unique; a status outside the list is refused.
+    let err = write(
+        &app,
+        vec![store::referrals::insert(&referral(
+            &fx,
+            "H-2026-AAAA-BBBB",
+            None,
+        ))],
+    )
+    .await
+    .unwrap_err();
+    assert!(matches!(err, WriteError::Conflict(_)), "{err:?}");
+    let err = write(
+        &app,
+        vec![store::referrals::insert(&referral(
+            &fx,
+            "H-2026-CCCC-DDDD",
+            Some(Uuid::now_v7()),
+        ))],
+    )
+    .await
+    .unwrap_err();
+    assert!(
+        matches!(err, WriteError::Constraint(_)),
+        "unknown agency: {err:?}"
+    );
+    close(app, place).await;
+}
+
+async fn referral_status_moves_forward_once(backend: &str) {
+    let (app, place) = open(backend).await;
+    let fx = fixtures(&app).await;
+    let r = referral(&fx, "H-2026-AAAA-BBBB", None);
+    write(&app, vec![store::referrals::insert(&r)])
+        .await
+        .unwrap();
+    // Only the referral's own team moves it.
+    assert!(matches!(
+        write(
+            &app,
+            vec![store::referrals::start_assessment(
+                r.id,
+                fx.other_team,
+                at(2)
+            )]
+        )
+        .await
+        .unwrap_err(),
+        WriteError::NotFound
+    ));
+    write(
+        &app,
+        vec![store::referrals::start_assessment(r.id, fx.team, at(2))],
+    )
+    .await
+    .unwrap();
+    assert!(matches!(
+        write(
+            &app,
+            vec![store::referrals::start_assessment(r.id, fx.team, at(3))]
+        )
+        .await
+        .unwrap_err(),
+        WriteError::NotFound
+    ));
+    assert_eq!(
+        store::referrals::status(&app.db, r.id, fx.team)
+            .await
+            .unwrap()
+            .as_deref(),
+        Some("under_assessment")
+    );
+    write(&app, vec![store::referrals::mark_decided(r.id, at(4))])
+        .await
+        .unwrap();
+    assert!(matches!(
+        write(&app, vec![store::referrals::mark_decided(r.id, at(5))])
+            .await
+            .unwrap_err(),
+        WriteError::NotFound
+    ));
+    // The board keeps a decided referral only while it was decided after the cut-off.
+    let mut open_one = referral(&fx, "H-2026-EEEE-FFFF", None);
+    open_one.received_at = at(2);
+    write(&app, vec![store::referrals::insert(&open_one)])
+        .await
+        .unwrap();
+    let board = |since| store::referrals::board(&app.db, fx.team, since);
+    let ids = |rows: Vec<benk_app::referrals::ReferralSummary>| {
+        rows.into_iter().map(|r| r.id).collect::<Vec<_>>()
+    };
+    assert_eq!(ids(board(at(3)).await.unwrap()), [r.id, open_one.id]);
+    assert_eq!(ids(board(at(4)).await.unwrap()), [open_one.id]);
+    assert!(store::referrals::board(&app.db, fx.other_team, at(0))
+        .await
+        .unwrap()
+        .is_empty());
+    close(app, place).await;
+}
+
+// ---------------------------------------------------------------- intake decisions
+
+fn decision<'a>(fx: &Fx, referral: Uuid, level: Option<i64>) -> store::intake::NewDecision<'a> {
+    store::intake::NewDecision {
+        id: Uuid::now_v7(),
+        referral_id: referral,
+        decided_on: day(3),
+        at: at(6),
+        outcome: "accepted",
+        level,
+        reasons: "I målgruppen",
+        severe_mental_illness: true,
+        substance_use: true,
+        weak_connection: false,
+        housing_problem: true,
+        in_target_group: true,
+        suggested_outcome: Some("refer_fact"),
+        recorded_by: fx.staff,
+        owner_org_id: fx.org,
+    }
+}
+
+async fn one_decision_per_referral_read_back_in_parts(backend: &str) {
+    let (app, place) = open(backend).await;
+    let fx = fixtures(&app).await;
+    let c = new_client(&fx, fx.team, fields("Ola Nordmann", None));
+    let r = referral(&fx, "H-2026-AAAA-BBBB", None);
+    let d = decision(&fx, r.id, Some(2));
+    write(
+        &app,
+        vec![
+            store::clients::insert(&c),
+            store::referrals::insert(&r),
+            store::intake::insert(&d),
+            store::intake::insert_participant(d.id, fx.staff, "municipal"),
+            store::referrals::mark_decided(r.id, at(6)),
+            store::referrals::set_client(r.id, c.id),
+        ],
+    )
+    .await
+    .unwrap();
+    let got = store::intake::for_referral(&app.db, r.id, fx.team)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        (got.id, got.referral_id, got.decided_on),
+        (d.id, r.id, day(3))
+    );
+    assert_eq!((got.outcome.as_str(), got.level), ("accepted", Some(2)));
+    assert!(
+        got.assessment.is_none(),
+        "the assessment is a read of its own"
+    );
+    assert!(store::intake::for_referral(&app.db, r.id, fx.other_team)
+        .await
+        .unwrap()
+        .is_none());
+    let a = store::intake::assessment(&app.db, d.id)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(a.reasons, "I målgruppen");
+    assert!(
+        a.severe_mental_illness
+            && a.substance_use
+            && !a.weak_connection
+            && a.housing_problem
+            && a.in_target_group
+    );
+    assert_eq!(a.suggested_outcome.as_deref(), Some("refer_fact"));
+    assert_eq!(
+        store::intake::participant_names(&app.db, d.id)
+            .await
+            .unwrap(),
+        ["Siri Sykepleier"]
+    );
+    assert_eq!(
+        store::referrals::admin(&app.db, r.id, fx.team)
+            .await
+            .unwrap()
+            .unwrap()
+            .client_id,
+        Some(c.id)
+    );
+    let report = store::referrals::report_rows(&app.db, fx.team)
+        .await
+        .unwrap();
+    assert_eq!(report.len(), 1);
+    assert_eq!(
+        (report[0].decided_on, report[0].in_target_group),
+        (Some(day(3)), Some(true))
+    );
+
+    // A second decision on the referral, and a level outside 1–3.
+    let err = write(
+        &app,
+        vec![store::intake::insert(&decision(&fx, r.id, Some(1)))],
+    )
+    .await
+    .unwrap_err();
+    assert!(matches!(err, WriteError::Conflict(_)), "{err:?}");
+    let other = referral(&fx, "H-2026-CCCC-DDDD", None);
+    write(&app, vec![store::referrals::insert(&other)])
+        .await
+        .unwrap();
+    let err = write(
+        &app,
+        vec![store::intake::insert(&decision(&fx, other.id, Some(4)))],
+    )
+    .await
+    .unwrap_err();
+    assert!(matches!(err, WriteError::Constraint(_)), "{err:?}");
+    close(app, place).await;
+}
+
+// ---------------------------------------------------------------- idempotency keys
+
+async fn idempotency_key_keeps_the_first_answer(backend: &str) {
+    let (app, place) = open(backend).await;
+    let fx = fixtures(&app).await;
+    let first = store::idempotency::insert(fx.staff, "k-1", "fp", 201, r#"{"id":"x"}"#, at(1));
+    write(&app, vec![first]).await.unwrap();
+    let got = store::idempotency::lookup(&app.db, fx.staff, "k-1")
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        (got.fingerprint.as_str(), got.status, got.response.as_str()),
+        ("fp", 201, r#"{"id":"x"}"#)
+    );
+    assert!(store::idempotency::lookup(&app.db, fx.staff, "k-2")
+        .await
+        .unwrap()
+        .is_none());
+    // The same key again: the same error on both backends.
+    let again = store::idempotency::insert(fx.staff, "k-1", "other", 201, "{}", at(2));
+    assert!(matches!(
+        write(&app, vec![again]).await.unwrap_err(),
+        WriteError::Conflict(_)
+    ));
+    // Forgetting takes only keys stored before the time.
+    write(
+        &app,
+        vec![store::idempotency::insert(
+            fx.staff,
+            "k-3",
+            "fp",
+            201,
+            "{}",
+            at(5),
+        )],
+    )
+    .await
+    .unwrap();
+    write(
+        &app,
+        vec![store::idempotency::forget_before(fx.staff, at(5))],
+    )
+    .await
+    .unwrap();
+    assert!(store::idempotency::lookup(&app.db, fx.staff, "k-1")
+        .await
+        .unwrap()
+        .is_none());
+    assert!(store::idempotency::lookup(&app.db, fx.staff, "k-3")
+        .await
+        .unwrap()
+        .is_some());
+    close(app, place).await;
+}
+
+macro_rules! both {
+    ($($f:ident),* $(,)?) => {
+        mod sqlite { $( #[tokio::test(flavor = "multi_thread", worker_threads = 2)] async fn $f() { super::$f("sqlite").await } )* }
+        mod postgres { $( #[tokio::test(flavor = "multi_thread", worker_threads = 2)] async fn $f() { super::$f("postgres").await } )* }
+    };
+}
+
+both!(
+    client_is_read_back_as_written,
+    client_update_touches_exactly_one_row,
+    national_id_is_unique_per_team,
+    registration_checked_in_a_command_makes_one_record,
+    entries_without_health_scope_leave_health_notes_unread,
+    care_relationship_is_given_read_and_ended_once,
+    care_relationship_constraints_are_the_same_on_both_backends,
+    one_open_episode_per_client_and_team,
+    episode_levels_members_and_group_read_back,
+    referral_is_read_back_with_its_health_content_apart,
+    referral_status_moves_forward_once,
+    one_decision_per_referral_read_back_in_parts,
+    idempotency_key_keeps_the_first_answer,
+);
