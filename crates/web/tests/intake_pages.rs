@@ -366,7 +366,7 @@ async fn the_decision_needs_a_participant_from_each_side(t: &TestApp) {
     assert!(page.text.contains("Vedtaket er lagret."));
     assert!(!page
         .text
-        .contains("har derfor ikke tilgang til klientsiden"));
+        .contains("har derfor ikke tilgang til brukersiden"));
     let client: (Option<Uuid>,) = t
         .app
         .db

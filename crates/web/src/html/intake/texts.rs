@@ -61,6 +61,8 @@ intake_texts! {
     mental_health: "Psykisk helse", "Mental health";
     health_withheld_referral: "Helseopplysningene i henvisningen (begrunnelse, tjenester nå, rus, psykisk helse, diagnoser) og vurderingen i vedtaket vises ikke for deg, fordi du ikke er helsepersonell. Du ser de administrative opplysningene.", "The health information in the referral (reason, current services, substance use, mental health, diagnoses) and the assessment in the decision are not shown to you, because you are not health personnel. You see the administrative information.";
     decision_needs_health: "Vedtaket inneholder helseopplysninger (begrunnelse og vurdering av målgruppe) og registreres av helsepersonell i inntaksteamet. Du kan delta i inntaksmøtet og føres opp som deltaker.", "The decision holds health information (reasons and target-group assessment) and is recorded by health personnel in the intake team. You can take part in the intake meeting and be listed as a participant.";
+    health_fields: "Helseopplysninger", "Health information";
+    health_fields_withheld: "Vises ikke: begrunnelse, tjenester nå, rusbruk, psykisk helse og diagnoser.", "Not shown: reason, current services, substance use, mental health and diagnoses.";
     withheld: "Vises ikke (helseopplysning)", "Not shown (health information)";
     letter_reasons_withheld: "Begrunnelsen er helseopplysninger og er ikke med i denne utskriften. Be helsepersonell i inntaksteamet skrive ut brevet med begrunnelse.", "The reasons are health information and are left out of this print. Ask health personnel in the intake team to print the letter with the reasons.";
     diagnoses: "Kjente diagnoser (ICD-10)", "Known diagnoses (ICD-10)";
@@ -161,8 +163,8 @@ intake_texts! {
     specialist_coordinator: "Spesialistkoordinator", "Specialist coordinator";
     not_now: "Ikke nå", "Not now";
     save_decision: "Lagre vedtaket", "Save the decision";
-    open_client: "Åpne klientsiden", "Open the client page";
-    no_client_access: "Personen er registrert som klient, men du er ikke i teamet rundt personen og har derfor ikke tilgang til klientsiden. Koordinatorene får tilgang når de oppnevnes.", "The person is registered as a client, but you are not in the team around the person and so have no access to the client page. The coordinators get access when they are assigned.";
+    open_client: "Åpne brukersiden", "Open the client page";
+    no_client_access: "Personen er registrert som bruker, men du er ikke i teamet rundt personen og har derfor ikke tilgang til brukersiden. Koordinatorene får tilgang når de oppnevnes.", "The person is registered as a client, but you are not in the team around the person and so have no access to the client page. The coordinators get access when they are assigned.";
     open_letter: "Vedtaksbrev til henviser", "Decision letter to the referrer";
     letter_title: "Vedtaksbrev", "Decision letter";
     back_to_referral: "Tilbake til henvisningen", "Back to the referral";
@@ -190,6 +192,7 @@ intake_texts! {
     closed_on: "Avsluttet dato", "Date closed";
     current_level: "Innsatsnivå nå", "Current level";
     level_history: "Nivåhistorikk", "Level history";
+    episode_changes_by_health: "Nivå, koordinatorer, ansvarsgruppe og avslutning endres av koordinatorene og teamleder.", "The level, coordinators, responsibility group and closing are changed by the coordinators and the team lead.";
     episode_texts_withheld: "Begrunnelser for nivåendringer er helseopplysninger og vises ikke for deg, fordi du ikke er helsepersonell.", "Reasons for level changes are health information and are not shown to you, because you are not health personnel.";
     from_lower: "fra", "from";
     coordinator_pair: "Koordinatorpar", "Coordinator pair";
