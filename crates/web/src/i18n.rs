@@ -92,6 +92,7 @@ texts! {
     grant_register: "Tilgangsregister", "Register of grants";
     grant_register_intro: "All tilgang som er gitt til journalen, også avsluttet: hvem, hvorfor, gitt av hvem og for hvilken periode.", "All access given to the record, ended access included: who, why, given by whom and for what period.";
     grants_none: "Ingen tilgang er gitt ennå.", "No access has been given yet.";
+    grant_register_show: "Vis registeret", "Show the register";
     grant_expired: "Utløpt", "Expired";
     given_by: "Gitt av", "Given by";
     period: "Periode", "Period";
@@ -103,6 +104,10 @@ texts! {
     staff_member: "Medarbeider", "Staff member";
     team_title: "Team", "Team";
     team_owners: "Eiere", "Owners";
+    read_policy_title: "Hvem kan lese journalen", "Who may read the record";
+    read_policy_care_team: "Behandlingsteamet: koordinatorparet og de andre som er oppnevnt i personens forløp, og teamleder.", "The care team: the coordinator pair and the others named in the person's episode, and the team lead.";
+    read_policy_team_on_duty: "Teamet på vakt: alt helsepersonell i teamet kan lese journalen mens personen har et åpent forløp i teamet. Medarbeidere som ikke er helsepersonell, leser bare hos personer de selv følger, og ser ingen helseopplysninger.", "The team on duty: every health-personnel member of the team may read the record while the person has an open episode in the team. Staff who are not health personnel read only the records of people they follow themselves, and see no health content.";
+    read_policy_logged: "Hver lesing logges med grunnlaget (behandlingsteam, teamleder eller teamet på vakt).", "Every read is logged with its basis (care team, team lead or team on duty).";
     team_staff_by_employer: "Ansatte etter arbeidsgiver", "Staff by employer";
     positions: "årsverk", "positions";
     profession: "Yrke", "Profession";
