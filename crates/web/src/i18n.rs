@@ -89,6 +89,8 @@ texts! {
     end_access: "Avslutt tilgangen", "End access";
     add_access: "Gi tilgang", "Give access";
     access_until: "Til og med (høyst 90 dager)", "Until (at most 90 days)";
+    choose_staff: "Velg medarbeider", "Choose a staff member";
+    access_reason_hint: "Hvorfor trenger medarbeideren tilgang? Begrunnelsen står i tilgangsregisteret og i loggen.", "Why does the staff member need access? The reason is kept in the register of grants and in the log.";
     grant_register: "Tilgangsregister", "Register of grants";
     grant_register_intro: "All tilgang som er gitt til journalen, også avsluttet: hvem, hvorfor, gitt av hvem og for hvilken periode.", "All access given to the record, ended access included: who, why, given by whom and for what period.";
     grants_none: "Ingen tilgang er gitt ennå.", "No access has been given yet.";
