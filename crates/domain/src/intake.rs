@@ -450,7 +450,9 @@ impl Localized for IntakeError {
         match lang {
             Lang::En => self.to_string(),
             Lang::Nb => match self {
-                Self::NoParticipants => "Minst én deltaker i inntaksbeslutningen må registreres.".into(),
+                Self::NoParticipants => {
+                    "Minst én deltaker i inntaksbeslutningen må registreres.".into()
+                }
                 Self::TooFewParticipants {
                     min,
                     missing_municipal,

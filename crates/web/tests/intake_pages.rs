@@ -354,7 +354,9 @@ async fn the_decision_needs_a_participant_from_each_side(t: &TestApp) {
         )
         .await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(r.text.contains("Begrunnelsen for inntaksbeslutningen mangler."));
+    assert!(r
+        .text
+        .contains("Begrunnelsen for inntaksbeslutningen mangler."));
     assert!(r.text.contains("id=\"participants-error\""));
     assert!(r.text.contains("id=\"decided_on-error\""));
     // With one participant from each side it is saved; without a coordinator pair the
