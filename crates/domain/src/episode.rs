@@ -157,7 +157,7 @@ coded_enum! {
         /// When the referral was received.
         Referred => "referred", nb: "henvisningsdato", en: "referral date";
         /// When the intake team decided.
-        Decided => "decided", nb: "vedtaksdato", en: "decision date";
+        Decided => "decided", nb: "dato for inntaksbeslutningen", en: "decision date";
         /// When the person was included in the team.
         Included => "included", nb: "inklusjonsdato", en: "inclusion date";
         /// When the course was closed.
@@ -262,7 +262,7 @@ impl Localized for EpisodeError {
                 Self::FutureDate { field } => {
                     let definite = match field {
                         DateField::Referred => "Henvisningsdatoen",
-                        DateField::Decided => "Vedtaksdatoen",
+                        DateField::Decided => "Datoen for inntaksbeslutningen",
                         DateField::Included => "Inklusjonsdatoen",
                         DateField::Closed => "Avslutningsdatoen",
                     };

@@ -422,7 +422,7 @@ fn too_few_message(
     let specialist = Side::Specialist.label(lang);
     match lang {
         Lang::Nb => format!(
-            "Vedtaket krever {} fra {municipal} og {min} fra {specialist}; det mangler {missing}.",
+            "Inntaksbeslutningen krever {} fra {municipal} og {min} fra {specialist}; det mangler {missing}.",
             participants(lang, min)
         ),
         Lang::En => format!(
@@ -450,7 +450,9 @@ impl Localized for IntakeError {
         match lang {
             Lang::En => self.to_string(),
             Lang::Nb => match self {
-                Self::NoParticipants => "Minst én deltaker i vedtaket må registreres.".into(),
+                Self::NoParticipants => {
+                    "Minst én deltaker i inntaksbeslutningen må registreres.".into()
+                }
                 Self::TooFewParticipants {
                     min,
                     missing_municipal,
@@ -461,7 +463,7 @@ impl Localized for IntakeError {
                     "Innsatsnivå gjelder bare når personen tas inn, ikke når utfallet er «{}».",
                     outcome.label(Lang::Nb)
                 ),
-                Self::ReasonsMissing => "Begrunnelsen for vedtaket mangler.".into(),
+                Self::ReasonsMissing => "Begrunnelsen for inntaksbeslutningen mangler.".into(),
                 Self::ReasonsTooLong { len } => format!(
                     "Begrunnelsen er for lang: høyst 5\u{a0}000 tegn (fikk {}).",
                     format_count(*len, Lang::Nb)
@@ -554,7 +556,7 @@ mod tests {
         );
         assert_eq!(
             err.message(Lang::Nb),
-            "Vedtaket krever minst 3 deltakere fra kommunen og 3 fra \
+            "Inntaksbeslutningen krever minst 3 deltakere fra kommunen og 3 fra \
              spesialisthelsetjenesten; det mangler 1 fra spesialisthelsetjenesten."
         );
         assert_eq!(
@@ -565,7 +567,7 @@ mod tests {
         let err = check_participants(Some(3), &[M, M, M, S]).unwrap_err();
         assert_eq!(
             err.message(Lang::Nb),
-            "Vedtaket krever minst 3 deltakere fra kommunen og 3 fra \
+            "Inntaksbeslutningen krever minst 3 deltakere fra kommunen og 3 fra \
              spesialisthelsetjenesten; det mangler 2 fra spesialisthelsetjenesten."
         );
         let err = check_participants(Some(3), &[M, S, S, S]).unwrap_err();
@@ -598,7 +600,7 @@ mod tests {
         let one = check_participants(Some(1), &[M]).unwrap_err();
         assert!(one
             .message(Lang::Nb)
-            .starts_with("Vedtaket krever minst 1 deltaker fra kommunen"));
+            .starts_with("Inntaksbeslutningen krever minst 1 deltaker fra kommunen"));
     }
 
     #[test]

@@ -59,7 +59,7 @@ coded_enum! {
         /// Team lead of the episode's team.
         TeamLead => "team_lead", nb: "teamleder", en: "team lead";
         /// Intake team, at the decision: only while no coordinator is named yet.
-        IntakeMember => "intake_member", nb: "inntaksteam (ved vedtaket)", en: "intake team (at the decision)";
+        IntakeMember => "intake_member", nb: "inntaksteam (ved inntaksbeslutningen)", en: "intake team (at the decision)";
         /// Another named member of the care team.
         Member => "member", nb: "medlem av teamet rundt personen", en: "care-team member";
     }

@@ -32,7 +32,7 @@ async fn login_sets_a_hardened_session_cookie_and_logout_ends_it(t: &TestApp) {
     assert!(set.contains("SameSite=Lax"), "{set}");
     let home = t.page(&b, "/").await;
     assert_eq!(home.status, StatusCode::OK);
-    assert!(home.text.contains("Mine klienter"));
+    assert!(home.text.contains("Mine brukere"));
     assert!(home
         .headers
         .get(header::CACHE_CONTROL)

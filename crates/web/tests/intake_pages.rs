@@ -354,7 +354,9 @@ async fn the_decision_needs_a_participant_from_each_side(t: &TestApp) {
         )
         .await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(r.text.contains("Begrunnelsen for vedtaket mangler."));
+    assert!(r
+        .text
+        .contains("Begrunnelsen for inntaksbeslutningen mangler."));
     assert!(r.text.contains("id=\"participants-error\""));
     assert!(r.text.contains("id=\"decided_on-error\""));
     // With one participant from each side it is saved; without a coordinator pair the
@@ -363,10 +365,10 @@ async fn the_decision_needs_a_participant_from_each_side(t: &TestApp) {
     let r = decide_form(t, &hanne, id, &[hanne_id, arne_id], &[]).await;
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text);
     let page = t.page(&hanne, &r.location()).await;
-    assert!(page.text.contains("Vedtaket er lagret."));
+    assert!(page.text.contains("Inntaksbeslutningen er lagret."));
     assert!(!page
         .text
-        .contains("har derfor ikke tilgang til klientsiden"));
+        .contains("har derfor ikke tilgang til brukersiden"));
     let client: (Option<Uuid>,) = t
         .app
         .db
@@ -442,7 +444,7 @@ async fn an_acceptance_opens_an_episode_that_gives_the_coordinators_access(t: &T
         )
         .await;
     assert_eq!(page.status, StatusCode::OK);
-    assert!(page.text.contains("Vedtaket er lagret."));
+    assert!(page.text.contains("Inntaksbeslutningen er lagret."));
     assert!(page.text.contains(&format!("/clients/{}", a.client)));
     assert!(page.text.contains("Arne Lie") && page.text.contains("Hanne Sund"));
     assert!(page.text.contains("Tilhører målgruppen"));
@@ -452,7 +454,7 @@ async fn an_acceptance_opens_an_episode_that_gives_the_coordinators_access(t: &T
     assert_eq!(letter.status, StatusCode::OK);
     assert!(letter
         .text
-        .contains("Vedtak om oppfølging i Samhandlingsteamet Fjordby"));
+        .contains("Svar på henvisningen til Samhandlingsteamet Fjordby"));
     assert!(letter.text.contains("Personen er tatt inn i teamet."));
     assert!(letter.text.contains("1 – Inn i teamet"));
 

@@ -94,6 +94,8 @@ struct ClientView {
     grants: Vec<care::CareRelationship>,
     /// The latest end date of access given by hand today (yyyy-mm-dd).
     access_max: String,
+    /// Today in Norway (a grant past its last day shows as expired).
+    today: NaiveDate,
     /// A record entry that was refused, shown again with its error.
     entry: Option<EntryRetry>,
     /// The reader's grant covers health content (may write and read health notes).
@@ -125,6 +127,10 @@ impl ClientView {
         SocialTopic::from_code(code)
             .map(|t| t.label(self.layout.lang_v))
             .unwrap_or("–")
+    }
+    /// A grant that was not ended early but is past its last day.
+    fn expired(&self, g: &care::CareRelationship) -> bool {
+        g.ended_at.is_none() && g.valid_to.is_some_and(|to| to < self.today)
     }
     /// The refused entry of a form (`health` or `social`), if any.
     fn retry(&self, kind: &str) -> Option<&EntryRetry> {
@@ -210,6 +216,7 @@ async fn client_page_with_entry(
             ep,
             entry,
             grants,
+            today: benk_app::access::today(),
             access_max: care::default_end(benk_app::access::today())
                 .format("%Y-%m-%d")
                 .to_string(),

@@ -638,7 +638,7 @@ pub(crate) async fn letter(
         let (r, _) = referrals::get(&st.app, actor, &grant, id).await?;
         let Some((d, names)) = intake::decision_for(&st.app, &grant, id).await? else {
             return Err(AppError::Conflict(Text::new(
-                "Henvisningen er ikke avgjort ennå, så det finnes ikke noe vedtaksbrev.",
+                "Henvisningen er ikke avgjort ennå, så det finnes ikke noe svarbrev.",
                 "The referral has not been decided yet, so there is no decision letter.",
             )));
         };
