@@ -500,7 +500,7 @@ async fn milieu_therapist_marked_health_personnel_by_admin_then_sees_health_cont
     let eva_id = t.staff_id("eva").await;
     assert_eq!(
         last_resources(t, eva_id, "staff.set_health_personnel").await,
-        format!("staff:{milla_id},health_personnel:employment")
+        format!("staff:{milla_id},health_personnel:employment,admin:system_admin")
     );
     let kept: (String,) = t
         .app
