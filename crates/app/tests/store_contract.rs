@@ -91,7 +91,7 @@ async fn fixtures(app: &App) -> Fx {
         staff: Uuid::now_v7(),
     };
     let now = at(0);
-    testing::writer(&app)
+    testing::writer(app)
         .write(WriteOp {
             stmts: vec![
                 Stmt::new(
@@ -141,7 +141,7 @@ fn new_client(fx: &Fx, team: Uuid, f: ClientFields) -> NewClient {
 }
 
 async fn write(app: &App, stmts: Vec<Stmt>) -> Result<(), WriteError> {
-    testing::writer(&app)
+    testing::writer(app)
         .write(WriteOp {
             stmts,
             audit: vec![AuditDraft::new("contract", Outcome::Allowed)],
@@ -150,7 +150,7 @@ async fn write(app: &App, stmts: Vec<Stmt>) -> Result<(), WriteError> {
 }
 
 async fn audit_rows(app: &App) -> i64 {
-    testing::db(&app)
+    testing::db(app)
         .scalar_i64(
             "SELECT COUNT(*) FROM audit_events WHERE action = 'contract'",
             vec![],

@@ -74,7 +74,7 @@ async fn create_limited(
     i: usize,
     limit: i64,
 ) -> Result<Result<Uuid, String>, WriteError> {
-    testing::writer(&app)
+    testing::writer(app)
         .command(move |tx| {
             Box::pin(async move {
                 let n = tx.scalar_i64(COUNT_LIMITED, vec![]).await?;
@@ -109,7 +109,7 @@ async fn create_limited(
 }
 
 async fn count(app: &App, sql: &str) -> i64 {
-    testing::db(&app).scalar_i64(sql, vec![]).await.unwrap()
+    testing::db(app).scalar_i64(sql, vec![]).await.unwrap()
 }
 
 async fn limit_holds_for_forty_parallel_requests(backend: &str) {
