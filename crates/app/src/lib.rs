@@ -93,6 +93,29 @@ impl Default for Settings {
 /// play an attacker with the database file, through [`testing`] (cargo
 /// feature `test-support`, enabled only by the other crates'
 /// dev-dependencies).
+///
+/// Outside this crate, the database answers only through app functions:
+///
+/// ```
+/// async fn healthz(app: &benk_app::App) -> bool {
+///     app.ping().await.is_ok()
+/// }
+/// ```
+///
+/// and the handles themselves do not compile (a regression test: they were
+/// public before issue 7, part 6):
+///
+/// ```compile_fail,E0616
+/// async fn healthz(app: &benk_app::App) -> bool {
+///     app.db.ping().await.is_ok()
+/// }
+/// ```
+///
+/// ```compile_fail,E0616
+/// fn writer(app: &benk_app::App) -> &benk_app::db::writer::Writer {
+///     &app.writer
+/// }
+/// ```
 #[derive(Clone, Debug)]
 pub struct App {
     /// Read side.
