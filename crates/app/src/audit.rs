@@ -344,8 +344,11 @@ async fn walk(
 /// head still counts them. It cannot find a chain that was cut or re-hashed
 /// consistently together with its head: for that, see
 /// [`checkpoint::verify_with_checkpoints`].
-pub async fn verify(db: &Db, progress: impl FnMut(i64, i64)) -> Result<VerifyReport, sqlx::Error> {
-    verify_checked(db, progress, |_| None).await
+pub async fn verify(
+    app: &crate::App,
+    progress: impl FnMut(i64, i64),
+) -> Result<VerifyReport, sqlx::Error> {
+    verify_checked(&app.db, progress, |_| None).await
 }
 
 /// [`verify`], with an extra check per row that links correctly.

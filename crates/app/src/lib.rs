@@ -18,11 +18,14 @@ pub mod error;
 pub mod idempotency;
 pub mod intake;
 pub mod intake_views;
+pub mod lookup;
 pub mod orgs;
 pub mod referrals;
 pub mod reports;
 pub mod staff;
 pub mod store;
+#[cfg(feature = "test-support")]
+pub mod testing;
 pub mod time;
 
 use std::sync::Arc;
@@ -83,12 +86,42 @@ impl Default for Settings {
 }
 
 /// Everything a use case needs: the read pool, the writer and the settings.
+///
+/// The database handles are private to this crate: code outside it (the web
+/// layer, the CLI) reaches the data only through use cases, which check
+/// access and write the audit row. Tests get read access, and a raw handle to
+/// play an attacker with the database file, through [`testing`] (cargo
+/// feature `test-support`, enabled only by the other crates'
+/// dev-dependencies).
+///
+/// Outside this crate, the database answers only through app functions:
+///
+/// ```
+/// async fn healthz(app: &benk_app::App) -> bool {
+///     app.ping().await.is_ok()
+/// }
+/// ```
+///
+/// and the handles themselves do not compile (a regression test: they were
+/// public before issue 7, part 6):
+///
+/// ```compile_fail,E0616
+/// async fn healthz(app: &benk_app::App) -> bool {
+///     app.db.ping().await.is_ok()
+/// }
+/// ```
+///
+/// ```compile_fail,E0616
+/// fn writer(app: &benk_app::App) -> &benk_app::db::writer::Writer {
+///     &app.writer
+/// }
+/// ```
 #[derive(Clone, Debug)]
 pub struct App {
     /// Read side.
-    pub db: Db,
+    pub(crate) db: Db,
     /// The single writer.
-    pub writer: Writer,
+    pub(crate) writer: Writer,
     /// Settings.
     pub settings: Arc<Settings>,
     /// In-process login state: password-hashing slots and per-key gates.
@@ -107,5 +140,45 @@ impl App {
             login_guards: Arc::new(auth::LoginGuards::new(settings.hash_slots)),
             settings: Arc::new(settings),
         })
+    }
+
+    /// Checks that the database answers (`/healthz`).
+    pub async fn ping(&self) -> Result<(), sqlx::Error> {
+        self.db.ping().await
+    }
+
+    /// Which backend the app runs on.
+    pub fn backend(&self) -> db::Backend {
+        self.db.backend()
+    }
+
+    /// How durable a commit on the app's own connections is: the setting as
+    /// text (`synchronous=FULL`, `synchronous_commit=on`) and whether an
+    /// acknowledged write survives a power loss. `benk bench` prints it.
+    pub async fn durability(&self) -> Result<(String, bool), sqlx::Error> {
+        match self.db.backend() {
+            db::Backend::Sqlite => {
+                let sync = self.db.scalar_i64("PRAGMA synchronous", vec![]).await?;
+                let name = match sync {
+                    0 => "OFF".to_string(),
+                    1 => "NORMAL".to_string(),
+                    2 => "FULL".to_string(),
+                    3 => "EXTRA".to_string(),
+                    n => n.to_string(),
+                };
+                Ok((format!("synchronous={name}"), sync >= 2))
+            }
+            db::Backend::Postgres => {
+                let sc: Option<(String,)> = self.db.opt("SHOW synchronous_commit", vec![]).await?;
+                let sc = sc.map(|r| r.0).unwrap_or_default();
+                let full = !sc.is_empty() && sc != "off" && sc != "local_off";
+                Ok((format!("synchronous_commit={sc}"), full))
+            }
+        }
+    }
+
+    /// Closes the read pool (the writer stops when its last handle is dropped).
+    pub async fn close(&self) {
+        self.db.close().await;
     }
 }

@@ -6,7 +6,7 @@
 use std::collections::BTreeSet;
 
 use benk_app::db::DbOptions;
-use benk_app::{App, Settings};
+use benk_app::{testing, App, Settings};
 use sqlx::Connection;
 use uuid::Uuid;
 
@@ -34,8 +34,7 @@ async fn sqlite_schema() -> Schema {
     let app = App::open(&DbOptions::new(url), Settings::default())
         .await
         .unwrap();
-    let cols: Vec<(String, String, i64, i64)> = app
-        .db
+    let cols: Vec<(String, String, i64, i64)> = testing::db(&app)
         .all(
             "SELECT m.name, p.name, p.\"notnull\", p.pk FROM sqlite_master m, pragma_table_info(m.name) p \
              WHERE m.type = 'table' AND m.name NOT LIKE 'sqlite_%' AND m.name NOT LIKE '_sqlx%'",
@@ -46,7 +45,7 @@ async fn sqlite_schema() -> Schema {
     let names = |kind: &'static str| {
         let app = app.clone();
         async move {
-            app.db
+            testing::db(&app)
                 .all::<(String,)>(
                     "SELECT name FROM sqlite_master WHERE type = $1 AND name NOT LIKE 'sqlite_%'",
                     vec![kind.into()],
@@ -68,7 +67,7 @@ async fn sqlite_schema() -> Schema {
         indexes: names("index").await,
         triggers: names("trigger").await,
     };
-    app.db.close().await;
+    app.close().await;
     let _ = std::fs::remove_dir_all(dir);
     schema
 }
@@ -87,8 +86,7 @@ async fn postgres_schema() -> Schema {
     let app = App::open(&DbOptions::new(url), Settings::default())
         .await
         .unwrap();
-    let cols: Vec<(String, String, String)> = app
-        .db
+    let cols: Vec<(String, String, String)> = testing::db(&app)
         .all(
             "SELECT table_name::TEXT, column_name::TEXT, is_nullable::TEXT FROM information_schema.columns \
              WHERE table_schema = current_schema() AND table_name NOT LIKE '\\_sqlx%'",
@@ -97,8 +95,7 @@ async fn postgres_schema() -> Schema {
         .await
         .unwrap();
     // Indexes that back a primary key or unique constraint are implicit in SQLite.
-    let indexes: Vec<(String,)> = app
-        .db
+    let indexes: Vec<(String,)> = testing::db(&app)
         .all(
             "SELECT i.indexname::TEXT FROM pg_indexes i WHERE i.schemaname = current_schema() \
              AND NOT EXISTS (SELECT 1 FROM pg_constraint c JOIN pg_namespace n ON n.oid = c.connamespace \
@@ -108,15 +105,14 @@ async fn postgres_schema() -> Schema {
         )
         .await
         .unwrap();
-    let triggers: Vec<(String,)> = app
-        .db
+    let triggers: Vec<(String,)> = testing::db(&app)
         .all(
             "SELECT DISTINCT trigger_name::TEXT FROM information_schema.triggers WHERE trigger_schema = current_schema()",
             vec![],
         )
         .await
         .unwrap();
-    app.db.close().await;
+    app.close().await;
     sqlx::query(&format!("DROP SCHEMA {schema} CASCADE"))
         .execute(&mut c)
         .await

@@ -9,7 +9,7 @@ use benk_app::audit::{AuditDraft, Outcome};
 use benk_app::db::writer::{Decision, Stmt, WriteError, WriteOp};
 use benk_app::db::DbOptions;
 use benk_app::store::{self, care::NewCare, clients::ClientFields, clients::NewClient};
-use benk_app::{App, Settings};
+use benk_app::{testing, App, Settings};
 use chrono::{DateTime, NaiveDate, TimeZone, Utc};
 use sqlx::Connection;
 use uuid::Uuid;
@@ -53,7 +53,7 @@ async fn open(backend: &str) -> (App, String) {
 }
 
 async fn close(app: App, place: String) {
-    app.db.close().await;
+    app.close().await;
     if place.starts_with("benk_sc_") {
         let mut c = sqlx::PgConnection::connect(&pg_base()).await.unwrap();
         sqlx::query(&format!("DROP SCHEMA {place} CASCADE"))
@@ -91,7 +91,7 @@ async fn fixtures(app: &App) -> Fx {
         staff: Uuid::now_v7(),
     };
     let now = at(0);
-    app.writer
+    testing::writer(app)
         .write(WriteOp {
             stmts: vec![
                 Stmt::new(
@@ -141,7 +141,7 @@ fn new_client(fx: &Fx, team: Uuid, f: ClientFields) -> NewClient {
 }
 
 async fn write(app: &App, stmts: Vec<Stmt>) -> Result<(), WriteError> {
-    app.writer
+    testing::writer(app)
         .write(WriteOp {
             stmts,
             audit: vec![AuditDraft::new("contract", Outcome::Allowed)],
@@ -150,7 +150,7 @@ async fn write(app: &App, stmts: Vec<Stmt>) -> Result<(), WriteError> {
 }
 
 async fn audit_rows(app: &App) -> i64 {
-    app.db
+    testing::db(app)
         .scalar_i64(
             "SELECT COUNT(*) FROM audit_events WHERE action = 'contract'",
             vec![],
@@ -167,7 +167,10 @@ async fn client_is_read_back_as_written(backend: &str) {
     let c = new_client(&fx, fx.team, fields("Ola Nordmann", Some("17912099997")));
     write(&app, vec![store::clients::insert(&c)]).await.unwrap();
 
-    let got = store::clients::by_id(&app.db, c.id).await.unwrap().unwrap();
+    let got = store::clients::by_id(testing::db(&app), c.id)
+        .await
+        .unwrap()
+        .unwrap();
     assert_eq!(got.id, c.id);
     assert_eq!(got.team_id, fx.team);
     assert_eq!(got.name, "Ola Nordmann");
@@ -178,20 +181,20 @@ async fn client_is_read_back_as_written(backend: &str) {
     assert_eq!(got.municipality.as_deref(), Some("Fjordby"));
     assert_eq!(got.owner_org_id, fx.org);
     assert_eq!((got.created_at, got.updated_at), (at(1), at(1)));
-    assert!(store::clients::by_id(&app.db, Uuid::now_v7())
+    assert!(store::clients::by_id(testing::db(&app), Uuid::now_v7())
         .await
         .unwrap()
         .is_none());
 
     // The national id is looked up in the team only.
     assert_eq!(
-        store::clients::id_in_team(&app.db, fx.team, "17912099997")
+        store::clients::id_in_team(testing::db(&app), fx.team, "17912099997")
             .await
             .unwrap(),
         Some(c.id)
     );
     assert_eq!(
-        store::clients::id_in_team(&app.db, fx.other_team, "17912099997")
+        store::clients::id_in_team(testing::db(&app), fx.other_team, "17912099997")
             .await
             .unwrap(),
         None
@@ -199,8 +202,7 @@ async fn client_is_read_back_as_written(backend: &str) {
 
     // The same query inside a writer command gives the same row.
     let id = c.id;
-    let in_tx = app
-        .writer
+    let in_tx = testing::writer(&app)
         .command(move |tx| {
             Box::pin(async move {
                 let value = store::clients::by_id(&mut *tx, id).await?;
@@ -231,7 +233,10 @@ async fn client_update_touches_exactly_one_row(backend: &str) {
     write(&app, vec![store::clients::update(c.id, &changed, at(2))])
         .await
         .unwrap();
-    let got = store::clients::by_id(&app.db, c.id).await.unwrap().unwrap();
+    let got = store::clients::by_id(testing::db(&app), c.id)
+        .await
+        .unwrap()
+        .unwrap();
     assert_eq!(got.name, "Kari Nordmann");
     assert_eq!(got.municipality, None);
     assert_eq!((got.created_at, got.updated_at), (at(1), at(2)));
@@ -307,7 +312,7 @@ async fn registration_checked_in_a_command_makes_one_record(backend: &str) {
             let app = app.clone();
             let c = new_client(&fx, team, fields(&format!("Ola {i}"), Some("17912099997")));
             tokio::spawn(async move {
-                app.writer
+                testing::writer(&app)
                     .command(move |tx| {
                         Box::pin(async move {
                             let existing = store::clients::id_in_team(
@@ -342,7 +347,7 @@ async fn registration_checked_in_a_command_makes_one_record(backend: &str) {
     }
     assert_eq!(created, 1);
     assert_eq!(
-        app.db
+        testing::db(&app)
             .scalar_i64("SELECT COUNT(*) FROM clients", vec![])
             .await
             .unwrap(),
@@ -356,7 +361,7 @@ async fn entries_without_health_scope_leave_health_notes_unread(backend: &str) {
     let fx = fixtures(&app).await;
     let c = new_client(&fx, fx.team, fields("Ola Nordmann", None));
     write(&app, vec![store::clients::insert(&c)]).await.unwrap();
-    assert!(!store::clients::has_health_entries(&app.db, c.id)
+    assert!(!store::clients::has_health_entries(testing::db(&app), c.id)
         .await
         .unwrap());
     let entry = |minute, kind, topic, body| store::clients::NewEntry {
@@ -379,7 +384,9 @@ async fn entries_without_health_scope_leave_health_notes_unread(backend: &str) {
     .await
     .unwrap();
 
-    let all = store::clients::entries(&app.db, c.id, false).await.unwrap();
+    let all = store::clients::entries(testing::db(&app), c.id, false)
+        .await
+        .unwrap();
     assert_eq!(
         all.iter().map(|e| e.kind.as_str()).collect::<Vec<_>>(),
         ["social", "health"],
@@ -389,10 +396,12 @@ async fn entries_without_health_scope_leave_health_notes_unread(backend: &str) {
     assert_eq!(all[0].author_name, "Siri Sykepleier");
     assert_eq!(all[0].owner_org_name, "Fjordby kommune");
     assert_eq!(all[1].written_at, at(2));
-    let social = store::clients::entries(&app.db, c.id, true).await.unwrap();
+    let social = store::clients::entries(testing::db(&app), c.id, true)
+        .await
+        .unwrap();
     assert_eq!(social.len(), 1);
     assert!(social.iter().all(|e| e.kind == "social"));
-    assert!(store::clients::has_health_entries(&app.db, c.id)
+    assert!(store::clients::has_health_entries(testing::db(&app), c.id)
         .await
         .unwrap());
 
@@ -444,7 +453,7 @@ async fn care_relationship_is_given_read_and_ended_once(backend: &str) {
     let rel = care(&fx, c.id, day(1), Some(day(30)));
     write(&app, vec![store::care::insert(&rel)]).await.unwrap();
 
-    let active = store::care::active_for_client(&app.db, c.id, day(15))
+    let active = store::care::active_for_client(testing::db(&app), c.id, day(15))
         .await
         .unwrap();
     assert_eq!(active.len(), 1);
@@ -465,7 +474,7 @@ async fn care_relationship_is_given_read_and_ended_once(backend: &str) {
         (NaiveDate::from_ymd_opt(2026, 12, 1).unwrap(), 0),
     ] {
         assert_eq!(
-            store::care::active_for_client(&app.db, c.id, d)
+            store::care::active_for_client(testing::db(&app), c.id, d)
                 .await
                 .unwrap()
                 .len(),
@@ -474,12 +483,12 @@ async fn care_relationship_is_given_read_and_ended_once(backend: &str) {
         );
     }
     assert!(
-        store::care::is_active_team_member(&app.db, fx.team, fx.staff)
+        store::care::is_active_team_member(testing::db(&app), fx.team, fx.staff)
             .await
             .unwrap()
     );
     assert!(
-        !store::care::is_active_team_member(&app.db, fx.other_team, fx.staff)
+        !store::care::is_active_team_member(testing::db(&app), fx.other_team, fx.staff)
             .await
             .unwrap()
     );
@@ -497,11 +506,15 @@ async fn care_relationship_is_given_read_and_ended_once(backend: &str) {
         write(&app, vec![end()]).await.unwrap_err(),
         WriteError::NotFound
     ));
-    assert!(store::care::active_for_client(&app.db, c.id, day(5))
+    assert!(
+        store::care::active_for_client(testing::db(&app), c.id, day(5))
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    let register = store::care::all_for_client(testing::db(&app), c.id)
         .await
-        .unwrap()
-        .is_empty());
-    let register = store::care::all_for_client(&app.db, c.id).await.unwrap();
+        .unwrap();
     assert_eq!(register.len(), 1);
     assert_eq!(register[0].ended_at, Some(at(5)));
     assert_eq!(
@@ -532,7 +545,7 @@ async fn care_relationship_constraints_are_the_same_on_both_backends(backend: &s
             .unwrap_err();
         assert!(matches!(err, WriteError::Constraint(_)), "{bad:?}: {err:?}");
     }
-    assert!(store::care::all_for_client(&app.db, c.id)
+    assert!(store::care::all_for_client(testing::db(&app), c.id)
         .await
         .unwrap()
         .is_empty());
@@ -564,13 +577,15 @@ async fn one_open_episode_per_client_and_team(backend: &str) {
         .await
         .unwrap();
     assert_eq!(
-        store::episodes::count_open(&app.db, c.id, fx.team)
+        store::episodes::count_open(testing::db(&app), c.id, fx.team)
             .await
             .unwrap(),
         1
     );
     assert_eq!(
-        store::episodes::client_of(&app.db, first.id).await.unwrap(),
+        store::episodes::client_of(testing::db(&app), first.id)
+            .await
+            .unwrap(),
         Some(c.id)
     );
 
@@ -606,7 +621,7 @@ async fn one_open_episode_per_client_and_team(backend: &str) {
     .unwrap_err();
     assert!(matches!(err, WriteError::Constraint(_)), "{err:?}");
 
-    let heads = store::episodes::heads_for_client(&app.db, c.id)
+    let heads = store::episodes::heads_for_client(testing::db(&app), c.id)
         .await
         .unwrap();
     assert_eq!(heads.len(), 3);
@@ -650,7 +665,9 @@ async fn episode_levels_members_and_group_read_back(backend: &str) {
     .await
     .unwrap();
 
-    let levels = store::episodes::levels(&app.db, e.id, true).await.unwrap();
+    let levels = store::episodes::levels(testing::db(&app), e.id, true)
+        .await
+        .unwrap();
     assert_eq!(
         levels
             .iter()
@@ -662,38 +679,42 @@ async fn episode_levels_members_and_group_read_back(backend: &str) {
         ]
     );
     // Without texts, the reasons are not read at all.
-    let bare = store::episodes::levels(&app.db, e.id, false).await.unwrap();
+    let bare = store::episodes::levels(testing::db(&app), e.id, false)
+        .await
+        .unwrap();
     assert!(bare.iter().all(|l| l.reason.is_none()));
     assert_eq!(bare[0].set_by_name, "Siri Sykepleier");
 
-    let members = store::episodes::members(&app.db, e.id).await.unwrap();
+    let members = store::episodes::members(testing::db(&app), e.id)
+        .await
+        .unwrap();
     assert_eq!(members.len(), 1);
     assert_eq!(members[0].role, "municipal_coordinator");
     assert_eq!(members[0].org_name, "Fjordby kommune");
     assert!(
-        store::episodes::has_role(&app.db, e.id, fx.staff, "municipal_coordinator")
+        store::episodes::has_role(testing::db(&app), e.id, fx.staff, "municipal_coordinator")
             .await
             .unwrap()
     );
     assert_eq!(
-        store::episodes::holder_of_role(&app.db, e.id, "municipal_coordinator")
+        store::episodes::holder_of_role(testing::db(&app), e.id, "municipal_coordinator")
             .await
             .unwrap(),
         Some(fx.staff)
     );
     assert_eq!(
-        store::episodes::member_relationship(&app.db, e.id, members[0].id)
+        store::episodes::member_relationship(testing::db(&app), e.id, members[0].id)
             .await
             .unwrap(),
         Some(rel.id)
     );
     assert_eq!(
-        store::episodes::current_members(&app.db, e.id, None)
+        store::episodes::current_members(testing::db(&app), e.id, None)
             .await
             .unwrap(),
         [(members[0].id, rel.id)]
     );
-    let team_member = store::episodes::staff_in_team(&app.db, fx.team, fx.staff)
+    let team_member = store::episodes::staff_in_team(testing::db(&app), fx.team, fx.staff)
         .await
         .unwrap()
         .unwrap();
@@ -702,12 +723,14 @@ async fn episode_levels_members_and_group_read_back(backend: &str) {
         (fx.org, "municipality")
     );
     assert!(
-        store::episodes::staff_in_team(&app.db, fx.other_team, fx.staff)
+        store::episodes::staff_in_team(testing::db(&app), fx.other_team, fx.staff)
             .await
             .unwrap()
             .is_none()
     );
-    let care_source = store::care::all_for_client(&app.db, c.id).await.unwrap();
+    let care_source = store::care::all_for_client(testing::db(&app), c.id)
+        .await
+        .unwrap();
     assert_eq!(care_source[0].source, "episode");
 
     // Ending the relationship takes the member out of the episode.
@@ -720,12 +743,14 @@ async fn episode_levels_members_and_group_read_back(backend: &str) {
     )
     .await
     .unwrap();
-    assert!(store::episodes::members(&app.db, e.id)
+    assert!(store::episodes::members(testing::db(&app), e.id)
         .await
         .unwrap()
         .is_empty());
 
-    let rg = store::episodes::rg_members(&app.db, e.id).await.unwrap();
+    let rg = store::episodes::rg_members(testing::db(&app), e.id)
+        .await
+        .unwrap();
     assert_eq!(rg.len(), 1);
     assert_eq!((rg[0].id, rg[0].kind.as_str()), (rg_id, "gp"));
     // Removing is guarded: once, and only within its episode.
@@ -747,7 +772,7 @@ async fn episode_levels_members_and_group_read_back(backend: &str) {
             .unwrap_err(),
         WriteError::NotFound
     ));
-    assert!(store::episodes::rg_members(&app.db, e.id)
+    assert!(store::episodes::rg_members(testing::db(&app), e.id)
         .await
         .unwrap()
         .is_empty());
@@ -794,12 +819,14 @@ fn referral<'a>(
 async fn referral_is_read_back_with_its_health_content_apart(backend: &str) {
     let (app, place) = open(backend).await;
     let fx = fixtures(&app).await;
-    assert!(store::referrals::team_exists(&app.db, fx.team)
+    assert!(store::referrals::team_exists(testing::db(&app), fx.team)
         .await
         .unwrap());
-    assert!(!store::referrals::team_exists(&app.db, Uuid::now_v7())
-        .await
-        .unwrap());
+    assert!(
+        !store::referrals::team_exists(testing::db(&app), Uuid::now_v7())
+            .await
+            .unwrap()
+    );
     let agency = Uuid::now_v7();
     write(
         &app,
@@ -839,17 +866,19 @@ async fn referral_is_read_back_with_its_health_content_apart(backend: &str) {
     )
     .await
     .unwrap();
-    let listed = store::referrals::agencies(&app.db, fx.team).await.unwrap();
+    let listed = store::referrals::agencies(testing::db(&app), fx.team)
+        .await
+        .unwrap();
     assert_eq!(listed.len(), 1);
     assert_eq!((listed[0].id, listed[0].active), (agency, true));
     assert_eq!(
-        store::referrals::agency_in_team(&app.db, agency, fx.team)
+        store::referrals::agency_in_team(testing::db(&app), agency, fx.team)
             .await
             .unwrap(),
         Some(("gp".to_string(), true))
     );
     assert_eq!(
-        store::referrals::agency_in_team(&app.db, agency, fx.other_team)
+        store::referrals::agency_in_team(testing::db(&app), agency, fx.other_team)
             .await
             .unwrap(),
         None
@@ -866,7 +895,7 @@ async fn referral_is_read_back_with_its_health_content_apart(backend: &str) {
     )
     .await
     .unwrap();
-    let a = store::referrals::admin(&app.db, r.id, fx.team)
+    let a = store::referrals::admin(testing::db(&app), r.id, fx.team)
         .await
         .unwrap()
         .unwrap();
@@ -877,7 +906,7 @@ async fn referral_is_read_back_with_its_health_content_apart(backend: &str) {
     assert_eq!(a.housing_situation.as_deref(), Some("Uten bolig"));
     assert_eq!((a.status.as_str(), a.urgency.as_str()), ("new", "urgent"));
     assert_eq!(a.client_id, None);
-    let h = store::referrals::health(&app.db, r.id, fx.team)
+    let h = store::referrals::health(testing::db(&app), r.id, fx.team)
         .await
         .unwrap()
         .unwrap();
@@ -885,16 +914,20 @@ async fn referral_is_read_back_with_its_health_content_apart(backend: &str) {
     assert_eq!(h.mental_health.as_deref(), Some("Hører stemmer"));
     assert_eq!(h.diagnoses, ["F10", "F20"]);
     // Another team reads nothing of it.
-    assert!(store::referrals::admin(&app.db, r.id, fx.other_team)
-        .await
-        .unwrap()
-        .is_none());
-    assert!(store::referrals::health(&app.db, r.id, fx.other_team)
-        .await
-        .unwrap()
-        .is_none());
+    assert!(
+        store::referrals::admin(testing::db(&app), r.id, fx.other_team)
+            .await
+            .unwrap()
+            .is_none()
+    );
+    assert!(
+        store::referrals::health(testing::db(&app), r.id, fx.other_team)
+            .await
+            .unwrap()
+            .is_none()
+    );
     assert_eq!(
-        store::referrals::status(&app.db, r.id, fx.other_team)
+        store::referrals::status(testing::db(&app), r.id, fx.other_team)
             .await
             .unwrap(),
         None
@@ -966,7 +999,7 @@ async fn referral_status_moves_forward_once(backend: &str) {
         WriteError::NotFound
     ));
     assert_eq!(
-        store::referrals::status(&app.db, r.id, fx.team)
+        store::referrals::status(testing::db(&app), r.id, fx.team)
             .await
             .unwrap()
             .as_deref(),
@@ -987,16 +1020,18 @@ async fn referral_status_moves_forward_once(backend: &str) {
     write(&app, vec![store::referrals::insert(&open_one)])
         .await
         .unwrap();
-    let board = |since| store::referrals::board(&app.db, fx.team, since);
+    let board = |since| store::referrals::board(testing::db(&app), fx.team, since);
     let ids = |rows: Vec<benk_app::referrals::ReferralSummary>| {
         rows.into_iter().map(|r| r.id).collect::<Vec<_>>()
     };
     assert_eq!(ids(board(at(3)).await.unwrap()), [r.id, open_one.id]);
     assert_eq!(ids(board(at(4)).await.unwrap()), [open_one.id]);
-    assert!(store::referrals::board(&app.db, fx.other_team, at(0))
-        .await
-        .unwrap()
-        .is_empty());
+    assert!(
+        store::referrals::board(testing::db(&app), fx.other_team, at(0))
+            .await
+            .unwrap()
+            .is_empty()
+    );
     close(app, place).await;
 }
 
@@ -1041,7 +1076,7 @@ async fn one_decision_per_referral_read_back_in_parts(backend: &str) {
     )
     .await
     .unwrap();
-    let got = store::intake::for_referral(&app.db, r.id, fx.team)
+    let got = store::intake::for_referral(testing::db(&app), r.id, fx.team)
         .await
         .unwrap()
         .unwrap();
@@ -1054,11 +1089,13 @@ async fn one_decision_per_referral_read_back_in_parts(backend: &str) {
         got.assessment.is_none(),
         "the assessment is a read of its own"
     );
-    assert!(store::intake::for_referral(&app.db, r.id, fx.other_team)
-        .await
-        .unwrap()
-        .is_none());
-    let a = store::intake::assessment(&app.db, d.id)
+    assert!(
+        store::intake::for_referral(testing::db(&app), r.id, fx.other_team)
+            .await
+            .unwrap()
+            .is_none()
+    );
+    let a = store::intake::assessment(testing::db(&app), d.id)
         .await
         .unwrap()
         .unwrap();
@@ -1072,20 +1109,20 @@ async fn one_decision_per_referral_read_back_in_parts(backend: &str) {
     );
     assert_eq!(a.suggested_outcome.as_deref(), Some("refer_fact"));
     assert_eq!(
-        store::intake::participant_names(&app.db, d.id)
+        store::intake::participant_names(testing::db(&app), d.id)
             .await
             .unwrap(),
         ["Siri Sykepleier"]
     );
     assert_eq!(
-        store::referrals::admin(&app.db, r.id, fx.team)
+        store::referrals::admin(testing::db(&app), r.id, fx.team)
             .await
             .unwrap()
             .unwrap()
             .client_id,
         Some(c.id)
     );
-    let report = store::referrals::report_rows(&app.db, fx.team)
+    let report = store::referrals::report_rows(testing::db(&app), fx.team)
         .await
         .unwrap();
     assert_eq!(report.len(), 1);
@@ -1123,7 +1160,7 @@ async fn idempotency_key_keeps_the_first_answer(backend: &str) {
     let fx = fixtures(&app).await;
     let first = store::idempotency::insert(fx.staff, "k-1", "fp", 201, r#"{"id":"x"}"#, at(1));
     write(&app, vec![first]).await.unwrap();
-    let got = store::idempotency::lookup(&app.db, fx.staff, "k-1")
+    let got = store::idempotency::lookup(testing::db(&app), fx.staff, "k-1")
         .await
         .unwrap()
         .unwrap();
@@ -1131,10 +1168,12 @@ async fn idempotency_key_keeps_the_first_answer(backend: &str) {
         (got.fingerprint.as_str(), got.status, got.response.as_str()),
         ("fp", 201, r#"{"id":"x"}"#)
     );
-    assert!(store::idempotency::lookup(&app.db, fx.staff, "k-2")
-        .await
-        .unwrap()
-        .is_none());
+    assert!(
+        store::idempotency::lookup(testing::db(&app), fx.staff, "k-2")
+            .await
+            .unwrap()
+            .is_none()
+    );
     // The same key again: the same error on both backends.
     let again = store::idempotency::insert(fx.staff, "k-1", "other", 201, "{}", at(2));
     assert!(matches!(
@@ -1161,14 +1200,18 @@ async fn idempotency_key_keeps_the_first_answer(backend: &str) {
     )
     .await
     .unwrap();
-    assert!(store::idempotency::lookup(&app.db, fx.staff, "k-1")
-        .await
-        .unwrap()
-        .is_none());
-    assert!(store::idempotency::lookup(&app.db, fx.staff, "k-3")
-        .await
-        .unwrap()
-        .is_some());
+    assert!(
+        store::idempotency::lookup(testing::db(&app), fx.staff, "k-1")
+            .await
+            .unwrap()
+            .is_none()
+    );
+    assert!(
+        store::idempotency::lookup(testing::db(&app), fx.staff, "k-3")
+            .await
+            .unwrap()
+            .is_some()
+    );
     close(app, place).await;
 }
 

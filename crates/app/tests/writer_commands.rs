@@ -4,7 +4,7 @@
 use benk_app::audit::{self, AuditDraft, Outcome};
 use benk_app::db::writer::{Decision, Stmt, WriteError, WriteOp};
 use benk_app::db::{DbOptions, Val};
-use benk_app::{App, Settings};
+use benk_app::{testing, App, Settings};
 use chrono::Utc;
 use sqlx::Connection;
 use uuid::Uuid;
@@ -48,7 +48,7 @@ async fn open(backend: &str) -> (App, String) {
 }
 
 async fn close(app: App, place: String) {
-    app.db.close().await;
+    app.close().await;
     if place.starts_with("benk_wc_") {
         let mut c = sqlx::PgConnection::connect(&pg_base()).await.unwrap();
         sqlx::query(&format!("DROP SCHEMA {place} CASCADE"))
@@ -74,7 +74,7 @@ async fn create_limited(
     i: usize,
     limit: i64,
 ) -> Result<Result<Uuid, String>, WriteError> {
-    app.writer
+    testing::writer(app)
         .command(move |tx| {
             Box::pin(async move {
                 let n = tx.scalar_i64(COUNT_LIMITED, vec![]).await?;
@@ -109,7 +109,7 @@ async fn create_limited(
 }
 
 async fn count(app: &App, sql: &str) -> i64 {
-    app.db.scalar_i64(sql, vec![]).await.unwrap()
+    testing::db(app).scalar_i64(sql, vec![]).await.unwrap()
 }
 
 async fn limit_holds_for_forty_parallel_requests(backend: &str) {
@@ -150,7 +150,7 @@ async fn limit_holds_for_forty_parallel_requests(backend: &str) {
         .await,
         5
     );
-    let report = audit::verify(&app.db, |_, _| {}).await.unwrap();
+    let report = audit::verify(&app, |_, _| {}).await.unwrap();
     assert_eq!(report.first_break, None);
     assert_eq!(report.rows, 40);
     close(app, place).await;
@@ -158,8 +158,7 @@ async fn limit_holds_for_forty_parallel_requests(backend: &str) {
 
 async fn refused_command_keeps_its_audit_but_not_its_writes(backend: &str) {
     let (app, place) = open(backend).await;
-    let answer: Result<(), &'static str> = app
-        .writer
+    let answer: Result<(), &'static str> = testing::writer(&app)
         .command(|tx| {
             Box::pin(async move {
                 tx.execute(
@@ -193,7 +192,7 @@ async fn refused_command_keeps_its_audit_but_not_its_writes(backend: &str) {
         1
     );
     assert_eq!(
-        audit::verify(&app.db, |_, _| {}).await.unwrap().first_break,
+        audit::verify(&app, |_, _| {}).await.unwrap().first_break,
         None
     );
     close(app, place).await;
@@ -207,7 +206,7 @@ async fn failing_command_loses_only_itself(backend: &str) {
     let dup = {
         let app = app.clone();
         tokio::spawn(async move {
-            app.writer
+            testing::writer(&app)
                 .command(|tx| {
                     Box::pin(async move {
                         tx.execute(
@@ -238,7 +237,7 @@ async fn failing_command_loses_only_itself(backend: &str) {
                     .await
                     .map(|r| r.map(|_| ()).unwrap())
             } else {
-                app.writer
+                testing::writer(&app)
                     .write(WriteOp {
                         stmts: vec![Stmt::new(
                             INSERT_ORG,
@@ -262,7 +261,7 @@ async fn failing_command_loses_only_itself(backend: &str) {
     assert_eq!(count(&app, "SELECT COUNT(*) FROM organisations").await, 21);
     assert_eq!(count(&app, "SELECT COUNT(*) FROM audit_events").await, 21);
     assert_eq!(
-        audit::verify(&app.db, |_, _| {}).await.unwrap().first_break,
+        audit::verify(&app, |_, _| {}).await.unwrap().first_break,
         None
     );
     close(app, place).await;

@@ -496,6 +496,14 @@ impl RawConn {
         }
     }
 
+    /// A single integer, for the counts checked after the runs.
+    async fn count(&mut self, sql: &str) -> anyhow::Result<i64> {
+        Ok(match self {
+            RawConn::Sqlite(c) => sqlx::query_scalar(sql).fetch_one(&mut *c).await?,
+            RawConn::Postgres(c) => sqlx::query_scalar(sql).fetch_one(&mut *c).await?,
+        })
+    }
+
     async fn close(self) {
         let _ = match self {
             RawConn::Sqlite(c) => c.close().await,
@@ -511,28 +519,6 @@ fn sqlite_sync_name(n: i64) -> String {
         2 => "FULL".into(),
         3 => "EXTRA".into(),
         n => n.to_string(),
-    }
-}
-
-/// What the server's own connections run with (its reader pool; the writer
-/// is opened with the same options).
-async fn server_durability(app: &App) -> anyhow::Result<(String, bool)> {
-    match app.db.backend() {
-        Backend::Sqlite => {
-            let sync = app.db.scalar_i64("PRAGMA synchronous", vec![]).await?;
-            Ok((format!("synchronous={}", sqlite_sync_name(sync)), sync >= 2))
-        }
-        Backend::Postgres => {
-            let (sc,): (String,) = app
-                .db
-                .opt("SHOW synchronous_commit", vec![])
-                .await?
-                .context("SHOW synchronous_commit returned nothing")?;
-            Ok((
-                format!("synchronous_commit={sc}"),
-                sc != "off" && sc != "local_off",
-            ))
-        }
     }
 }
 
@@ -688,7 +674,7 @@ async fn measure(fresh: &Fresh, args: &BenchArgs) -> anyhow::Result<Report> {
         .context("opening the raw connection")?;
 
     let (raw_dur, raw_full) = raw.durability().await?;
-    let (srv_dur, srv_full) = server_durability(&http_app).await?;
+    let (srv_dur, srv_full) = http_app.durability().await?;
     let durable = raw_full && srv_full;
     println!(
         "   durability: raw connection {raw_dur}; server {srv_dur}{}",
@@ -754,26 +740,26 @@ async fn measure(fresh: &Fresh, args: &BenchArgs) -> anyhow::Result<Report> {
 
     let mut chains_ok = true;
     let mut consistent = true;
-    for (label, app, expected) in [
-        ("HTTP", &http_app, acknowledged),
-        ("raw", &raw_app, raw_count),
+    for (label, app, url, expected) in [
+        ("HTTP", &http_app, &fresh.http_url, acknowledged),
+        ("raw", &raw_app, &fresh.raw_url, raw_count),
     ] {
-        let report = benk_app::audit::verify(&app.db, |_, _| {}).await?;
-        let creates = app
-            .db
-            .scalar_i64(
-                "SELECT COUNT(*) FROM audit_events WHERE action = 'client.create'",
-                vec![],
-            )
+        let report = benk_app::audit::verify(app, |_, _| {}).await?;
+        // The counts are read on a connection of the bench's own, like the raw
+        // loop's: the app's database handles are private to the app crate.
+        let mut conn = RawConn::open(backend, url)
+            .await
+            .context("opening a connection for the counts")?;
+        let creates = conn
+            .count("SELECT COUNT(*) FROM audit_events WHERE action = 'client.create'")
             .await?;
-        let seeded = app
-            .db
-            .scalar_i64(
+        let seeded = conn
+            .count(
                 "SELECT COUNT(*) FROM clients c WHERE NOT EXISTS (SELECT 1 FROM audit_events a \
                  WHERE a.client_id = c.id AND a.action = 'client.create')",
-                vec![],
             )
             .await?;
+        conn.close().await;
         let chain = match &report.first_break {
             None => format!(
                 "audit chain verified, {} rows",
@@ -795,7 +781,7 @@ async fn measure(fresh: &Fresh, args: &BenchArgs) -> anyhow::Result<Report> {
             thousands(expected as f64),
             seeded
         );
-        app.db.close().await;
+        app.close().await;
     }
     Ok(Report {
         backend,

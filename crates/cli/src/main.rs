@@ -368,7 +368,7 @@ async fn run(cli: Cli) -> anyhow::Result<i32> {
                 bail!("no audit_key_file configured: create a key with `benk audit keygen`");
             };
             let app = open(&cfg).await?;
-            let c = checkpoint::checkpoint(&app.db, &ck.key, &ck.file).await?;
+            let c = checkpoint::checkpoint(&app, &ck.key, &ck.file).await?;
             println!(
                 "checkpoint: seq {} hash {} signed {} by key {}",
                 c.seq,
@@ -463,19 +463,10 @@ async fn team(app: &App, cmd: TeamCmd) -> anyhow::Result<i32> {
         TeamCmd::Add { name, owners } => {
             let mut ids = Vec::new();
             for o in &owners {
-                let id: Option<(uuid::Uuid,)> = app
-                    .db
-                    .opt(
-                        "SELECT id FROM organisations WHERE org_number = $1",
-                        benk_app::args![o.replace(' ', "")],
-                    )
-                    .await?;
-                ids.push(
-                    id.with_context(|| {
-                        format!("no organisation with number {o}; add it with `benk org add`")
-                    })?
-                    .0,
-                );
+                let id = benk_app::lookup::organisation_by_number(app, o).await?;
+                ids.push(id.with_context(|| {
+                    format!("no organisation with number {o}; add it with `benk org add`")
+                })?);
             }
             let grant = cli_admin(app, AdminScope::System, "team.create").await?;
             benk_app::orgs::create_team(
@@ -540,25 +531,14 @@ async fn user(app: &App, cmd: UserCmd) -> anyhow::Result<i32> {
                 .map(|h| HprNumber::parse(&h))
                 .transpose()
                 .map_err(|e| anyhow::anyhow!("{e}"))?;
-            let org_id: Option<(uuid::Uuid,)> = app
-                .db
-                .opt(
-                    "SELECT id FROM organisations WHERE org_number = $1",
-                    benk_app::args![org.replace(' ', "")],
-                )
-                .await?;
-            let (org_id,) = org_id.with_context(|| format!("no organisation with number {org}"))?;
+            let org_id = benk_app::lookup::organisation_by_number(app, &org)
+                .await?
+                .with_context(|| format!("no organisation with number {org}"))?;
             let membership = match team {
                 Some(t) => {
-                    let id: Option<(uuid::Uuid,)> = app
-                        .db
-                        .opt(
-                            "SELECT id FROM teams WHERE name = $1",
-                            benk_app::args![t.clone()],
-                        )
-                        .await?;
+                    let id = benk_app::lookup::team_by_name(app, &t).await?;
                     Some((
-                        id.with_context(|| format!("no team named {t:?}"))?.0,
+                        id.with_context(|| format!("no team named {t:?}"))?,
                         role,
                         fte,
                     ))
@@ -664,7 +644,7 @@ async fn change(app: &App, username: &str, c: AccountChange) -> anyhow::Result<i
 async fn audit_verify(app: &App) -> anyhow::Result<i32> {
     let started = Instant::now();
     let mut last_print = Instant::now();
-    let report = benk_app::audit::verify(&app.db, |done, total| {
+    let report = benk_app::audit::verify(app, |done, total| {
         if last_print.elapsed().as_millis() > 500 {
             eprintln!("verified {done} of {total} rows");
             last_print = Instant::now();
@@ -697,9 +677,9 @@ async fn serve(app: App, cfg: &Config) -> anyhow::Result<()> {
         Some(ck) => {
             // One at start, so the chain is checked against the last checkpoint
             // before anything new is written.
-            ck.run(&app.db).await;
+            ck.run(&app).await;
             Some(tokio::spawn(ck.clone().every(
-                app.db.clone(),
+                app.clone(),
                 std::time::Duration::from_secs(cfg.audit_checkpoint_minutes * 60),
             )))
         }
@@ -713,7 +693,7 @@ async fn serve(app: App, cfg: &Config) -> anyhow::Result<()> {
             None
         }
     };
-    let db = app.db.clone();
+    let checkpoint_app = app.clone();
     let state = benk_web::AppState {
         app,
         secure_cookies: cfg.secure_cookies,
@@ -738,7 +718,7 @@ async fn serve(app: App, cfg: &Config) -> anyhow::Result<()> {
         if let Some(p) = periodic {
             p.abort();
         }
-        ck.run(&db).await;
+        ck.run(&checkpoint_app).await;
     }
     Ok(())
 }
@@ -767,8 +747,8 @@ impl Checkpointer {
     }
 
     /// Signs the head; a failure is logged loudly, never fatal to serving.
-    async fn run(&self, db: &benk_app::db::Db) {
-        match checkpoint::checkpoint(db, &self.key, &self.file).await {
+    async fn run(&self, app: &App) {
+        match checkpoint::checkpoint(app, &self.key, &self.file).await {
             Ok(c) => {
                 tracing::info!(seq = c.seq, file = %self.file.display(), "audit checkpoint signed")
             }
@@ -779,13 +759,13 @@ impl Checkpointer {
         }
     }
 
-    async fn every(self, db: benk_app::db::Db, period: std::time::Duration) {
+    async fn every(self, app: App, period: std::time::Duration) {
         let mut tick = tokio::time::interval(period);
         tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
         tick.tick().await;
         loop {
             tick.tick().await;
-            self.run(&db).await;
+            self.run(&app).await;
         }
     }
 }
@@ -834,7 +814,7 @@ async fn audit_verify_checkpoints(
         return Ok(1);
     }
     let started = Instant::now();
-    let report = checkpoint::verify_with_checkpoints(&app.db, cps, trusted, |_, _| {}).await?;
+    let report = checkpoint::verify_with_checkpoints(app, cps, trusted, |_, _| {}).await?;
     match report.chain.first_break {
         None => {
             println!(

@@ -191,8 +191,7 @@ impl Fixture {
     /// and audit rows whose client does not exist; one statement, so one
     /// consistent snapshot.
     async fn counts(&self) -> (i64, i64, i64, i64) {
-        self.app
-            .db
+        benk_app::testing::db(&self.app)
             .opt(
                 "SELECT (SELECT COUNT(*) FROM clients), \
                  (SELECT COUNT(*) FROM audit_events WHERE action = 'client.create'), \
@@ -353,8 +352,7 @@ async fn kill_the_load_mid_run(kind: Kind) {
     // No handler runs after the shutdown; the writer answers in order, so once
     // this op is committed so is every write a dropped request had queued.
     fx.shutdown().await;
-    fx.app
-        .writer
+    benk_app::testing::writer(&fx.app)
         .write(WriteOp::audit_only(vec![AuditDraft::new(
             "test.flush",
             Outcome::Allowed,
@@ -363,9 +361,7 @@ async fn kill_the_load_mid_run(kind: Kind) {
         .expect("the writer still writes");
 
     // (c) the chain verifies.
-    let report = benk_app::audit::verify(&fx.app.db, |_, _| {})
-        .await
-        .unwrap();
+    let report = benk_app::audit::verify(&fx.app, |_, _| {}).await.unwrap();
     assert_eq!(report.first_break, None, "audit chain after the load");
 
     // (d) every committed client has its audit row and every client.create row its client.
@@ -378,9 +374,7 @@ async fn kill_the_load_mid_run(kind: Kind) {
     assert_eq!(unaudited, unaudited_before, "clients without an audit row");
     assert_eq!(phantom, 0, "client.create audit rows without their client");
     // Every acknowledged write is there.
-    let ids: Vec<(Uuid,)> = fx
-        .app
-        .db
+    let ids: Vec<(Uuid,)> = benk_app::testing::db(&fx.app)
         .all("SELECT id FROM clients", vec![])
         .await
         .unwrap();
@@ -435,9 +429,7 @@ async fn idempotent_retry(kind: Kind) {
     );
     assert_eq!(created_id(&second.json().await.unwrap()), first_id);
 
-    let rows = fx
-        .app
-        .db
+    let rows = benk_app::testing::db(&fx.app)
         .scalar_i64(
             "SELECT COUNT(*) FROM clients WHERE name = $1",
             benk_app::args!["Ida Empotent"],
@@ -457,9 +449,7 @@ async fn idempotent_retry(kind: Kind) {
         err["error"]["fields"][0]["code"], "idempotency_key_reused",
         "{err}"
     );
-    let rows = fx
-        .app
-        .db
+    let rows = benk_app::testing::db(&fx.app)
         .scalar_i64(
             "SELECT COUNT(*) FROM clients WHERE name = $1",
             benk_app::args!["Someone Else"],

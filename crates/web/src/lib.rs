@@ -75,7 +75,7 @@ pub fn router(state: AppState) -> Router {
 }
 
 async fn healthz(State(state): State<AppState>) -> Response {
-    match state.app.db.ping().await {
+    match state.app.ping().await {
         Ok(()) => Json(json!({"status": "ok", "database": "ok"})).into_response(),
         Err(e) => {
             tracing::warn!(error = %e, "health check: database unreachable");

@@ -113,8 +113,7 @@ async fn unrelated_user_is_refused_on_every_client_route_and_audited(t: &TestApp
     assert!(t.audit_count(id, "client.open", "denied").await >= 8);
     // tone's access was not ended and ingrid got none.
     assert_eq!(
-        t.app
-            .db
+        t.db()
             .scalar_i64(
                 "SELECT COUNT(*) FROM care_relationships WHERE client_id = $1 AND ended_at IS NOT NULL",
                 benk_app::args![id],
@@ -131,8 +130,7 @@ async fn unrelated_user_is_refused_on_every_client_route_and_audited(t: &TestApp
     );
     // Nothing changed.
     let name: (String,) = t
-        .app
-        .db
+        .db()
         .opt(
             "SELECT name FROM clients WHERE id = $1",
             benk_app::args![id],
@@ -150,8 +148,7 @@ async fn unrelated_user_is_refused_on_every_client_route_and_audited(t: &TestApp
 
 async fn tone_relationship(t: &TestApp, client: Uuid) -> Uuid {
     let (id,): (Uuid,) = t
-        .app
-        .db
+        .db()
         .opt(
             "SELECT id FROM care_relationships WHERE client_id = $1",
             benk_app::args![client],
@@ -195,9 +192,7 @@ async fn a_read_is_audited_with_who_where_why_and_what(t: &TestApp) {
         outcome: String,
         user_agent: Option<String>,
     }
-    let row: Row = t
-        .app
-        .db
+    let row: Row = t.db()
         .opt(
             "SELECT actor_staff_id, actor_hpr, actor_org_number, actor_role, actor_team_id, purpose, resources, outcome, user_agent \
              FROM audit_events WHERE client_id = $1 AND action = 'client.read' ORDER BY seq DESC LIMIT 1",
@@ -279,9 +274,7 @@ async fn non_health_staff_see_no_health_content(t: &TestApp) {
         .contains("vises ikke for deg fordi du ikke er helsepersonell"));
     assert!(!page.text.contains("Helseopplysning<"), "entry text leaked");
     // The audit row of per's read lists no health resources.
-    let res: (String,) = t
-        .app
-        .db
+    let res: (String,) = t.db()
         .opt(
             "SELECT resources FROM audit_events WHERE client_id = $1 AND action = 'client.read' AND actor_staff_id = $2 ORDER BY seq DESC LIMIT 1",
             benk_app::args![id, per_id],
@@ -386,8 +379,7 @@ async fn a_team_relationship_opens_the_record_to_every_member(t: &TestApp) {
     let jonas = t.token("jonas").await;
     let id = new_client(t, &tone).await;
     let team: (Uuid,) = t
-        .app
-        .db
+        .db()
         .opt(
             "SELECT team_id FROM clients WHERE id = $1",
             benk_app::args![id],

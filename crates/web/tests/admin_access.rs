@@ -14,8 +14,7 @@ use uuid::Uuid;
 
 async fn team_id(t: &TestApp, name: &str) -> Uuid {
     let (id,): (Uuid,) = t
-        .app
-        .db
+        .db()
         .opt(
             "SELECT id FROM teams WHERE name = $1",
             benk_app::args![name],
@@ -28,8 +27,7 @@ async fn team_id(t: &TestApp, name: &str) -> Uuid {
 
 async fn org_id(t: &TestApp, name: &str) -> Uuid {
     let (id,): (Uuid,) = t
-        .app
-        .db
+        .db()
         .opt(
             "SELECT id FROM organisations WHERE name = $1",
             benk_app::args![name],
@@ -42,8 +40,7 @@ async fn org_id(t: &TestApp, name: &str) -> Uuid {
 
 /// Denied audit rows of `staff` for `action` whose resources are exactly `resources`.
 async fn denied(t: &TestApp, staff: Uuid, action: &str, resources: &str) -> i64 {
-    t.app
-        .db
+    t.db()
         .scalar_i64(
             "SELECT COUNT(*) FROM audit_events WHERE actor_staff_id = $1 AND action = $2 \
              AND outcome = 'denied' AND resources = $3",
@@ -56,8 +53,7 @@ async fn denied(t: &TestApp, staff: Uuid, action: &str, resources: &str) -> i64 
 /// The state of an account that a refused administrator must not have changed.
 async fn account(t: &TestApp, staff: Uuid) -> (bool, bool, bool, String, i64) {
     let (disabled, totp, care, hash): (bool, bool, bool, String) = t
-        .app
-        .db
+        .db()
         .opt(
             "SELECT s.disabled, s.totp_required, s.care_employment, i.password_hash FROM staff s \
              JOIN identities i ON i.staff_id = s.id AND i.provider = 'local' WHERE s.id = $1",
@@ -67,8 +63,7 @@ async fn account(t: &TestApp, staff: Uuid) -> (bool, bool, bool, String, i64) {
         .unwrap()
         .unwrap();
     let teams = t
-        .app
-        .db
+        .db()
         .scalar_i64(
             "SELECT COUNT(*) FROM team_memberships WHERE staff_id = $1",
             benk_app::args![staff],
@@ -301,8 +296,7 @@ async fn a_non_administrator_is_refused_every_administration_and_audited(t: &Tes
         1
     );
     assert_eq!(
-        t.app
-            .db
+        t.db()
             .scalar_i64(
                 "SELECT COUNT(*) FROM team_memberships WHERE staff_id = $1 AND role = 'worker'",
                 benk_app::args![ola],
@@ -361,8 +355,7 @@ async fn team_and_system_administrators_and_the_basis_in_the_audit_row(t: &TestA
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text);
     assert!(account(t, gunn).await.1, "second factor required");
     let allowed = |staff: Uuid, action: &'static str, resources: String| async move {
-        t.app
-            .db
+        t.db()
             .scalar_i64(
                 "SELECT COUNT(*) FROM audit_events WHERE actor_staff_id = $1 AND action = $2 \
                  AND outcome = 'allowed' AND resources = $3",

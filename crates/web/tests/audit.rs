@@ -13,7 +13,7 @@ use common::{Backend, TestApp};
 use serde_json::json;
 
 async fn verify(t: &TestApp) -> Option<benk_app::audit::Break> {
-    benk_app::audit::verify(&t.app.db, |_, _| {})
+    benk_app::audit::verify(&t.app, |_, _| {})
         .await
         .unwrap()
         .first_break
@@ -154,7 +154,7 @@ async fn two_servers_on_one_database_keep_one_chain(t: &TestApp) {
         t.count("SELECT COUNT(*) FROM audit_events").await,
         t.count("SELECT MAX(seq) FROM audit_events").await
     );
-    other.db.close().await;
+    other.close().await;
 }
 
 /// What an attacker with write access to the database does first: the
@@ -171,7 +171,7 @@ async fn drop_append_only_triggers(t: &TestApp) {
             Backend::Sqlite => format!("DROP TRIGGER IF EXISTS {trigger}"),
             Backend::Postgres => format!("DROP TRIGGER IF EXISTS {trigger} ON {table}"),
         };
-        t.app.db.execute_unaudited(&sql, vec![]).await.unwrap();
+        t.db().execute_unaudited(&sql, vec![]).await.unwrap();
     }
 }
 
@@ -196,8 +196,7 @@ async fn some_activity(t: &TestApp) {
 async fn an_edited_row_is_found(t: &TestApp) {
     some_activity(t).await;
     drop_append_only_triggers(t).await;
-    t.app
-        .db
+    t.db()
         .execute_unaudited(
             "UPDATE audit_events SET action = 'client.list' WHERE seq = 5",
             vec![],
@@ -212,17 +211,14 @@ async fn a_changed_hash_is_found_at_the_next_row(t: &TestApp) {
     some_activity(t).await;
     drop_append_only_triggers(t).await;
     // Re-hashing one row to hide an edit breaks the link to the next one.
-    t.app
-        .db
+    t.db()
         .execute_unaudited(
             "UPDATE audit_events SET outcome = 'denied' WHERE seq = 4",
             vec![],
         )
         .await
         .unwrap();
-    let rows: Vec<benk_app::audit::AuditRow> = t
-        .app
-        .db
+    let rows: Vec<benk_app::audit::AuditRow> = t.db()
         .all(
             "SELECT seq, id, at, actor_staff_id, actor_name, actor_hpr, actor_org_number, actor_role, actor_team_id, client_id, \
              purpose, action, resources, outcome, ip, user_agent, prev_hash, hash FROM audit_events WHERE seq = 4",
@@ -231,8 +227,7 @@ async fn a_changed_hash_is_found_at_the_next_row(t: &TestApp) {
         .await
         .unwrap();
     let new_hash = rows[0].expected_hash();
-    t.app
-        .db
+    t.db()
         .execute_unaudited(
             "UPDATE audit_events SET hash = $1 WHERE seq = 4",
             benk_app::args![new_hash],
@@ -246,8 +241,7 @@ async fn a_changed_hash_is_found_at_the_next_row(t: &TestApp) {
 async fn a_deleted_row_is_found(t: &TestApp) {
     some_activity(t).await;
     drop_append_only_triggers(t).await;
-    t.app
-        .db
+    t.db()
         .execute_unaudited("DELETE FROM audit_events WHERE seq = 7", vec![])
         .await
         .unwrap();
@@ -258,8 +252,7 @@ async fn deleting_the_newest_rows_is_found(t: &TestApp) {
     some_activity(t).await;
     drop_append_only_triggers(t).await;
     let max = t.count("SELECT MAX(seq) FROM audit_events").await;
-    t.app
-        .db
+    t.db()
         .execute_unaudited(
             "DELETE FROM audit_events WHERE seq > $1",
             benk_app::args![max - 2],
@@ -278,8 +271,7 @@ async fn an_inserted_row_is_found(t: &TestApp) {
     // Make room by moving the tail up one, then insert a forged row at 6.
     let max = t.count("SELECT MAX(seq) FROM audit_events").await;
     for s in (6..=max).rev() {
-        t.app
-            .db
+        t.db()
             .execute_unaudited(
                 "UPDATE audit_events SET seq = seq + 1 WHERE seq = $1",
                 benk_app::args![s],
@@ -287,8 +279,7 @@ async fn an_inserted_row_is_found(t: &TestApp) {
             .await
             .unwrap();
     }
-    t.app
-        .db
+    t.db()
         .execute_unaudited(
             "INSERT INTO audit_events (seq, id, at, action, resources, outcome, prev_hash, hash) \
              SELECT 6, $1, at, 'client.read', 'client:basic', 'allowed', hash, hash FROM audit_events WHERE seq = 5",
@@ -303,8 +294,7 @@ async fn a_row_appended_after_the_head_is_found(t: &TestApp) {
     some_activity(t).await;
     drop_append_only_triggers(t).await;
     let max = t.count("SELECT MAX(seq) FROM audit_events").await;
-    t.app
-        .db
+    t.db()
         .execute_unaudited(
             "INSERT INTO audit_events (seq, id, at, action, resources, outcome, prev_hash, hash) \
              SELECT seq + 1, $1, at, 'client.read', 'client:basic', 'allowed', hash, hash FROM audit_events WHERE seq = $2",
@@ -318,18 +308,15 @@ async fn a_row_appended_after_the_head_is_found(t: &TestApp) {
 async fn swapped_rows_are_found(t: &TestApp) {
     some_activity(t).await;
     drop_append_only_triggers(t).await;
-    t.app
-        .db
+    t.db()
         .execute_unaudited("UPDATE audit_events SET seq = -1 WHERE seq = 3", vec![])
         .await
         .unwrap();
-    t.app
-        .db
+    t.db()
         .execute_unaudited("UPDATE audit_events SET seq = 3 WHERE seq = 4", vec![])
         .await
         .unwrap();
-    t.app
-        .db
+    t.db()
         .execute_unaudited("UPDATE audit_events SET seq = 4 WHERE seq = -1", vec![])
         .await
         .unwrap();
@@ -349,8 +336,7 @@ async fn the_database_refuses_to_change_or_delete_audit_rows(t: &TestApp) {
         "DELETE FROM audit_head",
     ] {
         let err = t
-            .app
-            .db
+            .db()
             .execute_unaudited(sql, vec![])
             .await
             .expect_err(sql)
@@ -364,8 +350,7 @@ async fn the_database_refuses_to_change_or_delete_audit_rows(t: &TestApp) {
     }
     if t.backend == Backend::Postgres {
         let err = t
-            .app
-            .db
+            .db()
             .execute_unaudited("TRUNCATE audit_events", vec![])
             .await
             .expect_err("truncate");
@@ -401,7 +386,7 @@ impl Signer {
     }
 
     async fn sign(&self, t: &TestApp) -> checkpoint::Checkpoint {
-        checkpoint::checkpoint(&t.app.db, &self.key, &self.file)
+        checkpoint::checkpoint(&t.app, &self.key, &self.file)
             .await
             .unwrap()
     }
@@ -409,7 +394,7 @@ impl Signer {
     /// The first break when verifying against the file's checkpoints.
     async fn verify(&self, t: &TestApp) -> Option<benk_app::audit::Break> {
         let cps = checkpoint::read_file(&self.file).unwrap();
-        checkpoint::verify_with_checkpoints(&t.app.db, &cps, &[self.key.public()], |_, _| {})
+        checkpoint::verify_with_checkpoints(&t.app, &cps, &[self.key.public()], |_, _| {})
             .await
             .unwrap()
             .chain
@@ -430,8 +415,7 @@ impl Drop for Signer {
 /// new end. This is what someone who knows the (public) row encoding can do.
 async fn rehash_from(t: &TestApp, from_seq: i64) {
     let mut rows: Vec<AuditRow> = t
-        .app
-        .db
+        .db()
         .all(
             &format!("{ROW_COLUMNS} WHERE seq >= $1 ORDER BY seq"),
             benk_app::args![from_seq],
@@ -440,8 +424,7 @@ async fn rehash_from(t: &TestApp, from_seq: i64) {
         .unwrap();
     let (mut seq, mut hash) = if from_seq > 1 {
         let prev: Vec<AuditRow> = t
-            .app
-            .db
+            .db()
             .all(
                 &format!("{ROW_COLUMNS} WHERE seq < $1 ORDER BY seq DESC LIMIT 1"),
                 benk_app::args![from_seq],
@@ -458,8 +441,7 @@ async fn rehash_from(t: &TestApp, from_seq: i64) {
         row.prev_hash = hash.clone();
         row.hash = row.expected_hash();
         hash = row.hash.clone();
-        t.app
-            .db
+        t.db()
             .execute_unaudited(
                 "UPDATE audit_events SET seq = $1, prev_hash = $2, hash = $3 WHERE id = $4",
                 benk_app::args![row.seq, row.prev_hash.clone(), row.hash.clone(), row.id],
@@ -467,8 +449,7 @@ async fn rehash_from(t: &TestApp, from_seq: i64) {
             .await
             .unwrap();
     }
-    t.app
-        .db
+    t.db()
         .execute_unaudited(
             "UPDATE audit_head SET seq = $1, hash = $2 WHERE id = 1",
             benk_app::args![seq, hash],
@@ -488,8 +469,7 @@ async fn cutting_the_tail_and_moving_the_head_passes_the_walk_but_not_the_checkp
     // Delete rows up to and beyond the first checkpoint, and move the head back.
     drop_append_only_triggers(t).await;
     let keep = signed.seq - 2;
-    t.app
-        .db
+    t.db()
         .execute_unaudited(
             "DELETE FROM audit_events WHERE seq > $1",
             benk_app::args![keep],
@@ -512,7 +492,7 @@ async fn cutting_the_tail_and_moving_the_head_passes_the_walk_but_not_the_checkp
     );
     assert!(max > signed.seq);
     // And the server will not sign over the cut chain.
-    let err = checkpoint::checkpoint(&t.app.db, &signer.key, &signer.file)
+    let err = checkpoint::checkpoint(&t.app, &signer.key, &signer.file)
         .await
         .expect_err("no signature over a cut chain");
     assert!(err.to_string().contains("does not extend"), "{err}");
@@ -546,8 +526,7 @@ async fn erasing_one_users_refusals_and_rehashing_passes_the_walk_but_not_the_ch
     signer.sign(t).await;
     let per_id = t.staff_id("per").await;
     let first_denied = t
-        .app
-        .db
+        .db()
         .scalar_i64(
             "SELECT MIN(seq) FROM audit_events WHERE actor_staff_id = $1 AND outcome = 'denied'",
             benk_app::args![per_id],
@@ -556,8 +535,7 @@ async fn erasing_one_users_refusals_and_rehashing_passes_the_walk_but_not_the_ch
         .unwrap();
     drop_append_only_triggers(t).await;
     let erased = t
-        .app
-        .db
+        .db()
         .execute_unaudited(
             "DELETE FROM audit_events WHERE actor_staff_id = $1 AND outcome = 'denied'",
             benk_app::args![per_id],
@@ -589,7 +567,7 @@ async fn a_forged_or_altered_checkpoint_is_refused(t: &TestApp) {
         line: 2,
         checkpoint: altered,
     }];
-    let b = checkpoint::verify_with_checkpoints(&t.app.db, &cps, &[signer.key.public()], |_, _| {})
+    let b = checkpoint::verify_with_checkpoints(&t.app, &cps, &[signer.key.public()], |_, _| {})
         .await
         .unwrap()
         .chain
@@ -606,7 +584,7 @@ async fn a_forged_or_altered_checkpoint_is_refused(t: &TestApp) {
         line: 1,
         checkpoint: forged,
     }];
-    let b = checkpoint::verify_with_checkpoints(&t.app.db, &cps, &[signer.key.public()], |_, _| {})
+    let b = checkpoint::verify_with_checkpoints(&t.app, &cps, &[signer.key.public()], |_, _| {})
         .await
         .unwrap()
         .chain
@@ -663,8 +641,7 @@ async fn public_referral(t: &TestApp) {
 async fn a_public_referrers_name_is_stored_as_outside_text_not_as_staff(t: &TestApp) {
     public_referral(t).await;
     let rows: Vec<AuditRow> = t
-        .app
-        .db
+        .db()
         .all(
             &format!("{ROW_COLUMNS} WHERE action = 'referral.submit'"),
             vec![],
@@ -699,9 +676,7 @@ async fn a_public_referrers_name_is_stored_as_outside_text_not_as_staff(t: &Test
         )
         .await;
     assert_ne!(r.status, StatusCode::SEE_OTHER);
-    let names: Vec<(Option<String>,)> = t
-        .app
-        .db
+    let names: Vec<(Option<String>,)> = t.db()
         .all(
             "SELECT actor_name FROM audit_events WHERE outcome = 'denied' AND actor_staff_id IS NULL",
             vec![],
@@ -837,7 +812,7 @@ async fn health_check_reports_the_database(t: &TestApp) {
         .await;
     assert_eq!(r.status, StatusCode::OK);
     assert_eq!(r.json(), json!({"status": "ok", "database": "ok"}));
-    t.app.db.close().await;
+    t.db().close().await;
     let r = t
         .send(
             axum::http::Request::get("/healthz")
@@ -852,7 +827,7 @@ async fn health_check_reports_the_database(t: &TestApp) {
 async fn a_server_error_shows_an_incident_id_and_no_internals(t: &TestApp) {
     let b = t.login("tone", "benk-demo").await;
     let tone = t.token("tone").await;
-    t.app.db.close().await;
+    t.db().close().await;
     let page = t.page(&b, "/").await;
     assert_eq!(page.status, StatusCode::INTERNAL_SERVER_ERROR);
     assert!(page.text.contains("Hendelses-ID"), "{}", page.text);

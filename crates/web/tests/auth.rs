@@ -68,7 +68,7 @@ async fn wrong_passwords_back_off_then_lock_and_are_audited(t: &TestApp) {
     assert_eq!(r.status, StatusCode::TOO_MANY_REQUESTS, "{}", r.text);
     let ola = t.staff_id("ola").await;
     let count = |action: &'static str| {
-        let db = t.app.db.clone();
+        let db = t.db().clone();
         async move {
             db.scalar_i64(
                 "SELECT COUNT(*) FROM audit_events WHERE actor_staff_id = $1 AND action = $2 AND outcome = 'denied'",
@@ -83,7 +83,7 @@ async fn wrong_passwords_back_off_then_lock_and_are_audited(t: &TestApp) {
     // Let the back-off pass (as time would), and fail twice more: the fifth failure locks the account.
     let unlock = "UPDATE login_throttle SET locked_until = 0";
     for _ in 0..2 {
-        t.app.db.execute_unaudited(unlock, vec![]).await.unwrap();
+        t.db().execute_unaudited(unlock, vec![]).await.unwrap();
         assert_eq!(
             post_login(t, "ola", "wrong-password").await.status,
             StatusCode::UNAUTHORIZED
@@ -102,7 +102,7 @@ async fn wrong_passwords_back_off_then_lock_and_are_audited(t: &TestApp) {
         StatusCode::TOO_MANY_REQUESTS
     );
     // A successful login after the lockout resets the counter.
-    t.app.db.execute_unaudited(unlock, vec![]).await.unwrap();
+    t.db().execute_unaudited(unlock, vec![]).await.unwrap();
     assert_eq!(
         post_login(t, "ola", "benk-demo").await.status,
         StatusCode::SEE_OTHER
@@ -283,8 +283,7 @@ async fn tokens_are_created_once_and_revoked_in_the_ui(t: &TestApp) {
     );
     // Stored hashed, never in clear.
     assert_eq!(
-        t.app
-            .db
+        t.db()
             .scalar_i64(
                 "SELECT COUNT(*) FROM api_tokens WHERE token_hash = $1",
                 benk_app::args![token.clone()]
@@ -375,8 +374,7 @@ async fn an_idle_session_expires() {
     let r = post_login(&t, "tone", "benk-demo").await;
     let cookie = format!("benk_session={}", r.cookie("benk_session").unwrap());
     // The session's last request is in the past; with a zero idle limit it is over.
-    t.app
-        .db
+    t.db()
         .execute_unaudited(
             "UPDATE sessions SET last_seen_at = $1",
             benk_app::args![chrono::Utc::now() - chrono::Duration::seconds(5)],

@@ -11,9 +11,7 @@ use uuid::Uuid;
 /// An open demo episode with per (NAV, not health personnel) in its care team.
 async fn episode_with_per(t: &TestApp) -> (Uuid, Uuid) {
     let per = t.staff_id("per").await;
-    let row: Option<(Uuid, Uuid)> = t
-        .app
-        .db
+    let row: Option<(Uuid, Uuid)> = t.db()
         .opt(
             "SELECT e.client_id, e.id FROM episodes e \
              JOIN episode_members m ON m.episode_id = e.id AND m.staff_id = $1 AND m.left_at IS NULL \

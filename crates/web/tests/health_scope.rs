@@ -103,9 +103,7 @@ fn assert_no_secrets(what: &str, text: &str) {
 }
 
 async fn last_resources(t: &TestApp, actor: Uuid, action: &str) -> String {
-    let r: (String,) = t
-        .app
-        .db
+    let r: (String,) = t.db()
         .opt(
             "SELECT resources FROM audit_events WHERE actor_staff_id = $1 AND action = $2 ORDER BY seq DESC LIMIT 1",
             benk_app::args![actor, action],
@@ -278,9 +276,7 @@ async fn undecided_referral_page_offers_no_decision_form_to_non_health(t: &TestA
 /// its care team.
 async fn episode_with_health_reason(t: &TestApp) -> Uuid {
     let per = t.staff_id("per").await;
-    let row: Option<(Uuid,)> = t
-        .app
-        .db
+    let row: Option<(Uuid,)> = t.db()
         .opt(
             "SELECT e.client_id FROM episode_levels l JOIN episodes e ON e.id = l.episode_id \
              JOIN episode_members m ON m.episode_id = e.id AND m.staff_id = $1 AND m.left_at IS NULL \
@@ -326,8 +322,7 @@ async fn nav_care_team_member_does_not_see_level_reasons(t: &TestApp) {
         .contains("Begrunnelser for nivåendringer er helseopplysninger"));
     // A coordinator (health personnel) reads the reason.
     let coord: (Uuid,) = t
-        .app
-        .db
+        .db()
         .opt(
             "SELECT m.staff_id FROM episode_members m JOIN episodes e ON e.id = m.episode_id \
              WHERE e.client_id = $1 AND m.role = 'specialist_coordinator' AND m.left_at IS NULL",
@@ -400,9 +395,7 @@ async fn milieu_therapist_marked_health_personnel_by_admin_then_sees_health_cont
         )
         .await;
     assert_eq!(r.status, StatusCode::FORBIDDEN, "{}", r.text);
-    let denied: (String, String) = t
-        .app
-        .db
+    let denied: (String, String) = t.db()
         .opt(
             "SELECT outcome, resources FROM audit_events WHERE actor_staff_id = $1 AND action = 'staff.set_health_personnel'",
             benk_app::args![tone_id],
@@ -429,8 +422,7 @@ async fn milieu_therapist_marked_health_personnel_by_admin_then_sees_health_cont
     assert_eq!(r.status, StatusCode::FORBIDDEN, "{}", r.text);
     let rune_id = t.staff_id("rune").await;
     assert_eq!(
-        t.app
-            .db
+        t.db()
             .scalar_i64(
                 "SELECT COUNT(*) FROM audit_events WHERE actor_staff_id = $1 AND action = 'staff.set_health_personnel' AND outcome = 'denied'",
                 benk_app::args![rune_id],
@@ -503,8 +495,7 @@ async fn milieu_therapist_marked_health_personnel_by_admin_then_sees_health_cont
         format!("staff:{milla_id},health_personnel:employment,admin:system_admin")
     );
     let kept: (String,) = t
-        .app
-        .db
+        .db()
         .opt(
             "SELECT reason FROM health_personnel_changes WHERE staff_id = $1 AND set_by = $2",
             benk_app::args![milla_id, eva_id],
@@ -740,9 +731,7 @@ async fn the_api_document_names_the_kinds_and_scopes(t: &TestApp) {
 async fn demo_shows_the_peer_worker_and_the_nav_social_note(t: &TestApp) {
     let (lise, per) = (t.staff_id("lise").await, t.staff_id("per").await);
     let client_of = |staff: Uuid| async move {
-        let r: Option<(Uuid,)> = t
-            .app
-            .db
+        let r: Option<(Uuid,)> = t.db()
             .opt(
                 "SELECT e.client_id FROM episode_members m JOIN episodes e ON e.id = m.episode_id \
                  WHERE m.staff_id = $1 AND m.left_at IS NULL AND e.closed_on IS NULL \
@@ -916,7 +905,7 @@ async fn migration_keeps_existing_social_workers_health_personnel(backend: commo
         "{}",
         history[0].reason
     );
-    app.db.close().await;
+    app.close().await;
     let _ = std::fs::remove_dir_all(&old);
     if let Some(s) = schema {
         let mut c = sqlx::PgConnection::connect(&common::pg_base_url())

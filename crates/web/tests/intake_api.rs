@@ -512,7 +512,7 @@ async fn referrals_are_for_the_intake_team_only_and_every_read_is_audited(t: &Te
         StatusCode::FORBIDDEN
     );
     let reads = || {
-        t.app.db.scalar_i64("SELECT COUNT(*) FROM audit_events WHERE action = 'referral.read' AND resources LIKE $1", benk_app::args![format!("referral:{rid}%")])
+        t.db().scalar_i64("SELECT COUNT(*) FROM audit_events WHERE action = 'referral.read' AND resources LIKE $1", benk_app::args![format!("referral:{rid}%")])
     };
     assert_eq!(reads().await.unwrap(), 0);
     t.api(
@@ -782,9 +782,7 @@ async fn without_named_coordinators_the_decider_follows_up_and_ending_access_lea
         )
         .await;
     assert_eq!(r.status, StatusCode::NO_CONTENT, "{}", r.text);
-    let left = t
-        .app
-        .db
+    let left = t.db()
         .scalar_i64("SELECT COUNT(*) FROM episode_members WHERE care_relationship_id = $1 AND left_at IS NOT NULL", benk_app::args![rel.parse::<Uuid>().unwrap()])
         .await
         .unwrap();

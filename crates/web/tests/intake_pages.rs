@@ -234,8 +234,7 @@ async fn submit(t: &TestApp, person: &str) -> Uuid {
     let r = public_post(t, team, Some(&token), &valid(&token, person)).await;
     let nr = receipt_of(&r);
     let row: (Uuid,) = t
-        .app
-        .db
+        .db()
         .opt(
             "SELECT id FROM referrals WHERE receipt_number = $1",
             benk_app::args![nr],
@@ -335,8 +334,7 @@ async fn the_decision_needs_a_participant_from_each_side(t: &TestApp) {
         .contains("id=\"outcome-accepted\" name=\"outcome\" value=\"accepted\" checked"));
     assert_eq!(decisions().await, before, "nothing stored");
     let status: (String,) = t
-        .app
-        .db
+        .db()
         .opt(
             "SELECT status FROM referrals WHERE id = $1",
             benk_app::args![id],
@@ -370,8 +368,7 @@ async fn the_decision_needs_a_participant_from_each_side(t: &TestApp) {
         .text
         .contains("har derfor ikke tilgang til brukersiden"));
     let client: (Option<Uuid>,) = t
-        .app
-        .db
+        .db()
         .opt(
             "SELECT client_id FROM referrals WHERE id = $1",
             benk_app::args![id],
@@ -416,9 +413,7 @@ async fn accept(t: &TestApp, hanne: &common::Browser, person: &str) -> Accepted 
     .await;
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text);
     assert!(r.location().contains("msg=decided"), "{}", r.location());
-    let (client, episode): (Uuid, Uuid) = t
-        .app
-        .db
+    let (client, episode): (Uuid, Uuid) = t.db()
         .opt(
             "SELECT r.client_id, e.id FROM referrals r JOIN episodes e ON e.referral_id = r.id WHERE r.id = $1",
             benk_app::args![referral],
@@ -479,9 +474,7 @@ async fn an_acceptance_opens_an_episode_that_gives_the_coordinators_access(t: &T
 
 async fn member_id(t: &TestApp, episode: Uuid, user: &str) -> Uuid {
     let staff = t.staff_id(user).await;
-    let row: (Uuid,) = t
-        .app
-        .db
+    let row: (Uuid,) = t.db()
         .opt(
             "SELECT id FROM episode_members WHERE episode_id = $1 AND staff_id = $2 AND left_at IS NULL",
             benk_app::args![episode, staff],
@@ -633,8 +626,7 @@ async fn the_episode_forms_work_through_the_html_routes(t: &TestApp) {
         .await;
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text);
     let closed: (Option<chrono::NaiveDate>,) = t
-        .app
-        .db
+        .db()
         .opt(
             "SELECT closed_on FROM episodes WHERE id = $1",
             benk_app::args![ep],

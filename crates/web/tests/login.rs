@@ -50,8 +50,7 @@ async fn all_at_once(t: &TestApp, reqs: Vec<Request<Body>>) -> Vec<StatusCode> {
 }
 
 async fn audit_rows(t: &TestApp, action: &str) -> i64 {
-    t.app
-        .db
+    t.db()
         .scalar_i64(
             "SELECT COUNT(*) FROM audit_events WHERE action = $1",
             benk_app::args![action],
@@ -105,8 +104,7 @@ async fn parallel_wrong_passwords_check_at_most_the_allowed_number(t: &TestApp) 
 
 async fn parallel_wrong_totp_codes_check_at_most_the_allowed_number(t: &TestApp) {
     let hanne = t.staff_id("hanne").await;
-    t.app
-        .db
+    t.db()
         .execute_unaudited(
             "UPDATE identities SET totp_secret = $2 WHERE staff_id = $1",
             benk_app::args![hanne, "00112233445566778899aabbccddeeff00112233"],
@@ -198,9 +196,7 @@ async fn unknown_and_known_names_answer_the_same(t: &TestApp) {
     }
     // Same audit shape: the same actions with the same outcome and the name given,
     // only the known name is tied to a staff member.
-    let rows: Vec<(String, String, String, Option<uuid::Uuid>)> = t
-        .app
-        .db
+    let rows: Vec<(String, String, String, Option<uuid::Uuid>)> = t.db()
         .all(
             "SELECT action, outcome, resources, actor_staff_id FROM audit_events WHERE action LIKE 'login.%' ORDER BY seq",
             vec![],
@@ -223,8 +219,7 @@ async fn unknown_and_known_names_answer_the_same(t: &TestApp) {
 
 async fn an_attacker_cannot_lock_staff_out_from_another_address(t: &TestApp) {
     for _ in 0..8 {
-        t.app
-            .db
+        t.db()
             .execute_unaudited(
                 "UPDATE login_throttle SET locked_until = 0 WHERE failures < 5",
                 vec![],
@@ -280,8 +275,7 @@ async fn many_addresses_only_slow_a_name_down() {
         wait <= Settings::default().name_slowdown_for.as_secs(),
         "{wait}"
     );
-    t.app
-        .db
+    t.db()
         .execute_unaudited("UPDATE login_throttle SET locked_until = 0", vec![])
         .await
         .unwrap();
@@ -360,8 +354,7 @@ async fn api_tokens_expire_and_die_with_a_new_password(t: &TestApp) {
     assert_eq!(get(token.clone()).await, StatusCode::OK);
     // Made with an expiry 90 days ahead.
     let expires: (Option<chrono::DateTime<chrono::Utc>>,) = t
-        .app
-        .db
+        .db()
         .opt(
             "SELECT expires_at FROM api_tokens ORDER BY created_at DESC LIMIT 1",
             vec![],
@@ -372,8 +365,7 @@ async fn api_tokens_expire_and_die_with_a_new_password(t: &TestApp) {
     let days = (expires.0.unwrap() - chrono::Utc::now()).num_days();
     assert!((89..=90).contains(&days), "{days}");
     // Past its expiry, it is refused.
-    t.app
-        .db
+    t.db()
         .execute_unaudited(
             "UPDATE api_tokens SET expires_at = $1",
             benk_app::args![chrono::Utc::now() - chrono::Duration::seconds(1)],
@@ -383,8 +375,7 @@ async fn api_tokens_expire_and_die_with_a_new_password(t: &TestApp) {
     assert_eq!(get(token).await, StatusCode::UNAUTHORIZED);
     // A token from before expiry was stored expires by its age.
     let old = t.token("per").await;
-    t.app
-        .db
+    t.db()
         .execute_unaudited(
             "UPDATE api_tokens SET expires_at = NULL, created_at = $1 WHERE revoked_at IS NULL AND expires_at > $2",
             benk_app::args![
@@ -427,8 +418,7 @@ async fn a_session_ends_at_its_maximum_lifetime(t: &TestApp) {
     let b = t.login("tone", "benk-demo").await;
     assert_eq!(t.page(&b, "/").await.status, StatusCode::OK);
     // Active all along, but logged in 13 hours ago.
-    t.app
-        .db
+    t.db()
         .execute_unaudited(
             "UPDATE sessions SET created_at = $1, last_seen_at = $2",
             benk_app::args![
@@ -481,8 +471,7 @@ async fn hsts_is_sent_only_over_https() {
 
 async fn last_login_ip(t: &TestApp) -> Option<String> {
     let r: Option<(Option<String>,)> = t
-        .app
-        .db
+        .db()
         .opt(
             "SELECT ip FROM audit_events WHERE action LIKE 'login.%' ORDER BY seq DESC LIMIT 1",
             vec![],
@@ -556,8 +545,7 @@ async fn forgotten_throttle_rows_are_pruned(t: &TestApp) {
         ("still-locked", now + 600, now - 3600),
         ("recent", 0, now - 60),
     ] {
-        t.app
-            .db
+        t.db()
             .execute_unaudited(
                 "INSERT INTO login_throttle (key, failures, locked_until, last_attempt) VALUES ($1, 5, $2, $3)",
                 benk_app::args![key, locked_until, last],
@@ -567,8 +555,7 @@ async fn forgotten_throttle_rows_are_pruned(t: &TestApp) {
     }
     t.send(login_req(None, "ola", "wrong-password")).await;
     let left: Vec<(String,)> = t
-        .app
-        .db
+        .db()
         .all(
             "SELECT key FROM login_throttle WHERE length(key) < 20 ORDER BY key",
             vec![],

@@ -92,8 +92,7 @@ async fn accept_in_first_team(
 
 async fn team_id(t: &TestApp, name: &str) -> Uuid {
     let (id,): (Uuid,) = t
-        .app
-        .db
+        .db()
         .opt(
             "SELECT id FROM teams WHERE name = $1",
             benk_app::args![name],
@@ -107,9 +106,7 @@ async fn team_id(t: &TestApp, name: &str) -> Uuid {
 /// A first-team client with record entries whose national id the second team does not know.
 async fn first_team_client_with_entries(t: &TestApp) -> (Uuid, String, String) {
     let (a, b) = (team_id(t, DEMO_TEAM).await, team_id(t, DEMO_TEAM_2).await);
-    let row: (Uuid, String, String) = t
-        .app
-        .db
+    let row: (Uuid, String, String) = t.db()
         .opt(
             "SELECT c.id, c.national_id, (SELECT e.body FROM record_entries e WHERE e.client_id = c.id ORDER BY e.written_at LIMIT 1) \
              FROM clients c WHERE c.team_id = $1 AND c.national_id IS NOT NULL \
@@ -125,9 +122,7 @@ async fn first_team_client_with_entries(t: &TestApp) -> (Uuid, String, String) {
 }
 
 async fn audit_rows(t: &TestApp, staff: Uuid, action: &str, outcome: &str) -> Vec<String> {
-    let rows: Vec<(String,)> = t
-        .app
-        .db
+    let rows: Vec<(String,)> = t.db()
         .all(
             "SELECT resources FROM audit_events WHERE actor_staff_id = $1 AND action = $2 AND outcome = $3 ORDER BY seq",
             benk_app::args![staff, action, outcome],
@@ -195,8 +190,7 @@ async fn accepting_a_person_another_team_follows_makes_this_teams_own_record(t: 
     // Team A's record has no care relationship held in team B.
     let b = team_id(t, DEMO_TEAM_2).await;
     assert_eq!(
-        t.app
-            .db
+        t.db()
             .scalar_i64(
                 "SELECT COUNT(*) FROM care_relationships cr WHERE cr.client_id = $1 AND (cr.team_id = $2 OR cr.staff_id IN \
                  (SELECT staff_id FROM team_memberships WHERE team_id = $2))",
@@ -324,8 +318,7 @@ async fn one_open_episode_per_client_and_team(t: &TestApp) {
         b.text
     );
     assert_eq!(
-        t.app
-            .db
+        t.db()
             .scalar_i64(
                 "SELECT COUNT(*) FROM episodes e JOIN clients c ON c.id = e.client_id WHERE c.national_id = $1 AND e.closed_on IS NULL",
                 benk_app::args![nid2],
@@ -336,8 +329,7 @@ async fn one_open_episode_per_client_and_team(t: &TestApp) {
     );
     // The schema holds the invariant even for a writer that skips the check.
     let (team,): (Uuid,) = t
-        .app
-        .db
+        .db()
         .opt(
             "SELECT team_id FROM clients WHERE id = $1",
             benk_app::args![client],
@@ -346,8 +338,7 @@ async fn one_open_episode_per_client_and_team(t: &TestApp) {
         .unwrap()
         .unwrap();
     let org = t
-        .app
-        .db
+        .db()
         .opt::<(Uuid,)>(
             "SELECT owner_org_id FROM clients WHERE id = $1",
             benk_app::args![client],
@@ -356,9 +347,7 @@ async fn one_open_episode_per_client_and_team(t: &TestApp) {
         .unwrap()
         .unwrap()
         .0;
-    let second = t
-        .app
-        .writer
+    let second = t.writer()
         .write(benk_app::db::writer::WriteOp {
             stmts: vec![benk_app::db::writer::Stmt::new(
                 "INSERT INTO episodes (id, client_id, team_id, included_on, created_by, owner_org_id, created_at) \
@@ -372,9 +361,7 @@ async fn one_open_episode_per_client_and_team(t: &TestApp) {
 }
 
 async fn read_basis(t: &TestApp, staff: Uuid, client: Uuid) -> String {
-    let (r,): (String,) = t
-        .app
-        .db
+    let (r,): (String,) = t.db()
         .opt(
             "SELECT resources FROM audit_events WHERE actor_staff_id = $1 AND client_id = $2 AND action = 'client.read' \
              AND outcome = 'allowed' ORDER BY seq DESC LIMIT 1",
@@ -395,9 +382,7 @@ async fn read_basis(t: &TestApp, staff: Uuid, client: Uuid) -> String {
 async fn the_two_read_policies_and_the_basis_in_the_audit_row(t: &TestApp) {
     let b = team_id(t, DEMO_TEAM_2).await;
     // A second-team client whose coordinators are tor and knut (not anne).
-    let (client,): (Uuid,) = t
-        .app
-        .db
+    let (client,): (Uuid,) = t.db()
         .opt(
             "SELECT c.id FROM clients c JOIN episodes e ON e.client_id = c.id AND e.closed_on IS NULL \
              WHERE c.team_id = $1 AND NOT EXISTS (SELECT 1 FROM episode_members m WHERE m.episode_id = e.id AND m.staff_id = $2) \
@@ -445,9 +430,7 @@ async fn the_two_read_policies_and_the_basis_in_the_audit_row(t: &TestApp) {
     // The list of visible clients follows the same rule, with the basis per row.
     let list = t.api(Method::GET, "/api/v1/clients", &anne, None).await;
     assert!(list.text.contains(&client.to_string()), "{}", list.text);
-    let listed: (String,) = t
-        .app
-        .db
+    let listed: (String,) = t.db()
         .opt(
             "SELECT resources FROM audit_events WHERE actor_staff_id = $1 AND client_id = $2 AND action = 'client.list' ORDER BY seq DESC LIMIT 1",
             benk_app::args![t.staff_id("anne").await, client],
@@ -460,8 +443,7 @@ async fn the_two_read_policies_and_the_basis_in_the_audit_row(t: &TestApp) {
     assert!(!gunn_list.text.contains(&client.to_string()));
     // Closing the episode ends duty access and the lead's.
     let (episode,): (Uuid,) = t
-        .app
-        .db
+        .db()
         .opt(
             "SELECT id FROM episodes WHERE client_id = $1 AND closed_on IS NULL",
             benk_app::args![client],
@@ -557,9 +539,7 @@ async fn attempt(
     let r = t.api(Method::POST, &method_uri, token, Some(body)).await;
     if r.status.is_success() && action == "name_members" {
         // Undo, by the same actor: removing a member is the same action.
-        let (mid,): (Uuid,) = t
-            .app
-            .db
+        let (mid,): (Uuid,) = t.db()
             .opt(
                 "SELECT id FROM episode_members WHERE episode_id = $1 AND staff_id = $2 AND left_at IS NULL",
                 benk_app::args![episode, t.staff_id("kristin").await],
@@ -849,8 +829,7 @@ async fn a_team_administrator_administers_only_their_team(t: &TestApp) {
     let a = team_id(t, DEMO_TEAM).await;
     let b = team_id(t, DEMO_TEAM_2).await;
     let (org,): (Uuid,) = t
-        .app
-        .db
+        .db()
         .opt(
             "SELECT id FROM organisations WHERE name = 'Nordvik kommune'",
             vec![],
@@ -882,8 +861,7 @@ async fn a_team_administrator_administers_only_their_team(t: &TestApp) {
     assert!(all.text.contains("Siri Nes") && all.text.contains("Tone Berg"));
     // Administration does not read records.
     let (client,): (Uuid,) = t
-        .app
-        .db
+        .db()
         .opt(
             "SELECT id FROM clients WHERE team_id = $1 LIMIT 1",
             benk_app::args![b],

@@ -23,7 +23,6 @@ use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
 use super::{ts, walk, Break, VerifyReport, GENESIS, HEAD};
-use crate::db::Db;
 
 const KEY_TAG: &str = "benk-audit-ed25519-v1";
 const SIGNED_TAG: &str = "benk-audit-checkpoint-v1";
@@ -306,10 +305,11 @@ pub fn append(path: &Path, c: &Checkpoint) -> Result<(), CheckpointError> {
 /// still has its hash and every row after it links up to the head. A chain
 /// that was cut or rewritten is never signed over.
 pub async fn checkpoint(
-    db: &Db,
+    app: &crate::App,
     key: &AuditKey,
     file: &Path,
 ) -> Result<Checkpoint, CheckpointError> {
+    let db = &app.db;
     let last = last_in_file(file)?;
     let (from_seq, from_hash) = match &last {
         Some(n) => {
@@ -388,11 +388,12 @@ pub struct CheckpointReport {
 /// reach the last signed seq. The first failure names the checkpoint (line,
 /// seq and time).
 pub async fn verify_with_checkpoints(
-    db: &Db,
+    app: &crate::App,
     checkpoints: &[Numbered],
     trusted: &[PublicKey],
     progress: impl FnMut(i64, i64),
 ) -> Result<CheckpointReport, sqlx::Error> {
+    let db = &app.db;
     let failed = |seq: i64, reason: String| CheckpointReport {
         chain: VerifyReport {
             rows: 0,

@@ -312,15 +312,6 @@ impl Db {
         Ok(n)
     }
 
-    /// Runs a statement outside the writer. Only for maintenance paths that
-    /// must bypass the audit chain on purpose (tests that tamper with rows).
-    pub async fn execute_unaudited(&self, sql: &str, args: Vec<Val>) -> Result<u64, sqlx::Error> {
-        Ok(match self {
-            Db::Sqlite(p) => sqlite_query(sql, args).execute(p).await?.rows_affected(),
-            Db::Postgres(p) => pg_query(sql, args).execute(p).await?.rows_affected(),
-        })
-    }
-
     /// Closes the pool.
     pub async fn close(&self) {
         match self {

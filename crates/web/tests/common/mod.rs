@@ -81,6 +81,20 @@ impl Resp {
 }
 
 impl TestApp {
+    /// The app's read pool, for assertions on stored rows, and (through
+    /// `execute_unaudited`) for playing an attacker with the database file.
+    /// Production code outside the app crate has no such handle.
+    #[allow(dead_code)]
+    pub fn db(&self) -> &benk_app::db::Db {
+        benk_app::testing::db(&self.app)
+    }
+
+    /// The app's single writer.
+    #[allow(dead_code)]
+    pub fn writer(&self) -> &benk_app::db::writer::Writer {
+        benk_app::testing::writer(&self.app)
+    }
+
     pub async fn new(backend: Backend) -> TestApp {
         Self::with_settings(
             backend,
@@ -152,7 +166,7 @@ impl TestApp {
 
     /// Removes the database (best effort).
     pub async fn cleanup(self) {
-        self.app.db.close().await;
+        self.app.close().await;
         if let Some(d) = &self.dir {
             let _ = std::fs::remove_dir_all(d);
         }
@@ -314,13 +328,12 @@ impl TestApp {
     }
 
     pub async fn count(&self, sql: &str) -> i64 {
-        self.app.db.scalar_i64(sql, vec![]).await.unwrap()
+        self.db().scalar_i64(sql, vec![]).await.unwrap()
     }
 
     /// Audit rows for a client with an action and outcome.
     pub async fn audit_count(&self, client: Uuid, action: &str, outcome: &str) -> i64 {
-        self.app
-            .db
+        self.db()
             .scalar_i64(
                 "SELECT COUNT(*) FROM audit_events WHERE client_id = $1 AND action = $2 AND outcome = $3",
                 benk_app::args![client, action, outcome],

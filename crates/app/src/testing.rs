@@ -1,0 +1,34 @@
+//! Test access to the database behind [`App`], for the other crates' tests.
+//!
+//! Only compiled with the cargo feature `test-support`, which only the web
+//! and CLI crates' `[dev-dependencies]` (and this crate's own) enable: a
+//! normal or release build of `benk` does not see this module, so production
+//! code outside the app crate cannot reach the database except through use
+//! cases. Tests use it to assert on stored rows and to play an attacker who
+//! can write to the database file (tampering with the audit chain).
+
+use crate::db::writer::Writer;
+use crate::db::{pg_query, sqlite_query, Db, Val};
+use crate::App;
+
+/// The app's read pool, for assertions on stored rows.
+pub fn db(app: &App) -> &Db {
+    &app.db
+}
+
+/// The app's single writer, for tests that drive it directly.
+pub fn writer(app: &App) -> &Writer {
+    &app.writer
+}
+
+impl Db {
+    /// Runs a statement outside the writer and the audit chain: what someone
+    /// with write access to the database file can do. Only for tests that
+    /// tamper with rows.
+    pub async fn execute_unaudited(&self, sql: &str, args: Vec<Val>) -> Result<u64, sqlx::Error> {
+        Ok(match self {
+            Db::Sqlite(p) => sqlite_query(sql, args).execute(p).await?.rows_affected(),
+            Db::Postgres(p) => pg_query(sql, args).execute(p).await?.rows_affected(),
+        })
+    }
+}
