@@ -1172,6 +1172,334 @@ async fn idempotency_key_keeps_the_first_answer(backend: &str) {
     close(app, place).await;
 }
 
+// ---------------------------------------------------------------- auth
+
+async fn local_username_is_unique_per_provider(backend: &str) {
+    let (app, place) = open(backend).await;
+    let fx = fixtures(&app).await;
+    let identity = Uuid::now_v7();
+    write(
+        &app,
+        vec![store::auth::insert_local_identity(
+            identity,
+            fx.staff,
+            "siri",
+            "phc-hash",
+            at(1),
+        )],
+    )
+    .await
+    .unwrap();
+    let got = store::auth::local_identity(&app.db, "siri")
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!((got.id, got.staff_id), (identity, fx.staff));
+    assert_eq!(got.password_hash.as_deref(), Some("phc-hash"));
+    assert_eq!(got.totp_secret, None);
+    assert!(!got.disabled && !got.totp_required);
+    assert_eq!(got.name, "Siri Sykepleier");
+    assert_eq!(
+        store::auth::identity_subject(&app.db, identity)
+            .await
+            .unwrap()
+            .as_deref(),
+        Some("siri")
+    );
+    assert!(store::auth::local_identity(&app.db, "nobody")
+        .await
+        .unwrap()
+        .is_none());
+    let before = audit_rows(&app).await;
+
+    // The same login name again (for any staff member): the same error on both backends.
+    let err = write(
+        &app,
+        vec![store::auth::insert_local_identity(
+            Uuid::now_v7(),
+            fx.staff,
+            "siri",
+            "other",
+            at(2),
+        )],
+    )
+    .await
+    .unwrap_err();
+    assert!(matches!(err, WriteError::Conflict(_)), "{err:?}");
+    assert_eq!(audit_rows(&app).await, before);
+
+    // A second factor and a new password are set on the one identity; an unknown identity is NotFound.
+    write(
+        &app,
+        vec![
+            store::auth::set_totp_secret(identity, "abcd"),
+            store::auth::set_local_password(fx.staff, "new-hash"),
+        ],
+    )
+    .await
+    .unwrap();
+    assert_eq!(
+        store::auth::identity_secrets(&app.db, identity)
+            .await
+            .unwrap(),
+        Some((Some("abcd".to_string()), Some("new-hash".to_string())))
+    );
+    let err = write(
+        &app,
+        vec![store::auth::set_totp_secret(Uuid::now_v7(), "x")],
+    )
+    .await
+    .unwrap_err();
+    assert!(matches!(err, WriteError::NotFound), "{err:?}");
+    close(app, place).await;
+}
+
+async fn session_is_inserted_read_touched_and_deleted(backend: &str) {
+    let (app, place) = open(backend).await;
+    let fx = fixtures(&app).await;
+    let identity = Uuid::now_v7();
+    let row = store::auth::NewSessionRow {
+        token_hash: "h-1",
+        staff_id: fx.staff,
+        identity_id: identity,
+        csrf_token: "csrf",
+        totp_pending: true,
+        at: at(1),
+        user_agent: Some("test"),
+        ip: None,
+    };
+    write(
+        &app,
+        vec![
+            store::auth::insert_local_identity(identity, fx.staff, "siri", "x", at(1)),
+            store::auth::insert_session(&row),
+        ],
+    )
+    .await
+    .unwrap();
+    let s = store::auth::session(&app.db, "h-1").await.unwrap().unwrap();
+    assert_eq!((s.staff_id, s.identity_id), (fx.staff, identity));
+    assert_eq!((s.csrf_token.as_str(), s.totp_pending), ("csrf", true));
+    assert_eq!((s.created_at, s.last_seen_at), (at(1), at(1)));
+
+    write(
+        &app,
+        vec![
+            store::auth::touch_session("h-1", at(5)),
+            store::auth::session_totp_done("h-1"),
+        ],
+    )
+    .await
+    .unwrap();
+    // Read inside a writer command: the same row.
+    let s = app
+        .writer
+        .command(move |tx| {
+            Box::pin(async move {
+                let value = store::auth::session(&mut *tx, "h-1").await?;
+                Ok(Decision::<_, ()>::Commit {
+                    audit: vec![],
+                    value,
+                })
+            })
+        })
+        .await
+        .unwrap()
+        .unwrap()
+        .unwrap();
+    assert_eq!((s.created_at, s.last_seen_at), (at(1), at(5)));
+    assert!(!s.totp_pending);
+
+    // The same token hash twice is a conflict; an ended session cannot lift its second factor.
+    let err = write(&app, vec![store::auth::insert_session(&row)])
+        .await
+        .unwrap_err();
+    assert!(matches!(err, WriteError::Conflict(_)), "{err:?}");
+    write(&app, vec![store::auth::delete_session("h-1")])
+        .await
+        .unwrap();
+    assert!(store::auth::session(&app.db, "h-1")
+        .await
+        .unwrap()
+        .is_none());
+    let err = write(&app, vec![store::auth::session_totp_done("h-1")])
+        .await
+        .unwrap_err();
+    assert!(matches!(err, WriteError::NotFound), "{err:?}");
+
+    // Ending every session of a staff member.
+    write(&app, vec![store::auth::insert_session(&row)])
+        .await
+        .unwrap();
+    write(&app, vec![store::auth::delete_sessions_of(fx.staff)])
+        .await
+        .unwrap();
+    assert!(store::auth::session(&app.db, "h-1")
+        .await
+        .unwrap()
+        .is_none());
+    close(app, place).await;
+}
+
+async fn token_lives_until_revoked_once(backend: &str) {
+    let (app, place) = open(backend).await;
+    let fx = fixtures(&app).await;
+    let token = store::auth::NewToken {
+        id: Uuid::now_v7(),
+        staff_id: fx.staff,
+        name: "script",
+        token_hash: "t-1",
+        at: at(1),
+        expires_at: at(30),
+    };
+    write(&app, vec![store::auth::insert_token(&token)])
+        .await
+        .unwrap();
+    let live = |now| store::auth::live_token_staff(&app.db, "t-1", now, at(0));
+    assert_eq!(live(at(2)).await.unwrap(), Some(fx.staff));
+    assert_eq!(live(at(30)).await.unwrap(), None, "expired at expires_at");
+    let listed = store::auth::tokens_of(&app.db, fx.staff).await.unwrap();
+    assert_eq!(listed.len(), 1);
+    assert_eq!(
+        (listed[0].id, listed[0].name.as_str(), listed[0].created_at),
+        (token.id, "script", at(1))
+    );
+    assert_eq!(listed[0].expires_at, Some(at(30)));
+
+    // Someone else's token is not revoked through the owner guard.
+    let err = write(
+        &app,
+        vec![store::auth::revoke_token(
+            token.id,
+            Some(Uuid::now_v7()),
+            at(3),
+        )],
+    )
+    .await
+    .unwrap_err();
+    assert!(matches!(err, WriteError::NotFound), "{err:?}");
+    assert_eq!(live(at(4)).await.unwrap(), Some(fx.staff));
+    // The owner revokes once; the second revoke touches no row.
+    write(
+        &app,
+        vec![store::auth::revoke_token(token.id, Some(fx.staff), at(5))],
+    )
+    .await
+    .unwrap();
+    assert_eq!(live(at(6)).await.unwrap(), None);
+    let err = write(&app, vec![store::auth::revoke_token(token.id, None, at(7))])
+        .await
+        .unwrap_err();
+    assert!(matches!(err, WriteError::NotFound), "{err:?}");
+    assert_eq!(
+        store::auth::tokens_of(&app.db, fx.staff).await.unwrap()[0].revoked_at,
+        Some(at(5))
+    );
+
+    // A disabled account's token is dead; revoking all of a staff member's tokens.
+    let second = store::auth::NewToken {
+        id: Uuid::now_v7(),
+        token_hash: "t-2",
+        ..token
+    };
+    write(&app, vec![store::auth::insert_token(&second)])
+        .await
+        .unwrap();
+    write(
+        &app,
+        vec![Stmt::new(
+            "UPDATE staff SET disabled = TRUE WHERE id = $1",
+            benk_app::args![fx.staff],
+        )],
+    )
+    .await
+    .unwrap();
+    assert_eq!(
+        store::auth::live_token_staff(&app.db, "t-2", at(2), at(0))
+            .await
+            .unwrap(),
+        None
+    );
+    write(&app, vec![store::auth::revoke_tokens_of(fx.staff, at(8))])
+        .await
+        .unwrap();
+    assert!(store::auth::tokens_of(&app.db, fx.staff)
+        .await
+        .unwrap()
+        .iter()
+        .all(|t| t.revoked_at.is_some()));
+    close(app, place).await;
+}
+
+async fn login_throttle_moves_from_the_state_read(backend: &str) {
+    let (app, place) = open(backend).await;
+    assert!(store::auth::throttle(&app.db, "k").await.unwrap().is_none());
+    write(&app, vec![store::auth::throttle_insert("k", 0, 100)])
+        .await
+        .unwrap();
+    let seen = store::auth::throttle(&app.db, "k").await.unwrap().unwrap();
+    let first = store::auth::ThrottleRow {
+        failures: 1,
+        locked_until: 0,
+        last_attempt: 100,
+    };
+    assert_eq!(seen, first);
+    // Someone else inserted the key since our read: NotFound, so the caller reads again.
+    let err = write(&app, vec![store::auth::throttle_insert("k", 0, 101)])
+        .await
+        .unwrap_err();
+    assert!(matches!(err, WriteError::NotFound), "{err:?}");
+
+    let next = store::auth::ThrottleRow {
+        failures: 2,
+        locked_until: 5_000_000_000,
+        last_attempt: 102,
+    };
+    write(&app, vec![store::auth::throttle_update("k", seen, next)])
+        .await
+        .unwrap();
+    assert_eq!(
+        store::auth::throttle(&app.db, "k").await.unwrap(),
+        Some(next),
+        "a time past 2038 is kept whole"
+    );
+    // An update from a stale read touches nothing.
+    let err = write(&app, vec![store::auth::throttle_update("k", seen, next)])
+        .await
+        .unwrap_err();
+    assert!(matches!(err, WriteError::NotFound), "{err:?}");
+
+    // Forgiving never goes below zero; pruning keeps locked keys; reset forgets.
+    write(
+        &app,
+        vec![
+            store::auth::throttle_forgive_one("k"),
+            store::auth::throttle_forgive_one("k"),
+            store::auth::throttle_forgive_one("k"),
+            store::auth::throttle_prune(1000, 1000),
+        ],
+    )
+    .await
+    .unwrap();
+    let got = store::auth::throttle(&app.db, "k").await.unwrap().unwrap();
+    assert_eq!(got.failures, 0);
+    write(&app, vec![store::auth::throttle_insert("quiet", 0, 10)])
+        .await
+        .unwrap();
+    write(&app, vec![store::auth::throttle_prune(1000, 1000)])
+        .await
+        .unwrap();
+    assert!(store::auth::throttle(&app.db, "quiet")
+        .await
+        .unwrap()
+        .is_none());
+    write(&app, vec![store::auth::throttle_reset("k")])
+        .await
+        .unwrap();
+    assert!(store::auth::throttle(&app.db, "k").await.unwrap().is_none());
+    close(app, place).await;
+}
+
 macro_rules! both {
     ($($f:ident),* $(,)?) => {
         mod sqlite { $( #[tokio::test(flavor = "multi_thread", worker_threads = 2)] async fn $f() { super::$f("sqlite").await } )* }
@@ -1193,4 +1521,8 @@ both!(
     referral_status_moves_forward_once,
     one_decision_per_referral_read_back_in_parts,
     idempotency_key_keeps_the_first_answer,
+    local_username_is_unique_per_provider,
+    session_is_inserted_read_touched_and_deleted,
+    token_lives_until_revoked_once,
+    login_throttle_moves_from_the_state_read,
 );

@@ -11,6 +11,7 @@
 //!
 //! [`Stmt`]: crate::db::writer::Stmt
 
+pub mod auth;
 pub mod care;
 pub mod clients;
 pub mod episodes;
@@ -115,6 +116,7 @@ mod tests {
         ("intake.rs", include_str!("../intake.rs")),
         ("reports.rs", include_str!("../reports.rs")),
         ("idempotency.rs", include_str!("../idempotency.rs")),
+        ("auth.rs", include_str!("../auth.rs")),
     ];
 
     /// A moved use case holds no SQL: its queries and statements live in its store.
