@@ -1405,15 +1405,9 @@ async fn token_lives_until_revoked_once(backend: &str) {
     write(&app, vec![store::auth::insert_token(&second)])
         .await
         .unwrap();
-    write(
-        &app,
-        vec![Stmt::new(
-            "UPDATE staff SET disabled = TRUE WHERE id = $1",
-            benk_app::args![fx.staff],
-        )],
-    )
-    .await
-    .unwrap();
+    write(&app, vec![store::staff::set_disabled(fx.staff, true)])
+        .await
+        .unwrap();
     assert_eq!(
         store::auth::live_token_staff(&app.db, "t-2", at(2), at(0))
             .await
@@ -1500,6 +1494,285 @@ async fn login_throttle_moves_from_the_state_read(backend: &str) {
     close(app, place).await;
 }
 
+// ---------------------------------------------------------------- staff
+
+fn new_staff(fx: &Fx, name: &'static str) -> store::staff::NewStaffRow<'static> {
+    store::staff::NewStaffRow {
+        id: Uuid::now_v7(),
+        name,
+        profession: "social_worker",
+        hpr_number: None,
+        home_org_id: fx.org,
+        at: at(1),
+    }
+}
+
+async fn staff_membership_is_unique_per_team(backend: &str) {
+    let (app, place) = open(backend).await;
+    let fx = fixtures(&app).await;
+    let nora = new_staff(&fx, "Nora Nav");
+    write(
+        &app,
+        vec![
+            store::staff::insert(&nora),
+            store::staff::insert_membership(fx.team, nora.id, "worker", 50),
+        ],
+    )
+    .await
+    .unwrap();
+    assert!(store::staff::is_member(&app.db, fx.team, nora.id)
+        .await
+        .unwrap());
+    assert!(!store::staff::is_member(&app.db, fx.other_team, nora.id)
+        .await
+        .unwrap());
+    let before = audit_rows(&app).await;
+
+    // A second membership in the same team: the same error on both backends, nothing kept.
+    let err = write(
+        &app,
+        vec![
+            store::staff::insert_membership(fx.other_team, nora.id, "worker", 100),
+            store::staff::insert_membership(fx.team, nora.id, "team_lead", 100),
+        ],
+    )
+    .await
+    .unwrap_err();
+    assert!(matches!(err, WriteError::Conflict(_)), "{err:?}");
+    assert_eq!(audit_rows(&app).await, before);
+    assert!(!store::staff::is_member(&app.db, fx.other_team, nora.id)
+        .await
+        .unwrap());
+
+    // Replacing it (delete, insert in one op) changes role and share.
+    write(
+        &app,
+        vec![
+            store::staff::delete_membership(fx.team, nora.id),
+            store::staff::insert_membership(fx.team, nora.id, "team_lead", 80),
+        ],
+    )
+    .await
+    .unwrap();
+    let m = store::staff::memberships_of(&app.db, nora.id)
+        .await
+        .unwrap();
+    assert_eq!(m.len(), 1);
+    assert_eq!(
+        (
+            m[0].team_id,
+            m[0].team_name.as_str(),
+            m[0].role.as_str(),
+            m[0].fte
+        ),
+        (fx.team, "Team A", "team_lead", 80)
+    );
+
+    // The picker lists active members by name; a disabled member stays a member.
+    let names = |v: Vec<(Uuid, String)>| v.into_iter().map(|r| r.1).collect::<Vec<_>>();
+    assert_eq!(
+        names(
+            store::staff::active_in_team(&app.db, fx.team)
+                .await
+                .unwrap()
+        ),
+        ["Nora Nav", "Siri Sykepleier"]
+    );
+    write(&app, vec![store::staff::set_disabled(nora.id, true)])
+        .await
+        .unwrap();
+    assert_eq!(
+        names(
+            store::staff::active_in_team(&app.db, fx.team)
+                .await
+                .unwrap()
+        ),
+        ["Siri Sykepleier"]
+    );
+    assert!(store::staff::is_member(&app.db, fx.team, nora.id)
+        .await
+        .unwrap());
+
+    // Unknown team or employer, and a role the schema does not know: Constraint.
+    for stmt in [
+        store::staff::insert_membership(Uuid::now_v7(), nora.id, "worker", 100),
+        store::staff::insert_membership(fx.other_team, nora.id, "boss", 100),
+        store::staff::insert(&store::staff::NewStaffRow {
+            home_org_id: Uuid::now_v7(),
+            ..new_staff(&fx, "Ukjent Arbeidsgiver")
+        }),
+    ] {
+        let err = write(&app, vec![stmt]).await.unwrap_err();
+        assert!(matches!(err, WriteError::Constraint(_)), "{err:?}");
+    }
+    close(app, place).await;
+}
+
+async fn staff_is_read_back_for_administration_and_as_actor(backend: &str) {
+    let (app, place) = open(backend).await;
+    let fx = fixtures(&app).await;
+    let nora = store::staff::NewStaffRow {
+        hpr_number: Some("1234567"),
+        ..new_staff(&fx, "Nora Nav")
+    };
+    write(
+        &app,
+        vec![
+            store::staff::insert(&nora),
+            store::auth::insert_local_identity(Uuid::now_v7(), nora.id, "nora", "h", at(1)),
+            store::staff::insert_membership(fx.other_team, nora.id, "worker", 100),
+        ],
+    )
+    .await
+    .unwrap();
+    let all = store::staff::summaries(&app.db).await.unwrap();
+    assert_eq!(
+        all.iter().map(|s| s.name.as_str()).collect::<Vec<_>>(),
+        ["Nora Nav", "Siri Sykepleier"]
+    );
+    let got = store::staff::summary_by_username(&app.db, "nora")
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!((got.id, got.username.as_deref()), (nora.id, Some("nora")));
+    assert_eq!(
+        (got.profession.as_str(), got.hpr_number.as_deref()),
+        ("social_worker", Some("1234567"))
+    );
+    assert_eq!(
+        (got.home_org_id, got.org_name.as_str()),
+        (fx.org, "Fjordby kommune")
+    );
+    assert!(!got.disabled && !got.totp_required && !got.totp_enrolled && !got.care_employment);
+    let in_team = store::staff::summaries_in_team(&app.db, fx.other_team)
+        .await
+        .unwrap();
+    assert_eq!(in_team.len(), 1);
+    assert_eq!(
+        (in_team[0].id, in_team[0].username.as_deref()),
+        (nora.id, Some("nora"))
+    );
+    // Without a local identity the summary has no username.
+    let siri = store::staff::summaries_in_team(&app.db, fx.team)
+        .await
+        .unwrap();
+    assert_eq!((siri[0].id, siri[0].username.as_deref()), (fx.staff, None));
+
+    // Account changes touch exactly one row.
+    write(
+        &app,
+        vec![
+            store::staff::set_totp_required(nora.id, true),
+            store::staff::set_language(nora.id, "en"),
+            store::staff::set_care_employment(nora.id, true),
+            store::staff::make_system_admin(nora.id),
+            store::auth::set_totp_secret(got_identity(&app, "nora").await, "ab"),
+        ],
+    )
+    .await
+    .unwrap();
+    let a = store::staff::actor_row(&app.db, nora.id)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        (a.id, a.name.as_str(), a.profession.as_str()),
+        (nora.id, "Nora Nav", "social_worker")
+    );
+    assert_eq!(
+        (a.home_org_id, a.org_number.as_str()),
+        (fx.org, "910000001")
+    );
+    assert_eq!(a.language.as_deref(), Some("en"));
+    assert!(a.system_admin && a.care_employment && !a.disabled);
+    assert_eq!(store::staff::system_admin_count(&app.db).await.unwrap(), 1);
+    let got = store::staff::summary_by_username(&app.db, "nora")
+        .await
+        .unwrap()
+        .unwrap();
+    assert!(got.totp_required && got.totp_enrolled && got.care_employment);
+    assert_eq!(
+        store::staff::profession_of(&app.db, nora.id)
+            .await
+            .unwrap()
+            .as_deref(),
+        Some("social_worker")
+    );
+    assert!(store::staff::actor_row(&app.db, Uuid::now_v7())
+        .await
+        .unwrap()
+        .is_none());
+    for stmt in [
+        store::staff::set_disabled(Uuid::now_v7(), true),
+        store::staff::set_language(Uuid::now_v7(), "nb"),
+        store::staff::set_care_employment(Uuid::now_v7(), true),
+    ] {
+        let err = write(&app, vec![stmt]).await.unwrap_err();
+        assert!(matches!(err, WriteError::NotFound), "{err:?}");
+    }
+
+    // Health-personnel changes: newest first per staff member; the reasons oldest first.
+    write(
+        &app,
+        vec![
+            store::staff::insert_health_personnel_change(
+                Uuid::now_v7(),
+                nora.id,
+                true,
+                "ansatt i DPS",
+                Some(fx.staff),
+                at(2),
+            ),
+            store::staff::insert_health_personnel_change(
+                Uuid::now_v7(),
+                nora.id,
+                false,
+                "sluttet",
+                None,
+                at(3),
+            ),
+        ],
+    )
+    .await
+    .unwrap();
+    let h = store::staff::health_personnel_history(&app.db, nora.id)
+        .await
+        .unwrap();
+    assert_eq!(h.len(), 2);
+    assert_eq!(
+        (
+            h[0].care_employment,
+            h[0].reason.as_str(),
+            h[0].set_by_name.as_deref(),
+            h[0].set_at
+        ),
+        (false, "sluttet", None, at(3))
+    );
+    assert_eq!(
+        (h[1].care_employment, h[1].set_by_name.as_deref()),
+        (true, Some("Siri Sykepleier"))
+    );
+    let reasons = store::staff::health_personnel_reasons(&app.db)
+        .await
+        .unwrap();
+    assert_eq!(
+        reasons,
+        [
+            (nora.id, "ansatt i DPS".to_string()),
+            (nora.id, "sluttet".to_string())
+        ]
+    );
+    close(app, place).await;
+}
+
+async fn got_identity(app: &App, username: &str) -> Uuid {
+    store::auth::local_identity(&app.db, username)
+        .await
+        .unwrap()
+        .unwrap()
+        .id
+}
+
 macro_rules! both {
     ($($f:ident),* $(,)?) => {
         mod sqlite { $( #[tokio::test(flavor = "multi_thread", worker_threads = 2)] async fn $f() { super::$f("sqlite").await } )* }
@@ -1525,4 +1798,6 @@ both!(
     session_is_inserted_read_touched_and_deleted,
     token_lives_until_revoked_once,
     login_throttle_moves_from_the_state_read,
+    staff_membership_is_unique_per_team,
+    staff_is_read_back_for_administration_and_as_actor,
 );

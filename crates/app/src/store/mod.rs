@@ -18,6 +18,7 @@ pub mod episodes;
 pub mod idempotency;
 pub mod intake;
 pub mod referrals;
+pub mod staff;
 
 use std::future::Future;
 
@@ -117,6 +118,7 @@ mod tests {
         ("reports.rs", include_str!("../reports.rs")),
         ("idempotency.rs", include_str!("../idempotency.rs")),
         ("auth.rs", include_str!("../auth.rs")),
+        ("staff.rs", include_str!("../staff.rs")),
     ];
 
     /// A moved use case holds no SQL: its queries and statements live in its store.
