@@ -1773,6 +1773,172 @@ async fn got_identity(app: &App, username: &str) -> Uuid {
         .id
 }
 
+// ---------------------------------------------------------------- organisations and teams
+
+fn org(name: &str, kind: &str, number: &str) -> benk_app::orgs::Organisation {
+    benk_app::orgs::Organisation {
+        id: Uuid::now_v7(),
+        name: name.into(),
+        kind: kind.into(),
+        org_number: number.into(),
+    }
+}
+
+async fn organisation_number_is_unique(backend: &str) {
+    let (app, place) = open(backend).await;
+    let fx = fixtures(&app).await;
+    let dps = org("Fjordby DPS", "hospital_trust", "910000002");
+    write(&app, vec![store::orgs::insert_organisation(&dps, at(1))])
+        .await
+        .unwrap();
+    let all = store::orgs::organisations(&app.db).await.unwrap();
+    assert_eq!(
+        all.iter()
+            .map(|o| (
+                o.id,
+                o.name.as_str(),
+                o.kind.as_str(),
+                o.org_number.as_str()
+            ))
+            .collect::<Vec<_>>(),
+        [
+            (fx.org, "Fjordby kommune", "municipality", "910000001"),
+            (dps.id, "Fjordby DPS", "hospital_trust", "910000002"),
+        ]
+        .into_iter()
+        .rev()
+        .collect::<Vec<_>>(),
+        "by name"
+    );
+    let before = audit_rows(&app).await;
+    let err = write(
+        &app,
+        vec![store::orgs::insert_organisation(
+            &org("Kopi", "other", "910000002"),
+            at(2),
+        )],
+    )
+    .await
+    .unwrap_err();
+    assert!(matches!(err, WriteError::Conflict(_)), "{err:?}");
+    let err = write(
+        &app,
+        vec![store::orgs::insert_organisation(
+            &org("Ukjent", "church", "910000003"),
+            at(2),
+        )],
+    )
+    .await
+    .unwrap_err();
+    assert!(matches!(err, WriteError::Constraint(_)), "{err:?}");
+    assert_eq!(audit_rows(&app).await, before);
+    assert_eq!(store::orgs::organisations(&app.db).await.unwrap().len(), 2);
+    close(app, place).await;
+}
+
+async fn team_is_read_back_with_owners_and_members(backend: &str) {
+    let (app, place) = open(backend).await;
+    let fx = fixtures(&app).await;
+    let dps = org("Fjordby DPS", "hospital_trust", "910000002");
+    let team = Uuid::now_v7();
+    let policy = r#"{"read_policy":"team_on_duty"}"#;
+    write(
+        &app,
+        vec![
+            store::orgs::insert_organisation(&dps, at(1)),
+            store::orgs::insert_team(team, "Tandem", policy, at(1)),
+            store::orgs::insert_owner(team, fx.org),
+            store::orgs::insert_owner(team, dps.id),
+        ],
+    )
+    .await
+    .unwrap();
+    let t = store::orgs::team(&app.db, team).await.unwrap().unwrap();
+    assert_eq!(
+        (t.id, t.name.as_str(), t.policy.as_str()),
+        (team, "Tandem", policy)
+    );
+    assert!(store::orgs::team(&app.db, Uuid::now_v7())
+        .await
+        .unwrap()
+        .is_none());
+    let owners = store::orgs::owners(&app.db, team).await.unwrap();
+    assert_eq!(
+        owners.iter().map(|o| o.id).collect::<Vec<_>>(),
+        [dps.id, fx.org],
+        "by name"
+    );
+    assert_eq!(
+        store::orgs::teams(&app.db).await.unwrap(),
+        [
+            (team, "Tandem".to_string()),
+            (fx.team, "Team A".to_string()),
+            (fx.other_team, "Team B".to_string()),
+        ]
+    );
+
+    // An unknown owner: Constraint, and the team is not kept either; the same owner twice: Conflict.
+    let orphan = Uuid::now_v7();
+    let err = write(
+        &app,
+        vec![
+            store::orgs::insert_team(orphan, "Uten eier", "{}", at(2)),
+            store::orgs::insert_owner(orphan, Uuid::now_v7()),
+        ],
+    )
+    .await
+    .unwrap_err();
+    assert!(matches!(err, WriteError::Constraint(_)), "{err:?}");
+    assert!(store::orgs::team(&app.db, orphan).await.unwrap().is_none());
+    let err = write(&app, vec![store::orgs::insert_owner(team, dps.id)])
+        .await
+        .unwrap_err();
+    assert!(matches!(err, WriteError::Conflict(_)), "{err:?}");
+
+    // Members by employer name, then name; disabled staff are left out.
+    let ola = store::staff::NewStaffRow {
+        home_org_id: dps.id,
+        ..new_staff(&fx, "Ola Lege")
+    };
+    let gone = new_staff(&fx, "Anne Sluttet");
+    write(
+        &app,
+        vec![
+            store::staff::insert(&ola),
+            store::staff::insert(&gone),
+            store::staff::insert_membership(team, ola.id, "worker", 60),
+            store::staff::insert_membership(team, fx.staff, "team_lead", 100),
+            store::staff::insert_membership(team, gone.id, "worker", 100),
+            store::staff::set_disabled(gone.id, true),
+        ],
+    )
+    .await
+    .unwrap();
+    let m = store::orgs::members_by_employer(&app.db, team)
+        .await
+        .unwrap();
+    assert_eq!(
+        m.iter()
+            .map(|m| (
+                m.staff_id,
+                m.org_id,
+                m.org_name.as_str(),
+                m.role.as_str(),
+                m.fte
+            ))
+            .collect::<Vec<_>>(),
+        [
+            (ola.id, dps.id, "Fjordby DPS", "worker", 60),
+            (fx.staff, fx.org, "Fjordby kommune", "team_lead", 100),
+        ]
+    );
+    assert_eq!(
+        (m[0].name.as_str(), m[0].profession.as_str()),
+        ("Ola Lege", "social_worker")
+    );
+    close(app, place).await;
+}
+
 macro_rules! both {
     ($($f:ident),* $(,)?) => {
         mod sqlite { $( #[tokio::test(flavor = "multi_thread", worker_threads = 2)] async fn $f() { super::$f("sqlite").await } )* }
@@ -1800,4 +1966,6 @@ both!(
     login_throttle_moves_from_the_state_read,
     staff_membership_is_unique_per_team,
     staff_is_read_back_for_administration_and_as_actor,
+    organisation_number_is_unique,
+    team_is_read_back_with_owners_and_members,
 );

@@ -17,6 +17,7 @@ pub mod clients;
 pub mod episodes;
 pub mod idempotency;
 pub mod intake;
+pub mod orgs;
 pub mod referrals;
 pub mod staff;
 
@@ -119,6 +120,7 @@ mod tests {
         ("idempotency.rs", include_str!("../idempotency.rs")),
         ("auth.rs", include_str!("../auth.rs")),
         ("staff.rs", include_str!("../staff.rs")),
+        ("orgs.rs", include_str!("../orgs.rs")),
     ];
 
     /// A moved use case holds no SQL: its queries and statements live in its store.
