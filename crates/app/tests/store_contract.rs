@@ -1936,6 +1936,32 @@ async fn team_is_read_back_with_owners_and_members(backend: &str) {
         (m[0].name.as_str(), m[0].profession.as_str()),
         ("Ola Lege", "social_worker")
     );
+
+    // The intake pickers: the same active members by name, with the employer's kind.
+    let picker = store::staff::active_in_team_with_employer(&app.db, team)
+        .await
+        .unwrap();
+    assert_eq!(
+        picker
+            .iter()
+            .map(|p| (
+                p.id,
+                p.name.as_str(),
+                p.org_name.as_str(),
+                p.org_kind.as_str()
+            ))
+            .collect::<Vec<_>>(),
+        [
+            (ola.id, "Ola Lege", "Fjordby DPS", "hospital_trust"),
+            (
+                fx.staff,
+                "Siri Sykepleier",
+                "Fjordby kommune",
+                "municipality"
+            ),
+        ]
+    );
+    assert_eq!(picker[1].profession, "nurse");
     close(app, place).await;
 }
 

@@ -121,6 +121,7 @@ mod tests {
         ("auth.rs", include_str!("../auth.rs")),
         ("staff.rs", include_str!("../staff.rs")),
         ("orgs.rs", include_str!("../orgs.rs")),
+        ("intake_views.rs", include_str!("../intake_views.rs")),
     ];
 
     /// A moved use case holds no SQL: its queries and statements live in its store.

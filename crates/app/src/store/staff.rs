@@ -6,6 +6,7 @@ use uuid::Uuid;
 
 use super::Exec;
 use crate::db::writer::Stmt;
+use crate::intake_views::StaffWithEmployer;
 use crate::staff::{HealthPersonnelChange, StaffSummary};
 
 /// The columns of [`StaffSummary`], from `staff s` with its employer `o` and local identity `i`.
@@ -91,6 +92,21 @@ pub async fn active_in_team(
 ) -> Result<Vec<(Uuid, String)>, sqlx::Error> {
     ex.all(
         "SELECT s.id, s.name FROM team_memberships m JOIN staff s ON s.id = m.staff_id \
+         WHERE m.team_id = $1 AND s.disabled = FALSE ORDER BY s.name",
+        crate::args![team],
+    )
+    .await
+}
+
+/// Active members of a team with their home employer, by name (the intake pickers).
+pub async fn active_in_team_with_employer(
+    mut ex: impl Exec,
+    team: Uuid,
+) -> Result<Vec<StaffWithEmployer>, sqlx::Error> {
+    ex.all(
+        "SELECT s.id, s.name, s.profession, o.name AS org_name, o.kind AS org_kind \
+         FROM team_memberships m JOIN staff s ON s.id = m.staff_id \
+         JOIN organisations o ON o.id = s.home_org_id \
          WHERE m.team_id = $1 AND s.disabled = FALSE ORDER BY s.name",
         crate::args![team],
     )
