@@ -198,18 +198,19 @@ pub async fn set_membership(
     fte: Fte,
 ) -> AppResult<()> {
     grant.require_team(team)?;
-    if grant.basis() == AdminBasis::TeamAdmin {
-        if !store::staff::is_member(&app.db, team, staff).await? {
-            let d = grant.refusal(
-                "membership.set",
-                &format!("team:{team},staff:{staff},none:not_a_member_of_the_team"),
-            );
-            app.writer.write(WriteOp::audit_only(vec![d])).await?;
-            return Err(AppError::Forbidden(Text::new(
-                "Bare en systemadministrator kan legge til en ansatt som ikke er med i teamet. Forsøket er logget.",
-                "Only a system administrator can add staff who are not in the team. The attempt has been logged.",
-            )));
-        }
+    // Only a team's administrator is limited to the team's own members.
+    if grant.basis() == AdminBasis::TeamAdmin
+        && !store::staff::is_member(&app.db, team, staff).await?
+    {
+        let d = grant.refusal(
+            "membership.set",
+            &format!("team:{team},staff:{staff},none:not_a_member_of_the_team"),
+        );
+        app.writer.write(WriteOp::audit_only(vec![d])).await?;
+        return Err(AppError::Forbidden(Text::new(
+            "Bare en systemadministrator kan legge til en ansatt som ikke er med i teamet. Forsøket er logget.",
+            "Only a system administrator can add staff who are not in the team. The attempt has been logged.",
+        )));
     }
     let audit = grant.audit("membership.set", &format!("team:{team},staff:{staff}"));
     let op = WriteOp {
