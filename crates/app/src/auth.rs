@@ -22,6 +22,7 @@ use crate::actor::{Actor, RequestMeta};
 use crate::audit::{AuditDraft, Outcome};
 use crate::db::writer::{Stmt, WriteError, WriteOp};
 use crate::error::{AppError, AppResult, FieldError, Text};
+use crate::store;
 use crate::App;
 
 /// Hashes a password with argon2id and a random salt.
@@ -43,14 +44,9 @@ pub async fn hash_password_blocking(p: &str) -> AppResult<String> {
 
 /// The login name of an identity (for the second-factor page).
 pub async fn identity_subject(app: &App, identity_id: Uuid) -> AppResult<String> {
-    let r: Option<(String,)> = app
-        .db
-        .opt(
-            "SELECT subject FROM identities WHERE id = $1",
-            crate::args![identity_id],
-        )
-        .await?;
-    Ok(r.map(|r| r.0).unwrap_or_default())
+    Ok(store::auth::identity_subject(&app.db, identity_id)
+        .await?
+        .unwrap_or_default())
 }
 
 /// A random secret as hex.
@@ -71,17 +67,6 @@ fn dummy_hash() -> String {
     DUMMY
         .get_or_init(|| hash_password("benk-dummy-password").unwrap_or_default())
         .clone()
-}
-
-#[derive(sqlx::FromRow)]
-struct IdentityRow {
-    id: Uuid,
-    staff_id: Uuid,
-    password_hash: Option<String>,
-    totp_secret: Option<String>,
-    disabled: bool,
-    totp_required: bool,
-    name: String,
 }
 
 /// A freshly created session: the cookie value is shown once, only its hash is stored.
@@ -324,34 +309,28 @@ async fn reserve(app: &App, keys: &[(String, Throttle); 2]) -> AppResult<i64> {
         let mut wait = 0;
         let mut first = 0;
         for (i, (key, kind)) in keys.iter().enumerate() {
-            let row: Option<(i64, i64, i64)> = app
-                .db
-                .opt(
-                    "SELECT CAST(failures AS BIGINT), CAST(locked_until AS BIGINT), CAST(last_attempt AS BIGINT) \
-                     FROM login_throttle WHERE key = $1",
-                    crate::args![key.clone()],
-                )
-                .await?;
+            let row = store::auth::throttle(&app.db, key).await?;
             let k = match row {
-                Some((_, locked, _)) if locked > now => {
-                    wait = wait.max(locked - now);
+                Some(seen) if seen.locked_until > now => {
+                    wait = wait.max(seen.locked_until - now);
                     continue;
                 }
-                Some((failures, locked, last)) => {
-                    let k = if now - last > forget_after {
+                Some(seen) => {
+                    let k = if now - seen.last_attempt > forget_after {
                         1
                     } else {
-                        failures + 1
+                        seen.failures + 1
                     };
                     let until = match delay_secs(app, *kind, k) {
                         0 => 0,
                         d => now.saturating_add(d),
                     };
-                    stmts.push(Stmt::one(
-                        "UPDATE login_throttle SET failures = $2, locked_until = $3, last_attempt = $4 \
-                         WHERE key = $1 AND failures = $5 AND locked_until = $6 AND last_attempt = $7",
-                        crate::args![key.clone(), k, until, now, failures, locked, last],
-                    ));
+                    let next = store::auth::ThrottleRow {
+                        failures: k,
+                        locked_until: until,
+                        last_attempt: now,
+                    };
+                    stmts.push(store::auth::throttle_update(key, seen, next));
                     k
                 }
                 None => {
@@ -359,11 +338,7 @@ async fn reserve(app: &App, keys: &[(String, Throttle); 2]) -> AppResult<i64> {
                         0 => 0,
                         d => now.saturating_add(d),
                     };
-                    stmts.push(Stmt::one(
-                        "INSERT INTO login_throttle (key, failures, locked_until, last_attempt) \
-                         VALUES ($1, 1, $2, $3) ON CONFLICT (key) DO NOTHING",
-                        crate::args![key.clone(), until, now],
-                    ));
+                    stmts.push(store::auth::throttle_insert(key, until, now));
                     1
                 }
             };
@@ -378,10 +353,7 @@ async fn reserve(app: &App, keys: &[(String, Throttle); 2]) -> AppResult<i64> {
         }
         // Forgotten keys (quiet for longer than the lockout, and not locked) behave
         // exactly like missing ones: prune them, after our own updates.
-        stmts.push(Stmt::new(
-            "DELETE FROM login_throttle WHERE last_attempt < $1 AND locked_until <= $2",
-            crate::args![now - forget_after, now],
-        ));
+        stmts.push(store::auth::throttle_prune(now - forget_after, now));
         match app
             .writer
             .write(WriteOp {
@@ -405,14 +377,8 @@ async fn reserve(app: &App, keys: &[(String, Throttle); 2]) -> AppResult<i64> {
 /// and the name's slow-down count loses the attempt that was not a failure.
 fn release_stmts(keys: &[(String, Throttle); 2]) -> Vec<Stmt> {
     vec![
-        Stmt::new(
-            "DELETE FROM login_throttle WHERE key = $1",
-            crate::args![keys[0].0.clone()],
-        ),
-        Stmt::new(
-            "UPDATE login_throttle SET failures = failures - 1 WHERE key = $1 AND failures > 0",
-            crate::args![keys[1].0.clone()],
-        ),
+        store::auth::throttle_reset(&keys[0].0),
+        store::auth::throttle_forgive_one(&keys[1].0),
     ]
 }
 
@@ -449,14 +415,7 @@ pub async fn login(
     meta: &RequestMeta,
 ) -> AppResult<NewSession> {
     let username = username.trim().to_lowercase();
-    let row: Option<IdentityRow> = app
-        .db
-        .opt(
-            "SELECT i.id, i.staff_id, i.password_hash, i.totp_secret, s.disabled, s.totp_required, s.name \
-             FROM identities i JOIN staff s ON s.id = i.staff_id WHERE i.provider = 'local' AND i.subject = $1",
-            crate::args![username.clone()],
-        )
-        .await?;
+    let row = store::auth::local_identity(&app.db, &username).await?;
     let staff = row.as_ref().map(|r| (r.staff_id, r.name.as_str()));
     // A slot first, so that a busy server does not spend anyone's attempts.
     let permit = hash_slot(app).await?;
@@ -507,20 +466,16 @@ pub async fn login(
         totp_pending: row.totp_secret.is_some() || row.totp_required,
     };
     let mut stmts = release_stmts(&keys);
-    stmts.push(Stmt::new(
-        "INSERT INTO sessions (token_hash, staff_id, identity_id, csrf_token, totp_pending, created_at, last_seen_at, user_agent, ip) \
-         VALUES ($1, $2, $3, $4, $5, $6, $6, $7, $8)",
-        crate::args![
-            token_hash(&session.token),
-            row.staff_id,
-            row.id,
-            session.csrf.clone(),
-            session.totp_pending,
-            now,
-            meta.user_agent.clone(),
-            meta.ip.clone()
-        ],
-    ));
+    stmts.push(store::auth::insert_session(&store::auth::NewSessionRow {
+        token_hash: &token_hash(&session.token),
+        staff_id: row.staff_id,
+        identity_id: row.id,
+        csrf_token: &session.csrf,
+        totp_pending: session.totp_pending,
+        at: now,
+        user_agent: meta.user_agent.as_deref(),
+        ip: meta.ip.as_deref(),
+    }));
     app.writer
         .write(WriteOp {
             stmts,
@@ -559,13 +514,7 @@ pub struct Session {
 /// is ended. Touches `last_seen_at` at most once a minute.
 pub async fn session(app: &App, token: &str) -> AppResult<Option<Session>> {
     let hash = token_hash(token);
-    let s: Option<Session> = app
-        .db
-        .opt(
-            "SELECT token_hash, staff_id, identity_id, csrf_token, totp_pending, last_seen_at, created_at FROM sessions WHERE token_hash = $1",
-            crate::args![hash.clone()],
-        )
-        .await?;
+    let s = store::auth::session(&app.db, &hash).await?;
     let Some(s) = s else { return Ok(None) };
     let now = Utc::now();
     let idle = Duration::from_std(app.settings.session_idle).unwrap_or(Duration::minutes(30));
@@ -573,10 +522,7 @@ pub async fn session(app: &App, token: &str) -> AppResult<Option<Session>> {
     if s.last_seen_at + idle < now || s.created_at + max < now {
         app.writer
             .write(WriteOp {
-                stmts: vec![Stmt::new(
-                    "DELETE FROM sessions WHERE token_hash = $1",
-                    crate::args![hash],
-                )],
+                stmts: vec![store::auth::delete_session(&hash)],
                 audit: vec![],
             })
             .await?;
@@ -585,10 +531,7 @@ pub async fn session(app: &App, token: &str) -> AppResult<Option<Session>> {
     if now - s.last_seen_at > Duration::seconds(60) {
         app.writer
             .write(WriteOp {
-                stmts: vec![Stmt::new(
-                    "UPDATE sessions SET last_seen_at = $2 WHERE token_hash = $1",
-                    crate::args![hash, now],
-                )],
+                stmts: vec![store::auth::touch_session(&hash, now)],
                 audit: vec![],
             })
             .await?;
@@ -605,10 +548,7 @@ pub async fn logout(app: &App, token: &str, actor: Option<&Actor>) -> AppResult<
     });
     app.writer
         .write(WriteOp {
-            stmts: vec![Stmt::new(
-                "DELETE FROM sessions WHERE token_hash = $1",
-                crate::args![token_hash(token)],
-            )],
+            stmts: vec![store::auth::delete_session(&token_hash(token))],
             audit: audit.into_iter().collect(),
         })
         .await?;
@@ -644,13 +584,7 @@ pub async fn totp_enrolment(
     s: &Session,
     username: &str,
 ) -> AppResult<Option<TotpEnrolment>> {
-    let current: Option<(Option<String>,)> = app
-        .db
-        .opt(
-            "SELECT totp_secret FROM identities WHERE id = $1",
-            crate::args![s.identity_id],
-        )
-        .await?;
+    let current = store::auth::identity_secrets(&app.db, s.identity_id).await?;
     if current.and_then(|c| c.0).is_some() {
         return Ok(None);
     }
@@ -684,13 +618,7 @@ pub async fn complete_totp(
     password: Option<&str>,
     meta: &RequestMeta,
 ) -> AppResult<()> {
-    let current: Option<(Option<String>, Option<String>)> = app
-        .db
-        .opt(
-            "SELECT totp_secret, password_hash FROM identities WHERE id = $1",
-            crate::args![s.identity_id],
-        )
-        .await?;
+    let current = store::auth::identity_secrets(&app.db, s.identity_id).await?;
     let (stored_secret, password_hash) = current.unwrap_or((None, None));
     let (secret, enrolling) = match stored_secret {
         Some(sec) => (sec, false),
@@ -740,15 +668,9 @@ pub async fn complete_totp(
     audit.action = "login.totp".into();
     audit.outcome = Some(Outcome::Allowed);
     let mut stmts = release_stmts(&keys);
-    stmts.push(Stmt::one(
-        "UPDATE sessions SET totp_pending = FALSE WHERE token_hash = $1",
-        crate::args![s.token_hash.clone()],
-    ));
+    stmts.push(store::auth::session_totp_done(&s.token_hash));
     if enrolling {
-        stmts.push(Stmt::one(
-            "UPDATE identities SET totp_secret = $2 WHERE id = $1",
-            crate::args![s.identity_id, secret],
-        ));
+        stmts.push(store::auth::set_totp_secret(s.identity_id, &secret));
     }
     app.writer
         .write(WriteOp {
@@ -816,10 +738,14 @@ async fn insert_token(
         audit.at + Duration::from_std(app.settings.token_lifetime).unwrap_or(Duration::days(90));
     app.writer
         .write(WriteOp {
-            stmts: vec![Stmt::new(
-                "INSERT INTO api_tokens (id, staff_id, name, token_hash, created_at, expires_at) VALUES ($1, $2, $3, $4, $5, $6)",
-                crate::args![id, staff_id, name.trim(), token_hash(&token), audit.at, expires],
-            )],
+            stmts: vec![store::auth::insert_token(&store::auth::NewToken {
+                id,
+                staff_id,
+                name: name.trim(),
+                token_hash: &token_hash(&token),
+                at: audit.at,
+                expires_at: expires,
+            })],
             audit: vec![audit],
         })
         .await?;
@@ -831,44 +757,20 @@ async fn insert_token(
 pub async fn token_staff(app: &App, token: &str) -> AppResult<Option<Uuid>> {
     let now = Utc::now();
     let lifetime = Duration::from_std(app.settings.token_lifetime).unwrap_or(Duration::days(90));
-    let r: Option<(Uuid,)> = app
-        .db
-        .opt(
-            "SELECT t.staff_id FROM api_tokens t JOIN staff s ON s.id = t.staff_id \
-             WHERE t.token_hash = $1 AND t.revoked_at IS NULL AND s.disabled = FALSE \
-             AND (t.expires_at > $2 OR (t.expires_at IS NULL AND t.created_at > $3))",
-            crate::args![token_hash(token), now, now - lifetime],
-        )
-        .await?;
-    Ok(r.map(|r| r.0))
+    Ok(store::auth::live_token_staff(&app.db, &token_hash(token), now, now - lifetime).await?)
 }
 
 /// A user's tokens.
 pub async fn list_tokens(app: &App, staff_id: Uuid) -> AppResult<Vec<ApiToken>> {
-    Ok(app
-        .db
-        .all(
-            "SELECT id, name, created_at, revoked_at, expires_at FROM api_tokens WHERE staff_id = $1 ORDER BY created_at DESC",
-            crate::args![staff_id],
-        )
-        .await?)
+    Ok(store::auth::tokens_of(&app.db, staff_id).await?)
 }
 
 /// Revokes one of the actor's own tokens (administrators may revoke anyone's).
 pub async fn revoke_token(app: &App, actor: &Actor, token_id: Uuid) -> AppResult<()> {
     let mut audit = actor.audit("token.revoke", Outcome::Allowed);
     audit.resources = format!("token:{token_id}");
-    let stmt = if actor.is_admin() {
-        Stmt::one(
-            "UPDATE api_tokens SET revoked_at = $2 WHERE id = $1 AND revoked_at IS NULL",
-            crate::args![token_id, audit.at],
-        )
-    } else {
-        Stmt::one(
-            "UPDATE api_tokens SET revoked_at = $2 WHERE id = $1 AND staff_id = $3 AND revoked_at IS NULL",
-            crate::args![token_id, audit.at, actor.staff_id],
-        )
-    };
+    let owner = (!actor.is_admin()).then_some(actor.staff_id);
+    let stmt = store::auth::revoke_token(token_id, owner, audit.at);
     app.writer
         .write(WriteOp {
             stmts: vec![stmt],

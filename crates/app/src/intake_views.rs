@@ -5,6 +5,7 @@ use serde::Serialize;
 use uuid::Uuid;
 
 use crate::error::AppResult;
+use crate::store;
 use crate::App;
 
 /// A team member with their home employer, for participant checkboxes and
@@ -28,14 +29,5 @@ pub async fn team_staff_with_employer(
     app: &App,
     team_id: Uuid,
 ) -> AppResult<Vec<StaffWithEmployer>> {
-    Ok(app
-        .db
-        .all(
-            "SELECT s.id, s.name, s.profession, o.name AS org_name, o.kind AS org_kind \
-             FROM team_memberships m JOIN staff s ON s.id = m.staff_id \
-             JOIN organisations o ON o.id = s.home_org_id \
-             WHERE m.team_id = $1 AND s.disabled = FALSE ORDER BY s.name",
-            crate::args![team_id],
-        )
-        .await?)
+    Ok(store::staff::active_in_team_with_employer(&app.db, team_id).await?)
 }

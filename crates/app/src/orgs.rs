@@ -5,8 +5,9 @@ use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
 use crate::access::admin::AdminGrant;
-use crate::db::writer::{Stmt, WriteOp};
+use crate::db::writer::WriteOp;
 use crate::error::{AppError, AppResult, FieldError};
+use crate::store;
 use crate::App;
 
 /// An organisation: a municipality, a hospital trust (DPS), NAV, or other.
@@ -126,13 +127,7 @@ pub struct EmployerGroup {
 
 /// Lists all organisations.
 pub async fn list_organisations(app: &App) -> AppResult<Vec<Organisation>> {
-    Ok(app
-        .db
-        .all(
-            "SELECT id, name, kind, org_number FROM organisations ORDER BY name",
-            vec![],
-        )
-        .await?)
+    Ok(store::orgs::organisations(&app.db).await?)
 }
 
 /// Creates an organisation (the grant must cover the whole installation).
@@ -154,10 +149,7 @@ pub async fn create_organisation(
     };
     let audit = grant.audit("organisation.create", &format!("organisation:{}", org.id));
     let op = WriteOp {
-        stmts: vec![Stmt::new(
-            "INSERT INTO organisations (id, name, kind, org_number, created_at) VALUES ($1, $2, $3, $4, $5)",
-            crate::args![org.id, org.name.clone(), org.kind.clone(), org.org_number.clone(), audit.at],
-        )],
+        stmts: vec![store::orgs::insert_organisation(&org, audit.at)],
         audit: vec![audit],
     };
     app.writer
@@ -200,15 +192,9 @@ pub async fn create_team(
     let id = Uuid::now_v7();
     let audit = grant.audit("team.create", &format!("team:{id}"));
     let policy = serde_json::to_string(&policy).map_err(|e| AppError::Internal(e.to_string()))?;
-    let mut stmts = vec![Stmt::new(
-        "INSERT INTO teams (id, name, policy, created_at) VALUES ($1, $2, $3, $4)",
-        crate::args![id, name, policy, audit.at],
-    )];
+    let mut stmts = vec![store::orgs::insert_team(id, name, &policy, audit.at)];
     for o in owners {
-        stmts.push(Stmt::new(
-            "INSERT INTO team_owners (team_id, organisation_id) VALUES ($1, $2)",
-            crate::args![id, *o],
-        ));
+        stmts.push(store::orgs::insert_owner(id, *o));
     }
     app.writer
         .write(WriteOp {
@@ -228,31 +214,12 @@ pub async fn create_team(
     Ok(id)
 }
 
-#[derive(sqlx::FromRow)]
-struct TeamRow {
-    id: Uuid,
-    name: String,
-    policy: String,
-}
-
 /// A team with owners and policy.
 pub async fn get_team(app: &App, team_id: Uuid) -> AppResult<Team> {
-    let row: TeamRow = app
-        .db
-        .opt(
-            "SELECT id, name, policy FROM teams WHERE id = $1",
-            crate::args![team_id],
-        )
+    let row = store::orgs::team(&app.db, team_id)
         .await?
         .ok_or(AppError::NotFound)?;
-    let owners: Vec<Organisation> = app
-        .db
-        .all(
-            "SELECT o.id, o.name, o.kind, o.org_number FROM organisations o \
-             JOIN team_owners t ON t.organisation_id = o.id WHERE t.team_id = $1 ORDER BY o.name",
-            crate::args![team_id],
-        )
-        .await?;
+    let owners = store::orgs::owners(&app.db, team_id).await?;
     let policy = serde_json::from_str(&row.policy).unwrap_or_default();
     Ok(Team {
         id: row.id,
@@ -264,25 +231,12 @@ pub async fn get_team(app: &App, team_id: Uuid) -> AppResult<Team> {
 
 /// All teams (id, name).
 pub async fn list_teams(app: &App) -> AppResult<Vec<(Uuid, String)>> {
-    Ok(app
-        .db
-        .all("SELECT id, name FROM teams ORDER BY name", vec![])
-        .await?)
+    Ok(store::orgs::teams(&app.db).await?)
 }
 
 /// The team's staff grouped by home employer, with the FTE sum per employer.
 pub async fn team_staff_by_employer(app: &App, team_id: Uuid) -> AppResult<Vec<EmployerGroup>> {
-    let members: Vec<TeamMember> = app
-        .db
-        .all(
-            "SELECT s.id AS staff_id, s.name, s.profession, m.role, CAST(m.fte AS BIGINT) AS fte, \
-             o.id AS org_id, o.name AS org_name \
-             FROM team_memberships m JOIN staff s ON s.id = m.staff_id \
-             JOIN organisations o ON o.id = s.home_org_id \
-             WHERE m.team_id = $1 AND s.disabled = FALSE ORDER BY o.name, s.name",
-            crate::args![team_id],
-        )
-        .await?;
+    let members = store::orgs::members_by_employer(&app.db, team_id).await?;
     let mut groups: Vec<EmployerGroup> = Vec::new();
     for m in members {
         match groups.last_mut() {

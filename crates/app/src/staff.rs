@@ -8,8 +8,9 @@ use crate::access::admin::{AdminBasis, AdminGrant};
 use crate::actor::{Actor, Membership, RequestMeta};
 use crate::audit::Outcome;
 use crate::auth::hash_password_blocking;
-use crate::db::writer::{Stmt, WriteOp};
+use crate::db::writer::WriteOp;
 use crate::error::{AppError, AppResult, FieldError, Text};
+use crate::store;
 use crate::App;
 
 /// A staff member as listed in user administration.
@@ -99,26 +100,22 @@ pub fn new_staff_op(
     audit: crate::audit::AuditDraft,
 ) -> WriteOp {
     let mut stmts = vec![
-        Stmt::new(
-            "INSERT INTO staff (id, name, profession, hpr_number, home_org_id, created_at) VALUES ($1, $2, $3, $4, $5, $6)",
-            crate::args![
-                id,
-                new.name.trim(),
-                new.profession.code(),
-                new.hpr_number.as_ref().map(|h| h.as_str().to_string()),
-                new.home_org_id,
-                audit.at
-            ],
-        ),
-        Stmt::new(
-            "INSERT INTO identities (id, staff_id, provider, subject, password_hash, created_at) VALUES ($1, $2, 'local', $3, $4, $5)",
-            crate::args![Uuid::now_v7(), id, new.username.clone(), hash, audit.at],
-        ),
+        store::staff::insert(&store::staff::NewStaffRow {
+            id,
+            name: new.name.trim(),
+            profession: new.profession.code(),
+            hpr_number: new.hpr_number.as_ref().map(HprNumber::as_str),
+            home_org_id: new.home_org_id,
+            at: audit.at,
+        }),
+        store::auth::insert_local_identity(Uuid::now_v7(), id, &new.username, &hash, audit.at),
     ];
     if let Some((team, role, fte)) = new.membership {
-        stmts.push(Stmt::new(
-            "INSERT INTO team_memberships (team_id, staff_id, role, fte) VALUES ($1, $2, $3, $4)",
-            crate::args![team, id, role.code(), i64::from(fte.percent())],
+        stmts.push(store::staff::insert_membership(
+            team,
+            id,
+            role.code(),
+            i64::from(fte.percent()),
         ));
     }
     WriteOp {
@@ -157,14 +154,7 @@ pub async fn create_staff(app: &App, grant: &AdminGrant, new: NewStaff) -> AppRe
     let id = Uuid::now_v7();
     let first_admin = grant.is_cli()
         && matches!(new.membership, Some((_, TeamRole::Administrator, _)))
-        && app
-            .db
-            .scalar_i64(
-                "SELECT COUNT(*) FROM staff WHERE system_admin = TRUE",
-                vec![],
-            )
-            .await?
-            == 0;
+        && store::staff::system_admin_count(&app.db).await? == 0;
     let audit = grant.audit(
         "staff.create",
         &if first_admin {
@@ -180,10 +170,7 @@ pub async fn create_staff(app: &App, grant: &AdminGrant, new: NewStaff) -> AppRe
         audit,
     );
     if first_admin {
-        op.stmts.push(Stmt::new(
-            "UPDATE staff SET system_admin = TRUE WHERE id = $1",
-            crate::args![id],
-        ));
+        op.stmts.push(store::staff::make_system_admin(id));
     }
     app.writer
         .write(op)
@@ -194,14 +181,7 @@ pub async fn create_staff(app: &App, grant: &AdminGrant, new: NewStaff) -> AppRe
 
 /// Active staff of a team (id, name), for pickers.
 pub async fn team_staff(app: &App, team_id: Uuid) -> AppResult<Vec<(Uuid, String)>> {
-    Ok(app
-        .db
-        .all(
-            "SELECT s.id, s.name FROM team_memberships m JOIN staff s ON s.id = m.staff_id \
-             WHERE m.team_id = $1 AND s.disabled = FALSE ORDER BY s.name",
-            crate::args![team_id],
-        )
-        .await?)
+    Ok(store::staff::active_in_team(&app.db, team_id).await?)
 }
 
 /// Adds or changes a team membership (the grant must cover the team). A team's
@@ -218,34 +198,25 @@ pub async fn set_membership(
     fte: Fte,
 ) -> AppResult<()> {
     grant.require_team(team)?;
-    if grant.basis() == AdminBasis::TeamAdmin {
-        let member = app
-            .db
-            .scalar_i64(
-                "SELECT COUNT(*) FROM team_memberships WHERE team_id = $1 AND staff_id = $2",
-                crate::args![team, staff],
-            )
-            .await?;
-        if member == 0 {
-            let d = grant.refusal(
-                "membership.set",
-                &format!("team:{team},staff:{staff},none:not_a_member_of_the_team"),
-            );
-            app.writer.write(WriteOp::audit_only(vec![d])).await?;
-            return Err(AppError::Forbidden(Text::new(
-                "Bare en systemadministrator kan legge til en ansatt som ikke er med i teamet. Forsøket er logget.",
-                "Only a system administrator can add staff who are not in the team. The attempt has been logged.",
-            )));
-        }
+    // Only a team's administrator is limited to the team's own members.
+    if grant.basis() == AdminBasis::TeamAdmin
+        && !store::staff::is_member(&app.db, team, staff).await?
+    {
+        let d = grant.refusal(
+            "membership.set",
+            &format!("team:{team},staff:{staff},none:not_a_member_of_the_team"),
+        );
+        app.writer.write(WriteOp::audit_only(vec![d])).await?;
+        return Err(AppError::Forbidden(Text::new(
+            "Bare en systemadministrator kan legge til en ansatt som ikke er med i teamet. Forsøket er logget.",
+            "Only a system administrator can add staff who are not in the team. The attempt has been logged.",
+        )));
     }
     let audit = grant.audit("membership.set", &format!("team:{team},staff:{staff}"));
     let op = WriteOp {
         stmts: vec![
-            Stmt::new("DELETE FROM team_memberships WHERE team_id = $1 AND staff_id = $2", crate::args![team, staff]),
-            Stmt::new(
-                "INSERT INTO team_memberships (team_id, staff_id, role, fte) VALUES ($1, $2, $3, $4)",
-                crate::args![team, staff, role.code(), i64::from(fte.percent())],
-            ),
+            store::staff::delete_membership(team, staff),
+            store::staff::insert_membership(team, staff, role.code(), i64::from(fte.percent())),
         ],
         audit: vec![audit],
     };
@@ -255,18 +226,9 @@ pub async fn set_membership(
         .map_err(|e| map_staff_conflict(e.into()))
 }
 
-const STAFF_SUMMARY: &str =
-    "SELECT s.id, i.subject AS username, s.name, s.profession, s.hpr_number, s.home_org_id, \
-     o.name AS org_name, s.disabled, s.totp_required, (i.totp_secret IS NOT NULL) AS totp_enrolled, s.care_employment \
-     FROM staff s JOIN organisations o ON o.id = s.home_org_id \
-     LEFT JOIN identities i ON i.staff_id = s.id AND i.provider = 'local'";
-
 /// All staff, for user administration.
 pub async fn list_staff(app: &App) -> AppResult<Vec<StaffSummary>> {
-    Ok(app
-        .db
-        .all(&format!("{STAFF_SUMMARY} ORDER BY s.name"), vec![])
-        .await?)
+    Ok(store::staff::summaries(&app.db).await?)
 }
 
 /// The staff an administrator manages: everyone for a system administrator,
@@ -281,15 +243,7 @@ pub async fn list_staff_for(app: &App, actor: &Actor) -> AppResult<Vec<StaffSumm
         .iter()
         .filter(|m| m.role == TeamRole::Administrator)
     {
-        let rows: Vec<StaffSummary> = app
-            .db
-            .all(
-                &format!(
-                    "{STAFF_SUMMARY} WHERE s.id IN (SELECT staff_id FROM team_memberships WHERE team_id = $1) ORDER BY s.name"
-                ),
-                crate::args![team.team_id],
-            )
-            .await?;
+        let rows = store::staff::summaries_in_team(&app.db, team.team_id).await?;
         for r in rows {
             if !out.iter().any(|o: &StaffSummary| o.id == r.id) {
                 out.push(r);
@@ -302,13 +256,7 @@ pub async fn list_staff_for(app: &App, actor: &Actor) -> AppResult<Vec<StaffSumm
 
 /// One staff member by local username.
 pub async fn find_by_username(app: &App, username: &str) -> AppResult<Option<StaffSummary>> {
-    Ok(app
-        .db
-        .opt(
-            &format!("{STAFF_SUMMARY} WHERE i.subject = $1"),
-            crate::args![username.trim().to_lowercase()],
-        )
-        .await?)
+    Ok(store::staff::summary_by_username(&app.db, &username.trim().to_lowercase()).await?)
 }
 
 /// Which account-level change to make.
@@ -342,19 +290,11 @@ pub async fn change_account(
 ) -> AppResult<()> {
     grant.require_staff(staff)?;
     let stmt = match &change {
-        AccountChange::Disabled(d) => Stmt::one(
-            "UPDATE staff SET disabled = $2 WHERE id = $1",
-            crate::args![staff, *d],
-        ),
-        AccountChange::RequireTotp(r) => Stmt::one(
-            "UPDATE staff SET totp_required = $2 WHERE id = $1",
-            crate::args![staff, *r],
-        ),
-        AccountChange::Password(p) => Stmt::one(
-            "UPDATE identities SET password_hash = $2, failed_attempts = 0, locked_until = NULL \
-             WHERE staff_id = $1 AND provider = 'local'",
-            crate::args![staff, hash_password_blocking(p).await?],
-        ),
+        AccountChange::Disabled(d) => store::staff::set_disabled(staff, *d),
+        AccountChange::RequireTotp(r) => store::staff::set_totp_required(staff, *r),
+        AccountChange::Password(p) => {
+            store::auth::set_local_password(staff, &hash_password_blocking(p).await?)
+        }
     };
     let audit = grant.audit(change.action(), &format!("staff:{staff}"));
     let mut stmts = vec![stmt];
@@ -364,14 +304,8 @@ pub async fn change_account(
     ) {
         // A disabled account or a changed password ends every open session and
         // revokes every API token (enabling the account again does not revive them).
-        stmts.push(Stmt::new(
-            "DELETE FROM sessions WHERE staff_id = $1",
-            crate::args![staff],
-        ));
-        stmts.push(Stmt::new(
-            "UPDATE api_tokens SET revoked_at = $2 WHERE staff_id = $1 AND revoked_at IS NULL",
-            crate::args![staff, audit.at],
-        ));
+        stmts.push(store::auth::delete_sessions_of(staff));
+        stmts.push(store::auth::revoke_tokens_of(staff, audit.at));
     }
     app.writer
         .write(WriteOp {
@@ -382,49 +316,13 @@ pub async fn change_account(
     Ok(())
 }
 
-#[derive(sqlx::FromRow)]
-struct ActorRow {
-    id: Uuid,
-    name: String,
-    profession: String,
-    hpr_number: Option<String>,
-    home_org_id: Uuid,
-    org_number: String,
-    language: Option<String>,
-    disabled: bool,
-    system_admin: bool,
-    care_employment: bool,
-}
-
-#[derive(sqlx::FromRow)]
-struct MembershipRow {
-    team_id: Uuid,
-    team_name: String,
-    role: String,
-    fte: i64,
-}
-
 /// Loads the acting staff member; `None` if unknown or disabled.
 pub async fn load_actor(app: &App, staff_id: Uuid, meta: RequestMeta) -> AppResult<Option<Actor>> {
-    let row: Option<ActorRow> = app
-        .db
-        .opt(
-            "SELECT s.id, s.name, s.profession, s.hpr_number, s.home_org_id, o.org_number, s.language, s.disabled, s.system_admin, s.care_employment \
-             FROM staff s JOIN organisations o ON o.id = s.home_org_id WHERE s.id = $1",
-            crate::args![staff_id],
-        )
-        .await?;
+    let row = store::staff::actor_row(&app.db, staff_id).await?;
     let Some(row) = row.filter(|r| !r.disabled) else {
         return Ok(None);
     };
-    let memberships: Vec<MembershipRow> = app
-        .db
-        .all(
-            "SELECT m.team_id, t.name AS team_name, m.role, CAST(m.fte AS BIGINT) AS fte FROM team_memberships m \
-             JOIN teams t ON t.id = m.team_id WHERE m.staff_id = $1 ORDER BY t.name",
-            crate::args![staff_id],
-        )
-        .await?;
+    let memberships = store::staff::memberships_of(&app.db, staff_id).await?;
     let profession = Profession::from_code(&row.profession).unwrap_or(Profession::Other);
     Ok(Some(Actor {
         staff_id: row.id,
@@ -455,10 +353,7 @@ pub async fn set_language(app: &App, actor: &Actor, lang: Lang) -> AppResult<()>
     audit.resources = format!("staff:{}", actor.staff_id);
     app.writer
         .write(WriteOp {
-            stmts: vec![Stmt::one(
-                "UPDATE staff SET language = $2 WHERE id = $1",
-                crate::args![actor.staff_id, lang.as_tag()],
-            )],
+            stmts: vec![store::staff::set_language(actor.staff_id, lang.as_tag())],
             audit: vec![audit],
         })
         .await?;
@@ -485,14 +380,9 @@ pub async fn set_health_personnel(
         }
     );
     grant.require_staff(staff)?;
-    let profession: Option<(String,)> = app
-        .db
-        .opt(
-            "SELECT profession FROM staff WHERE id = $1",
-            crate::args![staff],
-        )
-        .await?;
-    let profession = profession.ok_or(AppError::NotFound)?.0;
+    let profession = store::staff::profession_of(&app.db, staff)
+        .await?
+        .ok_or(AppError::NotFound)?;
     if Profession::from_code(&profession).is_some_and(Profession::is_health_personnel) {
         return Err(AppError::field(FieldError::new(
             "care_employment",
@@ -518,21 +408,14 @@ pub async fn set_health_personnel(
     app.writer
         .write(WriteOp {
             stmts: vec![
-                Stmt::one(
-                    "UPDATE staff SET care_employment = $2 WHERE id = $1",
-                    crate::args![staff, care_employment],
-                ),
-                Stmt::new(
-                    "INSERT INTO health_personnel_changes (id, staff_id, care_employment, reason, set_by, set_at) \
-                     VALUES ($1, $2, $3, $4, $5, $6)",
-                    crate::args![
-                        Uuid::now_v7(),
-                        staff,
-                        care_employment,
-                        reason,
-                        grant.staff_id(),
-                        audit.at
-                    ],
+                store::staff::set_care_employment(staff, care_employment),
+                store::staff::insert_health_personnel_change(
+                    Uuid::now_v7(),
+                    staff,
+                    care_employment,
+                    reason,
+                    grant.staff_id(),
+                    audit.at,
                 ),
             ],
             audit: vec![audit],
@@ -559,27 +442,14 @@ pub async fn health_personnel_history(
     app: &App,
     staff: Uuid,
 ) -> AppResult<Vec<HealthPersonnelChange>> {
-    Ok(app
-        .db
-        .all(
-            "SELECT c.care_employment, c.reason, s.name AS set_by_name, c.set_at FROM health_personnel_changes c \
-             LEFT JOIN staff s ON s.id = c.set_by WHERE c.staff_id = $1 ORDER BY c.set_at DESC",
-            crate::args![staff],
-        )
-        .await?)
+    Ok(store::staff::health_personnel_history(&app.db, staff).await?)
 }
 
 /// The latest recorded reason of each staff member's health-personnel status (administration).
 pub async fn health_personnel_reasons(
     app: &App,
 ) -> AppResult<std::collections::HashMap<Uuid, String>> {
-    let rows: Vec<(Uuid, String)> = app
-        .db
-        .all(
-            "SELECT staff_id, reason FROM health_personnel_changes ORDER BY set_at, id",
-            vec![],
-        )
-        .await?;
+    let rows = store::staff::health_personnel_reasons(&app.db).await?;
     // Later rows overwrite earlier ones: the latest change wins.
     Ok(rows.into_iter().collect())
 }

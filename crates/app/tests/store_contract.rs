@@ -1215,6 +1215,799 @@ async fn idempotency_key_keeps_the_first_answer(backend: &str) {
     close(app, place).await;
 }
 
+// ---------------------------------------------------------------- auth
+
+async fn local_username_is_unique_per_provider(backend: &str) {
+    let (app, place) = open(backend).await;
+    let fx = fixtures(&app).await;
+    let identity = Uuid::now_v7();
+    write(
+        &app,
+        vec![store::auth::insert_local_identity(
+            identity,
+            fx.staff,
+            "siri",
+            "phc-hash",
+            at(1),
+        )],
+    )
+    .await
+    .unwrap();
+    let got = store::auth::local_identity(&app.db, "siri")
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!((got.id, got.staff_id), (identity, fx.staff));
+    assert_eq!(got.password_hash.as_deref(), Some("phc-hash"));
+    assert_eq!(got.totp_secret, None);
+    assert!(!got.disabled && !got.totp_required);
+    assert_eq!(got.name, "Siri Sykepleier");
+    assert_eq!(
+        store::auth::identity_subject(&app.db, identity)
+            .await
+            .unwrap()
+            .as_deref(),
+        Some("siri")
+    );
+    assert!(store::auth::local_identity(&app.db, "nobody")
+        .await
+        .unwrap()
+        .is_none());
+    let before = audit_rows(&app).await;
+
+    // The same login name again (for any staff member): the same error on both backends.
+    let err = write(
+        &app,
+        vec![store::auth::insert_local_identity(
+            Uuid::now_v7(),
+            fx.staff,
+            "siri",
+            "other",
+            at(2),
+        )],
+    )
+    .await
+    .unwrap_err();
+    assert!(matches!(err, WriteError::Conflict(_)), "{err:?}");
+    assert_eq!(audit_rows(&app).await, before);
+
+    // A second factor and a new password are set on the one identity; an unknown identity is NotFound.
+    write(
+        &app,
+        vec![
+            store::auth::set_totp_secret(identity, "abcd"),
+            store::auth::set_local_password(fx.staff, "new-hash"),
+        ],
+    )
+    .await
+    .unwrap();
+    assert_eq!(
+        store::auth::identity_secrets(&app.db, identity)
+            .await
+            .unwrap(),
+        Some((Some("abcd".to_string()), Some("new-hash".to_string())))
+    );
+    let err = write(
+        &app,
+        vec![store::auth::set_totp_secret(Uuid::now_v7(), "x")],
+    )
+    .await
+    .unwrap_err();
+    assert!(matches!(err, WriteError::NotFound), "{err:?}");
+    close(app, place).await;
+}
+
+async fn session_is_inserted_read_touched_and_deleted(backend: &str) {
+    let (app, place) = open(backend).await;
+    let fx = fixtures(&app).await;
+    let identity = Uuid::now_v7();
+    let row = store::auth::NewSessionRow {
+        token_hash: "h-1",
+        staff_id: fx.staff,
+        identity_id: identity,
+        csrf_token: "csrf",
+        totp_pending: true,
+        at: at(1),
+        user_agent: Some("test"),
+        ip: None,
+    };
+    write(
+        &app,
+        vec![
+            store::auth::insert_local_identity(identity, fx.staff, "siri", "x", at(1)),
+            store::auth::insert_session(&row),
+        ],
+    )
+    .await
+    .unwrap();
+    let s = store::auth::session(&app.db, "h-1").await.unwrap().unwrap();
+    assert_eq!((s.staff_id, s.identity_id), (fx.staff, identity));
+    assert_eq!((s.csrf_token.as_str(), s.totp_pending), ("csrf", true));
+    assert_eq!((s.created_at, s.last_seen_at), (at(1), at(1)));
+
+    write(
+        &app,
+        vec![
+            store::auth::touch_session("h-1", at(5)),
+            store::auth::session_totp_done("h-1"),
+        ],
+    )
+    .await
+    .unwrap();
+    // Read inside a writer command: the same row.
+    let s = app
+        .writer
+        .command(move |tx| {
+            Box::pin(async move {
+                let value = store::auth::session(&mut *tx, "h-1").await?;
+                Ok(Decision::<_, ()>::Commit {
+                    audit: vec![],
+                    value,
+                })
+            })
+        })
+        .await
+        .unwrap()
+        .unwrap()
+        .unwrap();
+    assert_eq!((s.created_at, s.last_seen_at), (at(1), at(5)));
+    assert!(!s.totp_pending);
+
+    // The same token hash twice is a conflict; an ended session cannot lift its second factor.
+    let err = write(&app, vec![store::auth::insert_session(&row)])
+        .await
+        .unwrap_err();
+    assert!(matches!(err, WriteError::Conflict(_)), "{err:?}");
+    write(&app, vec![store::auth::delete_session("h-1")])
+        .await
+        .unwrap();
+    assert!(store::auth::session(&app.db, "h-1")
+        .await
+        .unwrap()
+        .is_none());
+    let err = write(&app, vec![store::auth::session_totp_done("h-1")])
+        .await
+        .unwrap_err();
+    assert!(matches!(err, WriteError::NotFound), "{err:?}");
+
+    // Ending every session of a staff member.
+    write(&app, vec![store::auth::insert_session(&row)])
+        .await
+        .unwrap();
+    write(&app, vec![store::auth::delete_sessions_of(fx.staff)])
+        .await
+        .unwrap();
+    assert!(store::auth::session(&app.db, "h-1")
+        .await
+        .unwrap()
+        .is_none());
+    close(app, place).await;
+}
+
+async fn token_lives_until_revoked_once(backend: &str) {
+    let (app, place) = open(backend).await;
+    let fx = fixtures(&app).await;
+    let token = store::auth::NewToken {
+        id: Uuid::now_v7(),
+        staff_id: fx.staff,
+        name: "script",
+        token_hash: "t-1",
+        at: at(1),
+        expires_at: at(30),
+    };
+    write(&app, vec![store::auth::insert_token(&token)])
+        .await
+        .unwrap();
+    let live = |now| store::auth::live_token_staff(&app.db, "t-1", now, at(0));
+    assert_eq!(live(at(2)).await.unwrap(), Some(fx.staff));
+    assert_eq!(live(at(30)).await.unwrap(), None, "expired at expires_at");
+    let listed = store::auth::tokens_of(&app.db, fx.staff).await.unwrap();
+    assert_eq!(listed.len(), 1);
+    assert_eq!(
+        (listed[0].id, listed[0].name.as_str(), listed[0].created_at),
+        (token.id, "script", at(1))
+    );
+    assert_eq!(listed[0].expires_at, Some(at(30)));
+
+    // Someone else's token is not revoked through the owner guard.
+    let err = write(
+        &app,
+        vec![store::auth::revoke_token(
+            token.id,
+            Some(Uuid::now_v7()),
+            at(3),
+        )],
+    )
+    .await
+    .unwrap_err();
+    assert!(matches!(err, WriteError::NotFound), "{err:?}");
+    assert_eq!(live(at(4)).await.unwrap(), Some(fx.staff));
+    // The owner revokes once; the second revoke touches no row.
+    write(
+        &app,
+        vec![store::auth::revoke_token(token.id, Some(fx.staff), at(5))],
+    )
+    .await
+    .unwrap();
+    assert_eq!(live(at(6)).await.unwrap(), None);
+    let err = write(&app, vec![store::auth::revoke_token(token.id, None, at(7))])
+        .await
+        .unwrap_err();
+    assert!(matches!(err, WriteError::NotFound), "{err:?}");
+    assert_eq!(
+        store::auth::tokens_of(&app.db, fx.staff).await.unwrap()[0].revoked_at,
+        Some(at(5))
+    );
+
+    // A disabled account's token is dead; revoking all of a staff member's tokens.
+    let second = store::auth::NewToken {
+        id: Uuid::now_v7(),
+        token_hash: "t-2",
+        ..token
+    };
+    write(&app, vec![store::auth::insert_token(&second)])
+        .await
+        .unwrap();
+    write(&app, vec![store::staff::set_disabled(fx.staff, true)])
+        .await
+        .unwrap();
+    assert_eq!(
+        store::auth::live_token_staff(&app.db, "t-2", at(2), at(0))
+            .await
+            .unwrap(),
+        None
+    );
+    write(&app, vec![store::auth::revoke_tokens_of(fx.staff, at(8))])
+        .await
+        .unwrap();
+    assert!(store::auth::tokens_of(&app.db, fx.staff)
+        .await
+        .unwrap()
+        .iter()
+        .all(|t| t.revoked_at.is_some()));
+    close(app, place).await;
+}
+
+async fn login_throttle_moves_from_the_state_read(backend: &str) {
+    let (app, place) = open(backend).await;
+    assert!(store::auth::throttle(&app.db, "k").await.unwrap().is_none());
+    write(&app, vec![store::auth::throttle_insert("k", 0, 100)])
+        .await
+        .unwrap();
+    let seen = store::auth::throttle(&app.db, "k").await.unwrap().unwrap();
+    let first = store::auth::ThrottleRow {
+        failures: 1,
+        locked_until: 0,
+        last_attempt: 100,
+    };
+    assert_eq!(seen, first);
+    // Someone else inserted the key since our read: NotFound, so the caller reads again.
+    let err = write(&app, vec![store::auth::throttle_insert("k", 0, 101)])
+        .await
+        .unwrap_err();
+    assert!(matches!(err, WriteError::NotFound), "{err:?}");
+
+    let next = store::auth::ThrottleRow {
+        failures: 2,
+        locked_until: 5_000_000_000,
+        last_attempt: 102,
+    };
+    write(&app, vec![store::auth::throttle_update("k", seen, next)])
+        .await
+        .unwrap();
+    assert_eq!(
+        store::auth::throttle(&app.db, "k").await.unwrap(),
+        Some(next),
+        "a time past 2038 is kept whole"
+    );
+    // An update from a stale read touches nothing.
+    let err = write(&app, vec![store::auth::throttle_update("k", seen, next)])
+        .await
+        .unwrap_err();
+    assert!(matches!(err, WriteError::NotFound), "{err:?}");
+
+    // Forgiving never goes below zero; pruning keeps locked keys; reset forgets.
+    write(
+        &app,
+        vec![
+            store::auth::throttle_forgive_one("k"),
+            store::auth::throttle_forgive_one("k"),
+            store::auth::throttle_forgive_one("k"),
+            store::auth::throttle_prune(1000, 1000),
+        ],
+    )
+    .await
+    .unwrap();
+    let got = store::auth::throttle(&app.db, "k").await.unwrap().unwrap();
+    assert_eq!(got.failures, 0);
+    write(&app, vec![store::auth::throttle_insert("quiet", 0, 10)])
+        .await
+        .unwrap();
+    write(&app, vec![store::auth::throttle_prune(1000, 1000)])
+        .await
+        .unwrap();
+    assert!(store::auth::throttle(&app.db, "quiet")
+        .await
+        .unwrap()
+        .is_none());
+    write(&app, vec![store::auth::throttle_reset("k")])
+        .await
+        .unwrap();
+    assert!(store::auth::throttle(&app.db, "k").await.unwrap().is_none());
+    close(app, place).await;
+}
+
+// ---------------------------------------------------------------- staff
+
+fn new_staff(fx: &Fx, name: &'static str) -> store::staff::NewStaffRow<'static> {
+    store::staff::NewStaffRow {
+        id: Uuid::now_v7(),
+        name,
+        profession: "social_worker",
+        hpr_number: None,
+        home_org_id: fx.org,
+        at: at(1),
+    }
+}
+
+async fn staff_membership_is_unique_per_team(backend: &str) {
+    let (app, place) = open(backend).await;
+    let fx = fixtures(&app).await;
+    let nora = new_staff(&fx, "Nora Nav");
+    write(
+        &app,
+        vec![
+            store::staff::insert(&nora),
+            store::staff::insert_membership(fx.team, nora.id, "worker", 50),
+        ],
+    )
+    .await
+    .unwrap();
+    assert!(store::staff::is_member(&app.db, fx.team, nora.id)
+        .await
+        .unwrap());
+    assert!(!store::staff::is_member(&app.db, fx.other_team, nora.id)
+        .await
+        .unwrap());
+    let before = audit_rows(&app).await;
+
+    // A second membership in the same team: the same error on both backends, nothing kept.
+    let err = write(
+        &app,
+        vec![
+            store::staff::insert_membership(fx.other_team, nora.id, "worker", 100),
+            store::staff::insert_membership(fx.team, nora.id, "team_lead", 100),
+        ],
+    )
+    .await
+    .unwrap_err();
+    assert!(matches!(err, WriteError::Conflict(_)), "{err:?}");
+    assert_eq!(audit_rows(&app).await, before);
+    assert!(!store::staff::is_member(&app.db, fx.other_team, nora.id)
+        .await
+        .unwrap());
+
+    // Replacing it (delete, insert in one op) changes role and share.
+    write(
+        &app,
+        vec![
+            store::staff::delete_membership(fx.team, nora.id),
+            store::staff::insert_membership(fx.team, nora.id, "team_lead", 80),
+        ],
+    )
+    .await
+    .unwrap();
+    let m = store::staff::memberships_of(&app.db, nora.id)
+        .await
+        .unwrap();
+    assert_eq!(m.len(), 1);
+    assert_eq!(
+        (
+            m[0].team_id,
+            m[0].team_name.as_str(),
+            m[0].role.as_str(),
+            m[0].fte
+        ),
+        (fx.team, "Team A", "team_lead", 80)
+    );
+
+    // The picker lists active members by name; a disabled member stays a member.
+    let names = |v: Vec<(Uuid, String)>| v.into_iter().map(|r| r.1).collect::<Vec<_>>();
+    assert_eq!(
+        names(
+            store::staff::active_in_team(&app.db, fx.team)
+                .await
+                .unwrap()
+        ),
+        ["Nora Nav", "Siri Sykepleier"]
+    );
+    write(&app, vec![store::staff::set_disabled(nora.id, true)])
+        .await
+        .unwrap();
+    assert_eq!(
+        names(
+            store::staff::active_in_team(&app.db, fx.team)
+                .await
+                .unwrap()
+        ),
+        ["Siri Sykepleier"]
+    );
+    assert!(store::staff::is_member(&app.db, fx.team, nora.id)
+        .await
+        .unwrap());
+
+    // Unknown team or employer, and a role the schema does not know: Constraint.
+    for stmt in [
+        store::staff::insert_membership(Uuid::now_v7(), nora.id, "worker", 100),
+        store::staff::insert_membership(fx.other_team, nora.id, "boss", 100),
+        store::staff::insert(&store::staff::NewStaffRow {
+            home_org_id: Uuid::now_v7(),
+            ..new_staff(&fx, "Ukjent Arbeidsgiver")
+        }),
+    ] {
+        let err = write(&app, vec![stmt]).await.unwrap_err();
+        assert!(matches!(err, WriteError::Constraint(_)), "{err:?}");
+    }
+    close(app, place).await;
+}
+
+async fn staff_is_read_back_for_administration_and_as_actor(backend: &str) {
+    let (app, place) = open(backend).await;
+    let fx = fixtures(&app).await;
+    let nora = store::staff::NewStaffRow {
+        hpr_number: Some("1234567"),
+        ..new_staff(&fx, "Nora Nav")
+    };
+    write(
+        &app,
+        vec![
+            store::staff::insert(&nora),
+            store::auth::insert_local_identity(Uuid::now_v7(), nora.id, "nora", "h", at(1)),
+            store::staff::insert_membership(fx.other_team, nora.id, "worker", 100),
+        ],
+    )
+    .await
+    .unwrap();
+    let all = store::staff::summaries(&app.db).await.unwrap();
+    assert_eq!(
+        all.iter().map(|s| s.name.as_str()).collect::<Vec<_>>(),
+        ["Nora Nav", "Siri Sykepleier"]
+    );
+    let got = store::staff::summary_by_username(&app.db, "nora")
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!((got.id, got.username.as_deref()), (nora.id, Some("nora")));
+    assert_eq!(
+        (got.profession.as_str(), got.hpr_number.as_deref()),
+        ("social_worker", Some("1234567"))
+    );
+    assert_eq!(
+        (got.home_org_id, got.org_name.as_str()),
+        (fx.org, "Fjordby kommune")
+    );
+    assert!(!got.disabled && !got.totp_required && !got.totp_enrolled && !got.care_employment);
+    let in_team = store::staff::summaries_in_team(&app.db, fx.other_team)
+        .await
+        .unwrap();
+    assert_eq!(in_team.len(), 1);
+    assert_eq!(
+        (in_team[0].id, in_team[0].username.as_deref()),
+        (nora.id, Some("nora"))
+    );
+    // Without a local identity the summary has no username.
+    let siri = store::staff::summaries_in_team(&app.db, fx.team)
+        .await
+        .unwrap();
+    assert_eq!((siri[0].id, siri[0].username.as_deref()), (fx.staff, None));
+
+    // Account changes touch exactly one row.
+    write(
+        &app,
+        vec![
+            store::staff::set_totp_required(nora.id, true),
+            store::staff::set_language(nora.id, "en"),
+            store::staff::set_care_employment(nora.id, true),
+            store::staff::make_system_admin(nora.id),
+            store::auth::set_totp_secret(got_identity(&app, "nora").await, "ab"),
+        ],
+    )
+    .await
+    .unwrap();
+    let a = store::staff::actor_row(&app.db, nora.id)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        (a.id, a.name.as_str(), a.profession.as_str()),
+        (nora.id, "Nora Nav", "social_worker")
+    );
+    assert_eq!(
+        (a.home_org_id, a.org_number.as_str()),
+        (fx.org, "910000001")
+    );
+    assert_eq!(a.language.as_deref(), Some("en"));
+    assert!(a.system_admin && a.care_employment && !a.disabled);
+    assert_eq!(store::staff::system_admin_count(&app.db).await.unwrap(), 1);
+    let got = store::staff::summary_by_username(&app.db, "nora")
+        .await
+        .unwrap()
+        .unwrap();
+    assert!(got.totp_required && got.totp_enrolled && got.care_employment);
+    assert_eq!(
+        store::staff::profession_of(&app.db, nora.id)
+            .await
+            .unwrap()
+            .as_deref(),
+        Some("social_worker")
+    );
+    assert!(store::staff::actor_row(&app.db, Uuid::now_v7())
+        .await
+        .unwrap()
+        .is_none());
+    for stmt in [
+        store::staff::set_disabled(Uuid::now_v7(), true),
+        store::staff::set_language(Uuid::now_v7(), "nb"),
+        store::staff::set_care_employment(Uuid::now_v7(), true),
+    ] {
+        let err = write(&app, vec![stmt]).await.unwrap_err();
+        assert!(matches!(err, WriteError::NotFound), "{err:?}");
+    }
+
+    // Health-personnel changes: newest first per staff member; the reasons oldest first.
+    write(
+        &app,
+        vec![
+            store::staff::insert_health_personnel_change(
+                Uuid::now_v7(),
+                nora.id,
+                true,
+                "ansatt i DPS",
+                Some(fx.staff),
+                at(2),
+            ),
+            store::staff::insert_health_personnel_change(
+                Uuid::now_v7(),
+                nora.id,
+                false,
+                "sluttet",
+                None,
+                at(3),
+            ),
+        ],
+    )
+    .await
+    .unwrap();
+    let h = store::staff::health_personnel_history(&app.db, nora.id)
+        .await
+        .unwrap();
+    assert_eq!(h.len(), 2);
+    assert_eq!(
+        (
+            h[0].care_employment,
+            h[0].reason.as_str(),
+            h[0].set_by_name.as_deref(),
+            h[0].set_at
+        ),
+        (false, "sluttet", None, at(3))
+    );
+    assert_eq!(
+        (h[1].care_employment, h[1].set_by_name.as_deref()),
+        (true, Some("Siri Sykepleier"))
+    );
+    let reasons = store::staff::health_personnel_reasons(&app.db)
+        .await
+        .unwrap();
+    assert_eq!(
+        reasons,
+        [
+            (nora.id, "ansatt i DPS".to_string()),
+            (nora.id, "sluttet".to_string())
+        ]
+    );
+    close(app, place).await;
+}
+
+async fn got_identity(app: &App, username: &str) -> Uuid {
+    store::auth::local_identity(&app.db, username)
+        .await
+        .unwrap()
+        .unwrap()
+        .id
+}
+
+// ---------------------------------------------------------------- organisations and teams
+
+fn org(name: &str, kind: &str, number: &str) -> benk_app::orgs::Organisation {
+    benk_app::orgs::Organisation {
+        id: Uuid::now_v7(),
+        name: name.into(),
+        kind: kind.into(),
+        org_number: number.into(),
+    }
+}
+
+async fn organisation_number_is_unique(backend: &str) {
+    let (app, place) = open(backend).await;
+    let fx = fixtures(&app).await;
+    let dps = org("Fjordby DPS", "hospital_trust", "910000002");
+    write(&app, vec![store::orgs::insert_organisation(&dps, at(1))])
+        .await
+        .unwrap();
+    let all = store::orgs::organisations(&app.db).await.unwrap();
+    assert_eq!(
+        all.iter()
+            .map(|o| (
+                o.id,
+                o.name.as_str(),
+                o.kind.as_str(),
+                o.org_number.as_str()
+            ))
+            .collect::<Vec<_>>(),
+        [
+            (fx.org, "Fjordby kommune", "municipality", "910000001"),
+            (dps.id, "Fjordby DPS", "hospital_trust", "910000002"),
+        ]
+        .into_iter()
+        .rev()
+        .collect::<Vec<_>>(),
+        "by name"
+    );
+    let before = audit_rows(&app).await;
+    let err = write(
+        &app,
+        vec![store::orgs::insert_organisation(
+            &org("Kopi", "other", "910000002"),
+            at(2),
+        )],
+    )
+    .await
+    .unwrap_err();
+    assert!(matches!(err, WriteError::Conflict(_)), "{err:?}");
+    let err = write(
+        &app,
+        vec![store::orgs::insert_organisation(
+            &org("Ukjent", "church", "910000003"),
+            at(2),
+        )],
+    )
+    .await
+    .unwrap_err();
+    assert!(matches!(err, WriteError::Constraint(_)), "{err:?}");
+    assert_eq!(audit_rows(&app).await, before);
+    assert_eq!(store::orgs::organisations(&app.db).await.unwrap().len(), 2);
+    close(app, place).await;
+}
+
+async fn team_is_read_back_with_owners_and_members(backend: &str) {
+    let (app, place) = open(backend).await;
+    let fx = fixtures(&app).await;
+    let dps = org("Fjordby DPS", "hospital_trust", "910000002");
+    let team = Uuid::now_v7();
+    let policy = r#"{"read_policy":"team_on_duty"}"#;
+    write(
+        &app,
+        vec![
+            store::orgs::insert_organisation(&dps, at(1)),
+            store::orgs::insert_team(team, "Tandem", policy, at(1)),
+            store::orgs::insert_owner(team, fx.org),
+            store::orgs::insert_owner(team, dps.id),
+        ],
+    )
+    .await
+    .unwrap();
+    let t = store::orgs::team(&app.db, team).await.unwrap().unwrap();
+    assert_eq!(
+        (t.id, t.name.as_str(), t.policy.as_str()),
+        (team, "Tandem", policy)
+    );
+    assert!(store::orgs::team(&app.db, Uuid::now_v7())
+        .await
+        .unwrap()
+        .is_none());
+    let owners = store::orgs::owners(&app.db, team).await.unwrap();
+    assert_eq!(
+        owners.iter().map(|o| o.id).collect::<Vec<_>>(),
+        [dps.id, fx.org],
+        "by name"
+    );
+    assert_eq!(
+        store::orgs::teams(&app.db).await.unwrap(),
+        [
+            (team, "Tandem".to_string()),
+            (fx.team, "Team A".to_string()),
+            (fx.other_team, "Team B".to_string()),
+        ]
+    );
+
+    // An unknown owner: Constraint, and the team is not kept either; the same owner twice: Conflict.
+    let orphan = Uuid::now_v7();
+    let err = write(
+        &app,
+        vec![
+            store::orgs::insert_team(orphan, "Uten eier", "{}", at(2)),
+            store::orgs::insert_owner(orphan, Uuid::now_v7()),
+        ],
+    )
+    .await
+    .unwrap_err();
+    assert!(matches!(err, WriteError::Constraint(_)), "{err:?}");
+    assert!(store::orgs::team(&app.db, orphan).await.unwrap().is_none());
+    let err = write(&app, vec![store::orgs::insert_owner(team, dps.id)])
+        .await
+        .unwrap_err();
+    assert!(matches!(err, WriteError::Conflict(_)), "{err:?}");
+
+    // Members by employer name, then name; disabled staff are left out.
+    let ola = store::staff::NewStaffRow {
+        home_org_id: dps.id,
+        ..new_staff(&fx, "Ola Lege")
+    };
+    let gone = new_staff(&fx, "Anne Sluttet");
+    write(
+        &app,
+        vec![
+            store::staff::insert(&ola),
+            store::staff::insert(&gone),
+            store::staff::insert_membership(team, ola.id, "worker", 60),
+            store::staff::insert_membership(team, fx.staff, "team_lead", 100),
+            store::staff::insert_membership(team, gone.id, "worker", 100),
+            store::staff::set_disabled(gone.id, true),
+        ],
+    )
+    .await
+    .unwrap();
+    let m = store::orgs::members_by_employer(&app.db, team)
+        .await
+        .unwrap();
+    assert_eq!(
+        m.iter()
+            .map(|m| (
+                m.staff_id,
+                m.org_id,
+                m.org_name.as_str(),
+                m.role.as_str(),
+                m.fte
+            ))
+            .collect::<Vec<_>>(),
+        [
+            (ola.id, dps.id, "Fjordby DPS", "worker", 60),
+            (fx.staff, fx.org, "Fjordby kommune", "team_lead", 100),
+        ]
+    );
+    assert_eq!(
+        (m[0].name.as_str(), m[0].profession.as_str()),
+        ("Ola Lege", "social_worker")
+    );
+
+    // The intake pickers: the same active members by name, with the employer's kind.
+    let picker = store::staff::active_in_team_with_employer(&app.db, team)
+        .await
+        .unwrap();
+    assert_eq!(
+        picker
+            .iter()
+            .map(|p| (
+                p.id,
+                p.name.as_str(),
+                p.org_name.as_str(),
+                p.org_kind.as_str()
+            ))
+            .collect::<Vec<_>>(),
+        [
+            (ola.id, "Ola Lege", "Fjordby DPS", "hospital_trust"),
+            (
+                fx.staff,
+                "Siri Sykepleier",
+                "Fjordby kommune",
+                "municipality"
+            ),
+        ]
+    );
+    assert_eq!(picker[1].profession, "nurse");
+    close(app, place).await;
+}
+
 macro_rules! both {
     ($($f:ident),* $(,)?) => {
         mod sqlite { $( #[tokio::test(flavor = "multi_thread", worker_threads = 2)] async fn $f() { super::$f("sqlite").await } )* }
@@ -1236,4 +2029,12 @@ both!(
     referral_status_moves_forward_once,
     one_decision_per_referral_read_back_in_parts,
     idempotency_key_keeps_the_first_answer,
+    local_username_is_unique_per_provider,
+    session_is_inserted_read_touched_and_deleted,
+    token_lives_until_revoked_once,
+    login_throttle_moves_from_the_state_read,
+    staff_membership_is_unique_per_team,
+    staff_is_read_back_for_administration_and_as_actor,
+    organisation_number_is_unique,
+    team_is_read_back_with_owners_and_members,
 );

@@ -11,12 +11,15 @@
 //!
 //! [`Stmt`]: crate::db::writer::Stmt
 
+pub mod auth;
 pub mod care;
 pub mod clients;
 pub mod episodes;
 pub mod idempotency;
 pub mod intake;
+pub mod orgs;
 pub mod referrals;
+pub mod staff;
 
 use std::future::Future;
 
@@ -115,6 +118,10 @@ mod tests {
         ("intake.rs", include_str!("../intake.rs")),
         ("reports.rs", include_str!("../reports.rs")),
         ("idempotency.rs", include_str!("../idempotency.rs")),
+        ("auth.rs", include_str!("../auth.rs")),
+        ("staff.rs", include_str!("../staff.rs")),
+        ("orgs.rs", include_str!("../orgs.rs")),
+        ("intake_views.rs", include_str!("../intake_views.rs")),
     ];
 
     /// A moved use case holds no SQL: its queries and statements live in its store.
