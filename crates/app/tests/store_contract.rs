@@ -1233,7 +1233,7 @@ async fn local_username_is_unique_per_provider(backend: &str) {
     )
     .await
     .unwrap();
-    let got = store::auth::local_identity(&app.db, "siri")
+    let got = store::auth::local_identity(testing::db(&app), "siri")
         .await
         .unwrap()
         .unwrap();
@@ -1243,13 +1243,13 @@ async fn local_username_is_unique_per_provider(backend: &str) {
     assert!(!got.disabled && !got.totp_required);
     assert_eq!(got.name, "Siri Sykepleier");
     assert_eq!(
-        store::auth::identity_subject(&app.db, identity)
+        store::auth::identity_subject(testing::db(&app), identity)
             .await
             .unwrap()
             .as_deref(),
         Some("siri")
     );
-    assert!(store::auth::local_identity(&app.db, "nobody")
+    assert!(store::auth::local_identity(testing::db(&app), "nobody")
         .await
         .unwrap()
         .is_none());
@@ -1282,7 +1282,7 @@ async fn local_username_is_unique_per_provider(backend: &str) {
     .await
     .unwrap();
     assert_eq!(
-        store::auth::identity_secrets(&app.db, identity)
+        store::auth::identity_secrets(testing::db(&app), identity)
             .await
             .unwrap(),
         Some((Some("abcd".to_string()), Some("new-hash".to_string())))
@@ -1320,7 +1320,10 @@ async fn session_is_inserted_read_touched_and_deleted(backend: &str) {
     )
     .await
     .unwrap();
-    let s = store::auth::session(&app.db, "h-1").await.unwrap().unwrap();
+    let s = store::auth::session(testing::db(&app), "h-1")
+        .await
+        .unwrap()
+        .unwrap();
     assert_eq!((s.staff_id, s.identity_id), (fx.staff, identity));
     assert_eq!((s.csrf_token.as_str(), s.totp_pending), ("csrf", true));
     assert_eq!((s.created_at, s.last_seen_at), (at(1), at(1)));
@@ -1335,8 +1338,7 @@ async fn session_is_inserted_read_touched_and_deleted(backend: &str) {
     .await
     .unwrap();
     // Read inside a writer command: the same row.
-    let s = app
-        .writer
+    let s = testing::writer(&app)
         .command(move |tx| {
             Box::pin(async move {
                 let value = store::auth::session(&mut *tx, "h-1").await?;
@@ -1361,7 +1363,7 @@ async fn session_is_inserted_read_touched_and_deleted(backend: &str) {
     write(&app, vec![store::auth::delete_session("h-1")])
         .await
         .unwrap();
-    assert!(store::auth::session(&app.db, "h-1")
+    assert!(store::auth::session(testing::db(&app), "h-1")
         .await
         .unwrap()
         .is_none());
@@ -1377,7 +1379,7 @@ async fn session_is_inserted_read_touched_and_deleted(backend: &str) {
     write(&app, vec![store::auth::delete_sessions_of(fx.staff)])
         .await
         .unwrap();
-    assert!(store::auth::session(&app.db, "h-1")
+    assert!(store::auth::session(testing::db(&app), "h-1")
         .await
         .unwrap()
         .is_none());
@@ -1398,10 +1400,12 @@ async fn token_lives_until_revoked_once(backend: &str) {
     write(&app, vec![store::auth::insert_token(&token)])
         .await
         .unwrap();
-    let live = |now| store::auth::live_token_staff(&app.db, "t-1", now, at(0));
+    let live = |now| store::auth::live_token_staff(testing::db(&app), "t-1", now, at(0));
     assert_eq!(live(at(2)).await.unwrap(), Some(fx.staff));
     assert_eq!(live(at(30)).await.unwrap(), None, "expired at expires_at");
-    let listed = store::auth::tokens_of(&app.db, fx.staff).await.unwrap();
+    let listed = store::auth::tokens_of(testing::db(&app), fx.staff)
+        .await
+        .unwrap();
     assert_eq!(listed.len(), 1);
     assert_eq!(
         (listed[0].id, listed[0].name.as_str(), listed[0].created_at),
@@ -1435,7 +1439,10 @@ async fn token_lives_until_revoked_once(backend: &str) {
         .unwrap_err();
     assert!(matches!(err, WriteError::NotFound), "{err:?}");
     assert_eq!(
-        store::auth::tokens_of(&app.db, fx.staff).await.unwrap()[0].revoked_at,
+        store::auth::tokens_of(testing::db(&app), fx.staff)
+            .await
+            .unwrap()[0]
+            .revoked_at,
         Some(at(5))
     );
 
@@ -1452,7 +1459,7 @@ async fn token_lives_until_revoked_once(backend: &str) {
         .await
         .unwrap();
     assert_eq!(
-        store::auth::live_token_staff(&app.db, "t-2", at(2), at(0))
+        store::auth::live_token_staff(testing::db(&app), "t-2", at(2), at(0))
             .await
             .unwrap(),
         None
@@ -1460,7 +1467,7 @@ async fn token_lives_until_revoked_once(backend: &str) {
     write(&app, vec![store::auth::revoke_tokens_of(fx.staff, at(8))])
         .await
         .unwrap();
-    assert!(store::auth::tokens_of(&app.db, fx.staff)
+    assert!(store::auth::tokens_of(testing::db(&app), fx.staff)
         .await
         .unwrap()
         .iter()
@@ -1470,11 +1477,17 @@ async fn token_lives_until_revoked_once(backend: &str) {
 
 async fn login_throttle_moves_from_the_state_read(backend: &str) {
     let (app, place) = open(backend).await;
-    assert!(store::auth::throttle(&app.db, "k").await.unwrap().is_none());
+    assert!(store::auth::throttle(testing::db(&app), "k")
+        .await
+        .unwrap()
+        .is_none());
     write(&app, vec![store::auth::throttle_insert("k", 0, 100)])
         .await
         .unwrap();
-    let seen = store::auth::throttle(&app.db, "k").await.unwrap().unwrap();
+    let seen = store::auth::throttle(testing::db(&app), "k")
+        .await
+        .unwrap()
+        .unwrap();
     let first = store::auth::ThrottleRow {
         failures: 1,
         locked_until: 0,
@@ -1496,7 +1509,7 @@ async fn login_throttle_moves_from_the_state_read(backend: &str) {
         .await
         .unwrap();
     assert_eq!(
-        store::auth::throttle(&app.db, "k").await.unwrap(),
+        store::auth::throttle(testing::db(&app), "k").await.unwrap(),
         Some(next),
         "a time past 2038 is kept whole"
     );
@@ -1518,7 +1531,10 @@ async fn login_throttle_moves_from_the_state_read(backend: &str) {
     )
     .await
     .unwrap();
-    let got = store::auth::throttle(&app.db, "k").await.unwrap().unwrap();
+    let got = store::auth::throttle(testing::db(&app), "k")
+        .await
+        .unwrap()
+        .unwrap();
     assert_eq!(got.failures, 0);
     write(&app, vec![store::auth::throttle_insert("quiet", 0, 10)])
         .await
@@ -1526,14 +1542,17 @@ async fn login_throttle_moves_from_the_state_read(backend: &str) {
     write(&app, vec![store::auth::throttle_prune(1000, 1000)])
         .await
         .unwrap();
-    assert!(store::auth::throttle(&app.db, "quiet")
+    assert!(store::auth::throttle(testing::db(&app), "quiet")
         .await
         .unwrap()
         .is_none());
     write(&app, vec![store::auth::throttle_reset("k")])
         .await
         .unwrap();
-    assert!(store::auth::throttle(&app.db, "k").await.unwrap().is_none());
+    assert!(store::auth::throttle(testing::db(&app), "k")
+        .await
+        .unwrap()
+        .is_none());
     close(app, place).await;
 }
 
@@ -1563,12 +1582,14 @@ async fn staff_membership_is_unique_per_team(backend: &str) {
     )
     .await
     .unwrap();
-    assert!(store::staff::is_member(&app.db, fx.team, nora.id)
+    assert!(store::staff::is_member(testing::db(&app), fx.team, nora.id)
         .await
         .unwrap());
-    assert!(!store::staff::is_member(&app.db, fx.other_team, nora.id)
-        .await
-        .unwrap());
+    assert!(
+        !store::staff::is_member(testing::db(&app), fx.other_team, nora.id)
+            .await
+            .unwrap()
+    );
     let before = audit_rows(&app).await;
 
     // A second membership in the same team: the same error on both backends, nothing kept.
@@ -1583,9 +1604,11 @@ async fn staff_membership_is_unique_per_team(backend: &str) {
     .unwrap_err();
     assert!(matches!(err, WriteError::Conflict(_)), "{err:?}");
     assert_eq!(audit_rows(&app).await, before);
-    assert!(!store::staff::is_member(&app.db, fx.other_team, nora.id)
-        .await
-        .unwrap());
+    assert!(
+        !store::staff::is_member(testing::db(&app), fx.other_team, nora.id)
+            .await
+            .unwrap()
+    );
 
     // Replacing it (delete, insert in one op) changes role and share.
     write(
@@ -1597,7 +1620,7 @@ async fn staff_membership_is_unique_per_team(backend: &str) {
     )
     .await
     .unwrap();
-    let m = store::staff::memberships_of(&app.db, nora.id)
+    let m = store::staff::memberships_of(testing::db(&app), nora.id)
         .await
         .unwrap();
     assert_eq!(m.len(), 1);
@@ -1615,7 +1638,7 @@ async fn staff_membership_is_unique_per_team(backend: &str) {
     let names = |v: Vec<(Uuid, String)>| v.into_iter().map(|r| r.1).collect::<Vec<_>>();
     assert_eq!(
         names(
-            store::staff::active_in_team(&app.db, fx.team)
+            store::staff::active_in_team(testing::db(&app), fx.team)
                 .await
                 .unwrap()
         ),
@@ -1626,13 +1649,13 @@ async fn staff_membership_is_unique_per_team(backend: &str) {
         .unwrap();
     assert_eq!(
         names(
-            store::staff::active_in_team(&app.db, fx.team)
+            store::staff::active_in_team(testing::db(&app), fx.team)
                 .await
                 .unwrap()
         ),
         ["Siri Sykepleier"]
     );
-    assert!(store::staff::is_member(&app.db, fx.team, nora.id)
+    assert!(store::staff::is_member(testing::db(&app), fx.team, nora.id)
         .await
         .unwrap());
 
@@ -1668,12 +1691,12 @@ async fn staff_is_read_back_for_administration_and_as_actor(backend: &str) {
     )
     .await
     .unwrap();
-    let all = store::staff::summaries(&app.db).await.unwrap();
+    let all = store::staff::summaries(testing::db(&app)).await.unwrap();
     assert_eq!(
         all.iter().map(|s| s.name.as_str()).collect::<Vec<_>>(),
         ["Nora Nav", "Siri Sykepleier"]
     );
-    let got = store::staff::summary_by_username(&app.db, "nora")
+    let got = store::staff::summary_by_username(testing::db(&app), "nora")
         .await
         .unwrap()
         .unwrap();
@@ -1687,7 +1710,7 @@ async fn staff_is_read_back_for_administration_and_as_actor(backend: &str) {
         (fx.org, "Fjordby kommune")
     );
     assert!(!got.disabled && !got.totp_required && !got.totp_enrolled && !got.care_employment);
-    let in_team = store::staff::summaries_in_team(&app.db, fx.other_team)
+    let in_team = store::staff::summaries_in_team(testing::db(&app), fx.other_team)
         .await
         .unwrap();
     assert_eq!(in_team.len(), 1);
@@ -1696,7 +1719,7 @@ async fn staff_is_read_back_for_administration_and_as_actor(backend: &str) {
         (nora.id, Some("nora"))
     );
     // Without a local identity the summary has no username.
-    let siri = store::staff::summaries_in_team(&app.db, fx.team)
+    let siri = store::staff::summaries_in_team(testing::db(&app), fx.team)
         .await
         .unwrap();
     assert_eq!((siri[0].id, siri[0].username.as_deref()), (fx.staff, None));
@@ -1714,7 +1737,7 @@ async fn staff_is_read_back_for_administration_and_as_actor(backend: &str) {
     )
     .await
     .unwrap();
-    let a = store::staff::actor_row(&app.db, nora.id)
+    let a = store::staff::actor_row(testing::db(&app), nora.id)
         .await
         .unwrap()
         .unwrap();
@@ -1728,20 +1751,25 @@ async fn staff_is_read_back_for_administration_and_as_actor(backend: &str) {
     );
     assert_eq!(a.language.as_deref(), Some("en"));
     assert!(a.system_admin && a.care_employment && !a.disabled);
-    assert_eq!(store::staff::system_admin_count(&app.db).await.unwrap(), 1);
-    let got = store::staff::summary_by_username(&app.db, "nora")
+    assert_eq!(
+        store::staff::system_admin_count(testing::db(&app))
+            .await
+            .unwrap(),
+        1
+    );
+    let got = store::staff::summary_by_username(testing::db(&app), "nora")
         .await
         .unwrap()
         .unwrap();
     assert!(got.totp_required && got.totp_enrolled && got.care_employment);
     assert_eq!(
-        store::staff::profession_of(&app.db, nora.id)
+        store::staff::profession_of(testing::db(&app), nora.id)
             .await
             .unwrap()
             .as_deref(),
         Some("social_worker")
     );
-    assert!(store::staff::actor_row(&app.db, Uuid::now_v7())
+    assert!(store::staff::actor_row(testing::db(&app), Uuid::now_v7())
         .await
         .unwrap()
         .is_none());
@@ -1778,7 +1806,7 @@ async fn staff_is_read_back_for_administration_and_as_actor(backend: &str) {
     )
     .await
     .unwrap();
-    let h = store::staff::health_personnel_history(&app.db, nora.id)
+    let h = store::staff::health_personnel_history(testing::db(&app), nora.id)
         .await
         .unwrap();
     assert_eq!(h.len(), 2);
@@ -1795,7 +1823,7 @@ async fn staff_is_read_back_for_administration_and_as_actor(backend: &str) {
         (h[1].care_employment, h[1].set_by_name.as_deref()),
         (true, Some("Siri Sykepleier"))
     );
-    let reasons = store::staff::health_personnel_reasons(&app.db)
+    let reasons = store::staff::health_personnel_reasons(testing::db(&app))
         .await
         .unwrap();
     assert_eq!(
@@ -1809,7 +1837,7 @@ async fn staff_is_read_back_for_administration_and_as_actor(backend: &str) {
 }
 
 async fn got_identity(app: &App, username: &str) -> Uuid {
-    store::auth::local_identity(&app.db, username)
+    store::auth::local_identity(testing::db(app), username)
         .await
         .unwrap()
         .unwrap()
@@ -1834,7 +1862,7 @@ async fn organisation_number_is_unique(backend: &str) {
     write(&app, vec![store::orgs::insert_organisation(&dps, at(1))])
         .await
         .unwrap();
-    let all = store::orgs::organisations(&app.db).await.unwrap();
+    let all = store::orgs::organisations(testing::db(&app)).await.unwrap();
     assert_eq!(
         all.iter()
             .map(|o| (
@@ -1875,7 +1903,13 @@ async fn organisation_number_is_unique(backend: &str) {
     .unwrap_err();
     assert!(matches!(err, WriteError::Constraint(_)), "{err:?}");
     assert_eq!(audit_rows(&app).await, before);
-    assert_eq!(store::orgs::organisations(&app.db).await.unwrap().len(), 2);
+    assert_eq!(
+        store::orgs::organisations(testing::db(&app))
+            .await
+            .unwrap()
+            .len(),
+        2
+    );
     close(app, place).await;
 }
 
@@ -1896,23 +1930,26 @@ async fn team_is_read_back_with_owners_and_members(backend: &str) {
     )
     .await
     .unwrap();
-    let t = store::orgs::team(&app.db, team).await.unwrap().unwrap();
+    let t = store::orgs::team(testing::db(&app), team)
+        .await
+        .unwrap()
+        .unwrap();
     assert_eq!(
         (t.id, t.name.as_str(), t.policy.as_str()),
         (team, "Tandem", policy)
     );
-    assert!(store::orgs::team(&app.db, Uuid::now_v7())
+    assert!(store::orgs::team(testing::db(&app), Uuid::now_v7())
         .await
         .unwrap()
         .is_none());
-    let owners = store::orgs::owners(&app.db, team).await.unwrap();
+    let owners = store::orgs::owners(testing::db(&app), team).await.unwrap();
     assert_eq!(
         owners.iter().map(|o| o.id).collect::<Vec<_>>(),
         [dps.id, fx.org],
         "by name"
     );
     assert_eq!(
-        store::orgs::teams(&app.db).await.unwrap(),
+        store::orgs::teams(testing::db(&app)).await.unwrap(),
         [
             (team, "Tandem".to_string()),
             (fx.team, "Team A".to_string()),
@@ -1932,7 +1969,10 @@ async fn team_is_read_back_with_owners_and_members(backend: &str) {
     .await
     .unwrap_err();
     assert!(matches!(err, WriteError::Constraint(_)), "{err:?}");
-    assert!(store::orgs::team(&app.db, orphan).await.unwrap().is_none());
+    assert!(store::orgs::team(testing::db(&app), orphan)
+        .await
+        .unwrap()
+        .is_none());
     let err = write(&app, vec![store::orgs::insert_owner(team, dps.id)])
         .await
         .unwrap_err();
@@ -1957,7 +1997,7 @@ async fn team_is_read_back_with_owners_and_members(backend: &str) {
     )
     .await
     .unwrap();
-    let m = store::orgs::members_by_employer(&app.db, team)
+    let m = store::orgs::members_by_employer(testing::db(&app), team)
         .await
         .unwrap();
     assert_eq!(
@@ -1981,7 +2021,7 @@ async fn team_is_read_back_with_owners_and_members(backend: &str) {
     );
 
     // The intake pickers: the same active members by name, with the employer's kind.
-    let picker = store::staff::active_in_team_with_employer(&app.db, team)
+    let picker = store::staff::active_in_team_with_employer(testing::db(&app), team)
         .await
         .unwrap();
     assert_eq!(
