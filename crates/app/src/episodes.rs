@@ -118,6 +118,7 @@ pub async fn open_stmts(
             level.number(),
             included_on,
             Some("Inntak"),
+            false,
             actor.staff_id,
             now,
         ),
@@ -224,6 +225,7 @@ pub async fn change_level(
     level: LevelOfEffort,
     from: NaiveDate,
     reason: Option<&ShortText>,
+    reason_shared: bool,
 ) -> AppResult<()> {
     let e = manage(
         app,
@@ -269,6 +271,7 @@ pub async fn change_level(
                 level.number(),
                 from,
                 reason.map(|r| r.as_str()),
+                reason_shared && reason.is_some(),
                 actor.staff_id,
                 d.at,
             )],

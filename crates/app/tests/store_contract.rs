@@ -643,8 +643,16 @@ async fn episode_levels_members_and_group_read_back(backend: &str) {
         vec![
             store::clients::insert(&c),
             store::episodes::insert(&e),
-            store::episodes::insert_level(e.id, 2, day(2), Some("Inntak"), fx.staff, at(3)),
-            store::episodes::insert_level(e.id, 3, day(9), Some("F20 forverring"), fx.staff, at(4)),
+            store::episodes::insert_level(e.id, 2, day(2), Some("Inntak"), false, fx.staff, at(3)),
+            store::episodes::insert_level(
+                e.id,
+                3,
+                day(9),
+                Some("F20 forverring"),
+                false,
+                fx.staff,
+                at(4),
+            ),
             store::care::insert(&rel),
             store::episodes::insert_member(e.id, fx.staff, "municipal_coordinator", rel.id, day(2)),
             store::episodes::insert_rg(&store::episodes::NewRgMember {

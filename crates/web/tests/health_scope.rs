@@ -782,7 +782,54 @@ async fn demo_shows_the_peer_worker_and_the_nav_social_note(t: &TestApp) {
     assert_eq!(r["health_entries_withheld"], true);
 }
 
+/// Episode texts are health content unless marked otherwise: a level change's
+/// reason that its author marks as holding no health content is read by the
+/// whole care team, NAV too; an unmarked one stays withheld.
+async fn a_level_reason_marked_as_no_health_content_is_shared_with_the_care_team(t: &TestApp) {
+    let client = episode_with_health_reason(t).await;
+    let tone = t.token("tone").await;
+    let url = format!("/api/v1/clients/{client}/episodes");
+    let eps = t.api(Method::GET, &url, &tone, None).await.json();
+    let episode = eps[0]["id"].as_str().unwrap().to_string();
+    let level = format!("/api/v1/episodes/{episode}/level");
+    let shared = "Har fått egen leilighet; mindre behov for oppfølging.";
+    let unshared = "Færre innleggelser etter ny medisinering.";
+    for (reason, mark) in [(shared, json!(true)), (unshared, json!(false))] {
+        let r = t
+            .api(
+                Method::POST,
+                &level,
+                &tone,
+                Some(json!({"level": 2, "reason": reason, "reason_shared": mark})),
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::NO_CONTENT, "{}", r.text);
+    }
+    let per = t.token("per").await;
+    let r = t.api(Method::GET, &url, &per, None).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+    assert!(
+        r.text.contains(shared),
+        "the marked reason is shared: {}",
+        r.text
+    );
+    assert!(!r.text.contains(unshared), "{}", r.text);
+    assert!(!r.text.contains("schizofreni"), "{}", r.text);
+    // The page shows it to per as well; health staff read both.
+    let b = t.login("per", "benk-demo").await;
+    let page = t.page(&b, &format!("/clients/{client}")).await;
+    assert!(
+        page.text.contains("Har fått egen leilighet"),
+        "{}",
+        page.text
+    );
+    assert!(!page.text.contains(unshared));
+    let all = t.api(Method::GET, &url, &tone, None).await.text;
+    assert!(all.contains(shared) && all.contains(unshared));
+}
+
 on_both_backends!(
+    a_level_reason_marked_as_no_health_content_is_shared_with_the_care_team,
     demo_shows_the_peer_worker_and_the_nav_social_note,
     the_api_document_names_the_kinds_and_scopes,
     nav_intake_member_sees_only_administrative_referral_fields,

@@ -12,8 +12,8 @@ const INSERT: &str = "INSERT INTO episodes (id, client_id, team_id, referral_id,
      VALUES ($1, $2, $3, $4, $5, $6, $7, $8)";
 
 const INSERT_LEVEL: &str =
-    "INSERT INTO episode_levels (id, episode_id, level, from_date, reason, set_by, set_at) \
-     VALUES ($1, $2, $3, $4, $5, $6, $7)";
+    "INSERT INTO episode_levels (id, episode_id, level, from_date, reason, reason_shared, set_by, set_at) \
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8)";
 
 const INSERT_MEMBER: &str = "INSERT INTO episode_members (id, episode_id, staff_id, role, care_relationship_id, from_date) \
      VALUES ($1, $2, $3, $4, $5, $6)";
@@ -72,18 +72,29 @@ pub fn insert(e: &NewEpisode) -> Stmt {
     )
 }
 
-/// Records a level of effort from a date.
+/// Records a level of effort from a date. The reason is health content unless
+/// `reason_shared` marks it as holding none (then the whole care team reads it).
 pub fn insert_level(
     episode: Uuid,
     level: i64,
     from: NaiveDate,
     reason: Option<&str>,
+    reason_shared: bool,
     set_by: Uuid,
     at: DateTime<Utc>,
 ) -> Stmt {
     Stmt::new(
         INSERT_LEVEL,
-        crate::args![Uuid::now_v7(), episode, level, from, reason, set_by, at],
+        crate::args![
+            Uuid::now_v7(),
+            episode,
+            level,
+            from,
+            reason,
+            reason_shared,
+            set_by,
+            at
+        ],
     )
 }
 
@@ -333,7 +344,8 @@ pub async fn heads_for_client(
 }
 
 /// An episode's level history, newest first. Without `with_texts` the reasons
-/// (health content) are not read: they come back as `None`.
+/// (health content) are not read: they come back as `None`, except those their
+/// author marked as holding no health content (`reason_shared`).
 pub async fn levels(
     mut ex: impl Exec,
     episode: Uuid,
@@ -342,7 +354,7 @@ pub async fn levels(
     let reason = if with_texts {
         "l.reason"
     } else {
-        "CAST(NULL AS TEXT)"
+        "CASE WHEN l.reason_shared THEN l.reason ELSE CAST(NULL AS TEXT) END"
     };
     ex.all(
         &format!(

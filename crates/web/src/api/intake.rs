@@ -367,6 +367,11 @@ pub(super) struct LevelIn {
     #[serde(default)]
     #[schema(schema_with = doc::short_text_opt)]
     reason: Option<String>,
+    /// The reason holds no health content and may be read by the whole care team,
+    /// including staff who are not health personnel. Default `false`: the reason is
+    /// health content.
+    #[serde(default)]
+    reason_shared: bool,
 }
 
 /// Change the level of effort (the history is kept).
@@ -391,9 +396,17 @@ pub(super) async fn change_level(
     let reason = ShortText::parse_optional(b.reason.as_deref().unwrap_or(""))
         .map_err(|e| ctx.api_err(AppError::field(FieldError::of("reason", &e))))?;
     let from = b.from_date.unwrap_or_else(benk_app::time::oslo_today);
-    episodes::change_level(&st.app, actor, eid, level, from, reason.as_ref())
-        .await
-        .map_err(|e| ctx.api_err(e))?;
+    episodes::change_level(
+        &st.app,
+        actor,
+        eid,
+        level,
+        from,
+        reason.as_ref(),
+        b.reason_shared,
+    )
+    .await
+    .map_err(|e| ctx.api_err(e))?;
     Ok(StatusCode::NO_CONTENT)
 }
 

@@ -376,9 +376,18 @@ pub(crate) async fn change_level(
         .flatten();
     let result = match (level, from) {
         (Some(level), Some(from)) if e.0.is_empty() => {
-            episodes::change_level(&st.app, actor, episode, level, from, reason.as_ref())
-                .await
-                .map(|()| ("level_saved", vec![]))
+            let shared = !fd.get("reason_shared").trim().is_empty();
+            episodes::change_level(
+                &st.app,
+                actor,
+                episode,
+                level,
+                from,
+                reason.as_ref(),
+                shared,
+            )
+            .await
+            .map(|()| ("level_saved", vec![]))
         }
         _ => Err(AppError::Invalid(e.0)),
     };

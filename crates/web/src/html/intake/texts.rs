@@ -207,6 +207,8 @@ intake_texts! {
     new_level: "Nytt nivå", "New level";
     from_date: "Fra dato", "From date";
     level_reason: "Begrunnelse", "Reason";
+    level_reason_shared: "Begrunnelsen inneholder ingen helseopplysninger", "The reason holds no health information";
+    level_reason_shared_hint: "Da kan hele behandlingsteamet lese den, også NAV og andre som ikke er helsepersonell. Uten avkrysning regnes begrunnelsen som helseopplysning.", "Then the whole care team can read it, including NAV and others who are not health personnel. Unticked, the reason counts as health information.";
     save_level: "Lagre nivå", "Save level";
     add_member: "Legg til koordinator eller medlem", "Add a coordinator or member";
     add_member_hint: "Medarbeideren får tilgang til journalen gjennom forløpet. En ny koordinator erstatter den som har rollen nå.", "The staff member gets access to the record through the episode. A new coordinator replaces the current holder of the role.";
