@@ -5,65 +5,14 @@
 //! command), and checks that the guarded updates and the schema's constraints
 //! give the same `WriteError` on both backends.
 
+mod common;
+
 use benk_app::audit::{AuditDraft, Outcome};
 use benk_app::db::writer::{Decision, Stmt, WriteError, WriteOp};
-use benk_app::db::DbOptions;
 use benk_app::store::{self, care::NewCare, clients::ClientFields, clients::NewClient};
-use benk_app::{testing, App, Settings};
+use benk_app::{testing, App};
 use chrono::{DateTime, NaiveDate, TimeZone, Utc};
-use sqlx::Connection;
 use uuid::Uuid;
-
-fn pg_base() -> String {
-    std::env::var("BENK_TEST_DATABASE_URL")
-        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into())
-}
-
-/// A fresh, migrated database; the second value says where it lives (a
-/// directory or a PostgreSQL schema) so that [`close`] can remove it.
-async fn open(backend: &str) -> (App, String) {
-    let (url, place) = match backend {
-        "sqlite" => {
-            let dir = std::env::temp_dir().join(format!("benk-sc-{}", Uuid::now_v7().simple()));
-            std::fs::create_dir_all(&dir).unwrap();
-            (
-                format!("sqlite:{}", dir.join("t.db").display()),
-                dir.display().to_string(),
-            )
-        }
-        _ => {
-            let base = pg_base();
-            let schema = format!("benk_sc_{}", Uuid::now_v7().simple());
-            let mut c = sqlx::PgConnection::connect(&base).await.unwrap();
-            sqlx::query(&format!("CREATE SCHEMA {schema}"))
-                .execute(&mut c)
-                .await
-                .unwrap();
-            let sep = if base.contains('?') { '&' } else { '?' };
-            (
-                format!("{base}{sep}options=-c%20search_path%3D{schema}"),
-                schema,
-            )
-        }
-    };
-    let app = App::open(&DbOptions::new(url), Settings::default())
-        .await
-        .expect("open");
-    (app, place)
-}
-
-async fn close(app: App, place: String) {
-    app.close().await;
-    if place.starts_with("benk_sc_") {
-        let mut c = sqlx::PgConnection::connect(&pg_base()).await.unwrap();
-        sqlx::query(&format!("DROP SCHEMA {place} CASCADE"))
-            .execute(&mut c)
-            .await
-            .unwrap();
-    } else {
-        let _ = std::fs::remove_dir_all(place);
-    }
-}
 
 /// What the fixtures made: two teams, one organisation, one staff member in the first team.
 struct Fx {
@@ -162,7 +111,7 @@ async fn audit_rows(app: &App) -> i64 {
 // ---------------------------------------------------------------- clients
 
 async fn client_is_read_back_as_written(backend: &str) {
-    let (app, place) = open(backend).await;
+    let (app, place) = common::open(backend).await;
     let fx = fixtures(&app).await;
     let c = new_client(&fx, fx.team, fields("Ola Nordmann", Some("17912099997")));
     write(&app, vec![store::clients::insert(&c)]).await.unwrap();
@@ -218,11 +167,11 @@ async fn client_is_read_back_as_written(backend: &str) {
         .unwrap();
     assert_eq!(in_tx.name, got.name);
     assert_eq!(in_tx.created_at, got.created_at);
-    close(app, place).await;
+    common::close(app, place).await;
 }
 
 async fn client_update_touches_exactly_one_row(backend: &str) {
-    let (app, place) = open(backend).await;
+    let (app, place) = common::open(backend).await;
     let fx = fixtures(&app).await;
     let c = new_client(&fx, fx.team, fields("Ola Nordmann", None));
     write(&app, vec![store::clients::insert(&c)]).await.unwrap();
@@ -250,11 +199,11 @@ async fn client_update_touches_exactly_one_row(backend: &str) {
     .unwrap_err();
     assert!(matches!(err, WriteError::NotFound), "{err:?}");
     assert_eq!(audit_rows(&app).await, before + 1);
-    close(app, place).await;
+    common::close(app, place).await;
 }
 
 async fn national_id_is_unique_per_team(backend: &str) {
-    let (app, place) = open(backend).await;
+    let (app, place) = common::open(backend).await;
     let fx = fixtures(&app).await;
     let nid = Some("17912099997");
     let first = new_client(&fx, fx.team, fields("Ola Nordmann", nid));
@@ -297,14 +246,14 @@ async fn national_id_is_unique_per_team(backend: &str) {
         let c = new_client(&fx, fx.team, fields(name, None));
         write(&app, vec![store::clients::insert(&c)]).await.unwrap();
     }
-    close(app, place).await;
+    common::close(app, place).await;
 }
 
 /// A check and the write it guards, through the store inside one command:
 /// ten parallel registrations of one number make exactly one record, and the
 /// rest are refused by the check, not by the database.
 async fn registration_checked_in_a_command_makes_one_record(backend: &str) {
-    let (app, place) = open(backend).await;
+    let (app, place) = common::open(backend).await;
     let fx = fixtures(&app).await;
     let team = fx.team;
     let tasks: Vec<_> = (0..10)
@@ -353,11 +302,11 @@ async fn registration_checked_in_a_command_makes_one_record(backend: &str) {
             .unwrap(),
         1
     );
-    close(app, place).await;
+    common::close(app, place).await;
 }
 
 async fn entries_without_health_scope_leave_health_notes_unread(backend: &str) {
-    let (app, place) = open(backend).await;
+    let (app, place) = common::open(backend).await;
     let fx = fixtures(&app).await;
     let c = new_client(&fx, fx.team, fields("Ola Nordmann", None));
     write(&app, vec![store::clients::insert(&c)]).await.unwrap();
@@ -425,7 +374,7 @@ async fn entries_without_health_scope_leave_health_notes_unread(backend: &str) {
     .await
     .unwrap_err();
     assert!(matches!(err, WriteError::Constraint(_)), "{err:?}");
-    close(app, place).await;
+    common::close(app, place).await;
 }
 
 // ---------------------------------------------------------------- care
@@ -446,7 +395,7 @@ fn care(fx: &Fx, client: Uuid, from: NaiveDate, to: Option<NaiveDate>) -> NewCar
 }
 
 async fn care_relationship_is_given_read_and_ended_once(backend: &str) {
-    let (app, place) = open(backend).await;
+    let (app, place) = common::open(backend).await;
     let fx = fixtures(&app).await;
     let c = new_client(&fx, fx.team, fields("Ola Nordmann", None));
     write(&app, vec![store::clients::insert(&c)]).await.unwrap();
@@ -522,11 +471,11 @@ async fn care_relationship_is_given_read_and_ended_once(backend: &str) {
         Some(day(10)),
         "pulled back to the end day"
     );
-    close(app, place).await;
+    common::close(app, place).await;
 }
 
 async fn care_relationship_constraints_are_the_same_on_both_backends(backend: &str) {
-    let (app, place) = open(backend).await;
+    let (app, place) = common::open(backend).await;
     let fx = fixtures(&app).await;
     let c = new_client(&fx, fx.team, fields("Ola Nordmann", None));
     write(&app, vec![store::clients::insert(&c)]).await.unwrap();
@@ -549,7 +498,7 @@ async fn care_relationship_constraints_are_the_same_on_both_backends(backend: &s
         .await
         .unwrap()
         .is_empty());
-    close(app, place).await;
+    common::close(app, place).await;
 }
 
 // ---------------------------------------------------------------- episodes
@@ -568,7 +517,7 @@ fn episode(fx: &Fx, client: Uuid) -> store::episodes::NewEpisode {
 }
 
 async fn one_open_episode_per_client_and_team(backend: &str) {
-    let (app, place) = open(backend).await;
+    let (app, place) = common::open(backend).await;
     let fx = fixtures(&app).await;
     let c = new_client(&fx, fx.team, fields("Ola Nordmann", None));
     write(&app, vec![store::clients::insert(&c)]).await.unwrap();
@@ -628,11 +577,11 @@ async fn one_open_episode_per_client_and_team(backend: &str) {
     let closed = heads.iter().find(|h| h.id == first.id).unwrap();
     assert_eq!(closed.closed_on, Some(day(20)));
     assert_eq!(closed.close_reason.as_deref(), Some("completed"));
-    close(app, place).await;
+    common::close(app, place).await;
 }
 
 async fn episode_levels_members_and_group_read_back(backend: &str) {
-    let (app, place) = open(backend).await;
+    let (app, place) = common::open(backend).await;
     let fx = fixtures(&app).await;
     let c = new_client(&fx, fx.team, fields("Ola Nordmann", None));
     let e = episode(&fx, c.id);
@@ -784,7 +733,7 @@ async fn episode_levels_members_and_group_read_back(backend: &str) {
         .await
         .unwrap()
         .is_empty());
-    close(app, place).await;
+    common::close(app, place).await;
 }
 
 // ---------------------------------------------------------------- referrals
@@ -825,7 +774,7 @@ fn referral<'a>(
 }
 
 async fn referral_is_read_back_with_its_health_content_apart(backend: &str) {
-    let (app, place) = open(backend).await;
+    let (app, place) = common::open(backend).await;
     let fx = fixtures(&app).await;
     assert!(store::referrals::team_exists(testing::db(&app), fx.team)
         .await
@@ -967,11 +916,11 @@ async fn referral_is_read_back_with_its_health_content_apart(backend: &str) {
         matches!(err, WriteError::Constraint(_)),
         "unknown agency: {err:?}"
     );
-    close(app, place).await;
+    common::close(app, place).await;
 }
 
 async fn referral_status_moves_forward_once(backend: &str) {
-    let (app, place) = open(backend).await;
+    let (app, place) = common::open(backend).await;
     let fx = fixtures(&app).await;
     let r = referral(&fx, "H-2026-AAAA-BBBB", None);
     write(&app, vec![store::referrals::insert(&r)])
@@ -1040,7 +989,7 @@ async fn referral_status_moves_forward_once(backend: &str) {
             .unwrap()
             .is_empty()
     );
-    close(app, place).await;
+    common::close(app, place).await;
 }
 
 // ---------------------------------------------------------------- intake decisions
@@ -1066,7 +1015,7 @@ fn decision<'a>(fx: &Fx, referral: Uuid, level: Option<i64>) -> store::intake::N
 }
 
 async fn one_decision_per_referral_read_back_in_parts(backend: &str) {
-    let (app, place) = open(backend).await;
+    let (app, place) = common::open(backend).await;
     let fx = fixtures(&app).await;
     let c = new_client(&fx, fx.team, fields("Ola Nordmann", None));
     let r = referral(&fx, "H-2026-AAAA-BBBB", None);
@@ -1158,13 +1107,13 @@ async fn one_decision_per_referral_read_back_in_parts(backend: &str) {
     .await
     .unwrap_err();
     assert!(matches!(err, WriteError::Constraint(_)), "{err:?}");
-    close(app, place).await;
+    common::close(app, place).await;
 }
 
 // ---------------------------------------------------------------- idempotency keys
 
 async fn idempotency_key_keeps_the_first_answer(backend: &str) {
-    let (app, place) = open(backend).await;
+    let (app, place) = common::open(backend).await;
     let fx = fixtures(&app).await;
     let first = store::idempotency::insert(fx.staff, "k-1", "fp", 201, r#"{"id":"x"}"#, at(1));
     write(&app, vec![first]).await.unwrap();
@@ -1220,13 +1169,13 @@ async fn idempotency_key_keeps_the_first_answer(backend: &str) {
             .unwrap()
             .is_some()
     );
-    close(app, place).await;
+    common::close(app, place).await;
 }
 
 // ---------------------------------------------------------------- auth
 
 async fn local_username_is_unique_per_provider(backend: &str) {
-    let (app, place) = open(backend).await;
+    let (app, place) = common::open(backend).await;
     let fx = fixtures(&app).await;
     let identity = Uuid::now_v7();
     write(
@@ -1302,11 +1251,11 @@ async fn local_username_is_unique_per_provider(backend: &str) {
     .await
     .unwrap_err();
     assert!(matches!(err, WriteError::NotFound), "{err:?}");
-    close(app, place).await;
+    common::close(app, place).await;
 }
 
 async fn session_is_inserted_read_touched_and_deleted(backend: &str) {
-    let (app, place) = open(backend).await;
+    let (app, place) = common::open(backend).await;
     let fx = fixtures(&app).await;
     let identity = Uuid::now_v7();
     let row = store::auth::NewSessionRow {
@@ -1391,11 +1340,11 @@ async fn session_is_inserted_read_touched_and_deleted(backend: &str) {
         .await
         .unwrap()
         .is_none());
-    close(app, place).await;
+    common::close(app, place).await;
 }
 
 async fn token_lives_until_revoked_once(backend: &str) {
-    let (app, place) = open(backend).await;
+    let (app, place) = common::open(backend).await;
     let fx = fixtures(&app).await;
     let token = store::auth::NewToken {
         id: Uuid::now_v7(),
@@ -1480,11 +1429,11 @@ async fn token_lives_until_revoked_once(backend: &str) {
         .unwrap()
         .iter()
         .all(|t| t.revoked_at.is_some()));
-    close(app, place).await;
+    common::close(app, place).await;
 }
 
 async fn login_throttle_moves_from_the_state_read(backend: &str) {
-    let (app, place) = open(backend).await;
+    let (app, place) = common::open(backend).await;
     assert!(store::auth::throttle(testing::db(&app), "k")
         .await
         .unwrap()
@@ -1561,7 +1510,7 @@ async fn login_throttle_moves_from_the_state_read(backend: &str) {
         .await
         .unwrap()
         .is_none());
-    close(app, place).await;
+    common::close(app, place).await;
 }
 
 // ---------------------------------------------------------------- staff
@@ -1578,7 +1527,7 @@ fn new_staff(fx: &Fx, name: &'static str) -> store::staff::NewStaffRow<'static> 
 }
 
 async fn staff_membership_is_unique_per_team(backend: &str) {
-    let (app, place) = open(backend).await;
+    let (app, place) = common::open(backend).await;
     let fx = fixtures(&app).await;
     let nora = new_staff(&fx, "Nora Nav");
     write(
@@ -1679,11 +1628,11 @@ async fn staff_membership_is_unique_per_team(backend: &str) {
         let err = write(&app, vec![stmt]).await.unwrap_err();
         assert!(matches!(err, WriteError::Constraint(_)), "{err:?}");
     }
-    close(app, place).await;
+    common::close(app, place).await;
 }
 
 async fn staff_is_read_back_for_administration_and_as_actor(backend: &str) {
-    let (app, place) = open(backend).await;
+    let (app, place) = common::open(backend).await;
     let fx = fixtures(&app).await;
     let nora = store::staff::NewStaffRow {
         hpr_number: Some("1234567"),
@@ -1841,7 +1790,7 @@ async fn staff_is_read_back_for_administration_and_as_actor(backend: &str) {
             (nora.id, "sluttet".to_string())
         ]
     );
-    close(app, place).await;
+    common::close(app, place).await;
 }
 
 async fn got_identity(app: &App, username: &str) -> Uuid {
@@ -1864,7 +1813,7 @@ fn org(name: &str, kind: &str, number: &str) -> benk_app::orgs::Organisation {
 }
 
 async fn organisation_number_is_unique(backend: &str) {
-    let (app, place) = open(backend).await;
+    let (app, place) = common::open(backend).await;
     let fx = fixtures(&app).await;
     let dps = org("Fjordby DPS", "hospital_trust", "910000002");
     write(&app, vec![store::orgs::insert_organisation(&dps, at(1))])
@@ -1918,11 +1867,11 @@ async fn organisation_number_is_unique(backend: &str) {
             .len(),
         2
     );
-    close(app, place).await;
+    common::close(app, place).await;
 }
 
 async fn team_is_read_back_with_owners_and_members(backend: &str) {
-    let (app, place) = open(backend).await;
+    let (app, place) = common::open(backend).await;
     let fx = fixtures(&app).await;
     let dps = org("Fjordby DPS", "hospital_trust", "910000002");
     let team = Uuid::now_v7();
@@ -2053,7 +2002,7 @@ async fn team_is_read_back_with_owners_and_members(backend: &str) {
         ]
     );
     assert_eq!(picker[1].profession, "nurse");
-    close(app, place).await;
+    common::close(app, place).await;
 }
 
 macro_rules! both {

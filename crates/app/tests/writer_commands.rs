@@ -1,64 +1,14 @@
 //! The writer's command seam: a check and the write it guards run in one
 //! transaction, on both backends, under many parallel submissions.
 
+mod common;
+
 use benk_app::audit::{self, AuditDraft, Outcome};
 use benk_app::db::writer::{Decision, Stmt, WriteError, WriteOp};
-use benk_app::db::{DbOptions, Val};
-use benk_app::{testing, App, Settings};
+use benk_app::db::Val;
+use benk_app::{testing, App};
 use chrono::Utc;
-use sqlx::Connection;
 use uuid::Uuid;
-
-fn pg_base() -> String {
-    std::env::var("BENK_TEST_DATABASE_URL")
-        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into())
-}
-
-/// A fresh, migrated database; the second value says where it lives (a
-/// directory or a PostgreSQL schema) so that [`close`] can remove it.
-async fn open(backend: &str) -> (App, String) {
-    let (url, place) = match backend {
-        "sqlite" => {
-            let dir = std::env::temp_dir().join(format!("benk-wc-{}", Uuid::now_v7().simple()));
-            std::fs::create_dir_all(&dir).unwrap();
-            (
-                format!("sqlite:{}", dir.join("t.db").display()),
-                dir.display().to_string(),
-            )
-        }
-        _ => {
-            let base = pg_base();
-            let schema = format!("benk_wc_{}", Uuid::now_v7().simple());
-            let mut c = sqlx::PgConnection::connect(&base).await.unwrap();
-            sqlx::query(&format!("CREATE SCHEMA {schema}"))
-                .execute(&mut c)
-                .await
-                .unwrap();
-            let sep = if base.contains('?') { '&' } else { '?' };
-            (
-                format!("{base}{sep}options=-c%20search_path%3D{schema}"),
-                schema,
-            )
-        }
-    };
-    let app = App::open(&DbOptions::new(url), Settings::default())
-        .await
-        .expect("open");
-    (app, place)
-}
-
-async fn close(app: App, place: String) {
-    app.close().await;
-    if place.starts_with("benk_wc_") {
-        let mut c = sqlx::PgConnection::connect(&pg_base()).await.unwrap();
-        sqlx::query(&format!("DROP SCHEMA {place} CASCADE"))
-            .execute(&mut c)
-            .await
-            .unwrap();
-    } else {
-        let _ = std::fs::remove_dir_all(place);
-    }
-}
 
 /// A distinct, well-formed-looking organisation number for the fixtures.
 fn org_number(i: usize) -> String {
@@ -113,7 +63,7 @@ async fn count(app: &App, sql: &str) -> i64 {
 }
 
 async fn limit_holds_for_forty_parallel_requests(backend: &str) {
-    let (app, place) = open(backend).await;
+    let (app, place) = common::open(backend).await;
     let tasks: Vec<_> = (0..40)
         .map(|i| {
             let app = app.clone();
@@ -153,11 +103,11 @@ async fn limit_holds_for_forty_parallel_requests(backend: &str) {
     let report = audit::verify(&app, |_, _| {}).await.unwrap();
     assert_eq!(report.first_break, None);
     assert_eq!(report.rows, 40);
-    close(app, place).await;
+    common::close(app, place).await;
 }
 
 async fn refused_command_keeps_its_audit_but_not_its_writes(backend: &str) {
-    let (app, place) = open(backend).await;
+    let (app, place) = common::open(backend).await;
     let answer: Result<(), &'static str> = testing::writer(&app)
         .command(|tx| {
             Box::pin(async move {
@@ -195,11 +145,11 @@ async fn refused_command_keeps_its_audit_but_not_its_writes(backend: &str) {
         audit::verify(&app, |_, _| {}).await.unwrap().first_break,
         None
     );
-    close(app, place).await;
+    common::close(app, place).await;
 }
 
 async fn failing_command_loses_only_itself(backend: &str) {
-    let (app, place) = open(backend).await;
+    let (app, place) = common::open(backend).await;
     // One organisation exists; a burst of commands and plain ops follows, one
     // of which collides with it.
     create_limited(&app, 0, 100).await.unwrap().unwrap();
@@ -264,7 +214,7 @@ async fn failing_command_loses_only_itself(backend: &str) {
         audit::verify(&app, |_, _| {}).await.unwrap().first_break,
         None
     );
-    close(app, place).await;
+    common::close(app, place).await;
 }
 
 macro_rules! both {
