@@ -56,9 +56,15 @@ pub struct CareRelationship {
     pub source: String,
 }
 
-/// The statement that inserts a relationship (shared with client creation and the demo).
+/// The one constructor of a care relationship, private to the app crate. Its
+/// three callers each hold the right to give access: `clients::create` (the
+/// creator, a member of the client's team, for 90 days), `episodes` (members
+/// named under an `EpisodeGrant`, or by the intake decision under its
+/// `IntakeGrant`) and `care::create` (access given by hand under an
+/// `EpisodeGrant` for `give_access`). Nothing outside the crate can submit a
+/// statement: the writer is private to it.
 #[allow(clippy::too_many_arguments)]
-pub fn insert_stmt(
+pub(crate) fn insert_stmt(
     id: Uuid,
     client: Uuid,
     holder: Holder,

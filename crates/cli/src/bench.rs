@@ -369,16 +369,20 @@ macro_rules! raw_tx {
         draft.resources = "client:basic".into();
         let now = draft.at;
         let name = format!("Bench Raw {}", $n);
-        let care = care::insert_stmt(
-            Uuid::now_v7(),
-            id,
-            care::Holder::Staff(actor.staff_id()),
-            benk_app::access::today(),
-            None,
-            "Registrerte personen / registered the person",
-            actor,
-            now,
-        );
+        // The same statement the server's use case builds (through the store).
+        let today = benk_app::access::today();
+        let care = benk_app::store::care::insert(&benk_app::store::care::NewCare {
+            id: Uuid::now_v7(),
+            client_id: id,
+            staff_id: Some(actor.staff_id()),
+            team_id: None,
+            valid_from: today,
+            valid_to: Some(care::default_end(today)),
+            reason: "Registrerte personen / registered the person",
+            owner_org_id: actor.home_org_id(),
+            created_by: actor.staff_id(),
+            at: now,
+        });
         let mut tx = $conn.begin().await?;
         $q(LOCK_HEAD, vec![]).execute(&mut *tx).await?;
         let row = $q(READ_HEAD, vec![]).fetch_one(&mut *tx).await?;
