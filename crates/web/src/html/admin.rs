@@ -4,11 +4,11 @@ use askama::Template;
 use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::Form;
-use benk_app::access::admin::{open_admin, AdminScope, Principal};
+use benk_app::access::admin::{open_admin, AdminGrant, AdminScope, Principal};
 use benk_app::error::Fields;
 use benk_app::orgs::{self, Organisation};
 use benk_app::staff::{self, AccountChange, NewStaff, StaffSummary};
-use benk_app::{AppError, FieldError, Text};
+use benk_app::{Actor, AppError, FieldError, Text};
 use benk_domain::{health_personnel_basis, Fte, HprNumber, Profession, TeamRole};
 use serde::Deserialize;
 use uuid::Uuid;
@@ -253,6 +253,27 @@ pub(super) struct FlagForm {
 
 /// An account change: the administrator's right is checked (and a refusal
 /// audited) before the change's own input (`make`) is.
+/// The first steps of every administration form about one staff member:
+/// logged in, the form's CSRF token, a well-formed id, then the grant for the
+/// scope `scope` gives (`open_admin` audits a refusal). Input is parsed only after.
+async fn open_form(
+    st: &AppState,
+    ctx: &Ctx,
+    id: &str,
+    csrf: &str,
+    action: &str,
+    scope: impl FnOnce(&Actor, Uuid) -> Result<AdminScope, AppError>,
+) -> Result<(AdminGrant, Uuid), Response> {
+    let actor = ctx.page_actor()?;
+    ctx.check_csrf(csrf)?;
+    let id = Uuid::parse_str(id).map_err(|_| ctx.page_err(AppError::NotFound))?;
+    let scope = scope(actor, id).map_err(|e| ctx.page_err(e))?;
+    let grant = open_admin(&st.app, Principal::Staff(actor), scope, action)
+        .await
+        .map_err(|e| ctx.page_err(e))?;
+    Ok((grant, id))
+}
+
 async fn change(
     st: &AppState,
     ctx: &Ctx,
@@ -261,24 +282,11 @@ async fn change(
     action: &str,
     make: impl FnOnce() -> Result<AccountChange, AppError>,
 ) -> Response {
-    let actor = actor_or_redirect!(ctx);
-    if let Err(r) = ctx.check_csrf(csrf) {
-        return r;
-    }
-    let Ok(id) = Uuid::parse_str(id) else {
-        return ctx.page_err(AppError::NotFound);
-    };
-    let grant = match open_admin(
-        &st.app,
-        Principal::Staff(actor),
-        AdminScope::Staff(id),
-        action,
-    )
-    .await
-    {
-        Ok(g) => g,
-        Err(e) => return ctx.page_err(e),
-    };
+    let (grant, id) =
+        match open_form(st, ctx, id, csrf, action, |_, id| Ok(AdminScope::Staff(id))).await {
+            Ok(g) => g,
+            Err(r) => return r,
+        };
     let result = match make() {
         Ok(c) => staff::change_account(&st.app, &grant, id, c).await,
         Err(e) => Err(e),
@@ -328,24 +336,14 @@ pub(super) async fn set_health_personnel(
     Path(id): Path<String>,
     Form(f): Form<HealthPersonnelForm>,
 ) -> Response {
-    let actor = actor_or_redirect!(ctx);
-    if let Err(r) = ctx.check_csrf(&f._csrf) {
-        return r;
-    }
-    let Ok(id) = Uuid::parse_str(&id) else {
-        return ctx.page_err(AppError::NotFound);
-    };
-    // The right first (a refusal is audited), then the input.
-    let grant = match open_admin(
-        &st.app,
-        Principal::Staff(actor),
-        AdminScope::Staff(id),
-        "staff.set_health_personnel",
-    )
+    let action = "staff.set_health_personnel";
+    let (grant, id) = match open_form(&st, &ctx, &id, &f._csrf, action, |_, id| {
+        Ok(AdminScope::Staff(id))
+    })
     .await
     {
         Ok(g) => g,
-        Err(e) => return ctx.page_err(e),
+        Err(r) => return r,
     };
     let value = match f.value.as_str() {
         "true" => true,
@@ -405,26 +403,21 @@ pub(super) async fn set_membership(
     Path(id): Path<String>,
     Form(f): Form<MembershipForm>,
 ) -> Response {
-    let actor = actor_or_redirect!(ctx);
-    if let Err(r) = ctx.check_csrf(&f._csrf) {
-        return r;
-    }
-    let Ok(id) = Uuid::parse_str(&id) else {
-        return ctx.page_err(AppError::NotFound);
-    };
-    let Some(team) = actor.acting().map(|m| m.team_id) else {
-        return ctx.page_err(forbidden());
-    };
-    let grant = match open_admin(
-        &st.app,
-        Principal::Staff(actor),
-        AdminScope::Team(team),
-        "membership.set",
-    )
+    // In the administrator's acting team.
+    let (grant, id) = match open_form(&st, &ctx, &id, &f._csrf, "membership.set", |actor, _| {
+        actor
+            .acting()
+            .map(|m| AdminScope::Team(m.team_id))
+            .ok_or_else(forbidden)
+    })
     .await
     {
         Ok(g) => g,
-        Err(e) => return ctx.page_err(e),
+        Err(r) => return r,
+    };
+    let team = match grant.scope() {
+        AdminScope::Team(t) => t,
+        _ => return ctx.page_err(forbidden()),
     };
     let mut fields = Fields::default();
     let role = TeamRole::from_code(&f.role);
