@@ -5,50 +5,9 @@
 mod common;
 
 use axum::http::{Method, StatusCode};
-use common::{synthetic_fnr, TestApp};
+use common::{decide, referral_body, register, synthetic_fnr, TestApp};
 use serde_json::{json, Value};
 use uuid::Uuid;
-
-fn referral_body(extra: Value) -> Value {
-    let mut b = json!({
-        "referrer_name": "Kari Fastlege",
-        "referrer_role": "fastlege",
-        "agency_kind": "gp",
-        "person_name": "Per Henvist",
-        "person_birth_year": 1985,
-        "reason": "Mister kontakten med tjenestene.",
-        "person_knows": "yes",
-        "person_agrees": "yes",
-        "channel": "phone",
-    });
-    for (k, v) in extra.as_object().unwrap() {
-        b[k] = v.clone();
-    }
-    b
-}
-
-async fn register(t: &TestApp, token: &str, extra: Value) -> Uuid {
-    let r = t
-        .api(
-            Method::POST,
-            "/api/v1/referrals",
-            token,
-            Some(referral_body(extra)),
-        )
-        .await;
-    assert_eq!(r.status, StatusCode::CREATED, "{}", r.text);
-    r.json()["id"].as_str().unwrap().parse().unwrap()
-}
-
-async fn decide(t: &TestApp, token: &str, referral: Uuid, body: Value) -> common::Resp {
-    t.api(
-        Method::POST,
-        &format!("/api/v1/referrals/{referral}/decision"),
-        token,
-        Some(body),
-    )
-    .await
-}
 
 /// A Tandem-like team: municipality + hospital, 3 + 3 in the intake team,
 /// psychosis diagnoses routed to the FACT team. Returns an intake member's token

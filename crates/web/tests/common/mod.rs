@@ -412,3 +412,48 @@ pub fn with_check_digits(prefix: &str) -> Option<String> {
     let k2 = k(&d2, &[5, 4, 3, 2, 7, 6, 5, 4, 3, 2])?;
     Some(format!("{prefix}{k1}{k2}"))
 }
+
+/// A referral body as the intake team registers one by phone, with `extra`
+/// fields added or replaced.
+pub fn referral_body(extra: Value) -> Value {
+    let mut b = serde_json::json!({
+        "referrer_name": "Kari Fastlege",
+        "referrer_role": "fastlege",
+        "agency_kind": "gp",
+        "person_name": "Per Henvist",
+        "person_birth_year": 1985,
+        "reason": "Mister kontakten med tjenestene.",
+        "person_knows": "yes",
+        "person_agrees": "yes",
+        "channel": "phone",
+    });
+    for (k, v) in extra.as_object().unwrap() {
+        b[k] = v.clone();
+    }
+    b
+}
+
+/// Registers a referral through the API (must succeed); returns its id.
+pub async fn register(t: &TestApp, token: &str, extra: Value) -> Uuid {
+    let r = t
+        .api(
+            Method::POST,
+            "/api/v1/referrals",
+            token,
+            Some(referral_body(extra)),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.text);
+    r.json()["id"].as_str().unwrap().parse().unwrap()
+}
+
+/// Posts an intake decision for a referral.
+pub async fn decide(t: &TestApp, token: &str, referral: Uuid, body: Value) -> Resp {
+    t.api(
+        Method::POST,
+        &format!("/api/v1/referrals/{referral}/decision"),
+        token,
+        Some(body),
+    )
+    .await
+}
