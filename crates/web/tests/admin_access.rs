@@ -12,19 +12,6 @@ use common::{Browser, Resp, TestApp};
 use serde_json::json;
 use uuid::Uuid;
 
-async fn team_id(t: &TestApp, name: &str) -> Uuid {
-    let (id,): (Uuid,) = t
-        .db()
-        .opt(
-            "SELECT id FROM teams WHERE name = $1",
-            benk_app::args![name],
-        )
-        .await
-        .unwrap()
-        .unwrap();
-    id
-}
-
 async fn org_id(t: &TestApp, name: &str) -> Uuid {
     let (id,): (Uuid,) = t
         .db()
@@ -271,7 +258,7 @@ async fn attempt(
 /// A staff member who administers nothing (a NAV officer in the first team)
 /// is refused every administration, each refusal audited.
 async fn a_non_administrator_is_refused_every_administration_and_audited(t: &TestApp) {
-    let a = team_id(t, DEMO_TEAM).await;
+    let a = t.team_id(DEMO_TEAM).await;
     let ola = t.staff_id("ola").await; // social worker in the same team
     every_admin_route_is_refused(t, "per", ola, a, Some(a)).await;
     // Changing a membership (in per's own team) is refused and audited too.
@@ -311,8 +298,8 @@ async fn a_non_administrator_is_refused_every_administration_and_audited(t: &Tes
 /// The second team's administrator is refused on the first team and its
 /// staff, and on organisations and teams (system administration).
 async fn a_team_administrator_is_refused_on_another_team_and_audited(t: &TestApp) {
-    let a = team_id(t, DEMO_TEAM).await;
-    let b = team_id(t, DEMO_TEAM_2).await;
+    let a = t.team_id(DEMO_TEAM).await;
+    let b = t.team_id(DEMO_TEAM_2).await;
     let ola = t.staff_id("ola").await; // in the first team only
     every_admin_route_is_refused(t, "rune", ola, a, None).await;
     // Rune's membership form acts in his own team: adding a member of another
@@ -344,8 +331,8 @@ async fn a_team_administrator_is_refused_on_another_team_and_audited(t: &TestApp
 /// row says on what basis; an account that also works in another team is not
 /// theirs to take over (its password, its status).
 async fn team_and_system_administrators_and_the_basis_in_the_audit_row(t: &TestApp) {
-    let a = team_id(t, DEMO_TEAM).await;
-    let b = team_id(t, DEMO_TEAM_2).await;
+    let a = t.team_id(DEMO_TEAM).await;
+    let b = t.team_id(DEMO_TEAM_2).await;
     let rune = t.login("rune", "benk-demo").await;
     let rune_id = t.staff_id("rune").await;
     let gunn = t.staff_id("gunn").await; // NAV officer in the second team only

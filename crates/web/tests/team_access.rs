@@ -49,22 +49,9 @@ async fn accept_in_first_team(
     )
 }
 
-async fn team_id(t: &TestApp, name: &str) -> Uuid {
-    let (id,): (Uuid,) = t
-        .db()
-        .opt(
-            "SELECT id FROM teams WHERE name = $1",
-            benk_app::args![name],
-        )
-        .await
-        .unwrap()
-        .unwrap();
-    id
-}
-
 /// A first-team client with record entries whose national id the second team does not know.
 async fn first_team_client_with_entries(t: &TestApp) -> (Uuid, String, String) {
-    let (a, b) = (team_id(t, DEMO_TEAM).await, team_id(t, DEMO_TEAM_2).await);
+    let (a, b) = (t.team_id(DEMO_TEAM).await, t.team_id(DEMO_TEAM_2).await);
     let row: (Uuid, String, String) = t.db()
         .opt(
             "SELECT c.id, c.national_id, (SELECT e.body FROM record_entries e WHERE e.client_id = c.id ORDER BY e.written_at LIMIT 1) \
@@ -147,7 +134,7 @@ async fn accepting_a_person_another_team_follows_makes_this_teams_own_record(t: 
         );
     }
     // Team A's record has no care relationship held in team B.
-    let b = team_id(t, DEMO_TEAM_2).await;
+    let b = t.team_id(DEMO_TEAM_2).await;
     assert_eq!(
         t.db()
             .scalar_i64(
@@ -339,7 +326,7 @@ async fn read_basis(t: &TestApp, staff: Uuid, client: Uuid) -> String {
 /// after the episode closes. Care team (first team): only the care team and
 /// the team lead. The audit row names the basis.
 async fn the_two_read_policies_and_the_basis_in_the_audit_row(t: &TestApp) {
-    let b = team_id(t, DEMO_TEAM_2).await;
+    let b = t.team_id(DEMO_TEAM_2).await;
     // A second-team client whose coordinators are tor and knut (not anne).
     let (client,): (Uuid,) = t.db()
         .opt(
@@ -785,8 +772,8 @@ async fn a_team_administrator_administers_only_their_team(t: &TestApp) {
         )
         .await;
     assert_eq!(r.status, StatusCode::FORBIDDEN, "{}", r.text);
-    let a = team_id(t, DEMO_TEAM).await;
-    let b = team_id(t, DEMO_TEAM_2).await;
+    let a = t.team_id(DEMO_TEAM).await;
+    let b = t.team_id(DEMO_TEAM_2).await;
     let (org,): (Uuid,) = t
         .db()
         .opt(

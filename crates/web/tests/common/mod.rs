@@ -179,6 +179,20 @@ impl TestApp {
         }
     }
 
+    /// A team's id by its name.
+    pub async fn team_id(&self, name: &str) -> Uuid {
+        let (id,): (Uuid,) = self
+            .db()
+            .opt(
+                "SELECT id FROM teams WHERE name = $1",
+                benk_app::args![name],
+            )
+            .await
+            .unwrap()
+            .unwrap_or_else(|| panic!("no team named {name}"));
+        id
+    }
+
     pub async fn staff_id(&self, username: &str) -> Uuid {
         benk_app::staff::find_by_username(&self.app, username)
             .await
