@@ -7,7 +7,7 @@
 //! team exists).
 
 use benk_domain::{NationalId, OrgNumber};
-use chrono::{Datelike, Duration, NaiveDate, Utc};
+use chrono::{DateTime, Datelike, Duration, NaiveDate, Utc};
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 use uuid::Uuid;
@@ -263,6 +263,69 @@ const NOTES: &[&str] = &[
     "Følgt til legevakt etter fall. Ingen brudd. Pårørende informert etter samtykke.",
 ];
 
+/// One demo staff row: username, name, profession, employer index, FTE, role, description.
+type StaffRow = (
+    &'static str,
+    &'static str,
+    &'static str,
+    usize,
+    i64,
+    &'static str,
+    &'static str,
+);
+
+/// The statements that add one demo staff member with a login (the shared demo
+/// password's `hash`) and a membership of `team`. Clinicians get an HPR number
+/// (`hpr`). Returns the new staff id.
+fn push_staff(
+    stmts: &mut Vec<Stmt>,
+    (user, name, prof, _, fte, role, _): &StaffRow,
+    employer: Uuid,
+    team: Uuid,
+    hpr: usize,
+    hash: &str,
+    now: DateTime<Utc>,
+) -> Uuid {
+    let id = Uuid::now_v7();
+    let hpr = matches!(
+        *prof,
+        "nurse" | "psychologist" | "psychiatrist" | "physician"
+    )
+    .then(|| hpr.to_string());
+    stmts.push(Stmt::new(
+        "INSERT INTO staff (id, name, profession, hpr_number, home_org_id, created_at) VALUES ($1, $2, $3, $4, $5, $6)",
+        crate::args![id, *name, *prof, hpr, employer, now],
+    ));
+    stmts.push(Stmt::new(
+        "INSERT INTO identities (id, staff_id, provider, subject, password_hash, created_at) VALUES ($1, $2, 'local', $3, $4, $5)",
+        crate::args![Uuid::now_v7(), id, *user, hash, now],
+    ));
+    stmts.push(Stmt::new(
+        "INSERT INTO team_memberships (team_id, staff_id, role, fte) VALUES ($1, $2, $3, $4)",
+        crate::args![team, id, *role, *fte],
+    ));
+    id
+}
+
+/// Records, as the administrator `set_by` would, that `staff` is employed in the
+/// health service to give care (health personnel by hpl § 3 first paragraph no. 2).
+fn push_care_employment(
+    stmts: &mut Vec<Stmt>,
+    staff: Uuid,
+    reason: &str,
+    set_by: Uuid,
+    now: DateTime<Utc>,
+) {
+    stmts.push(Stmt::new(
+        "UPDATE staff SET care_employment = TRUE WHERE id = $1",
+        crate::args![staff],
+    ));
+    stmts.push(Stmt::new(
+        "INSERT INTO health_personnel_changes (id, staff_id, care_employment, reason, set_by, set_at) VALUES ($1, $2, TRUE, $3, $4, $5)",
+        crate::args![Uuid::now_v7(), staff, reason, set_by, now],
+    ));
+}
+
 /// Staff who are health personnel through their employment in the health service to give care
 /// (hpl § 3 first paragraph no. 2), as the demo administrator recorded it.
 const CARE_EMPLOYMENT: &[(&str, &str)] = &[
@@ -445,25 +508,17 @@ pub async fn seed(app: &App) -> AppResult<bool> {
     // times would dominate the seeding time.
     let hash = hash_password(DEMO_PASSWORD)?;
     let mut staff = Vec::new();
-    for (i, (user, name, prof, org, fte, role, _)) in STAFF.iter().enumerate() {
-        let id = Uuid::now_v7();
-        let hpr = matches!(
-            *prof,
-            "nurse" | "psychologist" | "psychiatrist" | "physician"
-        )
-        .then(|| format!("{}", 9_100_000 + i * 137));
-        stmts.push(Stmt::new(
-            "INSERT INTO staff (id, name, profession, hpr_number, home_org_id, created_at) VALUES ($1, $2, $3, $4, $5, $6)",
-            crate::args![id, *name, *prof, hpr, orgs[*org].0, now],
-        ));
-        stmts.push(Stmt::new(
-            "INSERT INTO identities (id, staff_id, provider, subject, password_hash, created_at) VALUES ($1, $2, 'local', $3, $4, $5)",
-            crate::args![Uuid::now_v7(), id, *user, hash.clone(), now],
-        ));
-        stmts.push(Stmt::new(
-            "INSERT INTO team_memberships (team_id, staff_id, role, fte) VALUES ($1, $2, $3, $4)",
-            crate::args![team, id, *role, *fte],
-        ));
+    for (i, row) in STAFF.iter().enumerate() {
+        let (user, _, prof, org, ..) = row;
+        let id = push_staff(
+            &mut stmts,
+            row,
+            orgs[*org].0,
+            team,
+            9_100_000 + i * 137,
+            &hash,
+            now,
+        );
         if *user == "eva" {
             // The demo's first administrator administers the installation.
             stmts.push(Stmt::new(
@@ -479,14 +534,7 @@ pub async fn seed(app: &App) -> AppResult<bool> {
         .unwrap_or(0);
     for (user, reason) in CARE_EMPLOYMENT {
         if let Some(i) = STAFF.iter().position(|s| s.0 == *user) {
-            stmts.push(Stmt::new(
-                "UPDATE staff SET care_employment = TRUE WHERE id = $1",
-                crate::args![staff[i].0],
-            ));
-            stmts.push(Stmt::new(
-                "INSERT INTO health_personnel_changes (id, staff_id, care_employment, reason, set_by, set_at) VALUES ($1, $2, TRUE, $3, $4, $5)",
-                crate::args![Uuid::now_v7(), staff[i].0, *reason, staff[admin].0, now],
-            ));
+            push_care_employment(&mut stmts, staff[i].0, reason, staff[admin].0, now);
         }
     }
     let nav = STAFF.iter().position(|s| s.0 == "per").unwrap_or(8);
@@ -880,26 +928,17 @@ fn second_team(
     }
     let employers = [muni, dps, nav];
     let mut staff = Vec::new();
-    for (i, (user, name, prof, org, fte, role, _)) in STAFF_2.iter().enumerate() {
-        let id = Uuid::now_v7();
-        let hpr = matches!(
-            *prof,
-            "nurse" | "psychologist" | "psychiatrist" | "physician"
-        )
-        .then(|| format!("{}", 9_200_000 + i * 137));
-        stmts.push(Stmt::new(
-            "INSERT INTO staff (id, name, profession, hpr_number, home_org_id, created_at) VALUES ($1, $2, $3, $4, $5, $6)",
-            crate::args![id, *name, *prof, hpr, employers[*org], now],
-        ));
-        stmts.push(Stmt::new(
-            "INSERT INTO identities (id, staff_id, provider, subject, password_hash, created_at) VALUES ($1, $2, 'local', $3, $4, $5)",
-            crate::args![Uuid::now_v7(), id, *user, hash.to_string(), now],
-        ));
-        stmts.push(Stmt::new(
-            "INSERT INTO team_memberships (team_id, staff_id, role, fte) VALUES ($1, $2, $3, $4)",
-            crate::args![team, id, *role, *fte],
-        ));
-        staff.push((id, employers[*org]));
+    for (i, row) in STAFF_2.iter().enumerate() {
+        let id = push_staff(
+            stmts,
+            row,
+            employers[row.3],
+            team,
+            9_200_000 + i * 137,
+            hash,
+            now,
+        );
+        staff.push((id, employers[row.3]));
     }
     let by = |u: &str| staff[STAFF_2.iter().position(|s| s.0 == u).unwrap_or(0)];
     // The social worker on the intake team is employed in the municipality's
@@ -907,14 +946,7 @@ fn second_team(
     // Nordvik's administrator recorded it: health personnel, so he may record
     // the intake decision.
     for (user, reason) in CARE_EMPLOYMENT_2 {
-        stmts.push(Stmt::new(
-            "UPDATE staff SET care_employment = TRUE WHERE id = $1",
-            crate::args![by(user).0],
-        ));
-        stmts.push(Stmt::new(
-            "INSERT INTO health_personnel_changes (id, staff_id, care_employment, reason, set_by, set_at) VALUES ($1, $2, TRUE, $3, $4, $5)",
-            crate::args![Uuid::now_v7(), by(user).0, *reason, by("rune").0, now],
-        ));
+        push_care_employment(stmts, by(user).0, reason, by("rune").0, now);
     }
     let mut people: Vec<(String, Option<NationalId>, i64)> = vec![
         (
