@@ -526,7 +526,7 @@ pub fn not_future(field: &str, d: NaiveDate) -> Result<NaiveDate, FieldError> {
         Err(FieldError::new(
             field,
             "future_date",
-            "Datoen kan ikke være i fremtiden.",
+            "Datoen kan ikke være fram i tid.",
             "The date cannot be in the future.",
         ))
     } else {

@@ -243,7 +243,7 @@ pub async fn change_level(
         errs.push(FieldError::new(
             "from_date",
             "future_date",
-            "Datoen kan ikke være i fremtiden.",
+            "Datoen kan ikke være fram i tid.",
             "The date cannot be in the future.",
         ));
     }

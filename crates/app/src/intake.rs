@@ -165,7 +165,7 @@ pub async fn decide(
         errors.push(FieldError::new(
             "decided_on",
             "future_date",
-            "Vedtaksdatoen kan ikke være i fremtiden.",
+            "Datoen for inntaksbeslutningen kan ikke være fram i tid.",
             "The decision date cannot be in the future.",
         ));
     }
@@ -173,7 +173,7 @@ pub async fn decide(
         errors.push(FieldError::new(
             "decided_on",
             "before_referral",
-            "Vedtaket kan ikke være datert før henvisningen kom.",
+            "Inntaksbeslutningen kan ikke være datert før henvisningen kom.",
             "The decision cannot be dated before the referral arrived.",
         ));
     }

@@ -68,7 +68,7 @@ pub async fn require_health(
     d.resources = format!("referral:{referral},none:health_content_not_in_scope");
     app.writer.write(WriteOp::audit_only(vec![d])).await?;
     Err(AppError::Forbidden(Text::new(
-        "Vedtaket inneholder helseopplysninger (begrunnelse og vurdering av målgruppe) og registreres av helsepersonell i inntaksteamet. Forsøket er logget.",
+        "Inntaksbeslutningen inneholder helseopplysninger (begrunnelse og vurdering av målgruppe) og registreres av helsepersonell i inntaksteamet. Forsøket er logget.",
         "The decision holds health information (reasons and target-group assessment) and is recorded by health personnel in the intake team. The attempt has been logged.",
     )))
 }

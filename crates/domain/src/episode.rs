@@ -23,7 +23,7 @@ coded_enum! {
         /// The person declined further help.
         DeclinedFurtherHelp => "declined_further_help", nb: "takket nei til videre hjelp", en: "declined further help";
         /// The person died.
-        Died => "died", nb: "død", en: "died";
+        Died => "died", nb: "dødsfall", en: "died";
         /// Any other reason.
         Other => "other", nb: "annet", en: "other";
     }

@@ -16,7 +16,7 @@ coded_enum! {
         /// The care team only: the coordinator pair and the named members
         /// (each holds a care relationship).
         #[default]
-        CareTeam => "care_team", nb: "behandlingsteamet", en: "the care team";
+        CareTeam => "care_team", nb: "teamet rundt personen", en: "the care team";
         /// Every health-personnel member of the team while the person has an
         /// open episode in it (a rota, a weekly team meeting).
         TeamOnDuty => "team_on_duty", nb: "teamet på vakt", en: "the team on duty";

@@ -15,7 +15,7 @@ macro_rules! texts {
 }
 
 texts! {
-    app_tagline: "Ett langt tjenestebenk – ikke stoler å falle mellom", "One long service bench – not chairs to fall between";
+    app_tagline: "Én lang tjenestebenk – ikke stoler å falle mellom", "One long service bench – not chairs to fall between";
     skip_to_content: "Hopp til innhold", "Skip to content";
     nav_my_clients: "Mine brukere", "My clients";
     nav_clients: "Brukere", "Clients";
@@ -31,7 +31,7 @@ texts! {
     login_busy: "Tjeneren er opptatt med andre pålogginger. Prøv igjen om et par sekunder.", "The server is busy with other logins. Try again in a few seconds.";
     login_locked: "For mange mislykkede forsøk. Vent litt og prøv igjen.", "Too many failed attempts. Wait a while and try again.";
     totp_title: "Engangskode", "One-time code";
-    totp_intro: "Skriv inn den sekscifrede koden fra autentiseringsappen din.", "Enter the six-digit code from your authenticator app.";
+    totp_intro: "Skriv inn den sekssifrede koden fra autentiseringsappen din.", "Enter the six-digit code from your authenticator app.";
     totp_enrol: "Kontoen din krever tofaktorpålogging. Legg til denne nøkkelen i en autentiseringsapp (for eksempel Microsoft eller Google Authenticator), og skriv inn koden den viser.", "Your account requires two-factor login. Add this key to an authenticator app (for example Microsoft or Google Authenticator) and enter the code it shows.";
     totp_code: "Kode", "Code";
     totp_password: "Passordet ditt (for å bekrefte at det er deg som legger til appen)", "Your password (to confirm it is you adding the app)";
@@ -110,15 +110,15 @@ texts! {
     team_title: "Team", "Team";
     team_owners: "Eiere", "Owners";
     read_policy_title: "Hvem kan lese journalen", "Who may read the record";
-    read_policy_care_team: "Behandlingsteamet: koordinatorparet og de andre som er oppnevnt i personens forløp, og teamleder.", "The care team: the coordinator pair and the others named in the person's episode, and the team lead.";
+    read_policy_care_team: "Teamet rundt personen: koordinatorparet og de andre som er oppnevnt i personens forløp, og teamleder.", "The care team: the coordinator pair and the others named in the person's episode, and the team lead.";
     read_policy_team_on_duty: "Teamet på vakt: alt helsepersonell i teamet kan lese journalen mens personen har et åpent forløp i teamet. Medarbeidere som ikke er helsepersonell, leser bare hos personer de selv følger, og ser ingen helseopplysninger.", "The team on duty: every health-personnel member of the team may read the record while the person has an open episode in the team. Staff who are not health personnel read only the records of people they follow themselves, and see no health content.";
-    read_policy_logged: "Hver lesing logges med grunnlaget (behandlingsteam, teamleder eller teamet på vakt).", "Every read is logged with its basis (care team, team lead or team on duty).";
+    read_policy_logged: "Hver lesing logges med grunnlaget (teamet rundt personen, teamleder eller teamet på vakt).", "Every read is logged with its basis (care team, team lead or team on duty).";
     team_staff_by_employer: "Ansatte etter arbeidsgiver", "Staff by employer";
     positions: "årsverk", "positions";
     profession: "Yrke", "Profession";
     role: "Rolle", "Role";
     fte: "Stillingsandel", "FTE share";
-    users_title: "Ansatte", "Staff";
+    users_title: "Ansatte og brukerkontoer", "Staff and user accounts";
     username: "Brukernavn", "Username";
     employer: "Arbeidsgiver", "Employer";
     hpr_number: "HPR-nummer", "HPR number";

@@ -529,7 +529,7 @@ async fn the_episode_forms_work_through_the_html_routes(t: &TestApp) {
         )
         .await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.text);
-    assert!(r.text.contains("Datoen kan ikke være i fremtiden."));
+    assert!(r.text.contains("Datoen kan ikke være fram i tid."));
     assert!(r
         .text
         .contains(&format!("id=\"level-{ep}-from_date-error\"")));

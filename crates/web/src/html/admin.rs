@@ -78,7 +78,7 @@ impl UsersView {
 
 fn forbidden() -> AppError {
     AppError::Forbidden(Text::new(
-        "Bare administratorer kan administrere brukere.",
+        "Bare administratorer kan administrere brukerkontoer.",
         "Only administrators can manage users.",
     ))
 }

@@ -480,7 +480,7 @@ pub(crate) fn parse_referral(
             FieldError::new(
                 "urgency",
                 "choice_required",
-                "Velg hvor raskt det haster.",
+                "Velg hastegrad.",
                 "Choose how urgent it is.",
             )
         }))

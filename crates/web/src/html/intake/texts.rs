@@ -22,7 +22,7 @@ intake_texts! {
     refer_to: "Henvis til", "Refer to";
     choose_team: "Velg teamet du vil henvise til.", "Choose the team you want to refer to.";
     public_intro: "Alle kan henvise: fastlege, NAV, boligkontor, pårørende, politi, DPS, sykehus, legevakt, kriminalomsorgen – eller personen selv. Inntaksteamet leser alle henvisninger.", "Anyone may refer: GP, NAV, the housing office, relatives, the police, DPS, hospital, the emergency clinic, the correctional service – or the person themselves. The intake team reads every referral.";
-    public_privacy: "Det du skriver her, blir bare lest av teamets inntaksteam. Felt merket «valgfritt» kan stå tomme.", "What you write here is read only by the team's intake team. Fields marked «optional» may be left empty.";
+    public_privacy: "Henvisningen leses av dem i teamet som vurderer henvisninger (inntaksteamet og teamleder). Blir personen tatt inn, kan også de som skal følge personen opp, lese den. Hver lesing logges. Felt merket «valgfritt» kan stå tomme.", "The referral is read by those in the team who assess referrals (the intake team and the team lead). If the person is taken in, those who will follow the person up can read it too. Every read is logged. Fields marked «optional» may be left empty.";
     emergency_title: "Haster det?", "Is it urgent?";
     emergency_text: "Ved fare for liv eller helse: ring 113. Trenger personen hjelp raskt, men det er ikke livstruende: ring legevakten på 116 117. Dette skjemaet leses ikke utenom arbeidstid.", "If life or health is in danger: call 113. If the person needs help soon but it is not life-threatening: call the emergency clinic on 116 117. This form is not read outside working hours.";
     honeypot_label: "Ikke fyll ut dette feltet", "Do not fill in this field";
@@ -71,14 +71,14 @@ intake_texts! {
     consent_legend: "Samtykke og hastegrad", "Consent and urgency";
     person_knows: "Vet personen om henvisningen?", "Does the person know about the referral?";
     person_agrees: "Er personen enig i henvisningen?", "Does the person agree to the referral?";
-    urgency: "Hvor raskt haster det?", "How urgent is it?";
+    urgency: "Hastegrad", "Urgency";
     urgency_hint: "«Haster» betyr at du ber om svar før neste ukentlige inntaksmøte, for eksempel ved en truende utkastelse eller utskrivning.", "«Urgent» means you ask for an answer before the next weekly intake meeting, for example because of an imminent eviction or discharge.";
     send_referral: "Send henvisning", "Send referral";
     form_has_errors: "Skjemaet har feil. Rett feltene som er merket, og send på nytt. Ingenting er sendt ennå, og alt du skrev er tatt vare på.", "The form has errors. Correct the marked fields and send again. Nothing has been sent yet, and everything you wrote has been kept.";
     csrf_expired: "Skjemaet var utløpt, så henvisningen ble ikke sendt. Alt du skrev er tatt vare på – trykk «Send henvisning» igjen.", "The form had expired, so the referral was not sent. Everything you wrote has been kept – press «Send referral» again.";
     rate_limited: "Det er sendt mange henvisninger fra denne adressen på kort tid, så denne ble ikke sendt. Alt du skrev er tatt vare på. Vent ti minutter og send igjen, eller ring teamet.", "Many referrals have been sent from this address in a short time, so this one was not sent. Everything you wrote has been kept. Wait ten minutes and send again, or call the team.";
     too_large_title: "Henvisningen er for lang", "The referral is too long";
-    too_large_text: "Henvisningen ble ikke sendt fordi teksten er for lang (mer enn 64 KiB). Gå tilbake i nettleseren – det du skrev ligger der fortsatt – og kort ned de lengste feltene.", "The referral was not sent because the text is too long (more than 64 KiB). Go back in your browser – what you wrote is still there – and shorten the longest fields.";
+    too_large_text: "Henvisningen ble ikke sendt fordi teksten er for lang (mer enn om lag 60 000 tegn). Gå tilbake i nettleseren – det du skrev ligger der fortsatt – og kort ned de lengste feltene.", "The referral was not sent because the text is too long (more than about 60,000 characters). Go back in your browser – what you wrote is still there – and shorten the longest fields.";
     bad_form_title: "Skjemaet kunne ikke leses", "The form could not be read";
     bad_form_text: "Henvisningen ble ikke sendt fordi skjemaet kom fram i feil format. Gå tilbake i nettleseren og prøv igjen.", "The referral was not sent because the form arrived in the wrong format. Go back in your browser and try again.";
     back_to_form: "Til forsiden", "To the start page";
@@ -112,7 +112,7 @@ intake_texts! {
     age_today: "mottatt i dag", "received today";
     day: "dag", "day";
     days: "dager", "days";
-    public_form_link: "Det offentlige henvisningsskjemaet", "The public referral form";
+    public_form_link: "Det åpne henvisningsskjemaet", "The public referral form";
 
     // Agencies.
     agencies_title: "Henvisende instanser", "Referring agencies";
@@ -208,7 +208,7 @@ intake_texts! {
     from_date: "Fra dato", "From date";
     level_reason: "Begrunnelse", "Reason";
     level_reason_shared: "Begrunnelsen inneholder ingen helseopplysninger", "The reason holds no health information";
-    level_reason_shared_hint: "Da kan hele behandlingsteamet lese den, også NAV og andre som ikke er helsepersonell. Uten avkrysning regnes begrunnelsen som helseopplysning.", "Then the whole care team can read it, including NAV and others who are not health personnel. Unticked, the reason counts as health information.";
+    level_reason_shared_hint: "Da kan hele teamet rundt personen lese den, også NAV og andre som ikke er helsepersonell. Uten avkrysning regnes begrunnelsen som helseopplysning.", "Then the whole care team can read it, including NAV and others who are not health personnel. Unticked, the reason counts as health information.";
     save_level: "Lagre nivå", "Save level";
     add_member: "Legg til koordinator eller medlem", "Add a coordinator or member";
     add_member_hint: "Medarbeideren får tilgang til journalen gjennom forløpet. En ny koordinator erstatter den som har rollen nå.", "The staff member gets access to the record through the episode. A new coordinator replaces the current holder of the role.";
@@ -248,7 +248,7 @@ intake_texts! {
     report_days: "Tid fra henvisning til inntaksbeslutning", "Time from referral to decision";
     median: "Median", "Median";
     mean: "Gjennomsnitt", "Mean";
-    range: "Spenn", "Range";
+    range: "Spredning", "Range";
     decisions_counted: "Antall beslutninger", "Number of decisions";
     report_no_decisions: "Ingen inntaksbeslutninger ennå.", "No decisions yet.";
     report_outcomes: "Inntaksbeslutninger etter utfall", "Decisions by outcome";
