@@ -14,6 +14,7 @@ pub mod clients;
 pub mod db;
 pub mod demo;
 pub mod episodes;
+pub mod guidance;
 pub mod error;
 pub mod idempotency;
 pub mod intake;
