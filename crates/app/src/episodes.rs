@@ -790,3 +790,29 @@ pub async fn client_of(app: &App, episode_id: Uuid) -> AppResult<Uuid> {
         .await?
         .ok_or(AppError::NotFound)
 }
+
+/// What the answer letter says about the level chosen at intake: the level and, at level 2, the
+/// ordinary service that keeps the responsibility (administrative, read under the intake grant
+/// that reads the referral and its decision).
+pub async fn intake_level_for_referral(
+    app: &App,
+    grant: &crate::referrals::IntakeGrant,
+    referral_id: Uuid,
+) -> AppResult<Option<(LevelOfEffort, Option<OrdinaryService>)>> {
+    let row =
+        store::episodes::intake_service_for_referral(&app.db, referral_id, grant.team_id()).await?;
+    Ok(row.and_then(|(service, contact_name, contact_phone, level)| {
+        LevelOfEffort::from_number(level).map(|l| {
+            (
+                l,
+                service.map(|service| OrdinaryService {
+                    service,
+                    contact_name,
+                    contact_phone,
+                    competence: None,
+                    competence_note: None,
+                }),
+            )
+        })
+    }))
+}

@@ -446,3 +446,19 @@ pub async fn rg_members(mut ex: impl Exec, episode: Uuid) -> Result<Vec<RgMember
     )
     .await
 }
+
+/// The ordinary service named at intake on the episode opened from one of the team's referrals
+/// (its first level row), as (service, contact name, contact phone, level).
+pub async fn intake_service_for_referral(
+    mut ex: impl Exec,
+    referral: Uuid,
+    team: Uuid,
+) -> Result<Option<(Option<String>, Option<String>, Option<String>, i64)>, sqlx::Error> {
+    ex.opt(
+        "SELECT l.ordinary_service, l.ordinary_contact_name, l.ordinary_contact_phone, CAST(l.level AS BIGINT) \
+         FROM episode_levels l JOIN episodes e ON e.id = l.episode_id \
+         WHERE e.referral_id = $1 AND e.team_id = $2 ORDER BY l.from_date, l.set_at LIMIT 1",
+        crate::args![referral, team],
+    )
+    .await
+}
