@@ -162,7 +162,9 @@ pub async fn decide(
     .validate();
     if let Err(e) = checked {
         let field = match e {
-            IntakeError::LevelRequired | IntakeError::LevelNotAllowed { .. } => "level",
+            IntakeError::LevelRequired
+            | IntakeError::LevelNotAllowed { .. }
+            | IntakeError::GuidanceIsAnOutcome => "level",
             _ => "reasons",
         };
         errors.push(FieldError::of(field, &e));
