@@ -5,7 +5,8 @@
 
 use benk_domain::{
     check_close, check_relative_consent, coordinator_pair_warning, missing_for_level, side_of,
-    CloseReason, Competence, EpisodeAction, EpisodeRole, LevelOfEffort, LongText, OrgKind, Phone, RgMemberKind, ShortText,
+    CloseReason, Competence, EpisodeAction, EpisodeRole, LevelOfEffort, LongText, OrgKind, Phone,
+    RgMemberKind, ShortText,
 };
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::Serialize;
@@ -801,18 +802,20 @@ pub async fn intake_level_for_referral(
 ) -> AppResult<Option<(LevelOfEffort, Option<OrdinaryService>)>> {
     let row =
         store::episodes::intake_service_for_referral(&app.db, referral_id, grant.team_id()).await?;
-    Ok(row.and_then(|(service, contact_name, contact_phone, level)| {
-        LevelOfEffort::from_number(level).map(|l| {
-            (
-                l,
-                service.map(|service| OrdinaryService {
-                    service,
-                    contact_name,
-                    contact_phone,
-                    competence: None,
-                    competence_note: None,
-                }),
-            )
-        })
-    }))
+    Ok(
+        row.and_then(|(service, contact_name, contact_phone, level)| {
+            LevelOfEffort::from_number(level).map(|l| {
+                (
+                    l,
+                    service.map(|service| OrdinaryService {
+                        service,
+                        contact_name,
+                        contact_phone,
+                        competence: None,
+                        competence_note: None,
+                    }),
+                )
+            })
+        }),
+    )
 }

@@ -473,10 +473,12 @@ impl Localized for IntakeError {
                     "Innsatsnivå gjelder bare når personen tas inn, ikke når utfallet er «{}».",
                     outcome.label(Lang::Nb)
                 ),
-                Self::GuidanceIsAnOutcome => "Nivå 3 (veiledning) er ikke et inntak: velg utfallet \
+                Self::GuidanceIsAnOutcome => {
+                    "Nivå 3 (veiledning) er ikke et inntak: velg utfallet \
                      «veiledning (nivå 3)», som registrerer en veiledningssak og ikke oppretter \
                      journal for personen."
-                    .into(),
+                        .into()
+                }
                 Self::ReasonsMissing => "Begrunnelsen for inntaksbeslutningen mangler.".into(),
                 Self::ReasonsTooLong { len } => format!(
                     "Begrunnelsen er for lang: høyst 5\u{a0}000 tegn (fikk {}).",
@@ -667,11 +669,12 @@ mod tests {
             input(DecisionOutcome::Accepted, None).validate(),
             Err(IntakeError::LevelRequired)
         );
-        assert!(
-            input(DecisionOutcome::Accepted, Some(LevelOfEffort::ShoulderToShoulder))
-                .validate()
-                .is_ok()
-        );
+        assert!(input(
+            DecisionOutcome::Accepted,
+            Some(LevelOfEffort::ShoulderToShoulder)
+        )
+        .validate()
+        .is_ok());
         // Level 3 is the outcome `guidance`, not an acceptance.
         assert_eq!(
             input(DecisionOutcome::Accepted, Some(LevelOfEffort::Guidance)).validate(),

@@ -158,7 +158,10 @@ mod tests {
     fn national_ids_are_found_in_text() {
         let date = chrono::NaiveDate::from_ymd_opt(1985, 3, 14).unwrap();
         let id = crate::NationalId::synthetic(date, 1);
-        assert!(contains_national_id(&format!("Gjelder {}, mann.", id.as_str())));
+        assert!(contains_national_id(&format!(
+            "Gjelder {}, mann.",
+            id.as_str()
+        )));
         assert!(!contains_national_id("Ring 912 34 567 etter kl. 12."));
         assert!(!contains_national_id("Ingen tall her."));
         assert!(!contains_national_id("12345678901"));
@@ -178,7 +181,10 @@ mod tests {
             vec![CoordinatorPair]
         );
         // Level 2 never asks for a coordinator pair, only for the ordinary service.
-        assert_eq!(missing_for_level(ShoulderToShoulder, false, false, true), vec![]);
+        assert_eq!(
+            missing_for_level(ShoulderToShoulder, false, false, true),
+            vec![]
+        );
         assert_eq!(
             missing_for_level(ShoulderToShoulder, true, true, false),
             vec![OrdinaryService]

@@ -42,7 +42,8 @@ pub use intake::{
 };
 pub use lang::{Lang, Localized};
 pub use levels::{
-    contains_national_id, missing_for_level, Competence, GuidanceChannel, GuidanceStatus, LevelRequirement,
+    contains_national_id, missing_for_level, Competence, GuidanceChannel, GuidanceStatus,
+    LevelRequirement,
 };
 pub use national_id::{NationalId, NationalIdError, NationalIdKind, UnsupportedIdKind};
 pub use org_number::{OrgNumber, OrgNumberError};

@@ -13,7 +13,8 @@ const CASE_COLS: &str = "g.id, g.referral_id, g.later_referral_id, g.asked_on, g
      g.follow_up_on, g.status, s.name AS created_by_name, g.created_at, g.updated_at";
 
 /// The columns of [`GuidanceSummary`], on `guidance_cases g`.
-const SUMMARY_COLS: &str = "g.id, g.referral_id, g.asked_on, g.channel, g.asker_name, g.asker_organisation, \
+const SUMMARY_COLS: &str =
+    "g.id, g.referral_id, g.asked_on, g.channel, g.asker_name, g.asker_organisation, \
      g.agency_kind, g.follow_up_on, g.status";
 
 /// The fields of a guidance case as written (create and update).

@@ -18,11 +18,7 @@ use crate::error::ApiError;
 use crate::html::intake::guidance::{parse_guidance, RawGuidance};
 use crate::AppState;
 
-async fn grant(
-    st: &AppState,
-    ctx: &Ctx,
-    action: &str,
-) -> Result<(Actor, GuidanceGrant), ApiError> {
+async fn grant(st: &AppState, ctx: &Ctx, action: &str) -> Result<(Actor, GuidanceGrant), ApiError> {
     let actor = ctx.api_actor()?.clone();
     let team = actor.acting().map(|m| m.team_id).ok_or_else(|| {
         ctx.api_err(AppError::Forbidden(Text::new(

@@ -193,9 +193,18 @@ fn decision_form(
         ("decided_on", t.decided_on),
         ("municipal_coordinator", t.municipal_coordinator),
         ("specialist_coordinator", t.specialist_coordinator),
-        ("ordinary_service", super::guidance::gt(lang).ordinary_service),
-        ("ordinary_contact_name", super::guidance::gt(lang).contact_name),
-        ("ordinary_contact_phone", super::guidance::gt(lang).contact_phone),
+        (
+            "ordinary_service",
+            super::guidance::gt(lang).ordinary_service,
+        ),
+        (
+            "ordinary_contact_name",
+            super::guidance::gt(lang).contact_name,
+        ),
+        (
+            "ordinary_contact_phone",
+            super::guidance::gt(lang).contact_phone,
+        ),
         ("competence", super::guidance::gt(lang).competence),
         ("competence_note", super::guidance::gt(lang).competence_note),
         ("members", super::guidance::gt(lang).members),

@@ -145,9 +145,7 @@ impl EpisodeUi {
             .map(|m| {
                 let hint = match m {
                     benk_domain::LevelRequirement::CoordinatorPair => self.g.missing_pair_hint,
-                    benk_domain::LevelRequirement::OrdinaryService => {
-                        self.g.missing_service_hint
-                    }
+                    benk_domain::LevelRequirement::OrdinaryService => self.g.missing_service_hint,
                 };
                 (m.label(self.lang), hint)
             })
@@ -409,13 +407,14 @@ pub(crate) async fn change_level(
             .map_err(|err| FieldError::of("reason", &err)))
         .flatten();
     // Levels 2 and 3 name the ordinary service (the one keeping the responsibility, or advised).
-    let ordinary = match super::guidance::parse_ordinary(&super::guidance::RawOrdinary::from_form(&fd)) {
-        Ok(o) => o,
-        Err(errs) => {
-            e.0.extend(errs);
-            None
-        }
-    };
+    let ordinary =
+        match super::guidance::parse_ordinary(&super::guidance::RawOrdinary::from_form(&fd)) {
+            Ok(o) => o,
+            Err(errs) => {
+                e.0.extend(errs);
+                None
+            }
+        };
     let result = match (level, from) {
         (Some(level), Some(from)) if e.0.is_empty() => {
             let shared = !fd.get("reason_shared").trim().is_empty();

@@ -233,7 +233,8 @@ pub(crate) fn parse_guidance(raw: &RawGuidance<'_>) -> Result<GuidanceInput, App
         e.ok(Phone::parse(raw.asker_phone).map_err(|err| FieldError::of("asker_phone", &err)))
     };
     let asker_email = opt(&mut e, "asker_email", raw.asker_email);
-    let question = e.ok(LongText::parse(raw.question).map_err(|err| FieldError::of("question", &err)));
+    let question =
+        e.ok(LongText::parse(raw.question).map_err(|err| FieldError::of("question", &err)));
     let advice = e
         .ok(LongText::parse_optional(raw.advice).map_err(|err| FieldError::of("advice", &err)))
         .flatten();
@@ -251,22 +252,27 @@ pub(crate) fn parse_guidance(raw: &RawGuidance<'_>) -> Result<GuidanceInput, App
         return Err(AppError::Invalid(e.0));
     }
     match (asked_on, channel, asker_name, agency_kind, question, status) {
-        (Some(asked_on), Some(channel), Some(asker_name), Some(agency_kind), Some(question), Some(status)) => {
-            Ok(GuidanceInput {
-                asked_on,
-                channel,
-                asker_name,
-                asker_role,
-                asker_organisation,
-                agency_kind,
-                asker_phone,
-                asker_email,
-                question,
-                advice,
-                follow_up_on,
-                status,
-            })
-        }
+        (
+            Some(asked_on),
+            Some(channel),
+            Some(asker_name),
+            Some(agency_kind),
+            Some(question),
+            Some(status),
+        ) => Ok(GuidanceInput {
+            asked_on,
+            channel,
+            asker_name,
+            asker_role,
+            asker_organisation,
+            agency_kind,
+            asker_phone,
+            asker_email,
+            question,
+            advice,
+            follow_up_on,
+            status,
+        }),
         _ => Err(AppError::Invalid(vec![FieldError::required("form")])),
     }
 }
@@ -344,8 +350,20 @@ fn guidance_form(lang: Lang, action: String, data: Fd, errors: Vec<FieldError>) 
         ),
         asker_fields: vec![
             ("asker_name", g.asker_name, true, "text", "name"),
-            ("asker_role", g.asker_role, false, "text", "organization-title"),
-            ("asker_organisation", g.asker_organisation, false, "text", "organization"),
+            (
+                "asker_role",
+                g.asker_role,
+                false,
+                "text",
+                "organization-title",
+            ),
+            (
+                "asker_organisation",
+                g.asker_organisation,
+                false,
+                "text",
+                "organization",
+            ),
             ("asker_phone", g.asker_phone, false, "tel", "tel"),
             ("asker_email", g.asker_email, false, "email", "email"),
         ],
@@ -406,7 +424,11 @@ fn label_of<T: Copy>(
 }
 
 /// GET `/intake/guidance`.
-pub(crate) async fn list(State(st): State<AppState>, ctx: Ctx, Query(q): Query<MsgQuery>) -> Response {
+pub(crate) async fn list(
+    State(st): State<AppState>,
+    ctx: Ctx,
+    Query(q): Query<MsgQuery>,
+) -> Response {
     let actor = actor_or_redirect!(ctx);
     let result = async {
         let g = grant(&st, actor, "guidance.list").await?;
@@ -427,15 +449,30 @@ pub(crate) async fn list(State(st): State<AppState>, ctx: Ctx, Query(q): Query<M
         .map(|r| Row {
             id: r.id,
             asked_on: layout.date(&r.asked_on),
-            channel: label_of(&r.channel, GuidanceChannel::from_code, GuidanceChannel::label, lang),
+            channel: label_of(
+                &r.channel,
+                GuidanceChannel::from_code,
+                GuidanceChannel::label,
+                lang,
+            ),
             asker: match r.asker_organisation {
                 Some(o) => format!("{}, {o}", r.asker_name),
                 None => r.asker_name,
             },
-            kind: label_of(&r.agency_kind, AgencyKind::from_code, AgencyKind::label, lang),
+            kind: label_of(
+                &r.agency_kind,
+                AgencyKind::from_code,
+                AgencyKind::label,
+                lang,
+            ),
             follow_up: r.follow_up_on.map(|d| layout.date(&d)),
             open: r.status == GuidanceStatus::Open.code(),
-            status: label_of(&r.status, GuidanceStatus::from_code, GuidanceStatus::label, lang),
+            status: label_of(
+                &r.status,
+                GuidanceStatus::from_code,
+                GuidanceStatus::label,
+                lang,
+            ),
         })
         .collect();
     page(&ListView {
@@ -487,9 +524,11 @@ pub(crate) async fn create(
     };
     match result {
         Ok(id) => Redirect::to(&format!("/intake/guidance/{id}?msg=saved")).into_response(),
-        Err(AppError::Invalid(errs)) => {
-            (StatusCode::UNPROCESSABLE_ENTITY, page(&new_page(&ctx, fd, errs))).into_response()
-        }
+        Err(AppError::Invalid(errs)) => (
+            StatusCode::UNPROCESSABLE_ENTITY,
+            page(&new_page(&ctx, fd, errs)),
+        )
+            .into_response(),
         Err(e) => ctx.page_err(e),
     }
 }
@@ -514,16 +553,36 @@ fn case_form_data(c: &GuidanceCase) -> Fd {
     d
 }
 
-fn detail_page(ctx: &Ctx, c: GuidanceCase, form: Option<(Fd, Vec<FieldError>)>, flash: Option<String>) -> DetailView {
+fn detail_page(
+    ctx: &Ctx,
+    c: GuidanceCase,
+    form: Option<(Fd, Vec<FieldError>)>,
+    flash: Option<String>,
+) -> DetailView {
     let lang = ctx.lang;
     let mut layout = Layout::new(ctx, "intake");
     layout.flash = flash;
     let (data, errors) = form.unwrap_or_else(|| (case_form_data(&c), vec![]));
     DetailView {
         asked_on: layout.date(&c.asked_on),
-        channel: label_of(&c.channel, GuidanceChannel::from_code, GuidanceChannel::label, lang),
-        kind: label_of(&c.agency_kind, AgencyKind::from_code, AgencyKind::label, lang),
-        status: label_of(&c.status, GuidanceStatus::from_code, GuidanceStatus::label, lang),
+        channel: label_of(
+            &c.channel,
+            GuidanceChannel::from_code,
+            GuidanceChannel::label,
+            lang,
+        ),
+        kind: label_of(
+            &c.agency_kind,
+            AgencyKind::from_code,
+            AgencyKind::label,
+            lang,
+        ),
+        status: label_of(
+            &c.status,
+            GuidanceStatus::from_code,
+            GuidanceStatus::label,
+            lang,
+        ),
         follow_up: c.follow_up_on.map(|d| layout.date(&d)),
         form: guidance_form(lang, format!("/intake/guidance/{}", c.id), data, errors),
         layout,
