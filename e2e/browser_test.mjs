@@ -481,6 +481,7 @@ async function runTest(base) {
   ]);
 
   await walkReferral(base, axeViolations);
+  await walkLevels(base, axeViolations);
   return axeViolations;
 }
 
@@ -604,6 +605,104 @@ async function walkReferral(base, axeViolations) {
   await screenshotCurrent('client-episode-error');
 }
 
+// Levels 3 and 2 (issue 8), as hanne (intake nurse): an anonymous guidance case written from a
+// phone call (no name, no national id, no client record), and a referral accepted at level 2
+// with the ordinary service named and no coordinator pair.
+const GUIDANCE_ASKER = 'Ole Brekke';
+const ORDINARY = 'Psykisk helse og rus, Fjordby kommune';
+async function walkLevels(base, axeViolations) {
+  if (new URL(await currentUrl()).pathname === '/login') {
+    if (!(await logIn(base, 'hanne', 'hanne logs in for the level walk'))) return;
+  }
+  const clientLinks = async () => {
+    await goTo(`${base}/clients`);
+    return execute(`return document.querySelectorAll('a[href^="/clients/"]').length;`);
+  };
+  const clientsBefore = await clientLinks();
+  await goTo(`${base}/intake`);
+  const link = await execute(`return Boolean(document.querySelector('a[href="/intake/guidance"]'));`);
+  check('the intake board links to the guidance cases', link);
+  await goTo(`${base}/intake/guidance/new`);
+  axeViolations.guidanceNew = await runAxe('/intake/guidance/new');
+  await takeScreenshots([{ name: 'guidance-new', url: `${base}/intake/guidance/new` }]);
+  await goTo(`${base}/intake/guidance/new`);
+  const hasPersonField = await execute(
+    `return Boolean(document.querySelector('input[name="person_name"], input[name="person_national_id"]'));`);
+  check('the guidance form has no field for the person', !hasPersonField);
+  await typeInto('#asker_name', GUIDANCE_ASKER);
+  await typeInto('#asker_role', 'saksbehandler');
+  await typeInto('#asker_organisation', 'NAV Fjordby');
+  await execute('document.querySelector("#agency_kind").value = "nav";');
+  await typeInto('#question', 'Bruker av sosialhjelp i 30-årene avslår møter på kontoret og virker psykotisk. Kan vi møte ham hjemme?');
+  await typeInto('#advice', 'Hjemmebesøk sammen med kommunens psykisk helse-tjeneste; ved fare for liv eller helse, ring legevakt.');
+  await clickAndWait('form.guidance-form button[type="submit"]');
+  const caseUrl = new URL(await currentUrl());
+  const saved = /^\/intake\/guidance\/[0-9a-f-]{36}$/.test(caseUrl.pathname);
+  check('an anonymous guidance case is saved', saved, caseUrl.pathname);
+  axeViolations.guidanceDetail = await runAxe(caseUrl.pathname);
+  await takeScreenshots([{ name: 'guidance-detail', url: caseUrl.href }]);
+  await goTo(`${base}/intake/guidance`);
+  const listed = await execute(
+    `return [...document.querySelectorAll('.guidance-cards a.name')].some((a) => a.textContent.includes(arguments[0]));`,
+    [GUIDANCE_ASKER]);
+  check('the guidance case is in the list', listed);
+  axeViolations.guidanceList = await runAxe('/intake/guidance');
+  await takeScreenshots([{ name: 'guidance-list', url: `${base}/intake/guidance` }]);
+  const clientsAfter = await clientLinks();
+  check('the guidance case made no client record', clientsAfter === clientsBefore,
+    `${clientsBefore} → ${clientsAfter} client link(s)`);
+
+  // Level 2: a pending referral accepted shoulder to shoulder.
+  await goTo(`${base}/intake`);
+  const href = await execute(`
+    const cols = ['#col-new', '#col-assessing'].map((id) => document.querySelector(id)).filter(Boolean)
+      .map((h) => h.closest('section'));
+    for (const c of cols) { const a = c.querySelector('.ref-card a.name'); if (a) return a.getAttribute('href'); }
+    return null;`);
+  check('a pending referral for the level-2 walk', Boolean(href), `${href}`);
+  if (!href) return;
+  await goTo(base + href);
+  if (await execute(`return Boolean(document.querySelector('form.action-row button[type="submit"]'));`)) {
+    await clickAndWait('form.action-row button[type="submit"]');
+    await goTo(base + href);
+  }
+  await click('#outcome-accepted');
+  await click('#level-2');
+  await typeInto('#reasons', 'Kommunens psykisk helse-tjeneste har relasjonen; teamet bidrar med psykolog.');
+  await tickByLabel('fieldset.participants', 'Hanne Sund');
+  await tickByLabel('fieldset.participants', 'Arne Lie');
+  await typeInto('#ordinary_service', ORDINARY);
+  await typeInto('#ordinary_contact_name', 'Kari Nordmo');
+  await execute('document.querySelector("#competence").value = "specialist_to_municipality";');
+  await tickByLabel('fieldset.ordinary', 'Arne Lie');
+  await clickAndWait('form.decision-form button[type="submit"]');
+  const decided = await textOf('section.decision');
+  check('a level-2 decision is saved with no coordinator pair', Boolean(decided) && decided.includes('2 – Skulder ved skulder'),
+    (decided || '').replace(/\s+/g, ' ').slice(0, 120));
+  axeViolations.levelTwoDecided = await runAxe(`${href} (level 2 decided)`);
+  await goTo(`${base}${href}/letter`);
+  const letter = await textOf('article.letter');
+  check('the level-2 letter names the ordinary service and promises no coordinator',
+    Boolean(letter) && letter.includes(ORDINARY) && !letter.includes('koordinator fra kommunen'),
+    (letter || '').replace(/\s+/g, ' ').slice(0, 160));
+  await takeScreenshots([{ name: 'letter-level-2', url: `${base}${href}/letter` }]);
+  await goTo(base + href);
+  const clientHref = await execute(`
+    const a = document.querySelector('section.decision a[href^="/clients/"]');
+    return a ? a.getAttribute('href') : null;`);
+  if (clientHref) {
+    await goTo(base + clientHref);
+    const ep = await textOf('section.episodes article.episode');
+    check('the level-2 episode names the service and asks for no coordinator pair',
+      Boolean(ep) && ep.includes(ORDINARY) && !ep.includes('Koordinatorpar (kommunal og spesialist) mangler'),
+      (ep || '').replace(/\s+/g, ' ').slice(0, 160));
+    axeViolations.levelTwoClient = await runAxe(`${clientHref} (level 2)`);
+    await takeScreenshots([{ name: 'client-level-2', url: base + clientHref }]);
+  } else {
+    check('the level-2 episode names the service and asks for no coordinator pair', false, 'no client link');
+  }
+}
+
 async function main() {
   const base = CONFIG.baseUrl || await startBenk();
   log(`testing ${base}${CONFIG.baseUrl ? ' (BENK_E2E_BASE_URL, benk not started)' : ''}`);
@@ -614,7 +713,8 @@ async function main() {
 
   const axeViolations = await runTest(base);
   const axePages = ['login', 'client', 'referral', 'referralErrors', 'board', 'referralDetail',
-    'decisionErrors', 'episodeClient', 'episodeFormError'];
+    'decisionErrors', 'episodeClient', 'episodeFormError',
+    'guidanceNew', 'guidanceDetail', 'guidanceList', 'levelTwoDecided', 'levelTwoClient'];
   for (const page of axePages) {
     const v = axeViolations[page];
     if (v) check(`axe: no serious/critical violations on ${page} page`, v.length === 0,
@@ -632,6 +732,14 @@ async function main() {
     'the accepted decision links to the new client',
     'the client page shows the episode with the coordinator pair',
     'an episode form error is shown in the open form',
+    'the intake board links to the guidance cases',
+    'the guidance form has no field for the person',
+    'an anonymous guidance case is saved',
+    'the guidance case is in the list',
+    'the guidance case made no client record',
+    'a level-2 decision is saved with no coordinator pair',
+    'the level-2 letter names the ordinary service and promises no coordinator',
+    'the level-2 episode names the service and asks for no coordinator pair',
     ...axePages.map((p) => `axe: no serious/critical violations on ${p} page`)];
   for (const name of required) {
     if (!results.some((r) => r.name === name)) check(name, false, 'not reached');

@@ -672,10 +672,10 @@ pub async fn seed(app: &App) -> AppResult<bool> {
             0..=26 => "accepted",
             27..=34 => "routed_fact",
             35..=54 => "routed_other",
-            55..=76 => "guidance_only",
+            55..=76 => "guidance",
             _ => "declined",
         };
-        let level = (outcome == "accepted").then(|| [1i64, 1, 1, 2, 2, 3][i % 6]);
+        let level = (outcome == "accepted").then(|| [1i64, 1, 1, 2, 2, 2][i % 6]);
         let decision = Uuid::now_v7();
         let in_tg = rng.gen_range(0..1000) < 916;
         stmts.push(Stmt::new(
@@ -863,6 +863,7 @@ pub async fn seed(app: &App) -> AppResult<bool> {
         }
         person += 1;
     }
+    push_levels(&mut stmts, team, staff[intake_dps].0, orgs[1].0, today, now);
     let team_2 = second_team(
         &mut stmts,
         &hash,
@@ -881,6 +882,159 @@ pub async fn seed(app: &App) -> AppResult<bool> {
         })
         .await?;
     Ok(true)
+}
+
+/// Level 2 and 3 as the teams describe them (issue 8): every level-2 course names the ordinary
+/// service that keeps the responsibility and the competence the team adds; every `guidance`
+/// decision has its guidance case (the referrer asked, the decision's reasons are the advice);
+/// and a handful of guidance cases came straight from partners (phone, open hour), with no name
+/// or national id of the person.
+fn push_levels(
+    stmts: &mut Vec<Stmt>,
+    team: Uuid,
+    intake_staff: Uuid,
+    intake_org: Uuid,
+    today: NaiveDate,
+    now: chrono::DateTime<Utc>,
+) {
+    // Level 2 from the start: the municipal service keeps the person; the team brings in the
+    // DPS psychologist or psychiatrist.
+    stmts.push(Stmt::new(
+        "UPDATE episode_levels SET ordinary_service = 'Psykisk helse og rus, Fjordby kommune', \
+         ordinary_contact_name = 'Kari Nordmo', ordinary_contact_phone = '+4791234001', \
+         competence = 'specialist_to_municipality', \
+         competence_note = 'Psykolog fra teamet deltar i ansvarsgruppen og veileder om angst og rus.' \
+         WHERE level = 2 AND ordinary_service IS NULL \
+         AND episode_id IN (SELECT id FROM episodes WHERE team_id = $1)",
+        crate::args![team],
+    ));
+    // Moved to level 2 after being established at the DPS: the DPS keeps the person; the team
+    // brings in the municipal resources.
+    stmts.push(Stmt::new(
+        "UPDATE episode_levels SET ordinary_service = 'Fjordby DPS, poliklinikk', \
+         ordinary_contact_name = 'Jonas Eide', ordinary_contact_phone = '+4791234002', \
+         competence = 'municipal_to_specialist', \
+         competence_note = 'Boligkontakt og NAV-veileder fra teamet møter sammen med behandleren.' \
+         WHERE level = 2 AND reason = 'Etablert i DPS; teamet går skulder ved skulder' \
+         AND episode_id IN (SELECT id FROM episodes WHERE team_id = $1)",
+        crate::args![team],
+    ));
+    // Each `guidance` decision made a guidance case (it takes the decision's id, as the
+    // migration does for older decisions).
+    stmts.push(Stmt::new(
+        "INSERT INTO guidance_cases (id, team_id, referral_id, asked_on, channel, asker_name, asker_role, \
+         asker_organisation, agency_kind, asker_phone, asker_email, question, advice, status, created_by, \
+         owner_org_id, created_at, updated_by, updated_at) \
+         SELECT d.id, r.team_id, r.id, r.received_on, 'referral', r.referrer_name, r.referrer_role, \
+         (SELECT a.name FROM agencies a WHERE a.id = r.agency_id), r.agency_kind, r.referrer_phone, \
+         r.referrer_email, r.reason, d.reasons, 'closed', d.recorded_by, d.owner_org_id, d.decided_at, \
+         d.recorded_by, d.decided_at FROM intake_decisions d JOIN referrals r ON r.id = d.referral_id \
+         WHERE d.outcome = 'guidance' AND r.team_id = $1",
+        crate::args![team],
+    ));
+    // Partners who asked directly: no name or national id of the person.
+    let direct: [(i64, &str, &str, &str, &str, &str, &str, &str, Option<i64>, &str); 5] = [
+        (
+            2,
+            "open_hour",
+            "Siri Haugen",
+            "fastlege",
+            "Fjordby legesenter",
+            "gp",
+            "Mann i 40-årene med alkoholavhengighet som ikke møter til timer. Hvordan få til \
+             kontakt uten at han faller ut av fastlegeordningen?",
+            "Avtal korte, faste timer samme ukedag; ring dagen før. Teamet kan bli med på første \
+             time hvis han samtykker til henvisning senere.",
+            Some(28),
+            "open",
+        ),
+        (
+            9,
+            "phone",
+            "Ole Brekke",
+            "saksbehandler",
+            "NAV Fjordby",
+            "nav",
+            "Bruker av sosialhjelp med tydelig psykoseproblematikk avslår alle møter på kontoret. \
+             Kan NAV møte ham hjemme, og hvem bør varsles?",
+            "Hjemmebesøk sammen med kommunens psykisk helse-tjeneste; ved fare for liv eller helse \
+             kontakt legevakt. Vurder å henvise til teamet med samtykke.",
+            Some(21),
+            "open",
+        ),
+        (
+            23,
+            "open_hour",
+            "Heidi Lunde",
+            "miljøterapeut",
+            "Boligkontoret, Fjordby kommune",
+            "housing_office",
+            "Leietaker i kommunal bolig med rusbruk og gjentatte klager fra naboer; utkastelse er \
+             varslet. Hva kan gjøres før saken går videre?",
+            "Møte med leietaker, boligkontoret og rustjenesten før neste frist; avtal tett \
+             oppfølging i boligen og en betalingsplan. Teamet kan delta på møtet.",
+            None,
+            "closed",
+        ),
+        (
+            41,
+            "phone",
+            "Tor Aasen",
+            "politibetjent",
+            "Fjordby politistasjon",
+            "police",
+            "Kvinne som ofte sees ved stasjonen om morgenen, virker forvirret og underernært. \
+             Hvem i hjelpeapparatet bør kontaktes?",
+            "Ring legevakt ved akutt bekymring; ellers kan kommunens oppsøkende tjeneste kontaktes. \
+             En henvisning til teamet krever ikke diagnose.",
+            None,
+            "closed",
+        ),
+        (
+            64,
+            "meeting",
+            "Nina Solberg",
+            "sykepleier",
+            "Fjordby DPS, døgnenhet",
+            "dps",
+            "Pasient skal skrives ut om kort tid uten bolig og med rusbruk. Hvordan sikre \
+             oppfølging i kommunen fra første dag?",
+            "Innkall til utskrivningsmøte med kommunen, NAV og boligkontoret; avtal hvem som tar \
+             imot. Individuell plan og ansvarsgruppe bør tilbys.",
+            Some(7),
+            "open",
+        ),
+    ];
+    for (days_ago, channel, name, role, org, kind, question, advice, follow, status) in direct {
+        let asked_on = today - chrono::Duration::days(days_ago);
+        let at = asked_on
+            .and_hms_opt(11, 0, 0)
+            .unwrap_or_default()
+            .and_utc()
+            .min(now);
+        stmts.push(Stmt::new(
+            "INSERT INTO guidance_cases (id, team_id, asked_on, channel, asker_name, asker_role, asker_organisation, \
+             agency_kind, question, advice, follow_up_on, status, created_by, owner_org_id, created_at, updated_by, \
+             updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $13, $15)",
+            crate::args![
+                Uuid::now_v7(),
+                team,
+                asked_on,
+                channel,
+                name,
+                role,
+                org,
+                kind,
+                question,
+                advice,
+                follow.map(|d| asked_on + chrono::Duration::days(d)),
+                status,
+                intake_staff,
+                intake_org,
+                at
+            ],
+        ));
+    }
 }
 
 /// The second team: Tandem-like (psychosis routed to FACT, diagnosis is an

@@ -4,8 +4,9 @@
 //! ("ansvarsgruppe") and closing.
 
 use benk_domain::{
-    check_close, check_relative_consent, coordinator_pair_warning, side_of, CloseReason,
-    EpisodeAction, EpisodeRole, LevelOfEffort, LongText, OrgKind, Phone, RgMemberKind, ShortText,
+    check_close, check_relative_consent, coordinator_pair_warning, missing_for_level, side_of,
+    CloseReason, Competence, EpisodeAction, EpisodeRole, LevelOfEffort, LongText, OrgKind, Phone,
+    RgMemberKind, ShortText,
 };
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::Serialize;
@@ -20,6 +21,50 @@ use crate::db::writer::{Stmt, WriteOp};
 use crate::error::{AppError, AppResult, FieldError, Text};
 use crate::store::{self, episodes::StaffInTeam};
 use crate::App;
+
+/// The ordinary service named on a level: at level 2 the service that keeps the responsibility
+/// (with its contact person and the competence the team adds), at level 3 the service the team
+/// advises. Parsed at the edge.
+#[derive(Debug, Clone)]
+pub struct OrdinaryServiceInput {
+    /// The service, e.g. "Bærum DPS, poliklinikk" or "Psykisk helse og rus, Bærum kommune".
+    pub service: ShortText,
+    /// Its contact person.
+    pub contact_name: Option<ShortText>,
+    /// The contact person's phone.
+    pub contact_phone: Option<Phone>,
+    /// What competence the team adds (level 2).
+    pub competence: Option<Competence>,
+    /// The competence in words (health content: read by health personnel only).
+    pub competence_note: Option<ShortText>,
+}
+
+impl OrdinaryServiceInput {
+    fn level_fields(&self) -> store::episodes::LevelService<'_> {
+        store::episodes::LevelService {
+            service: self.service.as_str(),
+            contact_name: self.contact_name.as_ref().map(|t| t.as_str()),
+            contact_phone: self.contact_phone.as_ref().map(|p| p.as_str()),
+            competence: self.competence.map(|c| c.code()),
+            competence_note: self.competence_note.as_ref().map(|t| t.as_str()),
+        }
+    }
+}
+
+/// The ordinary service on the current level, as read.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct OrdinaryService {
+    /// The service.
+    pub service: String,
+    /// Its contact person.
+    pub contact_name: Option<String>,
+    /// The contact person's phone.
+    pub contact_phone: Option<String>,
+    /// `Competence` code: `municipal_to_specialist`, `specialist_to_municipality`, `both`, `other`.
+    pub competence: Option<String>,
+    /// The competence in words (health content: absent without health scope).
+    pub competence_note: Option<String>,
+}
 
 /// Statements that open an episode, for the intake decision's transaction.
 #[derive(Debug)]
@@ -99,6 +144,8 @@ pub async fn open_stmts(
     level: LevelOfEffort,
     municipal: Option<Uuid>,
     specialist: Option<Uuid>,
+    ordinary: Option<&OrdinaryServiceInput>,
+    members: &[Uuid],
 ) -> AppResult<Opening> {
     let episode_id = Uuid::now_v7();
     let now = Utc::now();
@@ -113,12 +160,13 @@ pub async fn open_stmts(
             owner_org_id: actor.home_org_id,
             at: now,
         }),
-        store::episodes::insert_level(
+        store::episodes::insert_level_with(
             episode_id,
             level.number(),
             included_on,
             Some("Inntak"),
             false,
+            ordinary.map(|o| o.level_fields()).as_ref(),
             actor.staff_id,
             now,
         ),
@@ -142,7 +190,27 @@ pub async fn open_stmts(
         warnings.extend(pair_warning(m, s));
     }
     let from = included_on;
-    if m.is_none() && s.is_none() {
+    // Team members who take part (level 2: the team's people alongside the ordinary service).
+    let mut named = Vec::new();
+    for &id in members {
+        if Some(id) == municipal || Some(id) == specialist || named.contains(&id) {
+            continue;
+        }
+        team_member(app, team_id, id, "members").await?;
+        named.push(id);
+    }
+    for &id in &named {
+        stmts.extend(member_stmts(
+            actor,
+            episode_id,
+            client_id,
+            id,
+            EpisodeRole::Member,
+            from,
+            now,
+        ));
+    }
+    if m.is_none() && s.is_none() && named.is_empty() {
         // Someone must be able to open the new record to name the coordinators:
         // until they are named, the person who recorded the decision follows up.
         stmts.extend(member_stmts(
@@ -226,6 +294,7 @@ pub async fn change_level(
     from: NaiveDate,
     reason: Option<&ShortText>,
     reason_shared: bool,
+    ordinary: Option<&OrdinaryServiceInput>,
 ) -> AppResult<()> {
     let e = manage(
         app,
@@ -255,6 +324,14 @@ pub async fn change_level(
             "The date cannot be before inclusion in the team.",
         ));
     }
+    if level == LevelOfEffort::InTeam && ordinary.is_some() {
+        errs.push(FieldError::new(
+            "ordinary_service",
+            "ordinary_service_not_level_one",
+            "På nivå 1 tar teamet over ansvaret; den ordinære tjenesten registreres på nivå 2 og 3.",
+            "At level 1 the team takes over the responsibility; the ordinary service is recorded at levels 2 and 3.",
+        ));
+    }
     if !errs.is_empty() {
         return Err(AppError::Invalid(errs));
     }
@@ -266,12 +343,13 @@ pub async fn change_level(
     );
     app.writer
         .write(WriteOp {
-            stmts: vec![store::episodes::insert_level(
+            stmts: vec![store::episodes::insert_level_with(
                 episode_id,
                 level.number(),
                 from,
                 reason.map(|r| r.as_str()),
                 reason_shared && reason.is_some(),
+                ordinary.map(|o| o.level_fields()).as_ref(),
                 actor.staff_id,
                 d.at,
             )],
@@ -555,6 +633,16 @@ pub struct LevelChange {
     pub reason: Option<String>,
     /// Set by.
     pub set_by_name: String,
+    /// Levels 2 and 3: the ordinary service (keeps the responsibility, or is advised).
+    pub ordinary_service: Option<String>,
+    /// Its contact person.
+    pub ordinary_contact_name: Option<String>,
+    /// The contact person's phone.
+    pub ordinary_contact_phone: Option<String>,
+    /// `Competence` code (level 2).
+    pub competence: Option<String>,
+    /// The competence in words (health content: `None` when withheld).
+    pub competence_note: Option<String>,
 }
 
 /// A care-team member of an episode.
@@ -623,6 +711,11 @@ pub struct Episode {
     /// Free texts (level reasons, close note) are health content and were not read,
     /// because the reader is not health personnel.
     pub texts_withheld: bool,
+    /// The ordinary service named on the current level (levels 2 and 3).
+    pub ordinary_service: Option<OrdinaryService>,
+    /// What the open episode still lacks for its current level (`LevelRequirement` codes):
+    /// `coordinator_pair` at level 1, `ordinary_service` at levels 2 and 3. Empty when closed.
+    pub missing: Vec<String>,
 }
 
 /// A client's episodes, newest first (part of reading the record: audited).
@@ -635,6 +728,31 @@ pub async fn for_client(app: &App, actor: &Actor, grant: &ReadGrant) -> AppResul
         let levels = store::episodes::levels(&app.db, h.id, texts).await?;
         let members = store::episodes::members(&app.db, h.id).await?;
         let rg = store::episodes::rg_members(&app.db, h.id).await?;
+        let current = levels.first();
+        let ordinary_service = current.and_then(|l| {
+            l.ordinary_service.clone().map(|service| OrdinaryService {
+                service,
+                contact_name: l.ordinary_contact_name.clone(),
+                contact_phone: l.ordinary_contact_phone.clone(),
+                competence: l.competence.clone(),
+                competence_note: l.competence_note.clone(),
+            })
+        });
+        let missing = match current.and_then(|l| LevelOfEffort::from_number(l.level)) {
+            Some(level) if h.closed_on.is_none() => {
+                let has = |role: EpisodeRole| members.iter().any(|m| m.role == role.code());
+                missing_for_level(
+                    level,
+                    has(EpisodeRole::MunicipalCoordinator),
+                    has(EpisodeRole::SpecialistCoordinator),
+                    ordinary_service.is_some(),
+                )
+                .into_iter()
+                .map(|m| m.code().to_string())
+                .collect()
+            }
+            _ => vec![],
+        };
         out.push(Episode {
             id: h.id,
             included_on: h.included_on,
@@ -646,6 +764,8 @@ pub async fn for_client(app: &App, actor: &Actor, grant: &ReadGrant) -> AppResul
             responsibility_group: rg,
             referral_id: h.referral_id,
             texts_withheld: !texts,
+            ordinary_service,
+            missing,
         });
     }
     if !out.is_empty() {
@@ -670,4 +790,32 @@ pub async fn client_of(app: &App, episode_id: Uuid) -> AppResult<Uuid> {
     store::episodes::client_of(&app.db, episode_id)
         .await?
         .ok_or(AppError::NotFound)
+}
+
+/// What the answer letter says about the level chosen at intake: the level and, at level 2, the
+/// ordinary service that keeps the responsibility (administrative, read under the intake grant
+/// that reads the referral and its decision).
+pub async fn intake_level_for_referral(
+    app: &App,
+    grant: &crate::referrals::IntakeGrant,
+    referral_id: Uuid,
+) -> AppResult<Option<(LevelOfEffort, Option<OrdinaryService>)>> {
+    let row =
+        store::episodes::intake_service_for_referral(&app.db, referral_id, grant.team_id()).await?;
+    Ok(
+        row.and_then(|(service, contact_name, contact_phone, level)| {
+            LevelOfEffort::from_number(level).map(|l| {
+                (
+                    l,
+                    service.map(|service| OrdinaryService {
+                        service,
+                        contact_name,
+                        contact_phone,
+                        competence: None,
+                        competence_note: None,
+                    }),
+                )
+            })
+        }),
+    )
 }

@@ -39,6 +39,11 @@ pub struct DecisionInput {
     pub municipal_coordinator: Option<Uuid>,
     /// Specialist coordinator to assign at once (accepted only).
     pub specialist_coordinator: Option<Uuid>,
+    /// Level 2: the ordinary service that keeps the responsibility (required then, refused
+    /// otherwise).
+    pub ordinary: Option<episodes::OrdinaryServiceInput>,
+    /// Team members who take part (accepted only; at level 2 the team's people in the work).
+    pub members: Vec<Uuid>,
 }
 
 /// What the decision led to.
@@ -50,6 +55,8 @@ pub struct DecisionResult {
     pub client_id: Option<Uuid>,
     /// The new episode (accepted only).
     pub episode_id: Option<Uuid>,
+    /// The guidance case made (outcome `guidance` only); no client record is made then.
+    pub guidance_case_id: Option<Uuid>,
     /// Warnings that did not block the decision (e.g. coordinators from the same employer).
     pub warnings: Vec<Text>,
 }
@@ -155,7 +162,9 @@ pub async fn decide(
     .validate();
     if let Err(e) = checked {
         let field = match e {
-            IntakeError::LevelRequired | IntakeError::LevelNotAllowed { .. } => "level",
+            IntakeError::LevelRequired
+            | IntakeError::LevelNotAllowed { .. }
+            | IntakeError::GuidanceIsAnOutcome => "level",
             _ => "reasons",
         };
         errors.push(FieldError::of(field, &e));
@@ -175,6 +184,30 @@ pub async fn decide(
             "before_referral",
             "Inntaksbeslutningen kan ikke være datert før henvisningen kom.",
             "The decision cannot be dated before the referral arrived.",
+        ));
+    }
+    let level_two = accepted && input.level == Some(LevelOfEffort::ShoulderToShoulder);
+    match (&input.ordinary, level_two) {
+        (None, true) => errors.push(FieldError::new(
+            "ordinary_service",
+            "ordinary_service_required",
+            "På nivå 2 beholder den ordinære tjenesten ansvaret: skriv hvilken tjeneste det er.",
+            "At level 2 the ordinary service keeps the responsibility: name the service.",
+        )),
+        (Some(_), false) => errors.push(FieldError::new(
+            "ordinary_service",
+            "ordinary_service_only_level_two",
+            "Den ordinære tjenesten registreres her bare når personen tas inn på nivå 2.",
+            "The ordinary service is recorded here only when the person is accepted at level 2.",
+        )),
+        _ => {}
+    }
+    if !accepted && !input.members.is_empty() {
+        errors.push(FieldError::new(
+            "members",
+            "members_only_when_accepted",
+            "Teammedlemmer knyttes til forløpet bare når personen tas inn.",
+            "Team members are named on the episode only when the person is accepted.",
         ));
     }
     if !accepted
@@ -257,9 +290,26 @@ pub async fn decide(
         decision_id,
         client_id: None,
         episode_id: None,
+        guidance_case_id: None,
         warnings: vec![],
     };
     let mut audits = vec![audit];
+    if input.outcome == DecisionOutcome::Guidance {
+        // Level 3: a guidance case for the partner who referred; no client record.
+        let (case_id, stmt, d) = crate::guidance::from_decision(
+            app,
+            actor,
+            grant.team_id(),
+            referral_id,
+            input.decided_on,
+            input.reasons.as_str(),
+            now,
+        )
+        .await?;
+        stmts.push(stmt);
+        audits.push(d);
+        result.guidance_case_id = Some(case_id);
+    }
     let mut found_existing = false;
     if let (true, Some(level)) = (accepted, input.level) {
         // The same person (by national id) keeps one record in this team; a new
@@ -335,6 +385,8 @@ pub async fn decide(
             level,
             input.municipal_coordinator,
             input.specialist_coordinator,
+            input.ordinary.as_ref(),
+            &input.members,
         )
         .await?;
         stmts.extend(opening.stmts);

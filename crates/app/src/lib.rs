@@ -15,6 +15,7 @@ pub mod db;
 pub mod demo;
 pub mod episodes;
 pub mod error;
+pub mod guidance;
 pub mod idempotency;
 pub mod intake;
 pub mod intake_views;

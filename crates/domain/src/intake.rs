@@ -112,8 +112,9 @@ coded_enum! {
         RoutedFact => "routed_fact", nb: "til FACT-team", en: "routed to a FACT team";
         /// Sent to another service that fits better.
         RoutedOther => "routed_other", nb: "til annen tjeneste", en: "routed to another service";
-        /// Advice to the referrer only; the person is not taken in.
-        GuidanceOnly => "guidance_only", nb: "kun veiledning", en: "guidance only";
+        /// Level 3: advice to the partner who referred, in a guidance case; the person is not
+        /// taken in and gets no record. (Replaces "guidance only" and "accepted at level 3".)
+        Guidance => "guidance", nb: "veiledning (nivå 3)", en: "guidance (level 3)";
         /// Declined.
         Declined => "declined", nb: "avslått", en: "declined";
     }
@@ -286,10 +287,12 @@ impl DecisionInput {
     /// The longest reasons text accepted, in characters.
     pub const MAX_REASON_CHARS: usize = 5_000;
 
-    /// Checks the level against the outcome, then the reasons text.
+    /// Checks the level against the outcome, then the reasons text. Accepted takes levels 1
+    /// and 2; level 3 is the outcome `guidance`, not an acceptance.
     pub fn validate(self) -> Result<Decision, IntakeError> {
         match (self.outcome.requires_level(), self.level) {
             (true, None) => return Err(IntakeError::LevelRequired),
+            (true, Some(LevelOfEffort::Guidance)) => return Err(IntakeError::GuidanceIsAnOutcome),
             (false, Some(_)) => {
                 return Err(IntakeError::LevelNotAllowed {
                     outcome: self.outcome,
@@ -368,6 +371,12 @@ pub enum IntakeError {
         /// The outcome given.
         outcome: DecisionOutcome,
     },
+    /// Accepted at level 3: guidance is its own outcome and takes no one in.
+    #[error(
+        "Level 3 (guidance) is not an acceptance: choose the outcome “guidance (level 3)”, which \
+         records a guidance case and makes no record of the person."
+    )]
+    GuidanceIsAnOutcome,
     /// The reasons are missing.
     #[error("The reasons for the decision are missing.")]
     ReasonsMissing,
@@ -440,6 +449,7 @@ impl Localized for IntakeError {
             Self::TooFewParticipants { .. } => "intake_too_few_participants",
             Self::LevelRequired => "intake_level_required",
             Self::LevelNotAllowed { .. } => "intake_level_not_allowed",
+            Self::GuidanceIsAnOutcome => "intake_guidance_is_an_outcome",
             Self::ReasonsMissing => "intake_reasons_missing",
             Self::ReasonsTooLong { .. } => "intake_reasons_too_long",
             Self::ReasonsControlCharacter => "intake_reasons_control_character",
@@ -463,6 +473,12 @@ impl Localized for IntakeError {
                     "Innsatsnivå gjelder bare når personen tas inn, ikke når utfallet er «{}».",
                     outcome.label(Lang::Nb)
                 ),
+                Self::GuidanceIsAnOutcome => {
+                    "Nivå 3 (veiledning) er ikke et inntak: velg utfallet \
+                     «veiledning (nivå 3)», som registrerer en veiledningssak og ikke oppretter \
+                     journal for personen."
+                        .into()
+                }
                 Self::ReasonsMissing => "Begrunnelsen for inntaksbeslutningen mangler.".into(),
                 Self::ReasonsTooLong { len } => format!(
                     "Begrunnelsen er for lang: høyst 5\u{a0}000 tegn (fikk {}).",
@@ -653,6 +669,22 @@ mod tests {
             input(DecisionOutcome::Accepted, None).validate(),
             Err(IntakeError::LevelRequired)
         );
+        assert!(input(
+            DecisionOutcome::Accepted,
+            Some(LevelOfEffort::ShoulderToShoulder)
+        )
+        .validate()
+        .is_ok());
+        // Level 3 is the outcome `guidance`, not an acceptance.
+        assert_eq!(
+            input(DecisionOutcome::Accepted, Some(LevelOfEffort::Guidance)).validate(),
+            Err(IntakeError::GuidanceIsAnOutcome)
+        );
+        assert_eq!(DecisionOutcome::from_code("guidance_only"), None);
+        assert_eq!(
+            DecisionOutcome::from_code("guidance"),
+            Some(DecisionOutcome::Guidance)
+        );
         for &outcome in DecisionOutcome::ALL {
             if outcome == DecisionOutcome::Accepted {
                 continue;
@@ -767,6 +799,7 @@ mod tests {
             IntakeError::LevelNotAllowed {
                 outcome: DecisionOutcome::Declined,
             },
+            IntakeError::GuidanceIsAnOutcome,
             IntakeError::ReasonsMissing,
             IntakeError::ReasonsTooLong { len: 5_001 },
             IntakeError::ReasonsControlCharacter,

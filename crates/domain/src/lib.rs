@@ -13,6 +13,7 @@ pub mod episode;
 pub mod icd10;
 pub mod intake;
 pub mod lang;
+pub mod levels;
 pub mod national_id;
 pub mod org_number;
 pub mod record;
@@ -40,6 +41,10 @@ pub use intake::{
     IntakeError, LevelOfEffort, RoutingReason, Side, TargetGroup,
 };
 pub use lang::{Lang, Localized};
+pub use levels::{
+    contains_national_id, missing_for_level, Competence, GuidanceChannel, GuidanceStatus,
+    LevelRequirement,
+};
 pub use national_id::{NationalId, NationalIdError, NationalIdKind, UnsupportedIdKind};
 pub use org_number::{OrgNumber, OrgNumberError};
 pub use record::{EntryKind, SocialTopic};

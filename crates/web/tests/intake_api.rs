@@ -332,7 +332,8 @@ async fn acceptance_opens_an_episode_whose_access_ends_with_it(t: &TestApp) {
         t,
         &hanne,
         rid2,
-        json!({"outcome": "accepted", "level": 3, "reasons": "Ny henvisning.", "participants": [hanne_id, arne_id], "specialist_coordinator": mari_id}),
+        json!({"outcome": "accepted", "level": 2, "reasons": "Ny henvisning.", "participants": [hanne_id, arne_id], "specialist_coordinator": mari_id,
+               "ordinary_service": {"service": "Fjordby DPS, poliklinikk"}}),
     )
     .await;
     assert_eq!(r.status, StatusCode::CREATED, "{}", r.text);
@@ -351,7 +352,7 @@ async fn acceptance_opens_an_episode_whose_access_ends_with_it(t: &TestApp) {
         .await
         .json();
     assert_eq!(eps.as_array().unwrap().len(), 2, "history stays");
-    assert_eq!(eps[0]["level"], 3);
+    assert_eq!(eps[0]["level"], 2);
     assert_eq!(eps[1]["close_reason"], "established_ordinary");
 }
 
@@ -525,7 +526,7 @@ async fn responsibility_group_takes_relatives_only_with_consent(t: &TestApp) {
         t,
         &hanne,
         rid,
-        json!({"outcome": "accepted", "level": 2, "reasons": "x", "participants": [hanne_id, arne_id],
+        json!({"outcome": "accepted", "level": 1, "reasons": "x", "participants": [hanne_id, arne_id],
                "municipal_coordinator": hanne_id, "specialist_coordinator": t.staff_id("ola").await}),
     )
     .await;
@@ -695,7 +696,7 @@ async fn without_named_coordinators_the_decider_follows_up_and_ending_access_lea
     let hanne = t.token("hanne").await;
     let rid = register(t, &hanne, json!({})).await;
     let (hanne_id, arne_id) = (t.staff_id("hanne").await, t.staff_id("arne").await);
-    let r = decide(t, &hanne, rid, json!({"outcome": "accepted", "level": 2, "reasons": "x", "participants": [hanne_id, arne_id]})).await;
+    let r = decide(t, &hanne, rid, json!({"outcome": "accepted", "level": 1, "reasons": "x", "participants": [hanne_id, arne_id]})).await;
     assert_eq!(r.status, StatusCode::CREATED, "{}", r.text);
     let client = r.json()["client_id"].as_str().unwrap().to_string();
     // Someone can open the new record to name the coordinators.

@@ -34,7 +34,7 @@ async fn accept_in_first_team(
         json!({"person_national_id": nid, "person_birth_year": null}),
     )
     .await;
-    let mut body = json!({"outcome": "accepted", "level": 2, "reasons": "Svak kontakt med tjenestene.",
+    let mut body = json!({"outcome": "accepted", "level": 1, "reasons": "Svak kontakt med tjenestene.",
         "participants": ids(t, &["hanne", "arne"]).await});
     if let Some((m, s)) = coordinators {
         body["municipal_coordinator"] = json!(t.staff_id(m).await);
@@ -93,7 +93,7 @@ async fn accepting_a_person_another_team_follows_makes_this_teams_own_record(t: 
         t,
         &tor,
         rid,
-        json!({"outcome": "accepted", "level": 3, "reasons": "Trenger oppsøkende oppfølging.",
+        json!({"outcome": "accepted", "level": 1, "reasons": "Trenger oppsøkende oppfølging.",
                "participants": ids(t, &["siri", "tor", "knut", "liv"]).await,
                "municipal_coordinator": t.staff_id("anne").await, "specialist_coordinator": t.staff_id("liv").await}),
     )

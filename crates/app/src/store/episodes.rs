@@ -98,6 +98,55 @@ pub fn insert_level(
     )
 }
 
+/// The ordinary service named on a level (levels 2 and 3).
+#[derive(Debug, Clone)]
+pub struct LevelService<'a> {
+    /// The service.
+    pub service: &'a str,
+    /// Contact person.
+    pub contact_name: Option<&'a str>,
+    /// Their phone (E.164).
+    pub contact_phone: Option<&'a str>,
+    /// `Competence` code.
+    pub competence: Option<&'a str>,
+    /// The competence in words (health content).
+    pub competence_note: Option<&'a str>,
+}
+
+/// Records a level of effort from a date, with the ordinary service at levels 2 and 3.
+#[allow(clippy::too_many_arguments)]
+pub fn insert_level_with(
+    episode: Uuid,
+    level: i64,
+    from: NaiveDate,
+    reason: Option<&str>,
+    reason_shared: bool,
+    service: Option<&LevelService<'_>>,
+    set_by: Uuid,
+    at: DateTime<Utc>,
+) -> Stmt {
+    Stmt::new(
+        "INSERT INTO episode_levels (id, episode_id, level, from_date, reason, reason_shared, set_by, set_at, \
+         ordinary_service, ordinary_contact_name, ordinary_contact_phone, competence, competence_note) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)",
+        crate::args![
+            Uuid::now_v7(),
+            episode,
+            level,
+            from,
+            reason,
+            reason_shared,
+            set_by,
+            at,
+            service.map(|s| s.service),
+            service.and_then(|s| s.contact_name),
+            service.and_then(|s| s.contact_phone),
+            service.and_then(|s| s.competence),
+            service.and_then(|s| s.competence_note)
+        ],
+    )
+}
+
 /// Makes a staff member a member of the episode in a role, through a care relationship.
 pub fn insert_member(
     episode: Uuid,
@@ -356,9 +405,16 @@ pub async fn levels(
     } else {
         "CASE WHEN l.reason_shared THEN l.reason ELSE CAST(NULL AS TEXT) END"
     };
+    let note = if with_texts {
+        "l.competence_note"
+    } else {
+        "CAST(NULL AS TEXT)"
+    };
     ex.all(
         &format!(
-            "SELECT CAST(l.level AS BIGINT) AS level, l.from_date, {reason} AS reason, s.name AS set_by_name \
+            "SELECT CAST(l.level AS BIGINT) AS level, l.from_date, {reason} AS reason, s.name AS set_by_name, \
+             l.ordinary_service, l.ordinary_contact_name, l.ordinary_contact_phone, l.competence, \
+             {note} AS competence_note \
              FROM episode_levels l JOIN staff s ON s.id = l.set_by WHERE l.episode_id = $1 \
              ORDER BY l.from_date DESC, l.set_at DESC"
         ),
@@ -387,6 +443,22 @@ pub async fn rg_members(mut ex: impl Exec, episode: Uuid) -> Result<Vec<RgMember
             "SELECT {RG_COLS} FROM responsibility_group_members WHERE episode_id = $1 AND removed_at IS NULL ORDER BY added_at"
         ),
         crate::args![episode],
+    )
+    .await
+}
+
+/// The ordinary service named at intake on the episode opened from one of the team's referrals
+/// (its first level row), as (service, contact name, contact phone, level).
+pub async fn intake_service_for_referral(
+    mut ex: impl Exec,
+    referral: Uuid,
+    team: Uuid,
+) -> Result<Option<(Option<String>, Option<String>, Option<String>, i64)>, sqlx::Error> {
+    ex.opt(
+        "SELECT l.ordinary_service, l.ordinary_contact_name, l.ordinary_contact_phone, CAST(l.level AS BIGINT) \
+         FROM episode_levels l JOIN episodes e ON e.id = l.episode_id \
+         WHERE e.referral_id = $1 AND e.team_id = $2 ORDER BY l.from_date, l.set_at LIMIT 1",
+        crate::args![referral, team],
     )
     .await
 }

@@ -15,6 +15,7 @@ pub mod auth;
 pub mod care;
 pub mod clients;
 pub mod episodes;
+pub mod guidance;
 pub mod idempotency;
 pub mod intake;
 pub mod orgs;
@@ -114,6 +115,7 @@ mod tests {
         ("clients.rs", include_str!("../clients.rs")),
         ("care.rs", include_str!("../care.rs")),
         ("episodes.rs", include_str!("../episodes.rs")),
+        ("guidance.rs", include_str!("../guidance.rs")),
         ("referrals.rs", include_str!("../referrals.rs")),
         ("intake.rs", include_str!("../intake.rs")),
         ("reports.rs", include_str!("../reports.rs")),

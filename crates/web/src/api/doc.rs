@@ -374,6 +374,12 @@ code_schemas! {
     read_policy, read_policy_opt => benk_domain::ReadPolicy;
     /// `CourseRole` codes.
     course_role, course_role_opt => benk_domain::CourseRole;
+    /// `Competence` codes (level 2).
+    competence, competence_opt => benk_domain::Competence;
+    /// `GuidanceChannel` codes.
+    guidance_channel, guidance_channel_opt => benk_domain::GuidanceChannel;
+    /// `GuidanceStatus` codes.
+    guidance_status, guidance_status_opt => benk_domain::GuidanceStatus;
 }
 
 /// The team policy's access settings, which live in the app crate's

@@ -243,14 +243,67 @@ pub(super) struct TargetGroupIn {
     housing_problem: bool,
 }
 
+/// The ordinary service at level 2 (keeps the responsibility) or 3 (advised by the team).
+#[derive(Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub(super) struct OrdinaryIn {
+    /// The service, e.g. "Bærum DPS, poliklinikk".
+    #[schema(schema_with = doc::short_text)]
+    service: String,
+    /// Its contact person.
+    #[serde(default)]
+    #[schema(schema_with = doc::short_text_opt)]
+    contact_name: Option<String>,
+    /// The contact person's phone.
+    #[serde(default)]
+    #[schema(schema_with = doc::phone_opt)]
+    contact_phone: Option<String>,
+    /// What competence the team adds: `municipal_to_specialist`, `specialist_to_municipality`,
+    /// `both`, `other`.
+    #[serde(default)]
+    #[schema(schema_with = doc::competence_opt)]
+    competence: Option<String>,
+    /// The competence in words (health content: read by health personnel only).
+    #[serde(default)]
+    #[schema(schema_with = doc::short_text_opt)]
+    competence_note: Option<String>,
+}
+
+fn ordinary(
+    ctx: &Ctx,
+    o: Option<&OrdinaryIn>,
+) -> Result<Option<episodes::OrdinaryServiceInput>, ApiError> {
+    let Some(o) = o else { return Ok(None) };
+    let raw = crate::html::intake::guidance::RawOrdinary {
+        service: &o.service,
+        contact_name: o.contact_name.as_deref().unwrap_or(""),
+        contact_phone: o.contact_phone.as_deref().unwrap_or(""),
+        competence: o.competence.as_deref().unwrap_or(""),
+        competence_note: o.competence_note.as_deref().unwrap_or(""),
+    };
+    match crate::html::intake::guidance::parse_ordinary(&raw) {
+        Ok(Some(v)) => Ok(Some(v)),
+        // Every field blank: the service itself is missing.
+        Ok(None) => Err(ctx.api_err(AppError::field(FieldError::new(
+            "ordinary_service",
+            "required",
+            "Skriv hvilken tjeneste som har ansvaret.",
+            "Name the service that keeps the responsibility.",
+        )))),
+        Err(errs) => Err(ctx.api_err(AppError::Invalid(errs))),
+    }
+}
+
 /// The joint decision.
 #[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub(super) struct DecisionIn {
-    /// `accepted`, `routed_fact`, `routed_other`, `guidance_only`, `declined`.
+    /// `accepted`, `routed_fact`, `routed_other`, `guidance`, `declined`. `guidance` is level 3:
+    /// it makes a guidance case for the referrer (`guidance_case_id` in the answer) and no
+    /// client record.
     #[schema(schema_with = doc::decision_outcome)]
     outcome: String,
-    /// 1 in the team, 2 shoulder to shoulder, 3 guidance (accepted only).
+    /// 1 in the team, 2 shoulder to shoulder (accepted only; level 3 is the outcome `guidance`).
     #[serde(default, deserialize_with = "doc::integer_opt")]
     #[schema(schema_with = doc::level_opt)]
     level: Option<i64>,
@@ -267,6 +320,13 @@ pub(super) struct DecisionIn {
     municipal_coordinator: Option<Uuid>,
     #[serde(default)]
     specialist_coordinator: Option<Uuid>,
+    /// Accepted at level 2 only, and then required: the ordinary service that keeps the
+    /// responsibility. No coordinator pair is required at level 2.
+    #[serde(default)]
+    ordinary_service: Option<OrdinaryIn>,
+    /// Accepted only: team members who take part (role `member` on the episode).
+    #[serde(default)]
+    members: Vec<Uuid>,
 }
 
 /// Record the joint intake decision; acceptance opens an episode.
@@ -329,6 +389,8 @@ pub(super) async fn decide(
         decided_on: b.decided_on.unwrap_or_else(benk_app::time::oslo_today),
         municipal_coordinator: b.municipal_coordinator,
         specialist_coordinator: b.specialist_coordinator,
+        ordinary: ordinary(&ctx, b.ordinary_service.as_ref())?,
+        members: b.members,
     };
     let result = intake::decide(&st.app, &actor, &grant, rid, input)
         .await
@@ -372,6 +434,10 @@ pub(super) struct LevelIn {
     /// health content.
     #[serde(default)]
     reason_shared: bool,
+    /// Levels 2 and 3: the ordinary service (keeps the responsibility at 2, is advised at 3).
+    /// Refused at level 1. Without it the episode lists `ordinary_service` in `missing`.
+    #[serde(default)]
+    ordinary_service: Option<OrdinaryIn>,
 }
 
 /// Change the level of effort (the history is kept).
@@ -396,6 +462,7 @@ pub(super) async fn change_level(
     let reason = ShortText::parse_optional(b.reason.as_deref().unwrap_or(""))
         .map_err(|e| ctx.api_err(AppError::field(FieldError::of("reason", &e))))?;
     let from = b.from_date.unwrap_or_else(benk_app::time::oslo_today);
+    let service = ordinary(&ctx, b.ordinary_service.as_ref())?;
     episodes::change_level(
         &st.app,
         actor,
@@ -404,6 +471,7 @@ pub(super) async fn change_level(
         from,
         reason.as_ref(),
         b.reason_shared,
+        service.as_ref(),
     )
     .await
     .map_err(|e| ctx.api_err(e))?;

@@ -4,6 +4,7 @@
 
 mod clients;
 pub mod doc;
+mod guidance;
 mod intake;
 mod orgs;
 
@@ -67,6 +68,14 @@ pub fn routes() -> Router<AppState> {
             post(intake::remove_rg),
         )
         .route("/reports/referrals", get(intake::referral_report))
+        .route(
+            "/guidance-cases",
+            get(guidance::list).post(guidance::create),
+        )
+        .route(
+            "/guidance-cases/{id}",
+            get(guidance::get).put(guidance::update),
+        )
         .fallback(not_found)
 }
 
@@ -81,6 +90,7 @@ pub fn routes() -> Router<AppState> {
         intake::list_agencies, intake::add_agency, intake::board, intake::register, intake::get_referral, intake::assess,
         intake::decide, intake::client_episodes, intake::change_level, intake::add_member, intake::leave, intake::close,
         intake::add_rg, intake::remove_rg, intake::referral_report,
+        guidance::list, guidance::create, guidance::get, guidance::update,
     ),
     components(schemas(ErrorBody, ErrorDetail, FieldErrorDetail, crate::input::RawClient, crate::input::RawReferral)),
     modifiers(&BearerAuth, &CommonResponses, &CrossFieldRules),

@@ -6,6 +6,7 @@ mod board;
 mod decision;
 mod episodes;
 mod form;
+pub(crate) mod guidance;
 mod public;
 mod reports;
 mod texts;
@@ -41,6 +42,16 @@ pub fn routes() -> Router<AppState> {
         .route("/intake/referrals/{id}/assess", post(decision::assess))
         .route("/intake/referrals/{id}/decision", post(decision::decide))
         .route("/intake/referrals/{id}/letter", get(decision::letter))
+        // Guidance cases (level 3): intake health personnel and the team lead.
+        .route(
+            "/intake/guidance",
+            get(guidance::list).post(guidance::create),
+        )
+        .route("/intake/guidance/new", get(guidance::new_form))
+        .route(
+            "/intake/guidance/{id}",
+            get(guidance::detail).post(guidance::update),
+        )
         // The course in the team (forms on the client page).
         .route("/episodes/{id}/level", post(episodes::change_level))
         .route("/episodes/{id}/members", post(episodes::add_member))

@@ -4,7 +4,7 @@
 mod admin;
 mod auth;
 mod clients;
-mod intake;
+pub(crate) mod intake;
 
 pub(crate) use intake::{parse_referral, Fd};
 mod settings;

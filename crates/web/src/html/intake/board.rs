@@ -59,6 +59,8 @@ struct BoardView {
     it: &'static It,
     columns: Vec<(&'static str, &'static str, Vec<Card>)>,
     public_link: String,
+    /// The guidance cases' link text, for those who may open them.
+    guidance_link: Option<&'static str>,
 }
 
 /// "i dag", "1 dag", "12 dager".
@@ -141,6 +143,8 @@ pub(crate) async fn board(
             ("decided", t.col_decided, decided),
         ],
         public_link: format!("/henvisning/{}", grant.team_id()),
+        guidance_link: benk_app::guidance::may_open(actor, grant.team_id())
+            .then(|| super::guidance::gt(ctx.lang).list_title),
     })
 }
 

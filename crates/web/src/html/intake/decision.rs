@@ -62,6 +62,10 @@ pub(crate) struct DecisionForm {
     pub specialist: Vec<StaffOpt>,
     pub criteria: Vec<(&'static str, &'static str)>,
     pub rule: String,
+    /// Level 2: what the team adds (code, label).
+    pub competences: Vec<(&'static str, &'static str)>,
+    /// The level-2 and level-3 texts.
+    pub g: &'static super::guidance::Gt,
 }
 
 #[derive(Template)]
@@ -189,6 +193,21 @@ fn decision_form(
         ("decided_on", t.decided_on),
         ("municipal_coordinator", t.municipal_coordinator),
         ("specialist_coordinator", t.specialist_coordinator),
+        (
+            "ordinary_service",
+            super::guidance::gt(lang).ordinary_service,
+        ),
+        (
+            "ordinary_contact_name",
+            super::guidance::gt(lang).contact_name,
+        ),
+        (
+            "ordinary_contact_phone",
+            super::guidance::gt(lang).contact_phone,
+        ),
+        ("competence", super::guidance::gt(lang).competence),
+        ("competence_note", super::guidance::gt(lang).competence_note),
+        ("members", super::guidance::gt(lang).members),
         ("form", ""),
     ];
     let anchors = vec![
@@ -198,6 +217,7 @@ fn decision_form(
         ),
         ("level", "level-1".to_string()),
         ("participants", "participants-error".to_string()),
+        ("members", "members-legend".to_string()),
         ("form", "decision-h".to_string()),
     ];
     DecisionForm {
@@ -206,10 +226,17 @@ fn decision_form(
             .iter()
             .map(|o| (o.code(), cap(o.label(lang))))
             .collect(),
+        // Level 3 is the outcome `guidance`, not an acceptance.
         levels: LevelOfEffort::ALL
             .iter()
+            .filter(|l| **l != LevelOfEffort::Guidance)
             .map(|l| (l.number().to_string(), l.label(lang), l.description(lang)))
             .collect(),
+        competences: benk_domain::Competence::ALL
+            .iter()
+            .map(|c| (c.code(), c.label(lang)))
+            .collect(),
+        g: super::guidance::gt(lang),
         sides: vec![
             (
                 "municipal",
@@ -467,6 +494,26 @@ fn parse_decision(
     } else {
         (None, None)
     };
+    // Level 2: the ordinary service keeps the responsibility; the team's people take part.
+    let ordinary = if accepted && level == Some(LevelOfEffort::ShoulderToShoulder) {
+        match super::guidance::parse_ordinary(&super::guidance::RawOrdinary::from_form(fd)) {
+            Ok(o) => o,
+            Err(errs) => {
+                e.0.extend(errs);
+                None
+            }
+        }
+    } else {
+        None
+    };
+    let mut members = Vec::new();
+    if accepted {
+        for m in fd.all("members") {
+            if let Some(Some(id)) = e.ok(parse_uuid_opt("members", m)) {
+                members.push(id);
+            }
+        }
+    }
     let tg = TargetGroup {
         severe_mental_illness: fd.has("tg", "severe_mental_illness"),
         substance_use: fd.has("tg", "substance_use"),
@@ -494,6 +541,8 @@ fn parse_decision(
             decided_on,
             municipal_coordinator: municipal,
             specialist_coordinator: specialist,
+            ordinary,
+            members,
         }),
         _ => Err(vec![FieldError::required("form")]),
     }
@@ -602,6 +651,10 @@ struct LetterView {
     agency: Option<String>,
     d: Shown,
     outcome_text: &'static str,
+    /// Level 1 only: the person gets a coordinator pair (levels 2 and 3 promise none).
+    coordinator_pair: bool,
+    /// Level 2: the ordinary service that keeps the responsibility.
+    ordinary: Option<benk_app::episodes::OrdinaryService>,
 }
 
 /// The outcome in words, for the letter (always in Norwegian: it goes to the referrer).
@@ -614,8 +667,8 @@ fn letter_outcome(o: DecisionOutcome) -> &'static str {
         DecisionOutcome::RoutedOther => {
             "Personen er henvist videre til en annen tjeneste, som etter vår vurdering passer bedre."
         }
-        DecisionOutcome::GuidanceOnly => {
-            "Teamet tar ikke personen inn, men gir veiledning i saken til deg som henviste."
+        DecisionOutcome::Guidance => {
+            "Teamet tar ikke personen inn, men gir veiledning i saken til deg som henviste (nivå 3). Teamet oppretter ingen journal for personen."
         }
         DecisionOutcome::Declined => "Teamet har avslått henvisningen.",
     }
@@ -643,10 +696,11 @@ pub(crate) async fn letter(
             )));
         };
         let team = orgs::get_team(&st.app, grant.team_id()).await?;
-        Ok::<_, AppError>((r, d, names, team.name))
+        let level = benk_app::episodes::intake_level_for_referral(&st.app, &grant, id).await?;
+        Ok::<_, AppError>((r, d, names, team.name, level))
     }
     .await;
-    let (r, d, names, team_name) = match result {
+    let (r, d, names, team_name, level) = match result {
         Ok(x) => x,
         Err(e) => return ctx.page_err(e),
     };
@@ -663,6 +717,8 @@ pub(crate) async fn letter(
         team_name,
         agency: r.agency_name.clone(),
         outcome_text: letter_outcome(shown_d.outcome),
+        coordinator_pair: matches!(level, Some((LevelOfEffort::InTeam, _))),
+        ordinary: level.and_then(|(_, o)| o),
         d: shown_d,
         r,
     })

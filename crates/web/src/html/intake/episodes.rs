@@ -35,6 +35,10 @@ pub(crate) struct EpisodeUi {
     pub roles: Vec<(&'static str, String)>,
     pub rg_kinds: Vec<(&'static str, String)>,
     pub close_reasons: Vec<(&'static str, String)>,
+    /// Level 2: what the team adds (code, label).
+    pub competences: Vec<(&'static str, &'static str)>,
+    /// The level-2 and level-3 texts.
+    pub g: &'static super::guidance::Gt,
     lang: Lang,
     today: String,
 }
@@ -58,6 +62,11 @@ impl EpisodeUi {
                 EpisodeRole::label,
                 lang,
             ),
+            competences: benk_domain::Competence::ALL
+                .iter()
+                .map(|c| (c.code(), c.label(lang)))
+                .collect(),
+            g: super::guidance::gt(lang),
             rg_kinds: choices(
                 RgMemberKind::ALL,
                 RgMemberKind::code,
@@ -128,6 +137,29 @@ impl EpisodeUi {
     }
 
     /// A field's value: what was typed, or the default.
+    /// What an open episode lacks for its level, as (what, what to do).
+    pub fn missing(&self, codes: &[String]) -> Vec<(&'static str, &'static str)> {
+        codes
+            .iter()
+            .filter_map(|c| benk_domain::LevelRequirement::from_code(c))
+            .map(|m| {
+                let hint = match m {
+                    benk_domain::LevelRequirement::CoordinatorPair => self.g.missing_pair_hint,
+                    benk_domain::LevelRequirement::OrdinaryService => self.g.missing_service_hint,
+                };
+                (m.label(self.lang), hint)
+            })
+            .collect()
+    }
+
+    /// The label of a competence code.
+    pub fn competence_label(&self, code: &Option<String>) -> &'static str {
+        code.as_deref()
+            .and_then(benk_domain::Competence::from_code)
+            .map(|c| c.label(self.lang))
+            .unwrap_or("")
+    }
+
     pub fn val(&self, e: &Uuid, kind: &str, name: &str) -> String {
         match self.state(e, kind) {
             Some(f) => f.val(name).to_string(),
@@ -374,6 +406,15 @@ pub(crate) async fn change_level(
         .ok(ShortText::parse_optional(fd.get("reason"))
             .map_err(|err| FieldError::of("reason", &err)))
         .flatten();
+    // Levels 2 and 3 name the ordinary service (the one keeping the responsibility, or advised).
+    let ordinary =
+        match super::guidance::parse_ordinary(&super::guidance::RawOrdinary::from_form(&fd)) {
+            Ok(o) => o,
+            Err(errs) => {
+                e.0.extend(errs);
+                None
+            }
+        };
     let result = match (level, from) {
         (Some(level), Some(from)) if e.0.is_empty() => {
             let shared = !fd.get("reason_shared").trim().is_empty();
@@ -385,6 +426,7 @@ pub(crate) async fn change_level(
                 from,
                 reason.as_ref(),
                 shared,
+                ordinary.as_ref(),
             )
             .await
             .map(|()| ("level_saved", vec![]))
