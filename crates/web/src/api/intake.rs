@@ -267,9 +267,14 @@ pub(super) struct DecisionIn {
     municipal_coordinator: Option<Uuid>,
     #[serde(default)]
     specialist_coordinator: Option<Uuid>,
+    /// The person has consented that the referrer may be told the outcome (helsepersonelloven
+    /// § 21). Default `false`: the referrer is told only that the referral was received and
+    /// answered. Can be recorded afterwards with `PUT /referrals/{id}/decision/consent`.
+    #[serde(default)]
+    referrer_consent: bool,
 }
 
-/// Record the joint intake decision; acceptance opens an episode.
+/// Record the joint intake decision (the "inntaksbeslutning"); acceptance opens an episode.
 #[utoipa::path(post, path = "/referrals/{id}/decision", params(("id" = Uuid, Path)), request_body = DecisionIn,
     responses((status = 201, body = DecisionResult), (status = 403, response = doc::Forbidden), (status = 409, response = doc::Conflict), (status = 422, response = doc::Invalid)))]
 pub(super) async fn decide(
@@ -329,6 +334,7 @@ pub(super) async fn decide(
         decided_on: b.decided_on.unwrap_or_else(benk_app::time::oslo_today),
         municipal_coordinator: b.municipal_coordinator,
         specialist_coordinator: b.specialist_coordinator,
+        referrer_consent: b.referrer_consent,
     };
     let result = intake::decide(&st.app, &actor, &grant, rid, input)
         .await

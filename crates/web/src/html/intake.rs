@@ -6,6 +6,7 @@ mod board;
 mod decision;
 mod episodes;
 mod form;
+mod letter;
 mod public;
 mod reports;
 mod texts;
@@ -41,6 +42,11 @@ pub fn routes() -> Router<AppState> {
         .route("/intake/referrals/{id}/assess", post(decision::assess))
         .route("/intake/referrals/{id}/decision", post(decision::decide))
         .route("/intake/referrals/{id}/letter", get(decision::letter))
+        .route(
+            "/intake/referrals/{id}/letter/referrer",
+            get(decision::letter_referrer),
+        )
+        .route("/intake/referrals/{id}/consent", post(decision::consent))
         // The course in the team (forms on the client page).
         .route("/episodes/{id}/level", post(episodes::change_level))
         .route("/episodes/{id}/members", post(episodes::add_member))
@@ -58,6 +64,8 @@ pub(crate) fn flash(t: &texts::It, code: &str) -> Option<String> {
         "registered" => t.flash_registered,
         "assessing" => t.flash_assessing,
         "decided" => t.flash_decided,
+        "consent_given" => t.flash_consent_given,
+        "consent_withdrawn" => t.flash_consent_withdrawn,
         "agency_added" => t.flash_agency_added,
         "level_saved" => t.flash_level_saved,
         "member_added" => t.flash_member_added,
