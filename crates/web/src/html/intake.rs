@@ -65,6 +65,7 @@ pub(crate) fn flash(t: &texts::It, code: &str) -> Option<String> {
         "assessing" => t.flash_assessing,
         "decided" => t.flash_decided,
         "consent_given" => t.flash_consent_given,
+        "situation_saved" => t.flash_situation_saved,
         "consent_withdrawn" => t.flash_consent_withdrawn,
         "agency_added" => t.flash_agency_added,
         "level_saved" => t.flash_level_saved,

@@ -180,6 +180,7 @@ intake_texts! {
     consent_record: "Registrer samtykke", "Record consent";
     consent_withdraw: "Trekk tilbake samtykket", "Withdraw the consent";
     flash_consent_given: "Samtykket er registrert.", "The consent has been recorded.";
+    flash_situation_saved: "Opplysningene om hvordan personen kan nås, er lagret.", "How to find and reach the person has been saved.";
     flash_consent_withdrawn: "Samtykket er trukket tilbake.", "The consent has been withdrawn.";
     back_to_referral: "Tilbake til henvisningen", "Back to the referral";
     letter_print_hint: "Skriv ut brevet med nettleserens utskriftsfunksjon (Ctrl+P eller ⌘P). Menyen og denne teksten kommer ikke med på utskriften.", "Print the letter with your browser's print function (Ctrl+P or ⌘P). The menu and this text are not printed.";
