@@ -419,6 +419,9 @@ pub async fn set_referrer_consent(
     referral_id: Uuid,
     consented: bool,
 ) -> AppResult<Decision> {
+    store::referrals::status(&app.db, referral_id, grant.team_id())
+        .await?
+        .ok_or(AppError::NotFound)?;
     let d = store::intake::for_referral(&app.db, referral_id, grant.team_id())
         .await?
         .ok_or_else(|| {
