@@ -318,9 +318,9 @@ pub fn parse_contact(
     } else {
         let bad = |c: char| c.is_whitespace() || c.is_control() || c == '@' || is_format_char(c);
         let ok = email.chars().count() <= ShortText::MAX_CHARS
-            && email
-                .split_once('@')
-                .is_some_and(|(l, d)| !l.is_empty() && !d.is_empty() && !l.contains(bad) && !d.contains(bad));
+            && email.split_once('@').is_some_and(|(l, d)| {
+                !l.is_empty() && !d.is_empty() && !l.contains(bad) && !d.contains(bad)
+            });
         if !ok {
             errors.push(FieldError::new(
                 "email",

@@ -575,13 +575,9 @@ pub async fn get_for_care_team(
     grant: &ReadGrant,
     id: Uuid,
 ) -> AppResult<(Referral, Option<ReferralHealth>)> {
-    let linked = store::referrals::is_linked_to_client(
-        &app.db,
-        id,
-        grant.client_id(),
-        grant.team_id(),
-    )
-    .await?;
+    let linked =
+        store::referrals::is_linked_to_client(&app.db, id, grant.client_id(), grant.team_id())
+            .await?;
     if !linked {
         let mut d = actor.audit("referral.read", Outcome::Denied);
         d.client_id = Some(grant.client_id());

@@ -53,12 +53,7 @@ pub async fn get(
 
 /// At acceptance: the referral's fields, keeping what is already recorded where the new
 /// referral says nothing.
-pub fn carry_over(
-    client: Uuid,
-    f: &SituationFields<'_>,
-    by: Uuid,
-    at: DateTime<Utc>,
-) -> Stmt {
+pub fn carry_over(client: Uuid, f: &SituationFields<'_>, by: Uuid, at: DateTime<Utc>) -> Stmt {
     Stmt::new(
         "INSERT INTO client_situation (client_id, whereabouts, housing_situation, referrer_contact, \
          referral_reason, current_helpers, updated_at, updated_by) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) \

@@ -2,6 +2,7 @@
 //! Errors are `{"error":{"code":…,"message":…}}` in the caller's language;
 //! the OpenAPI 3.1 document is generated from these handlers.
 
+mod answer;
 mod clients;
 pub mod doc;
 mod intake;
@@ -32,6 +33,17 @@ pub fn routes() -> Router<AppState> {
         )
         .route("/teams", get(orgs::list_teams).post(orgs::create_team))
         .route("/teams/{id}", get(orgs::get_team))
+        .route("/teams/{id}/contact", put(answer::set_team_contact))
+        .route("/referrals/{id}/decision/consent", put(answer::set_consent))
+        .route(
+            "/clients/{id}/situation",
+            get(answer::get_situation).put(answer::set_situation),
+        )
+        .route("/clients/{id}/referrals", get(answer::client_referrals))
+        .route(
+            "/clients/{id}/referrals/{rid}",
+            get(answer::client_referral),
+        )
         .route("/staff", get(orgs::list_staff).post(orgs::create_staff))
         .route(
             "/staff/{id}/health-personnel",
@@ -81,6 +93,8 @@ pub fn routes() -> Router<AppState> {
         intake::list_agencies, intake::add_agency, intake::board, intake::register, intake::get_referral, intake::assess,
         intake::decide, intake::client_episodes, intake::change_level, intake::add_member, intake::leave, intake::close,
         intake::add_rg, intake::remove_rg, intake::referral_report,
+        answer::set_team_contact, answer::set_consent, answer::get_situation, answer::set_situation,
+        answer::client_referrals, answer::client_referral,
     ),
     components(schemas(ErrorBody, ErrorDetail, FieldErrorDetail, crate::input::RawClient, crate::input::RawReferral)),
     modifiers(&BearerAuth, &CommonResponses, &CrossFieldRules),

@@ -132,13 +132,33 @@ impl ClientView {
         let t = self.layout.t;
         let s = &self.situation;
         let mut f = vec![
-            ("whereabouts", t.situation_whereabouts, s.whereabouts.clone()),
-            ("housing_situation", t.situation_housing, s.housing_situation.clone()),
-            ("referrer_contact", t.situation_referrer, s.referrer_contact.clone()),
+            (
+                "whereabouts",
+                t.situation_whereabouts,
+                s.whereabouts.clone(),
+            ),
+            (
+                "housing_situation",
+                t.situation_housing,
+                s.housing_situation.clone(),
+            ),
+            (
+                "referrer_contact",
+                t.situation_referrer,
+                s.referrer_contact.clone(),
+            ),
         ];
         if self.health_scope {
-            f.push(("referral_reason", t.situation_reason, s.referral_reason.clone()));
-            f.push(("current_helpers", t.situation_helpers, s.current_helpers.clone()));
+            f.push((
+                "referral_reason",
+                t.situation_reason,
+                s.referral_reason.clone(),
+            ));
+            f.push((
+                "current_helpers",
+                t.situation_helpers,
+                s.current_helpers.clone(),
+            ));
         }
         f.into_iter()
             .map(|(name, label, v)| {
@@ -796,7 +816,9 @@ pub(super) async fn set_situation(
     }
     .await;
     match result {
-        Ok(()) => Redirect::to(&format!("/clients/{id}?msg=situation_saved#situation-h")).into_response(),
+        Ok(()) => {
+            Redirect::to(&format!("/clients/{id}?msg=situation_saved#situation-h")).into_response()
+        }
         Err(AppError::Invalid(errs)) => {
             let values = vec![
                 ("whereabouts".to_string(), form.whereabouts),

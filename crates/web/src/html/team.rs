@@ -36,8 +36,16 @@ impl TeamView {
         vec![
             ("phone", t.team_contact_phone, self.contact_form[0].as_str()),
             ("email", t.team_contact_email, self.contact_form[1].as_str()),
-            ("address", t.team_contact_address, self.contact_form[2].as_str()),
-            ("visiting_hours", t.team_contact_hours, self.contact_form[3].as_str()),
+            (
+                "address",
+                t.team_contact_address,
+                self.contact_form[2].as_str(),
+            ),
+            (
+                "visiting_hours",
+                t.team_contact_hours,
+                self.contact_form[3].as_str(),
+            ),
         ]
     }
     fn contact_err(&self, field: &str) -> Option<&str> {
@@ -61,7 +69,8 @@ pub(super) struct TeamMsg {
 }
 
 fn may_edit_contact(actor: &benk_app::Actor, team_id: uuid::Uuid) -> bool {
-    actor.system_admin() || actor.has_role_in(team_id, &[TeamRole::TeamLead, TeamRole::Administrator])
+    actor.system_admin()
+        || actor.has_role_in(team_id, &[TeamRole::TeamLead, TeamRole::Administrator])
 }
 
 async fn team_view(
@@ -77,7 +86,12 @@ async fn team_view(
     let (contact_form, errors) = form.unwrap_or_else(|| {
         let v = |o: &Option<String>| o.clone().unwrap_or_default();
         (
-            [v(&c.phone), v(&c.email), v(&c.address), v(&c.visiting_hours)],
+            [
+                v(&c.phone),
+                v(&c.email),
+                v(&c.address),
+                v(&c.visiting_hours),
+            ],
             vec![],
         )
     });
@@ -94,7 +108,11 @@ async fn team_view(
     })
 }
 
-pub(super) async fn page(State(st): State<AppState>, ctx: Ctx, Query(q): Query<TeamMsg>) -> Response {
+pub(super) async fn page(
+    State(st): State<AppState>,
+    ctx: Ctx,
+    Query(q): Query<TeamMsg>,
+) -> Response {
     let actor = actor_or_redirect!(ctx);
     let Some(team_id) = actor.acting().map(|m| m.team_id) else {
         return ctx.page_err(AppError::NotFound);
@@ -125,7 +143,11 @@ pub(super) struct ContactForm {
 }
 
 /// POST `/team/contact`: the acting team's contact details (team lead, administrator).
-pub(super) async fn set_contact(State(st): State<AppState>, ctx: Ctx, Form(f): Form<ContactForm>) -> Response {
+pub(super) async fn set_contact(
+    State(st): State<AppState>,
+    ctx: Ctx,
+    Form(f): Form<ContactForm>,
+) -> Response {
     let actor = actor_or_redirect!(ctx);
     if let Err(r) = ctx.check_csrf(&f._csrf) {
         return r;

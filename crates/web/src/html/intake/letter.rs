@@ -152,13 +152,20 @@ fn role_label(lang: Lang, role: &str) -> String {
         ("municipal_coordinator", Lang::Nb) => "koordinator i kommunen".into(),
         ("municipal_coordinator", Lang::En) => "coordinator in the municipality".into(),
         ("specialist_coordinator", Lang::Nb) => "koordinator i spesialisthelsetjenesten".into(),
-        ("specialist_coordinator", Lang::En) => "coordinator in the specialist health service".into(),
+        ("specialist_coordinator", Lang::En) => {
+            "coordinator in the specialist health service".into()
+        }
         _ => String::new(),
     }
 }
 
 /// Who will contact the person: the named coordinators, else the team.
-fn who_contacts(lang: Lang, to: Recipient, team: &str, coordinators: &[(String, String)]) -> String {
+fn who_contacts(
+    lang: Lang,
+    to: Recipient,
+    team: &str,
+    coordinators: &[(String, String)],
+) -> String {
     let whom = match (to, lang) {
         (Recipient::Person, Lang::Nb) => "deg",
         (Recipient::Person, Lang::En) => "you",
@@ -205,12 +212,21 @@ fn contact_lines(lang: Lang, team: &str, c: &TeamContact, receipt: &str) -> Vec<
     } else {
         let and = if lang == Lang::Nb { " eller " } else { " or " };
         lines.push(match lang {
-            Lang::Nb => format!("Har du spørsmål, kan du kontakte oss på {}.", details.join(and)),
-            Lang::En => format!("If you have questions, you can contact us by {}.", details.join(and)),
+            Lang::Nb => format!(
+                "Har du spørsmål, kan du kontakte oss på {}.",
+                details.join(and)
+            ),
+            Lang::En => format!(
+                "If you have questions, you can contact us by {}.",
+                details.join(and)
+            ),
         });
     }
     if let Some(h) = &c.visiting_hours {
-        lines.push(format!("{}: {h}", tr(lang, "Åpningstider", "Opening hours")));
+        lines.push(format!(
+            "{}: {h}",
+            tr(lang, "Åpningstider", "Opening hours")
+        ));
     }
     if let Some(a) = &c.address {
         lines.push(format!("{}: {a}", tr(lang, "Adresse", "Address")));
@@ -255,11 +271,13 @@ pub(crate) fn build(to: Recipient, i: &LetterInput<'_>) -> Letter {
     let mut regarding = Vec::new();
     match to {
         Recipient::Person => {
-            to_lines.push(
-                person_name
-                    .clone()
-                    .unwrap_or_else(|| tr(lang, "Personen henvisningen gjelder", "The person the referral is about")),
-            );
+            to_lines.push(person_name.clone().unwrap_or_else(|| {
+                tr(
+                    lang,
+                    "Personen henvisningen gjelder",
+                    "The person the referral is about",
+                )
+            }));
             regarding.push(match lang {
                 Lang::Nb => format!("Henvisning {}, mottatt {}", r.receipt_number, i.received),
                 Lang::En => format!("Referral {}, received {}", r.receipt_number, i.received),
@@ -273,12 +291,22 @@ pub(crate) fn build(to: Recipient, i: &LetterInput<'_>) -> Letter {
             to_lines.push(first);
             to_lines.extend(r.agency_name.clone());
             regarding.push(match lang {
-                Lang::Nb => format!("Din henvisning {}, mottatt {}", r.receipt_number, i.received),
-                Lang::En => format!("Your referral {}, received {}", r.receipt_number, i.received),
+                Lang::Nb => format!(
+                    "Din henvisning {}, mottatt {}",
+                    r.receipt_number, i.received
+                ),
+                Lang::En => format!(
+                    "Your referral {}, received {}",
+                    r.receipt_number, i.received
+                ),
             });
-            let who = person_name
-                .clone()
-                .unwrap_or_else(|| tr(lang, "personen i henvisningen", "the person in the referral"));
+            let who = person_name.clone().unwrap_or_else(|| {
+                tr(
+                    lang,
+                    "personen i henvisningen",
+                    "the person in the referral",
+                )
+            });
             let born = r
                 .person_birth_year
                 .map(|y| format!(", {} {y}", tr(lang, "født", "born")))
@@ -301,7 +329,11 @@ pub(crate) fn build(to: Recipient, i: &LetterInput<'_>) -> Letter {
     let tell_outcome = to == Recipient::Person || i.consent;
     if to == Recipient::Referrer {
         let mut paras = vec![
-            tr(lang, "Takk for henvisningen. Vi har mottatt den og gitt svar.", "Thank you for the referral. We have received it and answered it."),
+            tr(
+                lang,
+                "Takk for henvisningen. Vi har mottatt den og gitt svar.",
+                "Thank you for the referral. We have received it and answered it.",
+            ),
             met,
         ];
         if i.consent {
@@ -323,12 +355,16 @@ pub(crate) fn build(to: Recipient, i: &LetterInput<'_>) -> Letter {
             Lang::Nb => format!(
                 "Vi mottok en henvisning om deg {} fra {}.",
                 i.received,
-                r.agency_name.clone().unwrap_or_else(|| r.referrer_name.clone())
+                r.agency_name
+                    .clone()
+                    .unwrap_or_else(|| r.referrer_name.clone())
             ),
             Lang::En => format!(
                 "We received a referral about you on {} from {}.",
                 i.received,
-                r.agency_name.clone().unwrap_or_else(|| r.referrer_name.clone())
+                r.agency_name
+                    .clone()
+                    .unwrap_or_else(|| r.referrer_name.clone())
             ),
         };
         sections.push(Section::new("intro", None, vec![intro, met]));
@@ -337,12 +373,25 @@ pub(crate) fn build(to: Recipient, i: &LetterInput<'_>) -> Letter {
         sections.push(Section::new(
             "outcome",
             Some(&tr(lang, "Inntaksbeslutning", "Intake decision")),
-            vec![outcome_sentence(lang, to, d.outcome, i.routed_to.as_deref())],
+            vec![outcome_sentence(
+                lang,
+                to,
+                d.outcome,
+                i.routed_to.as_deref(),
+            )],
         ));
         if let Some(level) = d.level_of_effort {
             let mut paras = vec![match lang {
-                Lang::Nb => format!("Innsatsnivå: {}. {}", level.label(lang), level.description(lang)),
-                Lang::En => format!("Level of effort: {}. {}", level.label(lang), level.description(lang)),
+                Lang::Nb => format!(
+                    "Innsatsnivå: {}. {}",
+                    level.label(lang),
+                    level.description(lang)
+                ),
+                Lang::En => format!(
+                    "Level of effort: {}. {}",
+                    level.label(lang),
+                    level.description(lang)
+                ),
             }];
             if to == Recipient::Person {
                 paras.extend(level_sentences(lang, level));
@@ -384,6 +433,9 @@ pub(crate) fn build(to: Recipient, i: &LetterInput<'_>) -> Letter {
         to_lines,
         regarding,
         sections,
-        signature: vec![tr(lang, "Med vennlig hilsen", "Yours sincerely"), team.to_string()],
+        signature: vec![
+            tr(lang, "Med vennlig hilsen", "Yours sincerely"),
+            team.to_string(),
+        ],
     }
 }
