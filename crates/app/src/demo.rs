@@ -486,6 +486,7 @@ pub async fn seed(app: &App) -> AppResult<bool> {
     let policy = TeamPolicy {
         caseload_per_full_position: Some(5),
         intake_min_participants_per_side: Some(1),
+        contact: demo_contact(0),
         ..TeamPolicy::default()
     };
     stmts.push(Stmt::new(
@@ -872,6 +873,7 @@ pub async fn seed(app: &App) -> AppResult<bool> {
         today,
         now,
     );
+    answers_and_situations(&mut stmts);
     let mut audit = AuditDraft::new("demo.seed", Outcome::Allowed);
     audit.actor_name = Some("benk demo".into());
     audit.resources = format!("team:{team},team:{team_2}");
@@ -1037,6 +1039,52 @@ fn push_levels(
     }
 }
 
+/// The demo teams' contact details, printed in the answers to referrals.
+fn demo_contact(team: usize) -> crate::orgs::TeamContact {
+    let (phone, email, address, hours) = [
+        (
+            "55 10 20 30",
+            "samhandlingsteamet@fjordby.kommune.no",
+            "Strandgata 12, 5003 Fjordby",
+            "Mandag–fredag 08.00–15.30",
+        ),
+        (
+            "77 40 50 60",
+            "uteteamet@nordvik.kommune.no",
+            "Postboks 100, 8001 Nordvik",
+            "Mandag–fredag 08.00–15.00, åpen time onsdag 12–14",
+        ),
+    ][team.min(1)];
+    crate::orgs::TeamContact {
+        phone: Some(phone.into()),
+        email: Some(email.into()),
+        address: Some(address.into()),
+        visiting_hours: Some(hours.into()),
+    }
+}
+
+/// How to find and reach each accepted person, carried over from the referral as an
+/// acceptance does; and the person's consent to inform the referrer recorded on the
+/// accepted decisions where the person knew of and agreed to the referral.
+fn answers_and_situations(stmts: &mut Vec<Stmt>) {
+    stmts.push(Stmt::new(
+        "INSERT INTO client_situation (client_id, whereabouts, housing_situation, referrer_contact, referral_reason, \
+         current_helpers, updated_at, updated_by) \
+         SELECT e.client_id, r.person_whereabouts, r.housing_situation, \
+         r.referrer_name || COALESCE(', ' || r.referrer_role, '') || COALESCE(', ' || r.referrer_phone, ''), \
+         r.reason, r.current_services, d.decided_at, d.recorded_by \
+         FROM episodes e JOIN referrals r ON r.id = e.referral_id JOIN intake_decisions d ON d.referral_id = r.id WHERE 1 = 1 \
+         ON CONFLICT (client_id) DO NOTHING",
+        vec![],
+    ));
+    stmts.push(Stmt::new(
+        "UPDATE intake_decisions SET referrer_consent_at = decided_at, referrer_consent_by = recorded_by \
+         WHERE outcome = 'accepted' AND referral_id IN \
+         (SELECT id FROM referrals WHERE person_knows = 'yes' AND person_agrees = 'yes')",
+        vec![],
+    ));
+}
+
 /// The second team: Tandem-like (psychosis routed to FACT, diagnosis is an
 /// intake criterion, two from each side decide) with the `team_on_duty` read
 /// policy, so every health-personnel member opens the records of the team's
@@ -1063,6 +1111,7 @@ fn second_team(
         route_psychosis_to_fact: true,
         diagnosis_is_intake_criterion: true,
         read_policy: benk_domain::ReadPolicy::TeamOnDuty,
+        contact: demo_contact(1),
         ..TeamPolicy::default()
     };
     stmts.push(Stmt::new(

@@ -6,7 +6,7 @@ use benk_domain::{
     check_participants, side_of, suggested_outcome, DecisionOutcome, Icd10Code, IntakeError,
     LevelOfEffort, LongText, OrgKind, Side, TargetGroup,
 };
-use chrono::NaiveDate;
+use chrono::{DateTime, NaiveDate, Utc};
 use serde::Serialize;
 use uuid::Uuid;
 
@@ -44,6 +44,9 @@ pub struct DecisionInput {
     pub ordinary: Option<episodes::OrdinaryServiceInput>,
     /// Team members who take part (accepted only; at level 2 the team's people in the work).
     pub members: Vec<Uuid>,
+    /// The person has consented that the referrer may be told the outcome (helsepersonelloven
+    /// § 21); recorded with who recorded the decision and when.
+    pub referrer_consent: bool,
 }
 
 /// What the decision led to.
@@ -75,6 +78,12 @@ pub struct Decision {
     pub outcome: String,
     /// Level of effort 1–3.
     pub level: Option<i64>,
+    /// When the person's consent that the referrer may be told the outcome was recorded
+    /// (absent: no consent, and the referrer is told only that the referral was answered).
+    #[schema(value_type = Option<String>, format = DateTime)]
+    pub referrer_consent_at: Option<DateTime<Utc>>,
+    /// Who recorded that consent.
+    pub referrer_consent_by: Option<String>,
     /// The reasons and target-group assessment; absent without health scope.
     #[sqlx(skip)]
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -259,6 +268,9 @@ pub async fn decide(
     let mut audit = actor.audit("intake.decide", Outcome::Allowed);
     audit.purpose = Some("COC".into());
     audit.resources = format!("referral:{referral_id},decision:{decision_id}");
+    if input.referrer_consent {
+        audit.resources.push_str(",consent:referrer");
+    }
     let now = audit.at;
     let tg = input.target_group;
     let mut stmts = vec![store::intake::insert(&store::intake::NewDecision {
@@ -277,6 +289,7 @@ pub async fn decide(
         suggested_outcome: suggested,
         recorded_by: actor.staff_id,
         owner_org_id: actor.home_org_id,
+        referrer_consent: input.referrer_consent,
     })];
     for (row, side) in rows.iter().zip(&sides) {
         stmts.push(store::intake::insert_participant(
@@ -375,6 +388,20 @@ pub async fn decide(
             }
         };
         stmts.push(store::referrals::set_client(referral_id, client_id));
+        // How to find and reach the person goes with them onto their page.
+        let contact = referrer_contact(&r);
+        stmts.push(store::situation::carry_over(
+            client_id,
+            &store::situation::SituationFields {
+                whereabouts: r.person_whereabouts.as_deref(),
+                housing_situation: r.housing_situation.as_deref(),
+                referrer_contact: Some(contact.as_str()),
+                referral_reason: Some(r.reason.as_str()),
+                current_helpers: r.current_services.as_deref(),
+            },
+            actor.staff_id,
+            now,
+        ));
         let opening = episodes::open_stmts(
             app,
             actor,
@@ -421,6 +448,67 @@ pub async fn decide(
         }
         Err(other) => Err(other),
     }
+}
+
+/// The referrer as one line for the person's page: name, role, agency, phone, e-mail.
+fn referrer_contact(r: &store::referrals::ForDecision) -> String {
+    let mut parts = vec![r.referrer_name.clone()];
+    parts.extend(r.referrer_role.clone());
+    parts.extend(r.agency_name.clone());
+    parts.extend(r.referrer_phone.clone());
+    parts.extend(r.referrer_email.clone());
+    parts.join(", ")
+}
+
+/// Records (`true`) or withdraws (`false`) the person's consent that the referrer may be
+/// told the outcome of the decision (helsepersonelloven § 21), with who recorded it and
+/// when. Any holder of the team's intake grant may record what the person said; audited as
+/// `intake.referrer_consent` with `consent:given` or `consent:withdrawn`.
+pub async fn set_referrer_consent(
+    app: &App,
+    actor: &Actor,
+    grant: &IntakeGrant,
+    referral_id: Uuid,
+    consented: bool,
+) -> AppResult<Decision> {
+    store::referrals::status(&app.db, referral_id, grant.team_id())
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let d = store::intake::for_referral(&app.db, referral_id, grant.team_id())
+        .await?
+        .ok_or_else(|| {
+            AppError::Conflict(Text::new(
+                "Henvisningen er ikke avgjort ennå. Samtykket registreres sammen med inntaksbeslutningen eller etterpå.",
+                "The referral has not been decided yet. Consent is recorded with the intake decision or afterwards.",
+            ))
+        })?;
+    let mut audit = actor.audit("intake.referrer_consent", Outcome::Allowed);
+    audit.purpose = Some("COC".into());
+    audit.resources = format!(
+        "referral:{referral_id},decision:{},consent:{}",
+        d.id,
+        if consented { "given" } else { "withdrawn" }
+    );
+    let given = consented.then_some((audit.at, actor.staff_id));
+    app.writer
+        .write(WriteOp {
+            stmts: vec![store::intake::set_referrer_consent(d.id, given)],
+            audit: vec![audit],
+        })
+        .await?;
+    store::intake::for_referral(&app.db, referral_id, grant.team_id())
+        .await?
+        .ok_or(AppError::NotFound)
+}
+
+/// The current coordinators (name, role code) of the episode the referral opened: who will
+/// contact the person, for the answer to the referral.
+pub async fn coordinators(
+    app: &App,
+    grant: &IntakeGrant,
+    referral_id: Uuid,
+) -> AppResult<Vec<(String, String)>> {
+    Ok(store::intake::coordinators_for_referral(&app.db, referral_id, grant.team_id()).await?)
 }
 
 /// The answer when the person already has an open episode in the team; it

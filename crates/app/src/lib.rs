@@ -23,6 +23,7 @@ pub mod lookup;
 pub mod orgs;
 pub mod referrals;
 pub mod reports;
+pub mod situation;
 pub mod staff;
 pub mod store;
 #[cfg(feature = "test-support")]

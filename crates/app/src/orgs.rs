@@ -1,12 +1,14 @@
 //! Organisations (employers and owners) and the teams they own together.
 
-use benk_domain::{EpisodePermissions, OrgKind, OrgNumber, ReadPolicy};
+use benk_domain::{EpisodePermissions, OrgKind, OrgNumber, ReadPolicy, ShortText, TeamRole};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
 use crate::access::admin::AdminGrant;
+use crate::actor::Actor;
+use crate::audit::Outcome;
 use crate::db::writer::WriteOp;
-use crate::error::{AppError, AppResult, FieldError};
+use crate::error::{AppError, AppResult, FieldError, Text};
 use crate::store;
 use crate::App;
 
@@ -62,6 +64,33 @@ pub struct TeamPolicy {
     /// keep their defaults.
     #[schema(value_type = Object)]
     pub episode_permissions: EpisodePermissions,
+    /// How the person and the referrer reach the team: printed in the answer to a referral.
+    pub contact: TeamContact,
+}
+
+/// The team's contact details, as printed in the answer to a referral. Every field is
+/// optional; the letter leaves out what is not set (it never prints a placeholder).
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq, utoipa::ToSchema)]
+#[serde(default, deny_unknown_fields)]
+pub struct TeamContact {
+    /// Phone, as the team wants it printed ("55 00 00 00").
+    pub phone: Option<String>,
+    /// E-mail address.
+    pub email: Option<String>,
+    /// Postal or visiting address.
+    pub address: Option<String>,
+    /// Visiting or telephone hours ("Mandag–fredag 08–15").
+    pub visiting_hours: Option<String>,
+}
+
+impl TeamContact {
+    /// Whether nothing is set.
+    pub fn is_empty(&self) -> bool {
+        self.phone.is_none()
+            && self.email.is_none()
+            && self.address.is_none()
+            && self.visiting_hours.is_none()
+    }
 }
 
 /// A whole number that JSON may write as `3` or `3.0` (both are integers to JSON Schema).
@@ -227,6 +256,96 @@ pub async fn get_team(app: &App, team_id: Uuid) -> AppResult<Team> {
         owners,
         policy,
     })
+}
+
+/// Sets the team's contact details (team lead or the team's administrator; a system
+/// administrator too). A refusal is audited (`team.contact` / denied / `none:not_team_lead`).
+pub async fn set_contact(
+    app: &App,
+    actor: &Actor,
+    team_id: Uuid,
+    contact: TeamContact,
+) -> AppResult<()> {
+    let allowed = actor.system_admin
+        || actor.has_role_in(team_id, &[TeamRole::TeamLead, TeamRole::Administrator]);
+    if !allowed {
+        let mut d = actor.audit("team.contact", Outcome::Denied);
+        d.resources = format!("team:{team_id},none:not_team_lead");
+        app.writer.write(WriteOp::audit_only(vec![d])).await?;
+        return Err(AppError::Forbidden(Text::new(
+            "Bare teamleder og teamets administrator kan endre teamets kontaktinformasjon. Forsøket er logget.",
+            "Only the team lead and the team's administrator can change the team's contact details. The attempt has been logged.",
+        )));
+    }
+    let mut team = get_team(app, team_id).await?;
+    team.policy.contact = contact;
+    let policy =
+        serde_json::to_string(&team.policy).map_err(|e| AppError::Internal(e.to_string()))?;
+    let mut d = actor.audit("team.contact", Outcome::Allowed);
+    d.resources = format!("team:{team_id},contact");
+    app.writer
+        .write(WriteOp {
+            stmts: vec![store::orgs::set_policy(team_id, &policy)],
+            audit: vec![d],
+        })
+        .await?;
+    Ok(())
+}
+
+/// Checks contact details typed into a form or an API body. Phone, address and opening
+/// hours are optional short texts (one line, at most 200 characters; blank is "not set").
+/// The e-mail is empty (not set) or `local@domain`: exactly one `@`, both parts non-empty,
+/// no white space or control characters, at most 200 characters.
+pub fn parse_contact(
+    phone: &str,
+    email: &str,
+    address: &str,
+    visiting_hours: &str,
+) -> Result<TeamContact, Vec<FieldError>> {
+    let mut errors = Vec::new();
+    let mut one = |field: &str, v: &str| match ShortText::parse_optional(v) {
+        Ok(t) => t.map(|t| t.as_str().to_string()),
+        Err(e) => {
+            errors.push(FieldError::of(field, &e));
+            None
+        }
+    };
+    let phone = one("phone", phone);
+    let address = one("address", address);
+    let visiting_hours = one("visiting_hours", visiting_hours);
+    let email = if email.is_empty() {
+        None
+    } else {
+        let bad = |c: char| c.is_whitespace() || c.is_control() || c == '@' || is_format_char(c);
+        let ok = email.chars().count() <= ShortText::MAX_CHARS
+            && email.split_once('@').is_some_and(|(l, d)| {
+                !l.is_empty() && !d.is_empty() && !l.contains(bad) && !d.contains(bad)
+            });
+        if !ok {
+            errors.push(FieldError::new(
+                "email",
+                "invalid_email",
+                "Skriv en e-postadresse, for eksempel post@kommune.no.",
+                "Write an e-mail address, for example post@kommune.no.",
+            ));
+        }
+        Some(email.to_string())
+    };
+    if errors.is_empty() {
+        Ok(TeamContact {
+            phone,
+            email,
+            address,
+            visiting_hours,
+        })
+    } else {
+        Err(errors)
+    }
+}
+
+/// Bidirectional overrides and isolates, which no text field accepts.
+fn is_format_char(c: char) -> bool {
+    matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
 }
 
 /// All teams (id, name).

@@ -10,6 +10,7 @@ use rand::Rng;
 use serde::Serialize;
 use uuid::Uuid;
 
+use crate::access::{self, ReadGrant};
 use crate::actor::{Actor, RequestMeta};
 use crate::audit::{AuditDraft, Outcome};
 use crate::db::writer::{Stmt, WriteOp};
@@ -535,4 +536,75 @@ pub async fn start_assessment(
         })
         .await?;
     Ok(())
+}
+
+/// The referrals that led to the client's episodes in the grant's team: the care team's
+/// path to the referral after acceptance (the intake grant is not needed). Audited as one
+/// `referral.list` row per referral shown, under the client grant's basis.
+pub async fn for_client(
+    app: &App,
+    actor: &Actor,
+    grant: &ReadGrant,
+) -> AppResult<Vec<ReferralSummary>> {
+    let rows =
+        store::referrals::linked_to_client(&app.db, grant.client_id(), grant.team_id()).await?;
+    if !rows.is_empty() {
+        let audit = rows
+            .iter()
+            .map(|r| {
+                access::audit_allowed(
+                    actor,
+                    grant,
+                    "referral.list",
+                    &format!("referral:{},referral:summary", r.id),
+                )
+            })
+            .collect();
+        app.writer.write(WriteOp::audit_only(audit)).await?;
+    }
+    Ok(rows)
+}
+
+/// Reads one referral that led to the client's episode, for the client's care team (through
+/// the client's [`ReadGrant`]); the health content only when the grant covers health, as
+/// for the intake team. A referral that is not the client's is refused as not found, and
+/// the attempt is audited (`referral.read` / denied / `none:referral_not_linked`).
+pub async fn get_for_care_team(
+    app: &App,
+    actor: &Actor,
+    grant: &ReadGrant,
+    id: Uuid,
+) -> AppResult<(Referral, Option<ReferralHealth>)> {
+    let linked =
+        store::referrals::is_linked_to_client(&app.db, id, grant.client_id(), grant.team_id())
+            .await?;
+    if !linked {
+        let mut d = actor.audit("referral.read", Outcome::Denied);
+        d.client_id = Some(grant.client_id());
+        d.purpose = Some(grant.purpose().code().to_string());
+        d.resources = format!("referral:{id},none:referral_not_linked");
+        app.writer.write(WriteOp::audit_only(vec![d])).await?;
+        return Err(AppError::NotFound);
+    }
+    let r = store::referrals::admin(&app.db, id, grant.team_id())
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let health = if grant.covers_health() {
+        store::referrals::health(&app.db, id, grant.team_id()).await?
+    } else {
+        None
+    };
+    let scope = if grant.covers_health() {
+        "referral:health"
+    } else {
+        "referral:admin"
+    };
+    let d = access::audit_allowed(
+        actor,
+        grant,
+        "referral.read",
+        &format!("referral:{id},{scope}"),
+    );
+    app.writer.write(WriteOp::audit_only(vec![d])).await?;
+    Ok((r, health))
 }

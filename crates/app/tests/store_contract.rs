@@ -1011,6 +1011,7 @@ fn decision<'a>(fx: &Fx, referral: Uuid, level: Option<i64>) -> store::intake::N
         suggested_outcome: Some("refer_fact"),
         recorded_by: fx.staff,
         owner_org_id: fx.org,
+        referrer_consent: false,
     }
 }
 

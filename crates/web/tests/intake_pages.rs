@@ -449,8 +449,8 @@ async fn an_acceptance_opens_an_episode_that_gives_the_coordinators_access(t: &T
     assert_eq!(letter.status, StatusCode::OK);
     assert!(letter
         .text
-        .contains("Svar på henvisningen til Samhandlingsteamet Fjordby"));
-    assert!(letter.text.contains("Personen er tatt inn i teamet."));
+        .contains("Svar på henvisning til Samhandlingsteamet Fjordby"));
+    assert!(letter.text.contains("Du får tilbud om oppfølging fra teamet."));
     assert!(letter.text.contains("1 – Inn i teamet"));
 
     // The coordinators can open the client page, which shows the episode.

@@ -9,7 +9,8 @@ use crate::intake::{Decision, DecisionAssessment};
 
 /// The administrative columns of [`Decision`], on `intake_decisions d`.
 const DECISION_COLS: &str =
-    "d.id, d.referral_id, d.decided_on, d.outcome, CAST(d.level AS BIGINT) AS level";
+    "d.id, d.referral_id, d.decided_on, d.outcome, CAST(d.level AS BIGINT) AS level, \
+     d.referrer_consent_at, (SELECT s.name FROM staff s WHERE s.id = d.referrer_consent_by) AS referrer_consent_by";
 
 /// The health columns of [`DecisionAssessment`].
 const ASSESSMENT_COLS: &str =
@@ -18,7 +19,8 @@ const ASSESSMENT_COLS: &str =
 
 const INSERT: &str = "INSERT INTO intake_decisions (id, referral_id, decided_on, decided_at, outcome, level, reasons, \
      severe_mental_illness, substance_use, weak_connection, housing_problem, in_target_group, suggested_outcome, \
-     recorded_by, owner_org_id) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)";
+     recorded_by, owner_org_id, referrer_consent_at, referrer_consent_by) \
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)";
 
 /// A new decision on a referral (one per referral).
 #[derive(Debug, Clone)]
@@ -53,6 +55,9 @@ pub struct NewDecision<'a> {
     pub recorded_by: Uuid,
     /// Their employer.
     pub owner_org_id: Uuid,
+    /// The person consented, at the meeting, that the referrer may be told the outcome
+    /// (recorded by `recorded_by` at `at`).
+    pub referrer_consent: bool,
 }
 
 /// Inserts a decision.
@@ -74,7 +79,9 @@ pub fn insert(d: &NewDecision<'_>) -> Stmt {
             d.in_target_group,
             d.suggested_outcome,
             d.recorded_by,
-            d.owner_org_id
+            d.owner_org_id,
+            d.referrer_consent.then_some(d.at),
+            d.referrer_consent.then_some(d.recorded_by)
         ],
     )
 }
@@ -127,4 +134,30 @@ pub async fn participant_names(
         )
         .await?;
     Ok(rows.into_iter().map(|r| r.0).collect())
+}
+
+/// Records (or, with `None`, withdraws) the person's consent that the referrer may be told
+/// the outcome of the team's referral decision.
+pub fn set_referrer_consent(decision: Uuid, given: Option<(DateTime<Utc>, Uuid)>) -> Stmt {
+    Stmt::one(
+        "UPDATE intake_decisions SET referrer_consent_at = $2, referrer_consent_by = $3 WHERE id = $1",
+        crate::args![decision, given.map(|g| g.0), given.map(|g| g.1)],
+    )
+}
+
+/// The current coordinators (name, role code) of the episode a referral opened, coordinators
+/// only, municipal first.
+pub async fn coordinators_for_referral(
+    mut ex: impl Exec,
+    referral: Uuid,
+    team: Uuid,
+) -> Result<Vec<(String, String)>, sqlx::Error> {
+    ex.all(
+        "SELECT s.name, m.role FROM episodes e JOIN episode_members m ON m.episode_id = e.id \
+         JOIN staff s ON s.id = m.staff_id WHERE e.referral_id = $1 AND e.team_id = $2 \
+         AND m.left_at IS NULL AND m.role IN ('municipal_coordinator', 'specialist_coordinator') \
+         ORDER BY m.role, s.name",
+        crate::args![referral, team],
+    )
+    .await
 }

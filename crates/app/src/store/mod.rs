@@ -20,6 +20,7 @@ pub mod idempotency;
 pub mod intake;
 pub mod orgs;
 pub mod referrals;
+pub mod situation;
 pub mod staff;
 
 use std::future::Future;

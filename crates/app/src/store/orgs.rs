@@ -41,6 +41,14 @@ pub fn insert_owner(team: Uuid, organisation: Uuid) -> Stmt {
     )
 }
 
+/// Replaces a team's policy (JSON); the team must exist.
+pub fn set_policy(team: Uuid, policy_json: &str) -> Stmt {
+    Stmt::one(
+        "UPDATE teams SET policy = $2 WHERE id = $1",
+        crate::args![team, policy_json],
+    )
+}
+
 /// A team's row: id, name and policy (JSON).
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct TeamRow {

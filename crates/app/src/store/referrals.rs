@@ -262,6 +262,44 @@ pub async fn diagnoses(mut ex: impl Exec, id: Uuid) -> Result<Vec<String>, sqlx:
     Ok(rows.into_iter().map(|r| r.0).collect())
 }
 
+/// The team's referrals that led to one of the client's episodes (or were linked to the
+/// client at acceptance), newest first, as summaries.
+pub async fn linked_to_client(
+    mut ex: impl Exec,
+    client: Uuid,
+    team: Uuid,
+) -> Result<Vec<ReferralSummary>, sqlx::Error> {
+    ex.all(
+        &format!(
+            "SELECT {SUMMARY_COLS} FROM referrals r LEFT JOIN agencies a ON a.id = r.agency_id \
+             LEFT JOIN intake_decisions d ON d.referral_id = r.id \
+             WHERE r.team_id = $2 AND (r.client_id = $1 OR EXISTS (SELECT 1 FROM episodes e \
+             WHERE e.referral_id = r.id AND e.client_id = $1 AND e.team_id = $2)) \
+             ORDER BY r.received_at DESC"
+        ),
+        crate::args![client, team],
+    )
+    .await
+}
+
+/// Whether a referral of the team led to one of the client's episodes (or was linked to
+/// the client at acceptance).
+pub async fn is_linked_to_client(
+    mut ex: impl Exec,
+    referral: Uuid,
+    client: Uuid,
+    team: Uuid,
+) -> Result<bool, sqlx::Error> {
+    Ok(ex
+        .scalar_i64(
+            "SELECT COUNT(*) FROM referrals r WHERE r.id = $1 AND r.team_id = $3 AND (r.client_id = $2 \
+             OR EXISTS (SELECT 1 FROM episodes e WHERE e.referral_id = r.id AND e.client_id = $2 AND e.team_id = $3))",
+            crate::args![referral, client, team],
+        )
+        .await?
+        > 0)
+}
+
 /// The status code of one of the team's referrals.
 pub async fn status(
     mut ex: impl Exec,
@@ -294,6 +332,25 @@ pub struct ForDecision {
     pub person_phone: Option<String>,
     /// Receipt number.
     pub receipt_number: String,
+    /// Where the person can be found (carried to the client's situation at acceptance).
+    pub person_whereabouts: Option<String>,
+    /// Housing.
+    pub housing_situation: Option<String>,
+    /// Referrer.
+    pub referrer_name: String,
+    /// Referrer's role.
+    pub referrer_role: Option<String>,
+    /// Referrer's phone.
+    pub referrer_phone: Option<String>,
+    /// Referrer's e-mail.
+    pub referrer_email: Option<String>,
+    /// The referring agency's name, if from the register.
+    pub agency_name: Option<String>,
+    /// Reason for referral (health content; read only by the decision, which health
+    /// personnel record).
+    pub reason: String,
+    /// Services and helpers now (health content).
+    pub current_services: Option<String>,
 }
 
 /// One of the team's referrals, for its decision.
@@ -304,7 +361,9 @@ pub async fn for_decision(
 ) -> Result<Option<ForDecision>, sqlx::Error> {
     ex.opt(
         "SELECT status, received_on, person_name, person_national_id, CAST(person_birth_year AS BIGINT) AS person_birth_year, \
-         person_phone, receipt_number FROM referrals WHERE id = $1 AND team_id = $2",
+         person_phone, receipt_number, person_whereabouts, housing_situation, referrer_name, referrer_role, \
+         referrer_phone, referrer_email, (SELECT a.name FROM agencies a WHERE a.id = referrals.agency_id) AS agency_name, \
+         reason, current_services FROM referrals WHERE id = $1 AND team_id = $2",
         crate::args![id, team],
     )
     .await

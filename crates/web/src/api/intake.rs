@@ -327,9 +327,14 @@ pub(super) struct DecisionIn {
     /// Accepted only: team members who take part (role `member` on the episode).
     #[serde(default)]
     members: Vec<Uuid>,
+    /// The person has consented that the referrer may be told the outcome (helsepersonelloven
+    /// § 21). Default `false`: the referrer is told only that the referral was received and
+    /// answered. Can be recorded afterwards with `PUT /referrals/{id}/decision/consent`.
+    #[serde(default)]
+    referrer_consent: bool,
 }
 
-/// Record the joint intake decision; acceptance opens an episode.
+/// Record the joint intake decision (the "inntaksbeslutning"); acceptance opens an episode.
 #[utoipa::path(post, path = "/referrals/{id}/decision", params(("id" = Uuid, Path)), request_body = DecisionIn,
     responses((status = 201, body = DecisionResult), (status = 403, response = doc::Forbidden), (status = 409, response = doc::Conflict), (status = 422, response = doc::Invalid)))]
 pub(super) async fn decide(
@@ -391,6 +396,7 @@ pub(super) async fn decide(
         specialist_coordinator: b.specialist_coordinator,
         ordinary: ordinary(&ctx, b.ordinary_service.as_ref())?,
         members: b.members,
+        referrer_consent: b.referrer_consent,
     };
     let result = intake::decide(&st.app, &actor, &grant, rid, input)
         .await

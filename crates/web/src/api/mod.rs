@@ -2,6 +2,7 @@
 //! Errors are `{"error":{"code":…,"message":…}}` in the caller's language;
 //! the OpenAPI 3.1 document is generated from these handlers.
 
+mod answer;
 mod clients;
 pub mod doc;
 mod guidance;
@@ -33,6 +34,17 @@ pub fn routes() -> Router<AppState> {
         )
         .route("/teams", get(orgs::list_teams).post(orgs::create_team))
         .route("/teams/{id}", get(orgs::get_team))
+        .route("/teams/{id}/contact", put(answer::set_team_contact))
+        .route("/referrals/{id}/decision/consent", put(answer::set_consent))
+        .route(
+            "/clients/{id}/situation",
+            get(answer::get_situation).put(answer::set_situation),
+        )
+        .route("/clients/{id}/referrals", get(answer::client_referrals))
+        .route(
+            "/clients/{id}/referrals/{rid}",
+            get(answer::client_referral),
+        )
         .route("/staff", get(orgs::list_staff).post(orgs::create_staff))
         .route(
             "/staff/{id}/health-personnel",
@@ -91,6 +103,8 @@ pub fn routes() -> Router<AppState> {
         intake::decide, intake::client_episodes, intake::change_level, intake::add_member, intake::leave, intake::close,
         intake::add_rg, intake::remove_rg, intake::referral_report,
         guidance::list, guidance::create, guidance::get, guidance::update,
+        answer::set_team_contact, answer::set_consent, answer::get_situation, answer::set_situation,
+        answer::client_referrals, answer::client_referral,
     ),
     components(schemas(ErrorBody, ErrorDetail, FieldErrorDetail, crate::input::RawClient, crate::input::RawReferral)),
     modifiers(&BearerAuth, &CommonResponses, &CrossFieldRules),

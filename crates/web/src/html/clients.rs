@@ -8,6 +8,7 @@ use benk_app::access::course::open_course;
 use benk_app::access::open_client;
 use benk_app::care::{self, Holder, NewRelationship};
 use benk_app::clients::{self, ClientRecord, ClientSummary, ListKind, NewEntryKind};
+use benk_app::situation::{self, optional_text, Situation, SituationInput};
 use benk_app::{AppError, FieldError};
 use benk_domain::{
     EntryKind, EpisodeAction, Lang, LongText, Period, Purpose, ShortText, SocialTopic,
@@ -102,6 +103,18 @@ struct ClientView {
     health_scope: bool,
     /// Social-note topics (code, label).
     topics: Vec<(&'static str, &'static str)>,
+    /// How to find and reach the person (health fields only under health scope).
+    situation: Situation,
+    /// The referrals that led to the person's episodes.
+    referrals: Vec<benk_app::referrals::ReferralSummary>,
+    /// A refused change of the situation, shown again with its errors.
+    situation_retry: Option<SituationRetry>,
+}
+
+/// A refused change of the person's situation: the typed values and the errors.
+pub(super) struct SituationRetry {
+    values: Vec<(String, String)>,
+    errors: Vec<(String, String)>,
 }
 
 /// A refused record entry: which form, the text typed, the chosen topic and the error.
@@ -113,6 +126,54 @@ pub(super) struct EntryRetry {
 }
 
 impl ClientView {
+    /// The situation form's fields: (name, label, value, error); the health fields only
+    /// under health scope.
+    fn situation_fields(&self) -> Vec<(&'static str, &'static str, String, Option<String>)> {
+        let t = self.layout.t;
+        let s = &self.situation;
+        let mut f = vec![
+            (
+                "whereabouts",
+                t.situation_whereabouts,
+                s.whereabouts.clone(),
+            ),
+            (
+                "housing_situation",
+                t.situation_housing,
+                s.housing_situation.clone(),
+            ),
+            (
+                "referrer_contact",
+                t.situation_referrer,
+                s.referrer_contact.clone(),
+            ),
+        ];
+        if self.health_scope {
+            f.push((
+                "referral_reason",
+                t.situation_reason,
+                s.referral_reason.clone(),
+            ));
+            f.push((
+                "current_helpers",
+                t.situation_helpers,
+                s.current_helpers.clone(),
+            ));
+        }
+        f.into_iter()
+            .map(|(name, label, v)| {
+                let retry = self.situation_retry.as_ref();
+                let value = retry
+                    .and_then(|r| r.values.iter().find(|(k, _)| k == name))
+                    .map(|(_, v)| v.clone())
+                    .unwrap_or_else(|| v.unwrap_or_default());
+                let error = retry
+                    .and_then(|r| r.errors.iter().find(|(k, _)| k == name))
+                    .map(|(_, e)| e.clone());
+                (name, label, value, error)
+            })
+            .collect()
+    }
     fn profession(&self, code: &str) -> &'static str {
         self.layout.profession(code)
     }
@@ -188,8 +249,21 @@ async fn client_page_with_entry(
     st: &AppState,
     ctx: &Ctx,
     id: Uuid,
+    ep: super::intake::EpisodeUi,
+    entry: Option<EntryRetry>,
+    status: axum::http::StatusCode,
+) -> Response {
+    client_page_full(st, ctx, id, ep, entry, None, status).await
+}
+
+/// The client page, with any refused form shown again.
+async fn client_page_full(
+    st: &AppState,
+    ctx: &Ctx,
+    id: Uuid,
     mut ep: super::intake::EpisodeUi,
     entry: Option<EntryRetry>,
+    situation_retry: Option<SituationRetry>,
     status: axum::http::StatusCode,
 ) -> Response {
     let actor = actor_or_redirect!(ctx);
@@ -203,6 +277,8 @@ async fn client_page_with_entry(
             .find(|e| e.closed_on.is_none())
             .map(|e| e.id);
         let grants = care::list_for_client(&st.app, actor, &grant).await?;
+        let situation = situation::get(&st.app, actor, &grant).await?;
+        let referrals = benk_app::referrals::for_client(&st.app, actor, &grant).await?;
         let layout = Layout::new(ctx, "clients");
         let topics = SocialTopic::ALL
             .iter()
@@ -222,6 +298,9 @@ async fn client_page_with_entry(
                 .to_string(),
             health_scope: grant.covers_health(),
             topics,
+            situation,
+            referrals,
+            situation_retry,
         })
     }
     .await;
@@ -672,6 +751,140 @@ pub(super) async fn end_care(
     .await;
     match result {
         Ok(()) => Redirect::to(&format!("/clients/{id}#care-h")).into_response(),
+        Err(e) => ctx.page_err(e),
+    }
+}
+
+#[derive(Deserialize, Default)]
+pub(super) struct SituationForm {
+    #[serde(default)]
+    _csrf: String,
+    #[serde(default)]
+    whereabouts: String,
+    #[serde(default)]
+    housing_situation: String,
+    #[serde(default)]
+    referrer_contact: String,
+    /// Sent only by the health-scope form.
+    referral_reason: Option<String>,
+    /// Sent only by the health-scope form.
+    current_helpers: Option<String>,
+}
+
+/// POST `/clients/{id}/situation`: the care team changes how to find and reach the person.
+pub(super) async fn set_situation(
+    State(st): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+    Form(form): Form<SituationForm>,
+) -> Response {
+    let actor = actor_or_redirect!(ctx);
+    if let Err(r) = ctx.check_csrf(&form._csrf) {
+        return r;
+    }
+    let id = match parse_id(&ctx, &id) {
+        Ok(id) => id,
+        Err(r) => return r,
+    };
+    let mut errors = Vec::new();
+    let mut one = |field: &str, v: &str| match optional_text(field, v) {
+        Ok(t) => t,
+        Err(e) => {
+            errors.push(e);
+            None
+        }
+    };
+    let input = SituationInput {
+        whereabouts: one("whereabouts", &form.whereabouts),
+        housing_situation: one("housing_situation", &form.housing_situation),
+        referrer_contact: one("referrer_contact", &form.referrer_contact),
+        referral_reason: form
+            .referral_reason
+            .as_deref()
+            .map(|v| one("referral_reason", v)),
+        current_helpers: form
+            .current_helpers
+            .as_deref()
+            .map(|v| one("current_helpers", v)),
+    };
+    let result = async {
+        let grant = open_client(&st.app, actor, id, Purpose::Treat).await?;
+        if !errors.is_empty() {
+            return Err(AppError::Invalid(errors));
+        }
+        situation::update(&st.app, actor, &grant, input).await
+    }
+    .await;
+    match result {
+        Ok(()) => {
+            Redirect::to(&format!("/clients/{id}?msg=situation_saved#situation-h")).into_response()
+        }
+        Err(AppError::Invalid(errs)) => {
+            let values = vec![
+                ("whereabouts".to_string(), form.whereabouts),
+                ("housing_situation".to_string(), form.housing_situation),
+                ("referrer_contact".to_string(), form.referrer_contact),
+                (
+                    "referral_reason".to_string(),
+                    form.referral_reason.unwrap_or_default(),
+                ),
+                (
+                    "current_helpers".to_string(),
+                    form.current_helpers.unwrap_or_default(),
+                ),
+            ];
+            let errors = errs
+                .iter()
+                .map(|e| (e.field.clone(), e.message.get(ctx.lang).to_string()))
+                .collect();
+            client_page_full(
+                &st,
+                &ctx,
+                id,
+                super::intake::EpisodeUi::new(ctx.lang),
+                None,
+                Some(SituationRetry { values, errors }),
+                axum::http::StatusCode::UNPROCESSABLE_ENTITY,
+            )
+            .await
+        }
+        Err(e) => ctx.page_err(e),
+    }
+}
+
+#[derive(Template)]
+#[template(path = "client_referral.html")]
+struct ClientReferralView {
+    layout: Layout,
+    client_id: Uuid,
+    r: benk_app::referrals::Referral,
+    health: Option<benk_app::referrals::ReferralHealth>,
+}
+
+/// GET `/clients/{id}/referrals/{rid}`: a referral that led to the person's episode, for
+/// the care team (through the client grant; health content under health scope only).
+pub(super) async fn referral(
+    State(st): State<AppState>,
+    ctx: Ctx,
+    Path((id, rid)): Path<(String, String)>,
+) -> Response {
+    let actor = actor_or_redirect!(ctx);
+    let (id, rid) = match (parse_id(&ctx, &id), parse_id(&ctx, &rid)) {
+        (Ok(a), Ok(b)) => (a, b),
+        (Err(r), _) | (_, Err(r)) => return r,
+    };
+    let result = async {
+        let grant = open_client(&st.app, actor, id, Purpose::Treat).await?;
+        benk_app::referrals::get_for_care_team(&st.app, actor, &grant, rid).await
+    }
+    .await;
+    match result {
+        Ok((r, health)) => page(&ClientReferralView {
+            layout: Layout::new(&ctx, "clients"),
+            client_id: id,
+            r,
+            health,
+        }),
         Err(e) => ctx.page_err(e),
     }
 }

@@ -7,6 +7,7 @@ mod decision;
 mod episodes;
 mod form;
 pub(crate) mod guidance;
+mod letter;
 mod public;
 mod reports;
 mod texts;
@@ -52,6 +53,11 @@ pub fn routes() -> Router<AppState> {
             "/intake/guidance/{id}",
             get(guidance::detail).post(guidance::update),
         )
+        .route(
+            "/intake/referrals/{id}/letter/referrer",
+            get(decision::letter_referrer),
+        )
+        .route("/intake/referrals/{id}/consent", post(decision::consent))
         // The course in the team (forms on the client page).
         .route("/episodes/{id}/level", post(episodes::change_level))
         .route("/episodes/{id}/members", post(episodes::add_member))
@@ -69,6 +75,9 @@ pub(crate) fn flash(t: &texts::It, code: &str) -> Option<String> {
         "registered" => t.flash_registered,
         "assessing" => t.flash_assessing,
         "decided" => t.flash_decided,
+        "consent_given" => t.flash_consent_given,
+        "situation_saved" => t.flash_situation_saved,
+        "consent_withdrawn" => t.flash_consent_withdrawn,
         "agency_added" => t.flash_agency_added,
         "level_saved" => t.flash_level_saved,
         "member_added" => t.flash_member_added,

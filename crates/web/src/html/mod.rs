@@ -37,9 +37,12 @@ pub fn routes() -> Router<AppState> {
             get(clients::edit_form).post(clients::update),
         )
         .route("/clients/{id}/entries", post(clients::add_entry))
+        .route("/clients/{id}/situation", post(clients::set_situation))
+        .route("/clients/{id}/referrals/{rid}", get(clients::referral))
         .route("/clients/{id}/care", post(clients::add_care))
         .route("/clients/{id}/care/{rid}/end", post(clients::end_care))
         .route("/team", get(team::page))
+        .route("/team/contact", post(team::set_contact))
         .route("/admin/users", get(admin::users).post(admin::create_user))
         .route("/admin/users/{id}/disabled", post(admin::set_disabled))
         .route("/admin/users/{id}/require-totp", post(admin::require_totp))

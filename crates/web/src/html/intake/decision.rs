@@ -1,6 +1,6 @@
 //! One referral: everything in it, starting the assessment, the team policy's
 //! suggestion, the joint decision form, the decision once made, and the
-//! printable decision letter to the referrer.
+//! printable answers to the referral (to the person, and to the referrer).
 
 use askama::Template;
 use axum::extract::{Path, Query, State};
@@ -20,6 +20,7 @@ use uuid::Uuid;
 
 use super::board::{age_text, intake_grant, MsgQuery};
 use super::form::{cap, iso, parse_date, parse_uuid_opt, Errs, Fd, FormState};
+use super::letter::{self, Letter, LetterInput, Recipient};
 use super::texts::{it, It};
 use crate::ctx::Ctx;
 use crate::html::clients::actor_or_redirect;
@@ -38,7 +39,11 @@ pub(crate) struct Shown {
     pub outcome: DecisionOutcome,
     pub outcome_label: String,
     pub level: Option<(String, &'static str)>,
+    pub level_of_effort: Option<LevelOfEffort>,
     pub participants: Vec<String>,
+    /// When the person's consent to inform the referrer was recorded, and by whom.
+    pub consent_at: Option<String>,
+    pub consent_by: Option<String>,
     pub decided_on: String,
     /// The reasons and assessment: `None` when the reader is not health personnel.
     pub assessment: Option<ShownAssessment>,
@@ -96,6 +101,8 @@ struct DetailView {
     client_access: bool,
     /// Undecided, but the actor may not record the decision (not health personnel).
     decision_needs_health: bool,
+    /// When the person's consent to inform the referrer was recorded (shown date and time).
+    consent_at: Option<String>,
 }
 
 fn criteria(it: &'static It) -> Vec<(&'static str, &'static str)> {
@@ -143,7 +150,10 @@ pub(crate) fn shown(d: &Decision, participants: Vec<String>, layout: &Layout, la
             .level
             .and_then(LevelOfEffort::from_number)
             .map(|l| (l.label(lang).to_string(), l.description(lang))),
+        level_of_effort: d.level.and_then(LevelOfEffort::from_number),
         participants,
+        consent_at: d.referrer_consent_at.as_ref().map(|t| layout.datetime(t)),
+        consent_by: d.referrer_consent_by.clone(),
         decided_on: layout.date(&d.decided_on),
         assessment,
     }
@@ -353,6 +363,7 @@ async fn detail_view(
                 why.get(lang).trim_end_matches('.')
             )
         }),
+        consent_at: shown_decision.as_ref().and_then(|d| d.consent_at.clone()),
         decision: shown_decision,
         form,
         notices,
@@ -543,6 +554,7 @@ fn parse_decision(
             specialist_coordinator: specialist,
             ordinary,
             members,
+            referrer_consent: fd.get("referrer_consent") == "yes",
         }),
         _ => Err(vec![FieldError::required("form")]),
     }
@@ -637,89 +649,158 @@ pub(crate) async fn decide(
     }
 }
 
-// --- The decision letter ---------------------------------------------------
+// --- The answer to the referral --------------------------------------------
 
 #[derive(Template)]
 #[template(path = "referral_letter.html")]
 struct LetterView {
     layout: Layout,
     it: &'static It,
+    r: Referral,
+    /// The page's title (which letter).
+    page_title: &'static str,
+    letter: Letter,
     team_name: String,
     today: String,
-    received: String,
-    r: Referral,
-    agency: Option<String>,
-    d: Shown,
-    outcome_text: &'static str,
-    /// Level 1 only: the person gets a coordinator pair (levels 2 and 3 promise none).
-    coordinator_pair: bool,
-    /// Level 2: the ordinary service that keeps the responsibility.
-    ordinary: Option<benk_app::episodes::OrdinaryService>,
+    /// Notes for staff above the letter (not printed).
+    hints: Vec<&'static str>,
 }
 
-/// The outcome in words, for the letter (always in Norwegian: it goes to the referrer).
-fn letter_outcome(o: DecisionOutcome) -> &'static str {
-    match o {
-        DecisionOutcome::Accepted => "Personen er tatt inn i teamet.",
-        DecisionOutcome::RoutedFact => {
-            "Henvisningen er sendt videre til FACT-teamet, som etter vår vurdering er rett tjeneste for personen."
-        }
-        DecisionOutcome::RoutedOther => {
-            "Personen er henvist videre til en annen tjeneste, som etter vår vurdering passer bedre."
-        }
-        DecisionOutcome::Guidance => {
-            "Teamet tar ikke personen inn, men gir veiledning i saken til deg som henviste (nivå 3). Teamet oppretter ingen journal for personen."
-        }
-        DecisionOutcome::Declined => "Teamet har avslått henvisningen.",
-    }
-}
-
-/// GET `/intake/referrals/{id}/letter`.
+/// GET `/intake/referrals/{id}/letter`: the answer to the person the referral is about.
 pub(crate) async fn letter(
     State(st): State<AppState>,
     ctx: Ctx,
     Path(id): Path<String>,
 ) -> Response {
+    letter_to(st, ctx, id, Recipient::Person).await
+}
+
+/// GET `/intake/referrals/{id}/letter/referrer`: the answer to the referrer, which holds the
+/// outcome only when the person's consent is recorded.
+pub(crate) async fn letter_referrer(
+    State(st): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+) -> Response {
+    letter_to(st, ctx, id, Recipient::Referrer).await
+}
+
+async fn letter_to(st: AppState, ctx: Ctx, id: String, to: Recipient) -> Response {
     let actor = actor_or_redirect!(ctx);
     let id = match parse_id(&ctx, &id) {
         Ok(id) => id,
         Err(r) => return r,
     };
+    let lang = ctx.lang;
     let result = async {
         let grant = intake_grant(&st, actor).await?;
         // The letter, too, holds the reasons only for health personnel.
         let (r, _) = referrals::get(&st.app, actor, &grant, id).await?;
         let Some((d, names)) = intake::decision_for(&st.app, &grant, id).await? else {
             return Err(AppError::Conflict(Text::new(
-                "Henvisningen er ikke avgjort ennå, så det finnes ikke noe svarbrev.",
-                "The referral has not been decided yet, so there is no decision letter.",
+                "Henvisningen er ikke avgjort ennå, så det finnes ikke noe svar på henvisningen.",
+                "The referral has not been decided yet, so there is no answer to the referral.",
             )));
         };
         let team = orgs::get_team(&st.app, grant.team_id()).await?;
+        let coordinators = intake::coordinators(&st.app, &grant, id).await?;
         let level = benk_app::episodes::intake_level_for_referral(&st.app, &grant, id).await?;
-        Ok::<_, AppError>((r, d, names, team.name, level))
+        Ok::<_, AppError>((r, d, names, team, coordinators, level))
     }
     .await;
-    let (r, d, names, team_name, level) = match result {
+    let (r, d, names, team, coordinators, level) = match result {
         Ok(x) => x,
         Err(e) => return ctx.page_err(e),
     };
-    // The letter itself is Norwegian whatever the interface language.
-    let mut nb_ctx = ctx.clone();
-    nb_ctx.lang = Lang::Nb;
-    let nb_layout = Layout::new(&nb_ctx, "intake");
-    let shown_d = shown(&d, names, &nb_layout, Lang::Nb);
+    let layout = Layout::new(&ctx, "intake");
+    let consent = d.referrer_consent_at.is_some();
+    let shown_d = shown(&d, names, &layout, lang);
+    let t = it(lang);
+    let mut hints = vec![t.letter_print_hint];
+    if shown_d.assessment.is_none() {
+        hints.push(t.letter_reasons_withheld);
+    }
+    if to == Recipient::Referrer && !consent {
+        hints.push(t.letter_no_consent_hint);
+    }
+    if team.policy.contact.is_empty() {
+        hints.push(t.letter_no_contact_hint);
+    }
+    let letter = letter::build(
+        to,
+        &LetterInput {
+            lang,
+            team_name: &team.name,
+            contact: &team.policy.contact,
+            r: &r,
+            received: layout.date(&r.received_on),
+            d: &shown_d,
+            coordinators: &coordinators,
+            // Filled from the decision's recorded destination once it has one.
+            routed_to: None,
+            consent,
+            ordinary: level.and_then(|(_, o)| o),
+        },
+    );
     page(&LetterView {
-        layout: Layout::new(&ctx, "intake"),
-        it: it(ctx.lang),
-        today: nb_layout.date(&benk_app::time::oslo_today()),
-        received: nb_layout.date(&r.received_on),
-        team_name,
-        agency: r.agency_name.clone(),
-        outcome_text: letter_outcome(shown_d.outcome),
-        coordinator_pair: matches!(level, Some((LevelOfEffort::InTeam, _))),
-        ordinary: level.and_then(|(_, o)| o),
-        d: shown_d,
+        team_name: team.name.clone(),
+        today: layout.date(&benk_app::time::oslo_today()),
+        page_title: match to {
+            Recipient::Person => t.letter_title,
+            Recipient::Referrer => t.letter_title_referrer,
+        },
+        layout,
+        it: t,
         r,
+        letter,
+        hints,
     })
+}
+
+/// POST `/intake/referrals/{id}/consent`: records (`consent=yes`) or withdraws
+/// (`consent=no`) the person's consent that the referrer may be told the outcome.
+pub(crate) async fn consent(
+    State(st): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+    Form(f): Form<Vec<(String, String)>>,
+) -> Response {
+    let actor = actor_or_redirect!(ctx);
+    let fd = Fd(f);
+    if let Err(r) = ctx.check_csrf(fd.get("_csrf")) {
+        return r;
+    }
+    let id = match parse_id(&ctx, &id) {
+        Ok(id) => id,
+        Err(r) => return r,
+    };
+    let consented = match fd.get("consent") {
+        "yes" => true,
+        "no" => false,
+        _ => {
+            return ctx.page_err(AppError::field(FieldError::new(
+                "consent",
+                "invalid_choice",
+                "Velg om samtykket registreres eller trekkes tilbake.",
+                "Choose whether the consent is recorded or withdrawn.",
+            )))
+        }
+    };
+    let result = async {
+        let grant = intake_grant(&st, actor).await?;
+        intake::set_referrer_consent(&st.app, actor, &grant, id, consented).await
+    }
+    .await;
+    match result {
+        Ok(_) => Redirect::to(&format!(
+            "/intake/referrals/{id}?msg={}#consent-h",
+            if consented {
+                "consent_given"
+            } else {
+                "consent_withdrawn"
+            }
+        ))
+        .into_response(),
+        Err(e) => ctx.page_err(e),
+    }
 }

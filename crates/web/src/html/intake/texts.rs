@@ -165,10 +165,25 @@ intake_texts! {
     save_decision: "Lagre inntaksbeslutningen", "Save the intake decision";
     open_client: "Åpne brukersiden", "Open the client page";
     no_client_access: "Personen er registrert som bruker, men du er ikke i teamet rundt personen og har derfor ikke tilgang til brukersiden. Koordinatorene får tilgang når de oppnevnes.", "The person is registered as a client, but you are not in the team around the person and so have no access to the client page. The coordinators get access when they are assigned.";
-    open_letter: "Svarbrev til henviser", "Reply letter to the referrer";
-    letter_title: "Svarbrev", "Reply letter";
+    open_letter: "Svar på henvisning (til personen)", "Answer to referral (to the person)";
+    open_letter_referrer: "Svar til henviser", "Answer to the referrer";
+    letter_title: "Svar på henvisning", "Answer to referral";
+    letter_title_referrer: "Svar til henviser", "Answer to the referrer";
+    letter_no_consent_hint: "Personen har ikke samtykket i at henviseren får vite utfallet. Brevet sier derfor bare at henvisningen er mottatt og besvart (helsepersonelloven § 21).", "The person has not consented to the referrer being told the outcome. The letter therefore says only that the referral was received and answered (helsepersonelloven § 21).";
+    letter_no_contact_hint: "Teamets kontaktinformasjon (telefon, e-post, adresse, åpningstider) er ikke lagt inn. Teamleder kan legge den inn på teamsiden.", "The team's contact details (phone, e-mail, address, opening hours) have not been entered. The team lead can enter them on the team page.";
+    consent_title: "Samtykke til å informere henviser", "Consent to inform the referrer";
+    consent_hint: "Henviseren får bare vite at henvisningen er mottatt og besvart, med mindre personen samtykker i at henviseren får vite utfallet (helsepersonelloven § 21).", "The referrer is told only that the referral was received and answered, unless the person consents to the referrer being told the outcome (helsepersonelloven § 21).";
+    consent_label: "Personen samtykker i at henviseren får vite utfallet", "The person consents to the referrer being told the outcome";
+    consent_given: "Personen har samtykket i at henviseren får vite utfallet. Registrert", "The person has consented to the referrer being told the outcome. Recorded";
+    consent_recorded_by: "av", "by";
+    consent_none: "Ikke registrert samtykke: henviseren får bare vite at henvisningen er mottatt og besvart.", "No consent recorded: the referrer is told only that the referral was received and answered.";
+    consent_record: "Registrer samtykke", "Record consent";
+    consent_withdraw: "Trekk tilbake samtykket", "Withdraw the consent";
+    flash_consent_given: "Samtykket er registrert.", "The consent has been recorded.";
+    flash_situation_saved: "Opplysningene om hvordan personen kan nås, er lagret.", "How to find and reach the person has been saved.";
+    flash_consent_withdrawn: "Samtykket er trukket tilbake.", "The consent has been withdrawn.";
     back_to_referral: "Tilbake til henvisningen", "Back to the referral";
-    letter_print_hint: "Skriv ut brevet med nettleserens utskriftsfunksjon (Ctrl+P eller ⌘P). Menyen og denne teksten kommer ikke med på utskriften. Fyll inn teamets kontaktinformasjon før brevet sendes.", "Print the letter with your browser's print function (Ctrl+P or ⌘P). The menu and this text are not printed. Fill in the team's contact details before the letter is sent.";
+    letter_print_hint: "Skriv ut brevet med nettleserens utskriftsfunksjon (Ctrl+P eller ⌘P). Menyen og denne teksten kommer ikke med på utskriften.", "Print the letter with your browser's print function (Ctrl+P or ⌘P). The menu and this text are not printed.";
 
     // Flash messages.
     flash_registered: "Henvisningen er registrert.", "The referral has been registered.";
