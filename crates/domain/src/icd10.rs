@@ -158,7 +158,7 @@ pub struct Icd10Pattern(String);
 /// Why a string is not an ICD-10 pattern.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, thiserror::Error)]
 #[error(
-    "\"{0}\" is not an ICD-10 code pattern: write a category (F20), a code (F30.2), a category \
+    "The ICD-10 code pattern \"{0}\" is not valid: write a category (F20), a code (F30.2), a category \
      with x for any digit (F1x.5) or a range of categories (F20-F29)."
 )]
 pub struct Icd10PatternError(pub String);
@@ -172,7 +172,7 @@ impl Localized for Icd10PatternError {
         match lang {
             Lang::En => self.to_string(),
             Lang::Nb => format!(
-                "«{}» er ikke et ICD-10-kodemønster: skriv en kategori (F20), en kode (F30.2), en \
+                "ICD-10-kodemønsteret «{}» er ikke gyldig: skriv en kategori (F20), en kode (F30.2), en \
                  kategori med x for et hvilket som helst siffer (F1x.5) eller et intervall av \
                  kategorier (F20-F29).",
                 self.0
