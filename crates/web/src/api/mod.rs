@@ -2,6 +2,7 @@
 //! Errors are `{"error":{"code":…,"message":…}}` in the caller's language;
 //! the OpenAPI 3.1 document is generated from these handlers.
 
+mod assessment;
 mod clients;
 pub mod doc;
 mod intake;
@@ -56,6 +57,9 @@ pub fn routes() -> Router<AppState> {
         .route("/referrals/{id}", get(intake::get_referral))
         .route("/referrals/{id}/assess", post(intake::assess))
         .route("/referrals/{id}/decision", post(intake::decide))
+        .route("/referrals/{id}/diagnoses", post(assessment::add_diagnoses))
+        .route("/referrals/{id}/notes", post(assessment::add_note))
+        .route("/organisations/{id}/side", put(orgs::set_side))
         .route("/clients/{id}/episodes", get(intake::client_episodes))
         .route("/episodes/{id}/level", post(intake::change_level))
         .route("/episodes/{id}/members", post(intake::add_member))
@@ -81,6 +85,7 @@ pub fn routes() -> Router<AppState> {
         intake::list_agencies, intake::add_agency, intake::board, intake::register, intake::get_referral, intake::assess,
         intake::decide, intake::client_episodes, intake::change_level, intake::add_member, intake::leave, intake::close,
         intake::add_rg, intake::remove_rg, intake::referral_report,
+        assessment::add_diagnoses, assessment::add_note, orgs::set_side,
     ),
     components(schemas(ErrorBody, ErrorDetail, FieldErrorDetail, crate::input::RawClient, crate::input::RawReferral)),
     modifiers(&BearerAuth, &CommonResponses, &CrossFieldRules),

@@ -2,6 +2,7 @@
 //! board, referral details with the joint decision and its letter, the agency
 //! register, the episode section of the client page, and the team report.
 
+mod assessment;
 mod board;
 mod decision;
 mod episodes;
@@ -41,6 +42,11 @@ pub fn routes() -> Router<AppState> {
         .route("/intake/referrals/{id}/assess", post(decision::assess))
         .route("/intake/referrals/{id}/decision", post(decision::decide))
         .route("/intake/referrals/{id}/letter", get(decision::letter))
+        .route(
+            "/intake/referrals/{id}/diagnoses",
+            post(assessment::add_diagnoses),
+        )
+        .route("/intake/referrals/{id}/notes", post(assessment::add_note))
         // The course in the team (forms on the client page).
         .route("/episodes/{id}/level", post(episodes::change_level))
         .route("/episodes/{id}/members", post(episodes::add_member))
