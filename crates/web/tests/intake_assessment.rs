@@ -242,7 +242,7 @@ async fn assessment_notes_are_appended_with_author_and_health_personnel_only(t: 
         2
     );
     // The page shows the notes with their author to health personnel.
-    let b = t.login("hanne", "et-langt-passord").await;
+    let b = t.login("hanne", "benk-demo").await;
     let page = t.page(&b, &format!("/intake/referrals/{rid}")).await;
     assert!(page.text.contains("Kjent i DPS fra 2019."), "{}", page.text);
     let csrf = common::extract_csrf(&page.text);
@@ -265,13 +265,13 @@ async fn already_known_shows_this_teams_referrals_and_episodes_only(t: &TestApp)
     let hanne_id = t.staff_id("hanne").await;
     let fnr = synthetic_fnr(201);
     // Known in Fjordby: an earlier referral, accepted, with an episode.
-    let first = register(t, &hanne, json!({"person_national_id": fnr, "person_name": "Kjell Kjent"})).await;
+    let first = register(t, &hanne, json!({"person_national_id": fnr, "person_name": "Kjell Kjent", "person_birth_year": 1950})).await;
     let d = decide(t, &hanne, first, json!({"outcome": "accepted", "level": 1, "reasons": "Svak tilknytning.",
         "participants": [hanne_id, arne_id]})).await;
     assert_eq!(d.status, StatusCode::CREATED, "{}", d.text);
     let client = d.json()["client_id"].as_str().unwrap().to_string();
     // A new referral of the same person (by number) shows both, with links.
-    let second = register(t, &hanne, json!({"person_national_id": fnr, "person_name": "Kjell K."})).await;
+    let second = register(t, &hanne, json!({"person_national_id": fnr, "person_name": "Kjell K.", "person_birth_year": 1950})).await;
     let k = get(t, &hanne, second).await["known_before"].clone();
     assert_eq!(k["matched_by"], "national_id", "{k}");
     assert_eq!(k["referrals"].as_array().unwrap().len(), 1, "{k}");
@@ -279,7 +279,7 @@ async fn already_known_shows_this_teams_referrals_and_episodes_only(t: &TestApp)
     assert_eq!(k["referrals"][0]["outcome"], "accepted");
     assert_eq!(k["episodes"].as_array().unwrap().len(), 1, "{k}");
     assert_eq!(k["episodes"][0]["client_id"], client);
-    let b = t.login("hanne", "et-langt-passord").await;
+    let b = t.login("hanne", "benk-demo").await;
     let page = t.page(&b, &format!("/intake/referrals/{second}")).await;
     assert!(page.text.contains(&format!("/intake/referrals/{first}")), "{}", page.text);
     assert!(page.text.contains(&format!("/clients/{client}")));
@@ -299,7 +299,7 @@ async fn already_known_shows_this_teams_referrals_and_episodes_only(t: &TestApp)
 
     // The same person referred to a Tandem-like team (team A): nothing from Fjordby (team B).
     let (tok, _) = tandem(t).await;
-    let there = register(t, &tok, json!({"person_national_id": fnr, "person_name": "Kjell Kjent"})).await;
+    let there = register(t, &tok, json!({"person_national_id": fnr, "person_name": "Kjell Kjent", "person_birth_year": 1950})).await;
     let k = get(t, &tok, there).await["known_before"].clone();
     assert_eq!(k["referrals"], json!([]), "{k}");
     assert_eq!(k["episodes"], json!([]), "{k}");
@@ -334,7 +334,7 @@ async fn the_board_shows_the_deadline_overdue_in_words_and_the_next_meeting(t: &
     let board = t.api(Method::GET, "/api/v1/referrals", &hanne, None).await.json();
     let card = board.as_array().unwrap().iter().find(|c| c["id"] == rid.to_string()).unwrap();
     assert_eq!(card["deadline"]["overdue"], true, "{card}");
-    let b = t.login("hanne", "et-langt-passord").await;
+    let b = t.login("hanne", "benk-demo").await;
     let page = t.page(&b, "/intake").await;
     assert!(page.text.contains("Fristen er passert"), "overdue in words: {}", page.text);
     assert!(page.text.contains("Neste inntaksmøte"));
@@ -360,7 +360,7 @@ async fn only_clinical_staff_take_part_and_the_side_is_the_organisations(t: &Tes
     assert_eq!(r.json()["error"]["field"], "municipal_coordinator", "{}", r.text);
     assert_eq!(t.count("SELECT COUNT(*) FROM intake_decisions").await, 142, "nothing stored");
     // The decision form offers neither.
-    let b = t.login("hanne", "et-langt-passord").await;
+    let b = t.login("hanne", "benk-demo").await;
     let page = t.page(&b, &format!("/intake/referrals/{rid}")).await;
     assert!(page.text.contains(&format!("value=\"{hanne_id}\"")), "{}", page.text);
     assert!(!page.text.contains(&format!("value=\"{eva_id}\"")));

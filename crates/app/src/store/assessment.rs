@@ -56,7 +56,7 @@ pub async fn person(
     team: Uuid,
 ) -> Result<Option<Person>, sqlx::Error> {
     ex.opt(
-        "SELECT person_national_id, person_name, person_birth_year FROM referrals \
+        "SELECT person_national_id, person_name, CAST(person_birth_year AS BIGINT) FROM referrals \
          WHERE id = $1 AND team_id = $2",
         crate::args![referral, team],
     )
