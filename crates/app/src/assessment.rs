@@ -152,7 +152,12 @@ async fn require_under_assessment(app: &App, grant: &IntakeGrant, referral: Uuid
     }
 }
 
-fn audit_allowed(actor: &Actor, action: &str, referral: Uuid, what: &str) -> crate::audit::AuditDraft {
+fn audit_allowed(
+    actor: &Actor,
+    action: &str,
+    referral: Uuid,
+    what: &str,
+) -> crate::audit::AuditDraft {
     let mut d = actor.audit(action, Outcome::Allowed);
     d.purpose = Some("COC".into());
     d.resources = format!("referral:{referral},{what}");
@@ -224,7 +229,7 @@ pub async fn add_note(
 }
 
 /// A referral's assessment notes, oldest first: `None` without health scope (not read at all).
-/// The read is audited as `referral.read` with `assessment_notes`.
+/// The read is audited as `referral.notes_read`.
 pub async fn notes(
     app: &App,
     actor: &Actor,
@@ -238,7 +243,12 @@ pub async fn notes(
         .await?
         .ok_or(AppError::NotFound)?;
     let notes = store::assessment::notes(&app.db, referral).await?;
-    let d = audit_allowed(actor, "referral.read", referral, "assessment_notes");
+    let d = audit_allowed(
+        actor,
+        "referral.notes_read",
+        referral,
+        "referral:health,assessment_notes",
+    );
     app.writer.write(WriteOp::audit_only(vec![d])).await?;
     Ok(Some(notes))
 }
@@ -278,7 +288,11 @@ pub async fn known_before(
             referrals: store::assessment::referrals_by_birth_year(&app.db, team, referral, year)
                 .await?
                 .into_iter()
-                .filter(|r| r.person_name.as_deref().is_some_and(|n| same_name(n, &name)))
+                .filter(|r| {
+                    r.person_name
+                        .as_deref()
+                        .is_some_and(|n| same_name(n, &name))
+                })
                 .collect(),
             episodes: store::assessment::episodes_by_birth_year(&app.db, team, year)
                 .await?
@@ -307,7 +321,11 @@ pub async fn known_before(
 }
 
 /// The deadline of one referral of the grant's team.
-pub async fn deadline_of(app: &App, grant: &IntakeGrant, referral: Uuid) -> AppResult<Option<Deadline>> {
+pub async fn deadline_of(
+    app: &App,
+    grant: &IntakeGrant,
+    referral: Uuid,
+) -> AppResult<Option<Deadline>> {
     let (received_on, status) = store::assessment::received_on(&app.db, referral, grant.team_id())
         .await?
         .ok_or(AppError::NotFound)?;
@@ -330,7 +348,11 @@ mod tests {
         let dl = deadline(d(2026, 11, 2), "new", d(2026, 11, 16)).unwrap();
         assert_eq!(dl.assess_by, d(2026, 11, 16));
         assert!(!dl.overdue);
-        assert!(deadline(d(2026, 11, 2), "under_assessment", d(2026, 11, 17)).unwrap().overdue);
+        assert!(
+            deadline(d(2026, 11, 2), "under_assessment", d(2026, 11, 17))
+                .unwrap()
+                .overdue
+        );
         assert!(deadline(d(2026, 11, 2), "decided", d(2026, 11, 17)).is_none());
     }
 }

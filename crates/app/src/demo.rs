@@ -1076,10 +1076,7 @@ fn assessment_demo(stmts: &mut Vec<Stmt>, team_2: Uuid, today: NaiveDate, now: D
         "UPDATE organisations SET side = 'nav_state' WHERE kind = 'nav'",
         vec![],
     ));
-    let marit = NationalId::synthetic(
-        NaiveDate::from_ymd_opt(1991, 10, 2).unwrap_or(today),
-        402,
-    );
+    let marit = NationalId::synthetic(NaiveDate::from_ymd_opt(1991, 10, 2).unwrap_or(today), 402);
     let rows: [(&str, Option<String>, i64, i64, &str, &str, &[&str], Option<&str>); 3] = [
         (
             "Eirik Holm",

@@ -4,8 +4,8 @@
 //! ("ansvarsgruppe") and closing.
 
 use benk_domain::{
-    check_close, check_relative_consent, coordinator_pair_warning, CloseReason,
-    EpisodeAction, EpisodeRole, LevelOfEffort, LongText, Phone, RgMemberKind, ShortText,
+    check_close, check_relative_consent, coordinator_pair_warning, CloseReason, EpisodeAction,
+    EpisodeRole, LevelOfEffort, LongText, Phone, RgMemberKind, ShortText,
 };
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::Serialize;

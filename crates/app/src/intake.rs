@@ -3,8 +3,8 @@
 //! participant rule and whether a diagnosis suggests an outcome.
 
 use benk_domain::{
-    check_participants, suggested_outcome, DecisionOutcome, Icd10Code, IntakeError,
-    LevelOfEffort, LongText, Side, TargetGroup,
+    check_participants, suggested_outcome, DecisionOutcome, Icd10Code, IntakeError, LevelOfEffort,
+    LongText, Side, TargetGroup,
 };
 use chrono::NaiveDate;
 use serde::Serialize;

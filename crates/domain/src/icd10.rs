@@ -516,7 +516,17 @@ mod tests {
         assert!(!exact.matches(&code("F32.2")));
         assert!(!exact.matches(&code("F32")));
         assert!(p("F32").matches(&code("F32.2")));
-        for bad in ["", "F2", "F29-F20", "F20-G29", "F2x-F29", "F20.1-F29", "Fxx.", "F20.123", "2x0"] {
+        for bad in [
+            "",
+            "F2",
+            "F29-F20",
+            "F20-G29",
+            "F2x-F29",
+            "F20.1-F29",
+            "Fxx.",
+            "F20.123",
+            "2x0",
+        ] {
             assert!(Icd10Pattern::parse(bad).is_err(), "{bad}");
         }
         assert_eq!(serialize_to_string(&p("F1x.5")), "F1x.5");

@@ -688,13 +688,17 @@ mod tests {
         assert!(reason.message(Lang::En).contains("F20.0"));
         assert!(reason.message(Lang::Nb).contains("FACT"));
         // Substance-induced psychosis and affective disorders with psychotic symptoms.
-        for yes in ["F15.5", "F10.5", "F19.5", "F30.2", "F31.2", "F31.5", "F32.3", "F33.3", "F29"] {
+        for yes in [
+            "F15.5", "F10.5", "F19.5", "F30.2", "F31.2", "F31.5", "F32.3", "F33.3", "F29",
+        ] {
             assert!(suggest(&[yes]).is_some(), "{yes}");
         }
         let (_, reason) = suggest(&["F15.5"]).unwrap();
         assert!(reason.message(Lang::Nb).contains("F1x.5"), "{reason}");
         // Other or no diagnoses stay with Tandem.
-        for no in ["F10.2", "F32.2", "F31.1", "F60.3", "F33.2", "F15.2", "F30.1"] {
+        for no in [
+            "F10.2", "F32.2", "F31.1", "F60.3", "F33.2", "F15.2", "F30.1",
+        ] {
             assert_eq!(suggest(&[no]), None, "{no}");
         }
         assert_eq!(suggest(&[]), None);
@@ -713,14 +717,20 @@ mod tests {
             assert_eq!(suggested_outcome(true, false, &list, &codes(&[c])), None);
         }
         // A team that uses diagnoses but does not route psychosis elsewhere.
-        assert_eq!(suggested_outcome(false, true, &list, &codes(&["F25.1"])), None);
+        assert_eq!(
+            suggested_outcome(false, true, &list, &codes(&["F25.1"])),
+            None
+        );
     }
 
     #[test]
     fn psychosis_codes_serde_and_default() {
         let d = PsychosisCodes::default();
         assert_eq!(d.0.len(), PsychosisCodes::TANDEM.len());
-        assert_eq!(d.joined(), "F20-F29, F1x.5, F30.2, F31.2, F31.5, F32.3, F33.3");
+        assert_eq!(
+            d.joined(),
+            "F20-F29, F1x.5, F30.2, F31.2, F31.5, F32.3, F33.3"
+        );
         let p: PsychosisCodes = serde_json::from_str(r#"["f20-f29", "F1X.5"]"#).unwrap();
         assert_eq!(p.joined(), "F20-F29, F1x.5");
         assert!(serde_json::from_str::<PsychosisCodes>(r#"["F2"]"#).is_err());

@@ -40,8 +40,8 @@ pub use icd10::{
 };
 pub use intake::{
     check_participants, side_of, suggested_outcome, takes_part_in_assessment, Decision,
-    DecisionInput, DecisionOutcome, IntakeError, LevelOfEffort, PsychosisCodes, RoutingReason, Side,
-    TargetGroup,
+    DecisionInput, DecisionOutcome, IntakeError, LevelOfEffort, PsychosisCodes, RoutingReason,
+    Side, TargetGroup,
 };
 pub use lang::{Lang, Localized};
 pub use national_id::{NationalId, NationalIdError, NationalIdKind, UnsupportedIdKind};
@@ -56,5 +56,5 @@ pub use staff::{
     OrgKind, Profession, TeamRole,
 };
 pub use stats::{period_key, summary, ReportPeriod, Summary};
-pub use workdays::{assessment_deadline, IntakeMeeting, ASSESSMENT_WORKING_DAYS};
 pub use team_access::{CourseRole, EpisodeAction, EpisodePermissions, ReadBasis, ReadPolicy};
+pub use workdays::{assessment_deadline, IntakeMeeting, ASSESSMENT_WORKING_DAYS};

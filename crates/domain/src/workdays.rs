@@ -200,10 +200,10 @@ mod tests {
     fn holidays_2026() {
         for h in [
             d(2026, 1, 1),
-            d(2026, 4, 2),  // Maundy Thursday
-            d(2026, 4, 3),  // Good Friday
-            d(2026, 4, 5),  // Easter Sunday
-            d(2026, 4, 6),  // Easter Monday
+            d(2026, 4, 2), // Maundy Thursday
+            d(2026, 4, 3), // Good Friday
+            d(2026, 4, 5), // Easter Sunday
+            d(2026, 4, 6), // Easter Monday
             d(2026, 5, 1),
             d(2026, 5, 14), // Ascension Day
             d(2026, 5, 17),
@@ -215,7 +215,12 @@ mod tests {
             assert!(is_public_holiday(h), "{h}");
             assert!(!is_working_day(h), "{h}");
         }
-        for not in [d(2026, 12, 24), d(2026, 12, 31), d(2026, 4, 1), d(2026, 4, 7)] {
+        for not in [
+            d(2026, 12, 24),
+            d(2026, 12, 31),
+            d(2026, 4, 1),
+            d(2026, 4, 7),
+        ] {
             assert!(!is_public_holiday(not), "{not}");
         }
         assert!(!is_working_day(d(2026, 11, 28))); // Saturday
@@ -257,13 +262,28 @@ mod tests {
         };
         let at = |y, m, day, h, min| d(y, m, day).and_hms_opt(h, min, 0).unwrap();
         // Sunday 29 Nov 2026 → Thursday 3 Dec.
-        assert_eq!(thu9.next_after(at(2026, 11, 29, 12, 0)), at(2026, 12, 3, 9, 0));
+        assert_eq!(
+            thu9.next_after(at(2026, 11, 29, 12, 0)),
+            at(2026, 12, 3, 9, 0)
+        );
         // Thursday before nine: today; at nine: still today; after: next week.
-        assert_eq!(thu9.next_after(at(2026, 12, 3, 8, 0)), at(2026, 12, 3, 9, 0));
-        assert_eq!(thu9.next_after(at(2026, 12, 3, 9, 0)), at(2026, 12, 3, 9, 0));
-        assert_eq!(thu9.next_after(at(2026, 12, 3, 9, 1)), at(2026, 12, 10, 9, 0));
+        assert_eq!(
+            thu9.next_after(at(2026, 12, 3, 8, 0)),
+            at(2026, 12, 3, 9, 0)
+        );
+        assert_eq!(
+            thu9.next_after(at(2026, 12, 3, 9, 0)),
+            at(2026, 12, 3, 9, 0)
+        );
+        assert_eq!(
+            thu9.next_after(at(2026, 12, 3, 9, 1)),
+            at(2026, 12, 10, 9, 0)
+        );
         // Friday → next Thursday.
-        assert_eq!(thu9.next_after(at(2026, 12, 4, 9, 0)), at(2026, 12, 10, 9, 0));
+        assert_eq!(
+            thu9.next_after(at(2026, 12, 4, 9, 0)),
+            at(2026, 12, 10, 9, 0)
+        );
     }
 
     #[test]

@@ -100,7 +100,8 @@ pub async fn referrals_by_birth_year(
     .await
 }
 
-const KNOWN_EPISODE: &str = "SELECT e.id, e.client_id, e.included_on, e.closed_on, c.name AS client_name \
+const KNOWN_EPISODE: &str =
+    "SELECT e.id, e.client_id, e.included_on, e.closed_on, c.name AS client_name \
      FROM episodes e JOIN clients c ON c.id = e.client_id";
 
 /// The team's episodes of the client with this national id, newest first.

@@ -40,7 +40,10 @@ fn acting_team(ctx: &Ctx, actor: &Actor) -> Result<Uuid, ApiError> {
     })
 }
 
-pub(super) async fn intake_grant(st: &AppState, ctx: &Ctx) -> Result<(Actor, IntakeGrant), ApiError> {
+pub(super) async fn intake_grant(
+    st: &AppState,
+    ctx: &Ctx,
+) -> Result<(Actor, IntakeGrant), ApiError> {
     let actor = ctx.api_actor()?.clone();
     let team = acting_team(ctx, &actor)?;
     let grant = referrals::open_intake(&st.app, &actor, team)

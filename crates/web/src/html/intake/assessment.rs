@@ -85,7 +85,11 @@ pub(crate) fn shown_deadline(d: Option<Deadline>, layout: &Layout) -> Option<Sho
 }
 
 /// The next meeting in the user's words, e.g. "torsdag 3.12.2026 kl. 09:00".
-pub(crate) fn meeting_text(m: Option<NaiveDateTime>, layout: &Layout, lang: Lang) -> Option<String> {
+pub(crate) fn meeting_text(
+    m: Option<NaiveDateTime>,
+    layout: &Layout,
+    lang: Lang,
+) -> Option<String> {
     m.map(|m| {
         let date = layout.date(&m.date());
         let time = m.format("%H:%M");
@@ -255,8 +259,10 @@ pub(crate) async fn add_diagnoses(
     }
     .await;
     match result {
-        Ok(()) => Redirect::to(&format!("/intake/referrals/{id}?msg=diagnoses_added#assessment-h"))
-            .into_response(),
+        Ok(()) => Redirect::to(&format!(
+            "/intake/referrals/{id}?msg=diagnoses_added#assessment-h"
+        ))
+        .into_response(),
         Err(e) => ctx.page_err(e),
     }
 }
@@ -285,8 +291,9 @@ pub(crate) async fn add_note(
     }
     .await;
     match result {
-        Ok(_) => Redirect::to(&format!("/intake/referrals/{id}?msg=note_added#notes-h"))
-            .into_response(),
+        Ok(_) => {
+            Redirect::to(&format!("/intake/referrals/{id}?msg=note_added#notes-h")).into_response()
+        }
         Err(e) => ctx.page_err(e),
     }
 }

@@ -12,9 +12,8 @@ use benk_app::intake_views::{self, StaffWithEmployer};
 use benk_app::referrals::{self, IntakeGrant, Referral, ReferralHealth};
 use benk_app::{orgs, Actor, AppError, FieldError, Text};
 use benk_domain::{
-    check_participants, AgencyKind, DecisionOutcome, Icd10Code, IntakeError, Knowledge,
-    Lang, LevelOfEffort, LongText, ReferralChannel, ReferralStatus, Side, TargetGroup,
-    Urgency,
+    check_participants, AgencyKind, DecisionOutcome, Icd10Code, IntakeError, Knowledge, Lang,
+    LevelOfEffort, LongText, ReferralChannel, ReferralStatus, Side, TargetGroup, Urgency,
 };
 use uuid::Uuid;
 
@@ -286,17 +285,9 @@ async fn detail_view(
         None
     };
     let shown_decision = decision.map(|(d, names)| shown(&d, names, &layout, lang));
-    let assess = super::assessment::view(
-        st,
-        ctx,
-        actor,
-        grant,
-        id,
-        r.received_on,
-        &r.status,
-        &layout,
-    )
-    .await?;
+    let assess =
+        super::assessment::view(st, ctx, actor, grant, id, r.received_on, &r.status, &layout)
+            .await?;
     let client_access = match r.client_id {
         Some(c) => benk_app::care::has_active_relationship(&st.app, actor, c).await?,
         None => false,
@@ -378,9 +369,10 @@ pub(crate) async fn detail(
         Err(r) => return r,
     };
     let t = it(ctx.lang);
-    let flash = q.msg.as_deref().and_then(|m| {
-        super::flash(t, m).or_else(|| super::assessment::flash(ctx.lang, m))
-    });
+    let flash = q
+        .msg
+        .as_deref()
+        .and_then(|m| super::flash(t, m).or_else(|| super::assessment::flash(ctx.lang, m)));
     let notices = super::warnings(ctx.lang, q.warn.as_deref());
     let result = async {
         let grant = intake_grant(&st, actor).await?;
