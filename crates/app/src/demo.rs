@@ -1077,7 +1077,18 @@ fn assessment_demo(stmts: &mut Vec<Stmt>, team_2: Uuid, today: NaiveDate, now: D
         vec![],
     ));
     let marit = NationalId::synthetic(NaiveDate::from_ymd_opt(1991, 10, 2).unwrap_or(today), 402);
-    let rows: [(&str, Option<String>, i64, i64, &str, &str, &[&str], Option<&str>); 3] = [
+    // Name, national id, birth year, received days ago, status, reason, codes, note.
+    type Row<'a> = (
+        &'a str,
+        Option<String>,
+        i64,
+        i64,
+        &'a str,
+        &'a str,
+        &'a [&'a str],
+        Option<&'a str>,
+    );
+    let rows: [Row; 3] = [
         (
             "Eirik Holm",
             None,

@@ -180,15 +180,13 @@ fn known_lines(k: &KnownBefore, layout: &Layout, lang: Lang) -> (Vec<KnownLine>,
 /// Builds the assessment part of the referral page (each read audited by the app layer).
 pub(crate) async fn view(
     st: &AppState,
-    ctx: &Ctx,
+    lang: Lang,
     actor: &Actor,
     grant: &IntakeGrant,
-    referral: Uuid,
-    received_on: chrono::NaiveDate,
-    status: &str,
+    r: &benk_app::referrals::Referral,
     layout: &Layout,
 ) -> Result<AssessView, AppError> {
-    let lang = ctx.lang;
+    let (referral, received_on, status) = (r.id, r.received_on, r.status.as_str());
     let t = at(lang);
     let deadline = assessment::deadline(received_on, status, benk_app::time::oslo_today());
     let next = assessment::next_meeting(&st.app, grant.team_id()).await?;

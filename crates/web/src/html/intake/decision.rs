@@ -285,9 +285,7 @@ async fn detail_view(
         None
     };
     let shown_decision = decision.map(|(d, names)| shown(&d, names, &layout, lang));
-    let assess =
-        super::assessment::view(st, ctx, actor, grant, id, r.received_on, &r.status, &layout)
-            .await?;
+    let assess = super::assessment::view(st, lang, actor, grant, &r, &layout).await?;
     let client_access = match r.client_id {
         Some(c) => benk_app::care::has_active_relationship(&st.app, actor, c).await?,
         None => false,
