@@ -487,6 +487,7 @@ pub async fn seed(app: &App) -> AppResult<bool> {
         caseload_per_full_position: Some(5),
         intake_min_participants_per_side: Some(1),
         contact: demo_contact(0),
+        intake_meeting: Some(THURSDAY_NINE),
         ..TeamPolicy::default()
     };
     stmts.push(Stmt::new(
@@ -874,6 +875,7 @@ pub async fn seed(app: &App) -> AppResult<bool> {
         now,
     );
     answers_and_situations(&mut stmts);
+    assessment_demo(&mut stmts, team_2, today, now);
     let mut audit = AuditDraft::new("demo.seed", Outcome::Allowed);
     audit.actor_name = Some("benk demo".into());
     audit.resources = format!("team:{team},team:{team_2}");
@@ -1112,6 +1114,7 @@ fn second_team(
         diagnosis_is_intake_criterion: true,
         read_policy: benk_domain::ReadPolicy::TeamOnDuty,
         contact: demo_contact(1),
+        intake_meeting: Some(TUESDAY_ONE),
         ..TeamPolicy::default()
     };
     stmts.push(Stmt::new(
@@ -1242,6 +1245,129 @@ fn second_team(
     }
     team
 }
+
+// --- Issue 8, intake while the referral is assessed (i8-assess) ---
+
+/// C-Flex's open hour and team meeting: Thursdays at 09:00 (`001`/`003`).
+const THURSDAY_NINE: benk_domain::IntakeMeeting = benk_domain::IntakeMeeting {
+    weekday: chrono::Weekday::Thu,
+    time: match chrono::NaiveTime::from_hms_opt(9, 0, 0) {
+        Some(t) => t,
+        None => chrono::NaiveTime::MIN,
+    },
+};
+
+/// The Nordvik team's weekly intake meeting (the seed gives Tandem no weekday; a choice).
+const TUESDAY_ONE: benk_domain::IntakeMeeting = benk_domain::IntakeMeeting {
+    weekday: chrono::Weekday::Tue,
+    time: match chrono::NaiveTime::from_hms_opt(13, 0, 0) {
+        Some(t) => t,
+        None => chrono::NaiveTime::MIN,
+    },
+};
+
+/// The organisations' sides, and in the Nordvik team (Tandem-like, psychosis routed to FACT)
+/// two referrals from the public form under assessment with diagnoses and a note added by the
+/// intake psychologist (one suggests FACT, one does not, one is past its deadline), and a new
+/// referral of a person the team already follows.
+fn assessment_demo(stmts: &mut Vec<Stmt>, team_2: Uuid, today: NaiveDate, now: DateTime<Utc>) {
+    stmts.push(Stmt::new(
+        "UPDATE organisations SET side = 'specialist' WHERE kind = 'hospital_trust'",
+        vec![],
+    ));
+    stmts.push(Stmt::new(
+        "UPDATE organisations SET side = 'nav_state' WHERE kind = 'nav'",
+        vec![],
+    ));
+    let marit = NationalId::synthetic(NaiveDate::from_ymd_opt(1991, 10, 2).unwrap_or(today), 402);
+    // Name, national id, birth year, received days ago, status, reason, codes, note.
+    type Row<'a> = (
+        &'a str,
+        Option<String>,
+        i64,
+        i64,
+        &'a str,
+        &'a str,
+        &'a [&'a str],
+        Option<&'a str>,
+    );
+    let rows: [Row; 3] = [
+        (
+            "Eirik Holm",
+            None,
+            1988,
+            20,
+            "under_assessment",
+            "Bor i bil ved havna. Hører stemmer, redd for naboene, har sluttet å spise.",
+            &["F20.0", "F10.2"],
+            Some("Samtale med fastlegen: kjent schizofreni fra 2015, ute av behandling i to år. Ruser seg daglig på alkohol."),
+        ),
+        (
+            "Sunniva Lie",
+            None,
+            1996,
+            4,
+            "under_assessment",
+            "Har mistet leiligheten, sover hos venner. Drikker mye og er ofte deprimert.",
+            &["F10.2", "F32.2"],
+            Some("Ingen psykotiske symptomer i samtalen. Alvorlig depressiv episode og alkoholavhengighet."),
+        ),
+        (
+            "Marit Sæther",
+            Some(marit.as_str().to_string()),
+            1991,
+            1,
+            "new",
+            "Ny henvisning fra legevakten etter at hun ble funnet ute om natta.",
+            &[],
+            None,
+        ),
+    ];
+    for (k, (name, nid, year, days_ago, status, reason, codes, note)) in rows.iter().enumerate() {
+        let id = Uuid::now_v7();
+        let received_on = today - Duration::days(*days_ago);
+        let received_at = received_on
+            .and_hms_opt(10, 0, 0)
+            .unwrap_or_default()
+            .and_utc();
+        stmts.push(Stmt::new(
+            "INSERT INTO referrals (id, team_id, receipt_number, received_at, received_on, channel, referrer_name, referrer_role, \
+             agency_kind, person_name, person_national_id, person_birth_year, reason, person_knows, person_agrees, urgency, \
+             status, status_changed_at) \
+             VALUES ($1, $2, $3, $4, $5, 'web_form', $6, $7, $8, $9, $10, $11, $12, 'yes', 'yes', 'normal', $13, $4)",
+            crate::args![
+                id,
+                team_2,
+                format!("H-{}-NORD-{:04}", received_on.year(), k + 1),
+                received_at,
+                received_on,
+                ["Hanne Holm", "Kari Lie", "Vakthavende lege"][k],
+                ["søster", "mor", "lege på legevakten"][k],
+                ["relative", "relative", "emergency_clinic"][k],
+                *name,
+                nid.clone(),
+                *year,
+                *reason,
+                *status
+            ],
+        ));
+        let by_knut = "INSERT INTO referral_diagnoses (referral_id, code, added_by, added_at) \
+             VALUES ($1, $2, (SELECT staff_id FROM identities WHERE provider = 'local' AND subject = 'knut'), $3)";
+        for code in codes.iter() {
+            stmts.push(Stmt::new(by_knut, crate::args![id, *code, now]));
+        }
+        if let Some(text) = note {
+            stmts.push(Stmt::new(
+                "INSERT INTO referral_assessment_notes (id, referral_id, text, author_id, owner_org_id, created_at) \
+                 SELECT $1, $2, $3, s.id, s.home_org_id, $4 FROM staff s JOIN identities i ON i.staff_id = s.id \
+                 WHERE i.provider = 'local' AND i.subject = 'knut'",
+                crate::args![Uuid::now_v7(), id, *text, now],
+            ));
+        }
+    }
+}
+
+// --- end i8-assess ---
 
 const NOTES_2: &[&str] = &[
     "Kveldsvakt: oppsøkt hjemme etter bekymringsmelding fra nabo. Rolig, avtalt besøk i morgen.",

@@ -4,9 +4,9 @@
 //! ("ansvarsgruppe") and closing.
 
 use benk_domain::{
-    check_close, check_relative_consent, coordinator_pair_warning, missing_for_level, side_of,
-    CloseReason, Competence, EpisodeAction, EpisodeRole, LevelOfEffort, LongText, OrgKind, Phone,
-    RgMemberKind, ShortText,
+    check_close, check_relative_consent, coordinator_pair_warning, missing_for_level, CloseReason,
+    Competence, EpisodeAction, EpisodeRole, LevelOfEffort, LongText, Phone, RgMemberKind,
+    ShortText,
 };
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::Serialize;
@@ -127,9 +127,33 @@ fn member_stmts(
 }
 
 fn pair_warning(m: &StaffInTeam, s: &StaffInTeam) -> Option<Text> {
-    let side = |k: &str| side_of(OrgKind::from_code(k).unwrap_or(OrgKind::Other));
-    coordinator_pair_warning(&m.home_org_id, &s.home_org_id, side(&m.kind), side(&s.kind))
+    coordinator_pair_warning(&m.home_org_id, &s.home_org_id, m.side(), s.side())
         .map(|w| Text::of(&w))
+}
+
+/// A coordinator must be a team member who takes part in clinical assessment (issue 8): not
+/// the administrator or the privacy officer. Refused with 422 naming the field.
+async fn coordinator(
+    app: &App,
+    team_id: Uuid,
+    staff_id: Uuid,
+    field: &str,
+) -> AppResult<StaffInTeam> {
+    let m = team_member(app, team_id, staff_id, field).await?;
+    if !m.takes_part_in_assessment() {
+        return Err(AppError::field(not_eligible(field)));
+    }
+    Ok(m)
+}
+
+/// The field error for a staff member who does not take part in clinical assessment.
+pub fn not_eligible(field: &str) -> FieldError {
+    FieldError::new(
+        field,
+        "not_clinical",
+        "Administrator og personvernombud deltar ikke i den kliniske vurderingen og kan ikke være deltaker i inntaksbeslutningen eller koordinator.",
+        "The administrator and the data protection officer take no part in the clinical assessment and cannot be intake participants or coordinators.",
+    )
 }
 
 /// Builds the statements that open an episode at a level, with the coordinator pair if given.
@@ -175,14 +199,14 @@ pub async fn open_stmts(
     let m = match municipal {
         Some(id) => Some((
             id,
-            team_member(app, team_id, id, "municipal_coordinator").await?,
+            coordinator(app, team_id, id, "municipal_coordinator").await?,
         )),
         None => None,
     };
     let s = match specialist {
         Some(id) => Some((
             id,
-            team_member(app, team_id, id, "specialist_coordinator").await?,
+            coordinator(app, team_id, id, "specialist_coordinator").await?,
         )),
         None => None,
     };
@@ -379,7 +403,11 @@ pub async fn add_member(
     if e.closed_on.is_some() {
         return Err(closed());
     }
-    let new = team_member(app, e.team_id, staff_id, "staff_id").await?;
+    let new = if role == EpisodeRole::Member {
+        team_member(app, e.team_id, staff_id, "staff_id").await?
+    } else {
+        coordinator(app, e.team_id, staff_id, "staff_id").await?
+    };
     let d = audit(
         actor,
         "episode.member_add",

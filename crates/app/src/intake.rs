@@ -3,8 +3,8 @@
 //! participant rule and whether a diagnosis suggests an outcome.
 
 use benk_domain::{
-    check_participants, side_of, suggested_outcome, DecisionOutcome, Icd10Code, IntakeError,
-    LevelOfEffort, LongText, OrgKind, Side, TargetGroup,
+    check_participants, suggested_outcome, DecisionOutcome, Icd10Code, IntakeError, LevelOfEffort,
+    LongText, Side, TargetGroup,
 };
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::Serialize;
@@ -111,7 +111,7 @@ pub struct DecisionAssessment {
 
 struct ParticipantRow {
     id: Uuid,
-    kind: String,
+    side: Side,
 }
 
 /// What the team's policy suggests for a referral's diagnoses (None: no suggestion).
@@ -132,6 +132,7 @@ fn suggest(policy: &TeamPolicy, diagnoses: &[String]) -> Option<(DecisionOutcome
     suggested_outcome(
         policy.route_psychosis_to_fact,
         policy.diagnosis_is_intake_criterion,
+        &policy.psychosis_codes,
         &codes,
     )
     .map(|(o, reason)| (o, Text::of(&reason)))
@@ -229,20 +230,22 @@ pub async fn decide(
             "Coordinators are only assigned when the person is accepted.",
         ));
     }
-    // Participants: team members, counted per owner side.
+    // Participants: team members who take part in clinical assessment, counted per the side
+    // of their employer (a property of the organisation).
     let mut participants = input.participants.clone();
     participants.sort();
     participants.dedup();
     let mut rows = Vec::new();
     for p in &participants {
-        let row = store::episodes::staff_in_team(&app.db, grant.team_id(), *p)
-            .await?
-            .map(|s| ParticipantRow {
+        let member = store::episodes::staff_in_team(&app.db, grant.team_id(), *p).await?;
+        match member {
+            Some(m) if !m.takes_part_in_assessment() => {
+                errors.push(episodes::not_eligible("participants"));
+            }
+            Some(m) => rows.push(ParticipantRow {
                 id: *p,
-                kind: s.kind,
-            });
-        match row {
-            Some(row) => rows.push(row),
+                side: m.side(),
+            }),
             None => errors.push(FieldError::new(
                 "participants",
                 "not_in_team",
@@ -251,10 +254,7 @@ pub async fn decide(
             )),
         }
     }
-    let sides: Vec<Side> = rows
-        .iter()
-        .map(|r| side_of(OrgKind::from_code(&r.kind).unwrap_or(OrgKind::Other)))
-        .collect();
+    let sides: Vec<Side> = rows.iter().map(|r| r.side).collect();
     if let Err(e) = check_participants(team.policy.intake_min_participants_per_side, &sides) {
         errors.push(FieldError::of("participants", &e));
     }
@@ -521,10 +521,7 @@ fn already_open() -> AppError {
 }
 
 fn side_code(s: Side) -> &'static str {
-    match s {
-        Side::Municipal => "municipal",
-        Side::Specialist => "specialist",
-    }
+    s.code()
 }
 
 /// The decision on a referral of the grant's team, if any, with its participants' names

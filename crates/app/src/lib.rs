@@ -7,6 +7,7 @@
 
 pub mod access;
 pub mod actor;
+pub mod assessment;
 pub mod audit;
 pub mod auth;
 pub mod care;

@@ -1,6 +1,9 @@
 //! Organisations (employers and owners) and the teams they own together.
 
-use benk_domain::{EpisodePermissions, OrgKind, OrgNumber, ReadPolicy, ShortText, TeamRole};
+use benk_domain::{
+    EpisodePermissions, IntakeMeeting, OrgKind, OrgNumber, PsychosisCodes, ReadPolicy, ShortText,
+    Side, TeamRole,
+};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
@@ -23,6 +26,9 @@ pub struct Organisation {
     pub kind: String,
     /// Organisation number (9 digits).
     pub org_number: String,
+    /// Which owner side its staff count for at intake: `municipal`, `specialist`, `nav_state`
+    /// or `other`.
+    pub side: String,
 }
 
 /// Input for a new organisation, already parsed.
@@ -34,6 +40,8 @@ pub struct NewOrganisation {
     pub kind: OrgKind,
     /// Validated organisation number.
     pub org_number: OrgNumber,
+    /// Side; `None` takes the guess from the kind ([`benk_domain::side_of`]).
+    pub side: Option<Side>,
 }
 
 /// Team policy, stored with the team and read by later features (caseload, intake).
@@ -64,6 +72,17 @@ pub struct TeamPolicy {
     /// keep their defaults.
     #[schema(value_type = Object)]
     pub episode_permissions: EpisodePermissions,
+    // --- issue 8, intake while the referral is assessed (i8-assess) ---
+    /// ICD-10 codes the team counts as psychosis when `route_psychosis_to_fact` is on: a list
+    /// of categories ("F20"), codes ("F30.2"), categories with `x` for any digit ("F1x.5") or
+    /// ranges ("F20-F29"). Default Tandem's: F20-F29, F1x.5, F30.2, F31.2, F31.5, F32.3, F33.3.
+    #[schema(value_type = Vec<String>, example = json!(["F20-F29", "F1x.5", "F32.3"]))]
+    pub psychosis_codes: PsychosisCodes,
+    /// When the intake meeting is held each week, e.g. `{"weekday": "thursday", "time":
+    /// "09:00"}` (local time); the intake board shows the next one.
+    #[schema(value_type = Option<Object>)]
+    pub intake_meeting: Option<IntakeMeeting>,
+    // --- end i8-assess ---
     /// How the person and the referrer reach the team: printed in the answer to a referral.
     pub contact: TeamContact,
 }
@@ -175,6 +194,11 @@ pub async fn create_organisation(
         name,
         kind: new.kind.code().to_string(),
         org_number: new.org_number.as_str().to_string(),
+        side: new
+            .side
+            .unwrap_or_else(|| benk_domain::side_of(new.kind))
+            .code()
+            .to_string(),
     };
     let audit = grant.audit("organisation.create", &format!("organisation:{}", org.id));
     let op = WriteOp {
@@ -194,6 +218,33 @@ pub async fn create_organisation(
             other => other,
         })?;
     Ok(org)
+}
+
+/// Sets the side an organisation's staff count for at intake (the grant must cover the whole
+/// installation). Audited as `organisation.update`.
+pub async fn set_side(
+    app: &App,
+    grant: &AdminGrant,
+    organisation: Uuid,
+    side: Side,
+) -> AppResult<Organisation> {
+    grant.require_system()?;
+    let audit = grant.audit(
+        "organisation.update",
+        &format!("organisation:{organisation},side:{}", side.code()),
+    );
+    app.writer
+        .write(WriteOp {
+            stmts: vec![store::orgs::set_side(organisation, side.code())],
+            audit: vec![audit],
+        })
+        .await
+        .map_err(AppError::from)?;
+    store::orgs::organisations(&app.db)
+        .await?
+        .into_iter()
+        .find(|o| o.id == organisation)
+        .ok_or(AppError::NotFound)
 }
 
 /// Creates a team owned by one or more organisations (the grant must cover the

@@ -389,6 +389,9 @@ pub struct ReferralSummary {
     pub person_name: Option<String>,
     /// Outcome, when decided.
     pub outcome: Option<String>,
+    /// The assessment deadline (pbrl. § 2-2) while the referral is open (issue 8).
+    #[sqlx(skip)]
+    pub deadline: Option<crate::assessment::Deadline>,
 }
 
 /// The team's referrals for the intake board, audited as one read per referral shown.
@@ -403,6 +406,11 @@ pub async fn board(
         Utc::now() - chrono::Duration::days(60),
     )
     .await?;
+    let today = crate::time::oslo_today();
+    let mut rows = rows;
+    for r in &mut rows {
+        r.deadline = crate::assessment::deadline(r.received_on, &r.status, today);
+    }
     if !rows.is_empty() {
         let audit = rows
             .iter()

@@ -1810,6 +1810,12 @@ fn org(name: &str, kind: &str, number: &str) -> benk_app::orgs::Organisation {
         name: name.into(),
         kind: kind.into(),
         org_number: number.into(),
+        side: if kind == "hospital_trust" {
+            "specialist"
+        } else {
+            "municipal"
+        }
+        .into(),
     }
 }
 

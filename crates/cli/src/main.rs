@@ -440,6 +440,7 @@ async fn org(app: &App, cmd: OrgCmd) -> anyhow::Result<i32> {
                     name,
                     kind,
                     org_number,
+                    side: None,
                 },
             )
             .await

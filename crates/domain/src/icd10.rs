@@ -147,6 +147,124 @@ impl TryFrom<String> for Icd10Code {
     }
 }
 
+/// A pattern over ICD-10 codes, as a team writes its code lists (issue 8): a category ("F20",
+/// every code in it), a code ("F30.2", also its finer subdivisions "F30.20"), a category with a
+/// wildcard digit ("F1x.5": F10.5 … F19.5) or a range of categories ("F20-F29", also written
+/// with an en dash). Stored and shown in that form, upper case with `x` lower case.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(into = "String", try_from = "String")]
+pub struct Icd10Pattern(String);
+
+/// Why a string is not an ICD-10 pattern.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, thiserror::Error)]
+#[error(
+    "The ICD-10 code pattern \"{0}\" is not valid: write a category (F20), a code (F30.2), a category \
+     with x for any digit (F1x.5) or a range of categories (F20-F29)."
+)]
+pub struct Icd10PatternError(pub String);
+
+impl Localized for Icd10PatternError {
+    fn code(&self) -> &'static str {
+        "icd10_pattern_invalid"
+    }
+
+    fn message(&self, lang: Lang) -> String {
+        match lang {
+            Lang::En => self.to_string(),
+            Lang::Nb => format!(
+                "ICD-10-kodemønsteret «{}» er ikke gyldig: skriv en kategori (F20), en kode (F30.2), en \
+                 kategori med x for et hvilket som helst siffer (F1x.5) eller et intervall av \
+                 kategorier (F20-F29).",
+                self.0
+            ),
+        }
+    }
+}
+
+/// One side of a pattern: a letter, two digits or `x`, and optionally a subdivision.
+fn pattern_part(s: &str, wildcards: bool) -> Option<String> {
+    let b = s.as_bytes();
+    if b.len() < 3 || !b[0].is_ascii_uppercase() {
+        return None;
+    }
+    let digit = |c: u8| c.is_ascii_digit() || (wildcards && c == b'X');
+    if !digit(b[1]) || !digit(b[2]) {
+        return None;
+    }
+    let rest = &s[3..];
+    let category = s[..3].replace('X', "x");
+    if rest.is_empty() {
+        return Some(category);
+    }
+    let sub = rest.strip_prefix('.')?;
+    if sub.is_empty() || sub.len() > 2 || !sub.bytes().all(|c| c.is_ascii_digit()) {
+        return None;
+    }
+    Some(format!("{category}.{sub}"))
+}
+
+impl Icd10Pattern {
+    /// Parses "F20", "F30.2", "F1x.5" or "F20-F29" (case-insensitive; "–" for "-").
+    pub fn parse(s: &str) -> Result<Icd10Pattern, Icd10PatternError> {
+        let bad = || Icd10PatternError(s.trim().chars().take(20).collect());
+        let t = s.trim().to_ascii_uppercase().replace('\u{2013}', "-");
+        if let Some((from, to)) = t.split_once('-') {
+            let (from, to) = (from.trim(), to.trim());
+            let (Some(a), Some(b)) = (pattern_part(from, false), pattern_part(to, false)) else {
+                return Err(bad());
+            };
+            if a.len() != 3 || b.len() != 3 || a[..1] != b[..1] || a > b {
+                return Err(bad());
+            }
+            return Ok(Icd10Pattern(format!("{a}-{b}")));
+        }
+        pattern_part(&t, true).map(Icd10Pattern).ok_or_else(bad)
+    }
+
+    /// The pattern as written, e.g. "F1x.5".
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    /// Whether a code lies under this pattern.
+    pub fn matches(&self, code: &Icd10Code) -> bool {
+        if let Some((from, to)) = self.0.split_once('-') {
+            let c = code.category();
+            return from <= c && c <= to;
+        }
+        let (category, sub) = match self.0.split_once('.') {
+            Some((c, s)) => (c, Some(s)),
+            None => (self.0.as_str(), None),
+        };
+        let same_category = category
+            .bytes()
+            .zip(code.category().bytes())
+            .all(|(p, c)| p == b'x' || p == c);
+        let code_sub = code.as_str().get(4..).unwrap_or("");
+        same_category && sub.is_none_or(|s| code_sub.starts_with(s))
+    }
+}
+
+impl fmt::Display for Icd10Pattern {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl From<Icd10Pattern> for String {
+    fn from(value: Icd10Pattern) -> String {
+        value.0
+    }
+}
+
+impl TryFrom<String> for Icd10Pattern {
+    type Error = Icd10PatternError;
+
+    fn try_from(value: String) -> Result<Self, Self::Error> {
+        Icd10Pattern::parse(&value)
+    }
+}
+
 /// A block of ICD-10 chapter V (mental and behavioural disorders) with its name in both languages.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct FBlock {
@@ -365,6 +483,55 @@ mod tests {
         for no in ["F19.5", "F30", "F31.2", "F10.2", "G20", "Z20", "F02"] {
             assert!(!code(no).is_psychosis(), "{no}");
         }
+    }
+
+    #[test]
+    fn patterns_parse_and_match() {
+        let p = |s: &str| Icd10Pattern::parse(s).unwrap();
+        assert_eq!(p("f20-f29").as_str(), "F20-F29");
+        assert_eq!(p("F20\u{2013}F29").as_str(), "F20-F29");
+        assert_eq!(p("F1X.5").as_str(), "F1x.5");
+        assert_eq!(p(" F30.2 ").as_str(), "F30.2");
+        let range = p("F20-F29");
+        for yes in ["F20", "F20.0", "F25.1", "F29"] {
+            assert!(range.matches(&code(yes)), "{yes}");
+        }
+        for no in ["F19.5", "F30", "G20", "F2"] {
+            if let Ok(c) = Icd10Code::parse(no) {
+                assert!(!range.matches(&c), "{no}");
+            }
+        }
+        let substance = p("F1x.5");
+        for yes in ["F10.5", "F15.5", "F19.5", "F15.51"] {
+            assert!(substance.matches(&code(yes)), "{yes}");
+        }
+        for no in ["F10.2", "F15", "F20.5", "F1.5"] {
+            if let Ok(c) = Icd10Code::parse(no) {
+                assert!(!substance.matches(&c), "{no}");
+            }
+        }
+        let exact = p("F32.3");
+        assert!(exact.matches(&code("F32.3")));
+        assert!(exact.matches(&code("F32.30")));
+        assert!(!exact.matches(&code("F32.2")));
+        assert!(!exact.matches(&code("F32")));
+        assert!(p("F32").matches(&code("F32.2")));
+        for bad in [
+            "",
+            "F2",
+            "F29-F20",
+            "F20-G29",
+            "F2x-F29",
+            "F20.1-F29",
+            "Fxx.",
+            "F20.123",
+            "2x0",
+        ] {
+            assert!(Icd10Pattern::parse(bad).is_err(), "{bad}");
+        }
+        assert_eq!(serialize_to_string(&p("F1x.5")), "F1x.5");
+        assert_eq!(deserialize_str::<Icd10Pattern>("f20-f29"), Ok(p("F20-F29")));
+        assert_localized(&[Icd10PatternError("F2".into())]);
     }
 
     #[test]

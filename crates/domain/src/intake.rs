@@ -134,14 +134,74 @@ coded_enum! {
         Municipal => "municipal", nb: "kommunen", en: "the municipality";
         /// The specialist health service (2nd line): DPS, hospital, specialised substance treatment.
         Specialist => "specialist", nb: "spesialisthelsetjenesten", en: "the specialist health service";
+        /// NAV and other state agencies (a NAV office is run jointly by the state and the
+        /// municipality; an organisation marked so counts for neither owner side).
+        NavState => "nav_state", nb: "NAV/staten", en: "NAV/the state";
+        /// Anyone else (a user organisation, a private provider).
+        Other => "other", nb: "annen", en: "other";
     }
 }
 
-/// The side an employer belongs to: a hospital trust is specialist, everyone else municipal.
+/// The side proposed for an employer of a kind, when none is given: a hospital trust is
+/// specialist, everyone else municipal. Since issue 8 the side is a property of the
+/// organisation (`organisations.side`), set by the administrator; this guess only fills it for
+/// organisations made before (the migration) and for new ones created without a side.
 pub fn side_of(kind: OrgKind) -> Side {
     match kind {
         OrgKind::HospitalTrust => Side::Specialist,
         OrgKind::Municipality | OrgKind::Nav | OrgKind::Other => Side::Municipal,
+    }
+}
+
+/// Whether a team member in this role takes part in a clinical assessment, and so may be an
+/// intake participant or a coordinator: team members, intake members and the team lead do;
+/// the administrator and the privacy officer (data protection officer) do not, whatever their
+/// profession (issue 8).
+pub fn takes_part_in_assessment(role: crate::staff::TeamRole) -> bool {
+    use crate::staff::TeamRole;
+    match role {
+        TeamRole::Worker | TeamRole::IntakeMember | TeamRole::TeamLead => true,
+        TeamRole::Administrator | TeamRole::PrivacyOfficer => false,
+    }
+}
+
+/// The ICD-10 codes a team routes to a FACT team as psychosis (team policy). The default is
+/// Tandem's (`000`, read with ICD-10): schizophrenia, schizotypal and delusional disorders
+/// (F20–F29), substance-induced psychotic disorders (F1x.5: F10.5 … F19.5) and affective
+/// disorders with psychotic symptoms (F30.2, F31.2, F31.5, F32.3, F33.3).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct PsychosisCodes(pub Vec<crate::icd10::Icd10Pattern>);
+
+impl PsychosisCodes {
+    /// Tandem's list, as written in the policy.
+    pub const TANDEM: &'static [&'static str] = &[
+        "F20-F29", "F1x.5", "F30.2", "F31.2", "F31.5", "F32.3", "F33.3",
+    ];
+
+    /// The first pattern a code lies under, if any.
+    pub fn matching(&self, code: &Icd10Code) -> Option<&crate::icd10::Icd10Pattern> {
+        self.0.iter().find(|p| p.matches(code))
+    }
+
+    /// The list as one line, e.g. "F20-F29, F1x.5, F30.2".
+    pub fn joined(&self) -> String {
+        self.0
+            .iter()
+            .map(|p| p.as_str())
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
+}
+
+impl Default for PsychosisCodes {
+    fn default() -> Self {
+        PsychosisCodes(
+            Self::TANDEM
+                .iter()
+                .filter_map(|p| crate::icd10::Icd10Pattern::parse(p).ok())
+                .collect(),
+        )
     }
 }
 
@@ -177,10 +237,12 @@ pub fn check_participants(
 /// Why the intake rules suggest an outcome.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum RoutingReason {
-    /// The person has a psychosis diagnosis (F20–F29) and the team routes those to FACT.
+    /// The person has a diagnosis on the team's psychosis list and the team routes those to FACT.
     PsychosisDiagnosis {
         /// The first psychosis code found.
         code: Icd10Code,
+        /// The entry of the team's list it lies under, e.g. "F1x.5".
+        pattern: String,
     },
 }
 
@@ -193,13 +255,13 @@ impl Localized for RoutingReason {
 
     fn message(&self, lang: Lang) -> String {
         match (self, lang) {
-            (Self::PsychosisDiagnosis { code }, Lang::Nb) => format!(
-                "{code} er en psykosediagnose (F20–F29); teamet sender slike henvisninger til \
-                 FACT-teamet."
+            (Self::PsychosisDiagnosis { code, pattern }, Lang::Nb) => format!(
+                "{code} er en psykosediagnose ({pattern} på teamets liste); teamet sender slike \
+                 henvisninger til FACT-teamet."
             ),
-            (Self::PsychosisDiagnosis { code }, Lang::En) => format!(
-                "{code} is a psychosis diagnosis (F20–F29); the team routes such referrals to the \
-                 FACT team."
+            (Self::PsychosisDiagnosis { code, pattern }, Lang::En) => format!(
+                "{code} is a psychosis diagnosis ({pattern} on the team's list); the team routes \
+                 such referrals to the FACT team."
             ),
         }
     }
@@ -215,23 +277,29 @@ impl fmt::Display for RoutingReason {
 /// decides, this only proposes.
 ///
 /// - Tandem, Kristiansand (`000`): `route_psychosis_to_fact = true`, `diagnosis_is_criterion =
-///   true`: any psychosis diagnosis (F20–F29) suggests routing to the FACT team, naming the code;
+///   true`: any diagnosis on the team's psychosis list (default [`PsychosisCodes`]) suggests routing to the FACT team, naming the code;
 ///   all other or no diagnoses suggest nothing (the referral stays with Tandem's intake team).
 /// - Samhandlingsteamet / C-Flex, Bærum (`001`): `diagnosis_is_criterion = false`: diagnosis is
 ///   not an intake criterion, so nothing is ever suggested, even with a psychosis diagnosis.
 pub fn suggested_outcome(
     route_psychosis_to_fact: bool,
     diagnosis_is_criterion: bool,
+    psychosis: &PsychosisCodes,
     diagnoses: &[Icd10Code],
 ) -> Option<(DecisionOutcome, RoutingReason)> {
     if !diagnosis_is_criterion || !route_psychosis_to_fact {
         return None;
     }
-    diagnoses.iter().find(|d| d.is_psychosis()).map(|code| {
-        (
-            DecisionOutcome::RoutedFact,
-            RoutingReason::PsychosisDiagnosis { code: code.clone() },
-        )
+    diagnoses.iter().find_map(|code| {
+        psychosis.matching(code).map(|pattern| {
+            (
+                DecisionOutcome::RoutedFact,
+                RoutingReason::PsychosisDiagnosis {
+                    code: code.clone(),
+                    pattern: pattern.to_string(),
+                },
+            )
+        })
     })
 }
 
@@ -621,35 +689,92 @@ mod tests {
 
     #[test]
     fn routing_tandem_sends_psychosis_to_fact() {
-        let (outcome, reason) = suggested_outcome(true, true, &codes(&["F10.2", "F20.0"])).unwrap();
+        let tandem = PsychosisCodes::default();
+        let suggest = |list: &[&str]| suggested_outcome(true, true, &tandem, &codes(list));
+        let (outcome, reason) = suggest(&["F10.2", "F20.0"]).unwrap();
         assert_eq!(outcome, DecisionOutcome::RoutedFact);
         assert_eq!(
             reason,
             RoutingReason::PsychosisDiagnosis {
-                code: Icd10Code::parse("F20.0").unwrap()
+                code: Icd10Code::parse("F20.0").unwrap(),
+                pattern: "F20-F29".into(),
             }
         );
         assert!(reason.message(Lang::Nb).contains("F20.0"));
         assert!(reason.message(Lang::En).contains("F20.0"));
         assert!(reason.message(Lang::Nb).contains("FACT"));
-        // Edge of the block.
-        assert!(suggested_outcome(true, true, &codes(&["F29"])).is_some());
+        // Substance-induced psychosis and affective disorders with psychotic symptoms.
+        for yes in [
+            "F15.5", "F10.5", "F19.5", "F30.2", "F31.2", "F31.5", "F32.3", "F33.3", "F29",
+        ] {
+            assert!(suggest(&[yes]).is_some(), "{yes}");
+        }
+        let (_, reason) = suggest(&["F15.5"]).unwrap();
+        assert!(reason.message(Lang::Nb).contains("F1x.5"), "{reason}");
         // Other or no diagnoses stay with Tandem.
-        assert_eq!(
-            suggested_outcome(true, true, &codes(&["F10.2", "F31.1", "F60.3"])),
-            None
-        );
-        assert_eq!(suggested_outcome(true, true, &[]), None);
+        for no in [
+            "F10.2", "F32.2", "F31.1", "F60.3", "F33.2", "F15.2", "F30.1",
+        ] {
+            assert_eq!(suggest(&[no]), None, "{no}");
+        }
+        assert_eq!(suggest(&[]), None);
+        // A team's own list replaces the default.
+        let narrow = PsychosisCodes(vec![crate::icd10::Icd10Pattern::parse("F20").unwrap()]);
+        assert!(suggested_outcome(true, true, &narrow, &codes(&["F20.0"])).is_some());
+        assert!(suggested_outcome(true, true, &narrow, &codes(&["F15.5"])).is_none());
     }
 
     #[test]
     fn routing_c_flex_never_suggests() {
+        let list = PsychosisCodes::default();
         // Diagnosis is not an intake criterion at C-Flex, even with psychosis.
-        assert_eq!(suggested_outcome(false, false, &codes(&["F20.0"])), None);
-        assert_eq!(suggested_outcome(true, false, &codes(&["F20.0"])), None);
-        assert_eq!(suggested_outcome(false, false, &codes(&["F10.2"])), None);
+        for c in ["F20.0", "F15.5", "F32.3", "F10.2"] {
+            assert_eq!(suggested_outcome(false, false, &list, &codes(&[c])), None);
+            assert_eq!(suggested_outcome(true, false, &list, &codes(&[c])), None);
+        }
         // A team that uses diagnoses but does not route psychosis elsewhere.
-        assert_eq!(suggested_outcome(false, true, &codes(&["F25.1"])), None);
+        assert_eq!(
+            suggested_outcome(false, true, &list, &codes(&["F25.1"])),
+            None
+        );
+    }
+
+    #[test]
+    fn psychosis_codes_serde_and_default() {
+        let d = PsychosisCodes::default();
+        assert_eq!(d.0.len(), PsychosisCodes::TANDEM.len());
+        assert_eq!(
+            d.joined(),
+            "F20-F29, F1x.5, F30.2, F31.2, F31.5, F32.3, F33.3"
+        );
+        let p: PsychosisCodes = serde_json::from_str(r#"["f20-f29", "F1X.5"]"#).unwrap();
+        assert_eq!(p.joined(), "F20-F29, F1x.5");
+        assert!(serde_json::from_str::<PsychosisCodes>(r#"["F2"]"#).is_err());
+    }
+
+    #[test]
+    fn who_takes_part_in_assessment() {
+        use crate::staff::TeamRole;
+        assert!(takes_part_in_assessment(TeamRole::Worker));
+        assert!(takes_part_in_assessment(TeamRole::IntakeMember));
+        assert!(takes_part_in_assessment(TeamRole::TeamLead));
+        assert!(!takes_part_in_assessment(TeamRole::Administrator));
+        assert!(!takes_part_in_assessment(TeamRole::PrivacyOfficer));
+    }
+
+    #[test]
+    fn other_sides_count_for_neither_owner() {
+        use Side::{Municipal as M, NavState as N, Other as O, Specialist as S};
+        assert_eq!(check_participants(Some(1), &[M, S, N, O]), Ok(()));
+        let err = check_participants(Some(1), &[N, O, S]).unwrap_err();
+        assert_eq!(
+            err,
+            IntakeError::TooFewParticipants {
+                min: 1,
+                missing_municipal: 1,
+                missing_specialist: 0
+            }
+        );
     }
 
     #[test]

@@ -21,6 +21,7 @@ pub mod referral;
 pub mod staff;
 pub mod stats;
 pub mod team_access;
+pub mod workdays;
 
 #[cfg(test)]
 mod test_support;
@@ -35,10 +36,13 @@ pub use episode::{
     check_close, check_not_future, check_relative_consent, coordinator_pair_warning, CloseReason,
     DateField, EpisodeError, EpisodeRole, PairWarning, RgMemberKind,
 };
-pub use icd10::{f_blocks, FBlock, Icd10Code, Icd10CodeError, FHIR_SYSTEM_ICD10};
+pub use icd10::{
+    f_blocks, FBlock, Icd10Code, Icd10CodeError, Icd10Pattern, Icd10PatternError, FHIR_SYSTEM_ICD10,
+};
 pub use intake::{
-    check_participants, side_of, suggested_outcome, Decision, DecisionInput, DecisionOutcome,
-    IntakeError, LevelOfEffort, RoutingReason, Side, TargetGroup,
+    check_participants, side_of, suggested_outcome, takes_part_in_assessment, Decision,
+    DecisionInput, DecisionOutcome, IntakeError, LevelOfEffort, PsychosisCodes, RoutingReason,
+    Side, TargetGroup,
 };
 pub use lang::{Lang, Localized};
 pub use levels::{
@@ -58,3 +62,4 @@ pub use staff::{
 };
 pub use stats::{period_key, summary, ReportPeriod, Summary};
 pub use team_access::{CourseRole, EpisodeAction, EpisodePermissions, ReadBasis, ReadPolicy};
+pub use workdays::{assessment_deadline, IntakeMeeting, ASSESSMENT_WORKING_DAYS};

@@ -450,7 +450,9 @@ async fn an_acceptance_opens_an_episode_that_gives_the_coordinators_access(t: &T
     assert!(letter
         .text
         .contains("Svar på henvisning til Samhandlingsteamet Fjordby"));
-    assert!(letter.text.contains("Du får tilbud om oppfølging fra teamet."));
+    assert!(letter
+        .text
+        .contains("Du får tilbud om oppfølging fra teamet."));
     assert!(letter.text.contains("1 – Inn i teamet"));
 
     // The coordinators can open the client page, which shows the episode.

@@ -259,6 +259,24 @@ pub struct StaffInTeam {
     pub home_org_id: Uuid,
     /// The employer's `OrgKind` code.
     pub kind: String,
+    /// The employer's side (`organisations.side`, a `Side` code).
+    pub side: String,
+    /// The member's `TeamRole` code in this team.
+    pub role: String,
+}
+
+impl StaffInTeam {
+    /// The employer's side.
+    pub fn side(&self) -> benk_domain::Side {
+        benk_domain::Side::from_code(&self.side).unwrap_or(benk_domain::Side::Other)
+    }
+
+    /// Whether the member takes part in clinical assessment (not administrator or privacy
+    /// officer): only they may be intake participants or coordinators.
+    pub fn takes_part_in_assessment(&self) -> bool {
+        benk_domain::TeamRole::from_code(&self.role)
+            .is_some_and(benk_domain::takes_part_in_assessment)
+    }
 }
 
 /// The staff member's employer, if they are an active (not disabled) member of the team.
@@ -268,7 +286,7 @@ pub async fn staff_in_team(
     staff: Uuid,
 ) -> Result<Option<StaffInTeam>, sqlx::Error> {
     ex.opt(
-        "SELECT s.home_org_id, o.kind FROM staff s JOIN organisations o ON o.id = s.home_org_id \
+        "SELECT s.home_org_id, o.kind, o.side, m.role FROM staff s JOIN organisations o ON o.id = s.home_org_id \
          JOIN team_memberships m ON m.staff_id = s.id AND m.team_id = $2 WHERE s.id = $1 AND s.disabled = FALSE",
         crate::args![staff, team],
     )

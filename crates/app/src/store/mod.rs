@@ -11,6 +11,7 @@
 //!
 //! [`Stmt`]: crate::db::writer::Stmt
 
+pub mod assessment;
 pub mod auth;
 pub mod care;
 pub mod clients;

@@ -9,7 +9,7 @@ use crate::db::writer::Stmt;
 use crate::orgs::{Organisation, TeamMember};
 
 /// The columns of [`Organisation`], from `organisations o`.
-const ORGANISATION: &str = "SELECT o.id, o.name, o.kind, o.org_number FROM organisations o";
+const ORGANISATION: &str = "SELECT o.id, o.name, o.kind, o.org_number, o.side FROM organisations o";
 
 /// Every organisation, by name.
 pub async fn organisations(mut ex: impl Exec) -> Result<Vec<Organisation>, sqlx::Error> {
@@ -20,8 +20,16 @@ pub async fn organisations(mut ex: impl Exec) -> Result<Vec<Organisation>, sqlx:
 /// Inserts an organisation; an organisation number already taken fails with `Conflict`.
 pub fn insert_organisation(o: &Organisation, at: DateTime<Utc>) -> Stmt {
     Stmt::new(
-        "INSERT INTO organisations (id, name, kind, org_number, created_at) VALUES ($1, $2, $3, $4, $5)",
-        crate::args![o.id, o.name.as_str(), o.kind.as_str(), o.org_number.as_str(), at],
+        "INSERT INTO organisations (id, name, kind, org_number, side, created_at) VALUES ($1, $2, $3, $4, $5, $6)",
+        crate::args![o.id, o.name.as_str(), o.kind.as_str(), o.org_number.as_str(), o.side.as_str(), at],
+    )
+}
+
+/// Sets an organisation's side; an unknown organisation changes no row (`NotFound`).
+pub fn set_side(organisation: Uuid, side: &str) -> Stmt {
+    Stmt::one(
+        "UPDATE organisations SET side = $2 WHERE id = $1",
+        crate::args![organisation, side],
     )
 }
 

@@ -104,7 +104,8 @@ pub async fn active_in_team_with_employer(
     team: Uuid,
 ) -> Result<Vec<StaffWithEmployer>, sqlx::Error> {
     ex.all(
-        "SELECT s.id, s.name, s.profession, o.name AS org_name, o.kind AS org_kind \
+        "SELECT s.id, s.name, s.profession, o.name AS org_name, o.kind AS org_kind, \
+         o.side AS org_side, m.role \
          FROM team_memberships m JOIN staff s ON s.id = m.staff_id \
          JOIN organisations o ON o.id = s.home_org_id \
          WHERE m.team_id = $1 AND s.disabled = FALSE ORDER BY s.name",

@@ -358,6 +358,8 @@ code_schemas! {
     profession, profession_opt => Profession;
     /// `TeamRole` codes.
     team_role, team_role_opt => TeamRole;
+    /// `Side` codes: the owner side an organisation's staff count for at intake.
+    side, side_opt => benk_domain::Side;
     /// `AgencyKind` codes.
     agency_kind, agency_kind_opt => AgencyKind;
     /// `DecisionOutcome` codes.
@@ -620,6 +622,18 @@ pub fn diagnoses() -> utoipa::openapi::schema::ArrayBuilder {
             .schema_type(Type::String)
             .pattern(Some(r"^\s*([A-Za-z][0-9]{2}(\.?[0-9]{1,2})?)?\s*$")),
     )
+}
+
+/// ICD-10 codes added during assessment: one to 20 codes ("F20.0", "f200"), none blank.
+pub fn icd10_codes() -> utoipa::openapi::schema::ArrayBuilder {
+    utoipa::openapi::schema::ArrayBuilder::new()
+        .items(
+            ObjectBuilder::new()
+                .schema_type(Type::String)
+                .pattern(Some(r"^\s*[A-Za-z][0-9]{2}(\.?[0-9]{1,2})?\s*$")),
+        )
+        .min_items(Some(1))
+        .max_items(Some(20))
 }
 
 /// A date that is not after today (Europe/Oslo); null or absent means today.

@@ -4,6 +4,7 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::Json;
 use benk_app::access::open_client;
+use benk_app::assessment;
 use benk_app::episodes::{self, Episode, RgMemberInput};
 use benk_app::error::Fields;
 use benk_app::intake::{self, DecisionInput, DecisionResult};
@@ -39,7 +40,10 @@ fn acting_team(ctx: &Ctx, actor: &Actor) -> Result<Uuid, ApiError> {
     })
 }
 
-async fn intake_grant(st: &AppState, ctx: &Ctx) -> Result<(Actor, IntakeGrant), ApiError> {
+pub(super) async fn intake_grant(
+    st: &AppState,
+    ctx: &Ctx,
+) -> Result<(Actor, IntakeGrant), ApiError> {
     let actor = ctx.api_actor()?.clone();
     let team = acting_team(ctx, &actor)?;
     let grant = referrals::open_intake(&st.app, &actor, team)
@@ -164,6 +168,19 @@ pub(super) struct ReferralOut {
     suggestion_reason: Option<String>,
     decision: Option<intake::Decision>,
     participants: Vec<String>,
+    // --- issue 8, assessment (i8-assess) ---
+    /// The date by which the referral must be assessed (10 working days, pbrl. § 2-2) and
+    /// whether it is overdue; absent once decided.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    deadline: Option<assessment::Deadline>,
+    /// The team's next intake meeting (local time, Europe/Oslo), if the team has set one.
+    next_intake_meeting: Option<chrono::NaiveDateTime>,
+    /// Earlier referrals and episodes of the same person in this team only.
+    known_before: assessment::KnownBefore,
+    /// Assessment notes, oldest first (health scope only).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    assessment_notes: Option<Vec<assessment::AssessmentNote>>,
+    // --- end i8-assess ---
 }
 
 /// How much of a referral the caller sees.
@@ -198,7 +215,25 @@ pub(super) async fn get_referral(
         .await
         .map_err(|e| ctx.api_err(e))?;
     let (decision, participants) = decided.map_or((None, vec![]), |(d, p)| (Some(d), p));
+    let deadline = assessment::deadline(
+        referral.received_on,
+        &referral.status,
+        benk_app::time::oslo_today(),
+    );
+    let next_intake_meeting = assessment::next_meeting(&st.app, grant.team_id())
+        .await
+        .map_err(|e| ctx.api_err(e))?;
+    let known_before = assessment::known_before(&st.app, &actor, &grant, rid)
+        .await
+        .map_err(|e| ctx.api_err(e))?;
+    let assessment_notes = assessment::notes(&st.app, &actor, &grant, rid)
+        .await
+        .map_err(|e| ctx.api_err(e))?;
     Ok(Json(ReferralOut {
+        deadline,
+        next_intake_meeting,
+        known_before,
+        assessment_notes,
         scope: if grant.covers_health() {
             ReferralScope::Health
         } else {

@@ -3,6 +3,7 @@
 //! the OpenAPI 3.1 document is generated from these handlers.
 
 mod answer;
+mod assessment;
 mod clients;
 pub mod doc;
 mod guidance;
@@ -69,6 +70,9 @@ pub fn routes() -> Router<AppState> {
         .route("/referrals/{id}", get(intake::get_referral))
         .route("/referrals/{id}/assess", post(intake::assess))
         .route("/referrals/{id}/decision", post(intake::decide))
+        .route("/referrals/{id}/diagnoses", post(assessment::add_diagnoses))
+        .route("/referrals/{id}/notes", post(assessment::add_note))
+        .route("/organisations/{id}/side", put(orgs::set_side))
         .route("/clients/{id}/episodes", get(intake::client_episodes))
         .route("/episodes/{id}/level", post(intake::change_level))
         .route("/episodes/{id}/members", post(intake::add_member))
@@ -105,6 +109,7 @@ pub fn routes() -> Router<AppState> {
         guidance::list, guidance::create, guidance::get, guidance::update,
         answer::set_team_contact, answer::set_consent, answer::get_situation, answer::set_situation,
         answer::client_referrals, answer::client_referral,
+        assessment::add_diagnoses, assessment::add_note, orgs::set_side,
     ),
     components(schemas(ErrorBody, ErrorDetail, FieldErrorDetail, crate::input::RawClient, crate::input::RawReferral)),
     modifiers(&BearerAuth, &CommonResponses, &CrossFieldRules),

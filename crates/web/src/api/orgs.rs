@@ -57,6 +57,11 @@ pub(super) struct OrganisationIn {
     /// Nine digits with a valid mod-11 check digit.
     #[schema(schema_with = doc::org_number)]
     org_number: String,
+    /// The owner side its staff count for at intake: `municipal`, `specialist`, `nav_state` or
+    /// `other`. Absent: `specialist` for a hospital trust, otherwise `municipal`.
+    #[serde(default)]
+    #[schema(schema_with = doc::side_opt)]
+    side: Option<String>,
 }
 
 /// Create an organisation (administrators).
@@ -80,6 +85,16 @@ pub(super) async fn create_organisation(
             "Unknown organisation kind: use municipality, hospital_trust, nav or other.",
         ));
     }
+    let side = match body.side.as_deref() {
+        None => None,
+        Some(s) => {
+            let side = benk_domain::Side::from_code(s);
+            if side.is_none() {
+                f.push(unknown_side());
+            }
+            side
+        }
+    };
     f.finish().map_err(|e| ctx.api_err(e))?;
     let (Some(name), Some(org_number), Some(kind)) = (name, number, kind) else {
         return Err(ctx.api_err(AppError::Internal("checked".into())));
@@ -92,11 +107,50 @@ pub(super) async fn create_organisation(
             name: name.as_str().to_string(),
             kind,
             org_number,
+            side,
         },
     )
     .await
     .map_err(|e| ctx.api_err(e))?;
     Ok((StatusCode::CREATED, Json(org)))
+}
+
+fn unknown_side() -> FieldError {
+    FieldError::new(
+        "side",
+        "unknown_side",
+        "Ukjent side: bruk municipal, specialist, nav_state eller other.",
+        "Unknown side: use municipal, specialist, nav_state or other.",
+    )
+}
+
+/// An organisation's side.
+#[derive(Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub(super) struct SideIn {
+    /// `municipal`, `specialist`, `nav_state` or `other`.
+    #[schema(schema_with = doc::side)]
+    side: String,
+}
+
+/// Set the owner side an organisation's staff count for at intake (administrators; audited).
+#[utoipa::path(put, path = "/organisations/{id}/side", params(("id" = Uuid, Path)), request_body = SideIn,
+    responses((status = 200, body = Organisation), (status = 403, response = doc::Forbidden), (status = 422, response = doc::Invalid)))]
+pub(super) async fn set_side(
+    State(st): State<AppState>,
+    ctx: Ctx,
+    Path(oid): Path<String>,
+    ApiJson(body, _): ApiJson<SideIn>,
+) -> Result<Json<Organisation>, ApiError> {
+    let actor = ctx.api_actor()?;
+    let oid = Uuid::parse_str(&oid).map_err(|_| ctx.api_err(AppError::NotFound))?;
+    let side = benk_domain::Side::from_code(&body.side)
+        .ok_or_else(|| ctx.api_err(AppError::field(unknown_side())))?;
+    let grant = admin(&st, &ctx, actor, AdminScope::System, "organisation.update").await?;
+    orgs::set_side(&st.app, &grant, oid, side)
+        .await
+        .map(Json)
+        .map_err(|e| ctx.api_err(e))
 }
 
 /// A team in a list.

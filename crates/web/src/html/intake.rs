@@ -2,6 +2,7 @@
 //! board, referral details with the joint decision and its letter, the agency
 //! register, the episode section of the client page, and the team report.
 
+mod assessment;
 mod board;
 mod decision;
 mod episodes;
@@ -58,6 +59,11 @@ pub fn routes() -> Router<AppState> {
             get(decision::letter_referrer),
         )
         .route("/intake/referrals/{id}/consent", post(decision::consent))
+        .route(
+            "/intake/referrals/{id}/diagnoses",
+            post(assessment::add_diagnoses),
+        )
+        .route("/intake/referrals/{id}/notes", post(assessment::add_note))
         // The course in the team (forms on the client page).
         .route("/episodes/{id}/level", post(episodes::change_level))
         .route("/episodes/{id}/members", post(episodes::add_member))

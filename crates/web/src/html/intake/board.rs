@@ -50,6 +50,8 @@ pub(crate) struct Card {
     pub received: String,
     pub age: String,
     pub outcome: Option<String>,
+    /// The assessment deadline while open (issue 8).
+    pub deadline: Option<super::assessment::ShownDeadline>,
 }
 
 #[derive(Template)]
@@ -61,6 +63,9 @@ struct BoardView {
     public_link: String,
     /// The guidance cases' link text, for those who may open them.
     guidance_link: Option<&'static str>,
+    /// Assessment words and the next intake meeting (issue 8).
+    at: &'static super::assessment::At,
+    next_meeting: Option<String>,
 }
 
 /// "i dag", "1 dag", "12 dager".
@@ -92,6 +97,7 @@ fn card(s: ReferralSummary, layout: &Layout, lang: Lang, it: &It) -> Card {
             .unwrap_or_default(),
         received: layout.date(&s.received_on),
         age: age_text(it, days),
+        deadline: super::assessment::shown_deadline(s.deadline, layout),
         outcome: s
             .outcome
             .as_deref()
@@ -110,10 +116,11 @@ pub(crate) async fn board(
     let result = async {
         let grant = intake_grant(&st, actor).await?;
         let rows = referrals::board(&st.app, actor, &grant).await?;
-        Ok::<_, AppError>((grant, rows))
+        let next = benk_app::assessment::next_meeting(&st.app, grant.team_id()).await?;
+        Ok::<_, AppError>((grant, rows, next))
     }
     .await;
-    let (grant, rows) = match result {
+    let (grant, rows, next) = match result {
         Ok(r) => r,
         Err(e) => return ctx.page_err(e),
     };
@@ -134,6 +141,7 @@ pub(crate) async fn board(
     }
     // Newest decisions first; the open columns keep the board's order (urgent, then oldest).
     decided.reverse();
+    let next_meeting = super::assessment::meeting_text(next, &layout, ctx.lang);
     page(&BoardView {
         layout,
         it: t,
@@ -145,6 +153,8 @@ pub(crate) async fn board(
         public_link: format!("/henvisning/{}", grant.team_id()),
         guidance_link: benk_app::guidance::may_open(actor, grant.team_id())
             .then(|| super::guidance::gt(ctx.lang).list_title),
+        at: super::assessment::at(ctx.lang),
+        next_meeting,
     })
 }
 

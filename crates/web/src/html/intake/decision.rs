@@ -12,9 +12,8 @@ use benk_app::intake_views::{self, StaffWithEmployer};
 use benk_app::referrals::{self, IntakeGrant, Referral, ReferralHealth};
 use benk_app::{orgs, Actor, AppError, FieldError, Text};
 use benk_domain::{
-    check_participants, side_of, AgencyKind, DecisionOutcome, Icd10Code, IntakeError, Knowledge,
-    Lang, LevelOfEffort, LongText, OrgKind, ReferralChannel, ReferralStatus, Side, TargetGroup,
-    Urgency,
+    check_participants, AgencyKind, DecisionOutcome, Icd10Code, IntakeError, Knowledge, Lang,
+    LevelOfEffort, LongText, ReferralChannel, ReferralStatus, Side, TargetGroup, Urgency,
 };
 use uuid::Uuid;
 
@@ -103,6 +102,8 @@ struct DetailView {
     decision_needs_health: bool,
     /// When the person's consent to inform the referrer was recorded (shown date and time).
     consent_at: Option<String>,
+    /// Deadline, next meeting, already known, diagnoses and notes (issue 8, i8-assess).
+    assess: super::assessment::AssessView,
 }
 
 fn criteria(it: &'static It) -> Vec<(&'static str, &'static str)> {
@@ -168,7 +169,7 @@ fn staff_opt(s: &StaffWithEmployer, layout: &Layout) -> StaffOpt {
 }
 
 fn side_of_staff(s: &StaffWithEmployer) -> Side {
-    side_of(OrgKind::from_code(&s.org_kind).unwrap_or(OrgKind::Other))
+    s.side()
 }
 
 fn rule_text(it: &It, min: Option<u32>) -> String {
@@ -258,7 +259,16 @@ fn decision_form(
                 t.side_specialist.to_string(),
                 of_side(Side::Specialist),
             ),
-        ],
+        ]
+        .into_iter()
+        // Staff of NAV/state or other employers take part but count for neither owner side.
+        .chain(
+            [Side::NavState, Side::Other]
+                .into_iter()
+                .map(|side| (side.code(), cap(side.label(lang)), of_side(side)))
+                .filter(|(_, _, people)| !people.is_empty()),
+        )
+        .collect(),
         municipal: of_side(Side::Municipal),
         specialist: of_side(Side::Specialist),
         criteria: criteria(t),
@@ -312,6 +322,7 @@ async fn detail_view(
         None
     };
     let shown_decision = decision.map(|(d, names)| shown(&d, names, &layout, lang));
+    let assess = super::assessment::view(st, lang, actor, grant, &r, &layout).await?;
     let client_access = match r.client_id {
         Some(c) => benk_app::care::has_active_relationship(&st.app, actor, c).await?,
         None => false,
@@ -369,6 +380,7 @@ async fn detail_view(
         notices,
         client_access,
         decision_needs_health: !grant.covers_health() && status != ReferralStatus::Decided,
+        assess,
         layout,
         it: t,
         r,
@@ -393,7 +405,10 @@ pub(crate) async fn detail(
         Err(r) => return r,
     };
     let t = it(ctx.lang);
-    let flash = q.msg.as_deref().and_then(|m| super::flash(t, m));
+    let flash = q
+        .msg
+        .as_deref()
+        .and_then(|m| super::flash(t, m).or_else(|| super::assessment::flash(ctx.lang, m)));
     let notices = super::warnings(ctx.lang, q.warn.as_deref());
     let result = async {
         let grant = intake_grant(&st, actor).await?;
