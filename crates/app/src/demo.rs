@@ -937,7 +937,21 @@ fn push_levels(
         crate::args![team],
     ));
     // Partners who asked directly: no name or national id of the person.
-    let direct: [(i64, &str, &str, &str, &str, &str, &str, &str, Option<i64>, &str); 5] = [
+    // (days ago, channel, asker, role, organisation, agency kind, question, advice,
+    // follow-up in days, status)
+    type Direct<'a> = (
+        i64,
+        &'a str,
+        &'a str,
+        &'a str,
+        &'a str,
+        &'a str,
+        &'a str,
+        &'a str,
+        Option<i64>,
+        &'a str,
+    );
+    let direct: [Direct; 5] = [
         (
             2,
             "open_hour",

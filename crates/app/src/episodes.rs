@@ -310,6 +310,7 @@ fn closed() -> AppError {
 }
 
 /// Changes the level of effort from a date; the history is kept.
+#[allow(clippy::too_many_arguments)]
 pub async fn change_level(
     app: &App,
     actor: &Actor,

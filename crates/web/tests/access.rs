@@ -276,7 +276,8 @@ async fn non_health_staff_see_no_health_content(t: &TestApp) {
     // The audit row of per's read lists no health resources.
     let res: (String,) = t.db()
         .opt(
-            "SELECT resources FROM audit_events WHERE client_id = $1 AND action = 'client.read' AND actor_staff_id = $2 ORDER BY seq DESC LIMIT 1",
+            "SELECT resources FROM audit_events WHERE client_id = $1 AND action = 'client.read' AND actor_staff_id = $2 \
+             AND resources LIKE '%record_entries%' ORDER BY seq DESC LIMIT 1",
             benk_app::args![id, per_id],
         )
         .await
