@@ -24,6 +24,7 @@ pub mod referrals;
 pub mod reports;
 pub mod staff;
 pub mod store;
+pub mod target;
 #[cfg(feature = "test-support")]
 pub mod testing;
 pub mod time;

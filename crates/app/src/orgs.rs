@@ -1,6 +1,7 @@
 //! Organisations (employers and owners) and the teams they own together.
 
-use benk_domain::{EpisodePermissions, OrgKind, OrgNumber, ReadPolicy};
+use benk_domain::{EpisodePermissions, OrgKind, OrgNumber, ReadPolicy, TargetGroupCriteria};
+use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
@@ -62,6 +63,18 @@ pub struct TeamPolicy {
     /// keep their defaults.
     #[schema(value_type = Object)]
     pub episode_permissions: EpisodePermissions,
+    /// The target group the team is funded for (issue 8): a list of criteria, all of which must
+    /// be met, each met when any of its items is ticked at the intake decision. Each criterion:
+    /// `{code, label_nb, label_en, items: [{code, label_nb, label_en}]}`; codes are 1–40 of
+    /// `a-z0-9_`, unique in the list. Default: C-Flex's three criteria (serious mental illness
+    /// and/or substance use disorder; major loss of function; weak or no connection to the
+    /// services they need).
+    #[schema(value_type = Vec<Object>)]
+    pub target_group: TargetGroupCriteria,
+    /// The date the team started operating, for "N different agencies after M months in
+    /// operation". Unset: the first referral's date.
+    #[schema(value_type = Option<String>, format = Date)]
+    pub started_on: Option<NaiveDate>,
 }
 
 /// A whole number that JSON may write as `3` or `3.0` (both are integers to JSON Schema).

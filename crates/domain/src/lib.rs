@@ -19,6 +19,7 @@ pub mod record;
 pub mod referral;
 pub mod staff;
 pub mod stats;
+pub mod target_group;
 pub mod team_access;
 
 #[cfg(test)]
@@ -52,4 +53,8 @@ pub use staff::{
     OrgKind, Profession, TeamRole,
 };
 pub use stats::{period_key, summary, ReportPeriod, Summary};
+pub use target_group::{
+    check_established, check_routed_to, is_routed, offered_help, Criterion, CriterionItem,
+    EstablishedService, TargetGroupCriteria, TargetGroupError,
+};
 pub use team_access::{CourseRole, EpisodeAction, EpisodePermissions, ReadBasis, ReadPolicy};

@@ -13,12 +13,11 @@ const DECISION_COLS: &str =
 
 /// The health columns of [`DecisionAssessment`].
 const ASSESSMENT_COLS: &str =
-    "reasons, severe_mental_illness, substance_use, weak_connection, housing_problem, \
-     in_target_group, suggested_outcome";
+    "reasons, housing_problem, in_target_group, suggested_outcome, routed_to";
 
 const INSERT: &str = "INSERT INTO intake_decisions (id, referral_id, decided_on, decided_at, outcome, level, reasons, \
      severe_mental_illness, substance_use, weak_connection, housing_problem, in_target_group, suggested_outcome, \
-     recorded_by, owner_org_id) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)";
+     recorded_by, owner_org_id, routed_to) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)";
 
 /// A new decision on a referral (one per referral).
 #[derive(Debug, Clone)]
@@ -53,6 +52,8 @@ pub struct NewDecision<'a> {
     pub recorded_by: Uuid,
     /// Their employer.
     pub owner_org_id: Uuid,
+    /// Where a routed person was sent.
+    pub routed_to: Option<&'a str>,
 }
 
 /// Inserts a decision.
@@ -74,7 +75,8 @@ pub fn insert(d: &NewDecision<'_>) -> Stmt {
             d.in_target_group,
             d.suggested_outcome,
             d.recorded_by,
-            d.owner_org_id
+            d.owner_org_id,
+            d.routed_to
         ],
     )
 }
@@ -127,4 +129,40 @@ pub async fn participant_names(
         )
         .await?;
     Ok(rows.into_iter().map(|r| r.0).collect())
+}
+
+/// Records one item of a decision's target-group assessment, with its labels as they are now.
+pub fn insert_target_item(
+    decision: Uuid,
+    position: i64,
+    criterion: &str,
+    item: &benk_domain::CriterionItem,
+    checked: bool,
+) -> Stmt {
+    Stmt::new(
+        "INSERT INTO intake_target_items (decision_id, position, criterion, item, label_nb, label_en, checked) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7)",
+        crate::args![
+            decision,
+            position,
+            criterion,
+            item.code.as_str(),
+            item.label_nb.as_str(),
+            item.label_en.as_str(),
+            checked
+        ],
+    )
+}
+
+/// A decision's target-group assessment, item by item, in the team's order (health content).
+pub async fn target_items(
+    mut ex: impl Exec,
+    decision: Uuid,
+) -> Result<Vec<crate::target::TargetItem>, sqlx::Error> {
+    ex.all(
+        "SELECT criterion, item, label_nb, label_en, checked FROM intake_target_items \
+         WHERE decision_id = $1 ORDER BY position, item",
+        crate::args![decision],
+    )
+    .await
 }

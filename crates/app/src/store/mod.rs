@@ -19,6 +19,7 @@ pub mod idempotency;
 pub mod intake;
 pub mod orgs;
 pub mod referrals;
+pub mod services;
 pub mod staff;
 
 use std::future::Future;

@@ -6,6 +6,7 @@ mod clients;
 pub mod doc;
 mod intake;
 mod orgs;
+mod target;
 
 use axum::body::Bytes;
 use axum::extract::rejection::BytesRejection;
@@ -67,6 +68,10 @@ pub fn routes() -> Router<AppState> {
             post(intake::remove_rg),
         )
         .route("/reports/referrals", get(intake::referral_report))
+        .route(
+            "/clients/{id}/services",
+            get(target::list).post(target::record),
+        )
         .fallback(not_found)
 }
 
@@ -81,6 +86,7 @@ pub fn routes() -> Router<AppState> {
         intake::list_agencies, intake::add_agency, intake::board, intake::register, intake::get_referral, intake::assess,
         intake::decide, intake::client_episodes, intake::change_level, intake::add_member, intake::leave, intake::close,
         intake::add_rg, intake::remove_rg, intake::referral_report,
+        target::record, target::list,
     ),
     components(schemas(ErrorBody, ErrorDetail, FieldErrorDetail, crate::input::RawClient, crate::input::RawReferral)),
     modifiers(&BearerAuth, &CommonResponses, &CrossFieldRules),
