@@ -70,7 +70,8 @@ pub struct ReferralReport {
 /// counted on their own lines); a referral without a registered agency is not counted as one.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 pub struct MonthsRow {
-    /// Months since the start (6, 12, …; the last row is the months so far).
+    /// Months since the start (6, 12, …); the last row is the whole months so far and counts
+    /// every referral up to today.
     pub months: u32,
     /// Different registered agencies (organisations) that had referred.
     pub agencies: i64,
@@ -104,16 +105,22 @@ fn by_months(
     today: NaiveDate,
 ) -> Vec<MonthsRow> {
     let so_far = months_between(start, today);
-    let mut marks: Vec<u32> = (1..).map(|k| k * 6).take_while(|m| *m <= so_far).collect();
-    if marks.last() != Some(&so_far) {
-        marks.push(so_far);
-    }
+    // Each mark counts referrals before the start + that many months; the last row ("so
+    // far") counts every referral up to and including today.
+    let mut marks: Vec<(u32, NaiveDate)> = (1..)
+        .map(|k| k * 6)
+        .take_while(|m| *m < so_far)
+        .map(|m| {
+            let end = start
+                .checked_add_months(Months::new(m))
+                .unwrap_or(NaiveDate::MAX);
+            (m, end)
+        })
+        .collect();
+    marks.push((so_far, today.succ_opt().unwrap_or(NaiveDate::MAX)));
     marks
         .into_iter()
-        .map(|months| {
-            let end = start
-                .checked_add_months(Months::new(months))
-                .unwrap_or(NaiveDate::MAX);
+        .map(|(months, end)| {
             let within = rows.iter().filter(|r| r.received_on < end);
             let mut agencies = BTreeSet::new();
             let (mut relatives, mut self_referrals) = (0, 0);

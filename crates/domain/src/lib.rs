@@ -38,7 +38,7 @@ pub use episode::{
 pub use icd10::{f_blocks, FBlock, Icd10Code, Icd10CodeError, FHIR_SYSTEM_ICD10};
 pub use intake::{
     check_participants, side_of, suggested_outcome, Decision, DecisionInput, DecisionOutcome,
-    IntakeError, LevelOfEffort, RoutingReason, Side, TargetGroup,
+    IntakeError, LevelOfEffort, RoutingReason, Side,
 };
 pub use lang::{Lang, Localized};
 pub use national_id::{NationalId, NationalIdError, NationalIdKind, UnsupportedIdKind};

@@ -102,6 +102,8 @@ struct ClientView {
     health_scope: bool,
     /// Social-note topics (code, label).
     topics: Vec<(&'static str, &'static str)>,
+    /// Ordinary services established or re-established (issue 8); `None` without health scope.
+    services: Option<super::services::ServicesUi>,
 }
 
 /// A refused record entry: which form, the text typed, the chosen topic and the error.
@@ -204,6 +206,7 @@ async fn client_page_with_entry(
             .map(|e| e.id);
         let grants = care::list_for_client(&st.app, actor, &grant).await?;
         let layout = Layout::new(ctx, "clients");
+        let services = super::services::ui(st, actor, &grant, &layout).await?;
         let topics = SocialTopic::ALL
             .iter()
             .map(|t| (t.code(), t.label(layout.lang_v)))
@@ -222,6 +225,7 @@ async fn client_page_with_entry(
                 .to_string(),
             health_scope: grant.covers_health(),
             topics,
+            services,
         })
     }
     .await;

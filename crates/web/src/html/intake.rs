@@ -3,7 +3,7 @@
 //! register, the episode section of the client page, and the team report.
 
 mod board;
-mod decision;
+pub(crate) mod decision;
 mod episodes;
 mod form;
 mod public;

@@ -7,6 +7,7 @@ mod clients;
 mod intake;
 
 pub(crate) use intake::{parse_referral, Fd};
+mod services;
 mod settings;
 mod team;
 
@@ -38,6 +39,7 @@ pub fn routes() -> Router<AppState> {
         )
         .route("/clients/{id}/entries", post(clients::add_entry))
         .route("/clients/{id}/care", post(clients::add_care))
+        .route("/clients/{id}/services", post(services::record))
         .route("/clients/{id}/care/{rid}/end", post(clients::end_care))
         .route("/team", get(team::page))
         .route("/admin/users", get(admin::users).post(admin::create_user))
