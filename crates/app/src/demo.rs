@@ -538,6 +538,8 @@ fn target_group_demo(
         };
         match (d.outcome, d.client) {
             ("routed_other", _) => establish(service, d.decided_on, true),
+            // Guidance to the partner that got the GP back in the picture.
+            ("guidance_only", _) if d.i % 5 == 0 => establish("gp", d.decided_on, true),
             (_, Some(_)) if d.i % 4 == 0 => establish("gp", d.decided_on, true),
             (_, Some(_)) if d.i % 4 == 1 => {
                 establish(service, d.decided_on + Duration::days(45), false);

@@ -709,8 +709,12 @@ async fn staff_register_agencies_and_report(t: &TestApp) {
     assert_eq!(r.status, StatusCode::OK, "{}", r.text);
     assert!(r.text.contains("<caption>"));
     assert!(r.text.contains("scope=\"col\""));
-    assert!(r.text.contains("som fikk tilbud om hjelp fra teamet, var i målgruppen"));
-    assert!(r.text.contains("som ble henvist til teamet, fikk etablert eller reetablert"));
+    assert!(r
+        .text
+        .contains("som fikk tilbud om hjelp fra teamet, var i målgruppen"));
+    assert!(r
+        .text
+        .contains("som ble henvist til teamet, fikk etablert eller reetablert"));
     assert!(r.text.contains(" %"));
     assert!(r.text.contains("Median"));
 }

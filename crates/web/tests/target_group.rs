@@ -509,7 +509,30 @@ async fn established_services_need_the_care_team_and_refusals_are_audited(t: &Te
     );
 }
 
+async fn the_demo_reads_like_the_seed(t: &TestApp) {
+    let tone = t.token("tone").await;
+    let rep = t
+        .api(Method::GET, "/api/v1/reports/referrals", &tone, None)
+        .await
+        .json();
+    // C-Flex (`003`): 18 agencies after 6 months, 31 after 36; 91.6 % of those offered help in
+    // the target group; 40 % of those referred got ordinary services established.
+    let months = rep["by_months_in_operation"].as_array().unwrap();
+    let six = &months[0];
+    assert_eq!(six["months"], 6);
+    let after_six = six["agencies"].as_i64().unwrap();
+    assert!((15..=21).contains(&after_six), "{rep}");
+    let now = months.last().unwrap()["agencies"].as_i64().unwrap();
+    assert!((28..=34).contains(&now), "{rep}");
+    let share = rep["services_established"].as_f64().unwrap() / rep["referred"].as_f64().unwrap();
+    assert!((0.33..=0.47).contains(&share), "{rep}");
+    let tg = rep["offered_help_in_target_group"].as_f64().unwrap()
+        / rep["offered_help"].as_f64().unwrap();
+    assert!((0.85..=0.97).contains(&tg), "{rep}");
+}
+
 on_both_backends!(
+    the_demo_reads_like_the_seed,
     report_figures_follow_the_seeds_denominators,
     bad_target_group_input_is_refused_by_field,
     established_services_need_the_care_team_and_refusals_are_audited,
