@@ -7,6 +7,7 @@
 //! or none. So the criteria are team policy: a list of criteria, all of which must be met, each
 //! met when any of its items is ticked.
 
+use crate::client::ShortText;
 use crate::coded::coded_enum;
 use crate::intake::DecisionOutcome;
 use crate::lang::{Lang, Localized};
@@ -114,7 +115,8 @@ pub mod legacy {
 
 impl TargetGroupCriteria {
     /// Checks a list: at least one criterion, each with at least one item, codes well formed and
-    /// unique (criteria and items share one namespace), labels 1–200 characters.
+    /// unique (criteria and items share one namespace), labels short texts (one line, 1–200
+    /// characters, no control characters).
     pub fn new(criteria: Vec<Criterion>) -> Result<Self, TargetGroupError> {
         if criteria.is_empty() {
             return Err(TargetGroupError::NoCriteria);
@@ -125,10 +127,7 @@ impl TargetGroupCriteria {
                 && c.bytes()
                     .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_')
         };
-        let ok_label = |l: &str| {
-            let n = l.trim().chars().count();
-            (1..=200).contains(&n) && !l.chars().any(char::is_control)
-        };
+        let ok_label = |l: &str| ShortText::parse(l).is_ok();
         for c in &criteria {
             if c.items.is_empty() {
                 return Err(TargetGroupError::CriterionWithoutItems);
@@ -329,7 +328,7 @@ pub enum TargetGroupError {
     #[error("Each criterion and item needs its own code.")]
     DuplicateCode,
     /// A label is empty, too long or has control characters.
-    #[error("Labels are 1–200 characters without control characters.")]
+    #[error("Labels are one line of 1–200 characters without control characters.")]
     BadLabel,
     /// A ticked item is not in the team's list.
     #[error("The item “{code}” is not one of the team's target-group criteria.")]

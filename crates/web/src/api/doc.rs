@@ -416,7 +416,7 @@ pub fn document_team_policy(openapi: &mut OpenApi) {
 
 /// `TargetGroupCriteria`: a non-empty list of criteria, each with a non-empty list of items;
 /// codes 1–40 of `a-z0-9_` (unique in the list, which JSON Schema cannot say: a repeated code
-/// is 422), labels 1–200 characters.
+/// is 422), labels short texts (`ShortText`).
 fn target_group_criteria() -> utoipa::openapi::schema::ArrayBuilder {
     use utoipa::openapi::schema::{AdditionalProperties, ArrayBuilder};
     let code = || {
@@ -424,13 +424,7 @@ fn target_group_criteria() -> utoipa::openapi::schema::ArrayBuilder {
             .schema_type(Type::String)
             .pattern(Some("^[a-z0-9_]{1,40}$"))
     };
-    let label = || {
-        ObjectBuilder::new()
-            .schema_type(Type::String)
-            .min_length(Some(1))
-            .max_length(Some(200))
-            .pattern(Some(r"^[^\p{Cc}]*\S[^\p{Cc}]*$"))
-    };
+    let label = short_text;
     let labelled = |o: ObjectBuilder| {
         o.schema_type(SchemaType::new(Type::Object))
             .additional_properties(Some(AdditionalProperties::FreeForm(false)))

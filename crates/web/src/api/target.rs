@@ -36,7 +36,6 @@ pub(super) struct ServiceIn {
     /// When it was established: not after today, nor before the referral arrived (at the
     /// decision); default the decision's date, or today.
     #[serde(default)]
-    #[schema(schema_with = doc::date_not_future_opt)]
     established_on: Option<NaiveDate>,
 }
 
