@@ -202,6 +202,9 @@ pub async fn create_team(
             "A team must be owned by at least one organisation.",
         )));
     }
+    if let Err(e) = policy.target_group.check() {
+        return Err(AppError::field(FieldError::of("policy.target_group", &e)));
+    }
     let id = Uuid::now_v7();
     let audit = grant.audit("team.create", &format!("team:{id}"));
     let policy = serde_json::to_string(&policy).map_err(|e| AppError::Internal(e.to_string()))?;

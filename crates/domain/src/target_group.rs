@@ -60,10 +60,11 @@ impl Criterion {
     }
 }
 
-/// A team's target-group criteria: every criterion must be met. Deserializing checks the list
-/// ([`TargetGroupCriteria::new`]); the default is C-Flex's.
+/// A team's target-group criteria: every criterion must be met; the default is C-Flex's.
+/// Deserializing does not check the list (so a request body's problems are a 422 naming the
+/// field, not a parse error): check it with [`TargetGroupCriteria::check`] before storing.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(try_from = "Vec<Criterion>", into = "Vec<Criterion>")]
+#[serde(transparent)]
 pub struct TargetGroupCriteria(Vec<Criterion>);
 
 impl From<TargetGroupCriteria> for Vec<Criterion> {
@@ -118,6 +119,14 @@ impl TargetGroupCriteria {
     /// unique (criteria and items share one namespace), labels short texts (one line, 1–200
     /// characters, no control characters).
     pub fn new(criteria: Vec<Criterion>) -> Result<Self, TargetGroupError> {
+        let list = TargetGroupCriteria(criteria);
+        list.check()?;
+        Ok(list)
+    }
+
+    /// Checks the list as [`TargetGroupCriteria::new`] does (for a list that came through serde).
+    pub fn check(&self) -> Result<(), TargetGroupError> {
+        let criteria = &self.0;
         if criteria.is_empty() {
             return Err(TargetGroupError::NoCriteria);
         }
@@ -128,7 +137,7 @@ impl TargetGroupCriteria {
                     .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_')
         };
         let ok_label = |l: &str| ShortText::parse(l).is_ok();
-        for c in &criteria {
+        for c in criteria {
             if c.items.is_empty() {
                 return Err(TargetGroupError::CriterionWithoutItems);
             }
@@ -150,7 +159,7 @@ impl TargetGroupCriteria {
                 }
             }
         }
-        Ok(TargetGroupCriteria(criteria))
+        Ok(())
     }
 
     /// C-Flex, Bærum (`001`, `003`): the grant's three criteria, all together.
@@ -568,7 +577,7 @@ mod tests {
             TargetGroupCriteria::new(label),
             Err(TargetGroupError::BadLabel)
         );
-        // Serde goes through the same check.
+        // Lists built in code and through `TryFrom` go through the same check.
         assert_eq!(
             TargetGroupCriteria::try_from(Vec::<Criterion>::from(TargetGroupCriteria::tandem())),
             Ok(TargetGroupCriteria::tandem())
