@@ -561,9 +561,10 @@ async function walkReferral(base, axeViolations) {
   await click('#level-1');
   await typeInto('#reasons', 'Svak tilknytning til tjenestene og bostedsløs. Teamet følger opp direkte.');
   await tickByLabel('fieldset.participants', 'Hanne Sund');
-  await click('#tg-substance_use');
+  await click('#tg-serious_substance_use');
+  await click('#tg-major_loss_of_function');
   await click('#tg-weak_connection');
-  await click('#tg-housing_problem');
+  await click('#tg-housing');
   await selectByText('#municipal_coordinator', 'Hanne Sund');
   await selectByText('#specialist_coordinator', 'Arne Lie');
   await clickAndWait('form.decision-form button[type="submit"]');

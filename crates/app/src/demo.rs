@@ -17,6 +17,7 @@ use crate::auth::hash_password;
 use crate::db::writer::{Stmt, WriteOp};
 use crate::error::AppResult;
 use crate::orgs::TeamPolicy;
+use crate::store;
 use crate::App;
 
 /// The password of every demo login.
@@ -442,6 +443,117 @@ fn org_number(base: u32) -> String {
     }
 }
 
+/// One demo decision, for [`target_group_demo`].
+struct DemoDecision {
+    decision: Uuid,
+    referral: Uuid,
+    outcome: &'static str,
+    in_tg: bool,
+    decided_on: NaiveDate,
+    i: usize,
+    /// The client and episode, when accepted.
+    client: Option<(Uuid, Uuid)>,
+}
+
+/// The C-Flex-like team's start: chosen so that, with the demo's referral stream, about 18
+/// agencies have referred after 6 months and about 31 after 36 (`003`).
+fn team_started_on(today: NaiveDate) -> NaiveDate {
+    today - Duration::days(3 * 365 - 20)
+}
+
+/// Where the demo routes people, and the ordinary service that routing established.
+const ROUTED_TO: &[(&str, &str)] = &[
+    ("Fjordby DPS, poliklinikk", "dps_outpatient"),
+    ("Kommunal rus- og psykisk helsetjeneste", "home_services"),
+    ("TSB, Helse Fjord", "substance_treatment"),
+    ("Fastlegen", "gp"),
+    ("NAV Fjordby", "nav"),
+    ("Boligkontoret, oppfølging i bolig", "housing_follow_up"),
+];
+
+/// The target-group assessment item by item under C-Flex's criteria (consistent with the
+/// decision's `in_target_group`), where routed people went, and services established or
+/// re-established: at intake for every routed-on person and many accepted ones, later in the
+/// course for some more, so that about 40 % of referrals have one (`003`).
+fn target_group_demo(
+    team: Uuid,
+    decisions: &[DemoDecision],
+    recorded_by: Uuid,
+    org: Uuid,
+    today: NaiveDate,
+) -> Vec<Stmt> {
+    let criteria = benk_domain::TargetGroupCriteria::c_flex();
+    let mut stmts = Vec::new();
+    for d in decisions {
+        let ticked = |code: &str| match code {
+            "serious_mental_illness" | "weak_connection" => d.in_tg,
+            "serious_substance_use" => d.in_tg || d.i % 3 == 0,
+            "major_loss_of_function" => d.in_tg || d.i % 2 == 0,
+            _ => false,
+        };
+        let mut position = 0;
+        for c in criteria.criteria() {
+            for item in &c.items {
+                stmts.push(store::intake::insert_target_item(
+                    d.decision,
+                    position,
+                    &c.code,
+                    item,
+                    ticked(&item.code),
+                ));
+                position += 1;
+            }
+        }
+        let (place, service) = ROUTED_TO[d.i % ROUTED_TO.len()];
+        let routed_to = match d.outcome {
+            "routed_fact" => Some("FACT Fjordby"),
+            "routed_other" => Some(place),
+            _ => None,
+        };
+        if let Some(to) = routed_to {
+            stmts.push(Stmt::new(
+                "UPDATE intake_decisions SET routed_to = $2 WHERE id = $1",
+                crate::args![d.decision, to],
+            ));
+        }
+        let mut establish = |service: &str, on: NaiveDate, at_intake: bool| {
+            stmts.push(store::services::insert(&store::services::NewEstablished {
+                id: Uuid::now_v7(),
+                team_id: team,
+                referral_id: Some(d.referral),
+                client_id: d.client.map(|c| c.0),
+                episode_id: d.client.map(|c| c.1),
+                service,
+                note: None,
+                established_on: on.min(today),
+                at_intake,
+                recorded_by,
+                owner_org_id: org,
+                at: on
+                    .min(today)
+                    .and_hms_opt(14, 0, 0)
+                    .unwrap_or_default()
+                    .and_utc(),
+            }));
+        };
+        match (d.outcome, d.client) {
+            ("routed_other", _) => establish(service, d.decided_on, true),
+            // Guidance to the partner that got the GP back in the picture.
+            ("guidance", _) if d.i % 5 == 0 => establish("gp", d.decided_on, true),
+            (_, Some(_)) if d.i % 4 == 0 => establish("gp", d.decided_on, true),
+            (_, Some(_)) if d.i % 4 == 1 => {
+                establish(service, d.decided_on + Duration::days(45), false);
+            }
+            (_, Some(_)) if d.i % 4 == 2 => {
+                establish("nav", d.decided_on, true);
+                establish("dps_outpatient", d.decided_on + Duration::days(90), false);
+            }
+            _ => {}
+        }
+    }
+    stmts
+}
+
 /// Seeds the demo team unless it exists. Returns whether anything was seeded.
 pub async fn seed(app: &App) -> AppResult<bool> {
     let exists = app
@@ -488,6 +600,7 @@ pub async fn seed(app: &App) -> AppResult<bool> {
         intake_min_participants_per_side: Some(1),
         contact: demo_contact(0),
         intake_meeting: Some(THURSDAY_NINE),
+        started_on: Some(team_started_on(today)),
         ..TeamPolicy::default()
     };
     stmts.push(Stmt::new(
@@ -582,6 +695,7 @@ pub async fn seed(app: &App) -> AppResult<bool> {
     // The first person with a national id whose episode is still open: the
     // second team follows the same person in its own record.
     let mut shared: Option<(String, NationalId, i64)> = None;
+    let mut demo_decisions: Vec<DemoDecision> = Vec::new();
     for i in 0..n_referrals {
         // Referrals grow over time (as at C-Flex): denser towards today.
         let frac = (i as f64 / (n_referrals - 1) as f64).powf(0.8);
@@ -701,6 +815,15 @@ pub async fn seed(app: &App) -> AppResult<bool> {
                 orgs[0].0
             ],
         ));
+        demo_decisions.push(DemoDecision {
+            decision,
+            referral,
+            outcome,
+            in_tg,
+            decided_on,
+            i,
+            client: None,
+        });
         stmts.push(Stmt::new(
             "UPDATE referrals SET status_changed_at = $2 WHERE id = $1",
             crate::args![
@@ -759,6 +882,9 @@ pub async fn seed(app: &App) -> AppResult<bool> {
             shared = Some((name.clone(), n.clone(), i64::from(year)));
         }
         let episode = Uuid::now_v7();
+        if let Some(d) = demo_decisions.last_mut() {
+            d.client = Some((client, episode));
+        }
         stmts.push(Stmt::new(
             "INSERT INTO episodes (id, client_id, team_id, referral_id, included_on, closed_on, close_reason, created_by, owner_org_id, created_at) \
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
@@ -866,6 +992,13 @@ pub async fn seed(app: &App) -> AppResult<bool> {
         person += 1;
     }
     push_levels(&mut stmts, team, staff[intake_dps].0, orgs[1].0, today, now);
+    stmts.extend(target_group_demo(
+        team,
+        &demo_decisions,
+        staff[intake_muni].0,
+        orgs[0].0,
+        today,
+    ));
     let team_2 = second_team(
         &mut stmts,
         &hash,
@@ -1129,6 +1262,8 @@ fn second_team(
         read_policy: benk_domain::ReadPolicy::TeamOnDuty,
         contact: demo_contact(1),
         intake_meeting: Some(TUESDAY_ONE),
+        target_group: benk_domain::TargetGroupCriteria::tandem(),
+        started_on: Some(today - Duration::days(240)),
         ..TeamPolicy::default()
     };
     stmts.push(Stmt::new(

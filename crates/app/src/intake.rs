@@ -4,7 +4,7 @@
 
 use benk_domain::{
     check_participants, suggested_outcome, DecisionOutcome, Icd10Code, IntakeError, LevelOfEffort,
-    LongText, Side, TargetGroup,
+    LongText, Side,
 };
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::Serialize;
@@ -31,8 +31,8 @@ pub struct DecisionInput {
     pub reasons: LongText,
     /// Who took part in the decision.
     pub participants: Vec<Uuid>,
-    /// Target-group assessment.
-    pub target_group: TargetGroup,
+    /// Target-group assessment, where a routed person went, services established (issue 8).
+    pub target: crate::target::TargetInput,
     /// Date of the decision.
     pub decided_on: NaiveDate,
     /// Municipal coordinator to assign at once (accepted only).
@@ -95,18 +95,20 @@ pub struct Decision {
 pub struct DecisionAssessment {
     /// Reasons.
     pub reasons: String,
-    /// Target group criteria.
-    pub severe_mental_illness: bool,
-    /// Substance use.
-    pub substance_use: bool,
-    /// Weak or no connection to services.
-    pub weak_connection: bool,
-    /// Housing problem.
+    /// Homeless or about to lose the home (recorded; not a target-group criterion).
     pub housing_problem: bool,
-    /// Belongs to the target group.
+    /// Belongs to the target group: every criterion of the team's list had a ticked item.
     pub in_target_group: bool,
     /// What the team policy suggested (from the diagnoses).
     pub suggested_outcome: Option<String>,
+    /// Where a routed person was sent.
+    pub routed_to: Option<String>,
+    /// The target-group assessment item by item (the team's criteria when decided).
+    #[sqlx(skip)]
+    pub target_items: Vec<crate::target::TargetItem>,
+    /// Ordinary services established or re-established at the decision.
+    #[sqlx(skip)]
+    pub services_established: Vec<crate::store::services::EstablishedRow>,
 }
 
 struct ParticipantRow {
@@ -230,6 +232,15 @@ pub async fn decide(
             "Coordinators are only assigned when the person is accepted.",
         ));
     }
+    // The target group against the team's criteria, routing, services established.
+    let target = crate::target::check_at_decision(
+        &team.policy.target_group,
+        input.outcome,
+        &input.target,
+        r.received_on,
+        input.decided_on,
+        &mut errors,
+    );
     // Participants: team members who take part in clinical assessment, counted per the side
     // of their employer (a property of the organisation).
     let mut participants = input.participants.clone();
@@ -258,9 +269,9 @@ pub async fn decide(
     if let Err(e) = check_participants(team.policy.intake_min_participants_per_side, &sides) {
         errors.push(FieldError::of("participants", &e));
     }
-    if !errors.is_empty() {
+    let Some(target) = target.filter(|_| errors.is_empty()) else {
         return Err(AppError::Invalid(errors));
-    }
+    };
 
     let decision_id = Uuid::now_v7();
     let diagnoses = store::referrals::diagnoses(&app.db, referral_id).await?;
@@ -272,7 +283,8 @@ pub async fn decide(
         audit.resources.push_str(",consent:referrer");
     }
     let now = audit.at;
-    let tg = input.target_group;
+    let ticked = |code: &str| target.ticked.iter().any(|t| t == code);
+    use benk_domain::target_group::legacy;
     let mut stmts = vec![store::intake::insert(&store::intake::NewDecision {
         id: decision_id,
         referral_id,
@@ -281,11 +293,13 @@ pub async fn decide(
         outcome: input.outcome.code(),
         level: input.level.map(|l| l.number()),
         reasons: input.reasons.as_str(),
-        severe_mental_illness: tg.severe_mental_illness,
-        substance_use: tg.substance_use,
-        weak_connection: tg.weak_connection,
-        housing_problem: tg.housing_problem,
-        in_target_group: tg.belongs(),
+        // The columns from before the criteria became team policy (see the migration).
+        severe_mental_illness: ticked(legacy::MENTAL_ILLNESS),
+        substance_use: ticked(legacy::SUBSTANCE_USE),
+        weak_connection: ticked(legacy::WEAK_CONNECTION),
+        housing_problem: input.target.housing_problem,
+        in_target_group: target.in_target_group,
+        routed_to: input.target.routed_to.as_ref().map(|t| t.as_str()),
         suggested_outcome: suggested,
         recorded_by: actor.staff_id,
         owner_org_id: actor.home_org_id,
@@ -422,6 +436,21 @@ pub async fn decide(
         result.episode_id = Some(opening.episode_id);
         result.warnings = opening.warnings;
     }
+    stmts.extend(crate::target::decision_stmts(
+        &crate::target::DecisionTarget {
+            criteria: &team.policy.target_group,
+            checked: &target,
+            input: &input.target,
+            decision_id,
+            referral_id,
+            team_id: grant.team_id(),
+            client_id: result.client_id,
+            episode_id: result.episode_id,
+            decided_on: input.decided_on,
+        },
+        actor,
+        now,
+    ));
     let written = app
         .writer
         .write(WriteOp {
@@ -538,6 +567,10 @@ pub async fn decision_for(
     };
     if grant.covers_health() {
         d.assessment = store::intake::assessment(&app.db, d.id).await?;
+        if let Some(a) = d.assessment.as_mut() {
+            a.target_items = store::intake::target_items(&app.db, d.id).await?;
+            a.services_established = store::services::for_referral(&app.db, referral_id).await?;
+        }
     }
     let names = store::intake::participant_names(&app.db, d.id).await?;
     Ok(Some((d, names)))

@@ -27,6 +27,7 @@ pub mod reports;
 pub mod situation;
 pub mod staff;
 pub mod store;
+pub mod target;
 #[cfg(feature = "test-support")]
 pub mod testing;
 pub mod time;

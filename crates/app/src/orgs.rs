@@ -2,8 +2,9 @@
 
 use benk_domain::{
     EpisodePermissions, IntakeMeeting, OrgKind, OrgNumber, PsychosisCodes, ReadPolicy, ShortText,
-    Side, TeamRole,
+    Side, TargetGroupCriteria, TeamRole,
 };
+use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
@@ -72,6 +73,18 @@ pub struct TeamPolicy {
     /// keep their defaults.
     #[schema(value_type = Object)]
     pub episode_permissions: EpisodePermissions,
+    /// The target group the team is funded for (issue 8): a list of criteria, all of which must
+    /// be met, each met when any of its items is ticked at the intake decision. Each criterion:
+    /// `{code, label_nb, label_en, items: [{code, label_nb, label_en}]}`; codes are 1–40 of
+    /// `a-z0-9_`, unique in the list. Default: C-Flex's three criteria (serious mental illness
+    /// and/or substance use disorder; major loss of function; weak or no connection to the
+    /// services they need).
+    #[schema(value_type = Vec<Object>)]
+    pub target_group: TargetGroupCriteria,
+    /// The date the team started operating, for "N different agencies after M months in
+    /// operation". Unset: the first referral's date.
+    #[schema(value_type = Option<String>, format = Date)]
+    pub started_on: Option<NaiveDate>,
     // --- issue 8, intake while the referral is assessed (i8-assess) ---
     /// ICD-10 codes the team counts as psychosis when `route_psychosis_to_fact` is on: a list
     /// of categories ("F20"), codes ("F30.2"), categories with `x` for any digit ("F1x.5") or
@@ -268,6 +281,9 @@ pub async fn create_team(
             "Et team må eies av minst én organisasjon.",
             "A team must be owned by at least one organisation.",
         )));
+    }
+    if let Err(e) = policy.target_group.check() {
+        return Err(AppError::field(FieldError::of("policy.target_group", &e)));
     }
     let id = Uuid::now_v7();
     let audit = grant.audit("team.create", &format!("team:{id}"));

@@ -1012,6 +1012,7 @@ fn decision<'a>(fx: &Fx, referral: Uuid, level: Option<i64>) -> store::intake::N
         recorded_by: fx.staff,
         owner_org_id: fx.org,
         referrer_consent: false,
+        routed_to: None,
     }
 }
 
@@ -1030,10 +1031,96 @@ async fn one_decision_per_referral_read_back_in_parts(backend: &str) {
             store::intake::insert_participant(d.id, fx.staff, "municipal"),
             store::referrals::mark_decided(r.id, at(6)),
             store::referrals::set_client(r.id, c.id),
+            store::intake::insert_target_item(
+                d.id,
+                1,
+                "function",
+                &benk_domain::CriterionItem {
+                    code: "major_loss_of_function".into(),
+                    label_nb: "Stor funksjonssvikt".into(),
+                    label_en: "Major loss of function".into(),
+                },
+                false,
+            ),
+            store::intake::insert_target_item(
+                d.id,
+                0,
+                "illness",
+                &benk_domain::CriterionItem {
+                    code: "serious_mental_illness".into(),
+                    label_nb: "Alvorlig psykisk lidelse".into(),
+                    label_en: "Serious mental illness".into(),
+                },
+                true,
+            ),
+            store::services::insert(&store::services::NewEstablished {
+                id: Uuid::now_v7(),
+                team_id: fx.team,
+                referral_id: Some(r.id),
+                client_id: Some(c.id),
+                episode_id: None,
+                service: "gp",
+                note: Some("Fastlege Nilsen"),
+                established_on: day(3),
+                at_intake: true,
+                recorded_by: fx.staff,
+                owner_org_id: fx.org,
+                at: at(6),
+            }),
+            store::services::insert(&store::services::NewEstablished {
+                id: Uuid::now_v7(),
+                team_id: fx.team,
+                referral_id: Some(r.id),
+                client_id: Some(c.id),
+                episode_id: None,
+                service: "nav",
+                note: None,
+                established_on: day(4),
+                at_intake: false,
+                recorded_by: fx.staff,
+                owner_org_id: fx.org,
+                at: at(7),
+            }),
         ],
     )
     .await
     .unwrap();
+    // The per-item assessment comes back in the team's order, labels as recorded.
+    let items = store::intake::target_items(testing::db(&app), d.id)
+        .await
+        .unwrap();
+    assert_eq!(
+        items
+            .iter()
+            .map(|i| (i.item.as_str(), i.label_nb.as_str(), i.checked))
+            .collect::<Vec<_>>(),
+        [
+            ("serious_mental_illness", "Alvorlig psykisk lidelse", true),
+            ("major_loss_of_function", "Stor funksjonssvikt", false)
+        ]
+    );
+    // Services: both on the person's record (newest first), only the first at intake.
+    let on_record = store::services::for_client(testing::db(&app), c.id, fx.team)
+        .await
+        .unwrap();
+    assert_eq!(
+        on_record
+            .iter()
+            .map(|s| s.service.as_str())
+            .collect::<Vec<_>>(),
+        ["nav", "gp"]
+    );
+    assert!(
+        store::services::for_client(testing::db(&app), c.id, fx.other_team)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    let at_intake = store::services::for_referral(testing::db(&app), r.id)
+        .await
+        .unwrap();
+    assert_eq!(at_intake.len(), 1);
+    assert_eq!(at_intake[0].note.as_deref(), Some("Fastlege Nilsen"));
     let got = store::intake::for_referral(testing::db(&app), r.id, fx.team)
         .await
         .unwrap()
@@ -1058,13 +1145,8 @@ async fn one_decision_per_referral_read_back_in_parts(backend: &str) {
         .unwrap()
         .unwrap();
     assert_eq!(a.reasons, "I målgruppen");
-    assert!(
-        a.severe_mental_illness
-            && a.substance_use
-            && !a.weak_connection
-            && a.housing_problem
-            && a.in_target_group
-    );
+    assert!(a.housing_problem && a.in_target_group);
+    assert_eq!(a.routed_to, None);
     assert_eq!(a.suggested_outcome.as_deref(), Some("refer_fact"));
     assert_eq!(
         store::intake::participant_names(testing::db(&app), d.id)
@@ -1088,6 +1170,7 @@ async fn one_decision_per_referral_read_back_in_parts(backend: &str) {
         (report[0].decided_on, report[0].in_target_group),
         (Some(day(3)), Some(true))
     );
+    assert_eq!(report[0].services_established, 2);
 
     // A second decision on the referral, and a level outside 1–3.
     let err = write(

@@ -303,33 +303,6 @@ pub fn suggested_outcome(
     })
 }
 
-/// The grant's target group (C-Flex, `003`): how a person is described at intake.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
-pub struct TargetGroup {
-    /// Severe mental illness.
-    pub severe_mental_illness: bool,
-    /// Severe substance use.
-    pub substance_use: bool,
-    /// Weak or no connection to services.
-    pub weak_connection: bool,
-    /// A housing problem: homeless or about to lose the home.
-    pub housing_problem: bool,
-}
-
-impl TargetGroup {
-    /// Whether the person belongs to the target group, as counted in "91.6 % belonged to the
-    /// target group" (`003`).
-    ///
-    /// Interpretation (a policy choice, change here if the teams read it otherwise): the grant
-    /// names "severe mental illness and/or substance use, weak or no connection to services,
-    /// housing problem"; we require (mental illness OR substance use) AND weak connection.
-    /// A housing problem is recorded and reported but not required, since many in the target
-    /// group have a home they are not (yet) about to lose.
-    pub fn belongs(&self) -> bool {
-        (self.severe_mental_illness || self.substance_use) && self.weak_connection
-    }
-}
-
 /// The intake decision as entered, before checking; use [`DecisionInput::validate`].
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
 pub struct DecisionInput {
@@ -889,26 +862,6 @@ mod tests {
             deserialize_str::<LevelOfEffort>("in_team"),
             Ok(LevelOfEffort::InTeam)
         );
-    }
-
-    #[test]
-    fn target_group() {
-        let tg = |smi, su, weak, housing| TargetGroup {
-            severe_mental_illness: smi,
-            substance_use: su,
-            weak_connection: weak,
-            housing_problem: housing,
-        };
-        assert!(tg(true, false, true, false).belongs());
-        assert!(tg(false, true, true, false).belongs());
-        assert!(tg(true, true, true, true).belongs());
-        // A housing problem is not required...
-        assert!(tg(true, false, true, false).belongs());
-        // ...and does not replace a weak connection to services.
-        assert!(!tg(true, true, false, true).belongs());
-        // Without mental illness or substance use, no one belongs.
-        assert!(!tg(false, false, true, true).belongs());
-        assert!(!TargetGroup::default().belongs());
     }
 
     #[test]

@@ -20,6 +20,7 @@ pub mod record;
 pub mod referral;
 pub mod staff;
 pub mod stats;
+pub mod target_group;
 pub mod team_access;
 pub mod workdays;
 
@@ -42,7 +43,7 @@ pub use icd10::{
 pub use intake::{
     check_participants, side_of, suggested_outcome, takes_part_in_assessment, Decision,
     DecisionInput, DecisionOutcome, IntakeError, LevelOfEffort, PsychosisCodes, RoutingReason,
-    Side, TargetGroup,
+    Side,
 };
 pub use lang::{Lang, Localized};
 pub use levels::{
@@ -61,5 +62,9 @@ pub use staff::{
     OrgKind, Profession, TeamRole,
 };
 pub use stats::{period_key, summary, ReportPeriod, Summary};
+pub use target_group::{
+    check_established, check_routed_to, is_routed, offered_help, Criterion, CriterionItem,
+    EstablishedService, TargetGroupCriteria, TargetGroupError,
+};
 pub use team_access::{CourseRole, EpisodeAction, EpisodePermissions, ReadBasis, ReadPolicy};
 pub use workdays::{assessment_deadline, IntakeMeeting, ASSESSMENT_WORKING_DAYS};

@@ -293,7 +293,8 @@ async fn decide_form(
         ("outcome", "accepted"),
         ("level", "1"),
         ("reasons", "Svak tilknytning til tjenestene, bostedsløs."),
-        ("tg", "substance_use"),
+        ("tg", "serious_substance_use"),
+        ("tg", "major_loss_of_function"),
         ("tg", "weak_connection"),
     ];
     let today = benk_app::time::oslo_today().format("%Y-%m-%d").to_string();
@@ -710,7 +711,12 @@ async fn staff_register_agencies_and_report(t: &TestApp) {
     assert_eq!(r.status, StatusCode::OK, "{}", r.text);
     assert!(r.text.contains("<caption>"));
     assert!(r.text.contains("scope=\"col\""));
-    assert!(r.text.contains("tilhørte målgruppen"));
+    assert!(r
+        .text
+        .contains("som fikk tilbud om hjelp fra teamet, var i målgruppen"));
+    assert!(r
+        .text
+        .contains("som ble henvist til teamet, fikk etablert eller reetablert"));
     assert!(r.text.contains(" %"));
     assert!(r.text.contains("Median"));
 }

@@ -14,13 +14,12 @@ const DECISION_COLS: &str =
 
 /// The health columns of [`DecisionAssessment`].
 const ASSESSMENT_COLS: &str =
-    "reasons, severe_mental_illness, substance_use, weak_connection, housing_problem, \
-     in_target_group, suggested_outcome";
+    "reasons, housing_problem, in_target_group, suggested_outcome, routed_to";
 
 const INSERT: &str = "INSERT INTO intake_decisions (id, referral_id, decided_on, decided_at, outcome, level, reasons, \
      severe_mental_illness, substance_use, weak_connection, housing_problem, in_target_group, suggested_outcome, \
-     recorded_by, owner_org_id, referrer_consent_at, referrer_consent_by) \
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)";
+     recorded_by, owner_org_id, referrer_consent_at, referrer_consent_by, routed_to) \
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18)";
 
 /// A new decision on a referral (one per referral).
 #[derive(Debug, Clone)]
@@ -58,6 +57,8 @@ pub struct NewDecision<'a> {
     /// The person consented, at the meeting, that the referrer may be told the outcome
     /// (recorded by `recorded_by` at `at`).
     pub referrer_consent: bool,
+    /// Where a routed person was sent.
+    pub routed_to: Option<&'a str>,
 }
 
 /// Inserts a decision.
@@ -81,7 +82,8 @@ pub fn insert(d: &NewDecision<'_>) -> Stmt {
             d.recorded_by,
             d.owner_org_id,
             d.referrer_consent.then_some(d.at),
-            d.referrer_consent.then_some(d.recorded_by)
+            d.referrer_consent.then_some(d.recorded_by),
+            d.routed_to
         ],
     )
 }
@@ -158,6 +160,42 @@ pub async fn coordinators_for_referral(
          AND m.left_at IS NULL AND m.role IN ('municipal_coordinator', 'specialist_coordinator') \
          ORDER BY m.role, s.name",
         crate::args![referral, team],
+    )
+    .await
+}
+
+/// Records one item of a decision's target-group assessment, with its labels as they are now.
+pub fn insert_target_item(
+    decision: Uuid,
+    position: i64,
+    criterion: &str,
+    item: &benk_domain::CriterionItem,
+    checked: bool,
+) -> Stmt {
+    Stmt::new(
+        "INSERT INTO intake_target_items (decision_id, position, criterion, item, label_nb, label_en, checked) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7)",
+        crate::args![
+            decision,
+            position,
+            criterion,
+            item.code.as_str(),
+            item.label_nb.as_str(),
+            item.label_en.as_str(),
+            checked
+        ],
+    )
+}
+
+/// A decision's target-group assessment, item by item, in the team's order (health content).
+pub async fn target_items(
+    mut ex: impl Exec,
+    decision: Uuid,
+) -> Result<Vec<crate::target::TargetItem>, sqlx::Error> {
+    ex.all(
+        "SELECT criterion, item, label_nb, label_en, checked FROM intake_target_items \
+         WHERE decision_id = $1 ORDER BY position, item",
+        crate::args![decision],
     )
     .await
 }

@@ -21,6 +21,7 @@ pub mod idempotency;
 pub mod intake;
 pub mod orgs;
 pub mod referrals;
+pub mod services;
 pub mod situation;
 pub mod staff;
 

@@ -384,12 +384,16 @@ pub struct ReportRow {
     pub outcome: Option<String>,
     /// The target-group assessment's answer.
     pub in_target_group: Option<bool>,
+    /// How many ordinary services were established or re-established for this referral (at
+    /// the decision or during the course that came from it).
+    pub services_established: i64,
 }
 
 /// Every referral of the team with its decision, if any, oldest first (for the report).
 pub async fn report_rows(mut ex: impl Exec, team: Uuid) -> Result<Vec<ReportRow>, sqlx::Error> {
     ex.all(
-        "SELECT r.received_on, r.agency_kind, r.agency_id, d.decided_on, d.outcome, d.in_target_group \
+        "SELECT r.received_on, r.agency_kind, r.agency_id, d.decided_on, d.outcome, d.in_target_group, \
+         CAST((SELECT COUNT(*) FROM established_services s WHERE s.referral_id = r.id) AS BIGINT) AS services_established \
          FROM referrals r LEFT JOIN intake_decisions d ON d.referral_id = r.id WHERE r.team_id = $1 ORDER BY r.received_on",
         crate::args![team],
     )

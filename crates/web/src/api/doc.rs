@@ -382,6 +382,8 @@ code_schemas! {
     guidance_channel, guidance_channel_opt => benk_domain::GuidanceChannel;
     /// `GuidanceStatus` codes.
     guidance_status, guidance_status_opt => benk_domain::GuidanceStatus;
+    /// `EstablishedService` codes.
+    established_service, established_service_opt => benk_domain::EstablishedService;
 }
 
 /// The team policy's access settings, which live in the app crate's
@@ -414,6 +416,47 @@ pub fn document_team_policy(openapi: &mut OpenApi) {
         "episode_permissions".into(),
         RefOr::T(Schema::Object(perms.build())),
     );
+    o.properties.insert(
+        "target_group".into(),
+        RefOr::T(Schema::Array(target_group_criteria().build())),
+    );
+}
+
+/// `TargetGroupCriteria`: a non-empty list of criteria, each with a non-empty list of items;
+/// codes 1–40 of `a-z0-9_` (unique in the list, which JSON Schema cannot say: a repeated code
+/// is 422), labels short texts (`ShortText`).
+fn target_group_criteria() -> utoipa::openapi::schema::ArrayBuilder {
+    use utoipa::openapi::schema::{AdditionalProperties, ArrayBuilder};
+    let code = || {
+        ObjectBuilder::new()
+            .schema_type(Type::String)
+            .pattern(Some("^[a-z0-9_]{1,40}$"))
+    };
+    let label = short_text;
+    let labelled = |o: ObjectBuilder| {
+        o.schema_type(SchemaType::new(Type::Object))
+            .additional_properties(Some(AdditionalProperties::FreeForm(false)))
+            .property("code", code())
+            .property("label_nb", label())
+            .property("label_en", label())
+            .required("code")
+            .required("label_nb")
+            .required("label_en")
+    };
+    let item = labelled(ObjectBuilder::new());
+    let criterion = labelled(ObjectBuilder::new())
+        .property(
+            "items",
+            ArrayBuilder::new()
+                .items(item)
+                .min_items(Some(1))
+                .max_items(Some(20)),
+        )
+        .required("items");
+    ArrayBuilder::new()
+        .items(criterion)
+        .min_items(Some(1))
+        .max_items(Some(20))
 }
 
 /// Reads an integer, also written as an integral float (`2.0`), which JSON

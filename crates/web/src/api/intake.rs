@@ -15,7 +15,7 @@ use benk_app::reports::{self, ReferralReport};
 use benk_app::{Actor, AppError, FieldError, Text};
 use benk_domain::{
     AgencyKind, CloseReason, DecisionOutcome, EpisodeRole, LevelOfEffort, LongText, Phone, Purpose,
-    ReportPeriod, RgMemberKind, ShortText, TargetGroup,
+    ReportPeriod, RgMemberKind, ShortText,
 };
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
@@ -264,18 +264,31 @@ pub(super) async fn assess(
     Ok(StatusCode::NO_CONTENT)
 }
 
-/// Target-group assessment at intake.
+/// Target-group assessment at intake (issue 8: the team's own criteria).
 #[derive(Deserialize, utoipa::ToSchema, Default)]
 #[serde(deny_unknown_fields)]
 pub(super) struct TargetGroupIn {
+    /// The ticked items of the team's criteria, by code (`policy.target_group` of
+    /// `GET /teams/{id}`); an unknown code is 422 naming `target_group.items`. The person is in
+    /// the target group when every criterion has a ticked item.
     #[serde(default)]
-    severe_mental_illness: bool,
+    #[schema(max_items = 50)]
+    pub(super) items: Vec<String>,
+    /// Homeless or about to lose the home: recorded, not a criterion.
     #[serde(default)]
-    substance_use: bool,
+    pub(super) housing_problem: bool,
+    /// Earlier form of `items`: ticks `serious_mental_illness`.
     #[serde(default)]
-    weak_connection: bool,
+    #[schema(deprecated)]
+    pub(super) severe_mental_illness: bool,
+    /// Earlier form of `items`: ticks `serious_substance_use`.
     #[serde(default)]
-    housing_problem: bool,
+    #[schema(deprecated)]
+    pub(super) substance_use: bool,
+    /// Earlier form of `items`: ticks `weak_connection`.
+    #[serde(default)]
+    #[schema(deprecated)]
+    pub(super) weak_connection: bool,
 }
 
 /// The ordinary service at level 2 (keeps the responsibility) or 3 (advised by the team).
@@ -367,6 +380,15 @@ pub(super) struct DecisionIn {
     /// answered. Can be recorded afterwards with `PUT /referrals/{id}/decision/consent`.
     #[serde(default)]
     referrer_consent: bool,
+    /// Where the person was routed (agency or service): required for `routed_other`,
+    /// optional for `routed_fact`, not allowed for other outcomes.
+    #[serde(default)]
+    #[schema(schema_with = doc::short_text_opt)]
+    routed_to: Option<String>,
+    /// Ordinary services established or re-established at intake (at most 10).
+    #[serde(default)]
+    #[schema(max_items = 10)]
+    services_established: Vec<super::target::ServiceIn>,
 }
 
 /// Record the joint intake decision (the "inntaksbeslutning"); acceptance opens an episode.
@@ -410,22 +432,18 @@ pub(super) async fn decide(
         None => None,
     };
     let reasons = f.check("reasons", LongText::parse(&b.reasons));
+    let target =
+        super::target::target_input(&mut f, b.target_group, b.routed_to, b.services_established);
     f.finish().map_err(|e| ctx.api_err(e))?;
     let (Some(outcome), Some(reasons)) = (outcome, reasons) else {
         return Err(ctx.api_err(AppError::Internal("checked".into())));
-    };
-    let tg = TargetGroup {
-        severe_mental_illness: b.target_group.severe_mental_illness,
-        substance_use: b.target_group.substance_use,
-        weak_connection: b.target_group.weak_connection,
-        housing_problem: b.target_group.housing_problem,
     };
     let input = DecisionInput {
         outcome,
         level,
         reasons,
         participants: b.participants,
-        target_group: tg,
+        target,
         decided_on: b.decided_on.unwrap_or_else(benk_app::time::oslo_today),
         municipal_coordinator: b.municipal_coordinator,
         specialist_coordinator: b.specialist_coordinator,

@@ -9,6 +9,7 @@ pub mod doc;
 mod guidance;
 mod intake;
 mod orgs;
+mod target;
 
 use axum::body::Bytes;
 use axum::extract::rejection::BytesRejection;
@@ -92,6 +93,10 @@ pub fn routes() -> Router<AppState> {
             "/guidance-cases/{id}",
             get(guidance::get).put(guidance::update),
         )
+        .route(
+            "/clients/{id}/services",
+            get(target::list).post(target::record),
+        )
         .fallback(not_found)
 }
 
@@ -110,6 +115,7 @@ pub fn routes() -> Router<AppState> {
         answer::set_team_contact, answer::set_consent, answer::get_situation, answer::set_situation,
         answer::client_referrals, answer::client_referral,
         assessment::add_diagnoses, assessment::add_note, orgs::set_side,
+        target::record, target::list,
     ),
     components(schemas(ErrorBody, ErrorDetail, FieldErrorDetail, crate::input::RawClient, crate::input::RawReferral)),
     modifiers(&BearerAuth, &CommonResponses, &CrossFieldRules),

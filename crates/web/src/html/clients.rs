@@ -103,6 +103,8 @@ struct ClientView {
     health_scope: bool,
     /// Social-note topics (code, label).
     topics: Vec<(&'static str, &'static str)>,
+    /// Ordinary services established or re-established (issue 8); `None` without health scope.
+    services: Option<super::services::ServicesUi>,
     /// How to find and reach the person (health fields only under health scope).
     situation: Situation,
     /// The referrals that led to the person's episodes.
@@ -280,6 +282,7 @@ async fn client_page_full(
         let situation = situation::get(&st.app, actor, &grant).await?;
         let referrals = benk_app::referrals::for_client(&st.app, actor, &grant).await?;
         let layout = Layout::new(ctx, "clients");
+        let services = super::services::ui(st, actor, &grant, &layout).await?;
         let topics = SocialTopic::ALL
             .iter()
             .map(|t| (t.code(), t.label(layout.lang_v)))
@@ -301,6 +304,7 @@ async fn client_page_full(
             situation,
             referrals,
             situation_retry,
+            services,
         })
     }
     .await;

@@ -4,7 +4,7 @@
 
 mod assessment;
 mod board;
-mod decision;
+pub(crate) mod decision;
 mod episodes;
 mod form;
 pub(crate) mod guidance;

@@ -7,6 +7,7 @@ mod clients;
 pub(crate) mod intake;
 
 pub(crate) use intake::{parse_referral, Fd};
+mod services;
 mod settings;
 mod team;
 
@@ -40,6 +41,7 @@ pub fn routes() -> Router<AppState> {
         .route("/clients/{id}/situation", post(clients::set_situation))
         .route("/clients/{id}/referrals/{rid}", get(clients::referral))
         .route("/clients/{id}/care", post(clients::add_care))
+        .route("/clients/{id}/services", post(services::record))
         .route("/clients/{id}/care/{rid}/end", post(clients::end_care))
         .route("/team", get(team::page))
         .route("/team/contact", post(team::set_contact))

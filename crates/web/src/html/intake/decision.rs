@@ -12,8 +12,8 @@ use benk_app::intake_views::{self, StaffWithEmployer};
 use benk_app::referrals::{self, IntakeGrant, Referral, ReferralHealth};
 use benk_app::{orgs, Actor, AppError, FieldError, Text};
 use benk_domain::{
-    check_participants, AgencyKind, DecisionOutcome, Icd10Code, IntakeError, Knowledge, Lang,
-    LevelOfEffort, LongText, ReferralChannel, ReferralStatus, Side, TargetGroup, Urgency,
+    check_participants, AgencyKind, DecisionOutcome, EstablishedService, Icd10Code, IntakeError,
+    Knowledge, Lang, LevelOfEffort, LongText, ReferralChannel, ReferralStatus, Side, Urgency,
 };
 use uuid::Uuid;
 
@@ -51,9 +51,13 @@ pub(crate) struct Shown {
 /// The health content of a decision, as shown.
 pub(crate) struct ShownAssessment {
     pub reasons: String,
-    pub criteria: Vec<&'static str>,
+    /// Per criterion of the assessment: its items' labels and whether each was ticked.
+    pub criteria: Vec<String>,
     pub in_target_group: bool,
     pub suggested: Option<String>,
+    pub housing_problem: bool,
+    pub routed_to: Option<String>,
+    pub services: Vec<String>,
 }
 
 /// The decision form.
@@ -64,7 +68,10 @@ pub(crate) struct DecisionForm {
     pub sides: Vec<(&'static str, String, Vec<StaffOpt>)>,
     pub municipal: Vec<StaffOpt>,
     pub specialist: Vec<StaffOpt>,
-    pub criteria: Vec<(&'static str, &'static str)>,
+    /// The team's target-group criteria: (label, items as (code, label)).
+    pub criteria: Vec<(String, Vec<(String, String)>)>,
+    /// Services that can be ticked as established at intake: (code, label).
+    pub services: Vec<(&'static str, String)>,
     pub rule: String,
     /// Level 2: what the team adds (code, label).
     pub competences: Vec<(&'static str, &'static str)>,
@@ -106,36 +113,59 @@ struct DetailView {
     assess: super::assessment::AssessView,
 }
 
-fn criteria(it: &'static It) -> Vec<(&'static str, &'static str)> {
-    vec![
-        ("severe_mental_illness", it.tg_severe_mental_illness),
-        ("substance_use", it.tg_substance_use),
-        ("weak_connection", it.tg_weak_connection),
-        ("housing_problem", it.tg_housing_problem),
-    ]
+fn criteria(policy: &orgs::TeamPolicy, lang: Lang) -> Vec<(String, Vec<(String, String)>)> {
+    policy
+        .target_group
+        .criteria()
+        .iter()
+        .map(|c| {
+            let items = c
+                .items
+                .iter()
+                .map(|i| (i.code.clone(), i.label(lang).to_string()))
+                .collect();
+            (c.label(lang).to_string(), items)
+        })
+        .collect()
+}
+
+/// One established service as shown: "Fastlege (Fastlege Nilsen), 3. mars 2026".
+pub(crate) fn service_text(
+    s: &benk_app::store::services::EstablishedRow,
+    layout: &Layout,
+    lang: Lang,
+) -> String {
+    let label = EstablishedService::from_code(&s.service)
+        .map_or_else(|| s.service.clone(), |e| cap(e.label(lang)));
+    match &s.note {
+        Some(n) => format!("{label} ({n}), {}", layout.date(&s.established_on)),
+        None => format!("{label}, {}", layout.date(&s.established_on)),
+    }
 }
 
 pub(crate) fn shown(d: &Decision, participants: Vec<String>, layout: &Layout, lang: Lang) -> Shown {
-    let t = it(lang);
     let outcome = DecisionOutcome::from_code(&d.outcome).unwrap_or(DecisionOutcome::Declined);
     let assessment = d.assessment.as_ref().map(|a| {
-        let mut ticked = Vec::new();
-        for (on, (_, label)) in [
-            a.severe_mental_illness,
-            a.substance_use,
-            a.weak_connection,
-            a.housing_problem,
-        ]
-        .into_iter()
-        .zip(criteria(t))
-        {
-            if on {
-                ticked.push(label);
-            }
-        }
+        let label = |i: &benk_app::target::TargetItem| match lang {
+            Lang::Nb => i.label_nb.clone(),
+            Lang::En => i.label_en.clone(),
+        };
+        let ticked: Vec<String> = a
+            .target_items
+            .iter()
+            .filter(|i| i.checked)
+            .map(label)
+            .collect();
         ShownAssessment {
             reasons: a.reasons.clone(),
             criteria: ticked,
+            housing_problem: a.housing_problem,
+            routed_to: a.routed_to.clone(),
+            services: a
+                .services_established
+                .iter()
+                .map(|s| service_text(s, layout, lang))
+                .collect(),
             in_target_group: a.in_target_group,
             suggested: a
                 .suggested_outcome
@@ -183,7 +213,7 @@ fn decision_form(
     ctx: &Ctx,
     layout: &Layout,
     staff: &[StaffWithEmployer],
-    min_per_side: Option<u32>,
+    policy: &orgs::TeamPolicy,
     data: Fd,
     errors: Vec<FieldError>,
 ) -> DecisionForm {
@@ -219,6 +249,9 @@ fn decision_form(
         ("competence", super::guidance::gt(lang).competence),
         ("competence_note", super::guidance::gt(lang).competence_note),
         ("members", super::guidance::gt(lang).members),
+        ("target_group.items", t.target_group),
+        ("routed_to", t.routed_to),
+        ("services_established", t.services_established),
         ("form", ""),
     ];
     let anchors = vec![
@@ -271,8 +304,12 @@ fn decision_form(
         .collect(),
         municipal: of_side(Side::Municipal),
         specialist: of_side(Side::Specialist),
-        criteria: criteria(t),
-        rule: rule_text(t, min_per_side),
+        criteria: criteria(policy, lang),
+        services: EstablishedService::ALL
+            .iter()
+            .map(|e| (e.code(), cap(e.label(lang))))
+            .collect(),
+        rule: rule_text(t, policy.intake_min_participants_per_side),
     }
 }
 
@@ -314,7 +351,7 @@ async fn detail_view(
             ctx,
             &layout,
             &staff,
-            team.policy.intake_min_participants_per_side,
+            &team.policy,
             data,
             errors,
         ))
@@ -540,12 +577,7 @@ fn parse_decision(
             }
         }
     }
-    let tg = TargetGroup {
-        severe_mental_illness: fd.has("tg", "severe_mental_illness"),
-        substance_use: fd.has("tg", "substance_use"),
-        weak_connection: fd.has("tg", "weak_connection"),
-        housing_problem: fd.has("tg", "housing_problem"),
-    };
+    let target = target_form(fd, &mut e);
     if !e.0.is_empty() {
         let sides: Vec<Side> = participants
             .iter()
@@ -563,7 +595,7 @@ fn parse_decision(
             level,
             reasons,
             participants,
-            target_group: tg,
+            target,
             decided_on,
             municipal_coordinator: municipal,
             specialist_coordinator: specialist,
@@ -572,6 +604,46 @@ fn parse_decision(
             referrer_consent: fd.get("referrer_consent") == "yes",
         }),
         _ => Err(vec![FieldError::required("form")]),
+    }
+}
+
+/// The target-group part of the decision form (issue 8): ticked items `tg`, `housing`,
+/// `routed_to`, and services `svc` established at intake with one `svc_note`.
+fn target_form(fd: &Fd, e: &mut Errs) -> benk_app::target::TargetInput {
+    let routed_to = e
+        .ok(benk_domain::ShortText::parse_optional(fd.get("routed_to"))
+            .map_err(|err| FieldError::of("routed_to", &err)))
+        .flatten();
+    let note = e
+        .ok(benk_domain::ShortText::parse_optional(fd.get("svc_note"))
+            .map_err(|err| FieldError::of("services_established", &err)))
+        .flatten();
+    let mut services = Vec::new();
+    for code in fd.all("svc") {
+        match EstablishedService::from_code(code) {
+            Some(service) => services.push(benk_app::target::ServiceInput {
+                service,
+                // The note names the "other" service; for the rest it is left out.
+                note: (service == EstablishedService::Other)
+                    .then(|| note.clone())
+                    .flatten(),
+                established_on: None,
+            }),
+            None => {
+                e.ok(Err::<(), _>(FieldError::new(
+                    "services_established",
+                    "invalid_choice",
+                    "Ukjent tjeneste.",
+                    "Unknown service.",
+                )));
+            }
+        }
+    }
+    benk_app::target::TargetInput {
+        items: fd.all("tg").into_iter().map(str::to_string).collect(),
+        housing_problem: fd.has("housing", "yes"),
+        routed_to,
+        services,
     }
 }
 

@@ -47,6 +47,12 @@ struct ReportView {
     outcomes: Vec<(String, i64, String)>,
     decided: i64,
     target: Option<String>,
+    /// "N of M referred got ordinary services established or re-established (P %)".
+    established: Option<String>,
+    /// How months in operation are counted (start date), if there is a start.
+    months_intro: Option<String>,
+    /// (months, agencies, relatives, self-referrals).
+    months: Vec<(String, i64, i64, i64)>,
 }
 
 /// A number with the locale's decimal separator, one decimal.
@@ -143,17 +149,37 @@ fn view_of(ctx: &Ctx, team_name: String, period: ReportPeriod, r: ReferralReport
             s.n,
         )
     });
-    let target = (r.assessed > 0).then(|| {
-        t.target_share
-            .replace(
-                "{pct}",
-                &decimal(lang, 100.0 * r.in_target_group as f64 / r.assessed as f64),
+    let share = |text: &str, n: i64, of: i64| {
+        (of > 0).then(|| {
+            text.replace("{pct}", &decimal(lang, 100.0 * n as f64 / of as f64))
+                .replace("{n}", &n.to_string())
+                .replace("{of}", &of.to_string())
+        })
+    };
+    let target = share(
+        t.target_share,
+        r.offered_help_in_target_group,
+        r.offered_help,
+    );
+    let established = share(t.established_share, r.services_established, r.referred);
+    let layout = Layout::new(ctx, "reports");
+    let months_intro = r
+        .started_on
+        .map(|d| t.report_months_intro.replace("{date}", &layout.date(&d)));
+    let months = r
+        .by_months_in_operation
+        .iter()
+        .map(|m| {
+            (
+                t.months_in_operation.replace("{m}", &m.months.to_string()),
+                m.agencies,
+                m.relatives,
+                m.self_referrals,
             )
-            .replace("{n}", &r.in_target_group.to_string())
-            .replace("{of}", &r.assessed.to_string())
-    });
+        })
+        .collect();
     ReportView {
-        layout: Layout::new(ctx, "reports"),
+        layout,
         it: t,
         team_name,
         period: period.code(),
@@ -170,6 +196,9 @@ fn view_of(ctx: &Ctx, team_name: String, period: ReportPeriod, r: ReferralReport
         outcomes,
         decided,
         target,
+        established,
+        months_intro,
+        months,
     }
 }
 

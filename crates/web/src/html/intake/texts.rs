@@ -149,11 +149,16 @@ intake_texts! {
     side_municipal: "Kommunen", "The municipality";
     side_specialist: "Spesialisthelsetjenesten", "The specialist health service";
     target_group: "Målgruppe", "Target group";
-    target_group_hint: "Kryss av for kriteriene som gjelder. Personen tilhører målgruppen ved alvorlig psykisk lidelse og/eller rusproblem, sammen med svak eller ingen tilknytning til tjenestene.", "Tick the criteria that apply. The person belongs to the target group with severe mental illness and/or substance use, together with weak or no connection to services.";
-    tg_severe_mental_illness: "Alvorlig psykisk lidelse", "Severe mental illness";
-    tg_substance_use: "Rusproblem", "Substance use problem";
-    tg_weak_connection: "Svak eller ingen tilknytning til tjenestene", "Weak or no connection to services";
-    tg_housing_problem: "Boligproblem", "Housing problem";
+    target_group_hint: "Kryss av for det som gjelder. Personen tilhører målgruppen når hvert av teamets kriterier under er oppfylt (minst ett kryss i hvert).", "Tick what applies. The person belongs to the target group when each of the team's criteria below is met (at least one tick in each).";
+    tg_housing_problem: "Bostedsløs eller i fare for å miste boligen (registreres, men er ikke et kriterium for målgruppen)", "Homeless or at risk of losing the home (recorded, but not a target-group criterion)";
+    tg_housing_short: "Bostedsløs eller i fare for å miste boligen", "Homeless or at risk of losing the home";
+    housing_title: "Bolig", "Housing";
+    routed_to: "Henvist videre til", "Routed to";
+    routed_to_hint: "Fylles ut når personen henvises videre: hvilken tjeneste eller instans (påkrevd ved «til annen tjeneste»).", "Fill in when the person is routed elsewhere: which service or agency (required for “routed to another service”).";
+    services_established: "Ordinære tjenester etablert eller reetablert", "Ordinary services established or re-established";
+    services_established_hint: "Kryss av for tjenester som ble etablert eller reetablert i forbindelse med inntaket (datoen blir inntaksdatoen).", "Tick services established or re-established at intake (dated the decision's date).";
+    service_note: "Hvilken tjeneste (påkrevd ved «annen tjeneste»)", "Which service (required for “other service”)";
+    none_recorded: "Ingen registrert", "None recorded";
     in_target_group: "Tilhører målgruppen", "Belongs to the target group";
     not_in_target_group: "Tilhører ikke målgruppen", "Does not belong to the target group";
     decided_on: "Dato for beslutningen", "Decision date";
@@ -256,7 +261,7 @@ intake_texts! {
     report_no_referrals: "Ingen henvisninger ennå.", "No referrals yet.";
     total: "Totalt", "Total";
     report_agencies: "Ulike henvisende instanser", "Different referring agencies";
-    report_agencies_intro: "Instanser fra registeret som har henvist i perioden, og til sammen fram til og med perioden.", "Agencies from the register that referred in the period, and in total up to and including the period.";
+    report_agencies_intro: "Instanser fra registeret som har henvist i perioden, og til sammen fram til og med perioden. Pårørende og personen selv regnes ikke som instanser.", "Agencies from the register that referred in the period, and in total up to and including the period. Relatives and the person themselves are not counted as agencies.";
     report_agencies_caption: "Antall ulike instanser som henviste", "Number of different agencies that referred";
     in_period: "I perioden", "In the period";
     cumulative: "Til sammen", "Cumulative";
@@ -270,7 +275,17 @@ intake_texts! {
     report_outcomes_caption: "Antall og andel beslutninger per utfall", "Number and share of decisions per outcome";
     count: "Antall", "Number";
     share: "Andel", "Share";
-    target_share: "{pct} % tilhørte målgruppen ({n} av {of} vurderte)", "{pct} % belonged to the target group ({n} of {of} assessed)";
+    target_share: "{n} av {of} som fikk tilbud om hjelp fra teamet, var i målgruppen ({pct} %)", "{n} of {of} who were offered help by the team were in the target group ({pct} %)";
+    established_share: "{n} av {of} som ble henvist til teamet, fikk etablert eller reetablert tilbud i ordinære tjenester ({pct} %)", "{n} of {of} who were referred to the team got ordinary services established or re-established ({pct} %)";
+    report_figures_note: "Tilbud om hjelp: tatt inn på et innsatsnivå (også veiledning). Henvist: alle henvisninger til teamet. Tjenester etablert: ved inntaket eller senere i forløpet.", "Offered help: accepted at a level of effort (guidance included). Referred: every referral to the team. Services established: at intake or later in the course.";
+    report_months: "Henvisende instanser etter måneder i drift", "Referring agencies by months in operation";
+    report_months_intro: "Regnet fra teamets oppstart {date}. Instanser er organisasjoner i registeret (fastlege, NAV, boligkontor, DPS og så videre); pårørende og personen selv regnes ikke som instanser, men vises som antall henvisninger i egne kolonner.", "Counted from the team's start on {date}. Agencies are organisations in the register (GP, NAV, housing office, DPS and so on); relatives and the person themselves are not counted as agencies but shown as numbers of referrals in their own columns.";
+    report_months_caption: "Antall ulike instanser som hadde henvist etter så mange måneder i drift", "Number of different agencies that had referred after so many months in operation";
+    months_in_operation: "Etter {m} måneder", "After {m} months";
+    months_col: "I drift", "In operation";
+    agencies_col: "Ulike instanser", "Different agencies";
+    relatives_col: "Henvisninger fra pårørende", "Referrals from relatives";
+    self_referrals_col: "Henvisninger fra personen selv", "Referrals from the person themselves";
 }
 
 /// The texts of a language.
