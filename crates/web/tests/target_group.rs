@@ -180,7 +180,9 @@ async fn report_figures_follow_the_seeds_denominators(t: &TestApp) {
         "major_loss_of_function",
         "weak_connection",
     ];
-    let d = decide(t, &tok, r6, decision("accepted", Some(2), &items, day(231))).await;
+    let mut b = decision("accepted", Some(2), &items, day(231));
+    b["ordinary_service"] = json!({"service": "Psykisk helse og rus, Fjordby kommune"});
+    let d = decide(t, &tok, r6, b).await;
     assert_eq!(d.status, StatusCode::CREATED, "{}", d.text);
     let client6 = d.json()["client_id"].as_str().unwrap().to_string();
     let s = t

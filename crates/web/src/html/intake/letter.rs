@@ -163,12 +163,12 @@ fn level_sentences(
                     .unwrap_or_default();
                 match lang {
                     Lang::Nb => format!(
-                        "{}{contact} har fortsatt ansvaret for oppfølgingen. Teamet tar ikke over \
+                        "{} har fortsatt ansvaret for oppfølgingen{contact}. Teamet tar ikke over \
                          ansvaret, men går sammen med tjenesten og bidrar med kompetanse.",
                         o.service
                     ),
                     Lang::En => format!(
-                        "{}{contact} keeps the responsibility for the follow-up. The team does not \
+                        "{} keeps the responsibility for the follow-up{contact}. The team does not \
                          take over, but works alongside that service and adds competence.",
                         o.service
                     ),
