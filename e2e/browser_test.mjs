@@ -676,6 +676,8 @@ async function walkLevels(base, axeViolations) {
   await typeInto('#ordinary_contact_name', 'Kari Nordmo');
   await execute('document.querySelector("#competence").value = "specialist_to_municipality";');
   await tickByLabel('fieldset.ordinary', 'Arne Lie');
+  // Hanne takes part too, so she can open the record the decision makes.
+  await tickByLabel('fieldset.ordinary', 'Hanne Sund');
   await clickAndWait('form.decision-form button[type="submit"]');
   const decided = await textOf('section.decision');
   check('a level-2 decision is saved with no coordinator pair', Boolean(decided) && decided.includes('2 – Skulder ved skulder'),
