@@ -387,15 +387,35 @@ const AGENCIES: &[(&str, &str)] = &[
     ("gp", "Fastlege Sandøy legekontor"),
     ("municipal_service", "Lavterskeltilbudet Værestedet"),
 ];
-const REFERRER_ROLES: &[&str] = &[
-    "veileder",
-    "fastlege",
-    "mor",
-    "saksbehandler",
-    "sykepleier",
-    "politibetjent",
-    "psykolog",
+/// First names in `FIRST` that are women's, so that a relative's role agrees with the name.
+const WOMEN: &[&str] = &[
+    "Bente", "Camilla", "Elin", "Guro", "Ida", "Kari", "Marte", "Oda", "Randi", "Thea", "Vigdis",
+    "Åse", "Cecilie", "Frida", "Hilde", "Janne", "Linn", "Nora",
 ];
+
+/// A referrer's role that fits the kind of agency they refer from (and, for a relative, the
+/// referrer's name).
+fn referrer_role(kind: &str, first_name: &str, i: usize) -> Option<&'static str> {
+    let pick = |roles: &[&'static str]| roles[i % roles.len()];
+    let woman = WOMEN.contains(&first_name);
+    Some(match kind {
+        "nav" => pick(&["veileder", "saksbehandler"]),
+        "gp" => "fastlege",
+        "dps" => pick(&["psykolog", "psykiater", "sykepleier"]),
+        "housing_office" => "boligkonsulent",
+        "municipal_service" => pick(&["miljøterapeut", "sykepleier", "saksbehandler"]),
+        "emergency_clinic" => pick(&["lege", "sykepleier"]),
+        "hospital_ward" => pick(&["overlege", "sykepleier"]),
+        "police" => "politibetjent",
+        "substance_treatment" => pick(&["psykolog", "sosionom"]),
+        "correctional_service" => pick(&["miljøarbeider", "konsulent"]),
+        "relative" if woman => pick(&["mor", "søster"]),
+        "relative" => pick(&["far", "bror"]),
+        "self_referral" => return None,
+        _ => pick(&["diakon", "frivillig"]),
+    })
+}
+
 const WHEREABOUTS: &[&str] = &[
     "Værestedet i sentrum",
     "Hjemme, kommunal bolig",
@@ -403,7 +423,7 @@ const WHEREABOUTS: &[&str] = &[
     "Bostedsløs, ofte ved stasjonen",
 ];
 const REASONS: &[&str] = &[
-    "Mister kontakt med tjenestene etter utskrivning; trenger noen som oppsøker ham.",
+    "Mister kontakt med tjenestene etter utskrivning; trenger oppsøkende oppfølging.",
     "Står i fare for å miste boligen; mye rus og uro i naboskapet.",
     "Har takket nei til tilbud fra DPS flere ganger; familien er bekymret.",
     "Gjentatte innleggelser og legevaktsbesøk; ingen fast oppfølging.",
@@ -414,11 +434,36 @@ const HOUSING: &[&str] = &[
     "Bor hos foreldre",
     "Midlertidig botilbud",
 ];
-const DECISION_REASONS: &[&str] = &[
-    "Felles vurdering i inntaksmøtet: svak kontakt med tjenestene, behov for oppsøkende oppfølging.",
-    "Personen har etablert kontakt med DPS; teamet kan bistå med kommunal kompetanse.",
-    "Henviser trenger råd i en konkret sak; ingen direkte oppfølging.",
-];
+/// Reasons that fit the outcome (and level) they explain.
+fn decision_reason(outcome: &str, level: Option<i64>) -> &'static str {
+    match (outcome, level) {
+        ("accepted", Some(1)) => {
+            "Felles vurdering i inntaksmøtet: alvorlig psykisk lidelse og rusbruk, store \
+             funksjonsfall og svak kontakt med tjenestene; behov for oppsøkende oppfølging fra \
+             teamet."
+        }
+        ("accepted", _) => {
+            "Kommunens tjeneste har relasjonen og beholder ansvaret; teamet går skulder ved \
+             skulder og bidrar med kompetanse fra spesialisthelsetjenesten."
+        }
+        ("routed_fact", _) => {
+            "Psykoselidelse; FACT-teamet er rett tilbud. Henvisningen er sendt dit etter \
+             avtale med personen."
+        }
+        ("routed_other", _) => {
+            "Personen har kontakt med tjenestene og trenger ikke oppsøkende oppfølging; behovene \
+             dekkes best av en annen tjeneste."
+        }
+        ("guidance", _) => {
+            "Henviser trenger råd i en konkret sak; teamet gir veiledning uten direkte \
+             oppfølging og oppretter ingen journal."
+        }
+        _ => {
+            "Vurdert i inntaksmøtet: behovene kan ivaretas i de ordinære tjenestene; teamet tar \
+             ikke saken nå. Ny henvisning kan sendes om situasjonen endrer seg."
+        }
+    }
+}
 const CLOSE_REASONS: &[&str] = &[
     "established_ordinary",
     "reestablished_ordinary",
@@ -729,6 +774,7 @@ pub async fn seed(app: &App) -> AppResult<bool> {
         let year = 1966 + rng.gen_range(0..38);
         let birth = NaiveDate::from_ymd_opt(year, rng.gen_range(1..=12), rng.gen_range(1..=28))
             .unwrap_or(today);
+        let referrer_first = FIRST[(i * 3 + 1) % FIRST.len()];
         let name = format!(
             "{} {}",
             FIRST[i % FIRST.len()],
@@ -759,8 +805,12 @@ pub async fn seed(app: &App) -> AppResult<bool> {
                 received_at,
                 received_on,
                 ["web_form", "phone", "open_hour", "meeting"][i % 4],
-                format!("{} {}", FIRST[(i * 3 + 1) % FIRST.len()], LAST[(i * 5) % LAST.len()]),
-                REFERRER_ROLES[i % REFERRER_ROLES.len()],
+                if kind == "self_referral" {
+                    name.clone()
+                } else {
+                    format!("{referrer_first} {}", LAST[(i * 5) % LAST.len()])
+                },
+                referrer_role(kind, referrer_first, i),
                 format!("+479{:07}", 2_000_000 + i),
                 agency,
                 kind,
@@ -784,10 +834,10 @@ pub async fn seed(app: &App) -> AppResult<bool> {
         }
         let decided_on = (received_on + Duration::days(rng.gen_range(2..28))).min(today);
         let roll = outcome_rng.gen_range(0..100);
+        // Diagnosis is no intake criterion in this team (C-Flex), so nothing goes to FACT.
         let outcome = match roll {
             0..=26 => "accepted",
-            27..=34 => "routed_fact",
-            35..=54 => "routed_other",
+            27..=54 => "routed_other",
             55..=76 => "guidance",
             _ => "declined",
         };
@@ -805,7 +855,7 @@ pub async fn seed(app: &App) -> AppResult<bool> {
                 decided_on.and_hms_opt(13, 0, 0).unwrap_or_default().and_utc(),
                 outcome,
                 level,
-                DECISION_REASONS[i % DECISION_REASONS.len()],
+                decision_reason(outcome, level),
                 in_tg,
                 in_tg || i % 3 == 0,
                 in_tg,

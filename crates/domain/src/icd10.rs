@@ -213,9 +213,12 @@ impl Icd10Pattern {
             let (Some(a), Some(b)) = (pattern_part(from, false), pattern_part(to, false)) else {
                 return Err(bad());
             };
-            if a.len() != 3 || b.len() != 3 || a[..1] != b[..1] || a > b {
+            if a.len() != 3 || b.len() != 3 {
                 return Err(bad());
             }
+            // A range may span letters, as ICD-10's own blocks do (chapter I is A00-B99); one
+            // written backwards means the same range.
+            let (a, b) = if a <= b { (a, b) } else { (b, a) };
             return Ok(Icd10Pattern(format!("{a}-{b}")));
         }
         pattern_part(&t, true).map(Icd10Pattern).ok_or_else(bad)
@@ -519,8 +522,6 @@ mod tests {
         for bad in [
             "",
             "F2",
-            "F29-F20",
-            "F20-G29",
             "F2x-F29",
             "F20.1-F29",
             "Fxx.",
@@ -529,6 +530,10 @@ mod tests {
         ] {
             assert!(Icd10Pattern::parse(bad).is_err(), "{bad}");
         }
+        // Backwards means the same range; a range may span letters (chapter I is A00-B99).
+        assert_eq!(p("F29-F20"), p("F20-F29"));
+        assert!(p("A00-B99").matches(&code("B20.1")));
+        assert!(!p("A00-B99").matches(&code("C00")));
         assert_eq!(serialize_to_string(&p("F1x.5")), "F1x.5");
         assert_eq!(deserialize_str::<Icd10Pattern>("f20-f29"), Ok(p("F20-F29")));
         assert_localized(&[Icd10PatternError("F2".into())]);

@@ -420,6 +420,55 @@ pub fn document_team_policy(openapi: &mut OpenApi) {
         "target_group".into(),
         RefOr::T(Schema::Array(target_group_criteria().build())),
     );
+    // `Icd10Pattern::parse`: a category ("F20"), a code ("F30.2"), a category with x for any
+    // digit ("F1x.5"), or a range of categories ("F20-F29", either order, across letters).
+    o.properties.insert(
+        "psychosis_codes".into(),
+        RefOr::T(Schema::Array(
+            utoipa::openapi::schema::ArrayBuilder::new()
+                .items(
+                    ObjectBuilder::new().schema_type(Type::String).pattern(Some(
+                        "^ *([A-Za-z][0-9xX]{2}(\\.[0-9]{1,2})?|[A-Za-z][0-9]{2} *[-\u{2013}] *[A-Za-z][0-9]{2}) *$",
+                    )),
+                )
+                .build(),
+        )),
+    );
+    // `IntakeMeeting`: a weekday (English, lower case) and a local time "HH:MM".
+    let weekdays = [
+        "monday",
+        "tuesday",
+        "wednesday",
+        "thursday",
+        "friday",
+        "saturday",
+        "sunday",
+    ];
+    o.properties.insert(
+        "intake_meeting".into(),
+        RefOr::T(Schema::Object(
+            ObjectBuilder::new()
+                .schema_type(SchemaType::from_iter([Type::Object, Type::Null]))
+                .additional_properties(Some(
+                    utoipa::openapi::schema::AdditionalProperties::FreeForm(false),
+                ))
+                .property(
+                    "weekday",
+                    ObjectBuilder::new()
+                        .schema_type(Type::String)
+                        .enum_values(Some(weekdays)),
+                )
+                .property(
+                    "time",
+                    ObjectBuilder::new()
+                        .schema_type(Type::String)
+                        .pattern(Some("^([01][0-9]|2[0-3]):[0-5][0-9]$")),
+                )
+                .required("weekday")
+                .required("time")
+                .build(),
+        )),
+    );
 }
 
 /// `TargetGroupCriteria`: a non-empty list of criteria, each with a non-empty list of items;
