@@ -582,7 +582,8 @@ fn target_group_demo(
             }));
         };
         match (d.outcome, d.client) {
-            ("routed_other", _) => establish(service, d.decided_on, true),
+            // Most people routed elsewhere are taken in there; some are not (yet).
+            ("routed_other", _) if d.i % 3 != 0 => establish(service, d.decided_on, true),
             // Guidance to the partner that got the GP back in the picture.
             ("guidance", _) if d.i % 5 == 0 => establish("gp", d.decided_on, true),
             (_, Some(_)) if d.i % 4 == 0 => establish("gp", d.decided_on, true),
@@ -1059,6 +1060,7 @@ pub async fn seed(app: &App) -> AppResult<bool> {
     );
     answers_and_situations(&mut stmts);
     assessment_demo(&mut stmts, team_2, today, now);
+    nordvik_decisions(&mut stmts, team_2, today);
     let mut audit = AuditDraft::new("demo.seed", Outcome::Allowed);
     audit.actor_name = Some("benk demo".into());
     audit.resources = format!("team:{team},team:{team_2}");
@@ -1561,6 +1563,104 @@ fn assessment_demo(stmts: &mut Vec<Stmt>, team_2: Uuid, today: NaiveDate, now: D
                  SELECT $1, $2, $3, s.id, s.home_org_id, $4 FROM staff s JOIN identities i ON i.staff_id = s.id \
                  WHERE i.provider = 'local' AND i.subject = 'knut'",
                 crate::args![Uuid::now_v7(), id, *text, now],
+            ));
+        }
+    }
+}
+
+/// Two decided referrals in the Nordvik team, decided by its policy (Tandem: psychosis goes to
+/// the FACT team; two from each side decide): a psychosis routed to FACT, and a substance use
+/// disorder routed to specialised substance treatment.
+fn nordvik_decisions(stmts: &mut Vec<Stmt>, team_2: Uuid, today: NaiveDate) {
+    // Name, birth year, received days ago, referrer, role, kind, reason, code, outcome, routed to.
+    let rows = [
+        (
+            "Jonas Vik",
+            1985,
+            70,
+            "Ingvild Sande",
+            "fastlege",
+            "gp",
+            "Trekker seg unna, har sluttet å gå ut. Mistenker at naboene overvåker ham.",
+            "F20.0",
+            "routed_fact",
+            "FACT-teamet Nordvik",
+        ),
+        (
+            "Ruth Aas",
+            1979,
+            50,
+            "Morten Lie",
+            "veileder",
+            "nav",
+            "Daglig alkoholbruk, møter ikke til avtaler. Ønsker selv behandling for rusen.",
+            "F10.2",
+            "routed_other",
+            "Rusbehandling Helse Fjord (TSB)",
+        ),
+    ];
+    for (k, (name, year, days_ago, referrer, role, kind, reason, code, outcome, routed_to)) in
+        rows.into_iter().enumerate()
+    {
+        let referral = Uuid::now_v7();
+        let received_on = today - Duration::days(days_ago);
+        let decided_on = received_on + Duration::days(8);
+        let at = |d: NaiveDate| d.and_hms_opt(12, 0, 0).unwrap_or_default().and_utc();
+        stmts.push(Stmt::new(
+            "INSERT INTO referrals (id, team_id, receipt_number, received_at, received_on, channel, referrer_name, referrer_role, \
+             agency_kind, person_name, person_birth_year, reason, person_knows, person_agrees, urgency, status, \
+             status_changed_at) \
+             VALUES ($1, $2, $3, $4, $5, 'phone', $6, $7, $8, $9, $10, $11, 'yes', 'yes', 'normal', 'decided', $12)",
+            crate::args![
+                referral,
+                team_2,
+                format!("H-{}-NORD-{:04}", received_on.year(), k + 10),
+                at(received_on),
+                received_on,
+                referrer,
+                role,
+                kind,
+                name,
+                i64::from(year),
+                reason,
+                at(decided_on)
+            ],
+        ));
+        stmts.push(Stmt::new(
+            "INSERT INTO referral_diagnoses (referral_id, code, added_by, added_at) VALUES ($1, $2, \
+             (SELECT staff_id FROM identities WHERE provider = 'local' AND subject = 'knut'), $3)",
+            crate::args![referral, code, at(received_on + Duration::days(3))],
+        ));
+        let decision = Uuid::now_v7();
+        stmts.push(Stmt::new(
+            "INSERT INTO intake_decisions (id, referral_id, decided_on, decided_at, outcome, reasons, \
+             severe_mental_illness, substance_use, weak_connection, housing_problem, in_target_group, \
+             suggested_outcome, recorded_by, owner_org_id, routed_to) \
+             SELECT $1, $2, $3, $4, $5, $6, $7, $8, TRUE, FALSE, FALSE, $9, s.id, s.home_org_id, $10 \
+             FROM staff s JOIN identities i ON i.staff_id = s.id WHERE i.provider = 'local' AND i.subject = 'tor'",
+            crate::args![
+                decision,
+                referral,
+                decided_on,
+                at(decided_on),
+                outcome,
+                decision_reason(outcome, None),
+                outcome == "routed_fact",
+                outcome == "routed_other",
+                (outcome == "routed_fact").then_some("routed_fact"),
+                routed_to
+            ],
+        ));
+        for (who, side) in [
+            ("tor", "municipal"),
+            ("siri", "municipal"),
+            ("knut", "specialist"),
+            ("liv", "specialist"),
+        ] {
+            stmts.push(Stmt::new(
+                "INSERT INTO intake_participants (decision_id, staff_id, side) VALUES ($1, \
+                 (SELECT staff_id FROM identities WHERE provider = 'local' AND subject = $3), $2)",
+                crate::args![decision, side, who],
             ));
         }
     }
