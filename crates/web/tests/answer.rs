@@ -675,3 +675,74 @@ async fn the_demo_carries_contact_consent_and_situations(t: &TestApp) {
 }
 
 on_both_backends!(the_demo_carries_contact_consent_and_situations);
+
+/// A routed outcome names its destination in the letter only when the decision recorded it,
+/// and only to health personnel (the destination is part of the decision's health content);
+/// without it the letter never claims a forwarding.
+async fn a_routed_letter_names_only_the_recorded_destination(t: &TestApp) {
+    let hanne = t.token("hanne").await;
+    let rid = register(
+        t,
+        &hanne,
+        json!({
+            "referrer_name": "Fastlege Bye", "agency_kind": "gp",
+            "person_name": "Rut Rutet", "reason": REASON,
+        }),
+    )
+    .await;
+    let h = t.staff_id("hanne").await;
+    let a = t.staff_id("arne").await;
+    let r = decide(
+        t,
+        &hanne,
+        rid,
+        json!({
+            "outcome": "routed_other", "reasons": "Passer bedre i rusbehandling.",
+            "routed_to": "Rusbehandling Helse Fjord (TSB)",
+            "participants": [h, a],
+        }),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.text);
+    let b = t.login("hanne", "benk-demo").await;
+    let letter = t.page(&b, &format!("/intake/referrals/{rid}/letter")).await;
+    assert_eq!(letter.status, StatusCode::OK);
+    assert!(
+        letter
+            .text
+            .contains("Rusbehandling Helse Fjord (TSB) er et bedre tilbud for deg"),
+        "{}",
+        letter.text
+    );
+    assert!(letter.text.contains("har sendt henvisningen dit"));
+    // Without a recorded destination (a FACT routing may leave it out) nothing is claimed.
+    let rid2 = register(
+        t,
+        &hanne,
+        json!({"referrer_name": "Fastlege Bye", "agency_kind": "gp", "person_name": "Per Psykose", "reason": REASON}),
+    )
+    .await;
+    let r = decide(
+        t,
+        &hanne,
+        rid2,
+        json!({"outcome": "routed_fact", "reasons": "Psykoselidelse.", "participants": [h, a]}),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.text);
+    let letter = t
+        .page(&b, &format!("/intake/referrals/{rid2}/letter"))
+        .await;
+    assert!(
+        letter.text.contains("et FACT-team er et bedre tilbud"),
+        "{}",
+        letter.text
+    );
+    assert!(
+        !letter.text.contains("sendt henvisningen"),
+        "{}",
+        letter.text
+    );
+}
+
+on_both_backends!(a_routed_letter_names_only_the_recorded_destination);

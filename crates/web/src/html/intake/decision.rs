@@ -823,8 +823,12 @@ async fn letter_to(st: AppState, ctx: Ctx, id: String, to: Recipient) -> Respons
             received: layout.date(&r.received_on),
             d: &shown_d,
             coordinators: &coordinators,
-            // Filled from the decision's recorded destination once it has one.
-            routed_to: None,
+            // The decision's recorded destination (health content: only under health scope;
+            // without it the letter names no destination and claims no forwarding).
+            routed_to: shown_d
+                .assessment
+                .as_ref()
+                .and_then(|a| a.routed_to.clone()),
             consent,
             ordinary: level.and_then(|(_, o)| o),
         },
