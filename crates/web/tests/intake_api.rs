@@ -13,45 +13,10 @@ use uuid::Uuid;
 /// psychosis diagnoses routed to the FACT team. Returns an intake member's token
 /// and the six intake members (three municipal, then three hospital).
 async fn tandem(t: &TestApp) -> (String, Vec<Uuid>) {
-    let eva = t.token("eva").await;
-    let muni = t.api(Method::POST, "/api/v1/organisations", &eva, Some(json!({"name": "Kristiansand kommune", "kind": "municipality", "org_number": "963296746"}))).await;
-    assert_eq!(muni.status, StatusCode::CREATED, "{}", muni.text);
-    let hosp = t.api(Method::POST, "/api/v1/organisations", &eva, Some(json!({"name": "Sørlandet sykehus HF", "kind": "hospital_trust", "org_number": "983975240"}))).await;
-    assert_eq!(hosp.status, StatusCode::CREATED, "{}", hosp.text);
-    let (muni, hosp) = (
-        muni.json()["id"].as_str().unwrap().to_string(),
-        hosp.json()["id"].as_str().unwrap().to_string(),
-    );
-    let team = t
-        .api(
-            Method::POST,
-            "/api/v1/teams",
-            &eva,
-            Some(json!({"name": "Tandem", "owners": [muni, hosp], "policy": {
-                "caseload_per_full_position": 5, "intake_min_participants_per_side": 3,
-                "route_psychosis_to_fact": true, "diagnosis_is_intake_criterion": true}})),
-        )
-        .await;
-    assert_eq!(team.status, StatusCode::CREATED, "{}", team.text);
-    let team = team.json()["id"].as_str().unwrap().to_string();
-    let mut ids = Vec::new();
-    for (i, org) in [&muni, &muni, &muni, &hosp, &hosp, &hosp]
-        .iter()
-        .enumerate()
-    {
-        let r = t
-            .api(
-                Method::POST,
-                "/api/v1/staff",
-                &eva,
-                Some(json!({"username": format!("tandem{i}"), "password": "et-langt-passord", "name": format!("Tandem Ansatt {i}"),
-                            "profession": "nurse", "home_org_id": org, "team_id": team, "role": "intake_member", "fte": 100})),
-            )
-            .await;
-        assert_eq!(r.status, StatusCode::CREATED, "{}", r.text);
-        ids.push(r.json()["id"].as_str().unwrap().parse().unwrap());
-    }
-    (t.token("tandem0").await, ids)
+    let policy = json!({"caseload_per_full_position": 5, "intake_min_participants_per_side": 3,
+        "route_psychosis_to_fact": true, "diagnosis_is_intake_criterion": true});
+    let (token, ids, _, _) = common::tandem_team(t, policy).await;
+    (token, ids)
 }
 
 async fn tandem_routes_psychosis_to_fact_and_needs_three_from_each_side(t: &TestApp) {

@@ -15,64 +15,13 @@ use uuid::Uuid;
 /// psychosis list left to the default), with six intake members; returns a token of one of them
 /// and their ids.
 async fn tandem(t: &TestApp) -> (String, Vec<Uuid>) {
-    let eva = t.token("eva").await;
-    let org =
-        |name: &str, kind: &str, nr: &str| json!({"name": name, "kind": kind, "org_number": nr});
-    let muni = t
-        .api(
-            Method::POST,
-            "/api/v1/organisations",
-            &eva,
-            Some(org("Kristiansand kommune", "municipality", "963296746")),
-        )
-        .await;
-    assert_eq!(muni.status, StatusCode::CREATED, "{}", muni.text);
-    assert_eq!(muni.json()["side"], "municipal");
-    let hosp = t
-        .api(
-            Method::POST,
-            "/api/v1/organisations",
-            &eva,
-            Some(org("Sørlandet sykehus HF", "hospital_trust", "983975240")),
-        )
-        .await;
-    assert_eq!(hosp.status, StatusCode::CREATED, "{}", hosp.text);
-    assert_eq!(hosp.json()["side"], "specialist");
-    let (muni, hosp) = (
-        muni.json()["id"].as_str().unwrap().to_string(),
-        hosp.json()["id"].as_str().unwrap().to_string(),
-    );
-    let team = t
-        .api(
-            Method::POST,
-            "/api/v1/teams",
-            &eva,
-            Some(json!({"name": "Tandem", "owners": [muni, hosp], "policy": {
-                "intake_min_participants_per_side": 3,
-                "route_psychosis_to_fact": true, "diagnosis_is_intake_criterion": true,
-                "intake_meeting": {"weekday": "thursday", "time": "09:00"}}})),
-        )
-        .await;
-    assert_eq!(team.status, StatusCode::CREATED, "{}", team.text);
-    let team = team.json()["id"].as_str().unwrap().to_string();
-    let mut ids = Vec::new();
-    for (i, org) in [&muni, &muni, &muni, &hosp, &hosp, &hosp]
-        .iter()
-        .enumerate()
-    {
-        let r = t
-            .api(
-                Method::POST,
-                "/api/v1/staff",
-                &eva,
-                Some(json!({"username": format!("tandem{i}"), "password": "et-langt-passord", "name": format!("Tandem Ansatt {i}"),
-                            "profession": "nurse", "home_org_id": org, "team_id": team, "role": "intake_member", "fte": 100})),
-            )
-            .await;
-        assert_eq!(r.status, StatusCode::CREATED, "{}", r.text);
-        ids.push(r.json()["id"].as_str().unwrap().parse().unwrap());
-    }
-    (t.token("tandem0").await, ids)
+    let policy = json!({"intake_min_participants_per_side": 3,
+        "route_psychosis_to_fact": true, "diagnosis_is_intake_criterion": true,
+        "intake_meeting": {"weekday": "thursday", "time": "09:00"}});
+    let (token, ids, muni, hosp) = common::tandem_team(t, policy).await;
+    assert_eq!(muni["side"], "municipal");
+    assert_eq!(hosp["side"], "specialist");
+    (token, ids)
 }
 
 async fn get(t: &TestApp, tok: &str, rid: Uuid) -> Value {

@@ -15,59 +15,24 @@ use uuid::Uuid;
 /// hospital intake member. Returns (municipal member's token, municipal id, hospital id).
 async fn cflex_team(t: &TestApp, start: NaiveDate) -> (String, Uuid, Uuid) {
     let eva = t.token("eva").await;
-    let org =
-        |name: &str, kind: &str, nr: &str| json!({"name": name, "kind": kind, "org_number": nr});
-    let muni = t
-        .api(
-            Method::POST,
-            "/api/v1/organisations",
-            &eva,
-            Some(org("Bærum kommune", "municipality", "974632535")),
-        )
-        .await;
-    assert_eq!(muni.status, StatusCode::CREATED, "{}", muni.text);
-    let hosp = t
-        .api(
-            Method::POST,
-            "/api/v1/organisations",
-            &eva,
-            Some(org("Vestre Viken HF", "hospital_trust", "894166762")),
-        )
-        .await;
-    assert_eq!(hosp.status, StatusCode::CREATED, "{}", hosp.text);
-    let (muni, hosp) = (muni.json()["id"].clone(), hosp.json()["id"].clone());
-    let team = t
-        .api(
-            Method::POST,
-            "/api/v1/teams",
-            &eva,
-            Some(json!({"name": "Aa C-Flex", "owners": [muni, hosp], "policy": {"started_on": start}})),
-        )
-        .await;
-    assert_eq!(team.status, StatusCode::CREATED, "{}", team.text);
-    let team = team.json()["id"].clone();
+    let muni = common::create_org(t, &eva, "Bærum kommune", "municipality", "974632535").await;
+    let hosp = common::create_org(t, &eva, "Vestre Viken HF", "hospital_trust", "894166762").await;
+    let team = common::create_team(
+        t,
+        &eva,
+        "Aa C-Flex",
+        &[&muni, &hosp],
+        json!({"started_on": start}),
+    )
+    .await;
     let mut ids = Vec::new();
     for (user, org) in [("cf_muni", &muni), ("cf_dps", &hosp)] {
-        let r = t
-            .api(
-                Method::POST,
-                "/api/v1/staff",
-                &eva,
-                Some(json!({"username": user, "password": "et-langt-passord", "name": format!("Ansatt {user}"),
-                            "profession": "nurse", "home_org_id": org, "team_id": team, "role": "intake_member", "fte": 50})),
-            )
-            .await;
-        assert_eq!(r.status, StatusCode::CREATED, "{}", r.text);
-        ids.push(r.json()["id"].as_str().unwrap().parse().unwrap());
+        let name = format!("Ansatt {user}");
+        ids.push(common::add_intake_nurse(t, &eva, user, &name, org, &team, 50).await);
     }
     // The team's policy carries C-Flex's criteria by default, in the seeds' words.
     let got = t
-        .api(
-            Method::GET,
-            &format!("/api/v1/teams/{}", team.as_str().unwrap()),
-            &eva,
-            None,
-        )
+        .api(Method::GET, &format!("/api/v1/teams/{team}"), &eva, None)
         .await;
     assert_eq!(got.status, StatusCode::OK, "{}", got.text);
     let labels: Vec<String> = got.json()["policy"]["target_group"]

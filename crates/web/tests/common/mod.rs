@@ -471,3 +471,89 @@ pub async fn decide(t: &TestApp, token: &str, referral: Uuid, body: Value) -> Re
     )
     .await
 }
+
+/// Creates an organisation through the API as the administrator `admin`; returns its JSON.
+pub async fn create_org(t: &TestApp, admin: &str, name: &str, kind: &str, nr: &str) -> Value {
+    let r = t
+        .api(
+            Method::POST,
+            "/api/v1/organisations",
+            admin,
+            Some(serde_json::json!({"name": name, "kind": kind, "org_number": nr})),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.text);
+    r.json()
+}
+
+/// Creates a team owned by `owners` (organisation JSON) with `policy`; returns its id.
+pub async fn create_team(
+    t: &TestApp,
+    admin: &str,
+    name: &str,
+    owners: &[&Value],
+    policy: Value,
+) -> String {
+    let owners: Vec<&Value> = owners.iter().map(|o| &o["id"]).collect();
+    let r = t
+        .api(
+            Method::POST,
+            "/api/v1/teams",
+            admin,
+            Some(serde_json::json!({"name": name, "owners": owners, "policy": policy})),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.text);
+    r.json()["id"].as_str().unwrap().to_string()
+}
+
+/// Adds a nurse with a login (`username`, password "et-langt-passord") employed by `org`
+/// (organisation JSON) to `team` as an intake member; returns the staff id.
+pub async fn add_intake_nurse(
+    t: &TestApp,
+    admin: &str,
+    username: &str,
+    name: &str,
+    org: &Value,
+    team: &str,
+    fte: u32,
+) -> Uuid {
+    let r = t
+        .api(
+            Method::POST,
+            "/api/v1/staff",
+            admin,
+            Some(serde_json::json!({"username": username, "password": "et-langt-passord", "name": name,
+                "profession": "nurse", "home_org_id": org["id"], "team_id": team,
+                "role": "intake_member", "fte": fte})),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.text);
+    r.json()["id"].as_str().unwrap().parse().unwrap()
+}
+
+/// A Tandem-like team (Kristiansand kommune + Sørlandet sykehus HF) with `policy` and six
+/// intake nurses, three from each owner. Returns the first one's token, the six ids
+/// (municipal first) and the two organisations' JSON.
+pub async fn tandem_team(t: &TestApp, policy: Value) -> (String, Vec<Uuid>, Value, Value) {
+    let eva = t.token("eva").await;
+    let muni = create_org(t, &eva, "Kristiansand kommune", "municipality", "963296746").await;
+    let hosp = create_org(
+        t,
+        &eva,
+        "Sørlandet sykehus HF",
+        "hospital_trust",
+        "983975240",
+    )
+    .await;
+    let team = create_team(t, &eva, "Tandem", &[&muni, &hosp], policy).await;
+    let mut ids = Vec::new();
+    for (i, org) in [&muni, &muni, &muni, &hosp, &hosp, &hosp]
+        .into_iter()
+        .enumerate()
+    {
+        let (user, name) = (format!("tandem{i}"), format!("Tandem Ansatt {i}"));
+        ids.push(add_intake_nurse(t, &eva, &user, &name, org, &team, 100).await);
+    }
+    (t.token("tandem0").await, ids, muni, hosp)
+}
