@@ -201,7 +201,8 @@ impl ClientView {
     }
 }
 
-fn parse_id(ctx: &Ctx, id: &str) -> Result<Uuid, Response> {
+/// The id in a page's path; anything else is a 404 page.
+pub(super) fn parse_id(ctx: &Ctx, id: &str) -> Result<Uuid, Response> {
     Uuid::parse_str(id).map_err(|_| ctx.page_err(AppError::NotFound))
 }
 

@@ -11,12 +11,10 @@ use benk_app::referrals::IntakeGrant;
 use benk_app::{Actor, AppError};
 use benk_domain::{DecisionOutcome, Lang, LongText, ReferralStatus};
 use chrono::{Datelike, NaiveDateTime};
-use uuid::Uuid;
 
 use super::board::intake_grant;
-use super::form::{cap, parse_diagnoses, Fd};
+use super::form::{cap, parse_diagnoses, posted};
 use crate::ctx::Ctx;
-use crate::html::clients::actor_or_redirect;
 use crate::html::Layout;
 use crate::AppState;
 
@@ -227,10 +225,6 @@ pub(crate) async fn view(
     })
 }
 
-fn parse_id(ctx: &Ctx, id: &str) -> Result<Uuid, Response> {
-    Uuid::parse_str(id).map_err(|_| ctx.page_err(AppError::NotFound))
-}
-
 /// POST `/intake/referrals/{id}/diagnoses`.
 pub(crate) async fn add_diagnoses(
     State(st): State<AppState>,
@@ -238,13 +232,8 @@ pub(crate) async fn add_diagnoses(
     Path(id): Path<String>,
     Form(f): Form<Vec<(String, String)>>,
 ) -> Response {
-    let actor = actor_or_redirect!(ctx);
-    let fd = Fd(f);
-    if let Err(r) = ctx.check_csrf(fd.get("_csrf")) {
-        return r;
-    }
-    let id = match parse_id(&ctx, &id) {
-        Ok(id) => id,
+    let (actor, fd, id) = match posted(&ctx, f, &id) {
+        Ok(x) => x,
         Err(r) => return r,
     };
     let result = async {
@@ -272,13 +261,8 @@ pub(crate) async fn add_note(
     Path(id): Path<String>,
     Form(f): Form<Vec<(String, String)>>,
 ) -> Response {
-    let actor = actor_or_redirect!(ctx);
-    let fd = Fd(f);
-    if let Err(r) = ctx.check_csrf(fd.get("_csrf")) {
-        return r;
-    }
-    let id = match parse_id(&ctx, &id) {
-        Ok(id) => id,
+    let (actor, fd, id) = match posted(&ctx, f, &id) {
+        Ok(x) => x,
         Err(r) => return r,
     };
     let result = async {

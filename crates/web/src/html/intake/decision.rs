@@ -18,11 +18,11 @@ use benk_domain::{
 use uuid::Uuid;
 
 use super::board::{age_text, intake_grant, MsgQuery};
-use super::form::{cap, iso, parse_date, parse_uuid_opt, Errs, Fd, FormState};
+use super::form::{cap, iso, parse_date, parse_uuid_opt, posted, Errs, Fd, FormState};
 use super::letter::{self, Letter, LetterInput, Recipient};
 use super::texts::{it, It};
 use crate::ctx::Ctx;
-use crate::html::clients::actor_or_redirect;
+use crate::html::clients::{actor_or_redirect, parse_id};
 use crate::html::{page, Layout};
 use crate::AppState;
 
@@ -425,10 +425,6 @@ async fn detail_view(
     })
 }
 
-fn parse_id(ctx: &Ctx, id: &str) -> Result<Uuid, Response> {
-    Uuid::parse_str(id).map_err(|_| ctx.page_err(AppError::NotFound))
-}
-
 /// GET `/intake/referrals/{id}`.
 pub(crate) async fn detail(
     State(st): State<AppState>,
@@ -465,13 +461,8 @@ pub(crate) async fn assess(
     Path(id): Path<String>,
     Form(f): Form<Vec<(String, String)>>,
 ) -> Response {
-    let actor = actor_or_redirect!(ctx);
-    let fd = Fd(f);
-    if let Err(r) = ctx.check_csrf(fd.get("_csrf")) {
-        return r;
-    }
-    let id = match parse_id(&ctx, &id) {
-        Ok(id) => id,
+    let (actor, _form, id) = match posted(&ctx, f, &id) {
+        Ok(x) => x,
         Err(r) => return r,
     };
     let result = async {
@@ -654,13 +645,8 @@ pub(crate) async fn decide(
     Path(id): Path<String>,
     Form(f): Form<Vec<(String, String)>>,
 ) -> Response {
-    let actor = actor_or_redirect!(ctx);
-    let fd = Fd(f);
-    if let Err(r) = ctx.check_csrf(fd.get("_csrf")) {
-        return r;
-    }
-    let id = match parse_id(&ctx, &id) {
-        Ok(id) => id,
+    let (actor, fd, id) = match posted(&ctx, f, &id) {
+        Ok(x) => x,
         Err(r) => return r,
     };
     let grant = match intake_grant(&st, actor).await {
@@ -856,13 +842,8 @@ pub(crate) async fn consent(
     Path(id): Path<String>,
     Form(f): Form<Vec<(String, String)>>,
 ) -> Response {
-    let actor = actor_or_redirect!(ctx);
-    let fd = Fd(f);
-    if let Err(r) = ctx.check_csrf(fd.get("_csrf")) {
-        return r;
-    }
-    let id = match parse_id(&ctx, &id) {
-        Ok(id) => id,
+    let (actor, fd, id) = match posted(&ctx, f, &id) {
+        Ok(x) => x,
         Err(r) => return r,
     };
     let consented = match fd.get("consent") {

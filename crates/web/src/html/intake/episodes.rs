@@ -18,7 +18,7 @@ use uuid::Uuid;
 use super::form::{cap, choices, iso, parse_date, Errs, Fd, FormState};
 use super::texts::{it, It};
 use crate::ctx::Ctx;
-use crate::html::clients::actor_or_redirect;
+use crate::html::clients::{actor_or_redirect, parse_id};
 use crate::AppState;
 
 /// Everything the episode section of the client page needs besides the episodes.
@@ -309,10 +309,6 @@ pub(crate) fn warnings(lang: Lang, codes: Option<&str>) -> Vec<String> {
 }
 
 // --- Handlers ---------------------------------------------------------------
-
-fn parse_id(ctx: &Ctx, id: &str) -> Result<Uuid, Response> {
-    Uuid::parse_str(id).map_err(|_| ctx.page_err(AppError::NotFound))
-}
 
 /// After a change: back to the episode, or (if the actor's access just ended) to the start page.
 async fn done(

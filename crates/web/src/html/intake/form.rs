@@ -14,11 +14,28 @@ use benk_domain::{
 use chrono::{Datelike, NaiveDate};
 use uuid::Uuid;
 
+use axum::response::Response;
+
 use super::texts::It;
+use crate::ctx::Ctx;
 
 /// Form fields as posted, in order; checkbox groups repeat their key.
 #[derive(Debug, Default, Clone)]
 pub(crate) struct Fd(pub Vec<(String, String)>);
+
+/// The start of a form POST on one object: the logged-in actor (else the login page), the form
+/// with its CSRF token checked, and the id from the path (else a 404 page).
+pub(crate) fn posted<'c>(
+    ctx: &'c Ctx,
+    form: Vec<(String, String)>,
+    id: &str,
+) -> Result<(&'c benk_app::Actor, Fd, Uuid), Response> {
+    let actor = ctx.page_actor()?;
+    let fd = Fd(form);
+    ctx.check_csrf(fd.get("_csrf"))?;
+    let id = crate::html::clients::parse_id(ctx, id)?;
+    Ok((actor, fd, id))
+}
 
 impl Fd {
     /// The first value of a field ("" if absent).
