@@ -21,6 +21,8 @@ texts! {
     nav_clients: "Brukere", "Clients";
     nav_team: "Team", "Team";
     nav_users: "Ansatte", "Staff";
+    org_sides_title: "Organisasjonenes side ved inntak", "Organisations' side at intake";
+    org_sides_intro: "Hvilken side de ansatte i hver organisasjon teller for når inntaksteamet krever deltakere fra begge sider. Bare systemadministratorer kan endre dette.", "Which side each organisation's staff count for when the intake team requires participants from both sides. Only system administrators can change this.";
     nav_settings: "Innstillinger", "Settings";
     nav_main: "Hovedmeny", "Main menu";
     logout: "Logg ut", "Log out";

@@ -85,6 +85,9 @@ async fn every_admin_route_is_refused(
     let before = account(t, target).await;
     let orgs_before = t.count("SELECT COUNT(*) FROM organisations").await;
     let teams_before = t.count("SELECT COUNT(*) FROM teams").await;
+    let sides_before = t
+        .count("SELECT COUNT(*) FROM organisations WHERE side = 'municipal'")
+        .await;
     let staff_before = t.count("SELECT COUNT(*) FROM staff").await;
     let attempts = [
         Attempt {
@@ -127,6 +130,16 @@ async fn every_admin_route_is_refused(
             action: "staff.set_health_personnel",
             scope: format!("staff:{target}"),
         },
+        Attempt {
+            what: "PUT /api/v1/organisations/{id}/side",
+            action: "organisation.update",
+            scope: "system".into(),
+        },
+        Attempt {
+            what: "POST /admin/organisations/{id}/side",
+            action: "organisation.update",
+            scope: "system".into(),
+        },
     ]
     .into_iter()
     // The page creates accounts in the administrator's own (acting) team.
@@ -161,6 +174,12 @@ async fn every_admin_route_is_refused(
         orgs_before
     );
     assert_eq!(t.count("SELECT COUNT(*) FROM teams").await, teams_before);
+    assert_eq!(
+        t.count("SELECT COUNT(*) FROM organisations WHERE side = 'municipal'")
+            .await,
+        sides_before,
+        "{who} moved no organisation to another side"
+    );
     assert_eq!(t.count("SELECT COUNT(*) FROM staff").await, staff_before);
 }
 
@@ -248,6 +267,23 @@ async fn attempt(
                 b,
                 &page("/admin/users/{id}/health-personnel"),
                 &[("value", "true"), ("reason", "Ansatt ved DPS")],
+            )
+            .await
+        }
+        "PUT /api/v1/organisations/{id}/side" => {
+            t.api(
+                Method::PUT,
+                &format!("/api/v1/organisations/{org}/side"),
+                token,
+                Some(json!({"side": "specialist"})),
+            )
+            .await
+        }
+        "POST /admin/organisations/{id}/side" => {
+            t.form(
+                b,
+                &format!("/admin/organisations/{org}/side"),
+                &[("side", "specialist")],
             )
             .await
         }
@@ -470,6 +506,47 @@ async fn team_and_system_administrators_and_the_basis_in_the_audit_row(t: &TestA
         .await,
         1
     );
+    // The side an organisation's staff count for at intake is set on the staff page.
+    let page = t.page(&eva, "/admin/users").await;
+    assert!(
+        page.text
+            .contains(&format!("/admin/organisations/{id}/side")),
+        "{}",
+        page.text
+    );
+    let r = t
+        .form(
+            &eva,
+            &format!("/admin/organisations/{id}/side"),
+            &[("side", "other")],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text);
+    assert_eq!(
+        t.count(&format!(
+            "SELECT COUNT(*) FROM organisations WHERE side = 'other' AND name = 'Ny kommune'"
+        ))
+        .await,
+        1
+    );
+    assert_eq!(
+        allowed(
+            eva_id,
+            "organisation.update",
+            format!("organisation:{id},side:other,admin:system_admin")
+        )
+        .await,
+        1
+    );
+    let r = t
+        .form(
+            &eva,
+            &format!("/admin/organisations/{id}/side"),
+            &[("side", "moon")],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.text);
+    assert!(r.text.contains("Velg kommunal"), "{}", r.text);
 }
 
 on_both_backends!(

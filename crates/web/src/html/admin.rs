@@ -9,7 +9,7 @@ use benk_app::error::Fields;
 use benk_app::orgs::{self, Organisation};
 use benk_app::staff::{self, AccountChange, NewStaff, StaffSummary};
 use benk_app::{Actor, AppError, FieldError, Text};
-use benk_domain::{health_personnel_basis, Fte, HprNumber, Profession, TeamRole};
+use benk_domain::{health_personnel_basis, Fte, HprNumber, Profession, Side, TeamRole};
 use serde::Deserialize;
 use uuid::Uuid;
 
@@ -47,6 +47,8 @@ struct UsersView {
     users: Vec<StaffSummary>,
     orgs: Vec<Organisation>,
     professions: Vec<(&'static str, &'static str)>,
+    /// The owner sides an organisation's staff can count for at intake.
+    sides: Vec<(&'static str, &'static str)>,
     roles: Vec<(&'static str, &'static str)>,
     form: UserForm,
     errors: Vec<String>,
@@ -104,6 +106,10 @@ async fn view(
         roles: TeamRole::ALL
             .iter()
             .map(|r| (r.code(), r.label(lang)))
+            .collect(),
+        sides: Side::ALL
+            .iter()
+            .map(|s| (s.code(), s.label(lang)))
             .collect(),
         form: UserForm {
             fte: if form.fte.is_empty() {
@@ -438,6 +444,42 @@ pub(super) async fn set_membership(
     };
     match staff::set_membership(&st.app, &grant, team, id, role, fte).await {
         Ok(()) => Redirect::to("/admin/users").into_response(),
+        Err(e) => ctx.page_err(e),
+    }
+}
+
+#[derive(Deserialize)]
+pub(super) struct SideForm {
+    #[serde(default)]
+    _csrf: String,
+    #[serde(default)]
+    side: String,
+}
+
+/// Sets the owner side an organisation's staff count for at intake (system administrators;
+/// a refusal is audited by `open_admin`).
+pub(super) async fn set_org_side(
+    State(st): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+    Form(f): Form<SideForm>,
+) -> Response {
+    let scope = |_: &Actor, _: Uuid| Ok(AdminScope::System);
+    let (grant, id) = match open_form(&st, &ctx, &id, &f._csrf, "organisation.update", scope).await
+    {
+        Ok(g) => g,
+        Err(r) => return r,
+    };
+    let Some(side) = Side::from_code(&f.side) else {
+        return ctx.page_err(AppError::field(FieldError::new(
+            "side",
+            "unknown_side",
+            "Velg kommunal, spesialisthelsetjeneste, NAV/stat eller annet.",
+            "Choose municipal, specialist, NAV/state or other.",
+        )));
+    };
+    match orgs::set_side(&st.app, &grant, id, side).await {
+        Ok(_) => Redirect::to("/admin/users").into_response(),
         Err(e) => ctx.page_err(e),
     }
 }

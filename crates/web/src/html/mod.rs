@@ -50,6 +50,7 @@ pub fn routes() -> Router<AppState> {
         .route("/admin/users/{id}/require-totp", post(admin::require_totp))
         .route("/admin/users/{id}/password", post(admin::set_password))
         .route("/admin/users/{id}/membership", post(admin::set_membership))
+        .route("/admin/organisations/{id}/side", post(admin::set_org_side))
         .route(
             "/admin/users/{id}/health-personnel",
             post(admin::set_health_personnel),
