@@ -468,7 +468,9 @@ pub enum ListKind {
 }
 
 /// Lists clients the actor may see, optionally filtered by name, and audits
-/// one row per client shown (name and contact details were made available).
+/// the list ONCE: one row naming every client shown with the basis on which
+/// the actor sees them (see [`crate::audit::list_resources`] for the format),
+/// not one row per client.
 pub async fn list(
     app: &App,
     actor: &Actor,
@@ -480,7 +482,7 @@ pub async fn list(
         .filter(|q| !q.is_empty())
         .map(|q| format!("%{}%", q.to_lowercase()));
     // Every list starts from the access module's "visible clients" rule; the
-    // basis of each row goes into its audit row.
+    // basis of each row goes into the list's audit row.
     let v = crate::access::visible(app, actor, "c", "$1", "$2", 4).await?;
     let rows = store::clients::list(
         &app.db,
@@ -496,16 +498,8 @@ pub async fn list(
             ListKind::Mine => "client.list_mine",
             ListKind::Visible => "client.list",
         };
-        let audit = rows
-            .iter()
-            .map(|c| {
-                let mut d = actor.audit(action, Outcome::Allowed);
-                d.client_id = Some(c.id);
-                d.purpose = Some("TREAT".into());
-                d.resources = format!("client:name,contact,basis:{}", c.basis);
-                d
-            })
-            .collect();
+        let shown: Vec<(Uuid, &str)> = rows.iter().map(|c| (c.id, c.basis.as_str())).collect();
+        let audit = crate::audit::list_audit(actor, action, "TREAT", "client:name,contact", &shown);
         app.writer.write(WriteOp::audit_only(audit)).await?;
     }
     Ok(rows
