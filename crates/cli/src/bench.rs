@@ -1382,7 +1382,7 @@ fn median(mut v: Vec<f64>) -> f64 {
     }
 }
 
-fn thousands(x: f64) -> String {
+pub(crate) fn thousands(x: f64) -> String {
     let s = format!("{:.0}", x.max(0.0));
     let mut out = String::new();
     for (i, ch) in s.chars().enumerate() {
