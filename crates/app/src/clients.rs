@@ -324,27 +324,45 @@ pub async fn update(
 }
 
 /// Reads a client's record to the extent the grant covers, and audits the read.
+///
+/// The reads run side by side on the read pool, and the audit row is handed
+/// to the writer at the same time: the answer waits for the slowest of them
+/// (normally the durable commit of the audit row) instead of for their sum.
+/// Nothing is answered before the audit row is committed; if the audit row
+/// cannot be written, the read fails.
 pub async fn record(app: &App, actor: &Actor, grant: &ReadGrant) -> AppResult<ClientRecord> {
-    let client = store::clients::by_id(&app.db, grant.client_id())
-        .await?
-        .ok_or(AppError::NotFound)?;
-    let care_team = care::active_for_client(app, grant.client_id()).await?;
-    let entries = entries(app, grant).await?;
-    let health_entries_withheld = !grant.covers_health()
-        && store::clients::has_health_entries(&app.db, grant.client_id()).await?;
     let resources = if grant.covers_health() {
         "client:basic,contact,care_team,record_entries"
     } else {
         "client:basic,contact,care_team,record_entries:social"
     };
-    app.writer
-        .write(WriteOp::audit_only(vec![audit_allowed(
-            actor,
-            grant,
-            "client.read",
-            resources,
-        )]))
-        .await?;
+    let audit = app.writer.write(WriteOp::audit_only(vec![audit_allowed(
+        actor,
+        grant,
+        "client.read",
+        resources,
+    )]));
+    let reads = async {
+        let health_withheld = async {
+            Ok::<_, AppError>(
+                !grant.covers_health()
+                    && store::clients::has_health_entries(&app.db, grant.client_id()).await?,
+            )
+        };
+        tokio::try_join!(
+            async {
+                store::clients::by_id(&app.db, grant.client_id())
+                    .await?
+                    .ok_or(AppError::NotFound)
+            },
+            care::active_for_client(app, grant.client_id()),
+            entries(app, grant),
+            health_withheld,
+        )
+    };
+    let (audited, read) = tokio::join!(audit, reads);
+    audited?;
+    let (client, care_team, entries, health_entries_withheld) = read?;
     Ok(ClientRecord {
         client,
         care_team,

@@ -624,6 +624,8 @@ pub async fn run(args: NationalArgs, url: &str) -> anyhow::Result<i32> {
         .await
         .with_context(|| format!("opening {}", crate::redact(url)))?;
     app.close().await;
+    // Dropping the app stops its writer thread, which closes the writing connection.
+    drop(app);
     let (existing, head) = peek(url).await?;
     if existing > 0 {
         bail!("this database already holds a national data set ({existing} teams)");
@@ -706,8 +708,17 @@ fn sqlite_path(url: &str) -> anyhow::Result<std::path::PathBuf> {
 
 fn load_sqlite(url: &str, sh: &Shape, head: ChainHead, p: &Progress) -> anyhow::Result<()> {
     let conn = rusqlite::Connection::open(sqlite_path(url)?)?;
+    conn.busy_timeout(std::time::Duration::from_secs(10))?;
     // Loading only: no WAL, no fsync (a failed seed is thrown away); WAL again at the end.
-    conn.query_row("PRAGMA journal_mode = MEMORY", [], |_| Ok(()))?;
+    // Leaving WAL needs the only connection: the app's writer thread may still be closing.
+    let mut tries = 0;
+    while let Err(e) = conn.query_row("PRAGMA journal_mode = MEMORY", [], |_| Ok(())) {
+        tries += 1;
+        if tries > 200 {
+            return Err(e.into());
+        }
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
     conn.execute_batch(
         "PRAGMA synchronous = OFF; PRAGMA cache_size = -1000000; PRAGMA foreign_keys = OFF;",
     )?;
@@ -781,7 +792,7 @@ fn load_pg(rt: tokio::runtime::Handle, url: &str, sh: &Shape, head: ChainHead, p
     let (a, b) = rt.block_on(async { tokio::join!(build(strip(even)), build(strip(odd))) });
     a?;
     b?;
-    rt.block_on(sqlx::query("ANALYZE").execute(&pool))?;
+    rt.block_on(sqlx::query(t::ANALYZE_PG).execute(&pool))?;
     rt.block_on(pool.close());
     Ok(())
 }
