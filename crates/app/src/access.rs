@@ -124,7 +124,10 @@ pub async fn visible(
         let policies: Vec<(Uuid, String)> = app
             .db
             .all(
-                &format!("SELECT id, policy FROM teams WHERE id IN ({})", ph.join(", ")),
+                &format!(
+                    "SELECT id, policy FROM teams WHERE id IN ({})",
+                    ph.join(", ")
+                ),
                 actor
                     .memberships
                     .iter()

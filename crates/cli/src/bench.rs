@@ -99,7 +99,11 @@ pub async fn run(args: BenchArgs) -> anyhow::Result<i32> {
         if !SCENARIOS.iter().any(|x| x.name == s) {
             bail!(
                 "unknown scenario {s:?}; known: {}",
-                SCENARIOS.iter().map(|x| x.name).collect::<Vec<_>>().join(", ")
+                SCENARIOS
+                    .iter()
+                    .map(|x| x.name)
+                    .collect::<Vec<_>>()
+                    .join(", ")
             );
         }
     }
@@ -252,7 +256,9 @@ pub const SCENARIOS: &[Scenario] = &[
 /// The request body of a POST scenario (`n` makes each one distinct).
 fn body(s: &Scenario, ctx: &Target, n: u64) -> serde_json::Value {
     match s.name {
-        "client.create" => serde_json::json!({"name": format!("Bench Person {n}"), "birth_year": 1980}),
+        "client.create" => {
+            serde_json::json!({"name": format!("Bench Person {n}"), "birth_year": 1980})
+        }
         "contact.log" => serde_json::json!({
             "occurred_at": (chrono::Utc::now() - chrono::Duration::minutes(5)).to_rfc3339(),
             "duration_min": 30,
@@ -748,14 +754,15 @@ fn rusqlite_loop(path: &Path, setup: &RawSetup, secs: u64) -> anyhow::Result<(u6
         let draft = contact_audit(setup);
         let at = sqlite_time(&draft.at);
         conn.execute_batch("BEGIN IMMEDIATE")?;
-        conn.prepare_cached(RAW_INSERT_CONTACT)?.execute(rusqlite::params![
-            id.as_bytes().as_slice(),
-            client,
-            team,
-            at,
-            staff[0],
-            org
-        ])?;
+        conn.prepare_cached(RAW_INSERT_CONTACT)?
+            .execute(rusqlite::params![
+                id.as_bytes().as_slice(),
+                client,
+                team,
+                at,
+                staff[0],
+                org
+            ])?;
         for s in &staff {
             conn.prepare_cached(RAW_INSERT_STAFF)?
                 .execute(rusqlite::params![id.as_bytes().as_slice(), s])?;
@@ -766,26 +773,27 @@ fn rusqlite_loop(path: &Path, setup: &RawSetup, secs: u64) -> anyhow::Result<(u6
         }
         let r = head.append(&draft);
         let opt = |u: Option<Uuid>| u.map(|u| u.as_bytes().to_vec());
-        conn.prepare_cached(RAW_INSERT_AUDIT)?.execute(rusqlite::params![
-            r.seq,
-            r.id.as_bytes().as_slice(),
-            sqlite_time(&r.at),
-            opt(r.actor_staff_id),
-            r.actor_name,
-            r.actor_hpr,
-            r.actor_org_number,
-            r.actor_role,
-            opt(r.actor_team_id),
-            opt(r.client_id),
-            r.purpose,
-            r.action,
-            r.resources,
-            r.outcome,
-            r.ip,
-            r.user_agent,
-            r.prev_hash,
-            r.hash
-        ])?;
+        conn.prepare_cached(RAW_INSERT_AUDIT)?
+            .execute(rusqlite::params![
+                r.seq,
+                r.id.as_bytes().as_slice(),
+                sqlite_time(&r.at),
+                opt(r.actor_staff_id),
+                r.actor_name,
+                r.actor_hpr,
+                r.actor_org_number,
+                r.actor_role,
+                opt(r.actor_team_id),
+                opt(r.client_id),
+                r.purpose,
+                r.action,
+                r.resources,
+                r.outcome,
+                r.ip,
+                r.user_agent,
+                r.prev_hash,
+                r.hash
+            ])?;
         conn.prepare_cached(RAW_WRITE_HEAD)?
             .execute(rusqlite::params![head.seq, head.hash])?;
         conn.execute_batch("COMMIT")?;
@@ -889,9 +897,15 @@ COMMIT;
 fn pgbench(url: &str, setup: &RawSetup, secs: u64) -> anyhow::Result<(f64, String)> {
     let bin = ["/usr/bin/pgbench", "pgbench"]
         .into_iter()
-        .find(|b| std::process::Command::new(b).arg("--version").output().is_ok())
+        .find(|b| {
+            std::process::Command::new(b)
+                .arg("--version")
+                .output()
+                .is_ok()
+        })
         .context("pgbench is not installed: PostgreSQL raw rate skipped")?;
-    let script = std::env::temp_dir().join(format!("benk-bench-{:016x}.sql", rand::random::<u64>()));
+    let script =
+        std::env::temp_dir().join(format!("benk-bench-{:016x}.sql", rand::random::<u64>()));
     std::fs::write(&script, PGBENCH_SCRIPT)?;
     let mut best = 0.0f64;
     let mut parts = Vec::new();
@@ -1024,7 +1038,8 @@ async fn raw_run(
                 .context("the rusqlite raw loop")?;
             *raw_count += n;
             let rate = n as f64 / el.as_secs_f64().max(1e-9);
-            let py = python_db.and_then(|p| tokio::task::block_in_place(|| python_loop(p, setup, secs)));
+            let py =
+                python_db.and_then(|p| tokio::task::block_in_place(|| python_loop(p, setup, secs)));
             let detail = match py {
                 Some(p) => format!(
                     "rusqlite {}/s; python3 sqlite3 {}/s (rusqlite {} python)",
@@ -1037,7 +1052,8 @@ async fn raw_run(
             Ok((rate, py, detail))
         }
         Backend::Postgres => {
-            let (best, detail) = tokio::task::block_in_place(|| pgbench(&fresh.raw_url, setup, secs))?;
+            let (best, detail) =
+                tokio::task::block_in_place(|| pgbench(&fresh.raw_url, setup, secs))?;
             Ok((best, None, format!("pgbench -M prepared: {detail} tps")))
         }
     }
@@ -1092,7 +1108,11 @@ async fn measure(fresh: &Fresh, args: &BenchArgs) -> anyhow::Result<Report> {
             .send()
             .await?;
         if resp.status() != reqwest::StatusCode::CREATED {
-            bail!("creating a bench client: HTTP {}: {}", resp.status(), resp.text().await?);
+            bail!(
+                "creating a bench client: HTTP {}: {}",
+                resp.status(),
+                resp.text().await?
+            );
         }
         let v: serde_json::Value = resp.json().await?;
         target.clients.push(
@@ -1105,14 +1125,19 @@ async fn measure(fresh: &Fresh, args: &BenchArgs) -> anyhow::Result<Report> {
     }
     let mut peek = Peek::open(&fresh.http_url).await?;
     target.team = *peek
-        .ids("SELECT team_id FROM clients WHERE id = $1", target.clients[0])
+        .ids(
+            "SELECT team_id FROM clients WHERE id = $1",
+            target.clients[0],
+        )
         .await?
         .first()
         .context("the bench client has no team")?;
     let others = peek.ids(OTHER_MEMBER, target.team).await?;
     peek.close().await;
     target.staff = vec![lead];
-    target.staff.extend(others.into_iter().filter(|s| *s != lead).take(1));
+    target
+        .staff
+        .extend(others.into_iter().filter(|s| *s != lead).take(1));
 
     let mut scen = Vec::new();
     let mut missing = Vec::new();
@@ -1123,7 +1148,12 @@ async fn measure(fresh: &Fresh, args: &BenchArgs) -> anyhow::Result<Report> {
             }
             scen.push(s);
         } else {
-            println!("   {:<14} not available in this build ({} {})", s.name, if s.post { "POST" } else { "GET" }, s.path);
+            println!(
+                "   {:<14} not available in this build ({} {})",
+                s.name,
+                if s.post { "POST" } else { "GET" },
+                s.path
+            );
             missing.push(s.name);
         }
     }
@@ -1134,8 +1164,14 @@ async fn measure(fresh: &Fresh, args: &BenchArgs) -> anyhow::Result<Report> {
     let mut errors = 0u64;
     let mut first_errors: BTreeMap<&str, String> = BTreeMap::new();
     for run in 1..=args.runs {
-        let (raw, python, detail) =
-            raw_run(fresh, &setup, args.seconds, python_db.as_deref(), &mut raw_count).await?;
+        let (raw, python, detail) = raw_run(
+            fresh,
+            &setup,
+            args.seconds,
+            python_db.as_deref(),
+            &mut raw_count,
+        )
+        .await?;
         println!("   run {run}: raw {} tx/s ({detail})", thousands(raw));
         let mut rr = RunResult {
             raw,
@@ -1143,7 +1179,8 @@ async fn measure(fresh: &Fresh, args: &BenchArgs) -> anyhow::Result<Report> {
             scen: BTreeMap::new(),
         };
         for s in &scen {
-            let mut smp = http_measure(server.addr, s, &target, args.connections, args.seconds).await?;
+            let mut smp =
+                http_measure(server.addr, s, &target, args.connections, args.seconds).await?;
             if let Some(e) = smp.describe_errors() {
                 first_errors.entry(s.name).or_insert(e);
             }
@@ -1266,8 +1303,16 @@ async fn reads(args: &BenchArgs) -> anyhow::Result<i32> {
         let contacts = peek.count("SELECT COUNT(*) FROM contacts").await?;
         let audit = peek.count("SELECT COUNT(*) FROM audit_events").await?;
         let (team, lead) = match &mut peek {
-            Peek::Sqlite(c) => sqlx::query_as::<_, (Uuid, Uuid)>(NATIONAL_LEAD).fetch_one(&mut *c).await?,
-            Peek::Postgres(c) => sqlx::query_as::<_, (Uuid, Uuid)>(NATIONAL_LEAD).fetch_one(&mut *c).await?,
+            Peek::Sqlite(c) => {
+                sqlx::query_as::<_, (Uuid, Uuid)>(NATIONAL_LEAD)
+                    .fetch_one(&mut *c)
+                    .await?
+            }
+            Peek::Postgres(c) => {
+                sqlx::query_as::<_, (Uuid, Uuid)>(NATIONAL_LEAD)
+                    .fetch_one(&mut *c)
+                    .await?
+            }
         };
         let mut clients = peek.ids(TEAM_CLIENTS, team).await?;
         clients.truncate(200);
@@ -1294,7 +1339,8 @@ async fn reads(args: &BenchArgs) -> anyhow::Result<i32> {
                 continue;
             }
             for _ in 0..args.runs {
-                let smp = http_measure(server.addr, s, &target, args.connections, args.seconds).await?;
+                let smp =
+                    http_measure(server.addr, s, &target, args.connections, args.seconds).await?;
                 if let Some(e) = smp.describe_errors() {
                     println!("   {}: failures: {e}", s.name);
                 }
@@ -1329,7 +1375,9 @@ async fn reads(args: &BenchArgs) -> anyhow::Result<i32> {
         results.push((label, med));
     }
     println!();
-    println!("summary (medians; goals: timeline p99 < 10 ms, lists p99 < 50 ms, national ≤ 1.2× small)");
+    println!(
+        "summary (medians; goals: timeline p99 < 10 ms, lists p99 < 50 ms, national ≤ 1.2× small)"
+    );
     println!(
         "{:<14} {:>10} {:>10} {:>10}  {:>10} {:>10} {:>10}  {:>9}",
         "scenario", "small/s", "p50", "p99", "national/s", "p50", "p99", "p99 ratio"
@@ -1365,7 +1413,8 @@ async fn reads(args: &BenchArgs) -> anyhow::Result<i32> {
 }
 
 /// The first seeded team (by name) and its lead.
-const NATIONAL_LEAD: &str = "SELECT m.team_id, m.staff_id FROM team_memberships m JOIN teams t ON t.id = m.team_id \
+const NATIONAL_LEAD: &str =
+    "SELECT m.team_id, m.staff_id FROM team_memberships m JOIN teams t ON t.id = m.team_id \
     WHERE m.role = 'team_lead' ORDER BY t.name, m.staff_id LIMIT 1";
 // ---------------------------------------------------------------- output
 
@@ -1447,7 +1496,11 @@ fn print_summary(reports: &[Report], runs: usize) {
                 println!("          {:<14} not available in this build", s.name);
                 continue;
             }
-            let v: Vec<Stats> = r.runs.iter().filter_map(|x| x.scen.get(s.name).copied()).collect();
+            let v: Vec<Stats> = r
+                .runs
+                .iter()
+                .filter_map(|x| x.scen.get(s.name).copied())
+                .collect();
             if v.is_empty() {
                 continue;
             }
@@ -1455,8 +1508,20 @@ fn print_summary(reports: &[Report], runs: usize) {
             let rate = m(&|x| x.rate);
             let ratio = rate / raw.max(1e-9);
             let goal = match s.kind {
-                Kind::Write => if ratio >= 3.0 { "met (≥ 3×)" } else { "MISSED (< 3×)" },
-                Kind::AuditedRead => if ratio >= 3.0 { "≥ 3× (like a write)" } else { "< 3×" },
+                Kind::Write => {
+                    if ratio >= 3.0 {
+                        "met (≥ 3×)"
+                    } else {
+                        "MISSED (< 3×)"
+                    }
+                }
+                Kind::AuditedRead => {
+                    if ratio >= 3.0 {
+                        "≥ 3× (like a write)"
+                    } else {
+                        "< 3×"
+                    }
+                }
                 Kind::Plain => "(no database write)",
             };
             println!(

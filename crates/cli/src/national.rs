@@ -51,7 +51,14 @@ pub struct NationalArgs {
 }
 
 const STAFF_PER_TEAM: u64 = 10;
-const KINDS: [&str; 6] = ["home_visit", "outreach", "office", "phone", "accompany_gp", "drop_in"];
+const KINDS: [&str; 6] = [
+    "home_visit",
+    "outreach",
+    "office",
+    "phone",
+    "accompany_gp",
+    "drop_in",
+];
 const TOPICS: [&str; 8] = [
     "housing",
     "finances",
@@ -325,11 +332,23 @@ fn load_records(sink: &mut dyn Sink, sh: &Shape, p: &Progress) -> anyhow::Result
     sink.begin(&t::ORGANISATIONS)?;
     for k in 0..sh.teams {
         let (name, num) = (format!("Nasjonal kommune {k:04}"), format!("9{k:08}"));
-        sink.row(&[F::U(idg(K_MUNI, k)), F::S(&name), F::S("municipality"), F::S(&num), F::T(start)])?;
+        sink.row(&[
+            F::U(idg(K_MUNI, k)),
+            F::S(&name),
+            F::S("municipality"),
+            F::S(&num),
+            F::T(start),
+        ])?;
     }
     for k in 0..TRUSTS.min(sh.teams) {
         let (name, num) = (format!("Nasjonalt helseforetak {k:02}"), format!("8{k:08}"));
-        sink.row(&[F::U(idg(K_TRUST, k)), F::S(&name), F::S("hospital_trust"), F::S(&num), F::T(start)])?;
+        sink.row(&[
+            F::U(idg(K_TRUST, k)),
+            F::S(&name),
+            F::S("hospital_trust"),
+            F::S(&num),
+            F::T(start),
+        ])?;
     }
     sink.end()?;
     sink.begin(&t::TEAMS)?;
@@ -369,11 +388,19 @@ fn load_records(sink: &mut dyn Sink, sh: &Shape, p: &Progress) -> anyhow::Result
     for k in 0..sh.teams {
         for j in 0..STAFF_PER_TEAM {
             let role = if j == 0 { "team_lead" } else { "worker" };
-            sink.row(&[F::U(idg(K_TEAM, k)), F::U(sh.staff(k, j)), F::S(role), F::I(100)])?;
+            sink.row(&[
+                F::U(idg(K_TEAM, k)),
+                F::U(sh.staff(k, j)),
+                F::S(role),
+                F::I(100),
+            ])?;
         }
     }
     sink.end()?;
-    p.done("teams, organisations, staff", sh.teams * (STAFF_PER_TEAM + 3));
+    p.done(
+        "teams, organisations, staff",
+        sh.teams * (STAFF_PER_TEAM + 3),
+    );
 
     let birth0 = NaiveDate::from_ymd_opt(1950, 1, 1).context("date")?;
     sink.begin(&t::CLIENTS)?;
@@ -506,7 +533,10 @@ fn load_records(sink: &mut dyn Sink, sh: &Shape, p: &Progress) -> anyhow::Result
 
 /// Makes the audit rows on a thread of their own, hashed into the chain
 /// after `head`, in batches.
-fn audit_rows(sh: Shape, head: ChainHead) -> (Receiver<Vec<AuditRow>>, std::thread::JoinHandle<ChainHead>) {
+fn audit_rows(
+    sh: Shape,
+    head: ChainHead,
+) -> (Receiver<Vec<AuditRow>>, std::thread::JoinHandle<ChainHead>) {
     let (tx, rx) = sync_channel::<Vec<AuditRow>>(8);
     let handle = std::thread::spawn(move || {
         let mut head = head;
@@ -525,7 +555,8 @@ fn audit_rows(sh: Shape, head: ChainHead) -> (Receiver<Vec<AuditRow>>, std::thre
         let mut contact = 0u64;
         for n in 0..sh.audit {
             // Contacts are spread evenly over the chain; the rest are reads.
-            let is_contact = sh.contacts > 0 && ((n + 1) * sh.contacts / sh.audit) > (n * sh.contacts / sh.audit);
+            let is_contact = sh.contacts > 0
+                && ((n + 1) * sh.contacts / sh.audit) > (n * sh.contacts / sh.audit);
             let client = if is_contact {
                 contact += 1;
                 sh.client_of_contact(contact - 1)
@@ -534,7 +565,11 @@ fn audit_rows(sh: Shape, head: ChainHead) -> (Receiver<Vec<AuditRow>>, std::thre
             };
             let k = sh.team_of(client);
             let (a, b) = sh.caregivers(client);
-            let j = if is_contact || rng.gen_bool(0.5) { a } else { b };
+            let j = if is_contact || rng.gen_bool(0.5) {
+                a
+            } else {
+                b
+            };
             let s = (k * STAFF_PER_TEAM + j) as usize;
             draft.id = idg(K_AUDIT, n);
             draft.at = sh.at(n, sh.audit);
@@ -552,10 +587,12 @@ fn audit_rows(sh: Shape, head: ChainHead) -> (Receiver<Vec<AuditRow>>, std::thre
                 draft.resources = "client:basic,care_team,basis:care_team".into();
             }
             batch.push(head.append(&draft));
-            if batch.len() == 8192 {
-                if tx.send(std::mem::replace(&mut batch, Vec::with_capacity(8192))).is_err() {
-                    return head;
-                }
+            if batch.len() == 8192
+                && tx
+                    .send(std::mem::replace(&mut batch, Vec::with_capacity(8192)))
+                    .is_err()
+            {
+                return head;
             }
         }
         if !batch.is_empty() {
@@ -570,7 +607,12 @@ fn text(v: &Option<String>) -> F<'_> {
     v.as_deref().map_or(F::N, F::S)
 }
 
-fn load_audit(sink: &mut dyn Sink, sh: &Shape, head: ChainHead, p: &Progress) -> anyhow::Result<ChainHead> {
+fn load_audit(
+    sink: &mut dyn Sink,
+    sh: &Shape,
+    head: ChainHead,
+    p: &Progress,
+) -> anyhow::Result<ChainHead> {
     let (rx, handle) = audit_rows(*sh, head);
     sink.begin(&t::AUDIT)?;
     let mut n = 0u64;
@@ -602,7 +644,9 @@ fn load_audit(sink: &mut dyn Sink, sh: &Shape, head: ChainHead, p: &Progress) ->
         }
     }
     sink.end()?;
-    let head = handle.join().map_err(|_| anyhow::anyhow!("the audit thread failed"))?;
+    let head = handle
+        .join()
+        .map_err(|_| anyhow::anyhow!("the audit thread failed"))?;
     p.done("audit_events (chained)", n);
     Ok(head)
 }
@@ -639,7 +683,9 @@ pub async fn run(args: NationalArgs, url: &str) -> anyhow::Result<i32> {
         team_size: args.team_size,
         teams: args.people.div_ceil(args.team_size),
         start,
-        span_us: (now - Duration::hours(1) - start).num_microseconds().unwrap_or(0),
+        span_us: (now - Duration::hours(1) - start)
+            .num_microseconds()
+            .unwrap_or(0),
     };
     println!(
         "benk seed --national: {} teams, {} people, {} contacts, {} audit rows into {}",
@@ -679,14 +725,18 @@ async fn peek(url: &str) -> anyhow::Result<(i64, (i64, String))> {
         Backend::Sqlite => {
             let mut c =
                 sqlx::SqliteConnection::connect_with(&benk_app::db::sqlite_options(&opts)?).await?;
-            let n: i64 = sqlx::query_scalar(t::COUNT_NATIONAL_TEAMS).fetch_one(&mut c).await?;
+            let n: i64 = sqlx::query_scalar(t::COUNT_NATIONAL_TEAMS)
+                .fetch_one(&mut c)
+                .await?;
             let h: (i64, String) = sqlx::query_as(t::READ_HEAD).fetch_one(&mut c).await?;
             c.close().await?;
             (n, h)
         }
         Backend::Postgres => {
             let mut c = PgConnection::connect_with(&benk_app::db::pg_options(&opts)?).await?;
-            let n: i64 = sqlx::query_scalar(t::COUNT_NATIONAL_TEAMS).fetch_one(&mut c).await?;
+            let n: i64 = sqlx::query_scalar(t::COUNT_NATIONAL_TEAMS)
+                .fetch_one(&mut c)
+                .await?;
             let h: (i64, String) = sqlx::query_as(t::READ_HEAD).fetch_one(&mut c).await?;
             c.close().await?;
             (n, h)
@@ -745,7 +795,13 @@ fn load_sqlite(url: &str, sh: &Shape, head: ChainHead, p: &Progress) -> anyhow::
     Ok(())
 }
 
-fn load_pg(rt: tokio::runtime::Handle, url: &str, sh: &Shape, head: ChainHead, p: &Progress) -> anyhow::Result<()> {
+fn load_pg(
+    rt: tokio::runtime::Handle,
+    url: &str,
+    sh: &Shape,
+    head: ChainHead,
+    p: &Progress,
+) -> anyhow::Result<()> {
     let opts = benk_app::db::pg_options(&DbOptions::new(url))?;
     let pool = rt.block_on(
         sqlx::postgres::PgPoolOptions::new()
@@ -788,7 +844,9 @@ fn load_pg(rt: tokio::runtime::Handle, url: &str, sh: &Shape, head: ChainHead, p
         .iter()
         .enumerate()
         .partition(|(i, _)| i % 2 == 0);
-    let strip = |v: Vec<(usize, &(&'static str, &'static str))>| v.into_iter().map(|(_, x)| *x).collect::<Vec<_>>();
+    let strip = |v: Vec<(usize, &(&'static str, &'static str))>| {
+        v.into_iter().map(|(_, x)| *x).collect::<Vec<_>>()
+    };
     let (a, b) = rt.block_on(async { tokio::join!(build(strip(even)), build(strip(odd))) });
     a?;
     b?;

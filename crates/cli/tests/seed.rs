@@ -36,13 +36,20 @@ fn seed_and_verify(url: &str) {
         "{text}{}",
         String::from_utf8_lossy(&out.stderr)
     );
-    assert!(text.contains("audit_events (chained): 5 000 rows"), "{text}");
+    assert!(
+        text.contains("audit_events (chained): 5 000 rows"),
+        "{text}"
+    );
     let verify = benk()
         .args(["--database-url", url, "audit", "verify"])
         .output()
         .unwrap();
     let v = String::from_utf8_lossy(&verify.stdout);
-    assert!(verify.status.success(), "{v}{}", String::from_utf8_lossy(&verify.stderr));
+    assert!(
+        verify.status.success(),
+        "{v}{}",
+        String::from_utf8_lossy(&verify.stderr)
+    );
     assert!(v.contains("audit chain OK"), "{v}");
     // A second national seed into the same database is refused.
     let again = benk()

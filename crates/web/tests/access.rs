@@ -483,8 +483,15 @@ async fn lists_show_only_clients_with_a_relationship(t: &TestApp) {
         shown,
         "the row names every client shown, in order"
     );
-    assert!(named.iter().all(|(_, basis)| basis == "care_team"), "{named:?}");
-    assert!(rows[0].0.starts_with("client:name,contact;clients:"), "{}", rows[0].0);
+    assert!(
+        named.iter().all(|(_, basis)| basis == "care_team"),
+        "{named:?}"
+    );
+    assert!(
+        rows[0].0.starts_with("client:name,contact;clients:"),
+        "{}",
+        rows[0].0
+    );
 }
 
 async fn actor(t: &TestApp, id: Uuid) -> benk_app::Actor {

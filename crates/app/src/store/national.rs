@@ -212,12 +212,14 @@ pub fn drop_index_sql(name: &str) -> String {
 }
 
 /// The teams a national seed made (by their name prefix), to refuse a second run.
-pub const COUNT_NATIONAL_TEAMS: &str = "SELECT COUNT(*) FROM teams WHERE name LIKE 'Nasjonalt team %'";
+pub const COUNT_NATIONAL_TEAMS: &str =
+    "SELECT COUNT(*) FROM teams WHERE name LIKE 'Nasjonalt team %'";
 /// The chain head.
 pub const READ_HEAD: &str = "SELECT seq, hash FROM audit_head WHERE id = 1";
 /// Moves the chain head to the last seeded row.
 pub const WRITE_HEAD: &str = "UPDATE audit_head SET seq = $1, hash = $2 WHERE id = 1";
 /// Statistics for the planner, for the tables the load filled (PostgreSQL
 /// takes a list; a bare `ANALYZE` would visit every schema of the database).
-pub const ANALYZE_PG: &str = "ANALYZE organisations, teams, team_owners, staff, team_memberships, clients, \
+pub const ANALYZE_PG: &str =
+    "ANALYZE organisations, teams, team_owners, staff, team_memberships, clients, \
     care_relationships, episodes, contacts, contact_staff, contact_topics, audit_events";
