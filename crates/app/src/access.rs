@@ -116,17 +116,30 @@ pub async fn visible(
         .map(|m| m.team_id)
         .collect();
     let mut duty = Vec::new();
-    if is_health_personnel(actor) {
+    if is_health_personnel(actor) && !actor.memberships.is_empty() {
+        // Every team's policy in one query (one round trip, whatever the number of teams).
+        let ph: Vec<String> = (1..=actor.memberships.len())
+            .map(|i| format!("${i}"))
+            .collect();
+        let policies: Vec<(Uuid, String)> = app
+            .db
+            .all(
+                &format!(
+                    "SELECT id, policy FROM teams WHERE id IN ({})",
+                    ph.join(", ")
+                ),
+                actor
+                    .memberships
+                    .iter()
+                    .map(|m| crate::db::Val::from(m.team_id))
+                    .collect(),
+            )
+            .await?;
         for m in &actor.memberships {
-            let policy: Option<(String,)> = app
-                .db
-                .opt(
-                    "SELECT policy FROM teams WHERE id = $1",
-                    crate::args![m.team_id],
-                )
-                .await?;
-            let read = policy
-                .and_then(|(p,)| serde_json::from_str::<crate::orgs::TeamPolicy>(&p).ok())
+            let read = policies
+                .iter()
+                .find(|(id, _)| *id == m.team_id)
+                .and_then(|(_, p)| serde_json::from_str::<crate::orgs::TeamPolicy>(p).ok())
                 .map(|p| p.read_policy)
                 .unwrap_or_default();
             if read == ReadPolicy::TeamOnDuty {

@@ -98,6 +98,62 @@ impl AuditDraft {
     }
 }
 
+/// Most people one list audit row names; a longer list gets one row per this
+/// many people (the client lists stop at 500 rows, so they write one).
+pub const LIST_AUDIT_MAX: usize = 500;
+
+/// The audit rows for a list or search that showed many people: ONE row per
+/// [`LIST_AUDIT_MAX`] people, not one per person. Its `resources` are
+/// `{what};clients:{id}@{basis},{id}@{basis},…` — `what` says which fields were
+/// shown (e.g. `client:name,contact`), then every client's id with the basis
+/// on which the actor sees them; [`list_resources`] parses it back. The row's
+/// `client_id` is set only when the list showed exactly one person, so that
+/// "who saw this person" finds single-person lists by the column and longer
+/// ones by the `clients:` part (`resources LIKE '%<id>@%'`).
+pub fn list_audit(
+    actor: &crate::Actor,
+    action: &str,
+    purpose: &str,
+    what: &str,
+    shown: &[(Uuid, &str)],
+) -> Vec<AuditDraft> {
+    shown
+        .chunks(LIST_AUDIT_MAX)
+        .map(|chunk| {
+            let mut d = actor.audit(action, Outcome::Allowed);
+            d.purpose = Some(purpose.to_string());
+            if let [(only, _)] = chunk {
+                d.client_id = Some(*only);
+            }
+            let mut r = String::with_capacity(what.len() + 10 + chunk.len() * 48);
+            r.push_str(what);
+            r.push_str(";clients:");
+            for (i, (id, basis)) in chunk.iter().enumerate() {
+                if i > 0 {
+                    r.push(',');
+                }
+                r.push_str(&id.to_string());
+                r.push('@');
+                r.push_str(basis);
+            }
+            d.resources = r;
+            d
+        })
+        .collect()
+}
+
+/// The clients a list audit row names, with their basis (see [`list_audit`]);
+/// `None` when `resources` is not a list row.
+pub fn list_resources(resources: &str) -> Option<Vec<(Uuid, String)>> {
+    let (_, list) = resources.split_once(";clients:")?;
+    list.split(',')
+        .map(|item| {
+            let (id, basis) = item.split_once('@')?;
+            Some((Uuid::parse_str(id).ok()?, basis.to_string()))
+        })
+        .collect()
+}
+
 /// A stored audit row.
 #[derive(Debug, Clone, sqlx::FromRow, Serialize)]
 pub struct AuditRow {

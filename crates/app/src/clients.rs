@@ -324,27 +324,45 @@ pub async fn update(
 }
 
 /// Reads a client's record to the extent the grant covers, and audits the read.
+///
+/// The reads run side by side on the read pool, and the audit row is handed
+/// to the writer at the same time: the answer waits for the slowest of them
+/// (normally the durable commit of the audit row) instead of for their sum.
+/// Nothing is answered before the audit row is committed; if the audit row
+/// cannot be written, the read fails.
 pub async fn record(app: &App, actor: &Actor, grant: &ReadGrant) -> AppResult<ClientRecord> {
-    let client = store::clients::by_id(&app.db, grant.client_id())
-        .await?
-        .ok_or(AppError::NotFound)?;
-    let care_team = care::active_for_client(app, grant.client_id()).await?;
-    let entries = entries(app, grant).await?;
-    let health_entries_withheld = !grant.covers_health()
-        && store::clients::has_health_entries(&app.db, grant.client_id()).await?;
     let resources = if grant.covers_health() {
         "client:basic,contact,care_team,record_entries"
     } else {
         "client:basic,contact,care_team,record_entries:social"
     };
-    app.writer
-        .write(WriteOp::audit_only(vec![audit_allowed(
-            actor,
-            grant,
-            "client.read",
-            resources,
-        )]))
-        .await?;
+    let audit = app.writer.write(WriteOp::audit_only(vec![audit_allowed(
+        actor,
+        grant,
+        "client.read",
+        resources,
+    )]));
+    let reads = async {
+        let health_withheld = async {
+            Ok::<_, AppError>(
+                !grant.covers_health()
+                    && store::clients::has_health_entries(&app.db, grant.client_id()).await?,
+            )
+        };
+        tokio::try_join!(
+            async {
+                store::clients::by_id(&app.db, grant.client_id())
+                    .await?
+                    .ok_or(AppError::NotFound)
+            },
+            care::active_for_client(app, grant.client_id()),
+            entries(app, grant),
+            health_withheld,
+        )
+    };
+    let (audited, read) = tokio::join!(audit, reads);
+    audited?;
+    let (client, care_team, entries, health_entries_withheld) = read?;
     Ok(ClientRecord {
         client,
         care_team,
@@ -468,7 +486,9 @@ pub enum ListKind {
 }
 
 /// Lists clients the actor may see, optionally filtered by name, and audits
-/// one row per client shown (name and contact details were made available).
+/// the list ONCE: one row naming every client shown with the basis on which
+/// the actor sees them (see [`crate::audit::list_resources`] for the format),
+/// not one row per client.
 pub async fn list(
     app: &App,
     actor: &Actor,
@@ -480,7 +500,7 @@ pub async fn list(
         .filter(|q| !q.is_empty())
         .map(|q| format!("%{}%", q.to_lowercase()));
     // Every list starts from the access module's "visible clients" rule; the
-    // basis of each row goes into its audit row.
+    // basis of each row goes into the list's audit row.
     let v = crate::access::visible(app, actor, "c", "$1", "$2", 4).await?;
     let rows = store::clients::list(
         &app.db,
@@ -496,16 +516,8 @@ pub async fn list(
             ListKind::Mine => "client.list_mine",
             ListKind::Visible => "client.list",
         };
-        let audit = rows
-            .iter()
-            .map(|c| {
-                let mut d = actor.audit(action, Outcome::Allowed);
-                d.client_id = Some(c.id);
-                d.purpose = Some("TREAT".into());
-                d.resources = format!("client:name,contact,basis:{}", c.basis);
-                d
-            })
-            .collect();
+        let shown: Vec<(Uuid, &str)> = rows.iter().map(|c| (c.id, c.basis.as_str())).collect();
+        let audit = crate::audit::list_audit(actor, action, "TREAT", "client:name,contact", &shown);
         app.writer.write(WriteOp::audit_only(audit)).await?;
     }
     Ok(rows

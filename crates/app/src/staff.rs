@@ -318,11 +318,14 @@ pub async fn change_account(
 
 /// Loads the acting staff member; `None` if unknown or disabled.
 pub async fn load_actor(app: &App, staff_id: Uuid, meta: RequestMeta) -> AppResult<Option<Actor>> {
-    let row = store::staff::actor_row(&app.db, staff_id).await?;
+    // Both reads at once (two pool connections): one round trip of latency, not two.
+    let (row, memberships) = tokio::try_join!(
+        store::staff::actor_row(&app.db, staff_id),
+        store::staff::memberships_of(&app.db, staff_id)
+    )?;
     let Some(row) = row.filter(|r| !r.disabled) else {
         return Ok(None);
     };
-    let memberships = store::staff::memberships_of(&app.db, staff_id).await?;
     let profession = Profession::from_code(&row.profession).unwrap_or(Profession::Other);
     Ok(Some(Actor {
         staff_id: row.id,

@@ -2,6 +2,7 @@
 
 mod bench;
 mod config;
+mod national;
 
 use std::io::{BufRead, Write};
 use std::net::SocketAddr;
@@ -65,6 +66,9 @@ enum Command {
     Audit(AuditCmd),
     /// Measure audited write throughput over HTTP next to the raw database rate.
     Bench(bench::BenchArgs),
+    /// Make a synthetic data set in bulk (`--national`: teams, staff, people,
+    /// contacts and a valid audit chain at national scale).
+    Seed(national::NationalArgs),
     /// Print the version.
     Version,
 }
@@ -379,6 +383,10 @@ async fn run(cli: Cli) -> anyhow::Result<i32> {
             Ok(0)
         }
         Command::Bench(args) => bench::run(args).await,
+        Command::Seed(args) => {
+            let cfg = cli.config.resolve(DEFAULT_DB)?;
+            national::run(args, &cfg.database_url).await
+        }
     }
 }
 

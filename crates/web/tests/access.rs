@@ -449,8 +449,49 @@ async fn lists_show_only_clients_with_a_relationship(t: &TestApp) {
         .await
         .json();
     assert_eq!(r.as_array().unwrap().len(), 1, "{r}");
-    // Listing is audited per client shown.
-    assert!(t.audit_count(id, "client.list_mine", "allowed").await >= 1);
+    // A list is audited ONCE: one row naming every client shown, with the basis.
+    new_client(t, &tone).await;
+    let before = t
+        .db()
+        .scalar_i64("SELECT COALESCE(MAX(seq), 0) FROM audit_events", vec![])
+        .await
+        .unwrap();
+    let mine = t
+        .api(Method::GET, "/api/v1/clients?list=mine", &tone, None)
+        .await
+        .json();
+    let shown: Vec<Uuid> = mine
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["id"].as_str().unwrap().parse().unwrap())
+        .collect();
+    assert!(shown.len() > 1, "{mine}");
+    let rows: Vec<(String, Option<Uuid>)> = t
+        .db()
+        .all(
+            "SELECT resources, client_id FROM audit_events WHERE seq > $1 AND action = 'client.list_mine'",
+            benk_app::args![before],
+        )
+        .await
+        .unwrap();
+    assert_eq!(rows.len(), 1, "one audit row for the whole list: {rows:?}");
+    assert_eq!(rows[0].1, None, "a list of many names no single client");
+    let named = benk_app::audit::list_resources(&rows[0].0).expect("a list audit row");
+    assert_eq!(
+        named.iter().map(|(id, _)| *id).collect::<Vec<_>>(),
+        shown,
+        "the row names every client shown, in order"
+    );
+    assert!(
+        named.iter().all(|(_, basis)| basis == "care_team"),
+        "{named:?}"
+    );
+    assert!(
+        rows[0].0.starts_with("client:name,contact;clients:"),
+        "{}",
+        rows[0].0
+    );
 }
 
 async fn actor(t: &TestApp, id: Uuid) -> benk_app::Actor {

@@ -19,6 +19,7 @@ pub mod episodes;
 pub mod guidance;
 pub mod idempotency;
 pub mod intake;
+pub mod national;
 pub mod orgs;
 pub mod referrals;
 pub mod services;

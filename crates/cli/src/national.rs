@@ -1,0 +1,856 @@
+//! `benk seed --national`: a synthetic national-scale data set, made fast.
+//!
+//! Teams of about 200 people each (10 staff: a team lead and nine workers
+//! from the municipality and the hospital trust), people with synthetic
+//! national ids (month + 80, valid check digits), two caregivers and one open
+//! episode each, contacts spread over the last two years with the staff who
+//! took part and their topics, and a VALID audit chain (one `contact.create`
+//! row per contact, the rest reads of a person by a member of their team),
+//! hashed exactly as the writer hashes. Deterministic content (fixed seed).
+//!
+//! Loading: secondary indexes of the big tables are dropped first and built
+//! again at the end; SQLite through rusqlite with multi-row INSERTs in large
+//! transactions (journal off-WAL and `synchronous=OFF` while loading, back to
+//! WAL after); PostgreSQL through `COPY … FROM STDIN`. The audit chain is
+//! hashed on its own thread while the other thread writes.
+
+use std::fmt::Write as _;
+use std::sync::mpsc::{sync_channel, Receiver};
+use std::time::Instant;
+
+use anyhow::{bail, Context};
+use benk_app::audit::{AuditDraft, AuditRow, ChainHead, Outcome};
+use benk_app::db::{Backend, DbOptions};
+use benk_app::store::national as t;
+use benk_app::store::national::BulkTable;
+use benk_app::{App, Settings};
+use benk_domain::NationalId;
+use chrono::{DateTime, Duration, NaiveDate, SubsecRound, Utc};
+use rand::{Rng, SeedableRng};
+use sqlx::{Connection, PgConnection};
+use uuid::Uuid;
+
+/// Sizes of the data set.
+#[derive(Debug, Clone, clap::Args)]
+pub struct NationalArgs {
+    /// Make the national data set (the only kind of seed there is).
+    #[arg(long)]
+    pub national: bool,
+    /// People (clients).
+    #[arg(long, default_value_t = 50_000)]
+    pub people: u64,
+    /// Contacts, spread over the people.
+    #[arg(long, default_value_t = 5_000_000)]
+    pub contacts: u64,
+    /// Audit rows (at least one per contact).
+    #[arg(long, default_value_t = 20_000_000)]
+    pub audit: u64,
+    /// People per team.
+    #[arg(long, default_value_t = 200)]
+    pub team_size: u64,
+}
+
+const STAFF_PER_TEAM: u64 = 10;
+const KINDS: [&str; 6] = [
+    "home_visit",
+    "outreach",
+    "office",
+    "phone",
+    "accompany_gp",
+    "drop_in",
+];
+const TOPICS: [&str; 8] = [
+    "housing",
+    "finances",
+    "physical_health",
+    "mental_health",
+    "substance_use",
+    "activity",
+    "relations",
+    "practical_help",
+];
+
+/// A value for one column, borrowed where it can be.
+#[derive(Debug, Clone, Copy)]
+enum F<'a> {
+    U(Uuid),
+    S(&'a str),
+    I(i64),
+    B(bool),
+    N,
+    T(DateTime<Utc>),
+    D(NaiveDate),
+}
+
+impl rusqlite::ToSql for F<'_> {
+    fn to_sql(&self) -> rusqlite::Result<rusqlite::types::ToSqlOutput<'_>> {
+        use rusqlite::types::{ToSqlOutput, Value, ValueRef};
+        Ok(match self {
+            F::U(u) => ToSqlOutput::Borrowed(ValueRef::Blob(u.as_bytes())),
+            F::S(s) => ToSqlOutput::Borrowed(ValueRef::Text(s.as_bytes())),
+            F::I(i) => ToSqlOutput::Owned(Value::Integer(*i)),
+            F::B(b) => ToSqlOutput::Owned(Value::Integer(i64::from(*b))),
+            F::N => ToSqlOutput::Owned(Value::Null),
+            // As sqlx writes a DateTime<Utc> / NaiveDate on SQLite.
+            F::T(t) => ToSqlOutput::Owned(Value::Text(
+                t.format("%Y-%m-%dT%H:%M:%S%.6f+00:00").to_string(),
+            )),
+            F::D(d) => ToSqlOutput::Owned(Value::Text(d.format("%Y-%m-%d").to_string())),
+        })
+    }
+}
+
+/// Appends a value in COPY text format.
+fn copy_field(buf: &mut String, f: &F) {
+    match f {
+        F::U(u) => {
+            let _ = write!(buf, "{u}");
+        }
+        F::S(s) => {
+            for ch in s.chars() {
+                match ch {
+                    '\\' => buf.push_str("\\\\"),
+                    '\t' => buf.push_str("\\t"),
+                    '\n' => buf.push_str("\\n"),
+                    '\r' => buf.push_str("\\r"),
+                    c => buf.push(c),
+                }
+            }
+        }
+        F::I(i) => {
+            let _ = write!(buf, "{i}");
+        }
+        F::B(b) => buf.push(if *b { 't' } else { 'f' }),
+        F::N => buf.push_str("\\N"),
+        F::T(t) => {
+            let _ = write!(buf, "{}", t.format("%Y-%m-%d %H:%M:%S%.6f+00"));
+        }
+        F::D(d) => {
+            let _ = write!(buf, "{}", d.format("%Y-%m-%d"));
+        }
+    }
+}
+
+/// Where rows go: a table at a time.
+trait Sink {
+    fn begin(&mut self, table: &'static BulkTable) -> anyhow::Result<()>;
+    fn row(&mut self, values: &[F]) -> anyhow::Result<()>;
+    fn end(&mut self) -> anyhow::Result<()>;
+}
+
+/// Rows per SQLite transaction.
+const SQLITE_TX_ROWS: u64 = 1_000_000;
+
+/// SQLite: one prepared single-row INSERT per table, bound straight from the
+/// borrowed values, in transactions of a million rows.
+struct SqliteSink {
+    conn: rusqlite::Connection,
+    sql: String,
+    in_tx: u64,
+}
+
+impl Sink for SqliteSink {
+    fn begin(&mut self, table: &'static BulkTable) -> anyhow::Result<()> {
+        self.sql = table.insert_sql(1);
+        Ok(())
+    }
+    fn row(&mut self, values: &[F]) -> anyhow::Result<()> {
+        self.conn
+            .prepare_cached(&self.sql)?
+            .execute(rusqlite::params_from_iter(values.iter()))?;
+        self.in_tx += 1;
+        if self.in_tx >= SQLITE_TX_ROWS {
+            self.conn.execute_batch("COMMIT; BEGIN")?;
+            self.in_tx = 0;
+        }
+        Ok(())
+    }
+    fn end(&mut self) -> anyhow::Result<()> {
+        Ok(())
+    }
+}
+
+/// PostgreSQL: COPY in text format, sent in chunks of about 4 MB.
+struct PgSink {
+    rt: tokio::runtime::Handle,
+    pool: sqlx::PgPool,
+    copy: Option<sqlx::postgres::PgCopyIn<sqlx::pool::PoolConnection<sqlx::Postgres>>>,
+    buf: String,
+}
+
+impl PgSink {
+    fn send(&mut self) -> anyhow::Result<()> {
+        if self.buf.is_empty() {
+            return Ok(());
+        }
+        let copy = self.copy.as_mut().context("no COPY in progress")?;
+        let data = std::mem::take(&mut self.buf).into_bytes();
+        self.rt.block_on(copy.send(data))?;
+        self.buf.reserve(4 << 20);
+        Ok(())
+    }
+}
+
+impl Sink for PgSink {
+    fn begin(&mut self, table: &'static BulkTable) -> anyhow::Result<()> {
+        use sqlx::postgres::PgPoolCopyExt;
+        self.copy = Some(self.rt.block_on(self.pool.copy_in_raw(&table.copy_sql()))?);
+        Ok(())
+    }
+    fn row(&mut self, values: &[F]) -> anyhow::Result<()> {
+        for (i, v) in values.iter().enumerate() {
+            if i > 0 {
+                self.buf.push('\t');
+            }
+            copy_field(&mut self.buf, v);
+        }
+        self.buf.push('\n');
+        if self.buf.len() >= 4 << 20 {
+            self.send()?;
+        }
+        Ok(())
+    }
+    fn end(&mut self) -> anyhow::Result<()> {
+        self.send()?;
+        if let Some(copy) = self.copy.take() {
+            self.rt.block_on(copy.finish())?;
+        }
+        Ok(())
+    }
+}
+
+/// Deterministic ids: a version-8 UUID with the kind of row and its number,
+/// increasing within a table (so inserts append to the primary key).
+fn idg(kind: u8, n: u64) -> Uuid {
+    let mut b = [0u8; 16];
+    b[0] = 0xbe;
+    b[1] = kind;
+    b[9..16].copy_from_slice(&n.to_be_bytes()[1..8]);
+    uuid::Builder::from_custom_bytes(b).into_uuid()
+}
+
+const K_MUNI: u8 = 1;
+const K_TRUST: u8 = 2;
+const K_TEAM: u8 = 3;
+const K_STAFF: u8 = 4;
+const K_CLIENT: u8 = 5;
+const K_CARE: u8 = 6;
+const K_EPISODE: u8 = 7;
+const K_CONTACT: u8 = 8;
+const K_AUDIT: u8 = 9;
+const TRUSTS: u64 = 20;
+
+/// The shape of the data set, derived from the arguments.
+#[derive(Debug, Clone, Copy)]
+struct Shape {
+    people: u64,
+    contacts: u64,
+    audit: u64,
+    team_size: u64,
+    teams: u64,
+    start: DateTime<Utc>,
+    span_us: i64,
+}
+
+impl Shape {
+    fn team_of(&self, client: u64) -> u64 {
+        client / self.team_size
+    }
+    fn staff(&self, team: u64, j: u64) -> Uuid {
+        idg(K_STAFF, team * STAFF_PER_TEAM + j)
+    }
+    /// The client's two caregivers (never the lead).
+    fn caregivers(&self, client: u64) -> (u64, u64) {
+        (1 + client % 9, 1 + (client + 4) % 9)
+    }
+    fn contacts_of(&self, client: u64) -> u64 {
+        let (base, rem) = (self.contacts / self.people, self.contacts % self.people);
+        base + u64::from(client < rem)
+    }
+    fn client_of_contact(&self, m: u64) -> u64 {
+        let (base, rem) = (self.contacts / self.people, self.contacts % self.people);
+        let head = rem * (base + 1);
+        if m < head {
+            m / (base + 1)
+        } else {
+            rem + (m - head) / base.max(1)
+        }
+    }
+    fn home_org(&self, team: u64, j: u64) -> Uuid {
+        if j % 2 == 0 {
+            idg(K_MUNI, team)
+        } else {
+            idg(K_TRUST, team % TRUSTS)
+        }
+    }
+    fn org_number(&self, team: u64, j: u64) -> String {
+        if j % 2 == 0 {
+            format!("9{team:08}")
+        } else {
+            format!("8{:08}", team % TRUSTS)
+        }
+    }
+    fn at(&self, n: u64, of: u64) -> DateTime<Utc> {
+        let us = (self.span_us as f64 * n as f64 / of.max(1) as f64) as i64;
+        (self.start + Duration::microseconds(us)).trunc_subsecs(6)
+    }
+}
+
+fn rng_for(pass: u64, n: u64) -> rand::rngs::StdRng {
+    rand::rngs::StdRng::seed_from_u64(pass.wrapping_mul(0x9e37_79b9_7f4a_7c15) ^ n)
+}
+
+/// A progress line every million rows.
+struct Progress {
+    t0: Instant,
+}
+
+impl Progress {
+    fn tick(&self, what: &str, n: u64, total: u64) {
+        if n % 1_000_000 == 0 && n > 0 {
+            println!(
+                "  {what}: {} / {} ({:.0} s)",
+                crate::bench::thousands(n as f64),
+                crate::bench::thousands(total as f64),
+                self.t0.elapsed().as_secs_f64()
+            );
+        }
+    }
+    fn done(&self, what: &str, n: u64) {
+        println!(
+            "  {what}: {} rows ({:.0} s)",
+            crate::bench::thousands(n as f64),
+            self.t0.elapsed().as_secs_f64()
+        );
+    }
+}
+
+/// Everything but the audit log.
+fn load_records(sink: &mut dyn Sink, sh: &Shape, p: &Progress) -> anyhow::Result<()> {
+    let start = sh.start;
+    let day = start.date_naive();
+    sink.begin(&t::ORGANISATIONS)?;
+    for k in 0..sh.teams {
+        let (name, num) = (format!("Nasjonal kommune {k:04}"), format!("9{k:08}"));
+        sink.row(&[
+            F::U(idg(K_MUNI, k)),
+            F::S(&name),
+            F::S("municipality"),
+            F::S(&num),
+            F::T(start),
+        ])?;
+    }
+    for k in 0..TRUSTS.min(sh.teams) {
+        let (name, num) = (format!("Nasjonalt helseforetak {k:02}"), format!("8{k:08}"));
+        sink.row(&[
+            F::U(idg(K_TRUST, k)),
+            F::S(&name),
+            F::S("hospital_trust"),
+            F::S(&num),
+            F::T(start),
+        ])?;
+    }
+    sink.end()?;
+    sink.begin(&t::TEAMS)?;
+    for k in 0..sh.teams {
+        let name = format!("Nasjonalt team {k:04}");
+        sink.row(&[F::U(idg(K_TEAM, k)), F::S(&name), F::S("{}"), F::T(start)])?;
+    }
+    sink.end()?;
+    sink.begin(&t::TEAM_OWNERS)?;
+    for k in 0..sh.teams {
+        sink.row(&[F::U(idg(K_TEAM, k)), F::U(idg(K_MUNI, k))])?;
+        sink.row(&[F::U(idg(K_TEAM, k)), F::U(idg(K_TRUST, k % TRUSTS))])?;
+    }
+    sink.end()?;
+    sink.begin(&t::STAFF)?;
+    for k in 0..sh.teams {
+        for j in 0..STAFF_PER_TEAM {
+            let name = format!("Ansatt {k:04}-{j}");
+            let profession = match j % 3 {
+                0 => "nurse",
+                1 => "social_educator",
+                _ => "psychologist",
+            };
+            sink.row(&[
+                F::U(sh.staff(k, j)),
+                F::S(&name),
+                F::S(profession),
+                F::N,
+                F::U(sh.home_org(k, j)),
+                F::B(false),
+                F::T(start),
+            ])?;
+        }
+    }
+    sink.end()?;
+    sink.begin(&t::MEMBERSHIPS)?;
+    for k in 0..sh.teams {
+        for j in 0..STAFF_PER_TEAM {
+            let role = if j == 0 { "team_lead" } else { "worker" };
+            sink.row(&[
+                F::U(idg(K_TEAM, k)),
+                F::U(sh.staff(k, j)),
+                F::S(role),
+                F::I(100),
+            ])?;
+        }
+    }
+    sink.end()?;
+    p.done(
+        "teams, organisations, staff",
+        sh.teams * (STAFF_PER_TEAM + 3),
+    );
+
+    let birth0 = NaiveDate::from_ymd_opt(1950, 1, 1).context("date")?;
+    sink.begin(&t::CLIENTS)?;
+    for i in 0..sh.people {
+        let k = sh.team_of(i);
+        let birth = birth0 + Duration::days((i % 20_000) as i64);
+        let nid = NationalId::synthetic(birth, (i / 20_000) as u32);
+        let name = format!("Person {i:06} Nasjonal");
+        let search = name.to_lowercase();
+        let muni = format!("Nasjonal kommune {k:04}");
+        sink.row(&[
+            F::U(idg(K_CLIENT, i)),
+            F::U(idg(K_TEAM, k)),
+            F::S(&name),
+            F::S(&search),
+            F::S(nid.as_str()),
+            F::S(nid.kind().code()),
+            F::I(i64::from(chrono::Datelike::year(&birth))),
+            F::S(&muni),
+            F::U(idg(K_MUNI, k)),
+            F::U(sh.staff(k, 0)),
+            F::T(start),
+            F::T(start),
+        ])?;
+    }
+    sink.end()?;
+    sink.begin(&t::CARE)?;
+    for i in 0..sh.people {
+        let k = sh.team_of(i);
+        let (a, b) = sh.caregivers(i);
+        for (r, s) in [a, b].into_iter().enumerate() {
+            sink.row(&[
+                F::U(idg(K_CARE, 2 * i + r as u64)),
+                F::U(idg(K_CLIENT, i)),
+                F::U(sh.staff(k, s)),
+                F::D(day),
+                F::S("Primærkontakt / primary contact"),
+                F::U(idg(K_MUNI, k)),
+                F::U(sh.staff(k, 0)),
+                F::T(start),
+            ])?;
+        }
+    }
+    sink.end()?;
+    sink.begin(&t::EPISODES)?;
+    for i in 0..sh.people {
+        let k = sh.team_of(i);
+        sink.row(&[
+            F::U(idg(K_EPISODE, i)),
+            F::U(idg(K_CLIENT, i)),
+            F::U(idg(K_TEAM, k)),
+            F::D(day),
+            F::U(sh.staff(k, 0)),
+            F::U(idg(K_MUNI, k)),
+            F::T(start),
+        ])?;
+    }
+    sink.end()?;
+    p.done("people, care relationships, episodes", sh.people * 4);
+
+    // Contacts, client by client, in time order; three passes regenerate the
+    // same contacts (seeded per client) for the three tables.
+    for table in [&t::CONTACTS, &t::CONTACT_STAFF, &t::CONTACT_TOPICS] {
+        sink.begin(table)?;
+        let mut m = 0u64;
+        let mut rows = 0u64;
+        for i in 0..sh.people {
+            let k = sh.team_of(i);
+            let (a, b) = sh.caregivers(i);
+            let n = sh.contacts_of(i);
+            let mut rng = rng_for(1, i);
+            for j in 0..n {
+                let id = idg(K_CONTACT, m);
+                let frac: f64 = rng.gen();
+                let at = sh.at(j * 1000 + (frac * 1000.0) as u64, n * 1000);
+                let kind = KINDS[rng.gen_range(0..KINDS.len())];
+                let met = rng.gen_bool(0.8);
+                let two = rng.gen_bool(0.6);
+                let t1 = rng.gen_range(0..TOPICS.len());
+                let t2 = rng.gen_range(0..TOPICS.len());
+                let topics = rng.gen_range(0..3usize);
+                match table.name {
+                    "contacts" => {
+                        sink.row(&[
+                            F::U(id),
+                            F::U(idg(K_CLIENT, i)),
+                            F::U(idg(K_TEAM, k)),
+                            F::T(at),
+                            F::I(rng.gen_range(1..9) * 15),
+                            F::S(kind),
+                            F::B(met),
+                            F::N,
+                            F::U(sh.staff(k, a)),
+                            F::U(sh.home_org(k, a)),
+                            F::T(at),
+                        ])?;
+                        rows += 1;
+                    }
+                    "contact_staff" => {
+                        sink.row(&[F::U(id), F::U(sh.staff(k, a))])?;
+                        rows += 1;
+                        if two {
+                            sink.row(&[F::U(id), F::U(sh.staff(k, b))])?;
+                            rows += 1;
+                        }
+                    }
+                    _ => {
+                        let mut chosen = Vec::with_capacity(2);
+                        if topics >= 1 {
+                            chosen.push(t1);
+                        }
+                        if topics >= 2 && t2 != t1 {
+                            chosen.push(t2);
+                        }
+                        for c in chosen {
+                            sink.row(&[F::U(id), F::S(TOPICS[c])])?;
+                            rows += 1;
+                        }
+                    }
+                }
+                m += 1;
+                p.tick(table.name, m, sh.contacts);
+            }
+        }
+        sink.end()?;
+        p.done(table.name, rows);
+    }
+    Ok(())
+}
+
+/// Makes the audit rows on a thread of their own, hashed into the chain
+/// after `head`, in batches.
+fn audit_rows(
+    sh: Shape,
+    head: ChainHead,
+) -> (Receiver<Vec<AuditRow>>, std::thread::JoinHandle<ChainHead>) {
+    let (tx, rx) = sync_channel::<Vec<AuditRow>>(8);
+    let handle = std::thread::spawn(move || {
+        let mut head = head;
+        let mut rng = rng_for(2, 0);
+        let mut batch = Vec::with_capacity(8192);
+        let mut draft = AuditDraft::new("client.read", Outcome::Allowed);
+        draft.purpose = Some("TREAT".into());
+        draft.ip = Some("10.0.0.1".into());
+        draft.user_agent = Some("benk-seed".into());
+        let names: Vec<String> = (0..sh.teams * STAFF_PER_TEAM)
+            .map(|s| format!("Ansatt {:04}-{}", s / STAFF_PER_TEAM, s % STAFF_PER_TEAM))
+            .collect();
+        let orgs: Vec<String> = (0..sh.teams * STAFF_PER_TEAM)
+            .map(|s| sh.org_number(s / STAFF_PER_TEAM, s % STAFF_PER_TEAM))
+            .collect();
+        let mut contact = 0u64;
+        for n in 0..sh.audit {
+            // Contacts are spread evenly over the chain; the rest are reads.
+            let is_contact = sh.contacts > 0
+                && ((n + 1) * sh.contacts / sh.audit) > (n * sh.contacts / sh.audit);
+            let client = if is_contact {
+                contact += 1;
+                sh.client_of_contact(contact - 1)
+            } else {
+                rng.gen_range(0..sh.people)
+            };
+            let k = sh.team_of(client);
+            let (a, b) = sh.caregivers(client);
+            let j = if is_contact || rng.gen_bool(0.5) {
+                a
+            } else {
+                b
+            };
+            let s = (k * STAFF_PER_TEAM + j) as usize;
+            draft.id = idg(K_AUDIT, n);
+            draft.at = sh.at(n, sh.audit);
+            draft.actor_staff_id = Some(sh.staff(k, j));
+            draft.actor_name = Some(names[s].clone());
+            draft.actor_org_number = Some(orgs[s].clone());
+            draft.actor_role = Some("worker".into());
+            draft.actor_team_id = Some(idg(K_TEAM, k));
+            draft.client_id = Some(idg(K_CLIENT, client));
+            if is_contact {
+                draft.action = "contact.create".into();
+                draft.resources = "contact,basis:care_team".into();
+            } else {
+                draft.action = "client.read".into();
+                draft.resources = "client:basic,care_team,basis:care_team".into();
+            }
+            batch.push(head.append(&draft));
+            if batch.len() == 8192
+                && tx
+                    .send(std::mem::replace(&mut batch, Vec::with_capacity(8192)))
+                    .is_err()
+            {
+                return head;
+            }
+        }
+        if !batch.is_empty() {
+            let _ = tx.send(batch);
+        }
+        head
+    });
+    (rx, handle)
+}
+
+fn text(v: &Option<String>) -> F<'_> {
+    v.as_deref().map_or(F::N, F::S)
+}
+
+fn load_audit(
+    sink: &mut dyn Sink,
+    sh: &Shape,
+    head: ChainHead,
+    p: &Progress,
+) -> anyhow::Result<ChainHead> {
+    let (rx, handle) = audit_rows(*sh, head);
+    sink.begin(&t::AUDIT)?;
+    let mut n = 0u64;
+    for batch in rx {
+        for r in &batch {
+            let opt = |u: Option<Uuid>| u.map_or(F::N, F::U);
+            sink.row(&[
+                F::I(r.seq),
+                F::U(r.id),
+                F::T(r.at),
+                opt(r.actor_staff_id),
+                text(&r.actor_name),
+                text(&r.actor_hpr),
+                text(&r.actor_org_number),
+                text(&r.actor_role),
+                opt(r.actor_team_id),
+                opt(r.client_id),
+                text(&r.purpose),
+                F::S(&r.action),
+                F::S(&r.resources),
+                F::S(&r.outcome),
+                text(&r.ip),
+                text(&r.user_agent),
+                F::S(&r.prev_hash),
+                F::S(&r.hash),
+            ])?;
+            n += 1;
+            p.tick("audit_events", n, sh.audit);
+        }
+    }
+    sink.end()?;
+    let head = handle
+        .join()
+        .map_err(|_| anyhow::anyhow!("the audit thread failed"))?;
+    p.done("audit_events (chained)", n);
+    Ok(head)
+}
+
+/// Runs `benk seed --national`.
+pub async fn run(args: NationalArgs, url: &str) -> anyhow::Result<i32> {
+    if !args.national {
+        bail!("`benk seed` makes the national data set: add --national");
+    }
+    if args.people == 0 || args.team_size == 0 {
+        bail!("--people and --team-size must be at least 1");
+    }
+    if args.audit < args.contacts {
+        bail!("--audit must be at least --contacts (every contact has its audit row)");
+    }
+    let backend = Backend::from_url(url)?;
+    // Migrate (and refuse a second national seed in the same database).
+    let app = App::open(&DbOptions::new(url), Settings::default())
+        .await
+        .with_context(|| format!("opening {}", crate::redact(url)))?;
+    app.close().await;
+    // Dropping the app stops its writer thread, which closes the writing connection.
+    drop(app);
+    let (existing, head) = peek(url).await?;
+    if existing > 0 {
+        bail!("this database already holds a national data set ({existing} teams)");
+    }
+    let now = Utc::now().trunc_subsecs(6);
+    let start = now - Duration::days(730);
+    let sh = Shape {
+        people: args.people,
+        contacts: args.contacts,
+        audit: args.audit,
+        team_size: args.team_size,
+        teams: args.people.div_ceil(args.team_size),
+        start,
+        span_us: (now - Duration::hours(1) - start)
+            .num_microseconds()
+            .unwrap_or(0),
+    };
+    println!(
+        "benk seed --national: {} teams, {} people, {} contacts, {} audit rows into {}",
+        sh.teams,
+        crate::bench::thousands(sh.people as f64),
+        crate::bench::thousands(sh.contacts as f64),
+        crate::bench::thousands(sh.audit as f64),
+        crate::redact(url)
+    );
+    let head = ChainHead {
+        seq: head.0,
+        hash: head.1,
+    };
+    let url = url.to_string();
+    let rt = tokio::runtime::Handle::current();
+    let t0 = Instant::now();
+    tokio::task::spawn_blocking(move || -> anyhow::Result<()> {
+        let p = Progress { t0 };
+        match backend {
+            Backend::Sqlite => load_sqlite(&url, &sh, head, &p),
+            Backend::Postgres => load_pg(rt, &url, &sh, head, &p),
+        }
+    })
+    .await??;
+    println!(
+        "done in {:.0} s; check the chain with `benk audit verify --database-url …`",
+        t0.elapsed().as_secs_f64()
+    );
+    Ok(0)
+}
+
+/// Teams of an earlier national seed, and the chain head (on a connection of
+/// the seed's own: the app's database handles are private to the app crate).
+async fn peek(url: &str) -> anyhow::Result<(i64, (i64, String))> {
+    let opts = DbOptions::new(url);
+    Ok(match Backend::from_url(url)? {
+        Backend::Sqlite => {
+            let mut c =
+                sqlx::SqliteConnection::connect_with(&benk_app::db::sqlite_options(&opts)?).await?;
+            let n: i64 = sqlx::query_scalar(t::COUNT_NATIONAL_TEAMS)
+                .fetch_one(&mut c)
+                .await?;
+            let h: (i64, String) = sqlx::query_as(t::READ_HEAD).fetch_one(&mut c).await?;
+            c.close().await?;
+            (n, h)
+        }
+        Backend::Postgres => {
+            let mut c = PgConnection::connect_with(&benk_app::db::pg_options(&opts)?).await?;
+            let n: i64 = sqlx::query_scalar(t::COUNT_NATIONAL_TEAMS)
+                .fetch_one(&mut c)
+                .await?;
+            let h: (i64, String) = sqlx::query_as(t::READ_HEAD).fetch_one(&mut c).await?;
+            c.close().await?;
+            (n, h)
+        }
+    })
+}
+
+fn sqlite_path(url: &str) -> anyhow::Result<std::path::PathBuf> {
+    let rest = url
+        .strip_prefix("sqlite://")
+        .or_else(|| url.strip_prefix("sqlite:"))
+        .context("not a sqlite: URL")?;
+    let path = rest.split('?').next().unwrap_or(rest);
+    if path.is_empty() || path == ":memory:" {
+        bail!("the national seed needs a database file");
+    }
+    Ok(path.into())
+}
+
+fn load_sqlite(url: &str, sh: &Shape, head: ChainHead, p: &Progress) -> anyhow::Result<()> {
+    let conn = rusqlite::Connection::open(sqlite_path(url)?)?;
+    conn.busy_timeout(std::time::Duration::from_secs(10))?;
+    // Loading only: no WAL, no fsync (a failed seed is thrown away); WAL again at the end.
+    // Leaving WAL needs the only connection: the app's writer thread may still be closing.
+    let mut tries = 0;
+    while let Err(e) = conn.query_row("PRAGMA journal_mode = MEMORY", [], |_| Ok(())) {
+        tries += 1;
+        if tries > 200 {
+            return Err(e.into());
+        }
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    conn.execute_batch(
+        "PRAGMA synchronous = OFF; PRAGMA cache_size = -1000000; PRAGMA foreign_keys = OFF;",
+    )?;
+    for (name, _) in t::BULK_INDEXES {
+        conn.execute_batch(&t::drop_index_sql(name))?;
+    }
+    conn.execute_batch("BEGIN")?;
+    let mut sink = SqliteSink {
+        conn,
+        sql: String::new(),
+        in_tx: 0,
+    };
+    load_records(&mut sink, sh, p)?;
+    let head = load_audit(&mut sink, sh, head, p)?;
+    let conn = sink.conn;
+    conn.execute(t::WRITE_HEAD, rusqlite::params![head.seq, head.hash])?;
+    conn.execute_batch("COMMIT")?;
+    for (name, ddl) in t::BULK_INDEXES {
+        conn.execute_batch(ddl)?;
+        println!("  index {name} ({:.0} s)", p.t0.elapsed().as_secs_f64());
+    }
+    conn.execute_batch("ANALYZE")?;
+    conn.query_row("PRAGMA journal_mode = WAL", [], |_| Ok(()))?;
+    Ok(())
+}
+
+fn load_pg(
+    rt: tokio::runtime::Handle,
+    url: &str,
+    sh: &Shape,
+    head: ChainHead,
+    p: &Progress,
+) -> anyhow::Result<()> {
+    let opts = benk_app::db::pg_options(&DbOptions::new(url))?;
+    let pool = rt.block_on(
+        sqlx::postgres::PgPoolOptions::new()
+            .max_connections(2)
+            .connect_with(opts),
+    )?;
+    for (name, _) in t::BULK_INDEXES {
+        rt.block_on(sqlx::query(&t::drop_index_sql(name)).execute(&pool))?;
+    }
+    let mut sink = PgSink {
+        rt: rt.clone(),
+        pool: pool.clone(),
+        copy: None,
+        buf: String::with_capacity(4 << 20),
+    };
+    load_records(&mut sink, sh, p)?;
+    let head = load_audit(&mut sink, sh, head, p)?;
+    rt.block_on(
+        sqlx::query(t::WRITE_HEAD)
+            .bind(head.seq)
+            .bind(head.hash)
+            .execute(&pool),
+    )?;
+    // Two index builds at a time (one per core), each with room to sort.
+    let build = |ddls: Vec<(&'static str, &'static str)>| {
+        let pool = pool.clone();
+        async move {
+            let mut c = pool.acquire().await?;
+            sqlx::query("SET maintenance_work_mem = '512MB'")
+                .execute(&mut *c)
+                .await?;
+            for (name, ddl) in ddls {
+                sqlx::query(ddl).execute(&mut *c).await?;
+                println!("  index {name} ({:.0} s)", p.t0.elapsed().as_secs_f64());
+            }
+            Ok::<(), sqlx::Error>(())
+        }
+    };
+    let (even, odd): (Vec<_>, Vec<_>) = t::BULK_INDEXES
+        .iter()
+        .enumerate()
+        .partition(|(i, _)| i % 2 == 0);
+    let strip = |v: Vec<(usize, &(&'static str, &'static str))>| {
+        v.into_iter().map(|(_, x)| *x).collect::<Vec<_>>()
+    };
+    let (a, b) = rt.block_on(async { tokio::join!(build(strip(even)), build(strip(odd))) });
+    a?;
+    b?;
+    rt.block_on(sqlx::query(t::ANALYZE_PG).execute(&pool))?;
+    rt.block_on(pool.close());
+    Ok(())
+}
