@@ -8,6 +8,8 @@ use axum::http::{Method, StatusCode};
 use chrono::Duration;
 use serde_json::json;
 
+const FJORDBY_TALLIES: &str = "SELECT COUNT(*) FROM dropin_tallies WHERE team_id IN (SELECT id FROM teams WHERE name = 'Samhandlingsteamet Fjordby')";
+
 on_both_backends!(
     counts_per_day_and_month,
     bad_counts_and_future_days_name_the_field,
@@ -17,7 +19,7 @@ on_both_backends!(
 );
 
 async fn counts_per_day_and_month(t: &common::TestApp) {
-    let anne = t.token("anne").await; // Nordvik: a nurse on the team.
+    let anne = t.token("mari").await; // Fjordby: a psychiatrist on the team (Nordvik has demo tallies).
     let today = benk_app::time::oslo_today();
     let day1 = today - Duration::days(1);
     let day2 = today - Duration::days(2);
@@ -56,7 +58,7 @@ async fn counts_per_day_and_month(t: &common::TestApp) {
 }
 
 async fn bad_counts_and_future_days_name_the_field(t: &common::TestApp) {
-    let anne = t.token("anne").await;
+    let anne = t.token("mari").await;
     let today = benk_app::time::oslo_today();
     for (day, body, field) in [
         (today, json!({"meal": -1}), "meal"),
@@ -67,11 +69,11 @@ async fn bad_counts_and_future_days_name_the_field(t: &common::TestApp) {
         assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{field}: {}", r.text);
         assert_eq!(r.json()["error"]["field"], field);
     }
-    assert_eq!(t.count("SELECT COUNT(*) FROM dropin_tallies").await, 0);
+    assert_eq!(t.count(FJORDBY_TALLIES).await, 0);
 }
 
 async fn the_page_records_a_day_and_keeps_what_was_typed(t: &common::TestApp) {
-    let anne = t.login("anne", benk_app::demo::DEMO_PASSWORD).await;
+    let anne = t.login("mari", benk_app::demo::DEMO_PASSWORD).await;
     let page = t.page(&anne, "/dropin").await;
     assert_eq!(page.status, StatusCode::OK);
     assert!(page.text.contains("Værested"));
@@ -82,7 +84,7 @@ async fn the_page_records_a_day_and_keeps_what_was_typed(t: &common::TestApp) {
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(r.text.contains("value=\"31\"") && r.text.contains("value=\"-4\"") && r.text.contains("value=\"12\""));
     assert!(r.text.contains("negativt"));
-    assert_eq!(t.count("SELECT COUNT(*) FROM dropin_tallies").await, 0);
+    assert_eq!(t.count(FJORDBY_TALLIES).await, 0);
     let r = t
         .form(&anne, "/dropin", &[("day", &today), ("visit", "31"), ("meal", "4"), ("coffee", "12")])
         .await;
@@ -94,6 +96,7 @@ async fn the_page_records_a_day_and_keeps_what_was_typed(t: &common::TestApp) {
 async fn only_the_teams_working_members_keep_the_register(t: &common::TestApp) {
     // An administrator of the team is not drop-in staff.
     let rune = t.token("rune").await;
+    let before = t.count("SELECT COUNT(*) FROM dropin_tallies").await;
     let today = benk_app::time::oslo_today();
     let r = t
         .api(Method::PUT, &format!("/api/v1/dropin/{today}"), &rune, Some(json!({"visit": 1})))
@@ -112,7 +115,7 @@ async fn only_the_teams_working_members_keep_the_register(t: &common::TestApp) {
             .unwrap(),
         2
     );
-    assert_eq!(t.count("SELECT COUNT(*) FROM dropin_tallies").await, 0);
+    assert_eq!(t.count("SELECT COUNT(*) FROM dropin_tallies").await, before);
 }
 
 async fn a_known_persons_visit_is_a_drop_in_contact(t: &common::TestApp) {
@@ -155,7 +158,7 @@ async fn a_known_persons_visit_is_a_drop_in_contact(t: &common::TestApp) {
     );
     assert_eq!(t.audit_count(client, "dropin.visit", "allowed").await, 1);
     // The tallies are not touched: they count everyone anonymously.
-    assert_eq!(t.count("SELECT COUNT(*) FROM dropin_tallies").await, 0);
+    assert_eq!(t.count(FJORDBY_TALLIES).await, 0);
     // A colleague in another team has no access: refused and audited.
     let per = t.token("per").await;
     let r = t
@@ -163,5 +166,14 @@ async fn a_known_persons_visit_is_a_drop_in_contact(t: &common::TestApp) {
         .await;
     assert!(matches!(r.status, StatusCode::FORBIDDEN | StatusCode::NOT_FOUND), "{}", r.status);
     assert_eq!(t.audit_count(client, "client.open", "denied").await, 1);
-    assert_eq!(t.count("SELECT COUNT(*) FROM contacts WHERE kind = 'drop_in'").await, 1);
+    assert_eq!(
+        t.db()
+            .scalar_i64(
+                "SELECT COUNT(*) FROM contacts WHERE kind = 'drop_in' AND client_id = $1",
+                benk_app::args![client],
+            )
+            .await
+            .unwrap(),
+        1
+    );
 }

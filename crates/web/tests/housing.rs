@@ -14,7 +14,24 @@ on_both_backends!(
     a_nav_worker_in_the_care_team_records_housing_and_a_colleague_without_access_is_refused,
     the_page_shows_and_records_housing,
     outcomes_from_a_hand_made_fixture,
+    the_demo_has_housing_histories,
 );
+
+/// The demo: some homeless people got a municipal rental; none evicted in Nordvik, one in Fjordby.
+async fn the_demo_has_housing_histories(t: &TestApp) {
+    let evictions = |team: &'static str| {
+        format!("SELECT COUNT(*) FROM housing_evictions WHERE team_id IN (SELECT id FROM teams WHERE name = '{team}')")
+    };
+    assert_eq!(t.count(&evictions("Uteteamet Nordvik")).await, 0);
+    assert_eq!(t.count(&evictions("Samhandlingsteamet Fjordby")).await, 1);
+    assert!(t.count("SELECT COUNT(*) FROM housing_statuses WHERE status = 'municipal_rental'").await > 0);
+    let siri = t.token("siri").await;
+    let r = t.api(Method::GET, "/api/v1/reports/housing?from=2020-01-01", &siri, None).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+    let o = r.json();
+    assert_eq!(o["evicted_while_followed"]["numerator"], 0, "none evicted in Nordvik");
+    assert!(o["homeless_got_housing"]["numerator"].as_i64().unwrap() > 0, "{o}");
+}
 
 async fn new_client(t: &TestApp, token: &str, name: &str) -> Uuid {
     let r = t
@@ -111,7 +128,16 @@ async fn a_nav_worker_in_the_care_team_records_housing_and_a_colleague_without_a
         .await;
     assert_eq!(r.status, StatusCode::FORBIDDEN);
     assert_eq!(t.audit_count(c, "client.open", "denied").await, 2);
-    assert_eq!(t.count("SELECT COUNT(*) FROM housing_evictions").await, 0);
+    assert_eq!(
+        t.db()
+            .scalar_i64(
+                "SELECT COUNT(*) FROM housing_evictions WHERE client_id = $1",
+                benk_app::args![c],
+            )
+            .await
+            .unwrap(),
+        0
+    );
     // And on the page.
     let b = t.login("mari", benk_app::demo::DEMO_PASSWORD).await;
     let page = t.page(&b, &format!("/clients/{c}/housing")).await;

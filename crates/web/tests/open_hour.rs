@@ -139,6 +139,17 @@ async fn book(t: &TestApp, team: Uuid, slot: Uuid, date: chrono::NaiveDate, name
     id
 }
 
+/// Bookings of one slot (the demo has bookings of its own).
+async fn in_slot(t: &TestApp, slot: Uuid) -> i64 {
+    t.db()
+        .scalar_i64(
+            "SELECT COUNT(*) FROM open_hour_bookings WHERE slot_id = $1",
+            benk_app::args![slot],
+        )
+        .await
+        .unwrap()
+}
+
 async fn booking_from_the_public_page(t: &TestApp) {
     let (team, slot, date) = slot(t, 2).await;
     let token = csrf(t, team).await;
@@ -193,7 +204,7 @@ async fn a_national_id_in_the_case_is_refused_and_nothing_typed_is_lost(t: &Test
     assert!(r.text.contains("Kari Kontakt"), "the name is kept");
     assert!(r.text.contains(&fnr) && r.text.contains("som ikke møter på NAV"), "the text is kept");
     assert!(r.text.contains(&format!("value=\"{slot}_{date}\" checked")), "the slot is kept");
-    assert_eq!(t.count("SELECT COUNT(*) FROM open_hour_bookings").await, 0);
+    assert_eq!(in_slot(t, slot).await, 0);
     // The same with the number split by spaces.
     let spaced = format!("{} {}", &fnr[..6], &fnr[6..]);
     let r = post_booking(t, team, &token, booking_form(&token, slot, date, "Kari Kontakt", &spaced)).await;
@@ -213,7 +224,7 @@ async fn a_national_id_in_the_case_is_refused_and_nothing_typed_is_lost(t: &Test
     .await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(r.text.contains("ingen åpen time denne datoen"));
-    assert_eq!(t.count("SELECT COUNT(*) FROM open_hour_bookings").await, 0);
+    assert_eq!(in_slot(t, slot).await, 0);
 }
 
 async fn forty_parallel_bookings_do_not_overbook(t: &TestApp) {
@@ -244,7 +255,7 @@ async fn forty_parallel_bookings_do_not_overbook(t: &TestApp) {
         }
     }
     assert_eq!((ok, full), (2, 38));
-    assert_eq!(t.count("SELECT COUNT(*) FROM open_hour_bookings").await, 2);
+    assert_eq!(in_slot(t, slot).await, 2);
     assert_eq!(
         t.count("SELECT COUNT(*) FROM audit_events WHERE action = 'open_hour.book' AND outcome = 'denied' AND resources LIKE '%none:slot_full'").await,
         38
@@ -268,7 +279,7 @@ async fn the_team_sees_bookings_and_a_colleague_outside_intake_is_refused(t: &Te
     let hanne = t.token("hanne").await;
     let r = t.api(Method::GET, "/api/v1/open-hour/bookings", &hanne, None).await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.text);
-    assert_eq!(r.json()[0]["booker_name"], "Berit Bydel");
+    assert!(r.json().as_array().unwrap().iter().any(|b| b["booker_name"] == "Berit Bydel"));
     assert!(t.count("SELECT COUNT(*) FROM audit_events WHERE action = 'open_hour.list' AND outcome = 'allowed'").await >= 2);
     // A NAV officer and a psychiatrist outside intake are refused, and the refusal is audited.
     for user in ["per", "mari"] {
