@@ -760,7 +760,8 @@ async function main() {
   const axeViolations = await runTest(base);
   const axePages = ['login', 'client', 'referral', 'referralErrors', 'board', 'referralDetail',
     'decisionErrors', 'episodeClient', 'episodeFormError',
-    'guidanceNew', 'guidanceDetail', 'guidanceList', 'levelTwoDecided', 'levelTwoClient'];
+    'guidanceNew', 'guidanceDetail', 'guidanceList', 'levelTwoDecided', 'levelTwoClient',
+    'openHour', 'openHourBooking', 'dropin', 'housing', 'openHourPublic'];
   for (const page of axePages) {
     const v = axeViolations[page];
     if (v) check(`axe: no serious/critical violations on ${page} page`, v.length === 0,
@@ -786,6 +787,9 @@ async function main() {
     'a level-2 decision is saved with no coordinator pair',
     'the level-2 letter names the ordinary service and promises no coordinator',
     'the level-2 episode names the service and asks for no coordinator pair',
+    'the open-hour page lists the bookings',
+    'the housing page opens from the client page',
+    'the public open-hour page offers slots without login',
     ...axePages.map((p) => `axe: no serious/critical violations on ${p} page`)];
   for (const name of required) {
     if (!results.some((r) => r.name === name)) check(name, false, 'not reached');

@@ -147,7 +147,12 @@ fn counts_of(period: String, map: &BTreeMap<&str, i64>) -> Counts {
         period,
         counts: DropInService::ALL
             .iter()
-            .map(|s| (s.code().to_string(), map.get(s.code()).copied().unwrap_or(0)))
+            .map(|s| {
+                (
+                    s.code().to_string(),
+                    map.get(s.code()).copied().unwrap_or(0),
+                )
+            })
             .collect(),
     }
 }
@@ -157,7 +162,11 @@ pub fn summarise(from: NaiveDate, to: NaiveDate, rows: &[TallyRow]) -> Register 
     let mut days: BTreeMap<NaiveDate, BTreeMap<&str, i64>> = BTreeMap::new();
     let mut months: BTreeMap<String, BTreeMap<&str, i64>> = BTreeMap::new();
     for r in rows {
-        *days.entry(r.day).or_default().entry(&r.service).or_default() += r.tally;
+        *days
+            .entry(r.day)
+            .or_default()
+            .entry(&r.service)
+            .or_default() += r.tally;
         *months
             .entry(r.day.format("%Y-%m").to_string())
             .or_default()
@@ -230,7 +239,12 @@ pub async fn record_visit(
         )));
     }
     let id = Uuid::now_v7();
-    let d = crate::access::audit_allowed(actor, grant, "dropin.visit", &format!("contact:{id},kind:drop_in"));
+    let d = crate::access::audit_allowed(
+        actor,
+        grant,
+        "dropin.visit",
+        &format!("contact:{id},kind:drop_in"),
+    );
     // Today's visit is logged now; an earlier day's at noon, Oslo time.
     let occurred_at: DateTime<Utc> = if day == today {
         d.at

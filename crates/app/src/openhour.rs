@@ -187,7 +187,12 @@ async fn refuse_manage(app: &App, actor: &Actor, team: Uuid, action: &str) -> Ap
 }
 
 /// Sets up a recurring slot (team lead or intake member of `team`).
-pub async fn create_slot(app: &App, actor: &Actor, team: Uuid, input: SlotInput) -> AppResult<Uuid> {
+pub async fn create_slot(
+    app: &App,
+    actor: &Actor,
+    team: Uuid,
+    input: SlotInput,
+) -> AppResult<Uuid> {
     if !may_manage(actor, team) {
         return Err(refuse_manage(app, actor, team, "open_hour.slot_create").await);
     }
@@ -246,7 +251,13 @@ pub async fn create_slot(app: &App, actor: &Actor, team: Uuid, input: SlotInput)
 }
 
 /// Ends a recurring slot: no slots after `until` (bookings already made stay).
-pub async fn end_slot(app: &App, actor: &Actor, team: Uuid, id: Uuid, until: NaiveDate) -> AppResult<()> {
+pub async fn end_slot(
+    app: &App,
+    actor: &Actor,
+    team: Uuid,
+    id: Uuid,
+    until: NaiveDate,
+) -> AppResult<()> {
     if !may_manage(actor, team) {
         return Err(refuse_manage(app, actor, team, "open_hour.slot_end").await);
     }
@@ -372,7 +383,10 @@ pub async fn book(
     let id = Uuid::now_v7();
     let mut d = AuditDraft::new("open_hour.book", Outcome::Allowed);
     d.actor_from_outside("public open-hour form", "name", input.booker_name.as_str());
-    d.resources = format!("team:{team},open_hour_booking:{id},slot:{}:{}", input.slot_id, input.date);
+    d.resources = format!(
+        "team:{team},open_hour_booking:{id},slot:{}:{}",
+        input.slot_id, input.date
+    );
     d.ip = meta.ip.clone();
     d.user_agent = meta.user_agent.clone();
     let receipt = receipt_number(chrono::Datelike::year(&today));
@@ -477,7 +491,12 @@ pub async fn bookings(
 }
 
 /// One booking (audited).
-pub async fn booking(app: &App, actor: &Actor, grant: &GuidanceGrant, id: Uuid) -> AppResult<Booking> {
+pub async fn booking(
+    app: &App,
+    actor: &Actor,
+    grant: &GuidanceGrant,
+    id: Uuid,
+) -> AppResult<Booking> {
     let b = store::openhour::booking(&app.db, id, grant.team_id())
         .await?
         .ok_or(AppError::NotFound)?;
@@ -506,7 +525,8 @@ pub async fn advise(
             "A guidance case has already been written for this booking.",
         )));
     }
-    let text = |s: &str| ShortText::parse(s).map_err(|e| AppError::field(FieldError::of("booking", &e)));
+    let text =
+        |s: &str| ShortText::parse(s).map_err(|e| AppError::field(FieldError::of("booking", &e)));
     let input = GuidanceInput {
         asked_on: b.slot_date.min(crate::time::oslo_today()),
         channel: GuidanceChannel::OpenHour,
@@ -515,7 +535,10 @@ pub async fn advise(
         asker_organisation: Some(text(&b.booker_service)?),
         agency_kind: AgencyKind::from_code(&b.agency_kind).unwrap_or(AgencyKind::Other),
         asker_phone: b.booker_phone.as_deref().and_then(|p| Phone::parse(p).ok()),
-        asker_email: b.booker_email.as_deref().and_then(|e| ShortText::parse(e).ok()),
+        asker_email: b
+            .booker_email
+            .as_deref()
+            .and_then(|e| ShortText::parse(e).ok()),
         question: LongText::parse(&b.case_text)
             .map_err(|e| AppError::field(FieldError::of("booking", &e)))?,
         advice: Some(advice),
@@ -533,7 +556,12 @@ pub async fn advise(
         "open_hour.advise",
         format!("open_hour_booking:{id},guidance_case:{gid}"),
     ));
-    app.writer.write(WriteOp { stmts, audit: audits }).await?;
+    app.writer
+        .write(WriteOp {
+            stmts,
+            audit: audits,
+        })
+        .await?;
     Ok(gid)
 }
 

@@ -47,7 +47,10 @@ coded_enum! {
 impl HousingStatus {
     /// Whether the status counts as having a home ("got housing"): own home or municipal rental.
     pub fn is_housed(self) -> bool {
-        matches!(self, HousingStatus::OwnHome | HousingStatus::MunicipalRental)
+        matches!(
+            self,
+            HousingStatus::OwnHome | HousingStatus::MunicipalRental
+        )
     }
 }
 
@@ -150,10 +153,22 @@ pub fn weekday_from_number(n: i64) -> Option<Weekday> {
 /// The weekday's name, in the plural the teams use ("torsdager").
 pub fn weekday_label(w: Weekday, lang: crate::Lang) -> &'static str {
     const NB: [&str; 7] = [
-        "mandager", "tirsdager", "onsdager", "torsdager", "fredager", "lørdager", "søndager",
+        "mandager",
+        "tirsdager",
+        "onsdager",
+        "torsdager",
+        "fredager",
+        "lørdager",
+        "søndager",
     ];
     const EN: [&str; 7] = [
-        "Mondays", "Tuesdays", "Wednesdays", "Thursdays", "Fridays", "Saturdays", "Sundays",
+        "Mondays",
+        "Tuesdays",
+        "Wednesdays",
+        "Thursdays",
+        "Fridays",
+        "Saturdays",
+        "Sundays",
     ];
     let i = w.num_days_from_monday() as usize;
     match lang {
@@ -177,7 +192,6 @@ impl Ratio {
         (self.denominator > 0).then(|| 100.0 * self.numerator as f64 / self.denominator as f64)
     }
 }
-
 
 /// One person's course in the team, for the housing outcomes: included on, closed on.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -233,8 +247,10 @@ pub fn housing_outcomes<K: Ord + Copy>(
     let (mut homeless, mut housed, mut evicted) = (0, 0, 0);
     let mut days = Vec::new();
     for f in people.values() {
-        let mine: Vec<&(K, HousingStatus, NaiveDate)> =
-            statuses.iter().filter(|s| s.0 == f.who && s.2 <= to).collect();
+        let mine: Vec<&(K, HousingStatus, NaiveDate)> = statuses
+            .iter()
+            .filter(|s| s.0 == f.who && s.2 <= to)
+            .collect();
         let at_inclusion = mine
             .iter()
             .filter(|s| s.2 <= f.included_on)
@@ -348,29 +364,48 @@ mod tests {
         assert!(!r.occurs_on(d(12, 11)));
         assert!(!r.occurs_on(d(12, 31)));
         assert!(!r.occurs_on(d(11, 26)));
-        assert_eq!(weekday_from_number(weekday_number(Weekday::Thu)), Some(Weekday::Thu));
         assert_eq!(
-            Ratio { numerator: 7, denominator: 9 }.percent().map(|p| p.round()),
+            weekday_from_number(weekday_number(Weekday::Thu)),
+            Some(Weekday::Thu)
+        );
+        assert_eq!(
+            Ratio {
+                numerator: 7,
+                denominator: 9
+            }
+            .percent()
+            .map(|p| p.round()),
             Some(78.0)
         );
-        assert_eq!(Ratio { numerator: 0, denominator: 0 }.percent(), None);
+        assert_eq!(
+            Ratio {
+                numerator: 0,
+                denominator: 0
+            }
+            .percent(),
+            None
+        );
     }
 
     #[test]
     fn housing_outcomes_by_hand() {
         use HousingStatus::*;
         let d = |m, day| NaiveDate::from_ymd_opt(2026, m, day).unwrap();
-        let f = |who, inc, closed| Followed { who, included_on: inc, closed_on: closed };
+        let f = |who, inc, closed| Followed {
+            who,
+            included_on: inc,
+            closed_on: closed,
+        };
         // Period: 2026-03-01 … 2026-08-31.
         let followed = [
-            f(1, d(1, 10), None),           // homeless at inclusion, municipal rental 4.1 → housed
-            f(2, d(3, 5), None),            // homeless at inclusion, only temporary → not housed
-            f(3, d(4, 1), None),            // own home at inclusion; evicted 6.1 → evicted
-            f(4, d(2, 1), Some(d(2, 20))),  // closed before the period: not counted
-            f(5, d(5, 1), Some(d(7, 1))),   // homeless; housed 9.1 (after the period) → not housed;
-                                            // evicted 7.15, after closing → not counted
-            f(6, d(9, 2), None),            // included after the period: not counted
-            f(1, d(6, 1), None),            // a second course of person 1: counted once
+            f(1, d(1, 10), None), // homeless at inclusion, municipal rental 4.1 → housed
+            f(2, d(3, 5), None),  // homeless at inclusion, only temporary → not housed
+            f(3, d(4, 1), None),  // own home at inclusion; evicted 6.1 → evicted
+            f(4, d(2, 1), Some(d(2, 20))), // closed before the period: not counted
+            f(5, d(5, 1), Some(d(7, 1))), // homeless; housed 9.1 (after the period) → not housed;
+            // evicted 7.15, after closing → not counted
+            f(6, d(9, 2), None), // included after the period: not counted
+            f(1, d(6, 1), None), // a second course of person 1: counted once
         ];
         let statuses = [
             (1, Homeless, d(1, 1)),
@@ -387,8 +422,20 @@ mod tests {
         let evictions = [(3, d(6, 1)), (5, d(7, 15)), (4, d(2, 10))];
         let o = housing_outcomes(d(3, 1), d(8, 31), &followed, &statuses, &evictions);
         // Followed in the period: 1, 2, 3, 5. Homeless at inclusion: 1, 2, 5. Housed: 1 (81 days).
-        assert_eq!(o.homeless_got_housing, Ratio { numerator: 1, denominator: 3 });
+        assert_eq!(
+            o.homeless_got_housing,
+            Ratio {
+                numerator: 1,
+                denominator: 3
+            }
+        );
         assert_eq!(o.median_days_to_housing, Some(81));
-        assert_eq!(o.evicted_while_followed, Ratio { numerator: 1, denominator: 4 });
+        assert_eq!(
+            o.evicted_while_followed,
+            Ratio {
+                numerator: 1,
+                denominator: 4
+            }
+        );
     }
 }

@@ -37,8 +37,7 @@ pub use client::{
 pub use contact::{ContactKind, ContactTopic};
 pub use daily::{
     housing_outcomes, BookingStatus, DropInService, Followed, HousingOutcomes, HousingQueueStatus,
-    HousingStatus, Ratio, Recurrence,
-    MAX_DAILY_COUNT,
+    HousingStatus, Ratio, Recurrence, MAX_DAILY_COUNT,
 };
 pub use date_range::{Period, PeriodError};
 pub use episode::{

@@ -24,19 +24,39 @@ async fn counts_per_day_and_month(t: &common::TestApp) {
     let day1 = today - Duration::days(1);
     let day2 = today - Duration::days(2);
     for (day, body) in [
-        (day1, json!({"visit": 23, "meal": 18, "coffee": 40, "shower": 3})),
+        (
+            day1,
+            json!({"visit": 23, "meal": 18, "coffee": 40, "shower": 3}),
+        ),
         (day2, json!({"visit": 17, "meal": 12, "laundry": 2})),
     ] {
-        let r = t.api(Method::PUT, &format!("/api/v1/dropin/{day}"), &anne, Some(body)).await;
+        let r = t
+            .api(
+                Method::PUT,
+                &format!("/api/v1/dropin/{day}"),
+                &anne,
+                Some(body),
+            )
+            .await;
         assert_eq!(r.status, StatusCode::NO_CONTENT, "{}", r.text);
     }
     // Saving a day again replaces its counts (a double submit does not double them).
     let r = t
-        .api(Method::PUT, &format!("/api/v1/dropin/{day1}"), &anne, Some(json!({"visit": 25})))
+        .api(
+            Method::PUT,
+            &format!("/api/v1/dropin/{day1}"),
+            &anne,
+            Some(json!({"visit": 25})),
+        )
         .await;
     assert_eq!(r.status, StatusCode::NO_CONTENT);
     let r = t
-        .api(Method::GET, &format!("/api/v1/dropin?from={day2}&to={today}"), &anne, None)
+        .api(
+            Method::GET,
+            &format!("/api/v1/dropin?from={day2}&to={today}"),
+            &anne,
+            None,
+        )
         .await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.text);
     let reg = r.json();
@@ -48,12 +68,24 @@ async fn counts_per_day_and_month(t: &common::TestApp) {
     assert_eq!(days[1]["counts"][0], json!(["visit", 17]));
     // Monthly: the sum of the days in each month.
     let months = reg["months"].as_array().unwrap();
-    let total_visits: i64 = months.iter().map(|m| m["counts"][0][1].as_i64().unwrap()).sum();
+    let total_visits: i64 = months
+        .iter()
+        .map(|m| m["counts"][0][1].as_i64().unwrap())
+        .sum();
     assert_eq!(total_visits, 42);
-    let total_meals: i64 = months.iter().map(|m| m["counts"][1][1].as_i64().unwrap()).sum();
+    let total_meals: i64 = months
+        .iter()
+        .map(|m| m["counts"][1][1].as_i64().unwrap())
+        .sum();
     assert_eq!(total_meals, 30);
     // No person data in the tallies, and the read is audited.
-    assert!(t.count("SELECT COUNT(*) FROM audit_events WHERE action = 'dropin.read' AND client_id IS NULL").await >= 1);
+    assert!(
+        t.count(
+            "SELECT COUNT(*) FROM audit_events WHERE action = 'dropin.read' AND client_id IS NULL"
+        )
+        .await
+            >= 1
+    );
     assert_eq!(t.count("SELECT COUNT(*) FROM audit_events WHERE action = 'dropin.record' AND client_id IS NULL").await, 3);
 }
 
@@ -65,8 +97,20 @@ async fn bad_counts_and_future_days_name_the_field(t: &common::TestApp) {
         (today, json!({"coffee": 1001}), "coffee"),
         (today + Duration::days(1), json!({"visit": 3}), "day"),
     ] {
-        let r = t.api(Method::PUT, &format!("/api/v1/dropin/{day}"), &anne, Some(body)).await;
-        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{field}: {}", r.text);
+        let r = t
+            .api(
+                Method::PUT,
+                &format!("/api/v1/dropin/{day}"),
+                &anne,
+                Some(body),
+            )
+            .await;
+        assert_eq!(
+            r.status,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "{field}: {}",
+            r.text
+        );
         assert_eq!(r.json()["error"]["field"], field);
     }
     assert_eq!(t.count(FJORDBY_TALLIES).await, 0);
@@ -79,14 +123,36 @@ async fn the_page_records_a_day_and_keeps_what_was_typed(t: &common::TestApp) {
     assert!(page.text.contains("Værested"));
     let today = benk_app::time::oslo_today().to_string();
     let r = t
-        .form(&anne, "/dropin", &[("day", &today), ("visit", "31"), ("meal", "-4"), ("coffee", "12")])
+        .form(
+            &anne,
+            "/dropin",
+            &[
+                ("day", &today),
+                ("visit", "31"),
+                ("meal", "-4"),
+                ("coffee", "12"),
+            ],
+        )
         .await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(r.text.contains("value=\"31\"") && r.text.contains("value=\"-4\"") && r.text.contains("value=\"12\""));
+    assert!(
+        r.text.contains("value=\"31\"")
+            && r.text.contains("value=\"-4\"")
+            && r.text.contains("value=\"12\"")
+    );
     assert!(r.text.contains("negativt"));
     assert_eq!(t.count(FJORDBY_TALLIES).await, 0);
     let r = t
-        .form(&anne, "/dropin", &[("day", &today), ("visit", "31"), ("meal", "4"), ("coffee", "12")])
+        .form(
+            &anne,
+            "/dropin",
+            &[
+                ("day", &today),
+                ("visit", "31"),
+                ("meal", "4"),
+                ("coffee", "12"),
+            ],
+        )
         .await;
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text);
     let page = t.page(&anne, "/dropin?msg=saved").await;
@@ -99,7 +165,12 @@ async fn only_the_teams_working_members_keep_the_register(t: &common::TestApp) {
     let before = t.count("SELECT COUNT(*) FROM dropin_tallies").await;
     let today = benk_app::time::oslo_today();
     let r = t
-        .api(Method::PUT, &format!("/api/v1/dropin/{today}"), &rune, Some(json!({"visit": 1})))
+        .api(
+            Method::PUT,
+            &format!("/api/v1/dropin/{today}"),
+            &rune,
+            Some(json!({"visit": 1})),
+        )
         .await;
     assert_eq!(r.status, StatusCode::FORBIDDEN);
     let r = t.api(Method::GET, "/api/v1/dropin", &rune, None).await;
@@ -122,7 +193,12 @@ async fn a_known_persons_visit_is_a_drop_in_contact(t: &common::TestApp) {
     // Gunn (NAV, Nordvik) registers a person, so she has a care relationship with them.
     let gunn = t.token("gunn").await;
     let r = t
-        .api(Method::POST, "/api/v1/clients", &gunn, Some(json!({"name": "Vera Værested", "birth_year": 1971})))
+        .api(
+            Method::POST,
+            "/api/v1/clients",
+            &gunn,
+            Some(json!({"name": "Vera Værested", "birth_year": 1971})),
+        )
         .await;
     assert_eq!(r.status, StatusCode::CREATED, "{}", r.text);
     let client: uuid::Uuid = r.json()["id"].as_str().unwrap().parse().unwrap();
@@ -162,9 +238,18 @@ async fn a_known_persons_visit_is_a_drop_in_contact(t: &common::TestApp) {
     // A colleague in another team has no access: refused and audited.
     let per = t.token("per").await;
     let r = t
-        .api(Method::POST, &format!("/api/v1/clients/{client}/dropin-visits"), &per, Some(json!({"services": ["coffee"]})))
+        .api(
+            Method::POST,
+            &format!("/api/v1/clients/{client}/dropin-visits"),
+            &per,
+            Some(json!({"services": ["coffee"]})),
+        )
         .await;
-    assert!(matches!(r.status, StatusCode::FORBIDDEN | StatusCode::NOT_FOUND), "{}", r.status);
+    assert!(
+        matches!(r.status, StatusCode::FORBIDDEN | StatusCode::NOT_FOUND),
+        "{}",
+        r.status
+    );
     assert_eq!(t.audit_count(client, "client.open", "denied").await, 1);
     assert_eq!(
         t.db()

@@ -68,9 +68,11 @@ async fn slot(t: &TestApp, capacity: i64) -> (Uuid, Uuid, chrono::NaiveDate) {
             Method::POST,
             "/api/v1/open-hour/slots",
             &tone,
-            Some(json!({"weekday": date.weekday().number_from_monday(), "start_time": "09:00",
+            Some(
+                json!({"weekday": date.weekday().number_from_monday(), "start_time": "09:00",
                 "length_min": 30, "capacity": capacity, "valid_from": benk_app::time::oslo_today(),
-                "place": "Teamets kontor"})),
+                "place": "Teamets kontor"}),
+            ),
         )
         .await;
     assert_eq!(r.status, StatusCode::CREATED, "{}", r.text);
@@ -81,14 +83,28 @@ async fn slot(t: &TestApp, capacity: i64) -> (Uuid, Uuid, chrono::NaiveDate) {
 /// The public form's CSRF cookie.
 async fn csrf(t: &TestApp, team: Uuid) -> String {
     let page = t
-        .send(Request::get(format!("/apen-time/{team}")).body(Body::empty()).unwrap())
+        .send(
+            Request::get(format!("/apen-time/{team}"))
+                .body(Body::empty())
+                .unwrap(),
+        )
         .await;
     assert_eq!(page.status, StatusCode::OK, "{}", page.text);
-    assert!(page.text.contains("uten personidentifiserende opplysninger"), "the page says so");
+    assert!(
+        page.text
+            .contains("uten personidentifiserende opplysninger"),
+        "the page says so"
+    );
     page.cookie("benk_oh_csrf").expect("csrf cookie")
 }
 
-fn booking_form(token: &str, slot: Uuid, date: chrono::NaiveDate, name: &str, case: &str) -> String {
+fn booking_form(
+    token: &str,
+    slot: Uuid,
+    date: chrono::NaiveDate,
+    name: &str,
+    case: &str,
+) -> String {
     [
         ("_csrf", token.to_string()),
         ("hp_url", String::new()),
@@ -123,7 +139,13 @@ async fn book(t: &TestApp, team: Uuid, slot: Uuid, date: chrono::NaiveDate, name
         t,
         team,
         &token,
-        booking_form(&token, slot, date, name, "Mann i 40-årene, mister boligen, vil ikke til lege."),
+        booking_form(
+            &token,
+            slot,
+            date,
+            name,
+            "Mann i 40-årene, mister boligen, vil ikke til lege.",
+        ),
     )
     .await;
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text);
@@ -157,13 +179,21 @@ async fn booking_from_the_public_page(t: &TestApp) {
         t,
         team,
         &token,
-        booking_form(&token, slot, date, "Nina NAV", "Kvinne i 30-årene, bor alene, trenger råd om oppfølging."),
+        booking_form(
+            &token,
+            slot,
+            date,
+            "Nina NAV",
+            "Kvinne i 30-årene, bor alene, trenger råd om oppfølging.",
+        ),
     )
     .await;
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text);
     let loc = r.location();
     assert!(loc.starts_with("/apen-time/kvittering/T-"), "{loc}");
-    let receipt = t.send(Request::get(&loc).body(Body::empty()).unwrap()).await;
+    let receipt = t
+        .send(Request::get(&loc).body(Body::empty()).unwrap())
+        .await;
     assert_eq!(receipt.status, StatusCode::OK);
     assert!(receipt.text.contains(loc.rsplit('/').next().unwrap()));
     let nr = loc.rsplit('/').next().unwrap().to_string();
@@ -183,14 +213,25 @@ async fn booking_from_the_public_page(t: &TestApp) {
         1
     );
     // Without the cookie: 403 and the form again with what was typed.
-    let r = post_booking(t, team, "", booking_form("x", slot, date, "Uten Cookie", "Saken.")).await;
+    let r = post_booking(
+        t,
+        team,
+        "",
+        booking_form("x", slot, date, "Uten Cookie", "Saken."),
+    )
+    .await;
     assert_eq!(r.status, StatusCode::FORBIDDEN);
     assert!(r.text.contains("Uten Cookie"));
     // The honeypot: answered like a success, nothing stored.
-    let body = booking_form(&token, slot, date, "Robot", "Kjøp nå").replace("hp_url=", "hp_url=http");
+    let body =
+        booking_form(&token, slot, date, "Robot", "Kjøp nå").replace("hp_url=", "hp_url=http");
     let r = post_booking(t, team, &token, body).await;
     assert_eq!(r.status, StatusCode::SEE_OTHER);
-    assert_eq!(t.count("SELECT COUNT(*) FROM open_hour_bookings WHERE booker_name = 'Robot'").await, 0);
+    assert_eq!(
+        t.count("SELECT COUNT(*) FROM open_hour_bookings WHERE booker_name = 'Robot'")
+            .await,
+        0
+    );
 }
 
 async fn a_national_id_in_the_case_is_refused_and_nothing_typed_is_lost(t: &TestApp) {
@@ -198,19 +239,38 @@ async fn a_national_id_in_the_case_is_refused_and_nothing_typed_is_lost(t: &Test
     let token = csrf(t, team).await;
     let fnr = synthetic_fnr(7);
     let case = format!("Gjelder {fnr}, som ikke møter på NAV.");
-    let r = post_booking(t, team, &token, booking_form(&token, slot, date, "Kari Kontakt", &case)).await;
+    let r = post_booking(
+        t,
+        team,
+        &token,
+        booking_form(&token, slot, date, "Kari Kontakt", &case),
+    )
+    .await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.text);
     assert!(r.text.contains("fødselsnummer"), "a clear message");
     assert!(r.text.contains("Kari Kontakt"), "the name is kept");
-    assert!(r.text.contains(&fnr) && r.text.contains("som ikke møter på NAV"), "the text is kept");
-    assert!(r.text.contains(&format!("value=\"{slot}_{date}\" checked")), "the slot is kept");
+    assert!(
+        r.text.contains(&fnr) && r.text.contains("som ikke møter på NAV"),
+        "the text is kept"
+    );
+    assert!(
+        r.text.contains(&format!("value=\"{slot}_{date}\" checked")),
+        "the slot is kept"
+    );
     assert_eq!(in_slot(t, slot).await, 0);
     // The same with the number split by spaces.
     let spaced = format!("{} {}", &fnr[..6], &fnr[6..]);
-    let r = post_booking(t, team, &token, booking_form(&token, slot, date, "Kari Kontakt", &spaced)).await;
+    let r = post_booking(
+        t,
+        team,
+        &token,
+        booking_form(&token, slot, date, "Kari Kontakt", &spaced),
+    )
+    .await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
     // No contact: the field is named.
-    let body = booking_form(&token, slot, date, "Kari Kontakt", "Saken.").replace("booker_phone=91234567", "booker_phone=");
+    let body = booking_form(&token, slot, date, "Kari Kontakt", "Saken.")
+        .replace("booker_phone=91234567", "booker_phone=");
     let r = post_booking(t, team, &token, body).await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(r.text.contains("Oppgi telefon eller e-post"));
@@ -219,7 +279,13 @@ async fn a_national_id_in_the_case_is_refused_and_nothing_typed_is_lost(t: &Test
         t,
         team,
         &token,
-        booking_form(&token, slot, date + chrono::Duration::days(1), "Kari Kontakt", "Saken."),
+        booking_form(
+            &token,
+            slot,
+            date + chrono::Duration::days(1),
+            "Kari Kontakt",
+            "Saken.",
+        ),
     )
     .await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
@@ -233,7 +299,13 @@ async fn forty_parallel_bookings_do_not_overbook(t: &TestApp) {
     let mut tasks = Vec::new();
     for i in 0..40 {
         let router = t.router.clone();
-        let body = booking_form(&token, slot, date, &format!("Partner {i}"), "Saken uten navn.");
+        let body = booking_form(
+            &token,
+            slot,
+            date,
+            &format!("Partner {i}"),
+            "Saken uten navn.",
+        );
         let token = token.clone();
         tasks.push(tokio::spawn(async move {
             use tower::ServiceExt;
@@ -261,9 +333,21 @@ async fn forty_parallel_bookings_do_not_overbook(t: &TestApp) {
         38
     );
     // The page now shows the slot as fully booked, and a late booking gets the form back.
-    let page = t.send(Request::get(format!("/apen-time/{team}")).body(Body::empty()).unwrap()).await;
+    let page = t
+        .send(
+            Request::get(format!("/apen-time/{team}"))
+                .body(Body::empty())
+                .unwrap(),
+        )
+        .await;
     assert!(page.text.contains("fullbooket"));
-    let r = post_booking(t, team, &token, booking_form(&token, slot, date, "Sen Partner", "Saken.")).await;
+    let r = post_booking(
+        t,
+        team,
+        &token,
+        booking_form(&token, slot, date, "Sen Partner", "Saken."),
+    )
+    .await;
     assert_eq!(r.status, StatusCode::CONFLICT);
     assert!(r.text.contains("Sen Partner") && r.text.contains("fullbooket"));
 }
@@ -277,14 +361,23 @@ async fn the_team_sees_bookings_and_a_colleague_outside_intake_is_refused(t: &Te
     assert_eq!(page.status, StatusCode::OK);
     assert!(page.text.contains("Berit Bydel"));
     let hanne = t.token("hanne").await;
-    let r = t.api(Method::GET, "/api/v1/open-hour/bookings", &hanne, None).await;
+    let r = t
+        .api(Method::GET, "/api/v1/open-hour/bookings", &hanne, None)
+        .await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.text);
-    assert!(r.json().as_array().unwrap().iter().any(|b| b["booker_name"] == "Berit Bydel"));
+    assert!(r
+        .json()
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|b| b["booker_name"] == "Berit Bydel"));
     assert!(t.count("SELECT COUNT(*) FROM audit_events WHERE action = 'open_hour.list' AND outcome = 'allowed'").await >= 2);
     // A NAV officer and a psychiatrist outside intake are refused, and the refusal is audited.
     for user in ["per", "mari"] {
         let token = t.token(user).await;
-        let r = t.api(Method::GET, "/api/v1/open-hour/bookings", &token, None).await;
+        let r = t
+            .api(Method::GET, "/api/v1/open-hour/bookings", &token, None)
+            .await;
         assert_eq!(r.status, StatusCode::FORBIDDEN, "{user}");
         let id = t.staff_id(user).await;
         assert_eq!(
@@ -321,13 +414,28 @@ async fn advice_becomes_a_guidance_case_and_a_booking_a_referral(t: &TestApp) {
         .await;
     assert_eq!(r.status, StatusCode::CREATED, "{}", r.text);
     let gid = r.json()["id"].as_str().unwrap().to_string();
-    let g = t.api(Method::GET, &format!("/api/v1/guidance-cases/{gid}"), &hanne, None).await;
+    let g = t
+        .api(
+            Method::GET,
+            &format!("/api/v1/guidance-cases/{gid}"),
+            &hanne,
+            None,
+        )
+        .await;
     assert_eq!(g.status, StatusCode::OK);
     let g = g.json();
     assert_eq!(g["channel"], "open_hour");
     assert_eq!(g["asker_name"], "Gunnar Fastlege");
     assert!(g["question"].as_str().unwrap().contains("mister boligen"));
-    let b = t.api(Method::GET, &format!("/api/v1/open-hour/bookings/{first}"), &hanne, None).await.json();
+    let b = t
+        .api(
+            Method::GET,
+            &format!("/api/v1/open-hour/bookings/{first}"),
+            &hanne,
+            None,
+        )
+        .await
+        .json();
     assert_eq!(b["status"], "advised");
     assert_eq!(b["guidance_case_id"], gid.as_str());
     // Twice is a conflict.
@@ -342,11 +450,18 @@ async fn advice_becomes_a_guidance_case_and_a_booking_a_referral(t: &TestApp) {
     assert_eq!(again.status, StatusCode::CONFLICT);
     // A referral: the staff form is filled in from the booking; the person is added there.
     let browser = t.login("hanne", benk_app::demo::DEMO_PASSWORD).await;
-    let form = t.page(&browser, &format!("/intake/referrals/new?from_booking={second}")).await;
+    let form = t
+        .page(
+            &browser,
+            &format!("/intake/referrals/new?from_booking={second}"),
+        )
+        .await;
     assert_eq!(form.status, StatusCode::OK);
     assert!(form.text.contains("Hilde Helsestasjon"));
     assert!(form.text.contains("mister boligen"));
-    assert!(form.text.contains(&format!("name=\"from_booking\" value=\"{second}\"")));
+    assert!(form
+        .text
+        .contains(&format!("name=\"from_booking\" value=\"{second}\"")));
     let today = benk_app::time::oslo_today().to_string();
     let r = t
         .form(
@@ -358,7 +473,10 @@ async fn advice_becomes_a_guidance_case_and_a_booking_a_referral(t: &TestApp) {
                 ("agency_kind", "other"),
                 ("person_name", "Ola Henvist"),
                 ("person_birth_year", "1980"),
-                ("reason", "Mann i 40-årene, mister boligen, vil ikke til lege."),
+                (
+                    "reason",
+                    "Mann i 40-årene, mister boligen, vil ikke til lege.",
+                ),
                 ("person_knows", "yes"),
                 ("person_agrees", "yes"),
                 ("urgency", "normal"),
@@ -368,7 +486,15 @@ async fn advice_becomes_a_guidance_case_and_a_booking_a_referral(t: &TestApp) {
         )
         .await;
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text);
-    let b = t.api(Method::GET, &format!("/api/v1/open-hour/bookings/{second}"), &hanne, None).await.json();
+    let b = t
+        .api(
+            Method::GET,
+            &format!("/api/v1/open-hour/bookings/{second}"),
+            &hanne,
+            None,
+        )
+        .await
+        .json();
     assert_eq!(b["status"], "referred");
     let rid = b["referral_id"].as_str().expect("linked referral");
     assert!(r.location().contains(rid));
@@ -383,8 +509,10 @@ async fn slots_are_set_up_by_the_team_lead_or_intake_only(t: &TestApp) {
             Method::POST,
             "/api/v1/open-hour/slots",
             &mari,
-            Some(json!({"weekday": 4, "start_time": "09:00", "length_min": 30, "capacity": 2,
-                "valid_from": benk_app::time::oslo_today()})),
+            Some(
+                json!({"weekday": 4, "start_time": "09:00", "length_min": 30, "capacity": 2,
+                "valid_from": benk_app::time::oslo_today()}),
+            ),
         )
         .await;
     assert_eq!(r.status, StatusCode::FORBIDDEN);
@@ -398,8 +526,10 @@ async fn slots_are_set_up_by_the_team_lead_or_intake_only(t: &TestApp) {
             Method::POST,
             "/api/v1/open-hour/slots",
             &tone,
-            Some(json!({"weekday": 4, "start_time": "09:00", "length_min": 30, "capacity": 0,
-                "valid_from": "2026-12-03", "valid_until": "2026-12-01"})),
+            Some(
+                json!({"weekday": 4, "start_time": "09:00", "length_min": 30, "capacity": 0,
+                "valid_from": "2026-12-03", "valid_until": "2026-12-01"}),
+            ),
         )
         .await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
@@ -409,5 +539,8 @@ async fn slots_are_set_up_by_the_team_lead_or_intake_only(t: &TestApp) {
         .iter()
         .map(|f| f["field"].as_str().unwrap().to_string())
         .collect();
-    assert!(fields.contains(&"capacity".to_string()) && fields.contains(&"valid_until".to_string()), "{fields:?}");
+    assert!(
+        fields.contains(&"capacity".to_string()) && fields.contains(&"valid_until".to_string()),
+        "{fields:?}"
+    );
 }

@@ -140,22 +140,24 @@ async fn open_hour(
     ];
     for (i, (date, name, service, kind, phone, case, status)) in bookings.iter().enumerate() {
         let id = Uuid::now_v7();
-        stmts.push(store::openhour::insert_booking(&store::openhour::NewBooking {
-            id,
-            slot_id: slot,
-            team_id: team,
-            slot_date: *date,
-            booker_name: name.to_string(),
-            booker_service: service.to_string(),
-            agency_kind: kind.to_string(),
-            booker_phone: phone.map(str::to_string),
-            booker_email: phone
-                .is_none()
-                .then(|| "siv@helsestasjon.fjordby.example".to_string()),
-            case_text: case.to_string(),
-            receipt_number: format!("T-{}-DEM{}-OPEN", date.year(), i + 2),
-            at: now,
-        }));
+        stmts.push(store::openhour::insert_booking(
+            &store::openhour::NewBooking {
+                id,
+                slot_id: slot,
+                team_id: team,
+                slot_date: *date,
+                booker_name: name.to_string(),
+                booker_service: service.to_string(),
+                agency_kind: kind.to_string(),
+                booker_phone: phone.map(str::to_string),
+                booker_email: phone
+                    .is_none()
+                    .then(|| "siv@helsestasjon.fjordby.example".to_string()),
+                case_text: case.to_string(),
+                receipt_number: format!("T-{}-DEM{}-OPEN", date.year(), i + 2),
+                at: now,
+            },
+        ));
         match *status {
             "advised" => {
                 let gid = Uuid::now_v7();
@@ -255,7 +257,11 @@ async fn housing(
         match i % 5 {
             // Homeless at inclusion; a municipal rental later (if the time has come).
             0 | 3 => {
-                stmts.push(st("homeless", *included - Duration::days(200), Some("Sover hos venner og ute")));
+                stmts.push(st(
+                    "homeless",
+                    *included - Duration::days(200),
+                    Some("Sover hos venner og ute"),
+                ));
                 let applied = (*included + Duration::days(14)).min(today);
                 let housed = *included + Duration::days(60 + 30 * (i as i64 % 4));
                 if housed <= today {
@@ -281,7 +287,11 @@ async fn housing(
             }
             // In a shelter at inclusion.
             1 => {
-                stmts.push(st("temporary", *included - Duration::days(30), Some("Hospits")));
+                stmts.push(st(
+                    "temporary",
+                    *included - Duration::days(30),
+                    Some("Hospits"),
+                ));
             }
             // Own home; in Fjordby one person was evicted after inclusion and is in a shelter.
             2 => {
@@ -299,7 +309,11 @@ async fn housing(
                 }
             }
             _ => {
-                stmts.push(st("municipal_rental", *included - Duration::days(400), None));
+                stmts.push(st(
+                    "municipal_rental",
+                    *included - Duration::days(400),
+                    None,
+                ));
             }
         }
     }

@@ -24,7 +24,13 @@ pub struct Recorded {
 }
 
 /// Inserts a housing status from a date.
-pub fn insert_status(id: Uuid, r: Recorded, status: &str, from: NaiveDate, note: Option<&str>) -> Stmt {
+pub fn insert_status(
+    id: Uuid,
+    r: Recorded,
+    status: &str,
+    from: NaiveDate,
+    note: Option<&str>,
+) -> Stmt {
     Stmt::new(
         "INSERT INTO housing_statuses (id, client_id, team_id, status, from_date, note, recorded_by, owner_org_id, \
          created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
@@ -84,7 +90,10 @@ pub async fn statuses(mut ex: impl Exec, client: Uuid) -> Result<Vec<StatusRow>,
 }
 
 /// A person's housing-queue applications, newest first.
-pub async fn applications(mut ex: impl Exec, client: Uuid) -> Result<Vec<ApplicationRow>, sqlx::Error> {
+pub async fn applications(
+    mut ex: impl Exec,
+    client: Uuid,
+) -> Result<Vec<ApplicationRow>, sqlx::Error> {
     ex.all(
         "SELECT id, applied_on, what, status, decided_on FROM housing_applications \
          WHERE client_id = $1 ORDER BY applied_on DESC, created_at DESC",

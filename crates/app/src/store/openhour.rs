@@ -71,7 +71,11 @@ pub fn end_slot(id: Uuid, team: Uuid, until: NaiveDate) -> Stmt {
 }
 
 /// The team's recurring slots that have not ended before `from`.
-pub async fn slots(mut ex: impl Exec, team: Uuid, from: NaiveDate) -> Result<Vec<Slot>, sqlx::Error> {
+pub async fn slots(
+    mut ex: impl Exec,
+    team: Uuid,
+    from: NaiveDate,
+) -> Result<Vec<Slot>, sqlx::Error> {
     ex.all(
         &format!(
             "SELECT {SLOT_COLS} FROM open_hour_slots WHERE team_id = $1 AND (valid_until IS NULL OR valid_until >= $2) \
@@ -186,7 +190,11 @@ pub async fn bookings(
 }
 
 /// One of the team's bookings.
-pub async fn booking(mut ex: impl Exec, id: Uuid, team: Uuid) -> Result<Option<Booking>, sqlx::Error> {
+pub async fn booking(
+    mut ex: impl Exec,
+    id: Uuid,
+    team: Uuid,
+) -> Result<Option<Booking>, sqlx::Error> {
     ex.opt(
         &format!(
             "SELECT {BOOKING_COLS} FROM open_hour_bookings b JOIN open_hour_slots s ON s.id = b.slot_id \
@@ -225,7 +233,11 @@ pub fn guidance_later_referral(booking: Uuid, referral: Uuid) -> Stmt {
 }
 
 /// Whether a referral is in the team (a link must not cross teams).
-pub async fn referral_in_team(mut ex: impl Exec, referral: Uuid, team: Uuid) -> Result<bool, sqlx::Error> {
+pub async fn referral_in_team(
+    mut ex: impl Exec,
+    referral: Uuid,
+    team: Uuid,
+) -> Result<bool, sqlx::Error> {
     Ok(ex
         .scalar_i64(
             "SELECT CAST(COUNT(*) AS BIGINT) FROM referrals WHERE id = $1 AND team_id = $2",

@@ -34,7 +34,11 @@ fn acting(ctx: &Ctx) -> Result<(Actor, Uuid), ApiError> {
     Ok((actor, team))
 }
 
-async fn booking_grant(st: &AppState, ctx: &Ctx, action: &str) -> Result<(Actor, GuidanceGrant), ApiError> {
+async fn booking_grant(
+    st: &AppState,
+    ctx: &Ctx,
+    action: &str,
+) -> Result<(Actor, GuidanceGrant), ApiError> {
     let (actor, team) = acting(ctx)?;
     let g = guidance::open_guidance(&st.app, &actor, team, action)
         .await
@@ -84,7 +88,10 @@ pub(super) struct SlotIn {
 
 /// The acting team's recurring slots that have not ended (times only).
 #[utoipa::path(get, path = "/open-hour/slots", responses((status = 200, body = [Slot]), (status = 403, response = doc::Forbidden)))]
-pub(super) async fn list_slots(State(st): State<AppState>, ctx: Ctx) -> Result<Json<Vec<Slot>>, ApiError> {
+pub(super) async fn list_slots(
+    State(st): State<AppState>,
+    ctx: Ctx,
+) -> Result<Json<Vec<Slot>>, ApiError> {
     let (_, team) = acting(&ctx)?;
     openhour::slots(&st.app, team)
         .await
@@ -205,9 +212,9 @@ pub(super) struct PeriodQuery {
 fn period(q: &PeriodQuery) -> (NaiveDate, NaiveDate) {
     let today = benk_app::time::oslo_today();
     let to = q.to.unwrap_or(today);
-    let from = q.from.unwrap_or_else(|| {
-        NaiveDate::from_ymd_opt(to.year() - 1, to.month(), 1).unwrap_or(to)
-    });
+    let from = q
+        .from
+        .unwrap_or_else(|| NaiveDate::from_ymd_opt(to.year() - 1, to.month(), 1).unwrap_or(to));
     (from, to)
 }
 
@@ -262,7 +269,8 @@ pub(super) async fn dropin_day(
     ApiJson(b, _): ApiJson<DayIn>,
 ) -> Result<StatusCode, ApiError> {
     let (actor, team) = acting(&ctx)?;
-    let day = NaiveDate::parse_from_str(&day, "%Y-%m-%d").map_err(|_| ctx.api_err(AppError::NotFound))?;
+    let day =
+        NaiveDate::parse_from_str(&day, "%Y-%m-%d").map_err(|_| ctx.api_err(AppError::NotFound))?;
     let counts: Vec<(DropInService, i64)> = [
         (DropInService::Visit, b.visit),
         (DropInService::Meal, b.meal),
@@ -427,9 +435,17 @@ pub(super) async fn add_application(
     let status = code(&ctx, "status", &b.status, HousingQueueStatus::from_code)?;
     let what = ShortText::parse(&b.what)
         .map_err(|e| ctx.api_err(AppError::field(FieldError::of("what", &e))))?;
-    let id = housing::add_application(&st.app, &actor, &grant, b.applied_on, what, status, b.decided_on)
-        .await
-        .map_err(|e| ctx.api_err(e))?;
+    let id = housing::add_application(
+        &st.app,
+        &actor,
+        &grant,
+        b.applied_on,
+        what,
+        status,
+        b.decided_on,
+    )
+    .await
+    .map_err(|e| ctx.api_err(e))?;
     Ok((StatusCode::CREATED, Json(Created { id })))
 }
 

@@ -75,6 +75,7 @@ daily_texts! {
     oh_save_slot: "Lagre fast tid", "Save the recurring slot";
     oh_end_slot: "Avslutt etter i dag", "End after today";
     oh_every: "Hver", "Every";
+    oh_since: "fra", "from";
     oh_bookings: "Bookinger", "Bookings";
     oh_no_bookings: "Ingen bookinger framover.", "No bookings ahead.";
     oh_bookings_hidden: "Bookingene beskriver saker og er bare synlige for helsepersonell i inntaksteamet og teamleder.", "The bookings describe cases and are visible only to health personnel in the intake team and the team lead.";
@@ -211,10 +212,10 @@ fn slot_key(s: &SlotDate) -> String {
 
 fn slot_label(lang: Lang, s: &SlotDate) -> String {
     let weekday = benk_domain::daily::weekday_label(s.date.weekday(), lang);
-    let day = weekday.trim_end_matches('e').trim_end_matches('r');
+    // "torsdager" → "torsdag", "Thursdays" → "Thursday".
     let day = match lang {
-        Lang::Nb => day.to_string(),
-        Lang::En => day.trim_end_matches('s').to_string(),
+        Lang::Nb => weekday.strip_suffix("er").unwrap_or(weekday),
+        Lang::En => weekday.strip_suffix('s').unwrap_or(weekday),
     };
     let date = match lang {
         Lang::Nb => s.date.format("%-d.%-m.%Y").to_string(),
@@ -233,7 +234,7 @@ fn slot_label(lang: Lang, s: &SlotDate) -> String {
     };
     format!(
         "{} {date} kl. {} ({} min{place}) – {free}",
-        cap(&day),
+        cap(day),
         s.start_time,
         s.length_min
     )
@@ -299,7 +300,12 @@ async fn render_public(
             .iter()
             .map(|s| (slot_key(s), slot_label(ctx.lang, s), s.free > 0))
             .collect(),
-        kinds: choices(AgencyKind::ALL, AgencyKind::code, AgencyKind::label, ctx.lang),
+        kinds: choices(
+            AgencyKind::ALL,
+            AgencyKind::code,
+            AgencyKind::label,
+            ctx.lang,
+        ),
         f: FormState::new(ctx.lang, data, errors, public_labels(d), vec![]),
         notice,
         here,
@@ -316,8 +322,17 @@ pub(crate) async fn public_index(
     let ctx = apply_lang(ctx, &q);
     match orgs::list_teams(&st.app).await {
         Ok(teams) if teams.len() == 1 => {
-            render_public(&st, &ctx, teams[0].0, Fd::default(), vec![], None, StatusCode::OK, false)
-                .await
+            render_public(
+                &st,
+                &ctx,
+                teams[0].0,
+                Fd::default(),
+                vec![],
+                None,
+                StatusCode::OK,
+                false,
+            )
+            .await
         }
         Ok(teams) => (
             ctx.jar.clone(),
@@ -343,7 +358,17 @@ pub(crate) async fn public_form(
     let Ok(team_id) = Uuid::parse_str(&team) else {
         return ctx.page_err(AppError::NotFound);
     };
-    render_public(&st, &ctx, team_id, Fd::default(), vec![], None, StatusCode::OK, false).await
+    render_public(
+        &st,
+        &ctx,
+        team_id,
+        Fd::default(),
+        vec![],
+        None,
+        StatusCode::OK,
+        false,
+    )
+    .await
 }
 
 /// Parses the public booking form; every field error at once.
@@ -369,18 +394,21 @@ pub(crate) fn parse_booking(fd: &Fd) -> Result<BookingInput, Vec<FieldError>> {
     };
     let booker_name = text(&mut e, "booker_name");
     let booker_service = text(&mut e, "booker_service");
-    let agency_kind = e.ok(AgencyKind::from_code(fd.get("agency_kind").trim()).ok_or_else(|| {
-        FieldError::new(
-            "agency_kind",
-            "invalid_choice",
-            "Velg et av alternativene.",
-            "Choose one of the options.",
-        )
-    }));
+    let agency_kind = e.ok(
+        AgencyKind::from_code(fd.get("agency_kind").trim()).ok_or_else(|| {
+            FieldError::new(
+                "agency_kind",
+                "invalid_choice",
+                "Velg et av alternativene.",
+                "Choose one of the options.",
+            )
+        }),
+    );
     let booker_phone = if fd.blank("booker_phone") {
         None
     } else {
-        e.ok(Phone::parse(fd.get("booker_phone")).map_err(|err| FieldError::of("booker_phone", &err)))
+        e.ok(Phone::parse(fd.get("booker_phone"))
+            .map_err(|err| FieldError::of("booker_phone", &err)))
     };
     let booker_email = e
         .ok(ShortText::parse_optional(fd.get("booker_email"))
@@ -392,9 +420,19 @@ pub(crate) fn parse_booking(fd: &Fd) -> Result<BookingInput, Vec<FieldError>> {
         e.0.push(openhour::national_id_error("case_text"));
     }
     let mut errs = e.0;
-    if let (Some((slot_id, date)), Some(booker_name), Some(booker_service), Some(agency_kind), Some(case_text)) =
-        (parsed_slot, booker_name, booker_service, agency_kind, case_text)
-    {
+    if let (
+        Some((slot_id, date)),
+        Some(booker_name),
+        Some(booker_service),
+        Some(agency_kind),
+        Some(case_text),
+    ) = (
+        parsed_slot,
+        booker_name,
+        booker_service,
+        agency_kind,
+        case_text,
+    ) {
         let input = BookingInput {
             slot_id,
             date,
@@ -411,12 +449,16 @@ pub(crate) fn parse_booking(fd: &Fd) -> Result<BookingInput, Vec<FieldError>> {
         if errs.is_empty() {
             return Ok(input);
         }
-    } else if !fd.blank("case_text") && benk_domain::contains_national_id(fd.get("case_text")) {
-        if !errs.iter().any(|x| x.field == "case_text") {
-            errs.push(openhour::national_id_error("case_text"));
-        }
+    } else if !fd.blank("case_text")
+        && benk_domain::contains_national_id(fd.get("case_text"))
+        && !errs.iter().any(|x| x.field == "case_text")
+    {
+        errs.push(openhour::national_id_error("case_text"));
     }
-    if fd.blank("booker_phone") && fd.blank("booker_email") && !errs.iter().any(|x| x.field == "booker_phone") {
+    if fd.blank("booker_phone")
+        && fd.blank("booker_email")
+        && !errs.iter().any(|x| x.field == "booker_phone")
+    {
         errs.push(FieldError::new(
             "booker_phone",
             "contact_required",
@@ -454,7 +496,12 @@ pub(crate) async fn public_submit(
     let fd = match form {
         Ok(Form(pairs)) => Fd(pairs),
         Err(rej) if rej.status() == StatusCode::PAYLOAD_TOO_LARGE => {
-            return bare(&ctx, StatusCode::PAYLOAD_TOO_LARGE, it.too_large_title, it.too_large_text)
+            return bare(
+                &ctx,
+                StatusCode::PAYLOAD_TOO_LARGE,
+                it.too_large_title,
+                it.too_large_text,
+            )
         }
         Err(rej) => return bare(&ctx, rej.status(), it.bad_form_title, it.bad_form_text),
     };
@@ -475,8 +522,17 @@ pub(crate) async fn public_submit(
     let input = match parse_booking(&fd) {
         Ok(i) => i,
         Err(errs) => {
-            return render_public(&st, &ctx, team_id, fd, errs, None, StatusCode::UNPROCESSABLE_ENTITY, false)
-                .await
+            return render_public(
+                &st,
+                &ctx,
+                team_id,
+                fd,
+                errs,
+                None,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                false,
+            )
+            .await
         }
     };
     let key = ctx.meta.ip.clone().unwrap_or_else(|| "unknown".into());
@@ -500,13 +556,25 @@ pub(crate) async fn public_submit(
     if !fd.blank("hp_url") {
         tracing::info!(ip = %key, "open-hour honeypot filled; nothing stored");
         let year = benk_app::time::oslo_today().year();
-        return Redirect::to(&format!("/apen-time/kvittering/T-{year}-{}", fake_tail())).into_response();
+        return Redirect::to(&format!("/apen-time/kvittering/T-{year}-{}", fake_tail()))
+            .into_response();
     }
     match openhour::book(&st.app, team_id, input, &ctx.meta).await {
-        Ok(r) => Redirect::to(&format!("/apen-time/kvittering/{}", r.receipt_number)).into_response(),
+        Ok(r) => {
+            Redirect::to(&format!("/apen-time/kvittering/{}", r.receipt_number)).into_response()
+        }
         Err(AppError::Invalid(errs)) => {
-            render_public(&st, &ctx, team_id, fd, errs, None, StatusCode::UNPROCESSABLE_ENTITY, false)
-                .await
+            render_public(
+                &st,
+                &ctx,
+                team_id,
+                fd,
+                errs,
+                None,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                false,
+            )
+            .await
         }
         Err(AppError::Conflict(msg)) => {
             let errs = vec![FieldError {
@@ -514,7 +582,17 @@ pub(crate) async fn public_submit(
                 code: "slot_full".into(),
                 message: msg,
             }];
-            render_public(&st, &ctx, team_id, fd, errs, None, StatusCode::CONFLICT, false).await
+            render_public(
+                &st,
+                &ctx,
+                team_id,
+                fd,
+                errs,
+                None,
+                StatusCode::CONFLICT,
+                false,
+            )
+            .await
         }
         Err(e) => ctx.page_err(e),
     }
@@ -534,7 +612,11 @@ fn fake_tail() -> String {
 
 fn is_receipt(s: &str) -> bool {
     let p: Vec<&str> = s.split('-').collect();
-    let alnum = |x: &str| x.len() == 4 && x.bytes().all(|b| b.is_ascii_uppercase() || b.is_ascii_digit());
+    let alnum = |x: &str| {
+        x.len() == 4
+            && x.bytes()
+                .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit())
+    };
     p.len() == 4
         && p[0] == "T"
         && p[1].len() == 4
@@ -641,16 +723,21 @@ async fn team_page(
                 .valid_until
                 .map(|u| format!(" – {}", layout.date(&u)))
                 .unwrap_or_default();
-            let place = s.place.as_deref().map(|p| format!(", {p}")).unwrap_or_default();
+            let place = s
+                .place
+                .as_deref()
+                .map(|p| format!(", {p}"))
+                .unwrap_or_default();
             (
                 s.id,
                 format!(
-                    "{} {wd} kl. {}, {} min, {} {}{place} ({}{until})",
+                    "{} {wd} kl. {}, {} min, {} {}{place} ({} {}{until})",
                     d.oh_every,
                     s.start_time,
                     s.length_min,
                     s.capacity,
                     d.oh_capacity.to_lowercase(),
+                    d.oh_since,
                     layout.date(&s.valid_from)
                 ),
             )
@@ -706,7 +793,11 @@ async fn team_page(
 }
 
 /// GET `/intake/open-hour`.
-pub(crate) async fn team(State(st): State<AppState>, ctx: Ctx, Query(q): Query<MsgQuery>) -> Response {
+pub(crate) async fn team(
+    State(st): State<AppState>,
+    ctx: Ctx,
+    Query(q): Query<MsgQuery>,
+) -> Response {
     let actor = actor_or_redirect!(ctx);
     let mut data = Fd::default();
     data.set("weekday", "4");
@@ -734,13 +825,32 @@ pub(crate) fn parse_slot(
         .parse::<i64>()
         .ok()
         .and_then(benk_domain::daily::weekday_from_number)
-        .ok_or_else(|| FieldError::new("weekday", "invalid_choice", "Velg en ukedag.", "Choose a weekday.")));
-    let start = e.ok(NaiveTime::parse_from_str(start.trim(), "%H:%M").map_err(|_| {
-        FieldError::new("start_time", "invalid_time", "Skriv klokkeslettet som tt:mm.", "Write the time as hh:mm.")
-    }));
+        .ok_or_else(|| {
+            FieldError::new(
+                "weekday",
+                "invalid_choice",
+                "Velg en ukedag.",
+                "Choose a weekday.",
+            )
+        }));
+    let start = e.ok(
+        NaiveTime::parse_from_str(start.trim(), "%H:%M").map_err(|_| {
+            FieldError::new(
+                "start_time",
+                "invalid_time",
+                "Skriv klokkeslettet som tt:mm.",
+                "Write the time as hh:mm.",
+            )
+        }),
+    );
     let num = |e: &mut Errs, field: &str, s: &str| {
         e.ok(s.trim().parse::<u32>().map_err(|_| {
-            FieldError::new(field, "not_a_number", "Skriv et helt tall.", "Write a whole number.")
+            FieldError::new(
+                field,
+                "not_a_number",
+                "Skriv et helt tall.",
+                "Write a whole number.",
+            )
         }))
     };
     let length_min = num(&mut e, "length_min", length);
@@ -755,7 +865,9 @@ pub(crate) fn parse_slot(
         .ok(ShortText::parse_optional(place).map_err(|err| FieldError::of("place", &err)))
         .flatten();
     match (weekday, start, length_min, capacity, valid_from) {
-        (Some(weekday), Some(start), Some(length_min), Some(capacity), Some(valid_from)) if e.0.is_empty() => {
+        (Some(weekday), Some(start), Some(length_min), Some(capacity), Some(valid_from))
+            if e.0.is_empty() =>
+        {
             Ok(SlotInput {
                 weekday,
                 start,
@@ -795,12 +907,32 @@ pub(crate) async fn create_slot(
         fd.get("place"),
     ) {
         Ok(i) => i,
-        Err(errs) => return team_page(&st, &ctx, actor, fd, errs, StatusCode::UNPROCESSABLE_ENTITY, false).await,
+        Err(errs) => {
+            return team_page(
+                &st,
+                &ctx,
+                actor,
+                fd,
+                errs,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                false,
+            )
+            .await
+        }
     };
     match openhour::create_slot(&st.app, actor, team, input).await {
         Ok(_) => Redirect::to("/intake/open-hour?msg=saved").into_response(),
         Err(AppError::Invalid(errs)) => {
-            team_page(&st, &ctx, actor, fd, errs, StatusCode::UNPROCESSABLE_ENTITY, false).await
+            team_page(
+                &st,
+                &ctx,
+                actor,
+                fd,
+                errs,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                false,
+            )
+            .await
         }
         Err(e) => ctx.page_err(e),
     }
@@ -840,11 +972,16 @@ struct BookingView {
     f: FormState,
 }
 
-async fn booking_grant(st: &AppState, actor: &Actor, action: &str) -> Result<GuidanceGrant, AppError> {
+async fn booking_grant(
+    st: &AppState,
+    actor: &Actor,
+    action: &str,
+) -> Result<GuidanceGrant, AppError> {
     let team = acting_team(actor)?;
     guidance::open_guidance(&st.app, actor, team, action).await
 }
 
+#[allow(clippy::too_many_arguments)]
 async fn booking_page(
     st: &AppState,
     ctx: &Ctx,
@@ -899,7 +1036,17 @@ pub(crate) async fn booking(
         Err(r) => return r,
     };
     let flash = (q.msg.as_deref() == Some("advised")).then_some(dt(ctx.lang).oh_guidance_written);
-    booking_page(&st, &ctx, actor, id, Fd::default(), vec![], StatusCode::OK, flash).await
+    booking_page(
+        &st,
+        &ctx,
+        actor,
+        id,
+        Fd::default(),
+        vec![],
+        StatusCode::OK,
+        flash,
+    )
+    .await
 }
 
 /// POST `/intake/open-hour/bookings/{id}/guidance`: the advice given, as a guidance case.
@@ -914,7 +1061,8 @@ pub(crate) async fn advise(
         Err(r) => return r,
     };
     let mut e = Errs::default();
-    let advice = e.ok(LongText::parse(fd.get("advice")).map_err(|err| FieldError::of("advice", &err)));
+    let advice =
+        e.ok(LongText::parse(fd.get("advice")).map_err(|err| FieldError::of("advice", &err)));
     let follow = if fd.blank("follow_up_on") {
         None
     } else {
@@ -922,16 +1070,38 @@ pub(crate) async fn advise(
     };
     let errs = e.0;
     let Some(advice) = advice.filter(|_| errs.is_empty()) else {
-        return booking_page(&st, &ctx, actor, id, fd, errs, StatusCode::UNPROCESSABLE_ENTITY, None).await;
+        return booking_page(
+            &st,
+            &ctx,
+            actor,
+            id,
+            fd,
+            errs,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            None,
+        )
+        .await;
     };
     let grant = match booking_grant(&st, actor, "open_hour.advise").await {
         Ok(g) => g,
         Err(e) => return ctx.page_err(e),
     };
     match openhour::advise(&st.app, actor, &grant, id, advice, follow).await {
-        Ok(_) => Redirect::to(&format!("/intake/open-hour/bookings/{id}?msg=advised")).into_response(),
+        Ok(_) => {
+            Redirect::to(&format!("/intake/open-hour/bookings/{id}?msg=advised")).into_response()
+        }
         Err(AppError::Invalid(errs)) => {
-            booking_page(&st, &ctx, actor, id, fd, errs, StatusCode::UNPROCESSABLE_ENTITY, None).await
+            booking_page(
+                &st,
+                &ctx,
+                actor,
+                id,
+                fd,
+                errs,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                None,
+            )
+            .await
         }
         Err(e) => ctx.page_err(e),
     }
@@ -939,7 +1109,12 @@ pub(crate) async fn advise(
 
 /// Prefills the staff referral form from a booking (`/intake/referrals/new?from_booking=…`):
 /// the partner as the referrer and the case as the reason. The person's identity is added there.
-pub(crate) async fn prefill_referral(st: &AppState, actor: &Actor, booking: Uuid, data: &mut Fd) -> Result<(), AppError> {
+pub(crate) async fn prefill_referral(
+    st: &AppState,
+    actor: &Actor,
+    booking: Uuid,
+    data: &mut Fd,
+) -> Result<(), AppError> {
     let grant = booking_grant(st, actor, "open_hour.read").await?;
     let b = openhour::booking(&st.app, actor, &grant, booking).await?;
     data.set("from_booking", booking.to_string());
@@ -1033,7 +1208,12 @@ async fn dropin_page(
     let view = DropinView {
         layout,
         d,
-        services: choices(DropInService::ALL, DropInService::code, DropInService::label, lang),
+        services: choices(
+            DropInService::ALL,
+            DropInService::code,
+            DropInService::label,
+            lang,
+        ),
         days,
         months,
         f: FormState::new(lang, data, errors, labels, vec![]),
@@ -1042,15 +1222,30 @@ async fn dropin_page(
 }
 
 /// GET `/dropin`.
-pub(crate) async fn dropin_show(State(st): State<AppState>, ctx: Ctx, Query(q): Query<MsgQuery>) -> Response {
+pub(crate) async fn dropin_show(
+    State(st): State<AppState>,
+    ctx: Ctx,
+    Query(q): Query<MsgQuery>,
+) -> Response {
     let actor = actor_or_redirect!(ctx);
     let mut data = Fd::default();
     data.set("day", iso(benk_app::time::oslo_today()));
-    dropin_page(&st, &ctx, actor, data, vec![], StatusCode::OK, q.msg.as_deref() == Some("saved")).await
+    dropin_page(
+        &st,
+        &ctx,
+        actor,
+        data,
+        vec![],
+        StatusCode::OK,
+        q.msg.as_deref() == Some("saved"),
+    )
+    .await
 }
 
 /// Parses a day's counts from text: blank is not given; anything else must be a whole number.
-pub(crate) fn parse_counts(get: impl Fn(&str) -> String) -> Result<Vec<(DropInService, i64)>, Vec<FieldError>> {
+pub(crate) fn parse_counts(
+    get: impl Fn(&str) -> String,
+) -> Result<Vec<(DropInService, i64)>, Vec<FieldError>> {
     let mut out = Vec::new();
     let mut errs = Vec::new();
     for s in DropInService::ALL {
@@ -1098,13 +1293,31 @@ pub(crate) async fn dropin_record(
         (d, c) => {
             let mut errs: Vec<FieldError> = d.err().into_iter().collect();
             errs.extend(c.err().unwrap_or_default());
-            return dropin_page(&st, &ctx, actor, fd, errs, StatusCode::UNPROCESSABLE_ENTITY, false).await;
+            return dropin_page(
+                &st,
+                &ctx,
+                actor,
+                fd,
+                errs,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                false,
+            )
+            .await;
         }
     };
     match dropin::record_day(&st.app, actor, team, day, &counts).await {
         Ok(()) => Redirect::to("/dropin?msg=saved").into_response(),
         Err(AppError::Invalid(errs)) => {
-            dropin_page(&st, &ctx, actor, fd, errs, StatusCode::UNPROCESSABLE_ENTITY, false).await
+            dropin_page(
+                &st,
+                &ctx,
+                actor,
+                fd,
+                errs,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                false,
+            )
+            .await
         }
         Err(e) => ctx.page_err(e),
     }
@@ -1175,7 +1388,11 @@ async fn housing_page(
     };
     let section = HousingSection {
         client_id: client,
-        current: h.current.as_deref().map(hs).unwrap_or_else(|| d.ho_unknown.to_string()),
+        current: h
+            .current
+            .as_deref()
+            .map(hs)
+            .unwrap_or_else(|| d.ho_unknown.to_string()),
         statuses: h
             .statuses
             .iter()
@@ -1205,9 +1422,19 @@ async fn housing_page(
         evictions: h
             .evictions
             .iter()
-            .map(|e| (layout.date(&e.evicted_on), e.note.clone().unwrap_or_default()))
+            .map(|e| {
+                (
+                    layout.date(&e.evicted_on),
+                    e.note.clone().unwrap_or_default(),
+                )
+            })
             .collect(),
-        status_choices: choices(HousingStatus::ALL, HousingStatus::code, HousingStatus::label, lang),
+        status_choices: choices(
+            HousingStatus::ALL,
+            HousingStatus::code,
+            HousingStatus::label,
+            lang,
+        ),
         queue_choices: choices(
             HousingQueueStatus::ALL,
             HousingQueueStatus::code,
@@ -1261,8 +1488,17 @@ pub(crate) async fn housing_show(
         Ok(id) => id,
         Err(r) => return r,
     };
-    housing_page(&st, &ctx, actor, id, housing_defaults(), vec![], StatusCode::OK, q.msg.as_deref() == Some("saved"))
-        .await
+    housing_page(
+        &st,
+        &ctx,
+        actor,
+        id,
+        housing_defaults(),
+        vec![],
+        StatusCode::OK,
+        q.msg.as_deref() == Some("saved"),
+    )
+    .await
 }
 
 fn opt_date(field: &str, s: &str) -> Result<Option<NaiveDate>, FieldError> {
@@ -1284,7 +1520,12 @@ enum HousingPost {
 fn parse_housing_post(what: &str, fd: &Fd) -> Result<HousingPost, Vec<FieldError>> {
     let mut e = Errs::default();
     let choice = |field: &str| {
-        FieldError::new(field, "invalid_choice", "Velg et av alternativene.", "Choose one of the options.")
+        FieldError::new(
+            field,
+            "invalid_choice",
+            "Velg et av alternativene.",
+            "Choose one of the options.",
+        )
     };
     let note = |e: &mut Errs| {
         e.ok(ShortText::parse_optional(fd.get("note")).map_err(|err| FieldError::of("note", &err)))
@@ -1292,14 +1533,17 @@ fn parse_housing_post(what: &str, fd: &Fd) -> Result<HousingPost, Vec<FieldError
     };
     let out = match what {
         "status" => {
-            let s = e.ok(HousingStatus::from_code(fd.get("status").trim()).ok_or_else(|| choice("status")));
+            let s = e
+                .ok(HousingStatus::from_code(fd.get("status").trim())
+                    .ok_or_else(|| choice("status")));
             let from = e.ok(parse_date("from_date", fd.get("from_date")));
             let n = note(&mut e);
             s.zip(from).map(|(s, f)| HousingPost::Status(s, f, n))
         }
         "application" => {
             let applied = e.ok(parse_date("applied_on", fd.get("applied_on")));
-            let w = e.ok(ShortText::parse(fd.get("what")).map_err(|err| FieldError::of("what", &err)));
+            let w =
+                e.ok(ShortText::parse(fd.get("what")).map_err(|err| FieldError::of("what", &err)));
             let s = e.ok(HousingQueueStatus::from_code(fd.get("queue_status").trim())
                 .ok_or_else(|| choice("queue_status")));
             let decided = e.ok(opt_date("decided_on", fd.get("decided_on"))).flatten();
@@ -1351,16 +1595,22 @@ pub(crate) async fn housing_post(
     let result = match parse_housing_post(fd.get("form"), &fd) {
         Err(errs) => Err(AppError::Invalid(errs)),
         Ok(HousingPost::Status(s, from, note)) => {
-            housing::add_status(&st.app, actor, &grant, s, from, note).await.map(|_| ())
+            housing::add_status(&st.app, actor, &grant, s, from, note)
+                .await
+                .map(|_| ())
         }
         Ok(HousingPost::Application(a, w, s, d)) => {
-            housing::add_application(&st.app, actor, &grant, a, w, s, d).await.map(|_| ())
+            housing::add_application(&st.app, actor, &grant, a, w, s, d)
+                .await
+                .map(|_| ())
         }
         Ok(HousingPost::Update(aid, s, d)) => {
             housing::update_application(&st.app, actor, &grant, aid, s, d).await
         }
         Ok(HousingPost::Eviction(on, note)) => {
-            housing::add_eviction(&st.app, actor, &grant, on, note).await.map(|_| ())
+            housing::add_eviction(&st.app, actor, &grant, on, note)
+                .await
+                .map(|_| ())
         }
     };
     match result {
@@ -1370,9 +1620,18 @@ pub(crate) async fn housing_post(
             for (k, v) in &fd.0 {
                 data.set(k, v.clone());
             }
-            housing_page(&st, &ctx, actor, client, data, errs, StatusCode::UNPROCESSABLE_ENTITY, false).await
+            housing_page(
+                &st,
+                &ctx,
+                actor,
+                client,
+                data,
+                errs,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                false,
+            )
+            .await
         }
         Err(e) => ctx.page_err(e),
     }
 }
-

@@ -75,7 +75,10 @@ pub fn routes() -> Router<AppState> {
             post(daily::advise),
         )
         // The drop-in centre and housing.
-        .route("/dropin", get(daily::dropin_show).post(daily::dropin_record))
+        .route(
+            "/dropin",
+            get(daily::dropin_show).post(daily::dropin_record),
+        )
         .route(
             "/clients/{id}/housing",
             get(daily::housing_show).post(daily::housing_post),

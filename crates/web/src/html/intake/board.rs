@@ -213,7 +213,11 @@ pub(crate) async fn new_form(
     data.set("channel", "phone");
     data.set("received_on", iso(benk_app::time::oslo_today()));
     // From an open-hour booking: the partner and the case; the person is added here.
-    if let Some(b) = q.from_booking.as_deref().and_then(|b| Uuid::parse_str(b).ok()) {
+    if let Some(b) = q
+        .from_booking
+        .as_deref()
+        .and_then(|b| Uuid::parse_str(b).ok())
+    {
         if let Err(e) = crate::html::daily::prefill_referral(&st, actor, b, &mut data).await {
             return ctx.page_err(e);
         }
