@@ -130,6 +130,9 @@ mod tests {
         ("staff.rs", include_str!("../staff.rs")),
         ("orgs.rs", include_str!("../orgs.rs")),
         ("intake_views.rs", include_str!("../intake_views.rs")),
+        ("openhour.rs", include_str!("../openhour.rs")),
+        ("dropin.rs", include_str!("../dropin.rs")),
+        ("housing.rs", include_str!("../housing.rs")),
     ];
 
     /// A moved use case holds no SQL: its queries and statements live in its store.
