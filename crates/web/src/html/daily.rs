@@ -46,6 +46,7 @@ daily_texts! {
     oh_full: "fullbooket", "fully booked";
     oh_you: "Hvem er du", "Who you are";
     oh_name: "Navnet ditt", "Your name";
+    oh_booked_by: "Booket av", "Booked by";
     oh_service: "Tjeneste eller virksomhet", "Service or organisation";
     oh_kind: "Type tjeneste", "Kind of service";
     oh_phone: "Telefon", "Phone";
