@@ -482,7 +482,50 @@ async function runTest(base) {
 
   await walkReferral(base, axeViolations);
   await walkLevels(base, axeViolations);
+  await walkDaily(base, axeViolations);
   return axeViolations;
+}
+
+// The open hour, the drop-in register and housing (issue 9), as hanne (intake nurse), then the
+// public booking page after logging out.
+async function walkDaily(base, axeViolations) {
+  if (new URL(await currentUrl()).pathname === '/login') {
+    if (!(await logIn(base, 'hanne', 'hanne logs in for the daily-work walk'))) return;
+  }
+  await goTo(`${base}/intake/open-hour`);
+  const bookingHref = await execute(
+    `const a = document.querySelector('.ref-card a.name'); return a ? a.getAttribute('href') : null;`);
+  check('the open-hour page lists the bookings', Boolean(bookingHref), `${bookingHref}`);
+  axeViolations.openHour = await runAxe('/intake/open-hour');
+  await takeScreenshots([{ name: 'open-hour', url: `${base}/intake/open-hour` }]);
+  if (bookingHref) {
+    await goTo(base + bookingHref);
+    axeViolations.openHourBooking = await runAxe(bookingHref);
+    await takeScreenshots([{ name: 'open-hour-booking', url: base + bookingHref }]);
+  }
+  await goTo(`${base}/dropin`);
+  axeViolations.dropin = await runAxe('/dropin');
+  await takeScreenshots([{ name: 'dropin', url: `${base}/dropin` }]);
+  const clientUrl = await findClientPage(base);
+  if (clientUrl) {
+    const housingUrl = `${clientUrl}/housing`;
+    await goTo(housingUrl);
+    const h1 = await textOf('h1');
+    check('the housing page opens from the client page', Boolean(h1) && h1.includes('Bolig'), `${h1}`);
+    axeViolations.housing = await runAxe(new URL(housingUrl).pathname);
+    await takeScreenshots([{ name: 'housing', url: housingUrl }]);
+  }
+  await clickAndWait('form.logout button[type="submit"]');
+  await goTo(`${base}/apen-time`);
+  const teamHref = await execute(`
+    const a = [...document.querySelectorAll('a[href^="/apen-time/"]')].find((x) => x.textContent.includes('Fjordby'));
+    return a ? a.getAttribute('href') : null;`);
+  const formUrl = teamHref ? base + teamHref : `${base}/apen-time`;
+  await goTo(formUrl);
+  const slots = await execute('return document.querySelectorAll("input[name=slot]").length;');
+  check('the public open-hour page offers slots without login', slots > 0, `${slots} slot(s)`);
+  axeViolations.openHourPublic = await runAxe(new URL(formUrl).pathname);
+  await takeScreenshots([{ name: 'open-hour-public', url: formUrl }]);
 }
 
 // A referral from the public page (anonymous, after logging out) to an
@@ -717,7 +760,8 @@ async function main() {
   const axeViolations = await runTest(base);
   const axePages = ['login', 'client', 'referral', 'referralErrors', 'board', 'referralDetail',
     'decisionErrors', 'episodeClient', 'episodeFormError',
-    'guidanceNew', 'guidanceDetail', 'guidanceList', 'levelTwoDecided', 'levelTwoClient'];
+    'guidanceNew', 'guidanceDetail', 'guidanceList', 'levelTwoDecided', 'levelTwoClient',
+    'openHour', 'openHourBooking', 'dropin', 'housing', 'openHourPublic'];
   for (const page of axePages) {
     const v = axeViolations[page];
     if (v) check(`axe: no serious/critical violations on ${page} page`, v.length === 0,
@@ -743,6 +787,9 @@ async function main() {
     'a level-2 decision is saved with no coordinator pair',
     'the level-2 letter names the ordinary service and promises no coordinator',
     'the level-2 episode names the service and asks for no coordinator pair',
+    'the open-hour page lists the bookings',
+    'the housing page opens from the client page',
+    'the public open-hour page offers slots without login',
     ...axePages.map((p) => `axe: no serious/critical violations on ${p} page`)];
   for (const name of required) {
     if (!results.some((r) => r.name === name)) check(name, false, 'not reached');

@@ -222,6 +222,32 @@ fn fields(input: &GuidanceInput) -> store::guidance::CaseFields<'_> {
     }
 }
 
+/// The id, statement and audit row that write a new guidance case, for a use case that puts
+/// them into its own transaction (the open hour links its booking in the same one).
+pub(crate) fn create_parts(
+    actor: &Actor,
+    grant: &GuidanceGrant,
+    input: &GuidanceInput,
+) -> AppResult<(Uuid, Vec<Stmt>, Vec<AuditDraft>)> {
+    check(input)?;
+    let id = Uuid::now_v7();
+    let d = audit(
+        actor,
+        "guidance.create",
+        format!("guidance_case:{id},channel:{}", input.channel.code()),
+    );
+    let stmt = store::guidance::insert(
+        id,
+        grant.team_id,
+        None,
+        &fields(input),
+        actor.staff_id,
+        actor.home_org_id,
+        d.at,
+    );
+    Ok((id, vec![stmt], vec![d]))
+}
+
 /// Writes a new guidance case directly (a phone call, the open hour); no client record.
 pub async fn create(
     app: &App,
@@ -229,27 +255,8 @@ pub async fn create(
     grant: &GuidanceGrant,
     input: GuidanceInput,
 ) -> AppResult<Uuid> {
-    check(&input)?;
-    let id = Uuid::now_v7();
-    let d = audit(
-        actor,
-        "guidance.create",
-        format!("guidance_case:{id},channel:{}", input.channel.code()),
-    );
-    app.writer
-        .write(WriteOp {
-            stmts: vec![store::guidance::insert(
-                id,
-                grant.team_id,
-                None,
-                &fields(&input),
-                actor.staff_id,
-                actor.home_org_id,
-                d.at,
-            )],
-            audit: vec![d],
-        })
-        .await?;
+    let (id, stmts, audit) = create_parts(actor, grant, &input)?;
+    app.writer.write(WriteOp { stmts, audit }).await?;
     Ok(id)
 }
 

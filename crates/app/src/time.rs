@@ -18,6 +18,16 @@ pub fn oslo_today() -> NaiveDate {
     oslo_date(Utc::now())
 }
 
+/// Noon in Norway on a date, as an instant (for a contact logged for an earlier day).
+pub fn oslo_noon(d: NaiveDate) -> DateTime<Utc> {
+    use chrono::TimeZone;
+    let local = d.and_hms_opt(12, 0, 0).unwrap_or_default();
+    Oslo.from_local_datetime(&local)
+        .single()
+        .map(|t| t.with_timezone(&Utc))
+        .unwrap_or_else(|| local.and_utc())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

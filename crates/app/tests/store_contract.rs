@@ -2095,6 +2095,294 @@ async fn team_is_read_back_with_owners_and_members(backend: &str) {
     common::close(app, place).await;
 }
 
+// ---------------------------------------------------------------- daily work (issue 9)
+
+async fn open_hour_slot_and_booking_read_back_and_checked(backend: &str) {
+    let (app, place) = common::open(backend).await;
+    let fx = fixtures(&app).await;
+    let slot = Uuid::now_v7();
+    write(
+        &app,
+        vec![store::openhour::insert_slot(&store::openhour::NewSlot {
+            id: slot,
+            team_id: fx.team,
+            weekday: 4,
+            start_time: "09:00",
+            length_min: 30,
+            capacity: 2,
+            valid_from: day(5),
+            valid_until: None,
+            place: Some("Kontoret"),
+            created_by: fx.staff,
+            at: at(1),
+        })],
+    )
+    .await
+    .unwrap();
+    let got = store::openhour::slot(testing::db(&app), slot, fx.team)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        (
+            got.weekday,
+            got.start_time.as_str(),
+            got.length_min,
+            got.capacity
+        ),
+        (4, "09:00", 30, 2)
+    );
+    assert!(
+        store::openhour::slot(testing::db(&app), slot, fx.other_team)
+            .await
+            .unwrap()
+            .is_none()
+    );
+    let booking = Uuid::now_v7();
+    let new = store::openhour::NewBooking {
+        id: booking,
+        slot_id: slot,
+        team_id: fx.team,
+        slot_date: day(26),
+        booker_name: "Nina NAV".into(),
+        booker_service: "NAV Fjordby".into(),
+        agency_kind: "nav".into(),
+        booker_phone: Some("+4791234567".into()),
+        booker_email: None,
+        case_text: "Mann i 40-årene.".into(),
+        receipt_number: "T-2026-AAAA-BBBB".into(),
+        at: at(2),
+    };
+    write(&app, vec![store::openhour::insert_booking(&new)])
+        .await
+        .unwrap();
+    // Counted on the pool and inside a command alike.
+    assert_eq!(
+        store::openhour::taken_in(testing::db(&app), slot, day(26))
+            .await
+            .unwrap(),
+        1
+    );
+    let in_cmd = testing::writer(&app)
+        .command(move |tx| {
+            Box::pin(async move {
+                let n = store::openhour::taken_in(&mut *tx, slot, day(26)).await?;
+                Ok(Decision::<i64, ()>::Commit {
+                    audit: vec![],
+                    value: n,
+                })
+            })
+        })
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(in_cmd, 1);
+    // The same receipt number twice is a conflict; no phone and no e-mail a constraint.
+    let mut dup = new.clone();
+    dup.id = Uuid::now_v7();
+    assert!(matches!(
+        write(&app, vec![store::openhour::insert_booking(&dup)]).await,
+        Err(WriteError::Conflict(_))
+    ));
+    let mut nobody = new.clone();
+    nobody.id = Uuid::now_v7();
+    nobody.receipt_number = "T-2026-CCCC-DDDD".into();
+    nobody.booker_phone = None;
+    assert!(matches!(
+        write(&app, vec![store::openhour::insert_booking(&nobody)]).await,
+        Err(WriteError::Constraint(_))
+    ));
+    let b = store::openhour::booking(testing::db(&app), booking, fx.team)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        (b.status.as_str(), b.start_time.as_str()),
+        ("booked", "09:00")
+    );
+    common::close(app, place).await;
+}
+
+async fn dropin_tally_is_set_not_added_and_checked(backend: &str) {
+    let (app, place) = common::open(backend).await;
+    let fx = fixtures(&app).await;
+    write(
+        &app,
+        vec![store::dropin::set_tally(
+            fx.team,
+            day(20),
+            "meal",
+            12,
+            fx.staff,
+            at(1),
+        )],
+    )
+    .await
+    .unwrap();
+    write(
+        &app,
+        vec![store::dropin::set_tally(
+            fx.team,
+            day(20),
+            "meal",
+            14,
+            fx.staff,
+            at(2),
+        )],
+    )
+    .await
+    .unwrap();
+    let rows = store::dropin::tallies(testing::db(&app), fx.team, day(1), day(30))
+        .await
+        .unwrap();
+    assert_eq!(rows.len(), 1);
+    assert_eq!(
+        (rows[0].day, rows[0].service.as_str(), rows[0].tally),
+        (day(20), "meal", 14)
+    );
+    for (service, n) in [("meal", 1001), ("meal", -1), ("sauna", 3)] {
+        assert!(
+            matches!(
+                write(
+                    &app,
+                    vec![store::dropin::set_tally(
+                        fx.team,
+                        day(21),
+                        service,
+                        n,
+                        fx.staff,
+                        at(3)
+                    )]
+                )
+                .await,
+                Err(WriteError::Constraint(_))
+            ),
+            "{service} {n}"
+        );
+    }
+    common::close(app, place).await;
+}
+
+async fn housing_history_queue_and_evictions_read_back(backend: &str) {
+    let (app, place) = common::open(backend).await;
+    let fx = fixtures(&app).await;
+    let c = new_client(&fx, fx.team, fields("Harald Husløs", None));
+    write(&app, vec![store::clients::insert(&c)]).await.unwrap();
+    let r = store::housing::Recorded {
+        client: c.id,
+        team: fx.team,
+        by: fx.staff,
+        owner_org: fx.org,
+        at: at(1),
+    };
+    let app_id = Uuid::now_v7();
+    write(
+        &app,
+        vec![
+            store::housing::insert_status(Uuid::now_v7(), r, "homeless", day(2), None),
+            store::housing::insert_status(
+                Uuid::now_v7(),
+                r,
+                "municipal_rental",
+                day(20),
+                Some("Ny bolig"),
+            ),
+            store::housing::insert_application(
+                app_id,
+                r,
+                day(3),
+                "kommunal utleiebolig",
+                "applied",
+                None,
+            ),
+            store::housing::insert_eviction(Uuid::now_v7(), r, day(1), None),
+        ],
+    )
+    .await
+    .unwrap();
+    let st = store::housing::statuses(testing::db(&app), c.id)
+        .await
+        .unwrap();
+    assert_eq!(
+        st.iter().map(|s| s.status.as_str()).collect::<Vec<_>>(),
+        ["municipal_rental", "homeless"]
+    );
+    assert_eq!(st[0].recorded_by_name, "Siri Sykepleier");
+    write(
+        &app,
+        vec![store::housing::update_application(
+            app_id,
+            c.id,
+            "granted",
+            Some(day(19)),
+            at(2),
+        )],
+    )
+    .await
+    .unwrap();
+    // Another person's application is not touched: NotFound.
+    assert!(matches!(
+        write(
+            &app,
+            vec![store::housing::update_application(
+                app_id,
+                Uuid::now_v7(),
+                "refused",
+                Some(day(19)),
+                at(3)
+            )]
+        )
+        .await,
+        Err(WriteError::NotFound)
+    ));
+    // Decided without a date, or before the application: the schema refuses it too.
+    for (status, decided) in [
+        ("granted", None),
+        ("refused", Some(day(2))),
+        ("applied", Some(day(5))),
+    ] {
+        assert!(
+            matches!(
+                write(
+                    &app,
+                    vec![store::housing::update_application(
+                        app_id,
+                        c.id,
+                        status,
+                        decided,
+                        at(4)
+                    )]
+                )
+                .await,
+                Err(WriteError::Constraint(_))
+            ),
+            "{status} {decided:?}"
+        );
+    }
+    let a = store::housing::applications(testing::db(&app), c.id)
+        .await
+        .unwrap();
+    assert_eq!(
+        (a[0].status.as_str(), a[0].decided_on),
+        ("granted", Some(day(19)))
+    );
+    assert_eq!(
+        store::housing::evictions(testing::db(&app), c.id)
+            .await
+            .unwrap()
+            .len(),
+        1
+    );
+    assert_eq!(
+        store::housing::team_statuses(testing::db(&app), fx.team, day(10))
+            .await
+            .unwrap()
+            .len(),
+        1
+    );
+    common::close(app, place).await;
+}
+
 macro_rules! both {
     ($($f:ident),* $(,)?) => {
         mod sqlite { $( #[tokio::test(flavor = "multi_thread", worker_threads = 2)] async fn $f() { super::$f("sqlite").await } )* }
@@ -2124,4 +2412,7 @@ both!(
     staff_is_read_back_for_administration_and_as_actor,
     organisation_number_is_unique,
     team_is_read_back_with_owners_and_members,
+    open_hour_slot_and_booking_read_back_and_checked,
+    dropin_tally_is_set_not_added_and_checked,
+    housing_history_queue_and_evictions_read_back,
 );

@@ -9,6 +9,7 @@ mod coded;
 pub mod access;
 pub mod client;
 pub mod contact;
+pub mod daily;
 pub mod date_range;
 pub mod episode;
 pub mod icd10;
@@ -34,6 +35,10 @@ pub use client::{
     PersonNameError, Phone, PhoneError, ShortText, TextError,
 };
 pub use contact::{ContactKind, ContactTopic};
+pub use daily::{
+    housing_outcomes, BookingStatus, DropInService, Followed, HousingOutcomes, HousingQueueStatus,
+    HousingStatus, Ratio, Recurrence, MAX_DAILY_COUNT,
+};
 pub use date_range::{Period, PeriodError};
 pub use episode::{
     check_close, check_not_future, check_relative_consent, coordinator_pair_warning, CloseReason,

@@ -15,11 +15,14 @@ pub mod assessment;
 pub mod auth;
 pub mod care;
 pub mod clients;
+pub mod dropin;
 pub mod episodes;
 pub mod guidance;
+pub mod housing;
 pub mod idempotency;
 pub mod intake;
 pub mod national;
+pub mod openhour;
 pub mod orgs;
 pub mod referrals;
 pub mod services;
@@ -128,6 +131,9 @@ mod tests {
         ("staff.rs", include_str!("../staff.rs")),
         ("orgs.rs", include_str!("../orgs.rs")),
         ("intake_views.rs", include_str!("../intake_views.rs")),
+        ("openhour.rs", include_str!("../openhour.rs")),
+        ("dropin.rs", include_str!("../dropin.rs")),
+        ("housing.rs", include_str!("../housing.rs")),
     ];
 
     /// A moved use case holds no SQL: its queries and statements live in its store.

@@ -384,6 +384,10 @@ code_schemas! {
     guidance_status, guidance_status_opt => benk_domain::GuidanceStatus;
     /// `EstablishedService` codes.
     established_service, established_service_opt => benk_domain::EstablishedService;
+    /// `HousingStatus` codes.
+    housing_status, housing_status_opt => benk_domain::HousingStatus;
+    /// `HousingQueueStatus` codes.
+    housing_queue_status, housing_queue_status_opt => benk_domain::HousingQueueStatus;
 }
 
 /// The team policy's access settings, which live in the app crate's

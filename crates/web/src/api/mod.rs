@@ -5,6 +5,7 @@
 mod answer;
 mod assessment;
 mod clients;
+mod daily;
 pub mod doc;
 mod guidance;
 mod intake;
@@ -97,6 +98,28 @@ pub fn routes() -> Router<AppState> {
             "/clients/{id}/services",
             get(target::list).post(target::record),
         )
+        .route(
+            "/open-hour/slots",
+            get(daily::list_slots).post(daily::create_slot),
+        )
+        .route("/open-hour/bookings", get(daily::list_bookings))
+        .route("/open-hour/bookings/{id}", get(daily::get_booking))
+        .route("/open-hour/bookings/{id}/guidance", post(daily::advise))
+        .route("/dropin", get(daily::dropin_register))
+        .route("/dropin/{day}", put(daily::dropin_day))
+        .route("/clients/{id}/dropin-visits", post(daily::dropin_visit))
+        .route("/clients/{id}/housing", get(daily::get_housing))
+        .route("/clients/{id}/housing/statuses", post(daily::add_status))
+        .route(
+            "/clients/{id}/housing/applications",
+            post(daily::add_application),
+        )
+        .route(
+            "/clients/{id}/housing/applications/{aid}",
+            put(daily::update_application),
+        )
+        .route("/clients/{id}/housing/evictions", post(daily::add_eviction))
+        .route("/reports/housing", get(daily::housing_report))
         .fallback(not_found)
 }
 
@@ -116,6 +139,10 @@ pub fn routes() -> Router<AppState> {
         answer::client_referrals, answer::client_referral,
         assessment::add_diagnoses, assessment::add_note, orgs::set_side,
         target::record, target::list,
+        daily::list_slots, daily::create_slot, daily::list_bookings, daily::get_booking, daily::advise,
+        daily::dropin_register, daily::dropin_day, daily::dropin_visit,
+        daily::get_housing, daily::add_status, daily::add_application, daily::update_application,
+        daily::add_eviction, daily::housing_report,
     ),
     components(schemas(ErrorBody, ErrorDetail, FieldErrorDetail, crate::input::RawClient, crate::input::RawReferral)),
     modifiers(&BearerAuth, &CommonResponses, &CrossFieldRules),

@@ -6,7 +6,7 @@ mod assessment;
 mod board;
 pub(crate) mod decision;
 mod episodes;
-mod form;
+pub(crate) mod form;
 pub(crate) mod guidance;
 mod letter;
 mod public;

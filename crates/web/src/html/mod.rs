@@ -4,6 +4,7 @@
 mod admin;
 mod auth;
 mod clients;
+pub(crate) mod daily;
 pub(crate) mod intake;
 
 pub(crate) use intake::{parse_referral, Fd};
@@ -59,6 +60,30 @@ pub fn routes() -> Router<AppState> {
         .route("/settings/language", post(settings::language))
         .route("/settings/tokens", post(settings::create_token))
         .route("/settings/tokens/{id}/revoke", post(settings::revoke_token))
+        // The open hour (public booking, no login) and the intake team's page.
+        .route("/apen-time", get(daily::public_index))
+        .route(
+            "/apen-time/{team}",
+            get(daily::public_form).post(daily::public_submit),
+        )
+        .route("/apen-time/kvittering/{nr}", get(daily::public_receipt))
+        .route("/intake/open-hour", get(daily::team))
+        .route("/intake/open-hour/slots", post(daily::create_slot))
+        .route("/intake/open-hour/slots/{id}/end", post(daily::end_slot))
+        .route("/intake/open-hour/bookings/{id}", get(daily::booking))
+        .route(
+            "/intake/open-hour/bookings/{id}/guidance",
+            post(daily::advise),
+        )
+        // The drop-in centre and housing.
+        .route(
+            "/dropin",
+            get(daily::dropin_show).post(daily::dropin_record),
+        )
+        .route(
+            "/clients/{id}/housing",
+            get(daily::housing_show).post(daily::housing_post),
+        )
         .merge(intake::routes())
 }
 

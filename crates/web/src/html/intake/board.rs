@@ -190,8 +190,19 @@ async fn staff_form(
     (status, page(&view)).into_response()
 }
 
+/// `?from_booking=<id>` on the staff referral form.
+#[derive(serde::Deserialize)]
+pub(crate) struct FromBooking {
+    #[serde(default)]
+    from_booking: Option<String>,
+}
+
 /// GET `/intake/referrals/new`.
-pub(crate) async fn new_form(State(st): State<AppState>, ctx: Ctx) -> Response {
+pub(crate) async fn new_form(
+    State(st): State<AppState>,
+    ctx: Ctx,
+    Query(q): Query<FromBooking>,
+) -> Response {
     let actor = actor_or_redirect!(ctx);
     let grant = match intake_grant(&st, actor).await {
         Ok(g) => g,
@@ -201,6 +212,16 @@ pub(crate) async fn new_form(State(st): State<AppState>, ctx: Ctx) -> Response {
     data.set("urgency", "normal");
     data.set("channel", "phone");
     data.set("received_on", iso(benk_app::time::oslo_today()));
+    // From an open-hour booking: the partner and the case; the person is added here.
+    if let Some(b) = q
+        .from_booking
+        .as_deref()
+        .and_then(|b| Uuid::parse_str(b).ok())
+    {
+        if let Err(e) = crate::html::daily::prefill_referral(&st, actor, b, &mut data).await {
+            return ctx.page_err(e);
+        }
+    }
     staff_form(&st, &ctx, &grant, data, vec![], StatusCode::OK).await
 }
 
@@ -235,6 +256,7 @@ pub(crate) async fn register(
     };
     match referrals::register(&st.app, actor, &grant, input).await {
         Ok(r) => {
+            crate::html::daily::link_referral(&st, actor, &fd, r.id).await;
             Redirect::to(&format!("/intake/referrals/{}?msg=registered", r.id)).into_response()
         }
         Err(AppError::Invalid(errs)) => {
