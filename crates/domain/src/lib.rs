@@ -33,7 +33,7 @@ pub use client::{
     BirthYear, BirthYearError, LongText, Municipality, MunicipalityError, PersonName,
     PersonNameError, Phone, PhoneError, ShortText, TextError,
 };
-pub use contact::{ContactKind, ContactTopic};
+pub use contact::{ContactError, ContactKind, ContactTopic};
 pub use date_range::{Period, PeriodError};
 pub use episode::{
     check_close, check_not_future, check_relative_consent, coordinator_pair_warning, CloseReason,

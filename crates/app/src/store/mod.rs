@@ -15,6 +15,7 @@ pub mod assessment;
 pub mod auth;
 pub mod care;
 pub mod clients;
+pub mod contacts;
 pub mod episodes;
 pub mod guidance;
 pub mod idempotency;
@@ -116,6 +117,7 @@ mod tests {
     /// The use cases whose aggregates have a store, with their source.
     const MOVED: &[(&str, &str)] = &[
         ("clients.rs", include_str!("../clients.rs")),
+        ("contacts.rs", include_str!("../contacts.rs")),
         ("care.rs", include_str!("../care.rs")),
         ("episodes.rs", include_str!("../episodes.rs")),
         ("guidance.rs", include_str!("../guidance.rs")),

@@ -5,6 +5,7 @@
 mod answer;
 mod assessment;
 mod clients;
+mod contacts;
 pub mod doc;
 mod guidance;
 mod intake;
@@ -55,6 +56,18 @@ pub fn routes() -> Router<AppState> {
         .route("/clients", get(clients::list).post(clients::create))
         .route("/clients/{id}", get(clients::get).put(clients::update))
         .route("/clients/{id}/entries", post(clients::add_entry))
+        .route(
+            "/clients/{id}/contacts",
+            get(contacts::list).post(contacts::create),
+        )
+        .route("/contacts/{id}", get(contacts::get))
+        .route("/clients/{id}/timeline", get(contacts::timeline))
+        .route(
+            "/clients/{id}/draft",
+            get(contacts::get_draft).put(contacts::put_draft),
+        )
+        .route("/clients/{id}/draft/sign", post(contacts::sign))
+        .route("/entries/{id}/corrections", post(contacts::correct))
         .route(
             "/clients/{id}/care-relationships",
             get(clients::list_care).post(clients::create_care),
@@ -116,6 +129,8 @@ pub fn routes() -> Router<AppState> {
         answer::client_referrals, answer::client_referral,
         assessment::add_diagnoses, assessment::add_note, orgs::set_side,
         target::record, target::list,
+        contacts::create, contacts::list, contacts::get, contacts::timeline,
+        contacts::get_draft, contacts::put_draft, contacts::sign, contacts::correct,
     ),
     components(schemas(ErrorBody, ErrorDetail, FieldErrorDetail, crate::input::RawClient, crate::input::RawReferral)),
     modifiers(&BearerAuth, &CommonResponses, &CrossFieldRules),
@@ -152,6 +167,7 @@ impl utoipa::Modify for CrossFieldRules {
     fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
         crate::input::document_rules(openapi);
         clients::document_rules(openapi);
+        contacts::document_rules(openapi);
         doc::document_team_policy(openapi);
     }
 }
