@@ -20,6 +20,8 @@ use crate::orgs::TeamPolicy;
 use crate::store;
 use crate::App;
 
+mod contacts;
+
 /// The password of every demo login.
 pub const DEMO_PASSWORD: &str = "benk-demo";
 /// The demo team's name.
@@ -1070,6 +1072,7 @@ pub async fn seed(app: &App) -> AppResult<bool> {
             audit: vec![audit],
         })
         .await?;
+    contacts::seed(app, now).await?;
     Ok(true)
 }
 
