@@ -36,5 +36,8 @@ CREATE TABLE note_drafts (
     PRIMARY KEY (author_id, client_id)
 );
 
--- The timeline reads each source by person and time.
+-- The timeline reads each source by person and time; notes that belong to no contact (first
+-- versions) have their own index, so a person with many contact notes pages as fast.
+CREATE INDEX record_entries_loose ON record_entries (client_id, written_at)
+    WHERE contact_id IS NULL AND version_of IS NULL;
 CREATE INDEX referrals_client ON referrals (client_id, received_at);
