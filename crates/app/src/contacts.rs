@@ -518,7 +518,10 @@ async fn assemble(app: &App, rows: Vec<ContactRow>, health: bool) -> AppResult<V
     let ids: Vec<Uuid> = rows.iter().map(|r| r.id).collect();
     let mut staff: HashMap<Uuid, Vec<ContactStaff>> = HashMap::new();
     for (c, id, name, org_name) in store::contacts::staff_of(&app.db, &ids).await? {
-        staff.entry(c).or_default().push(ContactStaff { id, name, org_name });
+        staff
+            .entry(c)
+            .or_default()
+            .push(ContactStaff { id, name, org_name });
     }
     let mut topics: HashMap<Uuid, Vec<String>> = HashMap::new();
     for (c, t) in store::contacts::topics_of(&app.db, &ids).await? {
@@ -645,11 +648,23 @@ pub async fn timeline(
             .iter()
             .map(|c| (c.occurred_at, c.id, TimelineKind::Contact)),
     );
-    keys.extend(notes.iter().map(|x| (x.written_at, x.id, TimelineKind::Note)));
+    keys.extend(
+        notes
+            .iter()
+            .map(|x| (x.written_at, x.id, TimelineKind::Note)),
+    );
     keys.extend(levels.iter().map(|x| (x.at, x.id, TimelineKind::Level)));
-    keys.extend(referrals.iter().map(|x| (x.at, x.id, TimelineKind::Referral)));
-    keys.extend(decisions.iter().map(|x| (x.at, x.id, TimelineKind::Decision)));
-    keys.sort_by(|a, b| (b.0, b.1).cmp(&(a.0, a.1)));
+    keys.extend(
+        referrals
+            .iter()
+            .map(|x| (x.at, x.id, TimelineKind::Referral)),
+    );
+    keys.extend(
+        decisions
+            .iter()
+            .map(|x| (x.at, x.id, TimelineKind::Decision)),
+    );
+    keys.sort_by_key(|k| std::cmp::Reverse((k.0, k.1)));
     let more = keys.len() as i64 > limit;
     keys.truncate(usize::try_from(limit).unwrap_or(0));
     let next = if more {
@@ -777,12 +792,9 @@ pub async fn save_draft(
 ) -> AppResult<()> {
     let audit = audit_allowed(actor, grant, "note_draft.save", "note_draft:own");
     let stmt = match body {
-        Some(b) => store::contacts::upsert_draft(
-            actor.staff_id,
-            grant.client_id(),
-            b.as_str(),
-            audit.at,
-        ),
+        Some(b) => {
+            store::contacts::upsert_draft(actor.staff_id, grant.client_id(), b.as_str(), audit.at)
+        }
         None => store::contacts::delete_draft(actor.staff_id, grant.client_id()),
     };
     app.writer

@@ -119,7 +119,10 @@ impl Localized for ContactError {
 }
 
 /// Checks a contact's start against the clock: not later than `now` plus [`CLOCK_SKEW_MIN`].
-pub fn check_start(start: DateTime<Utc>, now: DateTime<Utc>) -> Result<DateTime<Utc>, ContactError> {
+pub fn check_start(
+    start: DateTime<Utc>,
+    now: DateTime<Utc>,
+) -> Result<DateTime<Utc>, ContactError> {
     if start > now + Duration::minutes(CLOCK_SKEW_MIN) {
         Err(ContactError::InFuture)
     } else {
@@ -214,6 +217,9 @@ mod tests {
             duration_between(start, start + Duration::hours(25)),
             Err(ContactError::DurationOutOfRange)
         );
-        assert_eq!(ContactError::EndBeforeStart.code(), "contact_end_before_start");
+        assert_eq!(
+            ContactError::EndBeforeStart.code(),
+            "contact_end_before_start"
+        );
     }
 }

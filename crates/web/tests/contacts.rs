@@ -25,7 +25,9 @@ async fn person_with_nav_in_care_team(t: &TestApp) -> (Uuid, String) {
         )
         .await
         .unwrap();
-    rows.into_iter().next().expect("a demo person with per in the care team")
+    rows.into_iter()
+        .next()
+        .expect("a demo person with per in the care team")
 }
 
 /// A new person only `tone` (team lead, nurse) has a care relationship with.
@@ -76,7 +78,11 @@ async fn a_health_note_is_hidden_from_the_nav_officer_and_a_social_note_is_share
     let (client, coordinator) = person_with_nav_in_care_team(t).await;
     let nurse = t.token(&coordinator).await;
     let per = t.token("per").await;
-    let mut body = contact(60, true, Some("Psykotisk preget, medisiner tatt under tilsyn."));
+    let mut body = contact(
+        60,
+        true,
+        Some("Psykotisk preget, medisiner tatt under tilsyn."),
+    );
     body["staff"] = json!([t.staff_id(&coordinator).await, t.staff_id("per").await]);
     let id = log(t, &nurse, client, body).await;
 
@@ -119,13 +125,27 @@ async fn a_health_note_is_hidden_from_the_nav_officer_and_a_social_note_is_share
     let b = t.login("per", "benk-demo").await;
     let page = t.page(&b, &format!("/clients/{client}")).await;
     assert_eq!(page.status, StatusCode::OK);
-    assert!(page.text.contains("Journalnotat skjult"), "hidden note marker");
+    assert!(
+        page.text.contains("Journalnotat skjult"),
+        "hidden note marker"
+    );
     assert!(!page.text.contains("Psykotisk"));
 
     // The NAV officer's note is a social note, and the nurse reads it.
-    let nav = log(t, &per, client, contact(30, false, Some("Møtte ikke opp på NAV."))).await;
+    let nav = log(
+        t,
+        &per,
+        client,
+        contact(30, false, Some("Møtte ikke opp på NAV.")),
+    )
+    .await;
     let r = t
-        .api(Method::GET, &format!("/api/v1/contacts/{nav}"), &nurse, None)
+        .api(
+            Method::GET,
+            &format!("/api/v1/contacts/{nav}"),
+            &nurse,
+            None,
+        )
         .await;
     let c = r.json();
     assert_eq!(c["met"], false);
@@ -176,7 +196,12 @@ async fn bad_input_is_refused_field_by_field(t: &TestApp) {
                 Some(body.clone()),
             )
             .await;
-        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{body}: {}", r.text);
+        assert_eq!(
+            r.status,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "{body}: {}",
+            r.text
+        );
         let e = &r.json()["error"];
         let fields: Vec<&str> = e["fields"]
             .as_array()
@@ -212,9 +237,17 @@ async fn a_colleague_without_a_care_relationship_is_refused_and_audited(t: &Test
             format!("/api/v1/clients/{client}/contacts"),
             Some(contact(5, true, None)),
         ),
-        (Method::GET, format!("/api/v1/clients/{client}/contacts"), None),
+        (
+            Method::GET,
+            format!("/api/v1/clients/{client}/contacts"),
+            None,
+        ),
         (Method::GET, format!("/api/v1/contacts/{cid}"), None),
-        (Method::GET, format!("/api/v1/clients/{client}/timeline"), None),
+        (
+            Method::GET,
+            format!("/api/v1/clients/{client}/timeline"),
+            None,
+        ),
         (
             Method::PUT,
             format!("/api/v1/clients/{client}/draft"),
@@ -238,15 +271,19 @@ async fn a_colleague_without_a_care_relationship_is_refused_and_audited(t: &Test
     }
     // The pages refuse too.
     let b = t.login("ingrid", "benk-demo").await;
-    let r = t
-        .page(&b, &format!("/clients/{client}/contacts/new"))
-        .await;
+    let r = t.page(&b, &format!("/clients/{client}/contacts/new")).await;
     assert_eq!(r.status, StatusCode::FORBIDDEN);
     let r = t
         .form(
             &b,
             &format!("/clients/{client}/contacts"),
-            &[("date", "2026-01-01"), ("time", "10:00"), ("duration_min", "30"), ("met", "1"), ("kind", "phone")],
+            &[
+                ("date", "2026-01-01"),
+                ("time", "10:00"),
+                ("duration_min", "30"),
+                ("met", "1"),
+                ("kind", "phone"),
+            ],
         )
         .await;
     assert_eq!(r.status, StatusCode::FORBIDDEN);
@@ -346,7 +383,13 @@ async fn a_signed_note_cannot_be_changed_and_a_correction_is_a_new_version(t: &T
         .unwrap();
     let nurse = t.token(&coordinator).await;
     let other = t.token(&other[0].0).await;
-    let dc = log(t, &nurse, demo, contact(25, true, Some("Koordinatorens notat."))).await;
+    let dc = log(
+        t,
+        &nurse,
+        demo,
+        contact(25, true, Some("Koordinatorens notat.")),
+    )
+    .await;
     let note = t
         .api(Method::GET, &format!("/api/v1/contacts/{dc}"), &nurse, None)
         .await

@@ -139,9 +139,9 @@ pub(super) async fn seed(app: &App, now: DateTime<Utc>) -> AppResult<usize> {
             None => {
                 let level = levels
                     .iter()
-                    .filter(|(e, _)| *e == m.episode_id)
+                    .rev()
+                    .find(|(e, _)| *e == m.episode_id)
                     .map(|(_, l)| *l)
-                    .last()
                     .unwrap_or(1);
                 courses.push((
                     m.episode_id,

@@ -44,7 +44,8 @@ fn page_args(client: Uuid, before: Before, limit: i64) -> Vec<Val> {
     crate::args![client, before.at, before.id, limit]
 }
 
-const INSERT: &str = "INSERT INTO contacts (id, client_id, team_id, occurred_at, duration_min, kind, met, place, \
+const INSERT: &str =
+    "INSERT INTO contacts (id, client_id, team_id, occurred_at, duration_min, kind, met, place, \
      logged_by, owner_org_id, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)";
 const INSERT_STAFF: &str = "INSERT INTO contact_staff (contact_id, staff_id) VALUES ($1, $2)";
 const INSERT_TOPIC: &str = "INSERT INTO contact_topics (contact_id, topic) VALUES ($1, $2)";
@@ -241,7 +242,8 @@ pub async fn team_members_among(
     Ok(rows.into_iter().map(|r| r.0).collect())
 }
 
-const CONTACT_COLS: &str = "c.id, c.client_id, c.occurred_at, CAST(c.duration_min AS BIGINT) AS duration_min, \
+const CONTACT_COLS: &str =
+    "c.id, c.client_id, c.occurred_at, CAST(c.duration_min AS BIGINT) AS duration_min, \
      c.kind, c.met, c.place, c.logged_by, s.name AS logged_by_name";
 
 /// A stored contact (without its staff, topics and note).

@@ -230,7 +230,10 @@ pub(super) struct PageQuery {
     limit: Option<i64>,
 }
 
-fn page_of(ctx: &Ctx, q: &PageQuery) -> Result<(Option<benk_app::store::contacts::Before>, i64), ApiError> {
+fn page_of(
+    ctx: &Ctx,
+    q: &PageQuery,
+) -> Result<(Option<benk_app::store::contacts::Before>, i64), ApiError> {
     let mut f = Fields::default();
     let before = match q.before.as_deref().filter(|s| !s.is_empty()) {
         Some(s) => match contacts::parse_cursor(s) {

@@ -367,7 +367,11 @@ pub(super) async fn create(
     let raw = RawContact {
         occurred_at,
         // An end time wins over the minutes; with neither, the minutes field is required.
-        duration_min: if ends_at.is_some() { None } else { duration_min },
+        duration_min: if ends_at.is_some() {
+            None
+        } else {
+            duration_min
+        },
         ends_at,
         kind: fd.get("kind").to_string(),
         met: match fd.get("met") {
@@ -393,7 +397,9 @@ pub(super) async fn create(
     }
     .await;
     match result {
-        Ok(_) => Redirect::to(&format!("/clients/{id}?msg=contact_saved#timeline-h")).into_response(),
+        Ok(_) => {
+            Redirect::to(&format!("/clients/{id}?msg=contact_saved#timeline-h")).into_response()
+        }
         Err(AppError::Invalid(errors)) => form_page(&st, &ctx, id, Some(fd), errors).await,
         Err(e) => ctx.page_err(e),
     }
@@ -493,8 +499,9 @@ pub(super) async fn correct(
         }
     };
     match contacts::correct(&st.app, actor, eid, &body).await {
-        Ok(_) => Redirect::to(&format!("/clients/{id}?msg=correction_saved#timeline-h"))
-            .into_response(),
+        Ok(_) => {
+            Redirect::to(&format!("/clients/{id}?msg=correction_saved#timeline-h")).into_response()
+        }
         Err(e) => ctx.page_err(e),
     }
 }
