@@ -26,7 +26,7 @@ fn path_id(ctx: &Ctx, id: &str) -> Result<Uuid, ApiError> {
 /// A contact to log.
 #[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
-pub(super) struct ContactIn {
+pub(super) struct ContactLogIn {
     /// When the contact started (RFC 3339); not in the future (5 minutes of clock skew allowed).
     #[schema(format = DateTime)]
     occurred_at: String,
@@ -142,7 +142,7 @@ async fn try_replay(
 #[utoipa::path(post, path = "/clients/{id}/contacts", params(("id" = Uuid, Path),
         ("Idempotency-Key" = Option<String>, Header, description = "Retry key of 1–200 visible ASCII characters: the same key and body return the first answer",
         min_length = 1, max_length = 200, pattern = r"^[\x21-\x7e]+$")),
-    request_body = ContactIn,
+    request_body = ContactLogIn,
     responses((status = 201, body = Created), (status = 200, body = Created, description = "A replay of the first answer to this `Idempotency-Key`"),
         (status = 403, response = doc::Forbidden), (status = 422, response = doc::Invalid)))]
 pub(super) async fn create(
@@ -150,7 +150,7 @@ pub(super) async fn create(
     ctx: Ctx,
     Path(id): Path<String>,
     headers: HeaderMap,
-    ApiJson(b, bytes): ApiJson<ContactIn>,
+    ApiJson(b, bytes): ApiJson<ContactLogIn>,
 ) -> Result<Response, ApiError> {
     let actor = ctx.api_actor()?;
     let client = path_id(&ctx, &id)?;
@@ -221,8 +221,9 @@ pub(super) async fn create(
 #[derive(Deserialize, utoipa::IntoParams)]
 #[into_params(parameter_in = Query)]
 pub(super) struct PageQuery {
-    /// The `next` value of the previous page (older items follow).
+    /// The `next` value of the previous page (older items follow): `<RFC 3339 UTC>~<uuid>`.
     #[serde(default)]
+    #[param(pattern = r"^[1-9][0-9]{3}-(0[1-9]|1[0-2])-(0[1-9]|1[0-9]|2[0-8])T([01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9](\.[0-9]{1,9})?Z~[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")]
     before: Option<String>,
     /// Items per page, 1–100 (default 20).
     #[serde(default)]
@@ -319,9 +320,10 @@ pub(super) async fn timeline(
 #[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub(super) struct DraftIn {
-    /// The text; blank discards the draft.
+    /// The text; blank or absent discards the draft.
+    #[serde(default)]
     #[schema(schema_with = doc::long_text_opt)]
-    body: String,
+    body: Option<String>,
 }
 
 /// The caller's own draft note for the person (nobody else sees it).
@@ -355,7 +357,7 @@ pub(super) async fn put_draft(
 ) -> Result<StatusCode, ApiError> {
     let actor = ctx.api_actor()?;
     let id = path_id(&ctx, &id)?;
-    let body = LongText::parse_optional(&b.body)
+    let body = LongText::parse_optional(b.body.as_deref().unwrap_or(""))
         .map_err(|e| ctx.api_err(AppError::field(FieldError::of("body", &e))))?;
     let grant = open_client(&st.app, actor, id, Purpose::Treat)
         .await
@@ -430,5 +432,5 @@ pub(super) async fn correct(
 
 /// The contact body's required fields in the OpenAPI document.
 pub(super) fn document_rules(openapi: &mut utoipa::openapi::OpenApi) {
-    doc::require_fields(openapi, "ContactIn", &["occurred_at", "kind", "met"]);
+    doc::require_fields(openapi, "ContactLogIn", &["occurred_at", "kind", "met"]);
 }
