@@ -480,6 +480,7 @@ async function runTest(base) {
     { name: 'team', url: `${base}/team` },
   ]);
 
+  await walkContact(base, clientUrl, axeViolations);
   await walkReferral(base, axeViolations);
   await walkLevels(base, axeViolations);
   await walkDaily(base, axeViolations);
@@ -526,6 +527,33 @@ async function walkDaily(base, axeViolations) {
   check('the public open-hour page offers slots without login', slots > 0, `${slots} slot(s)`);
   axeViolations.openHourPublic = await runAxe(new URL(formUrl).pathname);
   await takeScreenshots([{ name: 'open-hour-public', url: formUrl }]);
+}
+
+// Issue 9: on a phone, log a contact from the person's page and find it on the timeline.
+async function walkContact(base, clientUrl, axeViolations) {
+  await setViewportSize(SIZES.phone);
+  await goTo(clientUrl);
+  const button = await findAll('a.log-contact');
+  check('the person\'s page has a "Registrer kontakt" button', button.length === 1);
+  if (!button.length) { await setViewportSize(SIZES.desktop); return; }
+  await clickAndWait('a.log-contact');
+  const formUrl = await currentUrl();
+  check('the contact form opens', new URL(formUrl).pathname.endsWith('/contacts/new'), formUrl);
+  axeViolations.contactForm = await runAxe(new URL(formUrl).pathname);
+  await click('label[for="c-met-no"]');
+  await typeInto('#c-place', 'Torget');
+  await typeInto('#c-note', 'E2E: banket på, ingen svarte.');
+  await clickAndWait('.contact-form button[type="submit"]');
+  const after = new URL(await currentUrl());
+  const timeline = (await textOf('ol.timeline')) || '';
+  check('the contact is on the timeline after saving', after.pathname === new URL(clientUrl).pathname &&
+    timeline.includes('E2E: banket på') && timeline.includes('Ikke truffet'), `${after.pathname}${after.search}`);
+  axeViolations.clientTimeline = await runAxe(`${after.pathname} (timeline)`);
+  await setViewportSize(SIZES.desktop);
+  await takeScreenshots([
+    { name: 'contact-form', url: formUrl },
+    { name: 'client-timeline', url: clientUrl },
+  ]);
 }
 
 // A referral from the public page (anonymous, after logging out) to an

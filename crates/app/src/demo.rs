@@ -21,6 +21,7 @@ use crate::store;
 use crate::App;
 
 mod openhour;
+mod contacts;
 
 /// The password of every demo login.
 pub const DEMO_PASSWORD: &str = "benk-demo";
@@ -1073,6 +1074,7 @@ pub async fn seed(app: &App) -> AppResult<bool> {
         })
         .await?;
     openhour::seed(app, team, team_2, today, now).await?;
+    contacts::seed(app, now).await?;
     Ok(true)
 }
 

@@ -12,6 +12,7 @@ pub mod audit;
 pub mod auth;
 pub mod care;
 pub mod clients;
+pub mod contacts;
 pub mod db;
 pub mod demo;
 pub mod dropin;

@@ -2296,6 +2296,222 @@ async fn housing_history_queue_and_evictions_read_back(backend: &str) {
                 None,
             ),
             store::housing::insert_eviction(Uuid::now_v7(), r, day(1), None),
+// ---------------------------------------------------------------- contacts
+
+fn new_contact(fx: &Fx, client: Uuid, minute: u32, met: bool) -> store::contacts::NewContact {
+    store::contacts::NewContact {
+        id: Uuid::now_v7(),
+        client_id: client,
+        team_id: fx.team,
+        occurred_at: at(minute),
+        duration_min: 45,
+        kind: "home_visit",
+        met,
+        place: Some("Hjemme".into()),
+        logged_by: fx.staff,
+        owner_org_id: fx.org,
+        created_at: at(minute),
+    }
+}
+
+fn note(
+    fx: &Fx,
+    client: Uuid,
+    contact: Option<Uuid>,
+    minute: u32,
+    body: &str,
+) -> store::contacts::NewNote {
+    store::contacts::NewNote {
+        id: Uuid::now_v7(),
+        client_id: client,
+        author_id: fx.staff,
+        owner_org_id: fx.org,
+        at: at(minute),
+        kind: "health".into(),
+        topic: None,
+        body: body.into(),
+        contact_id: contact,
+        supersedes_id: None,
+        version_of: None,
+        version: 1,
+    }
+}
+
+async fn contacts_are_read_back_and_paged_newest_first(backend: &str) {
+    let (app, place) = common::open(backend).await;
+    let fx = fixtures(&app).await;
+    let c = new_client(&fx, fx.team, fields("Kari Kontakt", None));
+    write(&app, vec![store::clients::insert(&c)]).await.unwrap();
+    let mut ids = Vec::new();
+    for (minute, met) in [(10, true), (20, false), (30, true)] {
+        let k = new_contact(&fx, c.id, minute, met);
+        ids.push(k.id);
+        write(
+            &app,
+            store::contacts::insert(&k, &[fx.staff], &["housing", "finances"]),
+        )
+        .await
+        .unwrap();
+    }
+    let db = testing::db(&app);
+    let got = store::contacts::by_id(db, ids[1]).await.unwrap().unwrap();
+    assert_eq!(got.occurred_at, at(20));
+    assert!(!got.met);
+    assert_eq!(got.duration_min, 45);
+    assert_eq!(got.kind, "home_visit");
+    assert_eq!(got.logged_by_name, "Siri Sykepleier");
+    let top = store::contacts::Before::top();
+    let page = store::contacts::page(db, c.id, top, 2).await.unwrap();
+    assert_eq!(
+        page.iter().map(|r| r.id).collect::<Vec<_>>(),
+        vec![ids[2], ids[1]]
+    );
+    let next = store::contacts::Before {
+        at: page[1].occurred_at,
+        id: page[1].id,
+    };
+    let rest = store::contacts::page(db, c.id, next, 2).await.unwrap();
+    assert_eq!(rest.iter().map(|r| r.id).collect::<Vec<_>>(), vec![ids[0]]);
+    let staff = store::contacts::staff_of(db, &ids).await.unwrap();
+    assert_eq!(staff.len(), 3);
+    let topics = store::contacts::topics_of(db, &ids[..1]).await.unwrap();
+    assert_eq!(
+        topics.iter().map(|t| t.1.as_str()).collect::<Vec<_>>(),
+        vec!["finances", "housing"]
+    );
+    assert_eq!(
+        store::contacts::last_met(db, c.id).await.unwrap(),
+        Some(at(30))
+    );
+    assert_eq!(
+        store::contacts::team_members_among(db, fx.team, &[fx.staff, Uuid::now_v7()])
+            .await
+            .unwrap(),
+        vec![fx.staff]
+    );
+    assert!(
+        store::contacts::team_members_among(db, fx.other_team, &[fx.staff])
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    // The schema refuses a contact longer than a day on both backends.
+    let mut long = new_contact(&fx, c.id, 40, true);
+    long.duration_min = 1441;
+    assert!(write(&app, store::contacts::insert(&long, &[], &[]))
+        .await
+        .is_err());
+    common::close(app, place).await;
+}
+
+async fn signed_notes_are_immutable_and_corrections_form_one_line(backend: &str) {
+    let (app, place) = common::open(backend).await;
+    let fx = fixtures(&app).await;
+    let c = new_client(&fx, fx.team, fields("Nils Notat", None));
+    write(&app, vec![store::clients::insert(&c)]).await.unwrap();
+    let k = new_contact(&fx, c.id, 10, true);
+    write(&app, store::contacts::insert(&k, &[fx.staff], &[]))
+        .await
+        .unwrap();
+    let first = note(&fx, c.id, Some(k.id), 11, "Første");
+    write(&app, vec![store::contacts::insert_note(&first)])
+        .await
+        .unwrap();
+    // The trigger refuses any change or removal of a signed entry.
+    for sql in [
+        "UPDATE record_entries SET body = 'endret' WHERE id = $1",
+        "UPDATE record_entries SET kind = 'social' WHERE id = $1",
+        "DELETE FROM record_entries WHERE id = $1",
+    ] {
+        assert!(
+            testing::db(&app)
+                .execute_unaudited(sql, benk_app::args![first.id])
+                .await
+                .is_err(),
+            "{sql} went through"
+        );
+    }
+    let mut second = note(&fx, c.id, Some(k.id), 12, "Andre");
+    second.supersedes_id = Some(first.id);
+    second.version_of = Some(first.id);
+    second.version = 2;
+    write(&app, vec![store::contacts::insert_note(&second)])
+        .await
+        .unwrap();
+    // A second correction of the same version is refused (one line, never a tree).
+    let mut fork = note(&fx, c.id, Some(k.id), 13, "Gren");
+    fork.supersedes_id = Some(first.id);
+    fork.version_of = Some(first.id);
+    fork.version = 2;
+    assert!(matches!(
+        write(&app, vec![store::contacts::insert_note(&fork)]).await,
+        Err(WriteError::Conflict(_))
+    ));
+    let db = testing::db(&app);
+    assert!(store::contacts::is_superseded(db, first.id).await.unwrap());
+    assert!(!store::contacts::is_superseded(db, second.id).await.unwrap());
+    let all = store::contacts::notes_of_contacts(db, &[k.id], true)
+        .await
+        .unwrap();
+    assert_eq!(
+        all.iter().map(|n| n.version).collect::<Vec<_>>(),
+        vec![1, 2]
+    );
+    assert_eq!(all[1].root(), first.id);
+    // Without health scope the text is not read at all.
+    let hidden = store::contacts::notes_of_contacts(db, &[k.id], false)
+        .await
+        .unwrap();
+    assert!(hidden.iter().all(|n| n.body.is_none()));
+    // A note of no contact is a timeline source of its own; later versions come apart.
+    let loose = note(&fx, c.id, None, 20, "Frittstående");
+    write(&app, vec![store::contacts::insert_note(&loose)])
+        .await
+        .unwrap();
+    let page = store::contacts::notes_page(db, c.id, store::contacts::Before::top(), 10, true)
+        .await
+        .unwrap();
+    assert_eq!(
+        page.iter().map(|n| n.id).collect::<Vec<_>>(),
+        vec![loose.id]
+    );
+    assert!(
+        store::contacts::notes_page(db, c.id, store::contacts::Before::top(), 10, false)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    common::close(app, place).await;
+}
+
+async fn a_draft_is_kept_per_author_and_signed_once(backend: &str) {
+    let (app, place) = common::open(backend).await;
+    let fx = fixtures(&app).await;
+    let c = new_client(&fx, fx.team, fields("Dina Draft", None));
+    write(&app, vec![store::clients::insert(&c)]).await.unwrap();
+    write(
+        &app,
+        vec![store::contacts::upsert_draft(fx.staff, c.id, "én", at(1))],
+    )
+    .await
+    .unwrap();
+    write(
+        &app,
+        vec![store::contacts::upsert_draft(fx.staff, c.id, "to", at(2))],
+    )
+    .await
+    .unwrap();
+    let d = store::contacts::draft(testing::db(&app), fx.staff, c.id)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!((d.body.as_str(), d.updated_at), ("to", at(2)));
+    let id = Uuid::now_v7();
+    write(
+        &app,
+        vec![
+            store::contacts::sign_draft(id, fx.staff, c.id, fx.org, "health", at(3)),
+            store::contacts::delete_draft(fx.staff, c.id),
         ],
     )
     .await
@@ -2330,6 +2546,30 @@ async fn housing_history_queue_and_evictions_read_back(backend: &str) {
                 "refused",
                 Some(day(19)),
                 at(3)
+    let n = store::contacts::note(testing::db(&app), id, true)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(n.body.as_deref(), Some("to"));
+    assert_eq!(
+        (n.kind.as_str(), n.version, n.written_at),
+        ("health", 1, at(3))
+    );
+    assert!(store::contacts::draft(testing::db(&app), fx.staff, c.id)
+        .await
+        .unwrap()
+        .is_none());
+    // No draft: signing touches no row.
+    assert!(matches!(
+        write(
+            &app,
+            vec![store::contacts::sign_draft(
+                Uuid::now_v7(),
+                fx.staff,
+                c.id,
+                fx.org,
+                "health",
+                at(4)
             )]
         )
         .await,
@@ -2415,4 +2655,7 @@ both!(
     open_hour_slot_and_booking_read_back_and_checked,
     dropin_tally_is_set_not_added_and_checked,
     housing_history_queue_and_evictions_read_back,
+    contacts_are_read_back_and_paged_newest_first,
+    signed_notes_are_immutable_and_corrections_form_one_line,
+    a_draft_is_kept_per_author_and_signed_once,
 );

@@ -34,7 +34,7 @@ pub use client::{
     BirthYear, BirthYearError, LongText, Municipality, MunicipalityError, PersonName,
     PersonNameError, Phone, PhoneError, ShortText, TextError,
 };
-pub use contact::{ContactKind, ContactTopic};
+pub use contact::{ContactError, ContactKind, ContactTopic};
 pub use daily::{
     housing_outcomes, BookingStatus, DropInService, Followed, HousingOutcomes, HousingQueueStatus,
     HousingStatus, Ratio, Recurrence, MAX_DAILY_COUNT,

@@ -65,6 +65,7 @@ pub fn router(state: AppState) -> Router {
         .route("/healthz", get(healthz))
         .route("/assets/htmx.min.js", get(htmx))
         .route("/assets/benk.css", get(css))
+        .route("/assets/draft.js", get(draft_js))
         .layer(DefaultBodyLimit::max(MAX_BODY))
         .layer(middleware::from_fn_with_state(state.clone(), timeout))
         .layer(middleware::from_fn_with_state(
@@ -92,6 +93,14 @@ async fn htmx() -> Response {
     asset(
         "text/javascript; charset=utf-8",
         include_str!("../assets/vendor/htmx.min.js"),
+    )
+}
+
+/// The note draft's autosave and the contact form's local copy (our own script, no framework).
+async fn draft_js() -> Response {
+    asset(
+        "text/javascript; charset=utf-8",
+        include_str!("../assets/draft.js"),
     )
 }
 

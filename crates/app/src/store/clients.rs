@@ -176,7 +176,9 @@ pub async fn entries(
         &format!(
             "SELECT {ENTRY_COLS} FROM record_entries e JOIN staff s ON s.id = e.author_id \
              JOIN organisations o ON o.id = e.owner_org_id \
-             WHERE e.client_id = $1{filter} ORDER BY e.written_at DESC"
+             WHERE e.client_id = $1{filter} \
+             AND NOT EXISTS (SELECT 1 FROM record_entries x WHERE x.supersedes_id = e.id) \
+             ORDER BY e.written_at DESC"
         ),
         crate::args![client],
     )

@@ -16,6 +16,7 @@ pub mod auth;
 pub mod care;
 pub mod clients;
 pub mod dropin;
+pub mod contacts;
 pub mod episodes;
 pub mod guidance;
 pub mod housing;
@@ -120,6 +121,7 @@ mod tests {
     /// The use cases whose aggregates have a store, with their source.
     const MOVED: &[(&str, &str)] = &[
         ("clients.rs", include_str!("../clients.rs")),
+        ("contacts.rs", include_str!("../contacts.rs")),
         ("care.rs", include_str!("../care.rs")),
         ("episodes.rs", include_str!("../episodes.rs")),
         ("guidance.rs", include_str!("../guidance.rs")),

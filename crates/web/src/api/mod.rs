@@ -6,6 +6,7 @@ mod answer;
 mod assessment;
 mod clients;
 mod daily;
+mod contacts;
 pub mod doc;
 mod guidance;
 mod intake;
@@ -56,6 +57,18 @@ pub fn routes() -> Router<AppState> {
         .route("/clients", get(clients::list).post(clients::create))
         .route("/clients/{id}", get(clients::get).put(clients::update))
         .route("/clients/{id}/entries", post(clients::add_entry))
+        .route(
+            "/clients/{id}/contacts",
+            get(contacts::list).post(contacts::create),
+        )
+        .route("/contacts/{id}", get(contacts::get))
+        .route("/clients/{id}/timeline", get(contacts::timeline))
+        .route(
+            "/clients/{id}/draft",
+            get(contacts::get_draft).put(contacts::put_draft),
+        )
+        .route("/clients/{id}/draft/sign", post(contacts::sign))
+        .route("/entries/{id}/corrections", post(contacts::correct))
         .route(
             "/clients/{id}/care-relationships",
             get(clients::list_care).post(clients::create_care),
@@ -143,6 +156,8 @@ pub fn routes() -> Router<AppState> {
         daily::dropin_register, daily::dropin_day, daily::dropin_visit,
         daily::get_housing, daily::add_status, daily::add_application, daily::update_application,
         daily::add_eviction, daily::housing_report,
+        contacts::create, contacts::list, contacts::get, contacts::timeline,
+        contacts::get_draft, contacts::put_draft, contacts::sign, contacts::correct,
     ),
     components(schemas(ErrorBody, ErrorDetail, FieldErrorDetail, crate::input::RawClient, crate::input::RawReferral)),
     modifiers(&BearerAuth, &CommonResponses, &CrossFieldRules),
@@ -179,6 +194,7 @@ impl utoipa::Modify for CrossFieldRules {
     fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
         crate::input::document_rules(openapi);
         clients::document_rules(openapi);
+        contacts::document_rules(openapi);
         doc::document_team_policy(openapi);
     }
 }

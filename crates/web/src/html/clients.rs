@@ -111,6 +111,48 @@ struct ClientView {
     referrals: Vec<benk_app::referrals::ReferralSummary>,
     /// A refused change of the situation, shown again with its errors.
     situation_retry: Option<SituationRetry>,
+    /// The outreach log's words.
+    ct: &'static super::contacts::Ct,
+    /// The timeline page shown (issue 9).
+    timeline: benk_app::contacts::Timeline,
+    /// Whether this is the first (newest) page of the timeline.
+    timeline_top: bool,
+    /// The reader's own draft note.
+    draft: Option<benk_app::contacts::Draft>,
+    /// A refused draft or correction, shown again with its text.
+    note_retry: Option<NoteRetry>,
+    /// The reader (their own notes can be corrected).
+    me: Uuid,
+    /// Days since the person was last met.
+    days_since_met: Option<i64>,
+    /// A browser-kept text the server now holds (cleared by the page's script).
+    clear_local: Option<String>,
+}
+
+/// A refused note (the draft, or a correction of an entry): the text typed and the error.
+pub(super) struct NoteRetry {
+    target: String,
+    text: String,
+    error: String,
+}
+
+impl NoteRetry {
+    /// For the draft (`target` = `draft`) or a correction (`target` = the entry's id).
+    pub(super) fn new(target: &str, text: String, error: &str) -> NoteRetry {
+        NoteRetry {
+            target: target.to_string(),
+            text,
+            error: error.to_string(),
+        }
+    }
+}
+
+/// What else the client page shows: the timeline position and a refused note.
+#[derive(Default)]
+pub(super) struct PageExtra {
+    before: Option<benk_app::store::contacts::Before>,
+    note_retry: Option<NoteRetry>,
+    clear_local: Option<String>,
 }
 
 /// A refused change of the person's situation: the typed values and the errors.
@@ -199,6 +241,60 @@ impl ClientView {
     fn retry(&self, kind: &str) -> Option<&EntryRetry> {
         self.entry.as_ref().filter(|e| e.kind == kind)
     }
+    /// The refused note for a target (`draft` or an entry id), if any.
+    fn note_retry_for(&self, target: &str) -> Option<&NoteRetry> {
+        self.note_retry.as_ref().filter(|r| r.target == target)
+    }
+    /// The draft's text: a refused text, else the stored draft.
+    fn draft_text(&self) -> String {
+        if let Some(r) = self.note_retry_for("draft") {
+            return r.text.clone();
+        }
+        self.draft
+            .as_ref()
+            .map(|d| d.body.clone())
+            .unwrap_or_default()
+    }
+    /// A contact kind's label.
+    fn contact_kind(&self, code: &str) -> &'static str {
+        benk_domain::ContactKind::from_code(code)
+            .map(|k| k.label(self.layout.lang_v))
+            .unwrap_or("–")
+    }
+    /// A contact topic's label.
+    fn contact_topic(&self, code: &str) -> &'static str {
+        benk_domain::ContactTopic::from_code(code)
+            .map(|k| k.label(self.layout.lang_v))
+            .unwrap_or("–")
+    }
+    /// An intake outcome's label.
+    fn outcome(&self, code: &str) -> &'static str {
+        benk_domain::DecisionOutcome::from_code(code)
+            .map(|k| k.label(self.layout.lang_v))
+            .unwrap_or("–")
+    }
+    /// An agency kind's label.
+    fn agency(&self, code: &str) -> &'static str {
+        benk_domain::AgencyKind::from_code(code)
+            .map(|k| k.label(self.layout.lang_v))
+            .unwrap_or("–")
+    }
+    /// The open episode (the summary column's level and coordinator pair).
+    fn open_episode(&self) -> Option<&benk_app::episodes::Episode> {
+        self.episodes.iter().find(|e| e.closed_on.is_none())
+    }
+    /// The coordinator pair of the open episode: (name, employer).
+    fn pair(&self) -> Vec<(String, String)> {
+        self.open_episode()
+            .map(|e| {
+                e.members
+                    .iter()
+                    .filter(|m| m.role.contains("coordinator"))
+                    .map(|m| (m.name.clone(), m.org_name.clone()))
+                    .collect()
+            })
+            .unwrap_or_default()
+    }
 }
 
 /// The id in a page's path; anything else is a 404 page.
@@ -213,6 +309,9 @@ pub(super) struct ClientMsg {
     msg: Option<String>,
     #[serde(default)]
     warn: Option<String>,
+    /// The timeline's position (`next` of the previous page).
+    #[serde(default)]
+    before: Option<String>,
 }
 
 pub(super) async fn show(
@@ -232,7 +331,65 @@ pub(super) async fn show(
         .msg
         .as_deref()
         .and_then(|m| super::intake::flash(super::intake::texts(ctx.lang), m));
-    client_page(&st, &ctx, id, ep, axum::http::StatusCode::OK).await
+    let contact_flash = q
+        .msg
+        .as_deref()
+        .and_then(|m| super::contacts::flash(ctx.lang, m));
+    let before = match q.before.as_deref().filter(|b| !b.is_empty()) {
+        Some(b) => match benk_app::contacts::parse_cursor(b) {
+            Ok(b) => Some(b),
+            Err(e) => return ctx.page_err(AppError::field(e)),
+        },
+        None => None,
+    };
+    let clear_local = match q.msg.as_deref() {
+        Some("note_signed") => Some(format!("benk-draft-{id}")),
+        Some("contact_saved") => Some(format!("benk-contact-{id}")),
+        _ => None,
+    };
+    let extra = PageExtra {
+        before,
+        note_retry: None,
+        clear_local,
+    };
+    client_page_full(
+        &st,
+        &ctx,
+        id,
+        ep,
+        None,
+        None,
+        extra,
+        contact_flash,
+        axum::http::StatusCode::OK,
+    )
+    .await
+}
+
+/// The client page with a refused draft or correction shown again (422).
+pub(super) async fn client_page_with_note(
+    st: &AppState,
+    ctx: &Ctx,
+    id: Uuid,
+    retry: NoteRetry,
+) -> Response {
+    let extra = PageExtra {
+        before: None,
+        note_retry: Some(retry),
+        clear_local: None,
+    };
+    client_page_full(
+        st,
+        ctx,
+        id,
+        super::intake::EpisodeUi::new(ctx.lang),
+        None,
+        None,
+        extra,
+        None,
+        axum::http::StatusCode::UNPROCESSABLE_ENTITY,
+    )
+    .await
 }
 
 /// The client page, with the episode section in a given state (a form shown
@@ -256,10 +413,22 @@ async fn client_page_with_entry(
     entry: Option<EntryRetry>,
     status: axum::http::StatusCode,
 ) -> Response {
-    client_page_full(st, ctx, id, ep, entry, None, status).await
+    client_page_full(
+        st,
+        ctx,
+        id,
+        ep,
+        entry,
+        None,
+        PageExtra::default(),
+        None,
+        status,
+    )
+    .await
 }
 
 /// The client page, with any refused form shown again.
+#[allow(clippy::too_many_arguments)]
 async fn client_page_full(
     st: &AppState,
     ctx: &Ctx,
@@ -267,6 +436,8 @@ async fn client_page_full(
     mut ep: super::intake::EpisodeUi,
     entry: Option<EntryRetry>,
     situation_retry: Option<SituationRetry>,
+    extra: PageExtra,
+    flash: Option<String>,
     status: axum::http::StatusCode,
 ) -> Response {
     let actor = actor_or_redirect!(ctx);
@@ -282,7 +453,11 @@ async fn client_page_full(
         let grants = care::list_for_client(&st.app, actor, &grant).await?;
         let situation = situation::get(&st.app, actor, &grant).await?;
         let referrals = benk_app::referrals::for_client(&st.app, actor, &grant).await?;
-        let layout = Layout::new(ctx, "clients");
+        let timeline =
+            benk_app::contacts::timeline(&st.app, actor, &grant, extra.before, 20).await?;
+        let draft = benk_app::contacts::draft(&st.app, actor, &grant).await?;
+        let mut layout = Layout::new(ctx, "clients");
+        layout.flash = flash;
         let services = super::services::ui(st, actor, &grant, &layout).await?;
         let topics = SocialTopic::ALL
             .iter()
@@ -306,6 +481,16 @@ async fn client_page_full(
             referrals,
             situation_retry,
             services,
+            ct: super::contacts::ct(ctx.lang),
+            days_since_met: timeline
+                .last_met
+                .map(|t| (benk_app::access::today() - benk_app::time::oslo_date(t)).num_days()),
+            timeline,
+            timeline_top: extra.before.is_none(),
+            draft,
+            note_retry: extra.note_retry,
+            me: actor.staff_id(),
+            clear_local: extra.clear_local,
         })
     }
     .await;
@@ -849,6 +1034,8 @@ pub(super) async fn set_situation(
                 super::intake::EpisodeUi::new(ctx.lang),
                 None,
                 Some(SituationRetry { values, errors }),
+                PageExtra::default(),
+                None,
                 axum::http::StatusCode::UNPROCESSABLE_ENTITY,
             )
             .await

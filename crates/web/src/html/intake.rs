@@ -18,7 +18,7 @@ use axum::Router;
 
 use episodes::warning_code;
 pub(crate) use episodes::{warnings, EpisodeUi};
-pub(crate) use form::{parse_referral, Fd};
+pub(crate) use form::{parse_referral, posted, Fd};
 pub(crate) use texts::it as texts;
 
 use crate::AppState;

@@ -5,6 +5,7 @@ mod admin;
 mod auth;
 mod clients;
 pub(crate) mod daily;
+pub(crate) mod contacts;
 pub(crate) mod intake;
 
 pub(crate) use intake::{parse_referral, Fd};
@@ -39,6 +40,13 @@ pub fn routes() -> Router<AppState> {
             get(clients::edit_form).post(clients::update),
         )
         .route("/clients/{id}/entries", post(clients::add_entry))
+        .route("/clients/{id}/contacts/new", get(contacts::new_form))
+        .route("/clients/{id}/contacts", post(contacts::create))
+        .route("/clients/{id}/draft", post(contacts::draft))
+        .route(
+            "/clients/{id}/entries/{eid}/correct",
+            post(contacts::correct),
+        )
         .route("/clients/{id}/situation", post(clients::set_situation))
         .route("/clients/{id}/referrals/{rid}", get(clients::referral))
         .route("/clients/{id}/care", post(clients::add_care))

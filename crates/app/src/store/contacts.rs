@@ -1,0 +1,589 @@
+//! The contacts aggregate (issue 9): `contacts`, `contact_staff`, `contact_topics`, the notes
+//! linked to them and the versions of signed notes (`record_entries`), the authors' drafts
+//! (`note_drafts`), and the person's timeline, read one source at a time.
+//!
+//! Every timeline source is one indexed query by person and time with a keyset condition
+//! `(at, id) < (before_at, before_id)` and a LIMIT; the use case merges them.
+
+use chrono::{DateTime, TimeZone, Utc};
+use uuid::Uuid;
+
+use super::Exec;
+use crate::db::writer::Stmt;
+use crate::db::Val;
+
+/// A position in the timeline: items strictly older than (`at`, `id`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Before {
+    /// Time of the last item shown.
+    pub at: DateTime<Utc>,
+    /// Its id (breaks ties between items at the same time).
+    pub id: Uuid,
+}
+
+impl Before {
+    /// The start of the timeline: later than anything stored.
+    pub fn top() -> Before {
+        Before {
+            at: Utc
+                .with_ymd_and_hms(9999, 12, 31, 23, 59, 59)
+                .single()
+                .unwrap_or(DateTime::<Utc>::MAX_UTC),
+            id: Uuid::max(),
+        }
+    }
+}
+
+/// The keyset condition on `{at}`/`{id}` for placeholders `$2` (time) and `$3` (id). The
+/// first conjunct lets both planners use the (person, time) index as a range.
+fn keyset(at: &str, id: &str) -> String {
+    format!("{at} <= $2 AND ({at} < $2 OR {id} < $3)")
+}
+
+fn page_args(client: Uuid, before: Before, limit: i64) -> Vec<Val> {
+    crate::args![client, before.at, before.id, limit]
+}
+
+const INSERT: &str =
+    "INSERT INTO contacts (id, client_id, team_id, occurred_at, duration_min, kind, met, place, \
+     logged_by, owner_org_id, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)";
+const INSERT_STAFF: &str = "INSERT INTO contact_staff (contact_id, staff_id) VALUES ($1, $2)";
+const INSERT_TOPIC: &str = "INSERT INTO contact_topics (contact_id, topic) VALUES ($1, $2)";
+const INSERT_NOTE: &str = "INSERT INTO record_entries (id, client_id, author_id, owner_org_id, written_at, kind, topic, body, \
+     contact_id, supersedes_id, version_of, version) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)";
+const SIGN_DRAFT: &str = "INSERT INTO record_entries (id, client_id, author_id, owner_org_id, written_at, kind, topic, body, version) \
+     SELECT $1, d.client_id, d.author_id, $2, $3, $4, NULL, d.body, 1 FROM note_drafts d \
+     WHERE d.author_id = $5 AND d.client_id = $6";
+const UPSERT_DRAFT: &str = "INSERT INTO note_drafts (author_id, client_id, body, updated_at) VALUES ($1, $2, $3, $4) \
+     ON CONFLICT (author_id, client_id) DO UPDATE SET body = excluded.body, updated_at = excluded.updated_at";
+const DELETE_DRAFT: &str = "DELETE FROM note_drafts WHERE author_id = $1 AND client_id = $2";
+
+/// A contact to store.
+#[derive(Debug, Clone)]
+pub struct NewContact {
+    /// Id.
+    pub id: Uuid,
+    /// The person.
+    pub client_id: Uuid,
+    /// The person's team.
+    pub team_id: Uuid,
+    /// Start (UTC).
+    pub occurred_at: DateTime<Utc>,
+    /// Minutes.
+    pub duration_min: i64,
+    /// `ContactKind` code.
+    pub kind: &'static str,
+    /// Met or not met.
+    pub met: bool,
+    /// Where.
+    pub place: Option<String>,
+    /// Who logged it.
+    pub logged_by: Uuid,
+    /// The logger's employer.
+    pub owner_org_id: Uuid,
+    /// When it was logged.
+    pub created_at: DateTime<Utc>,
+}
+
+/// The statements that store a contact with its staff and topics.
+pub fn insert(c: &NewContact, staff: &[Uuid], topics: &[&'static str]) -> Vec<Stmt> {
+    let mut out = vec![Stmt::new(
+        INSERT,
+        crate::args![
+            c.id,
+            c.client_id,
+            c.team_id,
+            c.occurred_at,
+            c.duration_min,
+            c.kind,
+            c.met,
+            c.place.clone(),
+            c.logged_by,
+            c.owner_org_id,
+            c.created_at
+        ],
+    )];
+    out.extend(
+        staff
+            .iter()
+            .map(|s| Stmt::new(INSERT_STAFF, crate::args![c.id, *s])),
+    );
+    out.extend(
+        topics
+            .iter()
+            .map(|t| Stmt::new(INSERT_TOPIC, crate::args![c.id, *t])),
+    );
+    out
+}
+
+/// A signed note to store: a first version, a contact's note or a correction.
+#[derive(Debug, Clone)]
+pub struct NewNote {
+    /// Id.
+    pub id: Uuid,
+    /// The person.
+    pub client_id: Uuid,
+    /// Author (who signs).
+    pub author_id: Uuid,
+    /// The author's employer.
+    pub owner_org_id: Uuid,
+    /// Signed at.
+    pub at: DateTime<Utc>,
+    /// `health` or `social`.
+    pub kind: String,
+    /// A social note's topic.
+    pub topic: Option<String>,
+    /// Text.
+    pub body: String,
+    /// The contact it belongs to.
+    pub contact_id: Option<Uuid>,
+    /// The version it corrects.
+    pub supersedes_id: Option<Uuid>,
+    /// The first version's id (for a correction).
+    pub version_of: Option<Uuid>,
+    /// 1 for the first version.
+    pub version: i64,
+}
+
+/// The statement that stores a signed note.
+pub fn insert_note(n: &NewNote) -> Stmt {
+    Stmt::new(
+        INSERT_NOTE,
+        crate::args![
+            n.id,
+            n.client_id,
+            n.author_id,
+            n.owner_org_id,
+            n.at,
+            n.kind.clone(),
+            n.topic.clone(),
+            n.body.clone(),
+            n.contact_id,
+            n.supersedes_id,
+            n.version_of,
+            n.version
+        ],
+    )
+}
+
+/// Saves (or replaces) the author's draft for a person.
+pub fn upsert_draft(author: Uuid, client: Uuid, body: &str, at: DateTime<Utc>) -> Stmt {
+    Stmt::new(
+        UPSERT_DRAFT,
+        crate::args![author, client, body.to_string(), at],
+    )
+}
+
+/// Forgets the author's draft for a person (after signing, or when discarded).
+pub fn delete_draft(author: Uuid, client: Uuid) -> Stmt {
+    Stmt::new(DELETE_DRAFT, crate::args![author, client])
+}
+
+/// Turns the author's draft into a signed note of `kind`; touches no row (`NotFound`) when
+/// there is no draft.
+pub fn sign_draft(
+    id: Uuid,
+    author: Uuid,
+    client: Uuid,
+    owner_org: Uuid,
+    kind: &'static str,
+    at: DateTime<Utc>,
+) -> Stmt {
+    Stmt::one(
+        SIGN_DRAFT,
+        crate::args![id, owner_org, at, kind, author, client],
+    )
+}
+
+/// A draft as its author sees it.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct DraftRow {
+    /// Text.
+    pub body: String,
+    /// Last saved.
+    pub updated_at: DateTime<Utc>,
+}
+
+/// The author's own draft for a person.
+pub async fn draft(
+    mut ex: impl Exec,
+    author: Uuid,
+    client: Uuid,
+) -> Result<Option<DraftRow>, sqlx::Error> {
+    ex.opt(
+        "SELECT body, updated_at FROM note_drafts WHERE author_id = $1 AND client_id = $2",
+        crate::args![author, client],
+    )
+    .await
+}
+
+/// Which of `staff` are members of `team` (the people who may take part in a contact).
+pub async fn team_members_among(
+    mut ex: impl Exec,
+    team: Uuid,
+    staff: &[Uuid],
+) -> Result<Vec<Uuid>, sqlx::Error> {
+    if staff.is_empty() {
+        return Ok(Vec::new());
+    }
+    let ph: Vec<String> = (0..staff.len()).map(|i| format!("${}", i + 2)).collect();
+    let mut args = crate::args![team];
+    args.extend(staff.iter().map(|s| Val::from(*s)));
+    let rows: Vec<(Uuid,)> = ex
+        .all(
+            &format!(
+                "SELECT m.staff_id FROM team_memberships m JOIN staff s ON s.id = m.staff_id \
+                 WHERE m.team_id = $1 AND s.disabled = FALSE AND m.staff_id IN ({})",
+                ph.join(", ")
+            ),
+            args,
+        )
+        .await?;
+    Ok(rows.into_iter().map(|r| r.0).collect())
+}
+
+const CONTACT_COLS: &str =
+    "c.id, c.client_id, c.occurred_at, CAST(c.duration_min AS BIGINT) AS duration_min, \
+     c.kind, c.met, c.place, c.logged_by, s.name AS logged_by_name";
+
+/// A stored contact (without its staff, topics and note).
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct ContactRow {
+    /// Id.
+    pub id: Uuid,
+    /// The person.
+    pub client_id: Uuid,
+    /// Start.
+    pub occurred_at: DateTime<Utc>,
+    /// Minutes.
+    pub duration_min: i64,
+    /// Kind code.
+    pub kind: String,
+    /// Met.
+    pub met: bool,
+    /// Where.
+    pub place: Option<String>,
+    /// Logged by.
+    pub logged_by: Uuid,
+    /// Their name.
+    pub logged_by_name: String,
+}
+
+/// One contact.
+pub async fn by_id(mut ex: impl Exec, id: Uuid) -> Result<Option<ContactRow>, sqlx::Error> {
+    ex.opt(
+        &format!(
+            "SELECT {CONTACT_COLS} FROM contacts c JOIN staff s ON s.id = c.logged_by WHERE c.id = $1"
+        ),
+        crate::args![id],
+    )
+    .await
+}
+
+/// A person's contacts older than `before`, newest first.
+pub async fn page(
+    mut ex: impl Exec,
+    client: Uuid,
+    before: Before,
+    limit: i64,
+) -> Result<Vec<ContactRow>, sqlx::Error> {
+    ex.all(
+        &format!(
+            "SELECT {CONTACT_COLS} FROM contacts c JOIN staff s ON s.id = c.logged_by \
+             WHERE c.client_id = $1 AND {} ORDER BY c.occurred_at DESC, c.id DESC LIMIT $4",
+            keyset("c.occurred_at", "c.id")
+        ),
+        page_args(client, before, limit),
+    )
+    .await
+}
+
+fn in_list(first: usize, n: usize) -> String {
+    (0..n)
+        .map(|i| format!("${}", first + i))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// (contact, staff id, name, employer) for the given contacts.
+pub async fn staff_of(
+    mut ex: impl Exec,
+    contacts: &[Uuid],
+) -> Result<Vec<(Uuid, Uuid, String, String)>, sqlx::Error> {
+    if contacts.is_empty() {
+        return Ok(Vec::new());
+    }
+    ex.all(
+        &format!(
+            "SELECT cs.contact_id, s.id, s.name, o.name FROM contact_staff cs JOIN staff s ON s.id = cs.staff_id \
+             JOIN organisations o ON o.id = s.home_org_id WHERE cs.contact_id IN ({}) ORDER BY s.name",
+            in_list(1, contacts.len())
+        ),
+        contacts.iter().map(|c| Val::from(*c)).collect(),
+    )
+    .await
+}
+
+/// (contact, topic code) for the given contacts.
+pub async fn topics_of(
+    mut ex: impl Exec,
+    contacts: &[Uuid],
+) -> Result<Vec<(Uuid, String)>, sqlx::Error> {
+    if contacts.is_empty() {
+        return Ok(Vec::new());
+    }
+    ex.all(
+        &format!(
+            "SELECT contact_id, topic FROM contact_topics WHERE contact_id IN ({}) ORDER BY topic",
+            in_list(1, contacts.len())
+        ),
+        contacts.iter().map(|c| Val::from(*c)).collect(),
+    )
+    .await
+}
+
+/// The body of a note only when the reader may see it: a health note's text is never read
+/// for a reader without health scope (`$1` is whether the reader has it).
+const NOTE_COLS: &str = "e.id, e.client_id, e.author_id, s.name AS author_name, o.name AS owner_org_name, \
+     e.written_at, e.kind, e.topic, CASE WHEN e.kind = 'social' OR $1 THEN e.body ELSE NULL END AS body, \
+     e.contact_id, e.supersedes_id, e.version_of, CAST(e.version AS BIGINT) AS version";
+const NOTE_FROM: &str = "FROM record_entries e JOIN staff s ON s.id = e.author_id \
+     JOIN organisations o ON o.id = e.owner_org_id";
+
+/// One version of a signed note.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct NoteRow {
+    /// Id.
+    pub id: Uuid,
+    /// The person.
+    pub client_id: Uuid,
+    /// Author.
+    pub author_id: Uuid,
+    /// Author's name.
+    pub author_name: String,
+    /// Owning organisation's name.
+    pub owner_org_name: String,
+    /// Signed.
+    pub written_at: DateTime<Utc>,
+    /// `health` or `social`.
+    pub kind: String,
+    /// A social note's topic.
+    pub topic: Option<String>,
+    /// Text; NULL when withheld from this reader.
+    pub body: Option<String>,
+    /// Its contact.
+    pub contact_id: Option<Uuid>,
+    /// The version it corrects.
+    pub supersedes_id: Option<Uuid>,
+    /// The first version.
+    pub version_of: Option<Uuid>,
+    /// Version number (1 = first).
+    pub version: i64,
+}
+
+impl NoteRow {
+    /// The id of the note's first version.
+    pub fn root(&self) -> Uuid {
+        self.version_of.unwrap_or(self.id)
+    }
+}
+
+/// One version of a note.
+pub async fn note(
+    mut ex: impl Exec,
+    id: Uuid,
+    health: bool,
+) -> Result<Option<NoteRow>, sqlx::Error> {
+    ex.opt(
+        &format!("SELECT {NOTE_COLS} {NOTE_FROM} WHERE e.id = $2"),
+        crate::args![health, id],
+    )
+    .await
+}
+
+/// Whether a version has been corrected already.
+pub async fn is_superseded(mut ex: impl Exec, id: Uuid) -> Result<bool, sqlx::Error> {
+    Ok(ex
+        .scalar_i64(
+            "SELECT COUNT(*) FROM record_entries WHERE supersedes_id = $1",
+            crate::args![id],
+        )
+        .await?
+        > 0)
+}
+
+/// Every version of the notes of the given contacts, oldest first.
+pub async fn notes_of_contacts(
+    mut ex: impl Exec,
+    contacts: &[Uuid],
+    health: bool,
+) -> Result<Vec<NoteRow>, sqlx::Error> {
+    if contacts.is_empty() {
+        return Ok(Vec::new());
+    }
+    let mut args = crate::args![health];
+    args.extend(contacts.iter().map(|c| Val::from(*c)));
+    ex.all(
+        &format!(
+            "SELECT {NOTE_COLS} {NOTE_FROM} WHERE e.contact_id IN ({}) ORDER BY e.version, e.written_at",
+            in_list(2, contacts.len())
+        ),
+        args,
+    )
+    .await
+}
+
+/// Every later version of the given first versions, oldest first.
+pub async fn later_versions(
+    mut ex: impl Exec,
+    roots: &[Uuid],
+    health: bool,
+) -> Result<Vec<NoteRow>, sqlx::Error> {
+    if roots.is_empty() {
+        return Ok(Vec::new());
+    }
+    let mut args = crate::args![health];
+    args.extend(roots.iter().map(|c| Val::from(*c)));
+    ex.all(
+        &format!(
+            "SELECT {NOTE_COLS} {NOTE_FROM} WHERE e.version_of IN ({}) ORDER BY e.version",
+            in_list(2, roots.len())
+        ),
+        args,
+    )
+    .await
+}
+
+/// A person's notes that belong to no contact (first versions only), older than `before`,
+/// newest first. Health notes only for a reader with health scope.
+pub async fn notes_page(
+    mut ex: impl Exec,
+    client: Uuid,
+    before: Before,
+    limit: i64,
+    health: bool,
+) -> Result<Vec<NoteRow>, sqlx::Error> {
+    let only_social = if health { "" } else { " AND e.kind = 'social'" };
+    // $1 is the health flag in NOTE_COLS; the page's values follow from $2.
+    let sql = format!(
+        "SELECT {NOTE_COLS} {NOTE_FROM} WHERE e.client_id = $2 AND e.contact_id IS NULL AND e.version_of IS NULL{only_social} \
+         AND e.written_at <= $3 AND (e.written_at < $3 OR e.id < $4) ORDER BY e.written_at DESC, e.id DESC LIMIT $5"
+    );
+    ex.all(
+        &sql,
+        crate::args![health, client, before.at, before.id, limit],
+    )
+    .await
+}
+
+/// A level change in the timeline.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct LevelRow {
+    /// Id.
+    pub id: Uuid,
+    /// Recorded.
+    pub at: DateTime<Utc>,
+    /// Level 1–3.
+    pub level: i64,
+    /// From which date.
+    pub from_date: chrono::NaiveDate,
+}
+
+/// A person's level changes older than `before`, newest first.
+pub async fn levels_page(
+    mut ex: impl Exec,
+    client: Uuid,
+    before: Before,
+    limit: i64,
+) -> Result<Vec<LevelRow>, sqlx::Error> {
+    ex.all(
+        &format!(
+            "SELECT l.id, l.set_at AS at, CAST(l.level AS BIGINT) AS level, l.from_date FROM episode_levels l \
+             JOIN episodes ep ON ep.id = l.episode_id WHERE ep.client_id = $1 AND {} \
+             ORDER BY l.set_at DESC, l.id DESC LIMIT $4",
+            keyset("l.set_at", "l.id")
+        ),
+        page_args(client, before, limit),
+    )
+    .await
+}
+
+/// A referral in the timeline (administrative fields only).
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct ReferralRow {
+    /// Id.
+    pub id: Uuid,
+    /// Received.
+    pub at: DateTime<Utc>,
+    /// Receipt number.
+    pub receipt_number: String,
+    /// Agency kind code.
+    pub agency_kind: String,
+}
+
+/// A person's referrals older than `before`, newest first.
+pub async fn referrals_page(
+    mut ex: impl Exec,
+    client: Uuid,
+    before: Before,
+    limit: i64,
+) -> Result<Vec<ReferralRow>, sqlx::Error> {
+    ex.all(
+        &format!(
+            "SELECT r.id, r.received_at AS at, r.receipt_number, r.agency_kind FROM referrals r \
+             WHERE r.client_id = $1 AND {} ORDER BY r.received_at DESC, r.id DESC LIMIT $4",
+            keyset("r.received_at", "r.id")
+        ),
+        page_args(client, before, limit),
+    )
+    .await
+}
+
+/// An intake decision in the timeline (outcome and level only).
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct DecisionRow {
+    /// Id.
+    pub id: Uuid,
+    /// Decided.
+    pub at: DateTime<Utc>,
+    /// Outcome code.
+    pub outcome: String,
+    /// Level, when accepted.
+    pub level: Option<i64>,
+    /// The referral.
+    pub referral_id: Uuid,
+}
+
+/// A person's intake decisions older than `before`, newest first.
+pub async fn decisions_page(
+    mut ex: impl Exec,
+    client: Uuid,
+    before: Before,
+    limit: i64,
+) -> Result<Vec<DecisionRow>, sqlx::Error> {
+    ex.all(
+        &format!(
+            "SELECT d.id, d.decided_at AS at, d.outcome, CAST(d.level AS BIGINT) AS level, d.referral_id \
+             FROM intake_decisions d JOIN referrals r ON r.id = d.referral_id \
+             WHERE r.client_id = $1 AND {} ORDER BY d.decided_at DESC, d.id DESC LIMIT $4",
+            keyset("d.decided_at", "d.id")
+        ),
+        page_args(client, before, limit),
+    )
+    .await
+}
+
+/// When the person was last met (the newest contact marked met).
+pub async fn last_met(
+    mut ex: impl Exec,
+    client: Uuid,
+) -> Result<Option<DateTime<Utc>>, sqlx::Error> {
+    let row: Option<(DateTime<Utc>,)> = ex
+        .opt(
+            "SELECT c.occurred_at FROM contacts c WHERE c.client_id = $1 AND c.met = $2 \
+             ORDER BY c.occurred_at DESC LIMIT 1",
+            crate::args![client, true],
+        )
+        .await?;
+    Ok(row.map(|r| r.0))
+}
