@@ -32,7 +32,7 @@ pub struct ClientInput {
 }
 
 /// A client as shown in lists.
-#[derive(Debug, Clone, Serialize, sqlx::FromRow, utoipa::ToSchema)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct ClientSummary {
     /// Id.
     pub id: Uuid,
@@ -44,6 +44,13 @@ pub struct ClientSummary {
     pub phone: Option<String>,
     /// Municipality.
     pub municipality: Option<String>,
+    /// Keeping contact: level, days since last met against the team's threshold.
+    pub keeping: Option<crate::keeping::Keeping>,
+    /// The next planned appointment's start.
+    #[schema(value_type = Option<String>, format = DateTime)]
+    pub next_appointment_at: Option<DateTime<Utc>>,
+    /// Its kind (`ContactKind` code).
+    pub next_appointment_kind: Option<String>,
 }
 
 /// The basic part of a client's record (any grant).
@@ -467,8 +474,9 @@ pub enum ListKind {
     Visible,
 }
 
-/// Lists clients the actor may see, optionally filtered by name, and audits
-/// one row per client shown (name and contact details were made available).
+/// Lists clients the actor may see, optionally filtered by name, with each person's level,
+/// days since last met and next appointment, and audits ONE row naming every client shown
+/// (name, contact details and keeping contact were made available), with the basis of each.
 pub async fn list(
     app: &App,
     actor: &Actor,
@@ -480,7 +488,7 @@ pub async fn list(
         .filter(|q| !q.is_empty())
         .map(|q| format!("%{}%", q.to_lowercase()));
     // Every list starts from the access module's "visible clients" rule; the
-    // basis of each row goes into its audit row.
+    // basis of each row goes into the audit row.
     let v = crate::access::visible(app, actor, "c", "$1", "$2", 4).await?;
     let rows = store::clients::list(
         &app.db,
@@ -496,26 +504,34 @@ pub async fn list(
             ListKind::Mine => "client.list_mine",
             ListKind::Visible => "client.list",
         };
-        let audit = rows
-            .iter()
-            .map(|c| {
-                let mut d = actor.audit(action, Outcome::Allowed);
-                d.client_id = Some(c.id);
-                d.purpose = Some("TREAT".into());
-                d.resources = format!("client:name,contact,basis:{}", c.basis);
-                d
-            })
-            .collect();
-        app.writer.write(WriteOp::audit_only(audit)).await?;
+        let shown: Vec<(Uuid, &str)> = rows.iter().map(|c| (c.id, c.basis.as_str())).collect();
+        let audit = crate::keeping::audit_list(
+            actor,
+            action,
+            "client:name,contact,keeping,appointment:next",
+            &shown,
+        );
+        app.writer.write(WriteOp::audit_only(vec![audit])).await?;
     }
+    let ids: Vec<Uuid> = rows.iter().map(|r| r.id).collect();
+    let mut keeping = crate::keeping::for_list(app, &ids).await?;
     Ok(rows
         .into_iter()
-        .map(|r| ClientSummary {
-            id: r.id,
-            name: r.name,
-            birth_year: r.birth_year,
-            phone: r.phone,
-            municipality: r.municipality,
+        .map(|r| {
+            let (k, next) = keeping
+                .remove(&r.id)
+                .map(|(k, n)| (Some(k), n))
+                .unwrap_or((None, None));
+            ClientSummary {
+                id: r.id,
+                name: r.name,
+                birth_year: r.birth_year,
+                phone: r.phone,
+                municipality: r.municipality,
+                keeping: k,
+                next_appointment_at: next.as_ref().map(|n| n.0),
+                next_appointment_kind: next.map(|n| n.1),
+            }
         })
         .collect())
 }

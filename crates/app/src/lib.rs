@@ -6,10 +6,12 @@
 //! transaction as the change.
 
 pub mod access;
+pub mod appointments;
 pub mod actor;
 pub mod assessment;
 pub mod audit;
 pub mod auth;
+pub mod calendar;
 pub mod care;
 pub mod clients;
 pub mod db;
@@ -20,6 +22,7 @@ pub mod guidance;
 pub mod idempotency;
 pub mod intake;
 pub mod intake_views;
+pub mod keeping;
 pub mod lookup;
 pub mod orgs;
 pub mod referrals;

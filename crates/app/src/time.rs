@@ -39,3 +39,12 @@ mod tests {
         );
     }
 }
+
+/// A local Norwegian wall-clock time as UTC (`None` for a time that does not exist, in the
+/// spring gap; in the autumn overlap the earlier instant).
+pub fn from_oslo(local: chrono::NaiveDateTime) -> Option<DateTime<Utc>> {
+    use chrono::TimeZone;
+    Oslo.from_local_datetime(&local)
+        .earliest()
+        .map(|t| t.with_timezone(&Utc))
+}

@@ -11,6 +11,7 @@
 //!
 //! [`Stmt`]: crate::db::writer::Stmt
 
+pub mod appointments;
 pub mod assessment;
 pub mod auth;
 pub mod care;
@@ -19,6 +20,7 @@ pub mod episodes;
 pub mod guidance;
 pub mod idempotency;
 pub mod intake;
+pub mod keeping;
 pub mod orgs;
 pub mod referrals;
 pub mod services;
