@@ -164,7 +164,11 @@ pub async fn create(
         "appointment.create",
         &format!(
             "appointment:{id}{}",
-            if with_purpose { ",appointment:purpose" } else { "" }
+            if with_purpose {
+                ",appointment:purpose"
+            } else {
+                ""
+            }
         ),
     );
     let purpose = input.purpose.flatten();
@@ -279,7 +283,11 @@ pub async fn update(
         "appointment.update",
         &format!(
             "appointment:{id}{}",
-            if with_purpose { ",appointment:purpose" } else { "" }
+            if with_purpose {
+                ",appointment:purpose"
+            } else {
+                ""
+            }
         ),
     );
     let purpose = input.purpose.clone().flatten();
@@ -380,12 +388,7 @@ pub async fn for_client(
 }
 
 /// One appointment of the person (for the change form), audited `appointment.read`.
-pub async fn get(
-    app: &App,
-    actor: &Actor,
-    grant: &ReadGrant,
-    id: Uuid,
-) -> AppResult<Appointment> {
+pub async fn get(app: &App, actor: &Actor, grant: &ReadGrant, id: Uuid) -> AppResult<Appointment> {
     let Some(r) =
         store::appointments::by_id(&app.db, id, grant.client_id(), grant.covers_health()).await?
     else {

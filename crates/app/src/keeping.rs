@@ -25,12 +25,7 @@ use crate::App;
 pub const MAX_LISTED: usize = 500;
 
 /// One audit row for a list: `what` was shown of every person in `shown` (id, read basis).
-pub fn audit_list(
-    actor: &Actor,
-    action: &str,
-    what: &str,
-    shown: &[(Uuid, &str)],
-) -> AuditDraft {
+pub fn audit_list(actor: &Actor, action: &str, what: &str, shown: &[(Uuid, &str)]) -> AuditDraft {
     let mut d = actor.audit(action, Outcome::Allowed);
     d.purpose = Some("TREAT".into());
     let mut seen = std::collections::HashSet::new();

@@ -6,8 +6,8 @@
 //! transaction as the change.
 
 pub mod access;
-pub mod appointments;
 pub mod actor;
+pub mod appointments;
 pub mod assessment;
 pub mod audit;
 pub mod auth;

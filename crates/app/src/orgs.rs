@@ -1,8 +1,8 @@
 //! Organisations (employers and owners) and the teams they own together.
 
 use benk_domain::{
-    ContactThresholds, EpisodePermissions, IntakeMeeting, OrgKind, OrgNumber, PsychosisCodes, ReadPolicy, ShortText,
-    Side, TargetGroupCriteria, TeamRole,
+    ContactThresholds, EpisodePermissions, IntakeMeeting, OrgKind, OrgNumber, PsychosisCodes,
+    ReadPolicy, ShortText, Side, TargetGroupCriteria, TeamRole,
 };
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};

@@ -176,7 +176,10 @@ mod tests {
             check_appointment_times(t(1), t(26), now),
             Err(("ends_at", AppointmentError::TooLong))
         );
-        assert_eq!(check_appointment_times(t(-24 * 7), t(-24 * 7 + 1), now), Ok(()));
+        assert_eq!(
+            check_appointment_times(t(-24 * 7), t(-24 * 7 + 1), now),
+            Ok(())
+        );
         assert_eq!(
             check_appointment_times(t(-24 * 7 - 1), t(-24 * 7), now),
             Err(("starts_at", AppointmentError::StartTooFarBack))
@@ -187,7 +190,11 @@ mod tests {
     fn thresholds_per_level_default_and_from_json() {
         let d = ContactThresholds::default();
         assert_eq!(
-            (d.days_for(Some(1)), d.days_for(Some(2)), d.days_for(Some(3))),
+            (
+                d.days_for(Some(1)),
+                d.days_for(Some(2)),
+                d.days_for(Some(3))
+            ),
             (7, 14, 30)
         );
         assert_eq!(d.days_for(None), 7);

@@ -449,8 +449,17 @@ async fn lists_show_only_clients_with_a_relationship(t: &TestApp) {
         .await
         .json();
     assert_eq!(r.as_array().unwrap().len(), 1, "{r}");
-    // Listing is audited per client shown.
-    assert!(t.audit_count(id, "client.list_mine", "allowed").await >= 1);
+    // Listing is audited: one row per list, naming every client shown.
+    let named = t
+        .db()
+        .scalar_i64(
+            "SELECT COUNT(*) FROM audit_events WHERE action = 'client.list_mine' AND outcome = 'allowed' \
+             AND client_id IS NULL AND resources LIKE $1",
+            benk_app::args![format!("%client:{id}/basis:%")],
+        )
+        .await
+        .unwrap();
+    assert!(named >= 1);
 }
 
 async fn actor(t: &TestApp, id: Uuid) -> benk_app::Actor {

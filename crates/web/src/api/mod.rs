@@ -3,6 +3,7 @@
 //! the OpenAPI 3.1 document is generated from these handlers.
 
 mod answer;
+mod appointments;
 mod assessment;
 mod clients;
 pub mod doc;
@@ -16,7 +17,7 @@ use axum::extract::rejection::BytesRejection;
 use axum::extract::{FromRequest, Request};
 use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
-use axum::routing::{get, post, put};
+use axum::routing::{get, patch, post, put};
 use axum::{Json, Router};
 use benk_domain::Lang;
 use doc::CommonResponses;
@@ -97,6 +98,23 @@ pub fn routes() -> Router<AppState> {
             "/clients/{id}/services",
             get(target::list).post(target::record),
         )
+        .route(
+            "/clients/{id}/appointments",
+            get(appointments::list).post(appointments::create),
+        )
+        .route(
+            "/clients/{id}/appointments/{aid}",
+            patch(appointments::update),
+        )
+        .route(
+            "/clients/{id}/appointments/{aid}/cancel",
+            post(appointments::cancel),
+        )
+        .route("/appointments", get(appointments::mine))
+        .route(
+            "/teams/{id}/needs-contact",
+            get(appointments::needs_contact),
+        )
         .fallback(not_found)
 }
 
@@ -116,6 +134,8 @@ pub fn routes() -> Router<AppState> {
         answer::client_referrals, answer::client_referral,
         assessment::add_diagnoses, assessment::add_note, orgs::set_side,
         target::record, target::list,
+        appointments::list, appointments::create, appointments::update, appointments::cancel,
+        appointments::mine, appointments::needs_contact,
     ),
     components(schemas(ErrorBody, ErrorDetail, FieldErrorDetail, crate::input::RawClient, crate::input::RawReferral)),
     modifiers(&BearerAuth, &CommonResponses, &CrossFieldRules),
