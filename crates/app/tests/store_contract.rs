@@ -2130,7 +2130,7 @@ async fn appointment_is_read_back_changed_and_cancelled_once(backend: &str) {
         .command(move |tx| {
             Box::pin(async move {
                 let r = store::appointments::by_id(&mut *tx, id, c.id, true).await?;
-                Ok(Decision::Commit {
+                Ok(Decision::<_, ()>::Commit {
                     audit: vec![],
                     value: r,
                 })
@@ -2182,7 +2182,7 @@ async fn appointment_is_read_back_changed_and_cancelled_once(backend: &str) {
     };
     assert!(matches!(
         write(&app, vec![store::appointments::insert(Uuid::now_v7(), c.id, fx.team, &bad, fx.staff, fx.org, at(1))]).await,
-        Err(WriteError::Constraint)
+        Err(WriteError::Constraint(_))
     ));
     let bad = store::appointments::AppointmentFields {
         kind: "teleport",
@@ -2190,7 +2190,7 @@ async fn appointment_is_read_back_changed_and_cancelled_once(backend: &str) {
     };
     assert!(matches!(
         write(&app, vec![store::appointments::insert(Uuid::now_v7(), c.id, fx.team, &bad, fx.staff, fx.org, at(1))]).await,
-        Err(WriteError::Constraint)
+        Err(WriteError::Constraint(_))
     ));
     // The calendar feed: one per worker, replaced, deleted once.
     write(&app, vec![store::appointments::set_feed(fx.staff, "h1", at(1))])
