@@ -18,6 +18,15 @@ pub fn oslo_today() -> NaiveDate {
     oslo_date(Utc::now())
 }
 
+/// A local Norwegian wall-clock time as UTC (`None` for a time that does not exist, in the
+/// spring gap; in the autumn overlap the earlier instant).
+pub fn from_oslo(local: chrono::NaiveDateTime) -> Option<DateTime<Utc>> {
+    use chrono::TimeZone;
+    Oslo.from_local_datetime(&local)
+        .earliest()
+        .map(|t| t.with_timezone(&Utc))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -40,11 +49,3 @@ mod tests {
     }
 }
 
-/// A local Norwegian wall-clock time as UTC (`None` for a time that does not exist, in the
-/// spring gap; in the autumn overlap the earlier instant).
-pub fn from_oslo(local: chrono::NaiveDateTime) -> Option<DateTime<Utc>> {
-    use chrono::TimeZone;
-    Oslo.from_local_datetime(&local)
-        .earliest()
-        .map(|t| t.with_timezone(&Utc))
-}

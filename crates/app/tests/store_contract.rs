@@ -2151,28 +2151,54 @@ async fn appointment_is_read_back_changed_and_cancelled_once(backend: &str) {
         purpose: None,
         ..f.clone()
     };
-    write(&app, vec![store::appointments::update(id, c.id, &g, false, at(2))])
-        .await
-        .unwrap();
+    write(
+        &app,
+        vec![store::appointments::update(id, c.id, &g, false, at(2))],
+    )
+    .await
+    .unwrap();
     let r = store::appointments::by_id(testing::db(&app), id, c.id, true)
         .await
         .unwrap()
         .unwrap();
-    assert_eq!((r.place.as_deref(), r.purpose.as_deref()), (Some("Kafeen"), Some("Helseformål")));
+    assert_eq!(
+        (r.place.as_deref(), r.purpose.as_deref()),
+        (Some("Kafeen"), Some("Helseformål"))
+    );
     // Another person's id touches nothing.
     assert!(matches!(
-        write(&app, vec![store::appointments::cancel(id, Uuid::now_v7(), fx.staff, at(3))]).await,
+        write(
+            &app,
+            vec![store::appointments::cancel(
+                id,
+                Uuid::now_v7(),
+                fx.staff,
+                at(3)
+            )]
+        )
+        .await,
         Err(WriteError::NotFound)
     ));
-    write(&app, vec![store::appointments::cancel(id, c.id, fx.staff, at(3))])
-        .await
-        .unwrap();
+    write(
+        &app,
+        vec![store::appointments::cancel(id, c.id, fx.staff, at(3))],
+    )
+    .await
+    .unwrap();
     assert!(matches!(
-        write(&app, vec![store::appointments::cancel(id, c.id, fx.staff, at(4))]).await,
+        write(
+            &app,
+            vec![store::appointments::cancel(id, c.id, fx.staff, at(4))]
+        )
+        .await,
         Err(WriteError::NotFound)
     ));
     assert!(matches!(
-        write(&app, vec![store::appointments::update(id, c.id, &g, false, at(4))]).await,
+        write(
+            &app,
+            vec![store::appointments::update(id, c.id, &g, false, at(4))]
+        )
+        .await,
         Err(WriteError::NotFound)
     ));
     // The schema refuses an end before the start and an unknown kind on both backends.
@@ -2181,7 +2207,19 @@ async fn appointment_is_read_back_changed_and_cancelled_once(backend: &str) {
         ..f.clone()
     };
     assert!(matches!(
-        write(&app, vec![store::appointments::insert(Uuid::now_v7(), c.id, fx.team, &bad, fx.staff, fx.org, at(1))]).await,
+        write(
+            &app,
+            vec![store::appointments::insert(
+                Uuid::now_v7(),
+                c.id,
+                fx.team,
+                &bad,
+                fx.staff,
+                fx.org,
+                at(1)
+            )]
+        )
+        .await,
         Err(WriteError::Constraint(_))
     ));
     let bad = store::appointments::AppointmentFields {
@@ -2189,22 +2227,44 @@ async fn appointment_is_read_back_changed_and_cancelled_once(backend: &str) {
         ..f.clone()
     };
     assert!(matches!(
-        write(&app, vec![store::appointments::insert(Uuid::now_v7(), c.id, fx.team, &bad, fx.staff, fx.org, at(1))]).await,
+        write(
+            &app,
+            vec![store::appointments::insert(
+                Uuid::now_v7(),
+                c.id,
+                fx.team,
+                &bad,
+                fx.staff,
+                fx.org,
+                at(1)
+            )]
+        )
+        .await,
         Err(WriteError::Constraint(_))
     ));
     // The calendar feed: one per worker, replaced, deleted once.
-    write(&app, vec![store::appointments::set_feed(fx.staff, "h1", at(1))])
-        .await
-        .unwrap();
-    write(&app, vec![store::appointments::set_feed(fx.staff, "h2", at(2))])
-        .await
-        .unwrap();
+    write(
+        &app,
+        vec![store::appointments::set_feed(fx.staff, "h1", at(1))],
+    )
+    .await
+    .unwrap();
+    write(
+        &app,
+        vec![store::appointments::set_feed(fx.staff, "h2", at(2))],
+    )
+    .await
+    .unwrap();
     assert_eq!(
-        store::appointments::feed_owner(testing::db(&app), "h1").await.unwrap(),
+        store::appointments::feed_owner(testing::db(&app), "h1")
+            .await
+            .unwrap(),
         None
     );
     assert_eq!(
-        store::appointments::feed_owner(testing::db(&app), "h2").await.unwrap(),
+        store::appointments::feed_owner(testing::db(&app), "h2")
+            .await
+            .unwrap(),
         Some(fx.staff)
     );
     write(&app, vec![store::appointments::delete_feed(fx.staff)])

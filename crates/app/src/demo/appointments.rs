@@ -46,6 +46,9 @@ const PURPOSES: &[Option<&str>] = &[
     Some("Planlegge ansvarsgruppemøte og individuell plan."),
 ];
 
+/// A person with an open episode: (client, team, [(member, member's employer)]).
+type Person = (Uuid, Uuid, Vec<(Uuid, Uuid)>);
+
 /// Adds the demo appointments in one write.
 pub(super) async fn seed(app: &App, today: NaiveDate, now: DateTime<Utc>) -> AppResult<()> {
     // The people with an open episode and their current members, in a fixed order.
@@ -60,7 +63,7 @@ pub(super) async fn seed(app: &App, today: NaiveDate, now: DateTime<Utc>) -> App
             vec![],
         )
         .await?;
-    let mut people: Vec<(Uuid, Uuid, Vec<(Uuid, Uuid)>)> = Vec::new();
+    let mut people: Vec<Person> = Vec::new();
     for (client, team, staff, org) in rows {
         match people.last_mut() {
             Some((c, _, s)) if *c == client => s.push((staff, org)),
