@@ -390,7 +390,9 @@ async fn calendar_feed_format_revocation_and_no_health_content(t: &TestApp) {
     assert_eq!(r.status, StatusCode::CREATED, "{}", r.text);
     let b = t.login("sara", benk_app::demo::DEMO_PASSWORD).await;
     let p = t.page(&b, "/settings").await;
-    assert!(p.text.contains("/settings/calendar"));
+    let main = &p.text[p.text.find("<main").unwrap()..];
+    assert!(main.contains("action=\"/settings/calendar\""), "{}", p.text);
+    assert!(!p.text[..p.text.find("<main").unwrap()].contains("calendar"));
     let r = t.form(&b, "/settings/calendar", &[]).await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.text);
     let start = r.text.find("/calendar/").expect("address shown");

@@ -66,6 +66,7 @@ appointment_texts! {
     col_over: "Over fristen", "Beyond the limit";
     col_missed: "Ikke truffet på rad", "Not met in a row";
     never_met: "aldri truffet", "never met";
+    never_met_since: "Aldri truffet, dager siden inntak", "Never met, days since inclusion";
     days: "dager", "days";
     limit: "frist", "limit";
     calendar_title: "Kalender", "Calendar";
