@@ -481,6 +481,7 @@ async function runTest(base) {
   ]);
 
   await walkContact(base, clientUrl, axeViolations);
+  await walkKeeping(base, clientUrl, axeViolations);
   await walkReferral(base, axeViolations);
   await walkLevels(base, axeViolations);
   await walkDaily(base, axeViolations);
@@ -554,6 +555,30 @@ async function walkContact(base, clientUrl, axeViolations) {
     { name: 'contact-form', url: formUrl },
     { name: 'client-timeline', url: clientUrl },
   ]);
+}
+
+// Keeping contact (issue 9): my clients with days since met and the next appointment, the
+// person's appointments, "Mine avtaler", the needs-contact list and the calendar settings.
+async function walkKeeping(base, clientUrl, axeViolations) {
+  const pages = [
+    { key: 'myClients', name: 'my-clients-keeping', url: `${base}/` },
+    { key: 'clientAppointments', name: 'client-appointments', url: `${clientUrl}/appointments` },
+    { key: 'myAppointments', name: 'my-appointments', url: `${base}/appointments` },
+    { key: 'needsContact', name: 'needs-contact', url: `${base}/needs-contact` },
+    { key: 'settings', name: 'settings', url: `${base}/settings` },
+  ];
+  for (const p of pages) {
+    await goTo(p.url);
+    const h1s = await findAll('h1');
+    check(`${new URL(p.url).pathname} has an h1`, h1s.length === 1);
+    axeViolations[p.key] = await runAxe(new URL(p.url).pathname);
+  }
+  await goTo(`${clientUrl}/appointments`);
+  const saved = await execute('return document.querySelectorAll("ul.appointments li").length');
+  await clickAndWait('form.stack button[type="submit"]');
+  const after = await execute('return document.querySelectorAll("ul.appointments li").length');
+  check('an appointment is planned from the person\'s page', after === saved + 1, `${saved} → ${after}`);
+  await takeScreenshots(pages);
 }
 
 // A referral from the public page (anonymous, after logging out) to an

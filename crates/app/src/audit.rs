@@ -117,6 +117,13 @@ pub fn list_audit(
     what: &str,
     shown: &[(Uuid, &str)],
 ) -> Vec<AuditDraft> {
+    // A person listed twice (two appointments) is named once.
+    let mut seen = std::collections::HashSet::new();
+    let shown: Vec<(Uuid, &str)> = shown
+        .iter()
+        .filter(|(id, _)| seen.insert(*id))
+        .copied()
+        .collect();
     shown
         .chunks(LIST_AUDIT_MAX)
         .map(|chunk| {

@@ -32,7 +32,7 @@ pub struct ClientInput {
 }
 
 /// A client as shown in lists.
-#[derive(Debug, Clone, Serialize, sqlx::FromRow, utoipa::ToSchema)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct ClientSummary {
     /// Id.
     pub id: Uuid,
@@ -44,6 +44,13 @@ pub struct ClientSummary {
     pub phone: Option<String>,
     /// Municipality.
     pub municipality: Option<String>,
+    /// Keeping contact: level, days since last met against the team's threshold.
+    pub keeping: Option<crate::keeping::Keeping>,
+    /// The next planned appointment's start.
+    #[schema(value_type = Option<String>, format = DateTime)]
+    pub next_appointment_at: Option<DateTime<Utc>>,
+    /// Its kind (`ContactKind` code).
+    pub next_appointment_kind: Option<String>,
 }
 
 /// The basic part of a client's record (any grant).
@@ -517,17 +524,34 @@ pub async fn list(
             ListKind::Visible => "client.list",
         };
         let shown: Vec<(Uuid, &str)> = rows.iter().map(|c| (c.id, c.basis.as_str())).collect();
-        let audit = crate::audit::list_audit(actor, action, "TREAT", "client:name,contact", &shown);
+        let audit = crate::audit::list_audit(
+            actor,
+            action,
+            "TREAT",
+            "client:name,contact,keeping,appointment:next",
+            &shown,
+        );
         app.writer.write(WriteOp::audit_only(audit)).await?;
     }
+    let ids: Vec<Uuid> = rows.iter().map(|r| r.id).collect();
+    let mut keeping = crate::keeping::for_list(app, &ids).await?;
     Ok(rows
         .into_iter()
-        .map(|r| ClientSummary {
-            id: r.id,
-            name: r.name,
-            birth_year: r.birth_year,
-            phone: r.phone,
-            municipality: r.municipality,
+        .map(|r| {
+            let (k, next) = keeping
+                .remove(&r.id)
+                .map(|(k, n)| (Some(k), n))
+                .unwrap_or((None, None));
+            ClientSummary {
+                id: r.id,
+                name: r.name,
+                birth_year: r.birth_year,
+                phone: r.phone,
+                municipality: r.municipality,
+                keeping: k,
+                next_appointment_at: next.as_ref().map(|n| n.0),
+                next_appointment_kind: next.map(|n| n.1),
+            }
         })
         .collect())
 }

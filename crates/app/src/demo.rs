@@ -6,6 +6,8 @@
 //! (month + 80). Deterministic (fixed seed); idempotent (does nothing if the
 //! team exists).
 
+mod appointments;
+
 use benk_domain::{NationalId, OrgNumber};
 use chrono::{DateTime, Datelike, Duration, NaiveDate, Utc};
 use rand::rngs::StdRng;
@@ -1075,6 +1077,7 @@ pub async fn seed(app: &App) -> AppResult<bool> {
         .await?;
     openhour::seed(app, team, team_2, today, now).await?;
     contacts::seed(app, now).await?;
+    appointments::seed(app, today, now).await?;
     Ok(true)
 }
 

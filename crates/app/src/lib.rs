@@ -7,9 +7,11 @@
 
 pub mod access;
 pub mod actor;
+pub mod appointments;
 pub mod assessment;
 pub mod audit;
 pub mod auth;
+pub mod calendar;
 pub mod care;
 pub mod clients;
 pub mod contacts;
@@ -23,6 +25,7 @@ pub mod housing;
 pub mod idempotency;
 pub mod intake;
 pub mod intake_views;
+pub mod keeping;
 pub mod lookup;
 pub mod openhour;
 pub mod orgs;

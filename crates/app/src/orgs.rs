@@ -1,8 +1,8 @@
 //! Organisations (employers and owners) and the teams they own together.
 
 use benk_domain::{
-    EpisodePermissions, IntakeMeeting, OrgKind, OrgNumber, PsychosisCodes, ReadPolicy, ShortText,
-    Side, TargetGroupCriteria, TeamRole,
+    ContactThresholds, EpisodePermissions, IntakeMeeting, OrgKind, OrgNumber, PsychosisCodes,
+    ReadPolicy, ShortText, Side, TargetGroupCriteria, TeamRole,
 };
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
@@ -98,6 +98,12 @@ pub struct TeamPolicy {
     // --- end i8-assess ---
     /// How the person and the referrer reach the team: printed in the answer to a referral.
     pub contact: TeamContact,
+    /// Days without meeting a person before they are on the "needs contact" list, per level
+    /// of effort: `{"level_1": 7, "level_2": 14, "level_3": 30}` (the defaults; a missing
+    /// level keeps its default).
+    #[serde(default)]
+    #[schema(value_type = Object)]
+    pub contact_thresholds: ContactThresholds,
 }
 
 /// The team's contact details, as printed in the answer to a referral. Every field is

@@ -28,6 +28,15 @@ pub fn oslo_noon(d: NaiveDate) -> DateTime<Utc> {
         .unwrap_or_else(|| local.and_utc())
 }
 
+/// A local Norwegian wall-clock time as UTC (`None` for a time that does not exist, in the
+/// spring gap; in the autumn overlap the earlier instant).
+pub fn from_oslo(local: chrono::NaiveDateTime) -> Option<DateTime<Utc>> {
+    use chrono::TimeZone;
+    Oslo.from_local_datetime(&local)
+        .earliest()
+        .map(|t| t.with_timezone(&Utc))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

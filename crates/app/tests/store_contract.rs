@@ -2170,6 +2170,44 @@ async fn open_hour_slot_and_booking_read_back_and_checked(backend: &str) {
                 Ok(Decision::<i64, ()>::Commit {
                     audit: vec![],
                     value: n,
+// ---------------------------------------------------------------- appointments, keeping contact
+
+async fn appointment_is_read_back_changed_and_cancelled_once(backend: &str) {
+    let (app, place) = common::open(backend).await;
+    let fx = fixtures(&app).await;
+    let c = new_client(&fx, fx.team, fields("Ola Nordmann", None));
+    write(&app, vec![store::clients::insert(&c)]).await.unwrap();
+    let id = Uuid::now_v7();
+    let f = store::appointments::AppointmentFields {
+        starts_at: at(10),
+        ends_at: at(40),
+        kind: "home_visit",
+        place: Some("Hjemme"),
+        purpose: Some("Helseformål"),
+    };
+    write(
+        &app,
+        vec![
+            store::appointments::insert(id, c.id, fx.team, &f, fx.staff, fx.org, at(1)),
+            store::appointments::insert_staff(id, fx.staff),
+        ],
+    )
+    .await
+    .unwrap();
+    // The purpose is read only when asked for.
+    let without = store::appointments::by_id(testing::db(&app), id, c.id, false)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!((without.starts_at, without.ends_at), (at(10), at(40)));
+    assert_eq!(without.purpose, None);
+    let with = testing::writer(&app)
+        .command(move |tx| {
+            Box::pin(async move {
+                let r = store::appointments::by_id(&mut *tx, id, c.id, true).await?;
+                Ok(Decision::<_, ()>::Commit {
+                    audit: vec![],
+                    value: r,
                 })
             })
         })
@@ -2570,6 +2608,42 @@ async fn a_draft_is_kept_per_author_and_signed_once(backend: &str) {
                 fx.org,
                 "health",
                 at(4)
+        .unwrap()
+        .unwrap();
+    assert_eq!(with.purpose.as_deref(), Some("Helseformål"));
+    let staff = store::appointments::staff_for_client(testing::db(&app), c.id, at(0))
+        .await
+        .unwrap();
+    assert_eq!(staff.len(), 1);
+    // A change without the purpose leaves it as it is.
+    let g = store::appointments::AppointmentFields {
+        place: Some("Kafeen"),
+        purpose: None,
+        ..f.clone()
+    };
+    write(
+        &app,
+        vec![store::appointments::update(id, c.id, &g, false, at(2))],
+    )
+    .await
+    .unwrap();
+    let r = store::appointments::by_id(testing::db(&app), id, c.id, true)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        (r.place.as_deref(), r.purpose.as_deref()),
+        (Some("Kafeen"), Some("Helseformål"))
+    );
+    // Another person's id touches nothing.
+    assert!(matches!(
+        write(
+            &app,
+            vec![store::appointments::cancel(
+                id,
+                Uuid::now_v7(),
+                fx.staff,
+                at(3)
             )]
         )
         .await,
@@ -2620,6 +2694,156 @@ async fn a_draft_is_kept_per_author_and_signed_once(backend: &str) {
             .len(),
         1
     );
+    write(
+        &app,
+        vec![store::appointments::cancel(id, c.id, fx.staff, at(3))],
+    )
+    .await
+    .unwrap();
+    assert!(matches!(
+        write(
+            &app,
+            vec![store::appointments::cancel(id, c.id, fx.staff, at(4))]
+        )
+        .await,
+        Err(WriteError::NotFound)
+    ));
+    assert!(matches!(
+        write(
+            &app,
+            vec![store::appointments::update(id, c.id, &g, false, at(4))]
+        )
+        .await,
+        Err(WriteError::NotFound)
+    ));
+    // The schema refuses an end before the start and an unknown kind on both backends.
+    let bad = store::appointments::AppointmentFields {
+        ends_at: at(5),
+        ..f.clone()
+    };
+    assert!(matches!(
+        write(
+            &app,
+            vec![store::appointments::insert(
+                Uuid::now_v7(),
+                c.id,
+                fx.team,
+                &bad,
+                fx.staff,
+                fx.org,
+                at(1)
+            )]
+        )
+        .await,
+        Err(WriteError::Constraint(_))
+    ));
+    let bad = store::appointments::AppointmentFields {
+        kind: "teleport",
+        ..f.clone()
+    };
+    assert!(matches!(
+        write(
+            &app,
+            vec![store::appointments::insert(
+                Uuid::now_v7(),
+                c.id,
+                fx.team,
+                &bad,
+                fx.staff,
+                fx.org,
+                at(1)
+            )]
+        )
+        .await,
+        Err(WriteError::Constraint(_))
+    ));
+    // The calendar feed: one per worker, replaced, deleted once.
+    write(
+        &app,
+        vec![store::appointments::set_feed(fx.staff, "h1", at(1))],
+    )
+    .await
+    .unwrap();
+    write(
+        &app,
+        vec![store::appointments::set_feed(fx.staff, "h2", at(2))],
+    )
+    .await
+    .unwrap();
+    assert_eq!(
+        store::appointments::feed_owner(testing::db(&app), "h1")
+            .await
+            .unwrap(),
+        None
+    );
+    assert_eq!(
+        store::appointments::feed_owner(testing::db(&app), "h2")
+            .await
+            .unwrap(),
+        Some(fx.staff)
+    );
+    write(&app, vec![store::appointments::delete_feed(fx.staff)])
+        .await
+        .unwrap();
+    assert!(matches!(
+        write(&app, vec![store::appointments::delete_feed(fx.staff)]).await,
+        Err(WriteError::NotFound)
+    ));
+    common::close(app, place).await;
+}
+
+async fn keeping_state_counts_from_the_last_met_contact(backend: &str) {
+    let (app, place) = common::open(backend).await;
+    let fx = fixtures(&app).await;
+    let c = new_client(&fx, fx.team, fields("Ola Nordmann", None));
+    let never = new_client(&fx, fx.team, fields("Kari Nordmann", None));
+    let e = episode(&fx, c.id);
+    write(
+        &app,
+        vec![
+            store::clients::insert(&c),
+            store::clients::insert(&never),
+            store::episodes::insert(&e),
+            store::episodes::insert_level(e.id, 2, day(2), None, false, fx.staff, at(3)),
+        ],
+    )
+    .await
+    .unwrap();
+    let contact = |client: Uuid, minute: u32, met: bool| {
+        store::keeping::insert_contact_for_test(
+            Uuid::now_v7(),
+            client,
+            fx.team,
+            at(minute),
+            "outreach",
+            met,
+            fx.staff,
+            fx.org,
+        )
+    };
+    write(
+        &app,
+        vec![
+            contact(c.id, 10, false),
+            contact(c.id, 20, true),
+            contact(c.id, 30, true),
+            contact(c.id, 40, false),
+            contact(c.id, 50, false),
+            contact(never.id, 10, false),
+        ],
+    )
+    .await
+    .unwrap();
+    let rows = store::keeping::states_of(testing::db(&app), &[c.id, never.id], day(29))
+        .await
+        .unwrap();
+    let got = rows.iter().find(|r| r.id == c.id).unwrap();
+    assert_eq!(got.last_met, Some(at(30)));
+    assert_eq!(got.missed, 2);
+    assert_eq!(got.level, Some(2));
+    assert_eq!(got.included_on, Some(day(2)));
+    let got = rows.iter().find(|r| r.id == never.id).unwrap();
+    assert_eq!((got.last_met, got.missed, got.level), (None, 1, None));
     common::close(app, place).await;
 }
 
@@ -2658,4 +2882,6 @@ both!(
     contacts_are_read_back_and_paged_newest_first,
     signed_notes_are_immutable_and_corrections_form_one_line,
     a_draft_is_kept_per_author_and_signed_once,
+    appointment_is_read_back_changed_and_cancelled_once,
+    keeping_state_counts_from_the_last_met_contact,
 );

@@ -14,6 +14,7 @@ pub mod date_range;
 pub mod episode;
 pub mod icd10;
 pub mod intake;
+pub mod keeping;
 pub mod lang;
 pub mod levels;
 pub mod national_id;
@@ -51,6 +52,9 @@ pub use intake::{
     check_participants, side_of, suggested_outcome, takes_part_in_assessment, Decision,
     DecisionInput, DecisionOutcome, IntakeError, LevelOfEffort, PsychosisCodes, RoutingReason,
     Side,
+};
+pub use keeping::{
+    check_appointment_times, needs_contact_order, AppointmentError, ContactThresholds, KeepingState,
 };
 pub use lang::{Lang, Localized};
 pub use levels::{

@@ -373,7 +373,8 @@ async fn the_two_read_policies_and_the_basis_in_the_audit_row(t: &TestApp) {
         t.api(Method::GET, &url, &gunn, None).await.status,
         StatusCode::FORBIDDEN
     );
-    // The list of visible clients follows the same rule, with the basis per row.
+    // The list of visible clients follows the same rule, with the basis of each person in
+    // the list's one audit row.
     let list = t.api(Method::GET, "/api/v1/clients", &anne, None).await;
     assert!(list.text.contains(&client.to_string()), "{}", list.text);
     let listed: (String,) = t.db()

@@ -11,6 +11,7 @@
 //!
 //! [`Stmt`]: crate::db::writer::Stmt
 
+pub mod appointments;
 pub mod assessment;
 pub mod auth;
 pub mod care;
@@ -24,6 +25,7 @@ pub mod idempotency;
 pub mod intake;
 pub mod national;
 pub mod openhour;
+pub mod keeping;
 pub mod orgs;
 pub mod referrals;
 pub mod services;

@@ -438,6 +438,22 @@ pub fn document_team_policy(openapi: &mut OpenApi) {
                 .build(),
         )),
     );
+    // `ContactThresholds`: days per level of effort, each a whole number (u32).
+    let days = || int_range(0, i64::from(u32::MAX), false);
+    o.properties.insert(
+        "contact_thresholds".into(),
+        RefOr::T(Schema::Object(
+            ObjectBuilder::new()
+                .schema_type(SchemaType::new(Type::Object))
+                .additional_properties(Some(
+                    utoipa::openapi::schema::AdditionalProperties::FreeForm(false),
+                ))
+                .property("level_1", days())
+                .property("level_2", days())
+                .property("level_3", days())
+                .build(),
+        )),
+    );
     // `IntakeMeeting`: a weekday (English, lower case) and a local time "HH:MM".
     let weekdays = [
         "monday",

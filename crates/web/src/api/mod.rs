@@ -3,6 +3,7 @@
 //! the OpenAPI 3.1 document is generated from these handlers.
 
 mod answer;
+mod appointments;
 mod assessment;
 mod clients;
 mod daily;
@@ -18,7 +19,7 @@ use axum::extract::rejection::BytesRejection;
 use axum::extract::{FromRequest, Request};
 use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
-use axum::routing::{get, post, put};
+use axum::routing::{get, patch, post, put};
 use axum::{Json, Router};
 use benk_domain::Lang;
 use doc::CommonResponses;
@@ -133,6 +134,22 @@ pub fn routes() -> Router<AppState> {
         )
         .route("/clients/{id}/housing/evictions", post(daily::add_eviction))
         .route("/reports/housing", get(daily::housing_report))
+            "/clients/{id}/appointments",
+            get(appointments::list).post(appointments::create),
+        )
+        .route(
+            "/clients/{id}/appointments/{aid}",
+            patch(appointments::update),
+        )
+        .route(
+            "/clients/{id}/appointments/{aid}/cancel",
+            post(appointments::cancel),
+        )
+        .route("/appointments", get(appointments::mine))
+        .route(
+            "/teams/{id}/needs-contact",
+            get(appointments::needs_contact),
+        )
         .fallback(not_found)
 }
 
@@ -158,6 +175,8 @@ pub fn routes() -> Router<AppState> {
         daily::add_eviction, daily::housing_report,
         contacts::create, contacts::list, contacts::get, contacts::timeline,
         contacts::get_draft, contacts::put_draft, contacts::sign, contacts::correct,
+        appointments::list, appointments::create, appointments::update, appointments::cancel,
+        appointments::mine, appointments::needs_contact,
     ),
     components(schemas(ErrorBody, ErrorDetail, FieldErrorDetail, crate::input::RawClient, crate::input::RawReferral)),
     modifiers(&BearerAuth, &CommonResponses, &CrossFieldRules),

@@ -31,6 +31,15 @@ struct ListView {
     searchable: bool,
     query: String,
     clients: Vec<ClientSummary>,
+    /// The keeping-contact words (issue 9).
+    at: &'static super::appointments::At,
+    lang: Lang,
+}
+
+impl ListView {
+    fn kind(&self, code: &str) -> &'static str {
+        super::appointments::kind_label(self.lang, code)
+    }
 }
 
 macro_rules! actor_or_redirect {
@@ -53,6 +62,8 @@ pub(super) async fn my_clients(State(st): State<AppState>, ctx: Ctx) -> Response
             searchable: false,
             query: String::new(),
             clients,
+            at: super::appointments::at(ctx.lang),
+            lang: ctx.lang,
         }),
         Err(e) => ctx.page_err(e),
     }
@@ -78,6 +89,8 @@ pub(super) async fn list(
             searchable: true,
             query: s.q,
             clients,
+            at: super::appointments::at(ctx.lang),
+            lang: ctx.lang,
         }),
         Err(e) => ctx.page_err(e),
     }
@@ -170,6 +183,10 @@ pub(super) struct EntryRetry {
 }
 
 impl ClientView {
+    /// The appointment words (issue 9) in the page's language.
+    fn at(&self) -> &'static super::appointments::At {
+        super::appointments::at(Lang::from_tag(self.layout.lang).unwrap_or_default())
+    }
     /// The situation form's fields: (name, label, value, error); the health fields only
     /// under health scope.
     fn situation_fields(&self) -> Vec<(&'static str, &'static str, String, Option<String>)> {

@@ -2,6 +2,7 @@
 //! every view carries a [`Layout`] for the shared frame.
 
 mod admin;
+mod appointments;
 mod auth;
 mod clients;
 pub(crate) mod daily;
@@ -52,6 +53,23 @@ pub fn routes() -> Router<AppState> {
         .route("/clients/{id}/care", post(clients::add_care))
         .route("/clients/{id}/services", post(services::record))
         .route("/clients/{id}/care/{rid}/end", post(clients::end_care))
+        .route(
+            "/clients/{id}/appointments",
+            get(appointments::client_page).post(appointments::create),
+        )
+        .route(
+            "/clients/{id}/appointments/{aid}",
+            get(appointments::edit_page).post(appointments::update),
+        )
+        .route(
+            "/clients/{id}/appointments/{aid}/cancel",
+            post(appointments::cancel),
+        )
+        .route("/appointments", get(appointments::mine))
+        .route("/needs-contact", get(appointments::needs_contact))
+        .route("/calendar/{file}", get(appointments::feed))
+        .route("/settings/calendar", post(appointments::create_feed))
+        .route("/settings/calendar/revoke", post(appointments::revoke_feed))
         .route("/team", get(team::page))
         .route("/team/contact", post(team::set_contact))
         .route("/admin/users", get(admin::users).post(admin::create_user))

@@ -21,15 +21,37 @@ struct SettingsView {
     layout: Layout,
     tokens: Vec<ApiToken>,
     new_token: Option<String>,
+    /// The calendar feed (issue 9).
+    calendar: super::appointments::CalendarUi,
 }
 
 async fn render(st: &AppState, ctx: &Ctx, new_token: Option<String>) -> Response {
+    render_all(st, ctx, new_token, None).await
+}
+
+/// The settings page showing a new calendar address once.
+pub(super) async fn render_with_calendar(st: &AppState, ctx: &Ctx, token: String) -> Response {
+    render_all(st, ctx, None, Some(token)).await
+}
+
+async fn render_all(
+    st: &AppState,
+    ctx: &Ctx,
+    new_token: Option<String>,
+    calendar_token: Option<String>,
+) -> Response {
     let actor = actor_or_redirect!(ctx);
-    match auth::list_tokens(&st.app, actor.staff_id()).await {
-        Ok(tokens) => page(&SettingsView {
+    let run = async {
+        let tokens = auth::list_tokens(&st.app, actor.staff_id()).await?;
+        let calendar = super::appointments::calendar_ui(st, ctx, calendar_token).await?;
+        Ok::<_, AppError>((tokens, calendar))
+    };
+    match run.await {
+        Ok((tokens, calendar)) => page(&SettingsView {
             layout: Layout::new(ctx, "settings"),
             tokens,
             new_token,
+            calendar,
         }),
         Err(e) => ctx.page_err(e),
     }
