@@ -6,6 +6,8 @@
 //! (month + 80). Deterministic (fixed seed); idempotent (does nothing if the
 //! team exists).
 
+mod board;
+
 use benk_domain::{NationalId, OrgNumber};
 use chrono::{DateTime, Datelike, Duration, NaiveDate, Utc};
 use rand::rngs::StdRng;
@@ -1070,6 +1072,7 @@ pub async fn seed(app: &App) -> AppResult<bool> {
             audit: vec![audit],
         })
         .await?;
+    board::seed(app).await?;
     Ok(true)
 }
 

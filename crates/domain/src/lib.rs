@@ -7,6 +7,7 @@
 mod coded;
 
 pub mod access;
+pub mod caseload;
 pub mod client;
 pub mod contact;
 pub mod date_range;
@@ -33,6 +34,7 @@ pub use client::{
     BirthYear, BirthYearError, LongText, Municipality, MunicipalityError, PersonName,
     PersonNameError, Phone, PhoneError, ShortText, TextError,
 };
+pub use caseload::{caseload_norm, over_norm, team_capacity, BoardOutcome};
 pub use contact::{ContactKind, ContactTopic};
 pub use date_range::{Period, PeriodError};
 pub use episode::{

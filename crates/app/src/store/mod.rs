@@ -13,12 +13,15 @@
 
 pub mod assessment;
 pub mod auth;
+pub mod board;
+pub mod caseload;
 pub mod care;
 pub mod clients;
 pub mod episodes;
 pub mod guidance;
 pub mod idempotency;
 pub mod intake;
+pub mod meetings;
 pub mod orgs;
 pub mod referrals;
 pub mod services;

@@ -384,6 +384,8 @@ code_schemas! {
     guidance_status, guidance_status_opt => benk_domain::GuidanceStatus;
     /// `EstablishedService` codes.
     established_service, established_service_opt => benk_domain::EstablishedService;
+    /// `BoardOutcome` codes (issue 9).
+    board_outcome, board_outcome_opt => benk_domain::BoardOutcome;
 }
 
 /// The team policy's access settings, which live in the app crate's

@@ -4,6 +4,7 @@
 
 mod answer;
 mod assessment;
+mod board;
 mod clients;
 pub mod doc;
 mod guidance;
@@ -97,6 +98,20 @@ pub fn routes() -> Router<AppState> {
             "/clients/{id}/services",
             get(target::list).post(target::record),
         )
+        .route("/teams/{id}/caseload", get(board::get_caseload))
+        .route(
+            "/teams/{id}/board",
+            get(board::get_board).post(board::add_to_board),
+        )
+        .route("/board/{id}/reviews", post(board::review))
+        .route("/board/{id}/remove", post(board::remove))
+        .route(
+            "/teams/{id}/meetings",
+            get(board::list_meetings).post(board::create_meeting),
+        )
+        .route("/meetings/{id}", get(board::get_meeting))
+        .route("/meetings/{id}/items", post(board::add_item))
+        .route("/meeting-items/{id}/decision", post(board::decide))
         .fallback(not_found)
 }
 
@@ -116,6 +131,8 @@ pub fn routes() -> Router<AppState> {
         answer::client_referrals, answer::client_referral,
         assessment::add_diagnoses, assessment::add_note, orgs::set_side,
         target::record, target::list,
+        board::get_caseload, board::get_board, board::add_to_board, board::review, board::remove,
+        board::list_meetings, board::create_meeting, board::get_meeting, board::add_item, board::decide,
     ),
     components(schemas(ErrorBody, ErrorDetail, FieldErrorDetail, crate::input::RawClient, crate::input::RawReferral)),
     modifiers(&BearerAuth, &CommonResponses, &CrossFieldRules),

@@ -10,6 +10,7 @@ pub(crate) use intake::{parse_referral, Fd};
 mod services;
 mod settings;
 mod team;
+mod teamwork;
 
 use askama::Template;
 use axum::response::{Html, IntoResponse, Response};
@@ -58,6 +59,24 @@ pub fn routes() -> Router<AppState> {
         .route("/settings/language", post(settings::language))
         .route("/settings/tokens", post(settings::create_token))
         .route("/settings/tokens/{id}/revoke", post(settings::revoke_token))
+        .route("/caseload", get(teamwork::caseload_page))
+        .route(
+            "/board",
+            get(teamwork::board_page).post(teamwork::board_add),
+        )
+        .route("/board/screen", get(teamwork::board_screen))
+        .route("/board/{id}/review", post(teamwork::board_review))
+        .route("/board/{id}/remove", post(teamwork::board_remove))
+        .route(
+            "/meetings",
+            get(teamwork::meetings_page).post(teamwork::meetings_create),
+        )
+        .route("/meetings/{id}", get(teamwork::meeting_page))
+        .route("/meetings/{id}/items", post(teamwork::meeting_add_item))
+        .route(
+            "/meetings/{id}/items/{item}/decision",
+            post(teamwork::meeting_decide),
+        )
         .merge(intake::routes())
 }
 

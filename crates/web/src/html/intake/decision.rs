@@ -568,6 +568,10 @@ fn parse_decision(
             }
         }
     }
+    let override_reason = e
+        .ok(benk_domain::ShortText::parse_optional(fd.get("override_reason"))
+            .map_err(|err| FieldError::of("override_reason", &err)))
+        .flatten();
     let target = target_form(fd, &mut e);
     if !e.0.is_empty() {
         let sides: Vec<Side> = participants
@@ -593,6 +597,7 @@ fn parse_decision(
             ordinary,
             members,
             referrer_consent: fd.get("referrer_consent") == "yes",
+            override_reason,
         }),
         _ => Err(vec![FieldError::required("form")]),
     }
