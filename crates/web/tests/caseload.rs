@@ -294,4 +294,22 @@ on_both_backends!(
     over_the_norm_needs_a_reason_which_is_recorded,
     the_episode_form_keeps_what_was_typed_and_asks_for_a_reason,
     caseload_is_for_team_members_and_audited,
+    the_demo_team_lead_is_over_the_norm_with_a_reason,
 );
+
+async fn the_demo_team_lead_is_over_the_norm_with_a_reason(t: &TestApp) {
+    let tone = t.token("tone").await;
+    let team = t.team_id("Samhandlingsteamet Fjordby").await.to_string();
+    let c = caseload(t, &tone, &team).await.json();
+    let lead = worker(&c, t.staff_id("tone").await);
+    assert_eq!(lead["norm"], 10);
+    assert_eq!(lead["over_norm"], true, "{lead}");
+    let overs: Vec<&Value> = c["workers"].as_array().unwrap().iter().filter(|w| w["over_norm"] == true).collect();
+    assert_eq!(overs.len(), 1, "one worker deliberately over the norm");
+    assert_eq!(c["overrides"][0]["staff_name"], "Tone Berg");
+    // A 30 % post at Fjordby's 20 per position carries 6.
+    assert_eq!(worker(&c, t.staff_id("mari").await)["norm"], 6);
+    let b = t.login("tone", "benk-demo").await;
+    let p = t.page(&b, "/caseload").await;
+    assert!(p.text.contains("Over normen") && p.text.contains("To stillinger står ubesatt"));
+}

@@ -1,5 +1,5 @@
-//! Demo data for issue 9's caseloads, team board and weekly team meeting: in Fjordby one worker
-//! over the norm with a recorded override reason, a board of six people (some reviewed, two
+//! Demo data for issue 9's caseloads, team board and weekly team meeting: in Fjordby the team
+//! lead over the norm with a recorded override reason, a board of six people (some reviewed, two
 //! taken off with outcomes), two past Thursday meetings and the next one; in Nordvik a small
 //! board. Deterministic: everything is chosen from the seeded teams in a fixed order. Runs
 //! after the main seed, as its own write.
@@ -137,44 +137,39 @@ pub(super) async fn seed(app: &App) -> AppResult<()> {
     let lead = staff(app, "tone").await?;
     let mut stmts = Vec::new();
 
-    // Caseload: the worker with the most coordinator roles is part-time (40 %: norm 2 at
-    // Fjordby's 5 per position), named once more beyond the norm with a recorded reason.
-    let load: Vec<(Uuid, i64)> = app
+    // Caseload: the team lead holds more coordinator roles than Fjordby's maximum of 10 per
+    // worker while two posts are vacant; the last naming carried a recorded reason.
+    let count = app
         .db
-        .all(
-            "SELECT em.staff_id, COUNT(DISTINCT em.episode_id) FROM episode_members em JOIN episodes e ON e.id = em.episode_id \
-             JOIN team_memberships m ON m.staff_id = em.staff_id AND m.team_id = e.team_id \
-             WHERE e.team_id = $1 AND e.closed_on IS NULL AND em.left_at IS NULL \
-             AND em.role IN ('municipal_coordinator', 'specialist_coordinator') AND m.role <> 'team_lead' \
-             GROUP BY em.staff_id ORDER BY COUNT(DISTINCT em.episode_id) DESC, em.staff_id",
-            crate::args![team],
+        .scalar_i64(
+            "SELECT COUNT(DISTINCT em.episode_id) FROM episode_members em JOIN episodes e ON e.id = em.episode_id \
+             WHERE e.team_id = $1 AND em.staff_id = $2 AND e.closed_on IS NULL AND em.left_at IS NULL \
+             AND em.role IN ('municipal_coordinator', 'specialist_coordinator')",
+            crate::args![team, lead],
         )
         .await?;
-    if let Some((worker, count)) = load.first().copied().filter(|(_, n)| *n >= 3) {
+    let norm = 10i64;
+    if count > norm {
         let episode: Option<(Uuid,)> = app
             .db
             .opt(
                 "SELECT em.episode_id FROM episode_members em JOIN episodes e ON e.id = em.episode_id \
                  WHERE e.team_id = $1 AND em.staff_id = $2 AND e.closed_on IS NULL AND em.left_at IS NULL \
                  ORDER BY em.episode_id DESC LIMIT 1",
-                crate::args![team, worker],
+                crate::args![team, lead],
             )
             .await?;
-        stmts.push(Stmt::new(
-            "UPDATE team_memberships SET fte = 40 WHERE team_id = $1 AND staff_id = $2",
-            crate::args![team, worker],
-        ));
         stmts.push(Stmt::new(
             "INSERT INTO caseload_overrides (id, team_id, staff_id, episode_id, count, norm, reason, decided_by, decided_at) \
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
             crate::args![
                 Uuid::now_v7(),
                 team,
-                worker,
+                lead,
                 episode.map(|(e,)| e),
                 count - 1,
-                2i64,
-                "Kjenner brukeren godt fra før; et bytte nå ville brutt relasjonen. Vurderes igjen om to måneder.",
+                norm,
+                "To stillinger står ubesatt til februar; teamleder tar koordinatorrollen midlertidig så brukeren ikke venter.",
                 lead,
                 at(today, 12, 13)
             ],
