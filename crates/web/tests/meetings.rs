@@ -178,8 +178,19 @@ async fn agenda_and_decisions(t: &TestApp) {
         .await;
     assert_eq!(r.status, StatusCode::FORBIDDEN, "{}", r.text);
 
-    // The decision appears in the person's record through the store fn for the timeline
-    // (checked on the page of the meeting here; the timeline is built elsewhere).
+    // The decision is there for the person's timeline, under a grant to their record.
+    let actor = benk_app::staff::load_actor(&t.app, s.ids[0], Default::default())
+        .await
+        .unwrap()
+        .expect("tandem0 is active");
+    let grant = benk_app::access::open_client(&t.app, &actor, client, benk_domain::Purpose::Coc)
+        .await
+        .unwrap();
+    let d = benk_app::meetings::decisions_for_client(&t.app, &grant).await.unwrap();
+    assert_eq!(d.len(), 1);
+    assert_eq!(d[0].decision, "Koordinator ringer boligkontoret");
+    assert_eq!(d[0].follow_up.as_deref(), Some("Tandem Ansatt 1"));
+    assert_eq!(d[0].held_on.to_string(), "2026-12-03");
     let b = t.login("tandem0", "et-langt-passord").await;
     let p = t.page(&b, &format!("/meetings/{}", s.meeting)).await;
     assert_eq!(p.status, StatusCode::OK, "{}", p.text);
