@@ -227,12 +227,7 @@ pub async fn add(
     }
 }
 
-async fn entry(
-    app: &App,
-    actor: &Actor,
-    entry_id: Uuid,
-    action: &str,
-) -> AppResult<(Uuid, Uuid)> {
+async fn entry(app: &App, actor: &Actor, entry_id: Uuid, action: &str) -> AppResult<(Uuid, Uuid)> {
     let Some((team_id, client_id, removed)) = store::board::entry_head(&app.db, entry_id).await?
     else {
         return Err(AppError::NotFound);

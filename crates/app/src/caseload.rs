@@ -310,7 +310,9 @@ pub(crate) async fn write_checked(
                     }
                     let norm = i64::from(norm.unwrap_or(0));
                     match &reason {
-                        None => refusals.push((n.staff_id, over_norm_error(&name, count, norm, fte))),
+                        None => {
+                            refusals.push((n.staff_id, over_norm_error(&name, count, norm, fte)))
+                        }
                         Some(r) => overrides.push(store::caseload::insert_override(
                             &store::caseload::NewOverride {
                                 id: Uuid::now_v7(),
@@ -330,10 +332,8 @@ pub(crate) async fn write_checked(
                     let mut d = base;
                     let staff: Vec<String> =
                         refusals.iter().map(|(s, _)| format!("staff:{s}")).collect();
-                    d.resources = format!(
-                        "team:{team_id},{},none:over_caseload_norm",
-                        staff.join(",")
-                    );
+                    d.resources =
+                        format!("team:{team_id},{},none:over_caseload_norm", staff.join(","));
                     return Ok(Decision::Refuse {
                         audit: vec![d],
                         error: AppError::Invalid(refusals.into_iter().map(|(_, e)| e).collect()),
@@ -364,7 +364,11 @@ pub(crate) async fn write_checked(
 
 /// The team's workers as (id, name), for pickers (team members only; no personal data of
 /// clients, so not audited as a read).
-pub async fn team_workers(app: &App, actor: &Actor, team_id: Uuid) -> AppResult<Vec<(Uuid, String)>> {
+pub async fn team_workers(
+    app: &App,
+    actor: &Actor,
+    team_id: Uuid,
+) -> AppResult<Vec<(Uuid, String)>> {
     require_member(app, actor, team_id, "caseload.workers").await?;
     Ok(store::caseload::workers(&app.db, team_id)
         .await?

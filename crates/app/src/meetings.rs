@@ -146,7 +146,12 @@ pub async fn list(app: &App, actor: &Actor, team_id: Uuid) -> AppResult<Vec<Meet
 }
 
 /// Plans a meeting (team members).
-pub async fn create(app: &App, actor: &Actor, team_id: Uuid, held_on: NaiveDate) -> AppResult<Uuid> {
+pub async fn create(
+    app: &App,
+    actor: &Actor,
+    team_id: Uuid,
+    held_on: NaiveDate,
+) -> AppResult<Uuid> {
     require_member(app, actor, team_id, "meeting.create").await?;
     let id = Uuid::now_v7();
     let mut d = actor.audit("meeting.create", Outcome::Allowed);
@@ -154,7 +159,13 @@ pub async fn create(app: &App, actor: &Actor, team_id: Uuid, held_on: NaiveDate)
     let at = d.at;
     app.writer
         .write(WriteOp {
-            stmts: vec![store::meetings::insert(id, team_id, held_on, actor.staff_id, at)],
+            stmts: vec![store::meetings::insert(
+                id,
+                team_id,
+                held_on,
+                actor.staff_id,
+                at,
+            )],
             audit: vec![d],
         })
         .await?;
@@ -285,7 +296,9 @@ pub async fn add_item(
     d.purpose = Some("COC".into());
     d.resources = format!(
         "meeting:{meeting_id},item:{id}{}",
-        referral.map(|r| format!(",referral:{r}")).unwrap_or_default()
+        referral
+            .map(|r| format!(",referral:{r}"))
+            .unwrap_or_default()
     );
     let at = d.at;
     app.writer
@@ -324,7 +337,10 @@ pub async fn decide(
     };
     check_subject(app, actor, team_id, subject, "meeting.decide").await?;
     if let Some(f) = follow_up {
-        if store::caseload::worker(&app.db, team_id, f).await?.is_none() {
+        if store::caseload::worker(&app.db, team_id, f)
+            .await?
+            .is_none()
+        {
             return Err(AppError::field(FieldError::new(
                 "follow_up_by",
                 "not_in_team",

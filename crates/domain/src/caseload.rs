@@ -98,7 +98,10 @@ mod tests {
 
     #[test]
     fn outcome_codes() {
-        assert_eq!(BoardOutcome::from_code("admitted"), Some(BoardOutcome::Admitted));
+        assert_eq!(
+            BoardOutcome::from_code("admitted"),
+            Some(BoardOutcome::Admitted)
+        );
         assert_eq!(BoardOutcome::MovedService.code(), "moved_service");
         assert_eq!(BoardOutcome::from_code("healed"), None);
     }

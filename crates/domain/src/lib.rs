@@ -30,11 +30,11 @@ pub mod workdays;
 mod test_support;
 
 pub use access::{scope_for, Purpose, Scope};
+pub use caseload::{caseload_norm, over_norm, team_capacity, BoardOutcome};
 pub use client::{
     BirthYear, BirthYearError, LongText, Municipality, MunicipalityError, PersonName,
     PersonNameError, Phone, PhoneError, ShortText, TextError,
 };
-pub use caseload::{caseload_norm, over_norm, team_capacity, BoardOutcome};
 pub use contact::{ContactKind, ContactTopic};
 pub use date_range::{Period, PeriodError};
 pub use episode::{

@@ -32,7 +32,12 @@ async fn setup(t: &TestApp, n: usize) -> (String, String, Vec<String>) {
 
 async fn board(t: &TestApp, tok: &str, team: &str) -> Value {
     let r = t
-        .api(Method::GET, &format!("/api/v1/teams/{team}/board"), tok, None)
+        .api(
+            Method::GET,
+            &format!("/api/v1/teams/{team}/board"),
+            tok,
+            None,
+        )
         .await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.text);
     r.json()
@@ -127,7 +132,13 @@ async fn add_review_remove_and_history(t: &TestApp) {
     let r = add(t, &tok, &team, &clients[0], "Ny krise").await;
     assert_eq!(r.status, StatusCode::CREATED, "{}", r.text);
     let b = board(t, &tok, &team).await;
-    assert_eq!((b["current"].as_array().unwrap().len(), b["removed"].as_array().unwrap().len()), (1, 1));
+    assert_eq!(
+        (
+            b["current"].as_array().unwrap().len(),
+            b["removed"].as_array().unwrap().len()
+        ),
+        (1, 1)
+    );
     // Each read of the board is one audit row naming every person listed.
     let rows: Vec<(String,)> = t
         .db()
@@ -147,12 +158,25 @@ async fn add_review_remove_and_history(t: &TestApp) {
     assert!(p.text.contains("stabilisert"));
     // A form error keeps what was typed.
     let p = t
-        .form(&br, "/board", &[("client_id", clients[1].as_str()), ("reason", "")])
+        .form(
+            &br,
+            "/board",
+            &[("client_id", clients[1].as_str()), ("reason", "")],
+        )
         .await;
     assert_eq!(p.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", p.text);
-    assert!(p.text.contains(&format!("value=\"{}\" selected", clients[1])));
+    assert!(p
+        .text
+        .contains(&format!("value=\"{}\" selected", clients[1])));
     let p = t
-        .form(&br, "/board", &[("client_id", clients[1].as_str()), ("reason", "Ikke truffet på to uker")])
+        .form(
+            &br,
+            "/board",
+            &[
+                ("client_id", clients[1].as_str()),
+                ("reason", "Ikke truffet på to uker"),
+            ],
+        )
         .await;
     assert_eq!(p.status, StatusCode::SEE_OTHER, "{}", p.text);
 }
@@ -213,20 +237,29 @@ async fn no_access_no_board(t: &TestApp) {
     // Someone outside the team cannot read the board (API and pages): refused and audited.
     let tone = t.token("tone").await;
     let r = t
-        .api(Method::GET, &format!("/api/v1/teams/{team}/board"), &tone, None)
+        .api(
+            Method::GET,
+            &format!("/api/v1/teams/{team}/board"),
+            &tone,
+            None,
+        )
         .await;
     assert_eq!(r.status, StatusCode::FORBIDDEN, "{}", r.text);
     assert!(!r.text.contains("Kari"));
     assert_eq!(
-        t.count("SELECT COUNT(*) FROM audit_events WHERE action = 'board.read' AND outcome = 'denied'")
-            .await,
+        t.count(
+            "SELECT COUNT(*) FROM audit_events WHERE action = 'board.read' AND outcome = 'denied'"
+        )
+        .await,
         1
     );
     let r = add(t, &tone, &team, &clients[0], "x").await;
     assert_eq!(r.status, StatusCode::FORBIDDEN, "{}", r.text);
     assert_eq!(
-        t.count("SELECT COUNT(*) FROM audit_events WHERE action = 'board.add' AND outcome = 'denied'")
-            .await,
+        t.count(
+            "SELECT COUNT(*) FROM audit_events WHERE action = 'board.add' AND outcome = 'denied'"
+        )
+        .await,
         1
     );
 }

@@ -71,7 +71,7 @@ async fn caseload(t: &TestApp, tok: &str, team: &str) -> common::Resp {
     .await
 }
 
-fn worker<'a>(c: &'a Value, id: Uuid) -> &'a Value {
+fn worker(c: &Value, id: Uuid) -> &Value {
     c["workers"]
         .as_array()
         .unwrap()
@@ -103,7 +103,9 @@ async fn forty_parallel_namings_let_exactly_the_norm_through(t: &TestApp) {
                     .unwrap();
                 let resp = router.oneshot(req).await.unwrap();
                 let status = resp.status();
-                let body = axum::body::to_bytes(resp.into_body(), 1 << 20).await.unwrap();
+                let body = axum::body::to_bytes(resp.into_body(), 1 << 20)
+                    .await
+                    .unwrap();
                 (status, String::from_utf8_lossy(&body).to_string())
             })
         })
@@ -159,7 +161,12 @@ async fn over_the_norm_needs_a_reason_which_is_recorded(t: &TestApp) {
     assert_eq!(err["code"], "over_caseload_norm");
     assert_eq!(err["field"], "override_reason");
     let msg = err["message"].as_str().unwrap();
-    assert!(msg.contains("Dina Deltid") && msg.contains("koordinator for 2") && msg.contains("normen er 2"), "{msg}");
+    assert!(
+        msg.contains("Dina Deltid")
+            && msg.contains("koordinator for 2")
+            && msg.contains("normen er 2"),
+        "{msg}"
+    );
     let en = t
         .api_raw(
             Method::POST,
@@ -169,7 +176,12 @@ async fn over_the_norm_needs_a_reason_which_is_recorded(t: &TestApp) {
             &[("accept-language", "en")],
         )
         .await;
-    assert!(en.text.contains("is already coordinator for 2 people, and the norm is 2"), "{}", en.text);
+    assert!(
+        en.text
+            .contains("is already coordinator for 2 people, and the norm is 2"),
+        "{}",
+        en.text
+    );
     assert_eq!(t.count(TANDEM_OVERRIDES).await, 0);
     // With a reason: saved, and the override recorded.
     let r = name_coordinator(t, &tok, &eps[2].1, part, Some("Kjenner brukeren fra før")).await;
@@ -186,7 +198,10 @@ async fn over_the_norm_needs_a_reason_which_is_recorded(t: &TestApp) {
     assert_eq!(w["over_norm"], true);
     let o = &c["overrides"][0];
     assert_eq!(o["staff_name"], "Dina Deltid");
-    assert_eq!((o["count"].as_i64(), o["norm"].as_i64()), (Some(2), Some(2)));
+    assert_eq!(
+        (o["count"].as_i64(), o["norm"].as_i64()),
+        (Some(2), Some(2))
+    );
     assert_eq!(o["reason"], "Kjenner brukeren fra før");
     assert_eq!(o["decided_by"], "Tandem Ansatt 0");
     // Full positions: norm 5; the team's capacity is the sum of the norms (6 × 5 + 2).
@@ -201,7 +216,10 @@ async fn over_the_norm_needs_a_reason_which_is_recorded(t: &TestApp) {
     let r = decide(t, &tok, rid, body.clone()).await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.text);
     assert_eq!(r.json()["error"]["code"], "over_caseload_norm");
-    assert!(r.json()["error"]["message"].as_str().unwrap().contains("koordinator for 3"));
+    assert!(r.json()["error"]["message"]
+        .as_str()
+        .unwrap()
+        .contains("koordinator for 3"));
     let mut with = body;
     with["override_reason"] = json!("Ingen andre med ledig kapasitet denne måneden");
     let r = decide(t, &tok, rid, with).await;
@@ -213,7 +231,9 @@ async fn over_the_norm_needs_a_reason_which_is_recorded(t: &TestApp) {
     let p = t.page(&b, "/caseload").await;
     assert_eq!(p.status, StatusCode::OK, "{}", p.text);
     assert!(p.text.contains("Over normen"));
-    assert!(p.text.contains("Ingen andre med ledig kapasitet denne måneden"));
+    assert!(p
+        .text
+        .contains("Ingen andre med ledig kapasitet denne måneden"));
     assert!(p.text.contains("Dina Deltid"));
 }
 
@@ -232,18 +252,35 @@ async fn the_episode_form_keeps_what_was_typed_and_asks_for_a_reason(t: &TestApp
         .form(
             &b,
             &format!("/episodes/{e2}/members"),
-            &[("staff_id", staff.as_str()), ("role", "municipal_coordinator")],
+            &[
+                ("staff_id", staff.as_str()),
+                ("role", "municipal_coordinator"),
+            ],
         )
         .await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.text);
-    assert!(r.text.contains("Dina Deltid er allerede koordinator for 1 brukere, og normen er 1"), "warning shown");
-    assert!(r.text.contains("name=\"override_reason\""), "reason field shown");
-    assert!(r.text.contains(&format!("value=\"{staff}\" selected")), "the choice is kept");
+    assert!(
+        r.text
+            .contains("Dina Deltid er allerede koordinator for 1 brukere, og normen er 1"),
+        "warning shown"
+    );
+    assert!(
+        r.text.contains("name=\"override_reason\""),
+        "reason field shown"
+    );
+    assert!(
+        r.text.contains(&format!("value=\"{staff}\" selected")),
+        "the choice is kept"
+    );
     let r = t
         .form(
             &b,
             &format!("/episodes/{e2}/members"),
-            &[("staff_id", staff.as_str()), ("role", "municipal_coordinator"), ("override_reason", "Kort overgang")],
+            &[
+                ("staff_id", staff.as_str()),
+                ("role", "municipal_coordinator"),
+                ("override_reason", "Kort overgang"),
+            ],
         )
         .await;
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text);
@@ -304,7 +341,12 @@ async fn the_demo_team_lead_is_over_the_norm_with_a_reason(t: &TestApp) {
     let lead = worker(&c, t.staff_id("tone").await);
     assert_eq!(lead["norm"], 10);
     assert_eq!(lead["over_norm"], true, "{lead}");
-    let overs: Vec<&Value> = c["workers"].as_array().unwrap().iter().filter(|w| w["over_norm"] == true).collect();
+    let overs: Vec<&Value> = c["workers"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|w| w["over_norm"] == true)
+        .collect();
     assert_eq!(overs.len(), 1, "one worker deliberately over the norm");
     assert_eq!(c["overrides"][0]["staff_name"], "Tone Berg");
     // A 30 % post at Fjordby's 20 per position carries 6.

@@ -67,7 +67,12 @@ async fn setup(t: &TestApp) -> Setup {
 
 async fn get(t: &TestApp, tok: &str, meeting: &str) -> Value {
     let r = t
-        .api(Method::GET, &format!("/api/v1/meetings/{meeting}"), tok, None)
+        .api(
+            Method::GET,
+            &format!("/api/v1/meetings/{meeting}"),
+            tok,
+            None,
+        )
         .await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.text);
     r.json()
@@ -136,7 +141,12 @@ async fn agenda_and_decisions(t: &TestApp) {
     assert_eq!(items[1]["kind"], "referral");
     assert_eq!(items[1]["name"], "Ny Henvist");
     let list = t
-        .api(Method::GET, &format!("/api/v1/teams/{}/meetings", s.team), &s.tok, None)
+        .api(
+            Method::GET,
+            &format!("/api/v1/teams/{}/meetings", s.team),
+            &s.tok,
+            None,
+        )
         .await
         .json();
     assert_eq!(list[0]["items"], 2);
@@ -147,7 +157,10 @@ async fn agenda_and_decisions(t: &TestApp) {
     let m = get(t, &other, &s.meeting).await;
     let it = &m["items"][0];
     assert_eq!(it["shown"], false);
-    assert!(it["name"].is_null() && it["topic"].is_null() && it["decision"].is_null(), "{it}");
+    assert!(
+        it["name"].is_null() && it["topic"].is_null() && it["decision"].is_null(),
+        "{it}"
+    );
     assert_eq!(it["initials"], "O. T.");
     // ... and cannot record a decision on it (refused and audited by the access module).
     let client: Uuid = s.client.parse().unwrap();
@@ -161,7 +174,10 @@ async fn agenda_and_decisions(t: &TestApp) {
         )
         .await;
     assert_eq!(r.status, StatusCode::FORBIDDEN, "{}", r.text);
-    assert_eq!(t.audit_count(client, "client.open", "denied").await, before + 1);
+    assert_eq!(
+        t.audit_count(client, "client.open", "denied").await,
+        before + 1
+    );
     // A worker without intake rights does not see referral items, nor may put one up.
     let walter = t.token("arbeider").await;
     let m = get(t, &walter, &s.meeting).await;
@@ -186,7 +202,9 @@ async fn agenda_and_decisions(t: &TestApp) {
     let grant = benk_app::access::open_client(&t.app, &actor, client, benk_domain::Purpose::Coc)
         .await
         .unwrap();
-    let d = benk_app::meetings::decisions_for_client(&t.app, &grant).await.unwrap();
+    let d = benk_app::meetings::decisions_for_client(&t.app, &grant)
+        .await
+        .unwrap();
     assert_eq!(d.len(), 1);
     assert_eq!(d[0].decision, "Koordinator ringer boligkontoret");
     assert_eq!(d[0].follow_up.as_deref(), Some("Tandem Ansatt 1"));
@@ -216,7 +234,11 @@ async fn meeting_forms_keep_input(t: &TestApp) {
         .form(
             &b,
             &format!("/meetings/{}/items", s.meeting),
-            &[("kind", "person"), ("client_id", s.client.as_str()), ("topic", "")],
+            &[
+                ("kind", "person"),
+                ("client_id", s.client.as_str()),
+                ("topic", ""),
+            ],
         )
         .await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.text);
@@ -225,11 +247,17 @@ async fn meeting_forms_keep_input(t: &TestApp) {
         .form(
             &b,
             &format!("/meetings/{}/items", s.meeting),
-            &[("kind", "person"), ("client_id", s.client.as_str()), ("topic", "Oppfølging etter innleggelse")],
+            &[
+                ("kind", "person"),
+                ("client_id", s.client.as_str()),
+                ("topic", "Oppfølging etter innleggelse"),
+            ],
         )
         .await;
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text);
-    let r = t.form(&b, "/meetings", &[("held_on", "ikke en dato")]).await;
+    let r = t
+        .form(&b, "/meetings", &[("held_on", "ikke en dato")])
+        .await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.text);
     assert!(r.text.contains("ikke en dato"));
     let r = t.form(&b, "/meetings", &[("held_on", "2026-12-10")]).await;
@@ -240,11 +268,21 @@ async fn only_team_members(t: &TestApp) {
     let s = setup(t).await;
     let tone = t.token("tone").await;
     let r = t
-        .api(Method::GET, &format!("/api/v1/meetings/{}", s.meeting), &tone, None)
+        .api(
+            Method::GET,
+            &format!("/api/v1/meetings/{}", s.meeting),
+            &tone,
+            None,
+        )
         .await;
     assert_eq!(r.status, StatusCode::FORBIDDEN, "{}", r.text);
     let r = t
-        .api(Method::GET, &format!("/api/v1/teams/{}/meetings", s.team), &tone, None)
+        .api(
+            Method::GET,
+            &format!("/api/v1/teams/{}/meetings", s.team),
+            &tone,
+            None,
+        )
         .await;
     assert_eq!(r.status, StatusCode::FORBIDDEN, "{}", r.text);
     let r = t
@@ -267,7 +305,12 @@ async fn the_demo_meetings(t: &TestApp) {
     let tone = t.token("tone").await;
     let team = t.team_id("Samhandlingsteamet Fjordby").await.to_string();
     let list = t
-        .api(Method::GET, &format!("/api/v1/teams/{team}/meetings"), &tone, None)
+        .api(
+            Method::GET,
+            &format!("/api/v1/teams/{team}/meetings"),
+            &tone,
+            None,
+        )
         .await;
     assert_eq!(list.status, StatusCode::OK, "{}", list.text);
     let list = list.json();

@@ -125,13 +125,7 @@ pub fn insert_review(
 }
 
 /// Takes a person off the board with an outcome; only an entry still on it.
-pub fn remove(
-    entry: Uuid,
-    outcome: &str,
-    note: Option<&str>,
-    by: Uuid,
-    at: DateTime<Utc>,
-) -> Stmt {
+pub fn remove(entry: Uuid, outcome: &str, note: Option<&str>, by: Uuid, at: DateTime<Utc>) -> Stmt {
     Stmt::one(
         "UPDATE board_entries SET removed_at = $2, removed_by = $3, outcome = $4, outcome_note = $5 \
          WHERE id = $1 AND removed_at IS NULL",

@@ -14,8 +14,8 @@
 pub mod assessment;
 pub mod auth;
 pub mod board;
-pub mod caseload;
 pub mod care;
+pub mod caseload;
 pub mod clients;
 pub mod episodes;
 pub mod guidance;

@@ -32,7 +32,13 @@ pub(crate) struct Again {
 }
 
 impl Again {
-    fn new(ctx: &Ctx, kind: &'static str, target: Option<Uuid>, data: Fd, errs: Vec<FieldError>) -> Again {
+    fn new(
+        ctx: &Ctx,
+        kind: &'static str,
+        target: Option<Uuid>,
+        data: Fd,
+        errs: Vec<FieldError>,
+    ) -> Again {
         Again {
             kind,
             target,
@@ -214,6 +220,7 @@ pub(super) async fn board_page(
     }
 }
 
+#[allow(clippy::too_many_arguments)]
 async fn board_done(
     st: &AppState,
     ctx: &Ctx,
@@ -254,7 +261,13 @@ fn short(field: &str, v: &str, errs: &mut Vec<FieldError>) -> Option<ShortText> 
     }
 }
 
-fn uuid_field(field: &str, v: &str, errs: &mut Vec<FieldError>, nb: &str, en: &str) -> Option<Uuid> {
+fn uuid_field(
+    field: &str,
+    v: &str,
+    errs: &mut Vec<FieldError>,
+    nb: &str,
+    en: &str,
+) -> Option<Uuid> {
     match Uuid::parse_str(v.trim()) {
         Ok(id) => Some(id),
         Err(_) => {
@@ -413,7 +426,12 @@ pub(super) async fn board_screen(
     match board::read(&st.app, actor, team, true).await {
         Ok(b) => {
             let names = q.names.as_deref() == Some("1") && b.may_show_all_names;
-            let refresh = if names { "60; url=/board/screen?names=1" } else { "60" }.to_string();
+            let refresh = if names {
+                "60; url=/board/screen?names=1"
+            } else {
+                "60"
+            }
+            .to_string();
             super::page(&ScreenView {
                 layout: Layout::new(&ctx, "board"),
                 b,
@@ -579,9 +597,7 @@ async fn meeting_done(
     result: Result<(), AppError>,
 ) -> Response {
     let errs = match result {
-        Ok(()) => {
-            return Redirect::to(&format!("/meetings/{meeting}?msg=saved")).into_response()
-        }
+        Ok(()) => return Redirect::to(&format!("/meetings/{meeting}?msg=saved")).into_response(),
         Err(AppError::Invalid(errs)) => errs,
         Err(e) => return ctx.page_err(e),
     };

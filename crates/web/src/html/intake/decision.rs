@@ -569,8 +569,10 @@ fn parse_decision(
         }
     }
     let override_reason = e
-        .ok(benk_domain::ShortText::parse_optional(fd.get("override_reason"))
-            .map_err(|err| FieldError::of("override_reason", &err)))
+        .ok(
+            benk_domain::ShortText::parse_optional(fd.get("override_reason"))
+                .map_err(|err| FieldError::of("override_reason", &err)),
+        )
         .flatten();
     let target = target_form(fd, &mut e);
     if !e.0.is_empty() {
