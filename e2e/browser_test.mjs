@@ -764,7 +764,8 @@ async function main() {
   const axeViolations = await runTest(base);
   const axePages = ['login', 'client', 'referral', 'referralErrors', 'board', 'referralDetail',
     'decisionErrors', 'episodeClient', 'episodeFormError',
-    'guidanceNew', 'guidanceDetail', 'guidanceList', 'levelTwoDecided', 'levelTwoClient'];
+    'guidanceNew', 'guidanceDetail', 'guidanceList', 'levelTwoDecided', 'levelTwoClient',
+    'caseload', 'teamBoard', 'boardScreen', 'meetings', 'meeting'];
   for (const page of axePages) {
     const v = axeViolations[page];
     if (v) check(`axe: no serious/critical violations on ${page} page`, v.length === 0,

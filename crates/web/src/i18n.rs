@@ -239,6 +239,8 @@ texts! {
     screen_show_initials: "Vis initialer", "Show initials";
     screen_back: "Tilbake til tavla", "Back to the board";
     screen_refresh: "Oppdateres automatisk hvert minutt.", "Refreshes automatically every minute.";
+    screen_auto_on: "Oppdater automatisk", "Refresh automatically";
+    screen_auto_off: "Stopp automatisk oppdatering", "Stop refreshing automatically";
     meetings_title: "Teammøter", "Team meetings";
     meetings_intro: "Det ukentlige teammøtet: hvem og hvilke henvisninger som tas opp, og hva som ble bestemt.", "The weekly team meeting: which people and referrals are discussed, and what was decided.";
     meetings_new: "Nytt teammøte", "New team meeting";

@@ -191,8 +191,14 @@ async fn the_screen_shows_initials_not_names(t: &TestApp) {
     assert!(p.text.contains("K. N."));
     assert!(p.text.contains("Varsel om utkastelse"));
     assert!(!p.text.contains("Kari Nordmann0"), "no names by default");
-    assert!(p.text.contains("http-equiv=\"refresh\""));
     assert!(!p.text.contains("<script"), "no scripts on the screen");
+    // Refreshing itself is the reader's choice (a link turns it on and off).
+    assert!(!p.text.contains("http-equiv=\"refresh\""));
+    let p = t.page(&b0, "/board/screen?auto=1").await;
+    assert!(p
+        .text
+        .contains("http-equiv=\"refresh\" content=\"60; url=/board/screen?auto=1\""));
+    assert!(!p.text.contains("Kari Nordmann0"));
     // The reader may see everyone listed: names on explicit toggle.
     let p = t.page(&b0, "/board/screen?names=1").await;
     assert!(p.text.contains("Kari Nordmann0"));
@@ -207,7 +213,7 @@ async fn the_screen_shows_initials_not_names(t: &TestApp) {
     assert_eq!(
         t.count("SELECT COUNT(*) FROM audit_events WHERE action = 'board.screen' AND outcome = 'allowed'")
             .await,
-        3
+        4
     );
 }
 

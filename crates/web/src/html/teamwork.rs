@@ -110,6 +110,8 @@ pub(super) struct Msg {
     msg: Option<String>,
     #[serde(default)]
     names: Option<String>,
+    #[serde(default)]
+    auto: Option<String>,
 }
 
 // ---------------------------------------------------------------- caseload
@@ -399,10 +401,38 @@ struct ScreenView {
     layout: Layout,
     b: Board,
     names: bool,
-    refresh: String,
+    /// Refreshing itself every minute (chosen by the reader, so it can be stopped: WCAG 2.2.1).
+    auto: bool,
 }
 
 impl ScreenView {
+    /// The screen's address with names and auto-refresh as given.
+    fn url(&self, names: bool, auto: bool) -> String {
+        let mut q = Vec::new();
+        if names {
+            q.push("names=1");
+        }
+        if auto {
+            q.push("auto=1");
+        }
+        if q.is_empty() {
+            "/board/screen".into()
+        } else {
+            format!("/board/screen?{}", q.join("&"))
+        }
+    }
+    /// Where the refresh goes (the same view).
+    fn refresh_url(&self) -> String {
+        self.url(self.names, true)
+    }
+    /// The view with names toggled.
+    fn names_url(&self) -> String {
+        self.url(!self.names, self.auto)
+    }
+    /// The view with auto-refresh toggled.
+    fn auto_url(&self) -> String {
+        self.url(self.names, !self.auto)
+    }
     fn display<'a>(&self, e: &'a BoardEntry) -> &'a str {
         match (&e.name, self.names) {
             (Some(n), true) => n,
@@ -412,7 +442,9 @@ impl ScreenView {
 }
 
 /// GET `/board/screen`: the large-screen view for the meeting: initials and the reason; full
-/// names only on `?names=1` and only for a reader who may see every listed person.
+/// names only on `?names=1` and only for a reader who may see every listed person; refreshing
+/// itself every minute on `?auto=1` (a `meta` refresh, no script), which the reader turns on and
+/// off with a link.
 pub(super) async fn board_screen(
     State(st): State<AppState>,
     ctx: Ctx,
@@ -426,17 +458,11 @@ pub(super) async fn board_screen(
     match board::read(&st.app, actor, team, true).await {
         Ok(b) => {
             let names = q.names.as_deref() == Some("1") && b.may_show_all_names;
-            let refresh = if names {
-                "60; url=/board/screen?names=1"
-            } else {
-                "60"
-            }
-            .to_string();
             super::page(&ScreenView {
                 layout: Layout::new(&ctx, "board"),
                 b,
                 names,
-                refresh,
+                auto: q.auto.as_deref() == Some("1"),
             })
         }
         Err(e) => ctx.page_err(e),
