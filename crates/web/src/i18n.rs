@@ -233,6 +233,8 @@ texts! {
     board_removed_on: "Tatt av", "Taken off";
     board_saved: "Tavla er oppdatert.", "The board has been updated.";
     board_choose_person: "Velg bruker", "Choose a person";
+    board_choose_outcome: "Velg utfall", "Choose an outcome";
+    meeting_choose_referral: "Velg henvisning", "Choose a referral";
     board_initials_only: "Initialer vises for brukere du ikke har tilgang til.", "Initials are shown for people you have no access to.";
     screen_title: "Tavla – storskjerm", "The board – big screen";
     screen_show_names: "Vis fulle navn", "Show full names";
