@@ -286,6 +286,40 @@ async fn the_episode_form_keeps_what_was_typed_and_asks_for_a_reason(t: &TestApp
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text);
     assert!(r.location().starts_with(&format!("/clients/{c2}")));
     assert_eq!(t.count(TANDEM_OVERRIDES).await, 1);
+
+    // The intake decision form: the warning, the reason field, and what was typed kept.
+    let rid = register(t, &tok, json!({"person_name": "Sjette Person"})).await;
+    let (p0, p3) = (ids[0].to_string(), ids[3].to_string());
+    let today = benk_app::time::oslo_today().to_string();
+    let mut fields = vec![
+        ("outcome", "accepted"),
+        ("level", "1"),
+        ("reasons", "Svak kontakt med tjenestene."),
+        ("participants", p0.as_str()),
+        ("participants", p3.as_str()),
+        ("decided_on", today.as_str()),
+        ("municipal_coordinator", staff.as_str()),
+    ];
+    let url = format!("/intake/referrals/{rid}/decision");
+    let r = t.form(&b, &url, &fields).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.text);
+    assert!(
+        r.text
+            .contains("Dina Deltid er allerede koordinator for 2 brukere, og normen er 1"),
+        "warning shown"
+    );
+    assert!(
+        r.text.contains("id=\"override_reason\""),
+        "reason field shown"
+    );
+    assert!(
+        r.text.contains("Svak kontakt med tjenestene."),
+        "typed text kept"
+    );
+    fields.push(("override_reason", "Ingen andre ledige"));
+    let r = t.form(&b, &url, &fields).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text);
+    assert_eq!(t.count(TANDEM_OVERRIDES).await, 2);
 }
 
 async fn caseload_is_for_team_members_and_audited(t: &TestApp) {

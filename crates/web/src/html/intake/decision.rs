@@ -234,6 +234,7 @@ fn decision_form(
         ("decided_on", t.decided_on),
         ("municipal_coordinator", t.municipal_coordinator),
         ("specialist_coordinator", t.specialist_coordinator),
+        ("override_reason", crate::i18n::texts(lang).override_reason),
         (
             "ordinary_service",
             super::guidance::gt(lang).ordinary_service,
