@@ -484,6 +484,7 @@ async function runTest(base) {
   await walkKeeping(base, clientUrl, axeViolations);
   await walkReferral(base, axeViolations);
   await walkLevels(base, axeViolations);
+  await walkTeamwork(base, axeViolations);
   await walkDaily(base, axeViolations);
   return axeViolations;
 }
@@ -802,6 +803,52 @@ async function walkLevels(base, axeViolations) {
   }
 }
 
+// Issue 9: the caseload page, the team board (and its large-screen view), the team meetings.
+async function walkTeamwork(base, axeViolations) {
+  if (new URL(await currentUrl()).pathname === '/login') {
+    if (!(await logIn(base, 'hanne', 'hanne logs in for the team-work walk'))) return;
+  }
+  await goTo(`${base}/caseload`);
+  check('the caseload page lists the workers against the norm', Boolean(await textOf('ul.caseload')));
+  axeViolations.caseload = await runAxe('/caseload');
+  await goTo(`${base}/board`);
+  check('the board lists people on it now', Boolean(await textOf('#board-current')));
+  axeViolations.teamBoard = await runAxe('/board');
+  await goTo(`${base}/board/screen`);
+  check('the big-screen board lists people', Boolean(await textOf('#screen-list')));
+  axeViolations.boardScreen = await runAxe('/board/screen');
+  await goTo(`${base}/meetings`);
+  axeViolations.meetings = await runAxe('/meetings');
+  const meetingHref = await execute(`
+    const a = document.querySelector('#meetings-past a.name');
+    return a ? a.getAttribute('href') : null;`);
+  check('a past team meeting is listed', Boolean(meetingHref), `${meetingHref}`);
+  if (meetingHref) {
+    await goTo(base + meetingHref);
+    axeViolations.meeting = await runAxe(meetingHref);
+  }
+  await takeScreenshots([
+    { name: 'caseload', url: `${base}/caseload` },
+    { name: 'board', url: `${base}/board` },
+    { name: 'board-screen', url: `${base}/board/screen` },
+    { name: 'meetings', url: `${base}/meetings` },
+    ...(meetingHref ? [{ name: 'meeting', url: base + meetingHref }] : []),
+  ]);
+  // The big screen in the meeting room: 1920 wide.
+  if (CONFIG.screenshotDir) {
+    try {
+      await setViewportSize({ width: 1920, height: 1080 });
+      await goTo(`${base}/board/screen`);
+      const file = path.join(CONFIG.screenshotDir, 'board-screen-1920.png');
+      fs.writeFileSync(file, await screenshotPng());
+      log(`screenshot ${file}`);
+      await setViewportSize(SIZES.desktop);
+    } catch (e) {
+      warnings.push(`screenshot of board-screen-1920: ${e.message}`);
+    }
+  }
+}
+
 async function main() {
   const base = CONFIG.baseUrl || await startBenk();
   log(`testing ${base}${CONFIG.baseUrl ? ' (BENK_E2E_BASE_URL, benk not started)' : ''}`);
@@ -814,7 +861,10 @@ async function main() {
   const axePages = ['login', 'client', 'referral', 'referralErrors', 'board', 'referralDetail',
     'decisionErrors', 'episodeClient', 'episodeFormError',
     'guidanceNew', 'guidanceDetail', 'guidanceList', 'levelTwoDecided', 'levelTwoClient',
-    'openHour', 'openHourBooking', 'dropin', 'housing', 'openHourPublic'];
+    'caseload', 'teamBoard', 'boardScreen', 'meetings', 'meeting',
+    'openHour', 'openHourBooking', 'dropin', 'housing', 'openHourPublic',
+    'contactForm', 'clientTimeline', 'myClients', 'clientAppointments', 'myAppointments',
+    'needsContact', 'settings'];
   for (const page of axePages) {
     const v = axeViolations[page];
     if (v) check(`axe: no serious/critical violations on ${page} page`, v.length === 0,

@@ -7,6 +7,7 @@
 //! team exists).
 
 mod appointments;
+mod board;
 
 use benk_domain::{NationalId, OrgNumber};
 use chrono::{DateTime, Datelike, Duration, NaiveDate, Utc};
@@ -646,8 +647,11 @@ pub async fn seed(app: &App) -> AppResult<bool> {
     let team = Uuid::now_v7();
     // C-Flex-like: anyone may refer, diagnosis is no intake criterion, one
     // participant from each side decides.
+    // Caseload (issue 9): C-Flex mixes levels 1–3, so its norm is wider than Tandem's 5 per
+    // position; at most 10 per worker. The team lead is over it with a recorded reason.
     let policy = TeamPolicy {
-        caseload_per_full_position: Some(5),
+        caseload_per_full_position: Some(20),
+        max_users_per_worker: Some(10),
         intake_min_participants_per_side: Some(1),
         contact: demo_contact(0),
         intake_meeting: Some(THURSDAY_NINE),
@@ -1078,6 +1082,7 @@ pub async fn seed(app: &App) -> AppResult<bool> {
     openhour::seed(app, team, team_2, today, now).await?;
     contacts::seed(app, now).await?;
     appointments::seed(app, today, now).await?;
+    board::seed(app).await?;
     Ok(true)
 }
 

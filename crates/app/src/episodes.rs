@@ -386,12 +386,17 @@ pub async fn change_level(
 
 /// Adds a care-team member; a coordinator replaces the current one in that role.
 /// Returns warnings (e.g. a coordinator pair from the same employer).
+///
+/// A coordinator beyond their caseload norm is refused (422 `over_caseload_norm` on
+/// `override_reason`) unless `override_reason` is given; then the override is recorded. The
+/// check and the write are one writer command ([`crate::caseload`]).
 pub async fn add_member(
     app: &App,
     actor: &Actor,
     episode_id: Uuid,
     staff_id: Uuid,
     role: EpisodeRole,
+    override_reason: Option<ShortText>,
 ) -> AppResult<Vec<Text>> {
     let e = manage(
         app,
@@ -458,12 +463,26 @@ pub async fn add_member(
             warnings.extend(pair_warning(m, s));
         }
     }
-    app.writer
-        .write(WriteOp {
-            stmts,
-            audit: vec![d],
-        })
+    let op = WriteOp {
+        stmts,
+        audit: vec![d],
+    };
+    if role == EpisodeRole::Member {
+        app.writer.write(op).await?;
+    } else {
+        crate::caseload::write_checked(
+            app,
+            actor,
+            e.team_id,
+            vec![crate::caseload::Naming {
+                staff_id,
+                episode_id,
+            }],
+            override_reason,
+            op,
+        )
         .await?;
+    }
     Ok(warnings)
 }
 

@@ -47,6 +47,9 @@ pub struct DecisionInput {
     /// The person has consented that the referrer may be told the outcome (helsepersonelloven
     /// § 21); recorded with who recorded the decision and when.
     pub referrer_consent: bool,
+    /// Why a coordinator may be named beyond their caseload norm (issue 9); without it such a
+    /// decision is refused with `over_caseload_norm`.
+    pub override_reason: Option<benk_domain::ShortText>,
 }
 
 /// What the decision led to.
@@ -451,14 +454,30 @@ pub async fn decide(
         actor,
         now,
     ));
-    let written = app
-        .writer
-        .write(WriteOp {
+    let namings: Vec<crate::caseload::Naming> = match result.episode_id {
+        Some(episode_id) => [input.municipal_coordinator, input.specialist_coordinator]
+            .into_iter()
+            .flatten()
+            .map(|staff_id| crate::caseload::Naming {
+                staff_id,
+                episode_id,
+            })
+            .collect(),
+        None => Vec::new(),
+    };
+    let written = crate::caseload::write_checked(
+        app,
+        actor,
+        grant.team_id(),
+        namings,
+        input.override_reason.clone(),
+        WriteOp {
             stmts,
             audit: audits,
-        })
-        .await;
-    match written.map_err(AppError::from) {
+        },
+    )
+    .await;
+    match written {
         Ok(_) => Ok(result),
         Err(AppError::NotFound) => Err(AppError::Conflict(Text::new(
             "Henvisningen er allerede avgjort.",

@@ -7,6 +7,7 @@
 mod coded;
 
 pub mod access;
+pub mod caseload;
 pub mod client;
 pub mod contact;
 pub mod daily;
@@ -31,6 +32,7 @@ pub mod workdays;
 mod test_support;
 
 pub use access::{scope_for, Purpose, Scope};
+pub use caseload::{caseload_norm, over_norm, team_capacity, BoardOutcome};
 pub use client::{
     BirthYear, BirthYearError, LongText, Municipality, MunicipalityError, PersonName,
     PersonNameError, Phone, PhoneError, ShortText, TextError,

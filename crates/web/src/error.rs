@@ -121,7 +121,19 @@ pub fn code_and_message(err: &AppError, lang: Lang) -> (String, String, Option<S
 
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
-        let (code, message, incident) = code_and_message(&self.err, self.lang);
+        let (mut code, mut message, incident) = code_and_message(&self.err, self.lang);
+        // A coordinator beyond the caseload norm (issue 9): its own code, and the message names
+        // the worker, their count and their norm.
+        if let AppError::Invalid(fields) = &self.err {
+            if !fields.is_empty() && fields.iter().all(|f| f.code == "over_caseload_norm") {
+                code = "over_caseload_norm".into();
+                message = fields
+                    .iter()
+                    .map(|f| f.message.get(self.lang))
+                    .collect::<Vec<_>>()
+                    .join(" ");
+            }
+        }
         // "Already registered" is a conflict with what is stored, not a bad
         // value: the API answers 409 (still naming the field), as documented.
         let (status, code) = match &self.err {

@@ -14,7 +14,9 @@
 pub mod appointments;
 pub mod assessment;
 pub mod auth;
+pub mod board;
 pub mod care;
+pub mod caseload;
 pub mod clients;
 pub mod dropin;
 pub mod contacts;
@@ -26,6 +28,7 @@ pub mod intake;
 pub mod national;
 pub mod openhour;
 pub mod keeping;
+pub mod meetings;
 pub mod orgs;
 pub mod referrals;
 pub mod services;

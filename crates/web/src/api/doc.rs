@@ -388,6 +388,8 @@ code_schemas! {
     housing_status, housing_status_opt => benk_domain::HousingStatus;
     /// `HousingQueueStatus` codes.
     housing_queue_status, housing_queue_status_opt => benk_domain::HousingQueueStatus;
+    /// `BoardOutcome` codes (issue 9).
+    board_outcome, board_outcome_opt => benk_domain::BoardOutcome;
 }
 
 /// The team policy's access settings, which live in the app crate's

@@ -389,6 +389,12 @@ pub(super) struct DecisionIn {
     #[serde(default)]
     #[schema(max_items = 10)]
     services_established: Vec<super::target::ServiceIn>,
+    /// Why a coordinator may be named beyond their caseload norm (issue 9). Without it such a
+    /// decision is refused with 422 `over_caseload_norm` naming the worker, their count and
+    /// their norm; with it the decision is saved and the override recorded.
+    #[serde(default)]
+    #[schema(schema_with = doc::short_text_opt)]
+    override_reason: Option<String>,
 }
 
 /// Record the joint intake decision (the "inntaksbeslutning"); acceptance opens an episode.
@@ -432,6 +438,12 @@ pub(super) async fn decide(
         None => None,
     };
     let reasons = f.check("reasons", LongText::parse(&b.reasons));
+    let override_reason = f
+        .check(
+            "override_reason",
+            ShortText::parse_optional(b.override_reason.as_deref().unwrap_or("")),
+        )
+        .flatten();
     let target =
         super::target::target_input(&mut f, b.target_group, b.routed_to, b.services_established);
     f.finish().map_err(|e| ctx.api_err(e))?;
@@ -450,6 +462,7 @@ pub(super) async fn decide(
         ordinary: ordinary(&ctx, b.ordinary_service.as_ref())?,
         members: b.members,
         referrer_consent: b.referrer_consent,
+        override_reason,
     };
     let result = intake::decide(&st.app, &actor, &grant, rid, input)
         .await
@@ -545,6 +558,11 @@ pub(super) struct MemberIn {
     /// `municipal_coordinator`, `specialist_coordinator` or `member`.
     #[schema(schema_with = doc::episode_role)]
     role: String,
+    /// Why a coordinator may be named beyond their caseload norm (issue 9). Without it such a
+    /// naming is refused with 422 `over_caseload_norm`; with it the override is recorded.
+    #[serde(default)]
+    #[schema(schema_with = doc::short_text_opt)]
+    override_reason: Option<String>,
 }
 
 /// Warnings that did not block the change.
@@ -572,7 +590,9 @@ pub(super) async fn add_member(
             "Unknown role.",
         )))
     })?;
-    let w = episodes::add_member(&st.app, actor, eid, b.staff_id, role)
+    let reason = ShortText::parse_optional(b.override_reason.as_deref().unwrap_or(""))
+        .map_err(|e| ctx.api_err(AppError::field(FieldError::of("override_reason", &e))))?;
+    let w = episodes::add_member(&st.app, actor, eid, b.staff_id, role, reason)
         .await
         .map_err(|e| ctx.api_err(e))?;
     Ok((

@@ -5,6 +5,7 @@
 mod answer;
 mod appointments;
 mod assessment;
+mod board;
 mod clients;
 mod daily;
 mod contacts;
@@ -150,6 +151,20 @@ pub fn routes() -> Router<AppState> {
             "/teams/{id}/needs-contact",
             get(appointments::needs_contact),
         )
+        .route("/teams/{id}/caseload", get(board::get_caseload))
+        .route(
+            "/teams/{id}/board",
+            get(board::get_board).post(board::add_to_board),
+        )
+        .route("/board/{id}/reviews", post(board::review))
+        .route("/board/{id}/remove", post(board::remove))
+        .route(
+            "/teams/{id}/meetings",
+            get(board::list_meetings).post(board::create_meeting),
+        )
+        .route("/meetings/{id}", get(board::get_meeting))
+        .route("/meetings/{id}/items", post(board::add_item))
+        .route("/meeting-items/{id}/decision", post(board::decide))
         .fallback(not_found)
 }
 
@@ -177,6 +192,8 @@ pub fn routes() -> Router<AppState> {
         contacts::get_draft, contacts::put_draft, contacts::sign, contacts::correct,
         appointments::list, appointments::create, appointments::update, appointments::cancel,
         appointments::mine, appointments::needs_contact,
+        board::get_caseload, board::get_board, board::add_to_board, board::review, board::remove,
+        board::list_meetings, board::create_meeting, board::get_meeting, board::add_item, board::decide,
     ),
     components(schemas(ErrorBody, ErrorDetail, FieldErrorDetail, crate::input::RawClient, crate::input::RawReferral)),
     modifiers(&BearerAuth, &CommonResponses, &CrossFieldRules),

@@ -13,6 +13,7 @@ pub(crate) use intake::{parse_referral, Fd};
 mod services;
 mod settings;
 mod team;
+mod teamwork;
 
 use askama::Template;
 use axum::response::{Html, IntoResponse, Response};
@@ -109,6 +110,23 @@ pub fn routes() -> Router<AppState> {
         .route(
             "/clients/{id}/housing",
             get(daily::housing_show).post(daily::housing_post),
+        .route("/caseload", get(teamwork::caseload_page))
+        .route(
+            "/board",
+            get(teamwork::board_page).post(teamwork::board_add),
+        )
+        .route("/board/screen", get(teamwork::board_screen))
+        .route("/board/{id}/review", post(teamwork::board_review))
+        .route("/board/{id}/remove", post(teamwork::board_remove))
+        .route(
+            "/meetings",
+            get(teamwork::meetings_page).post(teamwork::meetings_create),
+        )
+        .route("/meetings/{id}", get(teamwork::meeting_page))
+        .route("/meetings/{id}/items", post(teamwork::meeting_add_item))
+        .route(
+            "/meetings/{id}/items/{item}/decision",
+            post(teamwork::meeting_decide),
         )
         .merge(intake::routes())
 }

@@ -234,6 +234,7 @@ fn decision_form(
         ("decided_on", t.decided_on),
         ("municipal_coordinator", t.municipal_coordinator),
         ("specialist_coordinator", t.specialist_coordinator),
+        ("override_reason", crate::i18n::texts(lang).override_reason),
         (
             "ordinary_service",
             super::guidance::gt(lang).ordinary_service,
@@ -568,6 +569,12 @@ fn parse_decision(
             }
         }
     }
+    let override_reason = e
+        .ok(
+            benk_domain::ShortText::parse_optional(fd.get("override_reason"))
+                .map_err(|err| FieldError::of("override_reason", &err)),
+        )
+        .flatten();
     let target = target_form(fd, &mut e);
     if !e.0.is_empty() {
         let sides: Vec<Side> = participants
@@ -593,6 +600,7 @@ fn parse_decision(
             ordinary,
             members,
             referrer_consent: fd.get("referrer_consent") == "yes",
+            override_reason,
         }),
         _ => Err(vec![FieldError::required("form")]),
     }

@@ -462,10 +462,16 @@ pub(crate) async fn add_member(
             "Choose a role.",
         )
     }));
-    let result = match (staff, role) {
-        (Some(staff), Some(role)) => episodes::add_member(&st.app, actor, episode, staff, role)
-            .await
-            .map(|w| ("member_added", w)),
+    let reason = e.ok(
+        benk_domain::ShortText::parse_optional(fd.get("override_reason"))
+            .map_err(|x| FieldError::of("override_reason", &x)),
+    );
+    let result = match (staff, role, reason) {
+        (Some(staff), Some(role), Some(reason)) => {
+            episodes::add_member(&st.app, actor, episode, staff, role, reason)
+                .await
+                .map(|w| ("member_added", w))
+        }
         _ => Err(AppError::Invalid(e.0)),
     };
     done(&st, &ctx, episode, client, "member", fd, result).await
