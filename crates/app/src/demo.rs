@@ -23,8 +23,8 @@ use crate::orgs::TeamPolicy;
 use crate::store;
 use crate::App;
 
-mod openhour;
 mod contacts;
+mod openhour;
 
 /// The password of every demo login.
 pub const DEMO_PASSWORD: &str = "benk-demo";

@@ -13,7 +13,7 @@ use uuid::Uuid;
 
 use crate::access::today;
 use crate::actor::Actor;
-use crate::audit::{AuditDraft, Outcome};
+use crate::audit::Outcome;
 use crate::db::writer::WriteOp;
 use crate::error::{AppError, AppResult, Text};
 use crate::store;

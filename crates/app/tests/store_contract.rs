@@ -2170,44 +2170,6 @@ async fn open_hour_slot_and_booking_read_back_and_checked(backend: &str) {
                 Ok(Decision::<i64, ()>::Commit {
                     audit: vec![],
                     value: n,
-// ---------------------------------------------------------------- appointments, keeping contact
-
-async fn appointment_is_read_back_changed_and_cancelled_once(backend: &str) {
-    let (app, place) = common::open(backend).await;
-    let fx = fixtures(&app).await;
-    let c = new_client(&fx, fx.team, fields("Ola Nordmann", None));
-    write(&app, vec![store::clients::insert(&c)]).await.unwrap();
-    let id = Uuid::now_v7();
-    let f = store::appointments::AppointmentFields {
-        starts_at: at(10),
-        ends_at: at(40),
-        kind: "home_visit",
-        place: Some("Hjemme"),
-        purpose: Some("Helseformål"),
-    };
-    write(
-        &app,
-        vec![
-            store::appointments::insert(id, c.id, fx.team, &f, fx.staff, fx.org, at(1)),
-            store::appointments::insert_staff(id, fx.staff),
-        ],
-    )
-    .await
-    .unwrap();
-    // The purpose is read only when asked for.
-    let without = store::appointments::by_id(testing::db(&app), id, c.id, false)
-        .await
-        .unwrap()
-        .unwrap();
-    assert_eq!((without.starts_at, without.ends_at), (at(10), at(40)));
-    assert_eq!(without.purpose, None);
-    let with = testing::writer(&app)
-        .command(move |tx| {
-            Box::pin(async move {
-                let r = store::appointments::by_id(&mut *tx, id, c.id, true).await?;
-                Ok(Decision::<_, ()>::Commit {
-                    audit: vec![],
-                    value: r,
                 })
             })
         })
@@ -2334,6 +2296,93 @@ async fn housing_history_queue_and_evictions_read_back(backend: &str) {
                 None,
             ),
             store::housing::insert_eviction(Uuid::now_v7(), r, day(1), None),
+        ],
+    )
+    .await
+    .unwrap();
+    let st = store::housing::statuses(testing::db(&app), c.id)
+        .await
+        .unwrap();
+    assert_eq!(
+        st.iter().map(|s| s.status.as_str()).collect::<Vec<_>>(),
+        ["municipal_rental", "homeless"]
+    );
+    assert_eq!(st[0].recorded_by_name, "Siri Sykepleier");
+    write(
+        &app,
+        vec![store::housing::update_application(
+            app_id,
+            c.id,
+            "granted",
+            Some(day(19)),
+            at(2),
+        )],
+    )
+    .await
+    .unwrap();
+    // Another person's application is not touched: NotFound.
+    assert!(matches!(
+        write(
+            &app,
+            vec![store::housing::update_application(
+                app_id,
+                Uuid::now_v7(),
+                "refused",
+                Some(day(19)),
+                at(3)
+            )]
+        )
+        .await,
+        Err(WriteError::NotFound)
+    ));
+    // Decided without a date, or before the application: the schema refuses it too.
+    for (status, decided) in [
+        ("granted", None),
+        ("refused", Some(day(2))),
+        ("applied", Some(day(5))),
+    ] {
+        assert!(
+            matches!(
+                write(
+                    &app,
+                    vec![store::housing::update_application(
+                        app_id,
+                        c.id,
+                        status,
+                        decided,
+                        at(4)
+                    )]
+                )
+                .await,
+                Err(WriteError::Constraint(_))
+            ),
+            "{status} {decided:?}"
+        );
+    }
+    let a = store::housing::applications(testing::db(&app), c.id)
+        .await
+        .unwrap();
+    assert_eq!(
+        (a[0].status.as_str(), a[0].decided_on),
+        ("granted", Some(day(19)))
+    );
+    assert_eq!(
+        store::housing::evictions(testing::db(&app), c.id)
+            .await
+            .unwrap()
+            .len(),
+        1
+    );
+    assert_eq!(
+        store::housing::team_statuses(testing::db(&app), fx.team, day(10))
+            .await
+            .unwrap()
+            .len(),
+        1
+    );
+    common::close(app, place).await;
+}
+
 // ---------------------------------------------------------------- contacts
 
 fn new_contact(fx: &Fx, client: Uuid, minute: u32, met: bool) -> store::contacts::NewContact {
@@ -2554,36 +2603,6 @@ async fn a_draft_is_kept_per_author_and_signed_once(backend: &str) {
     )
     .await
     .unwrap();
-    let st = store::housing::statuses(testing::db(&app), c.id)
-        .await
-        .unwrap();
-    assert_eq!(
-        st.iter().map(|s| s.status.as_str()).collect::<Vec<_>>(),
-        ["municipal_rental", "homeless"]
-    );
-    assert_eq!(st[0].recorded_by_name, "Siri Sykepleier");
-    write(
-        &app,
-        vec![store::housing::update_application(
-            app_id,
-            c.id,
-            "granted",
-            Some(day(19)),
-            at(2),
-        )],
-    )
-    .await
-    .unwrap();
-    // Another person's application is not touched: NotFound.
-    assert!(matches!(
-        write(
-            &app,
-            vec![store::housing::update_application(
-                app_id,
-                Uuid::now_v7(),
-                "refused",
-                Some(day(19)),
-                at(3)
     let n = store::contacts::note(testing::db(&app), id, true)
         .await
         .unwrap()
@@ -2608,6 +2627,57 @@ async fn a_draft_is_kept_per_author_and_signed_once(backend: &str) {
                 fx.org,
                 "health",
                 at(4)
+            )]
+        )
+        .await,
+        Err(WriteError::NotFound)
+    ));
+    common::close(app, place).await;
+}
+
+// ---------------------------------------------------------------- appointments, keeping contact
+
+async fn appointment_is_read_back_changed_and_cancelled_once(backend: &str) {
+    let (app, place) = common::open(backend).await;
+    let fx = fixtures(&app).await;
+    let c = new_client(&fx, fx.team, fields("Ola Nordmann", None));
+    write(&app, vec![store::clients::insert(&c)]).await.unwrap();
+    let id = Uuid::now_v7();
+    let f = store::appointments::AppointmentFields {
+        starts_at: at(10),
+        ends_at: at(40),
+        kind: "home_visit",
+        place: Some("Hjemme"),
+        purpose: Some("Helseformål"),
+    };
+    write(
+        &app,
+        vec![
+            store::appointments::insert(id, c.id, fx.team, &f, fx.staff, fx.org, at(1)),
+            store::appointments::insert_staff(id, fx.staff),
+        ],
+    )
+    .await
+    .unwrap();
+    // The purpose is read only when asked for.
+    let without = store::appointments::by_id(testing::db(&app), id, c.id, false)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!((without.starts_at, without.ends_at), (at(10), at(40)));
+    assert_eq!(without.purpose, None);
+    let with = testing::writer(&app)
+        .command(move |tx| {
+            Box::pin(async move {
+                let r = store::appointments::by_id(&mut *tx, id, c.id, true).await?;
+                Ok(Decision::<_, ()>::Commit {
+                    audit: vec![],
+                    value: r,
+                })
+            })
+        })
+        .await
+        .unwrap()
         .unwrap()
         .unwrap();
     assert_eq!(with.purpose.as_deref(), Some("Helseformål"));
@@ -2649,51 +2719,6 @@ async fn a_draft_is_kept_per_author_and_signed_once(backend: &str) {
         .await,
         Err(WriteError::NotFound)
     ));
-    // Decided without a date, or before the application: the schema refuses it too.
-    for (status, decided) in [
-        ("granted", None),
-        ("refused", Some(day(2))),
-        ("applied", Some(day(5))),
-    ] {
-        assert!(
-            matches!(
-                write(
-                    &app,
-                    vec![store::housing::update_application(
-                        app_id,
-                        c.id,
-                        status,
-                        decided,
-                        at(4)
-                    )]
-                )
-                .await,
-                Err(WriteError::Constraint(_))
-            ),
-            "{status} {decided:?}"
-        );
-    }
-    let a = store::housing::applications(testing::db(&app), c.id)
-        .await
-        .unwrap();
-    assert_eq!(
-        (a[0].status.as_str(), a[0].decided_on),
-        ("granted", Some(day(19)))
-    );
-    assert_eq!(
-        store::housing::evictions(testing::db(&app), c.id)
-            .await
-            .unwrap()
-            .len(),
-        1
-    );
-    assert_eq!(
-        store::housing::team_statuses(testing::db(&app), fx.team, day(10))
-            .await
-            .unwrap()
-            .len(),
-        1
-    );
     write(
         &app,
         vec![store::appointments::cancel(id, c.id, fx.staff, at(3))],

@@ -111,6 +111,11 @@ texts! {
     staff_member: "Medarbeider", "Staff member";
     team_title: "Team", "Team";
     team_owners: "Eiere", "Owners";
+    team_work_title: "Teamets arbeid", "The team's work";
+    nav_needs_contact: "Trenger kontakt", "Needs contact";
+    nav_my_appointments: "Mine avtaler", "My appointments";
+    nav_dropin: "Værested", "Drop-in centre";
+    nav_open_hour: "Åpen time", "Open hour";
     team_contact: "Kontaktinformasjon", "Contact details";
     situation_title: "Finne og nå personen", "Finding and reaching the person";
     situation_intro: "Fra henvisningen, holdt oppdatert av teamet rundt personen.", "From the referral, kept up to date by the team around the person.";

@@ -115,7 +115,9 @@ async fn create_list_change_cancel(t: &TestApp) {
     assert_eq!(rows.len(), 1);
     let named = benk_app::audit::list_resources(&rows[0].0).expect("a list row");
     assert!(
-        named.iter().any(|(n, basis)| n.to_string() == client.to_string() && !basis.is_empty()),
+        named
+            .iter()
+            .any(|(n, basis)| n.to_string() == client.to_string() && !basis.is_empty()),
         "{}",
         rows[0].0
     );

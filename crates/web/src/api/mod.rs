@@ -7,8 +7,8 @@ mod appointments;
 mod assessment;
 mod board;
 mod clients;
-mod daily;
 mod contacts;
+mod daily;
 pub mod doc;
 mod guidance;
 mod intake;
@@ -135,6 +135,7 @@ pub fn routes() -> Router<AppState> {
         )
         .route("/clients/{id}/housing/evictions", post(daily::add_eviction))
         .route("/reports/housing", get(daily::housing_report))
+        .route(
             "/clients/{id}/appointments",
             get(appointments::list).post(appointments::create),
         )

@@ -5,8 +5,8 @@ mod admin;
 mod appointments;
 mod auth;
 mod clients;
-pub(crate) mod daily;
 pub(crate) mod contacts;
+pub(crate) mod daily;
 pub(crate) mod intake;
 
 pub(crate) use intake::{parse_referral, Fd};
@@ -110,6 +110,7 @@ pub fn routes() -> Router<AppState> {
         .route(
             "/clients/{id}/housing",
             get(daily::housing_show).post(daily::housing_post),
+        )
         .route("/caseload", get(teamwork::caseload_page))
         .route(
             "/board",
@@ -180,6 +181,15 @@ impl Layout {
             show_reports: ctx.actor.as_ref().is_some_and(|a| a.acting().is_some()),
             lang_v: ctx.lang,
         }
+    }
+
+    /// Whether the current page is one of the team's pages, reached from the team page (the
+    /// menu marks "Team" for them).
+    pub fn in_team(&self) -> bool {
+        matches!(
+            self.active,
+            "team" | "meetings" | "caseload" | "needs" | "dropin" | "appointments"
+        )
     }
 
     /// A date in the user's locale.
