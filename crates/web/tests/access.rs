@@ -488,7 +488,9 @@ async fn lists_show_only_clients_with_a_relationship(t: &TestApp) {
         "{named:?}"
     );
     assert!(
-        rows[0].0.starts_with("client:name,contact;clients:"),
+        rows[0]
+            .0
+            .starts_with("client:name,contact,keeping,appointment:next;clients:"),
         "{}",
         rows[0].0
     );

@@ -40,6 +40,33 @@ async fn contact(t: &TestApp, client: Uuid, days_ago: i64, met: bool) {
         .unwrap();
 }
 
+/// Parks the demo's year of contacts in `team` on a new person without an episode (who is on
+/// no list), so that the test's own contacts decide every number: the people with open
+/// episodes start as never met.
+async fn without_demo_contacts(t: &TestApp, team: Uuid) {
+    let tone = t.token("tone").await;
+    let r = t
+        .api(
+            Method::POST,
+            "/api/v1/clients",
+            &tone,
+            Some(serde_json::json!({"name": "Parkert Kontaktlogg", "birth_year": 1970})),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.text);
+    let parked: Uuid = r.json()["id"].as_str().unwrap().parse().unwrap();
+    t.writer()
+        .write(WriteOp {
+            stmts: vec![benk_app::db::writer::Stmt::new(
+                "UPDATE contacts SET client_id = $1 WHERE team_id = $2",
+                benk_app::args![parked, team],
+            )],
+            audit: vec![],
+        })
+        .await
+        .unwrap();
+}
+
 async fn needs(t: &TestApp, token: &str, team: Uuid) -> Vec<Value> {
     let r = t
         .api(
@@ -70,6 +97,7 @@ fn at_level(list: &[Value], level: i64) -> Vec<Uuid> {
 async fn thresholds_per_level_and_ordering(t: &TestApp) {
     let tone = t.token("tone").await; // team lead: sees the team's open episodes
     let team = t.team_id(benk_app::demo::DEMO_TEAM).await;
+    without_demo_contacts(t, team).await;
     let before = needs(t, &tone, team).await;
     let l1 = at_level(&before, 1);
     let l2 = at_level(&before, 2);
@@ -167,6 +195,7 @@ async fn another_team_is_refused_and_audited(t: &TestApp) {
 
 async fn my_clients_show_level_days_since_met_and_next_appointment(t: &TestApp) {
     let sara = t.token("sara").await;
+    without_demo_contacts(t, t.team_id(benk_app::demo::DEMO_TEAM).await).await;
     let r = t
         .api(Method::GET, "/api/v1/clients?list=mine", &sara, None)
         .await
