@@ -256,6 +256,18 @@ async fn my_clients_show_level_days_since_met_and_next_appointment(t: &TestApp) 
     assert!(p.text.contains("badge urgent"));
     assert!(p.text.contains("Neste avtale"));
     assert!(p.text.contains("oppsøkende / ute"));
+    // The person's page shows the same in its summary: over the threshold, and the next
+    // appointment's time in Norwegian time.
+    let page = t.page(&b, &format!("/clients/{client}")).await;
+    assert_eq!(page.status, StatusCode::OK);
+    let summary = &page.text[page.text.find("id=\"summary-h\"").unwrap()..];
+    let summary = &summary[..summary.find("</aside>").unwrap()];
+    assert!(summary.contains("class=\"stale\">40<"), "{summary}");
+    let at = benk_app::time::oslo(start)
+        .format("%-d.%-m.%Y kl. %H:%M")
+        .to_string();
+    assert!(summary.contains(&at), "{at} in {summary}");
+    assert!(summary.contains("oppsøkende / ute"), "{summary}");
 }
 
 on_both_backends!(

@@ -138,6 +138,10 @@ struct ClientView {
     me: Uuid,
     /// Days since the person was last met.
     days_since_met: Option<i64>,
+    /// Beyond the team's threshold for the person's level (keeping contact).
+    over_threshold: bool,
+    /// The next planned appointment (time, kind code).
+    next_appointment: Option<(chrono::DateTime<chrono::Utc>, String)>,
     /// A browser-kept text the server now holds (cleared by the page's script).
     clear_local: Option<String>,
 }
@@ -473,6 +477,13 @@ async fn client_page_full(
         let timeline =
             benk_app::contacts::timeline(&st.app, actor, &grant, extra.before, 20).await?;
         let draft = benk_app::contacts::draft(&st.app, actor, &grant).await?;
+        // Covered by the record read's audit row: the same person, already opened.
+        let (keeping, next_appointment) =
+            benk_app::keeping::for_list(&st.app, &[grant.client_id()])
+                .await?
+                .remove(&grant.client_id())
+                .map(|(k, n)| (Some(k), n))
+                .unwrap_or((None, None));
         let mut layout = Layout::new(ctx, "clients");
         layout.flash = flash;
         let services = super::services::ui(st, actor, &grant, &layout).await?;
@@ -502,6 +513,8 @@ async fn client_page_full(
             days_since_met: timeline
                 .last_met
                 .map(|t| (benk_app::access::today() - benk_app::time::oslo_date(t)).num_days()),
+            over_threshold: keeping.as_ref().is_some_and(|k| k.over_threshold),
+            next_appointment,
             timeline,
             timeline_top: extra.before.is_none(),
             draft,
