@@ -523,10 +523,8 @@ async fn team_and_system_administrators_and_the_basis_in_the_audit_row(t: &TestA
         .await;
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text);
     assert_eq!(
-        t.count(&format!(
-            "SELECT COUNT(*) FROM organisations WHERE side = 'other' AND name = 'Ny kommune'"
-        ))
-        .await,
+        t.count("SELECT COUNT(*) FROM organisations WHERE side = 'other' AND name = 'Ny kommune'")
+            .await,
         1
     );
     assert_eq!(
