@@ -88,11 +88,25 @@ pub fn check_appointment_times(
 #[serde(default, deny_unknown_fields)]
 pub struct ContactThresholds {
     /// Level 1, in days.
+    #[serde(deserialize_with = "whole_days")]
     pub level_1: u32,
     /// Level 2, in days.
+    #[serde(deserialize_with = "whole_days")]
     pub level_2: u32,
     /// Level 3, in days.
+    #[serde(deserialize_with = "whole_days")]
     pub level_3: u32,
+}
+
+/// A number of days written as a JSON number: `7` or `7.0` (JSON Schema counts both as
+/// integers), never `7.5` or a negative number.
+fn whole_days<'de, D: serde::Deserializer<'de>>(d: D) -> Result<u32, D::Error> {
+    let v = f64::deserialize(d)?;
+    if v.fract() == 0.0 && (0.0..=f64::from(u32::MAX)).contains(&v) {
+        Ok(v as u32)
+    } else {
+        Err(serde::de::Error::custom("expected a whole number of days"))
+    }
 }
 
 impl Default for ContactThresholds {

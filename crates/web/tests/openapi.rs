@@ -23,6 +23,24 @@ async fn document(t: &TestApp) -> Value {
     r.json()
 }
 
+/// Two bodies of one name were one schema in the document (the last one won): the meeting
+/// decision's replaced the intake decision's, so the intake decision was documented wrongly.
+async fn every_body_schema_is_its_operations_own(t: &TestApp) {
+    let doc = document(t).await;
+    let decision = &doc["paths"]["/referrals/{id}/decision"]["post"]["requestBody"]["content"]
+        ["application/json"]["schema"]["$ref"];
+    let meeting = &doc["paths"]["/meeting-items/{id}/decision"]["post"]["requestBody"]["content"]
+        ["application/json"]["schema"]["$ref"];
+    assert_ne!(decision, meeting);
+    let name = decision.as_str().unwrap().rsplit('/').next().unwrap();
+    assert!(
+        doc["components"]["schemas"][name]["properties"]
+            .get("outcome")
+            .is_some(),
+        "{name}"
+    );
+}
+
 async fn every_operation_documents_the_answers_its_extractors_give(t: &TestApp) {
     let doc = document(t).await;
     let responses = &doc["components"]["responses"];
@@ -194,6 +212,44 @@ async fn the_server_refuses_what_the_document_forbids(t: &TestApp) {
         )
         .await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.text);
+    // serde reads a struct from an array of its fields; every body here is an object. A
+    // drop-in day sent as `[null, null]` was stored as "no counts" (204).
+    let r = t
+        .api_raw(
+            Method::PUT,
+            "/api/v1/dropin/2026-01-05",
+            &tone,
+            Some("[null, null]".into()),
+            &[],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::BAD_REQUEST, "{}", r.text);
+    assert_eq!(r.json()["error"]["code"], "wrong_type");
+    // A review date that is no date was a 400 "wrong type"; it is a 422 naming the field.
+    let team = t.team_id(benk_app::demo::DEMO_TEAM).await;
+    let board = t
+        .api(
+            Method::GET,
+            &format!("/api/v1/teams/{team}/board"),
+            &tone,
+            None,
+        )
+        .await
+        .json();
+    let entry = board["current"][0]["id"]
+        .as_str()
+        .expect("a demo board entry")
+        .to_string();
+    let r = t
+        .api(
+            Method::POST,
+            &format!("/api/v1/board/{entry}/reviews"),
+            &tone,
+            Some(json!({"note": "Sett på", "reviewed_on": "0000-00-00"})),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.text);
+    assert_eq!(r.json()["error"]["field"], "reviewed_on");
 }
 
 async fn the_server_accepts_what_the_document_allows(t: &TestApp) {
@@ -222,7 +278,8 @@ async fn the_server_accepts_what_the_document_allows(t: &TestApp) {
             Some(json!({
                 "name": "Flyt-teamet",
                 "owners": [owner],
-                "policy": {"intake_min_participants_per_side": 3.0}
+                "policy": {"intake_min_participants_per_side": 3.0,
+                           "contact_thresholds": {"level_3": 21.0}}
             })),
         )
         .await;
@@ -243,6 +300,7 @@ async fn the_server_accepts_what_the_document_allows(t: &TestApp) {
 }
 
 on_both_backends!(
+    every_body_schema_is_its_operations_own,
     every_operation_documents_the_answers_its_extractors_give,
     the_limits_in_the_document_are_the_domains,
     the_server_refuses_what_the_document_forbids,

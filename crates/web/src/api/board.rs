@@ -101,7 +101,7 @@ pub(super) struct ReviewIn {
     /// The day of the review (default today; not in the future).
     #[serde(default)]
     #[schema(schema_with = doc::date_not_future_opt)]
-    reviewed_on: Option<NaiveDate>,
+    reviewed_on: Option<String>,
     /// The review note (no health details).
     #[schema(schema_with = doc::short_text)]
     note: String,
@@ -120,7 +120,17 @@ pub(super) async fn review(
     let entry = id(&ctx, &entry)?;
     let note = ShortText::parse(&b.note)
         .map_err(|e| ctx.api_err(AppError::field(FieldError::of("note", &e))))?;
-    let on = b.reviewed_on.unwrap_or_else(benk_app::time::oslo_today);
+    let on = match b.reviewed_on.as_deref().map(str::trim) {
+        None | Some("") => benk_app::time::oslo_today(),
+        Some(d) => NaiveDate::parse_from_str(d, "%Y-%m-%d").map_err(|_| {
+            ctx.api_err(AppError::field(FieldError::new(
+                "reviewed_on",
+                "invalid_date",
+                "Datoen må være en gyldig dato (ÅÅÅÅ-MM-DD).",
+                "The date must be a valid date (YYYY-MM-DD).",
+            )))
+        })?,
+    };
     board::review(&st.app, actor, entry, on, &note)
         .await
         .map_err(|e| ctx.api_err(e))?;
@@ -288,7 +298,7 @@ pub(super) async fn add_item(
 /// What was decided on an item.
 #[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
-pub(super) struct DecisionIn {
+pub(super) struct MeetingDecisionIn {
     #[schema(schema_with = doc::short_text)]
     decision: String,
     /// Who follows it up (a member of the team).
@@ -298,13 +308,13 @@ pub(super) struct DecisionIn {
 
 /// Record what was decided on an agenda item (with access to the person, or intake rights for a
 /// referral).
-#[utoipa::path(post, path = "/meeting-items/{id}/decision", params(("id" = Uuid, Path)), request_body = DecisionIn,
+#[utoipa::path(post, path = "/meeting-items/{id}/decision", params(("id" = Uuid, Path)), request_body = MeetingDecisionIn,
     responses((status = 204), (status = 403, response = doc::Forbidden), (status = 422, response = doc::Invalid)))]
 pub(super) async fn decide(
     State(st): State<AppState>,
     ctx: Ctx,
     Path(item): Path<String>,
-    ApiJson(b, _): ApiJson<DecisionIn>,
+    ApiJson(b, _): ApiJson<MeetingDecisionIn>,
 ) -> Result<StatusCode, ApiError> {
     let actor = ctx.api_actor()?;
     let item = id(&ctx, &item)?;

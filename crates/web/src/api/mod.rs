@@ -365,6 +365,22 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for ApiJson<T> {
                     )
                 }
             })?;
+        // Every body of this API is a JSON object. serde would also read a struct from an
+        // array of its fields in order (`[null, null]`), which the document does not allow.
+        let first = bytes.iter().find(|b| !b.is_ascii_whitespace());
+        if first.is_some_and(|b| *b != b'{') {
+            return Err(error_response(
+                StatusCode::BAD_REQUEST,
+                "wrong_type",
+                if en {
+                    "The body must be a JSON object."
+                } else {
+                    "Innholdet må være et JSON-objekt."
+                }
+                .into(),
+                None,
+            ));
+        }
         parse_json(&bytes, en).map(|v| ApiJson(v, bytes))
     }
 }
