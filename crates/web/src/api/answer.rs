@@ -14,16 +14,13 @@ use benk_app::{AppError, FieldError};
 use benk_domain::Purpose;
 use serde::{Deserialize, Serialize};
 use utoipa::openapi::schema::{ObjectBuilder, SchemaType, Type};
-use uuid::Uuid;
 
 use super::{doc, ApiJson};
 use crate::ctx::Ctx;
 use crate::error::ApiError;
 use crate::AppState;
 
-fn id(ctx: &Ctx, s: &str) -> Result<Uuid, ApiError> {
-    Uuid::parse_str(s).map_err(|_| ctx.api_err(AppError::NotFound))
-}
+use super::path_id as id;
 
 /// An e-mail address or nothing: `local@domain`, exactly one `@`, no white space.
 fn email_opt() -> ObjectBuilder {

@@ -20,9 +20,7 @@ use crate::ctx::Ctx;
 use crate::error::ApiError;
 use crate::AppState;
 
-fn id(ctx: &Ctx, s: &str) -> Result<Uuid, ApiError> {
-    Uuid::parse_str(s).map_err(|_| ctx.api_err(AppError::NotFound))
-}
+use super::path_id as id;
 
 fn kind_schema() -> utoipa::openapi::schema::ObjectBuilder {
     utoipa::openapi::schema::ObjectBuilder::new()

@@ -18,9 +18,7 @@ use crate::ctx::Ctx;
 use crate::error::ApiError;
 use crate::AppState;
 
-fn id(ctx: &Ctx, s: &str) -> Result<Uuid, ApiError> {
-    Uuid::parse_str(s).map_err(|_| ctx.api_err(AppError::NotFound))
-}
+use super::path_id as id;
 
 /// The team's caseload: per worker the people they are coordinator for (counted toward the
 /// norm for their position share, rounded down) and member for, names only where the caller may

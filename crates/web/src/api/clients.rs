@@ -23,9 +23,7 @@ use crate::error::ApiError;
 use crate::input::{self, RawClient};
 use crate::AppState;
 
-fn client_id(ctx: &Ctx, id: &str) -> Result<Uuid, ApiError> {
-    Uuid::parse_str(id).map_err(|_| ctx.api_err(AppError::NotFound))
-}
+use super::path_id as client_id;
 
 /// Search parameters.
 #[derive(Deserialize, utoipa::IntoParams)]

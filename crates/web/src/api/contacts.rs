@@ -19,9 +19,7 @@ use crate::ctx::Ctx;
 use crate::error::ApiError;
 use crate::AppState;
 
-fn path_id(ctx: &Ctx, id: &str) -> Result<Uuid, ApiError> {
-    Uuid::parse_str(id).map_err(|_| ctx.api_err(AppError::NotFound))
-}
+use super::path_id;
 
 /// A contact to log.
 #[derive(Deserialize, utoipa::ToSchema)]

@@ -12,7 +12,7 @@ use benk_app::dropin::Register;
 use benk_app::guidance::{self, GuidanceGrant};
 use benk_app::housing::{self, Housing};
 use benk_app::openhour::{self, Booking, Slot};
-use benk_app::{access, dropin, Actor, AppError, FieldError, Text};
+use benk_app::{access, dropin, Actor, AppError, FieldError};
 use benk_domain::{DropInService, HousingQueueStatus, HousingStatus, LongText, Purpose, ShortText};
 use chrono::{Datelike, NaiveDate};
 use serde::{Deserialize, Serialize};
@@ -25,12 +25,7 @@ use crate::AppState;
 
 fn acting(ctx: &Ctx) -> Result<(Actor, Uuid), ApiError> {
     let actor = ctx.api_actor()?.clone();
-    let team = actor.acting().map(|m| m.team_id).ok_or_else(|| {
-        ctx.api_err(AppError::Forbidden(Text::new(
-            "Du er ikke med i noe team.",
-            "You are not in a team.",
-        )))
-    })?;
+    let team = super::intake::acting_team(ctx, &actor)?;
     Ok((actor, team))
 }
 
@@ -46,9 +41,7 @@ async fn booking_grant(
     Ok((actor, g))
 }
 
-fn uuid(ctx: &Ctx, s: &str) -> Result<Uuid, ApiError> {
-    Uuid::parse_str(s).map_err(|_| ctx.api_err(AppError::NotFound))
-}
+use super::path_id as uuid;
 
 /// Created.
 #[derive(Serialize, utoipa::ToSchema)]

@@ -146,7 +146,7 @@ pub(super) async fn get(
     Path(id): Path<String>,
 ) -> Result<Json<GuidanceCase>, ApiError> {
     let (actor, g) = grant(&st, &ctx, "guidance.read").await?;
-    let id = Uuid::parse_str(&id).map_err(|_| ctx.api_err(AppError::NotFound))?;
+    let id = super::path_id(&ctx, &id)?;
     guidance::get(&st.app, &actor, &g, id)
         .await
         .map(Json)
@@ -163,7 +163,7 @@ pub(super) async fn update(
     ApiJson(b, _): ApiJson<GuidanceIn>,
 ) -> Result<StatusCode, ApiError> {
     let (actor, g) = grant(&st, &ctx, "guidance.update").await?;
-    let id = Uuid::parse_str(&id).map_err(|_| ctx.api_err(AppError::NotFound))?;
+    let id = super::path_id(&ctx, &id)?;
     let input = input(&ctx, &b)?;
     guidance::update(&st.app, &actor, &g, id, input)
         .await

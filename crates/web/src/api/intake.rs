@@ -27,11 +27,9 @@ use crate::error::ApiError;
 use crate::input::RawReferral;
 use crate::AppState;
 
-fn id(ctx: &Ctx, s: &str) -> Result<Uuid, ApiError> {
-    Uuid::parse_str(s).map_err(|_| ctx.api_err(AppError::NotFound))
-}
+use super::path_id as id;
 
-fn acting_team(ctx: &Ctx, actor: &Actor) -> Result<Uuid, ApiError> {
+pub(super) fn acting_team(ctx: &Ctx, actor: &Actor) -> Result<Uuid, ApiError> {
     actor.acting().map(|m| m.team_id).ok_or_else(|| {
         ctx.api_err(AppError::Forbidden(Text::new(
             "Du er ikke med i noe team.",

@@ -308,6 +308,14 @@ async fn not_found(req: Request) -> Response {
     )
 }
 
+/// The id in an API path; anything that is not a UUID is the same 404 as an unknown id.
+pub(super) fn path_id(
+    ctx: &crate::ctx::Ctx,
+    id: &str,
+) -> Result<uuid::Uuid, crate::error::ApiError> {
+    uuid::Uuid::parse_str(id).map_err(|_| ctx.api_err(benk_app::AppError::NotFound))
+}
+
 /// A JSON body parsed strictly: unknown fields, wrong types and malformed JSON
 /// are 400s naming the field; oversize bodies 413; other media types 415.
 /// Keeps the raw bytes (for idempotency fingerprints).

@@ -143,7 +143,7 @@ pub(super) async fn set_side(
     ApiJson(body, _): ApiJson<SideIn>,
 ) -> Result<Json<Organisation>, ApiError> {
     let actor = ctx.api_actor()?;
-    let oid = Uuid::parse_str(&oid).map_err(|_| ctx.api_err(AppError::NotFound))?;
+    let oid = super::path_id(&ctx, &oid)?;
     let side = benk_domain::Side::from_code(&body.side)
         .ok_or_else(|| ctx.api_err(AppError::field(unknown_side())))?;
     let grant = admin(&st, &ctx, actor, AdminScope::System, "organisation.update").await?;
@@ -231,7 +231,7 @@ pub(super) async fn get_team(
     Path(id): Path<String>,
 ) -> Result<Json<TeamOut>, ApiError> {
     ctx.api_actor()?;
-    let id = Uuid::parse_str(&id).map_err(|_| ctx.api_err(AppError::NotFound))?;
+    let id = super::path_id(&ctx, &id)?;
     let team = orgs::get_team(&st.app, id)
         .await
         .map_err(|e| ctx.api_err(e))?;
@@ -384,7 +384,7 @@ pub(super) async fn set_health_personnel(
     ApiJson(b, _): ApiJson<HealthPersonnelIn>,
 ) -> Result<StatusCode, ApiError> {
     let actor = ctx.api_actor()?;
-    let id = Uuid::parse_str(&id).map_err(|_| ctx.api_err(AppError::NotFound))?;
+    let id = super::path_id(&ctx, &id)?;
     let grant = admin(
         &st,
         &ctx,

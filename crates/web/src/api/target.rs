@@ -117,7 +117,7 @@ pub(super) async fn record(
     ApiJson(b, _): ApiJson<ServiceIn>,
 ) -> Result<(StatusCode, Json<Created>), ApiError> {
     let actor = ctx.api_actor()?;
-    let id = Uuid::parse_str(&id).map_err(|_| ctx.api_err(AppError::NotFound))?;
+    let id = super::path_id(&ctx, &id)?;
     let grant = open_client(&st.app, actor, id, Purpose::Coc)
         .await
         .map_err(|e| ctx.api_err(e))?;
@@ -143,7 +143,7 @@ pub(super) async fn list(
     Path(id): Path<String>,
 ) -> Result<Json<Vec<EstablishedRow>>, ApiError> {
     let actor = ctx.api_actor()?;
-    let id = Uuid::parse_str(&id).map_err(|_| ctx.api_err(AppError::NotFound))?;
+    let id = super::path_id(&ctx, &id)?;
     let grant = open_client(&st.app, actor, id, Purpose::Coc)
         .await
         .map_err(|e| ctx.api_err(e))?;

@@ -100,9 +100,7 @@ fn team_of(ctx: &Ctx, actor: &benk_app::Actor) -> Result<Uuid, Response> {
         .ok_or_else(|| ctx.page_err(AppError::NotFound))
 }
 
-fn parse_id(ctx: &Ctx, s: &str) -> Result<Uuid, Response> {
-    Uuid::parse_str(s).map_err(|_| ctx.page_err(AppError::NotFound))
-}
+use super::clients::parse_id;
 
 #[derive(Deserialize)]
 pub(super) struct Msg {
