@@ -117,33 +117,9 @@ pub async fn visible(
         .collect();
     let mut duty = Vec::new();
     if is_health_personnel(actor) && !actor.memberships.is_empty() {
-        // Every team's policy in one query (one round trip, whatever the number of teams).
-        let ph: Vec<String> = (1..=actor.memberships.len())
-            .map(|i| format!("${i}"))
-            .collect();
-        let policies: Vec<(Uuid, String)> = app
-            .db
-            .all(
-                &format!(
-                    "SELECT id, policy FROM teams WHERE id IN ({})",
-                    ph.join(", ")
-                ),
-                actor
-                    .memberships
-                    .iter()
-                    .map(|m| crate::db::Val::from(m.team_id))
-                    .collect(),
-            )
-            .await?;
-        for m in &actor.memberships {
-            let read = policies
-                .iter()
-                .find(|(id, _)| *id == m.team_id)
-                .and_then(|(_, p)| serde_json::from_str::<crate::orgs::TeamPolicy>(p).ok())
-                .map(|p| p.read_policy)
-                .unwrap_or_default();
+        for (team, read) in read_policies(app, actor).await? {
             if read == ReadPolicy::TeamOnDuty {
-                duty.push(m.team_id);
+                duty.push(team);
             }
         }
     }
@@ -176,6 +152,56 @@ pub async fn visible(
         ReadBasis::TeamOnDuty.code(),
     );
     Ok(Visible { basis_sql, args })
+}
+
+/// The read policy of each of the actor's teams: remembered between requests
+/// (`crate::auth_cache`, emptied whenever `teams` changes), otherwise every team's
+/// policy in one query (one round trip, whatever the number of teams).
+async fn read_policies(app: &App, actor: &Actor) -> AppResult<Vec<(Uuid, ReadPolicy)>> {
+    let epoch = app.writer.auth_epoch();
+    let cached: Option<Vec<(Uuid, ReadPolicy)>> = actor
+        .memberships
+        .iter()
+        .map(|m| {
+            app.auth_cache
+                .read_policy(m.team_id, epoch)
+                .map(|p| (m.team_id, p))
+        })
+        .collect();
+    if let Some(all) = cached {
+        return Ok(all);
+    }
+    let ph: Vec<String> = (1..=actor.memberships.len())
+        .map(|i| format!("${i}"))
+        .collect();
+    let policies: Vec<(Uuid, String)> = app
+        .db
+        .all(
+            &format!(
+                "SELECT id, policy FROM teams WHERE id IN ({})",
+                ph.join(", ")
+            ),
+            actor
+                .memberships
+                .iter()
+                .map(|m| crate::db::Val::from(m.team_id))
+                .collect(),
+        )
+        .await?;
+    Ok(actor
+        .memberships
+        .iter()
+        .map(|m| {
+            let read = policies
+                .iter()
+                .find(|(id, _)| *id == m.team_id)
+                .and_then(|(_, p)| serde_json::from_str::<crate::orgs::TeamPolicy>(p).ok())
+                .map(|p| p.read_policy)
+                .unwrap_or_default();
+            app.auth_cache.put_read_policy(m.team_id, read, epoch);
+            (m.team_id, read)
+        })
+        .collect())
 }
 
 /// Checks the actor's right to read a client (see the module docs) and

@@ -757,7 +757,25 @@ async fn insert_token(
 pub async fn token_staff(app: &App, token: &str) -> AppResult<Option<Uuid>> {
     let now = Utc::now();
     let lifetime = Duration::from_std(app.settings.token_lifetime).unwrap_or(Duration::days(90));
-    Ok(store::auth::live_token_staff(&app.db, &token_hash(token), now, now - lifetime).await?)
+    let hash = token_hash(token);
+    // The epoch before the read: a change committed meanwhile makes this entry stale.
+    let epoch = app.writer.auth_epoch();
+    if let Some(staff) = app.auth_cache.token(&hash, epoch, now) {
+        return Ok(Some(staff));
+    }
+    let Some(t) = store::auth::live_token(&app.db, &hash, now, now - lifetime).await? else {
+        return Ok(None);
+    };
+    let valid_until = t.expires_at.unwrap_or(t.created_at + lifetime);
+    app.auth_cache.put_token(
+        hash,
+        crate::auth_cache::TokenOwner {
+            staff_id: t.staff_id,
+            valid_until,
+        },
+        epoch,
+    );
+    Ok(Some(t.staff_id))
 }
 
 /// A user's tokens.

@@ -11,6 +11,7 @@ pub mod appointments;
 pub mod assessment;
 pub mod audit;
 pub mod auth;
+pub mod auth_cache;
 pub mod board;
 pub mod calendar;
 pub mod care;
@@ -140,6 +141,8 @@ pub struct App {
     pub settings: Arc<Settings>,
     /// In-process login state: password-hashing slots and per-key gates.
     pub login_guards: Arc<auth::LoginGuards>,
+    /// Tokens and actors remembered between requests, emptied by the writer's auth epoch.
+    pub(crate) auth_cache: Arc<auth_cache::AuthCache>,
 }
 
 impl App {
@@ -152,6 +155,7 @@ impl App {
             db,
             writer,
             login_guards: Arc::new(auth::LoginGuards::new(settings.hash_slots)),
+            auth_cache: Arc::default(),
             settings: Arc::new(settings),
         })
     }

@@ -318,14 +318,32 @@ pub async fn change_account(
 
 /// Loads the acting staff member; `None` if unknown or disabled.
 pub async fn load_actor(app: &App, staff_id: Uuid, meta: RequestMeta) -> AppResult<Option<Actor>> {
-    // Both reads at once (two pool connections): one round trip of latency, not two.
-    let (row, memberships) = tokio::try_join!(
-        store::staff::actor_row(&app.db, staff_id),
-        store::staff::memberships_of(&app.db, staff_id)
-    )?;
-    let Some(row) = row.filter(|r| !r.disabled) else {
-        return Ok(None);
+    let epoch = app.writer.auth_epoch();
+    let (row, memberships) = match app.auth_cache.actor(staff_id, epoch) {
+        Some(c) => (c.row, c.memberships),
+        None => {
+            // Both reads at once (two pool connections): one round trip of latency, not two.
+            let (row, memberships) = tokio::try_join!(
+                store::staff::actor_row(&app.db, staff_id),
+                store::staff::memberships_of(&app.db, staff_id)
+            )?;
+            let Some(row) = row else {
+                return Ok(None);
+            };
+            app.auth_cache.put_actor(
+                staff_id,
+                crate::auth_cache::ActorRows {
+                    row: row.clone(),
+                    memberships: memberships.clone(),
+                },
+                epoch,
+            );
+            (row, memberships)
+        }
     };
+    if row.disabled {
+        return Ok(None);
+    }
     let profession = Profession::from_code(&row.profession).unwrap_or(Profession::Other);
     Ok(Some(Actor {
         staff_id: row.id,

@@ -32,3 +32,9 @@ impl Db {
         })
     }
 }
+
+/// Empties the login cache (`crate::auth_cache`), as its time-to-live would: for tests that
+/// change login tables outside the writer and are not about the cache.
+pub fn forget_cached_logins(app: &App) {
+    app.auth_cache.clear();
+}

@@ -4,6 +4,7 @@
 //! and bound from [`Val`], so the same SQL text runs on either backend. Reads go
 //! through a pool; every write goes through the single [`writer`] task.
 
+mod merge;
 pub mod server_role;
 pub mod writer;
 

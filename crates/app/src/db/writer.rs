@@ -19,6 +19,8 @@
 use std::any::Any;
 use std::future::Future;
 use std::pin::Pin;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
 
 use sqlx::error::ErrorKind;
 use sqlx::{Connection, PgConnection, SqliteConnection};
@@ -111,17 +113,34 @@ pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
 /// The writer's transaction as a command sees it: reads and writes on the one
 /// writing connection, inside the command's savepoint. Both backends take the
 /// same SQL text (`$N` placeholders), as on the read pool.
-pub struct Tx<'c>(TxConn<'c>);
+pub struct Tx<'c> {
+    conn: TxConn<'c>,
+    /// Whether a statement changed a table that logins are cached from.
+    touched_auth: bool,
+}
 
 enum TxConn<'c> {
     Sqlite(&'c mut SqliteConnection),
     Postgres(&'c mut PgConnection),
 }
 
-impl Tx<'_> {
+impl<'c> Tx<'c> {
+    fn new(conn: TxConn<'c>) -> Tx<'c> {
+        Tx {
+            conn,
+            touched_auth: false,
+        }
+    }
+
+    fn note(&mut self, sql: &str) {
+        if !self.touched_auth && touches_auth(sql) {
+            self.touched_auth = true;
+        }
+    }
+
     /// Which backend the transaction runs on.
     pub fn backend(&self) -> Backend {
-        match self.0 {
+        match self.conn {
             TxConn::Sqlite(_) => Backend::Sqlite,
             TxConn::Postgres(_) => Backend::Postgres,
         }
@@ -129,7 +148,8 @@ impl Tx<'_> {
 
     /// All rows of a query.
     pub async fn all<T: Row>(&mut self, sql: &str, args: Vec<Val>) -> Result<Vec<T>, sqlx::Error> {
-        match &mut self.0 {
+        self.note(sql);
+        match &mut self.conn {
             TxConn::Sqlite(c) => sqlite_query_as::<T>(sql, args).fetch_all(&mut **c).await,
             TxConn::Postgres(c) => pg_query_as::<T>(sql, args).fetch_all(&mut **c).await,
         }
@@ -141,7 +161,8 @@ impl Tx<'_> {
         sql: &str,
         args: Vec<Val>,
     ) -> Result<Option<T>, sqlx::Error> {
-        match &mut self.0 {
+        self.note(sql);
+        match &mut self.conn {
             TxConn::Sqlite(c) => {
                 sqlite_query_as::<T>(sql, args)
                     .fetch_optional(&mut **c)
@@ -153,7 +174,8 @@ impl Tx<'_> {
 
     /// A single integer (COUNT, EXISTS as 0/1, …).
     pub async fn scalar_i64(&mut self, sql: &str, args: Vec<Val>) -> Result<i64, sqlx::Error> {
-        let (n,): (i64,) = match &mut self.0 {
+        self.note(sql);
+        let (n,): (i64,) = match &mut self.conn {
             TxConn::Sqlite(c) => {
                 sqlite_query_as::<(i64,)>(sql, args)
                     .fetch_one(&mut **c)
@@ -166,7 +188,8 @@ impl Tx<'_> {
 
     /// Runs a statement and returns the number of rows it touched.
     pub async fn execute(&mut self, sql: &str, args: Vec<Val>) -> Result<u64, sqlx::Error> {
-        Ok(match &mut self.0 {
+        self.note(sql);
+        Ok(match &mut self.conn {
             TxConn::Sqlite(c) => sqlite_query(sql, args)
                 .execute(&mut **c)
                 .await?
@@ -218,7 +241,13 @@ struct Job {
 #[derive(Clone, Debug)]
 pub struct Writer {
     tx: mpsc::Sender<Job>,
+    /// Moves after every committed batch that changed a table logins are cached from.
+    auth_epoch: Arc<AtomicU64>,
 }
+
+/// Prepared statements the writing connection keeps: every store's statements plus the
+/// merged multi-row texts (a few powers of two per table).
+const WRITER_STATEMENT_CACHE: usize = 1024;
 
 /// Largest number of ops committed in one transaction.
 const MAX_BATCH: usize = 1024;
@@ -233,6 +262,8 @@ impl Writer {
         let (tx, rx) = mpsc::channel::<Job>(4096);
         let (ready_tx, ready_rx) = oneshot::channel::<Result<(), DbError>>();
         let opts = opts.clone();
+        let auth_epoch = Arc::new(AtomicU64::new(0));
+        let epoch = auth_epoch.clone();
         std::thread::Builder::new()
             .name("benk-writer".into())
             .spawn(move || {
@@ -250,7 +281,7 @@ impl Writer {
                     match WriterConn::open(&opts).await {
                         Ok(conn) => {
                             let _ = ready_tx.send(Ok(()));
-                            run(conn, rx, opts).await;
+                            run(conn, rx, opts, epoch).await;
                         }
                         Err(e) => {
                             let _ = ready_tx.send(Err(e));
@@ -262,7 +293,13 @@ impl Writer {
         ready_rx
             .await
             .map_err(|_| DbError::Sqlx(sqlx::Error::PoolClosed))??;
-        Ok(Writer { tx })
+        Ok(Writer { tx, auth_epoch })
+    }
+
+    /// The auth epoch: read it *before* reading a login from the database, and a cached
+    /// login is current while the epoch has not moved (see `crate::auth_cache`).
+    pub fn auth_epoch(&self) -> u64 {
+        self.auth_epoch.load(Ordering::SeqCst)
     }
 
     async fn submit(&self, work: Work) -> Reply {
@@ -335,17 +372,28 @@ enum WriterConn {
 impl WriterConn {
     async fn open(opts: &DbOptions) -> Result<WriterConn, DbError> {
         Ok(match Backend::from_url(&opts.url)? {
-            Backend::Sqlite => {
-                WriterConn::Sqlite(SqliteConnection::connect_with(&sqlite_options(opts)?).await?)
-            }
-            Backend::Postgres => {
-                WriterConn::Postgres(PgConnection::connect_with(&pg_options(opts)?).await?)
-            }
+            Backend::Sqlite => WriterConn::Sqlite(
+                SqliteConnection::connect_with(
+                    &sqlite_options(opts)?.statement_cache_capacity(WRITER_STATEMENT_CACHE),
+                )
+                .await?,
+            ),
+            Backend::Postgres => WriterConn::Postgres(
+                PgConnection::connect_with(
+                    &pg_options(opts)?.statement_cache_capacity(WRITER_STATEMENT_CACHE),
+                )
+                .await?,
+            ),
         })
     }
 }
 
-async fn run(conn: WriterConn, mut rx: mpsc::Receiver<Job>, opts: DbOptions) {
+async fn run(
+    conn: WriterConn,
+    mut rx: mpsc::Receiver<Job>,
+    opts: DbOptions,
+    epoch: Arc<AtomicU64>,
+) {
     let mut conn = Some(conn);
     while let Some(first) = rx.recv().await {
         let mut jobs = vec![first];
@@ -371,10 +419,18 @@ async fn run(conn: WriterConn, mut rx: mpsc::Receiver<Job>, opts: DbOptions) {
             }
         }
         let started = std::time::Instant::now();
+        let mut touched = works.iter().any(|w| match w {
+            Work::Op(op) => op.stmts.iter().any(|s| touches_auth(s.sql)),
+            Work::Command(_) => false,
+        });
         let result = match conn.as_mut().expect("connected above") {
-            WriterConn::Sqlite(c) => run_batch_sqlite(c, works).await,
-            WriterConn::Postgres(c) => run_batch_pg(c, works).await,
+            WriterConn::Sqlite(c) => run_batch_sqlite(c, works, &mut touched).await,
+            WriterConn::Postgres(c) => run_batch_pg(c, works, &mut touched).await,
         };
+        if touched {
+            // Before any answer: whoever hears that the change is done finds the cache empty.
+            epoch.fetch_add(1, Ordering::SeqCst);
+        }
         match result {
             Ok(outcomes) => {
                 tracing::debug!(
@@ -419,8 +475,9 @@ const AUDIT_COLUMNS: &str = "INSERT INTO audit_events (seq, id, at, actor_staff_
     actor_org_number, actor_role, actor_team_id, client_id, purpose, action, resources, outcome, ip, \
     user_agent, prev_hash, hash) VALUES ";
 const AUDIT_ARITY: usize = 18;
-/// Audit rows per multi-row INSERT (18 parameters each; well under both backends' limits).
-const AUDIT_CHUNK: usize = 200;
+/// Most audit rows per multi-row INSERT (18 parameters each; well under both backends'
+/// limits). Batches are cut into powers of two up to this, so the statement texts are few.
+const AUDIT_CHUNK: usize = 256;
 
 /// A multi-row INSERT for `n` audit rows.
 fn insert_audit_sql(n: usize) -> String {
@@ -450,7 +507,7 @@ fn insert_audit_sql(n: usize) -> String {
 /// only the failing op is lost. A batch with a command goes straight to the
 /// slow path, so that every command runs exactly once.
 macro_rules! run_batch {
-    ($conn:expr, $works:expr, $q:path, $tx:path) => {{
+    ($conn:expr, $works:expr, $touched:expr, $q:path, $tx:path) => {{
         let works: Vec<Work> = $works;
         let fast = async {
             if works.iter().any(|w| matches!(w, Work::Command(_))) {
@@ -469,16 +526,34 @@ macro_rules! run_batch {
                     hash: row.try_get(1)?,
                 }
             };
-            for op in ops.clone() {
-                for stmt in &op.stmts {
-                    let ok = match $q(stmt.sql, stmt.args.clone()).execute(&mut *tx).await {
-                        Ok(r) => stmt.expect == Expect::Any || r.rows_affected() == 1,
-                        Err(sqlx::Error::Database(_)) => false,
-                        Err(e) => return Err(e),
-                    };
-                    if !ok {
-                        tx.rollback().await?;
-                        return Ok(None);
+            // One multi-row INSERT per statement text when the whole batch is plain
+            // inserts; otherwise every statement on its own, as before.
+            match super::merge::plan(ops.clone().map(|op| op.stmts.as_slice())) {
+                Some(merged) => {
+                    for (sql, args) in merged {
+                        match $q(&sql, args).execute(&mut *tx).await {
+                            Ok(_) => {}
+                            Err(sqlx::Error::Database(_)) => {
+                                tx.rollback().await?;
+                                return Ok(None);
+                            }
+                            Err(e) => return Err(e),
+                        }
+                    }
+                }
+                None => {
+                    for op in ops.clone() {
+                        for stmt in &op.stmts {
+                            let ok = match $q(stmt.sql, stmt.args.clone()).execute(&mut *tx).await {
+                                Ok(r) => stmt.expect == Expect::Any || r.rows_affected() == 1,
+                                Err(sqlx::Error::Database(_)) => false,
+                                Err(e) => return Err(e),
+                            };
+                            if !ok {
+                                tx.rollback().await?;
+                                return Ok(None);
+                            }
+                        }
                     }
                 }
             }
@@ -486,7 +561,10 @@ macro_rules! run_batch {
                 .flat_map(|op| op.audit.iter())
                 .map(|d| head.append(d))
                 .collect();
-            for chunk in rows.chunks(AUDIT_CHUNK) {
+            let mut rest = rows.as_slice();
+            for size in super::merge::chunks(rows.len(), AUDIT_CHUNK) {
+                let (chunk, later) = rest.split_at(size);
+                rest = later;
                 let args = chunk.iter().flat_map(|r| r.args()).collect();
                 $q(&insert_audit_sql(chunk.len()), args)
                     .execute(&mut *tx)
@@ -543,8 +621,11 @@ macro_rules! run_batch {
                             (op.audit, None, res)
                         }
                         Work::Command(f) => {
-                            let mut t = Tx($tx(&mut *sp));
-                            match f(&mut t).await {
+                            let mut t = Tx::new($tx(&mut *sp));
+                            let ran = f(&mut t).await;
+                            *$touched |= t.touched_auth;
+                            drop(t);
+                            match ran {
                                 Ok((audit, Ok(v))) => (audit, Some(Ok(v)), Ok(())),
                                 // Refused: its writes go, its audit rows stay.
                                 Ok((audit, Err(e))) => {
@@ -559,7 +640,11 @@ macro_rules! run_batch {
                     let mut res = keep;
                     if res.is_ok() {
                         let rows: Vec<_> = audit.iter().map(|d| head.append(d)).collect();
-                        for chunk in rows.chunks(AUDIT_CHUNK) {
+                        let sizes = super::merge::chunks(rows.len(), AUDIT_CHUNK);
+                        let mut rest = rows.as_slice();
+                        for size in sizes {
+                            let (chunk, later) = rest.split_at(size);
+                            rest = later;
                             let args = chunk.iter().flat_map(|r| r.args()).collect();
                             if let Err(e) = $q(&insert_audit_sql(chunk.len()), args)
                                 .execute(&mut *sp)
@@ -598,13 +683,92 @@ macro_rules! run_batch {
 async fn run_batch_sqlite(
     conn: &mut SqliteConnection,
     works: Vec<Work>,
+    touched: &mut bool,
 ) -> Result<Vec<Reply>, sqlx::Error> {
-    run_batch!(conn, works, sqlite_query, TxConn::Sqlite)
+    run_batch!(conn, works, touched, sqlite_query, TxConn::Sqlite)
 }
 
 async fn run_batch_pg(
     conn: &mut PgConnection,
     works: Vec<Work>,
+    touched: &mut bool,
 ) -> Result<Vec<Reply>, sqlx::Error> {
-    run_batch!(conn, works, pg_query, TxConn::Postgres)
+    run_batch!(conn, works, touched, pg_query, TxConn::Postgres)
+}
+
+/// Tables that cached logins are read from (`crate::auth_cache`): a committed change to any
+/// of them moves the writer's auth epoch, which empties the cache before the change is
+/// acknowledged.
+const AUTH_TABLES: &[&str] = &[
+    "staff",
+    "team_memberships",
+    "teams",
+    "organisations",
+    "api_tokens",
+    "identities",
+];
+
+/// Whether a statement may change a table logins are cached from. Reads never do; a write
+/// whose target table cannot be told from its text counts as one that does.
+pub(crate) fn touches_auth(sql: &str) -> bool {
+    let s = sql.trim_start();
+    let word = |s: &str| -> String {
+        s.split(|c: char| c.is_whitespace() || c == '(')
+            .find(|w| !w.is_empty())
+            .unwrap_or_default()
+            .trim_matches('"')
+            .to_ascii_lowercase()
+    };
+    let first = word(s);
+    let rest = s[first.len().min(s.len())..].trim_start();
+    let table = match first.as_str() {
+        "select" | "savepoint" | "release" | "pragma" => return false,
+        "insert" => {
+            let into = word(rest);
+            if into != "into" {
+                return true;
+            }
+            word(rest[4..].trim_start())
+        }
+        "delete" => {
+            let from = word(rest);
+            if from != "from" {
+                return true;
+            }
+            word(rest[4..].trim_start())
+        }
+        "update" => word(rest),
+        _ => return true,
+    };
+    AUTH_TABLES.contains(&table.as_str())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::touches_auth;
+
+    #[test]
+    fn auth_tables_are_told_from_the_statement() {
+        for sql in [
+            "UPDATE staff SET disabled = TRUE WHERE id = $1",
+            "  insert into api_tokens (id) VALUES ($1)",
+            "DELETE FROM team_memberships WHERE staff_id = $1",
+            "UPDATE \"staff\" SET language = $1",
+            "INSERT INTO identities (id) VALUES ($1)",
+            "WITH x AS (SELECT 1) UPDATE staff SET name = $1",
+            "REPLACE INTO staff (id) VALUES ($1)",
+        ] {
+            assert!(touches_auth(sql), "{sql}");
+        }
+        for sql in [
+            "SELECT * FROM staff",
+            "INSERT INTO contact_staff (contact_id, staff_id) VALUES ($1, $2)",
+            "INSERT INTO contacts (id) VALUES ($1)",
+            "UPDATE sessions SET last_seen = $1",
+            "DELETE FROM note_drafts WHERE author_id = $1",
+            "UPDATE staff_notes SET x = 1",
+        ] {
+            assert!(!touches_auth(sql), "{sql}");
+        }
+    }
 }

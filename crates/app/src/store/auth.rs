@@ -215,20 +215,41 @@ pub fn insert_token(t: &NewToken<'_>) -> Stmt {
 /// disabled, and `expires_at` after `now` (a token stored without an expiry
 /// lives while it was created after `created_after`).
 pub async fn live_token_staff(
-    mut ex: impl Exec,
+    ex: impl Exec,
     token_hash: &str,
     now: DateTime<Utc>,
     created_after: DateTime<Utc>,
 ) -> Result<Option<Uuid>, sqlx::Error> {
-    let r: Option<(Uuid,)> = ex
-        .opt(
-            "SELECT t.staff_id FROM api_tokens t JOIN staff s ON s.id = t.staff_id \
-             WHERE t.token_hash = $1 AND t.revoked_at IS NULL AND s.disabled = FALSE \
-             AND (t.expires_at > $2 OR (t.expires_at IS NULL AND t.created_at > $3))",
-            crate::args![token_hash, now, created_after],
-        )
-        .await?;
-    Ok(r.map(|r| r.0))
+    Ok(live_token(ex, token_hash, now, created_after)
+        .await?
+        .map(|t| t.staff_id))
+}
+
+/// A live token's owner and its dates (for the login cache, which must know when it expires).
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct LiveToken {
+    /// The owner.
+    pub staff_id: Uuid,
+    /// Set expiry, if any.
+    pub expires_at: Option<DateTime<Utc>>,
+    /// When it was made (tokens without an expiry live from here).
+    pub created_at: DateTime<Utc>,
+}
+
+/// [`live_token_staff`] with the token's dates.
+pub async fn live_token(
+    mut ex: impl Exec,
+    token_hash: &str,
+    now: DateTime<Utc>,
+    created_after: DateTime<Utc>,
+) -> Result<Option<LiveToken>, sqlx::Error> {
+    ex.opt(
+        "SELECT t.staff_id, t.expires_at, t.created_at FROM api_tokens t JOIN staff s ON s.id = t.staff_id \
+         WHERE t.token_hash = $1 AND t.revoked_at IS NULL AND s.disabled = FALSE \
+         AND (t.expires_at > $2 OR (t.expires_at IS NULL AND t.created_at > $3))",
+        crate::args![token_hash, now, created_after],
+    )
+    .await
 }
 
 /// A staff member's tokens, newest first.

@@ -1,0 +1,342 @@
+//! Group commit's second half: the batch's single-row INSERTs become multi-row INSERTs.
+//!
+//! The writer already commits a whole batch of ops in one transaction. What is left per op is
+//! one driver round trip per statement: on SQLite a hop to sqlx's worker thread, on PostgreSQL a
+//! network round trip. A contact with two staff, three topics and a note is seven statements,
+//! so a batch of 32 contacts was ~220 round trips before the commit. When every statement of the
+//! batch is a plain `INSERT INTO t (…) VALUES (…)` (the common case: contacts, clients, notes,
+//! idempotency answers), [`plan`] rewrites the batch into one multi-row INSERT per statement
+//! text, in an order that keeps each op's own order of statements (a topological order of the
+//! statement texts), so a batch costs a handful of round trips whatever its size.
+//!
+//! Semantics do not change: the same rows go into the same transaction, row triggers fire per
+//! row, and if a merged statement fails the writer rolls the transaction back and runs the batch
+//! again on its slow path, one savepoint per op, exactly as before. A batch with any other
+//! statement (an UPDATE, a DELETE, a guarded [`Expect::One`], an INSERT … SELECT, a clause after
+//! the tuple that binds a value) is not merged at all.
+
+use super::writer::{Expect, Stmt};
+use super::Val;
+
+/// Most values bound in one statement (SQLite's limit is 32 766, PostgreSQL's 65 535).
+const MAX_PARAMS: usize = 16_000;
+
+/// A single-row INSERT split around its value tuple.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Template<'s> {
+    /// `INSERT INTO t (a, b) VALUES ` (everything before the tuple).
+    head: &'s str,
+    /// The tuple between its parentheses, as text and placeholders.
+    tuple: Vec<Piece<'s>>,
+    /// What follows the tuple (`ON CONFLICT DO NOTHING`, or nothing); binds no value.
+    tail: &'s str,
+    /// Number of values one row binds.
+    arity: usize,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Piece<'s> {
+    Text(&'s str),
+    /// `$N`, one-based.
+    Param(usize),
+}
+
+/// Splits `INSERT INTO … VALUES ( … ) [tail]` whose tuple binds `$1..$n` each exactly once
+/// and whose tail binds nothing. Anything else is `None`.
+fn template(sql: &str) -> Option<Template<'_>> {
+    let trimmed = sql.trim_start();
+    if !trimmed.get(..7)?.eq_ignore_ascii_case("INSERT ") {
+        return None;
+    }
+    let upper = sql.to_ascii_uppercase();
+    let values = upper.find(" VALUES")?;
+    // Only one VALUES and no SELECT: an INSERT … SELECT or a sub-select is not a plain row.
+    if upper[values + 7..].contains(" VALUES") || upper.contains("SELECT") {
+        return None;
+    }
+    let open = values + 7 + sql[values + 7..].find('(')?;
+    if !sql[values + 7..open].trim().is_empty() {
+        return None;
+    }
+    // The matching parenthesis, outside string literals.
+    let bytes = sql.as_bytes();
+    let (mut depth, mut in_str, mut close) = (0usize, false, None);
+    for (i, &b) in bytes.iter().enumerate().skip(open) {
+        match b {
+            b'\'' => in_str = !in_str,
+            b'(' if !in_str => depth += 1,
+            b')' if !in_str => {
+                depth -= 1;
+                if depth == 0 {
+                    close = Some(i);
+                    break;
+                }
+            }
+            _ => {}
+        }
+    }
+    let close = close?;
+    let tail = &sql[close + 1..];
+    if tail.contains('$') || tail.contains('?') || tail.trim_start().starts_with(',') {
+        return None;
+    }
+    let inner = &sql[open + 1..close];
+    let mut tuple = Vec::new();
+    let mut seen = Vec::new();
+    let mut rest = inner;
+    while let Some(at) = rest.find('$') {
+        tuple.push(Piece::Text(&rest[..at]));
+        let digits = rest[at + 1..]
+            .bytes()
+            .take_while(u8::is_ascii_digit)
+            .count();
+        let n: usize = rest[at + 1..at + 1 + digits].parse().ok()?;
+        tuple.push(Piece::Param(n));
+        seen.push(n);
+        rest = &rest[at + 1 + digits..];
+    }
+    tuple.push(Piece::Text(rest));
+    if inner.contains('?') {
+        return None;
+    }
+    seen.sort_unstable();
+    if seen.iter().enumerate().any(|(i, &n)| n != i + 1) {
+        return None;
+    }
+    Some(Template {
+        head: &sql[..open],
+        tuple,
+        tail,
+        arity: seen.len(),
+    })
+}
+
+impl Template<'_> {
+    /// The statement for `rows` rows.
+    fn sql(&self, rows: usize) -> String {
+        let mut s = String::with_capacity(self.head.len() + rows * (self.arity * 5 + 4));
+        s.push_str(self.head);
+        for r in 0..rows {
+            if r > 0 {
+                s.push_str(", ");
+            }
+            s.push('(');
+            for p in &self.tuple {
+                match p {
+                    Piece::Text(t) => s.push_str(t),
+                    Piece::Param(n) => {
+                        s.push('$');
+                        s.push_str(&(r * self.arity + n).to_string());
+                    }
+                }
+            }
+            s.push(')');
+        }
+        s.push_str(self.tail);
+        s
+    }
+}
+
+/// Row counts for `n` rows in statements of at most `max` rows, as powers of two, so that a
+/// statement text is one of a few per table (drivers cache prepared statements by text).
+pub(crate) fn chunks(mut n: usize, max: usize) -> Vec<usize> {
+    let cap = if max == 0 {
+        1
+    } else {
+        1 << (usize::BITS - 1 - max.leading_zeros())
+    };
+    let mut out = Vec::new();
+    while n > 0 {
+        let take = if n >= cap {
+            cap
+        } else {
+            1 << (usize::BITS - 1 - n.leading_zeros())
+        };
+        out.push(take);
+        n -= take;
+    }
+    out
+}
+
+/// The batch's statements as multi-row INSERTs, in an order that keeps every op's own order;
+/// `None` when the batch cannot be merged (run it statement by statement instead).
+pub(crate) fn plan<'a>(ops: impl Iterator<Item = &'a [Stmt]>) -> Option<Vec<(String, Vec<Val>)>> {
+    // Distinct statement texts in order of first appearance, with their rows.
+    let mut texts: Vec<(&'static str, Template<'static>, Vec<&'a [Val]>)> = Vec::new();
+    let mut edges: Vec<(usize, usize)> = Vec::new();
+    let mut any = false;
+    for stmts in ops {
+        let mut prev: Option<usize> = None;
+        for stmt in stmts {
+            if stmt.expect != Expect::Any {
+                return None;
+            }
+            let i = match texts.iter().position(|(s, _, _)| *s == stmt.sql) {
+                Some(i) => i,
+                None => {
+                    let t = template(stmt.sql)?;
+                    texts.push((stmt.sql, t, Vec::new()));
+                    texts.len() - 1
+                }
+            };
+            if stmt.args.len() != texts[i].1.arity {
+                return None;
+            }
+            texts[i].2.push(&stmt.args);
+            any = true;
+            if let Some(p) = prev {
+                if p != i && !edges.contains(&(p, i)) {
+                    edges.push((p, i));
+                }
+            }
+            prev = Some(i);
+        }
+    }
+    if !any {
+        return Some(Vec::new());
+    }
+    // Kahn's algorithm, ties broken by first appearance; a cycle (A, B, A in one op and
+    // B before A in another) cannot be merged.
+    let n = texts.len();
+    let mut indegree = vec![0usize; n];
+    for &(_, to) in &edges {
+        indegree[to] += 1;
+    }
+    let mut order = Vec::with_capacity(n);
+    let mut done = vec![false; n];
+    while order.len() < n {
+        let next = (0..n).find(|&i| !done[i] && indegree[i] == 0)?;
+        done[next] = true;
+        order.push(next);
+        for &(from, to) in &edges {
+            if from == next {
+                indegree[to] -= 1;
+            }
+        }
+    }
+    let mut out = Vec::new();
+    for i in order {
+        let (_, t, rows) = &texts[i];
+        let max_rows = (MAX_PARAMS / t.arity.max(1)).max(1);
+        let mut rest = rows.as_slice();
+        for size in chunks(rows.len(), max_rows) {
+            let (now, later) = rest.split_at(size);
+            rest = later;
+            let args = now.iter().flat_map(|r| r.iter().cloned()).collect();
+            out.push((t.sql(size), args));
+        }
+    }
+    Some(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::args;
+
+    fn stmt(sql: &'static str, args: Vec<Val>) -> Stmt {
+        Stmt::new(sql, args)
+    }
+
+    #[test]
+    fn splits_a_plain_insert() {
+        let t = template("INSERT INTO t (a, b) VALUES ($1, COALESCE($2, 'x'))").unwrap();
+        assert_eq!(t.arity, 2);
+        assert_eq!(
+            t.sql(2),
+            "INSERT INTO t (a, b) VALUES ($1, COALESCE($2, 'x')), ($3, COALESCE($4, 'x'))"
+        );
+    }
+
+    #[test]
+    fn keeps_a_tail_that_binds_nothing() {
+        let t = template("INSERT INTO t (a) VALUES ($1) ON CONFLICT DO NOTHING").unwrap();
+        assert_eq!(
+            t.sql(3),
+            "INSERT INTO t (a) VALUES ($1), ($2), ($3) ON CONFLICT DO NOTHING"
+        );
+    }
+
+    #[test]
+    fn refuses_what_is_not_one_plain_row() {
+        for sql in [
+            "UPDATE t SET a = $1",
+            "DELETE FROM t WHERE a = $1",
+            "INSERT INTO t (a) SELECT $1",
+            "INSERT INTO t (a) VALUES ($1) ON CONFLICT (a) DO UPDATE SET b = $2",
+            "INSERT INTO t (a, b) VALUES ($1, $1)",
+            "INSERT INTO t (a, b) VALUES ($1, $3)",
+            "INSERT INTO t (a) VALUES ($1), ($2)",
+            "INSERT INTO t (a) VALUES ((SELECT x FROM y WHERE z = $1))",
+        ] {
+            assert!(template(sql).is_none(), "{sql}");
+        }
+    }
+
+    #[test]
+    fn a_parenthesis_in_a_literal_does_not_end_the_tuple() {
+        let t = template("INSERT INTO t (a, b) VALUES ($1, ')')").unwrap();
+        assert_eq!(t.sql(2), "INSERT INTO t (a, b) VALUES ($1, ')'), ($2, ')')");
+    }
+
+    #[test]
+    fn chunks_are_powers_of_two_within_the_limit() {
+        assert_eq!(chunks(37, 1000), vec![32, 4, 1]);
+        assert_eq!(chunks(5, 2), vec![2, 2, 1]);
+        assert_eq!(chunks(0, 8), Vec::<usize>::new());
+        assert_eq!(chunks(8, 8), vec![8]);
+        assert_eq!(chunks(3, 0), vec![1, 1, 1]);
+    }
+
+    #[test]
+    fn merges_ops_keeping_each_ops_order() {
+        const C: &str = "INSERT INTO c (id) VALUES ($1)";
+        const S: &str = "INSERT INTO s (c, s) VALUES ($1, $2)";
+        const N: &str = "INSERT INTO n (c) VALUES ($1)";
+        let a = vec![
+            stmt(C, args![1]),
+            stmt(S, args![1, 10]),
+            stmt(S, args![1, 11]),
+        ];
+        let b = vec![stmt(C, args![2]), stmt(N, args![2])];
+        let c = vec![stmt(C, args![3]), stmt(S, args![3, 12]), stmt(N, args![3])];
+        let out = plan([&a[..], &b[..], &c[..]].into_iter()).unwrap();
+        let texts: Vec<&str> = out.iter().map(|(s, _)| s.as_str()).collect();
+        assert_eq!(
+            texts,
+            vec![
+                "INSERT INTO c (id) VALUES ($1), ($2)",
+                "INSERT INTO c (id) VALUES ($1)",
+                "INSERT INTO s (c, s) VALUES ($1, $2), ($3, $4)",
+                "INSERT INTO s (c, s) VALUES ($1, $2)",
+                "INSERT INTO n (c) VALUES ($1), ($2)",
+            ]
+        );
+        let ints = |v: &Vec<Val>| -> Vec<i64> {
+            v.iter()
+                .map(|x| match x {
+                    Val::Int(Some(i)) => *i,
+                    _ => panic!("int"),
+                })
+                .collect()
+        };
+        assert_eq!(ints(&out[0].1), vec![1, 2]);
+        assert_eq!(ints(&out[1].1), vec![3]);
+        assert_eq!(ints(&out[2].1), vec![1, 10, 1, 11]);
+        assert_eq!(ints(&out[3].1), vec![3, 12]);
+        assert_eq!(ints(&out[4].1), vec![2, 3]);
+    }
+
+    #[test]
+    fn does_not_merge_a_batch_with_a_guarded_update_or_a_cycle() {
+        const A: &str = "INSERT INTO a (x) VALUES ($1)";
+        const B: &str = "INSERT INTO b (x) VALUES ($1)";
+        let guarded = vec![Stmt::one("UPDATE a SET x = $1", args![1])];
+        let plain = vec![stmt(A, args![1])];
+        assert!(plan([&plain[..], &guarded[..]].into_iter()).is_none());
+        let ab = vec![stmt(A, args![1]), stmt(B, args![1])];
+        let ba = vec![stmt(B, args![2]), stmt(A, args![2])];
+        assert!(plan([&ab[..], &ba[..]].into_iter()).is_none());
+        assert_eq!(plan(std::iter::empty()).unwrap().len(), 0);
+    }
+}
