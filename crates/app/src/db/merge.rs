@@ -11,7 +11,9 @@
 //!
 //! Semantics do not change: the same rows go into the same transaction, row triggers fire per
 //! row, and if a merged statement fails the writer rolls the transaction back and runs the batch
-//! again on its slow path, one savepoint per op, exactly as before. A batch with any other
+//! again on its slow path, one savepoint per op, exactly as before. A clean-up statement
+//! ([`Expect::Cleanup`]: it deletes only rows no op of the batch touches, such as expired
+//! idempotency answers) runs row by row at its place in the order. A batch with any other
 //! statement (an UPDATE, a DELETE, a guarded [`Expect::One`], an INSERT … SELECT, a clause after
 //! the tuple that binds a value) is not merged at all.
 
@@ -162,25 +164,29 @@ pub(crate) fn chunks(mut n: usize, max: usize) -> Vec<usize> {
 /// `None` when the batch cannot be merged (run it statement by statement instead).
 pub(crate) fn plan<'a>(ops: impl Iterator<Item = &'a [Stmt]>) -> Option<Vec<(String, Vec<Val>)>> {
     // Distinct statement texts in order of first appearance, with their rows.
-    let mut texts: Vec<(&'static str, Template<'static>, Vec<&'a [Val]>)> = Vec::new();
+    // A clean-up statement has no template: its rows run one by one at its place in the order.
+    let mut texts: Vec<(&'static str, Option<Template<'static>>, Vec<&'a [Val]>)> = Vec::new();
     let mut edges: Vec<(usize, usize)> = Vec::new();
     let mut any = false;
     for stmts in ops {
         let mut prev: Option<usize> = None;
         for stmt in stmts {
-            if stmt.expect != Expect::Any {
-                return None;
-            }
             let i = match texts.iter().position(|(s, _, _)| *s == stmt.sql) {
                 Some(i) => i,
                 None => {
-                    let t = template(stmt.sql)?;
+                    let t = match stmt.expect {
+                        Expect::Any => Some(template(stmt.sql)?),
+                        Expect::Cleanup => None,
+                        Expect::One => return None,
+                    };
                     texts.push((stmt.sql, t, Vec::new()));
                     texts.len() - 1
                 }
             };
-            if stmt.args.len() != texts[i].1.arity {
-                return None;
+            match &texts[i].1 {
+                Some(t) if stmt.expect != Expect::Any || stmt.args.len() != t.arity => return None,
+                None if stmt.expect != Expect::Cleanup => return None,
+                _ => {}
             }
             texts[i].2.push(&stmt.args);
             any = true;
@@ -216,7 +222,11 @@ pub(crate) fn plan<'a>(ops: impl Iterator<Item = &'a [Stmt]>) -> Option<Vec<(Str
     }
     let mut out = Vec::new();
     for i in order {
-        let (_, t, rows) = &texts[i];
+        let (sql, t, rows) = &texts[i];
+        let Some(t) = t else {
+            out.extend(rows.iter().map(|r| (sql.to_string(), r.to_vec())));
+            continue;
+        };
         let max_rows = (MAX_PARAMS / t.arity.max(1)).max(1);
         let mut rest = rows.as_slice();
         for size in chunks(rows.len(), max_rows) {
@@ -325,6 +335,23 @@ mod tests {
         assert_eq!(ints(&out[2].1), vec![1, 10, 1, 11]);
         assert_eq!(ints(&out[3].1), vec![3, 12]);
         assert_eq!(ints(&out[4].1), vec![2, 3]);
+    }
+
+    #[test]
+    fn a_cleanup_runs_row_by_row_before_the_inserts_that_follow_it() {
+        const D: &str = "DELETE FROM k WHERE staff = $1 AND at < $2";
+        const I: &str = "INSERT INTO k (staff, key) VALUES ($1, $2)";
+        let a = vec![Stmt::cleanup(D, args![1, 5]), stmt(I, args![1, 7])];
+        let b = vec![Stmt::cleanup(D, args![2, 5]), stmt(I, args![2, 8])];
+        let out = plan([&a[..], &b[..]].into_iter()).unwrap();
+        let texts: Vec<&str> = out.iter().map(|(s, _)| s.as_str()).collect();
+        assert_eq!(
+            texts,
+            vec![D, D, "INSERT INTO k (staff, key) VALUES ($1, $2), ($3, $4)"]
+        );
+        // The same text as a plain statement in one op and a clean-up in another is not merged.
+        let c = vec![stmt(D, args![3, 5])];
+        assert!(plan([&a[..], &c[..]].into_iter()).is_none());
     }
 
     #[test]

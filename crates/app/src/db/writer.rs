@@ -39,6 +39,10 @@ pub enum Expect {
     Any,
     /// Exactly one row (an update of an existing row); otherwise the op fails with `NotFound`.
     One,
+    /// Any number of rows, and the statement only removes rows that no op of the same batch
+    /// writes or reads (expired idempotency answers, say), so the writer may run it before or
+    /// after the other ops' statements (see `merge`).
+    Cleanup,
 }
 
 /// One SQL statement of a write.
@@ -67,6 +71,14 @@ impl Stmt {
             sql,
             args,
             expect: Expect::One,
+        }
+    }
+    /// A clean-up statement ([`Expect::Cleanup`]).
+    pub fn cleanup(sql: &'static str, args: Vec<Val>) -> Stmt {
+        Stmt {
+            sql,
+            args,
+            expect: Expect::Cleanup,
         }
     }
 }
@@ -545,7 +557,7 @@ macro_rules! run_batch {
                     for op in ops.clone() {
                         for stmt in &op.stmts {
                             let ok = match $q(stmt.sql, stmt.args.clone()).execute(&mut *tx).await {
-                                Ok(r) => stmt.expect == Expect::Any || r.rows_affected() == 1,
+                                Ok(r) => stmt.expect != Expect::One || r.rows_affected() == 1,
                                 Err(sqlx::Error::Database(_)) => false,
                                 Err(e) => return Err(e),
                             };
