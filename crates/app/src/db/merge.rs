@@ -160,12 +160,15 @@ pub(crate) fn chunks(mut n: usize, max: usize) -> Vec<usize> {
     out
 }
 
+/// One distinct statement text of a batch: its template (none for a clean-up) and its rows.
+type Text<'a> = (&'static str, Option<Template<'static>>, Vec<&'a [Val]>);
+
 /// The batch's statements as multi-row INSERTs, in an order that keeps every op's own order;
 /// `None` when the batch cannot be merged (run it statement by statement instead).
 pub(crate) fn plan<'a>(ops: impl Iterator<Item = &'a [Stmt]>) -> Option<Vec<(String, Vec<Val>)>> {
     // Distinct statement texts in order of first appearance, with their rows.
     // A clean-up statement has no template: its rows run one by one at its place in the order.
-    let mut texts: Vec<(&'static str, Option<Template<'static>>, Vec<&'a [Val]>)> = Vec::new();
+    let mut texts: Vec<Text<'a>> = Vec::new();
     let mut edges: Vec<(usize, usize)> = Vec::new();
     let mut any = false;
     for stmts in ops {

@@ -633,10 +633,12 @@ macro_rules! run_batch {
                             (op.audit, None, res)
                         }
                         Work::Command(f) => {
-                            let mut t = Tx::new($tx(&mut *sp));
-                            let ran = f(&mut t).await;
-                            *$touched |= t.touched_auth;
-                            drop(t);
+                            let ran = {
+                                let mut t = Tx::new($tx(&mut *sp));
+                                let ran = f(&mut t).await;
+                                *$touched |= t.touched_auth;
+                                ran
+                            };
                             match ran {
                                 Ok((audit, Ok(v))) => (audit, Some(Ok(v)), Ok(())),
                                 // Refused: its writes go, its audit rows stay.
