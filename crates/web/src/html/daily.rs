@@ -1132,19 +1132,17 @@ pub(crate) async fn prefill_referral(
     Ok(())
 }
 
-/// After a referral registered from a booking: links the two (best effort: the referral is
-/// already stored; a failure is logged).
-pub(crate) async fn link_referral(st: &AppState, actor: &Actor, fd: &Fd, referral: Uuid) {
-    let Ok(booking) = Uuid::parse_str(fd.get("from_booking").trim()) else {
-        return;
-    };
-    let result = match booking_grant(st, actor, "open_hour.refer").await {
-        Ok(g) => openhour::link_referral(&st.app, actor, &g, booking, referral).await,
-        Err(e) => Err(e),
-    };
-    if let Err(e) = result {
-        tracing::warn!(error = ?e, %booking, %referral, "could not link the booking to its referral");
-    }
+/// Registers the referral made from a booking and links the booking to it, in one transaction
+/// (`openhour::refer`): a booking already turned into a referral is a 409, nothing new stored.
+pub(crate) async fn refer_booking(
+    st: &AppState,
+    actor: &Actor,
+    intake: &benk_app::referrals::IntakeGrant,
+    booking: Uuid,
+    input: benk_app::referrals::ReferralInput,
+) -> Result<benk_app::referrals::Receipt, AppError> {
+    let grant = booking_grant(st, actor, "open_hour.refer").await?;
+    openhour::refer(&st.app, actor, intake, &grant, booking, input).await
 }
 
 // ---------------------------------------------------------------------------------------------
