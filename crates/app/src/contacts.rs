@@ -698,16 +698,9 @@ async fn timeline_page(
     let levels = store::contacts::levels_page(&app.db, client, b, n).await?;
     let referrals = store::contacts::referrals_page(&app.db, client, b, n).await?;
     let decisions = store::contacts::decisions_page(&app.db, client, b, n).await?;
-    let meeting = store::meetings::decisions_page(
-        &app.db,
-        client,
-        grant.team_id(),
-        b.at,
-        b.id,
-        n,
-        health,
-    )
-    .await?;
+    let meeting =
+        store::meetings::decisions_page(&app.db, client, grant.team_id(), b.at, b.id, n, health)
+            .await?;
 
     let mut keys: Vec<(DateTime<Utc>, Uuid, TimelineKind)> = Vec::new();
     keys.extend(

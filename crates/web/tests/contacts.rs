@@ -773,7 +773,9 @@ async fn the_contact_forms_note_is_the_authors_server_side_draft(t: &TestApp) {
     assert!(form.text.contains("Utkast lagret"));
     // Another member of the care team (the NAV officer) never sees it, in the form or the API.
     let per = t.login("per", "benk-demo").await;
-    let other = t.page(&per, &format!("/clients/{client}/contacts/new")).await;
+    let other = t
+        .page(&per, &format!("/clients/{client}/contacts/new"))
+        .await;
     assert_eq!(other.status, StatusCode::OK);
     assert!(!other.text.contains("Halvskrevet kontaktnotat"));
     let per_token = t.token("per").await;

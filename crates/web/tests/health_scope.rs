@@ -670,7 +670,9 @@ async fn nav_writes_a_social_note_that_health_staff_see(t: &TestApp) {
     assert!(page.text.contains(note));
     assert!(!page.text.contains("Hører stemmer"));
     // The old sign-at-once form is gone: one way to write a note.
-    assert!(!page.text.contains(&format!("action=\"/clients/{client}/entries\"")));
+    assert!(!page
+        .text
+        .contains(&format!("action=\"/clients/{client}/entries\"")));
     let url = format!("/clients/{client}/draft");
     let r = t
         .form(
@@ -680,10 +682,12 @@ async fn nav_writes_a_social_note_that_health_staff_see(t: &TestApp) {
         )
         .await;
     assert!(r.status.is_redirection(), "{}", r.text);
-    let r = t
-        .form(&b, &url, &[("action", "sign"), ("body", "")])
-        .await;
-    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "no draft to sign");
+    let r = t.form(&b, &url, &[("action", "sign"), ("body", "")]).await;
+    assert_eq!(
+        r.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "no draft to sign"
+    );
     assert_eq!(
         t.count("SELECT COUNT(*) FROM record_entries WHERE body = 'Boligsøknad levert.' AND kind = 'social'")
             .await,

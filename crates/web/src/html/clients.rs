@@ -10,9 +10,7 @@ use benk_app::care::{self, Holder, NewRelationship};
 use benk_app::clients::{self, ClientRecord, ClientSummary, ListKind};
 use benk_app::situation::{self, optional_text, Situation, SituationInput};
 use benk_app::{AppError, FieldError};
-use benk_domain::{
-    EntryKind, EpisodeAction, Lang, Period, Purpose, ShortText, SocialTopic,
-};
+use benk_domain::{EntryKind, EpisodeAction, Lang, Period, Purpose, ShortText, SocialTopic};
 use chrono::NaiveDate;
 use serde::Deserialize;
 use uuid::Uuid;
@@ -405,17 +403,7 @@ pub(super) async fn client_page(
     ep: super::intake::EpisodeUi,
     status: axum::http::StatusCode,
 ) -> Response {
-    client_page_full(
-        st,
-        ctx,
-        id,
-        ep,
-        None,
-        PageExtra::default(),
-        None,
-        status,
-    )
-    .await
+    client_page_full(st, ctx, id, ep, None, PageExtra::default(), None, status).await
 }
 
 /// The client page, with any refused form shown again.
@@ -445,8 +433,7 @@ async fn client_page_full(
         let referrals = benk_app::referrals::for_client(&st.app, actor, &grant).await?;
         // Last-met is read once, with the rest of the contact state below.
         let timeline =
-            benk_app::contacts::timeline_for_page(&st.app, actor, &grant, extra.before, 20)
-                .await?;
+            benk_app::contacts::timeline_for_page(&st.app, actor, &grant, extra.before, 20).await?;
         let draft = benk_app::contacts::draft(&st.app, actor, &grant).await?;
         // Covered by the record read's audit row: the same person, already opened.
         let (keeping, next_appointment) =
