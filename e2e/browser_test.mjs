@@ -308,9 +308,15 @@ async function hideScrollbars() {
 // Pages (name@size) wider than the viewport, found while taking screenshots.
 const sideways = [];
 async function noteSideways(name, sizeName) {
-  const [sw, iw] = await execute('return [document.documentElement.scrollWidth, window.innerWidth]');
+  const [sw, iw, wide] = await execute(`
+    const iw = window.innerWidth;
+    const wide = [...document.querySelectorAll('body *')]
+      .filter((e) => e.getBoundingClientRect().right > iw + 1)
+      .slice(0, 3)
+      .map((e) => e.tagName.toLowerCase() + (e.className ? '.' + String(e.className).split(' ').join('.') : ''));
+    return [document.documentElement.scrollWidth, iw, wide.join(' ')];`);
   if (sw > iw) {
-    sideways.push(`${name}@${sizeName} (${sw} > ${iw})`);
+    sideways.push(`${name}@${sizeName} (${sw} > ${iw}: ${wide})`);
     log(`WARN ${name} scrolls sideways at ${sizeName}: ${sw} > ${iw}`);
   }
 }

@@ -79,7 +79,7 @@ contact_texts! {
     meeting_withheld: "Tema og vedtak skjult: helseopplysninger er ikke tilgjengelige for din yrkesrolle.", "Topic and decision hidden: health information is not available to your profession.";
     draft_health_hint: "Det blir et journalnotat.", "It becomes a health record entry.";
     entries_hint: "Notater skrives som utkast og signeres under", "Notes are written as drafts and signed under";
-    note_draft_hint: "Notatet lagres som utkast mens du skriver, og bare du ser det. Det signeres når du lagrer kontakten.", "The note is saved as a draft as you type, and only you see it. It is signed when you save the contact.";
+    note_draft_hint: "Mens du skriver, lagres det som et utkast bare du ser.", "While you type, it is kept as a draft only you see.";
     note_title: "Notat", "Note";
     draft_title: "Nytt notat", "New note";
     draft_hint: "Utkastet lagres mens du skriver, og bare du ser det. Det blir en del av journalen når du signerer.", "The draft is saved as you type, and only you see it. It becomes part of the record when you sign.";

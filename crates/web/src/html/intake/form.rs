@@ -40,11 +40,11 @@ pub(crate) fn posted<'c>(
 /// What a team page's POST starts with (the open hour, the drop-in centre, the board, the
 /// team meeting): the signed-in actor, the form with its CSRF token checked, and the team the
 /// actor acts in. Without one, the page answers `no_team()` (each part keeps its own answer).
-pub(crate) fn posted_in_team<'c>(
-    ctx: &'c Ctx,
+pub(crate) fn posted_in_team(
+    ctx: &Ctx,
     form: Vec<(String, String)>,
     no_team: fn() -> AppError,
-) -> Result<(&'c benk_app::Actor, Fd, Uuid), Response> {
+) -> Result<(&benk_app::Actor, Fd, Uuid), Response> {
     let actor = ctx.page_actor()?;
     let fd = Fd(form);
     ctx.check_csrf(fd.get("_csrf"))?;
