@@ -24,7 +24,12 @@ const CONFIG = {
   chromedriver: env.BENK_E2E_CHROMEDRIVER || '/usr/bin/chromedriver',
   axeFile: path.join(ROOT, 'e2e', 'vendor', 'axe.min.js'),
 };
-const SIZES = { phone: { width: 390, height: 844 }, desktop: { width: 1280, height: 900 } };
+// 1366 px is the commonest laptop width; the tables must fit it without sideways scrolling.
+const SIZES = {
+  phone: { width: 390, height: 844 },
+  desktop: { width: 1280, height: 900 },
+  wide: { width: 1366, height: 900 },
+};
 const CLIENT_HREF = /^\/clients\/[0-9a-f-]{36}$/;
 const ELEMENT_KEY = 'element-6066-11e4-a52e-4f735466cecf';
 
@@ -300,6 +305,22 @@ async function hideScrollbars() {
   }
 }
 
+// Pages (name@size) wider than the viewport, found while taking screenshots.
+const sideways = [];
+async function noteSideways(name, sizeName) {
+  const [sw, iw, wide] = await execute(`
+    const iw = window.innerWidth;
+    const wide = [...document.querySelectorAll('body *')]
+      .filter((e) => e.getBoundingClientRect().right > iw + 1)
+      .slice(0, 3)
+      .map((e) => e.tagName.toLowerCase() + (e.className ? '.' + String(e.className).split(' ').join('.') : ''));
+    return [document.documentElement.scrollWidth, iw, wide.join(' ')];`);
+  if (sw > iw) {
+    sideways.push(`${name}@${sizeName} (${sw} > ${iw}: ${wide})`);
+    log(`WARN ${name} scrolls sideways at ${sizeName}: ${sw} > ${iw}`);
+  }
+}
+
 // Full-page PNG through the DevTools protocol if available, else the viewport.
 async function screenshotPng() {
   if (cdpWorks) {
@@ -335,6 +356,7 @@ async function screenshotCurrent(name) {
     for (const [sizeName, size] of Object.entries(SIZES)) {
       await setViewportSize(size);
       await sleep(150);
+      await noteSideways(name, sizeName);
       const file = path.join(CONFIG.screenshotDir, `${name}-${sizeName}.png`);
       fs.writeFileSync(file, await screenshotPng());
       log(`screenshot ${file}`);
@@ -357,6 +379,7 @@ async function takeScreenshots(pages) {
       await setViewportSize(size);
       for (const { name, url } of pages) {
         await goTo(url);
+        await noteSideways(name, sizeName);
         const file = path.join(CONFIG.screenshotDir, `${name}-${sizeName}.png`);
         fs.writeFileSync(file, await screenshotPng());
         log(`screenshot ${file}`);
@@ -896,6 +919,10 @@ async function main() {
     ...axePages.map((p) => `axe: no serious/critical violations on ${p} page`)];
   for (const name of required) {
     if (!results.some((r) => r.name === name)) check(name, false, 'not reached');
+  }
+  // Measured while taking screenshots (BENK_SCREENSHOTS), at 390, 1280 and 1366 px.
+  if (CONFIG.screenshotDir) {
+    check('no page scrolls sideways at 390, 1280 or 1366 px', sideways.length === 0, sideways.join(', '));
   }
 }
 

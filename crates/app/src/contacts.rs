@@ -256,6 +256,8 @@ pub enum TimelineKind {
     Referral,
     /// An intake decision.
     Decision,
+    /// A decision on the person at the team meeting ("Teammøte").
+    MeetingDecision,
 }
 
 /// One item of the person's timeline.
@@ -284,6 +286,17 @@ pub struct TimelineItem {
     pub outcome: Option<String>,
     /// For `decision`: the referral decided.
     pub referral_id: Option<Uuid>,
+    /// For `meeting_decision`: the meeting's day.
+    pub held_on: Option<NaiveDate>,
+    /// For `meeting_decision`: what was discussed (only under a grant that covers health).
+    pub topic: Option<String>,
+    /// For `meeting_decision`: what was decided (only under a grant that covers health).
+    pub decision: Option<String>,
+    /// For `meeting_decision`: who follows it up.
+    pub follow_up: Option<String>,
+    /// For `meeting_decision`: the topic and decision were left out (health content, and the
+    /// reader's grant does not cover health).
+    pub withheld: bool,
 }
 
 impl TimelineItem {
@@ -300,6 +313,11 @@ impl TimelineItem {
             agency_kind: None,
             outcome: None,
             referral_id: None,
+            held_on: None,
+            topic: None,
+            decision: None,
+            follow_up: None,
+            withheld: false,
         }
     }
 }
@@ -311,7 +329,8 @@ pub struct Timeline {
     pub items: Vec<TimelineItem>,
     /// Pass as `before` for the next (older) page; absent on the last page.
     pub next: Option<String>,
-    /// When the person was last met (first page only).
+    /// When the person was last met (first page only; `None` on the person's page, which
+    /// reads it with the rest of the contact state in `keeping::for_list`).
     pub last_met: Option<DateTime<Utc>>,
 }
 
@@ -378,6 +397,20 @@ pub fn note_kind_of(actor: &Actor) -> EntryKind {
     } else {
         EntryKind::Social
     }
+}
+
+/// Logs a contact from the contact form. The form's note is the author's draft for the
+/// person (autosaved while typing, the same draft as the person's page), so the draft is
+/// removed in the contact's own transaction: signed with the contact, or dropped when the
+/// author emptied the note.
+pub async fn log_from_form(
+    app: &App,
+    actor: &Actor,
+    grant: &ReadGrant,
+    input: ContactInput,
+) -> AppResult<Uuid> {
+    let forget = store::contacts::delete_draft(actor.staff_id, grant.client_id());
+    log(app, actor, grant, Uuid::now_v7(), input, vec![forget]).await
 }
 
 /// Logs a contact (with its note, signed at once) under a grant. `id` is chosen by the
@@ -623,14 +656,38 @@ pub async fn list(
 }
 
 /// One page of the person's timeline: contacts, notes with their versions, level changes,
-/// referrals and decisions, newest first. One indexed query per source (each with a LIMIT),
-/// merged here; one audit row for the page.
+/// referrals, intake decisions and the team meeting's decisions, newest first. One indexed
+/// query per source (each with a LIMIT), merged here; one audit row for the page. The first
+/// page also says when the person was last met.
 pub async fn timeline(
     app: &App,
     actor: &Actor,
     grant: &ReadGrant,
     before: Option<Before>,
     limit: i64,
+) -> AppResult<Timeline> {
+    timeline_page(app, actor, grant, before, limit, true).await
+}
+
+/// The timeline for the person's page, which reads last-met with the rest of the person's
+/// contact state (`keeping::for_list`): the same page without its own last-met read.
+pub async fn timeline_for_page(
+    app: &App,
+    actor: &Actor,
+    grant: &ReadGrant,
+    before: Option<Before>,
+    limit: i64,
+) -> AppResult<Timeline> {
+    timeline_page(app, actor, grant, before, limit, false).await
+}
+
+async fn timeline_page(
+    app: &App,
+    actor: &Actor,
+    grant: &ReadGrant,
+    before: Option<Before>,
+    limit: i64,
+    with_last_met: bool,
 ) -> AppResult<Timeline> {
     let client = grant.client_id();
     let health = grant.covers_health();
@@ -641,6 +698,9 @@ pub async fn timeline(
     let levels = store::contacts::levels_page(&app.db, client, b, n).await?;
     let referrals = store::contacts::referrals_page(&app.db, client, b, n).await?;
     let decisions = store::contacts::decisions_page(&app.db, client, b, n).await?;
+    let meeting =
+        store::meetings::decisions_page(&app.db, client, grant.team_id(), b.at, b.id, n, health)
+            .await?;
 
     let mut keys: Vec<(DateTime<Utc>, Uuid, TimelineKind)> = Vec::new();
     keys.extend(
@@ -663,6 +723,11 @@ pub async fn timeline(
         decisions
             .iter()
             .map(|x| (x.at, x.id, TimelineKind::Decision)),
+    );
+    keys.extend(
+        meeting
+            .iter()
+            .map(|x| (x.at, x.id, TimelineKind::MeetingDecision)),
     );
     keys.sort_by_key(|k| std::cmp::Reverse((k.0, k.1)));
     let more = keys.len() as i64 > limit;
@@ -697,6 +762,7 @@ pub async fn timeline(
     let levels: HashMap<Uuid, _> = levels.into_iter().map(|x| (x.id, x)).collect();
     let referrals: HashMap<Uuid, _> = referrals.into_iter().map(|x| (x.id, x)).collect();
     let decisions: HashMap<Uuid, _> = decisions.into_iter().map(|x| (x.id, x)).collect();
+    let mut meeting: HashMap<Uuid, _> = meeting.into_iter().map(|x| (x.id, x)).collect();
 
     let items = keys
         .iter()
@@ -724,11 +790,20 @@ pub async fn timeline(
                         item.referral_id = Some(d.referral_id);
                     }
                 }
+                TimelineKind::MeetingDecision => {
+                    if let Some(d) = meeting.remove(&id) {
+                        item.held_on = Some(d.held_on);
+                        item.withheld = !health;
+                        item.topic = d.topic;
+                        item.decision = d.decision;
+                        item.follow_up = d.follow_up_name;
+                    }
+                }
             }
             item
         })
         .collect();
-    let last_met = if before.is_none() {
+    let last_met = if with_last_met && before.is_none() {
         store::contacts::last_met(&app.db, client).await?
     } else {
         None
@@ -739,8 +814,13 @@ pub async fn timeline(
             grant,
             "client.timeline",
             &format!(
-                "timeline:contacts,{},episode_levels,referrals:admin,intake_decisions",
-                notes_resource(grant)
+                "timeline:contacts,{},episode_levels,referrals:admin,intake_decisions,{}",
+                notes_resource(grant),
+                if health {
+                    "meeting_decisions"
+                } else {
+                    "meeting_decisions:without_text"
+                }
             ),
         )]))
         .await?;

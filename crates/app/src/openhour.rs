@@ -565,31 +565,72 @@ pub async fn advise(
     Ok(gid)
 }
 
-/// Links a booking to the referral the intake team registered from it (and the booking's
-/// guidance case, if any, to that referral). The referral must be in the same team.
-pub async fn link_referral(
+/// Turns a booking into a referral: the referral the intake team registered from it, the
+/// booking's link to it (`status = referred`) and the booking's guidance case's
+/// `later_referral_id`, all in one writer command. The command reads the booking in the
+/// transaction and refuses (audited `open_hour.refer` denied) a booking that is gone
+/// (`none:no_such_booking`, 404), cancelled or already turned into a referral
+/// (`none:already_referred`, 409): two parallel clicks give one referral.
+pub async fn refer(
     app: &App,
     actor: &Actor,
+    intake: &crate::referrals::IntakeGrant,
     grant: &GuidanceGrant,
     id: Uuid,
-    referral: Uuid,
-) -> AppResult<()> {
-    if !store::openhour::referral_in_team(&app.db, referral, grant.team_id()).await? {
+    input: crate::referrals::ReferralInput,
+) -> AppResult<crate::referrals::Receipt> {
+    let team = grant.team_id();
+    if intake.team_id() != team {
         return Err(AppError::NotFound);
     }
+    let (receipt, mut stmts, referral_audit) =
+        crate::referrals::register_parts(app, actor, intake, input).await?;
+    let referral = receipt.id;
+    stmts.push(store::openhour::guidance_later_referral(id, referral));
+    stmts.push(store::openhour::set_referred(id, team, referral));
     let d = audit(
         actor,
         "open_hour.refer",
         format!("open_hour_booking:{id},referral:{referral}"),
     );
-    app.writer
-        .write(WriteOp {
-            stmts: vec![
-                store::openhour::guidance_later_referral(id, referral),
-                store::openhour::set_referred(id, grant.team_id(), referral),
-            ],
-            audit: vec![d],
+    let result = app
+        .writer
+        .command(move |tx| {
+            Box::pin(async move {
+                let refuse = |mut d: AuditDraft, why: &str, error: AppError| {
+                    d.outcome = Some(Outcome::Denied);
+                    d.resources = format!("open_hour_booking:{id},none:{why}");
+                    Ok(Decision::Refuse {
+                        audit: vec![d],
+                        error,
+                    })
+                };
+                let Some(b) = store::openhour::booking(&mut *tx, id, team).await? else {
+                    return refuse(d, "no_such_booking", AppError::NotFound);
+                };
+                if b.referral_id.is_some() || b.status == BookingStatus::Cancelled.code() {
+                    return refuse(d, "already_referred", already_referred());
+                }
+                for s in stmts {
+                    let n = tx.execute(s.sql, s.args).await?;
+                    if s.expect == crate::db::writer::Expect::One && n != 1 {
+                        return refuse(d, "already_referred", already_referred());
+                    }
+                }
+                Ok(Decision::Commit {
+                    audit: vec![referral_audit, d],
+                    value: (),
+                })
+            })
         })
         .await?;
-    Ok(())
+    result?;
+    Ok(receipt)
+}
+
+fn already_referred() -> AppError {
+    AppError::Conflict(Text::new(
+        "Denne bookingen er allerede gjort om til en henvisning (eller avlyst). Se henvisningen på inntakstavla – det ble ikke registrert en ny.",
+        "This booking has already been turned into a referral (or cancelled). See the referral on the intake board – no new one was registered.",
+    ))
 }

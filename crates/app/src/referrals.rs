@@ -342,8 +342,27 @@ pub async fn register(
     app: &App,
     actor: &Actor,
     grant: &IntakeGrant,
-    mut input: ReferralInput,
+    input: ReferralInput,
 ) -> AppResult<Receipt> {
+    let (receipt, stmts, d) = register_parts(app, actor, grant, input).await?;
+    app.writer
+        .write(WriteOp {
+            stmts,
+            audit: vec![d],
+        })
+        .await?;
+    Ok(receipt)
+}
+
+/// A staff-registered referral as statements and its audit row, for a use case that writes it
+/// together with more in one transaction (the open hour's "turn a booking into a referral").
+/// Checks the agency (a read on the pool) first.
+pub(crate) async fn register_parts(
+    app: &App,
+    actor: &Actor,
+    grant: &IntakeGrant,
+    mut input: ReferralInput,
+) -> AppResult<(Receipt, Vec<Stmt>, AuditDraft)> {
     check_agency(app, grant.team_id, &mut input).await?;
     let id = Uuid::now_v7();
     let d = audit_referral(actor, "referral.register", id, "referral");
@@ -356,16 +375,14 @@ pub async fn register(
         Some(actor.staff_id),
         d.at,
     );
-    app.writer
-        .write(WriteOp {
-            stmts,
-            audit: vec![d],
-        })
-        .await?;
-    Ok(Receipt {
-        id,
-        receipt_number: receipt,
-    })
+    Ok((
+        Receipt {
+            id,
+            receipt_number: receipt,
+        },
+        stmts,
+        d,
+    ))
 }
 
 /// A referral on the intake board.

@@ -93,7 +93,10 @@ async fn unrelated_user_is_refused_on_every_client_route_and_audited(t: &TestApp
             format!("/clients/{id}/edit"),
             vec![("name", "X"), ("birth_year", "1980")],
         ),
-        (format!("/clients/{id}/entries"), vec![("body", "snooping")]),
+        (
+            format!("/clients/{id}/draft"),
+            vec![("action", "sign"), ("body", "snooping")],
+        ),
         (
             format!("/clients/{id}/care"),
             vec![("staff_id", ingrid_id.as_str()), ("reason", "self-granted")],

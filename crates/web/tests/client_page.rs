@@ -47,8 +47,11 @@ async fn non_health_reader_gets_no_course_or_access_forms(t: &TestApp) {
         assert!(!page.text.contains(&action), "per sees {action}");
     }
     assert!(page.text.contains("endres av koordinatorene og teamleder"));
-    // The social note form stays: it is per's to use.
-    assert!(page.text.contains("name=\"kind\" value=\"social\""));
+    // The note draft stays: it is per's to use (and becomes a social note when signed).
+    assert!(page
+        .text
+        .contains(&format!("action=\"/clients/{client}/draft\"")));
+    assert!(page.text.contains("Skriv ingen helseopplysninger"));
     // The register of grants is there, read-only.
     assert!(page.text.contains("Tilgangsregister"));
 

@@ -738,4 +738,259 @@ on_both_backends!(
     the_timeline_is_newest_first_and_pages_by_keyset,
     an_idempotency_key_logs_once,
     a_contact_is_logged_from_the_page_and_a_refused_form_keeps_what_was_typed,
+    the_contact_forms_note_is_the_authors_server_side_draft,
+    meeting_decisions_are_on_the_timeline_under_the_health_scope,
+    the_persons_page_shows_days_since_met_from_one_read,
 );
+
+/// The contact form's note is the author's draft for the person on the server: autosaved by
+/// the same route as the person's page, restored when the form is opened again (a lost
+/// connection), never shown to another staff member, and removed when the contact is saved.
+async fn the_contact_forms_note_is_the_authors_server_side_draft(t: &TestApp) {
+    let (client, coordinator) = person_with_nav_in_care_team(t).await;
+    let b = t.login(&coordinator, "benk-demo").await;
+    let form = t.page(&b, &format!("/clients/{client}/contacts/new")).await;
+    assert_eq!(form.status, StatusCode::OK);
+    assert!(form
+        .text
+        .contains(&format!("data-autosave=\"/clients/{client}/draft\"")));
+    // The script's autosave while typing in the contact form.
+    let r = t
+        .form(
+            &b,
+            &format!("/clients/{client}/draft"),
+            &[("action", "autosave"), ("body", "Halvskrevet kontaktnotat")],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::NO_CONTENT);
+    // The connection was lost; the form opened again has the note back.
+    let form = t.page(&b, &format!("/clients/{client}/contacts/new")).await;
+    assert!(
+        form.text.contains(">Halvskrevet kontaktnotat</textarea>"),
+        "{}",
+        form.text
+    );
+    assert!(form.text.contains("Utkast lagret"));
+    // Another member of the care team (the NAV officer) never sees it, in the form or the API.
+    let per = t.login("per", "benk-demo").await;
+    let other = t
+        .page(&per, &format!("/clients/{client}/contacts/new"))
+        .await;
+    assert_eq!(other.status, StatusCode::OK);
+    assert!(!other.text.contains("Halvskrevet kontaktnotat"));
+    let per_token = t.token("per").await;
+    let r = t
+        .api(
+            Method::GET,
+            &format!("/api/v1/clients/{client}/draft"),
+            &per_token,
+            None,
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::NOT_FOUND);
+    // A colleague without access to the person is refused the form, and it is audited.
+    let ingrid = t.login("ingrid", "benk-demo").await;
+    let before = t.audit_count(client, "client.open", "denied").await;
+    let r = t
+        .page(&ingrid, &format!("/clients/{client}/contacts/new"))
+        .await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+    assert!(!r.text.contains("Halvskrevet kontaktnotat"));
+    assert_eq!(
+        t.audit_count(client, "client.open", "denied").await,
+        before + 1
+    );
+    // Saving the contact signs the note with it and removes the draft, in one transaction.
+    let when = benk_app::time::oslo(Utc::now() - Duration::minutes(10));
+    let me = t.staff_id(&coordinator).await;
+    let me_s = me.to_string();
+    let r = t
+        .form(
+            &b,
+            &format!("/clients/{client}/contacts"),
+            &[
+                ("met", "1"),
+                ("kind", "home_visit"),
+                ("date", &when.format("%Y-%m-%d").to_string()),
+                ("time", &when.format("%H:%M").to_string()),
+                ("duration_min", "30"),
+                ("staff", &me_s),
+                ("note", "Ferdig kontaktnotat"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text);
+    let drafts = t
+        .db()
+        .scalar_i64(
+            "SELECT COUNT(*) FROM note_drafts WHERE author_id = $1 AND client_id = $2",
+            benk_app::args![me, client],
+        )
+        .await
+        .unwrap();
+    assert_eq!(drafts, 0, "the draft is removed with the saved contact");
+    assert_eq!(
+        t.count("SELECT COUNT(*) FROM record_entries WHERE body = 'Ferdig kontaktnotat' AND contact_id IS NOT NULL")
+            .await,
+        1
+    );
+    // The page after the save tells the script to forget the browser's copy.
+    let page = t.page(&b, &r.location()).await;
+    assert!(page
+        .text
+        .contains(&format!("data-clear-local=\"benk-draft-{client}\"")));
+    let form = t.page(&b, &format!("/clients/{client}/contacts/new")).await;
+    assert!(!form.text.contains("Halvskrevet kontaktnotat"));
+}
+
+/// The team meeting's decisions about the person are on the timeline (API and page), newest
+/// first and paged with the rest; their topic and decision are health content, shown only
+/// under a grant that covers health; the audit row names them.
+async fn meeting_decisions_are_on_the_timeline_under_the_health_scope(t: &TestApp) {
+    let (client, coordinator) = person_with_nav_in_care_team(t).await;
+    let nurse = t.token(&coordinator).await;
+    let team: Uuid = t
+        .db()
+        .all::<(Uuid,)>(
+            "SELECT team_id FROM clients WHERE id = $1",
+            benk_app::args![client],
+        )
+        .await
+        .unwrap()[0]
+        .0;
+    let r = t
+        .api(
+            Method::POST,
+            &format!("/api/v1/teams/{team}/meetings"),
+            &nurse,
+            Some(json!({"held_on": benk_app::time::oslo_today()})),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.text);
+    let meeting = r.json()["id"].as_str().unwrap().to_string();
+    let r = t
+        .api(
+            Method::POST,
+            &format!("/api/v1/meetings/{meeting}/items"),
+            &nurse,
+            Some(json!({"client_id": client, "topic": "Uro rundt medisinering"})),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.text);
+    let item = r.json()["id"].as_str().unwrap().to_string();
+    let r = t
+        .api(
+            Method::POST,
+            &format!("/api/v1/meeting-items/{item}/decision"),
+            &nurse,
+            Some(json!({"decision": "Lege kontaktes før helgen"})),
+        )
+        .await;
+    assert!(r.status.is_success(), "{}", r.text);
+    // Newest first: the decision is the first item of the first page.
+    let r = t
+        .api(
+            Method::GET,
+            &format!("/api/v1/clients/{client}/timeline?limit=1"),
+            &nurse,
+            None,
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+    let v = r.json();
+    let first = &v["items"][0];
+    assert_eq!(first["kind"], "meeting_decision", "{v}");
+    assert_eq!(first["id"], item.as_str());
+    assert_eq!(first["decision"], "Lege kontaktes før helgen");
+    assert_eq!(first["topic"], "Uro rundt medisinering");
+    assert_eq!(first["withheld"], false);
+    // Paged like the rest: the next page goes on from it and does not repeat it.
+    let next = v["next"].as_str().expect("more pages");
+    let r = t
+        .api(
+            Method::GET,
+            &format!("/api/v1/clients/{client}/timeline?limit=5&before={next}"),
+            &nurse,
+            None,
+        )
+        .await;
+    assert!(!r.text.contains(&item), "{}", r.text);
+    // The NAV officer in the care team sees that a decision was made, not what it was.
+    let per = t.token("per").await;
+    let r = t
+        .api(
+            Method::GET,
+            &format!("/api/v1/clients/{client}/timeline?limit=1"),
+            &per,
+            None,
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK);
+    assert!(!r.text.contains("Lege kontaktes"), "{}", r.text);
+    assert!(!r.text.contains("medisinering"), "{}", r.text);
+    assert_eq!(r.json()["items"][0]["withheld"], true);
+    let per_id = t.staff_id("per").await;
+    let resources: Vec<(String,)> = t
+        .db()
+        .all(
+            "SELECT resources FROM audit_events WHERE action = 'client.timeline' AND actor_staff_id = $1",
+            benk_app::args![per_id],
+        )
+        .await
+        .unwrap();
+    assert!(resources
+        .iter()
+        .all(|(r,)| r.contains("meeting_decisions:without_text")));
+    // The page shows it on the timeline.
+    let b = t.login(&coordinator, "benk-demo").await;
+    let page = t.page(&b, &format!("/clients/{client}")).await;
+    assert!(page.text.contains("Vedtak i teammøtet"));
+    assert!(page.text.contains("Lege kontaktes før helgen"));
+    let b = t.login("per", "benk-demo").await;
+    let page = t.page(&b, &format!("/clients/{client}")).await;
+    assert!(page.text.contains("Vedtak i teammøtet"));
+    assert!(!page.text.contains("Lege kontaktes før helgen"));
+    // A colleague without access gets no timeline, and the refusal is audited.
+    let ingrid = t.token("ingrid").await;
+    let before = t.audit_count(client, "client.open", "denied").await;
+    let r = t
+        .api(
+            Method::GET,
+            &format!("/api/v1/clients/{client}/timeline"),
+            &ingrid,
+            None,
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+    assert_eq!(
+        t.audit_count(client, "client.open", "denied").await,
+        before + 1
+    );
+}
+
+/// The person's page shows days since last met from the contact state it reads once
+/// (`keeping::for_list`), not from a second last-met read through the timeline.
+async fn the_persons_page_shows_days_since_met_from_one_read(t: &TestApp) {
+    let tone = t.token("tone").await;
+    let client = new_client(t, &tone).await;
+    let b = t.login("tone", "benk-demo").await;
+    let page = t.page(&b, &format!("/clients/{client}")).await;
+    assert!(page.text.contains("Ikke truffet ennå"));
+    // Met three days ago, then not met yesterday: three days since met.
+    log(t, &tone, client, contact(3 * 24 * 60, true, None)).await;
+    log(t, &tone, client, contact(24 * 60, false, None)).await;
+    let page = t.page(&b, &format!("/clients/{client}")).await;
+    let at = page.text.find("Dager siden sist truffet").unwrap();
+    let dd = &page.text[at..at + 200];
+    assert!(dd.contains(">3</dd>") || dd.contains(">2</dd>"), "{dd}");
+    // The API's timeline still carries last_met on its first page.
+    let r = t
+        .api(
+            Method::GET,
+            &format!("/api/v1/clients/{client}/timeline"),
+            &tone,
+            None,
+        )
+        .await;
+    assert!(r.json()["last_met"].is_string(), "{}", r.text);
+}

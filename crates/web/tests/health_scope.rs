@@ -662,42 +662,41 @@ async fn nav_writes_a_social_note_that_health_staff_see(t: &TestApp) {
         .await
         .ends_with("record_entries:social"));
 
-    // HTML: NAV writes a social note with the form (which says what not to write) but not a health note.
+    // HTML: NAV writes a note as a draft and signs it; the page says what not to write, and
+    // the signed note is a social note (the kind follows the author).
     let b = t.login("per", "benk-demo").await;
     let page = t.page(&b, &format!("/clients/{client}")).await;
     assert!(page.text.contains("Skriv ingen helseopplysninger"));
     assert!(page.text.contains(note));
     assert!(!page.text.contains("Hører stemmer"));
-    let url = format!("/clients/{client}/entries");
+    // The old sign-at-once form is gone: one way to write a note.
+    assert!(!page
+        .text
+        .contains(&format!("action=\"/clients/{client}/entries\"")));
+    let url = format!("/clients/{client}/draft");
     let r = t
         .form(
             &b,
             &url,
-            &[
-                ("kind", "social"),
-                ("topic", "housing"),
-                ("body", "Boligsøknad levert."),
-            ],
+            &[("action", "sign"), ("body", "Boligsøknad levert.")],
         )
         .await;
     assert!(r.status.is_redirection(), "{}", r.text);
-    let r = t
-        .form(
-            &b,
-            &url,
-            &[("kind", "social"), ("topic", ""), ("body", "Uten tema")],
-        )
-        .await;
-    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(r.text.contains("Uten tema"), "the text typed comes back");
-    let r = t
-        .form(&b, &url, &[("kind", "health"), ("body", "Helse")])
-        .await;
-    assert_eq!(r.status, StatusCode::FORBIDDEN);
+    let r = t.form(&b, &url, &[("action", "sign"), ("body", "")]).await;
+    assert_eq!(
+        r.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "no draft to sign"
+    );
+    assert_eq!(
+        t.count("SELECT COUNT(*) FROM record_entries WHERE body = 'Boligsøknad levert.' AND kind = 'social'")
+            .await,
+        1
+    );
     // The health worker's page labels both kinds.
     let tb = t.login("tone", "benk-demo").await;
     let page = t.page(&tb, &format!("/clients/{client}")).await;
-    assert!(page.text.contains("sosialt notat: bolig"), "{}", page.text);
+    assert!(page.text.contains("sosialt notat"), "{}", page.text);
     assert!(page.text.contains("journalnotat"));
     assert!(page.text.contains("Boligsøknad levert."));
 }

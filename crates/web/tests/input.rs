@@ -363,14 +363,18 @@ async fn a_refused_record_entry_comes_back_with_its_text(t: &TestApp) {
     let b = t.login("tone", "benk-demo").await;
     let long = format!("Begynnelsen av et langt notat. {}", "x".repeat(10_000));
     let r = t
-        .form(&b, &format!("/clients/{id}/entries"), &[("body", &long)])
+        .form(
+            &b,
+            &format!("/clients/{id}/draft"),
+            &[("action", "sign"), ("body", &long)],
+        )
         .await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(
         r.text.contains("Begynnelsen av et langt notat."),
         "typed text kept"
     );
-    assert!(r.text.contains("id=\"body-error\""));
+    assert!(r.text.contains("id=\"draft-error\""));
     assert_eq!(
         t.count("SELECT COUNT(*) FROM record_entries WHERE body LIKE 'Begynnelsen%'")
             .await,

@@ -55,6 +55,7 @@ both!(
     the_team_sees_bookings_and_a_colleague_outside_intake_is_refused,
     advice_becomes_a_guidance_case_and_a_booking_a_referral,
     slots_are_set_up_by_the_team_lead_or_intake_only,
+    ten_parallel_referrals_from_one_booking_make_one,
 );
 
 const FJORDBY: &str = "Samhandlingsteamet Fjordby";
@@ -543,4 +544,135 @@ async fn slots_are_set_up_by_the_team_lead_or_intake_only(t: &TestApp) {
         fields.contains(&"capacity".to_string()) && fields.contains(&"valid_until".to_string()),
         "{fields:?}"
     );
+}
+
+/// Turning a booking into a referral is one transaction: ten parallel "register" posts of the
+/// prefilled form give exactly one referral, linked to the booking (and its guidance case),
+/// and nine 409s in Norwegian, each refusal audited; a colleague outside intake is refused.
+async fn ten_parallel_referrals_from_one_booking_make_one(t: &TestApp) {
+    let (team, slot, date) = slot(t, 2).await;
+    let booking = book(t, team, slot, date, "Gunnar Fastlege").await;
+    let hanne = t.token("hanne").await;
+    let r = t
+        .api(
+            Method::POST,
+            &format!("/api/v1/open-hour/bookings/{booking}/guidance"),
+            &hanne,
+            Some(json!({"advice": "Vi tar saken videre som henvisning."})),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.text);
+    let gid: Uuid = r.json()["id"].as_str().unwrap().parse().unwrap();
+    let browser = t.login("hanne", benk_app::demo::DEMO_PASSWORD).await;
+    let today = benk_app::time::oslo_today().to_string();
+    let b = booking.to_string();
+    let fields: Vec<(&str, &str)> = vec![
+        ("from_booking", &b),
+        ("referrer_name", "Gunnar Fastlege"),
+        ("agency_kind", "other"),
+        ("person_name", "Per Parallell"),
+        ("person_birth_year", "1979"),
+        ("reason", "Mister boligen, vil ikke til lege."),
+        ("person_knows", "yes"),
+        ("person_agrees", "yes"),
+        ("urgency", "normal"),
+        ("channel", "phone"),
+        ("received_on", &today),
+    ];
+    let before = t.count("SELECT COUNT(*) FROM referrals").await;
+    let mut body: Vec<String> = fields
+        .iter()
+        .map(|(k, v)| format!("{k}={}", urlencode(v)))
+        .collect();
+    body.push(format!("_csrf={}", browser.csrf));
+    let body = body.join("&");
+    let mut tasks = Vec::new();
+    for _ in 0..10 {
+        let router = t.router.clone();
+        let body = body.clone();
+        let cookie = browser.cookie.clone();
+        tasks.push(tokio::spawn(async move {
+            use tower::ServiceExt;
+            let req = Request::post("/intake/referrals/new")
+                .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+                .header(header::COOKIE, cookie)
+                .header(header::ACCEPT_LANGUAGE, "nb")
+                .body(Body::from(body))
+                .unwrap();
+            let resp = router.oneshot(req).await.unwrap();
+            let status = resp.status();
+            let bytes = axum::body::to_bytes(resp.into_body(), usize::MAX)
+                .await
+                .unwrap();
+            (status, String::from_utf8_lossy(&bytes).to_string())
+        }));
+    }
+    let mut ok = 0;
+    let mut conflict = 0;
+    for task in tasks {
+        let (status, text) = task.await.unwrap();
+        match status {
+            StatusCode::SEE_OTHER => ok += 1,
+            StatusCode::CONFLICT => {
+                assert!(
+                    text.contains("allerede gjort om til en henvisning"),
+                    "{text}"
+                );
+                conflict += 1
+            }
+            s => panic!("unexpected {s}: {text}"),
+        }
+    }
+    assert_eq!((ok, conflict), (1, 9));
+    assert_eq!(t.count("SELECT COUNT(*) FROM referrals").await, before + 1);
+    let bk = t
+        .api(
+            Method::GET,
+            &format!("/api/v1/open-hour/bookings/{booking}"),
+            &hanne,
+            None,
+        )
+        .await
+        .json();
+    assert_eq!(bk["status"], "referred");
+    let rid: Uuid = bk["referral_id"].as_str().unwrap().parse().unwrap();
+    // The guidance case records the referral too, in the same transaction.
+    let linked = t
+        .db()
+        .scalar_i64(
+            "SELECT COUNT(*) FROM guidance_cases WHERE id = $1 AND later_referral_id = $2",
+            benk_app::args![gid, rid],
+        )
+        .await
+        .unwrap();
+    assert_eq!(linked, 1);
+    assert_eq!(
+        t.count("SELECT COUNT(*) FROM audit_events WHERE action = 'open_hour.refer' AND outcome = 'allowed'").await,
+        1
+    );
+    assert_eq!(
+        t.count("SELECT COUNT(*) FROM audit_events WHERE action = 'open_hour.refer' AND outcome = 'denied' AND resources LIKE '%none:already_referred'").await,
+        9
+    );
+    // A colleague without the booking grant (a NAV officer in intake, or a clinician outside
+    // it) cannot register from a booking: refused and audited, no referral stored.
+    let mari = t.login("mari", benk_app::demo::DEMO_PASSWORD).await;
+    let r = t.form(&mari, "/intake/referrals/new", &fields).await;
+    assert!(
+        r.status == StatusCode::FORBIDDEN || r.status == StatusCode::NOT_FOUND,
+        "{}",
+        r.status
+    );
+    let mari_id = t.staff_id("mari").await;
+    assert!(
+        t.db()
+            .scalar_i64(
+                "SELECT COUNT(*) FROM audit_events WHERE outcome = 'denied' AND actor_staff_id = $1",
+                benk_app::args![mari_id],
+            )
+            .await
+            .unwrap()
+            >= 1
+    );
+    assert_eq!(t.count("SELECT COUNT(*) FROM referrals").await, before + 1);
 }

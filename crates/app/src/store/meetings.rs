@@ -154,6 +154,49 @@ pub async fn decisions_for_client(
     .await
 }
 
+/// A decision on a person's agenda item, as the timeline shows it. The topic and the decision
+/// are health content: selected only when the reader's grant covers health.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct TimelineDecisionRow {
+    /// The agenda item.
+    pub id: Uuid,
+    /// When the decision was recorded.
+    pub at: DateTime<Utc>,
+    /// The meeting's day.
+    pub held_on: NaiveDate,
+    /// What was discussed (health scope only).
+    pub topic: Option<String>,
+    /// What was decided (health scope only).
+    pub decision: Option<String>,
+    /// Who follows it up.
+    pub follow_up_name: Option<String>,
+}
+
+/// One timeline page of the decisions on a person's agenda items in `team`, older than
+/// `before` (`before_at`, `before_id`), newest first; a seek on `meeting_items_client_decided`.
+#[allow(clippy::too_many_arguments)]
+pub async fn decisions_page(
+    mut ex: impl Exec,
+    client: Uuid,
+    team: Uuid,
+    before_at: DateTime<Utc>,
+    before_id: Uuid,
+    limit: i64,
+    health: bool,
+) -> Result<Vec<TimelineDecisionRow>, sqlx::Error> {
+    ex.all(
+        "SELECT i.id, i.decided_at AS at, m.held_on, \
+         CASE WHEN $6 THEN i.topic END AS topic, CASE WHEN $6 THEN i.decision END AS decision, \
+         f.name AS follow_up_name \
+         FROM meeting_items i JOIN team_meetings m ON m.id = i.meeting_id LEFT JOIN staff f ON f.id = i.follow_up_by \
+         WHERE i.client_id = $1 AND i.decided_at IS NOT NULL AND m.team_id = $5 \
+         AND i.decided_at <= $2 AND (i.decided_at < $2 OR i.id < $3) \
+         ORDER BY i.decided_at DESC, i.id DESC LIMIT $4",
+        crate::args![client, before_at, before_id, limit, team, health],
+    )
+    .await
+}
+
 /// A new meeting.
 pub fn insert(id: Uuid, team: Uuid, held_on: NaiveDate, by: Uuid, at: DateTime<Utc>) -> Stmt {
     Stmt::new(

@@ -7,12 +7,10 @@ use axum::Form;
 use benk_app::access::course::open_course;
 use benk_app::access::open_client;
 use benk_app::care::{self, Holder, NewRelationship};
-use benk_app::clients::{self, ClientRecord, ClientSummary, ListKind, NewEntryKind};
+use benk_app::clients::{self, ClientRecord, ClientSummary, ListKind};
 use benk_app::situation::{self, optional_text, Situation, SituationInput};
 use benk_app::{AppError, FieldError};
-use benk_domain::{
-    EntryKind, EpisodeAction, Lang, LongText, Period, Purpose, ShortText, SocialTopic,
-};
+use benk_domain::{EntryKind, EpisodeAction, Lang, Period, Purpose, ShortText, SocialTopic};
 use chrono::NaiveDate;
 use serde::Deserialize;
 use uuid::Uuid;
@@ -110,12 +108,8 @@ struct ClientView {
     access_max: String,
     /// Today in Norway (a grant past its last day shows as expired).
     today: NaiveDate,
-    /// A record entry that was refused, shown again with its error.
-    entry: Option<EntryRetry>,
     /// The reader's grant covers health content (may write and read health notes).
     health_scope: bool,
-    /// Social-note topics (code, label).
-    topics: Vec<(&'static str, &'static str)>,
     /// Ordinary services established or re-established (issue 8); `None` without health scope.
     services: Option<super::services::ServicesUi>,
     /// How to find and reach the person (health fields only under health scope).
@@ -176,14 +170,6 @@ pub(super) struct PageExtra {
 pub(super) struct SituationRetry {
     values: Vec<(String, String)>,
     errors: Vec<(String, String)>,
-}
-
-/// A refused record entry: which form, the text typed, the chosen topic and the error.
-pub(super) struct EntryRetry {
-    kind: String,
-    text: String,
-    topic: String,
-    error: String,
 }
 
 impl ClientView {
@@ -257,10 +243,6 @@ impl ClientView {
     /// A grant that was not ended early but is past its last day.
     fn expired(&self, g: &care::CareRelationship) -> bool {
         g.ended_at.is_none() && g.valid_to.is_some_and(|to| to < self.today)
-    }
-    /// The refused entry of a form (`health` or `social`), if any.
-    fn retry(&self, kind: &str) -> Option<&EntryRetry> {
-        self.entry.as_ref().filter(|e| e.kind == kind)
     }
     /// The refused note for a target (`draft` or an entry id), if any.
     fn note_retry_for(&self, target: &str) -> Option<&NoteRetry> {
@@ -365,7 +347,8 @@ pub(super) async fn show(
     };
     let clear_local = match q.msg.as_deref() {
         Some("note_signed") => Some(format!("benk-draft-{id}")),
-        Some("contact_saved") => Some(format!("benk-contact-{id}")),
+        // The contact form's note is the same draft as the page's (one per author and person).
+        Some("contact_saved") => Some(format!("benk-draft-{id}")),
         _ => None,
     };
     let extra = PageExtra {
@@ -378,7 +361,6 @@ pub(super) async fn show(
         &ctx,
         id,
         ep,
-        None,
         None,
         extra,
         contact_flash,
@@ -405,7 +387,6 @@ pub(super) async fn client_page_with_note(
         id,
         super::intake::EpisodeUi::new(ctx.lang),
         None,
-        None,
         extra,
         None,
         axum::http::StatusCode::UNPROCESSABLE_ENTITY,
@@ -422,30 +403,7 @@ pub(super) async fn client_page(
     ep: super::intake::EpisodeUi,
     status: axum::http::StatusCode,
 ) -> Response {
-    client_page_with_entry(st, ctx, id, ep, None, status).await
-}
-
-/// The client page, with a refused record entry (typed text, error) shown again.
-async fn client_page_with_entry(
-    st: &AppState,
-    ctx: &Ctx,
-    id: Uuid,
-    ep: super::intake::EpisodeUi,
-    entry: Option<EntryRetry>,
-    status: axum::http::StatusCode,
-) -> Response {
-    client_page_full(
-        st,
-        ctx,
-        id,
-        ep,
-        entry,
-        None,
-        PageExtra::default(),
-        None,
-        status,
-    )
-    .await
+    client_page_full(st, ctx, id, ep, None, PageExtra::default(), None, status).await
 }
 
 /// The client page, with any refused form shown again.
@@ -455,7 +413,6 @@ async fn client_page_full(
     ctx: &Ctx,
     id: Uuid,
     mut ep: super::intake::EpisodeUi,
-    entry: Option<EntryRetry>,
     situation_retry: Option<SituationRetry>,
     extra: PageExtra,
     flash: Option<String>,
@@ -474,8 +431,9 @@ async fn client_page_full(
         let grants = care::list_for_client(&st.app, actor, &grant).await?;
         let situation = situation::get(&st.app, actor, &grant).await?;
         let referrals = benk_app::referrals::for_client(&st.app, actor, &grant).await?;
+        // Last-met is read once, with the rest of the contact state below.
         let timeline =
-            benk_app::contacts::timeline(&st.app, actor, &grant, extra.before, 20).await?;
+            benk_app::contacts::timeline_for_page(&st.app, actor, &grant, extra.before, 20).await?;
         let draft = benk_app::contacts::draft(&st.app, actor, &grant).await?;
         // Covered by the record read's audit row: the same person, already opened.
         let (keeping, next_appointment) =
@@ -487,32 +445,27 @@ async fn client_page_full(
         let mut layout = Layout::new(ctx, "clients");
         layout.flash = flash;
         let services = super::services::ui(st, actor, &grant, &layout).await?;
-        let topics = SocialTopic::ALL
-            .iter()
-            .map(|t| (t.code(), t.label(layout.lang_v)))
-            .collect();
         Ok::<_, AppError>(ClientView {
             layout,
             record,
             team_staff,
             episodes,
             ep,
-            entry,
             grants,
             today: benk_app::access::today(),
             access_max: care::default_end(benk_app::access::today())
                 .format("%Y-%m-%d")
                 .to_string(),
             health_scope: grant.covers_health(),
-            topics,
             situation,
             referrals,
             situation_retry,
             services,
             ct: super::contacts::ct(ctx.lang),
-            days_since_met: timeline
-                .last_met
-                .map(|t| (benk_app::access::today() - benk_app::time::oslo_date(t)).num_days()),
+            days_since_met: keeping
+                .as_ref()
+                .filter(|k| !k.never_met)
+                .and_then(|k| k.days_since_met),
             over_threshold: keeping.as_ref().is_some_and(|k| k.over_threshold),
             next_appointment,
             timeline,
@@ -780,98 +733,6 @@ pub(super) async fn update(
 }
 
 #[derive(Deserialize)]
-pub(super) struct EntryForm {
-    #[serde(default)]
-    _csrf: String,
-    #[serde(default)]
-    body: String,
-    /// `health` (default) or `social`.
-    #[serde(default)]
-    kind: String,
-    /// Topic of a social note.
-    #[serde(default)]
-    topic: String,
-}
-
-/// The kind and topic from the form, or the field error.
-fn entry_kind(form: &EntryForm) -> Result<NewEntryKind, FieldError> {
-    match form.kind.as_str() {
-        "" | "health" => Ok(NewEntryKind::Health),
-        "social" => SocialTopic::from_code(form.topic.trim())
-            .map(NewEntryKind::Social)
-            .ok_or_else(|| {
-                FieldError::new(
-                    "topic",
-                    "required",
-                    "Velg tema for det sosiale notatet.",
-                    "Choose the topic of the social note.",
-                )
-            }),
-        _ => Err(FieldError::new(
-            "kind",
-            "unknown_kind",
-            "Ukjent notattype.",
-            "Unknown kind of note.",
-        )),
-    }
-}
-
-pub(super) async fn add_entry(
-    State(st): State<AppState>,
-    ctx: Ctx,
-    Path(id): Path<String>,
-    Form(form): Form<EntryForm>,
-) -> Response {
-    let actor = actor_or_redirect!(ctx);
-    if let Err(r) = ctx.check_csrf(&form._csrf) {
-        return r;
-    }
-    let id = match parse_id(&ctx, &id) {
-        Ok(id) => id,
-        Err(r) => return r,
-    };
-    let result = async {
-        let grant = open_client(&st.app, actor, id, Purpose::Treat).await?;
-        let kind = entry_kind(&form).map_err(AppError::field)?;
-        let body =
-            LongText::parse(&form.body).map_err(|e| AppError::field(FieldError::of("body", &e)))?;
-        clients::add_entry(&st.app, actor, &grant, kind, &body).await
-    }
-    .await;
-    match result {
-        Ok(_) => Redirect::to(&format!("/clients/{id}#entries-h")).into_response(),
-        // Nothing typed is lost: the page comes back with the text and the error.
-        Err(AppError::Invalid(errs)) => {
-            let msg = errs
-                .iter()
-                .map(|e| e.message.get(ctx.lang))
-                .collect::<Vec<_>>()
-                .join(" ");
-            let ep = super::intake::EpisodeUi::new(ctx.lang);
-            client_page_with_entry(
-                &st,
-                &ctx,
-                id,
-                ep,
-                Some(EntryRetry {
-                    kind: if form.kind == "social" {
-                        "social".into()
-                    } else {
-                        "health".into()
-                    },
-                    text: form.body,
-                    topic: form.topic,
-                    error: msg,
-                }),
-                axum::http::StatusCode::UNPROCESSABLE_ENTITY,
-            )
-            .await
-        }
-        Err(e) => ctx.page_err(e),
-    }
-}
-
-#[derive(Deserialize)]
 pub(super) struct CareForm {
     #[serde(default)]
     _csrf: String,
@@ -1062,7 +923,6 @@ pub(super) async fn set_situation(
                 &ctx,
                 id,
                 super::intake::EpisodeUi::new(ctx.lang),
-                None,
                 Some(SituationRetry { values, errors }),
                 PageExtra::default(),
                 None,

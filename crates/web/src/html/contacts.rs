@@ -74,6 +74,12 @@ contact_texts! {
     level_from: "fra", "from";
     referral_received: "Henvisning mottatt", "Referral received";
     decision: "Inntaksvedtak", "Intake decision";
+    meeting_decision: "Vedtak i teammøtet", "Team meeting decision";
+    follow_up: "Følges opp av", "Followed up by";
+    meeting_withheld: "Tema og vedtak skjult: helseopplysninger er ikke tilgjengelige for din yrkesrolle.", "Topic and decision hidden: health information is not available to your profession.";
+    draft_health_hint: "Det blir et journalnotat.", "It becomes a health record entry.";
+    entries_hint: "Notater skrives som utkast og signeres under", "Notes are written as drafts and signed under";
+    note_draft_hint: "Mens du skriver, lagres det som et utkast bare du ser.", "While you type, it is kept as a draft only you see.";
     note_title: "Notat", "Note";
     draft_title: "Nytt notat", "New note";
     draft_hint: "Utkastet lagres mens du skriver, og bare du ser det. Det blir en del av journalen når du signerer.", "The draft is saved as you type, and only you see it. It becomes part of the record when you sign.";
@@ -136,6 +142,8 @@ struct FormView {
     topics: Vec<(&'static str, &'static str)>,
     staff: Vec<StaffChoice>,
     health_note: bool,
+    /// When the restored draft note was last saved.
+    draft_saved_at: Option<chrono::DateTime<Utc>>,
 }
 
 impl FormView {
@@ -157,6 +165,10 @@ impl FormView {
         } else {
             Lang::Nb
         }
+    }
+    /// When the restored draft note was saved, in Norwegian time.
+    fn draft_saved(&self) -> Option<String> {
+        self.draft_saved_at.map(|t| self.layout.datetime(&t))
     }
     fn near(&self) -> Vec<&StaffChoice> {
         self.staff.iter().filter(|s| s.near).collect()
@@ -244,10 +256,16 @@ async fn form_page(
         let grant = open_client(&st.app, actor, id, Purpose::Treat).await?;
         let client = benk_app::clients::basic(&st.app, actor, &grant).await?;
         let staff = staff_choices(st, actor, &grant).await?;
-        Ok::<_, AppError>((client, staff))
+        // A fresh form restores the author's draft note (after a lost connection, say).
+        let draft = if fd.is_none() {
+            contacts::draft(&st.app, actor, &grant).await?
+        } else {
+            None
+        };
+        Ok::<_, AppError>((client, staff, draft))
     }
     .await;
-    let (client, staff) = match result {
+    let (client, staff, draft) = match result {
         Ok(v) => v,
         Err(e) => return ctx.page_err(e),
     };
@@ -262,7 +280,14 @@ async fn form_page(
         ct: ct(ctx.lang),
         client_id: id,
         client_name: client.name,
-        fd: fd.unwrap_or_else(|| default_form(now, actor.staff_id())),
+        fd: fd.unwrap_or_else(|| {
+            let mut fd = default_form(now, actor.staff_id());
+            if let Some(d) = &draft {
+                fd.set("note", d.body.clone());
+            }
+            fd
+        }),
+        draft_saved_at: draft.map(|d| d.updated_at),
         errors,
         kinds: ContactKind::ALL
             .iter()
@@ -393,7 +418,7 @@ pub(super) async fn create(
     };
     let result = async {
         let grant = open_client(&st.app, actor, id, Purpose::Treat).await?;
-        contacts::log(&st.app, actor, &grant, Uuid::now_v7(), input, Vec::new()).await
+        contacts::log_from_form(&st.app, actor, &grant, input).await
     }
     .await;
     match result {

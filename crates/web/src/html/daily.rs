@@ -20,7 +20,7 @@ use serde::Deserialize;
 use uuid::Uuid;
 
 use super::intake::form::{cap, choices, iso, parse_date, Errs, Fd, FormState};
-use crate::ctx::{constant_time_eq, Ctx};
+use crate::ctx::Ctx;
 use crate::html::clients::actor_or_redirect;
 use crate::html::{page, Layout};
 use crate::AppState;
@@ -242,10 +242,7 @@ fn slot_label(lang: Lang, s: &SlotDate) -> String {
 }
 
 fn token_of(ctx: &Ctx) -> Option<String> {
-    ctx.jar
-        .get(OH_CSRF_COOKIE)
-        .map(|c| c.value().to_string())
-        .filter(|v| v.len() == 32 && v.bytes().all(|b| b.is_ascii_hexdigit()))
+    super::intake::public_token(ctx, OH_CSRF_COOKIE)
 }
 
 fn public_labels(d: &'static Dt) -> Vec<(&'static str, &'static str)> {
@@ -470,17 +467,6 @@ pub(crate) fn parse_booking(fd: &Fd) -> Result<BookingInput, Vec<FieldError>> {
     Err(errs)
 }
 
-fn bare(ctx: &Ctx, status: StatusCode, title: &'static str, message: &str) -> Response {
-    let it = super::intake::texts(ctx.lang);
-    let p = super::ErrorPage {
-        lang: ctx.lang.as_tag(),
-        title,
-        message: message.to_string(),
-        back: it.back_to_form,
-    };
-    (status, axum::response::Html(super::render(&p))).into_response()
-}
-
 /// POST `/apen-time/{team}`: the booking. CSRF double-submit, honeypot, per-address rate
 /// limit (shared with the public referral form) and the body limit, as `/henvisning`.
 pub(crate) async fn public_submit(
@@ -490,24 +476,12 @@ pub(crate) async fn public_submit(
     form: Result<Form<Vec<(String, String)>>, FormRejection>,
 ) -> Response {
     let d = dt(ctx.lang);
-    let it = super::intake::texts(ctx.lang);
-    let Ok(team_id) = Uuid::parse_str(&team) else {
-        return ctx.page_err(AppError::NotFound);
+    let (team_id, fd, csrf_ok) = match super::intake::public_post(&ctx, &team, form, OH_CSRF_COOKIE)
+    {
+        Ok(v) => v,
+        Err(r) => return r,
     };
-    let fd = match form {
-        Ok(Form(pairs)) => Fd(pairs),
-        Err(rej) if rej.status() == StatusCode::PAYLOAD_TOO_LARGE => {
-            return bare(
-                &ctx,
-                StatusCode::PAYLOAD_TOO_LARGE,
-                it.too_large_title,
-                it.too_large_text,
-            )
-        }
-        Err(rej) => return bare(&ctx, rej.status(), it.bad_form_title, it.bad_form_text),
-    };
-    let cookie = token_of(&ctx).unwrap_or_default();
-    if cookie.is_empty() || !constant_time_eq(cookie.as_bytes(), fd.get("_csrf").as_bytes()) {
+    if !csrf_ok {
         return render_public(
             &st,
             &ctx,
@@ -889,14 +863,9 @@ pub(crate) async fn create_slot(
     ctx: Ctx,
     Form(pairs): Form<Vec<(String, String)>>,
 ) -> Response {
-    let actor = actor_or_redirect!(ctx);
-    let fd = Fd(pairs);
-    if let Err(r) = ctx.check_csrf(fd.get("_csrf")) {
-        return r;
-    }
-    let team = match acting_team(actor) {
-        Ok(t) => t,
-        Err(e) => return ctx.page_err(e),
+    let (actor, fd, team) = match super::intake::posted_in_team(&ctx, pairs, not_in_team) {
+        Ok(v) => v,
+        Err(r) => return r,
     };
     let input = match parse_slot(
         fd.get("weekday"),
@@ -1132,19 +1101,17 @@ pub(crate) async fn prefill_referral(
     Ok(())
 }
 
-/// After a referral registered from a booking: links the two (best effort: the referral is
-/// already stored; a failure is logged).
-pub(crate) async fn link_referral(st: &AppState, actor: &Actor, fd: &Fd, referral: Uuid) {
-    let Ok(booking) = Uuid::parse_str(fd.get("from_booking").trim()) else {
-        return;
-    };
-    let result = match booking_grant(st, actor, "open_hour.refer").await {
-        Ok(g) => openhour::link_referral(&st.app, actor, &g, booking, referral).await,
-        Err(e) => Err(e),
-    };
-    if let Err(e) = result {
-        tracing::warn!(error = ?e, %booking, %referral, "could not link the booking to its referral");
-    }
+/// Registers the referral made from a booking and links the booking to it, in one transaction
+/// (`openhour::refer`): a booking already turned into a referral is a 409, nothing new stored.
+pub(crate) async fn refer_booking(
+    st: &AppState,
+    actor: &Actor,
+    intake: &benk_app::referrals::IntakeGrant,
+    booking: Uuid,
+    input: benk_app::referrals::ReferralInput,
+) -> Result<benk_app::referrals::Receipt, AppError> {
+    let grant = booking_grant(st, actor, "open_hour.refer").await?;
+    openhour::refer(&st.app, actor, intake, &grant, booking, input).await
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -1278,14 +1245,9 @@ pub(crate) async fn dropin_record(
     ctx: Ctx,
     Form(pairs): Form<Vec<(String, String)>>,
 ) -> Response {
-    let actor = actor_or_redirect!(ctx);
-    let fd = Fd(pairs);
-    if let Err(r) = ctx.check_csrf(fd.get("_csrf")) {
-        return r;
-    }
-    let team = match acting_team(actor) {
-        Ok(t) => t,
-        Err(e) => return ctx.page_err(e),
+    let (actor, fd, team) = match super::intake::posted_in_team(&ctx, pairs, not_in_team) {
+        Ok(v) => v,
+        Err(r) => return r,
     };
     let day = parse_date("day", fd.get("day"));
     let counts = parse_counts(|k| fd.get(k).to_string());

@@ -18,7 +18,8 @@ use axum::Router;
 
 use episodes::warning_code;
 pub(crate) use episodes::{warnings, EpisodeUi};
-pub(crate) use form::{parse_referral, posted, Fd};
+pub(crate) use form::{parse_referral, posted, posted_in_team, Fd};
+pub(crate) use public::{public_post, public_token};
 pub(crate) use texts::it as texts;
 
 use crate::AppState;

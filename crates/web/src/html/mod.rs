@@ -41,7 +41,6 @@ pub fn routes() -> Router<AppState> {
             "/clients/{id}/edit",
             get(clients::edit_form).post(clients::update),
         )
-        .route("/clients/{id}/entries", post(clients::add_entry))
         .route("/clients/{id}/contacts/new", get(contacts::new_form))
         .route("/clients/{id}/contacts", post(contacts::create))
         .route("/clients/{id}/draft", post(contacts::draft))

@@ -18,6 +18,7 @@ use serde::Deserialize;
 use uuid::Uuid;
 
 use super::clients::actor_or_redirect;
+use super::intake::{posted, posted_in_team};
 use super::{Fd, Layout};
 use crate::ctx::Ctx;
 use crate::AppState;
@@ -97,7 +98,12 @@ fn team_of(ctx: &Ctx, actor: &benk_app::Actor) -> Result<Uuid, Response> {
     actor
         .acting()
         .map(|m| m.team_id)
-        .ok_or_else(|| ctx.page_err(AppError::NotFound))
+        .ok_or_else(|| ctx.page_err(no_team()))
+}
+
+/// The team pages' answer without an acting team.
+fn no_team() -> AppError {
+    AppError::NotFound
 }
 
 use super::clients::parse_id;
@@ -298,13 +304,8 @@ pub(super) async fn board_add(
     ctx: Ctx,
     Form(f): Form<Vec<(String, String)>>,
 ) -> Response {
-    let actor = actor_or_redirect!(ctx);
-    let fd = Fd(f);
-    if let Err(r) = ctx.check_csrf(fd.get("_csrf")) {
-        return r;
-    }
-    let team = match team_of(&ctx, actor) {
-        Ok(t) => t,
+    let (actor, fd, team) = match posted_in_team(&ctx, f, no_team) {
+        Ok(v) => v,
         Err(r) => return r,
     };
     let mut errs = Vec::new();
@@ -332,14 +333,13 @@ pub(super) async fn board_review(
     Path(id): Path<String>,
     Form(f): Form<Vec<(String, String)>>,
 ) -> Response {
-    let actor = actor_or_redirect!(ctx);
-    let fd = Fd(f);
-    if let Err(r) = ctx.check_csrf(fd.get("_csrf")) {
-        return r;
-    }
-    let (team, entry) = match (team_of(&ctx, actor), parse_id(&ctx, &id)) {
-        (Ok(t), Ok(e)) => (t, e),
-        (Err(r), _) | (_, Err(r)) => return r,
+    let (actor, fd, team) = match posted_in_team(&ctx, f, no_team) {
+        Ok(v) => v,
+        Err(r) => return r,
+    };
+    let entry = match parse_id(&ctx, &id) {
+        Ok(e) => e,
+        Err(r) => return r,
     };
     let mut errs = Vec::new();
     let on = date_field("reviewed_on", fd.get("reviewed_on"), &mut errs);
@@ -360,14 +360,13 @@ pub(super) async fn board_remove(
     Path(id): Path<String>,
     Form(f): Form<Vec<(String, String)>>,
 ) -> Response {
-    let actor = actor_or_redirect!(ctx);
-    let fd = Fd(f);
-    if let Err(r) = ctx.check_csrf(fd.get("_csrf")) {
-        return r;
-    }
-    let (team, entry) = match (team_of(&ctx, actor), parse_id(&ctx, &id)) {
-        (Ok(t), Ok(e)) => (t, e),
-        (Err(r), _) | (_, Err(r)) => return r,
+    let (actor, fd, team) = match posted_in_team(&ctx, f, no_team) {
+        Ok(v) => v,
+        Err(r) => return r,
+    };
+    let entry = match parse_id(&ctx, &id) {
+        Ok(e) => e,
+        Err(r) => return r,
     };
     let mut errs = Vec::new();
     let outcome = BoardOutcome::from_code(fd.get("outcome"));
@@ -518,13 +517,8 @@ pub(super) async fn meetings_create(
     ctx: Ctx,
     Form(f): Form<Vec<(String, String)>>,
 ) -> Response {
-    let actor = actor_or_redirect!(ctx);
-    let fd = Fd(f);
-    if let Err(r) = ctx.check_csrf(fd.get("_csrf")) {
-        return r;
-    }
-    let team = match team_of(&ctx, actor) {
-        Ok(t) => t,
+    let (actor, fd, team) = match posted_in_team(&ctx, f, no_team) {
+        Ok(v) => v,
         Err(r) => return r,
     };
     let mut errs = Vec::new();
@@ -639,13 +633,8 @@ pub(super) async fn meeting_add_item(
     Path(id): Path<String>,
     Form(f): Form<Vec<(String, String)>>,
 ) -> Response {
-    let actor = actor_or_redirect!(ctx);
-    let fd = Fd(f);
-    if let Err(r) = ctx.check_csrf(fd.get("_csrf")) {
-        return r;
-    }
-    let meeting = match parse_id(&ctx, &id) {
-        Ok(i) => i,
+    let (actor, fd, meeting) = match posted(&ctx, f, &id) {
+        Ok(v) => v,
         Err(r) => return r,
     };
     let referral = !fd.blank("referral_id") || fd.get("kind") == "referral";
@@ -687,14 +676,13 @@ pub(super) async fn meeting_decide(
     Path((id, item)): Path<(String, String)>,
     Form(f): Form<Vec<(String, String)>>,
 ) -> Response {
-    let actor = actor_or_redirect!(ctx);
-    let fd = Fd(f);
-    if let Err(r) = ctx.check_csrf(fd.get("_csrf")) {
-        return r;
-    }
-    let (meeting, item) = match (parse_id(&ctx, &id), parse_id(&ctx, &item)) {
-        (Ok(m), Ok(i)) => (m, i),
-        (Err(r), _) | (_, Err(r)) => return r,
+    let (actor, fd, meeting) = match posted(&ctx, f, &id) {
+        Ok(v) => v,
+        Err(r) => return r,
+    };
+    let item = match parse_id(&ctx, &item) {
+        Ok(i) => i,
+        Err(r) => return r,
     };
     let mut errs = Vec::new();
     let decision = short("decision", fd.get("decision"), &mut errs);

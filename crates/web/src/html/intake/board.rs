@@ -254,9 +254,18 @@ pub(crate) async fn register(
             .await
         }
     };
-    match referrals::register(&st.app, actor, &grant, input).await {
+    // From an open-hour booking, the referral and the booking's link are one transaction.
+    let from_booking = fd.get("from_booking").trim().to_string();
+    let result = if from_booking.is_empty() {
+        referrals::register(&st.app, actor, &grant, input).await
+    } else {
+        match Uuid::parse_str(&from_booking) {
+            Ok(b) => crate::html::daily::refer_booking(&st, actor, &grant, b, input).await,
+            Err(_) => Err(AppError::NotFound),
+        }
+    };
+    match result {
         Ok(r) => {
-            crate::html::daily::link_referral(&st, actor, &fd, r.id).await;
             Redirect::to(&format!("/intake/referrals/{}?msg=registered", r.id)).into_response()
         }
         Err(AppError::Invalid(errs)) => {

@@ -6,7 +6,7 @@
 use std::collections::BTreeSet;
 
 use benk_app::referrals::{Agency, ReferralInput};
-use benk_app::FieldError;
+use benk_app::{AppError, FieldError};
 use benk_domain::{
     identifiable, AgencyKind, BirthYear, Icd10Code, IdentityParts, Knowledge, Lang, LongText,
     NationalId, PersonName, Phone, ReferralChannel, ShortText, Urgency,
@@ -35,6 +35,24 @@ pub(crate) fn posted<'c>(
     ctx.check_csrf(fd.get("_csrf"))?;
     let id = crate::html::clients::parse_id(ctx, id)?;
     Ok((actor, fd, id))
+}
+
+/// What a team page's POST starts with (the open hour, the drop-in centre, the board, the
+/// team meeting): the signed-in actor, the form with its CSRF token checked, and the team the
+/// actor acts in. Without one, the page answers `no_team()` (each part keeps its own answer).
+pub(crate) fn posted_in_team(
+    ctx: &Ctx,
+    form: Vec<(String, String)>,
+    no_team: fn() -> AppError,
+) -> Result<(&benk_app::Actor, Fd, Uuid), Response> {
+    let actor = ctx.page_actor()?;
+    let fd = Fd(form);
+    ctx.check_csrf(fd.get("_csrf"))?;
+    let team = actor
+        .acting()
+        .map(|m| m.team_id)
+        .ok_or_else(|| ctx.page_err(no_team()))?;
+    Ok((actor, fd, team))
 }
 
 impl Fd {

@@ -87,10 +87,54 @@ pub(crate) async fn form(
 }
 
 fn token_of(ctx: &Ctx) -> Option<String> {
+    public_token(ctx, REF_CSRF_COOKIE)
+}
+
+/// A public form's double-submit CSRF token from its cookie `name`, if well formed.
+pub(crate) fn public_token(ctx: &Ctx, name: &str) -> Option<String> {
     ctx.jar
-        .get(REF_CSRF_COOKIE)
+        .get(name)
         .map(|c| c.value().to_string())
         .filter(|v| v.len() == 32 && v.bytes().all(|b| b.is_ascii_hexdigit()))
+}
+
+/// What a public form's POST starts with (`/henvisning/{team}`, `/apen-time/{team}`): the
+/// team in the path (404 otherwise), the form (a body over the limit, or one that is not a
+/// form, gets a bare page) and whether the hidden `_csrf` equals the cookie `cookie` set with
+/// the form. A failed check is the caller's to answer, with its own form and what was typed.
+pub(crate) fn public_post(
+    ctx: &Ctx,
+    team: &str,
+    form: Result<Form<Vec<(String, String)>>, FormRejection>,
+    cookie: &str,
+) -> Result<(Uuid, Fd, bool), Response> {
+    let t = it(ctx.lang);
+    let Ok(team_id) = Uuid::parse_str(team) else {
+        return Err(ctx.page_err(AppError::NotFound));
+    };
+    let fd = match form {
+        Ok(Form(pairs)) => Fd(pairs),
+        Err(rej) if rej.status() == StatusCode::PAYLOAD_TOO_LARGE => {
+            return Err(bare_page(
+                ctx,
+                StatusCode::PAYLOAD_TOO_LARGE,
+                t.too_large_title,
+                t.too_large_text,
+            ))
+        }
+        Err(rej) => {
+            return Err(bare_page(
+                ctx,
+                rej.status(),
+                t.bad_form_title,
+                t.bad_form_text,
+            ))
+        }
+    };
+    let token = public_token(ctx, cookie).unwrap_or_default();
+    let csrf_ok =
+        !token.is_empty() && constant_time_eq(token.as_bytes(), fd.get("_csrf").as_bytes());
+    Ok((team_id, fd, csrf_ok))
 }
 
 async fn form_page(st: &AppState, ctx: &Ctx, team_id: Uuid, here: &str) -> Response {
@@ -209,28 +253,13 @@ pub(crate) async fn submit(
     form: Result<Form<Vec<(String, String)>>, FormRejection>,
 ) -> Response {
     let t = it(ctx.lang);
-    let Ok(team_id) = Uuid::parse_str(&team) else {
-        return ctx.page_err(AppError::NotFound);
+    let (team_id, fd, csrf_ok) = match public_post(&ctx, &team, form, REF_CSRF_COOKIE) {
+        Ok(v) => v,
+        Err(r) => return r,
     };
     let here = format!("/henvisning/{team_id}");
-    let fd = match form {
-        Ok(Form(pairs)) => Fd(pairs),
-        Err(rej) if rej.status() == StatusCode::PAYLOAD_TOO_LARGE => {
-            return bare_page(
-                &ctx,
-                StatusCode::PAYLOAD_TOO_LARGE,
-                t.too_large_title,
-                t.too_large_text,
-            )
-        }
-        Err(rej) => {
-            return bare_page(&ctx, rej.status(), t.bad_form_title, t.bad_form_text);
-        }
-    };
     // Double-submit CSRF: the hidden field must equal the cookie set with the form.
-    let cookie = token_of(&ctx).unwrap_or_default();
-    let sent = fd.get("_csrf");
-    if cookie.is_empty() || !constant_time_eq(cookie.as_bytes(), sent.as_bytes()) {
+    if !csrf_ok {
         return render_form(
             &st,
             &ctx,
