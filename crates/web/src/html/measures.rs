@@ -51,8 +51,6 @@ measure_texts! {
     symptom: "GAF symptom", "GAF symptom";
     function: "GAF funksjon", "GAF function";
     by: "Registrert av", "Recorded by";
-    yes: "ja", "yes";
-    no: "nei", "no";
     corrected: "rettet", "corrected";
     cutoff_label: "Klinisk grense 25", "Clinical cut-off 25";
     band_label: "Pålitelig endring: ±5 fra første ORS", "Reliable change: ±5 from the first ORS";
@@ -103,7 +101,6 @@ measure_texts! {
     new_round: "Start en ny runde", "Start a new round";
     round_name: "Navn på runden", "Name of the round";
     started_on: "Startdato", "Start date";
-    optional: "valgfritt", "optional";
 }
 
 fn mt(lang: Lang) -> &'static Mt {
@@ -494,9 +491,9 @@ impl MeasuresUi {
             .map(|q| if en { q.en } else { q.nb })
             .unwrap_or("")
     }
-    pub(crate) fn score<T: std::borrow::Borrow<f64>>(&self, v: T) -> String {
+    pub(crate) fn score(&self, v: &&f64) -> String {
         let en = std::ptr::eq(self.m, &EN);
-        let v = *v.borrow();
+        let v = **v;
         Tenths((v * 10.0).round() as i64).display(if en { Lang::En } else { Lang::Nb })
     }
 }
@@ -542,6 +539,22 @@ impl MeasuresPage {
                     .map(|r| ("GAF", r.id, r.date.clone())),
             )
             .collect()
+    }
+    /// The GAF fields: (field, label).
+    fn gaf_fields(&self) -> Vec<(&'static str, &'static str)> {
+        let m = self.measures.m;
+        vec![("gaf_symptom", m.symptom), ("gaf_function", m.function)]
+    }
+    /// The interview's own fields: (field, label, input type).
+    fn interview_fields(&self) -> Vec<(&'static str, &'static str, &'static str)> {
+        let m = self.measures.m;
+        vec![
+            ("interviewed_on", m.interviewed_on, "date"),
+            ("interviewer", m.interviewer, "text"),
+            ("municipality", m.municipality, "text"),
+            ("age", m.age, "number"),
+            ("contact_years", m.contact_years, "number"),
+        ]
     }
     /// The item fields of ORS or SRS: (field, label).
     fn items_for(&self, kind: &str) -> Vec<(&'static str, &'static str)> {
@@ -907,6 +920,12 @@ struct SporPage {
 }
 
 impl SporPage {
+    fn fields(&self) -> Vec<(&'static str, &'static str, &'static str)> {
+        vec![
+            ("name", self.m.round_name, "text"),
+            ("started_on", self.m.started_on, "date"),
+        ]
+    }
     fn num<T: std::borrow::Borrow<f64>>(&self, v: T) -> String {
         let s = format!("{:.1}", v.borrow());
         if self.layout.lang == "nb" {
