@@ -211,7 +211,10 @@ fn point_out(p: benk_domain::MeasurePoint) -> Point {
     }
 }
 
-async fn interviews(app: &App, rows: Vec<store::measures::InterviewRow>) -> AppResult<Vec<Interview>> {
+async fn interviews(
+    app: &App,
+    rows: Vec<store::measures::InterviewRow>,
+) -> AppResult<Vec<Interview>> {
     let ids: Vec<Uuid> = rows.iter().map(|r| r.id).collect();
     let mut by: HashMap<Uuid, Vec<Answer>> = HashMap::new();
     for (i, q, score, text) in store::measures::answers(&app.db, &ids).await? {
@@ -335,7 +338,11 @@ pub fn check_values(v: NewValues) -> Result<Values, Vec<FieldError>> {
                     Err(e) => errs.push(FieldError::of(ITEM_FIELDS[i], &e)),
                 }
             }
-            let code = if matches!(v, NewValues::Ors(_)) { "ors" } else { "srs" };
+            let code = if matches!(v, NewValues::Ors(_)) {
+                "ors"
+            } else {
+                "srs"
+            };
             Some(Values::Items(code, t))
         }
     };
@@ -399,7 +406,8 @@ pub async fn record(
         "measure.create",
         &format!("measure:{id},kind:{}", values.kind().code()),
     );
-    let stmt = store::measures::insert(id, recorded(actor, grant, d.at), v, measured_on, None, None);
+    let stmt =
+        store::measures::insert(id, recorded(actor, grant, d.at), v, measured_on, None, None);
     app.writer
         .write(WriteOp {
             stmts: vec![stmt],
@@ -645,8 +653,14 @@ pub async fn due(app: &App, actor: &Actor, team: Uuid, mine: bool) -> AppResult<
             .then(a.1.point.closes.cmp(&b.1.point.closes))
             .then(a.1.name.cmp(&b.1.name))
     });
-    let shown: Vec<(Uuid, &str)> = out.iter().map(|(_, d, b)| (d.client_id, b.as_str())).collect();
-    let what = format!("team:{team},client:name,measure_points{}", if mine { ",mine" } else { "" });
+    let shown: Vec<(Uuid, &str)> = out
+        .iter()
+        .map(|(_, d, b)| (d.client_id, b.as_str()))
+        .collect();
+    let what = format!(
+        "team:{team},client:name,measure_points{}",
+        if mine { ",mine" } else { "" }
+    );
     let mut audit = crate::audit::list_audit(actor, "measure.due", "TREAT", &what, &shown);
     if audit.is_empty() {
         let mut d = actor.audit("measure.due", Outcome::Allowed);
@@ -709,7 +723,11 @@ pub async fn set_policy(app: &App, actor: &Actor, team: Uuid, p: &MeasurePolicy)
     let r: Vec<&str> = p.required.iter().map(|k| k.code()).collect();
     let mut d = actor.audit("measure.policy", Outcome::Allowed);
     d.actor_team_id = Some(team);
-    d.resources = format!("team:{team},months:{},window:{}", m.join("/"), p.window_days);
+    d.resources = format!(
+        "team:{team},months:{},window:{}",
+        m.join("/"),
+        p.window_days
+    );
     app.writer
         .write(WriteOp {
             stmts: vec![store::measures::set_policy(
@@ -798,7 +816,11 @@ pub async fn rounds(app: &App, actor: &Actor, team: Uuid, lang: Lang) -> AppResu
     require_team_health(app, actor, team, "spor.rounds").await?;
     let mut out = Vec::new();
     for (id, name, started_on) in store::measures::rounds(&app.db, team).await? {
-        let iv = interviews(app, store::measures::interviews_of_round(&app.db, id).await?).await?;
+        let iv = interviews(
+            app,
+            store::measures::interviews_of_round(&app.db, id).await?,
+        )
+        .await?;
         let mut munis: Vec<MunicipalityCount> = Vec::new();
         for i in &iv {
             match munis.iter_mut().find(|m| m.municipality == i.municipality) {
@@ -833,7 +855,11 @@ pub async fn rounds(app: &App, actor: &Actor, team: Uuid, lang: Lang) -> AppResu
             participants: iv.len(),
             municipalities: munis,
             age: summary_out(&iv.iter().map(|i| i.age as f64).collect::<Vec<_>>()),
-            contact_years: summary_out(&iv.iter().map(|i| i.contact_years as f64).collect::<Vec<_>>()),
+            contact_years: summary_out(
+                &iv.iter()
+                    .map(|i| i.contact_years as f64)
+                    .collect::<Vec<_>>(),
+            ),
             questions,
         });
     }

@@ -160,7 +160,10 @@ pub fn check_item(v: Tenths) -> Result<Tenths, MeasureError> {
 /// The ORS items, in the form's order (KOR: Individuelt, Mellommenneskelig, Sosialt,
 /// Generelt). Each pair is (nb, en).
 pub const ORS_ITEMS: [(&str, &str); 4] = [
-    ("Individuelt (personlig velvære)", "Individually (personal well-being)"),
+    (
+        "Individuelt (personlig velvære)",
+        "Individually (personal well-being)",
+    ),
     (
         "Mellommenneskelig (familie, nære relasjoner)",
         "Interpersonally (family, close relationships)",
@@ -169,13 +172,19 @@ pub const ORS_ITEMS: [(&str, &str); 4] = [
         "Sosialt (arbeid, skole, vennskap)",
         "Socially (work, school, friendships)",
     ),
-    ("Generelt (alt i alt)", "Overall (general sense of well-being)"),
+    (
+        "Generelt (alt i alt)",
+        "Overall (general sense of well-being)",
+    ),
 ];
 
 /// The SRS items, in the form's order (KOR: Relasjon, Mål og tema, Tilnærming eller metode,
 /// Generelt).
 pub const SRS_ITEMS: [(&str, &str); 4] = [
-    ("Relasjon (følte meg hørt og forstått)", "Relationship (felt heard and understood)"),
+    (
+        "Relasjon (følte meg hørt og forstått)",
+        "Relationship (felt heard and understood)",
+    ),
     (
         "Mål og tema (vi snakket om det jeg ville)",
         "Goals and topics (we talked about what I wanted)",
@@ -184,7 +193,10 @@ pub const SRS_ITEMS: [(&str, &str); 4] = [
         "Tilnærming eller metode (passet for meg)",
         "Approach or method (a good fit for me)",
     ),
-    ("Generelt (timen var riktig for meg)", "Overall (today's session was right for me)"),
+    (
+        "Generelt (timen var riktig for meg)",
+        "Overall (today's session was right for me)",
+    ),
 ];
 
 /// The total of four items (0–40), in tenths.

@@ -171,7 +171,9 @@ async fn out_of_range_scores_are_refused_naming_the_field(t: &TestApp) {
             Method::POST,
             &format!("{base}/gaf"),
             &tone,
-            Some(json!({"measured_on": today(), "gaf_symptom": 101, "gaf_function": 50}).to_string()),
+            Some(
+                json!({"measured_on": today(), "gaf_symptom": 101, "gaf_function": 50}).to_string(),
+            ),
             &[("accept-language", "en")],
         )
         .await;
@@ -237,7 +239,12 @@ async fn a_correction_and_a_deletion_keep_the_history(t: &TestApp) {
     .await;
     assert_eq!(r.status, StatusCode::CONFLICT, "{}", r.text);
     let m = t
-        .api(Method::GET, &format!("/api/v1/clients/{c}/measures"), &tone, None)
+        .api(
+            Method::GET,
+            &format!("/api/v1/clients/{c}/measures"),
+            &tone,
+            None,
+        )
         .await
         .json();
     assert_eq!(m["gaf"].as_array().unwrap().len(), 1);
@@ -253,12 +260,7 @@ async fn a_correction_and_a_deletion_keep_the_history(t: &TestApp) {
         json!({"reason": "Dobbelt"}),
     )
     .await;
-    assert!(
-        r.status == StatusCode::FORBIDDEN,
-        "{} {}",
-        r.status,
-        r.text
-    );
+    assert!(r.status == StatusCode::FORBIDDEN, "{} {}", r.status, r.text);
     // Deleted by its author: gone from the list, kept in the table.
     let r = post(
         t,
@@ -269,7 +271,12 @@ async fn a_correction_and_a_deletion_keep_the_history(t: &TestApp) {
     .await;
     assert_eq!(r.status, StatusCode::NO_CONTENT, "{}", r.text);
     let m = t
-        .api(Method::GET, &format!("/api/v1/clients/{c}/measures"), &tone, None)
+        .api(
+            Method::GET,
+            &format!("/api/v1/clients/{c}/measures"),
+            &tone,
+            None,
+        )
         .await
         .json();
     assert!(m["gaf"].as_array().unwrap().is_empty());
@@ -310,7 +317,12 @@ async fn non_health_staff_and_another_team_are_refused_and_audited(t: &TestApp) 
     let per = t.token("per").await;
     let c = new_client(t, &per, "Nina Nav").await;
     let r = t
-        .api(Method::GET, &format!("/api/v1/clients/{c}/measures"), &per, None)
+        .api(
+            Method::GET,
+            &format!("/api/v1/clients/{c}/measures"),
+            &per,
+            None,
+        )
         .await;
     assert_eq!(r.status, StatusCode::FORBIDDEN, "{}", r.text);
     let r = post(
@@ -332,7 +344,12 @@ async fn non_health_staff_and_another_team_are_refused_and_audited(t: &TestApp) 
     let c2 = new_client(t, &tone, "Frida Fjord").await;
     let siri = t.token("siri").await;
     let r = t
-        .api(Method::GET, &format!("/api/v1/clients/{c2}/measures"), &siri, None)
+        .api(
+            Method::GET,
+            &format!("/api/v1/clients/{c2}/measures"),
+            &siri,
+            None,
+        )
         .await;
     assert!(
         r.status == StatusCode::FORBIDDEN || r.status == StatusCode::NOT_FOUND,
@@ -379,7 +396,12 @@ async fn a_spor_interview_in_a_round_and_the_rounds_figures(t: &TestApp) {
     let r = post(t, &tone, &uri, body(json!(7))).await;
     assert_eq!(r.status, StatusCode::CONFLICT, "{}", r.text);
     let m = t
-        .api(Method::GET, &format!("/api/v1/clients/{c}/measures"), &tone, None)
+        .api(
+            Method::GET,
+            &format!("/api/v1/clients/{c}/measures"),
+            &tone,
+            None,
+        )
         .await
         .json();
     let iv = &m["interviews"][0];
@@ -411,8 +433,14 @@ async fn a_spor_interview_in_a_round_and_the_rounds_figures(t: &TestApp) {
         .find(|r| r["name"] != "Testrunde")
         .unwrap();
     assert!(demo["participants"].as_u64().unwrap() >= 20, "{demo}");
-    assert!(demo["municipalities"].as_array().unwrap().len() >= 2, "{demo}");
-    assert_eq!(t.audit_count(c, "spor.interview_create", "allowed").await, 1);
+    assert!(
+        demo["municipalities"].as_array().unwrap().len() >= 2,
+        "{demo}"
+    );
+    assert_eq!(
+        t.audit_count(c, "spor.interview_create", "allowed").await,
+        1
+    );
 }
 
 async fn the_due_list_and_the_demo(t: &TestApp) {

@@ -19,13 +19,47 @@ use crate::store::measures::{
 use crate::App;
 
 const TEXTS: &[(u8, &[&str])] = &[
-    (2, &["Koordinatoren min og fastlegen.", "Mora mi og teamet.", "Naboen og han fra NAV."]),
-    (4, &["Å få orden på økonomien.", "Bolig.", "Å holde meg rusfri."]),
-    (5, &["At de kommer hjem til meg.", "Hjelp med søknader.", "At noen ringer og minner meg på avtaler."]),
-    (6, &["Noe å gjøre på dagtid.", "Tannlege.", "Ingenting særlig."]),
-    (9, &["Ja, men jeg har ikke sett den på lenge.", "Nei.", "Ja, den fungerer greit."]),
+    (
+        2,
+        &[
+            "Koordinatoren min og fastlegen.",
+            "Mora mi og teamet.",
+            "Naboen og han fra NAV.",
+        ],
+    ),
+    (
+        4,
+        &["Å få orden på økonomien.", "Bolig.", "Å holde meg rusfri."],
+    ),
+    (
+        5,
+        &[
+            "At de kommer hjem til meg.",
+            "Hjelp med søknader.",
+            "At noen ringer og minner meg på avtaler.",
+        ],
+    ),
+    (
+        6,
+        &["Noe å gjøre på dagtid.", "Tannlege.", "Ingenting særlig."],
+    ),
+    (
+        9,
+        &[
+            "Ja, men jeg har ikke sett den på lenge.",
+            "Nei.",
+            "Ja, den fungerer greit.",
+        ],
+    ),
     (13, &["Fastlegen burde vært med.", "Nei.", "Søsteren min."]),
-    (14, &["At jeg har fått leilighet.", "At jeg har sluttet å drikke.", "At jeg har kontakt med barna."]),
+    (
+        14,
+        &[
+            "At jeg har fått leilighet.",
+            "At jeg har sluttet å drikke.",
+            "At jeg har kontakt med barna.",
+        ],
+    ),
     (19, &["Fint å bli spurt.", "Greit.", "Litt lang, men bra."]),
     (20, &["Ja.", "Nei.", "Kanskje."]),
 ];
@@ -89,10 +123,18 @@ pub(super) async fn seed(app: &App, today: NaiveDate, now: DateTime<Utc>) -> App
             }
             let day = (*d + Duration::days(rng.gen_range(-10..=10))).min(today);
             let step = *k as i64;
-            let mut gaf = |base: i64| (base + trend * 4 * step + rng.gen_range(-3..=3)).clamp(1, 100);
+            let mut gaf =
+                |base: i64| (base + trend * 4 * step + rng.gen_range(-3..=3)).clamp(1, 100);
             let (symptom, function) = (gaf(gaf0), gaf(gaf0 - 3));
             let id = Uuid::now_v7();
-            stmts.push(insert(id, r, Values::Gaf { symptom, function }, day, None, None));
+            stmts.push(insert(
+                id,
+                r,
+                Values::Gaf { symptom, function },
+                day,
+                None,
+                None,
+            ));
             n += 1;
             if !corrected && j == 0 {
                 // One GAF corrected: the function score was typed wrong.
@@ -110,7 +152,14 @@ pub(super) async fn seed(app: &App, today: NaiveDate, now: DateTime<Utc>) -> App
                 corrected = true;
             }
             let total = (ors0 + trend * 25 * step + rng.gen_range(-15..=15)).clamp(0, 400);
-            stmts.push(insert(Uuid::now_v7(), r, Values::Items("ors", split(total, &mut rng)), day, None, None));
+            stmts.push(insert(
+                Uuid::now_v7(),
+                r,
+                Values::Items("ors", split(total, &mut rng)),
+                day,
+                None,
+                None,
+            ));
             n += 1;
         }
         // Monthly ORS and SRS over the last half year of the course (sessions).
@@ -118,11 +167,31 @@ pub(super) async fn seed(app: &App, today: NaiveDate, now: DateTime<Utc>) -> App
         let mut day = start + Duration::days(14);
         let mut s = 0i64;
         while day < today - Duration::days(3) {
-            let total = (ors0 + trend * 6 * ((day - *included_on).num_days() / 30) + rng.gen_range(-20..=20))
-                .clamp(0, 400);
-            stmts.push(insert(Uuid::now_v7(), r, Values::Items("ors", split(total, &mut rng)), day, None, None));
-            let srs = if i % 7 == 3 && s == 0 { 318 } else { rng.gen_range(340..=400) };
-            stmts.push(insert(Uuid::now_v7(), r, Values::Items("srs", split(srs, &mut rng)), day, None, None));
+            let total = (ors0
+                + trend * 6 * ((day - *included_on).num_days() / 30)
+                + rng.gen_range(-20..=20))
+            .clamp(0, 400);
+            stmts.push(insert(
+                Uuid::now_v7(),
+                r,
+                Values::Items("ors", split(total, &mut rng)),
+                day,
+                None,
+                None,
+            ));
+            let srs = if i % 7 == 3 && s == 0 {
+                318
+            } else {
+                rng.gen_range(340..=400)
+            };
+            stmts.push(insert(
+                Uuid::now_v7(),
+                r,
+                Values::Items("srs", split(srs, &mut rng)),
+                day,
+                None,
+                None,
+            ));
             n += 2;
             s += 1;
             day += Duration::days(rng.gen_range(26..36));
@@ -166,11 +235,17 @@ pub(super) async fn seed(app: &App, today: NaiveDate, now: DateTime<Utc>) -> App
                 .map(|y| i64::from(chrono::Datelike::year(&today)) - y)
                 .filter(|a| (16..=120).contains(a))
                 .unwrap_or(21 + (i as i64 * 7) % 32);
-            let municipality = muni.clone().unwrap_or_else(|| others[i % others.len()].to_string());
+            let municipality = muni
+                .clone()
+                .unwrap_or_else(|| others[i % others.len()].to_string());
             let f = InterviewFields {
                 round,
                 interviewed_on: started + Duration::days((i as i64 * 2) % 50),
-                interviewer: if i % 2 == 0 { "Tone Berg" } else { "Forsker ved KORUS" },
+                interviewer: if i % 2 == 0 {
+                    "Tone Berg"
+                } else {
+                    "Forsker ved KORUS"
+                },
                 municipality: &municipality,
                 age,
                 contact_years: rng.gen_range(2..=25),
@@ -195,7 +270,12 @@ pub(super) async fn seed(app: &App, today: NaiveDate, now: DateTime<Utc>) -> App
             }
             for (q, answers) in TEXTS {
                 if (i + usize::from(*q)) % 4 != 0 {
-                    stmts.push(insert_answer(id, i64::from(*q), None, Some(answers[(i + usize::from(*q)) % answers.len()])));
+                    stmts.push(insert_answer(
+                        id,
+                        i64::from(*q),
+                        None,
+                        Some(answers[(i + usize::from(*q)) % answers.len()]),
+                    ));
                 }
             }
             interviews += 1;
@@ -221,7 +301,13 @@ fn split(total: i64, rng: &mut StdRng) -> [i64; 4] {
         let rest = 3 - k as i64;
         let lo = (left - rest * 100).max(0);
         let hi = left.min(100);
-        let v = if k == 3 { left } else if lo >= hi { lo } else { rng.gen_range(lo..=hi).min((left / (rest + 1)) + 15).max(lo) };
+        let v = if k == 3 {
+            left
+        } else if lo >= hi {
+            lo
+        } else {
+            rng.gen_range(lo..=hi).min((left / (rest + 1)) + 15).max(lo)
+        };
         *slot = v.clamp(0, 100);
         left -= *slot;
     }

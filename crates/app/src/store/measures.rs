@@ -128,7 +128,15 @@ pub fn insert(
 
 /// Retracts a measure: a row that copies it, marked retracted, superseding it (one row, or
 /// `NotFound` when the measure is not the client's).
-pub fn retract(id: Uuid, of: Uuid, client: Uuid, reason: &str, by: Uuid, org: Uuid, at: DateTime<Utc>) -> Stmt {
+pub fn retract(
+    id: Uuid,
+    of: Uuid,
+    client: Uuid,
+    reason: &str,
+    by: Uuid,
+    org: Uuid,
+    at: DateTime<Utc>,
+) -> Stmt {
     Stmt::one(
         "INSERT INTO measures (id, client_id, team_id, kind, measured_on, gaf_symptom, gaf_function, item1, item2, \
          item3, item4, supersedes_id, retracted, reason, recorded_by, owner_org_id, created_at) \
@@ -166,9 +174,12 @@ pub async fn by_id(
 
 /// Which client a measure belongs to.
 pub async fn client_of(mut ex: impl Exec, id: Uuid) -> Result<Option<Uuid>, sqlx::Error> {
-    ex.opt("SELECT client_id FROM measures WHERE id = $1", crate::args![id])
-        .await
-        .map(|r: Option<(Uuid,)>| r.map(|t| t.0))
+    ex.opt(
+        "SELECT client_id FROM measures WHERE id = $1",
+        crate::args![id],
+    )
+    .await
+    .map(|r: Option<(Uuid,)>| r.map(|t| t.0))
 }
 
 /// The current measures of a team (kind and date per client), for the measurement points.
@@ -284,9 +295,12 @@ pub async fn rounds(
 
 /// The team of a round.
 pub async fn round_team(mut ex: impl Exec, round: Uuid) -> Result<Option<Uuid>, sqlx::Error> {
-    ex.opt("SELECT team_id FROM spor_rounds WHERE id = $1", crate::args![round])
-        .await
-        .map(|r: Option<(Uuid,)>| r.map(|t| t.0))
+    ex.opt(
+        "SELECT team_id FROM spor_rounds WHERE id = $1",
+        crate::args![round],
+    )
+    .await
+    .map(|r: Option<(Uuid,)>| r.map(|t| t.0))
 }
 
 /// What a SPoR interview records besides the answers.
@@ -333,7 +347,12 @@ pub fn insert_interview(id: Uuid, r: Recorded, f: &InterviewFields<'_>) -> Stmt 
 }
 
 /// Inserts one answer: a scale score in tenths or a text.
-pub fn insert_answer(interview: Uuid, question: i64, score: Option<i64>, text: Option<&str>) -> Stmt {
+pub fn insert_answer(
+    interview: Uuid,
+    question: i64,
+    score: Option<i64>,
+    text: Option<&str>,
+) -> Stmt {
     Stmt::new(
         "INSERT INTO spor_answers (interview_id, question, score, answer) VALUES ($1, $2, $3, $4)",
         crate::args![interview, question, score, text],
@@ -376,7 +395,9 @@ pub async fn interviews_of_client(
     client: Uuid,
 ) -> Result<Vec<InterviewRow>, sqlx::Error> {
     ex.all(
-        &format!("SELECT {INTERVIEW_COLS} WHERE i.client_id = $1 ORDER BY i.interviewed_on DESC, i.id"),
+        &format!(
+            "SELECT {INTERVIEW_COLS} WHERE i.client_id = $1 ORDER BY i.interviewed_on DESC, i.id"
+        ),
         crate::args![client],
     )
     .await

@@ -766,8 +766,14 @@ pub fn date_not_future_opt() -> ObjectBuilder {
 
 /// A date that is not after today (Europe/Oslo) and not before 1990 (measures, interviews).
 pub fn date_not_future() -> ObjectBuilder {
-    formatted("date-not-after-today", r"^(199[0-9]|2[0-9]{3})-[0-9]{2}-[0-9]{2}$", false)
-        .description(Some("A date (YYYY-MM-DD) from 1990 that is not after today."))
+    formatted(
+        "date-not-after-today",
+        r"^(199[0-9]|2[0-9]{3})-[0-9]{2}-[0-9]{2}$",
+        false,
+    )
+    .description(Some(
+        "A date (YYYY-MM-DD) from 1990 that is not after today.",
+    ))
 }
 
 /// A score with at most one decimal in `min..=max` (ORS/SRS items, SPoR answers).

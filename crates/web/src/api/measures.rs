@@ -526,7 +526,8 @@ pub(super) struct InterviewIn {
     /// Question 20 (free text).
     #[serde(default)]
     #[schema(schema_with = doc::long_text_opt)]
-    q20: Option<String>,}
+    q20: Option<String>,
+}
 
 /// Record the person's SPoR interview in a round of their team (health personnel with access
 /// to the person; one per person and round).
@@ -539,8 +540,30 @@ pub(super) async fn add_interview(
     ApiJson(b, _): ApiJson<InterviewIn>,
 ) -> Result<(StatusCode, Json<Created>), ApiError> {
     let (actor, grant) = open(&st, &ctx, &id).await?;
-    let scores: Vec<(u8, f64)> = [(b.q1, 1), (b.q3, 3), (b.q7, 7), (b.q8, 8), (b.q10, 10),].into_iter().filter_map(|(v, n)| v.map(|v| (n, v))).collect();
-let texts: Vec<(u8, String)> = [(b.q2, 2), (b.q4, 4), (b.q5, 5), (b.q6, 6), (b.q9, 9), (b.q11, 11), (b.q12, 12), (b.q13, 13), (b.q14, 14), (b.q15, 15), (b.q16, 16), (b.q17, 17), (b.q18, 18), (b.q19, 19), (b.q20, 20),].into_iter().filter_map(|(v, n)| v.map(|v| (n, v))).collect();
+    let scores: Vec<(u8, f64)> = [(b.q1, 1), (b.q3, 3), (b.q7, 7), (b.q8, 8), (b.q10, 10)]
+        .into_iter()
+        .filter_map(|(v, n)| v.map(|v| (n, v)))
+        .collect();
+    let texts: Vec<(u8, String)> = [
+        (b.q2, 2),
+        (b.q4, 4),
+        (b.q5, 5),
+        (b.q6, 6),
+        (b.q9, 9),
+        (b.q11, 11),
+        (b.q12, 12),
+        (b.q13, 13),
+        (b.q14, 14),
+        (b.q15, 15),
+        (b.q16, 16),
+        (b.q17, 17),
+        (b.q18, 18),
+        (b.q19, 19),
+        (b.q20, 20),
+    ]
+    .into_iter()
+    .filter_map(|(v, n)| v.map(|v| (n, v)))
+    .collect();
     let input = NewInterview {
         round_id: b.round_id,
         interviewed_on: Some(b.interviewed_on),

@@ -182,7 +182,10 @@ pub fn routes() -> Router<AppState> {
             "/spor/rounds",
             get(measures::rounds).post(measures::create_round),
         )
-        .route("/clients/{id}/spor-interviews", post(measures::add_interview))
+        .route(
+            "/clients/{id}/spor-interviews",
+            post(measures::add_interview),
+        )
         .fallback(not_found)
 }
 

@@ -491,7 +491,13 @@ async fn client_page_full(
         let services = super::services::ui(st, actor, &grant, &layout).await?;
         let measures = if grant.covers_health() {
             let ms = benk_app::measures::list(&st.app, actor, &grant).await?;
-            Some(super::measures::ui(&ms, &layout, ctx.lang, id, actor.staff_id()))
+            Some(super::measures::ui(
+                &ms,
+                &layout,
+                ctx.lang,
+                id,
+                actor.staff_id(),
+            ))
         } else {
             None
         };

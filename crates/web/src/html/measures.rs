@@ -346,7 +346,10 @@ fn items_rows(list: &[Measure], m: &Mt, layout: &Layout, lang: Lang, me: Uuid) -
                 id: x.id,
                 date: layout.date(&x.measured_on),
                 items: t.iter().map(|v| Tenths(*v).display(lang)).collect(),
-                total: x.total_tenths().map(|v| v.display(lang)).unwrap_or_default(),
+                total: x
+                    .total_tenths()
+                    .map(|v| v.display(lang))
+                    .unwrap_or_default(),
                 note: note.join(" · "),
                 by: x.recorded_by_name.clone(),
                 own: x.recorded_by == me,
@@ -476,11 +479,17 @@ pub(crate) fn ui(ms: &Measures, layout: &Layout, lang: Lang, client: Uuid, me: U
 impl MeasuresUi {
     pub(crate) fn ors_labels(&self) -> Vec<&'static str> {
         let en = std::ptr::eq(self.m, &EN);
-        ORS_ITEMS.iter().map(|(nb, e)| if en { *e } else { *nb }).collect()
+        ORS_ITEMS
+            .iter()
+            .map(|(nb, e)| if en { *e } else { *nb })
+            .collect()
     }
     pub(crate) fn srs_labels(&self) -> Vec<&'static str> {
         let en = std::ptr::eq(self.m, &EN);
-        SRS_ITEMS.iter().map(|(nb, e)| if en { *e } else { *nb }).collect()
+        SRS_ITEMS
+            .iter()
+            .map(|(nb, e)| if en { *e } else { *nb })
+            .collect()
     }
     pub(crate) fn question<T: std::borrow::Borrow<i64>>(&self, n: T) -> &'static str {
         let en = std::ptr::eq(self.m, &EN);
@@ -703,7 +712,10 @@ fn whole(fd: &Fd, field: &str, errs: &mut Vec<FieldError>) -> Option<f64> {
     match s.replace(',', ".").parse::<f64>() {
         Ok(v) => Some(v),
         Err(_) => {
-            errs.push(FieldError::of(field, &benk_domain::MeasureError::NotANumber));
+            errs.push(FieldError::of(
+                field,
+                &benk_domain::MeasureError::NotANumber,
+            ));
             None
         }
     }
@@ -1003,15 +1015,7 @@ pub(crate) async fn spor_post(
     match result {
         Ok(_) => Redirect::to("/spor").into_response(),
         Err(AppError::Invalid(errs)) => {
-            spor_page(
-                &st,
-                &ctx,
-                actor,
-                fd,
-                errs,
-                StatusCode::UNPROCESSABLE_ENTITY,
-            )
-            .await
+            spor_page(&st, &ctx, actor, fd, errs, StatusCode::UNPROCESSABLE_ENTITY).await
         }
         Err(e) => ctx.page_err(e),
     }
