@@ -388,6 +388,8 @@ code_schemas! {
     guidance_status, guidance_status_opt => benk_domain::GuidanceStatus;
     /// `EstablishedService` codes.
     established_service, established_service_opt => benk_domain::EstablishedService;
+    /// `MeasureKind` codes (issue 10).
+    measure_kind, measure_kind_opt => benk_domain::MeasureKind;
     /// `HousingStatus` codes.
     housing_status, housing_status_opt => benk_domain::HousingStatus;
     /// `HousingQueueStatus` codes.
@@ -802,4 +804,20 @@ pub fn item() -> ObjectBuilder {
 /// A GAF score: a whole number 1–100.
 pub fn gaf() -> ObjectBuilder {
     int_range(1, 100, false)
+}
+
+/// Measurement points: 1–12 whole months after inclusion, each 0–120.
+pub fn measure_months() -> utoipa::openapi::schema::ArrayBuilder {
+    utoipa::openapi::schema::ArrayBuilder::new()
+        .items(int_range(0, 120, false))
+        .min_items(Some(1))
+        .max_items(Some(12))
+}
+
+/// The measures a measurement point needs: one to three `MeasureKind` codes.
+pub fn measure_kinds() -> utoipa::openapi::schema::ArrayBuilder {
+    utoipa::openapi::schema::ArrayBuilder::new()
+        .items(measure_kind())
+        .min_items(Some(1))
+        .max_items(Some(3))
 }

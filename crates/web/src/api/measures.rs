@@ -317,15 +317,15 @@ pub(super) async fn due(
 #[derive(Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub(super) struct PolicyIo {
-    /// Months after inclusion (0 is inclusion), 1–12 of them, each 0–120.
-    #[schema(min_items = 1, max_items = 12, value_type = Vec<i64>)]
-    months: Vec<u32>,
+    /// Months after inclusion (0 is inclusion), 1–12 of them, each a whole number 0–120.
+    #[schema(schema_with = doc::measure_months)]
+    months: Vec<f64>,
     /// Days either side of a point in which a measure counts, 0–180.
     #[serde(deserialize_with = "doc::integer")]
     #[schema(minimum = 0, maximum = 180)]
     window_days: i64,
     /// The measures a point needs (`gaf`, `ors`, `srs`).
-    #[schema(min_items = 1, max_items = 3, value_type = Vec<String>)]
+    #[schema(schema_with = doc::measure_kinds)]
     required: Vec<String>,
 }
 
@@ -341,7 +341,7 @@ pub(super) async fn get_policy(
         .await
         .map_err(|e| ctx.api_err(e))?;
     Ok(Json(PolicyIo {
-        months: p.months,
+        months: p.months.iter().map(|m| f64::from(*m)).collect(),
         window_days: p.window_days,
         required: p.required.iter().map(|k| k.code().to_string()).collect(),
     }))
@@ -371,8 +371,20 @@ pub(super) async fn set_policy(
             }
         }
     }
+    let mut months = Vec::new();
+    for m in &b.months {
+        if m.fract() != 0.0 || !(0.0..=120.0).contains(m) {
+            return Err(ctx.api_err(AppError::field(FieldError::new(
+                "months",
+                "invalid_months",
+                "Oppgi hele måneder 0–120 etter inntak.",
+                "Give whole months 0–120 after inclusion.",
+            ))));
+        }
+        months.push(*m as u32);
+    }
     let p = MeasurePolicy {
-        months: b.months,
+        months,
         window_days: b.window_days,
         required,
     };
