@@ -2280,8 +2280,25 @@ async fn measures_are_kept_corrected_and_retracted_as_new_rows(backend: &str) {
     write(
         &app,
         vec![
-            store::measures::insert(gaf, r, Values::Gaf { symptom: 40, function: 35 }, day(2), None, None),
-            store::measures::insert(ors, r, Values::Items("ors", [45, 50, 40, 55]), day(3), None, Some("x-1")),
+            store::measures::insert(
+                gaf,
+                r,
+                Values::Gaf {
+                    symptom: 40,
+                    function: 35,
+                },
+                day(2),
+                None,
+                None,
+            ),
+            store::measures::insert(
+                ors,
+                r,
+                Values::Items("ors", [45, 50, 40, 55]),
+                day(3),
+                None,
+                Some("x-1"),
+            ),
         ],
     )
     .await
@@ -2290,41 +2307,117 @@ async fn measures_are_kept_corrected_and_retracted_as_new_rows(backend: &str) {
     assert!(matches!(
         write(
             &app,
-            vec![store::measures::insert(Uuid::now_v7(), r, Values::Items("srs", [90, 90, 90, 90]), day(3), None, Some("x-1"))]
+            vec![store::measures::insert(
+                Uuid::now_v7(),
+                r,
+                Values::Items("srs", [90, 90, 90, 90]),
+                day(3),
+                None,
+                Some("x-1")
+            )]
         )
         .await,
         Err(WriteError::Conflict(_))
     ));
     // Out of range, or a GAF with items: the schema refuses it.
-    for v in [Values::Items("ors", [101, 0, 0, 0]), Values::Gaf { symptom: 0, function: 50 }] {
+    for v in [
+        Values::Items("ors", [101, 0, 0, 0]),
+        Values::Gaf {
+            symptom: 0,
+            function: 50,
+        },
+    ] {
         assert!(matches!(
-            write(&app, vec![store::measures::insert(Uuid::now_v7(), r, v, day(3), None, None)]).await,
+            write(
+                &app,
+                vec![store::measures::insert(
+                    Uuid::now_v7(),
+                    r,
+                    v,
+                    day(3),
+                    None,
+                    None
+                )]
+            )
+            .await,
             Err(WriteError::Constraint(_))
         ));
     }
     // A correction supersedes once; a second correction of the same version is a conflict.
     let fix = Uuid::now_v7();
-    let v2 = Values::Gaf { symptom: 42, function: 38 };
-    write(&app, vec![store::measures::insert(fix, r, v2, day(2), Some((gaf, "Feil")), None)])
-        .await
-        .unwrap();
+    let v2 = Values::Gaf {
+        symptom: 42,
+        function: 38,
+    };
+    write(
+        &app,
+        vec![store::measures::insert(
+            fix,
+            r,
+            v2,
+            day(2),
+            Some((gaf, "Feil")),
+            None,
+        )],
+    )
+    .await
+    .unwrap();
     assert!(matches!(
-        write(&app, vec![store::measures::insert(Uuid::now_v7(), r, v2, day(2), Some((gaf, "Igjen")), None)]).await,
+        write(
+            &app,
+            vec![store::measures::insert(
+                Uuid::now_v7(),
+                r,
+                v2,
+                day(2),
+                Some((gaf, "Igjen")),
+                None
+            )]
+        )
+        .await,
         Err(WriteError::Conflict(_))
     ));
     // Retracting another person's measure touches nothing.
     assert!(matches!(
-        write(&app, vec![store::measures::retract(Uuid::now_v7(), ors, Uuid::now_v7(), "Feil", fx.staff, fx.org, at(2))]).await,
+        write(
+            &app,
+            vec![store::measures::retract(
+                Uuid::now_v7(),
+                ors,
+                Uuid::now_v7(),
+                "Feil",
+                fx.staff,
+                fx.org,
+                at(2)
+            )]
+        )
+        .await,
         Err(WriteError::NotFound)
     ));
-    write(&app, vec![store::measures::retract(Uuid::now_v7(), ors, c.id, "Feil person", fx.staff, fx.org, at(2))])
+    write(
+        &app,
+        vec![store::measures::retract(
+            Uuid::now_v7(),
+            ors,
+            c.id,
+            "Feil person",
+            fx.staff,
+            fx.org,
+            at(2),
+        )],
+    )
+    .await
+    .unwrap();
+    let cur = store::measures::current(testing::db(&app), c.id)
         .await
         .unwrap();
-    let cur = store::measures::current(testing::db(&app), c.id).await.unwrap();
     assert_eq!(cur.len(), 1);
     assert_eq!((cur[0].id, cur[0].gaf_function), (fix, Some(38)));
     assert_eq!(cur[0].supersedes_id, Some(gaf));
-    let old = store::measures::by_id(testing::db(&app), c.id, gaf).await.unwrap().unwrap();
+    let old = store::measures::by_id(testing::db(&app), c.id, gaf)
+        .await
+        .unwrap()
+        .unwrap();
     assert!(old.superseded && !old.retracted);
     common::close(app, place).await;
 }
