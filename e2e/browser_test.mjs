@@ -540,7 +540,20 @@ async function walkDaily(base, axeViolations) {
     check('the housing page opens from the client page', Boolean(h1) && h1.includes('Bolig'), `${h1}`);
     axeViolations.housing = await runAxe(new URL(housingUrl).pathname);
     await takeScreenshots([{ name: 'housing', url: housingUrl }]);
+    // Outcome measures (issue 10): the person's measures, what is due, the SPoR rounds.
+    const measuresUrl = `${clientUrl}/measures`;
+    await goTo(measuresUrl);
+    const mh1 = await textOf('h1');
+    check('the measures page opens from the client page', Boolean(mh1) && mh1.includes('Målinger'), `${mh1}`);
+    axeViolations.measures = await runAxe(new URL(measuresUrl).pathname);
+    await takeScreenshots([{ name: 'measures', url: measuresUrl }]);
   }
+  await goTo(`${base}/measures/due?team=1`);
+  axeViolations.measuresDue = await runAxe('/measures/due?team=1');
+  await takeScreenshots([{ name: 'measures-due', url: `${base}/measures/due?team=1` }]);
+  await goTo(`${base}/spor`);
+  axeViolations.sporRounds = await runAxe('/spor');
+  await takeScreenshots([{ name: 'spor-rounds', url: `${base}/spor` }]);
   await clickAndWait('form.logout button[type="submit"]');
   await goTo(`${base}/apen-time`);
   const teamHref = await execute(`
@@ -887,7 +900,7 @@ async function main() {
     'caseload', 'teamBoard', 'boardScreen', 'meetings', 'meeting',
     'openHour', 'openHourBooking', 'dropin', 'housing', 'openHourPublic',
     'contactForm', 'clientTimeline', 'myClients', 'clientAppointments', 'myAppointments',
-    'needsContact', 'settings'];
+    'needsContact', 'settings', 'measures', 'measuresDue', 'sporRounds'];
   for (const page of axePages) {
     const v = axeViolations[page];
     if (v) check(`axe: no serious/critical violations on ${page} page`, v.length === 0,
@@ -915,6 +928,7 @@ async function main() {
     'the level-2 episode names the service and asks for no coordinator pair',
     'the open-hour page lists the bookings',
     'the housing page opens from the client page',
+    'the measures page opens from the client page',
     'the public open-hour page offers slots without login',
     ...axePages.map((p) => `axe: no serious/critical violations on ${p} page`)];
   for (const name of required) {

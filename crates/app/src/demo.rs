@@ -24,6 +24,7 @@ use crate::store;
 use crate::App;
 
 mod contacts;
+mod measures;
 mod openhour;
 
 /// The password of every demo login.
@@ -1083,6 +1084,7 @@ pub async fn seed(app: &App) -> AppResult<bool> {
     contacts::seed(app, now).await?;
     appointments::seed(app, today, now).await?;
     board::seed(app).await?;
+    measures::seed(app, today, now).await?;
     Ok(true)
 }
 

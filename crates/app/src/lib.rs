@@ -30,6 +30,7 @@ pub mod intake;
 pub mod intake_views;
 pub mod keeping;
 pub mod lookup;
+pub mod measures;
 pub mod meetings;
 pub mod openhour;
 pub mod orgs;

@@ -2263,6 +2263,165 @@ async fn dropin_tally_is_set_not_added_and_checked(backend: &str) {
     common::close(app, place).await;
 }
 
+async fn measures_are_kept_corrected_and_retracted_as_new_rows(backend: &str) {
+    let (app, place) = common::open(backend).await;
+    let fx = fixtures(&app).await;
+    let c = new_client(&fx, fx.team, fields("Mia Måling", None));
+    write(&app, vec![store::clients::insert(&c)]).await.unwrap();
+    let r = store::measures::Recorded {
+        client: c.id,
+        team: fx.team,
+        by: fx.staff,
+        owner_org: fx.org,
+        at: at(1),
+    };
+    use store::measures::Values;
+    let (gaf, ors) = (Uuid::now_v7(), Uuid::now_v7());
+    write(
+        &app,
+        vec![
+            store::measures::insert(
+                gaf,
+                r,
+                Values::Gaf {
+                    symptom: 40,
+                    function: 35,
+                },
+                day(2),
+                None,
+                None,
+            ),
+            store::measures::insert(
+                ors,
+                r,
+                Values::Items("ors", [45, 50, 40, 55]),
+                day(3),
+                None,
+                Some("x-1"),
+            ),
+        ],
+    )
+    .await
+    .unwrap();
+    // The same external id in the team is a conflict (an import run twice).
+    assert!(matches!(
+        write(
+            &app,
+            vec![store::measures::insert(
+                Uuid::now_v7(),
+                r,
+                Values::Items("srs", [90, 90, 90, 90]),
+                day(3),
+                None,
+                Some("x-1")
+            )]
+        )
+        .await,
+        Err(WriteError::Conflict(_))
+    ));
+    // Out of range, or a GAF with items: the schema refuses it.
+    for v in [
+        Values::Items("ors", [101, 0, 0, 0]),
+        Values::Gaf {
+            symptom: 0,
+            function: 50,
+        },
+    ] {
+        assert!(matches!(
+            write(
+                &app,
+                vec![store::measures::insert(
+                    Uuid::now_v7(),
+                    r,
+                    v,
+                    day(3),
+                    None,
+                    None
+                )]
+            )
+            .await,
+            Err(WriteError::Constraint(_))
+        ));
+    }
+    // A correction supersedes once; a second correction of the same version is a conflict.
+    let fix = Uuid::now_v7();
+    let v2 = Values::Gaf {
+        symptom: 42,
+        function: 38,
+    };
+    write(
+        &app,
+        vec![store::measures::insert(
+            fix,
+            r,
+            v2,
+            day(2),
+            Some((gaf, "Feil")),
+            None,
+        )],
+    )
+    .await
+    .unwrap();
+    assert!(matches!(
+        write(
+            &app,
+            vec![store::measures::insert(
+                Uuid::now_v7(),
+                r,
+                v2,
+                day(2),
+                Some((gaf, "Igjen")),
+                None
+            )]
+        )
+        .await,
+        Err(WriteError::Conflict(_))
+    ));
+    // Retracting another person's measure touches nothing.
+    assert!(matches!(
+        write(
+            &app,
+            vec![store::measures::retract(
+                Uuid::now_v7(),
+                ors,
+                Uuid::now_v7(),
+                "Feil",
+                fx.staff,
+                fx.org,
+                at(2)
+            )]
+        )
+        .await,
+        Err(WriteError::NotFound)
+    ));
+    write(
+        &app,
+        vec![store::measures::retract(
+            Uuid::now_v7(),
+            ors,
+            c.id,
+            "Feil person",
+            fx.staff,
+            fx.org,
+            at(2),
+        )],
+    )
+    .await
+    .unwrap();
+    let cur = store::measures::current(testing::db(&app), c.id)
+        .await
+        .unwrap();
+    assert_eq!(cur.len(), 1);
+    assert_eq!((cur[0].id, cur[0].gaf_function), (fix, Some(38)));
+    assert_eq!(cur[0].supersedes_id, Some(gaf));
+    let old = store::measures::by_id(testing::db(&app), c.id, gaf)
+        .await
+        .unwrap()
+        .unwrap();
+    assert!(old.superseded && !old.retracted);
+    common::close(app, place).await;
+}
+
 async fn housing_history_queue_and_evictions_read_back(backend: &str) {
     let (app, place) = common::open(backend).await;
     let fx = fixtures(&app).await;
@@ -2904,6 +3063,7 @@ both!(
     open_hour_slot_and_booking_read_back_and_checked,
     dropin_tally_is_set_not_added_and_checked,
     housing_history_queue_and_evictions_read_back,
+    measures_are_kept_corrected_and_retracted_as_new_rows,
     contacts_are_read_back_and_paged_newest_first,
     signed_notes_are_immutable_and_corrections_form_one_line,
     a_draft_is_kept_per_author_and_signed_once,

@@ -18,6 +18,7 @@ pub mod intake;
 pub mod keeping;
 pub mod lang;
 pub mod levels;
+pub mod measures;
 pub mod national_id;
 pub mod org_number;
 pub mod record;
@@ -62,6 +63,12 @@ pub use lang::{Lang, Localized};
 pub use levels::{
     contains_national_id, missing_for_level, Competence, GuidanceChannel, GuidanceStatus,
     LevelRequirement,
+};
+pub use measures::{
+    check_age, check_contact_years, check_gaf, check_item, check_spor_score, measurement_points,
+    ors_clinical, reliable_change, spor_question, srs_flagged, total, ChangeCategory, MeasureError,
+    MeasureKind, MeasurePoint, MeasurePolicy, PointStatus, SporQuestion, Tenths, ORS_CUTOFF,
+    ORS_ITEMS, RELIABLE_CHANGE, SPOR_QUESTIONS, SRS_FLAG_BELOW, SRS_ITEMS,
 };
 pub use national_id::{NationalId, NationalIdError, NationalIdKind, UnsupportedIdKind};
 pub use org_number::{OrgNumber, OrgNumberError};

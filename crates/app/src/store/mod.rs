@@ -26,6 +26,7 @@ pub mod housing;
 pub mod idempotency;
 pub mod intake;
 pub mod keeping;
+pub mod measures;
 pub mod meetings;
 pub mod national;
 pub mod openhour;
@@ -141,6 +142,7 @@ mod tests {
         ("openhour.rs", include_str!("../openhour.rs")),
         ("dropin.rs", include_str!("../dropin.rs")),
         ("housing.rs", include_str!("../housing.rs")),
+        ("measures.rs", include_str!("../measures.rs")),
     ];
 
     /// A moved use case holds no SQL: its queries and statements live in its store.

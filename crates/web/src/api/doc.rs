@@ -231,6 +231,10 @@ pub fn person_name() -> ObjectBuilder {
 pub fn person_name_opt() -> ObjectBuilder {
     text_schema(PersonName::MAX_CHARS, false, false)
 }
+/// A municipality (`Municipality`).
+pub fn municipality() -> ObjectBuilder {
+    text_schema(Municipality::MAX_CHARS, false, true)
+}
 /// An optional municipality (`Municipality`).
 pub fn municipality_opt() -> ObjectBuilder {
     text_schema(Municipality::MAX_CHARS, false, false)
@@ -384,6 +388,8 @@ code_schemas! {
     guidance_status, guidance_status_opt => benk_domain::GuidanceStatus;
     /// `EstablishedService` codes.
     established_service, established_service_opt => benk_domain::EstablishedService;
+    /// `MeasureKind` codes (issue 10).
+    measure_kind, measure_kind_opt => benk_domain::MeasureKind;
     /// `HousingStatus` codes.
     housing_status, housing_status_opt => benk_domain::HousingStatus;
     /// `HousingQueueStatus` codes.
@@ -758,4 +764,60 @@ pub fn date_not_future_opt() -> ObjectBuilder {
         true,
     )
     .description(Some("A date (YYYY-MM-DD) that is not after today."))
+}
+
+/// A date that is not after today (Europe/Oslo) and not before 1990 (measures, interviews).
+pub fn date_not_future() -> ObjectBuilder {
+    formatted(
+        "date-not-after-today",
+        r"^(199[0-9]|2[0-9]{3})-[0-9]{2}-[0-9]{2}$",
+        false,
+    )
+    .description(Some(
+        "A date (YYYY-MM-DD) from 1990 that is not after today.",
+    ))
+}
+
+/// A score with at most one decimal in `min..=max` (ORS/SRS items, SPoR answers).
+pub fn tenths(min: f64, max: f64, nullable: bool) -> ObjectBuilder {
+    ObjectBuilder::new()
+        .schema_type(if nullable {
+            SchemaType::from_iter([Type::Number, Type::Null])
+        } else {
+            SchemaType::new(Type::Number)
+        })
+        .minimum(Some(min))
+        .maximum(Some(max))
+        .multiple_of(Some(0.1))
+}
+
+/// A SPoR scale answer: 1–9 with at most one decimal, or null (not answered).
+pub fn spor_score() -> ObjectBuilder {
+    tenths(1.0, 9.0, true)
+}
+
+/// An ORS/SRS item: 0–10 with at most one decimal.
+pub fn item() -> ObjectBuilder {
+    tenths(0.0, 10.0, false)
+}
+
+/// A GAF score: a whole number 1–100.
+pub fn gaf() -> ObjectBuilder {
+    int_range(1, 100, false)
+}
+
+/// Measurement points: 1–12 whole months after inclusion, each 0–120.
+pub fn measure_months() -> utoipa::openapi::schema::ArrayBuilder {
+    utoipa::openapi::schema::ArrayBuilder::new()
+        .items(int_range(0, 120, false))
+        .min_items(Some(1))
+        .max_items(Some(12))
+}
+
+/// The measures a measurement point needs: one to three `MeasureKind` codes.
+pub fn measure_kinds() -> utoipa::openapi::schema::ArrayBuilder {
+    utoipa::openapi::schema::ArrayBuilder::new()
+        .items(measure_kind())
+        .min_items(Some(1))
+        .max_items(Some(3))
 }

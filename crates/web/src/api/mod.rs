@@ -12,6 +12,7 @@ mod daily;
 pub mod doc;
 mod guidance;
 mod intake;
+mod measures;
 mod orgs;
 mod target;
 
@@ -166,6 +167,25 @@ pub fn routes() -> Router<AppState> {
         .route("/meetings/{id}", get(board::get_meeting))
         .route("/meetings/{id}/items", post(board::add_item))
         .route("/meeting-items/{id}/decision", post(board::decide))
+        .route("/clients/{id}/measures", get(measures::list))
+        .route("/clients/{id}/measures/gaf", post(measures::add_gaf))
+        .route("/clients/{id}/measures/ors", post(measures::add_ors))
+        .route("/clients/{id}/measures/srs", post(measures::add_srs))
+        .route("/measures/{id}/corrections", post(measures::correct))
+        .route("/measures/{id}/retraction", post(measures::retract))
+        .route("/measures/due", get(measures::due))
+        .route(
+            "/measures/policy",
+            get(measures::get_policy).put(measures::set_policy),
+        )
+        .route(
+            "/spor/rounds",
+            get(measures::rounds).post(measures::create_round),
+        )
+        .route(
+            "/clients/{id}/spor-interviews",
+            post(measures::add_interview),
+        )
         .fallback(not_found)
 }
 
@@ -195,6 +215,9 @@ pub fn routes() -> Router<AppState> {
         appointments::mine, appointments::needs_contact,
         board::get_caseload, board::get_board, board::add_to_board, board::review, board::remove,
         board::list_meetings, board::create_meeting, board::get_meeting, board::add_item, board::decide,
+        measures::list, measures::add_gaf, measures::add_ors, measures::add_srs, measures::correct,
+        measures::retract, measures::due, measures::get_policy, measures::set_policy, measures::rounds,
+        measures::create_round, measures::add_interview,
     ),
     components(schemas(ErrorBody, ErrorDetail, FieldErrorDetail, crate::input::RawClient, crate::input::RawReferral)),
     modifiers(&BearerAuth, &CommonResponses, &CrossFieldRules),

@@ -138,6 +138,8 @@ struct ClientView {
     next_appointment: Option<(chrono::DateTime<chrono::Utc>, String)>,
     /// A browser-kept text the server now holds (cleared by the page's script).
     clear_local: Option<String>,
+    /// Outcome measures (issue 10), under health scope only.
+    measures: Option<super::measures::MeasuresUi>,
 }
 
 /// A refused note (the draft, or a correction of an entry): the text typed and the error.
@@ -445,6 +447,18 @@ async fn client_page_full(
         let mut layout = Layout::new(ctx, "clients");
         layout.flash = flash;
         let services = super::services::ui(st, actor, &grant, &layout).await?;
+        let measures = if grant.covers_health() {
+            let ms = benk_app::measures::list(&st.app, actor, &grant).await?;
+            Some(super::measures::ui(
+                &ms,
+                &layout,
+                ctx.lang,
+                id,
+                actor.staff_id(),
+            ))
+        } else {
+            None
+        };
         Ok::<_, AppError>(ClientView {
             layout,
             record,
@@ -474,6 +488,7 @@ async fn client_page_full(
             note_retry: extra.note_retry,
             me: actor.staff_id(),
             clear_local: extra.clear_local,
+            measures,
         })
     }
     .await;

@@ -8,6 +8,7 @@ mod clients;
 pub(crate) mod contacts;
 pub(crate) mod daily;
 pub(crate) mod intake;
+pub(crate) mod measures;
 
 pub(crate) use intake::{parse_referral, Fd};
 mod services;
@@ -110,6 +111,12 @@ pub fn routes() -> Router<AppState> {
             "/clients/{id}/housing",
             get(daily::housing_show).post(daily::housing_post),
         )
+        .route(
+            "/clients/{id}/measures",
+            get(measures::show).post(measures::post),
+        )
+        .route("/measures/due", get(measures::due_page))
+        .route("/spor", get(measures::spor_show).post(measures::spor_post))
         .route("/caseload", get(teamwork::caseload_page))
         .route(
             "/board",
