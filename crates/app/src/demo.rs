@@ -25,6 +25,7 @@ use crate::App;
 
 mod contacts;
 mod openhour;
+mod plans;
 
 /// The password of every demo login.
 pub const DEMO_PASSWORD: &str = "benk-demo";
@@ -1083,6 +1084,7 @@ pub async fn seed(app: &App) -> AppResult<bool> {
     contacts::seed(app, now).await?;
     appointments::seed(app, today, now).await?;
     board::seed(app).await?;
+    plans::seed(app).await?;
     Ok(true)
 }
 

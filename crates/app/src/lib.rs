@@ -32,6 +32,7 @@ pub mod lookup;
 pub mod meetings;
 pub mod openhour;
 pub mod orgs;
+pub mod plans;
 pub mod referrals;
 pub mod reports;
 pub mod situation;

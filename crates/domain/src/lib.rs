@@ -20,6 +20,7 @@ pub mod lang;
 pub mod levels;
 pub mod national_id;
 pub mod org_number;
+pub mod plan;
 pub mod record;
 pub mod referral;
 pub mod staff;
@@ -32,6 +33,10 @@ pub mod workdays;
 mod test_support;
 
 pub use access::{scope_for, Purpose, Scope};
+pub use plan::{
+    check_due, check_plan_dates, check_sharing, revision_state, task_overdue, GoalStatus,
+    ParticipantKind, PlanError, RevisionState, TaskStatus, REVISION_DUE_DAYS,
+};
 pub use caseload::{caseload_norm, over_norm, team_capacity, BoardOutcome};
 pub use client::{
     BirthYear, BirthYearError, LongText, Municipality, MunicipalityError, PersonName,

@@ -30,6 +30,7 @@ pub mod meetings;
 pub mod national;
 pub mod openhour;
 pub mod orgs;
+pub mod plans;
 pub mod referrals;
 pub mod services;
 pub mod situation;
@@ -141,6 +142,7 @@ mod tests {
         ("openhour.rs", include_str!("../openhour.rs")),
         ("dropin.rs", include_str!("../dropin.rs")),
         ("housing.rs", include_str!("../housing.rs")),
+        ("plans.rs", include_str!("../plans.rs")),
     ];
 
     /// A moved use case holds no SQL: its queries and statements live in its store.

@@ -13,6 +13,7 @@ pub mod doc;
 mod guidance;
 mod intake;
 mod orgs;
+mod plans;
 mod target;
 
 use axum::body::Bytes;
@@ -166,6 +167,23 @@ pub fn routes() -> Router<AppState> {
         .route("/meetings/{id}", get(board::get_meeting))
         .route("/meetings/{id}/items", post(board::add_item))
         .route("/meeting-items/{id}/decision", post(board::decide))
+        .route(
+            "/clients/{id}/goals",
+            get(plans::list_goals).post(plans::add_goal),
+        )
+        .route("/goals/{id}/notes", post(plans::add_goal_note))
+        .route(
+            "/clients/{id}/plan",
+            get(plans::get_plan).post(plans::create_plan),
+        )
+        .route("/clients/{id}/plan/status", get(plans::plan_status))
+        .route("/plans/{id}/revisions", post(plans::revise_plan))
+        .route("/plans/{id}/versions/{n}", get(plans::get_version))
+        .route("/clients/{id}/rg-meetings", get(plans::list_meetings))
+        .route("/episodes/{id}/rg-meetings", post(plans::create_meeting))
+        .route("/rg-meetings/{id}", get(plans::get_meeting))
+        .route("/rg-tasks/{id}/status", put(plans::set_task_status))
+        .route("/tasks/mine", get(plans::my_tasks))
         .fallback(not_found)
 }
 
@@ -195,6 +213,9 @@ pub fn routes() -> Router<AppState> {
         appointments::mine, appointments::needs_contact,
         board::get_caseload, board::get_board, board::add_to_board, board::review, board::remove,
         board::list_meetings, board::create_meeting, board::get_meeting, board::add_item, board::decide,
+        plans::list_goals, plans::add_goal, plans::add_goal_note, plans::plan_status, plans::get_plan,
+        plans::create_plan, plans::revise_plan, plans::get_version, plans::list_meetings, plans::create_meeting,
+        plans::get_meeting, plans::set_task_status, plans::my_tasks,
     ),
     components(schemas(ErrorBody, ErrorDetail, FieldErrorDetail, crate::input::RawClient, crate::input::RawReferral)),
     modifiers(&BearerAuth, &CommonResponses, &CrossFieldRules),

@@ -144,6 +144,8 @@ struct ClientView {
     next_appointment: Option<(chrono::DateTime<chrono::Utc>, String)>,
     /// A browser-kept text the server now holds (cleared by the page's script).
     clear_local: Option<String>,
+    /// "Plan og mål" (issue 10): that a plan exists and its dates.
+    plan_section: super::plans::PlansSection,
 }
 
 /// A refused note (the draft, or a correction of an entry): the text typed and the error.
@@ -487,6 +489,7 @@ async fn client_page_full(
         let mut layout = Layout::new(ctx, "clients");
         layout.flash = flash;
         let services = super::services::ui(st, actor, &grant, &layout).await?;
+        let plan_section = super::plans::section(st, actor, &grant, layout.lang_v).await?;
         let topics = SocialTopic::ALL
             .iter()
             .map(|t| (t.code(), t.label(layout.lang_v)))
@@ -521,6 +524,7 @@ async fn client_page_full(
             note_retry: extra.note_retry,
             me: actor.staff_id(),
             clear_local: extra.clear_local,
+            plan_section,
         })
     }
     .await;
