@@ -164,7 +164,9 @@ pub async fn add_goal_note(
     text: &LongText,
     status: Option<GoalStatus>,
 ) -> AppResult<Uuid> {
-    let g = st::goal(&app.db, goal_id).await?.ok_or(AppError::NotFound)?;
+    let g = st::goal(&app.db, goal_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
     let grant = open_client(app, actor, g.client_id, Purpose::Treat).await?;
     if grant.team_id() != g.team_id {
         let d = denied(actor, &grant, "goal.note", "not_in_team");
@@ -182,7 +184,9 @@ pub async fn add_goal_note(
         "goal.note",
         &format!(
             "goal:{goal_id},goal_note:{id}{}",
-            status.map(|s| format!(",status:{}", s.code())).unwrap_or_default()
+            status
+                .map(|s| format!(",status:{}", s.code()))
+                .unwrap_or_default()
         ),
     );
     let at = d.at;
@@ -198,7 +202,12 @@ pub async fn add_goal_note(
     if let Some(s) = status {
         stmts.push(st::set_goal_status(goal_id, s.code(), at));
     }
-    app.writer.write(WriteOp { stmts, audit: vec![d] }).await?;
+    app.writer
+        .write(WriteOp {
+            stmts,
+            audit: vec![d],
+        })
+        .await?;
     Ok(id)
 }
 
@@ -499,7 +508,9 @@ async fn open_plan(
     plan_id: Uuid,
     action: &str,
 ) -> AppResult<(st::PlanHead, ReadGrant)> {
-    let head = st::plan(&app.db, plan_id).await?.ok_or(AppError::NotFound)?;
+    let head = st::plan(&app.db, plan_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
     let grant = open_client(app, actor, head.client_id, Purpose::Treat).await?;
     if grant.team_id() != head.team_id {
         let d = denied(actor, &grant, action, "not_in_team");
@@ -745,12 +756,7 @@ async fn version_stmts(
 
 /// Makes the person's individual plan (version 1). Health scope; the person's consent is part
 /// of the input. A second plan in the same team is a conflict (409): revise it instead.
-pub async fn create(
-    app: &App,
-    actor: &Actor,
-    grant: &ReadGrant,
-    p: &PlanInput,
-) -> AppResult<Uuid> {
+pub async fn create(app: &App, actor: &Actor, grant: &ReadGrant, p: &PlanInput) -> AppResult<Uuid> {
     require_health(app, actor, grant, "plan.create").await?;
     if st::plan_for(&app.db, grant.client_id(), grant.team_id())
         .await?
@@ -777,7 +783,12 @@ pub async fn create(
         d.at,
     )];
     stmts.extend(vstmts);
-    app.writer.write(WriteOp { stmts, audit: vec![d] }).await?;
+    app.writer
+        .write(WriteOp {
+            stmts,
+            audit: vec![d],
+        })
+        .await?;
     Ok(plan_id)
 }
 
@@ -794,7 +805,12 @@ pub async fn revise(app: &App, actor: &Actor, plan_id: Uuid, p: &PlanInput) -> A
         "plan.revise",
         &format!("plan:{plan_id},version:{n},plan_version:{vid}"),
     );
-    app.writer.write(WriteOp { stmts, audit: vec![d] }).await?;
+    app.writer
+        .write(WriteOp {
+            stmts,
+            audit: vec![d],
+        })
+        .await?;
     Ok(n)
 }
 
@@ -1043,7 +1059,12 @@ pub async fn create_meeting(
     let mut errs = Vec::new();
     if m.held_on > today() {
         let e = benk_domain::PlanError::MeetingInFuture;
-        errs.push(FieldError::new("held_on", e.code(), &e.message(benk_domain::Lang::Nb), &e.message(benk_domain::Lang::En)));
+        errs.push(FieldError::new(
+            "held_on",
+            e.code(),
+            &e.message(benk_domain::Lang::Nb),
+            &e.message(benk_domain::Lang::En),
+        ));
     }
     for (i, s) in m.staff.iter().enumerate() {
         if store::caseload::worker(&app.db, team, *s).await?.is_none() {
@@ -1089,7 +1110,10 @@ pub async fn create_meeting(
         actor,
         &grant,
         "rg_meeting.create",
-        &format!("episode:{episode_id},rg_meeting:{id},tasks:{}", m.tasks.len()),
+        &format!(
+            "episode:{episode_id},rg_meeting:{id},tasks:{}",
+            m.tasks.len()
+        ),
     );
     let at = d.at;
     let mut stmts = vec![st::insert_rg_meeting(
@@ -1127,7 +1151,12 @@ pub async fn create_meeting(
             at,
         ));
     }
-    app.writer.write(WriteOp { stmts, audit: vec![d] }).await?;
+    app.writer
+        .write(WriteOp {
+            stmts,
+            audit: vec![d],
+        })
+        .await?;
     Ok(id)
 }
 
@@ -1138,7 +1167,9 @@ pub async fn set_task_status(
     task_id: Uuid,
     status: TaskStatus,
 ) -> AppResult<()> {
-    let t = st::task(&app.db, task_id).await?.ok_or(AppError::NotFound)?;
+    let t = st::task(&app.db, task_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
     let grant = open_client(app, actor, t.client_id, Purpose::Coc).await?;
     if grant.team_id() != t.team_id {
         let d = denied(actor, &grant, "rg_task.status", "not_in_team");
@@ -1162,7 +1193,12 @@ pub async fn set_task_status(
     let at = d.at;
     app.writer
         .write(WriteOp {
-            stmts: vec![st::set_task_status(task_id, status.code(), actor.staff_id, at)],
+            stmts: vec![st::set_task_status(
+                task_id,
+                status.code(),
+                actor.staff_id,
+                at,
+            )],
             audit: vec![d],
         })
         .await?;
@@ -1181,8 +1217,13 @@ pub async fn my_tasks(app: &App, actor: &Actor) -> AppResult<Vec<Task>> {
         .collect();
     if !shown.is_empty() {
         let refs: Vec<(Uuid, &str)> = shown.iter().map(|(c, b)| (*c, b.as_str())).collect();
-        let audit =
-            crate::audit::list_audit(actor, "rg_task.list_mine", "COC", "client:name,rg_tasks", &refs);
+        let audit = crate::audit::list_audit(
+            actor,
+            "rg_task.list_mine",
+            "COC",
+            "client:name,rg_tasks",
+            &refs,
+        );
         app.writer.write(WriteOp::audit_only(audit)).await?;
     }
     Ok(rows

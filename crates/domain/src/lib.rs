@@ -33,10 +33,6 @@ pub mod workdays;
 mod test_support;
 
 pub use access::{scope_for, Purpose, Scope};
-pub use plan::{
-    check_due, check_plan_dates, check_sharing, revision_state, task_overdue, GoalStatus,
-    ParticipantKind, PlanError, RevisionState, TaskStatus, REVISION_DUE_DAYS,
-};
 pub use caseload::{caseload_norm, over_norm, team_capacity, BoardOutcome};
 pub use client::{
     BirthYear, BirthYearError, LongText, Municipality, MunicipalityError, PersonName,
@@ -70,6 +66,10 @@ pub use levels::{
 };
 pub use national_id::{NationalId, NationalIdError, NationalIdKind, UnsupportedIdKind};
 pub use org_number::{OrgNumber, OrgNumberError};
+pub use plan::{
+    check_due, check_plan_dates, check_sharing, revision_state, task_overdue, GoalStatus,
+    ParticipantKind, PlanError, RevisionState, TaskStatus, REVISION_DUE_DAYS,
+};
 pub use record::{EntryKind, SocialTopic};
 pub use referral::{
     identifiable, AgencyKind, IdentityParts, Knowledge, ReferralChannel, ReferralError,

@@ -254,7 +254,10 @@ mod tests {
     fn revision_signal_30_days_ahead_and_overdue() {
         let today = d(2026, 12, 1);
         assert_eq!(revision_state(None, today), RevisionState::Ok);
-        assert_eq!(revision_state(Some(d(2027, 1, 1)), today), RevisionState::Ok);
+        assert_eq!(
+            revision_state(Some(d(2027, 1, 1)), today),
+            RevisionState::Ok
+        );
         assert_eq!(
             revision_state(Some(d(2026, 12, 31)), today),
             RevisionState::DueSoon
@@ -278,7 +281,9 @@ mod tests {
     #[test]
     fn plan_dates_name_their_fields() {
         let today = d(2026, 12, 1);
-        assert!(check_plan_dates(today, today, Some(today), Some(today), Some(today), today).is_empty());
+        assert!(
+            check_plan_dates(today, today, Some(today), Some(today), Some(today), today).is_empty()
+        );
         let errs = check_plan_dates(
             d(2026, 12, 2),
             d(2026, 6, 1),
@@ -290,7 +295,12 @@ mod tests {
         let fields: Vec<_> = errs.iter().map(|(f, _)| *f).collect();
         assert_eq!(
             fields,
-            ["consent_on", "period_end", "next_revision_on", "copy_given_on"]
+            [
+                "consent_on",
+                "period_end",
+                "next_revision_on",
+                "copy_given_on"
+            ]
         );
         assert_eq!(errs[1].1.code(), "period_end_before_start");
     }

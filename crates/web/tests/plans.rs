@@ -16,7 +16,9 @@ fn today() -> NaiveDate {
     benk_app::time::oslo_today()
 }
 fn day(offset: i64) -> String {
-    (today() + Duration::days(offset)).format("%Y-%m-%d").to_string()
+    (today() + Duration::days(offset))
+        .format("%Y-%m-%d")
+        .to_string()
 }
 
 /// A Fjordby person with an open episode whose care team has the NAV officer `per` (not health
@@ -33,7 +35,9 @@ async fn person_with_per(t: &TestApp) -> (Uuid, Uuid) {
         )
         .await
         .unwrap();
-    *rows.first().expect("a person in per's care team without a plan")
+    *rows
+        .first()
+        .expect("a person in per's care team without a plan")
 }
 
 fn err_field(r: &common::Resp) -> Vec<String> {
@@ -106,7 +110,12 @@ async fn create_read_revise(t: &TestApp) {
         .await;
     assert_eq!(r.status, StatusCode::CREATED, "{}", r.text);
     let goals = t
-        .api(Method::GET, &format!("/api/v1/clients/{client}/goals"), &tone, None)
+        .api(
+            Method::GET,
+            &format!("/api/v1/clients/{client}/goals"),
+            &tone,
+            None,
+        )
         .await
         .json();
     assert_eq!(goals[0]["status"], "reached", "{goals}");
@@ -114,11 +123,21 @@ async fn create_read_revise(t: &TestApp) {
 
     // No plan yet: the status says so; the plan is 404.
     let s = t
-        .api(Method::GET, &format!("/api/v1/clients/{client}/plan/status"), &tone, None)
+        .api(
+            Method::GET,
+            &format!("/api/v1/clients/{client}/plan/status"),
+            &tone,
+            None,
+        )
         .await;
     assert_eq!(s.json()["exists"], false, "{}", s.text);
     let r = t
-        .api(Method::GET, &format!("/api/v1/clients/{client}/plan"), &tone, None)
+        .api(
+            Method::GET,
+            &format!("/api/v1/clients/{client}/plan"),
+            &tone,
+            None,
+        )
         .await;
     assert_eq!(r.status, StatusCode::NOT_FOUND, "{}", r.text);
 
@@ -144,7 +163,12 @@ async fn create_read_revise(t: &TestApp) {
     assert_eq!(r.status, StatusCode::CONFLICT, "{}", r.text);
 
     let p = t
-        .api(Method::GET, &format!("/api/v1/clients/{client}/plan"), &tone, None)
+        .api(
+            Method::GET,
+            &format!("/api/v1/clients/{client}/plan"),
+            &tone,
+            None,
+        )
         .await;
     assert_eq!(p.status, StatusCode::OK, "{}", p.text);
     let p = p.json();
@@ -171,12 +195,22 @@ async fn create_read_revise(t: &TestApp) {
     assert_eq!(r.status, StatusCode::CREATED, "{}", r.text);
     assert_eq!(r.json()["version"], 2);
     let v1 = t
-        .api(Method::GET, &format!("/api/v1/plans/{plan}/versions/1"), &tone, None)
+        .api(
+            Method::GET,
+            &format!("/api/v1/plans/{plan}/versions/1"),
+            &tone,
+            None,
+        )
         .await;
     assert_eq!(v1.status, StatusCode::OK, "{}", v1.text);
     assert_eq!(v1.json()["needs"], "Egen bolig");
     let p = t
-        .api(Method::GET, &format!("/api/v1/clients/{client}/plan"), &tone, None)
+        .api(
+            Method::GET,
+            &format!("/api/v1/clients/{client}/plan"),
+            &tone,
+            None,
+        )
         .await
         .json();
     assert_eq!(p["current"]["version"], 2);
@@ -184,7 +218,12 @@ async fn create_read_revise(t: &TestApp) {
     assert_eq!(p["versions"].as_array().unwrap().len(), 2);
     // The journal side: that a plan exists and its dates.
     let s = t
-        .api(Method::GET, &format!("/api/v1/clients/{client}/plan/status"), &tone, None)
+        .api(
+            Method::GET,
+            &format!("/api/v1/clients/{client}/plan/status"),
+            &tone,
+            None,
+        )
         .await
         .json();
     assert_eq!(s["exists"], true);
@@ -212,10 +251,17 @@ async fn consent_rule_and_shared_participant(t: &TestApp) {
         )
         .await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.text);
-    assert!(err_field(&r).contains(&"share_consent".to_string()), "{}", r.text);
+    assert!(
+        err_field(&r).contains(&"share_consent".to_string()),
+        "{}",
+        r.text
+    );
     assert_eq!(
         t.db()
-            .scalar_i64("SELECT COUNT(*) FROM plans WHERE client_id = $1", benk_app::args![client])
+            .scalar_i64(
+                "SELECT COUNT(*) FROM plans WHERE client_id = $1",
+                benk_app::args![client]
+            )
             .await
             .unwrap(),
         0
@@ -231,19 +277,33 @@ async fn consent_rule_and_shared_participant(t: &TestApp) {
             Method::POST,
             &format!("/api/v1/clients/{client}/plan"),
             &tone,
-            Some(plan_body(tone_id, &goal, json!({"participants": participants}))),
+            Some(plan_body(
+                tone_id,
+                &goal,
+                json!({"participants": participants}),
+            )),
         )
         .await;
     assert_eq!(r.status, StatusCode::CREATED, "{}", r.text);
     let plan = r.json()["id"].as_str().unwrap().to_string();
     let r = t
-        .api(Method::GET, &format!("/api/v1/clients/{client}/plan"), &per, None)
+        .api(
+            Method::GET,
+            &format!("/api/v1/clients/{client}/plan"),
+            &per,
+            None,
+        )
         .await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.text);
     assert_eq!(r.json()["access"], "shared");
     assert_eq!(r.json()["current"]["goals"][0]["text"], "Komme i arbeid");
     let r = t
-        .api(Method::GET, &format!("/api/v1/clients/{client}/goals"), &per, None)
+        .api(
+            Method::GET,
+            &format!("/api/v1/clients/{client}/goals"),
+            &per,
+            None,
+        )
         .await;
     assert_eq!(r.status, StatusCode::FORBIDDEN, "{}", r.text);
     assert_eq!(t.audit_count(client, "goal.read", "denied").await, 1);
@@ -262,13 +322,23 @@ async fn consent_rule_and_shared_participant(t: &TestApp) {
         .await;
     assert_eq!(r.status, StatusCode::CREATED, "{}", r.text);
     let r = t
-        .api(Method::GET, &format!("/api/v1/clients/{client}/plan"), &per, None)
+        .api(
+            Method::GET,
+            &format!("/api/v1/clients/{client}/plan"),
+            &per,
+            None,
+        )
         .await;
     assert_eq!(r.status, StatusCode::FORBIDDEN, "{}", r.text);
     assert_eq!(t.audit_count(client, "plan.read", "denied").await, 1);
     // But the journal side still shows that a plan exists.
     let s = t
-        .api(Method::GET, &format!("/api/v1/clients/{client}/plan/status"), &per, None)
+        .api(
+            Method::GET,
+            &format!("/api/v1/clients/{client}/plan/status"),
+            &per,
+            None,
+        )
         .await;
     assert_eq!(s.status, StatusCode::OK, "{}", s.text);
     assert_eq!(s.json()["exists"], true);
@@ -308,7 +378,12 @@ async fn bad_input_names_fields(t: &TestApp) {
     for f in ["period_end", "coordinator_id", "participants[0].name"] {
         assert!(fields.contains(&f.to_string()), "{f}: {}", r.text);
     }
-    assert!(r.text.contains("Planperioden kan ikke slutte før den starter"), "{}", r.text);
+    assert!(
+        r.text
+            .contains("Planperioden kan ikke slutte før den starter"),
+        "{}",
+        r.text
+    );
     // A code outside its enum is a 422, never the default.
     let r = t
         .api(
@@ -326,19 +401,36 @@ async fn bad_input_names_fields(t: &TestApp) {
             Method::POST,
             &format!("/api/v1/episodes/{episode}/rg-meetings"),
             &tone,
-            Some(json!({"held_on": day(-5), "attendees": [tone_id], "minutes": "Referat",
+            Some(
+                json!({"held_on": day(-5), "attendees": [tone_id], "minutes": "Referat",
                 "tasks": [{"title": "Ringe NAV", "owner_id": tone_id, "due_on": day(-6)},
-                          {"title": "Ringe lege", "owner_id": siri, "due_on": day(3)}]})),
+                          {"title": "Ringe lege", "owner_id": siri, "due_on": day(3)}]}),
+            ),
         )
         .await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.text);
     let fields = err_field(&r);
-    assert!(fields.contains(&"tasks[0].due_on".to_string()), "{}", r.text);
-    assert!(fields.contains(&"tasks[1].owner_id".to_string()), "{}", r.text);
-    assert!(r.text.contains("Fristen kan ikke være før møtet"), "{}", r.text);
+    assert!(
+        fields.contains(&"tasks[0].due_on".to_string()),
+        "{}",
+        r.text
+    );
+    assert!(
+        fields.contains(&"tasks[1].owner_id".to_string()),
+        "{}",
+        r.text
+    );
+    assert!(
+        r.text.contains("Fristen kan ikke være før møtet"),
+        "{}",
+        r.text
+    );
     assert_eq!(
         t.db()
-            .scalar_i64("SELECT COUNT(*) FROM rg_meetings WHERE episode_id = $1", benk_app::args![episode])
+            .scalar_i64(
+                "SELECT COUNT(*) FROM rg_meetings WHERE episode_id = $1",
+                benk_app::args![episode]
+            )
             .await
             .unwrap(),
         0
@@ -379,7 +471,10 @@ async fn refused_and_audited(t: &TestApp) {
         )
         .await;
     assert_eq!(r.status, StatusCode::FORBIDDEN, "{}", r.text);
-    assert_eq!(t.audit_count(client, "rg_meeting.create", "denied").await, 1);
+    assert_eq!(
+        t.audit_count(client, "rg_meeting.create", "denied").await,
+        1
+    );
 }
 
 async fn meetings_and_my_tasks(t: &TestApp) {
@@ -403,12 +498,22 @@ async fn meetings_and_my_tasks(t: &TestApp) {
     let meeting = r.json()["id"].as_str().unwrap().to_string();
     // Health personnel read the minutes; the NAV officer sees the day, attendance and tasks.
     let m = t
-        .api(Method::GET, &format!("/api/v1/rg-meetings/{meeting}"), &tone, None)
+        .api(
+            Method::GET,
+            &format!("/api/v1/rg-meetings/{meeting}"),
+            &tone,
+            None,
+        )
         .await
         .json();
     assert_eq!(m["minutes"], "Søvnen er bedre.");
     let m = t
-        .api(Method::GET, &format!("/api/v1/rg-meetings/{meeting}"), &per, None)
+        .api(
+            Method::GET,
+            &format!("/api/v1/rg-meetings/{meeting}"),
+            &per,
+            None,
+        )
         .await;
     assert_eq!(m.status, StatusCode::OK, "{}", m.text);
     let m = m.json();
@@ -451,7 +556,10 @@ async fn meetings_and_my_tasks(t: &TestApp) {
         .await;
     assert_eq!(r.status, StatusCode::FORBIDDEN, "{}", r.text);
     assert_eq!(t.audit_count(client, "rg_task.status", "denied").await, 1);
-    let mine = t.api(Method::GET, "/api/v1/tasks/mine", &per, None).await.json();
+    let mine = t
+        .api(Method::GET, "/api/v1/tasks/mine", &per, None)
+        .await
+        .json();
     assert!(
         !mine.as_array().unwrap().iter().any(|x| x["id"] == own),
         "a done task leaves the list: {mine}"
@@ -468,11 +576,18 @@ async fn pages_keep_input(t: &TestApp) {
     let b = t.login("tone", "benk-demo").await;
     let person = t.page(&b, &format!("/clients/{client}")).await;
     assert_eq!(person.status, StatusCode::OK, "{}", person.text);
-    assert!(person.text.contains("Plan og mål"), "the section on the person's page");
+    assert!(
+        person.text.contains("Plan og mål"),
+        "the section on the person's page"
+    );
     let p = t.page(&b, &format!("/clients/{client}/plan")).await;
     assert_eq!(p.status, StatusCode::OK, "{}", p.text);
     let r = t
-        .form(&b, &format!("/clients/{client}/goals"), &[("text", "Bo for meg selv")])
+        .form(
+            &b,
+            &format!("/clients/{client}/goals"),
+            &[("text", "Bo for meg selv")],
+        )
         .await;
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text);
     let tone_id = t.staff_id("tone").await.to_string();
@@ -494,8 +609,13 @@ async fn pages_keep_input(t: &TestApp) {
         )
         .await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.text);
-    assert!(r.text.contains("Planperioden kan ikke slutte før den starter"));
-    assert!(r.text.contains("Sterk vilje") && r.text.contains("Hjemmebesøk"), "typed values kept");
+    assert!(r
+        .text
+        .contains("Planperioden kan ikke slutte før den starter"));
+    assert!(
+        r.text.contains("Sterk vilje") && r.text.contains("Hjemmebesøk"),
+        "typed values kept"
+    );
     let end = day(300);
     let r = t
         .form(
@@ -515,7 +635,10 @@ async fn pages_keep_input(t: &TestApp) {
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text);
     let plan: (Uuid,) = t
         .db()
-        .opt("SELECT id FROM plans WHERE client_id = $1", benk_app::args![client])
+        .opt(
+            "SELECT id FROM plans WHERE client_id = $1",
+            benk_app::args![client],
+        )
         .await
         .unwrap()
         .expect("plan made from the form");
@@ -538,7 +661,9 @@ async fn pages_keep_input(t: &TestApp) {
         )
         .await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.text);
-    assert!(r.text.contains("Fristen kan ikke være før møtet") && r.text.contains("Referat fra møtet"));
+    assert!(
+        r.text.contains("Fristen kan ikke være før møtet") && r.text.contains("Referat fra møtet")
+    );
     let r = t
         .form(
             &b,
@@ -564,17 +689,30 @@ async fn the_demo_plans(t: &TestApp) {
         let team = t.team_id(team).await;
         let n = t
             .db()
-            .scalar_i64("SELECT COUNT(*) FROM plans WHERE team_id = $1", benk_app::args![team])
+            .scalar_i64(
+                "SELECT COUNT(*) FROM plans WHERE team_id = $1",
+                benk_app::args![team],
+            )
             .await
             .unwrap();
         assert!(n >= 2, "plans in the demo team: {n}");
     }
     assert!(t.count("SELECT COUNT(*) FROM goal_notes").await > 5);
-    assert!(t.count("SELECT COUNT(*) FROM plan_versions WHERE version = 2").await > 0);
-    let tone = t.token("tone").await;
-    let mine = t.api(Method::GET, "/api/v1/tasks/mine", &tone, None).await.json();
     assert!(
-        mine.as_array().unwrap().iter().any(|x| x["overdue"] == true),
+        t.count("SELECT COUNT(*) FROM plan_versions WHERE version = 2")
+            .await
+            > 0
+    );
+    let tone = t.token("tone").await;
+    let mine = t
+        .api(Method::GET, "/api/v1/tasks/mine", &tone, None)
+        .await
+        .json();
+    assert!(
+        mine.as_array()
+            .unwrap()
+            .iter()
+            .any(|x| x["overdue"] == true),
         "the team lead has overdue tasks in the demo: {mine}"
     );
 }

@@ -17,9 +17,18 @@ use crate::App;
 const GOALS: &[(&str, &str)] = &[
     ("Få min egen leilighet før sommeren.", "active"),
     ("Være rusfri når jeg treffer barna mine.", "active"),
-    ("Komme i gang med noe å gjøre på dagtid, gjerne arbeidstrening.", "active"),
-    ("Slippe å ringe legevakten når det blir vanskelig om natta.", "reached"),
-    ("Få orden på økonomien og betale ned husleiegjelda.", "active"),
+    (
+        "Komme i gang med noe å gjøre på dagtid, gjerne arbeidstrening.",
+        "active",
+    ),
+    (
+        "Slippe å ringe legevakten når det blir vanskelig om natta.",
+        "reached",
+    ),
+    (
+        "Få orden på økonomien og betale ned husleiegjelda.",
+        "active",
+    ),
     ("Gå på fotballtrening med laget igjen.", "changed"),
 ];
 
@@ -46,8 +55,8 @@ fn at(day: NaiveDate, hour: u32) -> DateTime<Utc> {
         .unwrap_or_else(Utc::now)
 }
 
-/// Level-1 people with an open episode in the team, in name order: client, episode, a
-/// coordinator of the episode.
+/// People with an open episode and a care team in the team, level 1 first (a small team may
+/// have too few), in name order: client, episode, a coordinator of the episode.
 async fn level_one(app: &App, team: Uuid) -> AppResult<Vec<(Uuid, Uuid, Uuid)>> {
     Ok(app
         .db
@@ -55,10 +64,10 @@ async fn level_one(app: &App, team: Uuid) -> AppResult<Vec<(Uuid, Uuid, Uuid)>> 
             "SELECT c.id, e.id, (SELECT em.staff_id FROM episode_members em WHERE em.episode_id = e.id \
              AND em.left_at IS NULL ORDER BY em.role, em.staff_id LIMIT 1) AS staff_id \
              FROM clients c JOIN episodes e ON e.client_id = c.id AND e.team_id = c.team_id AND e.closed_on IS NULL \
-             WHERE c.team_id = $1 AND (SELECT l.level FROM episode_levels l WHERE l.episode_id = e.id \
-             ORDER BY l.from_date DESC, l.set_at DESC LIMIT 1) = 1 \
+             WHERE c.team_id = $1 \
              AND EXISTS (SELECT 1 FROM episode_members em WHERE em.episode_id = e.id AND em.left_at IS NULL) \
-             ORDER BY c.name, c.id",
+             ORDER BY CASE WHEN (SELECT l.level FROM episode_levels l WHERE l.episode_id = e.id \
+             ORDER BY l.from_date DESC, l.set_at DESC LIMIT 1) = 1 THEN 0 ELSE 1 END, c.name, c.id",
             crate::args![team],
         )
         .await?
@@ -123,7 +132,15 @@ async fn person(
         let (text, status) = GOALS[(k * 2 + g) % GOALS.len()];
         let id = Uuid::now_v7();
         let made = today - Duration::days(200 - (g as i64) * 10);
-        stmts.push(st::insert_goal(id, client, team, text, status, coordinator, at(made, 10)));
+        stmts.push(st::insert_goal(
+            id,
+            client,
+            team,
+            text,
+            status,
+            coordinator,
+            at(made, 10),
+        ));
         for n in 0..(1 + (k + g) % 3) {
             let day = made + Duration::days(40 * (n as i64 + 1));
             stmts.push(st::insert_goal_note(
@@ -141,13 +158,23 @@ async fn person(
     // The plan: version 1 about half a year ago; every other person revised a month ago.
     let plan = Uuid::now_v7();
     let start = today - Duration::days(190);
-    stmts.push(st::insert_plan(plan, client, team, coordinator, at(start, 12)));
+    stmts.push(st::insert_plan(
+        plan,
+        client,
+        team,
+        coordinator,
+        at(start, 12),
+    ));
     let share = k % 4 != 3;
     let members = rg_members(app, episode).await?;
     let versions = if k % 2 == 0 { 2 } else { 1 };
     for n in 1..=versions {
         let vid = Uuid::now_v7();
-        let written = if n == 1 { start } else { today - Duration::days(30) };
+        let written = if n == 1 {
+            start
+        } else {
+            today - Duration::days(30)
+        };
         // One plan overdue for revision, one due soon, the rest later.
         let next = match k % 3 {
             0 => today + Duration::days(150),
@@ -206,7 +233,13 @@ async fn person(
                     _ => "other",
                 };
                 stmts.push(st::insert_participant(
-                    vid, pos, kind, None, name, None, None,
+                    vid,
+                    pos,
+                    kind,
+                    None,
+                    name,
+                    None,
+                    None,
                     Some("Deltar i ansvarsgruppen"),
                 ));
                 pos += 1;
@@ -303,7 +336,12 @@ async fn coordinator_name(app: &App, id: Uuid) -> AppResult<String> {
 
 /// Seeds issue 10's goals, plans and responsibility-group meetings (once).
 pub(super) async fn seed(app: &App) -> AppResult<()> {
-    if app.db.scalar_i64("SELECT COUNT(*) FROM plans", vec![]).await? > 0 {
+    if app
+        .db
+        .scalar_i64("SELECT COUNT(*) FROM plans", vec![])
+        .await?
+        > 0
+    {
         return Ok(());
     }
     let today = crate::time::oslo_today();

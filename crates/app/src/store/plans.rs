@@ -34,8 +34,13 @@ const GOAL: &str = "SELECT g.id, g.client_id, g.team_id, g.text, g.status, s.nam
      FROM goals g JOIN staff s ON s.id = g.created_by";
 
 /// The person's goals in one team, oldest first.
-pub async fn goals(mut ex: impl Exec, client: Uuid, team: Uuid) -> Result<Vec<GoalRow>, sqlx::Error> {
-    let sql = format!("{GOAL} WHERE g.client_id = $1 AND g.team_id = $2 ORDER BY g.created_at, g.id");
+pub async fn goals(
+    mut ex: impl Exec,
+    client: Uuid,
+    team: Uuid,
+) -> Result<Vec<GoalRow>, sqlx::Error> {
+    let sql =
+        format!("{GOAL} WHERE g.client_id = $1 AND g.team_id = $2 ORDER BY g.created_at, g.id");
     ex.all(&sql, crate::args![client, team]).await
 }
 
@@ -140,7 +145,11 @@ const HEAD: &str = "SELECT p.id, p.client_id, p.team_id, \
      CAST((SELECT MAX(v.version) FROM plan_versions v WHERE v.plan_id = p.id) AS BIGINT) AS latest FROM plans p";
 
 /// The person's plan in one team.
-pub async fn plan_for(mut ex: impl Exec, client: Uuid, team: Uuid) -> Result<Option<PlanHead>, sqlx::Error> {
+pub async fn plan_for(
+    mut ex: impl Exec,
+    client: Uuid,
+    team: Uuid,
+) -> Result<Option<PlanHead>, sqlx::Error> {
     let sql = format!("{HEAD} WHERE p.client_id = $1 AND p.team_id = $2");
     ex.opt(&sql, crate::args![client, team]).await
 }
@@ -200,7 +209,11 @@ pub async fn versions(mut ex: impl Exec, plan: Uuid) -> Result<Vec<VersionRow>, 
 }
 
 /// One version by number.
-pub async fn version(mut ex: impl Exec, plan: Uuid, n: i64) -> Result<Option<VersionRow>, sqlx::Error> {
+pub async fn version(
+    mut ex: impl Exec,
+    plan: Uuid,
+    n: i64,
+) -> Result<Option<VersionRow>, sqlx::Error> {
     let sql = format!("{VERSION} WHERE v.plan_id = $1 AND v.version = $2");
     ex.opt(&sql, crate::args![plan, n]).await
 }
@@ -223,7 +236,10 @@ pub struct ParticipantRow {
 }
 
 /// A version's participants in order.
-pub async fn participants(mut ex: impl Exec, version: Uuid) -> Result<Vec<ParticipantRow>, sqlx::Error> {
+pub async fn participants(
+    mut ex: impl Exec,
+    version: Uuid,
+) -> Result<Vec<ParticipantRow>, sqlx::Error> {
     ex.all(
         "SELECT kind, staff_id, name, role, contact, contribution FROM plan_participants \
          WHERE version_id = $1 ORDER BY position",
@@ -374,7 +390,14 @@ pub fn insert_measure(
     Stmt::new(
         "INSERT INTO plan_measures (id, version_id, position, description, scope, responsible) \
          VALUES ($1, $2, $3, $4, $5, $6)",
-        crate::args![Uuid::now_v7(), version, position, description, scope, responsible],
+        crate::args![
+            Uuid::now_v7(),
+            version,
+            position,
+            description,
+            scope,
+            responsible
+        ],
     )
 }
 
@@ -428,7 +451,11 @@ pub async fn rg_meetings(
 }
 
 /// One meeting; minutes and decisions only when `health`.
-pub async fn rg_meeting(mut ex: impl Exec, id: Uuid, health: bool) -> Result<Option<RgMeetingRow>, sqlx::Error> {
+pub async fn rg_meeting(
+    mut ex: impl Exec,
+    id: Uuid,
+    health: bool,
+) -> Result<Option<RgMeetingRow>, sqlx::Error> {
     let sql = format!("{} WHERE m.id = $1", meeting_sql(health));
     ex.opt(&sql, crate::args![id]).await
 }
@@ -460,7 +487,11 @@ pub async fn attendance(mut ex: impl Exec, meeting: Uuid) -> Result<Vec<Attendee
 }
 
 /// Whether a responsibility-group member belongs to the episode (current or past).
-pub async fn rg_member_in_episode(mut ex: impl Exec, member: Uuid, episode: Uuid) -> Result<bool, sqlx::Error> {
+pub async fn rg_member_in_episode(
+    mut ex: impl Exec,
+    member: Uuid,
+    episode: Uuid,
+) -> Result<bool, sqlx::Error> {
     Ok(ex
         .scalar_i64(
             "SELECT COUNT(*) FROM responsibility_group_members WHERE id = $1 AND episode_id = $2",

@@ -199,13 +199,6 @@ impl Retry {
     pub fn is(&self, form: &str) -> bool {
         self.form == form && !self.errors.is_empty()
     }
-    /// Every error of the form (for a summary).
-    pub fn all(&self, form: &str) -> Vec<String> {
-        if self.form != form {
-            return vec![];
-        }
-        self.errors.iter().map(|(_, m)| m.clone()).collect()
-    }
 }
 
 // ---------------------------------------------------------------- the section on the person's page
@@ -248,7 +241,6 @@ struct PlanPage {
     meetings: Vec<RgMeeting>,
     episode: Option<Uuid>,
     health: bool,
-    me: Uuid,
     retry: Retry,
     today: String,
     statuses: Vec<(&'static str, &'static str)>,
@@ -257,9 +249,6 @@ struct PlanPage {
 impl PlanPage {
     fn goal_label(&self, code: &str) -> &'static str {
         goal_label(code, self.layout.lang_v)
-    }
-    fn kind_label(&self, code: &str) -> &'static str {
-        kind_label(code, self.layout.lang_v)
     }
     fn task_label(&self, code: &str) -> &'static str {
         task_label(code, self.layout.lang_v)
@@ -309,7 +298,6 @@ async fn plan_page_view(
         meetings,
         episode,
         health,
-        me: actor.staff_id(),
         retry,
         today: benk_app::time::oslo_today().format("%Y-%m-%d").to_string(),
         statuses: GoalStatus::ALL
@@ -470,7 +458,12 @@ pub(super) async fn add_goal_note(
         } else {
             let s = GoalStatus::from_code(fd.get("status"));
             if s.is_none() {
-                errs.push(FieldError::new("status", "unknown_code", "Ukjent status.", "Unknown status."));
+                errs.push(FieldError::new(
+                    "status",
+                    "unknown_code",
+                    "Ukjent status.",
+                    "Unknown status.",
+                ));
             }
             s
         };
@@ -522,14 +515,39 @@ impl PlanForm {
             .find(|(f, _)| f == name)
             .map(|(_, m)| m.clone())
     }
-    fn erri(&self, list: &str, i: &usize, name: &str) -> Option<String> {
-        self.err(&format!("{list}[{i}].{name}"))
-    }
     fn checked(&self, goal: &Uuid) -> bool {
         self.fd.all("goal").contains(&goal.to_string().as_str())
     }
     fn goal_label(&self, code: &str) -> &'static str {
         goal_label(code, self.layout.lang_v)
+    }
+    fn date_fields(&self) -> Vec<(&'static str, &'static str)> {
+        let p = self.p;
+        vec![
+            ("period_start", p.period_start),
+            ("period_end", p.period_end),
+            ("next_revision_on", p.next_revision),
+            ("copy_given_on", p.copy_given),
+        ]
+    }
+    fn text_fields(&self) -> Vec<(&'static str, &'static str)> {
+        vec![("resources", self.p.resources), ("needs", self.p.needs)]
+    }
+    fn p_extra(&self) -> Vec<(&'static str, &'static str)> {
+        let p = self.p;
+        vec![
+            ("role", p.role),
+            ("contact", p.contact),
+            ("contribution", p.contribution),
+        ]
+    }
+    fn m_fields(&self) -> Vec<(&'static str, &'static str)> {
+        let p = self.p;
+        vec![
+            ("description", p.measure),
+            ("scope", p.scope),
+            ("responsible", p.responsible),
+        ]
     }
 }
 
@@ -541,11 +559,20 @@ fn rows(fd: &Fd, prefix: &str, key: &str) -> usize {
 }
 
 fn prefill(v: &PlanVersion) -> Fd {
-    let d = |d: &Option<NaiveDate>| d.map(|d| d.format("%Y-%m-%d").to_string()).unwrap_or_default();
+    let d = |d: &Option<NaiveDate>| {
+        d.map(|d| d.format("%Y-%m-%d").to_string())
+            .unwrap_or_default()
+    };
     let mut f = vec![
-        ("consent_on".to_string(), v.consent_on.format("%Y-%m-%d").to_string()),
+        (
+            "consent_on".to_string(),
+            v.consent_on.format("%Y-%m-%d").to_string(),
+        ),
         ("coordinator_id".into(), v.coordinator_id.to_string()),
-        ("period_start".into(), v.period_start.format("%Y-%m-%d").to_string()),
+        (
+            "period_start".into(),
+            v.period_start.format("%Y-%m-%d").to_string(),
+        ),
         ("period_end".into(), d(&v.period_end)),
         ("next_revision_on".into(), d(&v.next_revision_on)),
         ("copy_given_on".into(), d(&v.copy_given_on)),
@@ -560,13 +587,22 @@ fn prefill(v: &PlanVersion) -> Fd {
     }
     for (i, x) in v.participants.iter().enumerate() {
         f.push((format!("p{i}_kind"), x.kind.clone()));
-        f.push((format!("p{i}_staff"), x.staff_id.map(|s| s.to_string()).unwrap_or_default()));
+        f.push((
+            format!("p{i}_staff"),
+            x.staff_id.map(|s| s.to_string()).unwrap_or_default(),
+        ));
         if x.staff_id.is_none() {
             f.push((format!("p{i}_name"), x.name.clone()));
         }
         f.push((format!("p{i}_role"), x.role.clone().unwrap_or_default()));
-        f.push((format!("p{i}_contact"), x.contact.clone().unwrap_or_default()));
-        f.push((format!("p{i}_contribution"), x.contribution.clone().unwrap_or_default()));
+        f.push((
+            format!("p{i}_contact"),
+            x.contact.clone().unwrap_or_default(),
+        ));
+        f.push((
+            format!("p{i}_contribution"),
+            x.contribution.clone().unwrap_or_default(),
+        ));
     }
     for (i, m) in v.measures.iter().enumerate() {
         f.push((format!("m{i}_description"), m.description.clone()));
@@ -593,7 +629,10 @@ async fn plan_form_view(
         None => match plan {
             Some((id, n)) => prefill(&plans::read_version(&st.app, actor, id, n).await?),
             None => Fd(vec![
-                ("period_start".into(), benk_app::time::oslo_today().format("%Y-%m-%d").to_string()),
+                (
+                    "period_start".into(),
+                    benk_app::time::oslo_today().format("%Y-%m-%d").to_string(),
+                ),
                 ("p0_kind".into(), "staff".into()),
                 ("p0_staff".into(), actor.staff_id().to_string()),
                 ("p0_role".into(), "koordinator".into()),
@@ -604,8 +643,13 @@ async fn plan_form_view(
     let staff = plans::team_staff(&st.app, &grant).await?;
     let layout = Layout::new(ctx, "clients");
     let lang = layout.lang_v;
-    let p_rows = (0..(rows(&fd, "p", "kind").max(rows(&fd, "p", "name")) + SPARE_ROWS).min(plans::MAX_ROWS)).collect();
-    let m_rows = (0..(rows(&fd, "m", "description").max(rows(&fd, "m", "responsible")) + SPARE_ROWS).min(plans::MAX_ROWS)).collect();
+    let p_rows = (0..(rows(&fd, "p", "kind").max(rows(&fd, "p", "name")) + SPARE_ROWS)
+        .min(plans::MAX_ROWS))
+        .collect();
+    let m_rows = (0..(rows(&fd, "m", "description").max(rows(&fd, "m", "responsible"))
+        + SPARE_ROWS)
+        .min(plans::MAX_ROWS))
+        .collect();
     Ok(PlanForm {
         p: pt(lang),
         layout,
@@ -762,8 +806,12 @@ pub(super) async fn plan_save(
         let input = parse_plan_form(&fd)?;
         let grant = open_client(&st.app, actor, client, Purpose::Treat).await?;
         match plans::plan_id_for(&st.app, &grant).await? {
-            Some((plan, _)) => plans::revise(&st.app, actor, plan, &input).await.map(|_| ()),
-            None => plans::create(&st.app, actor, &grant, &input).await.map(|_| ()),
+            Some((plan, _)) => plans::revise(&st.app, actor, plan, &input)
+                .await
+                .map(|_| ()),
+            None => plans::create(&st.app, actor, &grant, &input)
+                .await
+                .map(|_| ()),
         }
     }
     .await;
@@ -876,6 +924,9 @@ impl RgForm {
     fn has(&self, name: &str, id: &Uuid) -> bool {
         self.fd.all(name).contains(&id.to_string().as_str())
     }
+    fn text_fields(&self) -> Vec<(&'static str, &'static str)> {
+        vec![("minutes", self.p.minutes), ("decisions", self.p.decisions)]
+    }
     fn kind_label(&self, code: &str) -> &'static str {
         benk_domain::RgMemberKind::from_code(code).map_or("", |k| k.label(self.layout.lang_v))
     }
@@ -902,7 +953,10 @@ async fn rg_form_view(
     let staff = plans::team_staff(&st.app, &grant).await?;
     let fd = fd.unwrap_or_else(|| {
         Fd(vec![
-            ("held_on".into(), benk_app::time::oslo_today().format("%Y-%m-%d").to_string()),
+            (
+                "held_on".into(),
+                benk_app::time::oslo_today().format("%Y-%m-%d").to_string(),
+            ),
             ("attendee".into(), actor.staff_id().to_string()),
         ])
     });
