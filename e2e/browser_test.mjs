@@ -505,6 +505,7 @@ async function runTest(base) {
 
   await walkContact(base, clientUrl, axeViolations);
   await walkKeeping(base, clientUrl, axeViolations);
+  await walkPlans(base, axeViolations);
   await walkReferral(base, axeViolations);
   await walkLevels(base, axeViolations);
   await walkTeamwork(base, axeViolations);
@@ -615,6 +616,37 @@ async function walkKeeping(base, clientUrl, axeViolations) {
   await clickAndWait('form.stack button[type="submit"]');
   const after = await execute('return document.querySelectorAll("ul.appointments li").length');
   check('an appointment is planned from the person\'s page', after === saved + 1, `${saved} → ${after}`);
+  await takeScreenshots(pages);
+}
+
+// Plans (issue 10): "Mine oppgaver", the plan page with goals and meetings, the printable plan,
+// a meeting, and the plan and meeting forms.
+async function walkPlans(base, axeViolations) {
+  await goTo(`${base}/tasks`);
+  axeViolations.myTasks = await runAxe('/tasks');
+  const planHref = await execute(
+    'const a = document.querySelector("#my-tasks a[href$=\'/plan\']"); return a ? a.getAttribute("href") : null;');
+  check('"Mine oppgaver" links to a person\'s plan', !!planHref);
+  const pages = [{ key: 'myTasks', name: 'my-tasks', url: `${base}/tasks` }];
+  if (planHref) {
+    await goTo(base + planHref);
+    axeViolations.plan = await runAxe(planHref);
+    pages.push({ key: 'plan', name: 'plan', url: base + planHref });
+    const links = await execute(`return {
+      print: (document.querySelector('#ip a[href^="/plans/"]') || {}).getAttribute?.('href') || null,
+      meeting: (document.querySelector('#rg a[href^="/rg-meetings/"]') || {}).getAttribute?.('href') || null,
+      newMeeting: (document.querySelector('#rg a[href$="/rg-meetings/new"]') || {}).getAttribute?.('href') || null };`);
+    check('the plan page links to the printable plan and a meeting', !!links.print && !!links.meeting);
+    for (const [key, name, href] of [['planPrint', 'plan-print', links.print], ['rgMeeting', 'rg-meeting', links.meeting],
+      ['planForm', 'plan-form', `${planHref}/edit`], ['rgMeetingForm', 'rg-meeting-form', links.newMeeting]]) {
+      if (!href) continue;
+      await goTo(base + href);
+      const h1s = await findAll('h1');
+      check(`${href} has an h1`, h1s.length === 1);
+      axeViolations[key] = await runAxe(href);
+      pages.push({ key, name, url: base + href });
+    }
+  }
   await takeScreenshots(pages);
 }
 
@@ -900,7 +932,8 @@ async function main() {
     'caseload', 'teamBoard', 'boardScreen', 'meetings', 'meeting',
     'openHour', 'openHourBooking', 'dropin', 'housing', 'openHourPublic',
     'contactForm', 'clientTimeline', 'myClients', 'clientAppointments', 'myAppointments',
-    'needsContact', 'settings', 'measures', 'measuresDue', 'sporRounds'];
+    'needsContact', 'settings', 'measures', 'measuresDue', 'sporRounds',
+    'myTasks', 'plan', 'planPrint', 'rgMeeting', 'planForm', 'rgMeetingForm'];
   for (const page of axePages) {
     const v = axeViolations[page];
     if (v) check(`axe: no serious/critical violations on ${page} page`, v.length === 0,

@@ -26,6 +26,7 @@ use crate::App;
 mod contacts;
 mod measures;
 mod openhour;
+mod plans;
 
 /// The password of every demo login.
 pub const DEMO_PASSWORD: &str = "benk-demo";
@@ -1085,6 +1086,7 @@ pub async fn seed(app: &App) -> AppResult<bool> {
     appointments::seed(app, today, now).await?;
     board::seed(app).await?;
     measures::seed(app, today, now).await?;
+    plans::seed(app).await?;
     Ok(true)
 }
 

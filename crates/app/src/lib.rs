@@ -34,6 +34,7 @@ pub mod measures;
 pub mod meetings;
 pub mod openhour;
 pub mod orgs;
+pub mod plans;
 pub mod referrals;
 pub mod reports;
 pub mod situation;

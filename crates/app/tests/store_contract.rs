@@ -3031,6 +3031,186 @@ async fn keeping_state_counts_from_the_last_met_contact(backend: &str) {
     common::close(app, place).await;
 }
 
+// ---------------------------------------------------------------- plans (issue 10)
+
+async fn plan_versions_goals_meetings_and_tasks_read_back(backend: &str) {
+    use store::plans as st;
+    let (app, place) = common::open(backend).await;
+    let fx = fixtures(&app).await;
+    let c = new_client(&fx, fx.team, fields("Ola Nordmann", None));
+    let e = episode(&fx, c.id);
+    let (goal, plan, v1, meeting, task) = (
+        Uuid::now_v7(),
+        Uuid::now_v7(),
+        Uuid::now_v7(),
+        Uuid::now_v7(),
+        Uuid::now_v7(),
+    );
+    let version = |id: Uuid, n: i64| st::NewVersion {
+        id,
+        plan_id: plan,
+        version: n,
+        consent_on: day(1),
+        share_consent: true,
+        coordinator_id: fx.staff,
+        period_start: day(2),
+        period_end: Some(day(30)),
+        next_revision_on: None,
+        copy_given_on: Some(day(3)),
+        resources: Some("Søsteren"),
+        needs: None,
+        change_note: None,
+        by: fx.staff,
+        at: at(5),
+    };
+    write(
+        &app,
+        vec![
+            store::clients::insert(&c),
+            store::episodes::insert(&e),
+            st::insert_goal(goal, c.id, fx.team, "Egen bolig", "active", fx.staff, at(2)),
+            st::insert_goal_note(
+                Uuid::now_v7(),
+                goal,
+                day(4),
+                "Søknad sendt",
+                Some("reached"),
+                fx.staff,
+                at(3),
+            ),
+            st::set_goal_status(goal, "reached", at(3)),
+            st::insert_plan(plan, c.id, fx.team, fx.staff, at(4)),
+            st::insert_version(&version(v1, 1)),
+            st::insert_plan_goal(v1, goal),
+            st::insert_participant(
+                v1,
+                0,
+                "staff",
+                Some(fx.staff),
+                "Siri Sykepleier",
+                None,
+                None,
+                None,
+            ),
+            st::insert_participant(v1, 1, "gp", None, "Dr. Fjell", Some("fastlege"), None, None),
+            st::insert_measure(v1, 0, "Hjemmebesøk", Some("2 i uka"), "Koordinator"),
+            st::insert_rg_meeting(
+                meeting,
+                e.id,
+                c.id,
+                fx.team,
+                day(5),
+                Some("Referat"),
+                None,
+                fx.staff,
+                at(6),
+            ),
+            st::insert_attendee(meeting, Some(fx.staff), None),
+            st::insert_task(
+                task,
+                meeting,
+                c.id,
+                fx.team,
+                0,
+                "Ringe NAV",
+                fx.staff,
+                Some(day(6)),
+                at(6),
+            ),
+        ],
+    )
+    .await
+    .unwrap();
+    let db = testing::db(&app);
+    let g = st::goals(db, c.id, fx.team).await.unwrap();
+    assert_eq!((g.len(), g[0].status.as_str()), (1, "reached"));
+    assert_eq!(
+        st::goal_notes(db, c.id, fx.team).await.unwrap()[0]
+            .status
+            .as_deref(),
+        Some("reached")
+    );
+    let head = st::plan_for(db, c.id, fx.team).await.unwrap().unwrap();
+    assert_eq!(head.latest, 1);
+    let v = st::version(db, plan, 1).await.unwrap().unwrap();
+    assert_eq!(
+        (v.coordinator_name.as_str(), v.period_end, v.share_consent),
+        ("Siri Sykepleier", Some(day(30)), true)
+    );
+    assert_eq!(st::participants(db, v1).await.unwrap()[1].kind, "gp");
+    assert_eq!(
+        st::measures(db, v1).await.unwrap()[0].scope.as_deref(),
+        Some("2 i uka")
+    );
+    assert_eq!(st::version_goals(db, v1).await.unwrap()[0].id, goal);
+    assert!(st::shared_with(db, c.id, fx.team, fx.staff).await.unwrap());
+    // Minutes only when asked for.
+    assert_eq!(
+        st::rg_meeting(db, meeting, true)
+            .await
+            .unwrap()
+            .unwrap()
+            .minutes
+            .as_deref(),
+        Some("Referat")
+    );
+    assert!(st::rg_meeting(db, meeting, false)
+        .await
+        .unwrap()
+        .unwrap()
+        .minutes
+        .is_none());
+    assert_eq!(
+        st::attendance(db, meeting).await.unwrap()[0].name,
+        "Siri Sykepleier"
+    );
+    assert_eq!(st::tasks(db, meeting).await.unwrap()[0].title, "Ringe NAV");
+    // One plan per person and team; one version number per plan: Conflict on both backends.
+    let err = write(
+        &app,
+        vec![st::insert_plan(
+            Uuid::now_v7(),
+            c.id,
+            fx.team,
+            fx.staff,
+            at(7),
+        )],
+    )
+    .await
+    .unwrap_err();
+    assert!(matches!(err, WriteError::Conflict(_)), "{err:?}");
+    let err = write(&app, vec![st::insert_version(&version(Uuid::now_v7(), 1))])
+        .await
+        .unwrap_err();
+    assert!(matches!(err, WriteError::Conflict(_)), "{err:?}");
+    // A staff participant without staff, an unknown status: Constraint.
+    let err = write(
+        &app,
+        vec![st::insert_participant(
+            v1, 2, "staff", None, "Noen", None, None, None,
+        )],
+    )
+    .await
+    .unwrap_err();
+    assert!(matches!(err, WriteError::Constraint(_)), "{err:?}");
+    let err = write(
+        &app,
+        vec![st::set_task_status(task, "forgotten", fx.staff, at(8))],
+    )
+    .await
+    .unwrap_err();
+    assert!(matches!(err, WriteError::Constraint(_)), "{err:?}");
+    // A guarded update of a task that is not there: NotFound.
+    let err = write(
+        &app,
+        vec![st::set_task_status(Uuid::now_v7(), "done", fx.staff, at(8))],
+    )
+    .await
+    .unwrap_err();
+    assert!(matches!(err, WriteError::NotFound), "{err:?}");
+    common::close(app, place).await;
+}
+
 macro_rules! both {
     ($($f:ident),* $(,)?) => {
         mod sqlite { $( #[tokio::test(flavor = "multi_thread", worker_threads = 2)] async fn $f() { super::$f("sqlite").await } )* }
@@ -3069,4 +3249,5 @@ both!(
     a_draft_is_kept_per_author_and_signed_once,
     appointment_is_read_back_changed_and_cancelled_once,
     keeping_state_counts_from_the_last_met_contact,
+    plan_versions_goals_meetings_and_tasks_read_back,
 );

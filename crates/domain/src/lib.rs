@@ -21,6 +21,7 @@ pub mod levels;
 pub mod measures;
 pub mod national_id;
 pub mod org_number;
+pub mod plan;
 pub mod record;
 pub mod referral;
 pub mod staff;
@@ -72,6 +73,10 @@ pub use measures::{
 };
 pub use national_id::{NationalId, NationalIdError, NationalIdKind, UnsupportedIdKind};
 pub use org_number::{OrgNumber, OrgNumberError};
+pub use plan::{
+    check_due, check_plan_dates, check_sharing, revision_state, task_overdue, GoalStatus,
+    ParticipantKind, PlanError, RevisionState, TaskStatus, REVISION_DUE_DAYS,
+};
 pub use record::{EntryKind, SocialTopic};
 pub use referral::{
     identifiable, AgencyKind, IdentityParts, Knowledge, ReferralChannel, ReferralError,

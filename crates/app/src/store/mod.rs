@@ -31,6 +31,7 @@ pub mod meetings;
 pub mod national;
 pub mod openhour;
 pub mod orgs;
+pub mod plans;
 pub mod referrals;
 pub mod services;
 pub mod situation;
@@ -143,6 +144,7 @@ mod tests {
         ("dropin.rs", include_str!("../dropin.rs")),
         ("housing.rs", include_str!("../housing.rs")),
         ("measures.rs", include_str!("../measures.rs")),
+        ("plans.rs", include_str!("../plans.rs")),
     ];
 
     /// A moved use case holds no SQL: its queries and statements live in its store.

@@ -396,6 +396,12 @@ code_schemas! {
     housing_queue_status, housing_queue_status_opt => benk_domain::HousingQueueStatus;
     /// `BoardOutcome` codes (issue 9).
     board_outcome, board_outcome_opt => benk_domain::BoardOutcome;
+    /// `GoalStatus` codes (issue 10).
+    goal_status, goal_status_opt => benk_domain::GoalStatus;
+    /// `ParticipantKind` codes (issue 10).
+    participant_kind, participant_kind_opt => benk_domain::ParticipantKind;
+    /// `TaskStatus` codes (issue 10).
+    task_status, task_status_opt => benk_domain::TaskStatus;
 }
 
 /// The team policy's access settings, which live in the app crate's

@@ -14,6 +14,7 @@ mod guidance;
 mod intake;
 mod measures;
 mod orgs;
+mod plans;
 mod target;
 
 use axum::body::Bytes;
@@ -186,6 +187,23 @@ pub fn routes() -> Router<AppState> {
             "/clients/{id}/spor-interviews",
             post(measures::add_interview),
         )
+        .route(
+            "/clients/{id}/goals",
+            get(plans::list_goals).post(plans::add_goal),
+        )
+        .route("/goals/{id}/notes", post(plans::add_goal_note))
+        .route(
+            "/clients/{id}/plan",
+            get(plans::get_plan).post(plans::create_plan),
+        )
+        .route("/clients/{id}/plan/status", get(plans::plan_status))
+        .route("/plans/{id}/revisions", post(plans::revise_plan))
+        .route("/plans/{id}/versions/{n}", get(plans::get_version))
+        .route("/clients/{id}/rg-meetings", get(plans::list_meetings))
+        .route("/episodes/{id}/rg-meetings", post(plans::create_meeting))
+        .route("/rg-meetings/{id}", get(plans::get_meeting))
+        .route("/rg-tasks/{id}/status", put(plans::set_task_status))
+        .route("/tasks/mine", get(plans::my_tasks))
         .fallback(not_found)
 }
 
@@ -218,6 +236,9 @@ pub fn routes() -> Router<AppState> {
         measures::list, measures::add_gaf, measures::add_ors, measures::add_srs, measures::correct,
         measures::retract, measures::due, measures::get_policy, measures::set_policy, measures::rounds,
         measures::create_round, measures::add_interview,
+        plans::list_goals, plans::add_goal, plans::add_goal_note, plans::plan_status, plans::get_plan,
+        plans::create_plan, plans::revise_plan, plans::get_version, plans::list_meetings, plans::create_meeting,
+        plans::get_meeting, plans::set_task_status, plans::my_tasks,
     ),
     components(schemas(ErrorBody, ErrorDetail, FieldErrorDetail, crate::input::RawClient, crate::input::RawReferral)),
     modifiers(&BearerAuth, &CommonResponses, &CrossFieldRules),

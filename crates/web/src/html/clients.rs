@@ -140,6 +140,8 @@ struct ClientView {
     clear_local: Option<String>,
     /// Outcome measures (issue 10), under health scope only.
     measures: Option<super::measures::MeasuresUi>,
+    /// "Plan og mål" (issue 10): that a plan exists and its dates.
+    plan_section: super::plans::PlansSection,
 }
 
 /// A refused note (the draft, or a correction of an entry): the text typed and the error.
@@ -459,6 +461,7 @@ async fn client_page_full(
         } else {
             None
         };
+        let plan_section = super::plans::section(st, actor, &grant, layout.lang_v).await?;
         Ok::<_, AppError>(ClientView {
             layout,
             record,
@@ -489,6 +492,7 @@ async fn client_page_full(
             me: actor.staff_id(),
             clear_local: extra.clear_local,
             measures,
+            plan_section,
         })
     }
     .await;

@@ -11,6 +11,7 @@ pub(crate) mod intake;
 pub(crate) mod measures;
 
 pub(crate) use intake::{parse_referral, Fd};
+mod plans;
 mod services;
 mod settings;
 mod team;
@@ -135,6 +136,25 @@ pub fn routes() -> Router<AppState> {
             "/meetings/{id}/items/{item}/decision",
             post(teamwork::meeting_decide),
         )
+        // Goals, the individual plan and responsibility-group meetings (issue 10).
+        .route("/clients/{id}/plan", get(plans::plan_page))
+        .route(
+            "/clients/{id}/plan/edit",
+            get(plans::plan_form).post(plans::plan_save),
+        )
+        .route("/clients/{id}/goals", post(plans::add_goal))
+        .route(
+            "/clients/{id}/goals/{goal}/notes",
+            post(plans::add_goal_note),
+        )
+        .route("/plans/{id}/versions/{n}", get(plans::plan_print))
+        .route(
+            "/episodes/{id}/rg-meetings/new",
+            get(plans::rg_form).post(plans::rg_save),
+        )
+        .route("/rg-meetings/{id}", get(plans::rg_page))
+        .route("/rg-tasks/{id}/status", post(plans::task_status))
+        .route("/tasks", get(plans::my_tasks))
         .merge(intake::routes())
 }
 
