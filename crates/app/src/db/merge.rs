@@ -306,13 +306,13 @@ mod tests {
         const C: &str = "INSERT INTO c (id) VALUES ($1)";
         const S: &str = "INSERT INTO s (c, s) VALUES ($1, $2)";
         const N: &str = "INSERT INTO n (c) VALUES ($1)";
-        let a = vec![
+        let a = [
             stmt(C, args![1]),
             stmt(S, args![1, 10]),
             stmt(S, args![1, 11]),
         ];
-        let b = vec![stmt(C, args![2]), stmt(N, args![2])];
-        let c = vec![stmt(C, args![3]), stmt(S, args![3, 12]), stmt(N, args![3])];
+        let b = [stmt(C, args![2]), stmt(N, args![2])];
+        let c = [stmt(C, args![3]), stmt(S, args![3, 12]), stmt(N, args![3])];
         let out = plan([&a[..], &b[..], &c[..]].into_iter()).unwrap();
         let texts: Vec<&str> = out.iter().map(|(s, _)| s.as_str()).collect();
         assert_eq!(
@@ -344,8 +344,8 @@ mod tests {
     fn a_cleanup_runs_row_by_row_before_the_inserts_that_follow_it() {
         const D: &str = "DELETE FROM k WHERE staff = $1 AND at < $2";
         const I: &str = "INSERT INTO k (staff, key) VALUES ($1, $2)";
-        let a = vec![Stmt::cleanup(D, args![1, 5]), stmt(I, args![1, 7])];
-        let b = vec![Stmt::cleanup(D, args![2, 5]), stmt(I, args![2, 8])];
+        let a = [Stmt::cleanup(D, args![1, 5]), stmt(I, args![1, 7])];
+        let b = [Stmt::cleanup(D, args![2, 5]), stmt(I, args![2, 8])];
         let out = plan([&a[..], &b[..]].into_iter()).unwrap();
         let texts: Vec<&str> = out.iter().map(|(s, _)| s.as_str()).collect();
         assert_eq!(
@@ -353,7 +353,7 @@ mod tests {
             vec![D, D, "INSERT INTO k (staff, key) VALUES ($1, $2), ($3, $4)"]
         );
         // The same text as a plain statement in one op and a clean-up in another is not merged.
-        let c = vec![stmt(D, args![3, 5])];
+        let c = [stmt(D, args![3, 5])];
         assert!(plan([&a[..], &c[..]].into_iter()).is_none());
     }
 
@@ -361,11 +361,11 @@ mod tests {
     fn does_not_merge_a_batch_with_a_guarded_update_or_a_cycle() {
         const A: &str = "INSERT INTO a (x) VALUES ($1)";
         const B: &str = "INSERT INTO b (x) VALUES ($1)";
-        let guarded = vec![Stmt::one("UPDATE a SET x = $1", args![1])];
-        let plain = vec![stmt(A, args![1])];
+        let guarded = [Stmt::one("UPDATE a SET x = $1", args![1])];
+        let plain = [stmt(A, args![1])];
         assert!(plan([&plain[..], &guarded[..]].into_iter()).is_none());
-        let ab = vec![stmt(A, args![1]), stmt(B, args![1])];
-        let ba = vec![stmt(B, args![2]), stmt(A, args![2])];
+        let ab = [stmt(A, args![1]), stmt(B, args![1])];
+        let ba = [stmt(B, args![2]), stmt(A, args![2])];
         assert!(plan([&ab[..], &ba[..]].into_iter()).is_none());
         assert_eq!(plan(std::iter::empty()).unwrap().len(), 0);
     }
