@@ -931,7 +931,8 @@ fn load_pg(
     let (a, b) = rt.block_on(async { tokio::join!(build(strip(even)), build(strip(odd))) });
     a?;
     b?;
-    rt.block_on(sqlx::query(t::ANALYZE_PG).execute(&pool))?;
+    rt.block_on(sqlx::query(t::VACUUM_ANALYZE_PG).execute(&pool))?;
+    println!("  vacuum, analyze ({:.0} s)", p.t0.elapsed().as_secs_f64());
     rt.block_on(pool.close());
     Ok(())
 }
