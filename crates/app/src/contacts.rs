@@ -549,18 +549,23 @@ fn notes_from(rows: Vec<NoteRow>, health: bool) -> Vec<Note> {
 /// Adds staff, topics and notes to contact rows (a few queries for the whole page).
 async fn assemble(app: &App, rows: Vec<ContactRow>, health: bool) -> AppResult<Vec<Contact>> {
     let ids: Vec<Uuid> = rows.iter().map(|r| r.id).collect();
+    // Three reads side by side on the read pool.
+    let (staff_rows, topic_rows, note_rows) = tokio::try_join!(
+        store::contacts::staff_of(&app.db, &ids),
+        store::contacts::topics_of(&app.db, &ids),
+        store::contacts::notes_of_contacts(&app.db, &ids, health),
+    )?;
     let mut staff: HashMap<Uuid, Vec<ContactStaff>> = HashMap::new();
-    for (c, id, name, org_name) in store::contacts::staff_of(&app.db, &ids).await? {
+    for (c, id, name, org_name) in staff_rows {
         staff
             .entry(c)
             .or_default()
             .push(ContactStaff { id, name, org_name });
     }
     let mut topics: HashMap<Uuid, Vec<String>> = HashMap::new();
-    for (c, t) in store::contacts::topics_of(&app.db, &ids).await? {
+    for (c, t) in topic_rows {
         topics.entry(c).or_default().push(t);
     }
-    let note_rows = store::contacts::notes_of_contacts(&app.db, &ids, health).await?;
     let contact_of: HashMap<Uuid, Uuid> = note_rows
         .iter()
         .filter_map(|n| n.contact_id.map(|c| (n.root(), c)))
@@ -659,6 +664,11 @@ pub async fn list(
 /// referrals, intake decisions and the team meeting's decisions, newest first. One indexed
 /// query per source (each with a LIMIT), merged here; one audit row for the page. The first
 /// page also says when the person was last met.
+///
+/// As in `clients::record`, the audit row is handed to the writer first and the reads run
+/// side by side on the read pool meanwhile: the answer waits for the slowest of them
+/// (normally the durable commit), not for their sum. Nothing is answered before the audit
+/// row is committed; if it cannot be written, the read fails.
 pub async fn timeline(
     app: &App,
     actor: &Actor,
@@ -689,18 +699,56 @@ async fn timeline_page(
     limit: i64,
     with_last_met: bool,
 ) -> AppResult<Timeline> {
+    let audit = app.writer.write(WriteOp::audit_only(vec![audit_allowed(
+        actor,
+        grant,
+        "client.timeline",
+        &format!(
+            "timeline:contacts,{},episode_levels,referrals:admin,intake_decisions,{}",
+            notes_resource(grant),
+            if grant.covers_health() {
+                "meeting_decisions"
+            } else {
+                "meeting_decisions:without_text"
+            }
+        ),
+    )]));
+    let (audited, read) = tokio::join!(
+        audit,
+        timeline_reads(app, grant, before, limit, with_last_met)
+    );
+    audited?;
+    read
+}
+
+/// The reads behind [`timeline`].
+async fn timeline_reads(
+    app: &App,
+    grant: &ReadGrant,
+    before: Option<Before>,
+    limit: i64,
+    with_last_met: bool,
+) -> AppResult<Timeline> {
     let client = grant.client_id();
     let health = grant.covers_health();
     let b = before.unwrap_or_else(Before::top);
     let n = limit + 1;
-    let contacts = store::contacts::page(&app.db, client, b, n).await?;
-    let notes = store::contacts::notes_page(&app.db, client, b, n, health).await?;
-    let levels = store::contacts::levels_page(&app.db, client, b, n).await?;
-    let referrals = store::contacts::referrals_page(&app.db, client, b, n).await?;
-    let decisions = store::contacts::decisions_page(&app.db, client, b, n).await?;
-    let meeting =
-        store::meetings::decisions_page(&app.db, client, grant.team_id(), b.at, b.id, n, health)
-            .await?;
+    let last_met = async {
+        if with_last_met && before.is_none() {
+            store::contacts::last_met(&app.db, client).await
+        } else {
+            Ok(None)
+        }
+    };
+    let (contacts, notes, levels, referrals, decisions, meeting, last_met) = tokio::try_join!(
+        store::contacts::page(&app.db, client, b, n),
+        store::contacts::notes_page(&app.db, client, b, n, health),
+        store::contacts::levels_page(&app.db, client, b, n),
+        store::contacts::referrals_page(&app.db, client, b, n),
+        store::contacts::decisions_page(&app.db, client, b, n),
+        store::meetings::decisions_page(&app.db, client, grant.team_id(), b.at, b.id, n, health),
+        last_met,
+    )?;
 
     let mut keys: Vec<(DateTime<Utc>, Uuid, TimelineKind)> = Vec::new();
     keys.extend(
@@ -803,27 +851,6 @@ async fn timeline_page(
             item
         })
         .collect();
-    let last_met = if with_last_met && before.is_none() {
-        store::contacts::last_met(&app.db, client).await?
-    } else {
-        None
-    };
-    app.writer
-        .write(WriteOp::audit_only(vec![audit_allowed(
-            actor,
-            grant,
-            "client.timeline",
-            &format!(
-                "timeline:contacts,{},episode_levels,referrals:admin,intake_decisions,{}",
-                notes_resource(grant),
-                if health {
-                    "meeting_decisions"
-                } else {
-                    "meeting_decisions:without_text"
-                }
-            ),
-        )]))
-        .await?;
     Ok(Timeline {
         items,
         next,

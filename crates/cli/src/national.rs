@@ -3,7 +3,8 @@
 //! Teams of about 200 people each (10 staff: a team lead and nine workers
 //! from the municipality and the hospital trust), people with synthetic
 //! national ids (month + 80, valid check digits), two caregivers and one open
-//! episode each, contacts spread over the last two years with the staff who
+//! episode each (the caregivers are its coordinator and a member; one level
+//! of effort), contacts spread over the last two years with the staff who
 //! took part and their topics, and a VALID audit chain (one `contact.create`
 //! row per contact, the rest reads of a person by a member of their team),
 //! hashed exactly as the writer hashes. Deterministic content (fixed seed).
@@ -11,7 +12,8 @@
 //! Loading: secondary indexes of the big tables are dropped first and built
 //! again at the end; SQLite through rusqlite with multi-row INSERTs in large
 //! transactions (journal off-WAL and `synchronous=OFF` while loading, back to
-//! WAL after); PostgreSQL through `COPY … FROM STDIN`. The audit chain is
+//! WAL after); PostgreSQL through `COPY … FROM STDIN` (foreign-key triggers
+//! off while loading, where the role may do that). The audit chain is
 //! hashed on its own thread while the other thread writes.
 
 use std::fmt::Write as _;
@@ -238,6 +240,8 @@ const K_CARE: u8 = 6;
 const K_EPISODE: u8 = 7;
 const K_CONTACT: u8 = 8;
 const K_AUDIT: u8 = 9;
+const K_MEMBER: u8 = 10;
+const K_LEVEL: u8 = 11;
 const TRUSTS: u64 = 20;
 
 /// The shape of the data set, derived from the arguments.
@@ -459,7 +463,45 @@ fn load_records(sink: &mut dyn Sink, sh: &Shape, p: &Progress) -> anyhow::Result
         ])?;
     }
     sink.end()?;
-    p.done("people, care relationships, episodes", sh.people * 4);
+    sink.begin(&t::EPISODE_MEMBERS)?;
+    for i in 0..sh.people {
+        let k = sh.team_of(i);
+        let (a, b) = sh.caregivers(i);
+        // The coordinator's role follows their employer (even: the municipality).
+        let coordinator = if a % 2 == 0 {
+            "municipal_coordinator"
+        } else {
+            "specialist_coordinator"
+        };
+        for (r, (s, role)) in [(a, coordinator), (b, "member")].into_iter().enumerate() {
+            sink.row(&[
+                F::U(idg(K_MEMBER, 2 * i + r as u64)),
+                F::U(idg(K_EPISODE, i)),
+                F::U(sh.staff(k, s)),
+                F::S(role),
+                F::U(idg(K_CARE, 2 * i + r as u64)),
+                F::D(day),
+            ])?;
+        }
+    }
+    sink.end()?;
+    sink.begin(&t::EPISODE_LEVELS)?;
+    for i in 0..sh.people {
+        let k = sh.team_of(i);
+        sink.row(&[
+            F::U(idg(K_LEVEL, i)),
+            F::U(idg(K_EPISODE, i)),
+            F::I(1 + (i % 3) as i64),
+            F::D(day),
+            F::U(sh.staff(k, 0)),
+            F::T(start),
+        ])?;
+    }
+    sink.end()?;
+    p.done(
+        "people, care relationships, episodes, episode members, levels",
+        sh.people * 7,
+    );
 
     // Contacts, client by client, in time order; three passes regenerate the
     // same contacts (seeded per client) for the three tables.
@@ -803,9 +845,36 @@ fn load_pg(
     p: &Progress,
 ) -> anyhow::Result<()> {
     let opts = benk_app::db::pg_options(&DbOptions::new(url))?;
+    // Loading only: foreign-key checks off (they are triggers on PostgreSQL, one
+    // lookup per loaded row; SQLite loads with `foreign_keys = OFF` too; the rows
+    // are generated consistent). Needs a role that may set it (a superuser or,
+    // from PostgreSQL 15, one granted it); without it the load checks every row.
+    let replica = rt.block_on(async {
+        let mut c = PgConnection::connect_with(&opts).await?;
+        let ok = sqlx::query("SET session_replication_role = replica")
+            .execute(&mut c)
+            .await
+            .is_ok();
+        c.close().await?;
+        Ok::<bool, sqlx::Error>(ok)
+    })?;
+    if !replica {
+        println!("  note: may not set session_replication_role; foreign keys are checked per row");
+    }
     let pool = rt.block_on(
         sqlx::postgres::PgPoolOptions::new()
             .max_connections(2)
+            .after_connect(move |c, _| {
+                let sql = if replica {
+                    "SET synchronous_commit = off; SET session_replication_role = replica"
+                } else {
+                    "SET synchronous_commit = off"
+                };
+                Box::pin(async move {
+                    sqlx::Executor::execute(c, sql).await?;
+                    Ok(())
+                })
+            })
             .connect_with(opts),
     )?;
     for (name, _) in t::BULK_INDEXES {
@@ -819,12 +888,24 @@ fn load_pg(
     };
     load_records(&mut sink, sh, p)?;
     let head = load_audit(&mut sink, sh, head, p)?;
-    rt.block_on(
+    // The head moves with its triggers on (forward only).
+    rt.block_on(async {
+        let mut c = pool.acquire().await?;
+        sqlx::query("SET session_replication_role = DEFAULT")
+            .execute(&mut *c)
+            .await?;
         sqlx::query(t::WRITE_HEAD)
             .bind(head.seq)
             .bind(head.hash)
-            .execute(&pool),
-    )?;
+            .execute(&mut *c)
+            .await?;
+        if replica {
+            sqlx::query("SET session_replication_role = replica")
+                .execute(&mut *c)
+                .await?;
+        }
+        Ok::<(), sqlx::Error>(())
+    })?;
     // Two index builds at a time (one per core), each with room to sort.
     let build = |ddls: Vec<(&'static str, &'static str)>| {
         let pool = pool.clone();
@@ -850,7 +931,8 @@ fn load_pg(
     let (a, b) = rt.block_on(async { tokio::join!(build(strip(even)), build(strip(odd))) });
     a?;
     b?;
-    rt.block_on(sqlx::query(t::ANALYZE_PG).execute(&pool))?;
+    rt.block_on(sqlx::query(t::VACUUM_ANALYZE_PG).execute(&pool))?;
+    println!("  vacuum, analyze ({:.0} s)", p.t0.elapsed().as_secs_f64());
     rt.block_on(pool.close());
     Ok(())
 }

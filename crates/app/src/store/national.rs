@@ -125,6 +125,24 @@ pub const EPISODES: BulkTable = BulkTable {
         "created_at",
     ],
 };
+/// Episode members: each person's two caregivers, one as coordinator (what the
+/// caseload counts), one as a member.
+pub const EPISODE_MEMBERS: BulkTable = BulkTable {
+    name: "episode_members",
+    columns: &[
+        "id",
+        "episode_id",
+        "staff_id",
+        "role",
+        "care_relationship_id",
+        "from_date",
+    ],
+};
+/// Levels of effort (one per episode; the keeping-contact lists read the current one).
+pub const EPISODE_LEVELS: BulkTable = BulkTable {
+    name: "episode_levels",
+    columns: &["id", "episode_id", "level", "from_date", "set_by", "set_at"],
+};
 /// Contacts.
 pub const CONTACTS: BulkTable = BulkTable {
     name: "contacts",
@@ -218,8 +236,13 @@ pub const COUNT_NATIONAL_TEAMS: &str =
 pub const READ_HEAD: &str = "SELECT seq, hash FROM audit_head WHERE id = 1";
 /// Moves the chain head to the last seeded row.
 pub const WRITE_HEAD: &str = "UPDATE audit_head SET seq = $1, hash = $2 WHERE id = 1";
-/// Statistics for the planner, for the tables the load filled (PostgreSQL
-/// takes a list; a bare `ANALYZE` would visit every schema of the database).
-pub const ANALYZE_PG: &str =
-    "ANALYZE organisations, teams, team_owners, staff, team_memberships, clients, \
-    care_relationships, episodes, contacts, contact_staff, contact_topics, audit_events";
+/// Statistics for the planner and the visibility map, for the tables the load
+/// filled (PostgreSQL takes a list; a bare `VACUUM` would visit every table of
+/// the database). Without the VACUUM the first reads after the load set hint
+/// bits (writing pages), index-only scans visit the heap for every row, and
+/// autovacuum does the same work later in the background, in the middle of a
+/// measurement.
+pub const VACUUM_ANALYZE_PG: &str =
+    "VACUUM (ANALYZE) organisations, teams, team_owners, staff, team_memberships, clients, \
+    care_relationships, episodes, episode_members, episode_levels, contacts, contact_staff, \
+    contact_topics, audit_events";
