@@ -992,7 +992,10 @@ fn serve_signs_a_checkpoint_every_n_minutes() {
         String::from_utf8_lossy(&out.stderr)
     );
     assert_eq!(periodic, 2, "no periodic checkpoint within {waited:?}");
-    assert!(waited.as_secs() >= 50, "signed after {waited:?}, not after a minute");
+    assert!(
+        waited.as_secs() >= 50,
+        "signed after {waited:?}, not after a minute"
+    );
     let text = std::fs::read_to_string(site.checkpoints()).unwrap();
     let at: Vec<chrono::DateTime<chrono::Utc>> = text
         .lines()
