@@ -229,6 +229,10 @@ async fn other_names_with_nothing_visible_are_refused_by_field(t: &TestApp) {
             "{lone:?}: {}",
             r.text
         );
+        // The message is the name field's, and the field is marked invalid.
+        assert!(r.text.contains("id=\"name-error\""), "{}", r.text);
+        assert!(r.text.contains("href=\"#name\""), "{}", r.text);
+        assert!(!r.text.contains("id=\"kind-error\""), "{}", r.text);
     }
     assert_eq!(counts().await[2], before[2] + 1, "no agency saved");
     let r = t
