@@ -4,9 +4,11 @@ Benk's OpenAPI document names a few string formats that JSON Schema cannot
 check (check digits, "not after today"). These strategies generate valid
 values for them, so that schemathesis can tell whether the server accepts
 every request the document allows. They follow the domain constructors in
-crates/domain (NationalId::parse, OrgNumber::parse, Phone::parse).
+crates/domain (NationalId::parse, OrgNumber::parse, Phone::parse, and the
+visible-content rule of PersonName::parse and ShortText::parse_name).
 """
 
+import unicodedata
 from datetime import date, timedelta
 from functools import lru_cache
 
@@ -59,6 +61,25 @@ phone = st.one_of(
     st.from_regex(r"\A00 ?47 ?[49][0-9]{7}\Z"),
     st.from_regex(r"\A\+[1-35-9][0-9]{6,14}\Z"),
 )
+
+
+# Names (`visible-name`): a short text that shows something once invisible and
+# combining characters are taken out, like `is_visible` in crates/domain/src/client.rs.
+# Generated names are visible text, sometimes with a space, a zero-width space or a
+# combining accent inside (which the server keeps). Never with white space around them:
+# the server trims before it counts, so " " + 200 characters is a valid name although
+# longer than maxLength, and schemathesis' negative mode would count it as invalid.
+_VISIBLE = st.characters(categories=["L", "N", "P", "S"], exclude_characters="\u115f\u1160\u3164\uffa0\u2800")
+_INSIDE = st.sampled_from(["", " ", "\u200b", "\u0301", "-"])
+
+
+@st.composite
+def visible_name(draw):
+    core = draw(st.text(_VISIBLE, min_size=1, max_size=40))
+    if len(core) < 2:
+        return core
+    cut = draw(st.integers(1, len(core) - 1))
+    return core[:cut] + draw(_INSIDE) + core[cut:]
 
 
 def date_not_after_today():
@@ -153,6 +174,16 @@ def is_org_number(value):
     return mod11(d[:8], ORG) == d[8]
 
 
+def is_visible_char(c):
+    return not c.isspace() and unicodedata.category(c)[0] not in "MCZ" and c not in "\u115f\u1160\u3164\uffa0\u2800"
+
+
+def is_visible_name(value):
+    """Blank is left to the pattern (required) or means "not given" (optional)."""
+    t = value.strip()
+    return t == "" or any(is_visible_char(c) for c in t)
+
+
 def is_date_not_after_today(value):
     try:
         return date.fromisoformat(value) <= date.today() + timedelta(days=1)
@@ -165,6 +196,7 @@ VALIDATORS = {
     "no-national-id": is_national_id,
     "no-org-number": is_org_number,
     "date-not-after-today": is_date_not_after_today,
+    "visible-name": is_visible_name,
 }
 
 
@@ -205,3 +237,4 @@ schemathesis.openapi.format("no-national-id", national_id())
 schemathesis.openapi.format("no-org-number", org_number())
 schemathesis.openapi.format("phone", phone)
 schemathesis.openapi.format("date-not-after-today", date_not_after_today())
+schemathesis.openapi.format("visible-name", visible_name())

@@ -28,6 +28,21 @@ use crate::error::{AppError, AppResult, Text};
 use crate::App;
 
 /// Proof that an actor may access one client's record, with what scope and why.
+///
+/// Made only by `open_client`; outside this crate a grant cannot be pointed
+/// at another client or widened (a regression test for issue 7, part 6):
+///
+/// ```
+/// fn client(g: &benk_app::access::ReadGrant) -> uuid::Uuid {
+///     g.client_id()
+/// }
+/// ```
+///
+/// ```compile_fail,E0451
+/// fn elsewhere(g: &benk_app::access::ReadGrant, other: uuid::Uuid) -> benk_app::access::ReadGrant {
+///     benk_app::access::ReadGrant { client_id: other, ..g.clone() }
+/// }
+/// ```
 #[derive(Debug, Clone)]
 pub struct ReadGrant {
     client_id: Uuid,

@@ -33,6 +33,22 @@ pub struct RequestMeta {
 /// only `staff::load_actor` (from a session or token the web layer checked)
 /// makes one, so the web layer, the CLI and tests cannot fabricate an actor or
 /// raise one's rights; they read it through the accessors below.
+///
+/// Outside this crate an actor is read:
+///
+/// ```
+/// fn is_system_admin(a: &benk_app::Actor) -> bool {
+///     a.system_admin()
+/// }
+/// ```
+///
+/// and cannot be copied with more rights (a regression test for issue 7, part 6):
+///
+/// ```compile_fail,E0451
+/// fn raise(a: &benk_app::Actor) -> benk_app::Actor {
+///     benk_app::Actor { system_admin: true, ..a.clone() }
+/// }
+/// ```
 #[derive(Debug, Clone)]
 pub struct Actor {
     /// Staff id.

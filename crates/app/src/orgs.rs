@@ -204,10 +204,9 @@ pub async fn create_organisation(
     new: NewOrganisation,
 ) -> AppResult<Organisation> {
     grant.require_system()?;
-    let name = new.name.trim().to_string();
-    if name.is_empty() {
-        return Err(AppError::field(FieldError::required("name")));
-    }
+    let name = ShortText::parse_name(&new.name)
+        .map_err(|e| AppError::field(FieldError::of("name", &e)))?
+        .into();
     let org = Organisation {
         id: Uuid::now_v7(),
         name,
@@ -276,10 +275,9 @@ pub async fn create_team(
     policy: TeamPolicy,
 ) -> AppResult<Uuid> {
     grant.require_system()?;
-    let name = name.trim();
-    if name.is_empty() {
-        return Err(AppError::field(FieldError::required("name")));
-    }
+    let name =
+        ShortText::parse_name(name).map_err(|e| AppError::field(FieldError::of("name", &e)))?;
+    let name = name.as_str();
     if owners.is_empty() {
         return Err(AppError::field(FieldError::new(
             "owners",

@@ -897,6 +897,11 @@ fn start_serve(site: &Site, with_key: bool) -> std::process::Child {
     if !with_key {
         cmd.env_remove("BENK_AUDIT_KEY_FILE");
     }
+    serve_until_listening(cmd)
+}
+
+/// Starts `serve` and returns once it says it listens.
+fn serve_until_listening(mut cmd: Command) -> std::process::Child {
     let mut child = cmd
         .args(["serve", "--listen", "127.0.0.1:0"])
         .stdout(Stdio::piped())
@@ -961,6 +966,50 @@ fn serve_signs_a_checkpoint_at_start_and_at_shutdown() {
     assert!(out.status.success(), "{:?} {err}", out.status);
     assert!(err.contains("audit checkpoints are OFF"), "{err}");
     assert_eq!(lines(&site.checkpoints()), 2);
+}
+
+/// The periodic checkpoint: with one minute between checkpoints, a second
+/// line is signed about a minute after the one at start, while serving.
+#[test]
+fn serve_signs_a_checkpoint_every_n_minutes() {
+    let site = Site::new();
+    assert!(site.run(&["audit", "keygen"]).status.success());
+    site.activity("a");
+    let mut cmd = site.cmd();
+    cmd.env("BENK_AUDIT_CHECKPOINT_MINUTES", "1");
+    let started = std::time::Instant::now();
+    let serve = serve_until_listening(cmd);
+    assert_eq!(lines(&site.checkpoints()), 1, "signed at start");
+    while lines(&site.checkpoints()) < 2 && started.elapsed().as_secs() < 120 {
+        std::thread::sleep(std::time::Duration::from_millis(500));
+    }
+    let waited = started.elapsed();
+    let periodic = lines(&site.checkpoints());
+    let out = terminate(serve);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(periodic, 2, "no periodic checkpoint within {waited:?}");
+    assert!(
+        waited.as_secs() >= 50,
+        "signed after {waited:?}, not after a minute"
+    );
+    let text = std::fs::read_to_string(site.checkpoints()).unwrap();
+    let at: Vec<chrono::DateTime<chrono::Utc>> = text
+        .lines()
+        .map(|l| {
+            let v: serde_json::Value = serde_json::from_str(l).unwrap();
+            v["at"].as_str().unwrap().parse().unwrap()
+        })
+        .collect();
+    assert_eq!(at.len(), 3, "and one more at shutdown");
+    let gap = (at[1] - at[0]).num_seconds();
+    assert!((55..=90).contains(&gap), "{gap} s between the checkpoints");
+    let public = std::fs::read_to_string(site.dir.join("audit.key.pub")).unwrap();
+    let (code, report) = site.verify_signed(public.trim());
+    assert_eq!(code, Some(0), "{report}");
 }
 
 fn pg_base_url() -> String {

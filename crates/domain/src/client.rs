@@ -40,6 +40,12 @@ fn is_visible(c: char) -> bool {
         )
 }
 
+/// Whether `s` has at least one character that shows on its own (see [`is_visible`]): what
+/// every name must have, so that a lone zero-width space or accent is not a name.
+fn has_visible(s: &str) -> bool {
+    s.chars().any(is_visible)
+}
+
 /// Trims, normalises line endings (multi-line only), and checks emptiness, length and characters.
 fn clean_text(s: &str, max_chars: usize, multiline: bool) -> Result<String, TextProblem> {
     let trimmed = s.trim();
@@ -166,7 +172,7 @@ impl PersonName {
             TextProblem::TooLong { len } => PersonNameError::TooLong { len },
             TextProblem::ControlCharacter => PersonNameError::ControlCharacter,
         })?;
-        if !name.chars().any(is_visible) {
+        if !has_visible(&name) {
             return Err(PersonNameError::NothingVisible);
         }
         Ok(PersonName(name))
@@ -261,6 +267,10 @@ pub enum TextError {
     /// Contains a control or text-direction character (line breaks are fine in long text).
     #[error("The text contains invisible control characters; please retype it.")]
     ControlCharacter,
+    /// A name ([`ShortText::parse_name`]) with nothing left once invisible and combining
+    /// characters are taken out, e.g. a lone zero-width space.
+    #[error("The name has no visible letters (only invisible or combining characters).")]
+    NothingVisible,
 }
 
 impl Localized for TextError {
@@ -269,6 +279,7 @@ impl Localized for TextError {
             Self::Empty => "text_empty",
             Self::TooLong { .. } => "text_too_long",
             Self::ControlCharacter => "text_control_character",
+            Self::NothingVisible => "name_nothing_visible",
         }
     }
 
@@ -284,6 +295,10 @@ impl Localized for TextError {
                 ),
                 Self::ControlCharacter => {
                     "Teksten inneholder usynlige kontrolltegn; skriv den inn på nytt.".into()
+                }
+                Self::NothingVisible => {
+                    "Navnet har ingen synlige bokstaver (bare usynlige tegn eller aksenttegn)."
+                        .into()
                 }
             },
         }
@@ -320,6 +335,26 @@ impl ShortText {
             Ok(None)
         } else {
             Self::parse(s).map(Some)
+        }
+    }
+
+    /// Like `parse`, for a name (of an organisation, team, agency, referrer, member…): it must
+    /// also show something once invisible and combining characters are taken out, the same
+    /// rule as [`PersonName`]. Invisible characters inside a visible name are kept as written.
+    pub fn parse_name(s: &str) -> Result<ShortText, TextError> {
+        let text = Self::parse(s)?;
+        if !has_visible(text.as_str()) {
+            return Err(TextError::NothingVisible);
+        }
+        Ok(text)
+    }
+
+    /// Like `parse_name`, but blank input means "not given" (for optional name fields).
+    pub fn parse_name_optional(s: &str) -> Result<Option<ShortText>, TextError> {
+        if s.trim().is_empty() {
+            Ok(None)
+        } else {
+            Self::parse_name(s).map(Some)
         }
     }
 }
@@ -621,6 +656,51 @@ mod tests {
     }
 
     #[test]
+    fn other_names_need_something_visible_too() {
+        for bad in [
+            "\u{200B}",
+            " \u{200B} ",
+            "\u{0301}",
+            "\u{2060}\u{FEFF}",
+            "\u{FE0F}",
+            "\u{3164}",
+        ] {
+            assert_eq!(
+                ShortText::parse_name(bad),
+                Err(TextError::NothingVisible),
+                "{bad:?}"
+            );
+            assert_eq!(
+                ShortText::parse_name_optional(bad),
+                Err(TextError::NothingVisible),
+                "{bad:?}"
+            );
+            // Plain short texts (a place, a reason) keep their old rule.
+            assert!(ShortText::parse(bad).is_ok(), "{bad:?}");
+        }
+        assert_eq!(
+            ShortText::parse_name("Ås kommune").unwrap().as_str(),
+            "Ås kommune"
+        );
+        assert_eq!(
+            ShortText::parse_name("  Team\u{200B} Nord ")
+                .unwrap()
+                .as_str(),
+            "Team\u{200B} Nord"
+        );
+        assert_eq!(ShortText::parse_name_optional("  "), Ok(None));
+        assert_eq!(ShortText::parse_name(" "), Err(TextError::Empty));
+        assert_eq!(
+            ShortText::parse_name("A\u{0}"),
+            Err(TextError::ControlCharacter)
+        );
+        assert_eq!(
+            ShortText::parse_name(&"ø".repeat(201)),
+            Err(TextError::TooLong { max: 200, len: 201 })
+        );
+    }
+
+    #[test]
     fn person_name_length_counts_characters_not_bytes() {
         let max = "ø".repeat(200); // 400 bytes
         assert_eq!(
@@ -863,6 +943,7 @@ mod tests {
             TextError::Empty,
             TextError::TooLong { max: 200, len: 201 },
             TextError::ControlCharacter,
+            TextError::NothingVisible,
         ]);
         assert_localized(&[BirthYearError::OutOfRange {
             value: 1800,

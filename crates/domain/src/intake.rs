@@ -345,6 +345,8 @@ impl DecisionInput {
             TextError::Empty => IntakeError::ReasonsMissing,
             TextError::TooLong { len, .. } => IntakeError::ReasonsTooLong { len },
             TextError::ControlCharacter => IntakeError::ReasonsControlCharacter,
+            // Only names are checked for visible content.
+            TextError::NothingVisible => IntakeError::ReasonsMissing,
         })?;
         let len = reasons.as_str().chars().count();
         if len > Self::MAX_REASON_CHARS {

@@ -160,7 +160,7 @@ pub fn client(raw: &RawClient, allow_synthetic: bool) -> Result<ClientInput, App
 pub struct RawReferral {
     /// Who refers.
     #[serde(default)]
-    #[schema(schema_with = doc::short_text)]
+    #[schema(schema_with = doc::name)]
     pub referrer_name: String,
     /// Their role ("fastlege", "mor", …).
     #[serde(default)]

@@ -269,6 +269,46 @@ async fn a_national_id_in_the_case_is_refused_and_nothing_typed_is_lost(t: &Test
     )
     .await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    // A booker's name or service with nothing visible (a lone zero-width space or accent) is
+    // refused with the field named; the case text is kept and nothing is booked.
+    for (field, lone) in [
+        ("booker_name", "\u{200B}"),
+        ("booker_name", "\u{0301}"),
+        ("booker_service", "\u{200B}"),
+    ] {
+        let body = booking_form(&token, slot, date, "Kari Kontakt", "Saken om Ås.");
+        let body = if field == "booker_name" {
+            body.replace(
+                "booker_name=Kari%20Kontakt",
+                &format!("booker_name={}", urlencode(lone)),
+            )
+        } else {
+            body.replace(
+                "booker_service=NAV%20Fjordby",
+                &format!("booker_service={}", urlencode(lone)),
+            )
+        };
+        assert!(body.contains(&urlencode(lone)), "{body}");
+        let r = post_booking(t, team, &token, body).await;
+        assert_eq!(
+            r.status,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "{field} {lone:?}: {}",
+            r.text
+        );
+        assert!(
+            r.text.contains("Navnet har ingen synlige bokstaver"),
+            "{field} {lone:?}: {}",
+            r.text
+        );
+        assert!(
+            r.text.contains(&format!("href=\"#{field}\"")),
+            "the field is named: {}",
+            r.text
+        );
+        assert!(r.text.contains("Saken om Ås."), "the text is kept");
+        assert_eq!(in_slot(t, slot).await, 0);
+    }
     // No contact: the field is named.
     let body = booking_form(&token, slot, date, "Kari Kontakt", "Saken.")
         .replace("booker_phone=91234567", "booker_phone=");

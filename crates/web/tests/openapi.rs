@@ -139,6 +139,76 @@ async fn the_limits_in_the_document_are_the_domains(t: &TestApp) {
     );
 }
 
+/// Every name (a person's, an organisation's, a team's, an agency's, a referrer's…) is
+/// documented as `visible-name`: the server refuses a name with nothing visible (a lone
+/// zero-width space or accent), which JSON Schema's pattern cannot say. Every custom format in
+/// the document has a generator and a validator in `scripts/schemathesis_hooks.py`, so the API
+/// check neither fails to generate it nor counts valid values as violations.
+async fn names_are_documented_as_visible_names(t: &TestApp) {
+    let doc = document(t).await;
+    let schemas = &doc["components"]["schemas"];
+    for (schema, field) in [
+        ("OrganisationIn", "name"),
+        ("TeamIn", "name"),
+        ("AgencyIn", "name"),
+        ("RawReferral", "referrer_name"),
+        ("StaffIn", "name"),
+    ] {
+        // A schema with a rule across fields is `allOf: [itself, rule]`.
+        let s = &schemas[schema];
+        let props = if s["allOf"].is_array() {
+            &s["allOf"][0]["properties"]
+        } else {
+            &s["properties"]
+        };
+        assert_eq!(
+            props[field]["format"], "visible-name",
+            "{schema}.{field}: {}",
+            props[field]
+        );
+    }
+    let hooks = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../scripts/schemathesis_hooks.py"
+    ))
+    .unwrap();
+    let mut formats = std::collections::BTreeSet::new();
+    fn walk(v: &Value, out: &mut std::collections::BTreeSet<String>) {
+        match v {
+            Value::Object(m) => {
+                if let Some(Value::String(f)) = m.get("format") {
+                    out.insert(f.clone());
+                }
+                m.values().for_each(|v| walk(v, out));
+            }
+            Value::Array(a) => a.iter().for_each(|v| walk(v, out)),
+            _ => {}
+        }
+    }
+    walk(&doc, &mut formats);
+    assert!(formats.contains("visible-name"), "{formats:?}");
+    let standard = [
+        "date",
+        "date-time",
+        "uuid",
+        "int32",
+        "int64",
+        "email",
+        "uri",
+        "time",
+    ];
+    for f in formats.iter().filter(|f| !standard.contains(&f.as_str())) {
+        assert!(
+            hooks.contains(&format!("schemathesis.openapi.format(\"{f}\"")),
+            "no generator for format {f}"
+        );
+        assert!(
+            hooks.contains(&format!("    \"{f}\": is_")),
+            "no validator for format {f}"
+        );
+    }
+}
+
 async fn the_server_refuses_what_the_document_forbids(t: &TestApp) {
     let tone = t.token("tone").await;
     // Codes outside their enum were taken as the default.
@@ -303,6 +373,7 @@ on_both_backends!(
     every_body_schema_is_its_operations_own,
     every_operation_documents_the_answers_its_extractors_give,
     the_limits_in_the_document_are_the_domains,
+    names_are_documented_as_visible_names,
     the_server_refuses_what_the_document_forbids,
     the_server_accepts_what_the_document_allows,
 );

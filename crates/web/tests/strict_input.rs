@@ -1,5 +1,5 @@
 //! Bodies that could mean two things are refused: JSON with content after the
-//! object, names with nothing visible. An `Idempotency-Key` replay is a read of
+//! object, names (of people, organisations, teams, agencies) with nothing visible. An `Idempotency-Key` replay is a read of
 //! the record, so access is checked again and the replay is audited.
 
 mod common;
@@ -96,6 +96,160 @@ async fn names_with_nothing_visible_are_refused_by_field(t: &TestApp) {
     assert_eq!(t.count("SELECT COUNT(*) FROM clients").await, before);
 }
 
+/// The names that are not a person's (organisation, team, agency) follow the same rule: a lone
+/// zero-width space or combining accent is refused with the field named, in nb and en, and
+/// nothing is saved; a real name (with or without an invisible character inside) still works.
+async fn other_names_with_nothing_visible_are_refused_by_field(t: &TestApp) {
+    let eva = t.token("eva").await;
+    let hanne_token = t.token("hanne").await;
+    let counts = || async {
+        [
+            t.count("SELECT COUNT(*) FROM organisations").await,
+            t.count("SELECT COUNT(*) FROM teams").await,
+            t.count("SELECT COUNT(*) FROM agencies").await,
+        ]
+    };
+    let before = counts().await;
+    let refused = |r: &common::Resp, what: &str| {
+        assert_eq!(
+            r.status,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "{what}: {}",
+            r.text
+        );
+        let err = &r.json()["error"];
+        assert_eq!(err["field"], "name", "{what}: {}", r.text);
+        assert_eq!(
+            err["fields"][0]["code"], "name_nothing_visible",
+            "{what}: {}",
+            r.text
+        );
+    };
+    for lone in ["\u{200B}", "\u{0301}"] {
+        let r = t
+            .api(
+                Method::POST,
+                "/api/v1/organisations",
+                &eva,
+                Some(json!({"name": lone, "kind": "municipality", "org_number": "974632535"})),
+            )
+            .await;
+        refused(&r, &format!("organisation {lone:?}"));
+        assert!(
+            r.json()["error"]["message"]
+                .as_str()
+                .unwrap()
+                .contains("Navnet har ingen synlige bokstaver"),
+            "{}",
+            r.text
+        );
+        let r = t
+            .api(
+                Method::POST,
+                "/api/v1/agencies",
+                &hanne_token,
+                Some(json!({"kind": "nav", "name": lone})),
+            )
+            .await;
+        refused(&r, &format!("agency {lone:?}"));
+    }
+    // In English on request.
+    let r = t
+        .api_raw(
+            Method::POST,
+            "/api/v1/organisations",
+            &eva,
+            Some(
+                json!({"name": " \u{200B} ", "kind": "municipality", "org_number": "974632535"})
+                    .to_string(),
+            ),
+            &[("accept-language", "en")],
+        )
+        .await;
+    refused(&r, "organisation in English");
+    assert!(
+        r.json()["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("no visible letters"),
+        "{}",
+        r.text
+    );
+    assert_eq!(counts().await, before, "nothing saved");
+
+    // A real name still works, for the organisation, a team it owns and an agency.
+    let org = common::create_org(t, &eva, "Ås kommune", "municipality", "974632535").await;
+    assert_eq!(org["name"], "Ås kommune");
+    for lone in ["\u{200B}", "\u{0301}"] {
+        let r = t
+            .api(
+                Method::POST,
+                "/api/v1/teams",
+                &eva,
+                Some(json!({"name": lone, "owners": [org["id"]]})),
+            )
+            .await;
+        refused(&r, &format!("team {lone:?}"));
+    }
+    assert_eq!(counts().await[1], before[1], "no team saved");
+    common::create_team(t, &eva, "Ås kommune", &[&org], json!({})).await;
+    let r = t
+        .api(
+            Method::POST,
+            "/api/v1/agencies",
+            &hanne_token,
+            Some(json!({"kind": "nav", "name": "Ås kommune"})),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.text);
+    assert_eq!(
+        counts().await,
+        [before[0] + 1, before[1] + 1, before[2] + 1]
+    );
+
+    // The HTML agency form: the lone characters are refused with the field named and the
+    // message shown; a visible name with a zero-width space inside is kept as written.
+    let hanne = t.login("hanne", "benk-demo").await;
+    for lone in ["\u{200B}", "\u{0301}"] {
+        let r = t
+            .form(
+                &hanne,
+                "/intake/agencies",
+                &[("kind", "gp"), ("name", lone)],
+            )
+            .await;
+        assert_eq!(
+            r.status,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "{lone:?}: {}",
+            r.text
+        );
+        assert!(
+            r.text.contains("Navnet har ingen synlige bokstaver"),
+            "{lone:?}: {}",
+            r.text
+        );
+        // The message is the name field's, and the field is marked invalid.
+        assert!(r.text.contains("id=\"name-error\""), "{}", r.text);
+        assert!(r.text.contains("href=\"#name\""), "{}", r.text);
+        assert!(!r.text.contains("id=\"kind-error\""), "{}", r.text);
+    }
+    assert_eq!(counts().await[2], before[2] + 1, "no agency saved");
+    let r = t
+        .form(
+            &hanne,
+            "/intake/agencies",
+            &[("kind", "gp"), ("name", "Ås kommune legevakt")],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text);
+    assert_eq!(
+        t.count("SELECT COUNT(*) FROM agencies WHERE name = 'Ås kommune legevakt'")
+            .await,
+        1
+    );
+}
+
 async fn an_idempotent_replay_checks_access_again_and_is_audited(t: &TestApp) {
     let tone = t.token("tone").await;
     let body = json!({"name": "Ida Empotent", "birth_year": 1975}).to_string();
@@ -172,5 +326,6 @@ async fn an_idempotent_replay_checks_access_again_and_is_audited(t: &TestApp) {
 on_both_backends!(
     json_with_trailing_content_is_refused,
     names_with_nothing_visible_are_refused_by_field,
+    other_names_with_nothing_visible_are_refused_by_field,
     an_idempotent_replay_checks_access_again_and_is_audited,
 );

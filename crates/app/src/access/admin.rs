@@ -92,6 +92,22 @@ enum Holder {
 
 /// Proof that a principal may administer one scope. Private fields; made only
 /// by [`open_admin`].
+///
+/// Outside this crate a grant for one scope cannot be widened to another (a
+/// regression test for issue 7, part 6):
+///
+/// ```
+/// fn scope(g: &benk_app::access::admin::AdminGrant) -> benk_app::access::admin::AdminScope {
+///     g.scope()
+/// }
+/// ```
+///
+/// ```compile_fail,E0451
+/// use benk_app::access::admin::{AdminGrant, AdminScope};
+/// fn widen(g: &AdminGrant) -> AdminGrant {
+///     AdminGrant { scope: AdminScope::System, ..g.clone() }
+/// }
+/// ```
 #[derive(Debug, Clone)]
 pub struct AdminGrant {
     holder: Holder,

@@ -15,6 +15,23 @@ use crate::error::{AppError, AppResult, Text};
 use crate::App;
 
 /// Proof that an actor may do one [`EpisodeAction`] on a client's course.
+///
+/// Made only by `access::course`; outside this crate a grant for one action
+/// cannot be turned into another (a regression test for issue 7, part 6):
+///
+/// ```
+/// fn action(g: &benk_app::access::course::EpisodeGrant) -> benk_domain::EpisodeAction {
+///     g.action()
+/// }
+/// ```
+///
+/// ```compile_fail,E0451
+/// use benk_app::access::course::EpisodeGrant;
+/// use benk_domain::EpisodeAction;
+/// fn other(g: &EpisodeGrant, action: EpisodeAction) -> EpisodeGrant {
+///     EpisodeGrant { action, ..g.clone() }
+/// }
+/// ```
 #[derive(Debug, Clone)]
 pub struct EpisodeGrant {
     client_id: Uuid,

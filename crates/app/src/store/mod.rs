@@ -145,6 +145,16 @@ mod tests {
         ("housing.rs", include_str!("../housing.rs")),
         ("measures.rs", include_str!("../measures.rs")),
         ("plans.rs", include_str!("../plans.rs")),
+        ("actor.rs", include_str!("../actor.rs")),
+        ("appointments.rs", include_str!("../appointments.rs")),
+        ("assessment.rs", include_str!("../assessment.rs")),
+        ("board.rs", include_str!("../board.rs")),
+        ("calendar.rs", include_str!("../calendar.rs")),
+        ("caseload.rs", include_str!("../caseload.rs")),
+        ("keeping.rs", include_str!("../keeping.rs")),
+        ("meetings.rs", include_str!("../meetings.rs")),
+        ("situation.rs", include_str!("../situation.rs")),
+        ("target.rs", include_str!("../target.rs")),
     ];
 
     /// A moved use case holds no SQL: its queries and statements live in its store.

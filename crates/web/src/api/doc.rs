@@ -223,13 +223,28 @@ pub fn long_text_opt() -> ObjectBuilder {
 pub fn decision_reasons() -> ObjectBuilder {
     text_schema(benk_domain::DecisionInput::MAX_REASON_CHARS, true, true)
 }
+/// A name: a short text that must also show something once invisible and combining
+/// characters are taken out (a lone zero-width space or accent is refused, 422). JSON Schema
+/// cannot say "has a visible character", so the custom format `visible-name` does; the API
+/// check generates and validates it with `scripts/schemathesis_hooks.py` (`is_visible_name`).
+fn name_schema(max: usize, required: bool) -> ObjectBuilder {
+    text_schema(max, false, required).format(Some(SchemaFormat::Custom("visible-name".into())))
+}
 /// A person's name (`PersonName`).
 pub fn person_name() -> ObjectBuilder {
-    text_schema(PersonName::MAX_CHARS, false, true)
+    name_schema(PersonName::MAX_CHARS, true)
 }
 /// An optional person's name.
 pub fn person_name_opt() -> ObjectBuilder {
-    text_schema(PersonName::MAX_CHARS, false, false)
+    name_schema(PersonName::MAX_CHARS, false)
+}
+/// The name of an organisation, team, agency, referrer, member… (`ShortText::parse_name`).
+pub fn name() -> ObjectBuilder {
+    name_schema(ShortText::MAX_CHARS, true)
+}
+/// An optional name: absent, null, blank (= not given) or a name.
+pub fn name_opt() -> ObjectBuilder {
+    name_schema(ShortText::MAX_CHARS, false)
 }
 /// A municipality (`Municipality`).
 pub fn municipality() -> ObjectBuilder {

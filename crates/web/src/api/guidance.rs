@@ -44,7 +44,7 @@ pub(super) struct GuidanceIn {
     #[schema(schema_with = doc::guidance_channel)]
     channel: String,
     /// Who asked.
-    #[schema(schema_with = doc::short_text)]
+    #[schema(schema_with = doc::name)]
     asker_name: String,
     /// Their role ("fastlege").
     #[serde(default)]
@@ -52,7 +52,7 @@ pub(super) struct GuidanceIn {
     asker_role: Option<String>,
     /// Their service or organisation ("NAV Bærum").
     #[serde(default)]
-    #[schema(schema_with = doc::short_text_opt)]
+    #[schema(schema_with = doc::name_opt)]
     asker_organisation: Option<String>,
     /// What kind of partner (`AgencyKind` code).
     #[schema(schema_with = doc::agency_kind)]

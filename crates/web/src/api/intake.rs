@@ -72,7 +72,7 @@ pub(super) struct AgencyIn {
     /// `emergency_clinic`, `correctional_service`, `municipal_service`, `substance_treatment`, `other`.
     #[schema(schema_with = doc::agency_kind)]
     kind: String,
-    #[schema(schema_with = doc::short_text)]
+    #[schema(schema_with = doc::name)]
     name: String,
 }
 
@@ -101,7 +101,7 @@ pub(super) async fn add_agency(
             "Unknown kind of agency.",
         ));
     }
-    let name = f.check("name", ShortText::parse(&b.name));
+    let name = f.check("name", ShortText::parse_name(&b.name));
     f.finish().map_err(|e| ctx.api_err(e))?;
     let (Some(kind), Some(name)) = (kind, name) else {
         return Err(ctx.api_err(AppError::Internal("checked".into())));
@@ -294,11 +294,11 @@ pub(super) struct TargetGroupIn {
 #[serde(deny_unknown_fields)]
 pub(super) struct OrdinaryIn {
     /// The service, e.g. "Bærum DPS, poliklinikk".
-    #[schema(schema_with = doc::short_text)]
+    #[schema(schema_with = doc::name)]
     service: String,
     /// Its contact person.
     #[serde(default)]
-    #[schema(schema_with = doc::short_text_opt)]
+    #[schema(schema_with = doc::name_opt)]
     contact_name: Option<String>,
     /// The contact person's phone.
     #[serde(default)]
@@ -664,13 +664,13 @@ pub(super) struct RgIn {
     /// `gp`, `nav`, `housing_office`, `relative`, `specialist_service`, `municipal_service`, `user_organisation`, `other`, `team_member`.
     #[schema(schema_with = doc::rg_member_kind)]
     kind: String,
-    #[schema(schema_with = doc::short_text)]
+    #[schema(schema_with = doc::name)]
     name: String,
     #[serde(default)]
     #[schema(schema_with = doc::short_text_opt)]
     role: Option<String>,
     #[serde(default)]
-    #[schema(schema_with = doc::short_text_opt)]
+    #[schema(schema_with = doc::name_opt)]
     organisation: Option<String>,
     #[serde(default)]
     #[schema(schema_with = doc::phone_opt)]
@@ -704,13 +704,18 @@ pub(super) async fn add_rg(
             "Unknown kind of member.",
         ));
     }
-    let name = f.check("name", ShortText::parse(&b.name));
+    let name = f.check("name", ShortText::parse_name(&b.name));
     let opt = |f: &mut Fields, field: &str, v: &Option<String>| {
         f.check(field, ShortText::parse_optional(v.as_deref().unwrap_or("")))
             .flatten()
     };
     let role = opt(&mut f, "role", &b.role);
-    let organisation = opt(&mut f, "organisation", &b.organisation);
+    let organisation = f
+        .check(
+            "organisation",
+            ShortText::parse_name_optional(b.organisation.as_deref().unwrap_or("")),
+        )
+        .flatten();
     let email = opt(&mut f, "email", &b.email);
     let phone = match b.phone.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
         Some(p) => f.check("phone", Phone::parse(p)),

@@ -49,7 +49,7 @@ pub(super) async fn list_organisations(
 #[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub(super) struct OrganisationIn {
-    #[schema(schema_with = doc::short_text)]
+    #[schema(schema_with = doc::name)]
     name: String,
     /// `municipality`, `hospital_trust`, `nav` or `other`.
     #[schema(schema_with = doc::org_kind)]
@@ -74,7 +74,7 @@ pub(super) async fn create_organisation(
 ) -> Result<(StatusCode, Json<Organisation>), ApiError> {
     let actor = ctx.api_actor()?;
     let mut f = Fields::default();
-    let name = f.check("name", ShortText::parse(&body.name));
+    let name = f.check("name", ShortText::parse_name(&body.name));
     let number = f.check("org_number", OrgNumber::parse(&body.org_number));
     let kind = OrgKind::from_code(&body.kind);
     if kind.is_none() {
@@ -182,7 +182,7 @@ pub(super) async fn list_teams(
 #[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub(super) struct TeamIn {
-    #[schema(schema_with = doc::short_text)]
+    #[schema(schema_with = doc::name)]
     name: String,
     /// Owning organisations (at least one).
     #[schema(min_items = 1)]
@@ -206,7 +206,7 @@ pub(super) async fn create_team(
     ApiJson(body, _): ApiJson<TeamIn>,
 ) -> Result<(StatusCode, Json<Created>), ApiError> {
     let actor = ctx.api_actor()?;
-    let name = ShortText::parse(&body.name)
+    let name = ShortText::parse_name(&body.name)
         .map_err(|e| ctx.api_err(AppError::field(FieldError::of("name", &e))))?;
     let grant = admin(&st, &ctx, actor, AdminScope::System, "team.create").await?;
     let id = orgs::create_team(&st.app, &grant, name.as_str(), &body.owners, body.policy)

@@ -387,11 +387,11 @@ pub(crate) fn parse_booking(fd: &Fd) -> Result<BookingInput, Vec<FieldError>> {
             "Choose a free slot.",
         ));
     }
-    let text = |e: &mut Errs, field: &str| {
-        e.ok(ShortText::parse(fd.get(field)).map_err(|err| FieldError::of(field, &err)))
+    let name = |e: &mut Errs, field: &str| {
+        e.ok(ShortText::parse_name(fd.get(field)).map_err(|err| FieldError::of(field, &err)))
     };
-    let booker_name = text(&mut e, "booker_name");
-    let booker_service = text(&mut e, "booker_service");
+    let booker_name = name(&mut e, "booker_name");
+    let booker_service = name(&mut e, "booker_service");
     let agency_kind = e.ok(
         AgencyKind::from_code(fd.get("agency_kind").trim()).ok_or_else(|| {
             FieldError::new(

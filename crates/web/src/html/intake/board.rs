@@ -388,7 +388,7 @@ pub(crate) async fn add_agency(
             "Choose what kind of agency it is.",
         ));
     }
-    let name = match ShortText::parse(fd.get("name")) {
+    let name = match ShortText::parse_name(fd.get("name")) {
         Ok(n) => Some(n),
         Err(e) => {
             errs.push(FieldError::of("name", &e));

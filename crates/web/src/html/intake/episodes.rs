@@ -522,13 +522,17 @@ pub(crate) async fn add_rg(
             "Choose what kind of member it is.",
         )
     }));
-    let name = e.ok(ShortText::parse(fd.get("name")).map_err(|err| FieldError::of("name", &err)));
+    let name =
+        e.ok(ShortText::parse_name(fd.get("name")).map_err(|err| FieldError::of("name", &err)));
+    let organisation = e
+        .ok(ShortText::parse_name_optional(fd.get("organisation"))
+            .map_err(|err| FieldError::of("organisation", &err)))
+        .flatten();
     let mut short = |k: &str| {
         e.ok(ShortText::parse_optional(fd.get(k)).map_err(|err| FieldError::of(k, &err)))
             .flatten()
     };
     let role = short("rg_role");
-    let organisation = short("organisation");
     let email = short("email");
     let phone = if fd.blank("phone") {
         None

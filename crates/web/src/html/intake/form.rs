@@ -381,9 +381,8 @@ pub(crate) fn parse_referral(
     allow_synthetic: bool,
 ) -> Result<ReferralInput, Vec<FieldError>> {
     let mut ers = Errs::default();
-    let referrer_name = ers
-        .ok(ShortText::parse(fd.get("referrer_name"))
-            .map_err(|e| FieldError::of("referrer_name", &e)));
+    let referrer_name = ers.ok(ShortText::parse_name(fd.get("referrer_name"))
+        .map_err(|e| FieldError::of("referrer_name", &e)));
     let referrer_role = ers.ok(ShortText::parse_optional(fd.get("referrer_role"))
         .map_err(|e| FieldError::of("referrer_role", &e)));
     let referrer_phone = ers.ok(if fd.blank("referrer_phone") {

@@ -131,7 +131,7 @@ pub(crate) fn parse_ordinary(
         return Ok(None);
     }
     let mut e = Errs::default();
-    let service = e.ok(ShortText::parse(raw.service).map_err(|err| match err {
+    let service = e.ok(ShortText::parse_name(raw.service).map_err(|err| match err {
         benk_domain::TextError::Empty => FieldError::new(
             "ordinary_service",
             "required",
@@ -141,7 +141,7 @@ pub(crate) fn parse_ordinary(
         other => FieldError::of("ordinary_service", &other),
     }));
     let contact_name = e
-        .ok(ShortText::parse_optional(raw.contact_name)
+        .ok(ShortText::parse_name_optional(raw.contact_name)
             .map_err(|err| FieldError::of("ordinary_contact_name", &err)))
         .flatten();
     let contact_phone = if raw.contact_phone.trim().is_empty() {
@@ -216,16 +216,19 @@ pub(crate) fn parse_guidance(raw: &RawGuidance<'_>) -> Result<GuidanceInput, App
         e.ok(parse_date("asked_on", raw.asked_on))
     };
     let channel = e.ok(code("channel", raw.channel, GuidanceChannel::from_code));
-    let text = |e: &mut Errs, field: &str, s: &str| {
-        e.ok(ShortText::parse(s).map_err(|err| FieldError::of(field, &err)))
-    };
     let opt = |e: &mut Errs, field: &str, s: &str| {
         e.ok(ShortText::parse_optional(s).map_err(|err| FieldError::of(field, &err)))
             .flatten()
     };
-    let asker_name = text(&mut e, "asker_name", raw.asker_name);
+    let asker_name =
+        e.ok(
+            ShortText::parse_name(raw.asker_name).map_err(|err| FieldError::of("asker_name", &err))
+        );
     let asker_role = opt(&mut e, "asker_role", raw.asker_role);
-    let asker_organisation = opt(&mut e, "asker_organisation", raw.asker_organisation);
+    let asker_organisation = e
+        .ok(ShortText::parse_name_optional(raw.asker_organisation)
+            .map_err(|err| FieldError::of("asker_organisation", &err)))
+        .flatten();
     let agency_kind = e.ok(code("agency_kind", raw.agency_kind, AgencyKind::from_code));
     let asker_phone = if raw.asker_phone.trim().is_empty() {
         None
