@@ -193,6 +193,8 @@ async fn names_are_documented_as_visible_names(t: &TestApp) {
         "uuid",
         "int32",
         "int64",
+        "float",
+        "double",
         "email",
         "uri",
         "time",
