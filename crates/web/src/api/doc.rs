@@ -788,15 +788,18 @@ pub fn date_not_future_opt() -> ObjectBuilder {
 }
 
 /// A date that is not after today (Europe/Oslo) and not before 1990 (measures, interviews).
+///
+/// A plain `date` in the document (the body field is a date): a date from the future or before
+/// 1990 is the domain's 422, naming the field.
 pub fn date_not_future() -> ObjectBuilder {
-    formatted(
-        "date-not-after-today",
-        r"^(199[0-9]|2[0-9]{3})-[0-9]{2}-[0-9]{2}$",
-        false,
-    )
-    .description(Some(
-        "A date (YYYY-MM-DD) from 1990 that is not after today.",
-    ))
+    ObjectBuilder::new()
+        .schema_type(Type::String)
+        .format(Some(SchemaFormat::KnownFormat(
+            utoipa::openapi::KnownFormat::Date,
+        )))
+        .description(Some(
+            "A date (YYYY-MM-DD) from 1990 that is not after today.",
+        ))
 }
 
 /// A score with at most one decimal in `min..=max` (ORS/SRS items, SPoR answers).
@@ -841,4 +844,5 @@ pub fn measure_kinds() -> utoipa::openapi::schema::ArrayBuilder {
         .items(measure_kind())
         .min_items(Some(1))
         .max_items(Some(3))
+        .unique_items(true)
 }

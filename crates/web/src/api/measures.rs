@@ -155,6 +155,7 @@ pub(super) async fn add_srs(
 /// A correction of a measure: the new values (the fields of the measure's kind) and why.
 #[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(as = MeasureCorrectionIn)]
 pub(super) struct CorrectionIn {
     /// Why it is corrected.
     #[schema(schema_with = doc::short_text)]
@@ -360,7 +361,14 @@ pub(super) async fn set_policy(
     for r in &b.required {
         match MeasureKind::from_code(r.trim()) {
             Some(k) if !required.contains(&k) => required.push(k),
-            Some(_) => {}
+            Some(_) => {
+                return Err(ctx.api_err(AppError::field(FieldError::new(
+                    "required",
+                    "duplicate_choice",
+                    "Hver måling kan bare velges én gang.",
+                    "Each measure can be chosen only once.",
+                ))))
+            }
             None => {
                 return Err(ctx.api_err(AppError::field(FieldError::new(
                     "required",
