@@ -257,6 +257,7 @@ pub struct Participant {
 
 /// A measure of the plan.
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+#[schema(as = PlanMeasure)]
 pub struct Measure {
     /// What is done.
     pub description: String,

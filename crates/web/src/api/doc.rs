@@ -836,6 +836,7 @@ pub fn measure_months() -> utoipa::openapi::schema::ArrayBuilder {
         .items(int_range(0, 120, false))
         .min_items(Some(1))
         .max_items(Some(12))
+        .unique_items(true)
 }
 
 /// The measures a measurement point needs: one to three `MeasureKind` codes.

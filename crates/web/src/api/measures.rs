@@ -389,7 +389,16 @@ pub(super) async fn set_policy(
                 "Give whole months 0–120 after inclusion.",
             ))));
         }
-        months.push(*m as u32);
+        let m = *m as u32;
+        if months.contains(&m) || months.len() == 12 {
+            return Err(ctx.api_err(AppError::field(FieldError::new(
+                "months",
+                "invalid_months",
+                "Oppgi høyst 12 ulike måletidspunkter.",
+                "Give at most 12 different measurement points.",
+            ))));
+        }
+        months.push(m);
     }
     let p = MeasurePolicy {
         months,
