@@ -62,11 +62,12 @@ pub struct AuthCache {
     read_policies: Mutex<HashMap<Uuid, Entry<ReadPolicy>>>,
 }
 
-fn get<K: std::hash::Hash + Eq, T: Clone>(
-    map: &Mutex<HashMap<K, Entry<T>>>,
-    key: &K,
-    epoch: u64,
-) -> Option<T> {
+fn get<K, Q, T>(map: &Mutex<HashMap<K, Entry<T>>>, key: &Q, epoch: u64) -> Option<T>
+where
+    K: std::borrow::Borrow<Q> + std::hash::Hash + Eq,
+    Q: std::hash::Hash + Eq + ?Sized,
+    T: Clone,
+{
     let mut m = map.lock().unwrap_or_else(|p| p.into_inner());
     match m.get(key) {
         Some(e) if e.epoch == epoch && e.loaded.elapsed() < TTL => Some(e.value.clone()),
@@ -101,7 +102,7 @@ fn put<K: std::hash::Hash + Eq, T>(
 impl AuthCache {
     /// The owner of a live token, if remembered at this epoch and not expired at `now`.
     pub(crate) fn token(&self, hash: &str, epoch: u64, now: DateTime<Utc>) -> Option<Uuid> {
-        get(&self.tokens, &hash.to_string(), epoch)
+        get(&self.tokens, hash, epoch)
             .filter(|t| t.valid_until > now)
             .map(|t| t.staff_id)
     }
