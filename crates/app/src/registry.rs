@@ -17,8 +17,8 @@
 
 use benk_domain::{
     check_overlap, days_in_window, inclusion_side, registry, window_totals, Counted,
-    EmergencyPlace, InclusionSide, Localized, PoliceKind, RegistryError, RegistryKind,
-    ShortText, Stay, WindowTotals, Windows,
+    EmergencyPlace, InclusionSide, Localized, PoliceKind, RegistryError, RegistryKind, ShortText,
+    Stay, WindowTotals, Windows,
 };
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::Serialize;
@@ -157,7 +157,9 @@ fn counted(r: &EventRow) -> Option<Counted> {
     Some(match RegistryKind::from_code(&r.kind)? {
         RegistryKind::Inpatient => Counted::Inpatient(stay()?, r.compulsory.unwrap_or(false)),
         RegistryKind::Emergency => Counted::Emergency(r.starts_on),
-        RegistryKind::Police => Counted::Police(r.starts_on, r.police_kind.as_deref() == Some("arrest")),
+        RegistryKind::Police => {
+            Counted::Police(r.starts_on, r.police_kind.as_deref() == Some("arrest"))
+        }
         RegistryKind::Prison => Counted::Prison(stay()?),
     })
 }

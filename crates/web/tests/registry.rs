@@ -283,12 +283,7 @@ async fn a_correction_and_a_deletion_keep_the_history(t: &TestApp) {
         json!({"reason": "Dobbelt"}),
     )
     .await;
-    assert!(
-        r.status == StatusCode::FORBIDDEN,
-        "{} {}",
-        r.status,
-        r.text
-    );
+    assert!(r.status == StatusCode::FORBIDDEN, "{} {}", r.status, r.text);
     // Deleted by its author: gone from the list, kept in the table.
     let r = post(
         t,
@@ -300,10 +295,18 @@ async fn a_correction_and_a_deletion_keep_the_history(t: &TestApp) {
     assert_eq!(r.status, StatusCode::NO_CONTENT, "{}", r.text);
     let m = events(t, &tone, c).await;
     assert_eq!(m["events"].as_array().unwrap().len(), 1);
-    assert_eq!(stored(t, c).await, 4, "two stays, a correction, a retraction");
+    assert_eq!(
+        stored(t, c).await,
+        4,
+        "two stays, a correction, a retraction"
+    );
     assert_eq!(t.audit_count(c, "registry.correct", "allowed").await, 1);
     assert_eq!(t.audit_count(c, "registry.retract", "allowed").await, 1);
-    assert_eq!(t.audit_count(c, "registry.correct", "denied").await, 1, "the overlap");
+    assert_eq!(
+        t.audit_count(c, "registry.correct", "denied").await,
+        1,
+        "the overlap"
+    );
     // The database refuses to change or remove an event, whoever asks.
     let w = t
         .db()
@@ -377,7 +380,12 @@ async fn bad_input_is_refused_naming_the_field(t: &TestApp) {
     ];
     for (kind, body, field) in cases {
         let r = post(t, &tone, &format!("{base}/{kind}"), body).await;
-        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{kind}: {}", r.text);
+        assert_eq!(
+            r.status,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "{kind}: {}",
+            r.text
+        );
         assert_eq!(r.json()["error"]["field"], field, "{kind}: {}", r.text);
     }
     assert_eq!(stored(t, c).await, 0, "nothing saved");
@@ -563,7 +571,9 @@ async fn the_page_groups_by_inclusion_and_records_from_quick_forms(t: &TestApp) 
     let page = t.page(&b, &format!("/clients/{c}")).await;
     assert_eq!(page.status, StatusCode::OK, "{}", page.text);
     assert!(page.text.contains("registry-h"));
-    assert!(page.text.contains(&format!("href=\"/clients/{c}/registry\"")));
+    assert!(page
+        .text
+        .contains(&format!("href=\"/clients/{c}/registry\"")));
     let page = t.page(&b, &format!("/clients/{c}/registry")).await;
     assert_eq!(page.status, StatusCode::OK, "{}", page.text);
     assert!(page.text.contains("Før inntak"));
@@ -585,8 +595,15 @@ async fn the_page_groups_by_inclusion_and_records_from_quick_forms(t: &TestApp) 
         )
         .await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(r.text.contains("kan ikke være før startdatoen"), "{}", r.text);
-    assert!(r.text.contains("value=\"Sykehuset Fjordby\""), "what was typed is kept");
+    assert!(
+        r.text.contains("kan ikke være før startdatoen"),
+        "{}",
+        r.text
+    );
+    assert!(
+        r.text.contains("value=\"Sykehuset Fjordby\""),
+        "what was typed is kept"
+    );
     let r = t
         .form(
             &b,
@@ -622,11 +639,21 @@ async fn the_page_groups_by_inclusion_and_records_from_quick_forms(t: &TestApp) 
         .form(
             &b,
             &format!("/clients/{c}/registry"),
-            &[("form", "retract"), ("event_id", &id), ("reason", "Feil person")],
+            &[
+                ("form", "retract"),
+                ("event_id", &id),
+                ("reason", "Feil person"),
+            ],
         )
         .await;
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text);
-    assert_eq!(events(t, &tone, c).await["events"].as_array().unwrap().len(), 2);
+    assert_eq!(
+        events(t, &tone, c).await["events"]
+            .as_array()
+            .unwrap()
+            .len(),
+        2
+    );
 }
 
 async fn the_demo_has_fewer_admissions_after_inclusion(t: &TestApp) {
@@ -641,7 +668,10 @@ async fn the_demo_has_fewer_admissions_after_inclusion(t: &TestApp) {
                 "SELECT COUNT(*) FROM episodes WHERE closed_on IS NULL AND team_id IN (SELECT id FROM teams WHERE name = '{team}')"
             ))
             .await;
-        assert!(n >= 3 && n * 4 >= courses * 3, "{team}: {n} of {courses} people with events");
+        assert!(
+            n >= 3 && n * 4 >= courses * 3,
+            "{team}: {n} of {courses} people with events"
+        );
         for kind in ["inpatient", "emergency", "police"] {
             let k = t
                 .count(&format!(
@@ -651,7 +681,11 @@ async fn the_demo_has_fewer_admissions_after_inclusion(t: &TestApp) {
             assert!(k > 0, "{team}: no {kind}");
         }
     }
-    assert!(t.count("SELECT COUNT(*) FROM registry_events WHERE kind = 'prison'").await > 0);
+    assert!(
+        t.count("SELECT COUNT(*) FROM registry_events WHERE kind = 'prison'")
+            .await
+            > 0
+    );
     // Across the demo's people, the windows after have fewer admissions and nights.
     let tone = t.token("tone").await;
     let people: Vec<(Uuid,)> = t
@@ -686,5 +720,8 @@ async fn the_demo_has_fewer_admissions_after_inclusion(t: &TestApp) {
     }
     assert!(read >= 3, "tone reads {read} people's events");
     assert!(after < before, "admissions {before} → {after}");
-    assert!(days_after < days_before, "days {days_before} → {days_after}");
+    assert!(
+        days_after < days_before,
+        "days {days_before} → {days_after}"
+    );
 }

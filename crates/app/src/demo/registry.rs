@@ -103,7 +103,11 @@ fn police(out: &mut Vec<Facts>, rng: &mut StdRng, from: NaiveDate, to: NaiveDate
     for _ in 0..n {
         let on = from + Duration::days(rng.gen_range(0..span));
         let mut f = day_event("police", on);
-        f.police_kind = Some(if rng.gen_bool(0.35) { "arrest" } else { "event" });
+        f.police_kind = Some(if rng.gen_bool(0.35) {
+            "arrest"
+        } else {
+            "event"
+        });
         out.push(f);
     }
 }
@@ -163,7 +167,15 @@ pub(super) async fn seed(app: &App, today: NaiveDate, now: DateTime<Utc>) -> App
         // Older history for some: a long stay two or three years back.
         if i % 4 == 0 {
             let s = before_from - Duration::days(rng.gen_range(200..600));
-            stays(&mut ev, &mut rng, s, s + Duration::days(90), 1, (20, 60), false);
+            stays(
+                &mut ev,
+                &mut rng,
+                s,
+                s + Duration::days(90),
+                1,
+                (20, 60),
+                false,
+            );
         }
         let mut after_from = inc;
         if straddle {

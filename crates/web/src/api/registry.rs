@@ -343,7 +343,8 @@ fn event_of(kind: RegistryKind, b: CorrectionIn) -> Result<NewEvent, AppError> {
         RegistryKind::Emergency => {
             let d = need(b.visited_on, "visited_on", &mut errs);
             let p = need(b.place, "place", &mut errs);
-            d.zip(p).map(|(visited_on, place)| NewEvent::Emergency { visited_on, place })
+            d.zip(p)
+                .map(|(visited_on, place)| NewEvent::Emergency { visited_on, place })
         }
         RegistryKind::Police => {
             let d = need(b.occurred_on, "occurred_on", &mut errs);
@@ -353,12 +354,12 @@ fn event_of(kind: RegistryKind, b: CorrectionIn) -> Result<NewEvent, AppError> {
                 police_kind,
             })
         }
-        RegistryKind::Prison => need(b.started_on, "started_on", &mut errs).map(|started_on| {
-            NewEvent::Prison {
+        RegistryKind::Prison => {
+            need(b.started_on, "started_on", &mut errs).map(|started_on| NewEvent::Prison {
                 started_on,
                 ended_on: b.ended_on,
-            }
-        }),
+            })
+        }
     };
     e.ok_or(AppError::Invalid(errs))
 }

@@ -136,7 +136,9 @@ fn row(e: &RegistryEvent, layout: &Layout, lang: Lang, me: Uuid) -> EventRow {
         ("inpatient" | "prison", Some(end)) => {
             format!("{} – {}", layout.date(&e.starts_on), layout.date(&end))
         }
-        ("inpatient" | "prison", None) => format!("{} – ({})", layout.date(&e.starts_on), r.ongoing),
+        ("inpatient" | "prison", None) => {
+            format!("{} – ({})", layout.date(&e.starts_on), r.ongoing)
+        }
         _ => layout.date(&e.starts_on),
     };
     let what = match (e.place.as_deref(), e.police_kind.as_deref()) {
@@ -182,8 +184,11 @@ fn row(e: &RegistryEvent, layout: &Layout, lang: Lang, me: Uuid) -> EventRow {
     }
 }
 
+/// A row of the windows table: its label, whether it is a part of the row above, its value.
+type TotalOf = (&'static str, bool, fn(&Totals) -> i64);
+
 fn totals_rows(w: &WindowsOut, r: &'static Rt) -> Vec<TotalRow> {
-    let rows: [(&'static str, bool, fn(&Totals) -> i64); 7] = [
+    let rows: [TotalOf; 7] = [
         (r.t_admissions, false, |t| t.admissions),
         (r.t_compulsory, true, |t| t.compulsory_admissions),
         (r.t_days, false, |t| t.inpatient_days),
@@ -386,10 +391,7 @@ async fn registry_page(
         ("reason", r.retract_reason),
     ];
     let view = RegistryPage {
-        inclusion: ev
-            .inclusion_on
-            .map(|d| layout.date(&d))
-            .unwrap_or_default(),
+        inclusion: ev.inclusion_on.map(|d| layout.date(&d)).unwrap_or_default(),
         layout,
         r,
         name: basic.name,
