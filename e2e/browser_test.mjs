@@ -548,6 +548,13 @@ async function walkDaily(base, axeViolations) {
     check('the measures page opens from the client page', Boolean(mh1) && mh1.includes('Målinger'), `${mh1}`);
     axeViolations.measures = await runAxe(new URL(measuresUrl).pathname);
     await takeScreenshots([{ name: 'measures', url: measuresUrl }]);
+    // Registry events (issue 10): before and after inclusion, the windows' totals.
+    const registryUrl = `${clientUrl}/registry`;
+    await goTo(registryUrl);
+    const rh1 = await textOf('h1');
+    check('the registry page opens from the client page', Boolean(rh1) && rh1.includes('Registerdata'), `${rh1}`);
+    axeViolations.registry = await runAxe(new URL(registryUrl).pathname);
+    await takeScreenshots([{ name: 'registry', url: registryUrl }]);
   }
   await goTo(`${base}/measures/due?team=1`);
   axeViolations.measuresDue = await runAxe('/measures/due?team=1');
@@ -932,7 +939,7 @@ async function main() {
     'caseload', 'teamBoard', 'boardScreen', 'meetings', 'meeting',
     'openHour', 'openHourBooking', 'dropin', 'housing', 'openHourPublic',
     'contactForm', 'clientTimeline', 'myClients', 'clientAppointments', 'myAppointments',
-    'needsContact', 'settings', 'measures', 'measuresDue', 'sporRounds',
+    'needsContact', 'settings', 'measures', 'measuresDue', 'sporRounds', 'registry',
     'myTasks', 'plan', 'planPrint', 'rgMeeting', 'planForm', 'rgMeetingForm'];
   for (const page of axePages) {
     const v = axeViolations[page];
@@ -962,6 +969,7 @@ async function main() {
     'the open-hour page lists the bookings',
     'the housing page opens from the client page',
     'the measures page opens from the client page',
+    'the registry page opens from the client page',
     'the public open-hour page offers slots without login',
     ...axePages.map((p) => `axe: no serious/critical violations on ${p} page`)];
   for (const name of required) {

@@ -27,6 +27,7 @@ mod contacts;
 mod measures;
 mod openhour;
 mod plans;
+mod registry;
 
 /// The password of every demo login.
 pub const DEMO_PASSWORD: &str = "benk-demo";
@@ -1087,6 +1088,7 @@ pub async fn seed(app: &App) -> AppResult<bool> {
     board::seed(app).await?;
     measures::seed(app, today, now).await?;
     plans::seed(app).await?;
+    registry::seed(app, today, now).await?;
     Ok(true)
 }
 

@@ -36,6 +36,7 @@ pub mod openhour;
 pub mod orgs;
 pub mod plans;
 pub mod referrals;
+pub mod registry;
 pub mod reports;
 pub mod situation;
 pub mod staff;

@@ -2422,6 +2422,168 @@ async fn measures_are_kept_corrected_and_retracted_as_new_rows(backend: &str) {
     common::close(app, place).await;
 }
 
+async fn registry_events_keep_their_kind_and_are_corrected_as_new_rows(backend: &str) {
+    let (app, place) = common::open(backend).await;
+    let fx = fixtures(&app).await;
+    let c = new_client(&fx, fx.team, fields("Inga Innlagt", None));
+    write(&app, vec![store::clients::insert(&c)]).await.unwrap();
+    let r = store::registry::Recorded {
+        client: c.id,
+        team: fx.team,
+        by: fx.staff,
+        owner_org: fx.org,
+        at: at(1),
+    };
+    let stay = |start, end| store::registry::Facts {
+        kind: "inpatient",
+        starts_on: start,
+        ends_on: end,
+        institution: Some("DPS".into()),
+        compulsory: Some(true),
+        legal_basis: None,
+        place: None,
+        police_kind: None,
+    };
+    let (a, b) = (Uuid::now_v7(), Uuid::now_v7());
+    write(
+        &app,
+        vec![
+            store::registry::insert(a, r, &stay(day(2), Some(day(5))), None, None),
+            store::registry::insert(b, r, &stay(day(8), None), None, Some("pas-1")),
+        ],
+    )
+    .await
+    .unwrap();
+    // The same external id in the team is a conflict (an import run twice).
+    assert!(matches!(
+        write(
+            &app,
+            vec![store::registry::insert(
+                Uuid::now_v7(),
+                r,
+                &stay(day(9), None),
+                None,
+                Some("pas-1")
+            )]
+        )
+        .await,
+        Err(WriteError::Conflict(_))
+    ));
+    // The schema refuses an end before the start, a stay without an institution, a police
+    // event without its kind and a legal basis for voluntary care.
+    let mut no_inst = stay(day(2), None);
+    no_inst.institution = None;
+    let mut police = stay(day(2), None);
+    police.kind = "police";
+    police.institution = None;
+    police.compulsory = None;
+    let mut voluntary = stay(day(2), None);
+    voluntary.compulsory = Some(false);
+    voluntary.legal_basis = Some("§ 3-3".into());
+    for f in [stay(day(5), Some(day(4))), no_inst, police, voluntary] {
+        assert!(
+            matches!(
+                write(
+                    &app,
+                    vec![store::registry::insert(Uuid::now_v7(), r, &f, None, None)]
+                )
+                .await,
+                Err(WriteError::Constraint(_))
+            ),
+            "{f:?}"
+        );
+    }
+    // A correction supersedes once; retracting another person's event touches nothing.
+    let fix = Uuid::now_v7();
+    write(
+        &app,
+        vec![store::registry::insert(
+            fix,
+            r,
+            &stay(day(2), Some(day(6))),
+            Some((a, "Feil")),
+            None,
+        )],
+    )
+    .await
+    .unwrap();
+    assert!(matches!(
+        write(
+            &app,
+            vec![store::registry::insert(
+                Uuid::now_v7(),
+                r,
+                &stay(day(2), None),
+                Some((a, "Igjen")),
+                None
+            )]
+        )
+        .await,
+        Err(WriteError::Conflict(_))
+    ));
+    assert!(matches!(
+        write(
+            &app,
+            vec![store::registry::retract(
+                Uuid::now_v7(),
+                b,
+                Uuid::now_v7(),
+                "Feil",
+                fx.staff,
+                fx.org,
+                at(2)
+            )]
+        )
+        .await,
+        Err(WriteError::NotFound)
+    ));
+    write(
+        &app,
+        vec![store::registry::retract(
+            Uuid::now_v7(),
+            b,
+            c.id,
+            "Feil person",
+            fx.staff,
+            fx.org,
+            at(2),
+        )],
+    )
+    .await
+    .unwrap();
+    let cur = store::registry::current(testing::db(&app), c.id)
+        .await
+        .unwrap();
+    assert_eq!(cur.len(), 1);
+    assert_eq!(
+        (cur[0].id, cur[0].ends_on, cur[0].supersedes_id),
+        (fix, Some(day(6)), Some(a))
+    );
+    assert_eq!(cur[0].source, "manual");
+    // The stays of a kind, read inside a command as the overlap check does.
+    let client = c.id;
+    let stays = testing::writer(&app)
+        .command(move |tx| {
+            Box::pin(async move {
+                let s = store::registry::stays(&mut *tx, client, "inpatient").await?;
+                Ok(Decision::<_, ()>::Commit {
+                    audit: vec![],
+                    value: s,
+                })
+            })
+        })
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(stays, vec![(fix, day(2), Some(day(6)))]);
+    let old = store::registry::by_id(testing::db(&app), c.id, a)
+        .await
+        .unwrap()
+        .unwrap();
+    assert!(old.superseded && !old.retracted);
+    common::close(app, place).await;
+}
+
 async fn housing_history_queue_and_evictions_read_back(backend: &str) {
     let (app, place) = common::open(backend).await;
     let fx = fixtures(&app).await;
@@ -3244,6 +3406,7 @@ both!(
     dropin_tally_is_set_not_added_and_checked,
     housing_history_queue_and_evictions_read_back,
     measures_are_kept_corrected_and_retracted_as_new_rows,
+    registry_events_keep_their_kind_and_are_corrected_as_new_rows,
     contacts_are_read_back_and_paged_newest_first,
     signed_notes_are_immutable_and_corrections_form_one_line,
     a_draft_is_kept_per_author_and_signed_once,

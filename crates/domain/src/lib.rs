@@ -24,6 +24,7 @@ pub mod org_number;
 pub mod plan;
 pub mod record;
 pub mod referral;
+pub mod registry;
 pub mod staff;
 pub mod stats;
 pub mod target_group;
@@ -81,6 +82,10 @@ pub use record::{EntryKind, SocialTopic};
 pub use referral::{
     identifiable, AgencyKind, IdentityParts, Knowledge, ReferralChannel, ReferralError,
     ReferralStatus, Urgency,
+};
+pub use registry::{
+    check_overlap, days_in_window, inclusion_side, window_totals, Counted, EmergencyPlace,
+    InclusionSide, PoliceKind, RegistryError, RegistryKind, Stay, WindowTotals, Windows,
 };
 pub use staff::{
     health_personnel_basis, Fte, FteError, HealthPersonnelBasis, HprNumber, HprNumberError,

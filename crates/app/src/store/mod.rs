@@ -33,6 +33,7 @@ pub mod openhour;
 pub mod orgs;
 pub mod plans;
 pub mod referrals;
+pub mod registry;
 pub mod services;
 pub mod situation;
 pub mod staff;
@@ -145,6 +146,7 @@ mod tests {
         ("housing.rs", include_str!("../housing.rs")),
         ("measures.rs", include_str!("../measures.rs")),
         ("plans.rs", include_str!("../plans.rs")),
+        ("registry.rs", include_str!("../registry.rs")),
         ("actor.rs", include_str!("../actor.rs")),
         ("appointments.rs", include_str!("../appointments.rs")),
         ("assessment.rs", include_str!("../assessment.rs")),

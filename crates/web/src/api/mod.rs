@@ -15,6 +15,7 @@ mod intake;
 mod measures;
 mod orgs;
 mod plans;
+mod registry;
 mod target;
 
 use axum::body::Bytes;
@@ -204,6 +205,25 @@ pub fn routes() -> Router<AppState> {
         .route("/rg-meetings/{id}", get(plans::get_meeting))
         .route("/rg-tasks/{id}/status", put(plans::set_task_status))
         .route("/tasks/mine", get(plans::my_tasks))
+        .route("/clients/{id}/registry-events", get(registry::list))
+        .route(
+            "/clients/{id}/registry-events/inpatient",
+            post(registry::add_inpatient),
+        )
+        .route(
+            "/clients/{id}/registry-events/emergency",
+            post(registry::add_emergency),
+        )
+        .route(
+            "/clients/{id}/registry-events/police",
+            post(registry::add_police),
+        )
+        .route(
+            "/clients/{id}/registry-events/prison",
+            post(registry::add_prison),
+        )
+        .route("/registry-events/{id}/corrections", post(registry::correct))
+        .route("/registry-events/{id}/retraction", post(registry::retract))
         .fallback(not_found)
 }
 
@@ -239,6 +259,8 @@ pub fn routes() -> Router<AppState> {
         plans::list_goals, plans::add_goal, plans::add_goal_note, plans::plan_status, plans::get_plan,
         plans::create_plan, plans::revise_plan, plans::get_version, plans::list_meetings, plans::create_meeting,
         plans::get_meeting, plans::set_task_status, plans::my_tasks,
+        registry::list, registry::add_inpatient, registry::add_emergency, registry::add_police,
+        registry::add_prison, registry::correct, registry::retract,
     ),
     components(schemas(ErrorBody, ErrorDetail, FieldErrorDetail, crate::input::RawClient, crate::input::RawReferral)),
     modifiers(&BearerAuth, &CommonResponses, &CrossFieldRules),

@@ -140,6 +140,8 @@ struct ClientView {
     clear_local: Option<String>,
     /// Outcome measures (issue 10), under health scope only.
     measures: Option<super::measures::MeasuresUi>,
+    /// Registry events (issue 10): one line with the windows' totals, under health scope only.
+    registry: Option<super::registry::RegistryLine>,
     /// "Plan og mål" (issue 10): that a plan exists and its dates.
     plan_section: super::plans::PlansSection,
 }
@@ -461,6 +463,12 @@ async fn client_page_full(
         } else {
             None
         };
+        let registry = if grant.covers_health() {
+            let ev = benk_app::registry::list(&st.app, actor, &grant).await?;
+            Some(super::registry::line(&ev, ctx.lang, id))
+        } else {
+            None
+        };
         let plan_section = super::plans::section(st, actor, &grant, layout.lang_v).await?;
         Ok::<_, AppError>(ClientView {
             layout,
@@ -492,6 +500,7 @@ async fn client_page_full(
             me: actor.staff_id(),
             clear_local: extra.clear_local,
             measures,
+            registry,
             plan_section,
         })
     }

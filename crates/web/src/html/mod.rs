@@ -9,6 +9,7 @@ pub(crate) mod contacts;
 pub(crate) mod daily;
 pub(crate) mod intake;
 pub(crate) mod measures;
+pub(crate) mod registry;
 
 pub(crate) use intake::{parse_referral, Fd};
 mod plans;
@@ -115,6 +116,10 @@ pub fn routes() -> Router<AppState> {
         .route(
             "/clients/{id}/measures",
             get(measures::show).post(measures::post),
+        )
+        .route(
+            "/clients/{id}/registry",
+            get(registry::show).post(registry::post),
         )
         .route("/measures/due", get(measures::due_page))
         .route("/spor", get(measures::spor_show).post(measures::spor_post))
