@@ -24,6 +24,7 @@ use crate::store;
 use crate::App;
 
 mod contacts;
+mod learning;
 mod measures;
 mod openhour;
 mod plans;
@@ -1087,6 +1088,7 @@ pub async fn seed(app: &App) -> AppResult<bool> {
     board::seed(app).await?;
     measures::seed(app, today, now).await?;
     plans::seed(app).await?;
+    learning::seed(app).await?;
     Ok(true)
 }
 

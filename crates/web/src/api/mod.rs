@@ -12,6 +12,7 @@ mod daily;
 pub mod doc;
 mod guidance;
 mod intake;
+mod learning;
 mod measures;
 mod orgs;
 mod plans;
@@ -204,6 +205,23 @@ pub fn routes() -> Router<AppState> {
         .route("/rg-meetings/{id}", get(plans::get_meeting))
         .route("/rg-tasks/{id}/status", put(plans::set_task_status))
         .route("/tasks/mine", get(plans::my_tasks))
+        .route(
+            "/episodes/{id}/learning-log",
+            get(learning::get_log).post(learning::create_entry),
+        )
+        .route(
+            "/episodes/{id}/learning-log/label",
+            put(learning::set_label),
+        )
+        .route(
+            "/learning-entries/{id}/evaluations",
+            post(learning::evaluate),
+        )
+        .route(
+            "/learning/factors",
+            get(learning::factors).post(learning::add_factor),
+        )
+        .route("/learning/summary", get(learning::summary))
         .fallback(not_found)
 }
 
@@ -239,6 +257,8 @@ pub fn routes() -> Router<AppState> {
         plans::list_goals, plans::add_goal, plans::add_goal_note, plans::plan_status, plans::get_plan,
         plans::create_plan, plans::revise_plan, plans::get_version, plans::list_meetings, plans::create_meeting,
         plans::get_meeting, plans::set_task_status, plans::my_tasks,
+        learning::get_log, learning::create_entry, learning::evaluate, learning::set_label,
+        learning::factors, learning::add_factor, learning::summary,
     ),
     components(schemas(ErrorBody, ErrorDetail, FieldErrorDetail, crate::input::RawClient, crate::input::RawReferral)),
     modifiers(&BearerAuth, &CommonResponses, &CrossFieldRules),

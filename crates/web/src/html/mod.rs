@@ -11,6 +11,7 @@ pub(crate) mod intake;
 pub(crate) mod measures;
 
 pub(crate) use intake::{parse_referral, Fd};
+mod learning;
 mod plans;
 mod services;
 mod settings;
@@ -155,6 +156,21 @@ pub fn routes() -> Router<AppState> {
         .route("/rg-meetings/{id}", get(plans::rg_page))
         .route("/rg-tasks/{id}/status", post(plans::task_status))
         .route("/tasks", get(plans::my_tasks))
+        // The learning log (issue 10).
+        .route(
+            "/episodes/{id}/learning-log",
+            get(learning::log_page).post(learning::entry_save),
+        )
+        .route(
+            "/episodes/{id}/learning-log/label",
+            post(learning::label_save),
+        )
+        .route(
+            "/learning-entries/{id}/evaluations",
+            post(learning::evaluation_save),
+        )
+        .route("/learning", get(learning::team_page))
+        .route("/learning/factors", post(learning::factor_save))
         .merge(intake::routes())
 }
 

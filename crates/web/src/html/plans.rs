@@ -105,6 +105,7 @@ plan_texts! {
     rg: "Ansvarsgruppemøter", "Responsibility-group meetings";
     no_rg: "Ingen møter skrevet ned.", "No meetings written down.";
     new_rg: "Skriv referat fra ansvarsgruppemøte", "Write up a responsibility-group meeting";
+    learning_log: "Ansvarsgruppens læringslogg", "The responsibility group's learning log";
     held_on: "Dato", "Date";
     attendees: "Til stede fra teamet", "Present from the team";
     rg_members: "Til stede fra ansvarsgruppen", "Present from the responsibility group";
@@ -168,7 +169,7 @@ pub(crate) struct Retry {
 }
 
 impl Retry {
-    fn new(ctx: &Ctx, form: &str, data: Fd, errs: Vec<FieldError>) -> Retry {
+    pub(crate) fn new(ctx: &Ctx, form: &str, data: Fd, errs: Vec<FieldError>) -> Retry {
         Retry {
             form: form.into(),
             data: Some(data),
@@ -194,6 +195,17 @@ impl Retry {
             .iter()
             .find(|(f, _)| f == name)
             .map(|(_, m)| m.clone())
+    }
+    /// Whether this form is the one posted (and shown again).
+    pub fn posted(&self, form: &str) -> bool {
+        self.form == form && self.data.is_some()
+    }
+    /// Whether the posted form had `name` = `value` (a ticked checkbox).
+    pub fn has(&self, form: &str, name: &str, value: &str) -> bool {
+        match &self.data {
+            Some(d) if self.form == form => d.has(name, value),
+            _ => false,
+        }
     }
     /// Whether this form was posted with errors.
     pub fn is(&self, form: &str) -> bool {
@@ -310,7 +322,7 @@ async fn plan_page_view(
 #[derive(Deserialize)]
 pub(super) struct Msg {
     #[serde(default)]
-    msg: Option<String>,
+    pub(super) msg: Option<String>,
 }
 
 /// GET `/clients/{id}/plan`.
