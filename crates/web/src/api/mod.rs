@@ -174,6 +174,10 @@ pub fn routes() -> Router<AppState> {
         .route("/clients/{id}/measures/ors", post(measures::add_ors))
         .route("/clients/{id}/measures/srs", post(measures::add_srs))
         .route("/measures/{id}/corrections", post(measures::correct))
+        .route(
+            "/clients/{id}/measures/{measure}/history",
+            get(measures::history),
+        )
         .route("/measures/{id}/retraction", post(measures::retract))
         .route("/measures/due", get(measures::due))
         .route(
@@ -205,6 +209,7 @@ pub fn routes() -> Router<AppState> {
         .route("/rg-meetings/{id}", get(plans::get_meeting))
         .route("/rg-tasks/{id}/status", put(plans::set_task_status))
         .route("/tasks/mine", get(plans::my_tasks))
+        .route("/tasks/plan-revisions", get(plans::revisions_due))
         .route(
             "/episodes/{id}/learning-log",
             get(learning::get_log).post(learning::create_entry),
@@ -253,10 +258,10 @@ pub fn routes() -> Router<AppState> {
         board::list_meetings, board::create_meeting, board::get_meeting, board::add_item, board::decide,
         measures::list, measures::add_gaf, measures::add_ors, measures::add_srs, measures::correct,
         measures::retract, measures::due, measures::get_policy, measures::set_policy, measures::rounds,
-        measures::create_round, measures::add_interview,
+        measures::create_round, measures::add_interview, measures::history,
         plans::list_goals, plans::add_goal, plans::add_goal_note, plans::plan_status, plans::get_plan,
         plans::create_plan, plans::revise_plan, plans::get_version, plans::list_meetings, plans::create_meeting,
-        plans::get_meeting, plans::set_task_status, plans::my_tasks,
+        plans::get_meeting, plans::set_task_status, plans::my_tasks, plans::revisions_due,
         learning::get_log, learning::create_entry, learning::evaluate, learning::set_label,
         learning::factors, learning::add_factor, learning::summary,
     ),

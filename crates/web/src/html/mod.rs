@@ -12,6 +12,7 @@ pub(crate) mod measures;
 
 pub(crate) use intake::{parse_referral, Fd};
 mod learning;
+mod measure_gaps;
 mod plans;
 mod services;
 mod settings;
@@ -118,6 +119,14 @@ pub fn routes() -> Router<AppState> {
             get(measures::show).post(measures::post),
         )
         .route("/measures/due", get(measures::due_page))
+        .route(
+            "/measures/policy",
+            get(measure_gaps::policy_page).post(measure_gaps::policy_save),
+        )
+        .route(
+            "/clients/{id}/measures/{measure}/history",
+            get(measure_gaps::history_page),
+        )
         .route("/spor", get(measures::spor_show).post(measures::spor_post))
         .route("/caseload", get(teamwork::caseload_page))
         .route(

@@ -124,6 +124,9 @@ plan_texts! {
     save_meeting: "Lagre møtet", "Save the meeting";
     meeting: "Ansvarsgruppemøte", "Responsibility-group meeting";
     my_tasks: "Mine oppgaver", "My tasks";
+    revisions_due: "Planer som skal revideres", "Plans due for revision";
+    revisions_intro: "Individuelle planer der du er koordinator og revisjonsdatoen har passert eller er innen 30 dager.", "Individual plans you coordinate whose revision date has passed or is within 30 days.";
+    no_revisions: "Ingen planer skal revideres de neste 30 dagene.", "No plans are due for revision in the next 30 days.";
     my_tasks_intro: "Åpne oppgaver fra ansvarsgruppemøter der du er ansvarlig, med nærmeste frist først.", "Open tasks from responsibility-group meetings that you own, soonest due first.";
     no_tasks: "Ingen åpne oppgaver.", "No open tasks.";
     person: "Person", "Person";
@@ -1199,18 +1202,32 @@ struct TasksPage {
     layout: Layout,
     p: &'static Pt,
     tasks: Vec<Task>,
+    revisions: Vec<plans::RevisionDue>,
+}
+
+impl TasksPage {
+    fn revision(&self, state: &str) -> &'static str {
+        revision_text(state, self.p)
+    }
 }
 
 /// GET `/tasks`: "Mine oppgaver".
 pub(super) async fn my_tasks(State(st): State<AppState>, ctx: Ctx) -> Response {
     let actor = actor_or_redirect!(ctx);
-    match plans::my_tasks(&st.app, actor).await {
-        Ok(tasks) => {
+    let lists = async {
+        Ok::<_, AppError>((
+            plans::my_tasks(&st.app, actor).await?,
+            plans::revisions_due(&st.app, actor).await?,
+        ))
+    };
+    match lists.await {
+        Ok((tasks, revisions)) => {
             let layout = Layout::new(&ctx, "clients");
             page(&TasksPage {
                 p: pt(layout.lang_v),
                 layout,
                 tasks,
+                revisions,
             })
         }
         Err(e) => ctx.page_err(e),
