@@ -340,10 +340,9 @@ pub async fn log(app: &App, actor: &Actor, episode: Uuid, lang: Lang) -> AppResu
             earlier.reverse();
             LearningEntry {
                 title: entry_title(&label, e.number, lang),
-                result: current
-                    .map_or(EvaluationResult::NotYet.code().to_string(), |c| {
-                        c.result.clone()
-                    }),
+                result: current.map_or(EvaluationResult::NotYet.code().to_string(), |c| {
+                    c.result.clone()
+                }),
                 evaluation: current.map(|c| evaluation_view(c, &tags)),
                 earlier_evaluations: earlier,
                 factors,
@@ -599,7 +598,12 @@ pub async fn factors(app: &App, actor: &Actor, team: Uuid, lang: Lang) -> AppRes
 
 /// Adds one of the team's own success factors (the team lead). A label the team already has is
 /// a conflict.
-pub async fn add_factor(app: &App, actor: &Actor, team: Uuid, label: &ShortText) -> AppResult<Uuid> {
+pub async fn add_factor(
+    app: &App,
+    actor: &Actor,
+    team: Uuid,
+    label: &ShortText,
+) -> AppResult<Uuid> {
     if !actor.has_role_in(team, &[TeamRole::TeamLead]) {
         app.writer
             .write(WriteOp::audit_only(vec![refuse_team(
@@ -629,7 +633,13 @@ pub async fn add_factor(app: &App, actor: &Actor, team: Uuid, label: &ShortText)
     let at = d.at;
     app.writer
         .write(WriteOp {
-            stmts: vec![st::insert_factor(id, team, label.as_str(), actor.staff_id, at)],
+            stmts: vec![st::insert_factor(
+                id,
+                team,
+                label.as_str(),
+                actor.staff_id,
+                at,
+            )],
             audit: vec![d],
         })
         .await

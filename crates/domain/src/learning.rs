@@ -248,6 +248,9 @@ mod tests {
             EvaluationResult::from_code("partly"),
             Some(EvaluationResult::Partly)
         );
-        assert_eq!(EvaluationResult::NotYet.label(Lang::En), "not yet evaluated");
+        assert_eq!(
+            EvaluationResult::NotYet.label(Lang::En),
+            "not yet evaluated"
+        );
     }
 }

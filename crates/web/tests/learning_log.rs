@@ -104,7 +104,10 @@ async fn write_evaluate_and_count(t: &TestApp) {
     assert_eq!(log.status, StatusCode::OK, "{}", log.text);
     let log = log.json();
     let label = log["label"].as_str().unwrap().to_string();
-    assert!(label.starts_with(char::is_alphabetic) && label.contains(" – "), "{label}");
+    assert!(
+        label.starts_with(char::is_alphabetic) && label.contains(" – "),
+        "{label}"
+    );
     assert_eq!(log["entries"][1]["number"], 1);
     assert_eq!(
         log["entries"][1]["title"],
@@ -142,7 +145,10 @@ async fn write_evaluate_and_count(t: &TestApp) {
     let log = t.api(Method::GET, &log_uri, &tone, None).await.json();
     let e = &log["entries"][1];
     assert_eq!(e["result"], "yes", "{e}");
-    assert_eq!(e["evaluation"]["learned"], "Tydelig koordinator på begge sider");
+    assert_eq!(
+        e["evaluation"]["learned"],
+        "Tydelig koordinator på begge sider"
+    );
     assert_eq!(e["factors"], json!(["clear_coordinator", "continuity"]));
     assert_eq!(e["earlier_evaluations"][0]["result"], "not_yet");
     assert_eq!(e["earlier_evaluations"][0]["text"], "For tidlig å si");
@@ -179,13 +185,23 @@ async fn write_evaluate_and_count(t: &TestApp) {
             .find(|x| x[key] == val)
             .map_or(0, |x| x["entries"].as_i64().unwrap())
     };
-    assert_eq!(after["entries"].as_i64().unwrap(), before["entries"].as_i64().unwrap() + 2);
-    assert_eq!(n(&after, "results", "result", "yes"), n(&before, "results", "result", "yes") + 1);
+    assert_eq!(
+        after["entries"].as_i64().unwrap(),
+        before["entries"].as_i64().unwrap() + 2
+    );
+    assert_eq!(
+        n(&after, "results", "result", "yes"),
+        n(&before, "results", "result", "yes") + 1
+    );
     assert_eq!(
         n(&after, "results", "result", "not_yet"),
         n(&before, "results", "result", "not_yet") + 1
     );
-    for (k, d) in [("clear_coordinator", 1), ("continuity", 1), ("few_helpers", 0)] {
+    for (k, d) in [
+        ("clear_coordinator", 1),
+        ("continuity", 1),
+        ("few_helpers", 0),
+    ] {
         assert_eq!(
             n(&after, "factors", "key", k),
             n(&before, "factors", "key", k) + d,
@@ -195,7 +211,10 @@ async fn write_evaluate_and_count(t: &TestApp) {
     // Reads and writes are audited.
     let client = Uuid::parse_str(log["client_id"].as_str().unwrap()).unwrap();
     assert_eq!(t.audit_count(client, "learning.create", "allowed").await, 2);
-    assert_eq!(t.audit_count(client, "learning.evaluate", "allowed").await, 2);
+    assert_eq!(
+        t.audit_count(client, "learning.evaluate", "allowed").await,
+        2
+    );
     assert!(t.audit_count(client, "learning.list", "allowed").await >= 2);
     assert!(
         t.count("SELECT COUNT(*) FROM audit_events WHERE action = 'learning.summary'")
@@ -224,8 +243,13 @@ async fn forty_at_once_are_numbered_1_to_40(t: &TestApp) {
                 .unwrap();
             let resp = tower::ServiceExt::oneshot(router, req).await.unwrap();
             let status = resp.status();
-            let bytes = axum::body::to_bytes(resp.into_body(), 1 << 20).await.unwrap();
-            (status, serde_json::from_slice::<serde_json::Value>(&bytes).unwrap())
+            let bytes = axum::body::to_bytes(resp.into_body(), 1 << 20)
+                .await
+                .unwrap();
+            (
+                status,
+                serde_json::from_slice::<serde_json::Value>(&bytes).unwrap(),
+            )
         }));
     }
     let mut numbers = Vec::new();
@@ -259,8 +283,10 @@ async fn bad_input_names_fields(t: &TestApp) {
             Method::POST,
             &uri,
             &tone,
-            Some(json!({"event_on": day(3), "event": "  ", "causes": "x", "decision": "y",
-                "factors": ["few_helpers", "no_such_factor"]})),
+            Some(
+                json!({"event_on": day(3), "event": "  ", "causes": "x", "decision": "y",
+                "factors": ["few_helpers", "no_such_factor"]}),
+            ),
         )
         .await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.text);
@@ -271,8 +297,10 @@ async fn bad_input_names_fields(t: &TestApp) {
             Method::POST,
             &uri,
             &tone,
-            Some(json!({"event_on": day(3), "event": "e", "causes": "x", "decision": "y",
-                "factors": ["few_helpers", "no_such_factor"]})),
+            Some(
+                json!({"event_on": day(3), "event": "e", "causes": "x", "decision": "y",
+                "factors": ["few_helpers", "no_such_factor"]}),
+            ),
         )
         .await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.text);
@@ -307,8 +335,17 @@ async fn bad_input_names_fields(t: &TestApp) {
         )
         .await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.text);
-    assert_eq!(r.json()["error"]["fields"][0]["code"], "evaluated_before_event", "{}", r.text);
-    assert!(fields(&r).contains(&"evaluated_on".to_string()), "{}", r.text);
+    assert_eq!(
+        r.json()["error"]["fields"][0]["code"],
+        "evaluated_before_event",
+        "{}",
+        r.text
+    );
+    assert!(
+        fields(&r).contains(&"evaluated_on".to_string()),
+        "{}",
+        r.text
+    );
     let r = t
         .api(
             Method::PUT,
@@ -518,7 +555,10 @@ async fn pages(t: &TestApp) {
     let team = t.page(&b, "/learning").await;
     assert_eq!(team.status, StatusCode::OK, "{}", team.text);
     assert!(team.text.contains("Få hjelpere") && team.text.contains("delvis"));
-    assert!(!team.text.contains("Nøtterøy 4"), "no group or person on the team page");
+    assert!(
+        !team.text.contains("Nøtterøy 4"),
+        "no group or person on the team page"
+    );
     // The NAV officer sees the counts page but not the log.
     let per = t.login("per", "benk-demo").await;
     assert_eq!(t.page(&per, "/learning").await.status, StatusCode::OK);

@@ -32,20 +32,29 @@ async fn person(t: &TestApp) -> Uuid {
         )
         .await
         .unwrap();
-    rows.first().expect("a person in tone's and per's care team").0
+    rows.first()
+        .expect("a person in tone's and per's care team")
+        .0
 }
 
 async fn policy_page(t: &TestApp) {
     let b = t.login("tone", "benk-demo").await;
     let p = t.page(&b, "/measures/policy").await;
     assert_eq!(p.status, StatusCode::OK, "{}", p.text);
-    assert!(p.text.contains("0, 6, 12, 24"), "the default policy is shown");
+    assert!(
+        p.text.contains("0, 6, 12, 24"),
+        "the default policy is shown"
+    );
     // Bad input: 422 naming the field, what was typed kept, nothing saved.
     let r = t
         .form(
             &b,
             "/measures/policy",
-            &[("months", "0, 6, tolv"), ("window_days", "30"), ("required", "gaf")],
+            &[
+                ("months", "0, 6, tolv"),
+                ("window_days", "30"),
+                ("required", "gaf"),
+            ],
         )
         .await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.text);
@@ -57,7 +66,12 @@ async fn policy_page(t: &TestApp) {
             &[("months", "0, 6, 12"), ("window_days", "14")],
         )
         .await;
-    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "no measure chosen: {}", r.text);
+    assert_eq!(
+        r.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "no measure chosen: {}",
+        r.text
+    );
     let r = t
         .form(
             &b,
@@ -216,7 +230,10 @@ async fn plans_due_for_revision(t: &TestApp) {
     assert!(!list.text.contains(&c.to_string()));
     let b = t.login("tone", "benk-demo").await;
     let p = t.page(&b, "/tasks").await;
-    assert!(p.text.contains("Planer som skal revideres") && p.text.contains(&format!("/clients/{c}/plan")));
+    assert!(
+        p.text.contains("Planer som skal revideres")
+            && p.text.contains(&format!("/clients/{c}/plan"))
+    );
     assert!(
         t.count("SELECT COUNT(*) FROM audit_events WHERE action = 'plan.revisions_due'")
             .await

@@ -142,7 +142,8 @@ pub struct EntryRow {
     pub created_at: DateTime<Utc>,
 }
 
-const ENTRY: &str = "SELECT e.id, e.episode_id, e.client_id, e.team_id, CAST(e.number AS BIGINT) AS number, \
+const ENTRY: &str =
+    "SELECT e.id, e.episode_id, e.client_id, e.team_id, CAST(e.number AS BIGINT) AS number, \
      e.event_on, e.event, e.causes, e.decision, s.name AS created_by_name, e.created_at \
      FROM learning_entries e JOIN staff s ON s.id = e.created_by";
 

@@ -167,7 +167,9 @@ pub async fn all_of_kind(
     kind: &str,
 ) -> Result<Vec<MeasureRow>, sqlx::Error> {
     ex.all(
-        &format!("SELECT {COLS} WHERE m.client_id = $1 AND m.kind = $2 ORDER BY m.created_at, m.id"),
+        &format!(
+            "SELECT {COLS} WHERE m.client_id = $1 AND m.kind = $2 ORDER BY m.created_at, m.id"
+        ),
         crate::args![client, kind],
     )
     .await

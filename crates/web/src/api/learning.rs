@@ -6,9 +6,7 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::Json;
 use benk_app::error::Fields;
-use benk_app::learning::{
-    self, EntryInput, EvaluationInput, Factor, LearningLog, LearningSummary,
-};
+use benk_app::learning::{self, EntryInput, EvaluationInput, Factor, LearningLog, LearningSummary};
 use benk_app::{Actor, AppError, FieldError};
 use benk_domain::{EvaluationResult, LongText, ShortText};
 use chrono::NaiveDate;
@@ -54,7 +52,9 @@ fn past_date() -> ObjectBuilder {
         .format(Some(utoipa::openapi::SchemaFormat::KnownFormat(
             utoipa::openapi::KnownFormat::Date,
         )))
-        .description(Some("A date (YYYY-MM-DD) that is not after today (422 otherwise)."))
+        .description(Some(
+            "A date (YYYY-MM-DD) that is not after today (422 otherwise).",
+        ))
 }
 
 fn date(f: &mut Fields, field: &str, v: &str) -> Option<NaiveDate> {

@@ -7,9 +7,7 @@ use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::Form;
-use benk_app::learning::{
-    self, EntryInput, EvaluationInput, LearningLog, LearningSummary,
-};
+use benk_app::learning::{self, EntryInput, EvaluationInput, LearningLog, LearningSummary};
 use benk_app::{Actor, AppError, FieldError};
 use benk_domain::{EvaluationResult, Lang, LongText, ShortText, TeamRole};
 use chrono::NaiveDate;

@@ -143,11 +143,13 @@ pub(super) async fn history_page(
                     } else {
                         values(v, g, lang)
                     },
-                    reason: v
-                        .measure
-                        .correction_reason
-                        .clone()
-                        .unwrap_or_else(|| if i == 0 { g.first.into() } else { String::new() }),
+                    reason: v.measure.correction_reason.clone().unwrap_or_else(|| {
+                        if i == 0 {
+                            g.first.into()
+                        } else {
+                            String::new()
+                        }
+                    }),
                     state: if v.retracted {
                         g.deleted
                     } else if v.current {
@@ -155,7 +157,10 @@ pub(super) async fn history_page(
                     } else {
                         ""
                     },
-                    by: format!("{} ({})", v.measure.recorded_by_name, v.measure.owner_org_name),
+                    by: format!(
+                        "{} ({})",
+                        v.measure.recorded_by_name, v.measure.owner_org_name
+                    ),
                     at: layout.datetime(&v.measure.created_at),
                 })
                 .collect();
