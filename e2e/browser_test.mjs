@@ -641,7 +641,8 @@ async function walkPlans(base, axeViolations) {
     check('the plan page links to the printable plan and a meeting', !!links.print && !!links.meeting);
     for (const [key, name, href] of [['planPrint', 'plan-print', links.print], ['rgMeeting', 'rg-meeting', links.meeting],
       ['planForm', 'plan-form', `${planHref}/edit`], ['rgMeetingForm', 'rg-meeting-form', links.newMeeting],
-      ['learningLog', 'learning-log', links.learning], ['learningTeam', 'learning-team', '/learning']]) {
+      ['learningLog', 'learning-log', links.learning], ['learningTeam', 'learning-team', '/learning'],
+      ['measuresPolicy', 'measures-policy', '/measures/policy']]) {
       if (!href) continue;
       await goTo(base + href);
       const h1s = await findAll('h1');
@@ -936,7 +937,7 @@ async function main() {
     'openHour', 'openHourBooking', 'dropin', 'housing', 'openHourPublic',
     'contactForm', 'clientTimeline', 'myClients', 'clientAppointments', 'myAppointments',
     'needsContact', 'settings', 'measures', 'measuresDue', 'sporRounds',
-    'myTasks', 'plan', 'planPrint', 'rgMeeting', 'planForm', 'rgMeetingForm', 'learningLog', 'learningTeam'];
+    'myTasks', 'plan', 'planPrint', 'rgMeeting', 'planForm', 'rgMeetingForm', 'learningLog', 'learningTeam', 'measuresPolicy'];
   for (const page of axePages) {
     const v = axeViolations[page];
     if (v) check(`axe: no serious/critical violations on ${page} page`, v.length === 0,
