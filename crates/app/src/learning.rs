@@ -544,7 +544,7 @@ pub async fn set_label(
     );
     let by = actor.staff_id;
     let label = label.as_str().to_string();
-    let r = app
+    app
         .writer
         .command(move |tx| {
             Box::pin(async move {
@@ -561,8 +561,7 @@ pub async fn set_label(
                 })
             })
         })
-        .await?;
-    r
+        .await?
 }
 
 fn working(actor: &Actor, team: Uuid) -> bool {
