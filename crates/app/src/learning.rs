@@ -544,8 +544,7 @@ pub async fn set_label(
     );
     let by = actor.staff_id;
     let label = label.as_str().to_string();
-    app
-        .writer
+    app.writer
         .command(move |tx| {
             Box::pin(async move {
                 let s = if st::group(&mut *tx, episode).await?.is_some() {
