@@ -642,10 +642,14 @@ async function walkPlans(base, axeViolations) {
     const links = await execute(`return {
       print: (document.querySelector('#ip a[href^="/plans/"]') || {}).getAttribute?.('href') || null,
       meeting: (document.querySelector('#rg a[href^="/rg-meetings/"]') || {}).getAttribute?.('href') || null,
-      newMeeting: (document.querySelector('#rg a[href$="/rg-meetings/new"]') || {}).getAttribute?.('href') || null };`);
+      newMeeting: (document.querySelector('#rg a[href$="/rg-meetings/new"]') || {}).getAttribute?.('href') || null,
+      learning: (document.querySelector('#rg a[href$="/learning-log"]') || {}).getAttribute?.('href') || null };`);
+    check('the plan page links to the responsibility group\'s learning log', !!links.learning);
     check('the plan page links to the printable plan and a meeting', !!links.print && !!links.meeting);
     for (const [key, name, href] of [['planPrint', 'plan-print', links.print], ['rgMeeting', 'rg-meeting', links.meeting],
-      ['planForm', 'plan-form', `${planHref}/edit`], ['rgMeetingForm', 'rg-meeting-form', links.newMeeting]]) {
+      ['planForm', 'plan-form', `${planHref}/edit`], ['rgMeetingForm', 'rg-meeting-form', links.newMeeting],
+      ['learningLog', 'learning-log', links.learning], ['learningTeam', 'learning-team', '/learning'],
+      ['measuresPolicy', 'measures-policy', '/measures/policy']]) {
       if (!href) continue;
       await goTo(base + href);
       const h1s = await findAll('h1');
@@ -940,7 +944,7 @@ async function main() {
     'openHour', 'openHourBooking', 'dropin', 'housing', 'openHourPublic',
     'contactForm', 'clientTimeline', 'myClients', 'clientAppointments', 'myAppointments',
     'needsContact', 'settings', 'measures', 'measuresDue', 'sporRounds', 'registry',
-    'myTasks', 'plan', 'planPrint', 'rgMeeting', 'planForm', 'rgMeetingForm'];
+    'myTasks', 'plan', 'planPrint', 'rgMeeting', 'planForm', 'rgMeetingForm', 'learningLog', 'learningTeam', 'measuresPolicy'];
   for (const page of axePages) {
     const v = axeViolations[page];
     if (v) check(`axe: no serious/critical violations on ${page} page`, v.length === 0,

@@ -24,6 +24,7 @@ use crate::store;
 use crate::App;
 
 mod contacts;
+mod learning;
 mod measures;
 mod openhour;
 mod plans;
@@ -1089,6 +1090,7 @@ pub async fn seed(app: &App) -> AppResult<bool> {
     measures::seed(app, today, now).await?;
     plans::seed(app).await?;
     registry::seed(app, today, now).await?;
+    learning::seed(app).await?;
     Ok(true)
 }
 

@@ -29,6 +29,7 @@ pub mod idempotency;
 pub mod intake;
 pub mod intake_views;
 pub mod keeping;
+pub mod learning;
 pub mod lookup;
 pub mod measures;
 pub mod meetings;

@@ -1099,3 +1099,62 @@ pub async fn round_choices(app: &App, team: Uuid) -> AppResult<Vec<(Uuid, String
         .map(|(id, name, _)| (id, name))
         .collect())
 }
+
+/// One version in a measure's history.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct MeasureVersion {
+    /// The version (its values, who and when; `corrects` and `correction_reason` say what it
+    /// replaced and why).
+    pub measure: Measure,
+    /// This row deletes the measure (it retracts the version before it).
+    pub retracted: bool,
+    /// The version in use (neither corrected nor deleted since).
+    pub current: bool,
+}
+
+/// Every version of a measure, oldest first: the first recording, each correction with its
+/// reason and a deletion, if any (health scope; audited as `measure.history`). Any version's id
+/// gives the whole line.
+pub async fn history(
+    app: &App,
+    actor: &Actor,
+    grant: &ReadGrant,
+    id: Uuid,
+) -> AppResult<Vec<MeasureVersion>> {
+    require_health(app, actor, grant, "measure.history").await?;
+    let row = store::measures::by_id(&app.db, grant.client_id(), id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let all = store::measures::all_of_kind(&app.db, grant.client_id(), &row.kind).await?;
+    // Back to the first version, then forward along the line.
+    let mut first = row.id;
+    while let Some(prev) = all
+        .iter()
+        .find(|r| r.id == first)
+        .and_then(|r| r.supersedes_id)
+    {
+        first = prev;
+    }
+    let mut line = Vec::new();
+    let mut at = all.iter().find(|r| r.id == first).cloned();
+    while let Some(r) = at {
+        at = all.iter().find(|n| n.supersedes_id == Some(r.id)).cloned();
+        line.push(r);
+    }
+    let ids: Vec<String> = line.iter().map(|r| r.id.to_string()).collect();
+    let d = audit_allowed(
+        actor,
+        grant,
+        "measure.history",
+        &format!("measures:{}", ids.join("+")),
+    );
+    app.writer.write(WriteOp::audit_only(vec![d])).await?;
+    Ok(line
+        .into_iter()
+        .map(|r| MeasureVersion {
+            current: !r.superseded && !r.retracted,
+            retracted: r.retracted,
+            measure: to_measure(r, None),
+        })
+        .collect())
+}

@@ -1253,3 +1253,60 @@ pub async fn team_staff(app: &App, grant: &ReadGrant) -> AppResult<Vec<(Uuid, St
         .map(|w| (w.staff_id, w.name))
         .collect())
 }
+
+/// A plan due for revision (the reminder list on "Mine oppgaver").
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct RevisionDue {
+    /// The plan.
+    pub plan_id: Uuid,
+    /// The person.
+    pub client_id: Uuid,
+    /// The person's name, where the reader may open their record.
+    pub client_name: Option<String>,
+    /// The person's initials.
+    pub initials: String,
+    /// The next revision (or the plan period's end when no revision date is set).
+    pub due_on: NaiveDate,
+    /// `due_soon` (within 30 days) or `overdue`.
+    pub revision_state: String,
+}
+
+/// The plans the actor coordinates whose revision date has passed or is within
+/// [`benk_domain::REVISION_DUE_DAYS`] days, soonest first: the person's name where the actor may
+/// open the record, initials otherwise. Only dates (what the journal shows about a plan); one
+/// list audit row (`plan.revisions_due`) names every person shown by name.
+pub async fn revisions_due(app: &App, actor: &Actor) -> AppResult<Vec<RevisionDue>> {
+    let v = visible(app, actor, "c", "$1", "$2", 4).await?;
+    let today = today();
+    let until = today + chrono::Duration::days(benk_domain::REVISION_DUE_DAYS);
+    let rows = st::revisions_due(&app.db, actor.staff_id, today, until, &v).await?;
+    let shown: Vec<(Uuid, String)> = rows
+        .iter()
+        .filter_map(|r| r.basis.clone().map(|b| (r.client_id, b)))
+        .collect();
+    if !shown.is_empty() {
+        let refs: Vec<(Uuid, &str)> = shown.iter().map(|(c, b)| (*c, b.as_str())).collect();
+        let audit = crate::audit::list_audit(
+            actor,
+            "plan.revisions_due",
+            "COC",
+            "client:name,plan_status",
+            &refs,
+        );
+        app.writer.write(WriteOp::audit_only(audit)).await?;
+    }
+    Ok(rows
+        .into_iter()
+        .filter_map(|r| {
+            let due = r.next_revision_on.or(r.period_end)?;
+            Some(RevisionDue {
+                plan_id: r.plan_id,
+                client_id: r.client_id,
+                initials: initials(&r.client_name),
+                client_name: r.basis.is_some().then_some(r.client_name),
+                due_on: due,
+                revision_state: revision_state(Some(due), today).code().into(),
+            })
+        })
+        .collect())
+}

@@ -17,6 +17,7 @@ pub mod icd10;
 pub mod intake;
 pub mod keeping;
 pub mod lang;
+pub mod learning;
 pub mod levels;
 pub mod measures;
 pub mod national_id;
@@ -62,6 +63,10 @@ pub use keeping::{
     check_appointment_times, needs_contact_order, AppointmentError, ContactThresholds, KeepingState,
 };
 pub use lang::{Lang, Localized};
+pub use learning::{
+    builtin_factor, check_entry_date, check_evaluation_date, default_group_label, entry_title,
+    group_letter, BuiltinFactor, EvaluationResult, LearningError, BUILTIN_FACTORS,
+};
 pub use levels::{
     contains_national_id, missing_for_level, Competence, GuidanceChannel, GuidanceStatus,
     LevelRequirement,

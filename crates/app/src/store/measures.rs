@@ -159,6 +159,22 @@ pub async fn current(mut ex: impl Exec, client: Uuid) -> Result<Vec<MeasureRow>,
     .await
 }
 
+/// Every row of the person's measures of one kind, current or not, oldest first (a measure's
+/// version history is a line through them).
+pub async fn all_of_kind(
+    mut ex: impl Exec,
+    client: Uuid,
+    kind: &str,
+) -> Result<Vec<MeasureRow>, sqlx::Error> {
+    ex.all(
+        &format!(
+            "SELECT {COLS} WHERE m.client_id = $1 AND m.kind = $2 ORDER BY m.created_at, m.id"
+        ),
+        crate::args![client, kind],
+    )
+    .await
+}
+
 /// One stored version of a measure of the client (current or not).
 pub async fn by_id(
     mut ex: impl Exec,

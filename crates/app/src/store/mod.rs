@@ -26,6 +26,7 @@ pub mod housing;
 pub mod idempotency;
 pub mod intake;
 pub mod keeping;
+pub mod learning;
 pub mod measures;
 pub mod meetings;
 pub mod national;

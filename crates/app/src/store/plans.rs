@@ -634,3 +634,45 @@ pub async fn episode_head(
     )
     .await
 }
+
+/// A plan due for revision that the staff member coordinates.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct RevisionDueRow {
+    /// The plan.
+    pub plan_id: Uuid,
+    /// The person.
+    pub client_id: Uuid,
+    /// Their name.
+    pub client_name: String,
+    /// The newest version's next revision.
+    pub next_revision_on: Option<NaiveDate>,
+    /// Its period's end.
+    pub period_end: Option<NaiveDate>,
+    /// The viewer's read basis for the person (NULL: not visible).
+    pub basis: Option<String>,
+}
+
+/// Plans whose newest version names `coordinator` as IP coordinator and whose next revision (or
+/// period end, when no revision is set) is on or before `until`, soonest first. `v` is the
+/// visibility rule built with alias `c`, staff `$1`, date `$2`, args from `$4`.
+pub async fn revisions_due(
+    mut ex: impl Exec,
+    coordinator: Uuid,
+    today: NaiveDate,
+    until: NaiveDate,
+    v: &Visible,
+) -> Result<Vec<RevisionDueRow>, sqlx::Error> {
+    let sql = format!(
+        "SELECT p.id AS plan_id, p.client_id, c.name AS client_name, v.next_revision_on, v.period_end, \
+         {} AS basis FROM plans p JOIN plan_versions v ON v.plan_id = p.id JOIN clients c ON c.id = p.client_id \
+         WHERE v.coordinator_id = $1 \
+         AND v.version = (SELECT MAX(v2.version) FROM plan_versions v2 WHERE v2.plan_id = p.id) \
+         AND COALESCE(v.next_revision_on, v.period_end) IS NOT NULL \
+         AND COALESCE(v.next_revision_on, v.period_end) <= $3 \
+         ORDER BY COALESCE(v.next_revision_on, v.period_end), c.name, p.id",
+        v.basis_sql
+    );
+    let mut args = crate::args![coordinator, today, until];
+    args.extend(v.args.iter().cloned());
+    ex.all(&sql, args).await
+}

@@ -417,6 +417,8 @@ code_schemas! {
     participant_kind, participant_kind_opt => benk_domain::ParticipantKind;
     /// `TaskStatus` codes (issue 10).
     task_status, task_status_opt => benk_domain::TaskStatus;
+    /// `EvaluationResult` codes (issue 10: the learning log).
+    evaluation_result, evaluation_result_opt => benk_domain::EvaluationResult;
 }
 
 /// The team policy's access settings, which live in the app crate's

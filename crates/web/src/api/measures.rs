@@ -8,7 +8,9 @@
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::Json;
-use benk_app::measures::{self, DuePoint, Measures, NewInterview, NewValues, Round};
+use benk_app::measures::{
+    self, DuePoint, MeasureVersion, Measures, NewInterview, NewValues, Round,
+};
 use benk_app::{access, Actor, AppError, FieldError};
 use benk_domain::{MeasureKind, MeasurePolicy, Purpose};
 use chrono::NaiveDate;
@@ -607,4 +609,22 @@ pub(super) async fn add_interview(
         .await
         .map_err(|e| ctx.api_err(e))?;
     Ok((StatusCode::CREATED, Json(Created { id })))
+}
+
+/// Every version of a measure, oldest first: the first recording, each correction with its
+/// reason, and a deletion if any (health content; audited). Any version's id gives the line.
+#[utoipa::path(get, path = "/clients/{id}/measures/{measure}/history",
+    params(("id" = Uuid, Path), ("measure" = Uuid, Path)),
+    responses((status = 200, body = [MeasureVersion]), (status = 403, response = doc::Forbidden)))]
+pub(super) async fn history(
+    State(st): State<AppState>,
+    ctx: Ctx,
+    Path((id, measure)): Path<(String, String)>,
+) -> Result<Json<Vec<MeasureVersion>>, ApiError> {
+    let measure = path_id(&ctx, &measure)?;
+    let (actor, grant) = open(&st, &ctx, &id).await?;
+    measures::history(&st.app, &actor, &grant, measure)
+        .await
+        .map(Json)
+        .map_err(|e| ctx.api_err(e))
 }

@@ -12,6 +12,7 @@ mod daily;
 pub mod doc;
 mod guidance;
 mod intake;
+mod learning;
 mod measures;
 mod orgs;
 mod plans;
@@ -174,6 +175,10 @@ pub fn routes() -> Router<AppState> {
         .route("/clients/{id}/measures/ors", post(measures::add_ors))
         .route("/clients/{id}/measures/srs", post(measures::add_srs))
         .route("/measures/{id}/corrections", post(measures::correct))
+        .route(
+            "/clients/{id}/measures/{measure}/history",
+            get(measures::history),
+        )
         .route("/measures/{id}/retraction", post(measures::retract))
         .route("/measures/due", get(measures::due))
         .route(
@@ -224,6 +229,24 @@ pub fn routes() -> Router<AppState> {
         )
         .route("/registry-events/{id}/corrections", post(registry::correct))
         .route("/registry-events/{id}/retraction", post(registry::retract))
+        .route("/tasks/plan-revisions", get(plans::revisions_due))
+        .route(
+            "/episodes/{id}/learning-log",
+            get(learning::get_log).post(learning::create_entry),
+        )
+        .route(
+            "/episodes/{id}/learning-log/label",
+            put(learning::set_label),
+        )
+        .route(
+            "/learning-entries/{id}/evaluations",
+            post(learning::evaluate),
+        )
+        .route(
+            "/learning/factors",
+            get(learning::factors).post(learning::add_factor),
+        )
+        .route("/learning/summary", get(learning::summary))
         .fallback(not_found)
 }
 
@@ -255,12 +278,14 @@ pub fn routes() -> Router<AppState> {
         board::list_meetings, board::create_meeting, board::get_meeting, board::add_item, board::decide,
         measures::list, measures::add_gaf, measures::add_ors, measures::add_srs, measures::correct,
         measures::retract, measures::due, measures::get_policy, measures::set_policy, measures::rounds,
-        measures::create_round, measures::add_interview,
+        measures::create_round, measures::add_interview, measures::history,
         plans::list_goals, plans::add_goal, plans::add_goal_note, plans::plan_status, plans::get_plan,
         plans::create_plan, plans::revise_plan, plans::get_version, plans::list_meetings, plans::create_meeting,
-        plans::get_meeting, plans::set_task_status, plans::my_tasks,
+        plans::get_meeting, plans::set_task_status, plans::my_tasks, plans::revisions_due,
         registry::list, registry::add_inpatient, registry::add_emergency, registry::add_police,
         registry::add_prison, registry::correct, registry::retract,
+        learning::get_log, learning::create_entry, learning::evaluate, learning::set_label,
+        learning::factors, learning::add_factor, learning::summary,
     ),
     components(schemas(ErrorBody, ErrorDetail, FieldErrorDetail, crate::input::RawClient, crate::input::RawReferral)),
     modifiers(&BearerAuth, &CommonResponses, &CrossFieldRules),

@@ -8,7 +8,7 @@ use benk_app::access::open_client;
 use benk_app::error::Fields;
 use benk_app::plans::{
     self, Goal, MeasureInput, ParticipantInput, Plan, PlanInput, PlanStatus, PlanVersion,
-    RgMeeting, RgMeetingInput, Task, TaskInput, MAX_ROWS,
+    RevisionDue, RgMeeting, RgMeetingInput, Task, TaskInput, MAX_ROWS,
 };
 use benk_app::{AppError, FieldError};
 use benk_domain::{GoalStatus, LongText, ParticipantKind, Purpose, ShortText, TaskStatus};
@@ -632,6 +632,21 @@ pub(super) async fn my_tasks(
 ) -> Result<Json<Vec<Task>>, ApiError> {
     let actor = ctx.api_actor()?;
     plans::my_tasks(&st.app, actor)
+        .await
+        .map(Json)
+        .map_err(|e| ctx.api_err(e))
+}
+
+/// The plans the caller coordinates whose revision date has passed or is within 30 days, soonest
+/// first (dates only; the person's name where the caller may open the record).
+#[utoipa::path(get, path = "/tasks/plan-revisions",
+    responses((status = 200, body = [RevisionDue])))]
+pub(super) async fn revisions_due(
+    State(st): State<AppState>,
+    ctx: Ctx,
+) -> Result<Json<Vec<RevisionDue>>, ApiError> {
+    let actor = ctx.api_actor()?;
+    plans::revisions_due(&st.app, actor)
         .await
         .map(Json)
         .map_err(|e| ctx.api_err(e))

@@ -52,6 +52,7 @@ measure_texts! {
     function: "GAF funksjon", "GAF function";
     by: "Registrert av", "Recorded by";
     corrected: "rettet", "corrected";
+    versions: "versjoner", "versions";
     cutoff_label: "Klinisk grense 25", "Clinical cut-off 25";
     band_label: "Pålitelig endring: ±5 fra første ORS", "Reliable change: ±5 from the first ORS";
     srs_line_label: "SRS 36", "SRS 36";
@@ -261,6 +262,7 @@ pub(crate) struct ItemsRow {
     pub(crate) items: Vec<String>,
     pub(crate) total: String,
     pub(crate) note: String,
+    pub(crate) corrected: bool,
     pub(crate) by: String,
     pub(crate) own: bool,
 }
@@ -272,6 +274,7 @@ pub(crate) struct GafRow {
     pub(crate) symptom: i64,
     pub(crate) function: i64,
     pub(crate) note: String,
+    pub(crate) corrected: bool,
     pub(crate) by: String,
     pub(crate) own: bool,
 }
@@ -351,6 +354,7 @@ fn items_rows(list: &[Measure], m: &Mt, layout: &Layout, lang: Lang, me: Uuid) -
                     .map(|v| v.display(lang))
                     .unwrap_or_default(),
                 note: note.join(" · "),
+                corrected: x.corrects.is_some(),
                 by: x.recorded_by_name.clone(),
                 own: x.recorded_by == me,
             }
@@ -454,6 +458,7 @@ pub(crate) fn ui(ms: &Measures, layout: &Layout, lang: Lang, client: Uuid, me: U
                 } else {
                     String::new()
                 },
+                corrected: x.corrects.is_some(),
                 by: x.recorded_by_name.clone(),
                 own: x.recorded_by == me,
             })

@@ -12,6 +12,8 @@ pub(crate) mod measures;
 pub(crate) mod registry;
 
 pub(crate) use intake::{parse_referral, Fd};
+mod learning;
+mod measure_gaps;
 mod plans;
 mod services;
 mod settings;
@@ -122,6 +124,14 @@ pub fn routes() -> Router<AppState> {
             get(registry::show).post(registry::post),
         )
         .route("/measures/due", get(measures::due_page))
+        .route(
+            "/measures/policy",
+            get(measure_gaps::policy_page).post(measure_gaps::policy_save),
+        )
+        .route(
+            "/clients/{id}/measures/{measure}/history",
+            get(measure_gaps::history_page),
+        )
         .route("/spor", get(measures::spor_show).post(measures::spor_post))
         .route("/caseload", get(teamwork::caseload_page))
         .route(
@@ -160,6 +170,21 @@ pub fn routes() -> Router<AppState> {
         .route("/rg-meetings/{id}", get(plans::rg_page))
         .route("/rg-tasks/{id}/status", post(plans::task_status))
         .route("/tasks", get(plans::my_tasks))
+        // The learning log (issue 10).
+        .route(
+            "/episodes/{id}/learning-log",
+            get(learning::log_page).post(learning::entry_save),
+        )
+        .route(
+            "/episodes/{id}/learning-log/label",
+            post(learning::label_save),
+        )
+        .route(
+            "/learning-entries/{id}/evaluations",
+            post(learning::evaluation_save),
+        )
+        .route("/learning", get(learning::team_page))
+        .route("/learning/factors", post(learning::factor_save))
         .merge(intake::routes())
 }
 

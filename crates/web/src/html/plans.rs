@@ -105,6 +105,7 @@ plan_texts! {
     rg: "Ansvarsgruppemøter", "Responsibility-group meetings";
     no_rg: "Ingen møter skrevet ned.", "No meetings written down.";
     new_rg: "Skriv referat fra ansvarsgruppemøte", "Write up a responsibility-group meeting";
+    learning_log: "Ansvarsgruppens læringslogg", "The responsibility group's learning log";
     held_on: "Dato", "Date";
     attendees: "Til stede fra teamet", "Present from the team";
     rg_members: "Til stede fra ansvarsgruppen", "Present from the responsibility group";
@@ -123,6 +124,9 @@ plan_texts! {
     save_meeting: "Lagre møtet", "Save the meeting";
     meeting: "Ansvarsgruppemøte", "Responsibility-group meeting";
     my_tasks: "Mine oppgaver", "My tasks";
+    revisions_due: "Planer som skal revideres", "Plans due for revision";
+    revisions_intro: "Individuelle planer der du er koordinator og revisjonsdatoen har passert eller er innen 30 dager.", "Individual plans you coordinate whose revision date has passed or is within 30 days.";
+    no_revisions: "Ingen planer skal revideres de neste 30 dagene.", "No plans are due for revision in the next 30 days.";
     my_tasks_intro: "Åpne oppgaver fra ansvarsgruppemøter der du er ansvarlig, med nærmeste frist først.", "Open tasks from responsibility-group meetings that you own, soonest due first.";
     no_tasks: "Ingen åpne oppgaver.", "No open tasks.";
     person: "Person", "Person";
@@ -168,7 +172,7 @@ pub(crate) struct Retry {
 }
 
 impl Retry {
-    fn new(ctx: &Ctx, form: &str, data: Fd, errs: Vec<FieldError>) -> Retry {
+    pub(crate) fn new(ctx: &Ctx, form: &str, data: Fd, errs: Vec<FieldError>) -> Retry {
         Retry {
             form: form.into(),
             data: Some(data),
@@ -194,6 +198,17 @@ impl Retry {
             .iter()
             .find(|(f, _)| f == name)
             .map(|(_, m)| m.clone())
+    }
+    /// Whether this form is the one posted (and shown again).
+    pub fn posted(&self, form: &str) -> bool {
+        self.form == form && self.data.is_some()
+    }
+    /// Whether the posted form had `name` = `value` (a ticked checkbox).
+    pub fn has(&self, form: &str, name: &str, value: &str) -> bool {
+        match &self.data {
+            Some(d) if self.form == form => d.has(name, value),
+            _ => false,
+        }
     }
     /// Whether this form was posted with errors.
     pub fn is(&self, form: &str) -> bool {
@@ -310,7 +325,7 @@ async fn plan_page_view(
 #[derive(Deserialize)]
 pub(super) struct Msg {
     #[serde(default)]
-    msg: Option<String>,
+    pub(super) msg: Option<String>,
 }
 
 /// GET `/clients/{id}/plan`.
@@ -1187,18 +1202,32 @@ struct TasksPage {
     layout: Layout,
     p: &'static Pt,
     tasks: Vec<Task>,
+    revisions: Vec<plans::RevisionDue>,
+}
+
+impl TasksPage {
+    fn revision(&self, state: &str) -> &'static str {
+        revision_text(state, self.p)
+    }
 }
 
 /// GET `/tasks`: "Mine oppgaver".
 pub(super) async fn my_tasks(State(st): State<AppState>, ctx: Ctx) -> Response {
     let actor = actor_or_redirect!(ctx);
-    match plans::my_tasks(&st.app, actor).await {
-        Ok(tasks) => {
+    let lists = async {
+        Ok::<_, AppError>((
+            plans::my_tasks(&st.app, actor).await?,
+            plans::revisions_due(&st.app, actor).await?,
+        ))
+    };
+    match lists.await {
+        Ok((tasks, revisions)) => {
             let layout = Layout::new(&ctx, "clients");
             page(&TasksPage {
                 p: pt(layout.lang_v),
                 layout,
                 tasks,
+                revisions,
             })
         }
         Err(e) => ctx.page_err(e),
