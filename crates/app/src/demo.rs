@@ -27,6 +27,7 @@ mod contacts;
 mod measures;
 mod openhour;
 mod plans;
+pub mod samples;
 
 /// The password of every demo login.
 pub const DEMO_PASSWORD: &str = "benk-demo";

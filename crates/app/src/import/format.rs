@@ -255,6 +255,23 @@ pub fn read(file: &[u8], columns: &'static [Column]) -> Result<Table, Vec<RowErr
         }
     }
     let mut records = Vec::new();
+    // The physical line of a record, from its byte offset (counted once through the file).
+    let (mut counted_to, mut line) = (0usize, 1u64);
+    let mut line_at = |byte: u64| {
+        // After a CRLF the reader's offset is at the LF: count up to and including it.
+        let byte = usize::try_from(byte)
+            .unwrap_or(usize::MAX)
+            .saturating_add(1)
+            .min(text.len());
+        if byte > counted_to {
+            line += text.as_bytes()[counted_to..byte]
+                .iter()
+                .filter(|b| **b == b'\n')
+                .count() as u64;
+            counted_to = byte;
+        }
+        line
+    };
     for rec in rdr.records() {
         match rec {
             Ok(r) => {
@@ -262,12 +279,12 @@ pub fn read(file: &[u8], columns: &'static [Column]) -> Result<Table, Vec<RowErr
                     continue;
                 }
                 records.push(Record {
-                    line: r.position().map(|p| p.line()).unwrap_or(0),
+                    line: r.position().map(|p| line_at(p.byte())).unwrap_or(0),
                     fields: r.iter().map(str::to_string).collect(),
                 });
             }
             Err(e) => errors.push(RowError {
-                line: e.position().map(|p| p.line()).unwrap_or(0),
+                line: e.position().map(|p| line_at(p.byte())).unwrap_or(0),
                 column: None,
                 code: "bad_row".into(),
                 message: crate::error::Text::new(
@@ -309,7 +326,7 @@ mod tests {
 
     #[test]
     fn bom_and_either_delimiter() {
-        for file in ["\u{feff}A;B\n1;2,5\n", "a,b\n1,\"2,5\"\n"] {
+        for file in ["\u{feff}A;B\r\n1;2,5\r\n", "a,b\n1,\"2,5\"\n"] {
             let t = read(file.as_bytes(), COLS).expect("reads");
             assert_eq!(t.records.len(), 1);
             let c = t.cells(&t.records[0]);

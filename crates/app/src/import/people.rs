@@ -15,6 +15,7 @@ use uuid::Uuid;
 
 use super::format::{parse_bool, Cells, Column};
 use super::{Ctx, ImportKind, Kind, Planned, Writer};
+use crate::db::writer::Stmt;
 use crate::error::{AppResult, FieldError};
 use crate::store;
 use crate::store::import::ExternalTable;
@@ -31,8 +32,7 @@ pub struct PersonRow {
     national_id: Option<NationalId>,
     birth_year: Option<i64>,
     municipality: Option<Municipality>,
-    referral_date: NaiveDate,
-    agency_kind: AgencyKind,
+    referral: Option<(NaiveDate, AgencyKind)>,
     housing_situation: Option<ShortText>,
     inclusion_date: NaiveDate,
     level: LevelOfEffort,
@@ -85,9 +85,10 @@ impl Kind for People {
         Column::required("name"),
         Column::optional("national_id"),
         Column::optional("birth_date"),
+        Column::optional("birth_year"),
         Column::optional("municipality"),
-        Column::required("referral_date"),
-        Column::required("agency_kind"),
+        Column::optional("referral_date"),
+        Column::optional("agency_kind"),
         Column::optional("housing_situation"),
         Column::optional("homeless_or_at_risk"),
         Column::required("inclusion_date"),
@@ -125,12 +126,16 @@ impl Kind for People {
                 .ok()
         });
         let birth = c.date("birth_date", &mut errs);
-        if c.get("national_id").is_none() && c.get("birth_date").is_none() {
+        let year_only = c.number("birth_year", &mut errs);
+        if c.get("national_id").is_none()
+            && c.get("birth_date").is_none()
+            && c.get("birth_year").is_none()
+        {
             errs.push(FieldError::new(
                 "birth_date",
                 "identity_required",
-                "Oppgi fødselsnummer eller D-nummer, eller fødselsdato.",
-                "Give a national identity number or D-number, or the birth date.",
+                "Oppgi fødselsnummer eller D-nummer, eller fødselsdato (eller fødselsår).",
+                "Give a national identity number or D-number, or the birth date (or birth year).",
             ));
         }
         let birth_year = match (&national_id, birth) {
@@ -148,7 +153,24 @@ impl Kind for People {
                 .map(|y| i64::from(y.value()))
                 .map_err(|e| errs.push(FieldError::of("birth_date", &e)))
                 .ok(),
-            (None, None) => None,
+            (None, None) => match year_only {
+                Some(y) if y.fract() == 0.0 && y.abs() < 10_000.0 => {
+                    BirthYear::parse(y as i32, ctx.today.year())
+                        .map(|y| i64::from(y.value()))
+                        .map_err(|e| errs.push(FieldError::of("birth_year", &e)))
+                        .ok()
+                }
+                Some(_) => {
+                    errs.push(FieldError::new(
+                        "birth_year",
+                        "bad_year",
+                        "Fødselsåret er et helt årstall.",
+                        "The birth year is a whole year.",
+                    ));
+                    None
+                }
+                None => None,
+            },
         };
         if let (Some(n), Some(e)) = (&national_id, &ext) {
             // One record per national id and team: a person already there (typed in Benk, or
@@ -169,7 +191,22 @@ impl Kind for People {
                 .map_err(|e| errs.push(FieldError::of("municipality", &e)))
                 .ok()
         });
-        let referral_date = c.required_date("referral_date", &mut errs);
+        // A person taken in before the team recorded referrals has none: then no referral
+        // and no decision are written, only the course.
+        let referral_date = c.date("referral_date", &mut errs);
+        if c.get("referral_date").is_some() != c.get("agency_kind").is_some() {
+            let missing = if c.get("referral_date").is_none() {
+                "referral_date"
+            } else {
+                "agency_kind"
+            };
+            errs.push(FieldError::new(
+                missing,
+                "referral_incomplete",
+                "Henvisningsdato og henviserens type oppgis sammen (eller ingen av dem).",
+                "The referral date and the kind of referrer are given together (or neither).",
+            ));
+        }
         if let Some(d) = referral_date {
             if let Err(e) = benk_domain::check_not_future(
                 benk_domain::DateField::Referred,
@@ -179,7 +216,7 @@ impl Kind for People {
                 errs.push(FieldError::of("referral_date", &e));
             }
         }
-        let agency_kind = c.required("agency_kind", &mut errs).and_then(|s| {
+        let agency_kind = c.get("agency_kind").and_then(|s| {
             let k = AgencyKind::from_code(s);
             if k.is_none() {
                 errs.push(unknown_code("agency_kind", AgencyKind::ALL.iter().map(|k| k.code())));
@@ -231,22 +268,45 @@ impl Kind for People {
             reasons: IMPORTED_REASONS.into(),
         }
         .validate();
-        if let (Err(e), true) = (&checked, c.get("level").is_none() || level.is_some()) {
-            errs.push(FieldError::of("level", e));
-        }
+        // Without a referral no decision is written: the course's level may then be any of
+        // the three (a course at level 3 from before the team recorded referrals).
+        let with_referral = c.get("referral_date").is_some();
+        let level = match (&checked, with_referral) {
+            (Ok(d), true) => d.level(),
+            (Err(e), true) => {
+                if c.get("level").is_none() || level.is_some() {
+                    errs.push(FieldError::of("level", e));
+                }
+                None
+            }
+            (_, false) => {
+                if c.get("level").is_none() {
+                    errs.push(FieldError::required("level"));
+                }
+                level
+            }
+        };
         let ordinary_service = c.get("ordinary_service").and_then(|s| {
             ShortText::parse(s)
                 .map_err(|e| errs.push(FieldError::of("ordinary_service", &e)))
                 .ok()
         });
-        if level.is_some() {
+        if level.is_some() && with_referral {
             errs.extend(crate::intake::check_ordinary(
                 c.get("ordinary_service").is_some(),
                 level == Some(LevelOfEffort::ShoulderToShoulder),
             ));
         }
         // The target-group assessment against the team's own criteria, as at the decision.
-        let target = match (referral_date, inclusion_date) {
+        if referral_date.is_none() && c.get("target_group").is_some() {
+            errs.push(FieldError::new(
+                "target_group",
+                "needs_referral",
+                "Målgruppevurderingen hører til inntaksbeslutningen: oppgi henvisningsdato og henviserens type.",
+                "The target-group assessment belongs to the intake decision: give the referral date and the kind of referrer.",
+            ));
+        }
+        let target = match (referral_date.or(inclusion_date), inclusion_date) {
             (Some(r), Some(i)) => {
                 let input = crate::target::TargetInput {
                     items: items(c.get("target_group")),
@@ -298,16 +358,8 @@ impl Kind for People {
             }
             _ => None,
         };
-        match (
-            ext,
-            name,
-            referral_date,
-            agency_kind,
-            inclusion_date,
-            checked,
-            target,
-        ) {
-            (Some(external_id), Some(name), Some(referral_date), Some(agency_kind), Some(inclusion_date), Ok(d), Some(t))
+        match (ext, name, inclusion_date, level, target) {
+            (Some(external_id), Some(name), Some(inclusion_date), Some(level), Some(t))
                 if errs.is_empty() =>
             {
                 Ok(PersonRow {
@@ -316,11 +368,10 @@ impl Kind for People {
                     national_id,
                     birth_year,
                     municipality,
-                    referral_date,
-                    agency_kind,
+                    referral: referral_date.zip(agency_kind),
                     housing_situation,
                     inclusion_date,
-                    level: d.level().unwrap_or(LevelOfEffort::InTeam),
+                    level,
                     ordinary_service,
                     ticked: t.ticked,
                     in_target_group: t.in_target_group,
@@ -359,12 +410,10 @@ impl Kind for People {
     }
 
     fn plan(rows: &[(u64, PersonRow)], ctx: &Ctx, _known: &Known, w: Writer) -> Vec<Planned> {
-        use benk_domain::target_group::legacy;
         rows.iter()
             .map(|(_, r)| {
                 let client = Uuid::now_v7();
                 let referral = Uuid::now_v7();
-                let decision = Uuid::now_v7();
                 let episode = Uuid::now_v7();
                 let decided_at = r
                     .inclusion_date
@@ -372,8 +421,7 @@ impl Kind for People {
                     .unwrap_or_default()
                     .and_utc();
                 let nid = r.national_id.as_ref().map(|n| n.as_str());
-                let mut stmts = vec![
-                    store::import::insert_person(&store::import::NewPerson {
+                let mut stmts = vec![store::import::insert_person(&store::import::NewPerson {
                         id: client,
                         team_id: ctx.team_id,
                         external_id: &r.external_id,
@@ -384,16 +432,17 @@ impl Kind for People {
                         municipality: r.municipality.as_ref().map(|m| m.as_str()),
                         by: w.by,
                         owner_org_id: w.owner_org,
-                        at: w.at,
-                    }),
-                    store::import::insert_referral(&store::import::NewImportedReferral {
+                    at: w.at,
+                })];
+                if let Some((received_on, agency_kind)) = r.referral {
+                    stmts.push(store::import::insert_referral(&store::import::NewImportedReferral {
                         id: referral,
                         team_id: ctx.team_id,
                         external_id: &r.external_id,
                         client_id: client,
-                        received_on: r.referral_date,
-                        agency_kind: r.agency_kind.code(),
-                        referrer_name: r.agency_kind.label(benk_domain::Lang::Nb),
+                        received_on,
+                        agency_kind: agency_kind.code(),
+                        referrer_name: agency_kind.label(benk_domain::Lang::Nb),
                         person_name: r.name.as_str(),
                         person_national_id: nid,
                         person_birth_year: r.birth_year,
@@ -401,47 +450,15 @@ impl Kind for People {
                         reason: IMPORTED_REASONS,
                         by: w.by,
                         decided_at,
-                    }),
-                ];
-                let ticked = |code: &str| r.ticked.iter().any(|t| t == code);
-                stmts.push(store::intake::insert(&store::intake::NewDecision {
-                    id: decision,
-                    referral_id: referral,
-                    decided_on: r.inclusion_date,
-                    at: decided_at,
-                    outcome: DecisionOutcome::Accepted.code(),
-                    level: Some(r.level.number()),
-                    reasons: IMPORTED_REASONS,
-                    severe_mental_illness: ticked(legacy::MENTAL_ILLNESS),
-                    substance_use: ticked(legacy::SUBSTANCE_USE),
-                    weak_connection: ticked(legacy::WEAK_CONNECTION),
-                    housing_problem: r.housing_problem,
-                    in_target_group: r.in_target_group,
-                    suggested_outcome: None,
-                    recorded_by: w.by,
-                    owner_org_id: w.owner_org,
-                    referrer_consent: false,
-                    routed_to: None,
-                }));
-                let mut position = 0_i64;
-                for c in ctx.policy.target_group.criteria() {
-                    for i in &c.items {
-                        stmts.push(store::intake::insert_target_item(
-                            decision,
-                            position,
-                            &c.code,
-                            i,
-                            r.ticked.contains(&i.code),
-                        ));
-                        position += 1;
-                    }
+                    }));
+                    stmts.extend(decision_stmts(r, ctx, w, referral, decided_at));
                 }
                 stmts.push(store::import::insert_episode(&store::import::NewImportedEpisode {
                     id: episode,
                     team_id: ctx.team_id,
                     external_id: &r.external_id,
                     client_id: client,
-                    referral_id: referral,
+                    referral_id: r.referral.map(|_| referral),
                     included_on: r.inclusion_date,
                     closed: r.closed.map(|(d, reason)| (d, reason.code())),
                     by: w.by,
@@ -469,6 +486,53 @@ impl Kind for People {
             })
             .collect()
     }
+}
+
+/// The accepting decision of a row with a referral, and its target-group items.
+fn decision_stmts(
+    r: &PersonRow,
+    ctx: &Ctx,
+    w: Writer,
+    referral: Uuid,
+    decided_at: chrono::DateTime<chrono::Utc>,
+) -> Vec<Stmt> {
+    use benk_domain::target_group::legacy;
+    let decision = Uuid::now_v7();
+    let ticked = |code: &str| r.ticked.iter().any(|t| t == code);
+    let mut stmts = Vec::new();
+    stmts.push(store::intake::insert(&store::intake::NewDecision {
+        id: decision,
+        referral_id: referral,
+        decided_on: r.inclusion_date,
+        at: decided_at,
+        outcome: DecisionOutcome::Accepted.code(),
+        level: Some(r.level.number()),
+        reasons: IMPORTED_REASONS,
+        severe_mental_illness: ticked(legacy::MENTAL_ILLNESS),
+        substance_use: ticked(legacy::SUBSTANCE_USE),
+        weak_connection: ticked(legacy::WEAK_CONNECTION),
+        housing_problem: r.housing_problem,
+        in_target_group: r.in_target_group,
+        suggested_outcome: None,
+        recorded_by: w.by,
+        owner_org_id: w.owner_org,
+        referrer_consent: false,
+        routed_to: None,
+    }));
+    let mut position = 0_i64;
+    for c in ctx.policy.target_group.criteria() {
+        for i in &c.items {
+            stmts.push(store::intake::insert_target_item(
+                decision,
+                position,
+                &c.code,
+                i,
+                r.ticked.contains(&i.code),
+            ));
+            position += 1;
+        }
+    }
+    stmts
 }
 
 /// A code outside its list, naming the codes.

@@ -194,8 +194,8 @@ pub struct NewImportedEpisode<'a> {
     pub external_id: &'a str,
     /// The person.
     pub client_id: Uuid,
-    /// The referral.
-    pub referral_id: Uuid,
+    /// The referral (None: the person came before the team recorded referrals).
+    pub referral_id: Option<Uuid>,
     /// Included.
     pub included_on: NaiveDate,
     /// Closed, with the `CloseReason` code.
