@@ -14,6 +14,7 @@ pub(crate) use intake::{parse_referral, Fd};
 mod plans;
 mod services;
 mod settings;
+mod import;
 mod team;
 mod teamwork;
 
@@ -118,6 +119,12 @@ pub fn routes() -> Router<AppState> {
         )
         .route("/measures/due", get(measures::due_page))
         .route("/spor", get(measures::spor_show).post(measures::spor_post))
+        .route(
+            "/team/import",
+            get(import::show).post(import::post).layer(
+                axum::extract::DefaultBodyLimit::max(import::MAX_FILE + 64 * 1024),
+            ),
+        )
         .route("/caseload", get(teamwork::caseload_page))
         .route(
             "/board",
