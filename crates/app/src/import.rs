@@ -182,7 +182,11 @@ pub trait Kind {
         ctx: &Ctx,
     ) -> impl std::future::Future<Output = AppResult<Self::Known>> + Send;
     /// Checks one row; every problem at once, named by its column.
-    fn parse(cells: &Cells<'_>, ctx: &Ctx, known: &Self::Known) -> Result<Self::Row, Vec<FieldError>>;
+    fn parse(
+        cells: &Cells<'_>,
+        ctx: &Ctx,
+        known: &Self::Known,
+    ) -> Result<Self::Row, Vec<FieldError>>;
     /// The row's external id.
     fn external_id(row: &Self::Row) -> &str;
     /// Whether the team already has this external id.
@@ -249,7 +253,9 @@ pub async fn run(
     progress: Progress<'_>,
 ) -> AppResult<Report> {
     match kind {
-        ImportKind::People => run_kind::<people::People>(app, actor, team, file, dry_run, progress).await,
+        ImportKind::People => {
+            run_kind::<people::People>(app, actor, team, file, dry_run, progress).await
+        }
         ImportKind::Measures => {
             run_kind::<measures::Measures>(app, actor, team, file, dry_run, progress).await
         }
@@ -396,7 +402,11 @@ async fn audit_check(app: &App, actor: &Actor, team: Uuid, r: &Report) -> AppRes
     d.resources = format!(
         "team:{team},import:{},{},rows:{},new:{},already_imported:{},errors:{}",
         r.kind.code(),
-        if r.dry_run { "dry_run" } else { "nothing_written" },
+        if r.dry_run {
+            "dry_run"
+        } else {
+            "nothing_written"
+        },
         r.rows,
         r.imported,
         r.already_imported,

@@ -1029,18 +1029,20 @@ pub fn check_interview(input: &NewInterview) -> Result<CheckedInterview, Vec<Fie
         }
     }
     match (on, interviewer, municipality, age, years) {
-        (Some(interviewed_on), Some(interviewer), Some(municipality), Some(age), Some(contact_years))
-            if errs.is_empty() =>
-        {
-            Ok(CheckedInterview {
-                interviewed_on,
-                interviewer,
-                municipality,
-                age,
-                contact_years,
-                answers,
-            })
-        }
+        (
+            Some(interviewed_on),
+            Some(interviewer),
+            Some(municipality),
+            Some(age),
+            Some(contact_years),
+        ) if errs.is_empty() => Ok(CheckedInterview {
+            interviewed_on,
+            interviewer,
+            municipality,
+            age,
+            contact_years,
+            answers,
+        }),
         _ => Err(errs),
     }
 }

@@ -36,15 +36,15 @@ pub struct ImportArgs {
 /// Runs the import; exit code 0 when every row was good, 1 when some were not (nothing
 /// written), 2 on other errors.
 pub async fn run(app: &App, args: ImportArgs, os_user: &str) -> anyhow::Result<i32> {
-    let lang = if args.lang == "en" { Lang::En } else { Lang::Nb };
-    let kind = ImportKind::from_code(&args.kind).with_context(|| {
-        format!(
-            "unknown kind {:?}: use people, measures or spor",
-            args.kind
-        )
-    })?;
-    let file = std::fs::read(&args.file)
-        .with_context(|| format!("reading {}", args.file.display()))?;
+    let lang = if args.lang == "en" {
+        Lang::En
+    } else {
+        Lang::Nb
+    };
+    let kind = ImportKind::from_code(&args.kind)
+        .with_context(|| format!("unknown kind {:?}: use people, measures or spor", args.kind))?;
+    let file =
+        std::fs::read(&args.file).with_context(|| format!("reading {}", args.file.display()))?;
     let team = benk_app::lookup::team_by_name(app, &args.team)
         .await?
         .with_context(|| format!("no team named {:?}", args.team))?;

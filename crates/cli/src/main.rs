@@ -1,8 +1,8 @@
 //! `benk`: the working tool and memory of an integrated outreach team.
 
 mod bench;
-mod import;
 mod config;
+mod import;
 mod national;
 
 use std::io::{BufRead, Write};
@@ -423,7 +423,10 @@ async fn write_import_samples(dir: &std::path::Path) -> anyhow::Result<i32> {
     benk_app::demo::seed(&app)
         .await
         .map_err(|e| anyhow::anyhow!("seeding the demo: {e}"))?;
-    for s in benk_app::demo::samples::samples(&app).await.map_err(app_err)? {
+    for s in benk_app::demo::samples::samples(&app)
+        .await
+        .map_err(app_err)?
+    {
         let path = dir.join(&s.file);
         std::fs::write(&path, s.text).with_context(|| format!("writing {}", path.display()))?;
         println!("wrote {}", path.display());

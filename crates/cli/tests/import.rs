@@ -99,8 +99,15 @@ fn ok(out: Output) -> String {
 
 /// A valid organisation number from eight digits (mod 11).
 fn org_number(base: u32) -> String {
-    let d: Vec<u32> = format!("{base:08}").chars().map(|c| c.to_digit(10).unwrap()).collect();
-    let sum: u32 = d.iter().zip([3, 2, 7, 6, 5, 4, 3, 2]).map(|(a, w)| a * w).sum();
+    let d: Vec<u32> = format!("{base:08}")
+        .chars()
+        .map(|c| c.to_digit(10).unwrap())
+        .collect();
+    let sum: u32 = d
+        .iter()
+        .zip([3, 2, 7, 6, 5, 4, 3, 2])
+        .map(|(a, w)| a * w)
+        .sum();
     let check = match 11 - sum % 11 {
         11 => 0,
         10 => return org_number(base + 1),
@@ -115,16 +122,35 @@ const TEAM_2: &str = "Uteteamet Nordvik";
 /// Migrates and adds an organisation, the two teams, a team lead (nurse) in each, an intake
 /// member who is a NAV officer (not health personnel) and a worker (nurse) in the first.
 fn set_up(db: &Db) {
-    ok(benk().args(["--database-url", &db.url, "migrate"]).output().unwrap());
+    ok(benk()
+        .args(["--database-url", &db.url, "migrate"])
+        .output()
+        .unwrap());
     let org = org_number(93_000_001);
     ok(benk()
-        .args(["--database-url", &db.url, "org", "add", "--name", "Fjordby kommune"])
+        .args([
+            "--database-url",
+            &db.url,
+            "org",
+            "add",
+            "--name",
+            "Fjordby kommune",
+        ])
         .args(["--kind", "municipality", "--number", &org])
         .output()
         .unwrap());
     for team in [TEAM_1, TEAM_2] {
         ok(benk()
-            .args(["--database-url", &db.url, "team", "add", "--name", team, "--owner", &org])
+            .args([
+                "--database-url",
+                &db.url,
+                "team",
+                "add",
+                "--name",
+                team,
+                "--owner",
+                &org,
+            ])
             .output()
             .unwrap());
     }
@@ -136,7 +162,14 @@ fn set_up(db: &Db) {
     ] {
         ok(benk()
             .args(["--database-url", &db.url, "user", "add", "--username", user])
-            .args(["--name", "Test Testesen", "--profession", prof, "--org", &org])
+            .args([
+                "--name",
+                "Test Testesen",
+                "--profession",
+                prof,
+                "--org",
+                &org,
+            ])
             .args(["--team", team, "--role", role, "--fte", "50"])
             .env("BENK_PASSWORD", "et-langt-passord")
             .output()
@@ -146,7 +179,14 @@ fn set_up(db: &Db) {
 
 fn import(db: &Db, kind: &str, file: &Path, team: &str, user: &str, extra: &[&str]) -> Output {
     benk()
-        .args(["--database-url", &db.url, "--test-data", "true", "import", kind])
+        .args([
+            "--database-url",
+            &db.url,
+            "--test-data",
+            "true",
+            "import",
+            kind,
+        ])
         .arg(file)
         .args(["--team", team, "--as", user])
         .args(extra)
@@ -178,7 +218,10 @@ fn counts_of(db: &Db) -> Vec<Counts> {
     let rt = tokio::runtime::Runtime::new().unwrap();
     rt.block_on(async {
         let a = app(&db.url).await;
-        let c = vec![counts(&a, TEAM_1).await.unwrap(), counts(&a, TEAM_2).await.unwrap()];
+        let c = vec![
+            counts(&a, TEAM_1).await.unwrap(),
+            counts(&a, TEAM_2).await.unwrap(),
+        ];
         a.close().await;
         c
     })
@@ -197,7 +240,10 @@ fn demo_samples(dir: &Path) -> (Vec<(PathBuf, &'static str, &'static str)>, Vec<
             std::fs::write(&path, &s.text).unwrap();
             files.push((path, s.team, s.kind.code()));
         }
-        let c = vec![counts(&a, TEAM_1).await.unwrap(), counts(&a, TEAM_2).await.unwrap()];
+        let c = vec![
+            counts(&a, TEAM_1).await.unwrap(),
+            counts(&a, TEAM_2).await.unwrap(),
+        ];
         a.close().await;
         (files, c)
     })
@@ -222,7 +268,14 @@ fn the_demos_data_imports_with_the_demos_counts(pg: bool) {
     assert!(demo_counts[0].interviews > 20 && demo_counts[1].people > 0);
     // A second import adds nothing: every row is already imported.
     for (path, team, kind) in &files {
-        let out = ok(import(&db, kind, path, team, lead_of(team), &["--lang", "en"]));
+        let out = ok(import(
+            &db,
+            kind,
+            path,
+            team,
+            lead_of(team),
+            &["--lang", "en"],
+        ));
         assert!(out.contains("imported: 0 of"), "{out}");
     }
     assert_eq!(counts_of(&db), demo_counts);
@@ -263,7 +316,14 @@ fn the_committed_samples_import(pg: bool) {
     }
     assert_eq!(files.len(), 5);
     for (path, team, kind) in &files {
-        let out = ok(import(&db, kind, path, team, lead_of(team), &["--lang", "en"]));
+        let out = ok(import(
+            &db,
+            kind,
+            path,
+            team,
+            lead_of(team),
+            &["--lang", "en"],
+        ));
         let n = rows(path);
         assert!(out.contains(&format!("imported: {n} of {n} rows")), "{out}");
     }
@@ -282,7 +342,12 @@ fn the_committed_samples_import(pg: bool) {
         let committed = committed_samples().join(path.file_name().unwrap());
         let a = std::fs::read_to_string(path).unwrap();
         let b = std::fs::read_to_string(&committed).unwrap();
-        assert_eq!(a.lines().next(), b.lines().next(), "{}", committed.display());
+        assert_eq!(
+            a.lines().next(),
+            b.lines().next(),
+            "{}",
+            committed.display()
+        );
         if *kind != "measures" {
             assert_eq!(rows(path), rows(&committed), "{}", committed.display());
         }
@@ -350,7 +415,14 @@ fn a_dry_run_reports_every_bad_row_and_a_real_run_writes_all_or_nothing() {
          p4;Dag Li;{other};;10.03.2025;nav;2025-03-12;3;;unknown_item\r\n"
     );
     let file = write(&db, "people.csv", &text);
-    let out = import(&db, "people", &file, TEAM_1, "lead1", &["--dry-run", "--lang", "en"]);
+    let out = import(
+        &db,
+        "people",
+        &file,
+        TEAM_1,
+        "lead1",
+        &["--dry-run", "--lang", "en"],
+    );
     assert_eq!(out.status.code(), Some(1));
     let stdout = String::from_utf8_lossy(&out.stdout);
     for expected in [
@@ -372,7 +444,10 @@ fn a_dry_run_reports_every_bad_row_and_a_real_run_writes_all_or_nothing() {
         &import(&db, "people", &file, TEAM_1, "lead1", &["--dry-run"]).stdout,
     )
     .into_owned();
-    assert!(nb.contains("linje 4, kolonne agency_kind: Ukjent kode."), "{nb}");
+    assert!(
+        nb.contains("linje 4, kolonne agency_kind: Ukjent kode."),
+        "{nb}"
+    );
     // A real run with bad rows writes nothing, not even the good row.
     let out = import(&db, "people", &file, TEAM_1, "lead1", &[]);
     assert_eq!(out.status.code(), Some(1));
@@ -383,13 +458,30 @@ fn a_dry_run_reports_every_bad_row_and_a_real_run_writes_all_or_nothing() {
         "good.csv",
         &format!("{PEOPLE_HEADER}\np1;Anne Hansen;{good};;2025-01-10;gp;15.01.2025;1;;\n"),
     );
-    let dry = ok(import(&db, "people", &only, TEAM_1, "lead1", &["--dry-run", "--lang", "en"]));
+    let dry = ok(import(
+        &db,
+        "people",
+        &only,
+        TEAM_1,
+        "lead1",
+        &["--dry-run", "--lang", "en"],
+    ));
     assert!(dry.contains("1 would be imported"), "{dry}");
     assert_eq!(people_in_team_1(&db), 0);
     ok(import(&db, "people", &only, TEAM_1, "lead1", &[]));
     assert_eq!(people_in_team_1(&db), 1);
-    let again = ok(import(&db, "people", &only, TEAM_1, "lead1", &["--lang", "en"]));
-    assert!(again.contains("imported: 0 of 1 rows; 1 were already imported"), "{again}");
+    let again = ok(import(
+        &db,
+        "people",
+        &only,
+        TEAM_1,
+        "lead1",
+        &["--lang", "en"],
+    ));
+    assert!(
+        again.contains("imported: 0 of 1 rows; 1 were already imported"),
+        "{again}"
+    );
     assert_eq!(people_in_team_1(&db), 1);
     // The same person under another external id is refused (one record per national id).
     let dup = write(
@@ -398,7 +490,8 @@ fn a_dry_run_reports_every_bad_row_and_a_real_run_writes_all_or_nothing() {
         &format!("{PEOPLE_HEADER}\np9;Anne Hansen;{good};;2025-01-10;gp;15.01.2025;1;;\n"),
     );
     let out = import(&db, "people", &dup, TEAM_1, "lead1", &["--lang", "en"]);
-    assert!(String::from_utf8_lossy(&out.stdout).contains("line 2, column national_id: The team already has"));
+    assert!(String::from_utf8_lossy(&out.stdout)
+        .contains("line 2, column national_id: The team already has"));
 
     // Measures and interviews of that person: comma-delimited, decimal comma in quotes,
     // dates both ways; bad values named by column.
@@ -411,7 +504,14 @@ fn a_dry_run_reports_every_bad_row_and_a_real_run_writes_all_or_nothing() {
          m3,p1,srs,2025-02-01,,,11,5,5,5\n\
          m4,nobody,gaf,2025-02-01,40,40,,,,\n",
     );
-    let out = import(&db, "measures", &measures, TEAM_1, "lead1", &["--lang", "en"]);
+    let out = import(
+        &db,
+        "measures",
+        &measures,
+        TEAM_1,
+        "lead1",
+        &["--lang", "en"],
+    );
     let s = String::from_utf8_lossy(&out.stdout);
     for expected in [
         "line 3, column gaf_function:",
@@ -439,8 +539,14 @@ fn a_dry_run_reports_every_bad_row_and_a_real_run_writes_all_or_nothing() {
     );
     let out = import(&db, "spor", &spor, TEAM_1, "lead1", &["--lang", "en"]);
     let s = String::from_utf8_lossy(&out.stdout);
-    assert!(s.contains("line 3, column round: The person has already been interviewed"), "{s}");
-    assert!(s.contains("line 4, column q3: The value must be between 1 and 9."), "{s}");
+    assert!(
+        s.contains("line 3, column round: The person has already been interviewed"),
+        "{s}"
+    );
+    assert!(
+        s.contains("line 4, column q3: The value must be between 1 and 9."),
+        "{s}"
+    );
     assert!(!s.contains("line 2,"), "{s}");
     assert_eq!(counts_of(&db)[0].interviews, 0);
     let one = write(
@@ -517,7 +623,10 @@ fn only_health_personnel_in_the_teams_lead_or_intake_may_import_and_refusals_are
         (rows.len(), rows.first().map(|r| r.0.clone()).unwrap_or_default())
     });
     assert_eq!(n, 1);
-    assert!(resources.contains("imported:1") && resources.contains(";clients:"), "{resources}");
+    assert!(
+        resources.contains("imported:1") && resources.contains(";clients:"),
+        "{resources}"
+    );
 }
 
 #[test]

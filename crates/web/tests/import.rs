@@ -46,9 +46,7 @@ async fn upload(t: &TestApp, b: &Browser, fields: &[(&str, &str)]) -> Resp {
 }
 
 fn people(rows: &str) -> String {
-    format!(
-        "external_id;name;national_id;referral_date;agency_kind;inclusion_date;level\n{rows}"
-    )
+    format!("external_id;name;national_id;referral_date;agency_kind;inclusion_date;level\n{rows}")
 }
 
 async fn imported(t: &TestApp) -> i64 {
@@ -66,13 +64,27 @@ async fn the_page_checks_first_then_imports_what_was_checked(t: &TestApp) {
 
     // A bad file: every bad row in the table, nothing saved.
     let bad = people("x1;Anne Hansen;12345678901;2025-01-10;gp;15.01.2025;1\nx2;;;2025-01-10;alien;2025-01-15;2\n");
-    let r = upload(t, &b, &[("kind", "people"), ("action", "check"), ("file", &bad)]).await;
+    let r = upload(
+        t,
+        &b,
+        &[("kind", "people"), ("action", "check"), ("file", &bad)],
+    )
+    .await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.text);
     assert!(r.text.contains("Ingenting er lagret"), "{}", r.text);
-    for cell in ["<code>national_id</code>", "<code>name</code>", "<code>agency_kind</code>", "<code>ordinary_service</code>"] {
+    for cell in [
+        "<code>national_id</code>",
+        "<code>name</code>",
+        "<code>agency_kind</code>",
+        "<code>ordinary_service</code>",
+    ] {
         assert!(r.text.contains(cell), "{cell}: {}", r.text);
     }
-    assert!(r.text.contains(">2</td>") && r.text.contains(">3</td>"), "{}", r.text);
+    assert!(
+        r.text.contains(">2</td>") && r.text.contains(">3</td>"),
+        "{}",
+        r.text
+    );
     assert_eq!(imported(t).await, 0);
 
     // A good file: checked, nothing saved yet, and an import form carrying the file.
@@ -80,17 +92,32 @@ async fn the_page_checks_first_then_imports_what_was_checked(t: &TestApp) {
         "x1;Anne Hansen;{};2025-01-10;gp;15.01.2025;1\n",
         synthetic_fnr(901)
     ));
-    let r = upload(t, &b, &[("kind", "people"), ("action", "check"), ("file", &good)]).await;
+    let r = upload(
+        t,
+        &b,
+        &[("kind", "people"), ("action", "check"), ("file", &good)],
+    )
+    .await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.text);
     assert!(r.text.contains("Filen er i orden"), "{}", r.text);
     assert!(r.text.contains("name=\"content\""), "{}", r.text);
     assert_eq!(imported(t).await, 0);
-    let r = upload(t, &b, &[("kind", "people"), ("action", "import"), ("content", &good)]).await;
+    let r = upload(
+        t,
+        &b,
+        &[("kind", "people"), ("action", "import"), ("content", &good)],
+    )
+    .await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.text);
     assert!(r.text.contains("Importert."), "{}", r.text);
     assert_eq!(imported(t).await, 1);
     // Again: nothing new.
-    let r = upload(t, &b, &[("kind", "people"), ("action", "import"), ("content", &good)]).await;
+    let r = upload(
+        t,
+        &b,
+        &[("kind", "people"), ("action", "import"), ("content", &good)],
+    )
+    .await;
     assert!(r.text.contains("importert fra før"), "{}", r.text);
     assert_eq!(imported(t).await, 1);
     // No file: the form says so.
@@ -105,7 +132,12 @@ async fn a_worker_is_refused_and_the_refusal_is_audited(t: &TestApp) {
         "x1;Anne Hansen;{};2025-01-10;gp;15.01.2025;1\n",
         synthetic_fnr(902)
     ));
-    let r = upload(t, &b, &[("kind", "people"), ("action", "check"), ("file", &good)]).await;
+    let r = upload(
+        t,
+        &b,
+        &[("kind", "people"), ("action", "check"), ("file", &good)],
+    )
+    .await;
     assert_eq!(r.status, StatusCode::FORBIDDEN, "{}", r.text);
     assert_eq!(imported(t).await, 0);
     let refused = t

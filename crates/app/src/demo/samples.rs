@@ -141,7 +141,10 @@ pub fn header(kind: ImportKind) -> Vec<&'static str> {
 /// seeded demo database.
 pub async fn samples(app: &App) -> AppResult<Vec<Sample>> {
     let mut out = Vec::new();
-    for (team, slug) in [(super::DEMO_TEAM, "fjordby"), (super::DEMO_TEAM_2, "nordvik")] {
+    for (team, slug) in [
+        (super::DEMO_TEAM, "fjordby"),
+        (super::DEMO_TEAM_2, "nordvik"),
+    ] {
         let people: Vec<PersonLine> = app
             .db
             .all(

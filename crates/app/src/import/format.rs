@@ -340,7 +340,10 @@ mod tests {
     fn header_problems_are_all_reported() {
         let e = read(b"b;c;b\n1;2;3\n", COLS).expect_err("bad header");
         let codes: Vec<&str> = e.iter().map(|e| e.code.as_str()).collect();
-        assert_eq!(codes, ["missing_column", "unknown_column", "duplicate_column"]);
+        assert_eq!(
+            codes,
+            ["missing_column", "unknown_column", "duplicate_column"]
+        );
         assert!(read(b"\xff\xfe", COLS).is_err());
         assert!(read(b"", COLS).is_err());
     }

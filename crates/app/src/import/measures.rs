@@ -72,7 +72,10 @@ impl PersonIndex {
                 found
             }
             (None, Some(n)) => {
-                let found = self.by_national_id.get(n.replace(' ', "").as_str()).copied();
+                let found = self
+                    .by_national_id
+                    .get(n.replace(' ', "").as_str())
+                    .copied();
                 if found.is_none() {
                     errs.push(FieldError::new(
                         "national_id",
@@ -141,7 +144,10 @@ impl Kind for Measures {
         let kind = c.required("kind", &mut errs).and_then(|s| {
             let k = MeasureKind::from_code(&s.to_lowercase());
             if k.is_none() {
-                errs.push(unknown_code("kind", MeasureKind::ALL.iter().map(|k| k.code())));
+                errs.push(unknown_code(
+                    "kind",
+                    MeasureKind::ALL.iter().map(|k| k.code()),
+                ));
             }
             k
         });
@@ -167,7 +173,10 @@ impl Kind for Measures {
                 ));
             }
         }
-        let nums: Vec<Option<f64>> = own.iter().map(|f| c.required_number(f, &mut errs)).collect();
+        let nums: Vec<Option<f64>> = own
+            .iter()
+            .map(|f| c.required_number(f, &mut errs))
+            .collect();
         let values = match (kind, nums.as_slice()) {
             (Some(MeasureKind::Gaf), [Some(s), Some(f)]) => Some(NewValues::Gaf(*s, *f)),
             (Some(k), [Some(a), Some(b), Some(c3), Some(d)]) => {
@@ -182,7 +191,9 @@ impl Kind for Measures {
         }
         .and_then(|v| check_values(v).map_err(|e| errs.extend(e)).ok());
         match (ext, client, measured_on, values) {
-            (Some(external_id), Some(client), Some(measured_on), Some(values)) if errs.is_empty() => {
+            (Some(external_id), Some(client), Some(measured_on), Some(values))
+                if errs.is_empty() =>
+            {
                 Ok(MeasureRow {
                     external_id,
                     client,

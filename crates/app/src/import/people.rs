@@ -115,9 +115,11 @@ impl Kind for People {
     fn parse(c: &Cells<'_>, ctx: &Ctx, known: &Known) -> Result<PersonRow, Vec<FieldError>> {
         let mut errs = Vec::new();
         let ext = external_id(c, &mut errs);
-        let name = c
-            .required("name", &mut errs)
-            .and_then(|s| PersonName::parse(s).map_err(|e| errs.push(FieldError::of("name", &e))).ok());
+        let name = c.required("name", &mut errs).and_then(|s| {
+            PersonName::parse(s)
+                .map_err(|e| errs.push(FieldError::of("name", &e)))
+                .ok()
+        });
         // The national id as the API checks it: check digits, and synthetic numbers only with
         // test data enabled.
         let national_id = c.get("national_id").and_then(|s| {
@@ -208,18 +210,19 @@ impl Kind for People {
             ));
         }
         if let Some(d) = referral_date {
-            if let Err(e) = benk_domain::check_not_future(
-                benk_domain::DateField::Referred,
-                d,
-                ctx.today,
-            ) {
+            if let Err(e) =
+                benk_domain::check_not_future(benk_domain::DateField::Referred, d, ctx.today)
+            {
                 errs.push(FieldError::of("referral_date", &e));
             }
         }
         let agency_kind = c.get("agency_kind").and_then(|s| {
             let k = AgencyKind::from_code(s);
             if k.is_none() {
-                errs.push(unknown_code("agency_kind", AgencyKind::ALL.iter().map(|k| k.code())));
+                errs.push(unknown_code(
+                    "agency_kind",
+                    AgencyKind::ALL.iter().map(|k| k.code()),
+                ));
             }
             k
         });
@@ -335,11 +338,19 @@ impl Kind for People {
         let close_reason = c.get("close_reason").and_then(|s| {
             let r = CloseReason::from_code(s);
             if r.is_none() {
-                errs.push(unknown_code("close_reason", CloseReason::ALL.iter().map(|k| k.code())));
+                errs.push(unknown_code(
+                    "close_reason",
+                    CloseReason::ALL.iter().map(|k| k.code()),
+                ));
             }
             r
         });
-        let closed = match (closed_on, close_reason, c.get("closed_on"), c.get("close_reason")) {
+        let closed = match (
+            closed_on,
+            close_reason,
+            c.get("closed_on"),
+            c.get("close_reason"),
+        ) {
             (Some(d), Some(r), ..) => {
                 if let Some(i) = inclusion_date {
                     if let Err(e) = benk_domain::check_close(i, d, ctx.today) {
@@ -394,7 +405,11 @@ impl Kind for People {
     fn check_together(rows: &[(u64, PersonRow)], _known: &Known) -> Vec<super::RowError> {
         let mut seen = HashSet::new();
         rows.iter()
-            .filter(|(_, r)| r.national_id.as_ref().is_some_and(|n| !seen.insert(n.as_str().to_string())))
+            .filter(|(_, r)| {
+                r.national_id
+                    .as_ref()
+                    .is_some_and(|n| !seen.insert(n.as_str().to_string()))
+            })
             .map(|(line, _)| {
                 super::RowError::at(
                     *line,
@@ -422,56 +437,63 @@ impl Kind for People {
                     .and_utc();
                 let nid = r.national_id.as_ref().map(|n| n.as_str());
                 let mut stmts = vec![store::import::insert_person(&store::import::NewPerson {
-                        id: client,
-                        team_id: ctx.team_id,
-                        external_id: &r.external_id,
-                        name: r.name.as_str(),
-                        national_id: nid,
-                        national_id_kind: r.national_id.as_ref().map(|n| n.kind().code()),
-                        birth_year: r.birth_year,
-                        municipality: r.municipality.as_ref().map(|m| m.as_str()),
-                        by: w.by,
-                        owner_org_id: w.owner_org,
-                    at: w.at,
-                })];
-                if let Some((received_on, agency_kind)) = r.referral {
-                    stmts.push(store::import::insert_referral(&store::import::NewImportedReferral {
-                        id: referral,
-                        team_id: ctx.team_id,
-                        external_id: &r.external_id,
-                        client_id: client,
-                        received_on,
-                        agency_kind: agency_kind.code(),
-                        referrer_name: agency_kind.label(benk_domain::Lang::Nb),
-                        person_name: r.name.as_str(),
-                        person_national_id: nid,
-                        person_birth_year: r.birth_year,
-                        housing_situation: r.housing_situation.as_ref().map(|t| t.as_str()),
-                        reason: IMPORTED_REASONS,
-                        by: w.by,
-                        decided_at,
-                    }));
-                    stmts.extend(decision_stmts(r, ctx, w, referral, decided_at));
-                }
-                stmts.push(store::import::insert_episode(&store::import::NewImportedEpisode {
-                    id: episode,
+                    id: client,
                     team_id: ctx.team_id,
                     external_id: &r.external_id,
-                    client_id: client,
-                    referral_id: r.referral.map(|_| referral),
-                    included_on: r.inclusion_date,
-                    closed: r.closed.map(|(d, reason)| (d, reason.code())),
+                    name: r.name.as_str(),
+                    national_id: nid,
+                    national_id_kind: r.national_id.as_ref().map(|n| n.kind().code()),
+                    birth_year: r.birth_year,
+                    municipality: r.municipality.as_ref().map(|m| m.as_str()),
                     by: w.by,
                     owner_org_id: w.owner_org,
                     at: w.at,
-                }));
-                let service = r.ordinary_service.as_ref().map(|s| store::episodes::LevelService {
-                    service: s.as_str(),
-                    contact_name: None,
-                    contact_phone: None,
-                    competence: None,
-                    competence_note: None,
-                });
+                })];
+                if let Some((received_on, agency_kind)) = r.referral {
+                    stmts.push(store::import::insert_referral(
+                        &store::import::NewImportedReferral {
+                            id: referral,
+                            team_id: ctx.team_id,
+                            external_id: &r.external_id,
+                            client_id: client,
+                            received_on,
+                            agency_kind: agency_kind.code(),
+                            referrer_name: agency_kind.label(benk_domain::Lang::Nb),
+                            person_name: r.name.as_str(),
+                            person_national_id: nid,
+                            person_birth_year: r.birth_year,
+                            housing_situation: r.housing_situation.as_ref().map(|t| t.as_str()),
+                            reason: IMPORTED_REASONS,
+                            by: w.by,
+                            decided_at,
+                        },
+                    ));
+                    stmts.extend(decision_stmts(r, ctx, w, referral, decided_at));
+                }
+                stmts.push(store::import::insert_episode(
+                    &store::import::NewImportedEpisode {
+                        id: episode,
+                        team_id: ctx.team_id,
+                        external_id: &r.external_id,
+                        client_id: client,
+                        referral_id: r.referral.map(|_| referral),
+                        included_on: r.inclusion_date,
+                        closed: r.closed.map(|(d, reason)| (d, reason.code())),
+                        by: w.by,
+                        owner_org_id: w.owner_org,
+                        at: w.at,
+                    },
+                ));
+                let service = r
+                    .ordinary_service
+                    .as_ref()
+                    .map(|s| store::episodes::LevelService {
+                        service: s.as_str(),
+                        contact_name: None,
+                        contact_phone: None,
+                        competence: None,
+                        competence_note: None,
+                    });
                 stmts.push(store::episodes::insert_level_with(
                     episode,
                     r.level.number(),

@@ -11,10 +11,10 @@ pub(crate) mod intake;
 pub(crate) mod measures;
 
 pub(crate) use intake::{parse_referral, Fd};
+mod import;
 mod plans;
 mod services;
 mod settings;
-mod import;
 mod team;
 mod teamwork;
 
@@ -121,9 +121,11 @@ pub fn routes() -> Router<AppState> {
         .route("/spor", get(measures::spor_show).post(measures::spor_post))
         .route(
             "/team/import",
-            get(import::show).post(import::post).layer(
-                axum::extract::DefaultBodyLimit::max(import::MAX_FILE + 64 * 1024),
-            ),
+            get(import::show)
+                .post(import::post)
+                .layer(axum::extract::DefaultBodyLimit::max(
+                    import::MAX_FILE + 64 * 1024,
+                )),
         )
         .route("/caseload", get(teamwork::caseload_page))
         .route(
