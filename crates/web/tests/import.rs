@@ -22,7 +22,8 @@ async fn upload(t: &TestApp, b: &Browser, fields: &[(&str, &str)]) -> Resp {
     all.extend_from_slice(fields);
     for (k, v) in all {
         let disposition = if k == "file" {
-            format!("form-data; name=\"file\"; filename=\"people.csv\"\r\nContent-Type: text/csv")
+            "form-data; name=\"file\"; filename=\"people.csv\"\r\nContent-Type: text/csv"
+                .to_string()
         } else {
             format!("form-data; name=\"{k}\"")
         };

@@ -106,6 +106,9 @@ struct InterviewLine {
     contact_years: i64,
 }
 
+/// One answer: question, score in tenths, text.
+type AnswerLine = (i64, Option<i64>, Option<String>);
+
 /// A score in tenths with a decimal comma (63 → "6,3", 70 → "7").
 fn tenths(v: i64) -> String {
     if v % 10 == 0 {
@@ -290,8 +293,7 @@ pub async fn samples(app: &App) -> AppResult<Vec<Sample>> {
                 crate::args![team],
             )
             .await?;
-        let mut by_interview: HashMap<Uuid, Vec<(i64, Option<i64>, Option<String>)>> =
-            HashMap::new();
+        let mut by_interview: HashMap<Uuid, Vec<AnswerLine>> = HashMap::new();
         for (i, q, s, t) in answers {
             by_interview.entry(i).or_default().push((q, s, t));
         }

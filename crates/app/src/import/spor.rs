@@ -161,8 +161,8 @@ impl Kind for Spor {
             Ok(i) => Some(i),
             Err(e) => {
                 errs.extend(e.into_iter().filter(|e| {
-                    !(e.field == "interviewed_on" && bad_date)
-                        && !missing_numbers.contains(&e.field.as_str())
+                    !(missing_numbers.contains(&e.field.as_str())
+                        || (e.field == "interviewed_on" && bad_date))
                 }));
                 None
             }
