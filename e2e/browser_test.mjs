@@ -562,6 +562,34 @@ async function walkDaily(base, axeViolations) {
   await goTo(`${base}/spor`);
   axeViolations.sporRounds = await runAxe('/spor');
   await takeScreenshots([{ name: 'spor-rounds', url: `${base}/spor` }]);
+  // Import (issue 10): the page, and a checked file with bad rows in the error table.
+  await goTo(`${base}/team/import`);
+  axeViolations.importPage = await runAxe('/team/import');
+  await takeScreenshots([{ name: 'import', url: `${base}/team/import` }]);
+  const badCsv = path.join(makeTempDir('benk-e2e-import-'), 'people.csv');
+  fs.writeFileSync(badCsv, 'external_id;name;national_id;referral_date;agency_kind;inclusion_date;level\n'
+    + 'x1;Anne Hansen;12345678901;2025-01-10;gp;15.01.2025;1\n'
+    + 'x2;;;2025-01-10;astrologer_with_a_long_code;2025-01-05;2\n');
+  const uploadChecked = async () => {
+    await goTo(`${base}/team/import`);
+    const input = await find('#file');
+    await wd('POST', `${session}/element/${input}/value`, { text: badCsv });
+    await clickAndWait('form[action="/team/import"] button[type="submit"]');
+  };
+  await uploadChecked();
+  const importErrors = await execute('return document.querySelectorAll("tbody tr").length');
+  check('a checked import file lists every bad row', importErrors >= 4, `${importErrors} rows`);
+  axeViolations.importErrors = await runAxe('/team/import (errors)');
+  if (CONFIG.screenshotDir) {
+    await hideScrollbars();
+    for (const [sizeName, size] of Object.entries(SIZES)) {
+      await setViewportSize(size);
+      await uploadChecked();
+      await noteSideways('import-errors', sizeName);
+      fs.writeFileSync(path.join(CONFIG.screenshotDir, `import-errors-${sizeName}.png`), await screenshotPng());
+    }
+    await setViewportSize(SIZES.desktop);
+  }
   await clickAndWait('form.logout button[type="submit"]');
   await goTo(`${base}/apen-time`);
   const teamHref = await execute(`
@@ -943,7 +971,7 @@ async function main() {
     'caseload', 'teamBoard', 'boardScreen', 'meetings', 'meeting',
     'openHour', 'openHourBooking', 'dropin', 'housing', 'openHourPublic',
     'contactForm', 'clientTimeline', 'myClients', 'clientAppointments', 'myAppointments',
-    'needsContact', 'settings', 'measures', 'measuresDue', 'sporRounds', 'registry',
+    'needsContact', 'settings', 'measures', 'measuresDue', 'sporRounds', 'registry', 'importPage', 'importErrors',
     'myTasks', 'plan', 'planPrint', 'rgMeeting', 'planForm', 'rgMeetingForm', 'learningLog', 'learningTeam', 'measuresPolicy'];
   for (const page of axePages) {
     const v = axeViolations[page];
@@ -974,6 +1002,7 @@ async function main() {
     'the housing page opens from the client page',
     'the measures page opens from the client page',
     'the registry page opens from the client page',
+    'a checked import file lists every bad row',
     'the public open-hour page offers slots without login',
     ...axePages.map((p) => `axe: no serious/critical violations on ${p} page`)];
   for (const name of required) {

@@ -29,6 +29,7 @@ mod measures;
 mod openhour;
 mod plans;
 mod registry;
+pub mod samples;
 
 /// The password of every demo login.
 pub const DEMO_PASSWORD: &str = "benk-demo";

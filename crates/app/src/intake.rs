@@ -184,39 +184,14 @@ pub async fn decide(
         };
         errors.push(FieldError::of(field, &e));
     }
-    let today = crate::time::oslo_today();
-    if input.decided_on > today {
-        errors.push(FieldError::new(
-            "decided_on",
-            "future_date",
-            "Datoen for inntaksbeslutningen kan ikke være fram i tid.",
-            "The decision date cannot be in the future.",
-        ));
-    }
-    if input.decided_on < r.received_on {
-        errors.push(FieldError::new(
-            "decided_on",
-            "before_referral",
-            "Inntaksbeslutningen kan ikke være datert før henvisningen kom.",
-            "The decision cannot be dated before the referral arrived.",
-        ));
-    }
+    errors.extend(check_decided_on(
+        "decided_on",
+        input.decided_on,
+        r.received_on,
+        crate::time::oslo_today(),
+    ));
     let level_two = accepted && input.level == Some(LevelOfEffort::ShoulderToShoulder);
-    match (&input.ordinary, level_two) {
-        (None, true) => errors.push(FieldError::new(
-            "ordinary_service",
-            "ordinary_service_required",
-            "På nivå 2 beholder den ordinære tjenesten ansvaret: skriv hvilken tjeneste det er.",
-            "At level 2 the ordinary service keeps the responsibility: name the service.",
-        )),
-        (Some(_), false) => errors.push(FieldError::new(
-            "ordinary_service",
-            "ordinary_service_only_level_two",
-            "Den ordinære tjenesten registreres her bare når personen tas inn på nivå 2.",
-            "The ordinary service is recorded here only when the person is accepted at level 2.",
-        )),
-        _ => {}
-    }
+    errors.extend(check_ordinary(input.ordinary.is_some(), level_two));
     if !accepted && !input.members.is_empty() {
         errors.push(FieldError::new(
             "members",
@@ -496,6 +471,53 @@ pub async fn decide(
         }
         Err(other) => Err(other),
     }
+}
+
+/// At level 2 the ordinary service that keeps the responsibility is named, and only then.
+pub(crate) fn check_ordinary(given: bool, level_two: bool) -> Option<FieldError> {
+    match (given, level_two) {
+        (false, true) => Some(FieldError::new(
+            "ordinary_service",
+            "ordinary_service_required",
+            "På nivå 2 beholder den ordinære tjenesten ansvaret: skriv hvilken tjeneste det er.",
+            "At level 2 the ordinary service keeps the responsibility: name the service.",
+        )),
+        (true, false) => Some(FieldError::new(
+            "ordinary_service",
+            "ordinary_service_only_level_two",
+            "Den ordinære tjenesten registreres her bare når personen tas inn på nivå 2.",
+            "The ordinary service is recorded here only when the person is accepted at level 2.",
+        )),
+        _ => None,
+    }
+}
+
+/// The decision's date: not in the future, not before the referral arrived (also the
+/// importer's check of a `people` row's inclusion date, named by `field`).
+pub(crate) fn check_decided_on(
+    field: &str,
+    decided_on: NaiveDate,
+    received_on: NaiveDate,
+    today: NaiveDate,
+) -> Vec<FieldError> {
+    let mut errors = Vec::new();
+    if decided_on > today {
+        errors.push(FieldError::new(
+            field,
+            "future_date",
+            "Datoen for inntaksbeslutningen kan ikke være fram i tid.",
+            "The decision date cannot be in the future.",
+        ));
+    }
+    if decided_on < received_on {
+        errors.push(FieldError::new(
+            field,
+            "before_referral",
+            "Inntaksbeslutningen kan ikke være datert før henvisningen kom.",
+            "The decision cannot be dated before the referral arrived.",
+        ));
+    }
+    errors
 }
 
 /// The referrer as one line for the person's page: name, role, agency, phone, e-mail.

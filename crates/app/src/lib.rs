@@ -26,6 +26,7 @@ pub mod error;
 pub mod guidance;
 pub mod housing;
 pub mod idempotency;
+pub mod import;
 pub mod intake;
 pub mod intake_views;
 pub mod keeping;

@@ -352,7 +352,7 @@ pub fn check_values(v: NewValues) -> Result<Values, Vec<FieldError>> {
     }
 }
 
-fn check_date(field: &str, d: NaiveDate) -> Option<FieldError> {
+pub(crate) fn check_date(field: &str, d: NaiveDate) -> Option<FieldError> {
     if d > today() {
         Some(FieldError::new(
             field,
@@ -944,25 +944,27 @@ pub fn question_field(n: u8) -> String {
     format!("q{n}")
 }
 
-/// Records a person's SPoR interview in a round of their team (health scope; one per person
-/// and round; audited `spor.interview_create`). Every field error at once; a scale answer
-/// outside 1–9 names its question (`q7`).
-pub async fn record_interview(
-    app: &App,
-    actor: &Actor,
-    grant: &ReadGrant,
-    input: NewInterview,
-) -> AppResult<Uuid> {
-    require_health(app, actor, grant, "spor.interview_create").await?;
+/// An interview that passed the checks.
+#[derive(Debug, Clone)]
+pub struct CheckedInterview {
+    /// Day.
+    pub interviewed_on: NaiveDate,
+    /// Who interviewed.
+    pub interviewer: ShortText,
+    /// The person's municipality.
+    pub municipality: Municipality,
+    /// Age.
+    pub age: i64,
+    /// Years of contact.
+    pub contact_years: i64,
+    /// (question, score in tenths, text).
+    pub answers: Vec<(i64, Option<i64>, Option<String>)>,
+}
+
+/// Checks an interview's fields and answers (not its round), naming every field at fault;
+/// the API and the importer both use it.
+pub fn check_interview(input: &NewInterview) -> Result<CheckedInterview, Vec<FieldError>> {
     let mut errs: Vec<FieldError> = Vec::new();
-    if store::measures::round_team(&app.db, input.round_id).await? != Some(grant.team_id()) {
-        errs.push(FieldError::new(
-            "round_id",
-            "no_such_round",
-            "Velg en intervjurunde i personens team.",
-            "Choose an interview round of the person's team.",
-        ));
-    }
     let on = match input.interviewed_on {
         None => {
             errs.push(FieldError::of("interviewed_on", &MeasureError::Missing));
@@ -1026,14 +1028,59 @@ pub async fn record_interview(
             )),
         }
     }
-    let (Some(on), Some(interviewer), Some(municipality), Some(age), Some(years)) =
-        (on, interviewer, municipality, age, years)
-    else {
+    match (on, interviewer, municipality, age, years) {
+        (
+            Some(interviewed_on),
+            Some(interviewer),
+            Some(municipality),
+            Some(age),
+            Some(contact_years),
+        ) if errs.is_empty() => Ok(CheckedInterview {
+            interviewed_on,
+            interviewer,
+            municipality,
+            age,
+            contact_years,
+            answers,
+        }),
+        _ => Err(errs),
+    }
+}
+
+/// Records a person's SPoR interview in a round of their team (health scope; one per person
+/// and round; audited `spor.interview_create`). Every field error at once; a scale answer
+/// outside 1–9 names its question (`q7`).
+pub async fn record_interview(
+    app: &App,
+    actor: &Actor,
+    grant: &ReadGrant,
+    input: NewInterview,
+) -> AppResult<Uuid> {
+    require_health(app, actor, grant, "spor.interview_create").await?;
+    let mut errs: Vec<FieldError> = Vec::new();
+    if store::measures::round_team(&app.db, input.round_id).await? != Some(grant.team_id()) {
+        errs.push(FieldError::new(
+            "round_id",
+            "no_such_round",
+            "Velg en intervjurunde i personens team.",
+            "Choose an interview round of the person's team.",
+        ));
+    }
+    let checked = check_interview(&input).map_err(|e| errs.extend(e));
+    let Ok(c) = checked else {
         return Err(AppError::Invalid(errs));
     };
     if !errs.is_empty() {
         return Err(AppError::Invalid(errs));
     }
+    let (on, interviewer, municipality, age, years, answers) = (
+        c.interviewed_on,
+        c.interviewer,
+        c.municipality,
+        c.age,
+        c.contact_years,
+        c.answers,
+    );
     let id = Uuid::now_v7();
     let d = audit_allowed(
         actor,

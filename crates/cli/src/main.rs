@@ -2,6 +2,7 @@
 
 mod bench;
 mod config;
+mod import;
 mod national;
 
 use std::io::{BufRead, Write};
@@ -41,6 +42,10 @@ enum Command {
         /// Where the demo database lives.
         #[arg(long, default_value = "benk-data")]
         data_dir: PathBuf,
+        /// Write the demo's data as import files into this directory and exit (the
+        /// committed copies are docs/import/samples/).
+        #[arg(long, hide = true, value_name = "DIR")]
+        write_import_samples: Option<PathBuf>,
     },
     /// Apply database migrations.
     Migrate {
@@ -69,6 +74,9 @@ enum Command {
     /// Make a synthetic data set in bulk (`--national`: teams, staff, people,
     /// contacts and a valid audit chain at national scale).
     Seed(national::NationalArgs),
+    /// Import a CSV file (people, measures, spor) into a team, as a named user: every bad
+    /// row is reported and nothing is written, or every new row is written (see docs/import/).
+    Import(import::ImportArgs),
     /// Print the version.
     Version,
 }
@@ -232,7 +240,16 @@ async fn run(cli: Cli) -> anyhow::Result<i32> {
             serve(app, &cfg).await?;
             Ok(0)
         }
-        Command::Demo { data_dir } => {
+        Command::Demo {
+            write_import_samples: Some(dir),
+            ..
+        } => write_import_samples(&dir).await,
+        Command::Import(args) => {
+            let cfg = cli.config.resolve(DEFAULT_DB)?;
+            let app = open(&cfg).await?;
+            import::run(&app, args, &os_user()).await
+        }
+        Command::Demo { data_dir, .. } => {
             std::fs::create_dir_all(&data_dir)
                 .with_context(|| format!("creating {}", data_dir.display()))?;
             let db = format!("sqlite:{}", data_dir.join("benk-demo.db").display());
@@ -388,6 +405,35 @@ async fn run(cli: Cli) -> anyhow::Result<i32> {
             national::run(args, &cfg.database_url).await
         }
     }
+}
+
+/// Seeds the demo into a fresh database in a temporary directory and writes its people,
+/// measures and SPoR interviews as import files into `dir`.
+async fn write_import_samples(dir: &std::path::Path) -> anyhow::Result<i32> {
+    let tmp = std::env::temp_dir().join(format!("benk-samples-{}", uuid::Uuid::now_v7()));
+    std::fs::create_dir_all(&tmp)?;
+    std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
+    let url = format!("sqlite:{}", tmp.join("demo.db").display());
+    let opts = benk_app::db::DbOptions::new(&url);
+    let settings = benk_app::Settings {
+        allow_synthetic_ids: true,
+        ..benk_app::Settings::default()
+    };
+    let app = App::open(&opts, settings).await?;
+    benk_app::demo::seed(&app)
+        .await
+        .map_err(|e| anyhow::anyhow!("seeding the demo: {e}"))?;
+    for s in benk_app::demo::samples::samples(&app)
+        .await
+        .map_err(app_err)?
+    {
+        let path = dir.join(&s.file);
+        std::fs::write(&path, s.text).with_context(|| format!("writing {}", path.display()))?;
+        println!("wrote {}", path.display());
+    }
+    app.close().await;
+    std::fs::remove_dir_all(&tmp).ok();
+    Ok(0)
 }
 
 /// The operating-system user running `benk`, for the audit log: `$USER`,

@@ -24,6 +24,7 @@ pub mod episodes;
 pub mod guidance;
 pub mod housing;
 pub mod idempotency;
+pub mod import;
 pub mod intake;
 pub mod keeping;
 pub mod learning;

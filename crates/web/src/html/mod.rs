@@ -14,6 +14,7 @@ pub(crate) mod registry;
 pub(crate) use intake::{parse_referral, Fd};
 mod learning;
 mod measure_gaps;
+mod import;
 mod plans;
 mod services;
 mod settings;
@@ -133,6 +134,14 @@ pub fn routes() -> Router<AppState> {
             get(measure_gaps::history_page),
         )
         .route("/spor", get(measures::spor_show).post(measures::spor_post))
+        .route(
+            "/team/import",
+            get(import::show)
+                .post(import::post)
+                .layer(axum::extract::DefaultBodyLimit::max(
+                    import::MAX_FILE + 64 * 1024,
+                )),
+        )
         .route("/caseload", get(teamwork::caseload_page))
         .route(
             "/board",
