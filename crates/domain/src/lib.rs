@@ -24,6 +24,7 @@ pub mod org_number;
 pub mod plan;
 pub mod record;
 pub mod referral;
+pub mod report;
 pub mod staff;
 pub mod stats;
 pub mod target_group;
@@ -85,6 +86,9 @@ pub use referral::{
 pub use staff::{
     health_personnel_basis, Fte, FteError, HealthPersonnelBasis, HprNumber, HprNumberError,
     OrgKind, Profession, TeamRole,
+};
+pub use report::{
+    fmt1, percent, round1, Audience, Cell, Chart, ChartKind, Report, Section, Series, Table, L,
 };
 pub use stats::{period_key, summary, ReportPeriod, Summary};
 pub use target_group::{
