@@ -33,6 +33,7 @@ pub mod openhour;
 pub mod orgs;
 pub mod plans;
 pub mod referrals;
+pub mod reports;
 pub mod services;
 pub mod situation;
 pub mod staff;

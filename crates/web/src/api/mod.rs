@@ -15,6 +15,7 @@ mod intake;
 mod measures;
 mod orgs;
 mod plans;
+mod reports;
 mod target;
 
 use axum::body::Bytes;
@@ -137,6 +138,11 @@ pub fn routes() -> Router<AppState> {
         )
         .route("/clients/{id}/housing/evictions", post(daily::add_eviction))
         .route("/reports/housing", get(daily::housing_report))
+        .route("/reports/{name}", get(reports::get_report))
+        .route(
+            "/report-settings",
+            get(reports::get_settings).put(reports::set_settings),
+        )
         .route(
             "/clients/{id}/appointments",
             get(appointments::list).post(appointments::create),
@@ -239,6 +245,7 @@ pub fn routes() -> Router<AppState> {
         plans::list_goals, plans::add_goal, plans::add_goal_note, plans::plan_status, plans::get_plan,
         plans::create_plan, plans::revise_plan, plans::get_version, plans::list_meetings, plans::create_meeting,
         plans::get_meeting, plans::set_task_status, plans::my_tasks,
+        reports::get_report, reports::get_settings, reports::set_settings,
     ),
     components(schemas(ErrorBody, ErrorDetail, FieldErrorDetail, crate::input::RawClient, crate::input::RawReferral)),
     modifiers(&BearerAuth, &CommonResponses, &CrossFieldRules),
