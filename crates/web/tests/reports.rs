@@ -384,6 +384,16 @@ async fn activity_hand_computed(t: &TestApp) {
     ] {
         contact(t, &tone, c, at, kind, met).await;
     }
+    // Threshold 2: only counts of 1 are hidden in the exports.
+    let r = t
+        .api(
+            Method::PUT,
+            "/api/v1/report-settings",
+            &tone,
+            Some(json!({"small_threshold": 2, "cost_per_inpatient_day": 4000, "co_financing_percent": 20, "fidelity_targets": {}})),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text);
     let r = t.api(Method::GET, &format!("/api/v1/reports/activity?{PERIOD}"), &tone, None).await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.text);
     let rep = r.json();
@@ -394,13 +404,17 @@ async fn activity_hand_computed(t: &TestApp) {
     let total = kinds.last().unwrap();
     assert_eq!(total[1]["n"], 6);
     assert_eq!(total[4], json!({"kind": "percent", "num": 4, "den": 6}));
-    // Home visits: 2 (1 met, 1 not) — small, hidden in the export.
-    assert_eq!(kinds[0][1]["kind"], "suppressed");
+    // Home visits: 2 (1 met, 1 not): the ones are hidden in the export.
+    assert_eq!(kinds[0][1]["n"], 2);
+    assert_eq!(kinds[0][2]["kind"], "suppressed");
+    assert_eq!(kinds[0][4]["kind"], "suppressed");
     // Per month: February 2, March 3, December 1; the other months 0 (shown).
     let months = table(&rep, "activity.contacts_by_month");
     assert_eq!(months.len(), 12);
     assert_eq!(months[0][1]["n"], 0);
-    assert_eq!(months[1][1]["kind"], "suppressed");
+    assert_eq!(months[1][1]["n"], 2);
+    assert_eq!(months[2][1]["n"], 3);
+    assert_eq!(months[11][1]["kind"], "suppressed");
     // No decisions in 2001: every share is 0 of 0.
     let dec = table(&rep, "activity.decisions");
     assert_eq!(dec.last().unwrap()[2], json!({"kind": "percent", "num": 0, "den": 0}));

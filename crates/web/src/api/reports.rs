@@ -42,8 +42,8 @@ pub(super) struct ReportQuery {
 /// `docs/reports.md`). Small numbers are hidden (`{"kind": "suppressed"}`); person-level
 /// sections are left out.
 #[derive(Serialize, utoipa::ToSchema)]
-#[schema(as = ReportDocument)]
-pub(super) struct ReportDocument(#[schema(value_type = Object)] serde_json::Value);
+#[schema(as = ReportDocument, value_type = Object)]
+pub(super) struct ReportDocument(serde_json::Value);
 
 /// One report for the acting team: JSON, or a file with `format`.
 #[utoipa::path(get, path = "/reports/{name}",
@@ -118,7 +118,7 @@ pub(super) struct SettingsIo {
     #[schema(minimum = 0, maximum = 100)]
     co_financing_percent: i64,
     /// Fidelity targets: indicator code → target (for the fidelity profile).
-    #[schema(value_type = Object, max_properties = 100)]
+    #[schema(value_type = Object)]
     fidelity_targets: serde_json::Map<String, serde_json::Value>,
 }
 

@@ -41,13 +41,10 @@ report_texts! {
     show: "Vis", "Show";
     download: "Last ned", "Download";
     downloads: "Last ned rapporten", "Download the report";
-    period: "Periode", "Period";
-    made: "laget", "made";
     definitions: "Definisjoner", "Definitions";
     chart_numbers: "Tallene i diagrammet står i tabellen", "The chart's numbers are in the table";
     no_rows: "Ingen data i perioden.", "No data in the period.";
     person_level: "Personnivå: bare i teamets egen visning og PDF.", "Person level: only in the team's own view and PDF.";
-    print: "Skriv ut", "Print";
     activity_about: "Henvisninger, vedtak, kontakter, saksmengde og målinger.", "Referrals, decisions, contacts, caseload and measures.";
     spor_about: "Brukerintervjuene: deltakere, skala-spørsmål og fritekst (helsepersonell).", "The user interviews: participants, scale questions and free text (health personnel).";
 }
