@@ -447,7 +447,13 @@ async fn report(cfg: &Config, a: ReportArgs) -> anyhow::Result<i32> {
         .await
         .map_err(app_err)?
         .with_context(|| format!("{:?} is disabled", a.as_user))?;
-    eprintln!("report {}: computing {} to {} for {}…", name.code(), a.from, a.to, a.team);
+    eprintln!(
+        "report {}: computing {} to {} for {}…",
+        name.code(),
+        a.from,
+        a.to,
+        a.team
+    );
     let r = benk_app::reports::run(&app, &actor, name, team, a.from, a.to, format.code())
         .await
         .map_err(app_err)?;

@@ -83,12 +83,12 @@ pub use referral::{
     identifiable, AgencyKind, IdentityParts, Knowledge, ReferralChannel, ReferralError,
     ReferralStatus, Urgency,
 };
+pub use report::{
+    fmt1, percent, round1, Audience, Cell, Chart, ChartKind, Report, Section, Series, Table, L,
+};
 pub use staff::{
     health_personnel_basis, Fte, FteError, HealthPersonnelBasis, HprNumber, HprNumberError,
     OrgKind, Profession, TeamRole,
-};
-pub use report::{
-    fmt1, percent, round1, Audience, Cell, Chart, ChartKind, Report, Section, Series, Table, L,
 };
 pub use stats::{period_key, summary, ReportPeriod, Summary};
 pub use target_group::{

@@ -453,8 +453,15 @@ mod tests {
             Cell::Suppressed
         );
         assert_eq!(
-            Cell::Decimal { v: Some(3.0), n: None }.suppressed(t),
-            Cell::Decimal { v: Some(3.0), n: None }
+            Cell::Decimal {
+                v: Some(3.0),
+                n: None
+            }
+            .suppressed(t),
+            Cell::Decimal {
+                v: Some(3.0),
+                n: None
+            }
         );
         assert_eq!(Cell::Suppressed.display(Lang::Nb, 5), "<5");
     }
@@ -518,7 +525,10 @@ mod tests {
         assert_eq!(file.sections.len(), 2);
         assert_eq!(file.sections[0].tables[0].rows[0][1], Cell::Suppressed);
         assert_eq!(file.sections[0].tables[0].rows[1][1], Cell::people(7));
-        assert_eq!(file.sections[0].charts[0].series[0].values, [None, Some(7.0)]);
+        assert_eq!(
+            file.sections[0].charts[0].series[0].values,
+            [None, Some(7.0)]
+        );
         let data = r.for_audience(Audience::Aggregate);
         assert_eq!(data.sections.len(), 1);
         assert!(data.suppressed && data.person_level_removed);

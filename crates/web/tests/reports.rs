@@ -49,7 +49,11 @@ async fn audits(t: &TestApp, action: &str, outcome: &str, resources_like: &str) 
 }
 
 /// A GET with a bearer token, the body as bytes.
-async fn get_bytes(t: &TestApp, uri: &str, token: &str) -> (StatusCode, axum::http::HeaderMap, Vec<u8>) {
+async fn get_bytes(
+    t: &TestApp,
+    uri: &str,
+    token: &str,
+) -> (StatusCode, axum::http::HeaderMap, Vec<u8>) {
     let resp = t
         .router
         .clone()
@@ -64,12 +68,18 @@ async fn get_bytes(t: &TestApp, uri: &str, token: &str) -> (StatusCode, axum::ht
         .unwrap();
     let status = resp.status();
     let headers = resp.headers().clone();
-    let bytes = axum::body::to_bytes(resp.into_body(), 20 << 20).await.unwrap();
+    let bytes = axum::body::to_bytes(resp.into_body(), 20 << 20)
+        .await
+        .unwrap();
     (status, headers, bytes.to_vec())
 }
 
 /// A page GET as a logged-in browser, the body as bytes.
-async fn page_bytes(t: &TestApp, b: &common::Browser, uri: &str) -> (StatusCode, axum::http::HeaderMap, Vec<u8>) {
+async fn page_bytes(
+    t: &TestApp,
+    b: &common::Browser,
+    uri: &str,
+) -> (StatusCode, axum::http::HeaderMap, Vec<u8>) {
     let resp = t
         .router
         .clone()
@@ -84,7 +94,9 @@ async fn page_bytes(t: &TestApp, b: &common::Browser, uri: &str) -> (StatusCode,
         .unwrap();
     let status = resp.status();
     let headers = resp.headers().clone();
-    let bytes = axum::body::to_bytes(resp.into_body(), 20 << 20).await.unwrap();
+    let bytes = axum::body::to_bytes(resp.into_body(), 20 << 20)
+        .await
+        .unwrap();
     (status, headers, bytes.to_vec())
 }
 
@@ -113,7 +125,10 @@ fn xlsx_cells(bytes: &[u8]) -> HashMap<String, HashMap<String, String>> {
         .map(|si| {
             si.split("<t")
                 .skip(1)
-                .filter_map(|t| t.split_once('>').map(|(_, rest)| rest.split("</t>").next().unwrap_or("")))
+                .filter_map(|t| {
+                    t.split_once('>')
+                        .map(|(_, rest)| rest.split("</t>").next().unwrap_or(""))
+                })
                 .map(unescape)
                 .collect::<String>()
         })
@@ -122,16 +137,35 @@ fn xlsx_cells(bytes: &[u8]) -> HashMap<String, HashMap<String, String>> {
     let names: Vec<String> = wb
         .split("<sheet ")
         .skip(1)
-        .map(|s| unescape(s.split("name=\"").nth(1).unwrap().split('"').next().unwrap()))
+        .map(|s| {
+            unescape(
+                s.split("name=\"")
+                    .nth(1)
+                    .unwrap()
+                    .split('"')
+                    .next()
+                    .unwrap(),
+            )
+        })
         .collect();
     let mut out = HashMap::new();
     for (i, name) in names.iter().enumerate() {
         let xml = read(&format!("xl/worksheets/sheet{}.xml", i + 1));
         let mut cells = HashMap::new();
         for c in xml.split("<c ").skip(1) {
-            let r = c.split("r=\"").nth(1).unwrap().split('"').next().unwrap().to_string();
+            let r = c
+                .split("r=\"")
+                .nth(1)
+                .unwrap()
+                .split('"')
+                .next()
+                .unwrap()
+                .to_string();
             let head = c.split('>').next().unwrap();
-            let v = c.split("<v>").nth(1).map(|v| v.split("</v>").next().unwrap().to_string());
+            let v = c
+                .split("<v>")
+                .nth(1)
+                .map(|v| v.split("</v>").next().unwrap().to_string());
             let Some(v) = v else { continue };
             if head.contains("t=\"s\"") {
                 cells.insert(r, format!("S:{}", shared[v.parse::<usize>().unwrap()]));
@@ -191,7 +225,12 @@ async fn spor_fixture(t: &TestApp, tone: &str) {
             body["q2"] = json!(q2);
         }
         let r = t
-            .api(Method::POST, &format!("/api/v1/clients/{c}/spor-interviews"), tone, Some(body))
+            .api(
+                Method::POST,
+                &format!("/api/v1/clients/{c}/spor-interviews"),
+                tone,
+                Some(body),
+            )
             .await;
         assert_eq!(r.status, StatusCode::CREATED, "{}", r.text);
     }
@@ -213,21 +252,34 @@ async fn spor_survey_in_every_format(t: &TestApp) {
     assert_eq!(r.json()["small_threshold"], 2);
 
     // JSON: suppressed, no person-level section.
-    let r = t.api(Method::GET, &format!("/api/v1/reports/spor?{PERIOD}"), &tone, None).await;
+    let r = t
+        .api(
+            Method::GET,
+            &format!("/api/v1/reports/spor?{PERIOD}"),
+            &tone,
+            None,
+        )
+        .await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.text);
     let rep = r.json();
     assert_eq!(rep["threshold"], 2);
     assert_eq!(rep["suppressed"], true);
     let munis = table(&rep, "spor.municipalities");
     assert_eq!(munis[0][0]["text"]["nb"], "Larvik");
-    assert_eq!(munis[0][1], json!({"kind": "count", "n": 2, "people": true}));
+    assert_eq!(
+        munis[0][1],
+        json!({"kind": "count", "n": 2, "people": true})
+    );
     assert_eq!(munis[0][2], json!({"kind": "percent", "num": 2, "den": 4}));
     assert_eq!(munis[1][1]["kind"], "suppressed"); // Nøtterøy: 1
     assert_eq!(munis[3][1]["n"], 4); // total
     let bg = table(&rep, "spor.background");
     assert_eq!(bg[0][2]["v"], 38.5);
     assert_eq!(bg[0][3]["v"], 37.5);
-    assert_eq!(bg[0][4], json!({"kind": "range", "min": 21.0, "max": 52.0, "n": 4}));
+    assert_eq!(
+        bg[0][4],
+        json!({"kind": "range", "min": 21.0, "max": 52.0, "n": 4})
+    );
     assert_eq!(bg[1][2]["v"], 16.5);
     assert_eq!(bg[1][3]["v"], 15.0);
     let qs = table(&rep, "spor.questions");
@@ -243,13 +295,33 @@ async fn spor_survey_in_every_format(t: &TestApp) {
     let (s, _, html) = page_bytes(t, &b, &format!("/reports/spor?{PERIOD}")).await;
     assert_eq!(s, StatusCode::OK);
     let html = String::from_utf8(html).unwrap();
-    for want in ["38,5", "37,5", "16,5", "15,0", "4,9", "7,3", "21,0–52,0", "fastlegen", "NAV-veilederen min", "<svg", "Nøtterøy"] {
+    for want in [
+        "38,5",
+        "37,5",
+        "16,5",
+        "15,0",
+        "4,9",
+        "7,3",
+        "21,0–52,0",
+        "fastlegen",
+        "NAV-veilederen min",
+        "<svg",
+        "Nøtterøy",
+    ] {
         assert!(html.contains(want), "page lacks {want}");
     }
-    assert!(html.contains("<th scope=\"row\">Nøtterøy</th><td class=\"num\">1</td>"), "own view shows small numbers");
+    assert!(
+        html.contains("<th scope=\"row\">Nøtterøy</th><td class=\"num\">1</td>"),
+        "own view shows small numbers"
+    );
 
     // PDF: numbers as on the page, small numbers hidden, the free text kept (the team's file).
-    let (s, h, pdf) = page_bytes(t, &b, &format!("/reports/spor/download?format=pdf&{PERIOD}")).await;
+    let (s, h, pdf) = page_bytes(
+        t,
+        &b,
+        &format!("/reports/spor/download?format=pdf&{PERIOD}"),
+    )
+    .await;
     assert_eq!(s, StatusCode::OK);
     assert_eq!(h[header::CONTENT_TYPE], "application/pdf");
     let cd = h[header::CONTENT_DISPOSITION].to_str().unwrap();
@@ -257,18 +329,44 @@ async fn spor_survey_in_every_format(t: &TestApp) {
     assert!(cd.ends_with("-2001-01-01-2001-12-31.pdf\""), "{cd}");
     assert!(pdf.starts_with(b"%PDF-"));
     let text = benk_app::reports::pdf::extract_text(&pdf);
-    for want in ["SPoR brukerundersøkelse", "38,5", "37,5", "16,5", "4,9", "7,3", "21,0–52,0", "fastlegen", "Nøtterøy", "<2", "Median", "Spredning", "Definisjoner"] {
+    for want in [
+        "SPoR brukerundersøkelse",
+        "38,5",
+        "37,5",
+        "16,5",
+        "4,9",
+        "7,3",
+        "21,0–52,0",
+        "fastlegen",
+        "Nøtterøy",
+        "<2",
+        "Median",
+        "Spredning",
+        "Definisjoner",
+    ] {
         assert!(text.contains(want), "PDF lacks {want}: {text}");
     }
     assert!(text.lines().any(|l| l == "Larvik"));
 
     // XLSX: one sheet per table, numbers as numbers, no free text.
-    let (s, h, xlsx) = get_bytes(t, &format!("/api/v1/reports/spor?format=xlsx&{PERIOD}"), &tone).await;
+    let (s, h, xlsx) = get_bytes(
+        t,
+        &format!("/api/v1/reports/spor?format=xlsx&{PERIOD}"),
+        &tone,
+    )
+    .await;
     assert_eq!(s, StatusCode::OK);
-    assert_eq!(h[header::CONTENT_TYPE], "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet");
+    assert_eq!(
+        h[header::CONTENT_TYPE],
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    );
     let cells = xlsx_cells(&xlsx);
     assert!(cells.contains_key("Om rapporten"));
-    assert!(!cells.keys().any(|k| k.starts_with("spor.text")), "{:?}", cells.keys());
+    assert!(
+        !cells.keys().any(|k| k.starts_with("spor.text")),
+        "{:?}",
+        cells.keys()
+    );
     let m = &cells["spor.municipalities"];
     assert_eq!(m["A3"], "S:Larvik");
     assert_eq!(m["B3"], "N:2");
@@ -286,15 +384,25 @@ async fn spor_survey_in_every_format(t: &TestApp) {
     assert_eq!(qx["C4"], "N:7");
 
     // CSV: the same numbers, one line per cell.
-    let (s, h, csv) = get_bytes(t, &format!("/api/v1/reports/spor?format=csv&{PERIOD}"), &tone).await;
+    let (s, h, csv) = get_bytes(
+        t,
+        &format!("/api/v1/reports/spor?format=csv&{PERIOD}"),
+        &tone,
+    )
+    .await;
     assert_eq!(s, StatusCode::OK);
     assert_eq!(h[header::CONTENT_TYPE], "text/csv; charset=utf-8");
     let csv = String::from_utf8(csv).unwrap();
     let lines: Vec<&str> = csv.lines().collect();
     assert_eq!(lines[0], benk_app::reports::csv::HEADER);
-    assert!(lines.contains(&"spor.background,1,Alder (år),3,Median,decimal,38.5,,,,"), "{csv}");
+    assert!(
+        lines.contains(&"spor.background,1,Alder (år),3,Median,decimal,38.5,,,,"),
+        "{csv}"
+    );
     assert!(lines.contains(&"spor.background,1,Alder (år),5,Spredning,range,,21.0,52.0,,"));
-    assert!(lines.contains(&"spor.municipalities,1,Larvik,3,Andel av deltakerne,percent,50.0,,,2,4"));
+    assert!(
+        lines.contains(&"spor.municipalities,1,Larvik,3,Andel av deltakerne,percent,50.0,,,2,4")
+    );
     assert!(lines.contains(&"spor.municipalities,2,Nøtterøy,2,Deltakere,suppressed,,,,,"));
     assert!(lines.contains(&"_report,7,threshold,1,,text,2,,,,"));
     assert!(!csv.contains("fastlegen"));
@@ -302,18 +410,34 @@ async fn spor_survey_in_every_format(t: &TestApp) {
     // Every run audited, with its format.
     for f in ["json", "html_page", "pdf", "xlsx", "csv"] {
         assert_eq!(
-            audits(t, "report.spor", "allowed", &format!("%format:{f},period:2001-01-01..2001-12-31%")).await,
+            audits(
+                t,
+                "report.spor",
+                "allowed",
+                &format!("%format:{f},period:2001-01-01..2001-12-31%")
+            )
+            .await,
             1,
             "{f}"
         );
     }
-    assert_eq!(audits(t, "report.settings", "allowed", "%report_settings%").await, 1);
+    assert_eq!(
+        audits(t, "report.settings", "allowed", "%report_settings%").await,
+        1
+    );
 }
 
 async fn spor_edges_no_data_and_one_person(t: &TestApp) {
     let tone = t.token("tone").await;
     // No data: zero participants, nothing to compute, no free text; not an error.
-    let r = t.api(Method::GET, &format!("/api/v1/reports/spor?{PERIOD}"), &tone, None).await;
+    let r = t
+        .api(
+            Method::GET,
+            &format!("/api/v1/reports/spor?{PERIOD}"),
+            &tone,
+            None,
+        )
+        .await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.text);
     let rep = r.json();
     let m = table(&rep, "spor.municipalities");
@@ -323,12 +447,22 @@ async fn spor_edges_no_data_and_one_person(t: &TestApp) {
     let bg = table(&rep, "spor.background");
     assert_eq!(bg[0][2], json!({"kind": "decimal", "v": null, "n": 0}));
     assert_eq!(bg[0][4]["kind"], "empty");
-    let (s, _, pdf) = get_bytes(t, &format!("/api/v1/reports/spor?format=pdf&{PERIOD}"), &tone).await;
+    let (s, _, pdf) = get_bytes(
+        t,
+        &format!("/api/v1/reports/spor?format=pdf&{PERIOD}"),
+        &tone,
+    )
+    .await;
     assert_eq!(s, StatusCode::OK);
     assert!(benk_app::reports::pdf::extract_text(&pdf).contains("0 intervjuer i perioden."));
     // One person: median = mean = the value, range value–value; on the page (no suppression).
     let r = t
-        .api(Method::POST, "/api/v1/spor/rounds", &tone, Some(json!({"name": "Én", "started_on": "2001-05-01"})))
+        .api(
+            Method::POST,
+            "/api/v1/spor/rounds",
+            &tone,
+            Some(json!({"name": "Én", "started_on": "2001-05-01"})),
+        )
         .await;
     let round = r.json()["id"].as_str().unwrap().to_string();
     let c = new_client(t, &tone, "Eneste Person").await;
@@ -348,7 +482,14 @@ async fn spor_edges_no_data_and_one_person(t: &TestApp) {
     assert!(page.text.contains("<th scope=\"row\">Alder (år)</th><td class=\"num\">1</td><td class=\"num\">44,0</td><td class=\"num\">44,0</td><td class=\"num\">44,0–44,0</td>"), "{}", page.text);
     assert!(page.text.contains("6,3–6,3"));
     // In the export the single person's figures are hidden (threshold 5).
-    let r = t.api(Method::GET, &format!("/api/v1/reports/spor?{PERIOD}"), &tone, None).await;
+    let r = t
+        .api(
+            Method::GET,
+            &format!("/api/v1/reports/spor?{PERIOD}"),
+            &tone,
+            None,
+        )
+        .await;
     let rep = r.json();
     assert_eq!(table(&rep, "spor.background")[0][2]["kind"], "suppressed");
     assert_eq!(table(&rep, "spor.questions")[0][3]["kind"], "suppressed");
@@ -394,7 +535,14 @@ async fn activity_hand_computed(t: &TestApp) {
         )
         .await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.text);
-    let r = t.api(Method::GET, &format!("/api/v1/reports/activity?{PERIOD}"), &tone, None).await;
+    let r = t
+        .api(
+            Method::GET,
+            &format!("/api/v1/reports/activity?{PERIOD}"),
+            &tone,
+            None,
+        )
+        .await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.text);
     let rep = r.json();
     // Six contacts (not small), four of them out of the office: 66.7 %.
@@ -417,7 +565,10 @@ async fn activity_hand_computed(t: &TestApp) {
     assert_eq!(months[11][1]["kind"], "suppressed");
     // No decisions in 2001: every share is 0 of 0.
     let dec = table(&rep, "activity.decisions");
-    assert_eq!(dec.last().unwrap()[2], json!({"kind": "percent", "num": 0, "den": 0}));
+    assert_eq!(
+        dec.last().unwrap()[2],
+        json!({"kind": "percent", "num": 0, "den": 0})
+    );
     // The page shows the small numbers to the team.
     let b = t.login("tone", "benk-demo").await;
     let page = t.page(&b, &format!("/reports/activity?{PERIOD}")).await;
@@ -425,11 +576,21 @@ async fn activity_hand_computed(t: &TestApp) {
     assert!(page.text.contains("66,7 % (4/6)"), "{}", page.text);
     assert!(page.text.contains("<th scope=\"row\">2001-03</th><td class=\"num\">3</td><td class=\"num\">2</td><td class=\"num\">1</td>"));
     // XLSX and PDF say the same.
-    let (_, _, xlsx) = get_bytes(t, &format!("/api/v1/reports/activity?format=xlsx&{PERIOD}"), &tone).await;
+    let (_, _, xlsx) = get_bytes(
+        t,
+        &format!("/api/v1/reports/activity?format=xlsx&{PERIOD}"),
+        &tone,
+    )
+    .await;
     let cells = xlsx_cells(&xlsx);
     assert_eq!(cells["activity.out_of_office"]["A3"], "N:4");
     assert_eq!(cells["activity.out_of_office"]["C3"], "N:0.667");
-    let (_, _, pdf) = get_bytes(t, &format!("/api/v1/reports/activity?format=pdf&{PERIOD}"), &tone).await;
+    let (_, _, pdf) = get_bytes(
+        t,
+        &format!("/api/v1/reports/activity?format=pdf&{PERIOD}"),
+        &tone,
+    )
+    .await;
     let text = benk_app::reports::pdf::extract_text(&pdf);
     assert!(text.contains("66,7 % (4/6)"), "{text}");
     assert!(text.contains("Teamets aktivitet"));
@@ -438,41 +599,122 @@ async fn activity_hand_computed(t: &TestApp) {
 async fn who_may_run_reports_and_settings(t: &TestApp) {
     // Per (NAV, not health personnel) may run the activity report but not the SPoR survey.
     let per = t.token("per").await;
-    let r = t.api(Method::GET, &format!("/api/v1/reports/activity?{PERIOD}"), &per, None).await;
+    let r = t
+        .api(
+            Method::GET,
+            &format!("/api/v1/reports/activity?{PERIOD}"),
+            &per,
+            None,
+        )
+        .await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.text);
-    let r = t.api(Method::GET, &format!("/api/v1/reports/spor?{PERIOD}"), &per, None).await;
+    let r = t
+        .api(
+            Method::GET,
+            &format!("/api/v1/reports/spor?{PERIOD}"),
+            &per,
+            None,
+        )
+        .await;
     assert_eq!(r.status, StatusCode::FORBIDDEN, "{}", r.text);
-    assert_eq!(audits(t, "report.spor", "denied", "%none:health_content_not_in_scope%").await, 1);
+    assert_eq!(
+        audits(
+            t,
+            "report.spor",
+            "denied",
+            "%none:health_content_not_in_scope%"
+        )
+        .await,
+        1
+    );
     // The administrator is not a working member of the team: refused and audited.
     let eva = t.token("eva").await;
-    let r = t.api(Method::GET, &format!("/api/v1/reports/activity?{PERIOD}"), &eva, None).await;
+    let r = t
+        .api(
+            Method::GET,
+            &format!("/api/v1/reports/activity?{PERIOD}"),
+            &eva,
+            None,
+        )
+        .await;
     assert_eq!(r.status, StatusCode::FORBIDDEN, "{}", r.text);
-    assert_eq!(audits(t, "report.activity", "denied", "%none:not_a_member_of_the_team%").await, 1);
+    assert_eq!(
+        audits(
+            t,
+            "report.activity",
+            "denied",
+            "%none:not_a_member_of_the_team%"
+        )
+        .await,
+        1
+    );
     // Only the team lead sets the settings; a member reads them.
     let body = json!({"small_threshold": 3, "cost_per_inpatient_day": 4500, "co_financing_percent": 20, "fidelity_targets": {"contacts_in_community": 80}});
-    let r = t.api(Method::PUT, "/api/v1/report-settings", &per, Some(body.clone())).await;
+    let r = t
+        .api(
+            Method::PUT,
+            "/api/v1/report-settings",
+            &per,
+            Some(body.clone()),
+        )
+        .await;
     assert_eq!(r.status, StatusCode::FORBIDDEN);
-    assert_eq!(audits(t, "report.settings", "denied", "%none:not_team_lead%").await, 1);
-    let r = t.api(Method::GET, "/api/v1/report-settings", &per, None).await;
-    assert_eq!(r.json(), json!({"small_threshold": 5, "cost_per_inpatient_day": 4000, "co_financing_percent": 20, "fidelity_targets": {}}));
+    assert_eq!(
+        audits(t, "report.settings", "denied", "%none:not_team_lead%").await,
+        1
+    );
+    let r = t
+        .api(Method::GET, "/api/v1/report-settings", &per, None)
+        .await;
+    assert_eq!(
+        r.json(),
+        json!({"small_threshold": 5, "cost_per_inpatient_day": 4000, "co_financing_percent": 20, "fidelity_targets": {}})
+    );
     let tone = t.token("tone").await;
     let mut bad = body.clone();
     bad["small_threshold"] = json!(1);
-    let r = t.api(Method::PUT, "/api/v1/report-settings", &tone, Some(bad)).await;
+    let r = t
+        .api(Method::PUT, "/api/v1/report-settings", &tone, Some(bad))
+        .await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(r.json()["error"]["field"], "small_threshold");
-    let r = t.api(Method::PUT, "/api/v1/report-settings", &tone, Some(body.clone())).await;
+    let r = t
+        .api(
+            Method::PUT,
+            "/api/v1/report-settings",
+            &tone,
+            Some(body.clone()),
+        )
+        .await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.text);
-    let r = t.api(Method::GET, "/api/v1/report-settings", &per, None).await;
+    let r = t
+        .api(Method::GET, "/api/v1/report-settings", &per, None)
+        .await;
     assert_eq!(r.json(), body);
     // Bad input: 422 naming the field; an unknown report is 404.
-    let r = t.api(Method::GET, "/api/v1/reports/activity?from=2001-12-31&to=2001-01-01", &tone, None).await;
+    let r = t
+        .api(
+            Method::GET,
+            "/api/v1/reports/activity?from=2001-12-31&to=2001-01-01",
+            &tone,
+            None,
+        )
+        .await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(r.json()["error"]["field"], "to");
-    let r = t.api(Method::GET, "/api/v1/reports/activity?format=docx", &tone, None).await;
+    let r = t
+        .api(
+            Method::GET,
+            "/api/v1/reports/activity?format=docx",
+            &tone,
+            None,
+        )
+        .await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(r.json()["error"]["field"], "format");
-    let r = t.api(Method::GET, "/api/v1/reports/fidelity", &tone, None).await;
+    let r = t
+        .api(Method::GET, "/api/v1/reports/fidelity", &tone, None)
+        .await;
     assert_eq!(r.status, StatusCode::NOT_FOUND);
     // The list on /reports links every report and its downloads.
     let b = t.login("tone", "benk-demo").await;

@@ -132,25 +132,42 @@ fn referrals_section(i: &ActivityInput) -> Section {
         .collect();
     let count_kind = |k: &str| in_period.iter().filter(|r| r.agency_kind == k).count() as i64;
     Section {
-        title: t("Henvisninger og henvisende instanser", "Referrals and referring agencies"),
+        title: t(
+            "Henvisninger og henvisende instanser",
+            "Referrals and referring agencies",
+        ),
         intro: Some(match start {
-            Some(s) => both(|l| match l {
+            Some(s) => both(|l| {
+                match l {
                 Lang::Nb => format!("Måneder i drift regnes fra {}. Hver rad teller alt som kom inn til og med den måneden; siste rad er til og med {}.", s.format("%d.%m.%Y"), end.format("%d.%m.%Y")),
                 Lang::En => format!("Months in operation count from {}. Each row counts everything received up to that month; the last row runs to {}.", s.format("%Y-%m-%d"), end.format("%Y-%m-%d")),
+            }
             }),
-            None => t("Teamet har ingen henvisninger og ingen startdato.", "The team has no referrals and no start date."),
+            None => t(
+                "Teamet har ingen henvisninger og ingen startdato.",
+                "The team has no referrals and no start date.",
+            ),
         }),
         person_level: false,
         charts: if cats.is_empty() {
             vec![]
         } else {
             vec![Chart {
-                title: t("Henvisninger og ulike instanser, kumulativt", "Referrals and different agencies, cumulative"),
+                title: t(
+                    "Henvisninger og ulike instanser, kumulativt",
+                    "Referrals and different agencies, cumulative",
+                ),
                 kind: ChartKind::Cumulative,
                 categories: cats,
                 series: vec![
-                    Series { name: t("Henvisninger", "Referrals"), values: s_ref },
-                    Series { name: t("Ulike instanser", "Different agencies"), values: s_ag },
+                    Series {
+                        name: t("Henvisninger", "Referrals"),
+                        values: s_ref,
+                    },
+                    Series {
+                        name: t("Ulike instanser", "Different agencies"),
+                        values: s_ag,
+                    },
                 ],
                 people: false,
                 table_id: "activity.months".into(),
@@ -173,10 +190,25 @@ fn referrals_section(i: &ActivityInput) -> Section {
                 title: t("Henvisninger i perioden", "Referrals in the period"),
                 columns: vec![t("", ""), t("Antall", "Number")],
                 rows: vec![
-                    vec![Cell::text(t("Henvisninger", "Referrals")), Cell::people(in_period.len() as i64)],
-                    vec![Cell::text(t("Ulike henvisende instanser", "Different referring agencies")), Cell::plain(agencies.len() as i64)],
-                    vec![Cell::text(t("Fra pårørende", "From relatives")), Cell::people(count_kind("relative"))],
-                    vec![Cell::text(t("Fra personen selv", "From the person themselves")), Cell::people(count_kind("self_referral"))],
+                    vec![
+                        Cell::text(t("Henvisninger", "Referrals")),
+                        Cell::people(in_period.len() as i64),
+                    ],
+                    vec![
+                        Cell::text(t(
+                            "Ulike henvisende instanser",
+                            "Different referring agencies",
+                        )),
+                        Cell::plain(agencies.len() as i64),
+                    ],
+                    vec![
+                        Cell::text(t("Fra pårørende", "From relatives")),
+                        Cell::people(count_kind("relative")),
+                    ],
+                    vec![
+                        Cell::text(t("Fra personen selv", "From the person themselves")),
+                        Cell::people(count_kind("self_referral")),
+                    ],
                 ],
                 note: None,
             },
@@ -213,7 +245,10 @@ fn decisions_section(i: &ActivityInput) -> Section {
     rows.push(vec![
         Cell::text(t("I alt", "Total")),
         Cell::people(total),
-        Cell::Percent { num: total, den: total },
+        Cell::Percent {
+            num: total,
+            den: total,
+        },
     ]);
     Section {
         title: t("Vedtak etter utfall", "Decisions by outcome"),
@@ -226,14 +261,21 @@ fn decisions_section(i: &ActivityInput) -> Section {
                 .iter()
                 .map(|o| both(|l| cap(o.label(l))))
                 .collect(),
-            series: vec![Series { name: t("Vedtak", "Decisions"), values }],
+            series: vec![Series {
+                name: t("Vedtak", "Decisions"),
+                values,
+            }],
             people: true,
             table_id: "activity.decisions".into(),
         }],
         tables: vec![Table {
             id: "activity.decisions".into(),
             title: t("Vedtak i perioden", "Decisions in the period"),
-            columns: vec![t("Utfall", "Outcome"), t("Vedtak", "Decisions"), t("Andel av vedtakene", "Share of decisions")],
+            columns: vec![
+                t("Utfall", "Outcome"),
+                t("Vedtak", "Decisions"),
+                t("Andel av vedtakene", "Share of decisions"),
+            ],
             rows,
             note: None,
         }],
@@ -279,7 +321,10 @@ fn contacts_section(i: &ActivityInput) -> Section {
         Cell::people(all),
         Cell::people(met_all),
         Cell::people(all - met_all),
-        Cell::Percent { num: met_all, den: all },
+        Cell::Percent {
+            num: met_all,
+            den: all,
+        },
     ]);
     let mut by_level: BTreeMap<Option<i64>, (i64, i64, BTreeSet<Uuid>)> = BTreeMap::new();
     for c in &i.contacts {
@@ -314,7 +359,9 @@ fn contacts_section(i: &ActivityInput) -> Section {
     .unwrap_or(i.from);
     while m <= i.to && months.len() < 240 {
         months.insert(m.format("%Y-%m").to_string(), (0, 0));
-        m = m.checked_add_months(Months::new(1)).unwrap_or(NaiveDate::MAX);
+        m = m
+            .checked_add_months(Months::new(1))
+            .unwrap_or(NaiveDate::MAX);
     }
     for c in &i.contacts {
         let e = months.entry(c.1.format("%Y-%m").to_string()).or_default();
@@ -417,16 +464,23 @@ fn caseload_section(i: &ActivityInput) -> Section {
     ]);
     Section {
         title: t("Saksmengde mot norm", "Caseload against the norm"),
-        intro: Some(both(|l| match l {
+        intro: Some(both(|l| {
+            match l {
             Lang::Nb => format!("Slik det står i dag ({}): hvor mange hver er koordinator for, mot normen for stillingsandelen.", i.today.format("%d.%m.%Y")),
             Lang::En => format!("As it stands today ({}): how many people each worker is coordinator for, against the norm for their position share.", i.today.format("%Y-%m-%d")),
+        }
         })),
         person_level: false,
         charts: vec![],
         tables: vec![Table {
             id: "activity.caseload".into(),
             title: t("Saksmengde per medarbeider", "Caseload per worker"),
-            columns: vec![t("Medarbeider", "Worker"), t("Stilling %", "Position %"), t("Norm", "Norm"), t("Koordinator for", "Coordinator for")],
+            columns: vec![
+                t("Medarbeider", "Worker"),
+                t("Stilling %", "Position %"),
+                t("Norm", "Norm"),
+                t("Koordinator for", "Coordinator for"),
+            ],
             rows,
             note: None,
         }],
@@ -454,7 +508,10 @@ fn measures_section(i: &ActivityInput) -> Section {
                 Cell::text(L::new(format!("{m} måneder"), format!("{m} months"))),
                 Cell::people(*due),
                 Cell::people(*done),
-                Cell::Percent { num: *done, den: *due },
+                Cell::Percent {
+                    num: *done,
+                    den: *due,
+                },
             ]
         })
         .collect();
@@ -462,21 +519,34 @@ fn measures_section(i: &ActivityInput) -> Section {
         Cell::text(t("I alt", "Total")),
         Cell::people(due),
         Cell::people(done),
-        Cell::Percent { num: done, den: due },
+        Cell::Percent {
+            num: done,
+            den: due,
+        },
     ]);
     let kinds: Vec<&str> = i.policy.required.iter().map(|k| k.code()).collect();
     Section {
-        title: t("Målinger: forfalt mot gjennomført", "Measures: due against done"),
-        intro: Some(both(|l| match l {
+        title: t(
+            "Målinger: forfalt mot gjennomført",
+            "Measures: due against done",
+        ),
+        intro: Some(both(|l| {
+            match l {
             Lang::Nb => format!("Målepunkter (måneder etter inntak ± {} dager) der vinduet lukket seg i perioden. Gjennomført: alle påkrevde målinger ({}) er registrert i vinduet.", i.policy.window_days, kinds.join(", ")),
             Lang::En => format!("Measurement points (months after inclusion ± {} days) whose window closed in the period. Done: every required measure ({}) was recorded in the window.", i.policy.window_days, kinds.join(", ")),
+        }
         })),
         person_level: false,
         charts: vec![],
         tables: vec![Table {
             id: "activity.measures".into(),
             title: t("Målepunkter", "Measurement points"),
-            columns: vec![t("Målepunkt", "Point"), t("Forfalt", "Due"), t("Gjennomført", "Done"), t("Andel gjennomført", "Share done")],
+            columns: vec![
+                t("Målepunkt", "Point"),
+                t("Forfalt", "Due"),
+                t("Gjennomført", "Done"),
+                t("Andel gjennomført", "Share done"),
+            ],
             rows,
             note: None,
         }],
@@ -541,9 +611,27 @@ mod tests {
             today: d("2026-06-01"),
             started_on: Some(d("2025-01-01")),
             referrals: vec![
-                ReferralIn { received_on: d("2025-02-01"), agency_kind: "gp".into(), agency_id: Some(Uuid::from_u128(9)), decided_on: Some(d("2026-01-10")), outcome: Some("accepted".into()) },
-                ReferralIn { received_on: d("2026-02-01"), agency_kind: "relative".into(), agency_id: None, decided_on: Some(d("2026-02-10")), outcome: Some("declined".into()) },
-                ReferralIn { received_on: d("2026-02-02"), agency_kind: "nav".into(), agency_id: Some(Uuid::from_u128(8)), decided_on: None, outcome: None },
+                ReferralIn {
+                    received_on: d("2025-02-01"),
+                    agency_kind: "gp".into(),
+                    agency_id: Some(Uuid::from_u128(9)),
+                    decided_on: Some(d("2026-01-10")),
+                    outcome: Some("accepted".into()),
+                },
+                ReferralIn {
+                    received_on: d("2026-02-01"),
+                    agency_kind: "relative".into(),
+                    agency_id: None,
+                    decided_on: Some(d("2026-02-10")),
+                    outcome: Some("declined".into()),
+                },
+                ReferralIn {
+                    received_on: d("2026-02-02"),
+                    agency_kind: "nav".into(),
+                    agency_id: Some(Uuid::from_u128(8)),
+                    decided_on: None,
+                    outcome: None,
+                },
             ],
             contacts: vec![
                 (a, d("2026-01-05"), ContactKind::HomeVisit, true),
@@ -558,8 +646,14 @@ mod tests {
         // Months in operation: 6 and 12 (before 2025-07-01 and 2026-01-01), then 14 (to 31 March).
         let months = &s[0].tables[0].rows;
         assert_eq!(months.len(), 3);
-        assert_eq!(months[0], vec![Cell::plain(6), Cell::people(1), Cell::plain(1)]);
-        assert_eq!(months[2], vec![Cell::plain(14), Cell::people(3), Cell::plain(2)]);
+        assert_eq!(
+            months[0],
+            vec![Cell::plain(6), Cell::people(1), Cell::plain(1)]
+        );
+        assert_eq!(
+            months[2],
+            vec![Cell::plain(14), Cell::people(3), Cell::plain(2)]
+        );
         let period = &s[0].tables[1].rows;
         assert_eq!(period[0][1], Cell::people(2));
         assert_eq!(period[1][1], Cell::plain(1));
@@ -578,7 +672,15 @@ mod tests {
         assert_eq!(lv[3][2], Cell::people(2)); // b has no level
         let by_month = &s[2].tables[3].rows;
         assert_eq!(by_month.len(), 3);
-        assert_eq!(by_month[1], vec![Cell::same("2026-02"), Cell::people(1), Cell::people(0), Cell::people(1)]);
+        assert_eq!(
+            by_month[1],
+            vec![
+                Cell::same("2026-02"),
+                Cell::people(1),
+                Cell::people(0),
+                Cell::people(1)
+            ]
+        );
     }
 
     #[test]

@@ -64,7 +64,14 @@ pub fn render(r: &Report, lang: Lang) -> String {
             for (ci, cell) in row.iter().enumerate() {
                 let col = t.columns.get(ci).map(|c| c.get(lang)).unwrap_or("");
                 let (kind, value, low, high, numer, denom) = match cell {
-                    Cell::Count { n, .. } => ("count", n.to_string(), String::new(), String::new(), String::new(), String::new()),
+                    Cell::Count { n, .. } => (
+                        "count",
+                        n.to_string(),
+                        String::new(),
+                        String::new(),
+                        String::new(),
+                        String::new(),
+                    ),
                     Cell::Percent { num: a, den: b } => (
                         "percent",
                         percent(*a, *b).map(num).unwrap_or_default(),
@@ -73,11 +80,46 @@ pub fn render(r: &Report, lang: Lang) -> String {
                         a.to_string(),
                         b.to_string(),
                     ),
-                    Cell::Decimal { v, .. } => ("decimal", v.map(num).unwrap_or_default(), String::new(), String::new(), String::new(), String::new()),
-                    Cell::Range { min, max, .. } => ("range", String::new(), num(*min), num(*max), String::new(), String::new()),
-                    Cell::Text { text } => ("text", text.get(lang).to_string(), String::new(), String::new(), String::new(), String::new()),
-                    Cell::Suppressed => ("suppressed", String::new(), String::new(), String::new(), String::new(), String::new()),
-                    Cell::Empty => ("empty", String::new(), String::new(), String::new(), String::new(), String::new()),
+                    Cell::Decimal { v, .. } => (
+                        "decimal",
+                        v.map(num).unwrap_or_default(),
+                        String::new(),
+                        String::new(),
+                        String::new(),
+                        String::new(),
+                    ),
+                    Cell::Range { min, max, .. } => (
+                        "range",
+                        String::new(),
+                        num(*min),
+                        num(*max),
+                        String::new(),
+                        String::new(),
+                    ),
+                    Cell::Text { text } => (
+                        "text",
+                        text.get(lang).to_string(),
+                        String::new(),
+                        String::new(),
+                        String::new(),
+                        String::new(),
+                    ),
+                    Cell::Suppressed => (
+                        "suppressed",
+                        String::new(),
+                        String::new(),
+                        String::new(),
+                        String::new(),
+                        String::new(),
+                    ),
+                    Cell::Empty => (
+                        "empty",
+                        String::new(),
+                        String::new(),
+                        String::new(),
+                        String::new(),
+                        String::new(),
+                    ),
                 };
                 out.push_str(&format!(
                     "{},{},{},{},{},{kind},{},{low},{high},{numer},{denom}\r\n",

@@ -193,7 +193,8 @@ pub fn draw(chart: &Chart, lang: Lang, width: f32, height: f32) -> Vec<Shape> {
             let bw = (slot * 0.8 / ns as f32).min(40.0);
             for (si, s) in chart.series.iter().enumerate() {
                 for (ci, v) in s.values.iter().enumerate() {
-                    let x0 = left + slot * ci as f32 + (slot - bw * ns as f32) / 2.0 + bw * si as f32;
+                    let x0 =
+                        left + slot * ci as f32 + (slot - bw * ns as f32) / 2.0 + bw * si as f32;
                     match v {
                         Some(v) => {
                             let y = y_of(*v);

@@ -86,7 +86,9 @@ fn metrics() -> &'static Metrics {
             widths,
             ascent: f32::from(face.ascender()) * scale,
             descent: f32::from(face.descender()) * scale,
-            cap: face.capital_height().map_or(729.0, |c| f32::from(c) * scale),
+            cap: face
+                .capital_height()
+                .map_or(729.0, |c| f32::from(c) * scale),
             bbox: [
                 f32::from(bb.x_min) * scale,
                 f32::from(bb.y_min) * scale,
@@ -240,7 +242,12 @@ impl Doc {
         } else {
             let base: f32 = least.iter().sum();
             let extra = (BODY_W - base).max(0.0);
-            let want: f32 = natural.iter().zip(&least).map(|(a, b)| a - b).sum::<f32>().max(1.0);
+            let want: f32 = natural
+                .iter()
+                .zip(&least)
+                .map(|(a, b)| a - b)
+                .sum::<f32>()
+                .max(1.0);
             natural
                 .iter()
                 .zip(&least)
@@ -285,7 +292,12 @@ impl Doc {
                 .iter()
                 .enumerate()
                 .take(n)
-                .map(|(i, c)| (wrap(&text_of(c), SIZE, widths[i] - 2.0 * PAD), c.is_numeric()))
+                .map(|(i, c)| {
+                    (
+                        wrap(&text_of(c), SIZE, widths[i] - 2.0 * PAD),
+                        c.is_numeric(),
+                    )
+                })
                 .collect();
             let h = cells.iter().map(|c| c.0.len()).max().unwrap_or(1) as f32 * lead + 3.0;
             if self.y - h < MARGIN + 14.0 {
@@ -422,16 +434,14 @@ pub fn render(r: &Report, lang: Lang) -> Vec<u8> {
             r.to.format("%d.%m.%Y"),
             r.made_on.format("%d.%m.%Y")
         ),
-        Lang::En => format!(
-            "{} · {} to {} · made {}",
-            r.team, r.from, r.to, r.made_on
-        ),
+        Lang::En => format!("{} · {} to {} · made {}", r.team, r.from, r.to, r.made_on),
     };
     doc.para(&period, 10.0, false);
     doc.para(r.suppression_note().get(lang), 8.5, false);
     doc.gap(8.0);
     for s in &r.sections {
-        doc.ensure(60.0);
+        // Keep a heading with what follows it: the first chart, or the first table's start.
+        doc.ensure(if s.charts.is_empty() { 90.0 } else { 260.0 });
         doc.gap(4.0);
         doc.para(s.title.get(lang), 13.0, true);
         if let Some(i) = &s.intro {
@@ -525,7 +535,8 @@ fn write(pages: Vec<Content>, r: &Report, lang: Lang) -> Vec<u8> {
             s.pair(Name(b"Length1"), FONT.len() as i32);
         }
         Err(_) => {
-            pdf.stream(file, FONT).pair(Name(b"Length1"), FONT.len() as i32);
+            pdf.stream(file, FONT)
+                .pair(Name(b"Length1"), FONT.len() as i32);
         }
     }
     pdf.document_info(info)
@@ -559,7 +570,8 @@ pub fn extract_text(pdf: &[u8]) -> String {
                                 b'0'..=b'7' => {
                                     let mut v = 0u32;
                                     let mut k = 0;
-                                    while k < 3 && i < pdf.len() && (b'0'..=b'7').contains(&pdf[i]) {
+                                    while k < 3 && i < pdf.len() && (b'0'..=b'7').contains(&pdf[i])
+                                    {
                                         v = v * 8 + u32::from(pdf[i] - b'0');
                                         i += 1;
                                         k += 1;
@@ -588,8 +600,15 @@ pub fn extract_text(pdf: &[u8]) -> String {
                 continue;
             }
             b'<' if pdf.get(i + 1) != Some(&b'<') => {
-                let end = pdf[i..].iter().position(|&b| b == b'>').map_or(pdf.len(), |p| i + p);
-                let hex: Vec<u8> = pdf[i + 1..end].iter().copied().filter(u8::is_ascii_hexdigit).collect();
+                let end = pdf[i..]
+                    .iter()
+                    .position(|&b| b == b'>')
+                    .map_or(pdf.len(), |p| i + p);
+                let hex: Vec<u8> = pdf[i + 1..end]
+                    .iter()
+                    .copied()
+                    .filter(u8::is_ascii_hexdigit)
+                    .collect();
                 let s = hex
                     .chunks(2)
                     .filter_map(|c| u8::from_str_radix(std::str::from_utf8(c).ok()?, 16).ok())

@@ -106,7 +106,14 @@ async fn load_settings(app: &App, team: Uuid) -> AppResult<ReportSettings> {
 /// The team's report settings (any member of the team; not person data, not audited).
 pub async fn settings(app: &App, actor: &Actor, team: Uuid) -> AppResult<ReportSettings> {
     if !actor.has_role_in(team, TeamRole::ALL) {
-        refuse(app, actor, "report.settings_read", team, "not_a_member_of_the_team").await?;
+        refuse(
+            app,
+            actor,
+            "report.settings_read",
+            team,
+            "not_a_member_of_the_team",
+        )
+        .await?;
         return Err(not_member());
     }
     load_settings(app, team).await
@@ -250,7 +257,10 @@ pub async fn run(
     };
     let mut d = actor.audit(&action, Outcome::Allowed);
     d.actor_team_id = Some(team);
-    d.resources = format!("team:{team},report:{},format:{format},period:{from}..{to},aggregate", name.code());
+    d.resources = format!(
+        "team:{team},report:{},format:{format},period:{from}..{to},aggregate",
+        name.code()
+    );
     app.writer.write(WriteOp::audit_only(vec![d])).await?;
     Ok(Report {
         name: name.code().into(),

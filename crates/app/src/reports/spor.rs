@@ -129,11 +129,20 @@ pub fn build(interviews: &[SporInput]) -> (L, Vec<L>, Vec<Section>) {
         charts: vec![],
         tables: vec![Table {
             id: "spor.background".into(),
-            title: L::new("Alder og år i kontakt med tjenestene", "Age and years of contact with the services"),
+            title: L::new(
+                "Alder og år i kontakt med tjenestene",
+                "Age and years of contact with the services",
+            ),
             columns: summary_columns(L::new("", "")),
             rows: vec![
                 summary_row(L::new("Alder (år)", "Age (years)"), &ages),
-                summary_row(L::new("År i kontakt med tjenestene", "Years of contact with the services"), &years),
+                summary_row(
+                    L::new(
+                        "År i kontakt med tjenestene",
+                        "Years of contact with the services",
+                    ),
+                    &years,
+                ),
             ],
             note: None,
         }],
@@ -153,7 +162,10 @@ pub fn build(interviews: &[SporInput]) -> (L, Vec<L>, Vec<Section>) {
         medians.push(s.map(|s| s.median));
         means.push(s.map(|s| s.mean));
         q_rows.push(summary_row(
-            L::new(format!("{}. {}", q.number, q.nb), format!("{}. {}", q.number, q.en)),
+            L::new(
+                format!("{}. {}", q.number, q.nb),
+                format!("{}. {}", q.number, q.en),
+            ),
             &vals,
         ));
     }
@@ -205,7 +217,10 @@ pub fn build(interviews: &[SporInput]) -> (L, Vec<L>, Vec<Section>) {
         if !rows.is_empty() {
             text_tables.push(Table {
                 id: format!("spor.text.q{}", q.number),
-                title: L::new(format!("{}. {}", q.number, q.nb), format!("{}. {}", q.number, q.en)),
+                title: L::new(
+                    format!("{}. {}", q.number, q.nb),
+                    format!("{}. {}", q.number, q.en),
+                ),
                 columns: vec![L::new("Svar", "Answer")],
                 rows,
                 note: None,

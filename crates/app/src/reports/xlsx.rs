@@ -84,16 +84,36 @@ pub fn render(r: &Report, lang: Lang) -> Result<Vec<u8>, XlsxError> {
                 }
                 Col::Percent => {
                     ws.write_string_with_format(1, x, h, &bold)?;
-                    ws.write_string_with_format(1, x + 1, format!("{h}: {}", label(lang, "teller", "numerator")), &bold)?;
-                    ws.write_string_with_format(1, x + 2, format!("{h}: {}", label(lang, "nevner", "denominator")), &bold)?;
+                    ws.write_string_with_format(
+                        1,
+                        x + 1,
+                        format!("{h}: {}", label(lang, "teller", "numerator")),
+                        &bold,
+                    )?;
+                    ws.write_string_with_format(
+                        1,
+                        x + 2,
+                        format!("{h}: {}", label(lang, "nevner", "denominator")),
+                        &bold,
+                    )?;
                     for k in 0..3 {
                         ws.set_column_width(x + k, 14)?;
                     }
                     x += 3;
                 }
                 Col::Range => {
-                    ws.write_string_with_format(1, x, format!("{h}: {}", label(lang, "lavest", "lowest")), &bold)?;
-                    ws.write_string_with_format(1, x + 1, format!("{h}: {}", label(lang, "høyest", "highest")), &bold)?;
+                    ws.write_string_with_format(
+                        1,
+                        x,
+                        format!("{h}: {}", label(lang, "lavest", "lowest")),
+                        &bold,
+                    )?;
+                    ws.write_string_with_format(
+                        1,
+                        x + 1,
+                        format!("{h}: {}", label(lang, "høyest", "highest")),
+                        &bold,
+                    )?;
                     ws.set_column_width(x, 14)?;
                     ws.set_column_width(x + 1, 14)?;
                     x += 2;

@@ -358,9 +358,9 @@ pub fn render_file(r: &Report, format: Format, lang: Lang) -> Result<Vec<u8>, Ap
     Ok(match format {
         Format::Html => standalone_html(&r, lang).into_bytes(),
         Format::Pdf => reports::pdf::render(&r, lang),
-        Format::Xlsx => reports::xlsx::render(&r, lang).map_err(|e| {
-            AppError::Internal(format!("xlsx: {e}"))
-        })?,
+        Format::Xlsx => {
+            reports::xlsx::render(&r, lang).map_err(|e| AppError::Internal(format!("xlsx: {e}")))?
+        }
         Format::Csv => reports::csv::render(&r, lang).into_bytes(),
     })
 }
@@ -379,7 +379,13 @@ pub fn file_name(r: &Report, format: Format) -> String {
         }
     }
     let team = team.trim_end_matches('-');
-    format!("benk-{}-{team}-{}-{}.{}", r.name, r.from, r.to, format.code())
+    format!(
+        "benk-{}-{team}-{}-{}.{}",
+        r.name,
+        r.from,
+        r.to,
+        format.code()
+    )
 }
 
 /// The download answer: the bytes with their type and an attachment file name.
