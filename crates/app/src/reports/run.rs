@@ -285,7 +285,9 @@ async fn spor_input(
 ) -> AppResult<Vec<SporInput>> {
     let rows = store::reports::spor_interviews(&app.db, team, from, to).await?;
     let ids: Vec<Uuid> = rows.iter().map(|r| r.id).collect();
-    let mut answers: HashMap<Uuid, Vec<(i64, Option<f64>, Option<String>)>> = HashMap::new();
+    /// An answer: (question, score, text).
+    type Answer = (i64, Option<f64>, Option<String>);
+    let mut answers: HashMap<Uuid, Vec<Answer>> = HashMap::new();
     for chunk in ids.chunks(500) {
         for (i, q, score, text) in store::measures::answers(&app.db, chunk).await? {
             answers
