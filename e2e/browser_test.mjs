@@ -506,6 +506,7 @@ async function runTest(base) {
   await walkContact(base, clientUrl, axeViolations);
   await walkKeeping(base, clientUrl, axeViolations);
   await walkPlans(base, axeViolations);
+  await walkReports(base, axeViolations);
   await walkReferral(base, axeViolations);
   await walkLevels(base, axeViolations);
   await walkTeamwork(base, axeViolations);
@@ -684,6 +685,35 @@ async function walkPlans(base, axeViolations) {
       check(`${href} has an h1`, h1s.length === 1);
       axeViolations[key] = await runAxe(href);
       pages.push({ key, name, url: base + href });
+    }
+  }
+  await takeScreenshots(pages);
+}
+
+// The reports (issue 11), as tone (team lead, nurse): the list, each report as a page, and its
+// PDF and XLSX downloaded in the browser (status, media type, the file's first bytes).
+async function walkReports(base, axeViolations) {
+  await goTo(`${base}/reports`);
+  axeViolations.reportList = await runAxe('/reports');
+  check('/reports lists the reports with their downloads',
+    Boolean(await execute('return document.querySelector(\'form[action="/reports/spor"] button[formaction="/reports/spor/download"]\') !== null')));
+  const pages = [{ key: 'reportList', name: 'report-list', url: `${base}/reports` }];
+  for (const [key, name] of [['reportActivity', 'activity'], ['reportSpor', 'spor']]) {
+    await goTo(`${base}/reports/${name}`);
+    axeViolations[key] = await runAxe(`/reports/${name}`);
+    check(`the ${name} report shows a chart and its tables`,
+      Boolean(await execute('return document.querySelector("svg.report-chart title") !== null && document.querySelectorAll("table.fw-table").length > 0')));
+    pages.push({ key, name: `report-${name}`, url: `${base}/reports/${name}` });
+    for (const [format, type, magic] of [['pdf', 'application/pdf', '%PDF-'], ['xlsx', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet', 'PK']]) {
+      const got = await executeAsync(`const done = arguments[arguments.length - 1];
+        fetch('/reports/${name}/download?format=${format}').then(async (r) => {
+          const b = new Uint8Array(await r.arrayBuffer());
+          done({ status: r.status, type: r.headers.get('content-type'), disposition: r.headers.get('content-disposition'),
+                 head: String.fromCharCode(...b.slice(0, 5)), size: b.length });
+        }).catch((e) => done({ status: 0, error: String(e) }));`);
+      check(`the ${name} report downloads as ${format.toUpperCase()}`,
+        got.status === 200 && got.type === type && got.head.startsWith(magic) && /attachment; filename="benk-/.test(got.disposition || ''),
+        `${got.status} ${got.type} ${got.size} bytes`);
     }
   }
   await takeScreenshots(pages);
@@ -972,7 +1002,8 @@ async function main() {
     'openHour', 'openHourBooking', 'dropin', 'housing', 'openHourPublic',
     'contactForm', 'clientTimeline', 'myClients', 'clientAppointments', 'myAppointments',
     'needsContact', 'settings', 'measures', 'measuresDue', 'sporRounds', 'registry', 'importPage', 'importErrors',
-    'myTasks', 'plan', 'planPrint', 'rgMeeting', 'planForm', 'rgMeetingForm', 'learningLog', 'learningTeam', 'measuresPolicy'];
+    'myTasks', 'plan', 'planPrint', 'rgMeeting', 'planForm', 'rgMeetingForm', 'learningLog', 'learningTeam', 'measuresPolicy',
+    'reportList', 'reportActivity', 'reportSpor'];
   for (const page of axePages) {
     const v = axeViolations[page];
     if (v) check(`axe: no serious/critical violations on ${page} page`, v.length === 0,
@@ -1004,6 +1035,9 @@ async function main() {
     'the registry page opens from the client page',
     'a checked import file lists every bad row',
     'the public open-hour page offers slots without login',
+    '/reports lists the reports with their downloads',
+    'the activity report downloads as PDF', 'the activity report downloads as XLSX',
+    'the spor report downloads as PDF', 'the spor report downloads as XLSX',
     ...axePages.map((p) => `axe: no serious/critical violations on ${p} page`)];
   for (const name of required) {
     if (!results.some((r) => r.name === name)) check(name, false, 'not reached');

@@ -15,6 +15,17 @@ use crate::actor::Actor;
 use crate::error::{AppError, AppResult, Text};
 use crate::App;
 
+pub mod activity;
+pub mod csv;
+mod defs;
+pub mod draw;
+pub mod pdf;
+pub mod run;
+pub mod spor;
+pub mod xlsx;
+
+pub use run::{run, set_settings, settings, ReportName, ReportSettings};
+
 /// One period's row.
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct PeriodRow {
@@ -87,7 +98,7 @@ pub fn counts_as_agency(kind: &str) -> bool {
 }
 
 /// Whole months from `start` to `today` (0 before a month has passed).
-fn months_between(start: NaiveDate, today: NaiveDate) -> u32 {
+pub(crate) fn months_between(start: NaiveDate, today: NaiveDate) -> u32 {
     let mut m = 0;
     while start
         .checked_add_months(Months::new(m + 1))

@@ -77,8 +77,39 @@ enum Command {
     /// Import a CSV file (people, measures, spor) into a team, as a named user: every bad
     /// row is reported and nothing is written, or every new row is written (see docs/import/).
     Import(import::ImportArgs),
+    /// Run a team report and write it to a file (html, pdf, xlsx or csv). Runs as the staff
+    /// member `--as` names, with their access rules, and is audited like a download
+    /// (`report.<name>`, format and "benk cli (os user: …)" as the user agent).
+    Report(ReportArgs),
     /// Print the version.
     Version,
+}
+
+#[derive(clap::Args)]
+struct ReportArgs {
+    /// `activity` or `spor`.
+    name: String,
+    /// The team's name.
+    #[arg(long)]
+    team: String,
+    /// First date (YYYY-MM-DD).
+    #[arg(long)]
+    from: chrono::NaiveDate,
+    /// Last date (YYYY-MM-DD), included.
+    #[arg(long)]
+    to: chrono::NaiveDate,
+    /// html, pdf, xlsx or csv.
+    #[arg(long, default_value = "pdf")]
+    format: String,
+    /// Where to write the file.
+    #[arg(long)]
+    out: PathBuf,
+    /// The staff member (login name) the report is run as: a working member of the team.
+    #[arg(long = "as", value_name = "LOGIN")]
+    as_user: String,
+    /// nb (default) or en.
+    #[arg(long, default_value = "nb")]
+    lang: String,
 }
 
 #[derive(Subcommand)]
@@ -404,6 +435,10 @@ async fn run(cli: Cli) -> anyhow::Result<i32> {
             let cfg = cli.config.resolve(DEFAULT_DB)?;
             national::run(args, &cfg.database_url).await
         }
+        Command::Report(args) => {
+            let cfg = cli.config.resolve(DEFAULT_DB)?;
+            report(&cfg, args).await
+        }
     }
 }
 
@@ -433,6 +468,57 @@ async fn write_import_samples(dir: &std::path::Path) -> anyhow::Result<i32> {
     }
     app.close().await;
     std::fs::remove_dir_all(&tmp).ok();
+    Ok(0)
+}
+
+/// `benk report`: progress on standard error, the file at `--out`.
+async fn report(cfg: &Config, a: ReportArgs) -> anyhow::Result<i32> {
+    use benk_web::html::report::{render_file, Format};
+    let started = std::time::Instant::now();
+    let name = benk_app::reports::ReportName::from_code(&a.name)
+        .with_context(|| format!("no report named {:?} (activity, spor)", a.name))?;
+    let format = Format::from_code(&a.format)
+        .with_context(|| format!("no format {:?} (html, pdf, xlsx, csv)", a.format))?;
+    let lang = benk_domain::Lang::from_tag(&a.lang).unwrap_or_default();
+    let app = open(cfg).await?;
+    let team = benk_app::lookup::team_by_name(&app, &a.team)
+        .await?
+        .with_context(|| format!("no team named {:?}", a.team))?;
+    let user = find_user(&app, &a.as_user).await?;
+    let meta = benk_app::RequestMeta {
+        ip: None,
+        user_agent: Some(format!("benk cli (os user: {})", os_user())),
+    };
+    let actor = staff::load_actor(&app, user.id, meta)
+        .await
+        .map_err(app_err)?
+        .with_context(|| format!("{:?} is disabled", a.as_user))?;
+    eprintln!(
+        "report {}: computing {} to {} for {}…",
+        name.code(),
+        a.from,
+        a.to,
+        a.team
+    );
+    let r = benk_app::reports::run(&app, &actor, name, team, a.from, a.to, format.code())
+        .await
+        .map_err(app_err)?;
+    eprintln!(
+        "report {}: computed in {} ms; rendering {}…",
+        name.code(),
+        started.elapsed().as_millis(),
+        format.code()
+    );
+    let bytes = render_file(&r, format, lang).map_err(app_err)?;
+    std::fs::write(&a.out, &bytes).with_context(|| format!("writing {}", a.out.display()))?;
+    eprintln!(
+        "report {}: wrote {} bytes to {} in {} ms",
+        name.code(),
+        bytes.len(),
+        a.out.display(),
+        started.elapsed().as_millis()
+    );
+    app.close().await;
     Ok(0)
 }
 

@@ -26,6 +26,7 @@ pub mod plan;
 pub mod record;
 pub mod referral;
 pub mod registry;
+pub mod report;
 pub mod staff;
 pub mod stats;
 pub mod target_group;
@@ -91,6 +92,9 @@ pub use referral::{
 pub use registry::{
     check_overlap, days_in_window, inclusion_side, window_totals, Counted, EmergencyPlace,
     InclusionSide, PoliceKind, RegistryError, RegistryKind, Stay, WindowTotals, Windows,
+};
+pub use report::{
+    fmt1, percent, round1, Audience, Cell, Chart, ChartKind, Report, Section, Series, Table, L,
 };
 pub use staff::{
     health_personnel_basis, Fte, FteError, HealthPersonnelBasis, HprNumber, HprNumberError,

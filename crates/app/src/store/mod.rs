@@ -36,6 +36,7 @@ pub mod orgs;
 pub mod plans;
 pub mod referrals;
 pub mod registry;
+pub mod reports;
 pub mod services;
 pub mod situation;
 pub mod staff;

@@ -849,3 +849,8 @@ pub fn measure_kinds() -> utoipa::openapi::schema::ArrayBuilder {
         .max_items(Some(3))
         .unique_items(true)
 }
+
+/// The formats of a report (`json` and the files).
+pub fn report_format() -> ObjectBuilder {
+    codes(["json", "csv", "xlsx", "pdf", "html"], false)
+}

@@ -17,6 +17,7 @@ mod measures;
 mod orgs;
 mod plans;
 mod registry;
+mod reports;
 mod target;
 
 use axum::body::Bytes;
@@ -139,6 +140,11 @@ pub fn routes() -> Router<AppState> {
         )
         .route("/clients/{id}/housing/evictions", post(daily::add_eviction))
         .route("/reports/housing", get(daily::housing_report))
+        .route("/reports/{name}", get(reports::get_report))
+        .route(
+            "/report-settings",
+            get(reports::get_settings).put(reports::set_settings),
+        )
         .route(
             "/clients/{id}/appointments",
             get(appointments::list).post(appointments::create),
@@ -286,6 +292,7 @@ pub fn routes() -> Router<AppState> {
         registry::add_prison, registry::correct, registry::retract,
         learning::get_log, learning::create_entry, learning::evaluate, learning::set_label,
         learning::factors, learning::add_factor, learning::summary,
+        reports::get_report, reports::get_settings, reports::set_settings,
     ),
     components(schemas(ErrorBody, ErrorDetail, FieldErrorDetail, crate::input::RawClient, crate::input::RawReferral)),
     modifiers(&BearerAuth, &CommonResponses, &CrossFieldRules),

@@ -16,6 +16,7 @@ mod learning;
 mod measure_gaps;
 mod import;
 mod plans;
+pub mod report;
 mod services;
 mod settings;
 mod team;
@@ -76,6 +77,8 @@ pub fn routes() -> Router<AppState> {
         .route("/calendar/{file}", get(appointments::feed))
         .route("/settings/calendar", post(appointments::create_feed))
         .route("/settings/calendar/revoke", post(appointments::revoke_feed))
+        .route("/reports/{name}", get(report::show))
+        .route("/reports/{name}/download", get(report::download_handler))
         .route("/team", get(team::page))
         .route("/team/contact", post(team::set_contact))
         .route("/admin/users", get(admin::users).post(admin::create_user))

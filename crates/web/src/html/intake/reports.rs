@@ -53,6 +53,8 @@ struct ReportView {
     months_intro: Option<String>,
     /// (months, agencies, relatives, self-referrals).
     months: Vec<(String, i64, i64, i64)>,
+    /// The reports of the framework, with the period form and downloads.
+    list: crate::html::report::ReportList,
 }
 
 /// A number with the locale's decimal separator, one decimal.
@@ -199,6 +201,7 @@ fn view_of(ctx: &Ctx, team_name: String, period: ReportPeriod, r: ReferralReport
         established,
         months_intro,
         months,
+        list: crate::html::report::list(lang),
     }
 }
 

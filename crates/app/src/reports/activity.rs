@@ -1,0 +1,699 @@
+//! The team activity report: referrals and referring agencies by months in operation, decisions
+//! by outcome, contacts by kind, level of effort and met / not met, the share of contacts out
+//! of the office, caseload against the norm, and measures due against done.
+
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+
+use benk_domain::{
+    measurement_points, Cell, Chart, ChartKind, ContactKind, DecisionOutcome, Lang, MeasureKind,
+    MeasurePolicy, PointStatus, Section, Series, Table, L,
+};
+use chrono::{Months, NaiveDate};
+use uuid::Uuid;
+
+use super::{counts_as_agency, defs, months_between};
+
+/// A referral as the report sees it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ReferralIn {
+    /// Received.
+    pub received_on: NaiveDate,
+    /// Agency kind code.
+    pub agency_kind: String,
+    /// The registered agency, if any.
+    pub agency_id: Option<Uuid>,
+    /// When it was decided.
+    pub decided_on: Option<NaiveDate>,
+    /// Outcome code.
+    pub outcome: Option<String>,
+}
+
+/// A worker's caseload today.
+#[derive(Debug, Clone, PartialEq)]
+pub struct WorkerIn {
+    /// Name.
+    pub name: String,
+    /// Position share in the team (%).
+    pub fte: i64,
+    /// Their norm (absent: the team has none).
+    pub norm: Option<u32>,
+    /// People they are coordinator for.
+    pub coordinator_for: i64,
+}
+
+/// Everything the activity report is computed from.
+#[derive(Debug, Clone, Default)]
+pub struct ActivityInput {
+    /// First day.
+    pub from: NaiveDate,
+    /// Last day.
+    pub to: NaiveDate,
+    /// Today (caseloads are today's; measurement windows not yet closed are not due).
+    pub today: NaiveDate,
+    /// The team's start (else the first referral).
+    pub started_on: Option<NaiveDate>,
+    /// Every referral of the team.
+    pub referrals: Vec<ReferralIn>,
+    /// The contacts of the period: (person, day in Norwegian time, kind, met).
+    pub contacts: Vec<(Uuid, NaiveDate, ContactKind, bool)>,
+    /// Level history: (person, level, from).
+    pub levels: Vec<(Uuid, i64, NaiveDate)>,
+    /// Courses: (person, included, closed).
+    pub episodes: Vec<(Uuid, NaiveDate, Option<NaiveDate>)>,
+    /// Current measures per person.
+    pub measures: HashMap<Uuid, Vec<(MeasureKind, NaiveDate)>>,
+    /// The team's measurement points.
+    pub policy: MeasurePolicy,
+    /// Workers, by name.
+    pub workers: Vec<WorkerIn>,
+}
+
+fn t(nb: &str, en: &str) -> L {
+    L::new(nb, en)
+}
+
+fn both(f: impl Fn(Lang) -> String) -> L {
+    L::new(f(Lang::Nb), f(Lang::En))
+}
+
+fn referrals_section(i: &ActivityInput) -> Section {
+    let end = i.to.min(i.today);
+    let start = i
+        .started_on
+        .or_else(|| i.referrals.iter().map(|r| r.received_on).min());
+    let mut rows = Vec::new();
+    let mut cats = Vec::new();
+    let (mut s_ref, mut s_ag) = (Vec::new(), Vec::new());
+    if let Some(start) = start.filter(|s| *s <= end) {
+        let so_far = months_between(start, end);
+        let mut marks: Vec<(u32, NaiveDate)> = (1..)
+            .map(|k| k * 6)
+            .take_while(|m| *m < so_far)
+            .map(|m| {
+                (
+                    m,
+                    start
+                        .checked_add_months(Months::new(m))
+                        .unwrap_or(NaiveDate::MAX),
+                )
+            })
+            .collect();
+        marks.push((so_far, end.succ_opt().unwrap_or(NaiveDate::MAX)));
+        for (m, before) in marks {
+            let within: Vec<&ReferralIn> = i
+                .referrals
+                .iter()
+                .filter(|r| r.received_on < before && r.received_on >= start)
+                .collect();
+            let agencies: BTreeSet<Uuid> = within
+                .iter()
+                .filter(|r| counts_as_agency(&r.agency_kind))
+                .filter_map(|r| r.agency_id)
+                .collect();
+            rows.push(vec![
+                Cell::plain(i64::from(m)),
+                Cell::people(within.len() as i64),
+                Cell::plain(agencies.len() as i64),
+            ]);
+            cats.push(L::same(m.to_string()));
+            s_ref.push(Some(within.len() as f64));
+            s_ag.push(Some(agencies.len() as f64));
+        }
+    }
+    let in_period: Vec<&ReferralIn> = i
+        .referrals
+        .iter()
+        .filter(|r| r.received_on >= i.from && r.received_on <= i.to)
+        .collect();
+    let agencies: BTreeSet<Uuid> = in_period
+        .iter()
+        .filter(|r| counts_as_agency(&r.agency_kind))
+        .filter_map(|r| r.agency_id)
+        .collect();
+    let count_kind = |k: &str| in_period.iter().filter(|r| r.agency_kind == k).count() as i64;
+    Section {
+        title: t(
+            "Henvisninger og henvisende instanser",
+            "Referrals and referring agencies",
+        ),
+        intro: Some(match start {
+            Some(s) => both(|l| {
+                match l {
+                Lang::Nb => format!("Måneder i drift regnes fra {}. Hver rad teller alt som kom inn til og med den måneden; siste rad er til og med {}.", s.format("%d.%m.%Y"), end.format("%d.%m.%Y")),
+                Lang::En => format!("Months in operation count from {}. Each row counts everything received up to that month; the last row runs to {}.", s.format("%Y-%m-%d"), end.format("%Y-%m-%d")),
+            }
+            }),
+            None => t(
+                "Teamet har ingen henvisninger og ingen startdato.",
+                "The team has no referrals and no start date.",
+            ),
+        }),
+        person_level: false,
+        charts: if cats.is_empty() {
+            vec![]
+        } else {
+            vec![Chart {
+                title: t(
+                    "Henvisninger og ulike instanser, kumulativt",
+                    "Referrals and different agencies, cumulative",
+                ),
+                kind: ChartKind::Cumulative,
+                categories: cats,
+                series: vec![
+                    Series {
+                        name: t("Henvisninger", "Referrals"),
+                        values: s_ref,
+                    },
+                    Series {
+                        name: t("Ulike instanser", "Different agencies"),
+                        values: s_ag,
+                    },
+                ],
+                people: false,
+                table_id: "activity.months".into(),
+            }]
+        },
+        tables: vec![
+            Table {
+                id: "activity.months".into(),
+                title: t("Etter måneder i drift", "By months in operation"),
+                columns: vec![
+                    t("Måneder i drift", "Months in operation"),
+                    t("Henvisninger så langt", "Referrals so far"),
+                    t("Ulike instanser så langt", "Different agencies so far"),
+                ],
+                rows,
+                note: None,
+            },
+            Table {
+                id: "activity.referrals".into(),
+                title: t("Henvisninger i perioden", "Referrals in the period"),
+                columns: vec![t("", ""), t("Antall", "Number")],
+                rows: vec![
+                    vec![
+                        Cell::text(t("Henvisninger", "Referrals")),
+                        Cell::people(in_period.len() as i64),
+                    ],
+                    vec![
+                        Cell::text(t(
+                            "Ulike henvisende instanser",
+                            "Different referring agencies",
+                        )),
+                        Cell::plain(agencies.len() as i64),
+                    ],
+                    vec![
+                        Cell::text(t("Fra pårørende", "From relatives")),
+                        Cell::people(count_kind("relative")),
+                    ],
+                    vec![
+                        Cell::text(t("Fra personen selv", "From the person themselves")),
+                        Cell::people(count_kind("self_referral")),
+                    ],
+                ],
+                note: None,
+            },
+        ],
+    }
+}
+
+fn decisions_section(i: &ActivityInput) -> Section {
+    let decided: Vec<&str> = i
+        .referrals
+        .iter()
+        .filter(|r| r.decided_on.is_some_and(|d| d >= i.from && d <= i.to))
+        .filter_map(|r| r.outcome.as_deref())
+        .collect();
+    let total = decided.len() as i64;
+    let mut rows: Vec<Vec<Cell>> = DecisionOutcome::ALL
+        .iter()
+        .map(|o| {
+            let n = decided.iter().filter(|d| **d == o.code()).count() as i64;
+            vec![
+                Cell::text(both(|l| cap(o.label(l)))),
+                Cell::people(n),
+                Cell::Percent { num: n, den: total },
+            ]
+        })
+        .collect();
+    let values = rows
+        .iter()
+        .map(|r| match r[1] {
+            Cell::Count { n, .. } => Some(n as f64),
+            _ => None,
+        })
+        .collect();
+    rows.push(vec![
+        Cell::text(t("I alt", "Total")),
+        Cell::people(total),
+        Cell::Percent {
+            num: total,
+            den: total,
+        },
+    ]);
+    Section {
+        title: t("Vedtak etter utfall", "Decisions by outcome"),
+        intro: None,
+        person_level: false,
+        charts: vec![Chart {
+            title: t("Vedtak etter utfall", "Decisions by outcome"),
+            kind: ChartKind::Bar,
+            categories: DecisionOutcome::ALL
+                .iter()
+                .map(|o| both(|l| cap(o.label(l))))
+                .collect(),
+            series: vec![Series {
+                name: t("Vedtak", "Decisions"),
+                values,
+            }],
+            people: true,
+            table_id: "activity.decisions".into(),
+        }],
+        tables: vec![Table {
+            id: "activity.decisions".into(),
+            title: t("Vedtak i perioden", "Decisions in the period"),
+            columns: vec![
+                t("Utfall", "Outcome"),
+                t("Vedtak", "Decisions"),
+                t("Andel av vedtakene", "Share of decisions"),
+            ],
+            rows,
+            note: None,
+        }],
+    }
+}
+
+fn cap(s: &str) -> String {
+    let mut c = s.chars();
+    match c.next() {
+        Some(f) => f.to_uppercase().chain(c).collect(),
+        None => String::new(),
+    }
+}
+
+fn level_on(levels: &[(Uuid, i64, NaiveDate)], who: Uuid, day: NaiveDate) -> Option<i64> {
+    levels
+        .iter()
+        .filter(|(c, _, from)| *c == who && *from <= day)
+        .map(|(_, l, _)| *l)
+        .next_back()
+}
+
+fn contacts_section(i: &ActivityInput) -> Section {
+    let all = i.contacts.len() as i64;
+    let met_all = i.contacts.iter().filter(|c| c.3).count() as i64;
+    let mut rows: Vec<Vec<Cell>> = ContactKind::ALL
+        .iter()
+        .map(|k| {
+            let of: Vec<_> = i.contacts.iter().filter(|c| c.2 == *k).collect();
+            let n = of.len() as i64;
+            let met = of.iter().filter(|c| c.3).count() as i64;
+            vec![
+                Cell::text(both(|l| cap(k.label(l)))),
+                Cell::people(n),
+                Cell::people(met),
+                Cell::people(n - met),
+                Cell::Percent { num: met, den: n },
+            ]
+        })
+        .collect();
+    rows.push(vec![
+        Cell::text(t("I alt", "Total")),
+        Cell::people(all),
+        Cell::people(met_all),
+        Cell::people(all - met_all),
+        Cell::Percent {
+            num: met_all,
+            den: all,
+        },
+    ]);
+    let mut by_level: BTreeMap<Option<i64>, (i64, i64, BTreeSet<Uuid>)> = BTreeMap::new();
+    for c in &i.contacts {
+        let e = by_level.entry(level_on(&i.levels, c.0, c.1)).or_default();
+        e.0 += 1;
+        e.1 += i64::from(c.3);
+        e.2.insert(c.0);
+    }
+    let level_rows = [Some(1), Some(2), Some(3), None]
+        .iter()
+        .map(|lv| {
+            let (n, met, people) = by_level.get(lv).cloned().unwrap_or_default();
+            vec![
+                Cell::text(match lv {
+                    Some(l) => L::new(format!("Nivå {l}"), format!("Level {l}")),
+                    None => t("Uten nivå", "No level"),
+                }),
+                Cell::people(people.len() as i64),
+                Cell::people(n),
+                Cell::people(met),
+                Cell::Percent { num: met, den: n },
+            ]
+        })
+        .collect();
+    let out = i.contacts.iter().filter(|c| c.2.in_community()).count() as i64;
+    let mut months: BTreeMap<String, (i64, i64)> = BTreeMap::new();
+    let mut m = NaiveDate::from_ymd_opt(
+        chrono::Datelike::year(&i.from),
+        chrono::Datelike::month(&i.from),
+        1,
+    )
+    .unwrap_or(i.from);
+    while m <= i.to && months.len() < 240 {
+        months.insert(m.format("%Y-%m").to_string(), (0, 0));
+        m = m
+            .checked_add_months(Months::new(1))
+            .unwrap_or(NaiveDate::MAX);
+    }
+    for c in &i.contacts {
+        let e = months.entry(c.1.format("%Y-%m").to_string()).or_default();
+        if c.3 {
+            e.0 += 1;
+        } else {
+            e.1 += 1;
+        }
+    }
+    let month_rows = months
+        .iter()
+        .map(|(k, (met, not))| {
+            vec![
+                Cell::same(k.clone()),
+                Cell::people(met + not),
+                Cell::people(*met),
+                Cell::people(*not),
+            ]
+        })
+        .collect();
+    Section {
+        title: t("Kontakter", "Contacts"),
+        intro: Some(t(
+            "Alle registrerte kontakter i perioden, truffet og ikke truffet. Ute av kontoret: alle kontakttyper unntatt kontor, telefon og video.",
+            "Every contact recorded in the period, met and not met. Out of the office: every kind of contact except office, phone and video.",
+        )),
+        person_level: false,
+        charts: vec![Chart {
+            title: t("Kontakter per måned", "Contacts per month"),
+            kind: ChartKind::Line,
+            categories: months.keys().map(|k| L::same(k.clone())).collect(),
+            series: vec![
+                Series { name: t("Truffet", "Met"), values: months.values().map(|v| Some(v.0 as f64)).collect() },
+                Series { name: t("Ikke truffet", "Not met"), values: months.values().map(|v| Some(v.1 as f64)).collect() },
+            ],
+            people: true,
+            table_id: "activity.contacts_by_month".into(),
+        }],
+        tables: vec![
+            Table {
+                id: "activity.out_of_office".into(),
+                title: t("Kontakter ute av kontoret", "Contacts out of the office"),
+                columns: vec![t("Ute av kontoret", "Out of the office"), t("Alle kontakter", "All contacts"), t("Andel ute", "Share out")],
+                rows: vec![vec![Cell::people(out), Cell::people(all), Cell::Percent { num: out, den: all }]],
+                note: None,
+            },
+            Table {
+                id: "activity.contacts_by_kind".into(),
+                title: t("Kontakter etter type", "Contacts by kind"),
+                columns: vec![t("Type", "Kind"), t("Kontakter", "Contacts"), t("Truffet", "Met"), t("Ikke truffet", "Not met"), t("Andel truffet", "Share met")],
+                rows,
+                note: None,
+            },
+            Table {
+                id: "activity.contacts_by_level".into(),
+                title: t("Kontakter etter innsatsnivå", "Contacts by level of effort"),
+                columns: vec![t("Nivå", "Level"), t("Personer", "People"), t("Kontakter", "Contacts"), t("Truffet", "Met"), t("Andel truffet", "Share met")],
+                rows: level_rows,
+                note: Some(t(
+                    "Nivået er personens innsatsnivå på kontaktdagen.",
+                    "The level is the person's level of effort on the day of the contact.",
+                )),
+            },
+            Table {
+                id: "activity.contacts_by_month".into(),
+                title: t("Kontakter per måned", "Contacts per month"),
+                columns: vec![t("Måned", "Month"), t("Kontakter", "Contacts"), t("Truffet", "Met"), t("Ikke truffet", "Not met")],
+                rows: month_rows,
+                note: None,
+            },
+        ],
+    }
+}
+
+fn caseload_section(i: &ActivityInput) -> Section {
+    let mut rows: Vec<Vec<Cell>> = i
+        .workers
+        .iter()
+        .map(|w| {
+            vec![
+                Cell::same(w.name.clone()),
+                Cell::plain(w.fte),
+                w.norm.map_or(Cell::Empty, |n| Cell::plain(i64::from(n))),
+                Cell::plain(w.coordinator_for),
+            ]
+        })
+        .collect();
+    let capacity: Option<i64> = i
+        .workers
+        .iter()
+        .map(|w| w.norm.map(i64::from))
+        .sum::<Option<i64>>()
+        .filter(|_| !i.workers.is_empty());
+    let total: i64 = i.workers.iter().map(|w| w.coordinator_for).sum();
+    rows.push(vec![
+        Cell::text(t("Teamet", "The team")),
+        Cell::plain(i.workers.iter().map(|w| w.fte).sum()),
+        capacity.map_or(Cell::Empty, Cell::plain),
+        Cell::plain(total),
+    ]);
+    Section {
+        title: t("Saksmengde mot norm", "Caseload against the norm"),
+        intro: Some(both(|l| {
+            match l {
+            Lang::Nb => format!("Slik det står i dag ({}): hvor mange hver er koordinator for, mot normen for stillingsandelen.", i.today.format("%d.%m.%Y")),
+            Lang::En => format!("As it stands today ({}): how many people each worker is coordinator for, against the norm for their position share.", i.today.format("%Y-%m-%d")),
+        }
+        })),
+        person_level: false,
+        charts: vec![],
+        tables: vec![Table {
+            id: "activity.caseload".into(),
+            title: t("Saksmengde per medarbeider", "Caseload per worker"),
+            columns: vec![
+                t("Medarbeider", "Worker"),
+                t("Stilling %", "Position %"),
+                t("Norm", "Norm"),
+                t("Koordinator for", "Coordinator for"),
+            ],
+            rows,
+            note: None,
+        }],
+    }
+}
+
+fn measures_section(i: &ActivityInput) -> Section {
+    let end = i.to.min(i.today);
+    let mut by: BTreeMap<u32, (i64, i64)> = i.policy.months.iter().map(|m| (*m, (0, 0))).collect();
+    for (client, included, closed) in &i.episodes {
+        let rec = i.measures.get(client).map(Vec::as_slice).unwrap_or(&[]);
+        for p in measurement_points(&i.policy, *included, *closed, i.today, rec) {
+            if p.closes >= i.from && p.closes <= end {
+                let e = by.entry(p.months).or_default();
+                e.0 += 1;
+                e.1 += i64::from(p.status == PointStatus::Done);
+            }
+        }
+    }
+    let (due, done) = by.values().fold((0, 0), |a, v| (a.0 + v.0, a.1 + v.1));
+    let mut rows: Vec<Vec<Cell>> = by
+        .iter()
+        .map(|(m, (due, done))| {
+            vec![
+                Cell::text(L::new(format!("{m} måneder"), format!("{m} months"))),
+                Cell::people(*due),
+                Cell::people(*done),
+                Cell::Percent {
+                    num: *done,
+                    den: *due,
+                },
+            ]
+        })
+        .collect();
+    rows.push(vec![
+        Cell::text(t("I alt", "Total")),
+        Cell::people(due),
+        Cell::people(done),
+        Cell::Percent {
+            num: done,
+            den: due,
+        },
+    ]);
+    let kinds: Vec<&str> = i.policy.required.iter().map(|k| k.code()).collect();
+    Section {
+        title: t(
+            "Målinger: forfalt mot gjennomført",
+            "Measures: due against done",
+        ),
+        intro: Some(both(|l| {
+            match l {
+            Lang::Nb => format!("Målepunkter (måneder etter inntak ± {} dager) der vinduet lukket seg i perioden. Gjennomført: alle påkrevde målinger ({}) er registrert i vinduet.", i.policy.window_days, kinds.join(", ")),
+            Lang::En => format!("Measurement points (months after inclusion ± {} days) whose window closed in the period. Done: every required measure ({}) was recorded in the window.", i.policy.window_days, kinds.join(", ")),
+        }
+        })),
+        person_level: false,
+        charts: vec![],
+        tables: vec![Table {
+            id: "activity.measures".into(),
+            title: t("Målepunkter", "Measurement points"),
+            columns: vec![
+                t("Målepunkt", "Point"),
+                t("Forfalt", "Due"),
+                t("Gjennomført", "Done"),
+                t("Andel gjennomført", "Share done"),
+            ],
+            rows,
+            note: None,
+        }],
+    }
+}
+
+/// The report's title, definitions and sections.
+pub fn build(i: &ActivityInput) -> (L, Vec<L>, Vec<Section>) {
+    let mut definitions = defs::common();
+    definitions.push(t(
+        "Henvisninger telles etter mottaksdato; vedtak etter vedtaksdato. Instanser er de registrerte organisasjonene som har henvist: pårørende og personen selv er ikke instanser og står på egne linjer, og en henvisning uten registrert instans telles ikke som instans.",
+        "Referrals are counted by the day received; decisions by the day decided. Agencies are the registered organisations that referred: relatives and the person themselves are not agencies and have lines of their own, and a referral without a registered agency is not counted as one.",
+    ));
+    definitions.push(t(
+        "Måneder i drift: hele måneder fra teamets startdato (ellers første henvisning), hver sjette måned og til slutt hele måneder til periodens slutt (eller i dag).",
+        "Months in operation: whole months from the team's start date (else the first referral), every six months and last the whole months to the end of the period (or today).",
+    ));
+    definitions.push(t(
+        "Andel ute av kontoret = kontakter av annen type enn kontor, telefon og video / alle kontakter i perioden (truffet og ikke truffet).",
+        "Share out of the office = contacts of any kind but office, phone and video / every contact in the period (met and not met).",
+    ));
+    definitions.push(t(
+        "Andel gjennomførte målinger = målepunkter med alle påkrevde målinger i vinduet / målepunkter der vinduet lukket seg i perioden (og før i dag). Et forløp som ble avsluttet før målepunktet, teller ikke.",
+        "Share of measures done = measurement points with every required measure in the window / points whose window closed in the period (and before today). A course closed before the point does not count.",
+    ));
+    (
+        t("Teamets aktivitet", "Team activity"),
+        definitions,
+        vec![
+            referrals_section(i),
+            decisions_section(i),
+            contacts_section(i),
+            caseload_section(i),
+            measures_section(i),
+        ],
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn d(s: &str) -> NaiveDate {
+        s.parse().unwrap()
+    }
+
+    #[test]
+    fn levels_on_the_day() {
+        let a = Uuid::from_u128(1);
+        let lv = vec![(a, 1, d("2026-01-01")), (a, 2, d("2026-03-01"))];
+        assert_eq!(level_on(&lv, a, d("2025-12-31")), None);
+        assert_eq!(level_on(&lv, a, d("2026-02-28")), Some(1));
+        assert_eq!(level_on(&lv, a, d("2026-03-01")), Some(2));
+    }
+
+    #[test]
+    fn hand_computed_contacts_and_decisions() {
+        let (a, b) = (Uuid::from_u128(1), Uuid::from_u128(2));
+        let input = ActivityInput {
+            from: d("2026-01-01"),
+            to: d("2026-03-31"),
+            today: d("2026-06-01"),
+            started_on: Some(d("2025-01-01")),
+            referrals: vec![
+                ReferralIn {
+                    received_on: d("2025-02-01"),
+                    agency_kind: "gp".into(),
+                    agency_id: Some(Uuid::from_u128(9)),
+                    decided_on: Some(d("2026-01-10")),
+                    outcome: Some("accepted".into()),
+                },
+                ReferralIn {
+                    received_on: d("2026-02-01"),
+                    agency_kind: "relative".into(),
+                    agency_id: None,
+                    decided_on: Some(d("2026-02-10")),
+                    outcome: Some("declined".into()),
+                },
+                ReferralIn {
+                    received_on: d("2026-02-02"),
+                    agency_kind: "nav".into(),
+                    agency_id: Some(Uuid::from_u128(8)),
+                    decided_on: None,
+                    outcome: None,
+                },
+            ],
+            contacts: vec![
+                (a, d("2026-01-05"), ContactKind::HomeVisit, true),
+                (a, d("2026-01-06"), ContactKind::Office, true),
+                (b, d("2026-02-06"), ContactKind::Phone, false),
+                (b, d("2026-03-06"), ContactKind::Outreach, false),
+            ],
+            levels: vec![(a, 1, d("2025-06-01"))],
+            ..Default::default()
+        };
+        let (_, _, s) = build(&input);
+        // Months in operation: 6 and 12 (before 2025-07-01 and 2026-01-01), then 14 (to 31 March).
+        let months = &s[0].tables[0].rows;
+        assert_eq!(months.len(), 3);
+        assert_eq!(
+            months[0],
+            vec![Cell::plain(6), Cell::people(1), Cell::plain(1)]
+        );
+        assert_eq!(
+            months[2],
+            vec![Cell::plain(14), Cell::people(3), Cell::plain(2)]
+        );
+        let period = &s[0].tables[1].rows;
+        assert_eq!(period[0][1], Cell::people(2));
+        assert_eq!(period[1][1], Cell::plain(1));
+        assert_eq!(period[2][1], Cell::people(1));
+        let dec = &s[1].tables[0].rows;
+        assert_eq!(dec[0][2], Cell::Percent { num: 1, den: 2 });
+        assert_eq!(dec[5][1], Cell::people(2));
+        let out = &s[2].tables[0].rows[0];
+        assert_eq!(out[2], Cell::Percent { num: 2, den: 4 });
+        let total = s[2].tables[1].rows.last().unwrap();
+        assert_eq!(total[2], Cell::people(2));
+        assert_eq!(total[4], Cell::Percent { num: 2, den: 4 });
+        let lv = &s[2].tables[2].rows;
+        assert_eq!(lv[0][1], Cell::people(1));
+        assert_eq!(lv[0][2], Cell::people(2));
+        assert_eq!(lv[3][2], Cell::people(2)); // b has no level
+        let by_month = &s[2].tables[3].rows;
+        assert_eq!(by_month.len(), 3);
+        assert_eq!(
+            by_month[1],
+            vec![
+                Cell::same("2026-02"),
+                Cell::people(1),
+                Cell::people(0),
+                Cell::people(1)
+            ]
+        );
+    }
+
+    #[test]
+    fn no_data() {
+        let input = ActivityInput {
+            from: d("2026-01-01"),
+            to: d("2026-01-31"),
+            today: d("2026-06-01"),
+            ..Default::default()
+        };
+        let (_, _, s) = build(&input);
+        assert!(s[0].tables[0].rows.is_empty());
+        assert!(s[0].charts.is_empty());
+        assert_eq!(s[2].tables[0].rows[0][2], Cell::Percent { num: 0, den: 0 });
+    }
+}

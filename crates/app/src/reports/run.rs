@@ -1,0 +1,380 @@
+//! Running a report: who may, the audit row, the team's report settings, and loading the
+//! inputs of each report from the stores.
+//!
+//! Who: reports are aggregates for the team's working members (workers, intake members and the
+//! team lead). The SPoR survey carries the free-text answers (person-level health content), so it
+//! also needs health personnel, as the SPoR rounds do. Every run is audited `report.<name>`
+//! with the format; a refusal is audited with its reason.
+
+use std::collections::HashMap;
+
+use benk_domain::{caseload_norm, ContactKind, MeasureKind, Report, TeamRole};
+use chrono::{NaiveDate, NaiveTime};
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+use crate::access::is_health_personnel;
+use crate::actor::Actor;
+use crate::audit::Outcome;
+use crate::db::writer::WriteOp;
+use crate::error::{AppError, AppResult, FieldError, Text};
+use crate::store;
+use crate::App;
+
+use super::activity::{ActivityInput, ReferralIn, WorkerIn};
+use super::spor::SporInput;
+
+/// The reports of this round.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum ReportName {
+    /// The SPoR user survey.
+    Spor,
+    /// Team activity.
+    Activity,
+}
+
+impl ReportName {
+    /// Every report, in the order the list shows them.
+    pub const ALL: [ReportName; 2] = [ReportName::Activity, ReportName::Spor];
+
+    /// The name in URLs, the CLI and the audit action.
+    pub fn code(self) -> &'static str {
+        match self {
+            ReportName::Spor => "spor",
+            ReportName::Activity => "activity",
+        }
+    }
+
+    /// From the name in a URL or on the command line.
+    pub fn from_code(s: &str) -> Option<ReportName> {
+        ReportName::ALL.into_iter().find(|r| r.code() == s)
+    }
+}
+
+/// The team's report settings.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct ReportSettings {
+    /// Counts of people from 1 to this − 1 are hidden in exported and cross-team reports
+    /// (2–100; default 5).
+    #[schema(minimum = 2, maximum = 100)]
+    pub small_threshold: i64,
+    /// NOK per inpatient day, for the cost–benefit of the C-Flex evaluation (default 4000).
+    #[schema(minimum = 0, maximum = 1000000)]
+    pub cost_per_inpatient_day: i64,
+    /// The municipality's co-financing share of inpatient days, percent (default 20).
+    #[schema(minimum = 0, maximum = 100)]
+    pub co_financing_percent: i64,
+    /// The team's fidelity targets: indicator code → target (for the fidelity profile).
+    #[schema(value_type = Object)]
+    pub fidelity_targets: serde_json::Map<String, serde_json::Value>,
+}
+
+impl Default for ReportSettings {
+    fn default() -> Self {
+        ReportSettings {
+            small_threshold: 5,
+            cost_per_inpatient_day: 4000,
+            co_financing_percent: 20,
+            fidelity_targets: serde_json::Map::new(),
+        }
+    }
+}
+
+const WORKING: &[TeamRole] = &[TeamRole::Worker, TeamRole::IntakeMember, TeamRole::TeamLead];
+
+async fn refuse(app: &App, actor: &Actor, action: &str, team: Uuid, why: &str) -> AppResult<()> {
+    let mut d = actor.audit(action, Outcome::Denied);
+    d.actor_team_id = Some(team);
+    d.resources = format!("team:{team},none:{why}");
+    app.writer.write(WriteOp::audit_only(vec![d])).await?;
+    Ok(())
+}
+
+async fn load_settings(app: &App, team: Uuid) -> AppResult<ReportSettings> {
+    Ok(match store::reports::settings(&app.db, team).await? {
+        None => ReportSettings::default(),
+        Some((small_threshold, cost, share, targets)) => ReportSettings {
+            small_threshold,
+            cost_per_inpatient_day: cost,
+            co_financing_percent: share,
+            fidelity_targets: serde_json::from_str(&targets).unwrap_or_default(),
+        },
+    })
+}
+
+/// The team's report settings (any member of the team; not person data, not audited).
+pub async fn settings(app: &App, actor: &Actor, team: Uuid) -> AppResult<ReportSettings> {
+    if !actor.has_role_in(team, TeamRole::ALL) {
+        refuse(
+            app,
+            actor,
+            "report.settings_read",
+            team,
+            "not_a_member_of_the_team",
+        )
+        .await?;
+        return Err(not_member());
+    }
+    load_settings(app, team).await
+}
+
+/// Sets the team's report settings (the team lead; audited `report.settings`).
+pub async fn set_settings(
+    app: &App,
+    actor: &Actor,
+    team: Uuid,
+    s: &ReportSettings,
+) -> AppResult<ReportSettings> {
+    if !actor.has_role_in(team, &[TeamRole::TeamLead]) {
+        refuse(app, actor, "report.settings", team, "not_team_lead").await?;
+        return Err(AppError::Forbidden(Text::new(
+            "Bare teamlederen endrer teamets rapportinnstillinger. Forsøket er logget.",
+            "Only the team lead changes the team's report settings. The attempt has been logged.",
+        )));
+    }
+    let mut errs = Vec::new();
+    if !(2..=100).contains(&s.small_threshold) {
+        errs.push(FieldError::new(
+            "small_threshold",
+            "out_of_range",
+            "Grensen for små tall må være fra 2 til 100.",
+            "The small-number threshold must be from 2 to 100.",
+        ));
+    }
+    if !(0..=1_000_000).contains(&s.cost_per_inpatient_day) {
+        errs.push(FieldError::new(
+            "cost_per_inpatient_day",
+            "out_of_range",
+            "Kostnaden per liggedøgn må være fra 0 til 1 000 000 kroner.",
+            "The cost per inpatient day must be from 0 to 1,000,000 kroner.",
+        ));
+    }
+    if !(0..=100).contains(&s.co_financing_percent) {
+        errs.push(FieldError::new(
+            "co_financing_percent",
+            "out_of_range",
+            "Kommunal medfinansiering må være fra 0 til 100 prosent.",
+            "Municipal co-financing must be from 0 to 100 percent.",
+        ));
+    }
+    let targets = serde_json::Value::Object(s.fidelity_targets.clone()).to_string();
+    if targets.len() > 8000 {
+        errs.push(FieldError::new(
+            "fidelity_targets",
+            "too_long",
+            "Troskapsmålene er for mange.",
+            "There are too many fidelity targets.",
+        ));
+    }
+    if !errs.is_empty() {
+        return Err(AppError::Invalid(errs));
+    }
+    let mut d = actor.audit("report.settings", Outcome::Allowed);
+    d.actor_team_id = Some(team);
+    d.resources = format!("team:{team},report_settings");
+    let stmt = store::reports::set_settings(
+        team,
+        (
+            s.small_threshold,
+            s.cost_per_inpatient_day,
+            s.co_financing_percent,
+            &targets,
+        ),
+        actor.staff_id,
+        d.at,
+    );
+    app.writer
+        .write(WriteOp {
+            stmts: vec![stmt],
+            audit: vec![d],
+        })
+        .await?;
+    Ok(s.clone())
+}
+
+fn not_member() -> AppError {
+    AppError::Forbidden(Text::new(
+        "Du er ikke med i dette teamet. Forsøket er logget.",
+        "You are not a member of this team. The attempt has been logged.",
+    ))
+}
+
+/// Checks the period: `from` not after `to`, at most 20 years.
+pub fn check_period(from: NaiveDate, to: NaiveDate) -> AppResult<()> {
+    if from > to {
+        return Err(AppError::field(FieldError::new(
+            "to",
+            "before_from",
+            "Sluttdatoen kan ikke være før startdatoen.",
+            "The end date cannot be before the start date.",
+        )));
+    }
+    if (to - from).num_days() > 366 * 20 {
+        return Err(AppError::field(FieldError::new(
+            "from",
+            "too_long",
+            "Perioden kan være høyst 20 år.",
+            "The period can be at most 20 years.",
+        )));
+    }
+    Ok(())
+}
+
+/// Runs a report for a team over a period, for `format` (`html`, `json`, `pdf`, `xlsx`,
+/// `csv`; recorded in the audit row). The result holds every number; the caller picks the
+/// audience's copy ([`Report::for_audience`]) before rendering.
+pub async fn run(
+    app: &App,
+    actor: &Actor,
+    name: ReportName,
+    team: Uuid,
+    from: NaiveDate,
+    to: NaiveDate,
+    format: &str,
+) -> AppResult<Report> {
+    let action = format!("report.{}", name.code());
+    if !actor.has_role_in(team, WORKING) {
+        refuse(app, actor, &action, team, "not_a_member_of_the_team").await?;
+        return Err(not_member());
+    }
+    if name == ReportName::Spor && !is_health_personnel(actor) {
+        refuse(app, actor, &action, team, "health_content_not_in_scope").await?;
+        return Err(AppError::Forbidden(Text::new(
+            "SPoR-undersøkelsen har fritekstsvar og vises bare for helsepersonell. Forsøket er logget.",
+            "The SPoR survey has free-text answers and is shown to health personnel only. The attempt has been logged.",
+        )));
+    }
+    check_period(from, to)?;
+    let settings = load_settings(app, team).await?;
+    let team_row = crate::orgs::get_team(app, team).await?;
+    let today = crate::time::oslo_today();
+    let (title, definitions, sections) = match name {
+        ReportName::Spor => super::spor::build(&spor_input(app, team, from, to).await?),
+        ReportName::Activity => {
+            super::activity::build(&activity_input(app, team, from, to, today).await?)
+        }
+    };
+    let mut d = actor.audit(&action, Outcome::Allowed);
+    d.actor_team_id = Some(team);
+    d.resources = format!(
+        "team:{team},report:{},format:{format},period:{from}..{to},aggregate",
+        name.code()
+    );
+    app.writer.write(WriteOp::audit_only(vec![d])).await?;
+    Ok(Report {
+        name: name.code().into(),
+        title,
+        team: team_row.name,
+        from,
+        to,
+        made_on: today,
+        definitions,
+        sections,
+        threshold: settings.small_threshold,
+        suppressed: false,
+        person_level_removed: false,
+    })
+}
+
+async fn spor_input(
+    app: &App,
+    team: Uuid,
+    from: NaiveDate,
+    to: NaiveDate,
+) -> AppResult<Vec<SporInput>> {
+    let rows = store::reports::spor_interviews(&app.db, team, from, to).await?;
+    let ids: Vec<Uuid> = rows.iter().map(|r| r.id).collect();
+    /// An answer: (question, score, text).
+    type Answer = (i64, Option<f64>, Option<String>);
+    let mut answers: HashMap<Uuid, Vec<Answer>> = HashMap::new();
+    for chunk in ids.chunks(500) {
+        for (i, q, score, text) in store::measures::answers(&app.db, chunk).await? {
+            answers
+                .entry(i)
+                .or_default()
+                .push((q, score.map(|s| s as f64 / 10.0), text));
+        }
+    }
+    Ok(rows
+        .into_iter()
+        .map(|r| SporInput {
+            answers: answers.remove(&r.id).unwrap_or_default(),
+            round: r.round_name,
+            municipality: r.municipality,
+            age: r.age,
+            contact_years: r.contact_years,
+        })
+        .collect())
+}
+
+async fn activity_input(
+    app: &App,
+    team: Uuid,
+    from: NaiveDate,
+    to: NaiveDate,
+    today: NaiveDate,
+) -> AppResult<ActivityInput> {
+    let team_row = crate::orgs::get_team(app, team).await?;
+    let policy = team_row.policy;
+    let referrals = store::referrals::report_rows(&app.db, team)
+        .await?
+        .into_iter()
+        .map(|r| ReferralIn {
+            received_on: r.received_on,
+            agency_kind: r.agency_kind,
+            agency_id: r.agency_id,
+            decided_on: r.decided_on,
+            outcome: r.outcome,
+        })
+        .collect();
+    let start = crate::time::from_oslo(from.and_time(NaiveTime::MIN))
+        .unwrap_or_else(|| from.and_time(NaiveTime::MIN).and_utc());
+    let end_day = to.succ_opt().unwrap_or(to);
+    let until = crate::time::from_oslo(end_day.and_time(NaiveTime::MIN))
+        .unwrap_or_else(|| end_day.and_time(NaiveTime::MIN).and_utc());
+    let contacts = store::reports::contacts(&app.db, team, start, until)
+        .await?
+        .into_iter()
+        .filter_map(|(c, at, kind, met)| {
+            ContactKind::from_code(&kind).map(|k| (c, crate::time::oslo_date(at), k, met))
+        })
+        .collect();
+    let mut measures: HashMap<Uuid, Vec<(MeasureKind, NaiveDate)>> = HashMap::new();
+    for (c, k, d) in store::measures::team_dates(&app.db, team).await? {
+        if let Some(k) = MeasureKind::from_code(&k) {
+            measures.entry(c).or_default().push((k, d));
+        }
+    }
+    let counts: HashMap<Uuid, i64> = store::reports::coordinator_counts(&app.db, team)
+        .await?
+        .into_iter()
+        .collect();
+    let workers = store::caseload::workers(&app.db, team)
+        .await?
+        .into_iter()
+        .map(|w| WorkerIn {
+            norm: caseload_norm(
+                policy.caseload_per_full_position,
+                policy.max_users_per_worker,
+                u8::try_from(w.fte.clamp(0, 100)).unwrap_or(100),
+            ),
+            coordinator_for: counts.get(&w.staff_id).copied().unwrap_or(0),
+            name: w.name,
+            fte: w.fte,
+        })
+        .collect();
+    Ok(ActivityInput {
+        from,
+        to,
+        today,
+        started_on: policy.started_on,
+        referrals,
+        contacts,
+        levels: store::reports::levels(&app.db, team).await?,
+        episodes: store::reports::episodes(&app.db, team).await?,
+        measures,
+        policy: crate::measures::policy(app, team).await?,
+        workers,
+    })
+}

@@ -1,0 +1,126 @@
+//! Reports (issue 11): the team's report settings and the aggregate reads the reports are
+//! computed from. Every read here is of one team; none returns names of the people served.
+
+use chrono::{DateTime, NaiveDate, Utc};
+use uuid::Uuid;
+
+use super::Exec;
+use crate::db::writer::Stmt;
+
+/// The team's report settings row: (threshold, cost per inpatient day, co-financing percent,
+/// fidelity targets JSON).
+pub async fn settings(
+    mut ex: impl Exec,
+    team: Uuid,
+) -> Result<Option<(i64, i64, i64, String)>, sqlx::Error> {
+    ex.opt(
+        "SELECT CAST(small_threshold AS BIGINT), CAST(cost_per_inpatient_day AS BIGINT), \
+         CAST(co_financing_percent AS BIGINT), fidelity_targets FROM report_settings WHERE team_id = $1",
+        crate::args![team],
+    )
+    .await
+}
+
+/// Sets the team's report settings (insert or replace).
+pub fn set_settings(
+    team: Uuid,
+    values: (i64, i64, i64, &str),
+    by: Uuid,
+    at: DateTime<Utc>,
+) -> Stmt {
+    let (threshold, cost, share, targets) = values;
+    Stmt::new(
+        "INSERT INTO report_settings (team_id, small_threshold, cost_per_inpatient_day, co_financing_percent, \
+         fidelity_targets, updated_by, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7) \
+         ON CONFLICT (team_id) DO UPDATE SET small_threshold = excluded.small_threshold, \
+         cost_per_inpatient_day = excluded.cost_per_inpatient_day, co_financing_percent = excluded.co_financing_percent, \
+         fidelity_targets = excluded.fidelity_targets, updated_by = excluded.updated_by, updated_at = excluded.updated_at",
+        crate::args![team, threshold, cost, share, targets, by, at],
+    )
+}
+
+/// A SPoR interview as the survey report needs it (no name, no client id).
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct SporRow {
+    /// Interview id (to fetch the answers).
+    pub id: Uuid,
+    /// Round name.
+    pub round_name: String,
+    /// Where the person lives.
+    pub municipality: String,
+    /// Age as given.
+    pub age: i64,
+    /// Years of contact as given.
+    pub contact_years: i64,
+}
+
+/// The team's SPoR interviews held from `from` to `to` (inclusive), optionally of one round.
+pub async fn spor_interviews(
+    mut ex: impl Exec,
+    team: Uuid,
+    from: NaiveDate,
+    to: NaiveDate,
+) -> Result<Vec<SporRow>, sqlx::Error> {
+    ex.all(
+        "SELECT i.id, r.name AS round_name, i.municipality, CAST(i.age AS BIGINT) AS age, \
+         CAST(i.contact_years AS BIGINT) AS contact_years FROM spor_interviews i \
+         JOIN spor_rounds r ON r.id = i.round_id WHERE i.team_id = $1 AND i.interviewed_on >= $2 \
+         AND i.interviewed_on <= $3 ORDER BY r.started_on, r.name, i.interviewed_on, i.id",
+        crate::args![team, from, to],
+    )
+    .await
+}
+
+/// One contact of the team in the period: (person, when, kind, met).
+pub async fn contacts(
+    mut ex: impl Exec,
+    team: Uuid,
+    from: DateTime<Utc>,
+    until: DateTime<Utc>,
+) -> Result<Vec<(Uuid, DateTime<Utc>, String, bool)>, sqlx::Error> {
+    ex.all(
+        "SELECT client_id, occurred_at, kind, met FROM contacts WHERE team_id = $1 \
+         AND occurred_at >= $2 AND occurred_at < $3",
+        crate::args![team, from, until],
+    )
+    .await
+}
+
+/// The team's courses: (person, included on, closed on).
+pub async fn episodes(
+    mut ex: impl Exec,
+    team: Uuid,
+) -> Result<Vec<(Uuid, NaiveDate, Option<NaiveDate>)>, sqlx::Error> {
+    ex.all(
+        "SELECT client_id, included_on, closed_on FROM episodes WHERE team_id = $1 ORDER BY client_id, included_on",
+        crate::args![team],
+    )
+    .await
+}
+
+/// The level-of-effort history of the team's courses: (person, level, from date).
+pub async fn levels(
+    mut ex: impl Exec,
+    team: Uuid,
+) -> Result<Vec<(Uuid, i64, NaiveDate)>, sqlx::Error> {
+    ex.all(
+        "SELECT e.client_id, CAST(l.level AS BIGINT), l.from_date FROM episode_levels l \
+         JOIN episodes e ON e.id = l.episode_id WHERE e.team_id = $1 ORDER BY e.client_id, l.from_date, l.set_at",
+        crate::args![team],
+    )
+    .await
+}
+
+/// How many open courses of the team each worker is coordinator in today: (staff, count).
+pub async fn coordinator_counts(
+    mut ex: impl Exec,
+    team: Uuid,
+) -> Result<Vec<(Uuid, i64)>, sqlx::Error> {
+    let sql = format!(
+        "SELECT em.staff_id, CAST(COUNT(DISTINCT em.episode_id) AS BIGINT) FROM episode_members em \
+         JOIN episodes e ON e.id = em.episode_id WHERE e.team_id = $1 AND e.closed_on IS NULL \
+         AND em.left_at IS NULL AND em.role IN {} GROUP BY em.staff_id",
+        super::caseload::COORDINATOR_ROLES
+    );
+    ex.all(&sql, crate::args![team]).await
+}

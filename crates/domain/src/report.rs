@@ -1,0 +1,536 @@
+//! The report model (issue 11): what every team report produces, so that every format (HTML,
+//! PDF, XLSX, CSV, JSON) renders the same numbers.
+//!
+//! A report has a title, a period, its statistical definitions as text in both languages, and
+//! sections of tables and charts. Cells are typed (a count, a percentage with its numerator and
+//! denominator, a decimal shown with one decimal, a text) and each number knows whether it is a
+//! count of people subject to small-number suppression. [`Report::for_export`] applies the
+//! team's threshold and drops the person-level sections; the renderers only draw.
+
+use chrono::NaiveDate;
+use serde::Serialize;
+
+use crate::lang::Lang;
+
+/// A text in both languages.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct L {
+    /// Norwegian Bokmål.
+    pub nb: String,
+    /// English.
+    pub en: String,
+}
+
+impl L {
+    /// A text in both languages.
+    pub fn new(nb: impl Into<String>, en: impl Into<String>) -> Self {
+        L {
+            nb: nb.into(),
+            en: en.into(),
+        }
+    }
+
+    /// The same text in both languages (a name, a number).
+    pub fn same(s: impl Into<String>) -> Self {
+        let s = s.into();
+        L {
+            nb: s.clone(),
+            en: s,
+        }
+    }
+
+    /// The text in `lang`.
+    pub fn get(&self, lang: Lang) -> &str {
+        match lang {
+            Lang::Nb => &self.nb,
+            Lang::En => &self.en,
+        }
+    }
+}
+
+/// Rounds to one decimal, halves away from zero, on the number's shortest decimal form (so
+/// 4.45, stored as 4.4499999…, rounds to 4.5 as a person computing by hand would; 4.25 → 4.3,
+/// −4.25 → −4.3).
+pub fn round1(v: f64) -> f64 {
+    if !v.is_finite() {
+        return v;
+    }
+    let s = format!("{}", v.abs());
+    let (int, frac) = s.split_once('.').unwrap_or((&s, ""));
+    let (Ok(int), false) = (int.parse::<i128>(), s.contains('e')) else {
+        return (v * 10.0).round() / 10.0;
+    };
+    let digit = |i: usize| i128::from(frac.as_bytes().get(i).map_or(0, |b| b - b'0'));
+    let tenths = int * 10 + digit(0) + i128::from(digit(1) >= 5);
+    let r = tenths as f64 / 10.0;
+    if v < 0.0 {
+        -r
+    } else {
+        r
+    }
+}
+
+/// A number with one decimal in the language's notation ("40,5" / "40.5").
+pub fn fmt1(lang: Lang, v: f64) -> String {
+    let s = format!("{:.1}", round1(v));
+    let s = if s == "-0.0" { "0.0".to_string() } else { s };
+    match lang {
+        Lang::Nb => s.replace('.', ",").replace('-', "−"),
+        Lang::En => s,
+    }
+}
+
+/// A percentage `num` of `den`, unrounded; `None` when the denominator is zero.
+pub fn percent(num: i64, den: i64) -> Option<f64> {
+    (den > 0).then(|| 100.0 * num as f64 / den as f64)
+}
+
+/// One table cell.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Cell {
+    /// A count. `people`: a count of people (or of their contacts, referrals…) that small-
+    /// number suppression applies to.
+    Count {
+        /// The number.
+        n: i64,
+        /// Subject to suppression.
+        people: bool,
+    },
+    /// A percentage with its numerator and denominator (the percentage is 100·num/den, shown
+    /// with one decimal). Suppressed when either is a small number.
+    Percent {
+        /// Numerator.
+        num: i64,
+        /// Denominator.
+        den: i64,
+    },
+    /// A decimal shown with one decimal (a median, a mean). `n`: how many people it is
+    /// computed from, when suppression applies to it (suppressed when `n` is small).
+    Decimal {
+        /// The value, unrounded; `None` where there is nothing to compute it from.
+        v: Option<f64>,
+        /// The number of people behind it, when it is subject to suppression.
+        n: Option<i64>,
+    },
+    /// A range "min–max", each with one decimal; `n` as for a decimal.
+    Range {
+        /// Smallest value.
+        min: f64,
+        /// Largest value.
+        max: f64,
+        /// The number of people behind it.
+        n: Option<i64>,
+    },
+    /// A text.
+    Text {
+        /// The text.
+        text: L,
+    },
+    /// A number hidden by small-number suppression.
+    Suppressed,
+    /// Nothing (no data).
+    Empty,
+}
+
+impl Cell {
+    /// A count of people (subject to suppression).
+    pub fn people(n: i64) -> Cell {
+        Cell::Count { n, people: true }
+    }
+
+    /// A count not subject to suppression (months, staff, norms).
+    pub fn plain(n: i64) -> Cell {
+        Cell::Count { n, people: false }
+    }
+
+    /// A text in both languages.
+    pub fn text(text: L) -> Cell {
+        Cell::Text { text }
+    }
+
+    /// The same text in both languages.
+    pub fn same(s: impl Into<String>) -> Cell {
+        Cell::Text { text: L::same(s) }
+    }
+
+    /// A decimal computed from `n` people.
+    pub fn decimal_of(v: Option<f64>, n: i64) -> Cell {
+        Cell::Decimal { v, n: Some(n) }
+    }
+
+    /// Whether a number of people is small under `threshold`: 1 to threshold−1. Zero is not
+    /// small (nobody to recognise).
+    pub fn is_small(n: i64, threshold: i64) -> bool {
+        n > 0 && n < threshold
+    }
+
+    /// This cell under suppression with `threshold`.
+    pub fn suppressed(&self, threshold: i64) -> Cell {
+        let small = |n: i64| Cell::is_small(n, threshold);
+        let hide = match self {
+            Cell::Count { n, people } => *people && small(*n),
+            Cell::Percent { num, den } => small(*num) || small(*den),
+            Cell::Decimal { n, .. } | Cell::Range { n, .. } => n.is_some_and(small),
+            Cell::Text { .. } | Cell::Suppressed | Cell::Empty => false,
+        };
+        if hide {
+            Cell::Suppressed
+        } else {
+            self.clone()
+        }
+    }
+
+    /// The cell as shown to a reader, in `lang`. `threshold` names the hidden range.
+    pub fn display(&self, lang: Lang, threshold: i64) -> String {
+        match self {
+            Cell::Count { n, .. } => n.to_string(),
+            Cell::Percent { num, den } => match percent(*num, *den) {
+                Some(p) => format!("{} % ({num}/{den})", fmt1(lang, p)),
+                None => "–".into(),
+            },
+            Cell::Decimal { v: Some(v), .. } => fmt1(lang, *v),
+            Cell::Decimal { v: None, .. } => "–".into(),
+            Cell::Range { min, max, .. } => format!("{}–{}", fmt1(lang, *min), fmt1(lang, *max)),
+            Cell::Text { text } => text.get(lang).to_string(),
+            Cell::Suppressed => format!("<{threshold}"),
+            Cell::Empty => "–".into(),
+        }
+    }
+
+    /// Whether the cell is a number (right-aligned).
+    pub fn is_numeric(&self) -> bool {
+        !matches!(self, Cell::Text { .. })
+    }
+
+    /// The cell's value as a plain number, where it has one (a percentage as percent, rounded
+    /// to one decimal, as shown).
+    pub fn number(&self) -> Option<f64> {
+        match self {
+            Cell::Count { n, .. } => Some(*n as f64),
+            Cell::Percent { num, den } => percent(*num, *den).map(round1),
+            Cell::Decimal { v, .. } => v.map(round1),
+            _ => None,
+        }
+    }
+}
+
+/// A table: column headers and rows of cells.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Table {
+    /// A stable id ("spor.questions"): the CSV's `table_id`, the XLSX sheet's name.
+    pub id: String,
+    /// Title.
+    pub title: L,
+    /// Column headers.
+    pub columns: Vec<L>,
+    /// Rows; every row has as many cells as there are columns.
+    pub rows: Vec<Vec<Cell>>,
+    /// A note under the table.
+    pub note: Option<L>,
+}
+
+/// How a chart draws its series.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ChartKind {
+    /// One bar per category (one series).
+    Bar,
+    /// Bars side by side per category, one per series (before / after).
+    GroupedBar,
+    /// Lines over the categories, one per series.
+    Line,
+    /// A line of running totals over the categories.
+    Cumulative,
+}
+
+/// A series of a chart: one value per category.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Series {
+    /// Name (legend).
+    pub name: L,
+    /// One value per category; `None`: no value (or hidden by suppression).
+    pub values: Vec<Option<f64>>,
+}
+
+/// A chart, drawn from the same numbers as a table of the report.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Chart {
+    /// Title.
+    pub title: L,
+    /// How it is drawn.
+    pub kind: ChartKind,
+    /// Category labels (the x axis).
+    pub categories: Vec<L>,
+    /// Series.
+    pub series: Vec<Series>,
+    /// The values are counts of people, subject to suppression.
+    pub people: bool,
+    /// The table (id) that holds the same numbers.
+    pub table_id: String,
+}
+
+impl Chart {
+    /// This chart under suppression: small counts of people become missing values.
+    pub fn suppressed(&self, threshold: i64) -> Chart {
+        let mut c = self.clone();
+        if c.people {
+            for s in &mut c.series {
+                for v in &mut s.values {
+                    if v.is_some_and(|x| x > 0.0 && x < threshold as f64) {
+                        *v = None;
+                    }
+                }
+            }
+        }
+        c
+    }
+}
+
+/// A section: a heading, an introduction, tables and charts.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Section {
+    /// Heading.
+    pub title: L,
+    /// A paragraph under the heading.
+    pub intro: Option<L>,
+    /// Person-level content (free-text answers): only in the team's own HTML and PDF, never
+    /// in XLSX, CSV or cross-team output.
+    pub person_level: bool,
+    /// Charts (drawn before the tables).
+    pub charts: Vec<Chart>,
+    /// Tables.
+    pub tables: Vec<Table>,
+}
+
+/// A whole report.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Report {
+    /// The report's name ("spor", "activity").
+    pub name: String,
+    /// Title.
+    pub title: L,
+    /// The team.
+    pub team: String,
+    /// First day of the period.
+    pub from: NaiveDate,
+    /// Last day of the period (inclusive).
+    pub to: NaiveDate,
+    /// The day it was made.
+    pub made_on: NaiveDate,
+    /// The statistical definitions, each a paragraph.
+    pub definitions: Vec<L>,
+    /// Sections.
+    pub sections: Vec<Section>,
+    /// The team's small-number threshold.
+    pub threshold: i64,
+    /// Whether small numbers are hidden in this copy.
+    pub suppressed: bool,
+    /// Whether person-level sections were left out of this copy.
+    pub person_level_removed: bool,
+}
+
+/// What an export may contain.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Audience {
+    /// The team's own members on the screen: every number, and the free text.
+    TeamScreen,
+    /// A file for the team's own use that may be passed on (PDF for boards and owners):
+    /// small numbers hidden, the free text kept (the team decides what to hand out).
+    TeamFile,
+    /// Data files (XLSX, CSV) and anything across teams: small numbers hidden, no
+    /// person-level content.
+    Aggregate,
+}
+
+impl Report {
+    /// The copy of the report for an audience.
+    pub fn for_audience(&self, audience: Audience) -> Report {
+        match audience {
+            Audience::TeamScreen => self.clone(),
+            Audience::TeamFile => self.suppress(),
+            Audience::Aggregate => {
+                let mut r = self.suppress();
+                r.sections.retain(|s| !s.person_level);
+                r.person_level_removed = true;
+                r
+            }
+        }
+    }
+
+    fn suppress(&self) -> Report {
+        let t = self.threshold;
+        let mut r = self.clone();
+        r.suppressed = true;
+        for s in &mut r.sections {
+            for c in &mut s.charts {
+                *c = c.suppressed(t);
+            }
+            for tb in &mut s.tables {
+                for row in &mut tb.rows {
+                    for cell in row.iter_mut() {
+                        *cell = cell.suppressed(t);
+                    }
+                }
+            }
+        }
+        r
+    }
+
+    /// Every table, in order.
+    pub fn tables(&self) -> impl Iterator<Item = &Table> {
+        self.sections.iter().flat_map(|s| s.tables.iter())
+    }
+
+    /// The note on suppression, as printed with the report.
+    pub fn suppression_note(&self) -> L {
+        let t = self.threshold;
+        if self.suppressed {
+            L::new(
+                format!("Tall fra 1 til {} er skjult og vist som «<{t}» (små tall kan peke ut personer).", t - 1),
+                format!("Numbers from 1 to {} are hidden and shown as “<{t}” (small numbers can identify people).", t - 1),
+            )
+        } else {
+            L::new(
+                format!("Visningen for teamets egne medlemmer viser alle tall. I eksporterte filer skjules tall fra 1 til {}.", t - 1),
+                format!("The view for the team's own members shows every number. Exported files hide numbers from 1 to {}.", t - 1),
+            )
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rounding_is_half_away_from_zero_on_the_decimal_value() {
+        assert_eq!(round1(4.45), 4.5);
+        assert_eq!(round1(4.25), 4.3);
+        assert_eq!(round1(0.15), 0.2);
+        assert_eq!(round1(-4.25), -4.3);
+        assert_eq!(round1(4.449), 4.4);
+        assert_eq!(round1(54.4), 54.4);
+        assert_eq!(fmt1(Lang::Nb, 40.54), "40,5");
+        assert_eq!(fmt1(Lang::En, 40.55), "40.6");
+        assert_eq!(fmt1(Lang::Nb, -54.4), "−54,4");
+        assert_eq!(fmt1(Lang::En, -0.04), "0.0");
+    }
+
+    #[test]
+    fn percent_needs_a_denominator() {
+        assert_eq!(percent(1, 0), None);
+        assert_eq!(percent(15, 37).map(round1), Some(40.5));
+        assert_eq!(
+            Cell::Percent { num: 15, den: 37 }.display(Lang::Nb, 5),
+            "40,5 % (15/37)"
+        );
+        assert_eq!(Cell::Percent { num: 0, den: 0 }.display(Lang::Nb, 5), "–");
+    }
+
+    #[test]
+    fn suppression_hides_one_to_threshold_minus_one() {
+        let t = 5;
+        assert_eq!(Cell::people(0).suppressed(t), Cell::people(0));
+        assert_eq!(Cell::people(1).suppressed(t), Cell::Suppressed);
+        assert_eq!(Cell::people(4).suppressed(t), Cell::Suppressed);
+        assert_eq!(Cell::people(5).suppressed(t), Cell::people(5));
+        assert_eq!(Cell::plain(2).suppressed(t), Cell::plain(2));
+        assert_eq!(
+            Cell::Percent { num: 3, den: 20 }.suppressed(t),
+            Cell::Suppressed
+        );
+        assert_eq!(
+            Cell::Percent { num: 6, den: 4 }.suppressed(t),
+            Cell::Suppressed
+        );
+        assert_eq!(
+            Cell::Percent { num: 0, den: 20 }.suppressed(t),
+            Cell::Percent { num: 0, den: 20 }
+        );
+        assert_eq!(
+            Cell::decimal_of(Some(3.0), 2).suppressed(t),
+            Cell::Suppressed
+        );
+        assert_eq!(
+            Cell::Decimal {
+                v: Some(3.0),
+                n: None
+            }
+            .suppressed(t),
+            Cell::Decimal {
+                v: Some(3.0),
+                n: None
+            }
+        );
+        assert_eq!(Cell::Suppressed.display(Lang::Nb, 5), "<5");
+    }
+
+    fn sample() -> Report {
+        Report {
+            name: "x".into(),
+            title: L::same("X"),
+            team: "T".into(),
+            from: NaiveDate::from_ymd_opt(2026, 1, 1).unwrap(),
+            to: NaiveDate::from_ymd_opt(2026, 12, 31).unwrap(),
+            made_on: NaiveDate::from_ymd_opt(2026, 12, 31).unwrap(),
+            definitions: vec![],
+            sections: vec![
+                Section {
+                    title: L::same("A"),
+                    intro: None,
+                    person_level: false,
+                    charts: vec![Chart {
+                        title: L::same("c"),
+                        kind: ChartKind::Bar,
+                        categories: vec![L::same("a"), L::same("b")],
+                        series: vec![Series {
+                            name: L::same("s"),
+                            values: vec![Some(3.0), Some(7.0)],
+                        }],
+                        people: true,
+                        table_id: "a".into(),
+                    }],
+                    tables: vec![Table {
+                        id: "a".into(),
+                        title: L::same("a"),
+                        columns: vec![L::same("k"), L::same("n")],
+                        rows: vec![
+                            vec![Cell::same("a"), Cell::people(3)],
+                            vec![Cell::same("b"), Cell::people(7)],
+                        ],
+                        note: None,
+                    }],
+                },
+                Section {
+                    title: L::same("Free text"),
+                    intro: None,
+                    person_level: true,
+                    charts: vec![],
+                    tables: vec![],
+                },
+            ],
+            threshold: 5,
+            suppressed: false,
+            person_level_removed: false,
+        }
+    }
+
+    #[test]
+    fn audiences() {
+        let r = sample();
+        let screen = r.for_audience(Audience::TeamScreen);
+        assert_eq!(screen, r);
+        let file = r.for_audience(Audience::TeamFile);
+        assert_eq!(file.sections.len(), 2);
+        assert_eq!(file.sections[0].tables[0].rows[0][1], Cell::Suppressed);
+        assert_eq!(file.sections[0].tables[0].rows[1][1], Cell::people(7));
+        assert_eq!(
+            file.sections[0].charts[0].series[0].values,
+            [None, Some(7.0)]
+        );
+        let data = r.for_audience(Audience::Aggregate);
+        assert_eq!(data.sections.len(), 1);
+        assert!(data.suppressed && data.person_level_removed);
+    }
+}

@@ -1,0 +1,724 @@
+//! Reports of the framework (issue 11): the SPoR survey and team activity computed from
+//! hand-made fixtures in a quiet year (2001, before the demo's data), checked in every format
+//! (JSON, the page, PDF text, XLSX cells, CSV lines) against hand-computed numbers; small-number
+//! suppression by the team's threshold; the edges (no data, one person, ties, an even count);
+//! and who is refused (audited). Both backends.
+
+mod common;
+
+use std::collections::HashMap;
+use std::io::Read;
+
+use axum::body::Body;
+use axum::http::{header, Method, Request, StatusCode};
+use common::TestApp;
+use serde_json::{json, Value};
+use tower::ServiceExt;
+use uuid::Uuid;
+
+on_both_backends!(
+    spor_survey_in_every_format,
+    spor_edges_no_data_and_one_person,
+    activity_hand_computed,
+    who_may_run_reports_and_settings,
+);
+
+const PERIOD: &str = "from=2001-01-01&to=2001-12-31";
+
+async fn new_client(t: &TestApp, token: &str, name: &str) -> Uuid {
+    let r = t
+        .api(
+            Method::POST,
+            "/api/v1/clients",
+            token,
+            Some(json!({"name": name, "birth_year": 1970})),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.text);
+    r.json()["id"].as_str().unwrap().parse().unwrap()
+}
+
+async fn audits(t: &TestApp, action: &str, outcome: &str, resources_like: &str) -> i64 {
+    t.db()
+        .scalar_i64(
+            "SELECT COUNT(*) FROM audit_events WHERE action = $1 AND outcome = $2 AND resources LIKE $3",
+            benk_app::args![action, outcome, resources_like],
+        )
+        .await
+        .unwrap()
+}
+
+/// A GET with a bearer token, the body as bytes.
+async fn get_bytes(
+    t: &TestApp,
+    uri: &str,
+    token: &str,
+) -> (StatusCode, axum::http::HeaderMap, Vec<u8>) {
+    let resp = t
+        .router
+        .clone()
+        .oneshot(
+            Request::get(uri)
+                .header(header::AUTHORIZATION, format!("Bearer {token}"))
+                .header(header::ACCEPT_LANGUAGE, "nb")
+                .body(Body::empty())
+                .unwrap(),
+        )
+        .await
+        .unwrap();
+    let status = resp.status();
+    let headers = resp.headers().clone();
+    let bytes = axum::body::to_bytes(resp.into_body(), 20 << 20)
+        .await
+        .unwrap();
+    (status, headers, bytes.to_vec())
+}
+
+/// A page GET as a logged-in browser, the body as bytes.
+async fn page_bytes(
+    t: &TestApp,
+    b: &common::Browser,
+    uri: &str,
+) -> (StatusCode, axum::http::HeaderMap, Vec<u8>) {
+    let resp = t
+        .router
+        .clone()
+        .oneshot(
+            Request::get(uri)
+                .header(header::COOKIE, &b.cookie)
+                .header(header::ACCEPT_LANGUAGE, "nb")
+                .body(Body::empty())
+                .unwrap(),
+        )
+        .await
+        .unwrap();
+    let status = resp.status();
+    let headers = resp.headers().clone();
+    let bytes = axum::body::to_bytes(resp.into_body(), 20 << 20)
+        .await
+        .unwrap();
+    (status, headers, bytes.to_vec())
+}
+
+/// The cells of every sheet of an XLSX file, read with `zip` and the sheet XML (an independent
+/// reader: not the writer's code): sheet name → (cell ref → value), numbers as `N:<number>`,
+/// strings as `S:<text>`.
+fn xlsx_cells(bytes: &[u8]) -> HashMap<String, HashMap<String, String>> {
+    let mut z = zip::ZipArchive::new(std::io::Cursor::new(bytes)).expect("an xlsx is a zip");
+    let mut read = |name: &str| {
+        let mut s = String::new();
+        z.by_name(name)
+            .map(|mut f| f.read_to_string(&mut s).unwrap())
+            .ok();
+        s
+    };
+    let unescape = |s: &str| {
+        s.replace("&lt;", "<")
+            .replace("&gt;", ">")
+            .replace("&quot;", "\"")
+            .replace("&apos;", "'")
+            .replace("&amp;", "&")
+    };
+    let shared: Vec<String> = read("xl/sharedStrings.xml")
+        .split("<si>")
+        .skip(1)
+        .map(|si| {
+            si.split("<t")
+                .skip(1)
+                .filter_map(|t| {
+                    t.split_once('>')
+                        .map(|(_, rest)| rest.split("</t>").next().unwrap_or(""))
+                })
+                .map(unescape)
+                .collect::<String>()
+        })
+        .collect();
+    let wb = read("xl/workbook.xml");
+    let names: Vec<String> = wb
+        .split("<sheet ")
+        .skip(1)
+        .map(|s| {
+            unescape(
+                s.split("name=\"")
+                    .nth(1)
+                    .unwrap()
+                    .split('"')
+                    .next()
+                    .unwrap(),
+            )
+        })
+        .collect();
+    let mut out = HashMap::new();
+    for (i, name) in names.iter().enumerate() {
+        let xml = read(&format!("xl/worksheets/sheet{}.xml", i + 1));
+        let mut cells = HashMap::new();
+        for c in xml.split("<c ").skip(1) {
+            let r = c
+                .split("r=\"")
+                .nth(1)
+                .unwrap()
+                .split('"')
+                .next()
+                .unwrap()
+                .to_string();
+            let head = c.split('>').next().unwrap();
+            let v = c
+                .split("<v>")
+                .nth(1)
+                .map(|v| v.split("</v>").next().unwrap().to_string());
+            let Some(v) = v else { continue };
+            if head.contains("t=\"s\"") {
+                cells.insert(r, format!("S:{}", shared[v.parse::<usize>().unwrap()]));
+            } else if head.contains("t=\"str\"") || head.contains("t=\"inlineStr\"") {
+                cells.insert(r, format!("S:{}", unescape(&v)));
+            } else {
+                cells.insert(r, format!("N:{v}"));
+            }
+        }
+        out.insert(name.clone(), cells);
+    }
+    out
+}
+
+/// The cells of a table in the report JSON, by table id.
+fn table<'a>(report: &'a Value, id: &str) -> &'a Vec<Value> {
+    report["sections"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|s| s["tables"].as_array().unwrap())
+        .find(|t| t["id"] == id)
+        .unwrap_or_else(|| panic!("no table {id} in {report}"))["rows"]
+        .as_array()
+        .unwrap()
+}
+
+async fn spor_fixture(t: &TestApp, tone: &str) {
+    let r = t
+        .api(
+            Method::POST,
+            "/api/v1/spor/rounds",
+            tone,
+            Some(json!({"name": "Våren 2001", "started_on": "2001-03-01"})),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.text);
+    let round = r.json()["id"].as_str().unwrap().to_string();
+    // Four people: ages 21, 37, 40, 52 (even count: median (37 + 40) / 2 = 38.5, mean 37.5);
+    // years of contact 2, 17, 16, 25 (median 16.5, mean 15.0); question 1: 1.5, 5, 5, 8 (a tie
+    // in the middle: median 5.0; mean 19.5 / 4 = 4.875, shown 4.9); question 3 answered by
+    // three: 6, 7, 9 (median 7.0, mean 7.333…, shown 7.3).
+    let people = [
+        ("Larvik", 21, 2, 1.5, Some(6.0), Some("fastlegen")),
+        ("Tønsberg", 37, 17, 5.0, Some(7.0), None),
+        ("Larvik", 40, 16, 5.0, None, Some("NAV-veilederen min")),
+        ("Nøtterøy", 52, 25, 8.0, Some(9.0), None),
+    ];
+    for (i, (muni, age, years, q1, q3, q2)) in people.into_iter().enumerate() {
+        let c = new_client(t, tone, &format!("Spør Person {i}")).await;
+        let mut body = json!({"round_id": round, "interviewed_on": format!("2001-03-1{i}"),
+            "interviewer": "Tone Berg", "municipality": muni, "age": age, "contact_years": years, "q1": q1});
+        if let Some(q3) = q3 {
+            body["q3"] = json!(q3);
+        }
+        if let Some(q2) = q2 {
+            body["q2"] = json!(q2);
+        }
+        let r = t
+            .api(
+                Method::POST,
+                &format!("/api/v1/clients/{c}/spor-interviews"),
+                tone,
+                Some(body),
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::CREATED, "{}", r.text);
+    }
+}
+
+async fn spor_survey_in_every_format(t: &TestApp) {
+    let tone = t.token("tone").await;
+    spor_fixture(t, &tone).await;
+    // The team lead lowers the threshold to 2: counts of 1 are hidden in exports.
+    let r = t
+        .api(
+            Method::PUT,
+            "/api/v1/report-settings",
+            &tone,
+            Some(json!({"small_threshold": 2, "cost_per_inpatient_day": 4000, "co_financing_percent": 20, "fidelity_targets": {}})),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+    assert_eq!(r.json()["small_threshold"], 2);
+
+    // JSON: suppressed, no person-level section.
+    let r = t
+        .api(
+            Method::GET,
+            &format!("/api/v1/reports/spor?{PERIOD}"),
+            &tone,
+            None,
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+    let rep = r.json();
+    assert_eq!(rep["threshold"], 2);
+    assert_eq!(rep["suppressed"], true);
+    let munis = table(&rep, "spor.municipalities");
+    assert_eq!(munis[0][0]["text"]["nb"], "Larvik");
+    assert_eq!(
+        munis[0][1],
+        json!({"kind": "count", "n": 2, "people": true})
+    );
+    assert_eq!(munis[0][2], json!({"kind": "percent", "num": 2, "den": 4}));
+    assert_eq!(munis[1][1]["kind"], "suppressed"); // Nøtterøy: 1
+    assert_eq!(munis[3][1]["n"], 4); // total
+    let bg = table(&rep, "spor.background");
+    assert_eq!(bg[0][2]["v"], 38.5);
+    assert_eq!(bg[0][3]["v"], 37.5);
+    assert_eq!(
+        bg[0][4],
+        json!({"kind": "range", "min": 21.0, "max": 52.0, "n": 4})
+    );
+    assert_eq!(bg[1][2]["v"], 16.5);
+    assert_eq!(bg[1][3]["v"], 15.0);
+    let qs = table(&rep, "spor.questions");
+    assert_eq!(qs[0][2]["v"], 5.0);
+    assert_eq!(qs[0][3]["v"], 4.875);
+    assert_eq!(qs[1][1]["n"], 3);
+    assert_eq!(qs[1][2]["v"], 7.0);
+    assert!(!r.text.contains("fastlegen"), "free text never in the JSON");
+    assert!(!r.text.contains("spor.text"));
+
+    // The page for the team's own members: every number, and the free text.
+    let b = t.login("tone", "benk-demo").await;
+    let (s, _, html) = page_bytes(t, &b, &format!("/reports/spor?{PERIOD}")).await;
+    assert_eq!(s, StatusCode::OK);
+    let html = String::from_utf8(html).unwrap();
+    for want in [
+        "38,5",
+        "37,5",
+        "16,5",
+        "15,0",
+        "4,9",
+        "7,3",
+        "21,0–52,0",
+        "fastlegen",
+        "NAV-veilederen min",
+        "<svg",
+        "Nøtterøy",
+    ] {
+        assert!(html.contains(want), "page lacks {want}");
+    }
+    assert!(
+        html.contains("<th scope=\"row\">Nøtterøy</th><td class=\"num\">1</td>"),
+        "own view shows small numbers"
+    );
+
+    // PDF: numbers as on the page, small numbers hidden, the free text kept (the team's file).
+    let (s, h, pdf) = page_bytes(
+        t,
+        &b,
+        &format!("/reports/spor/download?format=pdf&{PERIOD}"),
+    )
+    .await;
+    assert_eq!(s, StatusCode::OK);
+    assert_eq!(h[header::CONTENT_TYPE], "application/pdf");
+    let cd = h[header::CONTENT_DISPOSITION].to_str().unwrap();
+    assert!(cd.starts_with("attachment; filename=\"benk-spor-"), "{cd}");
+    assert!(cd.ends_with("-2001-01-01-2001-12-31.pdf\""), "{cd}");
+    assert!(pdf.starts_with(b"%PDF-"));
+    let text = benk_app::reports::pdf::extract_text(&pdf);
+    for want in [
+        "SPoR brukerundersøkelse",
+        "38,5",
+        "37,5",
+        "16,5",
+        "4,9",
+        "7,3",
+        "21,0–52,0",
+        "fastlegen",
+        "Nøtterøy",
+        "<2",
+        "Median",
+        "Spredning",
+        "Definisjoner",
+    ] {
+        assert!(text.contains(want), "PDF lacks {want}: {text}");
+    }
+    assert!(text.lines().any(|l| l == "Larvik"));
+
+    // XLSX: one sheet per table, numbers as numbers, no free text.
+    let (s, h, xlsx) = get_bytes(
+        t,
+        &format!("/api/v1/reports/spor?format=xlsx&{PERIOD}"),
+        &tone,
+    )
+    .await;
+    assert_eq!(s, StatusCode::OK);
+    assert_eq!(
+        h[header::CONTENT_TYPE],
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    );
+    let cells = xlsx_cells(&xlsx);
+    assert!(cells.contains_key("Om rapporten"));
+    assert!(
+        !cells.keys().any(|k| k.starts_with("spor.text")),
+        "{:?}",
+        cells.keys()
+    );
+    let m = &cells["spor.municipalities"];
+    assert_eq!(m["A3"], "S:Larvik");
+    assert_eq!(m["B3"], "N:2");
+    assert_eq!(m["C3"], "N:0.5"); // 50.0 % as a number with a percent format
+    assert_eq!(m["D3"], "N:2"); // numerator
+    assert_eq!(m["E3"], "N:4"); // denominator
+    assert_eq!(m["B4"], "S:<2");
+    let bgx = &cells["spor.background"];
+    assert_eq!(bgx["C3"], "N:38.5");
+    assert_eq!(bgx["D3"], "N:37.5");
+    assert_eq!(bgx["E3"], "N:21");
+    assert_eq!(bgx["F3"], "N:52");
+    let qx = &cells["spor.questions"];
+    assert_eq!(qx["D3"], "N:4.9");
+    assert_eq!(qx["C4"], "N:7");
+
+    // CSV: the same numbers, one line per cell.
+    let (s, h, csv) = get_bytes(
+        t,
+        &format!("/api/v1/reports/spor?format=csv&{PERIOD}"),
+        &tone,
+    )
+    .await;
+    assert_eq!(s, StatusCode::OK);
+    assert_eq!(h[header::CONTENT_TYPE], "text/csv; charset=utf-8");
+    let csv = String::from_utf8(csv).unwrap();
+    let lines: Vec<&str> = csv.lines().collect();
+    assert_eq!(lines[0], benk_app::reports::csv::HEADER);
+    assert!(
+        lines.contains(&"spor.background,1,Alder (år),3,Median,decimal,38.5,,,,"),
+        "{csv}"
+    );
+    assert!(lines.contains(&"spor.background,1,Alder (år),5,Spredning,range,,21.0,52.0,,"));
+    assert!(
+        lines.contains(&"spor.municipalities,1,Larvik,3,Andel av deltakerne,percent,50.0,,,2,4")
+    );
+    assert!(lines.contains(&"spor.municipalities,2,Nøtterøy,2,Deltakere,suppressed,,,,,"));
+    assert!(lines.contains(&"_report,7,threshold,1,,text,2,,,,"));
+    assert!(!csv.contains("fastlegen"));
+
+    // Every run audited, with its format.
+    for f in ["json", "html_page", "pdf", "xlsx", "csv"] {
+        assert_eq!(
+            audits(
+                t,
+                "report.spor",
+                "allowed",
+                &format!("%format:{f},period:2001-01-01..2001-12-31%")
+            )
+            .await,
+            1,
+            "{f}"
+        );
+    }
+    assert_eq!(
+        audits(t, "report.settings", "allowed", "%report_settings%").await,
+        1
+    );
+}
+
+async fn spor_edges_no_data_and_one_person(t: &TestApp) {
+    let tone = t.token("tone").await;
+    // No data: zero participants, nothing to compute, no free text; not an error.
+    let r = t
+        .api(
+            Method::GET,
+            &format!("/api/v1/reports/spor?{PERIOD}"),
+            &tone,
+            None,
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+    let rep = r.json();
+    let m = table(&rep, "spor.municipalities");
+    assert_eq!(m.len(), 1);
+    assert_eq!(m[0][1]["n"], 0);
+    assert_eq!(m[0][2], json!({"kind": "percent", "num": 0, "den": 0}));
+    let bg = table(&rep, "spor.background");
+    assert_eq!(bg[0][2], json!({"kind": "decimal", "v": null, "n": 0}));
+    assert_eq!(bg[0][4]["kind"], "empty");
+    let (s, _, pdf) = get_bytes(
+        t,
+        &format!("/api/v1/reports/spor?format=pdf&{PERIOD}"),
+        &tone,
+    )
+    .await;
+    assert_eq!(s, StatusCode::OK);
+    assert!(benk_app::reports::pdf::extract_text(&pdf).contains("0 intervjuer i perioden."));
+    // One person: median = mean = the value, range value–value; on the page (no suppression).
+    let r = t
+        .api(
+            Method::POST,
+            "/api/v1/spor/rounds",
+            &tone,
+            Some(json!({"name": "Én", "started_on": "2001-05-01"})),
+        )
+        .await;
+    let round = r.json()["id"].as_str().unwrap().to_string();
+    let c = new_client(t, &tone, "Eneste Person").await;
+    let r = t
+        .api(
+            Method::POST,
+            &format!("/api/v1/clients/{c}/spor-interviews"),
+            &tone,
+            Some(json!({"round_id": round, "interviewed_on": "2001-05-02", "interviewer": "Tone Berg",
+                "municipality": "Stokke", "age": 44, "contact_years": 3, "q1": 6.3})),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.text);
+    let b = t.login("tone", "benk-demo").await;
+    let page = t.page(&b, &format!("/reports/spor?{PERIOD}")).await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(page.text.contains("<th scope=\"row\">Alder (år)</th><td class=\"num\">1</td><td class=\"num\">44,0</td><td class=\"num\">44,0</td><td class=\"num\">44,0–44,0</td>"), "{}", page.text);
+    assert!(page.text.contains("6,3–6,3"));
+    // In the export the single person's figures are hidden (threshold 5).
+    let r = t
+        .api(
+            Method::GET,
+            &format!("/api/v1/reports/spor?{PERIOD}"),
+            &tone,
+            None,
+        )
+        .await;
+    let rep = r.json();
+    assert_eq!(table(&rep, "spor.background")[0][2]["kind"], "suppressed");
+    assert_eq!(table(&rep, "spor.questions")[0][3]["kind"], "suppressed");
+}
+
+async fn contact(t: &TestApp, token: &str, c: Uuid, at: &str, kind: &str, met: bool) {
+    let r = t
+        .api(
+            Method::POST,
+            &format!("/api/v1/clients/{c}/contacts"),
+            token,
+            Some(json!({"occurred_at": at, "duration_min": 30, "kind": kind, "met": met})),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.text);
+}
+
+async fn activity_hand_computed(t: &TestApp) {
+    let tone = t.token("tone").await;
+    let a = new_client(t, &tone, "Aktiv En").await;
+    let b2 = new_client(t, &tone, "Aktiv To").await;
+    // Six contacts in 2001: 4 out of the office (home visit ×2, outreach, accompany GP), 2 not
+    // (office, phone); 4 met. One more on 1 January 2002 just after midnight in Norway (23:30
+    // UTC on 31 December) is outside the period.
+    for (c, at, kind, met) in [
+        (a, "2001-02-01T10:00:00Z", "home_visit", true),
+        (a, "2001-02-15T10:00:00Z", "home_visit", false),
+        (a, "2001-03-01T10:00:00Z", "office", true),
+        (b2, "2001-03-02T10:00:00Z", "outreach", true),
+        (b2, "2001-03-03T10:00:00Z", "phone", false),
+        (b2, "2001-12-31T22:30:00Z", "accompany_gp", true),
+        (b2, "2001-12-31T23:30:00Z", "office", true),
+    ] {
+        contact(t, &tone, c, at, kind, met).await;
+    }
+    // Threshold 2: only counts of 1 are hidden in the exports.
+    let r = t
+        .api(
+            Method::PUT,
+            "/api/v1/report-settings",
+            &tone,
+            Some(json!({"small_threshold": 2, "cost_per_inpatient_day": 4000, "co_financing_percent": 20, "fidelity_targets": {}})),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+    let r = t
+        .api(
+            Method::GET,
+            &format!("/api/v1/reports/activity?{PERIOD}"),
+            &tone,
+            None,
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+    let rep = r.json();
+    // Six contacts (not small), four of them out of the office: 66.7 %.
+    let out = table(&rep, "activity.out_of_office");
+    assert_eq!(out[0][2], json!({"kind": "percent", "num": 4, "den": 6}));
+    let kinds = table(&rep, "activity.contacts_by_kind");
+    let total = kinds.last().unwrap();
+    assert_eq!(total[1]["n"], 6);
+    assert_eq!(total[4], json!({"kind": "percent", "num": 4, "den": 6}));
+    // Home visits: 2 (1 met, 1 not): the ones are hidden in the export.
+    assert_eq!(kinds[0][1]["n"], 2);
+    assert_eq!(kinds[0][2]["kind"], "suppressed");
+    assert_eq!(kinds[0][4]["kind"], "suppressed");
+    // Per month: February 2, March 3, December 1; the other months 0 (shown).
+    let months = table(&rep, "activity.contacts_by_month");
+    assert_eq!(months.len(), 12);
+    assert_eq!(months[0][1]["n"], 0);
+    assert_eq!(months[1][1]["n"], 2);
+    assert_eq!(months[2][1]["n"], 3);
+    assert_eq!(months[11][1]["kind"], "suppressed");
+    // No decisions in 2001: every share is 0 of 0.
+    let dec = table(&rep, "activity.decisions");
+    assert_eq!(
+        dec.last().unwrap()[2],
+        json!({"kind": "percent", "num": 0, "den": 0})
+    );
+    // The page shows the small numbers to the team.
+    let b = t.login("tone", "benk-demo").await;
+    let page = t.page(&b, &format!("/reports/activity?{PERIOD}")).await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(page.text.contains("66,7 % (4/6)"), "{}", page.text);
+    assert!(page.text.contains("<th scope=\"row\">2001-03</th><td class=\"num\">3</td><td class=\"num\">2</td><td class=\"num\">1</td>"));
+    // XLSX and PDF say the same.
+    let (_, _, xlsx) = get_bytes(
+        t,
+        &format!("/api/v1/reports/activity?format=xlsx&{PERIOD}"),
+        &tone,
+    )
+    .await;
+    let cells = xlsx_cells(&xlsx);
+    assert_eq!(cells["activity.out_of_office"]["A3"], "N:4");
+    assert_eq!(cells["activity.out_of_office"]["C3"], "N:0.667");
+    let (_, _, pdf) = get_bytes(
+        t,
+        &format!("/api/v1/reports/activity?format=pdf&{PERIOD}"),
+        &tone,
+    )
+    .await;
+    let text = benk_app::reports::pdf::extract_text(&pdf);
+    assert!(text.contains("66,7 % (4/6)"), "{text}");
+    assert!(text.contains("Teamets aktivitet"));
+}
+
+async fn who_may_run_reports_and_settings(t: &TestApp) {
+    // Per (NAV, not health personnel) may run the activity report but not the SPoR survey.
+    let per = t.token("per").await;
+    let r = t
+        .api(
+            Method::GET,
+            &format!("/api/v1/reports/activity?{PERIOD}"),
+            &per,
+            None,
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+    let r = t
+        .api(
+            Method::GET,
+            &format!("/api/v1/reports/spor?{PERIOD}"),
+            &per,
+            None,
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN, "{}", r.text);
+    assert_eq!(
+        audits(
+            t,
+            "report.spor",
+            "denied",
+            "%none:health_content_not_in_scope%"
+        )
+        .await,
+        1
+    );
+    // The administrator is not a working member of the team: refused and audited.
+    let eva = t.token("eva").await;
+    let r = t
+        .api(
+            Method::GET,
+            &format!("/api/v1/reports/activity?{PERIOD}"),
+            &eva,
+            None,
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN, "{}", r.text);
+    assert_eq!(
+        audits(
+            t,
+            "report.activity",
+            "denied",
+            "%none:not_a_member_of_the_team%"
+        )
+        .await,
+        1
+    );
+    // Only the team lead sets the settings; a member reads them.
+    let body = json!({"small_threshold": 3, "cost_per_inpatient_day": 4500, "co_financing_percent": 20, "fidelity_targets": {"contacts_in_community": 80}});
+    let r = t
+        .api(
+            Method::PUT,
+            "/api/v1/report-settings",
+            &per,
+            Some(body.clone()),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+    assert_eq!(
+        audits(t, "report.settings", "denied", "%none:not_team_lead%").await,
+        1
+    );
+    let r = t
+        .api(Method::GET, "/api/v1/report-settings", &per, None)
+        .await;
+    assert_eq!(
+        r.json(),
+        json!({"small_threshold": 5, "cost_per_inpatient_day": 4000, "co_financing_percent": 20, "fidelity_targets": {}})
+    );
+    let tone = t.token("tone").await;
+    let mut bad = body.clone();
+    bad["small_threshold"] = json!(1);
+    let r = t
+        .api(Method::PUT, "/api/v1/report-settings", &tone, Some(bad))
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(r.json()["error"]["field"], "small_threshold");
+    let r = t
+        .api(
+            Method::PUT,
+            "/api/v1/report-settings",
+            &tone,
+            Some(body.clone()),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+    let r = t
+        .api(Method::GET, "/api/v1/report-settings", &per, None)
+        .await;
+    assert_eq!(r.json(), body);
+    // Bad input: 422 naming the field; an unknown report is 404.
+    let r = t
+        .api(
+            Method::GET,
+            "/api/v1/reports/activity?from=2001-12-31&to=2001-01-01",
+            &tone,
+            None,
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(r.json()["error"]["field"], "to");
+    let r = t
+        .api(
+            Method::GET,
+            "/api/v1/reports/activity?format=docx",
+            &tone,
+            None,
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(r.json()["error"]["field"], "format");
+    let r = t
+        .api(Method::GET, "/api/v1/reports/fidelity", &tone, None)
+        .await;
+    assert_eq!(r.status, StatusCode::NOT_FOUND);
+    // The list on /reports links every report and its downloads.
+    let b = t.login("tone", "benk-demo").await;
+    let page = t.page(&b, "/reports").await;
+    assert!(page.text.contains("action=\"/reports/activity\""));
+    assert!(page.text.contains("formaction=\"/reports/spor/download\""));
+}
