@@ -12,9 +12,9 @@ pub(crate) mod measures;
 pub(crate) mod registry;
 
 pub(crate) use intake::{parse_referral, Fd};
+mod import;
 mod learning;
 mod measure_gaps;
-mod import;
 mod plans;
 pub mod report;
 mod services;
