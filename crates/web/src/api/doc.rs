@@ -182,11 +182,13 @@ fn text_schema(max: usize, multiline: bool, required: bool) -> ObjectBuilder {
         format!(r"{CONTROL}\u2028\u2029")
     };
     // Required: at least one character that is not white space (the server
-    // trims). Optional: empty or white space only means "not given".
+    // trims). Optional: empty or white space only means "not given". White
+    // space before and after is trimmed by the server before it checks for
+    // control characters, so a trailing line break is not refused.
     let pattern = if required {
-        format!(r"^[^{bad}]*[^{bad}\s][^{bad}]*$")
+        format!(r"^\s*[^{bad}]*[^{bad}\s][^{bad}]*\s*$")
     } else {
-        format!(r"^[^{bad}]*$")
+        format!(r"^\s*[^{bad}]*\s*$")
     };
     let b = ObjectBuilder::new()
         .schema_type(if required {

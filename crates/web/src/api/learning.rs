@@ -104,6 +104,7 @@ pub(super) async fn get_log(
 /// A new learning-log entry.
 #[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(as = LearningEntryIn)]
 pub(super) struct EntryIn {
     /// The day of the adverse event (not in the future).
     #[schema(schema_with = past_date)]

@@ -13,6 +13,7 @@ use benk_domain::{EmergencyPlace, PoliceKind, Purpose, RegistryKind};
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use utoipa::openapi::schema::{ObjectBuilder, SchemaFormat, SchemaType, Type};
+use utoipa::openapi::KnownFormat;
 use uuid::Uuid;
 
 use super::{doc, path_id, ApiJson};
@@ -28,20 +29,25 @@ pub(super) struct Created {
 }
 
 /// A day that is not after today (Europe/Oslo) and not before 1900.
+///
+/// A plain `date` in the document (the body field is a date, as for measures): a day in the
+/// future or before 1900 is the domain's 422, naming the field; text that is no date is a 400.
 fn day() -> ObjectBuilder {
     ObjectBuilder::new()
         .schema_type(SchemaType::new(Type::String))
-        .format(Some(SchemaFormat::Custom("date-not-after-today".into())))
-        .pattern(Some(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"))
+        .format(Some(SchemaFormat::KnownFormat(KnownFormat::Date)))
         .description(Some("A date (YYYY-MM-DD) that is not after today."))
 }
 
 /// The last day of a stay: a day not after today, on or after its first day; null or absent
 /// while the stay lasts.
 fn end_day() -> ObjectBuilder {
-    doc::date_not_future_opt().description(Some(
-        "The last day (YYYY-MM-DD), not after today and not before the first day; null while the stay lasts.",
-    ))
+    ObjectBuilder::new()
+        .schema_type(SchemaType::from_iter([Type::String, Type::Null]))
+        .format(Some(SchemaFormat::KnownFormat(KnownFormat::Date)))
+        .description(Some(
+            "The last day (YYYY-MM-DD), not after today and not before the first day; null while the stay lasts.",
+        ))
 }
 
 fn codes(values: &[&'static str], nullable: bool) -> ObjectBuilder {
