@@ -161,6 +161,17 @@ pub fn list_resources(resources: &str) -> Option<Vec<(Uuid, String)>> {
         .collect()
 }
 
+/// The hash of a row whose [`AuditRow::canonical`] encoding is `canonical`,
+/// linked after `prev_hash`: SHA-256(prev_hash || canonical), in hex. The bulk
+/// seed computes the canonical encodings of many rows on several threads and
+/// links them here, one after another.
+pub fn link_hash(prev_hash: &str, canonical: &str) -> String {
+    let mut h = Sha256::new();
+    h.update(prev_hash.as_bytes());
+    h.update(canonical.as_bytes());
+    hex::encode(h.finalize())
+}
+
 /// A stored audit row.
 #[derive(Debug, Clone, sqlx::FromRow, Serialize)]
 pub struct AuditRow {
@@ -233,10 +244,7 @@ impl AuditRow {
 
     /// The hash this row should carry given its `prev_hash`.
     pub fn expected_hash(&self) -> String {
-        let mut h = Sha256::new();
-        h.update(self.prev_hash.as_bytes());
-        h.update(self.canonical().as_bytes());
-        hex::encode(h.finalize())
+        link_hash(&self.prev_hash, &self.canonical())
     }
 
     /// The row's values in column order, for an INSERT.

@@ -1,5 +1,5 @@
 //! Import (issue 10): teams arrive with spreadsheets. `run` reads a CSV file of one kind
-//! (people, measures, SPoR interviews), checks every row with the same domain rules and app
+//! (people, measures, SPoR interviews, registry events), checks every row with the same domain rules and app
 //! checks the API uses, and either reports every bad row (line, column, reason in nb and en)
 //! and writes nothing, or writes every new row in one `WriteOp` with its audit row(s).
 //!
@@ -11,6 +11,7 @@
 pub mod format;
 pub mod measures;
 pub mod people;
+pub mod registry;
 pub mod spor;
 
 use std::collections::HashSet;
@@ -39,17 +40,25 @@ pub enum ImportKind {
     Measures,
     /// SPoR interview rounds.
     Spor,
+    /// Registry events: inpatient stays, emergency visits, police events, prison stays.
+    Registry,
 }
 
 impl ImportKind {
     /// Every kind, in the order the page offers them.
-    pub const ALL: [ImportKind; 3] = [ImportKind::People, ImportKind::Measures, ImportKind::Spor];
+    pub const ALL: [ImportKind; 4] = [
+        ImportKind::People,
+        ImportKind::Measures,
+        ImportKind::Spor,
+        ImportKind::Registry,
+    ];
     /// The code (command line, form, audit).
     pub fn code(self) -> &'static str {
         match self {
             ImportKind::People => "people",
             ImportKind::Measures => "measures",
             ImportKind::Spor => "spor",
+            ImportKind::Registry => "registry",
         }
     }
     /// From its code.
@@ -65,6 +74,12 @@ impl ImportKind {
             (ImportKind::Measures, Lang::En) => "Measures (GAF, ORS, SRS)",
             (ImportKind::Spor, Lang::Nb) => "SPoR-intervjuer",
             (ImportKind::Spor, Lang::En) => "SPoR interviews",
+            (ImportKind::Registry, Lang::Nb) => {
+                "Registerdata (innleggelser, legevakt, politi, fengsel)"
+            }
+            (ImportKind::Registry, Lang::En) => {
+                "Registry events (admissions, emergency, police, prison)"
+            }
         }
     }
     /// Its columns.
@@ -73,6 +88,7 @@ impl ImportKind {
             ImportKind::People => people::People::COLUMNS,
             ImportKind::Measures => measures::Measures::COLUMNS,
             ImportKind::Spor => spor::Spor::COLUMNS,
+            ImportKind::Registry => registry::Registry::COLUMNS,
         }
     }
 }
@@ -260,6 +276,9 @@ pub async fn run(
             run_kind::<measures::Measures>(app, actor, team, file, dry_run, progress).await
         }
         ImportKind::Spor => run_kind::<spor::Spor>(app, actor, team, file, dry_run, progress).await,
+        ImportKind::Registry => {
+            run_kind::<registry::Registry>(app, actor, team, file, dry_run, progress).await
+        }
     }
 }
 

@@ -127,6 +127,10 @@ pub struct Interview {
     pub contact_years: i64,
     /// Who recorded it.
     pub recorded_by_name: String,
+    /// The version this one corrects, if it is a correction.
+    pub supersedes_id: Option<Uuid>,
+    /// Why it was corrected.
+    pub reason: Option<String>,
     /// The answers given (questions not answered are left out).
     pub answers: Vec<Answer>,
 }
@@ -237,6 +241,8 @@ async fn interviews(
             age: r.age,
             contact_years: r.contact_years,
             recorded_by_name: r.recorded_by_name,
+            supersedes_id: r.supersedes_id,
+            reason: r.reason,
         })
         .collect())
 }
@@ -1121,6 +1127,103 @@ pub async fn record_interview(
             other => other,
         })?;
     Ok(id)
+}
+
+/// Corrects a SPoR interview: a new version (same round) with all its answers and a reason
+/// superseding the old one, which stays with its answers. Only the one who recorded the
+/// interview corrects it (`none:not_the_author`, 403); a version already corrected is a 409.
+/// Health scope; audited `spor.interview_correct`. The input's round is ignored.
+pub async fn correct_interview(
+    app: &App,
+    actor: &Actor,
+    grant: &ReadGrant,
+    id: Uuid,
+    input: NewInterview,
+    reason: &str,
+) -> AppResult<Uuid> {
+    const ACTION: &str = "spor.interview_correct";
+    require_health(app, actor, grant, ACTION).await?;
+    let refuse = |why: &str| {
+        let mut d = actor.audit(ACTION, Outcome::Denied);
+        d.client_id = Some(grant.client_id());
+        d.purpose = Some(grant.purpose().code().to_string());
+        d.resources = format!("spor_interview:{id},none:{why}");
+        d
+    };
+    let Some((round, author, superseded)) =
+        store::measures::interview_for_correction(&app.db, grant.client_id(), id).await?
+    else {
+        app.writer
+            .write(WriteOp::audit_only(vec![refuse("no_such_interview")]))
+            .await?;
+        return Err(AppError::NotFound);
+    };
+    if author != actor.staff_id {
+        app.writer
+            .write(WriteOp::audit_only(vec![refuse("not_the_author")]))
+            .await?;
+        return Err(AppError::Forbidden(Text::new(
+            "Bare den som registrerte intervjuet kan rette det. Forsøket er logget.",
+            "Only the person who recorded the interview can correct it. The attempt has been logged.",
+        )));
+    }
+    if superseded {
+        return Err(AppError::Conflict(Text::new(
+            "Intervjuet er allerede rettet. Last siden på nytt.",
+            "The interview has already been corrected. Reload the page.",
+        )));
+    }
+    let mut errs: Vec<FieldError> = Vec::new();
+    let reason = ShortText::parse(reason)
+        .map_err(|e| errs.push(FieldError::of("reason", &e)))
+        .ok();
+    let checked = check_interview(&input).map_err(|e| errs.extend(e));
+    let (Ok(c), Some(reason)) = (checked, reason) else {
+        return Err(AppError::Invalid(errs));
+    };
+    if !errs.is_empty() {
+        return Err(AppError::Invalid(errs));
+    }
+    let new = Uuid::now_v7();
+    let d = audit_allowed(
+        actor,
+        grant,
+        ACTION,
+        &format!("spor_interview:{new},corrects:{id},spor_round:{round}"),
+    );
+    let f = InterviewFields {
+        round,
+        interviewed_on: c.interviewed_on,
+        interviewer: c.interviewer.as_str(),
+        municipality: c.municipality.as_str(),
+        age: c.age,
+        contact_years: c.contact_years,
+        external_id: None,
+    };
+    let mut stmts: Vec<Stmt> = vec![store::measures::insert_interview_correction(
+        new,
+        recorded(actor, grant, d.at),
+        &f,
+        id,
+        reason.as_str(),
+    )];
+    for (q, s, t) in &c.answers {
+        stmts.push(store::measures::insert_answer(new, *q, *s, t.as_deref()));
+    }
+    app.writer
+        .write(WriteOp {
+            stmts,
+            audit: vec![d],
+        })
+        .await
+        .map_err(|e| match AppError::from(e) {
+            AppError::Conflict(_) => AppError::Conflict(Text::new(
+                "Intervjuet er allerede rettet. Last siden på nytt.",
+                "The interview has already been corrected. Reload the page.",
+            )),
+            other => other,
+        })?;
+    Ok(new)
 }
 
 /// The kind of a measure of the person (for a correction's body), under health scope.

@@ -10,18 +10,22 @@
 //! hashed exactly as the writer hashes. Deterministic content (fixed seed).
 //!
 //! Loading: secondary indexes of the big tables are dropped first and built
-//! again at the end; SQLite through rusqlite with multi-row INSERTs in large
+//! again at the end;
+//! SQLite through rusqlite with prepared single-row INSERTs in large
 //! transactions (journal off-WAL and `synchronous=OFF` while loading, back to
 //! WAL after); PostgreSQL through `COPY … FROM STDIN` (foreign-key triggers
-//! off while loading, where the role may do that). The audit chain is
-//! hashed on its own thread while the other thread writes.
+//! off while loading, where the role may do that), the audit log on a
+//! connection of its own beside the records, `COPY … FREEZE` into an empty log.
+//! The audit rows are made in chunks on worker threads (their canonical
+//! encoding and COPY text do not depend on the chain) and linked into the
+//! chain, in order, on a thread of its own: only SHA-256 is sequential.
 
 use std::fmt::Write as _;
 use std::sync::mpsc::{sync_channel, Receiver};
 use std::time::Instant;
 
 use anyhow::{bail, Context};
-use benk_app::audit::{AuditDraft, AuditRow, ChainHead, Outcome};
+use benk_app::audit::{link_hash, AuditRow, ChainHead};
 use benk_app::db::{Backend, DbOptions};
 use benk_app::store::national as t;
 use benk_app::store::national::BulkTable;
@@ -94,11 +98,81 @@ impl rusqlite::ToSql for F<'_> {
             F::B(b) => ToSqlOutput::Owned(Value::Integer(i64::from(*b))),
             F::N => ToSqlOutput::Owned(Value::Null),
             // As sqlx writes a DateTime<Utc> / NaiveDate on SQLite.
-            F::T(t) => ToSqlOutput::Owned(Value::Text(
-                t.format("%Y-%m-%dT%H:%M:%S%.6f+00:00").to_string(),
-            )),
+            F::T(t) => {
+                let mut text = String::with_capacity(32);
+                push_ts(&mut text, t, TsFmt::Sqlite);
+                ToSqlOutput::Owned(Value::Text(text))
+            }
             F::D(d) => ToSqlOutput::Owned(Value::Text(d.format("%Y-%m-%d").to_string())),
         })
+    }
+}
+
+/// How a time is written: as sqlx writes a `DateTime<Utc>` on SQLite
+/// (`…T…+00:00`), in PostgreSQL's COPY text (`… …+00`), or as the audit
+/// chain's canonical encoding has it (`…T…Z`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum TsFmt {
+    Sqlite,
+    Pg,
+    Canonical,
+}
+
+fn push_digits(buf: &mut String, v: u32, width: u32) {
+    let mut d = 10u32.pow(width - 1);
+    while d > 0 {
+        buf.push(char::from(b'0' + ((v / d) % 10) as u8));
+        d /= 10;
+    }
+}
+
+/// Appends a UTC time with microseconds, `%Y-%m-%d?%H:%M:%S%.6f` and the zone
+/// as `fmt` says — what chrono's `format` gives, without parsing a format
+/// string per value (the seed writes some 35 million of them).
+fn push_ts(buf: &mut String, t: &DateTime<Utc>, fmt: TsFmt) {
+    use chrono::{Datelike, Timelike};
+    let year = t.year();
+    if !(0..=9999).contains(&year) {
+        let _ = write!(buf, "{}", t.format("%Y-%m-%dT%H:%M:%S%.6f"));
+    } else {
+        push_digits(buf, year as u32, 4);
+        buf.push('-');
+        push_digits(buf, t.month(), 2);
+        buf.push('-');
+        push_digits(buf, t.day(), 2);
+        buf.push(if fmt == TsFmt::Pg { ' ' } else { 'T' });
+        push_digits(buf, t.hour(), 2);
+        buf.push(':');
+        push_digits(buf, t.minute(), 2);
+        buf.push(':');
+        push_digits(buf, t.second(), 2);
+        buf.push('.');
+        push_digits(buf, t.nanosecond() / 1000 % 1_000_000, 6);
+    }
+    buf.push_str(match fmt {
+        TsFmt::Sqlite => "+00:00",
+        TsFmt::Pg => "+00",
+        TsFmt::Canonical => "Z",
+    });
+}
+
+/// Appends text in COPY text format.
+fn copy_text(buf: &mut String, s: &str) {
+    if !s
+        .bytes()
+        .any(|b| matches!(b, b'\\' | b'\t' | b'\n' | b'\r'))
+    {
+        buf.push_str(s);
+        return;
+    }
+    for ch in s.chars() {
+        match ch {
+            '\\' => buf.push_str("\\\\"),
+            '\t' => buf.push_str("\\t"),
+            '\n' => buf.push_str("\\n"),
+            '\r' => buf.push_str("\\r"),
+            c => buf.push(c),
+        }
     }
 }
 
@@ -108,25 +182,13 @@ fn copy_field(buf: &mut String, f: &F) {
         F::U(u) => {
             let _ = write!(buf, "{u}");
         }
-        F::S(s) => {
-            for ch in s.chars() {
-                match ch {
-                    '\\' => buf.push_str("\\\\"),
-                    '\t' => buf.push_str("\\t"),
-                    '\n' => buf.push_str("\\n"),
-                    '\r' => buf.push_str("\\r"),
-                    c => buf.push(c),
-                }
-            }
-        }
+        F::S(s) => copy_text(buf, s),
         F::I(i) => {
             let _ = write!(buf, "{i}");
         }
         F::B(b) => buf.push(if *b { 't' } else { 'f' }),
         F::N => buf.push_str("\\N"),
-        F::T(t) => {
-            let _ = write!(buf, "{}", t.format("%Y-%m-%d %H:%M:%S%.6f+00"));
-        }
+        F::T(t) => push_ts(buf, t, TsFmt::Pg),
         F::D(d) => {
             let _ = write!(buf, "{}", d.format("%Y-%m-%d"));
         }
@@ -573,111 +635,337 @@ fn load_records(sink: &mut dyn Sink, sh: &Shape, p: &Progress) -> anyhow::Result
     Ok(())
 }
 
-/// Makes the audit rows on a thread of their own, hashed into the chain
-/// after `head`, in batches.
-fn audit_rows(
+/// Audit rows per chunk of the pipeline (one chunk: one worker's unit of work,
+/// one message on a channel, one seed of the random numbers).
+const AUDIT_CHUNK: u64 = 4096;
+/// Every this many rows a worker checks its fast canonical encoding against
+/// [`AuditRow::canonical`] (the writer's own), and stops the seed if they differ.
+const CANONICAL_CHECK_EVERY: u64 = 65_536;
+const AUDIT_ROLE: &str = "worker";
+const AUDIT_PURPOSE: &str = "TREAT";
+const AUDIT_IP: &str = "10.0.0.1";
+const AUDIT_AGENT: &str = "benk-seed";
+const AUDIT_OUTCOME: &str = "allowed";
+
+/// One audit row before it is linked into the chain: made on a worker thread,
+/// linked (`prev_hash`, `hash`) by the chain thread.
+struct Pending {
+    seq: i64,
+    id: Uuid,
+    at: DateTime<Utc>,
+    /// Staff number (team × staff per team + place in the team).
+    staff: usize,
+    team: u64,
+    client: u64,
+    contact: bool,
+    /// What the hash covers after the previous hash ([`AuditRow::canonical`]).
+    canon: String,
+    /// PostgreSQL: the COPY text of every column before `prev_hash`, each
+    /// followed by a tab; the chain thread adds `prev_hash`, `hash` and the
+    /// newline. SQLite: the time as sqlx writes it.
+    text: String,
+    /// The links (SQLite; on PostgreSQL they are in `text`).
+    prev_hash: String,
+    hash: String,
+}
+
+impl Pending {
+    fn action(&self) -> (&'static str, &'static str) {
+        if self.contact {
+            ("contact.create", "contact,basis:care_team")
+        } else {
+            ("client.read", "client:basic,care_team,basis:care_team")
+        }
+    }
+
+    /// The stored row (for the check against the writer's encoding).
+    fn to_row(&self, sh: &Shape, names: &[String], orgs: &[String]) -> AuditRow {
+        let (action, resources) = self.action();
+        AuditRow {
+            seq: self.seq,
+            id: self.id,
+            at: self.at,
+            actor_staff_id: Some(staff_id(self.staff)),
+            actor_name: Some(names[self.staff].clone()),
+            actor_hpr: None,
+            actor_org_number: Some(orgs[self.staff].clone()),
+            actor_role: Some(AUDIT_ROLE.into()),
+            actor_team_id: Some(idg(K_TEAM, sh.team_of(self.client))),
+            client_id: Some(idg(K_CLIENT, self.client)),
+            purpose: Some(AUDIT_PURPOSE.into()),
+            action: action.into(),
+            resources: resources.into(),
+            outcome: AUDIT_OUTCOME.into(),
+            ip: Some(AUDIT_IP.into()),
+            user_agent: Some(AUDIT_AGENT.into()),
+            prev_hash: String::new(),
+            hash: String::new(),
+        }
+    }
+}
+
+fn staff_id(s: usize) -> Uuid {
+    idg(K_STAFF, s as u64)
+}
+
+/// A JSON string as serde_json writes it (the fast path for text without
+/// quotes, backslashes or control characters; serde_json itself otherwise).
+fn json_str(buf: &mut String, s: &str) {
+    if s.bytes().any(|b| b < 0x20 || b == b'"' || b == b'\\') {
+        buf.push_str(&serde_json::Value::from(s).to_string());
+    } else {
+        buf.push('"');
+        buf.push_str(s);
+        buf.push('"');
+    }
+}
+
+fn json_uuid(buf: &mut String, u: &Uuid) {
+    let _ = write!(buf, "\"{u}\"");
+}
+
+/// [`AuditRow::canonical`] of the row, written directly instead of through a
+/// `serde_json::Value` per field (checked against it every
+/// [`CANONICAL_CHECK_EVERY`] rows).
+fn canonical_fast(p: &Pending, sh: &Shape, names: &[String], orgs: &[String]) -> String {
+    let (action, resources) = p.action();
+    let mut c = String::with_capacity(384);
+    let _ = write!(c, "[\"benk-audit-v1\",{},", p.seq);
+    json_uuid(&mut c, &p.id);
+    c.push_str(",\"");
+    push_ts(&mut c, &p.at, TsFmt::Canonical);
+    c.push_str("\",");
+    json_uuid(&mut c, &staff_id(p.staff));
+    c.push(',');
+    json_str(&mut c, &names[p.staff]);
+    c.push_str(",null,");
+    json_str(&mut c, &orgs[p.staff]);
+    c.push(',');
+    json_str(&mut c, AUDIT_ROLE);
+    c.push(',');
+    json_uuid(&mut c, &idg(K_TEAM, sh.team_of(p.client)));
+    c.push(',');
+    json_uuid(&mut c, &idg(K_CLIENT, p.client));
+    for text in [
+        AUDIT_PURPOSE,
+        action,
+        resources,
+        AUDIT_OUTCOME,
+        AUDIT_IP,
+        AUDIT_AGENT,
+    ] {
+        c.push(',');
+        json_str(&mut c, text);
+    }
+    c.push(']');
+    c
+}
+
+/// The COPY text of every column before `prev_hash`, each ended by a tab.
+fn copy_prefix(p: &Pending, sh: &Shape, names: &[String], orgs: &[String]) -> String {
+    let (action, resources) = p.action();
+    let mut b = String::with_capacity(320);
+    let _ = write!(b, "{}\t{}\t", p.seq, p.id);
+    push_ts(&mut b, &p.at, TsFmt::Pg);
+    let _ = write!(b, "\t{}\t", staff_id(p.staff));
+    copy_text(&mut b, &names[p.staff]);
+    b.push_str("\t\\N\t");
+    copy_text(&mut b, &orgs[p.staff]);
+    let _ = write!(
+        b,
+        "\t{AUDIT_ROLE}\t{}\t{}\t",
+        idg(K_TEAM, sh.team_of(p.client)),
+        idg(K_CLIENT, p.client)
+    );
+    for text in [
+        AUDIT_PURPOSE,
+        action,
+        resources,
+        AUDIT_OUTCOME,
+        AUDIT_IP,
+        AUDIT_AGENT,
+    ] {
+        copy_text(&mut b, text);
+        b.push('\t');
+    }
+    b
+}
+
+/// The audit rows of one chunk (everything but their links). Contacts are
+/// spread evenly over the chain (one `contact.create` row each, by the
+/// person's first caregiver); the rest are reads of a random person by one of
+/// their two caregivers.
+fn audit_chunk(
+    sh: &Shape,
+    first_seq: i64,
+    chunk: u64,
+    pg: bool,
+    names: &[String],
+    orgs: &[String],
+) -> Vec<Pending> {
+    let from = chunk * AUDIT_CHUNK;
+    let to = (from + AUDIT_CHUNK).min(sh.audit);
+    let mut rng = rng_for(2, chunk);
+    let mut out = Vec::with_capacity((to - from) as usize);
+    for n in from..to {
+        // The contact rows are those where n * contacts / audit steps up.
+        let c0 = n as u128 * sh.contacts as u128 / sh.audit as u128;
+        let c1 = (n + 1) as u128 * sh.contacts as u128 / sh.audit as u128;
+        let contact = c1 > c0;
+        let client = if contact {
+            sh.client_of_contact(c0 as u64)
+        } else {
+            rng.gen_range(0..sh.people)
+        };
+        let (a, b) = sh.caregivers(client);
+        let j = if contact || rng.gen_bool(0.5) { a } else { b };
+        let mut p = Pending {
+            seq: first_seq + n as i64,
+            id: idg(K_AUDIT, n),
+            at: sh.at(n, sh.audit),
+            staff: (sh.team_of(client) * STAFF_PER_TEAM + j) as usize,
+            team: sh.team_of(client),
+            client,
+            contact,
+            canon: String::new(),
+            text: String::new(),
+            prev_hash: String::new(),
+            hash: String::new(),
+        };
+        p.canon = canonical_fast(&p, sh, names, orgs);
+        if n % CANONICAL_CHECK_EVERY == 0 {
+            let exact = p.to_row(sh, names, orgs).canonical();
+            assert_eq!(
+                p.canon, exact,
+                "the seed's canonical audit encoding differs from the writer's"
+            );
+        }
+        if pg {
+            p.text = copy_prefix(&p, sh, names, orgs);
+        } else {
+            push_ts(&mut p.text, &p.at, TsFmt::Sqlite);
+        }
+        out.push(p);
+    }
+    out
+}
+
+/// Makes the audit rows: chunks on worker threads (one per core, at least
+/// two), linked into the chain in order on a thread of its own (hashing is
+/// sequential: each hash covers the previous one); the caller writes them.
+fn audit_pipeline(
     sh: Shape,
     head: ChainHead,
-) -> (Receiver<Vec<AuditRow>>, std::thread::JoinHandle<ChainHead>) {
-    let (tx, rx) = sync_channel::<Vec<AuditRow>>(8);
+    pg: bool,
+) -> (
+    Receiver<Vec<Pending>>,
+    std::thread::JoinHandle<anyhow::Result<ChainHead>>,
+) {
+    let workers = std::thread::available_parallelism()
+        .map_or(2, |n| n.get())
+        .clamp(2, 8) as u64;
+    let names: std::sync::Arc<Vec<String>> = std::sync::Arc::new(
+        (0..sh.teams * STAFF_PER_TEAM)
+            .map(|s| format!("Ansatt {:04}-{}", s / STAFF_PER_TEAM, s % STAFF_PER_TEAM))
+            .collect(),
+    );
+    let orgs: std::sync::Arc<Vec<String>> = std::sync::Arc::new(
+        (0..sh.teams * STAFF_PER_TEAM)
+            .map(|s| sh.org_number(s / STAFF_PER_TEAM, s % STAFF_PER_TEAM))
+            .collect(),
+    );
+    let chunks = sh.audit.div_ceil(AUDIT_CHUNK);
+    let first_seq = head.seq + 1;
+    let mut inputs = Vec::new();
+    for w in 0..workers {
+        let (tx, rx) = sync_channel::<Vec<Pending>>(4);
+        inputs.push(rx);
+        let (names, orgs) = (names.clone(), orgs.clone());
+        std::thread::spawn(move || {
+            let mut c = w;
+            while c < chunks {
+                let rows = audit_chunk(&sh, first_seq, c, pg, &names, &orgs);
+                if tx.send(rows).is_err() {
+                    return;
+                }
+                c += workers;
+            }
+        });
+    }
+    let (tx, rx) = sync_channel::<Vec<Pending>>(8);
     let handle = std::thread::spawn(move || {
         let mut head = head;
-        let mut rng = rng_for(2, 0);
-        let mut batch = Vec::with_capacity(8192);
-        let mut draft = AuditDraft::new("client.read", Outcome::Allowed);
-        draft.purpose = Some("TREAT".into());
-        draft.ip = Some("10.0.0.1".into());
-        draft.user_agent = Some("benk-seed".into());
-        let names: Vec<String> = (0..sh.teams * STAFF_PER_TEAM)
-            .map(|s| format!("Ansatt {:04}-{}", s / STAFF_PER_TEAM, s % STAFF_PER_TEAM))
-            .collect();
-        let orgs: Vec<String> = (0..sh.teams * STAFF_PER_TEAM)
-            .map(|s| sh.org_number(s / STAFF_PER_TEAM, s % STAFF_PER_TEAM))
-            .collect();
-        let mut contact = 0u64;
-        for n in 0..sh.audit {
-            // Contacts are spread evenly over the chain; the rest are reads.
-            let is_contact = sh.contacts > 0
-                && ((n + 1) * sh.contacts / sh.audit) > (n * sh.contacts / sh.audit);
-            let client = if is_contact {
-                contact += 1;
-                sh.client_of_contact(contact - 1)
-            } else {
-                rng.gen_range(0..sh.people)
+        for c in 0..chunks {
+            let Ok(mut rows) = inputs[(c % workers) as usize].recv() else {
+                bail!("an audit worker stopped (see the message above)");
             };
-            let k = sh.team_of(client);
-            let (a, b) = sh.caregivers(client);
-            let j = if is_contact || rng.gen_bool(0.5) {
-                a
-            } else {
-                b
-            };
-            let s = (k * STAFF_PER_TEAM + j) as usize;
-            draft.id = idg(K_AUDIT, n);
-            draft.at = sh.at(n, sh.audit);
-            draft.actor_staff_id = Some(sh.staff(k, j));
-            draft.actor_name = Some(names[s].clone());
-            draft.actor_org_number = Some(orgs[s].clone());
-            draft.actor_role = Some("worker".into());
-            draft.actor_team_id = Some(idg(K_TEAM, k));
-            draft.client_id = Some(idg(K_CLIENT, client));
-            if is_contact {
-                draft.action = "contact.create".into();
-                draft.resources = "contact,basis:care_team".into();
-            } else {
-                draft.action = "client.read".into();
-                draft.resources = "client:basic,care_team,basis:care_team".into();
+            for p in &mut rows {
+                let hash = link_hash(&head.hash, &p.canon);
+                if pg {
+                    p.text.push_str(&head.hash);
+                    p.text.push('\t');
+                    p.text.push_str(&hash);
+                    p.text.push('\n');
+                } else {
+                    p.prev_hash = std::mem::take(&mut head.hash);
+                    p.hash = hash.clone();
+                }
+                head.seq = p.seq;
+                head.hash = hash;
             }
-            batch.push(head.append(&draft));
-            if batch.len() == 8192
-                && tx
-                    .send(std::mem::replace(&mut batch, Vec::with_capacity(8192)))
-                    .is_err()
-            {
-                return head;
+            if tx.send(rows).is_err() {
+                bail!("the audit rows' writer stopped");
             }
         }
-        if !batch.is_empty() {
-            let _ = tx.send(batch);
-        }
-        head
+        Ok(head)
     });
     (rx, handle)
 }
 
-fn text(v: &Option<String>) -> F<'_> {
-    v.as_deref().map_or(F::N, F::S)
+fn join_chain(
+    handle: std::thread::JoinHandle<anyhow::Result<ChainHead>>,
+) -> anyhow::Result<ChainHead> {
+    handle
+        .join()
+        .map_err(|_| anyhow::anyhow!("the audit chain thread failed"))?
 }
 
+/// SQLite: the audit rows through the sink, bound from the pending rows.
 fn load_audit(
     sink: &mut dyn Sink,
     sh: &Shape,
     head: ChainHead,
     p: &Progress,
 ) -> anyhow::Result<ChainHead> {
-    let (rx, handle) = audit_rows(*sh, head);
+    let (rx, handle) = audit_pipeline(*sh, head, false);
+    let names: Vec<String> = (0..sh.teams * STAFF_PER_TEAM)
+        .map(|s| format!("Ansatt {:04}-{}", s / STAFF_PER_TEAM, s % STAFF_PER_TEAM))
+        .collect();
+    let orgs: Vec<String> = (0..sh.teams * STAFF_PER_TEAM)
+        .map(|s| sh.org_number(s / STAFF_PER_TEAM, s % STAFF_PER_TEAM))
+        .collect();
     sink.begin(&t::AUDIT)?;
     let mut n = 0u64;
     for batch in rx {
         for r in &batch {
-            let opt = |u: Option<Uuid>| u.map_or(F::N, F::U);
+            let (action, resources) = r.action();
             sink.row(&[
                 F::I(r.seq),
                 F::U(r.id),
-                F::T(r.at),
-                opt(r.actor_staff_id),
-                text(&r.actor_name),
-                text(&r.actor_hpr),
-                text(&r.actor_org_number),
-                text(&r.actor_role),
-                opt(r.actor_team_id),
-                opt(r.client_id),
-                text(&r.purpose),
-                F::S(&r.action),
-                F::S(&r.resources),
-                F::S(&r.outcome),
-                text(&r.ip),
-                text(&r.user_agent),
+                F::S(&r.text),
+                F::U(staff_id(r.staff)),
+                F::S(&names[r.staff]),
+                F::N,
+                F::S(&orgs[r.staff]),
+                F::S(AUDIT_ROLE),
+                F::U(idg(K_TEAM, r.team)),
+                F::U(idg(K_CLIENT, r.client)),
+                F::S(AUDIT_PURPOSE),
+                F::S(action),
+                F::S(resources),
+                F::S(AUDIT_OUTCOME),
+                F::S(AUDIT_IP),
+                F::S(AUDIT_AGENT),
                 F::S(&r.prev_hash),
                 F::S(&r.hash),
             ])?;
@@ -686,10 +974,94 @@ fn load_audit(
         }
     }
     sink.end()?;
-    let head = handle
-        .join()
-        .map_err(|_| anyhow::anyhow!("the audit thread failed"))?;
+    let head = join_chain(handle)?;
+    if n != sh.audit {
+        bail!("{n} of {} audit rows were made", sh.audit);
+    }
     p.done("audit_events (chained)", n);
+    Ok(head)
+}
+
+/// PostgreSQL: the audit rows by COPY on a connection of their own, beside
+/// the records. When the log is empty (a fresh database) and the foreign-key
+/// triggers may be switched off, the table is emptied in the same transaction
+/// as the COPY so that the COPY may `FREEZE` its rows: they are written
+/// visible to all and frozen, so the VACUUM afterwards has nothing to do for
+/// the largest table (the append-only triggers do not fire in replica mode,
+/// and nothing references `audit_events`).
+fn load_audit_pg(
+    rt: &tokio::runtime::Handle,
+    opts: &sqlx::postgres::PgConnectOptions,
+    replica: bool,
+    sh: &Shape,
+    head: ChainHead,
+    p: &Progress,
+) -> anyhow::Result<ChainHead> {
+    let mut c = rt.block_on(PgConnection::connect_with(opts))?;
+    rt.block_on(
+        sqlx::raw_sql(if replica {
+            "SET synchronous_commit = off; SET session_replication_role = replica"
+        } else {
+            "SET synchronous_commit = off"
+        })
+        .execute(&mut c),
+    )?;
+    let freeze = replica
+        && head.seq == 0
+        && rt.block_on(async {
+            let empty: bool = sqlx::query_scalar("SELECT NOT EXISTS (SELECT 1 FROM audit_events)")
+                .fetch_one(&mut c)
+                .await?;
+            if !empty {
+                return Ok::<bool, sqlx::Error>(false);
+            }
+            sqlx::raw_sql("BEGIN").execute(&mut c).await?;
+            if sqlx::raw_sql("TRUNCATE audit_events")
+                .execute(&mut c)
+                .await
+                .is_err()
+            {
+                sqlx::raw_sql("ROLLBACK").execute(&mut c).await?;
+                return Ok(false);
+            }
+            Ok(true)
+        })?;
+    let sql = if freeze {
+        format!("{} WITH (FREEZE)", t::AUDIT.copy_sql())
+    } else {
+        t::AUDIT.copy_sql()
+    };
+    let (rx, handle) = audit_pipeline(*sh, head, true);
+    let mut copy = rt.block_on(c.copy_in_raw(&sql))?;
+    let mut buf = String::with_capacity(4 << 20);
+    let mut n = 0u64;
+    for batch in rx {
+        for r in &batch {
+            buf.push_str(&r.text);
+            n += 1;
+            p.tick("audit_events", n, sh.audit);
+        }
+        if buf.len() >= 4 << 20 {
+            rt.block_on(copy.send(std::mem::take(&mut buf).into_bytes()))?;
+            buf.reserve(4 << 20);
+        }
+    }
+    if !buf.is_empty() {
+        rt.block_on(copy.send(buf.into_bytes()))?;
+    }
+    rt.block_on(copy.finish())?;
+    if freeze {
+        rt.block_on(sqlx::raw_sql("COMMIT").execute(&mut c))?;
+    }
+    rt.block_on(c.close())?;
+    let head = join_chain(handle)?;
+    if n != sh.audit {
+        bail!("{n} of {} audit rows were made", sh.audit);
+    }
+    p.done("audit_events (chained)", n);
+    if freeze {
+        println!("  audit_events written frozen (COPY FREEZE after TRUNCATE of the empty log)");
+    }
     Ok(head)
 }
 
@@ -828,11 +1200,16 @@ fn load_sqlite(url: &str, sh: &Shape, head: ChainHead, p: &Progress) -> anyhow::
     let conn = sink.conn;
     conn.execute(t::WRITE_HEAD, rusqlite::params![head.seq, head.hash])?;
     conn.execute_batch("COMMIT")?;
+    // Index builds sort with helper threads (SQLite's sorter; 0 by default).
+    conn.execute_batch("PRAGMA threads = 4")?;
     for (name, ddl) in t::BULK_INDEXES {
         conn.execute_batch(ddl)?;
         println!("  index {name} ({:.0} s)", p.t0.elapsed().as_secs_f64());
     }
-    conn.execute_batch("ANALYZE")?;
+    // Statistics from a sample of each index (a full ANALYZE reads every index
+    // and the 20-million-row log once more).
+    conn.execute_batch("PRAGMA analysis_limit = 1000; ANALYZE")?;
+    println!("  analyze ({:.0} s)", p.t0.elapsed().as_secs_f64());
     conn.query_row("PRAGMA journal_mode = WAL", [], |_| Ok(()))?;
     Ok(())
 }
@@ -844,7 +1221,11 @@ fn load_pg(
     head: ChainHead,
     p: &Progress,
 ) -> anyhow::Result<()> {
-    let opts = benk_app::db::pg_options(&DbOptions::new(url))?;
+    // Index builds and the VACUUM take longer than sqlx's slow-statement alert; the
+    // progress lines say how long.
+    let opts = sqlx::ConnectOptions::disable_statement_logging(benk_app::db::pg_options(
+        &DbOptions::new(url),
+    )?);
     // Loading only: foreign-key checks off (they are triggers on PostgreSQL, one
     // lookup per loaded row; SQLite loads with `foreign_keys = OFF` too; the rows
     // are generated consistent). Needs a role that may set it (a superuser or,
@@ -875,7 +1256,7 @@ fn load_pg(
                     Ok(())
                 })
             })
-            .connect_with(opts),
+            .connect_with(opts.clone()),
     )?;
     for (name, _) in t::BULK_INDEXES {
         rt.block_on(sqlx::query(&t::drop_index_sql(name)).execute(&pool))?;
@@ -886,8 +1267,16 @@ fn load_pg(
         copy: None,
         buf: String::with_capacity(4 << 20),
     };
-    load_records(&mut sink, sh, p)?;
-    let head = load_audit(&mut sink, sh, head, p)?;
+    // The records and the audit log at the same time, on two connections.
+    let head = std::thread::scope(|scope| {
+        let audit = scope.spawn(|| load_audit_pg(&rt, &opts, replica, sh, head, p));
+        let records = load_records(&mut sink, sh, p);
+        let head = audit
+            .join()
+            .map_err(|_| anyhow::anyhow!("the audit load failed"))?;
+        records?;
+        head
+    })?;
     // The head moves with its triggers on (forward only).
     rt.block_on(async {
         let mut c = pool.acquire().await?;
@@ -935,4 +1324,61 @@ fn load_pg(
     println!("  vacuum, analyze ({:.0} s)", p.t0.elapsed().as_secs_f64());
     rt.block_on(pool.close());
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn times_are_written_as_chrono_writes_them() {
+        let times = [
+            "2024-01-02T03:04:05.000006Z",
+            "1999-12-31T23:59:59.999999Z",
+            "2026-11-30T00:00:00Z",
+            "0001-01-01T00:00:00.5Z",
+        ];
+        for t in times {
+            let t: DateTime<Utc> = t.parse().unwrap();
+            for (fmt, pattern) in [
+                (TsFmt::Sqlite, "%Y-%m-%dT%H:%M:%S%.6f+00:00"),
+                (TsFmt::Pg, "%Y-%m-%d %H:%M:%S%.6f+00"),
+                (TsFmt::Canonical, "%Y-%m-%dT%H:%M:%S%.6fZ"),
+            ] {
+                let mut mine = String::new();
+                push_ts(&mut mine, &t, fmt);
+                assert_eq!(mine, t.format(pattern).to_string());
+            }
+        }
+    }
+
+    #[test]
+    fn the_fast_canonical_encoding_is_the_writers() {
+        let now = Utc::now().trunc_subsecs(6);
+        let sh = Shape {
+            people: 450,
+            contacts: 3_000,
+            audit: 10_000,
+            team_size: 200,
+            teams: 3,
+            start: now - Duration::days(730),
+            span_us: Duration::days(729).num_microseconds().unwrap(),
+        };
+        let names: Vec<String> = (0..sh.teams * STAFF_PER_TEAM)
+            .map(|s| format!("Ansatt \"{s}\" \\ \u{e6}\n"))
+            .collect();
+        let orgs: Vec<String> = (0..sh.teams * STAFF_PER_TEAM)
+            .map(|s| sh.org_number(s / STAFF_PER_TEAM, s % STAFF_PER_TEAM))
+            .collect();
+        let rows = audit_chunk(&sh, 7, 1, true, &names, &orgs);
+        assert_eq!(rows.len() as u64, AUDIT_CHUNK);
+        assert!(rows.iter().any(|r| r.contact) && rows.iter().any(|r| !r.contact));
+        for r in &rows {
+            assert_eq!(r.canon, r.to_row(&sh, &names, &orgs).canonical());
+            // The COPY text has every column but the two links, each ended by a tab,
+            // and the name's newline and backslash escaped.
+            assert_eq!(r.text.matches('\t').count(), t::AUDIT.columns.len() - 2);
+            assert!(r.text.contains("\\\\ \u{e6}\\n\t"), "{}", r.text);
+        }
+    }
 }

@@ -82,6 +82,23 @@ macro_rules! counts {
     }};
 }
 
+/// Rows whose reference points nowhere (the seed loads with the foreign-key
+/// checks off, so it must make them consistent itself): one count per
+/// reference the national seed fills, all of which must be zero.
+const ORPHANS: &str = "SELECT \
+    (SELECT COUNT(*) FROM contacts x WHERE NOT EXISTS (SELECT 1 FROM clients c WHERE c.id = x.client_id)) \
+  + (SELECT COUNT(*) FROM contacts x WHERE NOT EXISTS (SELECT 1 FROM staff s WHERE s.id = x.logged_by)) \
+  + (SELECT COUNT(*) FROM contacts x WHERE NOT EXISTS (SELECT 1 FROM organisations o WHERE o.id = x.owner_org_id)) \
+  + (SELECT COUNT(*) FROM contact_staff x WHERE NOT EXISTS (SELECT 1 FROM contacts c WHERE c.id = x.contact_id)) \
+  + (SELECT COUNT(*) FROM contact_staff x WHERE NOT EXISTS (SELECT 1 FROM staff s WHERE s.id = x.staff_id)) \
+  + (SELECT COUNT(*) FROM contact_topics x WHERE NOT EXISTS (SELECT 1 FROM contacts c WHERE c.id = x.contact_id)) \
+  + (SELECT COUNT(*) FROM care_relationships x WHERE NOT EXISTS (SELECT 1 FROM clients c WHERE c.id = x.client_id)) \
+  + (SELECT COUNT(*) FROM episode_members x WHERE NOT EXISTS (SELECT 1 FROM episodes e WHERE e.id = x.episode_id)) \
+  + (SELECT COUNT(*) FROM episode_members x WHERE NOT EXISTS (SELECT 1 FROM care_relationships r WHERE r.id = x.care_relationship_id)) \
+  + (SELECT COUNT(*) FROM episode_levels x WHERE NOT EXISTS (SELECT 1 FROM episodes e WHERE e.id = x.episode_id)) \
+  + (SELECT COUNT(*) FROM audit_events x WHERE NOT EXISTS (SELECT 1 FROM clients c WHERE c.id = x.client_id)) \
+  + (SELECT COUNT(*) FROM audit_events x WHERE NOT EXISTS (SELECT 1 FROM staff s WHERE s.id = x.actor_staff_id))";
+
 #[test]
 fn a_small_national_seed_on_sqlite_verifies() {
     let dir = std::env::temp_dir().join(format!("benk-seed-{}", uuid::Uuid::now_v7().simple()));
@@ -92,6 +109,14 @@ fn a_small_national_seed_on_sqlite_verifies() {
     rt.block_on(async {
         let pool = sqlx::SqlitePool::connect(&url).await.unwrap();
         assert_eq!(counts!(&pool), (200, 2000, 5000, 200));
+        let (orphans,): (i64,) = sqlx::query_as(ORPHANS).fetch_one(&pool).await.unwrap();
+        assert_eq!(orphans, 0);
+        // SQLite's own check of every declared foreign key.
+        let broken = sqlx::query("PRAGMA foreign_key_check")
+            .fetch_all(&pool)
+            .await
+            .unwrap();
+        assert!(broken.is_empty(), "{} foreign keys broken", broken.len());
         // Back in WAL mode for the server.
         let (mode,): (String,) = sqlx::query_as("PRAGMA journal_mode")
             .fetch_one(&pool)
@@ -124,6 +149,8 @@ fn a_small_national_seed_on_postgres_verifies() {
     rt.block_on(async {
         let pool = sqlx::PgPool::connect(&url).await.unwrap();
         assert_eq!(counts!(&pool), (200, 2000, 5000, 200));
+        let (orphans,): (i64,) = sqlx::query_as(ORPHANS).fetch_one(&pool).await.unwrap();
+        assert_eq!(orphans, 0);
         pool.close().await;
         let mut c = sqlx::PgConnection::connect(&base).await.unwrap();
         let _ = sqlx::query(&format!("DROP SCHEMA {schema} CASCADE"))

@@ -16,6 +16,7 @@ on_both_backends!(
     a_correction_and_a_deletion_keep_the_history,
     non_health_staff_and_another_team_are_refused_and_audited,
     a_spor_interview_in_a_round_and_the_rounds_figures,
+    a_spor_interview_is_corrected_by_its_author_and_history_kept,
     the_due_list_and_the_demo,
     the_pages_show_charts_and_record_a_measure,
 );
@@ -573,4 +574,140 @@ async fn the_pages_show_charts_and_record_a_measure(t: &TestApp) {
     assert_eq!(spor.status, StatusCode::OK, "{}", spor.text);
     let team = t.page(&b, "/team").await;
     assert!(team.text.contains("/measures/due"));
+}
+
+async fn a_spor_interview_is_corrected_by_its_author_and_history_kept(t: &TestApp) {
+    let tone = t.token("tone").await;
+    let r = post(
+        t,
+        &tone,
+        "/api/v1/spor/rounds",
+        json!({"name": "Retterunde", "started_on": today()}),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.text);
+    let round = r.json()["id"].as_str().unwrap().to_string();
+    let c = new_client(t, &tone, "Rita Rett").await;
+    let iv = |q1: f64| {
+        json!({"round_id": round, "interviewed_on": today(), "interviewer": "Tone Berg",
+               "municipality": "Nøtterøy", "age": 40, "contact_years": 3, "q1": q1, "q2": "Ja"})
+    };
+    let r = post(
+        t,
+        &tone,
+        &format!("/api/v1/clients/{c}/spor-interviews"),
+        iv(2.0),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.text);
+    let old = r.json()["id"].as_str().unwrap().to_string();
+    let uri = format!("/api/v1/clients/{c}/spor-interviews/{old}/corrections");
+    // A reason is required, and the answers are checked as on recording; nothing saved.
+    let r = post(t, &tone, &uri, json!({"reason": "", "interview": iv(8.0)})).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.text);
+    assert_eq!(r.json()["error"]["field"], "reason");
+    let r = post(
+        t,
+        &tone,
+        &uri,
+        json!({"reason": "Feil tast", "interview": iv(9.5)}),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.text);
+    assert_eq!(r.json()["error"]["field"], "q1");
+    // A colleague with health scope who did not record it is refused, audited.
+    let ola = t.token("ola").await;
+    let r = post(
+        t,
+        &ola,
+        &uri,
+        json!({"reason": "Feil tast", "interview": iv(8.0)}),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN, "{}", r.text);
+    // A colleague without health scope is refused, audited.
+    let per = t.token("per").await;
+    let r = post(
+        t,
+        &per,
+        &uri,
+        json!({"reason": "Feil tast", "interview": iv(8.0)}),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN, "{}", r.text);
+    // (Refused at opening the person, or at the correction itself.)
+    let denied = t.audit_count(c, "spor.interview_correct", "denied").await
+        + t.audit_count(c, "client.open", "denied").await;
+    assert_eq!(denied, 2);
+    // The author corrects it: the current version is the new one.
+    let r = post(
+        t,
+        &tone,
+        &uri,
+        json!({"reason": "Feil tast", "interview": iv(8.0)}),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.text);
+    let new = r.json()["id"].as_str().unwrap().to_string();
+    // The old version cannot be corrected again.
+    let r = post(
+        t,
+        &tone,
+        &uri,
+        json!({"reason": "Igjen", "interview": iv(7.0)}),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::CONFLICT, "{}", r.text);
+    let m = t
+        .api(
+            Method::GET,
+            &format!("/api/v1/clients/{c}/measures"),
+            &tone,
+            None,
+        )
+        .await
+        .json();
+    let ivs = m["interviews"].as_array().unwrap();
+    assert_eq!(ivs.len(), 1, "{m}");
+    assert_eq!(ivs[0]["id"], new.as_str());
+    assert_eq!(ivs[0]["supersedes_id"], old.as_str());
+    assert_eq!(ivs[0]["reason"], "Feil tast");
+    assert_eq!(ivs[0]["answers"][0]["score"], 8.0);
+    // The round's figures count the current version only.
+    let rounds = t
+        .api(Method::GET, "/api/v1/spor/rounds", &tone, None)
+        .await
+        .json();
+    let ours = rounds
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["name"] == "Retterunde")
+        .unwrap();
+    assert_eq!(ours["participants"], 1);
+    assert_eq!(ours["questions"][0]["summary"]["median"], 8.0);
+    // The history is kept: both versions and the old answers stay.
+    let kept = t
+        .db()
+        .scalar_i64(
+            "SELECT COUNT(*) FROM spor_interviews WHERE client_id = $1",
+            benk_app::args![c],
+        )
+        .await
+        .unwrap();
+    assert_eq!(kept, 2);
+    let old_answers = t
+        .db()
+        .scalar_i64(
+            "SELECT COUNT(*) FROM spor_answers a JOIN spor_interviews i ON i.id = a.interview_id \
+             WHERE i.client_id = $1 AND i.supersedes_id IS NULL",
+            benk_app::args![c],
+        )
+        .await
+        .unwrap();
+    assert_eq!(old_answers, 2);
+    assert_eq!(
+        t.audit_count(c, "spor.interview_correct", "allowed").await,
+        1
+    );
 }

@@ -41,6 +41,8 @@ pub struct Counts {
     pub measures: i64,
     /// SPoR interviews.
     pub interviews: i64,
+    /// Current registry events (not superseded, not retracted).
+    pub registry_events: i64,
 }
 
 /// The counts of the team with this name.
@@ -53,12 +55,27 @@ pub async fn counts(app: &App, team: &str) -> AppResult<Counts> {
              (SELECT CAST(COUNT(*) AS BIGINT) FROM episodes e WHERE e.team_id = t.id) AS courses, \
              (SELECT CAST(COUNT(*) AS BIGINT) FROM measures m WHERE m.team_id = t.id AND NOT m.retracted \
                AND NOT EXISTS (SELECT 1 FROM measures n WHERE n.supersedes_id = m.id)) AS measures, \
-             (SELECT CAST(COUNT(*) AS BIGINT) FROM spor_interviews i WHERE i.team_id = t.id) AS interviews \
+             (SELECT CAST(COUNT(*) AS BIGINT) FROM spor_interviews i WHERE i.team_id = t.id) AS interviews, \
+             (SELECT CAST(COUNT(*) AS BIGINT) FROM registry_events r WHERE r.team_id = t.id AND NOT r.retracted \
+               AND NOT EXISTS (SELECT 1 FROM registry_events n WHERE n.supersedes_id = r.id)) AS registry_events \
              FROM teams t WHERE t.name = $1",
             crate::args![team],
         )
         .await?
         .ok_or(AppError::NotFound)
+}
+
+#[derive(sqlx::FromRow)]
+struct RegistryLine {
+    client_id: Uuid,
+    kind: String,
+    starts_on: NaiveDate,
+    ends_on: Option<NaiveDate>,
+    institution: Option<String>,
+    compulsory: Option<bool>,
+    legal_basis: Option<String>,
+    place: Option<String>,
+    police_kind: Option<String>,
 }
 
 #[derive(sqlx::FromRow)]
@@ -269,6 +286,45 @@ pub async fn samples(app: &App) -> AppResult<Vec<Sample>> {
             team,
             kind: ImportKind::Measures,
             text: csv_text(&header(ImportKind::Measures), rows)?,
+        });
+
+        let events: Vec<RegistryLine> = app
+            .db
+            .all(
+                "SELECT r.client_id, r.kind, r.starts_on, r.ends_on, r.institution, r.compulsory, r.legal_basis, \
+                 r.place, r.police_kind FROM registry_events r JOIN teams t ON t.id = r.team_id \
+                 WHERE t.name = $1 AND NOT r.retracted \
+                 AND NOT EXISTS (SELECT 1 FROM registry_events n WHERE n.supersedes_id = r.id) \
+                 ORDER BY r.starts_on, r.kind, r.created_at, r.id",
+                crate::args![team],
+            )
+            .await?;
+        let mut rows = Vec::new();
+        for (n, e) in events.iter().enumerate() {
+            let opt = |v: &Option<String>| v.clone().unwrap_or_default();
+            rows.push(vec![
+                format!("{slug}-r{:05}", n + 1),
+                ext.get(&e.client_id).cloned().unwrap_or_default(),
+                String::new(),
+                e.kind.clone(),
+                e.starts_on.to_string(),
+                e.ends_on.map(|d| d.to_string()).unwrap_or_default(),
+                opt(&e.institution),
+                match e.compulsory {
+                    Some(true) => "ja".into(),
+                    Some(false) => "nei".into(),
+                    None => String::new(),
+                },
+                opt(&e.legal_basis),
+                opt(&e.place),
+                opt(&e.police_kind),
+            ]);
+        }
+        out.push(Sample {
+            file: format!("{slug}-registry.csv"),
+            team,
+            kind: ImportKind::Registry,
+            text: csv_text(&header(ImportKind::Registry), rows)?,
         });
 
         let interviews: Vec<InterviewLine> = app

@@ -25,6 +25,9 @@ pub async fn external_ids(
         ExternalTable::SporInterviews => {
             "SELECT external_id FROM spor_interviews WHERE team_id = $1 AND external_id IS NOT NULL"
         }
+        ExternalTable::RegistryEvents => {
+            "SELECT external_id FROM registry_events WHERE team_id = $1 AND external_id IS NOT NULL"
+        }
     };
     let rows: Vec<(String,)> = ex.all(sql, crate::args![team]).await?;
     Ok(rows.into_iter().map(|r| r.0).collect())
@@ -39,6 +42,8 @@ pub enum ExternalTable {
     Measures,
     /// SPoR interviews.
     SporInterviews,
+    /// Registry events.
+    RegistryEvents,
 }
 
 /// A person of the team an import row may name: id, external id, national id, name, birth

@@ -362,6 +362,53 @@ pub fn insert_interview(id: Uuid, r: Recorded, f: &InterviewFields<'_>) -> Stmt 
     )
 }
 
+/// Inserts a corrected version of an interview, superseding `supersedes` with a reason; its
+/// answers are [`insert_answer`]s in the same write.
+pub fn insert_interview_correction(
+    id: Uuid,
+    r: Recorded,
+    f: &InterviewFields<'_>,
+    supersedes: Uuid,
+    reason: &str,
+) -> Stmt {
+    Stmt::new(
+        "INSERT INTO spor_interviews (id, round_id, client_id, team_id, interviewed_on, interviewer, municipality, \
+         age, contact_years, recorded_by, owner_org_id, created_at, supersedes_id, reason) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)",
+        crate::args![
+            id,
+            f.round,
+            r.client,
+            r.team,
+            f.interviewed_on,
+            f.interviewer,
+            f.municipality,
+            f.age,
+            f.contact_years,
+            r.by,
+            r.owner_org,
+            r.at,
+            supersedes,
+            reason
+        ],
+    )
+}
+
+/// An interview of the person for a correction: (round, recorded by, already superseded).
+pub async fn interview_for_correction(
+    mut ex: impl Exec,
+    client: Uuid,
+    id: Uuid,
+) -> Result<Option<(Uuid, Uuid, bool)>, sqlx::Error> {
+    ex.opt(
+        "SELECT i.round_id, i.recorded_by, \
+         EXISTS (SELECT 1 FROM spor_interviews n WHERE n.supersedes_id = i.id) AS superseded \
+         FROM spor_interviews i WHERE i.id = $1 AND i.client_id = $2",
+        crate::args![id, client],
+    )
+    .await
+}
+
 /// Inserts one answer: a scale score in tenths or a text.
 pub fn insert_answer(
     interview: Uuid,
@@ -398,11 +445,19 @@ pub struct InterviewRow {
     pub contact_years: i64,
     /// Recorded by.
     pub recorded_by_name: String,
+    /// The version this one corrects, if any.
+    pub supersedes_id: Option<Uuid>,
+    /// Why it was corrected.
+    pub reason: Option<String>,
 }
+
+/// Current versions only: an interview no later version supersedes.
+pub const CURRENT_INTERVIEW: &str =
+    "NOT EXISTS (SELECT 1 FROM spor_interviews n WHERE n.supersedes_id = i.id)";
 
 const INTERVIEW_COLS: &str = "i.id, i.round_id, r.name AS round_name, i.client_id, i.interviewed_on, i.interviewer, \
      i.municipality, CAST(i.age AS BIGINT) AS age, CAST(i.contact_years AS BIGINT) AS contact_years, \
-     s.name AS recorded_by_name FROM spor_interviews i JOIN spor_rounds r ON r.id = i.round_id \
+     s.name AS recorded_by_name, i.supersedes_id, i.reason FROM spor_interviews i JOIN spor_rounds r ON r.id = i.round_id \
      JOIN staff s ON s.id = i.recorded_by";
 
 /// A person's interviews, newest first.
@@ -412,7 +467,7 @@ pub async fn interviews_of_client(
 ) -> Result<Vec<InterviewRow>, sqlx::Error> {
     ex.all(
         &format!(
-            "SELECT {INTERVIEW_COLS} WHERE i.client_id = $1 ORDER BY i.interviewed_on DESC, i.id"
+            "SELECT {INTERVIEW_COLS} WHERE i.client_id = $1 AND {CURRENT_INTERVIEW} ORDER BY i.interviewed_on DESC, i.id"
         ),
         crate::args![client],
     )
@@ -425,7 +480,10 @@ pub async fn interviews_of_round(
     round: Uuid,
 ) -> Result<Vec<InterviewRow>, sqlx::Error> {
     ex.all(
-        &format!("SELECT {INTERVIEW_COLS} WHERE i.round_id = $1 ORDER BY i.interviewed_on, i.id"),
+        &format!(
+            "SELECT {INTERVIEW_COLS} WHERE i.round_id = $1 AND {CURRENT_INTERVIEW} \
+             ORDER BY i.interviewed_on, i.id"
+        ),
         crate::args![round],
     )
     .await

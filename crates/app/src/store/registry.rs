@@ -188,6 +188,23 @@ pub async fn stays(
     .await
 }
 
+/// The current stays (inpatient and prison) of every person of a team: (client, kind, first
+/// day, last day), for the importer's overlap check.
+pub async fn team_stays(
+    mut ex: impl Exec,
+    team: Uuid,
+) -> Result<Vec<(Uuid, String, NaiveDate, Option<NaiveDate>)>, sqlx::Error> {
+    ex.all(
+        &format!(
+            "SELECT r.client_id, r.kind, r.starts_on, r.ends_on FROM registry_events r \
+             WHERE r.client_id IN (SELECT c.id FROM clients c WHERE c.team_id = $1) \
+             AND r.kind IN ('inpatient', 'prison') AND {CURRENT} ORDER BY r.client_id, r.starts_on, r.id"
+        ),
+        crate::args![team],
+    )
+    .await
+}
+
 /// One stored version of an event of the client (current or not).
 pub async fn by_id(
     mut ex: impl Exec,

@@ -65,7 +65,9 @@ pub async fn spor_interviews(
         "SELECT i.id, r.name AS round_name, i.municipality, CAST(i.age AS BIGINT) AS age, \
          CAST(i.contact_years AS BIGINT) AS contact_years FROM spor_interviews i \
          JOIN spor_rounds r ON r.id = i.round_id WHERE i.team_id = $1 AND i.interviewed_on >= $2 \
-         AND i.interviewed_on <= $3 ORDER BY r.started_on, r.name, i.interviewed_on, i.id",
+         AND i.interviewed_on <= $3 \
+         AND NOT EXISTS (SELECT 1 FROM spor_interviews n WHERE n.supersedes_id = i.id) \
+         ORDER BY r.started_on, r.name, i.interviewed_on, i.id",
         crate::args![team, from, to],
     )
     .await

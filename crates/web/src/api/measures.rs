@@ -571,6 +571,14 @@ pub(super) async fn add_interview(
     ApiJson(b, _): ApiJson<InterviewIn>,
 ) -> Result<(StatusCode, Json<Created>), ApiError> {
     let (actor, grant) = open(&st, &ctx, &id).await?;
+    let input = interview_input(b);
+    let id = measures::record_interview(&st.app, &actor, &grant, input)
+        .await
+        .map_err(|e| ctx.api_err(e))?;
+    Ok((StatusCode::CREATED, Json(Created { id })))
+}
+
+fn interview_input(b: InterviewIn) -> NewInterview {
     let scores: Vec<(u8, f64)> = [(b.q1, 1), (b.q3, 3), (b.q7, 7), (b.q8, 8), (b.q10, 10)]
         .into_iter()
         .filter_map(|(v, n)| v.map(|v| (n, v)))
@@ -595,7 +603,7 @@ pub(super) async fn add_interview(
     .into_iter()
     .filter_map(|(v, n)| v.map(|v| (n, v)))
     .collect();
-    let input = NewInterview {
+    NewInterview {
         round_id: b.round_id,
         interviewed_on: Some(b.interviewed_on),
         interviewer: b.interviewer,
@@ -604,8 +612,38 @@ pub(super) async fn add_interview(
         contact_years: Some(b.contact_years as f64),
         scores,
         texts,
-    };
-    let id = measures::record_interview(&st.app, &actor, &grant, input)
+    }
+}
+
+/// A corrected SPoR interview: every field and answer as it should have been (the round stays
+/// the old version's; `round_id` is required but ignored), and why.
+#[derive(Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(as = SporInterviewCorrectionIn)]
+pub(super) struct InterviewCorrectionIn {
+    /// Why the interview is corrected.
+    #[schema(schema_with = doc::short_text)]
+    reason: String,
+    /// The corrected interview.
+    interview: InterviewIn,
+}
+
+/// Correct a SPoR interview: a new version superseding the old one, which is kept (only the
+/// one who recorded it; health personnel with access to the person).
+#[utoipa::path(post, path = "/clients/{id}/spor-interviews/{interview}/corrections",
+    params(("id" = Uuid, Path), ("interview" = Uuid, Path)), request_body = InterviewCorrectionIn,
+    responses((status = 201, body = Created), (status = 403, response = doc::Forbidden), (status = 404, response = doc::NotFound), (status = 409, response = doc::Conflict), (status = 422, response = doc::Invalid)))]
+pub(super) async fn correct_interview(
+    State(st): State<AppState>,
+    ctx: Ctx,
+    Path((id, interview)): Path<(String, String)>,
+    ApiJson(b, _): ApiJson<InterviewCorrectionIn>,
+) -> Result<(StatusCode, Json<Created>), ApiError> {
+    let interview = path_id(&ctx, &interview)?;
+    let (actor, grant) = open(&st, &ctx, &id).await?;
+    let reason = b.reason;
+    let input = interview_input(b.interview);
+    let id = measures::correct_interview(&st.app, &actor, &grant, interview, input, &reason)
         .await
         .map_err(|e| ctx.api_err(e))?;
     Ok((StatusCode::CREATED, Json(Created { id })))

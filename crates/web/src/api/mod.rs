@@ -200,6 +200,10 @@ pub fn routes() -> Router<AppState> {
             post(measures::add_interview),
         )
         .route(
+            "/clients/{id}/spor-interviews/{interview}/corrections",
+            post(measures::correct_interview),
+        )
+        .route(
             "/clients/{id}/goals",
             get(plans::list_goals).post(plans::add_goal),
         )
@@ -284,7 +288,7 @@ pub fn routes() -> Router<AppState> {
         board::list_meetings, board::create_meeting, board::get_meeting, board::add_item, board::decide,
         measures::list, measures::add_gaf, measures::add_ors, measures::add_srs, measures::correct,
         measures::retract, measures::due, measures::get_policy, measures::set_policy, measures::rounds,
-        measures::create_round, measures::add_interview, measures::history,
+        measures::create_round, measures::add_interview, measures::correct_interview, measures::history,
         plans::list_goals, plans::add_goal, plans::add_goal_note, plans::plan_status, plans::get_plan,
         plans::create_plan, plans::revise_plan, plans::get_version, plans::list_meetings, plans::create_meeting,
         plans::get_meeting, plans::set_task_status, plans::my_tasks, plans::revisions_due,
