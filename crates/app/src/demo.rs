@@ -30,6 +30,7 @@ mod openhour;
 mod plans;
 mod registry;
 pub mod samples;
+mod tandem;
 
 /// The password of every demo login.
 pub const DEMO_PASSWORD: &str = "benk-demo";
@@ -1092,6 +1093,7 @@ pub async fn seed(app: &App) -> AppResult<bool> {
     plans::seed(app).await?;
     registry::seed(app, today, now).await?;
     learning::seed(app).await?;
+    tandem::seed(app, today).await?;
     Ok(true)
 }
 

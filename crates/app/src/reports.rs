@@ -19,9 +19,11 @@ pub mod activity;
 pub mod csv;
 mod defs;
 pub mod draw;
+pub mod fidelity;
 pub mod pdf;
 pub mod run;
 pub mod spor;
+pub mod tandem;
 pub mod xlsx;
 
 pub use run::{run, set_settings, settings, ReportName, ReportSettings};

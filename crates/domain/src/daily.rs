@@ -219,6 +219,30 @@ pub struct HousingOutcomes {
     pub evicted_while_followed: Ratio,
 }
 
+/// The people followed in the period `from`–`to` (inclusive): the courses open at some time in
+/// it, one per person, by the earliest inclusion (the reports' "people followed").
+pub fn followed_in<K: Ord + Copy>(
+    from: NaiveDate,
+    to: NaiveDate,
+    followed: &[Followed<K>],
+) -> std::collections::BTreeMap<K, Followed<K>> {
+    let mut people = std::collections::BTreeMap::new();
+    for f in followed {
+        if f.included_on > to || f.closed_on.is_some_and(|c| c < from) {
+            continue;
+        }
+        people
+            .entry(f.who)
+            .and_modify(|e: &mut Followed<K>| {
+                if f.included_on < e.included_on {
+                    *e = *f;
+                }
+            })
+            .or_insert(*f);
+    }
+    people
+}
+
 /// Computes [`HousingOutcomes`] for the period `from`–`to` (inclusive). `followed` are the
 /// courses open at some time in the period (a person with two counts once, by the earliest);
 /// `statuses` are (who, status, from date) and `evictions` (who, date), in any order.
@@ -229,21 +253,7 @@ pub fn housing_outcomes<K: Ord + Copy>(
     statuses: &[(K, HousingStatus, NaiveDate)],
     evictions: &[(K, NaiveDate)],
 ) -> HousingOutcomes {
-    use std::collections::BTreeMap;
-    let mut people: BTreeMap<K, Followed<K>> = BTreeMap::new();
-    for f in followed {
-        if f.included_on > to || f.closed_on.is_some_and(|c| c < from) {
-            continue;
-        }
-        people
-            .entry(f.who)
-            .and_modify(|e| {
-                if f.included_on < e.included_on {
-                    *e = *f;
-                }
-            })
-            .or_insert(*f);
-    }
+    let people = followed_in(from, to, followed);
     let (mut homeless, mut housed, mut evicted) = (0, 0, 0);
     let mut days = Vec::new();
     for f in people.values() {

@@ -22,6 +22,8 @@ coded_enum! {
         Moved => "moved", nb: "flyttet", en: "moved";
         /// The person declined further help.
         DeclinedFurtherHelp => "declined_further_help", nb: "takket nei til videre hjelp", en: "declined further help";
+        /// The team lost contact with the person (a break the teams try to prevent).
+        LostContact => "lost_contact", nb: "mistet kontakt", en: "lost contact";
         /// The person died.
         Died => "died", nb: "dødsfall", en: "died";
         /// Any other reason.
@@ -30,6 +32,16 @@ coded_enum! {
 }
 
 impl CloseReason {
+    /// Whether the course ended as a drop-out (the fidelity profile's drop-out): the person
+    /// declined further help or the team lost contact. Moving away, death and being
+    /// established elsewhere are not drop-outs (as in ACT's retention measure).
+    pub fn is_dropout(self) -> bool {
+        matches!(
+            self,
+            CloseReason::DeclinedFurtherHelp | CloseReason::LostContact
+        )
+    }
+
     /// Whether the person left established or re-established in ordinary services, the teams'
     /// main goal ("40 % got ordinary services established or re-established", `003`).
     pub fn is_established(self) -> bool {

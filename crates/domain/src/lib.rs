@@ -44,8 +44,8 @@ pub use client::{
 };
 pub use contact::{ContactError, ContactKind, ContactTopic};
 pub use daily::{
-    housing_outcomes, BookingStatus, DropInService, Followed, HousingOutcomes, HousingQueueStatus,
-    HousingStatus, Ratio, Recurrence, MAX_DAILY_COUNT,
+    followed_in, housing_outcomes, BookingStatus, DropInService, Followed, HousingOutcomes,
+    HousingQueueStatus, HousingStatus, Ratio, Recurrence, MAX_DAILY_COUNT,
 };
 pub use date_range::{Period, PeriodError};
 pub use episode::{

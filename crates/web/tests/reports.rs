@@ -6,14 +6,10 @@
 
 mod common;
 
-use std::collections::HashMap;
-use std::io::Read;
-
-use axum::body::Body;
-use axum::http::{header, Method, Request, StatusCode};
+use axum::http::{header, Method, StatusCode};
+use common::reports::{audits, get_bytes, page_bytes, table, xlsx_cells};
 use common::TestApp;
-use serde_json::{json, Value};
-use tower::ServiceExt;
+use serde_json::json;
 use uuid::Uuid;
 
 on_both_backends!(
@@ -36,161 +32,6 @@ async fn new_client(t: &TestApp, token: &str, name: &str) -> Uuid {
         .await;
     assert_eq!(r.status, StatusCode::CREATED, "{}", r.text);
     r.json()["id"].as_str().unwrap().parse().unwrap()
-}
-
-async fn audits(t: &TestApp, action: &str, outcome: &str, resources_like: &str) -> i64 {
-    t.db()
-        .scalar_i64(
-            "SELECT COUNT(*) FROM audit_events WHERE action = $1 AND outcome = $2 AND resources LIKE $3",
-            benk_app::args![action, outcome, resources_like],
-        )
-        .await
-        .unwrap()
-}
-
-/// A GET with a bearer token, the body as bytes.
-async fn get_bytes(
-    t: &TestApp,
-    uri: &str,
-    token: &str,
-) -> (StatusCode, axum::http::HeaderMap, Vec<u8>) {
-    let resp = t
-        .router
-        .clone()
-        .oneshot(
-            Request::get(uri)
-                .header(header::AUTHORIZATION, format!("Bearer {token}"))
-                .header(header::ACCEPT_LANGUAGE, "nb")
-                .body(Body::empty())
-                .unwrap(),
-        )
-        .await
-        .unwrap();
-    let status = resp.status();
-    let headers = resp.headers().clone();
-    let bytes = axum::body::to_bytes(resp.into_body(), 20 << 20)
-        .await
-        .unwrap();
-    (status, headers, bytes.to_vec())
-}
-
-/// A page GET as a logged-in browser, the body as bytes.
-async fn page_bytes(
-    t: &TestApp,
-    b: &common::Browser,
-    uri: &str,
-) -> (StatusCode, axum::http::HeaderMap, Vec<u8>) {
-    let resp = t
-        .router
-        .clone()
-        .oneshot(
-            Request::get(uri)
-                .header(header::COOKIE, &b.cookie)
-                .header(header::ACCEPT_LANGUAGE, "nb")
-                .body(Body::empty())
-                .unwrap(),
-        )
-        .await
-        .unwrap();
-    let status = resp.status();
-    let headers = resp.headers().clone();
-    let bytes = axum::body::to_bytes(resp.into_body(), 20 << 20)
-        .await
-        .unwrap();
-    (status, headers, bytes.to_vec())
-}
-
-/// The cells of every sheet of an XLSX file, read with `zip` and the sheet XML (an independent
-/// reader: not the writer's code): sheet name → (cell ref → value), numbers as `N:<number>`,
-/// strings as `S:<text>`.
-fn xlsx_cells(bytes: &[u8]) -> HashMap<String, HashMap<String, String>> {
-    let mut z = zip::ZipArchive::new(std::io::Cursor::new(bytes)).expect("an xlsx is a zip");
-    let mut read = |name: &str| {
-        let mut s = String::new();
-        z.by_name(name)
-            .map(|mut f| f.read_to_string(&mut s).unwrap())
-            .ok();
-        s
-    };
-    let unescape = |s: &str| {
-        s.replace("&lt;", "<")
-            .replace("&gt;", ">")
-            .replace("&quot;", "\"")
-            .replace("&apos;", "'")
-            .replace("&amp;", "&")
-    };
-    let shared: Vec<String> = read("xl/sharedStrings.xml")
-        .split("<si>")
-        .skip(1)
-        .map(|si| {
-            si.split("<t")
-                .skip(1)
-                .filter_map(|t| {
-                    t.split_once('>')
-                        .map(|(_, rest)| rest.split("</t>").next().unwrap_or(""))
-                })
-                .map(unescape)
-                .collect::<String>()
-        })
-        .collect();
-    let wb = read("xl/workbook.xml");
-    let names: Vec<String> = wb
-        .split("<sheet ")
-        .skip(1)
-        .map(|s| {
-            unescape(
-                s.split("name=\"")
-                    .nth(1)
-                    .unwrap()
-                    .split('"')
-                    .next()
-                    .unwrap(),
-            )
-        })
-        .collect();
-    let mut out = HashMap::new();
-    for (i, name) in names.iter().enumerate() {
-        let xml = read(&format!("xl/worksheets/sheet{}.xml", i + 1));
-        let mut cells = HashMap::new();
-        for c in xml.split("<c ").skip(1) {
-            let r = c
-                .split("r=\"")
-                .nth(1)
-                .unwrap()
-                .split('"')
-                .next()
-                .unwrap()
-                .to_string();
-            let head = c.split('>').next().unwrap();
-            let v = c
-                .split("<v>")
-                .nth(1)
-                .map(|v| v.split("</v>").next().unwrap().to_string());
-            let Some(v) = v else { continue };
-            if head.contains("t=\"s\"") {
-                cells.insert(r, format!("S:{}", shared[v.parse::<usize>().unwrap()]));
-            } else if head.contains("t=\"str\"") || head.contains("t=\"inlineStr\"") {
-                cells.insert(r, format!("S:{}", unescape(&v)));
-            } else {
-                cells.insert(r, format!("N:{v}"));
-            }
-        }
-        out.insert(name.clone(), cells);
-    }
-    out
-}
-
-/// The cells of a table in the report JSON, by table id.
-fn table<'a>(report: &'a Value, id: &str) -> &'a Vec<Value> {
-    report["sections"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .flat_map(|s| s["tables"].as_array().unwrap())
-        .find(|t| t["id"] == id)
-        .unwrap_or_else(|| panic!("no table {id} in {report}"))["rows"]
-        .as_array()
-        .unwrap()
 }
 
 async fn spor_fixture(t: &TestApp, tone: &str) {
@@ -649,7 +490,9 @@ async fn who_may_run_reports_and_settings(t: &TestApp) {
         1
     );
     // Only the team lead sets the settings; a member reads them.
-    let body = json!({"small_threshold": 3, "cost_per_inpatient_day": 4500, "co_financing_percent": 20, "fidelity_targets": {"contacts_in_community": 80}});
+    let targets = json!({"people_per_fte": 8.5, "contacts_per_person_week": 1.5, "community_percent": 80.0,
+        "shared_caseload_percent": 90.0, "days_to_first_contact": 14.0, "dropout_percent_year": 5.0});
+    let body = json!({"small_threshold": 3, "cost_per_inpatient_day": 4500, "co_financing_percent": 20, "fidelity_targets": targets});
     let r = t
         .api(
             Method::PUT,
@@ -666,9 +509,12 @@ async fn who_may_run_reports_and_settings(t: &TestApp) {
     let r = t
         .api(Method::GET, "/api/v1/report-settings", &per, None)
         .await;
+    // The demo's settings for Fjordby (benk_app::demo::tandem).
     assert_eq!(
         r.json(),
-        json!({"small_threshold": 5, "cost_per_inpatient_day": 4000, "co_financing_percent": 20, "fidelity_targets": {}})
+        json!({"small_threshold": 5, "cost_per_inpatient_day": 4000, "co_financing_percent": 20,
+            "fidelity_targets": {"people_per_fte": 20.0, "contacts_per_person_week": 0.5, "community_percent": 75.0,
+                "shared_caseload_percent": 60.0, "days_to_first_contact": 21.0, "dropout_percent_year": 10.0}})
     );
     let tone = t.token("tone").await;
     let mut bad = body.clone();
@@ -713,7 +559,7 @@ async fn who_may_run_reports_and_settings(t: &TestApp) {
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(r.json()["error"]["field"], "format");
     let r = t
-        .api(Method::GET, "/api/v1/reports/fidelity", &tone, None)
+        .api(Method::GET, "/api/v1/reports/nosuch", &tone, None)
         .await;
     assert_eq!(r.status, StatusCode::NOT_FOUND);
     // The list on /reports links every report and its downloads.

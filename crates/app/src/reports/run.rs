@@ -8,8 +8,11 @@
 
 use std::collections::HashMap;
 
-use benk_domain::{caseload_norm, ContactKind, MeasureKind, Report, TeamRole};
-use chrono::{NaiveDate, NaiveTime};
+use benk_domain::{
+    caseload_norm, CloseReason, ContactKind, EstablishedService, Followed, HousingStatus,
+    MeasureKind, Report, TeamRole,
+};
+use chrono::{DateTime, NaiveDate, NaiveTime, Utc};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
@@ -22,7 +25,9 @@ use crate::store;
 use crate::App;
 
 use super::activity::{ActivityInput, ReferralIn, WorkerIn};
+use super::fidelity::{ContactIn, CourseIn, FidelityInput, FidelityTargets};
 use super::spor::SporInput;
+use super::tandem::{TandemInput, TREATMENT};
 
 /// The reports of this round.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
@@ -32,17 +37,28 @@ pub enum ReportName {
     Spor,
     /// Team activity.
     Activity,
+    /// The Tandem follow-up.
+    Tandem,
+    /// The fidelity profile.
+    Fidelity,
 }
 
 impl ReportName {
     /// Every report, in the order the list shows them.
-    pub const ALL: [ReportName; 2] = [ReportName::Activity, ReportName::Spor];
+    pub const ALL: [ReportName; 4] = [
+        ReportName::Activity,
+        ReportName::Spor,
+        ReportName::Tandem,
+        ReportName::Fidelity,
+    ];
 
     /// The name in URLs, the CLI and the audit action.
     pub fn code(self) -> &'static str {
         match self {
             ReportName::Spor => "spor",
             ReportName::Activity => "activity",
+            ReportName::Tandem => "tandem",
+            ReportName::Fidelity => "fidelity",
         }
     }
 
@@ -65,9 +81,8 @@ pub struct ReportSettings {
     /// The municipality's co-financing share of inpatient days, percent (default 20).
     #[schema(minimum = 0, maximum = 100)]
     pub co_financing_percent: i64,
-    /// The team's fidelity targets: indicator code → target (for the fidelity profile).
-    #[schema(value_type = Object)]
-    pub fidelity_targets: serde_json::Map<String, serde_json::Value>,
+    /// The team's fidelity targets (for the fidelity profile).
+    pub fidelity_targets: FidelityTargets,
 }
 
 impl Default for ReportSettings {
@@ -76,7 +91,7 @@ impl Default for ReportSettings {
             small_threshold: 5,
             cost_per_inpatient_day: 4000,
             co_financing_percent: 20,
-            fidelity_targets: serde_json::Map::new(),
+            fidelity_targets: FidelityTargets::default(),
         }
     }
 }
@@ -98,6 +113,8 @@ async fn load_settings(app: &App, team: Uuid) -> AppResult<ReportSettings> {
             small_threshold,
             cost_per_inpatient_day: cost,
             co_financing_percent: share,
+            // Targets stored before they were typed, or with a key no longer known, fall back
+            // to the defaults.
             fidelity_targets: serde_json::from_str(&targets).unwrap_or_default(),
         },
     })
@@ -158,15 +175,25 @@ pub async fn set_settings(
             "Municipal co-financing must be from 0 to 100 percent.",
         ));
     }
-    let targets = serde_json::Value::Object(s.fidelity_targets.clone()).to_string();
-    if targets.len() > 8000 {
+    for f in s.fidelity_targets.out_of_range() {
         errs.push(FieldError::new(
-            "fidelity_targets",
-            "too_long",
-            "Troskapsmålene er for mange.",
-            "There are too many fidelity targets.",
+            &format!("fidelity_targets.{}", f.code),
+            "out_of_range",
+            &format!(
+                "{} må være fra {} til {}.",
+                f.label.0,
+                fmt_num(f.min),
+                fmt_num(f.max)
+            ),
+            &format!(
+                "{} must be from {} to {}.",
+                f.label.1,
+                fmt_num(f.min),
+                fmt_num(f.max)
+            ),
         ));
     }
+    let targets = serde_json::to_string(&s.fidelity_targets).unwrap_or_default();
     if !errs.is_empty() {
         return Err(AppError::Invalid(errs));
     }
@@ -191,6 +218,10 @@ pub async fn set_settings(
         })
         .await?;
     Ok(s.clone())
+}
+
+fn fmt_num(v: f64) -> String {
+    format!("{v}")
 }
 
 fn not_member() -> AppError {
@@ -249,16 +280,30 @@ pub async fn run(
     let settings = load_settings(app, team).await?;
     let team_row = crate::orgs::get_team(app, team).await?;
     let today = crate::time::oslo_today();
+    // The Tandem follow-up's treatment section is health content: read only for health
+    // personnel (the rest of the report for every working member).
+    let health = is_health_personnel(actor);
     let (title, definitions, sections) = match name {
         ReportName::Spor => super::spor::build(&spor_input(app, team, from, to).await?),
         ReportName::Activity => {
             super::activity::build(&activity_input(app, team, from, to, today).await?)
         }
+        ReportName::Tandem => {
+            super::tandem::build(&tandem_input(app, team, (from, to, today), health).await?)
+        }
+        ReportName::Fidelity => {
+            super::fidelity::build(&fidelity_input(app, team, (from, to, today), &settings).await?)
+        }
+    };
+    let extra = match (name, health) {
+        (ReportName::Tandem, true) => ",established_services",
+        (ReportName::Tandem, false) => ",established_services:withheld",
+        _ => "",
     };
     let mut d = actor.audit(&action, Outcome::Allowed);
     d.actor_team_id = Some(team);
     d.resources = format!(
-        "team:{team},report:{},format:{format},period:{from}..{to},aggregate",
+        "team:{team},report:{},format:{format},period:{from}..{to},aggregate{extra}",
         name.code()
     );
     app.writer.write(WriteOp::audit_only(vec![d])).await?;
@@ -376,5 +421,126 @@ async fn activity_input(
         measures,
         policy: crate::measures::policy(app, team).await?,
         workers,
+    })
+}
+
+/// The period's bounds as instants: from `from` 00:00 to the day after `to` 00:00, Oslo time.
+fn instants(from: NaiveDate, to: NaiveDate) -> (DateTime<Utc>, DateTime<Utc>) {
+    let at = |d: NaiveDate| {
+        crate::time::from_oslo(d.and_time(NaiveTime::MIN))
+            .unwrap_or_else(|| d.and_time(NaiveTime::MIN).and_utc())
+    };
+    (at(from), at(to.succ_opt().unwrap_or(to)))
+}
+
+async fn tandem_input(
+    app: &App,
+    team: Uuid,
+    (from, to, today): (NaiveDate, NaiveDate, NaiveDate),
+    health: bool,
+) -> AppResult<TandemInput> {
+    let courses = store::reports::episodes(&app.db, team)
+        .await?
+        .into_iter()
+        .map(|(who, included_on, closed_on)| Followed {
+            who,
+            included_on,
+            closed_on,
+        })
+        .collect();
+    let statuses = store::housing::team_statuses(&app.db, team, to)
+        .await?
+        .into_iter()
+        .filter_map(|(c, s, d)| HousingStatus::from_code(&s).map(|s| (c, s, d)))
+        .collect();
+    let evictions = store::housing::team_evictions(&app.db, team, to).await?;
+    // Omit, not hide: without health scope the services are not read at all.
+    let treatment = if health {
+        let kinds = (TREATMENT[0].code(), TREATMENT[1].code());
+        Some(
+            store::reports::services_of_kinds(&app.db, team, kinds)
+                .await?
+                .into_iter()
+                .filter_map(|(own, via_referral, s, d)| {
+                    Some((own.or(via_referral)?, EstablishedService::from_code(&s)?, d))
+                })
+                .collect(),
+        )
+    } else {
+        None
+    };
+    Ok(TandemInput {
+        from,
+        to,
+        today,
+        courses,
+        statuses,
+        evictions,
+        treatment,
+    })
+}
+
+async fn fidelity_input(
+    app: &App,
+    team: Uuid,
+    (from, to, today): (NaiveDate, NaiveDate, NaiveDate),
+    settings: &ReportSettings,
+) -> AppResult<FidelityInput> {
+    let first: HashMap<Uuid, (NaiveDate, NaiveDate)> =
+        store::reports::first_met_after_referral(&app.db, team)
+            .await?
+            .into_iter()
+            .filter_map(|(course, received, met)| {
+                met.map(|m| (course, (received, crate::time::oslo_date(m))))
+            })
+            .collect();
+    let courses = store::reports::courses(&app.db, team)
+        .await?
+        .into_iter()
+        .map(|(id, who, included_on, closed_on, reason)| CourseIn {
+            who,
+            included_on,
+            closed: closed_on.map(|d| (d, reason.as_deref().and_then(CloseReason::from_code))),
+            first_contact: first.get(&id).copied(),
+        })
+        .collect();
+    let (start, until) = instants(from, to);
+    let mut contacts: Vec<ContactIn> = Vec::new();
+    let mut last: Option<Uuid> = None;
+    for (id, who, at, kind, met, staff) in
+        store::reports::contacts_with_staff(&app.db, team, start, until).await?
+    {
+        if last == Some(id) {
+            if let (Some(c), Some(s)) = (contacts.last_mut(), staff) {
+                c.staff.push(s);
+            }
+            continue;
+        }
+        last = Some(id);
+        let Some(kind) = ContactKind::from_code(&kind) else {
+            continue;
+        };
+        contacts.push(ContactIn {
+            who,
+            day: crate::time::oslo_date(at),
+            kind,
+            met,
+            staff: staff.into_iter().collect(),
+        });
+    }
+    let fte_percent = store::caseload::workers(&app.db, team)
+        .await?
+        .iter()
+        .map(|w| w.fte.clamp(0, 100))
+        .sum();
+    Ok(FidelityInput {
+        from,
+        to,
+        today,
+        fte_percent,
+        courses,
+        contacts,
+        targets: settings.fidelity_targets,
+        threshold: settings.small_threshold,
     })
 }

@@ -126,3 +126,68 @@ pub async fn coordinator_counts(
     );
     ex.all(&sql, crate::args![team]).await
 }
+
+/// A course as the fidelity profile reads it: (course, person, included on, closed on,
+/// close reason code).
+pub type CourseRow = (Uuid, Uuid, NaiveDate, Option<NaiveDate>, Option<String>);
+
+/// The team's courses with how they ended.
+pub async fn courses(mut ex: impl Exec, team: Uuid) -> Result<Vec<CourseRow>, sqlx::Error> {
+    ex.all(
+        "SELECT id, client_id, included_on, closed_on, close_reason FROM episodes WHERE team_id = $1 \
+         ORDER BY client_id, included_on",
+        crate::args![team],
+    )
+    .await
+}
+
+/// For each of the team's courses that came from a referral: (course, the referral's day of
+/// receipt, the first contact from that day on (from midnight UTC: the stored day has no
+/// time) where the person was met, if any). A seek on `contacts_client_met_time` per course.
+pub async fn first_met_after_referral(
+    mut ex: impl Exec,
+    team: Uuid,
+) -> Result<Vec<(Uuid, NaiveDate, Option<DateTime<Utc>>)>, sqlx::Error> {
+    ex.all(
+        "SELECT e.id, r.received_on, \
+         (SELECT MIN(k.occurred_at) FROM contacts k WHERE k.client_id = e.client_id AND k.met = $2 \
+          AND k.team_id = e.team_id AND k.occurred_at >= r.received_on) AS first_met \
+         FROM episodes e JOIN referrals r ON r.id = e.referral_id WHERE e.team_id = $1",
+        crate::args![team, true],
+    )
+    .await
+}
+
+/// The team's contacts in the period with the staff who took part, one row per (contact,
+/// staff member): (contact, person, when, kind, met, staff). A contact without staff has one
+/// row with no staff.
+pub async fn contacts_with_staff(
+    mut ex: impl Exec,
+    team: Uuid,
+    from: DateTime<Utc>,
+    until: DateTime<Utc>,
+) -> Result<Vec<(Uuid, Uuid, DateTime<Utc>, String, bool, Option<Uuid>)>, sqlx::Error> {
+    ex.all(
+        "SELECT c.id, c.client_id, c.occurred_at, c.kind, c.met, cs.staff_id FROM contacts c \
+         LEFT JOIN contact_staff cs ON cs.contact_id = c.id WHERE c.team_id = $1 \
+         AND c.occurred_at >= $2 AND c.occurred_at < $3 ORDER BY c.id",
+        crate::args![team, from, until],
+    )
+    .await
+}
+
+/// The team's established services of the given kinds: (the service's own person, the person
+/// of the referral it counts for, service code, established on). Health content: read only
+/// for health personnel.
+pub async fn services_of_kinds(
+    mut ex: impl Exec,
+    team: Uuid,
+    kinds: (&str, &str),
+) -> Result<Vec<(Option<Uuid>, Option<Uuid>, String, NaiveDate)>, sqlx::Error> {
+    ex.all(
+        "SELECT s.client_id, r.client_id, s.service, s.established_on FROM established_services s \
+         LEFT JOIN referrals r ON r.id = s.referral_id WHERE s.team_id = $1 AND s.service IN ($2, $3)",
+        crate::args![team, kinds.0, kinds.1],
+    )
+    .await
+}

@@ -622,7 +622,7 @@ pub(super) async fn leave(
 #[serde(deny_unknown_fields)]
 pub(super) struct CloseIn {
     closed_on: NaiveDate,
-    /// `established_ordinary`, `reestablished_ordinary`, `moved`, `declined_further_help`, `died`, `other`.
+    /// `established_ordinary`, `reestablished_ordinary`, `moved`, `declined_further_help`, `lost_contact`, `died`, `other`.
     #[schema(schema_with = doc::close_reason)]
     reason: String,
     #[serde(default)]

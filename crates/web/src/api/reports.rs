@@ -10,6 +10,7 @@
 use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
+use benk_app::reports::fidelity::FidelityTargets;
 use benk_app::reports::{self, ReportSettings};
 use benk_app::{AppError, FieldError};
 use benk_domain::Audience;
@@ -47,7 +48,7 @@ pub(super) struct ReportDocument(serde_json::Value);
 
 /// One report for the acting team: JSON, or a file with `format`.
 #[utoipa::path(get, path = "/reports/{name}",
-    params(("name" = String, Path, description = "`activity` or `spor`", pattern = "^(activity|spor)$"), ReportQuery),
+    params(("name" = String, Path, description = "`activity`, `spor`, `tandem` or `fidelity`", pattern = "^(activity|spor|tandem|fidelity)$"), ReportQuery),
     responses(
         (status = 200, description = "The report", content(
             (ReportDocument = "application/json"),
@@ -117,9 +118,8 @@ pub(super) struct SettingsIo {
     #[serde(deserialize_with = "doc::integer")]
     #[schema(minimum = 0, maximum = 100)]
     co_financing_percent: i64,
-    /// Fidelity targets: indicator code → target (for the fidelity profile).
-    #[schema(value_type = Object)]
-    fidelity_targets: serde_json::Map<String, serde_json::Value>,
+    /// Fidelity targets (for the fidelity profile); a key left out takes its default.
+    fidelity_targets: FidelityTargets,
 }
 
 impl From<ReportSettings> for SettingsIo {

@@ -17,6 +17,7 @@ mod learning;
 mod measure_gaps;
 mod plans;
 pub mod report;
+mod report_settings;
 mod services;
 mod settings;
 mod team;
@@ -77,6 +78,10 @@ pub fn routes() -> Router<AppState> {
         .route("/calendar/{file}", get(appointments::feed))
         .route("/settings/calendar", post(appointments::create_feed))
         .route("/settings/calendar/revoke", post(appointments::revoke_feed))
+        .route(
+            "/reports/settings",
+            get(report_settings::show_settings).post(report_settings::save_settings),
+        )
         .route("/reports/{name}", get(report::show))
         .route("/reports/{name}/download", get(report::download_handler))
         .route("/team", get(team::page))

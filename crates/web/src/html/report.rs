@@ -35,6 +35,7 @@ macro_rules! report_texts {
 
 report_texts! {
     list_title: "Rapporter", "Reports";
+    settings_link: "Rapportinnstillinger (små tall, kostnader og mål)", "Report settings (small numbers, costs and targets)";
     list_intro: "Velg periode og vis rapporten, eller last den ned. Eksporterte filer skjuler små tall.", "Choose a period and show the report, or download it. Exported files hide small numbers.";
     from: "Fra og med", "From";
     to: "Til og med", "To";
@@ -46,6 +47,8 @@ report_texts! {
     no_rows: "Ingen data i perioden.", "No data in the period.";
     person_level: "Personnivå: bare i teamets egen visning og PDF.", "Person level: only in the team's own view and PDF.";
     activity_about: "Henvisninger, vedtak, kontakter, saksmengde og målinger.", "Referrals, decisions, contacts, caseload and measures.";
+    tandem_about: "Tatt inn over tid, bosituasjon ved inntak og nå, utkastelser og startet behandling (behandling bare for helsepersonell).", "Taken in over time, housing at intake and now, evictions and started treatment (treatment for health personnel only).";
+    fidelity_about: "Indikatorer fra det daglige arbeidet per måned mot teamets egne mål.", "Indicators from the daily work per month against the team's own targets.";
     spor_about: "Brukerintervjuene: deltakere, skala-spørsmål og fritekst (helsepersonell).", "The user interviews: participants, scale questions and free text (health personnel).";
 }
 
@@ -237,10 +240,16 @@ pub(crate) fn list(lang: Lang) -> ReportList {
                     (ReportName::Activity, Lang::En) => "Team activity",
                     (ReportName::Spor, Lang::Nb) => "SPoR brukerundersøkelse",
                     (ReportName::Spor, Lang::En) => "SPoR user survey",
+                    (ReportName::Tandem, Lang::Nb) => "Tandem-oppfølging",
+                    (ReportName::Tandem, Lang::En) => "Tandem follow-up",
+                    (ReportName::Fidelity, Lang::Nb) => "Troskapsprofil",
+                    (ReportName::Fidelity, Lang::En) => "Fidelity profile",
                 },
                 about: match n {
                     ReportName::Activity => t.activity_about,
                     ReportName::Spor => t.spor_about,
+                    ReportName::Tandem => t.tandem_about,
+                    ReportName::Fidelity => t.fidelity_about,
                 },
             })
             .collect(),
