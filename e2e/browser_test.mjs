@@ -698,7 +698,8 @@ async function walkReports(base, axeViolations) {
   check('/reports lists the reports with their downloads',
     Boolean(await execute('return document.querySelector(\'form[action="/reports/spor"] button[formaction="/reports/spor/download"]\') !== null')));
   const pages = [{ key: 'reportList', name: 'report-list', url: `${base}/reports` }];
-  for (const [key, name] of [['reportActivity', 'activity'], ['reportSpor', 'spor']]) {
+  for (const [key, name] of [['reportActivity', 'activity'], ['reportSpor', 'spor'],
+    ['reportTandem', 'tandem'], ['reportFidelity', 'fidelity']]) {
     await goTo(`${base}/reports/${name}`);
     axeViolations[key] = await runAxe(`/reports/${name}`);
     check(`the ${name} report shows a chart and its tables`,
@@ -716,6 +717,17 @@ async function walkReports(base, axeViolations) {
         `${got.status} ${got.type} ${got.size} bytes`);
     }
   }
+  // The report settings: tone (team lead) gets the form; a bad target is named and kept.
+  await goTo(`${base}/reports/settings`);
+  axeViolations.reportSettings = await runAxe('/reports/settings');
+  pages.push({ key: 'reportSettings', name: 'report-settings', url: `${base}/reports/settings` });
+  const target = '#fidelity_targets\\.community_percent';
+  await execute(`document.querySelector(arguments[0]).value = '120';`, [target]);
+  await clickAndWait('form.report-settings button[type="submit"]');
+  check('a report setting out of range is named and kept',
+    Boolean(await execute(`return document.querySelector('#error-summary a[href="#fidelity_targets.community_percent"]') !== null
+      && document.querySelector(arguments[0]).value === '120';`, [target])));
+  axeViolations.reportSettingsErrors = await runAxe('/reports/settings (errors)');
   await takeScreenshots(pages);
 }
 
@@ -1003,7 +1015,8 @@ async function main() {
     'contactForm', 'clientTimeline', 'myClients', 'clientAppointments', 'myAppointments',
     'needsContact', 'settings', 'measures', 'measuresDue', 'sporRounds', 'registry', 'importPage', 'importErrors',
     'myTasks', 'plan', 'planPrint', 'rgMeeting', 'planForm', 'rgMeetingForm', 'learningLog', 'learningTeam', 'measuresPolicy',
-    'reportList', 'reportActivity', 'reportSpor'];
+    'reportList', 'reportActivity', 'reportSpor', 'reportTandem', 'reportFidelity', 'reportSettings',
+    'reportSettingsErrors'];
   for (const page of axePages) {
     const v = axeViolations[page];
     if (v) check(`axe: no serious/critical violations on ${page} page`, v.length === 0,
@@ -1038,6 +1051,9 @@ async function main() {
     '/reports lists the reports with their downloads',
     'the activity report downloads as PDF', 'the activity report downloads as XLSX',
     'the spor report downloads as PDF', 'the spor report downloads as XLSX',
+    'the tandem report downloads as PDF', 'the tandem report downloads as XLSX',
+    'the fidelity report downloads as PDF', 'the fidelity report downloads as XLSX',
+    'a report setting out of range is named and kept',
     ...axePages.map((p) => `axe: no serious/critical violations on ${p} page`)];
   for (const name of required) {
     if (!results.some((r) => r.name === name)) check(name, false, 'not reached');

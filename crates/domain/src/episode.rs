@@ -332,6 +332,19 @@ mod tests {
     }
 
     #[test]
+    fn dropout_reasons() {
+        let dropout: Vec<CloseReason> = CloseReason::ALL
+            .iter()
+            .copied()
+            .filter(|r| r.is_dropout())
+            .collect();
+        assert_eq!(
+            dropout,
+            [CloseReason::DeclinedFurtherHelp, CloseReason::LostContact]
+        );
+    }
+
+    #[test]
     fn established_reasons() {
         let established: Vec<CloseReason> = CloseReason::ALL
             .iter()
