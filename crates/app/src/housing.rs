@@ -301,6 +301,36 @@ pub async fn add_eviction(
     Ok(id)
 }
 
+/// Courses `(person, included on, closed on)` as the domain's `Followed`.
+pub(crate) fn as_followed(rows: Vec<(Uuid, NaiveDate, Option<NaiveDate>)>) -> Vec<Followed<Uuid>> {
+    rows.into_iter()
+        .map(|(who, included_on, closed_on)| Followed {
+            who,
+            included_on,
+            closed_on,
+        })
+        .collect()
+}
+
+/// A team's coded housing statuses `(person, status, from)` and evictions `(person, date)` up
+/// to `to`, for the reports (the caller has checked access).
+pub(crate) async fn team_history(
+    app: &App,
+    team: Uuid,
+    to: NaiveDate,
+) -> AppResult<(
+    Vec<(Uuid, HousingStatus, NaiveDate)>,
+    Vec<(Uuid, NaiveDate)>,
+)> {
+    let statuses = store::housing::team_statuses(&app.db, team, to)
+        .await?
+        .into_iter()
+        .filter_map(|(c, s, d)| HousingStatus::from_code(&s).map(|s| (c, s, d)))
+        .collect();
+    let evictions = store::housing::team_evictions(&app.db, team, to).await?;
+    Ok((statuses, evictions))
+}
+
 /// The housing outcomes of a team over a period (see [`HousingOutcomes`]), for the reports:
 /// aggregates only. Working members of the team (worker, intake member, team lead); the read
 /// is audited, a refusal too.
@@ -331,22 +361,8 @@ pub async fn outcomes(
             "The end date cannot be before the start date.",
         )));
     }
-    let followed: Vec<Followed<Uuid>> = store::housing::followed(&app.db, team, from, to)
-        .await?
-        .into_iter()
-        .map(|(who, included_on, closed_on)| Followed {
-            who,
-            included_on,
-            closed_on,
-        })
-        .collect();
-    let statuses: Vec<(Uuid, HousingStatus, NaiveDate)> =
-        store::housing::team_statuses(&app.db, team, to)
-            .await?
-            .into_iter()
-            .filter_map(|(c, s, d)| HousingStatus::from_code(&s).map(|s| (c, s, d)))
-            .collect();
-    let evictions = store::housing::team_evictions(&app.db, team, to).await?;
+    let followed = as_followed(store::housing::followed(&app.db, team, from, to).await?);
+    let (statuses, evictions) = team_history(app, team, to).await?;
     let mut d = actor.audit("housing.outcomes", Outcome::Allowed);
     d.resources = format!("team:{team},period:{from}..{to},aggregate");
     app.writer.write(WriteOp::audit_only(vec![d])).await?;

@@ -174,6 +174,14 @@ async fn fixture(t: &TestApp) -> Fixture {
     Fixture { lead, coordinator }
 }
 
+/// A report of the fixture's quarter as a file, through the API.
+async fn file(t: &TestApp, tok: &str, name: &str, format: &str) -> Vec<u8> {
+    let uri = format!("/api/v1/reports/{name}?format={format}&{PERIOD}");
+    let (status, _, bytes) = get_bytes(t, &uri, tok).await;
+    assert_eq!(status, StatusCode::OK, "{uri}");
+    bytes
+}
+
 fn counts(row: &Value) -> Vec<Value> {
     row.as_array()
         .unwrap()
@@ -262,24 +270,14 @@ async fn tandem_and_fidelity_hand_computed(t: &TestApp) {
         assert!(text.contains(want), "PDF lacks {want}: {text}");
     }
     // --- XLSX and CSV.
-    let (_, _, xlsx) = get_bytes(
-        t,
-        &format!("/api/v1/reports/tandem?format=xlsx&{PERIOD}"),
-        tok,
-    )
-    .await;
+    let xlsx = file(t, tok, "tandem", "xlsx").await;
     let cells = xlsx_cells(&xlsx);
     assert_eq!(cells["tandem.intake"]["A3"], "S:2024-01");
     assert_eq!(cells["tandem.intake"]["B3"], "N:2");
     assert_eq!(cells["tandem.intake"]["C5"], "N:3");
     assert_eq!(cells["tandem.housing"]["C5"], "N:2");
     assert_eq!(cells["tandem.evictions"]["B3"], "N:3");
-    let (_, _, csv) = get_bytes(
-        t,
-        &format!("/api/v1/reports/tandem?format=csv&{PERIOD}"),
-        tok,
-    )
-    .await;
+    let csv = file(t, tok, "tandem", "csv").await;
     let csv = String::from_utf8(csv).unwrap();
     assert!(
         csv.lines()
@@ -352,33 +350,18 @@ async fn tandem_and_fidelity_hand_computed(t: &TestApp) {
     ] {
         assert!(page.text.contains(want), "page lacks {want}");
     }
-    let (_, _, pdf) = get_bytes(
-        t,
-        &format!("/api/v1/reports/fidelity?format=pdf&{PERIOD}"),
-        tok,
-    )
-    .await;
+    let pdf = file(t, tok, "fidelity", "pdf").await;
     let text = benk_app::reports::pdf::extract_text(&pdf);
     for want in ["Troskapsprofil", "66,7 % (4/6)", "10,5", "Frafall"] {
         assert!(text.contains(want), "PDF lacks {want}: {text}");
     }
-    let (_, _, xlsx) = get_bytes(
-        t,
-        &format!("/api/v1/reports/fidelity?format=xlsx&{PERIOD}"),
-        tok,
-    )
-    .await;
+    let xlsx = file(t, tok, "fidelity", "xlsx").await;
     let cells = xlsx_cells(&xlsx);
     assert_eq!(cells["fidelity.people_per_fte"]["D3"], "N:0.3");
     assert_eq!(cells["fidelity.days_to_first_contact"]["C3"], "N:10.5");
     assert_eq!(cells["fidelity.summary"]["B5"], "N:0.667");
     assert_eq!(cells["fidelity.summary"]["C5"], "N:4");
-    let (_, _, csv) = get_bytes(
-        t,
-        &format!("/api/v1/reports/fidelity?format=csv&{PERIOD}"),
-        tok,
-    )
-    .await;
+    let csv = file(t, tok, "fidelity", "csv").await;
     let csv = String::from_utf8(csv).unwrap();
     assert!(
         csv.lines().any(
@@ -516,6 +499,25 @@ async fn who_may_run_tandem_and_fidelity(t: &TestApp) {
     assert_eq!(page.status, StatusCode::FORBIDDEN);
 }
 
+/// The settings form with three values chosen (the others fixed: people per position 12,5).
+fn settings_form<'a>(
+    threshold: &'a str,
+    cost: &'a str,
+    community: &'a str,
+) -> Vec<(&'a str, &'a str)> {
+    vec![
+        ("small_threshold", threshold),
+        ("cost_per_inpatient_day", cost),
+        ("co_financing_percent", "20"),
+        ("fidelity_targets.people_per_fte", "12,5"),
+        ("fidelity_targets.contacts_per_person_week", "1"),
+        ("fidelity_targets.community_percent", community),
+        ("fidelity_targets.shared_caseload_percent", "90"),
+        ("fidelity_targets.days_to_first_contact", "14"),
+        ("fidelity_targets.dropout_percent_year", "5"),
+    ]
+}
+
 async fn settings_page_and_api(t: &TestApp) {
     // The team lead sees the form with the team's values (the demo's targets for Fjordby).
     let b = t.login("tone", "benk-demo").await;
@@ -529,21 +531,7 @@ async fn settings_page_and_api(t: &TestApp) {
     assert!(list.text.contains("href=\"/reports/settings\""));
     // Bad values: 422, each field named, what was typed kept, nothing saved.
     let r = t
-        .form(
-            &b,
-            "/reports/settings",
-            &[
-                ("small_threshold", "1"),
-                ("cost_per_inpatient_day", "mange"),
-                ("co_financing_percent", "20"),
-                ("fidelity_targets.people_per_fte", "12,5"),
-                ("fidelity_targets.contacts_per_person_week", "1"),
-                ("fidelity_targets.community_percent", "120"),
-                ("fidelity_targets.shared_caseload_percent", "90"),
-                ("fidelity_targets.days_to_first_contact", "14"),
-                ("fidelity_targets.dropout_percent_year", "5"),
-            ],
-        )
+        .form(&b, "/reports/settings", &settings_form("1", "mange", "120"))
         .await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.text);
     assert!(r.text.contains("id=\"cost_per_inpatient_day-error\""));
@@ -558,21 +546,7 @@ async fn settings_page_and_api(t: &TestApp) {
     assert_eq!(stored["fidelity_targets"]["community_percent"], 75.0);
     // Numbers that parse but are out of range are the use case's: named too.
     let r = t
-        .form(
-            &b,
-            "/reports/settings",
-            &[
-                ("small_threshold", "1"),
-                ("cost_per_inpatient_day", "4000"),
-                ("co_financing_percent", "20"),
-                ("fidelity_targets.people_per_fte", "12,5"),
-                ("fidelity_targets.contacts_per_person_week", "1"),
-                ("fidelity_targets.community_percent", "120"),
-                ("fidelity_targets.shared_caseload_percent", "90"),
-                ("fidelity_targets.days_to_first_contact", "14"),
-                ("fidelity_targets.dropout_percent_year", "5"),
-            ],
-        )
+        .form(&b, "/reports/settings", &settings_form("1", "4000", "120"))
         .await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(r.text.contains("id=\"small_threshold-error\""));
@@ -581,21 +555,7 @@ async fn settings_page_and_api(t: &TestApp) {
         .contains("id=\"fidelity_targets.community_percent-error\""));
     // A good form is saved (decimal comma) and audited.
     let r = t
-        .form(
-            &b,
-            "/reports/settings",
-            &[
-                ("small_threshold", "4"),
-                ("cost_per_inpatient_day", "4200"),
-                ("co_financing_percent", "20"),
-                ("fidelity_targets.people_per_fte", "12,5"),
-                ("fidelity_targets.contacts_per_person_week", "1"),
-                ("fidelity_targets.community_percent", "85"),
-                ("fidelity_targets.shared_caseload_percent", "90"),
-                ("fidelity_targets.days_to_first_contact", "14"),
-                ("fidelity_targets.dropout_percent_year", "5"),
-            ],
-        )
+        .form(&b, "/reports/settings", &settings_form("4", "4200", "85"))
         .await;
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text);
     let stored = t

@@ -373,17 +373,57 @@ struct Indicator {
     title: L,
     columns: Vec<L>,
     /// The cells after the period's label (the target follows them).
-    cells: fn(&Row, f64) -> Vec<Cell>,
+    cells: Box<dyn Fn(&Row, f64) -> Vec<Cell>>,
     /// Which of `cells` is the indicator's value.
     main: usize,
     /// The target for a row (a yearly target scaled to the row's months).
-    target: fn(&FidelityTargets, &Row) -> f64,
+    target: Box<dyn Fn(&FidelityTargets, &Row) -> f64>,
     at_most: bool,
     note: L,
 }
 
 fn pct_cell(num: i64, den: i64) -> Cell {
     Cell::Percent { num, den }
+}
+
+/// An indicator that is a share: (numerator, denominator) of a row, shown as the two counts
+/// and the percentage, against a target "at least".
+fn share(
+    code: &'static str,
+    title: L,
+    columns: [L; 3],
+    parts: fn(&Row) -> (i64, i64),
+    target: fn(&FidelityTargets) -> f64,
+    note: L,
+) -> Indicator {
+    Indicator {
+        code,
+        title,
+        columns: columns.into(),
+        cells: Box::new(move |r, _| {
+            let (num, den) = parts(r);
+            vec![Cell::people(num), Cell::people(den), pct_cell(num, den)]
+        }),
+        main: 2,
+        target: Box::new(move |t, _| target(t)),
+        at_most: false,
+        note,
+    }
+}
+
+/// Median and range cells of a list of values (days): how many, median, range.
+pub(crate) fn median_cells(values: &[f64]) -> Vec<Cell> {
+    let n = values.len() as i64;
+    let s = summary(values);
+    vec![
+        Cell::people(n),
+        Cell::decimal_of(s.map(|s| s.median), n),
+        s.map_or(Cell::Empty, |s| Cell::Range {
+            min: s.min,
+            max: s.max,
+            n: Some(n),
+        }),
+    ]
 }
 
 fn indicators() -> Vec<Indicator> {
@@ -396,15 +436,15 @@ fn indicators() -> Vec<Indicator> {
                 t("Årsverk", "Positions"),
                 t("Personer per årsverk", "People per position"),
             ],
-            cells: |r, fte| {
+            cells: Box::new(|r, fte| {
                 vec![
                     Cell::people(r.open_at_end),
                     Cell::Decimal { v: Some(fte), n: None },
                     Cell::decimal_of((fte > 0.0).then(|| r.open_at_end as f64 / fte), r.open_at_end),
                 ]
-            },
+            }),
             main: 2,
-            target: |t, _| t.people_per_fte,
+            target: Box::new(|t, _| t.people_per_fte),
             at_most: true,
             note: t(
                 "Personer med åpent forløp på periodens siste dag, delt på årsverkene: summen av stillingsandelene i teamet til medarbeidere, inntaksteam og teamleder, slik de er i dag.",
@@ -419,71 +459,55 @@ fn indicators() -> Vec<Indicator> {
                 t("Personuker fulgt", "Person-weeks followed"),
                 t("Kontakter per person per uke", "Contacts per person per week"),
             ],
-            cells: |r, _| {
+            cells: Box::new(|r, _| {
                 let weeks = r.person_days as f64 / 7.0;
                 vec![
                     Cell::people(r.met),
                     Cell::decimal_of(Some(weeks), r.people_followed),
                     Cell::decimal_of((weeks > 0.0).then(|| r.met as f64 / weeks), r.people_followed),
                 ]
-            },
+            }),
             main: 2,
-            target: |t, _| t.contacts_per_person_week,
+            target: Box::new(|t, _| t.contacts_per_person_week),
             at_most: false,
             note: t(
                 "Kontakter der personen ble truffet, delt på personuker: dagene hver person hadde åpent forløp i perioden, delt på 7.",
                 "Contacts where the person was met, divided by person-weeks: the days each person had an open course in the period, divided by 7.",
             ),
         },
-        Indicator {
-            code: "community_percent",
-            title: t("Andel kontakter ute", "Share of contacts in the community"),
-            columns: vec![
+        share(
+            "community_percent",
+            t("Andel kontakter ute", "Share of contacts in the community"),
+            [
                 t("Kontakter ute", "Contacts in the community"),
                 t("Alle kontakter", "All contacts"),
                 t("Andel ute", "Share in the community"),
             ],
-            cells: |r, _| {
-                vec![
-                    Cell::people(r.community),
-                    Cell::people(r.contacts),
-                    pct_cell(r.community, r.contacts),
-                ]
-            },
-            main: 2,
-            target: |t, _| t.community_percent,
-            at_most: false,
-            note: t(
+            |r| (r.community, r.contacts),
+            |t| t.community_percent,
+            t(
                 "Alle kontakter, truffet og ikke truffet; ute er alle typer unntatt kontor, telefon og video.",
                 "Every contact, met and not met; in the community is every kind but office, phone and video.",
             ),
-        },
-        Indicator {
-            code: "shared_caseload_percent",
-            title: t(
+        ),
+        share(
+            "shared_caseload_percent",
+            t(
                 "Andel truffet av flere medarbeidere",
                 "Share met by more than one worker",
             ),
-            columns: vec![
+            [
                 t("Truffet av flere", "Met by more than one"),
                 t("Personer truffet", "People met"),
                 t("Andel", "Share"),
             ],
-            cells: |r, _| {
-                vec![
-                    Cell::people(r.seen_by_more),
-                    Cell::people(r.seen),
-                    pct_cell(r.seen_by_more, r.seen),
-                ]
-            },
-            main: 2,
-            target: |t, _| t.shared_caseload_percent,
-            at_most: false,
-            note: t(
+            |r| (r.seen_by_more, r.seen),
+            |t| t.shared_caseload_percent,
+            t(
                 "Av personene som ble truffet i perioden: de som ble truffet av minst to ulike medarbeidere (på samme eller ulike kontakter).",
                 "Of the people met in the period: those met by at least two different workers (on the same or different contacts).",
             ),
-        },
+        ),
         Indicator {
             code: "days_to_first_contact",
             title: t(
@@ -495,21 +519,9 @@ fn indicators() -> Vec<Indicator> {
                 t("Median dager", "Median days"),
                 t("Spredning", "Range"),
             ],
-            cells: |r, _| {
-                let n = r.first_days.len() as i64;
-                let s = summary(&r.first_days);
-                vec![
-                    Cell::people(n),
-                    Cell::decimal_of(s.map(|s| s.median), n),
-                    s.map_or(Cell::Empty, |s| Cell::Range {
-                        min: s.min,
-                        max: s.max,
-                        n: Some(n),
-                    }),
-                ]
-            },
+            cells: Box::new(|r, _| median_cells(&r.first_days)),
             main: 1,
-            target: |t, _| t.days_to_first_contact,
+            target: Box::new(|t, _| t.days_to_first_contact),
             at_most: true,
             note: t(
                 "Personer som ble truffet første gang etter henvisningen i perioden: dager fra dagen henvisningen kom til den første kontakten der personen ble truffet.",
@@ -517,27 +529,23 @@ fn indicators() -> Vec<Indicator> {
             ),
         },
         Indicator {
-            code: "dropout_percent_year",
-            title: t("Frafall", "Drop-out"),
-            columns: vec![
-                t("Avsluttet ved frafall", "Ended by drop-out"),
-                t("Personer fulgt", "People followed"),
-                t("Andel", "Share"),
-            ],
-            cells: |r, _| {
-                vec![
-                    Cell::people(r.dropouts),
-                    Cell::people(r.people_followed),
-                    pct_cell(r.dropouts, r.people_followed),
-                ]
-            },
-            main: 2,
-            target: |t, r| t.dropout_percent_year * f64::from(r.months) / 12.0,
+            target: Box::new(|t, r| t.dropout_percent_year * f64::from(r.months) / 12.0),
             at_most: true,
-            note: t(
-                "Forløp avsluttet i perioden fordi personen takket nei til videre hjelp eller teamet mistet kontakten, delt på personer fulgt i perioden. Flytting, dødsfall og etablering i ordinære tjenester er ikke frafall. Årsmålet deles på 12 for en måned og på 4 for et kvartal.",
-                "Courses closed in the period because the person declined further help or the team lost contact, divided by the people followed in the period. Moving, death and establishment in ordinary services are not drop-out. The yearly target is divided by 12 for a month and by 4 for a quarter.",
-            ),
+            ..share(
+                "dropout_percent_year",
+                t("Frafall", "Drop-out"),
+                [
+                    t("Avsluttet ved frafall", "Ended by drop-out"),
+                    t("Personer fulgt", "People followed"),
+                    t("Andel", "Share"),
+                ],
+                |r| (r.dropouts, r.people_followed),
+                |t| t.dropout_percent_year,
+                t(
+                    "Forløp avsluttet i perioden fordi personen takket nei til videre hjelp eller teamet mistet kontakten, delt på personer fulgt i perioden. Flytting, dødsfall og etablering i ordinære tjenester er ikke frafall. Årsmålet deles på 12 for en måned og på 4 for et kvartal.",
+                    "Courses closed in the period because the person declined further help or the team lost contact, divided by the people followed in the period. Moving, death and establishment in ordinary services are not drop-out. The yearly target is divided by 12 for a month and by 4 for a quarter.",
+                ),
+            )
         },
     ]
 }

@@ -9,8 +9,7 @@
 use std::collections::HashMap;
 
 use benk_domain::{
-    caseload_norm, CloseReason, ContactKind, EstablishedService, Followed, HousingStatus,
-    MeasureKind, Report, TeamRole,
+    caseload_norm, CloseReason, ContactKind, EstablishedService, MeasureKind, Report, TeamRole,
 };
 use chrono::{DateTime, NaiveDate, NaiveTime, Utc};
 use serde::{Deserialize, Serialize};
@@ -439,21 +438,8 @@ async fn tandem_input(
     (from, to, today): (NaiveDate, NaiveDate, NaiveDate),
     health: bool,
 ) -> AppResult<TandemInput> {
-    let courses = store::reports::episodes(&app.db, team)
-        .await?
-        .into_iter()
-        .map(|(who, included_on, closed_on)| Followed {
-            who,
-            included_on,
-            closed_on,
-        })
-        .collect();
-    let statuses = store::housing::team_statuses(&app.db, team, to)
-        .await?
-        .into_iter()
-        .filter_map(|(c, s, d)| HousingStatus::from_code(&s).map(|s| (c, s, d)))
-        .collect();
-    let evictions = store::housing::team_evictions(&app.db, team, to).await?;
+    let courses = crate::housing::as_followed(store::reports::episodes(&app.db, team).await?);
+    let (statuses, evictions) = crate::housing::team_history(app, team, to).await?;
     // Omit, not hide: without health scope the services are not read at all.
     let treatment = if health {
         let kinds = (TREATMENT[0].code(), TREATMENT[1].code());

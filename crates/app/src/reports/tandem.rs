@@ -10,14 +10,14 @@
 use std::collections::BTreeMap;
 
 use benk_domain::{
-    followed_in, summary, Cell, Chart, ChartKind, EstablishedService, Followed, HousingStatus,
-    Lang, Section, Series, Table, L,
+    followed_in, Cell, Chart, ChartKind, EstablishedService, Followed, HousingStatus, Lang,
+    Section, Series, Table, L,
 };
 use chrono::NaiveDate;
 use uuid::Uuid;
 
 use super::defs;
-use super::fidelity::intervals;
+use super::fidelity::{intervals, median_cells};
 
 /// Everything the Tandem follow-up is computed from.
 #[derive(Debug, Clone)]
@@ -385,7 +385,6 @@ fn treatment_section(i: &TandemInput, people: &[Person]) -> Section {
         Cell::people(m),
         Cell::Percent { num: m, den: n },
     ]);
-    let s = summary(&days);
     Section {
         title,
         intro: Some(t(
@@ -414,15 +413,7 @@ fn treatment_section(i: &TandemInput, people: &[Person]) -> Section {
                     t("Median", "Median"),
                     t("Spredning", "Range"),
                 ],
-                rows: vec![vec![
-                    Cell::people(m),
-                    Cell::decimal_of(s.map(|s| s.median), m),
-                    s.map_or(Cell::Empty, |s| Cell::Range {
-                        min: s.min,
-                        max: s.max,
-                        n: Some(m),
-                    }),
-                ]],
+                rows: vec![median_cells(&days)],
                 note: None,
             },
         ],

@@ -22,24 +22,9 @@ pub async fn audits(t: &TestApp, action: &str, outcome: &str, resources_like: &s
         .unwrap()
 }
 
-/// A GET with a bearer token, the body as bytes.
-pub async fn get_bytes(
-    t: &TestApp,
-    uri: &str,
-    token: &str,
-) -> (StatusCode, axum::http::HeaderMap, Vec<u8>) {
-    let resp = t
-        .router
-        .clone()
-        .oneshot(
-            Request::get(uri)
-                .header(header::AUTHORIZATION, format!("Bearer {token}"))
-                .header(header::ACCEPT_LANGUAGE, "nb")
-                .body(Body::empty())
-                .unwrap(),
-        )
-        .await
-        .unwrap();
+/// Sends a request to the router; the status, headers and body as bytes.
+async fn bytes_of(t: &TestApp, req: Request<Body>) -> (StatusCode, axum::http::HeaderMap, Vec<u8>) {
+    let resp = t.router.clone().oneshot(req).await.unwrap();
     let status = resp.status();
     let headers = resp.headers().clone();
     let bytes = axum::body::to_bytes(resp.into_body(), 20 << 20)
@@ -48,30 +33,32 @@ pub async fn get_bytes(
     (status, headers, bytes.to_vec())
 }
 
+/// A GET with a bearer token, the body as bytes.
+pub async fn get_bytes(
+    t: &TestApp,
+    uri: &str,
+    token: &str,
+) -> (StatusCode, axum::http::HeaderMap, Vec<u8>) {
+    let req = Request::get(uri)
+        .header(header::AUTHORIZATION, format!("Bearer {token}"))
+        .header(header::ACCEPT_LANGUAGE, "nb")
+        .body(Body::empty())
+        .unwrap();
+    bytes_of(t, req).await
+}
+
 /// A page GET as a logged-in browser, the body as bytes.
 pub async fn page_bytes(
     t: &TestApp,
     b: &Browser,
     uri: &str,
 ) -> (StatusCode, axum::http::HeaderMap, Vec<u8>) {
-    let resp = t
-        .router
-        .clone()
-        .oneshot(
-            Request::get(uri)
-                .header(header::COOKIE, &b.cookie)
-                .header(header::ACCEPT_LANGUAGE, "nb")
-                .body(Body::empty())
-                .unwrap(),
-        )
-        .await
+    let req = Request::get(uri)
+        .header(header::COOKIE, &b.cookie)
+        .header(header::ACCEPT_LANGUAGE, "nb")
+        .body(Body::empty())
         .unwrap();
-    let status = resp.status();
-    let headers = resp.headers().clone();
-    let bytes = axum::body::to_bytes(resp.into_body(), 20 << 20)
-        .await
-        .unwrap();
-    (status, headers, bytes.to_vec())
+    bytes_of(t, req).await
 }
 
 /// The cells of every sheet of an XLSX file, read with `zip` and the sheet XML (an independent
