@@ -211,7 +211,7 @@ async fn tandem_and_fidelity_hand_computed(t: &TestApp) {
     // Taken in: January A and B (2 so far, 2 followed on the 31st); February C (3, 3 on the
     // 29th); March nobody (3 in all, only A followed on the 31st).
     let intake = table(&rep, "tandem.intake");
-    assert_eq!(intake.len(), 3);
+    assert_eq!(intake.len(), 4);
     assert_eq!(counts(&intake[0]), [json!(2), json!(2), json!(2)]);
     assert_eq!(
         counts(&intake[1]),
@@ -221,6 +221,8 @@ async fn tandem_and_fidelity_hand_computed(t: &TestApp) {
         counts(&intake[2]),
         [json!(0), json!(3), json!("suppressed")]
     );
+    // The whole quarter: 3 taken in, 3 in all, 3 followed.
+    assert_eq!(counts(&intake[3]), [json!(3), json!(3), json!(3)]);
     // Housing: own home 1 → 0, municipal 0 → 1, temporary 1 → 2 (B evicted; C as when he
     // moved), homeless 1 → 0.
     let h = table(&rep, "tandem.housing");
@@ -406,13 +408,13 @@ async fn no_data_is_not_an_error(t: &TestApp) {
         .await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.text);
     let rep = r.json();
-    assert_eq!(table(&rep, "tandem.intake").len(), 2);
+    assert_eq!(table(&rep, "tandem.intake").len(), 3);
     assert_eq!(
         table(&rep, "tandem.housed")[0][1],
         json!({"kind": "percent", "num": 0, "den": 0})
     );
     assert_eq!(
-        table(&rep, "tandem.treatment_days")[0][1],
+        table(&rep, "tandem.treatment_days")[0][2],
         json!({"kind": "decimal", "v": null, "n": 0})
     );
     let r = t

@@ -367,17 +367,22 @@ fn compute(i: &FidelityInput, iv: &Interval) -> Row {
     }
 }
 
+/// A row's cells, given the positions (full-time equivalents).
+type CellsFn = Box<dyn Fn(&Row, f64) -> Vec<Cell>>;
+/// A row's target.
+type TargetFn = Box<dyn Fn(&FidelityTargets, &Row) -> f64>;
+
 /// An indicator: its table's cells from a row, which of them is the value, and its target.
 struct Indicator {
     code: &'static str,
     title: L,
     columns: Vec<L>,
     /// The cells after the period's label (the target follows them).
-    cells: Box<dyn Fn(&Row, f64) -> Vec<Cell>>,
+    cells: CellsFn,
     /// Which of `cells` is the indicator's value.
     main: usize,
     /// The target for a row (a yearly target scaled to the row's months).
-    target: Box<dyn Fn(&FidelityTargets, &Row) -> f64>,
+    target: TargetFn,
     at_most: bool,
     note: L,
 }

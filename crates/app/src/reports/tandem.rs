@@ -102,11 +102,20 @@ fn intake_section(i: &TandemInput) -> Section {
         .values()
         .filter(|d| **d >= i.from && **d <= i.to)
         .count() as i64;
+    if !ivs.is_empty() {
+        let last = first.values().filter(|d| **d <= i.to).count() as i64;
+        rows.push(vec![
+            Cell::text(t("Hele perioden", "The whole period")),
+            Cell::people(in_period),
+            Cell::people(last),
+            Cell::people(followed_in(i.from, i.to, &i.courses).len() as i64),
+        ]);
+    }
     Section {
         title: t("Tatt inn over tid", "Taken in over time"),
-        intro: Some(L::new(
-            format!("{in_period} personer ble tatt inn i perioden. Kumulativt: alle som er tatt inn i teamet til og med måneden, også før perioden."),
-            format!("{in_period} people were taken in during the period. Cumulative: everyone taken into the team up to and including the month, also before the period."),
+        intro: Some(t(
+            "Tatt inn: personens første inntak i teamet. I alt: alle som er tatt inn i teamet til og med måneden, også før perioden. Siste rad: hele perioden, med alle som ble fulgt i den.",
+            "Taken in: the person's first inclusion in the team. In all: everyone taken into the team up to and including the month, also before the period. Last row: the whole period, with everyone followed in it.",
         )),
         person_level: false,
         charts: if ivs.is_empty() {
@@ -205,7 +214,7 @@ fn housing_section(i: &TandemInput, people: &[Person]) -> Section {
     total.extend((0..keys.len()).map(|j| Cell::people(col_sum(j))));
     total.push(Cell::people(n));
     cross_rows.push(total);
-    let mut cross_cols = vec![t("Ved inntak ↓ / nå →", "At intake ↓ / now →")];
+    let mut cross_cols = vec![t("Ved inntak / nå", "At intake / now")];
     cross_cols.extend(keys.iter().map(|s| status_label(*s)));
     cross_cols.push(t("I alt", "Total"));
     Section {
@@ -409,11 +418,17 @@ fn treatment_section(i: &TandemInput, people: &[Person]) -> Section {
                 id: "tandem.treatment_days".into(),
                 title: t("Dager fra inntak til behandling", "Days from intake to treatment"),
                 columns: vec![
+                    t("", ""),
                     t("Personer", "People"),
-                    t("Median", "Median"),
+                    t("Median dager", "Median days"),
                     t("Spredning", "Range"),
                 ],
-                rows: vec![median_cells(&days)],
+                rows: vec![std::iter::once(Cell::text(t(
+                    "Startet behandling",
+                    "Started treatment",
+                )))
+                .chain(median_cells(&days))
+                .collect()],
                 note: None,
             },
         ],
@@ -535,10 +550,12 @@ mod tests {
         // Taken in: January B (3 so far: A, C before; 2 followed on the 31st), February E
         // (C's return is not a new intake; 4 followed), March nobody (E moved: 3 followed).
         let intake = rows(&s, "tandem.intake");
-        assert_eq!(intake.len(), 3);
+        assert_eq!(intake.len(), 4);
         assert_eq!(counts(&intake[0]), [1, 3, 2]);
         assert_eq!(counts(&intake[1]), [1, 4, 4]);
         assert_eq!(counts(&intake[2]), [0, 4, 3]);
+        // The whole period: B and E taken in, 4 in all, 4 followed (A, B, C, E).
+        assert_eq!(counts(&intake[3]), [2, 4, 4]);
         assert_eq!(
             s[0].charts[0].series[0].values,
             [Some(3.0), Some(4.0), Some(4.0)]
@@ -573,9 +590,9 @@ mod tests {
         assert_eq!(counts(&tr[1]), [0]);
         assert_eq!(tr[2][2], Cell::Percent { num: 2, den: 4 });
         let days = &rows(&s, "tandem.treatment_days")[0];
-        assert_eq!(days[1], Cell::decimal_of(Some(33.0), 2));
+        assert_eq!(days[2], Cell::decimal_of(Some(33.0), 2));
         assert_eq!(
-            days[2],
+            days[3],
             Cell::Range {
                 min: 21.0,
                 max: 45.0,
