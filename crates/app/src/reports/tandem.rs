@@ -7,7 +7,7 @@
 //! course closed if earlier still: after a person has left (moved, died) the team no longer
 //! knows where they live.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 use benk_domain::{
     followed_in, Cell, Chart, ChartKind, EstablishedService, Followed, HousingStatus, Lang,
@@ -57,17 +57,22 @@ fn status_label(s: Option<HousingStatus>) -> L {
     }
 }
 
-/// The newest status dated on or before `day`.
-fn status_on(
-    statuses: &[(Uuid, HousingStatus, NaiveDate)],
-    who: Uuid,
-    day: NaiveDate,
-) -> Option<HousingStatus> {
+/// The newest of a person's statuses dated on or before `day`.
+fn status_on(statuses: &[(HousingStatus, NaiveDate)], day: NaiveDate) -> Option<HousingStatus> {
     statuses
         .iter()
-        .filter(|s| s.0 == who && s.2 <= day)
-        .max_by_key(|s| s.2)
-        .map(|s| s.1)
+        .filter(|s| s.1 <= day)
+        .max_by_key(|s| s.1)
+        .map(|s| s.0)
+}
+
+/// Rows `(person, …)` grouped by person, so each person's are found without a scan of all.
+fn by_person<T: Copy>(rows: impl Iterator<Item = (Uuid, T)>) -> HashMap<Uuid, Vec<T>> {
+    let mut m: HashMap<Uuid, Vec<T>> = HashMap::new();
+    for (who, v) in rows {
+        m.entry(who).or_default().push(v);
+    }
+    m
 }
 
 fn intake_section(i: &TandemInput) -> Section {
@@ -164,21 +169,25 @@ fn status_keys() -> Vec<Option<HousingStatus>> {
         .collect()
 }
 
-struct Person {
+struct Person<'a> {
     f: Followed<Uuid>,
     /// The last day the team follows them in the period ("now").
     until: NaiveDate,
+    statuses: &'a [(HousingStatus, NaiveDate)],
+    evictions: &'a [NaiveDate],
+    /// `None`: treatment withheld.
+    treatment: Option<&'a [(EstablishedService, NaiveDate)]>,
 }
 
-fn housing_section(i: &TandemInput, people: &[Person]) -> Section {
+fn housing_section(people: &[Person]) -> Section {
     let keys = status_keys();
     let idx = |s: Option<HousingStatus>| keys.iter().position(|k| *k == s).unwrap_or(0);
     let mut cross = vec![vec![0i64; keys.len()]; keys.len()];
     let (mut housed_then, mut housed_now) = (0, 0);
     let (mut homeless_then, mut homeless_housed) = (0, 0);
     for p in people {
-        let then = status_on(&i.statuses, p.f.who, p.f.included_on);
-        let now = status_on(&i.statuses, p.f.who, p.until);
+        let then = status_on(p.statuses, p.f.included_on);
+        let now = status_on(p.statuses, p.until);
         cross[idx(then)][idx(now)] += 1;
         housed_then += i64::from(then.is_some_and(HousingStatus::is_housed));
         housed_now += i64::from(now.is_some_and(HousingStatus::is_housed));
@@ -300,10 +309,10 @@ fn eviction_section(i: &TandemInput, people: &[Person]) -> Section {
     let (mut persons, mut count) = (0i64, 0i64);
     for p in people {
         let start = p.f.included_on.max(i.from);
-        let n = i
+        let n = p
             .evictions
             .iter()
-            .filter(|e| e.0 == p.f.who && e.1 >= start && e.1 <= p.until)
+            .filter(|d| **d >= start && **d <= p.until)
             .count() as i64;
         persons += i64::from(n > 0);
         count += n;
@@ -353,7 +362,7 @@ pub const TREATMENT: [EstablishedService; 2] = [
 
 fn treatment_section(i: &TandemInput, people: &[Person]) -> Section {
     let title = t("Startet behandling", "Started treatment");
-    let Some(services) = &i.treatment else {
+    if i.treatment.is_none() {
         return Section {
             title,
             intro: Some(t(
@@ -364,15 +373,14 @@ fn treatment_section(i: &TandemInput, people: &[Person]) -> Section {
             charts: vec![],
             tables: vec![],
         };
-    };
+    }
     let n = people.len() as i64;
     let started = |p: &Person, kinds: &[EstablishedService]| {
-        services
+        p.treatment
+            .unwrap_or_default()
             .iter()
-            .filter(|s| {
-                s.0 == p.f.who && kinds.contains(&s.1) && s.2 >= p.f.included_on && s.2 <= p.until
-            })
-            .map(|s| s.2)
+            .filter(|s| kinds.contains(&s.0) && s.1 >= p.f.included_on && s.1 <= p.until)
+            .map(|s| s.1)
             .min()
     };
     let mut rows = Vec::new();
@@ -438,10 +446,21 @@ fn treatment_section(i: &TandemInput, people: &[Person]) -> Section {
 /// The report's title, definitions and sections.
 pub fn build(i: &TandemInput) -> (L, Vec<L>, Vec<Section>) {
     let end = i.to.min(i.today);
+    let statuses = by_person(i.statuses.iter().map(|s| (s.0, (s.1, s.2))));
+    let evictions = by_person(i.evictions.iter().copied());
+    let treatment = i
+        .treatment
+        .as_ref()
+        .map(|t| by_person(t.iter().map(|s| (s.0, (s.1, s.2)))));
     let people: Vec<Person> = followed_in(i.from, i.to, &i.courses)
         .into_values()
         .map(|f| Person {
             until: f.closed_on.map_or(end, |c| c.min(end)),
+            statuses: statuses.get(&f.who).map_or(&[], Vec::as_slice),
+            evictions: evictions.get(&f.who).map_or(&[], Vec::as_slice),
+            treatment: treatment
+                .as_ref()
+                .map(|t| t.get(&f.who).map_or(&[][..], Vec::as_slice)),
             f,
         })
         .collect();
@@ -463,7 +482,7 @@ pub fn build(i: &TandemInput) -> (L, Vec<L>, Vec<Section>) {
         definitions,
         vec![
             intake_section(i),
-            housing_section(i, &people),
+            housing_section(&people),
             eviction_section(i, &people),
             treatment_section(i, &people),
         ],
