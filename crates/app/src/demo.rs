@@ -23,6 +23,7 @@ use crate::orgs::TeamPolicy;
 use crate::store;
 use crate::App;
 
+mod cflex;
 mod contacts;
 mod learning;
 mod measures;
@@ -1091,6 +1092,7 @@ pub async fn seed(app: &App) -> AppResult<bool> {
     measures::seed(app, today, now).await?;
     plans::seed(app).await?;
     registry::seed(app, today, now).await?;
+    cflex::seed(app, today, now).await?;
     learning::seed(app).await?;
     Ok(true)
 }

@@ -87,7 +87,7 @@ enum Command {
 
 #[derive(clap::Args)]
 struct ReportArgs {
-    /// `activity` or `spor`.
+    /// `activity`, `spor` or `cflex`.
     name: String,
     /// The team's name.
     #[arg(long)]
@@ -110,6 +110,9 @@ struct ReportArgs {
     /// nb (default) or en.
     #[arg(long, default_value = "nb")]
     lang: String,
+    /// The C-Flex evaluation's follow-up window in months: 6, 12 (default) or 24.
+    #[arg(long, default_value_t = 12)]
+    window: u32,
 }
 
 #[derive(Subcommand)]
@@ -476,7 +479,7 @@ async fn report(cfg: &Config, a: ReportArgs) -> anyhow::Result<i32> {
     use benk_web::html::report::{render_file, Format};
     let started = std::time::Instant::now();
     let name = benk_app::reports::ReportName::from_code(&a.name)
-        .with_context(|| format!("no report named {:?} (activity, spor)", a.name))?;
+        .with_context(|| format!("no report named {:?} (activity, spor, cflex)", a.name))?;
     let format = Format::from_code(&a.format)
         .with_context(|| format!("no format {:?} (html, pdf, xlsx, csv)", a.format))?;
     let lang = benk_domain::Lang::from_tag(&a.lang).unwrap_or_default();
@@ -500,9 +503,19 @@ async fn report(cfg: &Config, a: ReportArgs) -> anyhow::Result<i32> {
         a.to,
         a.team
     );
-    let r = benk_app::reports::run(&app, &actor, name, team, a.from, a.to, format.code())
-        .await
-        .map_err(app_err)?;
+    let opts = benk_app::reports::Options {
+        window_months: a.window,
+    };
+    let r = benk_app::reports::run_with(
+        &app,
+        &actor,
+        (name, team),
+        (a.from, a.to),
+        format.code(),
+        opts,
+    )
+    .await
+    .map_err(app_err)?;
     eprintln!(
         "report {}: computed in {} ms; rendering {}…",
         name.code(),
