@@ -690,7 +690,8 @@ async function walkPlans(base, axeViolations) {
   await takeScreenshots(pages);
 }
 
-// The reports (issue 11), as tone (team lead, nurse): the list, each report as a page, and its
+// The reports (issue 11), as tone (team lead, nurse): the list, each report as a page (the C-Flex
+// evaluation with its default period and window), and its
 // PDF and XLSX downloaded in the browser (status, media type, the file's first bytes).
 async function walkReports(base, axeViolations) {
   await goTo(`${base}/reports`);
@@ -698,7 +699,7 @@ async function walkReports(base, axeViolations) {
   check('/reports lists the reports with their downloads',
     Boolean(await execute('return document.querySelector(\'form[action="/reports/spor"] button[formaction="/reports/spor/download"]\') !== null')));
   const pages = [{ key: 'reportList', name: 'report-list', url: `${base}/reports` }];
-  for (const [key, name] of [['reportActivity', 'activity'], ['reportSpor', 'spor']]) {
+  for (const [key, name] of [['reportActivity', 'activity'], ['reportSpor', 'spor'], ['reportCflex', 'cflex']]) {
     await goTo(`${base}/reports/${name}`);
     axeViolations[key] = await runAxe(`/reports/${name}`);
     check(`the ${name} report shows a chart and its tables`,
@@ -1003,7 +1004,7 @@ async function main() {
     'contactForm', 'clientTimeline', 'myClients', 'clientAppointments', 'myAppointments',
     'needsContact', 'settings', 'measures', 'measuresDue', 'sporRounds', 'registry', 'importPage', 'importErrors',
     'myTasks', 'plan', 'planPrint', 'rgMeeting', 'planForm', 'rgMeetingForm', 'learningLog', 'learningTeam', 'measuresPolicy',
-    'reportList', 'reportActivity', 'reportSpor'];
+    'reportList', 'reportActivity', 'reportSpor', 'reportCflex'];
   for (const page of axePages) {
     const v = axeViolations[page];
     if (v) check(`axe: no serious/critical violations on ${page} page`, v.length === 0,
@@ -1038,6 +1039,7 @@ async function main() {
     '/reports lists the reports with their downloads',
     'the activity report downloads as PDF', 'the activity report downloads as XLSX',
     'the spor report downloads as PDF', 'the spor report downloads as XLSX',
+    'the cflex report downloads as PDF', 'the cflex report downloads as XLSX',
     ...axePages.map((p) => `axe: no serious/critical violations on ${p} page`)];
   for (const name of required) {
     if (!results.some((r) => r.name === name)) check(name, false, 'not reached');

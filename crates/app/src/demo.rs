@@ -32,6 +32,20 @@ mod plans;
 mod registry;
 pub mod samples;
 
+/// Writes a part of the demo in one command with its `demo.seed` audit row.
+async fn write_seed(app: &App, stmts: Vec<Stmt>, resources: String) -> AppResult<()> {
+    let mut audit = AuditDraft::new("demo.seed", Outcome::Allowed);
+    audit.actor_name = Some("benk demo".into());
+    audit.resources = resources;
+    app.writer
+        .write(WriteOp {
+            stmts,
+            audit: vec![audit],
+        })
+        .await?;
+    Ok(())
+}
+
 /// The password of every demo login.
 pub const DEMO_PASSWORD: &str = "benk-demo";
 /// The demo team's name.

@@ -11,6 +11,7 @@ use std::io::Read;
 
 use axum::body::Body;
 use axum::http::{header, Method, Request, StatusCode};
+use common::reports::{audits, get_bytes, table, xlsx_cells};
 use common::TestApp;
 use serde_json::{json, Value};
 use tower::ServiceExt;
@@ -38,42 +39,6 @@ async fn new_client(t: &TestApp, token: &str, name: &str) -> Uuid {
     r.json()["id"].as_str().unwrap().parse().unwrap()
 }
 
-async fn audits(t: &TestApp, action: &str, outcome: &str, resources_like: &str) -> i64 {
-    t.db()
-        .scalar_i64(
-            "SELECT COUNT(*) FROM audit_events WHERE action = $1 AND outcome = $2 AND resources LIKE $3",
-            benk_app::args![action, outcome, resources_like],
-        )
-        .await
-        .unwrap()
-}
-
-/// A GET with a bearer token, the body as bytes.
-async fn get_bytes(
-    t: &TestApp,
-    uri: &str,
-    token: &str,
-) -> (StatusCode, axum::http::HeaderMap, Vec<u8>) {
-    let resp = t
-        .router
-        .clone()
-        .oneshot(
-            Request::get(uri)
-                .header(header::AUTHORIZATION, format!("Bearer {token}"))
-                .header(header::ACCEPT_LANGUAGE, "nb")
-                .body(Body::empty())
-                .unwrap(),
-        )
-        .await
-        .unwrap();
-    let status = resp.status();
-    let headers = resp.headers().clone();
-    let bytes = axum::body::to_bytes(resp.into_body(), 20 << 20)
-        .await
-        .unwrap();
-    (status, headers, bytes.to_vec())
-}
-
 /// A page GET as a logged-in browser, the body as bytes.
 async fn page_bytes(
     t: &TestApp,
@@ -98,99 +63,6 @@ async fn page_bytes(
         .await
         .unwrap();
     (status, headers, bytes.to_vec())
-}
-
-/// The cells of every sheet of an XLSX file, read with `zip` and the sheet XML (an independent
-/// reader: not the writer's code): sheet name → (cell ref → value), numbers as `N:<number>`,
-/// strings as `S:<text>`.
-fn xlsx_cells(bytes: &[u8]) -> HashMap<String, HashMap<String, String>> {
-    let mut z = zip::ZipArchive::new(std::io::Cursor::new(bytes)).expect("an xlsx is a zip");
-    let mut read = |name: &str| {
-        let mut s = String::new();
-        z.by_name(name)
-            .map(|mut f| f.read_to_string(&mut s).unwrap())
-            .ok();
-        s
-    };
-    let unescape = |s: &str| {
-        s.replace("&lt;", "<")
-            .replace("&gt;", ">")
-            .replace("&quot;", "\"")
-            .replace("&apos;", "'")
-            .replace("&amp;", "&")
-    };
-    let shared: Vec<String> = read("xl/sharedStrings.xml")
-        .split("<si>")
-        .skip(1)
-        .map(|si| {
-            si.split("<t")
-                .skip(1)
-                .filter_map(|t| {
-                    t.split_once('>')
-                        .map(|(_, rest)| rest.split("</t>").next().unwrap_or(""))
-                })
-                .map(unescape)
-                .collect::<String>()
-        })
-        .collect();
-    let wb = read("xl/workbook.xml");
-    let names: Vec<String> = wb
-        .split("<sheet ")
-        .skip(1)
-        .map(|s| {
-            unescape(
-                s.split("name=\"")
-                    .nth(1)
-                    .unwrap()
-                    .split('"')
-                    .next()
-                    .unwrap(),
-            )
-        })
-        .collect();
-    let mut out = HashMap::new();
-    for (i, name) in names.iter().enumerate() {
-        let xml = read(&format!("xl/worksheets/sheet{}.xml", i + 1));
-        let mut cells = HashMap::new();
-        for c in xml.split("<c ").skip(1) {
-            let r = c
-                .split("r=\"")
-                .nth(1)
-                .unwrap()
-                .split('"')
-                .next()
-                .unwrap()
-                .to_string();
-            let head = c.split('>').next().unwrap();
-            let v = c
-                .split("<v>")
-                .nth(1)
-                .map(|v| v.split("</v>").next().unwrap().to_string());
-            let Some(v) = v else { continue };
-            if head.contains("t=\"s\"") {
-                cells.insert(r, format!("S:{}", shared[v.parse::<usize>().unwrap()]));
-            } else if head.contains("t=\"str\"") || head.contains("t=\"inlineStr\"") {
-                cells.insert(r, format!("S:{}", unescape(&v)));
-            } else {
-                cells.insert(r, format!("N:{v}"));
-            }
-        }
-        out.insert(name.clone(), cells);
-    }
-    out
-}
-
-/// The cells of a table in the report JSON, by table id.
-fn table<'a>(report: &'a Value, id: &str) -> &'a Vec<Value> {
-    report["sections"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .flat_map(|s| s["tables"].as_array().unwrap())
-        .find(|t| t["id"] == id)
-        .unwrap_or_else(|| panic!("no table {id} in {report}"))["rows"]
-        .as_array()
-        .unwrap()
 }
 
 async fn spor_fixture(t: &TestApp, tone: &str) {

@@ -9,15 +9,26 @@
 mod common;
 
 use std::collections::HashMap;
-use std::io::Read;
 
-use axum::body::Body;
-use axum::http::{header, Method, Request, StatusCode};
+use axum::http::{Method, StatusCode};
 use chrono::Duration;
+use common::reports::{audits, get_bytes, table, xlsx_cells};
 use common::TestApp;
 use serde_json::{json, Value};
-use tower::ServiceExt;
 use uuid::Uuid;
+
+/// One sheet of an XLSX file: cell ref → `N:<number>` or `S:<text>`.
+fn sheet(bytes: &[u8], name: &str) -> HashMap<String, String> {
+    xlsx_cells(bytes)
+        .remove(name)
+        .unwrap_or_else(|| panic!("no sheet {name}"))
+}
+
+/// A download with a token: the status and the bytes.
+async fn file(t: &TestApp, uri: &str, token: &str) -> (StatusCode, Vec<u8>) {
+    let (s, _, b) = get_bytes(t, uri, token).await;
+    (s, b)
+}
 
 on_both_backends!(
     cflex_hand_computed_in_every_format,
@@ -26,103 +37,6 @@ on_both_backends!(
 );
 
 const PERIOD: &str = "from=2001-01-01&to=2001-12-31";
-
-async fn get_bytes(t: &TestApp, uri: &str, token: &str) -> (StatusCode, Vec<u8>) {
-    let resp = t
-        .router
-        .clone()
-        .oneshot(
-            Request::get(uri)
-                .header(header::AUTHORIZATION, format!("Bearer {token}"))
-                .header(header::ACCEPT_LANGUAGE, "nb")
-                .body(Body::empty())
-                .unwrap(),
-        )
-        .await
-        .unwrap();
-    let status = resp.status();
-    let bytes = axum::body::to_bytes(resp.into_body(), 20 << 20)
-        .await
-        .unwrap();
-    (status, bytes.to_vec())
-}
-
-/// The cells of one sheet of an XLSX file, read from the sheet XML with `zip` (not the
-/// writer's code): cell ref → `N:<number>` or `S:<text>`.
-fn sheet(bytes: &[u8], name: &str) -> HashMap<String, String> {
-    let mut z = zip::ZipArchive::new(std::io::Cursor::new(bytes)).expect("a zip");
-    let mut read = |n: &str| {
-        let mut s = String::new();
-        z.by_name(n)
-            .map(|mut f| f.read_to_string(&mut s).unwrap())
-            .ok();
-        s
-    };
-    let shared: Vec<String> = read("xl/sharedStrings.xml")
-        .split("<si>")
-        .skip(1)
-        .map(|si| {
-            si.split("<t")
-                .skip(1)
-                .filter_map(|t| {
-                    t.split_once('>')
-                        .map(|(_, r)| r.split("</t>").next().unwrap_or(""))
-                })
-                .collect::<String>()
-                .replace("&lt;", "<")
-                .replace("&amp;", "&")
-        })
-        .collect();
-    let idx = read("xl/workbook.xml")
-        .split("<sheet ")
-        .skip(1)
-        .position(|s| s.contains(&format!("name=\"{name}\"")))
-        .unwrap_or_else(|| panic!("no sheet {name}"));
-    let xml = read(&format!("xl/worksheets/sheet{}.xml", idx + 1));
-    let mut cells = HashMap::new();
-    for c in xml.split("<c ").skip(1) {
-        let r = c.split("r=\"").nth(1).unwrap().split('"').next().unwrap();
-        let head = c.split('>').next().unwrap();
-        let Some(v) = c
-            .split("<v>")
-            .nth(1)
-            .map(|v| v.split("</v>").next().unwrap())
-        else {
-            continue;
-        };
-        let v = if head.contains("t=\"s\"") {
-            format!("S:{}", shared[v.parse::<usize>().unwrap()])
-        } else if head.contains("t=\"str\"") {
-            format!("S:{}", v.replace("&lt;", "<"))
-        } else {
-            format!("N:{v}")
-        };
-        cells.insert(r.to_string(), v);
-    }
-    cells
-}
-
-fn table<'a>(report: &'a Value, id: &str) -> &'a Vec<Value> {
-    report["sections"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .flat_map(|s| s["tables"].as_array().unwrap())
-        .find(|t| t["id"] == id)
-        .unwrap_or_else(|| panic!("no table {id} in {report}"))["rows"]
-        .as_array()
-        .unwrap()
-}
-
-async fn audits(t: &TestApp, action: &str, outcome: &str, like: &str) -> i64 {
-    t.db()
-        .scalar_i64(
-            "SELECT COUNT(*) FROM audit_events WHERE action = $1 AND outcome = $2 AND resources LIKE $3",
-            benk_app::args![action, outcome, like],
-        )
-        .await
-        .unwrap()
-}
 
 /// The team's report settings, written as the team lead would (the Tandem-like test team has
 /// no team lead).
@@ -187,41 +101,39 @@ async fn post(t: &TestApp, token: &str, uri: String, body: Value) {
     assert!(r.status.is_success(), "{uri}: {} {}", r.status, r.text);
 }
 
-async fn stay(t: &TestApp, token: &str, c: Uuid, from: &str, to: &str) {
-    post(
-        t,
-        token,
-        format!("/api/v1/clients/{c}/registry-events/inpatient"),
+fn stay(from: &str, to: &str) -> (&'static str, Value) {
+    (
+        "registry-events/inpatient",
         json!({"admitted_on": from, "discharged_on": to, "institution": "DPS", "compulsory": false}),
     )
-    .await;
 }
 
-async fn ors(t: &TestApp, token: &str, c: Uuid, on: &str, items: [f64; 4]) {
-    post(
-        t,
-        token,
-        format!("/api/v1/clients/{c}/measures/ors"),
-        json!({"measured_on": on, "item1": items[0], "item2": items[1], "item3": items[2], "item4": items[3]}),
+fn ors(on: &str, i: [f64; 4]) -> (&'static str, Value) {
+    (
+        "measures/ors",
+        json!({"measured_on": on, "item1": i[0], "item2": i[1], "item3": i[2], "item4": i[3]}),
     )
-    .await;
 }
 
-async fn gaf(t: &TestApp, token: &str, c: Uuid, on: &str, s: i64, f: i64) {
-    post(
-        t,
-        token,
-        format!("/api/v1/clients/{c}/measures/gaf"),
-        json!({"measured_on": on, "gaf_symptom": s, "gaf_function": f}),
+fn gaf(on: &str, symptom: i64, function: i64) -> (&'static str, Value) {
+    (
+        "measures/gaf",
+        json!({"measured_on": on, "gaf_symptom": symptom, "gaf_function": function}),
     )
-    .await;
+}
+
+fn housing(status: &str, from: &str) -> (&'static str, Value) {
+    (
+        "housing/statuses",
+        json!({"status": status, "from_date": from}),
+    )
 }
 
 /// The fixture (the numbers are worked out in `cflex_hand_computed_in_every_format`).
 async fn fixture(t: &TestApp) -> (String, String, Vec<Uuid>) {
     let (intake, ids, _, _) = common::tandem_team(t, json!({})).await;
     let coord = t.token("tandem1").await;
-    // Anna: referred 20 Jan, included 1 Feb 2001, in the target group, a GP established.
+    // Referred, included (the decision's day), in the target group, services established.
     let (anna, _) = accepted(
         t,
         &intake,
@@ -231,46 +143,6 @@ async fn fixture(t: &TestApp) -> (String, String, Vec<Uuid>) {
         json!([{"service": "gp"}]),
     )
     .await;
-    // Across inclusion: 25–31 Jan before (7 nights), 1–4 Feb after (4).
-    stay(t, &coord, anna, "2001-01-25", "2001-02-05").await;
-    // Across the window before's start (1 Feb 2000): 1–9 Feb 2000 (9 nights), admission
-    // not counted.
-    stay(t, &coord, anna, "2000-01-20", "2000-02-10").await;
-    // Across the window after's end (1 Feb 2002): 28 Jan–1 Feb 2002 (5 nights), admission
-    // counted after.
-    stay(t, &coord, anna, "2002-01-28", "2002-02-10").await;
-    post(
-        t,
-        &coord,
-        format!("/api/v1/clients/{anna}/registry-events/emergency"),
-        json!({"visited_on": "2000-06-01", "place": "emergency_clinic"}),
-    )
-    .await;
-    post(
-        t,
-        &coord,
-        format!("/api/v1/clients/{anna}/registry-events/police"),
-        json!({"occurred_on": "2000-07-01", "police_kind": "event"}),
-    )
-    .await;
-    for (status, from) in [
-        ("homeless", "2000-06-01"),
-        ("municipal_rental", "2001-05-01"),
-    ] {
-        post(
-            t,
-            &coord,
-            format!("/api/v1/clients/{anna}/housing/statuses"),
-            json!({"status": status, "from_date": from}),
-        )
-        .await;
-    }
-    ors(t, &coord, anna, "2001-02-01", [4.0, 4.0, 4.0, 4.0]).await;
-    ors(t, &coord, anna, "2002-02-01", [6.0, 6.0, 5.0, 5.0]).await;
-    gaf(t, &coord, anna, "2001-02-01", 40, 35).await;
-    gaf(t, &coord, anna, "2002-01-20", 52, 44).await;
-
-    // Bjørn: referred 1 Mar, included 10 Mar 2001, not in the target group.
     let (bjorn, _) = accepted(
         t,
         &intake,
@@ -280,36 +152,6 @@ async fn fixture(t: &TestApp) -> (String, String, Vec<Uuid>) {
         json!([]),
     )
     .await;
-    stay(t, &coord, bjorn, "2000-10-01", "2000-10-11").await;
-    post(
-        t,
-        &coord,
-        format!("/api/v1/clients/{bjorn}/registry-events/police"),
-        json!({"occurred_on": "2001-06-01", "police_kind": "arrest"}),
-    )
-    .await;
-    post(
-        t,
-        &coord,
-        format!("/api/v1/clients/{bjorn}/registry-events/emergency"),
-        json!({"visited_on": "2001-04-01", "place": "emergency_department"}),
-    )
-    .await;
-    post(
-        t,
-        &coord,
-        format!("/api/v1/clients/{bjorn}/housing/statuses"),
-        json!({"status": "own_home", "from_date": "1999-01-01"}),
-    )
-    .await;
-    ors(t, &coord, bjorn, "2001-03-10", [5.0, 5.0, 5.0, 5.0]).await;
-    // A tie at the point (10 Mar 2002): 5 days before and 5 after; the earlier counts.
-    ors(t, &coord, bjorn, "2002-03-05", [4.0, 4.0, 3.0, 3.0]).await;
-    ors(t, &coord, bjorn, "2002-03-15", [6.0, 6.0, 6.0, 7.0]).await;
-    gaf(t, &coord, bjorn, "2001-03-10", 45, 45).await;
-    gaf(t, &coord, bjorn, "2002-03-10", 46, 40).await;
-
-    // Cato: included 10 Apr 2001, homeless at referral and not housed, died 1 Oct 2001.
     let (cato, cato_ep) = accepted(
         t,
         &intake,
@@ -319,15 +161,6 @@ async fn fixture(t: &TestApp) -> (String, String, Vec<Uuid>) {
         json!([]),
     )
     .await;
-    stay(t, &coord, cato, "2000-12-01", "2000-12-21").await;
-    post(
-        t,
-        &coord,
-        format!("/api/v1/clients/{cato}/housing/statuses"),
-        json!({"status": "homeless", "from_date": "2001-01-01"}),
-    )
-    .await;
-    // Dina: included 10 May 2001, NAV established, moved 1 Dec 2001.
     let (_, dina_ep) = accepted(
         t,
         &intake,
@@ -347,6 +180,64 @@ async fn fixture(t: &TestApp) -> (String, String, Vec<Uuid>) {
         json!([]),
     )
     .await;
+    let recorded = [
+        // Anna (included 1 Feb 2001; windows 1.2.2000–31.1.2001 and 1.2.2001–1.2.2002, 366
+        // days each): across inclusion 25–31 Jan before (7 nights), 1–4 Feb after (4).
+        (anna, stay("2001-01-25", "2001-02-05")),
+        // Across the window before's start: 1–9 Feb 2000 (9 nights), admission not counted.
+        (anna, stay("2000-01-20", "2000-02-10")),
+        // Across the window after's end: 28 Jan–1 Feb 2002 (5 nights), admission counted.
+        (anna, stay("2002-01-28", "2002-02-10")),
+        (
+            anna,
+            (
+                "registry-events/emergency",
+                json!({"visited_on": "2000-06-01", "place": "emergency_clinic"}),
+            ),
+        ),
+        (
+            anna,
+            (
+                "registry-events/police",
+                json!({"occurred_on": "2000-07-01", "police_kind": "event"}),
+            ),
+        ),
+        (anna, housing("homeless", "2000-06-01")),
+        (anna, housing("municipal_rental", "2001-05-01")),
+        (anna, ors("2001-02-01", [4.0, 4.0, 4.0, 4.0])),
+        (anna, ors("2002-02-01", [6.0, 6.0, 5.0, 5.0])),
+        (anna, gaf("2001-02-01", 40, 35)),
+        (anna, gaf("2002-01-20", 52, 44)),
+        // Bjørn (included 10 Mar 2001).
+        (bjorn, stay("2000-10-01", "2000-10-11")),
+        (
+            bjorn,
+            (
+                "registry-events/police",
+                json!({"occurred_on": "2001-06-01", "police_kind": "arrest"}),
+            ),
+        ),
+        (
+            bjorn,
+            (
+                "registry-events/emergency",
+                json!({"visited_on": "2001-04-01", "place": "emergency_department"}),
+            ),
+        ),
+        (bjorn, housing("own_home", "1999-01-01")),
+        (bjorn, ors("2001-03-10", [5.0, 5.0, 5.0, 5.0])),
+        // A tie at the point (10 Mar 2002): 5 days before and 5 after; the earlier counts.
+        (bjorn, ors("2002-03-05", [4.0, 4.0, 3.0, 3.0])),
+        (bjorn, ors("2002-03-15", [6.0, 6.0, 6.0, 7.0])),
+        (bjorn, gaf("2001-03-10", 45, 45)),
+        (bjorn, gaf("2002-03-10", 46, 40)),
+        // Cato (included 10 Apr 2001): homeless at referral and not housed; dies.
+        (cato, stay("2000-12-01", "2000-12-21")),
+        (cato, housing("homeless", "2001-01-01")),
+    ];
+    for (c, (path, body)) in recorded {
+        post(t, &coord, format!("/api/v1/clients/{c}/{path}"), body).await;
+    }
     // Frida: referred in November 2001 and declined.
     let rid = common::register(
         t,
@@ -363,6 +254,7 @@ async fn fixture(t: &TestApp) -> (String, String, Vec<Uuid>) {
     )
     .await;
     assert_eq!(r.status, StatusCode::CREATED, "{}", r.text);
+    // Cato died on 1 Oct 2001; Dina (included 10 May 2001) moved on 1 Dec 2001.
     for (ep, on, why) in [
         (cato_ep, "2001-10-01", "died"),
         (dina_ep, "2001-12-01", "moved"),
@@ -480,7 +372,7 @@ async fn cflex_hand_computed_in_every_format(t: &TestApp) {
     }
 
     // PDF: the same numbers, small ones hidden.
-    let (s, pdf) = get_bytes(
+    let (s, pdf) = file(
         t,
         &format!("/api/v1/reports/cflex?format=pdf&{PERIOD}"),
         &intake,
@@ -504,7 +396,7 @@ async fn cflex_hand_computed_in_every_format(t: &TestApp) {
     }
 
     // XLSX: numbers as numbers.
-    let (s, xlsx) = get_bytes(
+    let (s, xlsx) = file(
         t,
         &format!("/api/v1/reports/cflex?format=xlsx&{PERIOD}"),
         &intake,
@@ -527,7 +419,7 @@ async fn cflex_hand_computed_in_every_format(t: &TestApp) {
     assert_eq!(cx["B7"], "N:21250");
 
     // CSV: the same numbers, one line per cell.
-    let (s, csv) = get_bytes(
+    let (s, csv) = file(
         t,
         &format!("/api/v1/reports/cflex?format=csv&{PERIOD}"),
         &intake,
@@ -562,7 +454,7 @@ async fn cflex_hand_computed_in_every_format(t: &TestApp) {
 
     // Threshold 5: the totals of three people are hidden in files, and no before/after chart.
     set_settings(t, team, ids[0], 5, 5000, 25).await;
-    let (_, csv) = get_bytes(
+    let (_, csv) = file(
         t,
         &format!("/api/v1/reports/cflex?format=csv&{PERIOD}"),
         &intake,
@@ -573,7 +465,7 @@ async fn cflex_hand_computed_in_every_format(t: &TestApp) {
         .lines()
         .any(|l| l == "cflex.before_after,1,Liggedøgn,3,Før,suppressed,,,,,"));
     assert!(!csv.contains(",85000,"), "{csv}");
-    let (_, pdf) = get_bytes(
+    let (_, pdf) = file(
         t,
         &format!("/api/v1/reports/cflex?format=pdf&{PERIOD}"),
         &intake,

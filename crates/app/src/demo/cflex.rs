@@ -15,8 +15,7 @@ use rand::SeedableRng;
 use uuid::Uuid;
 
 use super::registry::{days, police, stays};
-use crate::audit::{AuditDraft, Outcome};
-use crate::db::writer::{Stmt, WriteOp};
+use crate::db::writer::Stmt;
 use crate::error::AppResult;
 use crate::store::registry::{insert, Facts, Recorded};
 use crate::App;
@@ -164,14 +163,6 @@ pub(super) async fn seed(app: &App, today: NaiveDate, now: DateTime<Utc>) -> App
             died = true;
         }
     }
-    let mut audit = AuditDraft::new("demo.seed", Outcome::Allowed);
-    audit.actor_name = Some("benk demo".into());
-    audit.resources = format!("registry_events:{},cflex", stmts.len());
-    app.writer
-        .write(WriteOp {
-            stmts,
-            audit: vec![audit],
-        })
-        .await?;
-    Ok(())
+    let resources = format!("registry_events:{},cflex", stmts.len());
+    super::write_seed(app, stmts, resources).await
 }

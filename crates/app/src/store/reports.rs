@@ -198,44 +198,19 @@ pub async fn registry_events(
     .await
 }
 
-/// A current GAF or ORS measure, as the evaluation reads it.
-#[derive(Debug, Clone, sqlx::FromRow)]
-pub struct MeasureRow {
-    /// The person.
-    pub client_id: Uuid,
-    /// `gaf` or `ors`.
-    pub kind: String,
-    /// The day measured.
-    pub measured_on: NaiveDate,
-    /// GAF symptom score.
-    pub gaf_symptom: Option<i64>,
-    /// GAF function score.
-    pub gaf_function: Option<i64>,
-    /// ORS items in tenths.
-    pub item1: Option<i64>,
-    /// Item 2.
-    pub item2: Option<i64>,
-    /// Item 3.
-    pub item3: Option<i64>,
-    /// Item 4.
-    pub item4: Option<i64>,
-}
-
 /// The team's current GAF and ORS measures of the people it included from `from` to `to`.
 pub async fn gaf_ors(
     mut ex: impl Exec,
     team: Uuid,
     from: NaiveDate,
     to: NaiveDate,
-) -> Result<Vec<MeasureRow>, sqlx::Error> {
+) -> Result<Vec<super::measures::MeasureRow>, sqlx::Error> {
     ex.all(
         &format!(
-            "SELECT m.client_id, m.kind, m.measured_on, CAST(m.gaf_symptom AS BIGINT) AS gaf_symptom, \
-             CAST(m.gaf_function AS BIGINT) AS gaf_function, CAST(m.item1 AS BIGINT) AS item1, \
-             CAST(m.item2 AS BIGINT) AS item2, CAST(m.item3 AS BIGINT) AS item3, CAST(m.item4 AS BIGINT) AS item4 \
-             FROM measures m WHERE m.team_id = $1 AND m.kind IN ('gaf', 'ors') AND m.client_id IN ({COHORT}) \
+            "SELECT {} WHERE m.team_id = $1 AND m.kind IN ('gaf', 'ors') AND m.client_id IN ({COHORT}) \
              AND NOT m.retracted AND NOT EXISTS (SELECT 1 FROM measures n WHERE n.supersedes_id = m.id) \
-             ORDER BY m.client_id, m.measured_on"
+             ORDER BY m.client_id, m.measured_on",
+            super::measures::COLS
         ),
         crate::args![team, from, to],
     )

@@ -3,6 +3,8 @@
 
 #![allow(dead_code)]
 
+pub mod reports;
+
 use std::path::PathBuf;
 
 use axum::body::Body;
