@@ -6,14 +6,11 @@
 
 mod common;
 
-use std::collections::HashMap;
-use std::io::Read;
-
 use axum::body::Body;
 use axum::http::{header, Method, Request, StatusCode};
 use common::reports::{audits, get_bytes, table, xlsx_cells};
 use common::TestApp;
-use serde_json::{json, Value};
+use serde_json::json;
 use tower::ServiceExt;
 use uuid::Uuid;
 

@@ -20,6 +20,16 @@ use crate::error::AppResult;
 use crate::store::registry::{insert, Facts, Recorded};
 use crate::App;
 
+/// A course: (episode, person, team, included on, closed on, close reason).
+type Course = (
+    Uuid,
+    Uuid,
+    Uuid,
+    NaiveDate,
+    Option<NaiveDate>,
+    Option<String>,
+);
+
 /// Adds the C-Flex demo data in one write.
 pub(super) async fn seed(app: &App, today: NaiveDate, now: DateTime<Utc>) -> AppResult<()> {
     // Who records: the first recorder of registry events in each team.
@@ -52,7 +62,7 @@ pub(super) async fn seed(app: &App, today: NaiveDate, now: DateTime<Utc>) -> App
             held.entry((c, k)).or_default().push(stay);
         }
     }
-    let courses: Vec<(Uuid, Uuid, Uuid, NaiveDate, Option<NaiveDate>, Option<String>)> = app
+    let courses: Vec<Course> = app
         .db
         .all(
             "SELECT e.id, e.client_id, e.team_id, e.included_on, e.closed_on, e.close_reason \

@@ -226,36 +226,39 @@ pub fn build(input: &CflexInput) -> (L, Vec<L>, Vec<Section>) {
             title: L::new("Andeler", "Shares"),
             columns: vec![
                 L::new("", ""),
-                L::new("Andel (teller/nevner)", "Share (numerator/denominator)"),
+                L::new("Andel", "Share"),
                 L::new("C-Flex (003)", "C-Flex (003)"),
             ],
             rows: vec![
                 vec![
                     Cell::text(L::new(
-                        "I målgruppen, av dem som fikk tilbud om hjelp fra teamet (vedtak i perioden)",
-                        "In the target group, of those offered help by the team (decisions in the period)",
+                        "I målgruppen, av dem som fikk tilbud",
+                        "In the target group, of those offered help",
                     )),
                     Cell::Percent { num: target, den: offered.len() as i64 },
                     Cell::same("91,6 %"),
                 ],
                 vec![
                     Cell::text(L::new(
-                        "Fikk etablert eller reetablert ordinære tjenester, av dem som ble henvist i perioden",
-                        "Got ordinary services established or re-established, of those referred in the period",
+                        "Ordinære tjenester etablert eller reetablert, av de henviste",
+                        "Ordinary services established or re-established, of those referred",
                     )),
                     Cell::Percent { num: established, den: referred.len() as i64 },
                     Cell::same("40 %"),
                 ],
                 vec![
                     Cell::text(L::new(
-                        "Fikk bolig, av dem som var bostedsløse ved henvisning (tatt inn i perioden)",
-                        "Got housing, of those homeless at referral (included in the period)",
+                        "Fikk bolig, av de bostedsløse ved henvisning",
+                        "Got housing, of those homeless at referral",
                     )),
                     Cell::Percent { num: housed, den: homeless },
                     Cell::same("100 %"),
                 ],
             ],
-            note: None,
+            note: Some(L::new(
+                "Nevnere: vedtak i perioden som ga tilbud om hjelp fra teamet; henvisninger mottatt i perioden; personene tatt inn i perioden som var bostedsløse ved henvisning.",
+                "Denominators: decisions in the period that offered help from the team; referrals received in the period; the people included in the period who were homeless at referral.",
+            )),
         }],
     };
 
