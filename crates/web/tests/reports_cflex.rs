@@ -134,52 +134,31 @@ async fn fixture(t: &TestApp) -> (String, String, Vec<Uuid>) {
     let (intake, ids, _, _) = common::tandem_team(t, json!({})).await;
     let coord = t.token("tandem1").await;
     // Referred, included (the decision's day), in the target group, services established.
-    let (anna, _) = accepted(
-        t,
-        &intake,
-        &ids,
-        ("Anna Først", "2001-01-20", "2001-02-01"),
-        true,
-        json!([{"service": "gp"}]),
-    )
-    .await;
-    let (bjorn, _) = accepted(
-        t,
-        &intake,
-        &ids,
-        ("Bjørn Bolig", "2001-03-01", "2001-03-10"),
-        false,
-        json!([]),
-    )
-    .await;
-    let (cato, cato_ep) = accepted(
-        t,
-        &intake,
-        &ids,
-        ("Cato Kastet", "2001-04-01", "2001-04-10"),
-        true,
-        json!([]),
-    )
-    .await;
-    let (_, dina_ep) = accepted(
-        t,
-        &intake,
-        &ids,
-        ("Dina Dro", "2001-05-01", "2001-05-10"),
-        true,
-        json!([{"service": "nav"}]),
-    )
-    .await;
-    // Eirik: referred in December 2000, included 5 Jan 2001; nothing recorded.
-    accepted(
-        t,
-        &intake,
-        &ids,
-        ("Eirik Før", "2000-12-15", "2001-01-05"),
-        true,
-        json!([]),
-    )
-    .await;
+    // Eirik was referred in December 2000 and included on 5 Jan 2001; nothing recorded.
+    let mut people = Vec::new();
+    for (who, in_target, services) in [
+        (
+            ("Anna Først", "2001-01-20", "2001-02-01"),
+            true,
+            json!([{"service": "gp"}]),
+        ),
+        (
+            ("Bjørn Bolig", "2001-03-01", "2001-03-10"),
+            false,
+            json!([]),
+        ),
+        (("Cato Kastet", "2001-04-01", "2001-04-10"), true, json!([])),
+        (
+            ("Dina Dro", "2001-05-01", "2001-05-10"),
+            true,
+            json!([{"service": "nav"}]),
+        ),
+        (("Eirik Før", "2000-12-15", "2001-01-05"), true, json!([])),
+    ] {
+        people.push(accepted(t, &intake, &ids, who, in_target, services).await);
+    }
+    let (anna, bjorn, cato) = (people[0].0, people[1].0, people[2].0);
+    let (cato_ep, dina_ep) = (people[2].1.clone(), people[3].1.clone());
     let recorded = [
         // Anna (included 1 Feb 2001; windows 1.2.2000–31.1.2001 and 1.2.2001–1.2.2002, 366
         // days each): across inclusion 25–31 Jan before (7 nights), 1–4 Feb after (4).
@@ -575,64 +554,34 @@ async fn cflex_no_data_one_person_and_bad_window(t: &TestApp) {
     assert!(page.text.contains("6, 12 eller 24"));
 }
 
-async fn cflex_is_for_health_personnel_of_the_team(t: &TestApp) {
-    // Per (NAV, in the team but not health personnel): refused and audited.
-    let per = t.token("per").await;
+/// Runs the report as `token`: refused (403), and the number of refusals audited with `why`.
+async fn refused(t: &TestApp, token: &str, why: &str) -> i64 {
     let r = t
         .api(
             Method::GET,
             &format!("/api/v1/reports/cflex?{PERIOD}"),
-            &per,
+            token,
             None,
         )
         .await;
     assert_eq!(r.status, StatusCode::FORBIDDEN, "{}", r.text);
-    assert_eq!(
-        audits(
-            t,
-            "report.cflex",
-            "denied",
-            "%none:health_content_not_in_scope%"
-        )
-        .await,
-        1
-    );
+    audits(t, "report.cflex", "denied", &format!("%none:{why}%")).await
+}
+
+async fn cflex_is_for_health_personnel_of_the_team(t: &TestApp) {
+    // Per (NAV, in the team but not health personnel): refused and audited, in the API and
+    // on the download.
+    let per = t.token("per").await;
+    assert_eq!(refused(t, &per, "health_content_not_in_scope").await, 1);
     let b = t.login("per", "benk-demo").await;
     let page = t
         .page(&b, &format!("/reports/cflex/download?format=xlsx&{PERIOD}"))
         .await;
     assert_eq!(page.status, StatusCode::FORBIDDEN);
-    assert_eq!(
-        audits(
-            t,
-            "report.cflex",
-            "denied",
-            "%none:health_content_not_in_scope%"
-        )
-        .await,
-        2
-    );
+    assert_eq!(refused(t, &per, "health_content_not_in_scope").await, 3);
     // The administrator is not a working member of the team.
     let eva = t.token("eva").await;
-    let r = t
-        .api(
-            Method::GET,
-            &format!("/api/v1/reports/cflex?{PERIOD}"),
-            &eva,
-            None,
-        )
-        .await;
-    assert_eq!(r.status, StatusCode::FORBIDDEN, "{}", r.text);
-    assert_eq!(
-        audits(
-            t,
-            "report.cflex",
-            "denied",
-            "%none:not_a_member_of_the_team%"
-        )
-        .await,
-        1
-    );
+    assert_eq!(refused(t, &eva, "not_a_member_of_the_team").await, 1);
     // Tone (nurse, team lead) runs it on the demo: the cohort and its windows are there.
     let tone = t.token("tone").await;
     let r = t
