@@ -6,12 +6,10 @@
 
 mod common;
 
-use axum::body::Body;
-use axum::http::{header, Method, Request, StatusCode};
-use common::reports::{audits, get_bytes, table, xlsx_cells};
+use axum::http::{header, Method, StatusCode};
+use common::reports::{audits, get_bytes, page_bytes, table, xlsx_cells};
 use common::TestApp;
 use serde_json::json;
-use tower::ServiceExt;
 use uuid::Uuid;
 
 on_both_backends!(
@@ -34,32 +32,6 @@ async fn new_client(t: &TestApp, token: &str, name: &str) -> Uuid {
         .await;
     assert_eq!(r.status, StatusCode::CREATED, "{}", r.text);
     r.json()["id"].as_str().unwrap().parse().unwrap()
-}
-
-/// A page GET as a logged-in browser, the body as bytes.
-async fn page_bytes(
-    t: &TestApp,
-    b: &common::Browser,
-    uri: &str,
-) -> (StatusCode, axum::http::HeaderMap, Vec<u8>) {
-    let resp = t
-        .router
-        .clone()
-        .oneshot(
-            Request::get(uri)
-                .header(header::COOKIE, &b.cookie)
-                .header(header::ACCEPT_LANGUAGE, "nb")
-                .body(Body::empty())
-                .unwrap(),
-        )
-        .await
-        .unwrap();
-    let status = resp.status();
-    let headers = resp.headers().clone();
-    let bytes = axum::body::to_bytes(resp.into_body(), 20 << 20)
-        .await
-        .unwrap();
-    (status, headers, bytes.to_vec())
 }
 
 async fn spor_fixture(t: &TestApp, tone: &str) {

@@ -21,18 +21,18 @@ pub async fn audits(t: &TestApp, action: &str, outcome: &str, resources_like: &s
         .unwrap()
 }
 
-/// A GET with a bearer token, the body as bytes.
-pub async fn get_bytes(
+/// A GET with one header (the credentials), the body as bytes.
+async fn get_with(
     t: &TestApp,
     uri: &str,
-    token: &str,
+    (name, value): (header::HeaderName, String),
 ) -> (StatusCode, axum::http::HeaderMap, Vec<u8>) {
     let resp = t
         .router
         .clone()
         .oneshot(
             Request::get(uri)
-                .header(header::AUTHORIZATION, format!("Bearer {token}"))
+                .header(name, value)
                 .header(header::ACCEPT_LANGUAGE, "nb")
                 .body(Body::empty())
                 .unwrap(),
@@ -45,6 +45,24 @@ pub async fn get_bytes(
         .await
         .unwrap();
     (status, headers, bytes.to_vec())
+}
+
+/// A GET with a bearer token, the body as bytes.
+pub async fn get_bytes(
+    t: &TestApp,
+    uri: &str,
+    token: &str,
+) -> (StatusCode, axum::http::HeaderMap, Vec<u8>) {
+    get_with(t, uri, (header::AUTHORIZATION, format!("Bearer {token}"))).await
+}
+
+/// A page GET as a logged-in browser, the body as bytes.
+pub async fn page_bytes(
+    t: &TestApp,
+    b: &super::Browser,
+    uri: &str,
+) -> (StatusCode, axum::http::HeaderMap, Vec<u8>) {
+    get_with(t, uri, (header::COOKIE, b.cookie.clone())).await
 }
 
 /// The cells of every sheet of an XLSX file, read with `zip` and the sheet XML (an independent
