@@ -690,7 +690,8 @@ async function walkPlans(base, axeViolations) {
   await takeScreenshots(pages);
 }
 
-// The reports (issue 11), as tone (team lead, nurse): the list, each report as a page, and its
+// The reports (issue 11), as tone (team lead, nurse): the list, each report as a page (the C-Flex
+// evaluation with its default period and window), and its
 // PDF and XLSX downloaded in the browser (status, media type, the file's first bytes).
 async function walkReports(base, axeViolations) {
   await goTo(`${base}/reports`);
@@ -698,7 +699,7 @@ async function walkReports(base, axeViolations) {
   check('/reports lists the reports with their downloads',
     Boolean(await execute('return document.querySelector(\'form[action="/reports/spor"] button[formaction="/reports/spor/download"]\') !== null')));
   const pages = [{ key: 'reportList', name: 'report-list', url: `${base}/reports` }];
-  for (const [key, name] of [['reportActivity', 'activity'], ['reportSpor', 'spor'],
+  for (const [key, name] of [['reportActivity', 'activity'], ['reportSpor', 'spor'], ['reportCflex', 'cflex'],
     ['reportTandem', 'tandem'], ['reportFidelity', 'fidelity']]) {
     await goTo(`${base}/reports/${name}`);
     axeViolations[key] = await runAxe(`/reports/${name}`);
@@ -1015,7 +1016,7 @@ async function main() {
     'contactForm', 'clientTimeline', 'myClients', 'clientAppointments', 'myAppointments',
     'needsContact', 'settings', 'measures', 'measuresDue', 'sporRounds', 'registry', 'importPage', 'importErrors',
     'myTasks', 'plan', 'planPrint', 'rgMeeting', 'planForm', 'rgMeetingForm', 'learningLog', 'learningTeam', 'measuresPolicy',
-    'reportList', 'reportActivity', 'reportSpor', 'reportTandem', 'reportFidelity', 'reportSettings',
+    'reportList', 'reportActivity', 'reportSpor', 'reportCflex', 'reportTandem', 'reportFidelity', 'reportSettings',
     'reportSettingsErrors'];
   for (const page of axePages) {
     const v = axeViolations[page];
@@ -1051,6 +1052,7 @@ async function main() {
     '/reports lists the reports with their downloads',
     'the activity report downloads as PDF', 'the activity report downloads as XLSX',
     'the spor report downloads as PDF', 'the spor report downloads as XLSX',
+    'the cflex report downloads as PDF', 'the cflex report downloads as XLSX',
     'the tandem report downloads as PDF', 'the tandem report downloads as XLSX',
     'the fidelity report downloads as PDF', 'the fidelity report downloads as XLSX',
     'a report setting out of range is named and kept',

@@ -23,6 +23,7 @@ use crate::orgs::TeamPolicy;
 use crate::store;
 use crate::App;
 
+mod cflex;
 mod contacts;
 mod learning;
 mod measures;
@@ -31,6 +32,20 @@ mod plans;
 mod registry;
 pub mod samples;
 mod tandem;
+
+/// Writes a part of the demo in one command with its `demo.seed` audit row.
+async fn write_seed(app: &App, stmts: Vec<Stmt>, resources: String) -> AppResult<()> {
+    let mut audit = AuditDraft::new("demo.seed", Outcome::Allowed);
+    audit.actor_name = Some("benk demo".into());
+    audit.resources = resources;
+    app.writer
+        .write(WriteOp {
+            stmts,
+            audit: vec![audit],
+        })
+        .await?;
+    Ok(())
+}
 
 /// The password of every demo login.
 pub const DEMO_PASSWORD: &str = "benk-demo";
@@ -1092,6 +1107,7 @@ pub async fn seed(app: &App) -> AppResult<bool> {
     measures::seed(app, today, now).await?;
     plans::seed(app).await?;
     registry::seed(app, today, now).await?;
+    cflex::seed(app, today, now).await?;
     learning::seed(app).await?;
     tandem::seed(app, today).await?;
     Ok(true)

@@ -16,6 +16,7 @@ use crate::error::{AppError, AppResult, Text};
 use crate::App;
 
 pub mod activity;
+pub mod cflex;
 pub mod csv;
 mod defs;
 pub mod draw;
@@ -26,7 +27,7 @@ pub mod spor;
 pub mod tandem;
 pub mod xlsx;
 
-pub use run::{run, set_settings, settings, ReportName, ReportSettings};
+pub use run::{run, run_with, set_settings, settings, Options, ReportName, ReportSettings};
 
 /// One period's row.
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]

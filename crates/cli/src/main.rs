@@ -87,7 +87,7 @@ enum Command {
 
 #[derive(clap::Args)]
 struct ReportArgs {
-    /// `activity`, `spor`, `tandem` or `fidelity`.
+    /// `activity`, `spor`, `cflex`, `tandem` or `fidelity`.
     name: String,
     /// The team's name.
     #[arg(long)]
@@ -110,6 +110,9 @@ struct ReportArgs {
     /// nb (default) or en.
     #[arg(long, default_value = "nb")]
     lang: String,
+    /// The C-Flex evaluation's follow-up window in months: 6, 12 (default) or 24.
+    #[arg(long, default_value_t = 12)]
+    window: u32,
 }
 
 #[derive(Subcommand)]
@@ -505,9 +508,19 @@ async fn report(cfg: &Config, a: ReportArgs) -> anyhow::Result<i32> {
         a.to,
         a.team
     );
-    let r = benk_app::reports::run(&app, &actor, name, team, a.from, a.to, format.code())
-        .await
-        .map_err(app_err)?;
+    let opts = benk_app::reports::Options {
+        window_months: a.window,
+    };
+    let r = benk_app::reports::run_with(
+        &app,
+        &actor,
+        (name, team),
+        (a.from, a.to),
+        format.code(),
+        opts,
+    )
+    .await
+    .map_err(app_err)?;
     eprintln!(
         "report {}: computed in {} ms; rendering {}…",
         name.code(),

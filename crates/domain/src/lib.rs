@@ -73,10 +73,11 @@ pub use levels::{
     LevelRequirement,
 };
 pub use measures::{
-    check_age, check_contact_years, check_gaf, check_item, check_spor_score, measurement_points,
-    ors_clinical, reliable_change, spor_question, srs_flagged, total, ChangeCategory, MeasureError,
-    MeasureKind, MeasurePoint, MeasurePolicy, PointStatus, SporQuestion, Tenths, ORS_CUTOFF,
-    ORS_ITEMS, RELIABLE_CHANGE, SPOR_QUESTIONS, SRS_FLAG_BELOW, SRS_ITEMS,
+    check_age, check_contact_years, check_gaf, check_item, check_spor_score, gaf_change,
+    measurement_points, ors_clinical, reliable_change, spor_question, srs_flagged, total,
+    ChangeCategory, MeasureError, MeasureKind, MeasurePoint, MeasurePolicy, PointStatus,
+    SporQuestion, Tenths, GAF_RELIABLE_CHANGE, ORS_CUTOFF, ORS_ITEMS, RELIABLE_CHANGE,
+    SPOR_QUESTIONS, SRS_FLAG_BELOW, SRS_ITEMS,
 };
 pub use national_id::{NationalId, NationalIdError, NationalIdKind, UnsupportedIdKind};
 pub use org_number::{OrgNumber, OrgNumberError};

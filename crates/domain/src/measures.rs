@@ -246,6 +246,24 @@ pub fn reliable_change(first: Tenths, later: Tenths) -> ChangeCategory {
     }
 }
 
+/// GAF: a change of at least this many points (symptom or function score) counts as reliable
+/// in Benk's reports. GAF has no reliable-change index in the seeds; 10 points is Benk's
+/// choice (a tenth of the scale, about what raters disagree by), written in the report.
+pub const GAF_RELIABLE_CHANGE: i64 = 10;
+
+/// The reliable-change category from a first GAF score to a later one: a change of exactly
+/// [`GAF_RELIABLE_CHANGE`] counts.
+pub fn gaf_change(first: i64, later: i64) -> ChangeCategory {
+    let d = later - first;
+    if d >= GAF_RELIABLE_CHANGE {
+        ChangeCategory::Improved
+    } else if d <= -GAF_RELIABLE_CHANGE {
+        ChangeCategory::Worsened
+    } else {
+        ChangeCategory::NoReliableChange
+    }
+}
+
 /// One question of the SPoR interview guide (`004`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct SporQuestion {
@@ -488,6 +506,15 @@ mod tests {
             reliable_change(Tenths(200), Tenths(200)),
             ChangeCategory::NoReliableChange
         );
+    }
+
+    #[test]
+    fn gaf_change_of_exactly_ten_counts() {
+        assert_eq!(gaf_change(40, 50), ChangeCategory::Improved);
+        assert_eq!(gaf_change(40, 49), ChangeCategory::NoReliableChange);
+        assert_eq!(gaf_change(50, 40), ChangeCategory::Worsened);
+        assert_eq!(gaf_change(50, 41), ChangeCategory::NoReliableChange);
+        assert_eq!(gaf_change(45, 45), ChangeCategory::NoReliableChange);
     }
 
     #[test]

@@ -122,6 +122,14 @@ pub enum Cell {
         /// The number of people behind it.
         n: Option<i64>,
     },
+    /// A total of things that are not people (inpatient days, admissions, kroner) over a
+    /// group of `people`: shown as a whole number, hidden when the group is small.
+    Total {
+        /// The total.
+        n: i64,
+        /// How many people it adds up.
+        people: i64,
+    },
     /// A text.
     Text {
         /// The text.
@@ -172,6 +180,7 @@ impl Cell {
             Cell::Count { n, people } => *people && small(*n),
             Cell::Percent { num, den } => small(*num) || small(*den),
             Cell::Decimal { n, .. } | Cell::Range { n, .. } => n.is_some_and(small),
+            Cell::Total { people, .. } => small(*people),
             Cell::Text { .. } | Cell::Suppressed | Cell::Empty => false,
         };
         if hide {
@@ -184,7 +193,7 @@ impl Cell {
     /// The cell as shown to a reader, in `lang`. `threshold` names the hidden range.
     pub fn display(&self, lang: Lang, threshold: i64) -> String {
         match self {
-            Cell::Count { n, .. } => n.to_string(),
+            Cell::Count { n, .. } | Cell::Total { n, .. } => n.to_string(),
             Cell::Percent { num, den } => match percent(*num, *den) {
                 Some(p) => format!("{} % ({num}/{den})", fmt1(lang, p)),
                 None => "–".into(),
@@ -207,7 +216,7 @@ impl Cell {
     /// to one decimal, as shown).
     pub fn number(&self) -> Option<f64> {
         match self {
-            Cell::Count { n, .. } => Some(*n as f64),
+            Cell::Count { n, .. } | Cell::Total { n, .. } => Some(*n as f64),
             Cell::Percent { num, den } => percent(*num, *den).map(round1),
             Cell::Decimal { v, .. } => v.map(round1),
             _ => None,
@@ -464,6 +473,12 @@ mod tests {
             }
         );
         assert_eq!(Cell::Suppressed.display(Lang::Nb, 5), "<5");
+        // A total of days is hidden by the people behind it, not by its own size.
+        let days = |people| Cell::Total { n: 45, people };
+        assert_eq!(days(4).suppressed(t), Cell::Suppressed);
+        assert_eq!(days(5).suppressed(t), days(5));
+        assert_eq!(days(0).suppressed(t), days(0));
+        assert_eq!(Cell::Total { n: 2, people: 9 }.display(Lang::Nb, t), "2");
     }
 
     fn sample() -> Report {

@@ -15,7 +15,7 @@ use crate::error::AppResult;
 use crate::store::registry::{insert, Facts, Recorded};
 use crate::App;
 
-const INSTITUTIONS: &[&str] = &[
+pub(super) const INSTITUTIONS: &[&str] = &[
     "Sykehuset Fjordby, akuttpsykiatrisk avdeling",
     "DPS Fjordby, døgnenhet",
     "Sykehuset Nordvik, avdeling for rusbehandling",
@@ -44,7 +44,7 @@ fn day_event(kind: &'static str, on: NaiveDate) -> Facts {
 /// Inpatient stays from `from` to `to` (exclusive), one after the other: `n` of them with
 /// `min..max` nights each.
 #[allow(clippy::too_many_arguments)]
-fn stays(
+pub(super) fn stays(
     out: &mut Vec<Facts>,
     rng: &mut StdRng,
     from: NaiveDate,
@@ -77,7 +77,13 @@ fn stays(
     }
 }
 
-fn days(out: &mut Vec<Facts>, rng: &mut StdRng, from: NaiveDate, to: NaiveDate, n: usize) {
+pub(super) fn days(
+    out: &mut Vec<Facts>,
+    rng: &mut StdRng,
+    from: NaiveDate,
+    to: NaiveDate,
+    n: usize,
+) {
     let span = (to - from).num_days();
     if span < 1 {
         return;
@@ -95,7 +101,13 @@ fn days(out: &mut Vec<Facts>, rng: &mut StdRng, from: NaiveDate, to: NaiveDate, 
     }
 }
 
-fn police(out: &mut Vec<Facts>, rng: &mut StdRng, from: NaiveDate, to: NaiveDate, n: usize) {
+pub(super) fn police(
+    out: &mut Vec<Facts>,
+    rng: &mut StdRng,
+    from: NaiveDate,
+    to: NaiveDate,
+    n: usize,
+) {
     let span = (to - from).num_days();
     if span < 1 {
         return;

@@ -64,7 +64,7 @@ pub fn render(r: &Report, lang: Lang) -> String {
             for (ci, cell) in row.iter().enumerate() {
                 let col = t.columns.get(ci).map(|c| c.get(lang)).unwrap_or("");
                 let (kind, value, low, high, numer, denom) = match cell {
-                    Cell::Count { n, .. } => (
+                    Cell::Count { n, .. } | Cell::Total { n, .. } => (
                         "count",
                         n.to_string(),
                         String::new(),

@@ -9,7 +9,8 @@
 use std::collections::HashMap;
 
 use benk_domain::{
-    caseload_norm, CloseReason, ContactKind, EstablishedService, MeasureKind, Report, TeamRole,
+    caseload_norm, CloseReason, ContactKind, Counted, EstablishedService, MeasureKind, Report,
+    TeamRole,
 };
 use chrono::{DateTime, NaiveDate, NaiveTime, Utc};
 use serde::{Deserialize, Serialize};
@@ -40,13 +41,16 @@ pub enum ReportName {
     Tandem,
     /// The fidelity profile.
     Fidelity,
+    /// The C-Flex evaluation.
+    Cflex,
 }
 
 impl ReportName {
     /// Every report, in the order the list shows them.
-    pub const ALL: [ReportName; 4] = [
+    pub const ALL: [ReportName; 5] = [
         ReportName::Activity,
         ReportName::Spor,
+        ReportName::Cflex,
         ReportName::Tandem,
         ReportName::Fidelity,
     ];
@@ -58,6 +62,7 @@ impl ReportName {
             ReportName::Activity => "activity",
             ReportName::Tandem => "tandem",
             ReportName::Fidelity => "fidelity",
+            ReportName::Cflex => "cflex",
         }
     }
 
@@ -251,9 +256,36 @@ pub fn check_period(from: NaiveDate, to: NaiveDate) -> AppResult<()> {
     Ok(())
 }
 
+/// The choices of a report beyond its period.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Options {
+    /// The C-Flex evaluation's follow-up window in months: 6, 12 (default) or 24.
+    pub window_months: u32,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Options { window_months: 12 }
+    }
+}
+
+/// Checks a follow-up window: 6, 12 or 24 months (422 naming `window` otherwise).
+pub fn check_window(months: u32) -> AppResult<u32> {
+    if super::cflex::WINDOWS.contains(&months) {
+        Ok(months)
+    } else {
+        Err(AppError::field(FieldError::new(
+            "window",
+            "invalid_choice",
+            "Oppfølgingsvinduet må være 6, 12 eller 24 måneder.",
+            "The follow-up window must be 6, 12 or 24 months.",
+        )))
+    }
+}
+
 /// Runs a report for a team over a period, for `format` (`html`, `json`, `pdf`, `xlsx`,
-/// `csv`; recorded in the audit row). The result holds every number; the caller picks the
-/// audience's copy ([`Report::for_audience`]) before rendering.
+/// `csv`; recorded in the audit row), with the default options. The result holds every
+/// number; the caller picks the audience's copy ([`Report::for_audience`]) before rendering.
 pub async fn run(
     app: &App,
     actor: &Actor,
@@ -262,6 +294,26 @@ pub async fn run(
     from: NaiveDate,
     to: NaiveDate,
     format: &str,
+) -> AppResult<Report> {
+    run_with(
+        app,
+        actor,
+        (name, team),
+        (from, to),
+        format,
+        Options::default(),
+    )
+    .await
+}
+
+/// [`run`] with options (the C-Flex evaluation's window).
+pub async fn run_with(
+    app: &App,
+    actor: &Actor,
+    (name, team): (ReportName, Uuid),
+    (from, to): (NaiveDate, NaiveDate),
+    format: &str,
+    opts: Options,
 ) -> AppResult<Report> {
     let action = format!("report.{}", name.code());
     if !actor.has_role_in(team, WORKING) {
@@ -275,6 +327,14 @@ pub async fn run(
             "The SPoR survey has free-text answers and is shown to health personnel only. The attempt has been logged.",
         )));
     }
+    if name == ReportName::Cflex && !is_health_personnel(actor) {
+        refuse(app, actor, &action, team, "health_content_not_in_scope").await?;
+        return Err(AppError::Forbidden(Text::new(
+            "C-Flex-evalueringen bygger på registerdata og målinger og vises bare for helsepersonell. Forsøket er logget.",
+            "The C-Flex evaluation is built on registry data and measures and is shown to health personnel only. The attempt has been logged.",
+        )));
+    }
+    let window = check_window(opts.window_months)?;
     check_period(from, to)?;
     let settings = load_settings(app, team).await?;
     let team_row = crate::orgs::get_team(app, team).await?;
@@ -293,16 +353,24 @@ pub async fn run(
         ReportName::Fidelity => {
             super::fidelity::build(&fidelity_input(app, team, (from, to, today), &settings).await?)
         }
+        ReportName::Cflex => super::cflex::build(
+            &cflex_input(app, team, (from, to, today), window, &settings).await?,
+        ),
     };
     let extra = match (name, health) {
-        (ReportName::Tandem, true) => ",established_services",
-        (ReportName::Tandem, false) => ",established_services:withheld",
-        _ => "",
+        (ReportName::Tandem, true) => ",established_services".to_string(),
+        (ReportName::Tandem, false) => ",established_services:withheld".to_string(),
+        _ => String::new(),
+    };
+    let window_part = if name == ReportName::Cflex {
+        format!(",window:{window}")
+    } else {
+        String::new()
     };
     let mut d = actor.audit(&action, Outcome::Allowed);
     d.actor_team_id = Some(team);
     d.resources = format!(
-        "team:{team},report:{},format:{format},period:{from}..{to},aggregate{extra}",
+        "team:{team},report:{},format:{format},period:{from}..{to}{window_part},aggregate{extra}",
         name.code()
     );
     app.writer.write(WriteOp::audit_only(vec![d])).await?;
@@ -528,5 +596,99 @@ async fn fidelity_input(
         contacts,
         targets: settings.fidelity_targets,
         threshold: settings.small_threshold,
+async fn cflex_input(
+    app: &App,
+    team: Uuid,
+    (from, to, today): (NaiveDate, NaiveDate, NaiveDate),
+    window_months: u32,
+    settings: &ReportSettings,
+) -> AppResult<super::cflex::CflexInput> {
+    use super::cflex::{CflexInput, PersonIn, ReferralIn as CflexReferral};
+    use benk_domain::{offered_help, CloseReason, DecisionOutcome, HousingStatus, Stay, Tenths};
+    let referrals = store::referrals::report_rows(&app.db, team)
+        .await?
+        .into_iter()
+        .map(|r| CflexReferral {
+            received_on: r.received_on,
+            decided_on: r.decided_on,
+            offered_help: r
+                .outcome
+                .as_deref()
+                .and_then(DecisionOutcome::from_code)
+                .is_some_and(offered_help),
+            in_target_group: r.in_target_group == Some(true),
+            services_established: r.services_established > 0,
+        })
+        .collect();
+    let mut people: Vec<PersonIn> = store::reports::cohort(&app.db, team, from, to)
+        .await?
+        .into_iter()
+        .map(|c| PersonIn {
+            who: c.client_id,
+            included_on: c.included_on,
+            closed_on: c.closed_on,
+            close_reason: c.close_reason.as_deref().and_then(CloseReason::from_code),
+            referred_on: c.referred_on,
+            ..PersonIn::default()
+        })
+        .collect();
+    let mut at: HashMap<Uuid, Vec<usize>> = HashMap::new();
+    for (i, p) in people.iter().enumerate() {
+        at.entry(p.who).or_default().push(i);
+    }
+    let each = |who: &Uuid| at.get(who).cloned().unwrap_or_default();
+    for (c, status, on) in store::housing::team_statuses(&app.db, team, today).await? {
+        if let Some(s) = HousingStatus::from_code(&status) {
+            for i in each(&c) {
+                people[i].housing.push((s, on));
+            }
+        }
+    }
+    for e in store::reports::registry_events(&app.db, team, from, to).await? {
+        let stay = || Stay::new(e.starts_on, e.ends_on).ok();
+        let counted = match e.kind.as_str() {
+            "inpatient" => stay().map(|s| Counted::Inpatient(s, e.compulsory.unwrap_or(false))),
+            "emergency" => Some(Counted::Emergency(e.starts_on)),
+            "police" => Some(Counted::Police(
+                e.starts_on,
+                e.police_kind.as_deref() == Some("arrest"),
+            )),
+            "prison" => stay().map(Counted::Prison),
+            _ => None,
+        };
+        if let Some(counted) = counted {
+            for i in each(&e.client_id) {
+                people[i].events.push(counted);
+            }
+        }
+    }
+    for m in store::reports::gaf_ors(&app.db, team, from, to).await? {
+        for i in each(&m.client_id) {
+            match m.kind.as_str() {
+                "gaf" => people[i]
+                    .gaf
+                    .push((m.measured_on, m.gaf_symptom, m.gaf_function)),
+                "ors" => {
+                    if let (Some(a), Some(b), Some(c), Some(d)) =
+                        (m.item1, m.item2, m.item3, m.item4)
+                    {
+                        people[i].ors.push((m.measured_on, Tenths(a + b + c + d)));
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
+    Ok(CflexInput {
+        from,
+        to,
+        today,
+        window_months,
+        measure_window_days: crate::measures::policy(app, team).await?.window_days,
+        cost_per_inpatient_day: settings.cost_per_inpatient_day,
+        co_financing_percent: settings.co_financing_percent,
+        threshold: settings.small_threshold,
+        referrals,
+        people,
     })
 }

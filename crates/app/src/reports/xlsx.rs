@@ -126,7 +126,7 @@ pub fn render(r: &Report, lang: Lang) -> Result<Vec<u8>, XlsxError> {
             for (ci, cell) in row.iter().enumerate() {
                 let kind = kinds.get(ci).copied().unwrap_or(Col::Plain);
                 match cell {
-                    Cell::Count { n, .. } => {
+                    Cell::Count { n, .. } | Cell::Total { n, .. } => {
                         ws.write_number(y, x, *n as f64)?;
                     }
                     Cell::Percent { num, den } => {

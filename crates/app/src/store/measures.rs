@@ -50,7 +50,7 @@ pub struct MeasureRow {
     pub retracted: bool,
 }
 
-const COLS: &str = "m.id, m.client_id, m.kind, m.measured_on, CAST(m.gaf_symptom AS BIGINT) AS gaf_symptom, \
+pub(crate) const COLS: &str = "m.id, m.client_id, m.kind, m.measured_on, CAST(m.gaf_symptom AS BIGINT) AS gaf_symptom, \
      CAST(m.gaf_function AS BIGINT) AS gaf_function, CAST(m.item1 AS BIGINT) AS item1, \
      CAST(m.item2 AS BIGINT) AS item2, CAST(m.item3 AS BIGINT) AS item3, CAST(m.item4 AS BIGINT) AS item4, \
      m.supersedes_id, m.reason, m.recorded_by, s.name AS recorded_by_name, o.name AS owner_org_name, m.created_at, \

@@ -57,7 +57,7 @@ const COLS: &str = "r.id, r.client_id, r.kind, r.starts_on, r.ends_on, r.institu
      FROM registry_events r JOIN staff s ON s.id = r.recorded_by JOIN organisations o ON o.id = r.owner_org_id";
 
 /// Current: neither superseded nor retracted.
-const CURRENT: &str =
+pub(crate) const CURRENT: &str =
     "NOT r.retracted AND NOT EXISTS (SELECT 1 FROM registry_events n WHERE n.supersedes_id = r.id)";
 
 /// An event's facts as checked, ready to store.

@@ -191,3 +191,93 @@ pub async fn services_of_kinds(
     )
     .await
 }
+
+/// One course of the C-Flex cohort: a course of the team that began in the period.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct CohortRow {
+    /// The person (to count them once and to join their events; never shown).
+    pub client_id: Uuid,
+    /// The inclusion day.
+    pub included_on: NaiveDate,
+    /// The end of the course.
+    pub closed_on: Option<NaiveDate>,
+    /// `CloseReason` code.
+    pub close_reason: Option<String>,
+    /// The day the referral that led to it arrived.
+    pub referred_on: Option<NaiveDate>,
+}
+
+/// The people of the team included from `from` to `to`, as a sub-select of client ids.
+const COHORT: &str = "SELECT c.client_id FROM episodes c WHERE c.team_id = $1 \
+     AND c.included_on >= $2 AND c.included_on <= $3";
+
+/// The team's courses that began from `from` to `to` (inclusive).
+pub async fn cohort(
+    mut ex: impl Exec,
+    team: Uuid,
+    from: NaiveDate,
+    to: NaiveDate,
+) -> Result<Vec<CohortRow>, sqlx::Error> {
+    ex.all(
+        "SELECT e.client_id, e.included_on, e.closed_on, e.close_reason, r.received_on AS referred_on \
+         FROM episodes e LEFT JOIN referrals r ON r.id = e.referral_id WHERE e.team_id = $1 \
+         AND e.included_on >= $2 AND e.included_on <= $3 ORDER BY e.client_id, e.included_on",
+        crate::args![team, from, to],
+    )
+    .await
+}
+
+/// A current registry event of the team, as the evaluation counts it.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct EventRow {
+    /// The person.
+    pub client_id: Uuid,
+    /// `RegistryKind` code.
+    pub kind: String,
+    /// First (or only) day.
+    pub starts_on: NaiveDate,
+    /// Last day of a stay.
+    pub ends_on: Option<NaiveDate>,
+    /// Inpatient: compulsory care.
+    pub compulsory: Option<bool>,
+    /// Police: `PoliceKind` code.
+    pub police_kind: Option<String>,
+}
+
+/// The current registry events the team holds on the people it included from `from` to `to`.
+pub async fn registry_events(
+    mut ex: impl Exec,
+    team: Uuid,
+    from: NaiveDate,
+    to: NaiveDate,
+) -> Result<Vec<EventRow>, sqlx::Error> {
+    ex.all(
+        &format!(
+            "SELECT r.client_id, r.kind, r.starts_on, r.ends_on, r.compulsory, r.police_kind \
+             FROM registry_events r WHERE r.team_id = $1 AND r.client_id IN ({COHORT}) AND {} \
+             ORDER BY r.client_id, r.starts_on",
+            super::registry::CURRENT
+        ),
+        crate::args![team, from, to],
+    )
+    .await
+}
+
+/// The team's current GAF and ORS measures of the people it included from `from` to `to`.
+pub async fn gaf_ors(
+    mut ex: impl Exec,
+    team: Uuid,
+    from: NaiveDate,
+    to: NaiveDate,
+) -> Result<Vec<super::measures::MeasureRow>, sqlx::Error> {
+    ex.all(
+        &format!(
+            "SELECT {} WHERE m.team_id = $1 AND m.kind IN ('gaf', 'ors') AND m.client_id IN ({COHORT}) \
+             AND NOT m.retracted AND NOT EXISTS (SELECT 1 FROM measures n WHERE n.supersedes_id = m.id) \
+             ORDER BY m.client_id, m.measured_on",
+            super::measures::COLS
+        ),
+        crate::args![team, from, to],
+    )
+    .await
+}

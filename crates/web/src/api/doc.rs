@@ -856,3 +856,10 @@ pub fn measure_kinds() -> utoipa::openapi::schema::ArrayBuilder {
 pub fn report_format() -> ObjectBuilder {
     codes(["json", "csv", "xlsx", "pdf", "html"], false)
 }
+
+/// The C-Flex evaluation's follow-up window: 6, 12 or 24 months.
+pub fn report_window() -> ObjectBuilder {
+    ObjectBuilder::new()
+        .schema_type(Type::Integer)
+        .enum_values(Some([6, 12, 24].map(serde_json::Value::from)))
+}

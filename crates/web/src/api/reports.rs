@@ -37,6 +37,11 @@ pub(super) struct ReportQuery {
     #[serde(default)]
     #[param(schema_with = doc::report_format)]
     format: Option<String>,
+    /// The C-Flex evaluation's follow-up window in months: 6, 12 (default) or 24. Other
+    /// reports ignore it.
+    #[serde(default)]
+    #[param(schema_with = doc::report_window)]
+    window: Option<u32>,
 }
 
 /// A report: title, period, definitions, and sections of typed tables and charts (see
@@ -48,7 +53,7 @@ pub(super) struct ReportDocument(serde_json::Value);
 
 /// One report for the acting team: JSON, or a file with `format`.
 #[utoipa::path(get, path = "/reports/{name}",
-    params(("name" = String, Path, description = "`activity`, `spor`, `tandem` or `fidelity`", pattern = "^(activity|spor|tandem|fidelity)$"), ReportQuery),
+    params(("name" = String, Path, description = "`activity`, `spor`, `cflex`, `tandem` or `fidelity`", pattern = "^(activity|spor|cflex|tandem|fidelity)$"), ReportQuery),
     responses(
         (status = 200, description = "The report", content(
             (ReportDocument = "application/json"),
@@ -86,13 +91,16 @@ pub(super) async fn get_report(
                 "You are not in a team.",
             ))
         })?;
-        let (from, to) = page::period_of(&PeriodQuery {
+        let pq = PeriodQuery {
             from: q.from.map(|d| d.to_string()),
             to: q.to.map(|d| d.to_string()),
             format: None,
-        })?;
+            window: q.window.map(|w| w.to_string()),
+        };
+        let (from, to) = page::period_of(name, &pq)?;
+        let opts = page::options_of(&pq)?;
         let code = format.map_or("json", Format::code);
-        let r = reports::run(&st.app, &actor, name, team, from, to, code).await?;
+        let r = reports::run_with(&st.app, &actor, (name, team), (from, to), code, opts).await?;
         match format {
             None => Ok(Json(r.for_audience(Audience::Aggregate)).into_response()),
             Some(f) => page::download(&r, f, ctx.lang),

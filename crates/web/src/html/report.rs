@@ -50,6 +50,9 @@ report_texts! {
     tandem_about: "Tatt inn over tid, bosituasjon ved inntak og nå, utkastelser og startet behandling (behandling bare for helsepersonell).", "Taken in over time, housing at intake and now, evictions and started treatment (treatment for health personnel only).";
     fidelity_about: "Indikatorer fra det daglige arbeidet per måned mot teamets egne mål.", "Indicators from the daily work per month against the team's own targets.";
     spor_about: "Brukerintervjuene: deltakere, skala-spørsmål og fritekst (helsepersonell).", "The user interviews: participants, scale questions and free text (health personnel).";
+    cflex_about: "Kohorten tatt inn i perioden: målgruppe, tjenester, bolig, liggedøgn og innleggelser før og etter, GAF og ORS, kost–nytte (helsepersonell).", "The cohort included in the period: target group, services, housing, inpatient days and admissions before and after, GAF and ORS, cost–benefit (health personnel).";
+    window: "Oppfølgingsvindu", "Follow-up window";
+    months: "måneder", "months";
 }
 
 pub(crate) fn rt(lang: Lang) -> &'static Rt {
@@ -186,6 +189,10 @@ struct ReportPage {
     name: &'static str,
     from: String,
     to: String,
+    /// The follow-up window, for the reports that have one (C-Flex).
+    window: Option<u32>,
+    /// The query string of the downloads (`from=…&to=…[&window=…]`).
+    query: String,
     b: Body,
 }
 
@@ -215,25 +222,30 @@ pub(crate) struct ListEntry {
     pub name: &'static str,
     pub title: &'static str,
     pub about: &'static str,
+    /// Its default period.
+    pub from: String,
+    pub to: String,
+    /// Whether it has a follow-up window to choose.
+    pub window: bool,
 }
 
 /// The list of reports with the period form, shown on `/reports`.
 pub(crate) struct ReportList {
     pub rt: &'static Rt,
     pub entries: Vec<ListEntry>,
-    pub from: String,
-    pub to: String,
 }
 
 /// The list for the `/reports` page.
 pub(crate) fn list(lang: Lang) -> ReportList {
-    let (from, to) = default_period();
     let t = rt(lang);
     ReportList {
         rt: t,
         entries: ReportName::ALL
             .iter()
             .map(|n| ListEntry {
+                from: default_period_of(*n).0.to_string(),
+                to: default_period_of(*n).1.to_string(),
+                window: *n == ReportName::Cflex,
                 name: n.code(),
                 title: match (n, lang) {
                     (ReportName::Activity, Lang::Nb) => "Teamets aktivitet",
@@ -244,17 +256,18 @@ pub(crate) fn list(lang: Lang) -> ReportList {
                     (ReportName::Tandem, Lang::En) => "Tandem follow-up",
                     (ReportName::Fidelity, Lang::Nb) => "Troskapsprofil",
                     (ReportName::Fidelity, Lang::En) => "Fidelity profile",
+                    (ReportName::Cflex, Lang::Nb) => "C-Flex-evaluering",
+                    (ReportName::Cflex, Lang::En) => "C-Flex evaluation",
                 },
                 about: match n {
                     ReportName::Activity => t.activity_about,
                     ReportName::Spor => t.spor_about,
                     ReportName::Tandem => t.tandem_about,
                     ReportName::Fidelity => t.fidelity_about,
+                    ReportName::Cflex => t.cflex_about,
                 },
             })
             .collect(),
-        from: from.to_string(),
-        to: to.to_string(),
     }
 }
 
@@ -277,11 +290,42 @@ pub(crate) struct PeriodQuery {
     pub to: Option<String>,
     #[serde(default)]
     pub format: Option<String>,
+    /// The C-Flex evaluation's follow-up window in months.
+    #[serde(default)]
+    pub window: Option<String>,
 }
 
-/// Parses the period (defaults: the last twelve months); a bad date is 422 naming its field.
-pub(crate) fn period_of(q: &PeriodQuery) -> Result<(NaiveDate, NaiveDate), AppError> {
-    let (df, dt) = default_period();
+/// Parses the report's options (`window`: 6, 12 or 24; default 12); anything else is 422
+/// naming `window`.
+pub(crate) fn options_of(q: &PeriodQuery) -> Result<reports::Options, AppError> {
+    let mut o = reports::Options::default();
+    if let Some(w) = q.window.as_deref().map(str::trim).filter(|w| !w.is_empty()) {
+        // Not a number is the same answer as a number that is not a choice.
+        o.window_months = reports::run::check_window(w.parse().unwrap_or(0))?;
+    }
+    Ok(o)
+}
+
+/// A report's default period: the twelve months up to today; for the C-Flex evaluation the
+/// two years before that, so that the default 12-month window after is over for the whole
+/// cohort.
+pub fn default_period_of(name: ReportName) -> (NaiveDate, NaiveDate) {
+    let (from, to) = default_period();
+    match name {
+        ReportName::Cflex => {
+            let back = |d: NaiveDate, m| d.checked_sub_months(Months::new(m)).unwrap_or(d);
+            (back(from, 24), back(to, 12))
+        }
+        _ => (from, to),
+    }
+}
+
+/// Parses the period (defaults: [`default_period_of`]); a bad date is 422 naming its field.
+pub(crate) fn period_of(
+    name: ReportName,
+    q: &PeriodQuery,
+) -> Result<(NaiveDate, NaiveDate), AppError> {
+    let (df, dt) = default_period_of(name);
     let parse = |field: &str, v: &Option<String>, d: NaiveDate| match v.as_deref().map(str::trim) {
         None | Some("") => Ok(d),
         Some(s) => NaiveDate::parse_from_str(s, "%Y-%m-%d")
@@ -424,20 +468,31 @@ pub(crate) async fn show(
     let result = async {
         let name = name_of(&name)?;
         let team = actor.acting().map(|m| m.team_id).ok_or_else(no_team)?;
-        let (from, to) = period_of(&q)?;
-        let r = reports::run(&st.app, actor, name, team, from, to, "html_page").await?;
-        Ok::<_, AppError>((name, from, to, r))
+        let (from, to) = period_of(name, &q)?;
+        let opts = options_of(&q)?;
+        let r =
+            reports::run_with(&st.app, actor, (name, team), (from, to), "html_page", opts).await?;
+        Ok::<_, AppError>((name, from, to, opts, r))
     }
     .await;
     match result {
-        Ok((name, from, to, r)) => page(&ReportPage {
-            layout: Layout::new(&ctx, "reports"),
-            rt: rt(ctx.lang),
-            name: name.code(),
-            from: from.to_string(),
-            to: to.to_string(),
-            b: body(&r.for_audience(Audience::TeamScreen), ctx.lang),
-        }),
+        Ok((name, from, to, opts, r)) => {
+            let window = (name == ReportName::Cflex).then_some(opts.window_months);
+            let mut query = format!("from={from}&to={to}");
+            if let Some(w) = window {
+                query.push_str(&format!("&window={w}"));
+            }
+            page(&ReportPage {
+                layout: Layout::new(&ctx, "reports"),
+                rt: rt(ctx.lang),
+                name: name.code(),
+                from: from.to_string(),
+                to: to.to_string(),
+                window,
+                query,
+                b: body(&r.for_audience(Audience::TeamScreen), ctx.lang),
+            })
+        }
         Err(e) => ctx.page_err(e),
     }
 }
@@ -461,8 +516,17 @@ pub(crate) async fn download_handler(
             ))
         })?;
         let team = actor.acting().map(|m| m.team_id).ok_or_else(no_team)?;
-        let (from, to) = period_of(&q)?;
-        let r = reports::run(&st.app, actor, name, team, from, to, format.code()).await?;
+        let (from, to) = period_of(name, &q)?;
+        let opts = options_of(&q)?;
+        let r = reports::run_with(
+            &st.app,
+            actor,
+            (name, team),
+            (from, to),
+            format.code(),
+            opts,
+        )
+        .await?;
         download(&r, format, ctx.lang)
     }
     .await;
