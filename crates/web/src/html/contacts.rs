@@ -21,19 +21,9 @@ use super::{page, Layout};
 use crate::ctx::Ctx;
 use crate::AppState;
 
-macro_rules! contact_texts {
-    ($($key:ident: $nb:expr, $en:expr;)*) => {
-        /// Every user-facing string of the outreach log.
-        #[derive(Debug)]
-        pub(crate) struct Ct { $(pub $key: &'static str,)* }
-        /// Norwegian Bokmål.
-        pub(crate) static NB: Ct = Ct { $($key: $nb,)* };
-        /// English.
-        pub(crate) static EN: Ct = Ct { $($key: $en,)* };
-    };
-}
-
-contact_texts! {
+page_texts! {
+    /// Every user-facing string of the outreach log.
+    Ct, pub(crate) fn ct;
     log_contact: "Registrer kontakt", "Log contact";
     log_title: "Registrer kontakt", "Log a contact";
     met: "Truffet", "Met";
@@ -98,14 +88,6 @@ contact_texts! {
     more_about: "Mer om personen", "More about the person";
     health_note: "Journalnotat", "Health note";
     social_note: "Sosialfaglig notat", "Social note";
-}
-
-/// The outreach log's texts in a language.
-pub(crate) fn ct(lang: Lang) -> &'static Ct {
-    match lang {
-        Lang::Nb => &NB,
-        Lang::En => &EN,
-    }
 }
 
 /// A status message after a redirect (`?msg=`).

@@ -23,17 +23,9 @@ use crate::html::clients::actor_or_redirect;
 use crate::html::{page, Layout};
 use crate::AppState;
 
-macro_rules! report_texts {
-    ($($key:ident: $nb:expr, $en:expr;)*) => {
-        /// The words of the report pages.
-        #[derive(Debug)]
-        pub(crate) struct Rt { $(pub $key: &'static str,)* }
-        static NB: Rt = Rt { $($key: $nb,)* };
-        static EN: Rt = Rt { $($key: $en,)* };
-    };
-}
-
-report_texts! {
+page_texts! {
+    /// The words of the report pages.
+    Rt, pub(crate) fn rt;
     list_title: "Rapporter", "Reports";
     list_intro: "Velg periode og vis rapporten, eller last den ned. Eksporterte filer skjuler små tall.", "Choose a period and show the report, or download it. Exported files hide small numbers.";
     from: "Fra og med", "From";
@@ -47,13 +39,6 @@ report_texts! {
     person_level: "Personnivå: bare i teamets egen visning og PDF.", "Person level: only in the team's own view and PDF.";
     activity_about: "Henvisninger, vedtak, kontakter, saksmengde og målinger.", "Referrals, decisions, contacts, caseload and measures.";
     spor_about: "Brukerintervjuene: deltakere, skala-spørsmål og fritekst (helsepersonell).", "The user interviews: participants, scale questions and free text (health personnel).";
-}
-
-pub(crate) fn rt(lang: Lang) -> &'static Rt {
-    match lang {
-        Lang::Nb => &NB,
-        Lang::En => &EN,
-    }
 }
 
 /// A cell as shown.
