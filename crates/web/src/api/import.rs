@@ -34,6 +34,10 @@ pub(super) struct ImportQuery {
     /// `Accept-Language`).
     #[serde(default)]
     lang: Option<RowLang>,
+    /// The team to import into (default: the caller's acting team); only its team lead and
+    /// intake members who are health personnel may.
+    #[serde(default)]
+    team: Option<uuid::Uuid>,
 }
 
 /// The language of the row errors.
@@ -114,7 +118,7 @@ fn is_csv(headers: &HeaderMap) -> bool {
         })
 }
 
-/// Import a CSV file of one kind into the acting team (`people`, `measures`, `spor`,
+/// Import a CSV file of one kind into a team (the acting team unless `team` is given; `people`, `measures`, `spor`,
 /// `registry`; the columns are in `docs/import/`). The body is the file as Excel writes it
 /// ("CSV UTF-8", `;` or `,`, up to 8 MB). A dry run checks every row and writes nothing; a
 /// real run writes every new row in one transaction or, if any row is bad, nothing (422
@@ -186,7 +190,10 @@ pub(super) async fn import_file(
             ))
         }
     };
-    let team = super::intake::acting_team(&ctx, &actor)?;
+    let team = match q.team {
+        Some(t) => t,
+        None => super::intake::acting_team(&ctx, &actor)?,
+    };
     let dry_run = q.dry_run.unwrap_or(false);
     let progress = |done: usize, all: usize| {
         tracing::info!(kind = kind.code(), done, all, "import progress");

@@ -65,6 +65,10 @@ page_texts! {
     referral_received: "Henvisning mottatt", "Referral received";
     decision: "Inntaksvedtak", "Intake decision";
     meeting_decision: "Vedtak i teammøtet", "Team meeting decision";
+    plan_made: "Individuell plan laget", "Individual plan made";
+    plan_revised: "Individuell plan revidert", "Individual plan revised";
+    plan_version: "versjon", "version";
+    plan_open: "planen", "the plan";
     follow_up: "Følges opp av", "Followed up by";
     meeting_withheld: "Tema og vedtak skjult: helseopplysninger er ikke tilgjengelige for din yrkesrolle.", "Topic and decision hidden: health information is not available to your profession.";
     draft_health_hint: "Det blir et journalnotat.", "It becomes a health record entry.";
