@@ -279,19 +279,7 @@ async fn the_api_refuses_and_audits_who_may_not_import(t: &TestApp) {
     );
     // A worker, a NAV officer in the intake team, another team's lead (naming Tone's
     // team): refused, audited with the reason, nothing written.
-    let fjordby = {
-        let tone = t.staff_id("tone").await;
-        let (team,): (Uuid,) = t
-            .db()
-            .opt(
-                "SELECT team_id FROM team_memberships WHERE staff_id = $1",
-                benk_app::args![tone],
-            )
-            .await
-            .unwrap()
-            .unwrap();
-        team
-    };
+    let fjordby = t.team_id("Samhandlingsteamet Fjordby").await;
     for (user, why) in [
         ("per".to_string(), "none:not_permitted"),
         ("nav".to_string(), "none:health_content_not_in_scope"),
@@ -328,19 +316,24 @@ async fn the_api_refuses_and_audits_who_may_not_import(t: &TestApp) {
     );
 }
 
-async fn a_registry_import_and_parallel_api_stays_leave_no_overlap(t: &TestApp) {
-    let tone = t.token("tone").await;
-    let fnr = synthetic_fnr(931);
+/// A person of Tone's team with a national id (as the registry file names them).
+async fn person(t: &TestApp, tone: &str, name: &str, fnr: &str) -> Uuid {
     let r = t
         .api(
             Method::POST,
             "/api/v1/clients",
-            &tone,
-            Some(json!({"name": "Oda Overlapp", "national_id": fnr})),
+            tone,
+            Some(json!({"name": name, "national_id": fnr})),
         )
         .await;
     assert_eq!(r.status, StatusCode::CREATED, "{}", r.text);
-    let c: Uuid = r.json()["id"].as_str().unwrap().parse().unwrap();
+    r.json()["id"].as_str().unwrap().parse().unwrap()
+}
+
+async fn a_registry_import_and_parallel_api_stays_leave_no_overlap(t: &TestApp) {
+    let tone = t.token("tone").await;
+    let fnr = synthetic_fnr(931);
+    let c = person(t, &tone, "Oda Overlapp", &fnr).await;
     let day = |n: i64| (benk_app::time::oslo_today() - chrono::Duration::days(n)).to_string();
     // The file's stay: 40 to 30 days ago.
     let file = format!(
@@ -406,15 +399,7 @@ async fn a_registry_import_and_parallel_api_stays_leave_no_overlap(t: &TestApp) 
 
     // Another person: forty API stays and the file at once, all overlapping: one stored.
     let fnr = synthetic_fnr(932);
-    let r = t
-        .api(
-            Method::POST,
-            "/api/v1/clients",
-            &tone,
-            Some(json!({"name": "Pål Parallell", "national_id": fnr})),
-        )
-        .await;
-    let c: Uuid = r.json()["id"].as_str().unwrap().parse().unwrap();
+    let c = person(t, &tone, "Pål Parallell", &fnr).await;
     let file = format!(
         "external_id;national_id;kind;starts_on;ends_on;institution\nrace2;{fnr};inpatient;{};{};DPS Fjordby\n",
         day(40),
