@@ -442,10 +442,6 @@ pub async fn client_of(app: &App, id: Uuid) -> AppResult<Uuid> {
         .ok_or(AppError::NotFound)
 }
 
-fn reason_of(reason: &str) -> Result<ShortText, AppError> {
-    ShortText::parse(reason).map_err(|e| AppError::field(FieldError::of("reason", &e)))
-}
-
 impl crate::versions::Version for MeasureRow {
     fn author(&self) -> Uuid {
         self.recorded_by
@@ -543,32 +539,12 @@ pub async fn retract(
     id: Uuid,
     reason: &str,
 ) -> AppResult<()> {
-    require_health(app, actor, grant, "measure.retract").await?;
-    let reason = reason_of(reason)?;
-    own_current(app, actor, grant, id, "measure.retract").await?;
-    let new = Uuid::now_v7();
-    let d = audit_allowed(
-        actor,
-        grant,
-        "measure.retract",
-        &format!("measure:{new},retracts:{id}"),
-    );
-    let stmt = store::measures::retract(
-        new,
-        id,
-        grant.client_id(),
-        reason.as_str(),
-        actor.staff_id,
-        actor.home_org_id,
-        d.at,
-    );
-    app.writer
-        .write(WriteOp {
-            stmts: vec![stmt],
-            audit: vec![d],
-        })
-        .await?;
-    Ok(())
+    const ACTION: &str = "measure.retract";
+    require_health(app, actor, grant, ACTION).await?;
+    let found = store::measures::by_id(&app.db, grant.client_id(), id).await?;
+    let what = (id, ACTION, reason);
+    let stmt = store::measures::retract;
+    crate::versions::retract(app, actor, grant, what, &MEASURE, found, stmt).await
 }
 
 /// A measurement point that is due or overdue, for a list.

@@ -636,33 +636,12 @@ pub async fn retract(
     id: Uuid,
     reason: &str,
 ) -> AppResult<()> {
-    require_health(app, actor, grant, "registry.retract").await?;
-    let reason =
-        ShortText::parse(reason).map_err(|e| AppError::field(FieldError::of("reason", &e)))?;
-    own_current(app, actor, grant, id, "registry.retract").await?;
-    let new = Uuid::now_v7();
-    let d = audit_allowed(
-        actor,
-        grant,
-        "registry.retract",
-        &format!("registry_event:{new},retracts:{id}"),
-    );
-    let stmt = store::registry::retract(
-        new,
-        id,
-        grant.client_id(),
-        reason.as_str(),
-        actor.staff_id,
-        actor.home_org_id,
-        d.at,
-    );
-    app.writer
-        .write(WriteOp {
-            stmts: vec![stmt],
-            audit: vec![d],
-        })
-        .await?;
-    Ok(())
+    const ACTION: &str = "registry.retract";
+    require_health(app, actor, grant, ACTION).await?;
+    let found = store::registry::by_id(&app.db, grant.client_id(), id).await?;
+    let what = (id, ACTION, reason);
+    let stmt = store::registry::retract;
+    crate::versions::retract(app, actor, grant, what, &EVENT, found, stmt).await
 }
 
 #[cfg(test)]

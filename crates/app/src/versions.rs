@@ -3,14 +3,20 @@
 //! all of them: the version the caller names must exist for the person, be the actor's own
 //! and still be current.
 
+use benk_domain::ShortText;
+use chrono::{DateTime, Utc};
 use uuid::Uuid;
 
-use crate::access::ReadGrant;
+use crate::access::{audit_allowed, ReadGrant};
 use crate::actor::Actor;
 use crate::audit::Outcome;
-use crate::db::writer::WriteOp;
-use crate::error::{AppError, AppResult, Text};
+use crate::db::writer::{Stmt, WriteOp};
+use crate::error::{AppError, AppResult, FieldError, Text};
 use crate::App;
+
+/// The statement that retracts version `of`: (new id, of, client, reason, by, owner
+/// organisation, at).
+pub(crate) type RetractStmt = fn(Uuid, Uuid, Uuid, &str, Uuid, Uuid, DateTime<Utc>) -> Stmt;
 
 /// What a stored version tells the check.
 pub(crate) trait Version {
@@ -70,4 +76,44 @@ pub(crate) async fn own_current<R: Version>(
         return Err(AppError::Conflict(Text::new(kind.stale.0, kind.stale.1)));
     }
     Ok(row)
+}
+
+/// Deletes a version by retracting it: a retraction row with the reason (the version stays
+/// in the table). The author only (`own_current`, with `found` as read); audited as
+/// `action` with `<resource>:<new>,retracts:<id>`.
+pub(crate) async fn retract<R: Version>(
+    app: &App,
+    actor: &Actor,
+    grant: &ReadGrant,
+    (id, action, reason): (Uuid, &str, &str),
+    kind: &Kind,
+    found: Option<R>,
+    stmt: RetractStmt,
+) -> AppResult<()> {
+    let reason =
+        ShortText::parse(reason).map_err(|e| AppError::field(FieldError::of("reason", &e)))?;
+    own_current(app, actor, grant, (id, action), kind, found).await?;
+    let new = Uuid::now_v7();
+    let d = audit_allowed(
+        actor,
+        grant,
+        action,
+        &format!("{}:{new},retracts:{id}", kind.resource),
+    );
+    let stmt = stmt(
+        new,
+        id,
+        grant.client_id(),
+        reason.as_str(),
+        actor.staff_id,
+        actor.home_org_id,
+        d.at,
+    );
+    app.writer
+        .write(WriteOp {
+            stmts: vec![stmt],
+            audit: vec![d],
+        })
+        .await?;
+    Ok(())
 }

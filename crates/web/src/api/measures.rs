@@ -17,7 +17,7 @@ use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
-use super::{doc, grant_for, open_person, path_id, ApiJson, ApiQuery, RetractIn};
+use super::{doc, grant_for, open_person, path_id, ApiJson, ApiQuery, RetractIn, retract_version};
 use crate::ctx::Ctx;
 use crate::error::ApiError;
 use crate::AppState;
@@ -248,12 +248,8 @@ pub(super) async fn retract(
     Path(id): Path<String>,
     ApiJson(b, _): ApiJson<RetractIn>,
 ) -> Result<StatusCode, ApiError> {
-    let mid = path_id(&ctx, &id)?;
-    let (actor, grant) = grant_for(&st, &ctx, measures::client_of(&st.app, mid).await).await?;
-    measures::retract(&st.app, &actor, &grant, mid, &b.reason)
-        .await
-        .map_err(|e| ctx.api_err(e))?;
-    Ok(StatusCode::NO_CONTENT)
+    let what = (id.as_str(), b.reason.as_str());
+    retract_version(&st, &ctx, what, measures::client_of, measures::retract).await
 }
 
 /// Whose due list.

@@ -456,6 +456,29 @@ pub(super) async fn grant_for(
     Ok((actor, grant))
 }
 
+/// Delete a versioned record (a measure, a registry event) by retracting it: the person it
+/// belongs to is looked up (`client_of`) and opened, and `retract` runs under that grant.
+pub(super) async fn retract_version(
+    st: &AppState,
+    ctx: &crate::ctx::Ctx,
+    (id, reason): (&str, &str),
+    client_of: impl AsyncFn(&benk_app::App, uuid::Uuid) -> benk_app::AppResult<uuid::Uuid>,
+    retract: impl AsyncFn(
+        &benk_app::App,
+        &benk_app::Actor,
+        &benk_app::access::ReadGrant,
+        uuid::Uuid,
+        &str,
+    ) -> benk_app::AppResult<()>,
+) -> Result<StatusCode, crate::error::ApiError> {
+    let rid = path_id(ctx, id)?;
+    let (actor, grant) = grant_for(st, ctx, client_of(&st.app, rid).await).await?;
+    retract(&st.app, &actor, &grant, rid, reason)
+        .await
+        .map_err(|e| ctx.api_err(e))?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
 /// Why a versioned record (a measure, a registry event) is deleted.
 #[derive(serde::Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]

@@ -16,7 +16,7 @@ use utoipa::openapi::schema::{ObjectBuilder, SchemaFormat, SchemaType, Type};
 use utoipa::openapi::KnownFormat;
 use uuid::Uuid;
 
-use super::{doc, grant_for, open_person, path_id, ApiJson, RetractIn};
+use super::{doc, grant_for, open_person, path_id, retract_version, ApiJson, RetractIn};
 use crate::ctx::Ctx;
 use crate::error::ApiError;
 use crate::AppState;
@@ -404,10 +404,6 @@ pub(super) async fn retract(
     Path(id): Path<String>,
     ApiJson(b, _): ApiJson<RetractIn>,
 ) -> Result<StatusCode, ApiError> {
-    let eid = path_id(&ctx, &id)?;
-    let (actor, grant) = grant_for(&st, &ctx, registry::client_of(&st.app, eid).await).await?;
-    registry::retract(&st.app, &actor, &grant, eid, &b.reason)
-        .await
-        .map_err(|e| ctx.api_err(e))?;
-    Ok(StatusCode::NO_CONTENT)
+    let what = (id.as_str(), b.reason.as_str());
+    retract_version(&st, &ctx, what, registry::client_of, registry::retract).await
 }

@@ -77,6 +77,40 @@ where
     }
 }
 
+/// `done` for a page whose view is read again with the errors (`again`).
+pub(crate) async fn done_view<V, Fut>(
+    ctx: &Ctx,
+    result: Result<String, AppError>,
+    again: impl FnOnce(Vec<FieldError>) -> Fut,
+) -> Response
+where
+    V: askama::Template,
+    Fut: Future<Output = Result<V, AppError>>,
+{
+    done(ctx, result, |errs| async move { Ok(page(&again(errs).await?)) }).await
+}
+
+/// GET of a page of one object (the path's `id`) with forms: its view (`read`), with the
+/// page's `saved` text as the flash after a successful form (`?msg=saved`).
+pub(crate) async fn show_view<V, Fut>(
+    ctx: &Ctx,
+    (id, q): (&str, &Msg),
+    saved: &'static str,
+    read: impl FnOnce(Uuid) -> Fut,
+    layout: impl FnOnce(&mut V) -> &mut super::Layout,
+) -> Response
+where
+    V: askama::Template,
+    Fut: Future<Output = Result<V, AppError>>,
+{
+    let id = match super::clients::parse_id(ctx, id) {
+        Ok(i) => i,
+        Err(r) => return r,
+    };
+    let flash = q.flash(&[("saved", saved)]);
+    rendered(ctx, read(id).await, flash, layout)
+}
+
 /// A view rendered, or the error page.
 pub(crate) fn rendered<V: askama::Template>(
     ctx: &Ctx,

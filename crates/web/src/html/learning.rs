@@ -13,7 +13,7 @@ use benk_domain::{EvaluationResult, Lang, LongText, ShortText, TeamRole};
 use chrono::NaiveDate;
 use uuid::Uuid;
 
-use super::clients::{actor_or_redirect, parse_id};
+use super::clients::actor_or_redirect;
 use super::intake::{posted, posted_in_team, Fd};
 use super::forms::{self, Msg};
 use super::plans::Retry;
@@ -171,13 +171,8 @@ pub(super) async fn log_page(
     Query(q): Query<Msg>,
 ) -> Response {
     let actor = actor_or_redirect!(ctx);
-    let id = match parse_id(&ctx, &id) {
-        Ok(i) => i,
-        Err(r) => return r,
-    };
-    let view = log_view(&st, &ctx, actor, id, Retry::default()).await;
-    let flash = q.flash(&[("saved", lt(ctx.lang).saved)]);
-    forms::rendered(&ctx, view, flash, |v| &mut v.layout)
+    let read = |id| log_view(&st, &ctx, actor, id, Retry::default());
+    forms::show_view(&ctx, (&id, &q), lt(ctx.lang).saved, read, |v| &mut v.layout).await
 }
 
 async fn log_done(
@@ -190,9 +185,8 @@ async fn log_done(
     result: Result<String, AppError>,
 ) -> Response {
     let result = result.map(|anchor| format!("/episodes/{episode}/learning-log?msg=saved{anchor}"));
-    forms::done(ctx, result, |errs| async move {
-        let v = log_view(st, ctx, actor, episode, Retry::new(ctx, form, fd, errs)).await?;
-        Ok(page(&v))
+    forms::done_view(ctx, result, |errs| {
+        log_view(st, ctx, actor, episode, Retry::new(ctx, form, fd, errs))
     })
     .await
 }

@@ -314,13 +314,8 @@ pub(super) async fn plan_page(
     Query(q): Query<Msg>,
 ) -> Response {
     let actor = actor_or_redirect!(ctx);
-    let id = match parse_id(&ctx, &id) {
-        Ok(i) => i,
-        Err(r) => return r,
-    };
-    let view = plan_page_view(&st, &ctx, actor, id, Retry::default()).await;
-    let flash = q.flash(&[("saved", pt(ctx.lang).saved)]);
-    forms::rendered(&ctx, view, flash, |v| &mut v.layout)
+    let read = |id| plan_page_view(&st, &ctx, actor, id, Retry::default());
+    forms::show_view(&ctx, (&id, &q), pt(ctx.lang).saved, read, |v| &mut v.layout).await
 }
 
 async fn plan_done(
@@ -333,9 +328,8 @@ async fn plan_done(
     result: Result<(), AppError>,
 ) -> Response {
     let result = result.map(|()| format!("/clients/{client}/plan?msg=saved"));
-    forms::done(ctx, result, |errs| async move {
-        let v = plan_page_view(st, ctx, actor, client, Retry::new(ctx, form, fd, errs)).await?;
-        Ok(page(&v))
+    forms::done_view(ctx, result, |errs| {
+        plan_page_view(st, ctx, actor, client, Retry::new(ctx, form, fd, errs))
     })
     .await
 }
