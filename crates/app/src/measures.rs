@@ -1211,7 +1211,9 @@ pub async fn correct_interview(
         })
         .await
         .map_err(|e| match AppError::from(e) {
-            AppError::Conflict(_) => AppError::Conflict(Text::new(INTERVIEW_STALE.0, INTERVIEW_STALE.1)),
+            AppError::Conflict(_) => {
+                AppError::Conflict(Text::new(INTERVIEW_STALE.0, INTERVIEW_STALE.1))
+            }
             other => other,
         })?;
     Ok(new)

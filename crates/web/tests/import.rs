@@ -204,7 +204,10 @@ async fn the_api_checks_imports_and_skips_what_is_there(t: &TestApp) {
     let en = errors[0]["message"].as_str().unwrap().to_string();
     // The same file in Norwegian (Accept-Language): another text for the same row.
     let r = api_import(t, &tone, "people", "?dry_run=true", &good).await;
-    let nb = r.json()["errors"][0]["message"].as_str().unwrap().to_string();
+    let nb = r.json()["errors"][0]["message"]
+        .as_str()
+        .unwrap()
+        .to_string();
     assert_ne!(en, nb);
     assert_eq!(imported(t).await, 0);
 
@@ -212,9 +215,15 @@ async fn the_api_checks_imports_and_skips_what_is_there(t: &TestApp) {
     let r = api_import(t, &tone, "people", "?dry_run=true", &good).await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.text);
     let j = r.json();
-    assert_eq!((j["imported"].as_u64(), j["written"].as_bool()), (Some(2), Some(false)));
+    assert_eq!(
+        (j["imported"].as_u64(), j["written"].as_bool()),
+        (Some(2), Some(false))
+    );
     assert_eq!(imported(t).await, 0, "a dry run writes nothing");
-    assert_eq!(audit_rows(t, "import.people", "allowed", "%dry_run%").await, 1);
+    assert_eq!(
+        audit_rows(t, "import.people", "allowed", "%dry_run%").await,
+        1
+    );
 
     let r = api_import(t, &tone, "people", "", &good).await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.text);
@@ -223,7 +232,13 @@ async fn the_api_checks_imports_and_skips_what_is_there(t: &TestApp) {
     assert_eq!(j["written"], true);
     assert_eq!(imported(t).await, 2);
     assert_eq!(
-        audit_rows(t, "import.people", "allowed", "%imported:2,already_imported:0%").await,
+        audit_rows(
+            t,
+            "import.people",
+            "allowed",
+            "%imported:2,already_imported:0%"
+        )
+        .await,
         1
     );
 
@@ -231,12 +246,20 @@ async fn the_api_checks_imports_and_skips_what_is_there(t: &TestApp) {
     let r = api_import(t, &tone, "people", "?dry_run=false", &good).await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.text);
     let j = r.json();
-    assert_eq!((j["imported"].as_u64(), j["already_imported"].as_u64()), (Some(0), Some(2)));
+    assert_eq!(
+        (j["imported"].as_u64(), j["already_imported"].as_u64()),
+        (Some(0), Some(2))
+    );
     assert_eq!(imported(t).await, 2);
 
     // Not CSV, an unknown kind, an unknown parameter.
     let r = t
-        .api(Method::POST, "/api/v1/import/people", &tone, Some(json!({"a": 1})))
+        .api(
+            Method::POST,
+            "/api/v1/import/people",
+            &tone,
+            Some(json!({"a": 1})),
+        )
         .await;
     assert_eq!(r.status, StatusCode::UNSUPPORTED_MEDIA_TYPE, "{}", r.text);
     let r = api_import(t, &tone, "plans", "", &good).await;
@@ -263,9 +286,11 @@ async fn nav_intake_member(t: &TestApp) -> String {
             Method::POST,
             "/api/v1/staff",
             &eva,
-            Some(json!({"username": "nora", "password": "et-langt-passord", "name": "Nora Nav",
+            Some(
+                json!({"username": "nora", "password": "et-langt-passord", "name": "Nora Nav",
                 "profession": "nav_officer", "home_org_id": org, "team_id": team,
-                "role": "intake_member", "fte": 20})),
+                "role": "intake_member", "fte": 20}),
+            ),
         )
         .await;
     assert_eq!(r.status, StatusCode::CREATED, "{}", r.text);
@@ -432,7 +457,9 @@ async fn a_registry_import_and_parallel_api_stays_leave_no_overlap(t: &TestApp) 
     for task in tasks {
         let s = task.await.unwrap();
         assert!(
-            s == StatusCode::CREATED || s == StatusCode::OK || s == StatusCode::UNPROCESSABLE_ENTITY,
+            s == StatusCode::CREATED
+                || s == StatusCode::OK
+                || s == StatusCode::UNPROCESSABLE_ENTITY,
             "{s}"
         );
     }

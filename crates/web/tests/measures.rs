@@ -633,7 +633,14 @@ async fn a_spor_interview_is_corrected_by_its_author_and_history_kept(t: &TestAp
     // Both in the care team: Ola is refused as not the author, Per (NAV) as the interview is
     // health content. Each audited with its own reason; nothing else was refused.
     assert_eq!(
-        denied_with(t, c, "ola", "spor.interview_correct", "%none:not_the_author").await,
+        denied_with(
+            t,
+            c,
+            "ola",
+            "spor.interview_correct",
+            "%none:not_the_author"
+        )
+        .await,
         1
     );
     assert_eq!(
@@ -647,7 +654,10 @@ async fn a_spor_interview_is_corrected_by_its_author_and_history_kept(t: &TestAp
         .await,
         1
     );
-    assert_eq!(t.audit_count(c, "spor.interview_correct", "denied").await, 2);
+    assert_eq!(
+        t.audit_count(c, "spor.interview_correct", "denied").await,
+        2
+    );
     assert_eq!(t.audit_count(c, "client.open", "denied").await, 0);
     // The author corrects it: the current version is the new one.
     let r = post(
@@ -747,7 +757,11 @@ async fn the_spor_correction_page_keeps_history_and_what_was_typed(t: &TestApp) 
     let correct = format!("/clients/{c}/spor-interviews/{old}/correct");
     // The measures page links the author to the correction page.
     let page = t.page(&b, &format!("/clients/{c}/measures")).await;
-    assert!(page.text.contains(&format!("href=\"{correct}\"")), "{}", page.text);
+    assert!(
+        page.text.contains(&format!("href=\"{correct}\"")),
+        "{}",
+        page.text
+    );
     // The form holds the stored values (a decimal comma in Bokmål).
     let page = t.page(&b, &correct).await;
     assert_eq!(page.status, StatusCode::OK, "{}", page.text);
@@ -788,11 +802,21 @@ async fn the_spor_correction_page_keeps_history_and_what_was_typed(t: &TestApp) 
     fixed[6] = ("q1", "6,5");
     let r = t.form(&b, &correct, &fixed).await;
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text);
-    assert!(r.location().ends_with("/measures?msg=corrected"), "{}", r.location());
+    assert!(
+        r.location().ends_with("/measures?msg=corrected"),
+        "{}",
+        r.location()
+    );
     // The measures page: the new version, the old one under earlier versions.
-    let page = t.page(&b, &format!("/clients/{c}/measures?msg=corrected")).await;
+    let page = t
+        .page(&b, &format!("/clients/{c}/measures?msg=corrected"))
+        .await;
     assert!(page.text.contains("Intervjuet er rettet"), "{}", page.text);
-    assert!(page.text.contains("Tidligere versjoner (1)"), "{}", page.text);
+    assert!(
+        page.text.contains("Tidligere versjoner (1)"),
+        "{}",
+        page.text
+    );
     assert!(page.text.contains("Tjøme") && page.text.contains("Nøtterøy"));
     assert!(page.text.contains("Feil kommune"));
     // The old version's correction page is gone (no longer current): 404.
@@ -800,18 +824,34 @@ async fn the_spor_correction_page_keeps_history_and_what_was_typed(t: &TestApp) 
     assert_eq!(page.status, StatusCode::NOT_FOUND);
     // A health colleague who did not record it may read but not correct it: refused, audited.
     let m = t
-        .api(Method::GET, &format!("/api/v1/clients/{c}/measures"), &tone, None)
+        .api(
+            Method::GET,
+            &format!("/api/v1/clients/{c}/measures"),
+            &tone,
+            None,
+        )
         .await
         .json();
     let new = m["interviews"][0]["id"].as_str().unwrap().to_string();
     in_care_team(t, &tone, c, "ola").await;
     let ola = t.login("ola", benk_app::demo::DEMO_PASSWORD).await;
     let r = t
-        .form(&ola, &format!("/clients/{c}/spor-interviews/{new}/correct"), &fixed)
+        .form(
+            &ola,
+            &format!("/clients/{c}/spor-interviews/{new}/correct"),
+            &fixed,
+        )
         .await;
     assert_eq!(r.status, StatusCode::FORBIDDEN, "{}", r.text);
     assert_eq!(
-        denied_with(t, c, "ola", "spor.interview_correct", "%none:not_the_author").await,
+        denied_with(
+            t,
+            c,
+            "ola",
+            "spor.interview_correct",
+            "%none:not_the_author"
+        )
+        .await,
         1
     );
 }

@@ -261,7 +261,11 @@ async fn create_read_revise(t: &TestApp) {
     }
     let b = t.login("tone", benk_app::demo::DEMO_PASSWORD).await;
     let page = t.page(&b, &format!("/clients/{client}")).await;
-    assert!(page.text.contains("Individuell plan revidert"), "{}", page.text);
+    assert!(
+        page.text.contains("Individuell plan revidert"),
+        "{}",
+        page.text
+    );
     assert!(page.text.contains("Individuell plan laget"));
 }
 

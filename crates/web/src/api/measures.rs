@@ -17,7 +17,7 @@ use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
-use super::{doc, grant_for, open_person, path_id, ApiJson, ApiQuery, RetractIn, retract_version};
+use super::{doc, grant_for, open_person, path_id, retract_version, ApiJson, ApiQuery, RetractIn};
 use crate::ctx::Ctx;
 use crate::error::ApiError;
 use crate::AppState;

@@ -260,8 +260,7 @@ pub fn routes() -> Router<AppState> {
         .route("/learning/summary", get(learning::summary))
         .route(
             "/import/{kind}",
-            post(import::import_file)
-                .layer(axum::extract::DefaultBodyLimit::max(import::MAX_FILE)),
+            post(import::import_file).layer(axum::extract::DefaultBodyLimit::max(import::MAX_FILE)),
         )
         .fallback(not_found)
 }
@@ -445,14 +444,9 @@ pub(super) async fn grant_for(
 ) -> Result<(benk_app::Actor, benk_app::access::ReadGrant), crate::error::ApiError> {
     let actor = ctx.api_actor()?.clone();
     let client = client.map_err(|e| ctx.api_err(e))?;
-    let grant = benk_app::access::open_client(
-        &st.app,
-        &actor,
-        client,
-        benk_domain::Purpose::Treat,
-    )
-    .await
-    .map_err(|e| ctx.api_err(e))?;
+    let grant = benk_app::access::open_client(&st.app, &actor, client, benk_domain::Purpose::Treat)
+        .await
+        .map_err(|e| ctx.api_err(e))?;
     Ok((actor, grant))
 }
 

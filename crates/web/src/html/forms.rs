@@ -87,7 +87,12 @@ where
     V: askama::Template,
     Fut: Future<Output = Result<V, AppError>>,
 {
-    done(ctx, result, |errs| async move { Ok(page(&again(errs).await?)) }).await
+    done(
+        ctx,
+        result,
+        |errs| async move { Ok(page(&again(errs).await?)) },
+    )
+    .await
 }
 
 /// GET of a page of one object (the path's `id`) with forms: its view (`read`), with the

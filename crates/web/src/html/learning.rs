@@ -14,8 +14,8 @@ use chrono::NaiveDate;
 use uuid::Uuid;
 
 use super::clients::actor_or_redirect;
-use super::intake::{posted, posted_in_team, Fd};
 use super::forms::{self, Msg};
+use super::intake::{posted, posted_in_team, Fd};
 use super::plans::Retry;
 use super::{page, Layout};
 use crate::ctx::Ctx;

@@ -15,8 +15,8 @@ use benk_domain::{Lang, MeasureKind, MeasurePolicy, Purpose, TeamRole, Tenths};
 use uuid::Uuid;
 
 use super::clients::{actor_or_redirect, parse_id};
-use super::intake::{posted_in_team, Fd};
 use super::forms::{self, Msg};
+use super::intake::{posted_in_team, Fd};
 use super::plans::Retry;
 use super::{page, Layout};
 use crate::ctx::Ctx;

@@ -796,14 +796,12 @@ pub(crate) async fn post(
                 .map(|_| "retracted"),
             Err(_) => Err(AppError::NotFound),
         },
-        "interview" => {
-            match interview_of(&fd) {
-                Ok(input) => measures::record_interview(&st.app, actor, &grant, input)
-                    .await
-                    .map(|_| "saved"),
-                Err(e) => Err(e),
-            }
-        }
+        "interview" => match interview_of(&fd) {
+            Ok(input) => measures::record_interview(&st.app, actor, &grant, input)
+                .await
+                .map(|_| "saved"),
+            Err(e) => Err(e),
+        },
         _ => Err(AppError::Invalid(vec![FieldError::required("form")])),
     };
     let result = result.map(|msg| format!("/clients/{client}/measures?msg={msg}"));

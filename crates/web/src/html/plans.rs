@@ -19,10 +19,10 @@ use chrono::NaiveDate;
 use uuid::Uuid;
 
 use super::clients::{actor_or_redirect, parse_id};
+use super::forms::{self, Msg};
 use super::intake::{posted, Fd};
 use super::{page, Layout};
 use crate::ctx::Ctx;
-use super::forms::{self, Msg};
 use crate::AppState;
 
 page_texts! {
