@@ -28,7 +28,7 @@ page_texts! {
     file: "Fil (CSV)", "File (CSV)";
     check: "Sjekk filen", "Check the file";
     import_now: "Importer", "Import";
-    format_help: "Kolonnene for hver type er beskrevet i docs/import/ (people.md, measures.md, spor.md), med eksempelfiler.", "The columns of each kind are described in docs/import/ (people.md, measures.md, spor.md), with sample files.";
+    format_help: "Kolonnene for hver type er beskrevet i docs/import/ (people.md, measures.md, spor.md, registry.md), med eksempelfiler.", "The columns of each kind are described in docs/import/ (people.md, measures.md, spor.md, registry.md), with sample files.";
     result: "Resultat", "Result";
     rows: "Rader i filen", "Rows in the file";
     new_rows: "Nye rader", "New rows";
