@@ -557,13 +557,20 @@ async function walkDaily(base, axeViolations) {
     axeViolations.registry = await runAxe(new URL(registryUrl).pathname);
     await takeScreenshots([{ name: 'registry', url: registryUrl }]);
   }
-  // Correcting a SPoR interview (issue 10): the first person whose measures page offers the
-  // reader a correction link; the form, then the form with its errors (a reason is required).
+  // Correcting a SPoR interview (issue 10): the demo's interviews were recorded by the team
+  // lead, so as Tone, the first person whose measures page offers a correction link; the
+  // form, then the form with its errors (a reason is required). Then Hanne again.
+  await clickAndWait('form.logout button[type="submit"]');
+  await goTo(`${base}/login`);
+  await logIn(base, CONFIG.user, 'the team lead logs in to correct a SPoR interview');
   await goTo(`${base}/clients`);
+  // The demo's round interviewed the team's people first by name, recorded by the team lead.
   const people = await execute(
-    `return [...document.querySelectorAll('a[href^="/clients/"]')].map((a) => a.getAttribute('href'));`);
+    `return [...document.querySelectorAll('a[href^="/clients/"]')]
+      .map((a) => [a.getAttribute('href'), a.textContent.trim()])
+      .sort((x, y) => x[1].localeCompare(y[1], 'nb')).map((x) => x[0]);`);
   let correctHref = null;
-  for (const href of people.filter((h) => CLIENT_HREF.test(h)).slice(0, 40)) {
+  for (const href of people.filter((h) => CLIENT_HREF.test(h)).slice(0, 25)) {
     await goTo(`${base}${href}/measures`);
     correctHref = await execute(
       'const a = document.querySelector(\'a[href*="/spor-interviews/"][href$="/correct"]\'); return a ? a.getAttribute("href") : null;');
@@ -582,6 +589,9 @@ async function walkDaily(base, axeViolations) {
     check('the SPoR correction names a missing reason', reasonError);
     axeViolations.sporCorrectErrors = await runAxe(`${correctHref} (errors)`);
   }
+  await clickAndWait('form.logout button[type="submit"]');
+  await goTo(`${base}/login`);
+  if (!(await logIn(base, 'hanne', 'hanne logs in again after the SPoR correction'))) return;
   await goTo(`${base}/measures/due?team=1`);
   axeViolations.measuresDue = await runAxe('/measures/due?team=1');
   await takeScreenshots([{ name: 'measures-due', url: `${base}/measures/due?team=1` }]);
