@@ -52,6 +52,12 @@ async fn in_care_team(t: &TestApp, tone: &str, c: Uuid, user: &str) {
     assert_eq!(r.status, StatusCode::CREATED, "{}", r.text);
 }
 
+/// `user` was refused a SPoR correction of the person once, as not its author (audited).
+async fn assert_refused_as_not_the_author(t: &TestApp, c: Uuid, user: &str) {
+    let n = denied_with(t, c, user, "spor.interview_correct", "%none:not_the_author").await;
+    assert_eq!(n, 1, "{user}");
+}
+
 /// Denied audit rows of `user` on the person for `action` whose resources match `like`.
 async fn denied_with(t: &TestApp, c: Uuid, user: &str, action: &str, like: &str) -> i64 {
     t.db()
@@ -632,17 +638,7 @@ async fn a_spor_interview_is_corrected_by_its_author_and_history_kept(t: &TestAp
     assert_eq!(r.status, StatusCode::FORBIDDEN, "{}", r.text);
     // Both in the care team: Ola is refused as not the author, Per (NAV) as the interview is
     // health content. Each audited with its own reason; nothing else was refused.
-    assert_eq!(
-        denied_with(
-            t,
-            c,
-            "ola",
-            "spor.interview_correct",
-            "%none:not_the_author"
-        )
-        .await,
-        1
-    );
+    assert_refused_as_not_the_author(t, c, "ola").await;
     assert_eq!(
         denied_with(
             t,
@@ -843,15 +839,5 @@ async fn the_spor_correction_page_keeps_history_and_what_was_typed(t: &TestApp) 
         )
         .await;
     assert_eq!(r.status, StatusCode::FORBIDDEN, "{}", r.text);
-    assert_eq!(
-        denied_with(
-            t,
-            c,
-            "ola",
-            "spor.interview_correct",
-            "%none:not_the_author"
-        )
-        .await,
-        1
-    );
+    assert_refused_as_not_the_author(t, c, "ola").await;
 }
