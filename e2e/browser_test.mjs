@@ -557,6 +557,41 @@ async function walkDaily(base, axeViolations) {
     axeViolations.registry = await runAxe(new URL(registryUrl).pathname);
     await takeScreenshots([{ name: 'registry', url: registryUrl }]);
   }
+  // Correcting a SPoR interview (issue 10): the demo's interviews were recorded by the team
+  // lead, so as Tone, the first person whose measures page offers a correction link; the
+  // form, then the form with its errors (a reason is required). Then Hanne again.
+  await clickAndWait('form.logout button[type="submit"]');
+  await goTo(`${base}/login`);
+  await logIn(base, CONFIG.user, 'the team lead logs in to correct a SPoR interview');
+  await goTo(`${base}/clients`);
+  // The demo's round interviewed the team's people first by name, recorded by the team lead.
+  const people = await execute(
+    `return [...document.querySelectorAll('a[href^="/clients/"]')]
+      .map((a) => [a.getAttribute('href'), a.textContent.trim()])
+      .sort((x, y) => x[1].localeCompare(y[1], 'nb')).map((x) => x[0]);`);
+  let correctHref = null;
+  for (const href of people.filter((h) => CLIENT_HREF.test(h)).slice(0, 25)) {
+    await goTo(`${base}${href}/measures`);
+    correctHref = await execute(
+      'const a = document.querySelector(\'a[href*="/spor-interviews/"][href$="/correct"]\'); return a ? a.getAttribute("href") : null;');
+    if (correctHref) break;
+  }
+  check('a SPoR interview can be corrected from the measures page', Boolean(correctHref), 'no correction link found');
+  if (correctHref) {
+    await goTo(base + correctHref);
+    const ch1 = await textOf('h1');
+    check('the SPoR correction page opens', Boolean(ch1) && ch1.includes('Rett SPoR-intervju'), `${ch1}`);
+    axeViolations.sporCorrect = await runAxe(correctHref);
+    await takeScreenshots([{ name: 'spor-correct', url: base + correctHref }]);
+    await goTo(base + correctHref);
+    await clickAndWait(`form[action="${correctHref}"] button[type="submit"]`);
+    const reasonError = await execute('return document.querySelector("#reason-error") !== null');
+    check('the SPoR correction names a missing reason', reasonError);
+    axeViolations.sporCorrectErrors = await runAxe(`${correctHref} (errors)`);
+  }
+  await clickAndWait('form.logout button[type="submit"]');
+  await goTo(`${base}/login`);
+  if (!(await logIn(base, 'hanne', 'hanne logs in again after the SPoR correction'))) return;
   await goTo(`${base}/measures/due?team=1`);
   axeViolations.measuresDue = await runAxe('/measures/due?team=1');
   await takeScreenshots([{ name: 'measures-due', url: `${base}/measures/due?team=1` }]);
@@ -1015,7 +1050,7 @@ async function main() {
     'openHour', 'openHourBooking', 'dropin', 'housing', 'openHourPublic',
     'contactForm', 'clientTimeline', 'myClients', 'clientAppointments', 'myAppointments',
     'needsContact', 'settings', 'measures', 'measuresDue', 'sporRounds', 'registry', 'importPage', 'importErrors',
-    'myTasks', 'plan', 'planPrint', 'rgMeeting', 'planForm', 'rgMeetingForm', 'learningLog', 'learningTeam', 'measuresPolicy',
+    'myTasks', 'plan', 'planPrint', 'rgMeeting', 'planForm', 'rgMeetingForm', 'learningLog', 'learningTeam', 'measuresPolicy', 'sporCorrect', 'sporCorrectErrors',
     'reportList', 'reportActivity', 'reportSpor', 'reportCflex', 'reportTandem', 'reportFidelity', 'reportSettings',
     'reportSettingsErrors'];
   for (const page of axePages) {
@@ -1047,6 +1082,9 @@ async function main() {
     'the housing page opens from the client page',
     'the measures page opens from the client page',
     'the registry page opens from the client page',
+    'a SPoR interview can be corrected from the measures page',
+    'the SPoR correction page opens',
+    'the SPoR correction names a missing reason',
     'a checked import file lists every bad row',
     'the public open-hour page offers slots without login',
     '/reports lists the reports with their downloads',

@@ -134,7 +134,8 @@ impl AuthCache {
 }
 
 impl AuthCache {
-    /// Forgets everything.
+    /// Forgets everything (only tests reach it, through `testing::forget_cached_logins`).
+    #[cfg(any(test, feature = "test-support"))]
     pub(crate) fn clear(&self) {
         self.tokens
             .lock()

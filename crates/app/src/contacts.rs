@@ -258,6 +258,8 @@ pub enum TimelineKind {
     Decision,
     /// A decision on the person at the team meeting ("Teammøte").
     MeetingDecision,
+    /// A version of the person's individual plan: made (version 1) or revised.
+    Plan,
 }
 
 /// One item of the person's timeline.
@@ -297,6 +299,10 @@ pub struct TimelineItem {
     /// For `meeting_decision`: the topic and decision were left out (health content, and the
     /// reader's grant does not cover health).
     pub withheld: bool,
+    /// For `plan`: the plan (its content is read on its own page, by health personnel).
+    pub plan_id: Option<Uuid>,
+    /// For `plan`: the version's number (1: the plan was made; later: revised).
+    pub plan_version: Option<i64>,
 }
 
 impl TimelineItem {
@@ -318,6 +324,8 @@ impl TimelineItem {
             decision: None,
             follow_up: None,
             withheld: false,
+            plan_id: None,
+            plan_version: None,
         }
     }
 }
@@ -704,7 +712,7 @@ async fn timeline_page(
         grant,
         "client.timeline",
         &format!(
-            "timeline:contacts,{},episode_levels,referrals:admin,intake_decisions,{}",
+            "timeline:contacts,{},episode_levels,referrals:admin,intake_decisions,{},plan_versions:dates",
             notes_resource(grant),
             if grant.covers_health() {
                 "meeting_decisions"
@@ -740,13 +748,14 @@ async fn timeline_reads(
             Ok(None)
         }
     };
-    let (contacts, notes, levels, referrals, decisions, meeting, last_met) = tokio::try_join!(
+    let (contacts, notes, levels, referrals, decisions, meeting, plans, last_met) = tokio::try_join!(
         store::contacts::page(&app.db, client, b, n),
         store::contacts::notes_page(&app.db, client, b, n, health),
         store::contacts::levels_page(&app.db, client, b, n),
         store::contacts::referrals_page(&app.db, client, b, n),
         store::contacts::decisions_page(&app.db, client, b, n),
         store::meetings::decisions_page(&app.db, client, grant.team_id(), b.at, b.id, n, health),
+        store::plans::versions_page(&app.db, client, grant.team_id(), (b.at, b.id), n),
         last_met,
     )?;
 
@@ -777,6 +786,7 @@ async fn timeline_reads(
             .iter()
             .map(|x| (x.at, x.id, TimelineKind::MeetingDecision)),
     );
+    keys.extend(plans.iter().map(|x| (x.at, x.id, TimelineKind::Plan)));
     keys.sort_by_key(|k| std::cmp::Reverse((k.0, k.1)));
     let more = keys.len() as i64 > limit;
     keys.truncate(usize::try_from(limit).unwrap_or(0));
@@ -811,6 +821,7 @@ async fn timeline_reads(
     let referrals: HashMap<Uuid, _> = referrals.into_iter().map(|x| (x.id, x)).collect();
     let decisions: HashMap<Uuid, _> = decisions.into_iter().map(|x| (x.id, x)).collect();
     let mut meeting: HashMap<Uuid, _> = meeting.into_iter().map(|x| (x.id, x)).collect();
+    let plans: HashMap<Uuid, _> = plans.into_iter().map(|x| (x.id, x)).collect();
 
     let items = keys
         .iter()
@@ -845,6 +856,12 @@ async fn timeline_reads(
                         item.topic = d.topic;
                         item.decision = d.decision;
                         item.follow_up = d.follow_up_name;
+                    }
+                }
+                TimelineKind::Plan => {
+                    if let Some(v) = plans.get(&id) {
+                        item.plan_id = Some(v.plan_id);
+                        item.plan_version = Some(v.version);
                     }
                 }
             }

@@ -24,7 +24,7 @@ use uuid::Uuid;
 use crate::access::is_health_personnel;
 use crate::actor::Actor;
 use crate::audit::{AuditDraft, Outcome};
-use crate::db::writer::{Stmt, WriteOp};
+use crate::db::writer::{BoxFuture, Decision, Stmt, Tx, WriteOp};
 use crate::error::{AppError, AppResult, FieldError, Text};
 use crate::App;
 
@@ -215,7 +215,23 @@ pub trait Kind {
     }
     /// The statements that write the new rows, with the person each touches.
     fn plan(rows: &[(u64, Self::Row)], ctx: &Ctx, known: &Self::Known, w: Writer) -> Vec<Planned>;
+    /// Rules across the new rows and what is stored that must still hold when the rows are
+    /// written: read again inside the writer command that inserts them, so a write made
+    /// meanwhile (a stay typed in Benk during the import) cannot break them. `None` (the
+    /// default): the unique indexes are the only such rule, and the rows go in as one
+    /// `WriteOp`.
+    fn recheck(rows: &[(u64, Self::Row)], ctx: &Ctx) -> Option<Recheck> {
+        let _ = (rows, ctx);
+        None
+    }
 }
+
+/// A check run inside the writer's transaction before an import's rows are written: the
+/// rows at fault (empty: write).
+pub type Recheck = Box<
+    dyn for<'t, 'c> FnOnce(&'t mut Tx<'c>) -> BoxFuture<'t, Result<Vec<RowError>, sqlx::Error>>
+        + Send,
+>;
 
 /// Progress on a large file: (rows checked so far, rows in the file).
 pub type Progress<'a> = &'a (dyn Fn(usize, usize) + Send + Sync);
@@ -390,9 +406,21 @@ async fn run_kind<K: Kind>(
     for d in &mut audit {
         d.actor_team_id = Some(team);
     }
-    match app.writer.write(WriteOp { stmts, audit }).await.map_err(AppError::from) {
-        Ok(()) => {
+    let written = match K::recheck(&new_rows, &ctx) {
+        None => app.writer.write(WriteOp { stmts, audit }).await.map(Ok),
+        Some(recheck) => {
+            let refused = check_audit(actor, team, &report, false);
+            write_checked(app, recheck, stmts, audit, refused).await
+        }
+    };
+    match written.map_err(AppError::from) {
+        Ok(Ok(())) => {
             report.written = true;
+            Ok(report)
+        }
+        Ok(Err(errors)) => {
+            report.imported = 0;
+            report.errors = errors;
             Ok(report)
         }
         // Someone else wrote one of these rows meanwhile (the same file at the same time):
@@ -405,12 +433,52 @@ async fn run_kind<K: Kind>(
     }
 }
 
+/// Writes the rows in one writer command after `recheck` passed inside it; rows at fault
+/// write nothing but the refusal's audit row (`refused`, its error count filled in).
+async fn write_checked(
+    app: &App,
+    recheck: Recheck,
+    stmts: Vec<Stmt>,
+    audit: Vec<AuditDraft>,
+    refused: AuditDraft,
+) -> Result<Result<(), Vec<RowError>>, crate::db::writer::WriteError> {
+    app.writer
+        .command(move |tx| {
+            Box::pin(async move {
+                let mut errors = recheck(tx).await?;
+                if !errors.is_empty() {
+                    errors.sort_by_key(|e| e.line);
+                    let mut d = refused;
+                    d.resources = format!("{},errors:{}", d.resources, errors.len());
+                    return Ok(Decision::Refuse {
+                        audit: vec![d],
+                        error: errors,
+                    });
+                }
+                for stmt in stmts {
+                    tx.execute(stmt.sql, stmt.args).await?;
+                }
+                Ok(Decision::Commit { audit, value: () })
+            })
+        })
+        .await
+}
+
 /// A dry run, or a run refused for bad rows, reads the team's people (the references) but
 /// writes nothing: one audit row with the counts.
 async fn audit_check(app: &App, actor: &Actor, team: Uuid, r: &Report) -> AppResult<()> {
+    let mut d = check_audit(actor, team, r, r.errors.is_empty());
+    d.resources = format!("{},errors:{}", d.resources, r.errors.len());
+    app.writer.write(WriteOp::audit_only(vec![d])).await?;
+    Ok(())
+}
+
+/// The audit row of a check that wrote nothing (allowed: a dry run without bad rows),
+/// without its error count.
+fn check_audit(actor: &Actor, team: Uuid, r: &Report, allowed: bool) -> AuditDraft {
     let mut d: AuditDraft = actor.audit(
         &format!("import.{}", r.kind.code()),
-        if r.errors.is_empty() {
+        if allowed {
             Outcome::Allowed
         } else {
             Outcome::Denied
@@ -419,7 +487,7 @@ async fn audit_check(app: &App, actor: &Actor, team: Uuid, r: &Report) -> AppRes
     d.actor_team_id = Some(team);
     d.purpose = Some("COC".into());
     d.resources = format!(
-        "team:{team},import:{},{},rows:{},new:{},already_imported:{},errors:{}",
+        "team:{team},import:{},{},rows:{},new:{},already_imported:{}",
         r.kind.code(),
         if r.dry_run {
             "dry_run"
@@ -429,8 +497,6 @@ async fn audit_check(app: &App, actor: &Actor, team: Uuid, r: &Report) -> AppRes
         r.rows,
         r.imported,
         r.already_imported,
-        r.errors.len()
     );
-    app.writer.write(WriteOp::audit_only(vec![d])).await?;
-    Ok(())
+    d
 }

@@ -47,6 +47,7 @@ pub mod target;
 #[cfg(feature = "test-support")]
 pub mod testing;
 pub mod time;
+mod versions;
 
 use std::sync::Arc;
 use std::time::Duration;

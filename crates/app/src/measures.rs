@@ -125,6 +125,8 @@ pub struct Interview {
     pub age: i64,
     /// Years of contact with the services.
     pub contact_years: i64,
+    /// Who recorded it (staff id; only they correct it).
+    pub recorded_by: Uuid,
     /// Who recorded it.
     pub recorded_by_name: String,
     /// The version this one corrects, if it is a correction.
@@ -144,8 +146,11 @@ pub struct Measures {
     pub ors: Vec<Measure>,
     /// SRS, oldest first.
     pub srs: Vec<Measure>,
-    /// SPoR interviews, newest first.
+    /// SPoR interviews (current versions), newest first.
     pub interviews: Vec<Interview>,
+    /// The versions of the person's interviews that corrections superseded (the history;
+    /// a version's `id` is the `supersedes_id` of the one that corrected it), newest first.
+    pub earlier_interviews: Vec<Interview>,
     /// The measurement points of the open course (empty without one).
     pub points: Vec<Point>,
 }
@@ -240,6 +245,7 @@ async fn interviews(
             municipality: r.municipality,
             age: r.age,
             contact_years: r.contact_years,
+            recorded_by: r.recorded_by,
             recorded_by_name: r.recorded_by_name,
             supersedes_id: r.supersedes_id,
             reason: r.reason,
@@ -277,6 +283,11 @@ pub async fn list(app: &App, actor: &Actor, grant: &ReadGrant) -> AppResult<Meas
         store::measures::interviews_of_client(&app.db, client).await?,
     )
     .await?;
+    let earlier = interviews(
+        app,
+        store::measures::earlier_interviews_of_client(&app.db, client).await?,
+    )
+    .await?;
     let episode = store::measures::open_course(&app.db, client, grant.team_id()).await?;
     let points = match episode {
         Some(included_on) => {
@@ -295,6 +306,7 @@ pub async fn list(app: &App, actor: &Actor, grant: &ReadGrant) -> AppResult<Meas
         ors,
         srs,
         interviews: iv,
+        earlier_interviews: earlier,
         points,
     })
 }
@@ -430,9 +442,27 @@ pub async fn client_of(app: &App, id: Uuid) -> AppResult<Uuid> {
         .ok_or(AppError::NotFound)
 }
 
-fn reason_of(reason: &str) -> Result<ShortText, AppError> {
-    ShortText::parse(reason).map_err(|e| AppError::field(FieldError::of("reason", &e)))
+impl crate::versions::Version for MeasureRow {
+    fn author(&self) -> Uuid {
+        self.recorded_by
+    }
+    fn stale(&self) -> bool {
+        self.superseded || self.retracted
+    }
 }
+
+const MEASURE: crate::versions::Kind = crate::versions::Kind {
+    resource: "measure",
+    missing: "no_such_measure",
+    not_author: (
+        "Bare den som registrerte målingen kan rette eller slette den. Forsøket er logget.",
+        "Only the person who recorded the measure can correct or delete it. The attempt has been logged.",
+    ),
+    stale: (
+        "Målingen er allerede rettet eller slettet. Last siden på nytt.",
+        "The measure has already been corrected or deleted. Reload the page.",
+    ),
+};
 
 /// Finds a current version of the client's measure written by the actor, or refuses (audited).
 async fn own_current(
@@ -442,35 +472,8 @@ async fn own_current(
     id: Uuid,
     action: &str,
 ) -> AppResult<MeasureRow> {
-    let refuse = |why: &str| {
-        let mut d = actor.audit(action, Outcome::Denied);
-        d.client_id = Some(grant.client_id());
-        d.purpose = Some(grant.purpose().code().to_string());
-        d.resources = format!("measure:{id},none:{why}");
-        d
-    };
-    let Some(row) = store::measures::by_id(&app.db, grant.client_id(), id).await? else {
-        app.writer
-            .write(WriteOp::audit_only(vec![refuse("no_such_measure")]))
-            .await?;
-        return Err(AppError::NotFound);
-    };
-    if row.recorded_by != actor.staff_id {
-        app.writer
-            .write(WriteOp::audit_only(vec![refuse("not_the_author")]))
-            .await?;
-        return Err(AppError::Forbidden(Text::new(
-            "Bare den som registrerte målingen kan rette eller slette den. Forsøket er logget.",
-            "Only the person who recorded the measure can correct or delete it. The attempt has been logged.",
-        )));
-    }
-    if row.superseded || row.retracted {
-        return Err(AppError::Conflict(Text::new(
-            "Målingen er allerede rettet eller slettet. Last siden på nytt.",
-            "The measure has already been corrected or deleted. Reload the page.",
-        )));
-    }
-    Ok(row)
+    let found = store::measures::by_id(&app.db, grant.client_id(), id).await?;
+    crate::versions::own_current(app, actor, grant, (id, action), &MEASURE, found).await
 }
 
 /// Corrects a measure: a new version with a reason (the author only; the old version is
@@ -536,32 +539,12 @@ pub async fn retract(
     id: Uuid,
     reason: &str,
 ) -> AppResult<()> {
-    require_health(app, actor, grant, "measure.retract").await?;
-    let reason = reason_of(reason)?;
-    own_current(app, actor, grant, id, "measure.retract").await?;
-    let new = Uuid::now_v7();
-    let d = audit_allowed(
-        actor,
-        grant,
-        "measure.retract",
-        &format!("measure:{new},retracts:{id}"),
-    );
-    let stmt = store::measures::retract(
-        new,
-        id,
-        grant.client_id(),
-        reason.as_str(),
-        actor.staff_id,
-        actor.home_org_id,
-        d.at,
-    );
-    app.writer
-        .write(WriteOp {
-            stmts: vec![stmt],
-            audit: vec![d],
-        })
-        .await?;
-    Ok(())
+    const ACTION: &str = "measure.retract";
+    require_health(app, actor, grant, ACTION).await?;
+    let found = store::measures::by_id(&app.db, grant.client_id(), id).await?;
+    let what = (id, ACTION, reason);
+    let stmt = store::measures::retract;
+    crate::versions::retract(app, actor, grant, what, &MEASURE, found, stmt).await
 }
 
 /// A measurement point that is due or overdue, for a list.
@@ -1129,6 +1112,37 @@ pub async fn record_interview(
     Ok(id)
 }
 
+/// A stored interview as the correction checks it.
+struct ForCorrection {
+    round: Uuid,
+    author: Uuid,
+    superseded: bool,
+}
+
+impl crate::versions::Version for ForCorrection {
+    fn author(&self) -> Uuid {
+        self.author
+    }
+    fn stale(&self) -> bool {
+        self.superseded
+    }
+}
+
+const INTERVIEW_STALE: (&str, &str) = (
+    "Intervjuet er allerede rettet. Last siden på nytt.",
+    "The interview has already been corrected. Reload the page.",
+);
+
+const INTERVIEW: crate::versions::Kind = crate::versions::Kind {
+    resource: "spor_interview",
+    missing: "no_such_interview",
+    not_author: (
+        "Bare den som registrerte intervjuet kan rette det. Forsøket er logget.",
+        "Only the person who recorded the interview can correct it. The attempt has been logged.",
+    ),
+    stale: INTERVIEW_STALE,
+};
+
 /// Corrects a SPoR interview: a new version (same round) with all its answers and a reason
 /// superseding the old one, which stays with its answers. Only the one who recorded the
 /// interview corrects it (`none:not_the_author`, 403); a version already corrected is a 409.
@@ -1143,36 +1157,16 @@ pub async fn correct_interview(
 ) -> AppResult<Uuid> {
     const ACTION: &str = "spor.interview_correct";
     require_health(app, actor, grant, ACTION).await?;
-    let refuse = |why: &str| {
-        let mut d = actor.audit(ACTION, Outcome::Denied);
-        d.client_id = Some(grant.client_id());
-        d.purpose = Some(grant.purpose().code().to_string());
-        d.resources = format!("spor_interview:{id},none:{why}");
-        d
-    };
-    let Some((round, author, superseded)) =
-        store::measures::interview_for_correction(&app.db, grant.client_id(), id).await?
-    else {
-        app.writer
-            .write(WriteOp::audit_only(vec![refuse("no_such_interview")]))
-            .await?;
-        return Err(AppError::NotFound);
-    };
-    if author != actor.staff_id {
-        app.writer
-            .write(WriteOp::audit_only(vec![refuse("not_the_author")]))
-            .await?;
-        return Err(AppError::Forbidden(Text::new(
-            "Bare den som registrerte intervjuet kan rette det. Forsøket er logget.",
-            "Only the person who recorded the interview can correct it. The attempt has been logged.",
-        )));
-    }
-    if superseded {
-        return Err(AppError::Conflict(Text::new(
-            "Intervjuet er allerede rettet. Last siden på nytt.",
-            "The interview has already been corrected. Reload the page.",
-        )));
-    }
+    let found = store::measures::interview_for_correction(&app.db, grant.client_id(), id)
+        .await?
+        .map(|(round, author, superseded)| ForCorrection {
+            round,
+            author,
+            superseded,
+        });
+    let round = crate::versions::own_current(app, actor, grant, (id, ACTION), &INTERVIEW, found)
+        .await?
+        .round;
     let mut errs: Vec<FieldError> = Vec::new();
     let reason = ShortText::parse(reason)
         .map_err(|e| errs.push(FieldError::of("reason", &e)))
@@ -1217,10 +1211,9 @@ pub async fn correct_interview(
         })
         .await
         .map_err(|e| match AppError::from(e) {
-            AppError::Conflict(_) => AppError::Conflict(Text::new(
-                "Intervjuet er allerede rettet. Last siden på nytt.",
-                "The interview has already been corrected. Reload the page.",
-            )),
+            AppError::Conflict(_) => {
+                AppError::Conflict(Text::new(INTERVIEW_STALE.0, INTERVIEW_STALE.1))
+            }
             other => other,
         })?;
     Ok(new)

@@ -28,7 +28,7 @@ use crate::access::{audit_allowed, require_health, today, ReadGrant};
 use crate::actor::Actor;
 use crate::audit::Outcome;
 use crate::db::writer::{Decision, WriteOp};
-use crate::error::{AppError, AppResult, FieldError, Text};
+use crate::error::{AppError, AppResult, FieldError};
 use crate::store;
 use crate::store::registry::{EventRow, Facts, Recorded};
 use crate::App;
@@ -546,6 +546,28 @@ pub async fn kind_of(
     RegistryKind::from_code(&row.kind).ok_or(AppError::NotFound)
 }
 
+impl crate::versions::Version for EventRow {
+    fn author(&self) -> Uuid {
+        self.recorded_by
+    }
+    fn stale(&self) -> bool {
+        self.superseded || self.retracted
+    }
+}
+
+const EVENT: crate::versions::Kind = crate::versions::Kind {
+    resource: "registry_event",
+    missing: "no_such_event",
+    not_author: (
+        "Bare den som registrerte hendelsen kan rette eller slette den. Forsøket er logget.",
+        "Only the person who recorded the event can correct or delete it. The attempt has been logged.",
+    ),
+    stale: (
+        "Hendelsen er allerede rettet eller slettet. Last siden på nytt.",
+        "The event has already been corrected or deleted. Reload the page.",
+    ),
+};
+
 /// Finds a current version of the client's event written by the actor, or refuses (audited).
 async fn own_current(
     app: &App,
@@ -554,35 +576,8 @@ async fn own_current(
     id: Uuid,
     action: &str,
 ) -> AppResult<EventRow> {
-    let refuse = |why: &str| {
-        let mut d = actor.audit(action, Outcome::Denied);
-        d.client_id = Some(grant.client_id());
-        d.purpose = Some(grant.purpose().code().to_string());
-        d.resources = format!("registry_event:{id},none:{why}");
-        d
-    };
-    let Some(row) = store::registry::by_id(&app.db, grant.client_id(), id).await? else {
-        app.writer
-            .write(WriteOp::audit_only(vec![refuse("no_such_event")]))
-            .await?;
-        return Err(AppError::NotFound);
-    };
-    if row.recorded_by != actor.staff_id {
-        app.writer
-            .write(WriteOp::audit_only(vec![refuse("not_the_author")]))
-            .await?;
-        return Err(AppError::Forbidden(Text::new(
-            "Bare den som registrerte hendelsen kan rette eller slette den. Forsøket er logget.",
-            "Only the person who recorded the event can correct or delete it. The attempt has been logged.",
-        )));
-    }
-    if row.superseded || row.retracted {
-        return Err(AppError::Conflict(Text::new(
-            "Hendelsen er allerede rettet eller slettet. Last siden på nytt.",
-            "The event has already been corrected or deleted. Reload the page.",
-        )));
-    }
-    Ok(row)
+    let found = store::registry::by_id(&app.db, grant.client_id(), id).await?;
+    crate::versions::own_current(app, actor, grant, (id, action), &EVENT, found).await
 }
 
 /// Corrects an event: a new version with a reason (the author only; the old version is
@@ -641,33 +636,12 @@ pub async fn retract(
     id: Uuid,
     reason: &str,
 ) -> AppResult<()> {
-    require_health(app, actor, grant, "registry.retract").await?;
-    let reason =
-        ShortText::parse(reason).map_err(|e| AppError::field(FieldError::of("reason", &e)))?;
-    own_current(app, actor, grant, id, "registry.retract").await?;
-    let new = Uuid::now_v7();
-    let d = audit_allowed(
-        actor,
-        grant,
-        "registry.retract",
-        &format!("registry_event:{new},retracts:{id}"),
-    );
-    let stmt = store::registry::retract(
-        new,
-        id,
-        grant.client_id(),
-        reason.as_str(),
-        actor.staff_id,
-        actor.home_org_id,
-        d.at,
-    );
-    app.writer
-        .write(WriteOp {
-            stmts: vec![stmt],
-            audit: vec![d],
-        })
-        .await?;
-    Ok(())
+    const ACTION: &str = "registry.retract";
+    require_health(app, actor, grant, ACTION).await?;
+    let found = store::registry::by_id(&app.db, grant.client_id(), id).await?;
+    let what = (id, ACTION, reason);
+    let stmt = store::registry::retract;
+    crate::versions::retract(app, actor, grant, what, &EVENT, found, stmt).await
 }
 
 #[cfg(test)]

@@ -41,8 +41,12 @@ pub async fn run(app: &App, args: ImportArgs, os_user: &str) -> anyhow::Result<i
     } else {
         Lang::Nb
     };
-    let kind = ImportKind::from_code(&args.kind)
-        .with_context(|| format!("unknown kind {:?}: use people, measures or spor", args.kind))?;
+    let kind = ImportKind::from_code(&args.kind).with_context(|| {
+        format!(
+            "unknown kind {:?}: use people, measures, spor or registry",
+            args.kind
+        )
+    })?;
     let file =
         std::fs::read(&args.file).with_context(|| format!("reading {}", args.file.display()))?;
     let team = benk_app::lookup::team_by_name(app, &args.team)

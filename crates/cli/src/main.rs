@@ -74,7 +74,7 @@ enum Command {
     /// Make a synthetic data set in bulk (`--national`: teams, staff, people,
     /// contacts and a valid audit chain at national scale).
     Seed(national::NationalArgs),
-    /// Import a CSV file (people, measures, spor) into a team, as a named user: every bad
+    /// Import a CSV file (people, measures, spor, registry) into a team, as a named user: every bad
     /// row is reported and nothing is written, or every new row is written (see docs/import/).
     Import(import::ImportArgs),
     /// Run a team report and write it to a file (html, pdf, xlsx or csv). Runs as the staff

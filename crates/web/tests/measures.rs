@@ -6,7 +6,7 @@
 mod common;
 
 use axum::http::{Method, StatusCode};
-use common::TestApp;
+use common::{assert_append_only, new_client, post, TestApp};
 use serde_json::{json, Value};
 use uuid::Uuid;
 
@@ -17,22 +17,10 @@ on_both_backends!(
     non_health_staff_and_another_team_are_refused_and_audited,
     a_spor_interview_in_a_round_and_the_rounds_figures,
     a_spor_interview_is_corrected_by_its_author_and_history_kept,
+    the_spor_correction_page_keeps_history_and_what_was_typed,
     the_due_list_and_the_demo,
     the_pages_show_charts_and_record_a_measure,
 );
-
-async fn new_client(t: &TestApp, token: &str, name: &str) -> Uuid {
-    let r = t
-        .api(
-            Method::POST,
-            "/api/v1/clients",
-            token,
-            Some(json!({"name": name, "birth_year": 1980})),
-        )
-        .await;
-    assert_eq!(r.status, StatusCode::CREATED, "{}", r.text);
-    r.json()["id"].as_str().unwrap().parse().unwrap()
-}
 
 fn today() -> String {
     benk_app::time::oslo_today().to_string()
@@ -42,15 +30,41 @@ fn days_ago(n: i64) -> String {
     (benk_app::time::oslo_today() - chrono::Duration::days(n)).to_string()
 }
 
-async fn post(t: &TestApp, token: &str, uri: &str, body: Value) -> common::Resp {
-    t.api(Method::POST, uri, token, Some(body)).await
-}
-
 async fn audit_by_action(t: &TestApp, action: &str, outcome: &str) -> i64 {
     t.db()
         .scalar_i64(
             "SELECT COUNT(*) FROM audit_events WHERE action = $1 AND outcome = $2",
             benk_app::args![action, outcome],
+        )
+        .await
+        .unwrap()
+}
+
+/// Tone gives `user` a care relationship with the person.
+async fn in_care_team(t: &TestApp, tone: &str, c: Uuid, user: &str) {
+    let r = post(
+        t,
+        tone,
+        &format!("/api/v1/clients/{c}/care-relationships"),
+        json!({"staff_id": t.staff_id(user).await, "valid_from": today(), "reason": "Oppfølging"}),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.text);
+}
+
+/// `user` was refused a SPoR correction of the person once, as not its author (audited).
+async fn assert_refused_as_not_the_author(t: &TestApp, c: Uuid, user: &str) {
+    let n = denied_with(t, c, user, "spor.interview_correct", "%none:not_the_author").await;
+    assert_eq!(n, 1, "{user}");
+}
+
+/// Denied audit rows of `user` on the person for `action` whose resources match `like`.
+async fn denied_with(t: &TestApp, c: Uuid, user: &str, action: &str, like: &str) -> i64 {
+    t.db()
+        .scalar_i64(
+            "SELECT COUNT(*) FROM audit_events WHERE client_id = $1 AND actor_staff_id = $2 \
+             AND action = $3 AND outcome = 'denied' AND resources LIKE $4",
+            benk_app::args![c, t.staff_id(user).await, action, like],
         )
         .await
         .unwrap()
@@ -295,22 +309,7 @@ async fn a_correction_and_a_deletion_keep_the_history(t: &TestApp) {
     assert_eq!(t.audit_count(c, "measure.correct", "allowed").await, 1);
     assert_eq!(t.audit_count(c, "measure.retract", "allowed").await, 1);
     // The database refuses to change or remove a measure, whoever asks.
-    let w = t
-        .db()
-        .execute_unaudited(
-            "UPDATE measures SET gaf_symptom = 99 WHERE client_id = $1",
-            benk_app::args![c],
-        )
-        .await;
-    assert!(w.is_err(), "an update is refused");
-    let w = t
-        .db()
-        .execute_unaudited(
-            "DELETE FROM measures WHERE client_id = $1",
-            benk_app::args![c],
-        )
-        .await;
-    assert!(w.is_err(), "a delete is refused");
+    assert_append_only(t, "measures", "gaf_symptom = 99", c).await;
 }
 
 async fn non_health_staff_and_another_team_are_refused_and_audited(t: &TestApp) {
@@ -616,6 +615,8 @@ async fn a_spor_interview_is_corrected_by_its_author_and_history_kept(t: &TestAp
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.text);
     assert_eq!(r.json()["error"]["field"], "q1");
     // A colleague with health scope who did not record it is refused, audited.
+    in_care_team(t, &tone, c, "ola").await;
+    in_care_team(t, &tone, c, "per").await;
     let ola = t.token("ola").await;
     let r = post(
         t,
@@ -635,10 +636,25 @@ async fn a_spor_interview_is_corrected_by_its_author_and_history_kept(t: &TestAp
     )
     .await;
     assert_eq!(r.status, StatusCode::FORBIDDEN, "{}", r.text);
-    // (Refused at opening the person, or at the correction itself.)
-    let denied = t.audit_count(c, "spor.interview_correct", "denied").await
-        + t.audit_count(c, "client.open", "denied").await;
-    assert_eq!(denied, 2);
+    // Both in the care team: Ola is refused as not the author, Per (NAV) as the interview is
+    // health content. Each audited with its own reason; nothing else was refused.
+    assert_refused_as_not_the_author(t, c, "ola").await;
+    assert_eq!(
+        denied_with(
+            t,
+            c,
+            "per",
+            "spor.interview_correct",
+            "%none:health_content_not_in_scope"
+        )
+        .await,
+        1
+    );
+    assert_eq!(
+        t.audit_count(c, "spor.interview_correct", "denied").await,
+        2
+    );
+    assert_eq!(t.audit_count(c, "client.open", "denied").await, 0);
     // The author corrects it: the current version is the new one.
     let r = post(
         t,
@@ -710,4 +726,118 @@ async fn a_spor_interview_is_corrected_by_its_author_and_history_kept(t: &TestAp
         t.audit_count(c, "spor.interview_correct", "allowed").await,
         1
     );
+}
+
+async fn the_spor_correction_page_keeps_history_and_what_was_typed(t: &TestApp) {
+    let tone = t.token("tone").await;
+    let r = post(
+        t,
+        &tone,
+        "/api/v1/spor/rounds",
+        json!({"name": "Siderunde", "started_on": today()}),
+    )
+    .await;
+    let round = r.json()["id"].as_str().unwrap().to_string();
+    let c = new_client(t, &tone, "Siri Side").await;
+    let r = post(
+        t,
+        &tone,
+        &format!("/api/v1/clients/{c}/spor-interviews"),
+        json!({"round_id": round, "interviewed_on": today(), "interviewer": "Tone Berg",
+               "municipality": "Nøtterøy", "age": 40, "contact_years": 3, "q1": 2.5, "q2": "Ja"}),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.text);
+    let old = r.json()["id"].as_str().unwrap().to_string();
+    let b = t.login("tone", benk_app::demo::DEMO_PASSWORD).await;
+    let correct = format!("/clients/{c}/spor-interviews/{old}/correct");
+    // The measures page links the author to the correction page.
+    let page = t.page(&b, &format!("/clients/{c}/measures")).await;
+    assert!(
+        page.text.contains(&format!("href=\"{correct}\"")),
+        "{}",
+        page.text
+    );
+    // The form holds the stored values (a decimal comma in Bokmål).
+    let page = t.page(&b, &correct).await;
+    assert_eq!(page.status, StatusCode::OK, "{}", page.text);
+    assert!(page.text.contains("Rett SPoR-intervju"), "{}", page.text);
+    assert!(page.text.contains("value=\"2,5\""), "{}", page.text);
+    assert!(page.text.contains("value=\"Nøtterøy\""));
+    // Bad input: the fields named, what was typed kept, nothing saved.
+    let day = today();
+    let fields = [
+        ("reason", ""),
+        ("interviewed_on", day.as_str()),
+        ("interviewer", "Tone Berg"),
+        ("municipality", "Tjøme"),
+        ("age", "41"),
+        ("contact_years", "3"),
+        ("q1", "9,5"),
+        ("q2", "Ja, nesten"),
+    ];
+    let r = t.form(&b, &correct, &fields).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.text);
+    assert!(r.text.contains("id=\"q1-error\""), "{}", r.text);
+    assert!(r.text.contains("id=\"reason-error\""), "{}", r.text);
+    assert!(r.text.contains("value=\"Tjøme\""), "{}", r.text);
+    assert!(r.text.contains("Ja, nesten"));
+    assert_eq!(
+        t.db()
+            .scalar_i64(
+                "SELECT COUNT(*) FROM spor_interviews WHERE client_id = $1",
+                benk_app::args![c],
+            )
+            .await
+            .unwrap(),
+        1
+    );
+    // Corrected.
+    let mut fixed = fields.to_vec();
+    fixed[0] = ("reason", "Feil kommune");
+    fixed[6] = ("q1", "6,5");
+    let r = t.form(&b, &correct, &fixed).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text);
+    assert!(
+        r.location().ends_with("/measures?msg=corrected"),
+        "{}",
+        r.location()
+    );
+    // The measures page: the new version, the old one under earlier versions.
+    let page = t
+        .page(&b, &format!("/clients/{c}/measures?msg=corrected"))
+        .await;
+    assert!(page.text.contains("Intervjuet er rettet"), "{}", page.text);
+    assert!(
+        page.text.contains("Tidligere versjoner (1)"),
+        "{}",
+        page.text
+    );
+    assert!(page.text.contains("Tjøme") && page.text.contains("Nøtterøy"));
+    assert!(page.text.contains("Feil kommune"));
+    // The old version's correction page is gone (no longer current): 404.
+    let page = t.page(&b, &correct).await;
+    assert_eq!(page.status, StatusCode::NOT_FOUND);
+    // A health colleague who did not record it may read but not correct it: refused, audited.
+    let m = t
+        .api(
+            Method::GET,
+            &format!("/api/v1/clients/{c}/measures"),
+            &tone,
+            None,
+        )
+        .await
+        .json();
+    let new = m["interviews"][0]["id"].as_str().unwrap().to_string();
+    in_care_team(t, &tone, c, "ola").await;
+    let ola = t.login("ola", benk_app::demo::DEMO_PASSWORD).await;
+    let r = t
+        .form(
+            &ola,
+            &format!("/clients/{c}/spor-interviews/{new}/correct"),
+            &fixed,
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN, "{}", r.text);
+    assert_refused_as_not_the_author(t, c, "ola").await;
 }

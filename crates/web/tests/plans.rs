@@ -232,6 +232,41 @@ async fn create_read_revise(t: &TestApp) {
     assert_eq!(t.audit_count(client, "plan.create", "allowed").await, 1);
     assert_eq!(t.audit_count(client, "plan.revise", "allowed").await, 1);
     assert!(t.audit_count(client, "plan.read", "allowed").await >= 3);
+
+    // The timeline has the plan made (version 1) and revised (version 2), newest first, as
+    // dates only: the NAV officer in the care team sees them too, without the content.
+    for who in ["tone", "per"] {
+        let tok = t.token(who).await;
+        let tl = t
+            .api(
+                Method::GET,
+                &format!("/api/v1/clients/{client}/timeline"),
+                &tok,
+                None,
+            )
+            .await;
+        assert_eq!(tl.status, StatusCode::OK, "{who}: {}", tl.text);
+        let tl = tl.json();
+        let plans: Vec<&Value> = tl["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|i| i["kind"] == "plan")
+            .collect();
+        assert_eq!(plans.len(), 2, "{who}: {tl}");
+        assert_eq!(plans[0]["plan_version"], 2);
+        assert_eq!(plans[1]["plan_version"], 1);
+        assert_eq!(plans[0]["plan_id"], plan.as_str());
+        assert!(plans[0].get("needs").is_none());
+    }
+    let b = t.login("tone", benk_app::demo::DEMO_PASSWORD).await;
+    let page = t.page(&b, &format!("/clients/{client}")).await;
+    assert!(
+        page.text.contains("Individuell plan revidert"),
+        "{}",
+        page.text
+    );
+    assert!(page.text.contains("Individuell plan laget"));
 }
 
 async fn consent_rule_and_shared_participant(t: &TestApp) {

@@ -8,7 +8,7 @@ mod common;
 use axum::body::Body;
 use axum::http::{header, Method, Request, StatusCode};
 use chrono::{Duration, NaiveDate};
-use common::TestApp;
+use common::{assert_append_only, new_client, post, TestApp};
 use serde_json::{json, Value};
 use uuid::Uuid;
 
@@ -28,19 +28,6 @@ fn today() -> NaiveDate {
 
 fn ago(n: i64) -> String {
     (today() - Duration::days(n)).to_string()
-}
-
-async fn new_client(t: &TestApp, token: &str, name: &str) -> Uuid {
-    let r = t
-        .api(
-            Method::POST,
-            "/api/v1/clients",
-            token,
-            Some(json!({"name": name, "birth_year": 1980})),
-        )
-        .await;
-    assert_eq!(r.status, StatusCode::CREATED, "{}", r.text);
-    r.json()["id"].as_str().unwrap().parse().unwrap()
 }
 
 /// A new person with an open course that began `days_ago` days ago.
@@ -75,10 +62,6 @@ async fn included(t: &TestApp, token: &str, name: &str, days_ago: i64) -> Uuid {
         .await
         .unwrap();
     c
-}
-
-async fn post(t: &TestApp, token: &str, uri: &str, body: Value) -> common::Resp {
-    t.api(Method::POST, uri, token, Some(body)).await
 }
 
 async fn events(t: &TestApp, token: &str, c: Uuid) -> Value {
@@ -308,22 +291,7 @@ async fn a_correction_and_a_deletion_keep_the_history(t: &TestApp) {
         "the overlap"
     );
     // The database refuses to change or remove an event, whoever asks.
-    let w = t
-        .db()
-        .execute_unaudited(
-            "UPDATE registry_events SET institution = 'x' WHERE client_id = $1",
-            benk_app::args![c],
-        )
-        .await;
-    assert!(w.is_err(), "an update is refused");
-    let w = t
-        .db()
-        .execute_unaudited(
-            "DELETE FROM registry_events WHERE client_id = $1",
-            benk_app::args![c],
-        )
-        .await;
-    assert!(w.is_err(), "a delete is refused");
+    assert_append_only(t, "registry_events", "institution = 'x'", c).await;
 }
 
 async fn bad_input_is_refused_naming_the_field(t: &TestApp) {

@@ -8,12 +8,13 @@
 use std::collections::{HashMap, HashSet};
 
 use benk_domain::{check_overlap, EmergencyPlace, PoliceKind, RegistryKind, Stay};
+use chrono::NaiveDate;
 use uuid::Uuid;
 
 use super::format::{parse_bool, Cells, Column};
 use super::measures::PersonIndex;
 use super::people::{external_id, unknown_code};
-use super::{Ctx, ImportKind, Kind, Planned, RowError, Writer};
+use super::{Ctx, ImportKind, Kind, Planned, Recheck, RowError, Writer};
 use crate::error::{AppResult, FieldError};
 use crate::registry::{check, date_fields, NewEvent};
 use crate::store;
@@ -37,7 +38,52 @@ pub struct RegistryRow {
 pub struct Known {
     external: HashSet<String>,
     people: PersonIndex,
-    stays: HashMap<(Uuid, String), Vec<Stay>>,
+    stays: Stored,
+}
+
+/// The current stays of a team's people, by person and kind.
+type Stored = HashMap<(Uuid, String), Vec<Stay>>;
+
+fn stored(rows: Vec<(Uuid, String, NaiveDate, Option<NaiveDate>)>) -> Stored {
+    let mut stays = Stored::new();
+    for (client, kind, s, e) in rows {
+        if let Ok(stay) = Stay::new(s, e) {
+            stays.entry((client, kind)).or_default().push(stay);
+        }
+    }
+    stays
+}
+
+/// A new stay of the file: its line, the person, its kind.
+type NewStay = (u64, Uuid, &'static str, Stay);
+
+fn new_stays(rows: &[(u64, RegistryRow)]) -> Vec<NewStay> {
+    rows.iter()
+        .filter(|(_, r)| is_stay(r.facts.kind))
+        .filter_map(|(line, r)| {
+            let stay = Stay::new(r.facts.starts_on, r.facts.ends_on).ok()?;
+            Some((*line, r.client, r.facts.kind, stay))
+        })
+        .collect()
+}
+
+/// A stay may not overlap another stay of its kind of the same person: one stored, or one
+/// on an earlier line of the file.
+fn overlaps(new: &[NewStay], stored: &Stored) -> Vec<RowError> {
+    let mut in_file: HashMap<(Uuid, &str), Vec<Stay>> = HashMap::new();
+    let mut out = Vec::new();
+    for (line, client, kind, mine) in new {
+        let before = stored
+            .get(&(*client, kind.to_string()))
+            .map(Vec::as_slice)
+            .unwrap_or_default();
+        let earlier = in_file.entry((*client, kind)).or_default();
+        match check_overlap(mine, before.iter().chain(earlier.iter())) {
+            Err(e) => out.push(RowError::at(*line, FieldError::of("starts_on", &e))),
+            Ok(()) => earlier.push(*mine),
+        }
+    }
+    out
 }
 
 /// The columns only some kinds use, with the kinds that use them.
@@ -85,12 +131,7 @@ impl Kind for Registry {
     ];
 
     async fn prepare(app: &App, ctx: &Ctx) -> AppResult<Known> {
-        let mut stays: HashMap<(Uuid, String), Vec<Stay>> = HashMap::new();
-        for (client, kind, s, e) in store::registry::team_stays(&app.db, ctx.team_id).await? {
-            if let Ok(stay) = Stay::new(s, e) {
-                stays.entry((client, kind)).or_default().push(stay);
-            }
-        }
+        let stays = stored(store::registry::team_stays(&app.db, ctx.team_id).await?);
         Ok(Known {
             external: store::import::external_ids(
                 &app.db,
@@ -241,28 +282,20 @@ impl Kind for Registry {
     /// A stay may not overlap another stay of its kind of the same person: one already
     /// stored, or one on an earlier line of the file.
     fn check_together(rows: &[(u64, RegistryRow)], known: &Known) -> Vec<RowError> {
-        let mut in_file: HashMap<(Uuid, &str), Vec<Stay>> = HashMap::new();
-        let mut out = Vec::new();
-        for (line, r) in rows {
-            let f = &r.facts;
-            if !is_stay(f.kind) {
-                continue;
-            }
-            let Ok(mine) = Stay::new(f.starts_on, f.ends_on) else {
-                continue;
-            };
-            let stored = known
-                .stays
-                .get(&(r.client, f.kind.to_string()))
-                .map(Vec::as_slice)
-                .unwrap_or_default();
-            let earlier = in_file.entry((r.client, f.kind)).or_default();
-            match check_overlap(&mine, stored.iter().chain(earlier.iter())) {
-                Err(e) => out.push(RowError::at(*line, FieldError::of("starts_on", &e))),
-                Ok(()) => earlier.push(mine),
-            }
-        }
-        out
+        overlaps(&new_stays(rows), &known.stays)
+    }
+
+    /// The overlap check again, inside the writer command that inserts the rows: a stay
+    /// recorded through the API since `prepare` read the team's stays is seen.
+    fn recheck(rows: &[(u64, RegistryRow)], ctx: &Ctx) -> Option<Recheck> {
+        let new = new_stays(rows);
+        let team = ctx.team_id;
+        Some(Box::new(move |tx| {
+            Box::pin(async move {
+                let stays = stored(store::registry::team_stays(&mut *tx, team).await?);
+                Ok(overlaps(&new, &stays))
+            })
+        }))
     }
 
     fn plan(rows: &[(u64, RegistryRow)], ctx: &Ctx, _known: &Known, w: Writer) -> Vec<Planned> {

@@ -596,6 +596,9 @@ async fn fidelity_input(
         contacts,
         targets: settings.fidelity_targets,
         threshold: settings.small_threshold,
+    })
+}
+
 async fn cflex_input(
     app: &App,
     team: Uuid,

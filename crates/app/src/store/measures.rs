@@ -443,6 +443,8 @@ pub struct InterviewRow {
     pub age: i64,
     /// Years of contact.
     pub contact_years: i64,
+    /// Recorded by (staff id).
+    pub recorded_by: Uuid,
     /// Recorded by.
     pub recorded_by_name: String,
     /// The version this one corrects, if any.
@@ -457,7 +459,7 @@ pub const CURRENT_INTERVIEW: &str =
 
 const INTERVIEW_COLS: &str = "i.id, i.round_id, r.name AS round_name, i.client_id, i.interviewed_on, i.interviewer, \
      i.municipality, CAST(i.age AS BIGINT) AS age, CAST(i.contact_years AS BIGINT) AS contact_years, \
-     s.name AS recorded_by_name, i.supersedes_id, i.reason FROM spor_interviews i JOIN spor_rounds r ON r.id = i.round_id \
+     i.recorded_by, s.name AS recorded_by_name, i.supersedes_id, i.reason FROM spor_interviews i JOIN spor_rounds r ON r.id = i.round_id \
      JOIN staff s ON s.id = i.recorded_by";
 
 /// A person's interviews, newest first.
@@ -468,6 +470,21 @@ pub async fn interviews_of_client(
     ex.all(
         &format!(
             "SELECT {INTERVIEW_COLS} WHERE i.client_id = $1 AND {CURRENT_INTERVIEW} ORDER BY i.interviewed_on DESC, i.id"
+        ),
+        crate::args![client],
+    )
+    .await
+}
+
+/// A person's interview versions that a correction superseded, newest first.
+pub async fn earlier_interviews_of_client(
+    mut ex: impl Exec,
+    client: Uuid,
+) -> Result<Vec<InterviewRow>, sqlx::Error> {
+    ex.all(
+        &format!(
+            "SELECT {INTERVIEW_COLS} WHERE i.client_id = $1 AND NOT {CURRENT_INTERVIEW} \
+             ORDER BY i.created_at DESC, i.id DESC"
         ),
         crate::args![client],
     )

@@ -203,6 +203,40 @@ const VERSION: &str = "SELECT v.id, v.plan_id, CAST(v.version AS BIGINT) AS vers
      FROM plan_versions v JOIN staff c ON c.id = v.coordinator_id JOIN staff s ON s.id = v.created_by";
 
 /// Every version of a plan, newest first.
+/// A plan version as the person's timeline shows it: when, which plan, which version.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct TimelineVersionRow {
+    /// The version's id.
+    pub id: Uuid,
+    /// When it was made.
+    pub at: DateTime<Utc>,
+    /// The plan.
+    pub plan_id: Uuid,
+    /// Its number (1: the plan was made; later: revised).
+    pub version: i64,
+}
+
+/// One timeline page of the versions of the person's plan in `team`, older than `before`
+/// (`before_at`, `before_id`), newest first. Dates and numbers only: what the plan's status
+/// shows every reader of the record.
+pub async fn versions_page(
+    mut ex: impl Exec,
+    client: Uuid,
+    team: Uuid,
+    (before_at, before_id): (DateTime<Utc>, Uuid),
+    limit: i64,
+) -> Result<Vec<TimelineVersionRow>, sqlx::Error> {
+    ex.all(
+        "SELECT v.id, v.created_at AS at, v.plan_id, CAST(v.version AS BIGINT) AS version \
+         FROM plan_versions v JOIN plans p ON p.id = v.plan_id \
+         WHERE p.client_id = $1 AND p.team_id = $5 \
+         AND v.created_at <= $2 AND (v.created_at < $2 OR v.id < $3) \
+         ORDER BY v.created_at DESC, v.id DESC LIMIT $4",
+        crate::args![client, before_at, before_id, limit, team],
+    )
+    .await
+}
+
 pub async fn versions(mut ex: impl Exec, plan: Uuid) -> Result<Vec<VersionRow>, sqlx::Error> {
     let sql = format!("{VERSION} WHERE v.plan_id = $1 ORDER BY v.version DESC");
     ex.all(&sql, crate::args![plan]).await

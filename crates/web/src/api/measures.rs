@@ -11,13 +11,13 @@ use axum::Json;
 use benk_app::measures::{
     self, DuePoint, MeasureVersion, Measures, NewInterview, NewValues, Round,
 };
-use benk_app::{access, Actor, AppError, FieldError};
-use benk_domain::{MeasureKind, MeasurePolicy, Purpose};
+use benk_app::{Actor, AppError, FieldError};
+use benk_domain::{MeasureKind, MeasurePolicy};
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
-use super::{doc, path_id, ApiJson, ApiQuery};
+use super::{doc, grant_for, open_person, path_id, retract_version, ApiJson, ApiQuery, RetractIn};
 use crate::ctx::Ctx;
 use crate::error::ApiError;
 use crate::AppState;
@@ -26,19 +26,6 @@ use crate::AppState;
 #[derive(Serialize, utoipa::ToSchema)]
 pub(super) struct Created {
     id: Uuid,
-}
-
-async fn open(
-    st: &AppState,
-    ctx: &Ctx,
-    id: &str,
-) -> Result<(Actor, benk_app::access::ReadGrant), ApiError> {
-    let actor = ctx.api_actor()?.clone();
-    let id = path_id(ctx, id)?;
-    let grant = access::open_client(&st.app, &actor, id, Purpose::Treat)
-        .await
-        .map_err(|e| ctx.api_err(e))?;
-    Ok((actor, grant))
 }
 
 fn acting(ctx: &Ctx) -> Result<(Actor, Uuid), ApiError> {
@@ -56,7 +43,7 @@ pub(super) async fn list(
     ctx: Ctx,
     Path(id): Path<String>,
 ) -> Result<Json<Measures>, ApiError> {
-    let (actor, grant) = open(&st, &ctx, &id).await?;
+    let (actor, grant) = open_person(&st, &ctx, &id).await?;
     measures::list(&st.app, &actor, &grant)
         .await
         .map(Json)
@@ -108,7 +95,7 @@ async fn record(
     on: NaiveDate,
     v: NewValues,
 ) -> Result<(StatusCode, Json<Created>), ApiError> {
-    let (actor, grant) = open(st, ctx, id).await?;
+    let (actor, grant) = open_person(st, ctx, id).await?;
     let id = measures::record(&st.app, &actor, &grant, on, v)
         .await
         .map_err(|e| ctx.api_err(e))?;
@@ -210,14 +197,8 @@ pub(super) async fn correct(
     Path(id): Path<String>,
     ApiJson(b, _): ApiJson<CorrectionIn>,
 ) -> Result<(StatusCode, Json<Created>), ApiError> {
-    let actor = ctx.api_actor()?.clone();
     let mid = path_id(&ctx, &id)?;
-    let client = measures::client_of(&st.app, mid)
-        .await
-        .map_err(|e| ctx.api_err(e))?;
-    let grant = access::open_client(&st.app, &actor, client, Purpose::Treat)
-        .await
-        .map_err(|e| ctx.api_err(e))?;
+    let (actor, grant) = grant_for(&st, &ctx, measures::client_of(&st.app, mid).await).await?;
     let kind = measures::kind_of(&st.app, &actor, &grant, mid)
         .await
         .map_err(|e| ctx.api_err(e))?;
@@ -258,15 +239,6 @@ pub(super) async fn correct(
     Ok((StatusCode::CREATED, Json(Created { id })))
 }
 
-/// Why a measure is deleted.
-#[derive(Deserialize, utoipa::ToSchema)]
-#[serde(deny_unknown_fields)]
-pub(super) struct RetractIn {
-    /// Why.
-    #[schema(schema_with = doc::short_text)]
-    reason: String,
-}
-
 /// Delete a measure by retracting it (its author only; it stays in the history, marked).
 #[utoipa::path(post, path = "/measures/{id}/retraction", params(("id" = Uuid, Path)), request_body = RetractIn,
     responses((status = 204), (status = 403, response = doc::Forbidden), (status = 409, response = doc::Conflict), (status = 422, response = doc::Invalid)))]
@@ -276,18 +248,8 @@ pub(super) async fn retract(
     Path(id): Path<String>,
     ApiJson(b, _): ApiJson<RetractIn>,
 ) -> Result<StatusCode, ApiError> {
-    let actor = ctx.api_actor()?.clone();
-    let mid = path_id(&ctx, &id)?;
-    let client = measures::client_of(&st.app, mid)
-        .await
-        .map_err(|e| ctx.api_err(e))?;
-    let grant = access::open_client(&st.app, &actor, client, Purpose::Treat)
-        .await
-        .map_err(|e| ctx.api_err(e))?;
-    measures::retract(&st.app, &actor, &grant, mid, &b.reason)
-        .await
-        .map_err(|e| ctx.api_err(e))?;
-    Ok(StatusCode::NO_CONTENT)
+    let what = (id.as_str(), b.reason.as_str());
+    retract_version(&st, &ctx, what, measures::client_of, measures::retract).await
 }
 
 /// Whose due list.
@@ -570,7 +532,7 @@ pub(super) async fn add_interview(
     Path(id): Path<String>,
     ApiJson(b, _): ApiJson<InterviewIn>,
 ) -> Result<(StatusCode, Json<Created>), ApiError> {
-    let (actor, grant) = open(&st, &ctx, &id).await?;
+    let (actor, grant) = open_person(&st, &ctx, &id).await?;
     let input = interview_input(b);
     let id = measures::record_interview(&st.app, &actor, &grant, input)
         .await
@@ -640,7 +602,7 @@ pub(super) async fn correct_interview(
     ApiJson(b, _): ApiJson<InterviewCorrectionIn>,
 ) -> Result<(StatusCode, Json<Created>), ApiError> {
     let interview = path_id(&ctx, &interview)?;
-    let (actor, grant) = open(&st, &ctx, &id).await?;
+    let (actor, grant) = open_person(&st, &ctx, &id).await?;
     let reason = b.reason;
     let input = interview_input(b.interview);
     let id = measures::correct_interview(&st.app, &actor, &grant, interview, input, &reason)
@@ -660,7 +622,7 @@ pub(super) async fn history(
     Path((id, measure)): Path<(String, String)>,
 ) -> Result<Json<Vec<MeasureVersion>>, ApiError> {
     let measure = path_id(&ctx, &measure)?;
-    let (actor, grant) = open(&st, &ctx, &id).await?;
+    let (actor, grant) = open_person(&st, &ctx, &id).await?;
     measures::history(&st.app, &actor, &grant, measure)
         .await
         .map(Json)

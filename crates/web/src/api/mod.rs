@@ -11,6 +11,7 @@ mod contacts;
 mod daily;
 pub mod doc;
 mod guidance;
+mod import;
 mod intake;
 mod learning;
 mod measures;
@@ -257,6 +258,10 @@ pub fn routes() -> Router<AppState> {
             get(learning::factors).post(learning::add_factor),
         )
         .route("/learning/summary", get(learning::summary))
+        .route(
+            "/import/{kind}",
+            post(import::import_file).layer(axum::extract::DefaultBodyLimit::max(import::MAX_FILE)),
+        )
         .fallback(not_found)
 }
 
@@ -297,6 +302,7 @@ pub fn routes() -> Router<AppState> {
         learning::get_log, learning::create_entry, learning::evaluate, learning::set_label,
         learning::factors, learning::add_factor, learning::summary,
         reports::get_report, reports::get_settings, reports::set_settings,
+        import::import_file,
     ),
     components(schemas(ErrorBody, ErrorDetail, FieldErrorDetail, crate::input::RawClient, crate::input::RawReferral)),
     modifiers(&BearerAuth, &CommonResponses, &CrossFieldRules),
@@ -416,6 +422,64 @@ pub(super) fn path_id(
     id: &str,
 ) -> Result<uuid::Uuid, crate::error::ApiError> {
     uuid::Uuid::parse_str(id).map_err(|_| ctx.api_err(benk_app::AppError::NotFound))
+}
+
+/// The actor and their grant (`open_client`, purpose treatment) to the person `id` of the
+/// path names.
+pub(super) async fn open_person(
+    st: &AppState,
+    ctx: &crate::ctx::Ctx,
+    id: &str,
+) -> Result<(benk_app::Actor, benk_app::access::ReadGrant), crate::error::ApiError> {
+    let id = path_id(ctx, id)?;
+    grant_for(st, ctx, Ok(id)).await
+}
+
+/// The actor and their grant to the person a record belongs to (`client`: as looked up
+/// from the record's id), for the routes that name a record, not a person.
+pub(super) async fn grant_for(
+    st: &AppState,
+    ctx: &crate::ctx::Ctx,
+    client: benk_app::AppResult<uuid::Uuid>,
+) -> Result<(benk_app::Actor, benk_app::access::ReadGrant), crate::error::ApiError> {
+    let actor = ctx.api_actor()?.clone();
+    let client = client.map_err(|e| ctx.api_err(e))?;
+    let grant = benk_app::access::open_client(&st.app, &actor, client, benk_domain::Purpose::Treat)
+        .await
+        .map_err(|e| ctx.api_err(e))?;
+    Ok((actor, grant))
+}
+
+/// Delete a versioned record (a measure, a registry event) by retracting it: the person it
+/// belongs to is looked up (`client_of`) and opened, and `retract` runs under that grant.
+pub(super) async fn retract_version(
+    st: &AppState,
+    ctx: &crate::ctx::Ctx,
+    (id, reason): (&str, &str),
+    client_of: impl AsyncFn(&benk_app::App, uuid::Uuid) -> benk_app::AppResult<uuid::Uuid>,
+    retract: impl AsyncFn(
+        &benk_app::App,
+        &benk_app::Actor,
+        &benk_app::access::ReadGrant,
+        uuid::Uuid,
+        &str,
+    ) -> benk_app::AppResult<()>,
+) -> Result<StatusCode, crate::error::ApiError> {
+    let rid = path_id(ctx, id)?;
+    let (actor, grant) = grant_for(st, ctx, client_of(&st.app, rid).await).await?;
+    retract(&st.app, &actor, &grant, rid, reason)
+        .await
+        .map_err(|e| ctx.api_err(e))?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// Why a versioned record (a measure, a registry event) is deleted.
+#[derive(serde::Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub(super) struct RetractIn {
+    /// Why.
+    #[schema(schema_with = doc::short_text)]
+    pub(super) reason: String,
 }
 
 /// A JSON body parsed strictly: unknown fields, wrong types and malformed JSON

@@ -8,15 +8,15 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::Json;
 use benk_app::registry::{self, NewEvent, RegistryEvents};
-use benk_app::{access, Actor, AppError, FieldError};
-use benk_domain::{EmergencyPlace, PoliceKind, Purpose, RegistryKind};
+use benk_app::{AppError, FieldError};
+use benk_domain::{EmergencyPlace, PoliceKind, RegistryKind};
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use utoipa::openapi::schema::{ObjectBuilder, SchemaFormat, SchemaType, Type};
 use utoipa::openapi::KnownFormat;
 use uuid::Uuid;
 
-use super::{doc, path_id, ApiJson};
+use super::{doc, grant_for, open_person, path_id, retract_version, ApiJson, RetractIn};
 use crate::ctx::Ctx;
 use crate::error::ApiError;
 use crate::AppState;
@@ -85,19 +85,6 @@ fn police_kind_opt() -> ObjectBuilder {
     codes(&v, true)
 }
 
-async fn open(
-    st: &AppState,
-    ctx: &Ctx,
-    id: &str,
-) -> Result<(Actor, benk_app::access::ReadGrant), ApiError> {
-    let actor = ctx.api_actor()?.clone();
-    let id = path_id(ctx, id)?;
-    let grant = access::open_client(&st.app, &actor, id, Purpose::Treat)
-        .await
-        .map_err(|e| ctx.api_err(e))?;
-    Ok((actor, grant))
-}
-
 /// The person's registry events (current versions), oldest first, each marked before or after
 /// inclusion, with the totals of the 12 months before inclusion and as many days after
 /// (health content; audited).
@@ -108,7 +95,7 @@ pub(super) async fn list(
     ctx: Ctx,
     Path(id): Path<String>,
 ) -> Result<Json<RegistryEvents>, ApiError> {
-    let (actor, grant) = open(&st, &ctx, &id).await?;
+    let (actor, grant) = open_person(&st, &ctx, &id).await?;
     registry::list(&st.app, &actor, &grant)
         .await
         .map(Json)
@@ -181,83 +168,97 @@ async fn record(
     id: &str,
     e: NewEvent,
 ) -> Result<(StatusCode, Json<Created>), ApiError> {
-    let (actor, grant) = open(st, ctx, id).await?;
+    let (actor, grant) = open_person(st, ctx, id).await?;
     let id = registry::record(&st.app, &actor, &grant, e)
         .await
         .map_err(|e| ctx.api_err(e))?;
     Ok((StatusCode::CREATED, Json(Created { id })))
 }
 
-/// Record an inpatient stay (health personnel with access to the person). A discharge before
-/// admission is 422 naming `discharged_on`; a stay overlapping another inpatient stay of the
-/// person is 422 naming `admitted_on` and giving the other stay's dates.
-#[utoipa::path(post, path = "/clients/{id}/registry-events/inpatient", params(("id" = Uuid, Path)), request_body = InpatientIn,
-    responses((status = 201, body = Created), (status = 403, response = doc::Forbidden), (status = 422, response = doc::Invalid)))]
-pub(super) async fn add_inpatient(
-    State(st): State<AppState>,
-    ctx: Ctx,
-    Path(id): Path<String>,
-    ApiJson(b, _): ApiJson<InpatientIn>,
-) -> Result<(StatusCode, Json<Created>), ApiError> {
-    let e = NewEvent::Inpatient {
-        admitted_on: b.admitted_on,
-        discharged_on: b.discharged_on,
-        institution: b.institution,
-        compulsory: b.compulsory,
-        legal_basis: b.legal_basis,
-    };
-    record(&st, &ctx, &id, e).await
+impl From<InpatientIn> for NewEvent {
+    fn from(b: InpatientIn) -> NewEvent {
+        NewEvent::Inpatient {
+            admitted_on: b.admitted_on,
+            discharged_on: b.discharged_on,
+            institution: b.institution,
+            compulsory: b.compulsory,
+            legal_basis: b.legal_basis,
+        }
+    }
 }
 
-/// Record an emergency visit (health personnel with access to the person).
-#[utoipa::path(post, path = "/clients/{id}/registry-events/emergency", params(("id" = Uuid, Path)), request_body = EmergencyIn,
-    responses((status = 201, body = Created), (status = 403, response = doc::Forbidden), (status = 422, response = doc::Invalid)))]
-pub(super) async fn add_emergency(
-    State(st): State<AppState>,
-    ctx: Ctx,
-    Path(id): Path<String>,
-    ApiJson(b, _): ApiJson<EmergencyIn>,
-) -> Result<(StatusCode, Json<Created>), ApiError> {
-    let e = NewEvent::Emergency {
-        visited_on: b.visited_on,
-        place: b.place,
-    };
-    record(&st, &ctx, &id, e).await
+impl From<EmergencyIn> for NewEvent {
+    fn from(b: EmergencyIn) -> NewEvent {
+        NewEvent::Emergency {
+            visited_on: b.visited_on,
+            place: b.place,
+        }
+    }
 }
 
-/// Record a police event or an arrest (health personnel with access to the person).
-#[utoipa::path(post, path = "/clients/{id}/registry-events/police", params(("id" = Uuid, Path)), request_body = PoliceIn,
-    responses((status = 201, body = Created), (status = 403, response = doc::Forbidden), (status = 422, response = doc::Invalid)))]
-pub(super) async fn add_police(
-    State(st): State<AppState>,
-    ctx: Ctx,
-    Path(id): Path<String>,
-    ApiJson(b, _): ApiJson<PoliceIn>,
-) -> Result<(StatusCode, Json<Created>), ApiError> {
-    let e = NewEvent::Police {
-        occurred_on: b.occurred_on,
-        police_kind: b.police_kind,
-    };
-    record(&st, &ctx, &id, e).await
+impl From<PoliceIn> for NewEvent {
+    fn from(b: PoliceIn) -> NewEvent {
+        NewEvent::Police {
+            occurred_on: b.occurred_on,
+            police_kind: b.police_kind,
+        }
+    }
 }
 
-/// Record a prison stay (health personnel with access to the person). A release before the
-/// start is 422 naming `ended_on`; a stay overlapping another prison stay is 422 naming
-/// `started_on`.
-#[utoipa::path(post, path = "/clients/{id}/registry-events/prison", params(("id" = Uuid, Path)), request_body = PrisonIn,
-    responses((status = 201, body = Created), (status = 403, response = doc::Forbidden), (status = 422, response = doc::Invalid)))]
-pub(super) async fn add_prison(
-    State(st): State<AppState>,
-    ctx: Ctx,
-    Path(id): Path<String>,
-    ApiJson(b, _): ApiJson<PrisonIn>,
-) -> Result<(StatusCode, Json<Created>), ApiError> {
-    let e = NewEvent::Prison {
-        started_on: b.started_on,
-        ended_on: b.ended_on,
-    };
-    record(&st, &ctx, &id, e).await
+impl From<PrisonIn> for NewEvent {
+    fn from(b: PrisonIn) -> NewEvent {
+        NewEvent::Prison {
+            started_on: b.started_on,
+            ended_on: b.ended_on,
+        }
+    }
 }
+
+/// One create route per kind: its own body and document, one use case.
+macro_rules! create_route {
+    ($(#[doc = $doc:literal])* $name:ident, $path:literal, $body:ty) => {
+        $(#[doc = $doc])*
+        #[utoipa::path(post, path = $path, params(("id" = Uuid, Path)), request_body = $body,
+            responses((status = 201, body = Created), (status = 403, response = doc::Forbidden), (status = 422, response = doc::Invalid)))]
+        pub(super) async fn $name(
+            State(st): State<AppState>,
+            ctx: Ctx,
+            Path(id): Path<String>,
+            ApiJson(b, _): ApiJson<$body>,
+        ) -> Result<(StatusCode, Json<Created>), ApiError> {
+            record(&st, &ctx, &id, b.into()).await
+        }
+    };
+}
+
+create_route!(
+    /// Record an inpatient stay (health personnel with access to the person). A discharge
+    /// before admission is 422 naming `discharged_on`; a stay overlapping another inpatient
+    /// stay of the person is 422 naming `admitted_on` and giving the other stay's dates.
+    add_inpatient,
+    "/clients/{id}/registry-events/inpatient",
+    InpatientIn
+);
+create_route!(
+    /// Record an emergency visit (health personnel with access to the person).
+    add_emergency,
+    "/clients/{id}/registry-events/emergency",
+    EmergencyIn
+);
+create_route!(
+    /// Record a police event or an arrest (health personnel with access to the person).
+    add_police,
+    "/clients/{id}/registry-events/police",
+    PoliceIn
+);
+create_route!(
+    /// Record a prison stay (health personnel with access to the person). A release before
+    /// the start is 422 naming `ended_on`; a stay overlapping another prison stay is 422
+    /// naming `started_on`.
+    add_prison,
+    "/clients/{id}/registry-events/prison",
+    PrisonIn
+);
 
 /// A correction of a registry event: why, and the fields of the event's kind (inpatient:
 /// `admitted_on`, `discharged_on`, `institution`, `compulsory`, `legal_basis`; emergency:
@@ -380,14 +381,8 @@ pub(super) async fn correct(
     Path(id): Path<String>,
     ApiJson(b, _): ApiJson<CorrectionIn>,
 ) -> Result<(StatusCode, Json<Created>), ApiError> {
-    let actor = ctx.api_actor()?.clone();
     let eid = path_id(&ctx, &id)?;
-    let client = registry::client_of(&st.app, eid)
-        .await
-        .map_err(|e| ctx.api_err(e))?;
-    let grant = access::open_client(&st.app, &actor, client, Purpose::Treat)
-        .await
-        .map_err(|e| ctx.api_err(e))?;
+    let (actor, grant) = grant_for(&st, &ctx, registry::client_of(&st.app, eid).await).await?;
     let kind = registry::kind_of(&st.app, &actor, &grant, eid)
         .await
         .map_err(|e| ctx.api_err(e))?;
@@ -397,16 +392,6 @@ pub(super) async fn correct(
         .await
         .map_err(|e| ctx.api_err(e))?;
     Ok((StatusCode::CREATED, Json(Created { id })))
-}
-
-/// Why an event is deleted.
-#[derive(Deserialize, utoipa::ToSchema)]
-#[serde(deny_unknown_fields)]
-#[schema(as = RegistryEventRetractIn)]
-pub(super) struct RetractIn {
-    /// Why.
-    #[schema(schema_with = doc::short_text)]
-    reason: String,
 }
 
 /// Delete a registry event by retracting it (its author only; it stays in the history,
@@ -419,16 +404,6 @@ pub(super) async fn retract(
     Path(id): Path<String>,
     ApiJson(b, _): ApiJson<RetractIn>,
 ) -> Result<StatusCode, ApiError> {
-    let actor = ctx.api_actor()?.clone();
-    let eid = path_id(&ctx, &id)?;
-    let client = registry::client_of(&st.app, eid)
-        .await
-        .map_err(|e| ctx.api_err(e))?;
-    let grant = access::open_client(&st.app, &actor, client, Purpose::Treat)
-        .await
-        .map_err(|e| ctx.api_err(e))?;
-    registry::retract(&st.app, &actor, &grant, eid, &b.reason)
-        .await
-        .map_err(|e| ctx.api_err(e))?;
-    Ok(StatusCode::NO_CONTENT)
+    let what = (id.as_str(), b.reason.as_str());
+    retract_version(&st, &ctx, what, registry::client_of, registry::retract).await
 }

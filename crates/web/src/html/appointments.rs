@@ -22,17 +22,9 @@ use super::{page, Layout};
 use crate::ctx::Ctx;
 use crate::AppState;
 
-macro_rules! appointment_texts {
-    ($($key:ident: $nb:expr, $en:expr;)*) => {
-        /// The words of the appointment and keeping-contact pages.
-        #[derive(Debug)]
-        pub(crate) struct At { $(pub $key: &'static str,)* }
-        static NB: At = At { $($key: $nb,)* };
-        static EN: At = At { $($key: $en,)* };
-    };
-}
-
-appointment_texts! {
+page_texts! {
+    /// The words of the appointment and keeping-contact pages.
+    At, pub(super) fn at;
     mine_title: "Mine avtaler", "My appointments";
     mine_intro: "Avtalene du er med på de neste 14 dagene.", "The appointments you take part in over the next 14 days.";
     none_planned: "Ingen avtaler.", "No appointments.";
@@ -80,13 +72,6 @@ appointment_texts! {
     appointments_link: "Avtaler", "Appointments";
     next_appointment: "Neste avtale", "Next appointment";
     none_planned_short: "ingen – planlegg en", "none – plan one";
-}
-
-pub(super) fn at(lang: Lang) -> &'static At {
-    match lang {
-        Lang::Nb => &NB,
-        Lang::En => &EN,
-    }
 }
 
 pub(super) fn kind_label(lang: Lang, code: &str) -> &'static str {

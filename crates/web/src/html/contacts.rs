@@ -21,19 +21,9 @@ use super::{page, Layout};
 use crate::ctx::Ctx;
 use crate::AppState;
 
-macro_rules! contact_texts {
-    ($($key:ident: $nb:expr, $en:expr;)*) => {
-        /// Every user-facing string of the outreach log.
-        #[derive(Debug)]
-        pub(crate) struct Ct { $(pub $key: &'static str,)* }
-        /// Norwegian Bokmål.
-        pub(crate) static NB: Ct = Ct { $($key: $nb,)* };
-        /// English.
-        pub(crate) static EN: Ct = Ct { $($key: $en,)* };
-    };
-}
-
-contact_texts! {
+page_texts! {
+    /// Every user-facing string of the outreach log.
+    Ct, pub(crate) fn ct;
     log_contact: "Registrer kontakt", "Log contact";
     log_title: "Registrer kontakt", "Log a contact";
     met: "Truffet", "Met";
@@ -75,6 +65,10 @@ contact_texts! {
     referral_received: "Henvisning mottatt", "Referral received";
     decision: "Inntaksvedtak", "Intake decision";
     meeting_decision: "Vedtak i teammøtet", "Team meeting decision";
+    plan_made: "Individuell plan laget", "Individual plan made";
+    plan_revised: "Individuell plan revidert", "Individual plan revised";
+    plan_version: "versjon", "version";
+    plan_open: "planen", "the plan";
     follow_up: "Følges opp av", "Followed up by";
     meeting_withheld: "Tema og vedtak skjult: helseopplysninger er ikke tilgjengelige for din yrkesrolle.", "Topic and decision hidden: health information is not available to your profession.";
     draft_health_hint: "Det blir et journalnotat.", "It becomes a health record entry.";
@@ -98,14 +92,6 @@ contact_texts! {
     more_about: "Mer om personen", "More about the person";
     health_note: "Journalnotat", "Health note";
     social_note: "Sosialfaglig notat", "Social note";
-}
-
-/// The outreach log's texts in a language.
-pub(crate) fn ct(lang: Lang) -> &'static Ct {
-    match lang {
-        Lang::Nb => &NB,
-        Lang::En => &EN,
-    }
 }
 
 /// A status message after a redirect (`?msg=`).

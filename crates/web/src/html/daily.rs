@@ -25,17 +25,9 @@ use crate::html::clients::actor_or_redirect;
 use crate::html::{page, Layout};
 use crate::AppState;
 
-macro_rules! daily_texts {
-    ($($key:ident: $nb:expr, $en:expr;)*) => {
-        /// The words of the open-hour, drop-in and housing pages.
-        #[derive(Debug)]
-        pub(crate) struct Dt { $(pub $key: &'static str,)* }
-        static NB: Dt = Dt { $($key: $nb,)* };
-        static EN: Dt = Dt { $($key: $en,)* };
-    };
-}
-
-daily_texts! {
+page_texts! {
+    /// The words of the open-hour, drop-in and housing pages.
+    Dt, pub(crate) fn dt;
     oh_title: "Åpen time", "Open hour";
     oh_public_title: "Book åpen time hos", "Book the open hour at";
     oh_public_intro: "Samarbeidspartnere kan booke en tid i teamets åpne time og legge fram en sak for å få råd.", "Partners can book a time in the team's open hour and present a case to get advice.";
@@ -126,14 +118,6 @@ daily_texts! {
     ho_back: "Tilbake til personen", "Back to the person";
     ho_has_errors: "Skjemaet har feil:", "The form has errors:";
     ho_by: "registrert av", "recorded by";
-}
-
-/// The daily-work texts in a language.
-pub(crate) fn dt(lang: Lang) -> &'static Dt {
-    match lang {
-        Lang::Nb => &NB,
-        Lang::En => &EN,
-    }
 }
 
 /// The double-submit CSRF cookie of the public open-hour form.

@@ -10,7 +10,6 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use benk_app::import::{self, ImportKind, Report};
 use benk_app::AppError;
-use benk_domain::Lang;
 
 use crate::ctx::Ctx;
 use crate::html::clients::actor_or_redirect;
@@ -20,23 +19,16 @@ use crate::AppState;
 /// The largest file the page takes (the rest of the site takes 64 KB).
 pub(crate) const MAX_FILE: usize = 8 * 1024 * 1024;
 
-macro_rules! import_texts {
-    ($($key:ident: $nb:expr, $en:expr;)*) => {
-        /// The words of the import page.
-        pub(crate) struct It { $(pub $key: &'static str,)* }
-        static NB: It = It { $($key: $nb,)* };
-        static EN: It = It { $($key: $en,)* };
-    };
-}
-
-import_texts! {
+page_texts! {
+    /// The words of the import page.
+    It, fn it;
     title: "Importer fra regneark", "Import from a spreadsheet";
     intro: "Last opp en CSV-fil fra Excel («CSV UTF-8», semikolon eller komma). Filen sjekkes først: ingenting lagres før alle radene er i orden. Rader som er importert før (samme external_id), hoppes over. Bare teamleder og inntaksteamet, som er helsepersonell, kan importere; alt logges.", "Upload a CSV file from Excel (\"CSV UTF-8\", semicolon or comma). The file is checked first: nothing is saved until every row is right. Rows imported before (the same external_id) are skipped. Only the team lead and the intake team who are health personnel may import; everything is logged.";
     kind: "Hva filen inneholder", "What the file holds";
     file: "Fil (CSV)", "File (CSV)";
     check: "Sjekk filen", "Check the file";
     import_now: "Importer", "Import";
-    format_help: "Kolonnene for hver type er beskrevet i docs/import/ (people.md, measures.md, spor.md), med eksempelfiler.", "The columns of each kind are described in docs/import/ (people.md, measures.md, spor.md), with sample files.";
+    format_help: "Kolonnene for hver type er beskrevet i docs/import/ (people.md, measures.md, spor.md, registry.md), med eksempelfiler.", "The columns of each kind are described in docs/import/ (people.md, measures.md, spor.md, registry.md), with sample files.";
     result: "Resultat", "Result";
     rows: "Rader i filen", "Rows in the file";
     new_rows: "Nye rader", "New rows";
@@ -54,13 +46,6 @@ import_texts! {
     no_kind: "Velg hva filen inneholder.", "Choose what the file holds.";
     too_large: "Filen er for stor (høyst 8 MB).", "The file is too large (at most 8 MB).";
     back: "Teamet", "The team";
-}
-
-fn it(lang: Lang) -> &'static It {
-    match lang {
-        Lang::Nb => &NB,
-        Lang::En => &EN,
-    }
 }
 
 /// One bad row as shown.

@@ -13,24 +13,17 @@ use benk_domain::{EvaluationResult, Lang, LongText, ShortText, TeamRole};
 use chrono::NaiveDate;
 use uuid::Uuid;
 
-use super::clients::{actor_or_redirect, parse_id};
+use super::clients::actor_or_redirect;
+use super::forms::{self, Msg};
 use super::intake::{posted, posted_in_team, Fd};
-use super::plans::{Msg, Retry};
+use super::plans::Retry;
 use super::{page, Layout};
 use crate::ctx::Ctx;
 use crate::AppState;
 
-macro_rules! learning_texts {
-    ($($key:ident: $nb:expr, $en:expr;)*) => {
-        /// Every user-facing string of the learning-log pages.
-        #[derive(Debug)]
-        pub(crate) struct Lt { $(pub $key: &'static str,)* }
-        static NB: Lt = Lt { $($key: $nb,)* };
-        static EN: Lt = Lt { $($key: $en,)* };
-    };
-}
-
-learning_texts! {
+page_texts! {
+    /// Every user-facing string of the learning-log pages.
+    Lt, pub(crate) fn lt;
     title: "Læringslogg", "Learning log";
     intro: "Aksjonslæring i ansvarsgruppen: en uønsket hendelse i samarbeidet → felles forståelse av årsakene → beslutning om å prøve noe annet → evaluering → hva vi lærte.", "Action learning in the responsibility group: an adverse event in the cooperation → a shared understanding of its causes → a decision to try something different → evaluation → what we learned.";
     health_note: "Loggen handler om samarbeidet rundt personen og er helseopplysninger: bare helsepersonell i teamet rundt personen leser og skriver den.", "The log is about the cooperation around the person and is health information: only health personnel in the person's care team read and write it.";
@@ -75,14 +68,6 @@ learning_texts! {
     only_lead: "Bare teamlederen legger til suksessfaktorer.", "Only the team lead adds success factors.";
     current_hint: "Teller loggenes gjeldende evaluering og suksessfaktorer; en logg uten evaluering telles som «ikke evaluert ennå».", "Counts each entry's current evaluation and success factors; an entry without an evaluation counts as \"not yet evaluated\".";
     form_errors: "Skjemaet har feil. Se feltene under.", "The form has errors. See the fields below.";
-}
-
-/// The words in the reader's language.
-pub(crate) fn lt(lang: Lang) -> &'static Lt {
-    match lang {
-        Lang::Nb => &NB,
-        Lang::En => &EN,
-    }
 }
 
 fn result_label(code: &str, lang: Lang) -> &'static str {
@@ -186,19 +171,8 @@ pub(super) async fn log_page(
     Query(q): Query<Msg>,
 ) -> Response {
     let actor = actor_or_redirect!(ctx);
-    let id = match parse_id(&ctx, &id) {
-        Ok(i) => i,
-        Err(r) => return r,
-    };
-    match log_view(&st, &ctx, actor, id, Retry::default()).await {
-        Ok(mut v) => {
-            if q.msg.as_deref() == Some("saved") {
-                v.layout.flash = Some(v.t.saved.to_string());
-            }
-            page(&v)
-        }
-        Err(e) => ctx.page_err(e),
-    }
+    let read = |id| log_view(&st, &ctx, actor, id, Retry::default());
+    forms::show_view(&ctx, (&id, &q), lt(ctx.lang).saved, read, |v| &mut v.layout).await
 }
 
 async fn log_done(
@@ -210,20 +184,11 @@ async fn log_done(
     fd: Fd,
     result: Result<String, AppError>,
 ) -> Response {
-    let errs = match result {
-        Ok(anchor) => {
-            return Redirect::to(&format!(
-                "/episodes/{episode}/learning-log?msg=saved{anchor}"
-            ))
-            .into_response()
-        }
-        Err(AppError::Invalid(errs)) => errs,
-        Err(e) => return ctx.page_err(e),
-    };
-    match log_view(st, ctx, actor, episode, Retry::new(ctx, form, fd, errs)).await {
-        Ok(v) => (StatusCode::UNPROCESSABLE_ENTITY, page(&v)).into_response(),
-        Err(e) => ctx.page_err(e),
-    }
+    let result = result.map(|anchor| format!("/episodes/{episode}/learning-log?msg=saved{anchor}"));
+    forms::done_view(ctx, result, |errs| {
+        log_view(st, ctx, actor, episode, Retry::new(ctx, form, fd, errs))
+    })
+    .await
 }
 
 fn date(fd: &Fd, field: &str, errs: &mut Vec<FieldError>) -> Option<NaiveDate> {
@@ -424,15 +389,9 @@ pub(super) async fn team_page(
     Query(q): Query<Msg>,
 ) -> Response {
     let actor = actor_or_redirect!(ctx);
-    match team_view(&st, &ctx, actor, Retry::default()).await {
-        Ok(mut v) => {
-            if q.msg.as_deref() == Some("saved") {
-                v.layout.flash = Some(v.t.saved.to_string());
-            }
-            page(&v)
-        }
-        Err(e) => ctx.page_err(e),
-    }
+    let view = team_view(&st, &ctx, actor, Retry::default()).await;
+    let flash = q.flash(&[("saved", lt(ctx.lang).saved)]);
+    forms::rendered(&ctx, view, flash, |v| &mut v.layout)
 }
 
 /// POST `/learning/factors`: the team lead adds a success factor.

@@ -15,23 +15,16 @@ use benk_domain::{Lang, MeasureKind, MeasurePolicy, Purpose, TeamRole, Tenths};
 use uuid::Uuid;
 
 use super::clients::{actor_or_redirect, parse_id};
+use super::forms::{self, Msg};
 use super::intake::{posted_in_team, Fd};
-use super::plans::{Msg, Retry};
+use super::plans::Retry;
 use super::{page, Layout};
 use crate::ctx::Ctx;
 use crate::AppState;
 
-macro_rules! gap_texts {
-    ($($key:ident: $nb:expr, $en:expr;)*) => {
-        /// Every user-facing string of these pages.
-        #[derive(Debug)]
-        pub(crate) struct Gt { $(pub $key: &'static str,)* }
-        static NB: Gt = Gt { $($key: $nb,)* };
-        static EN: Gt = Gt { $($key: $en,)* };
-    };
-}
-
-gap_texts! {
+page_texts! {
+    /// Every user-facing string of these pages.
+    Gt, fn gt;
     history: "Versjoner av målingen", "Versions of the measure";
     history_intro: "En måling endres aldri: en retting er en ny versjon med begrunnelse, og en sletting er en versjon som trekker målingen tilbake. Alle versjonene står her.", "A measure is never changed: a correction is a new version with a reason, and a deletion is a version that withdraws the measure. Every version is listed here.";
     back: "Tilbake til målingene", "Back to the measures";
@@ -56,13 +49,6 @@ gap_texts! {
     only_lead: "Bare teamlederen endrer målepunktene.", "Only the team lead changes the measurement points.";
     saved: "Lagret.", "Saved.";
     due_list: "Målinger som forfaller", "Measures due";
-}
-
-fn gt(lang: Lang) -> &'static Gt {
-    match lang {
-        Lang::Nb => &NB,
-        Lang::En => &EN,
-    }
 }
 
 // ---------------------------------------------------------------- history
@@ -253,15 +239,9 @@ pub(super) async fn policy_page(
     Query(q): Query<Msg>,
 ) -> Response {
     let actor = actor_or_redirect!(ctx);
-    match policy_view(&st, &ctx, actor, Retry::default()).await {
-        Ok(mut v) => {
-            if q.msg.as_deref() == Some("saved") {
-                v.layout.flash = Some(v.g.saved.to_string());
-            }
-            page(&v)
-        }
-        Err(e) => ctx.page_err(e),
-    }
+    let view = policy_view(&st, &ctx, actor, Retry::default()).await;
+    let flash = q.flash(&[("saved", gt(ctx.lang).saved)]);
+    forms::rendered(&ctx, view, flash, |v| &mut v.layout)
 }
 
 fn parse_policy(fd: &Fd) -> Result<MeasurePolicy, AppError> {

@@ -19,23 +19,16 @@ use chrono::NaiveDate;
 use serde::Deserialize;
 use uuid::Uuid;
 
+use super::forms::{self, Msg, Shown};
 use super::intake::form::{iso, parse_date, Fd, FormState};
 use crate::ctx::Ctx;
 use crate::html::clients::actor_or_redirect;
 use crate::html::{page, Layout};
 use crate::AppState;
 
-macro_rules! measure_texts {
-    ($($key:ident: $nb:expr, $en:expr;)*) => {
-        /// The words of the measures pages.
-        #[derive(Debug)]
-        pub(crate) struct Mt { $(pub $key: &'static str,)* }
-        static NB: Mt = Mt { $($key: $nb,)* };
-        static EN: Mt = Mt { $($key: $en,)* };
-    };
-}
-
-measure_texts! {
+page_texts! {
+    /// The words of the measures pages.
+    Mt, fn mt;
     title: "Målinger", "Measures";
     intro: "Kartlegginger brukeren og teamet gjør sammen: ORS og SRS (KOR), GAF og SPoR-intervjuet. Målinger er helseopplysninger.", "Measures the person and the team take together: ORS and SRS (FIT), GAF and the SPoR interview. Measures are health information.";
     open_page: "Registrer og se alle målinger", "Record and see all measures";
@@ -71,6 +64,17 @@ measure_texts! {
     gaf_hint: "Hele tall 1–100.", "Whole numbers 1–100.";
     measured_on: "Dato for målingen", "Date of the measure";
     save: "Lagre", "Save";
+    correct_interview: "Rett intervjuet", "Correct the interview";
+    earlier_versions: "Tidligere versjoner", "Earlier versions";
+    version_of: "Versjon:", "Version:";
+    correction_reason: "Hvorfor det ble rettet", "Why it was corrected";
+    correct_title: "Rett SPoR-intervju", "Correct a SPoR interview";
+    correct_intro: "Skriv inn intervjuet slik det skulle vært, og hvorfor det rettes. Den gamle versjonen tas vare på og vises som historikk. Bare den som registrerte intervjuet kan rette det.", "Enter the interview as it should have been, and why it is corrected. The old version is kept and shown as history. Only the person who recorded the interview can correct it.";
+    correct_reason: "Hvorfor rettes intervjuet?", "Why is the interview corrected?";
+    current_version: "Slik er intervjuet registrert nå", "The interview as recorded now";
+    save_correction: "Lagre rettingen", "Save the correction";
+    back_to_measures: "Tilbake til målingene", "Back to the measures";
+    corrected_saved: "Intervjuet er rettet. Den gamle versjonen er tatt vare på.", "The interview has been corrected. The old version has been kept.";
     saved: "Målingen er lagret.", "The measure has been saved.";
     has_errors: "Noe må rettes:", "Something needs fixing:";
     retract: "Slett", "Delete";
@@ -102,13 +106,6 @@ measure_texts! {
     new_round: "Start en ny runde", "Start a new round";
     round_name: "Navn på runden", "Name of the round";
     started_on: "Startdato", "Start date";
-}
-
-fn mt(lang: Lang) -> &'static Mt {
-    match lang {
-        Lang::Nb => &NB,
-        Lang::En => &EN,
-    }
 }
 
 fn esc(s: &str) -> String {
@@ -299,6 +296,8 @@ pub(crate) struct MeasuresUi {
     pub(crate) gaf: Vec<GafRow>,
     pub(crate) points: Vec<PointRow>,
     pub(crate) interviews: Vec<benk_app::measures::Interview>,
+    pub(crate) earlier_interviews: Vec<benk_app::measures::Interview>,
+    pub(crate) me: Uuid,
     pub(crate) latest_flag: Option<String>,
 }
 
@@ -477,11 +476,20 @@ pub(crate) fn ui(ms: &Measures, layout: &Layout, lang: Lang, client: Uuid, me: U
             })
             .collect(),
         interviews: ms.interviews.clone(),
+        earlier_interviews: ms.earlier_interviews.clone(),
+        me,
         latest_flag,
     }
 }
 
 impl MeasuresUi {
+    /// The versions an interview corrected, newest first (following `supersedes_id`).
+    pub(crate) fn earlier_of(
+        &self,
+        iv: &benk_app::measures::Interview,
+    ) -> Vec<&benk_app::measures::Interview> {
+        earlier_versions(iv, &self.earlier_interviews)
+    }
     pub(crate) fn ors_labels(&self) -> Vec<&'static str> {
         let en = std::ptr::eq(self.m, &EN);
         ORS_ITEMS
@@ -507,9 +515,13 @@ impl MeasuresUi {
     }
     pub(crate) fn score(&self, v: &&f64) -> String {
         let en = std::ptr::eq(self.m, &EN);
-        let v = **v;
-        Tenths((v * 10.0).round() as i64).display(if en { Lang::En } else { Lang::Nb })
+        score_text(**v, if en { Lang::En } else { Lang::Nb })
     }
+}
+
+/// A scale answer as the reader writes it (one decimal, a decimal comma in Bokmål).
+fn score_text(v: f64, lang: Lang) -> String {
+    Tenths((v * 10.0).round() as i64).display(lang)
 }
 
 /// A form field of the measures page: (name, label, hint).
@@ -530,6 +542,56 @@ struct MeasuresPage {
     open: String,
     rounds: Vec<(Uuid, String)>,
     questions: Vec<QField>,
+    ifields: Vec<(&'static str, &'static str, &'static str)>,
+}
+
+/// The interview's own fields: (field, label, input type).
+fn interview_fields(m: &'static Mt) -> Vec<(&'static str, &'static str, &'static str)> {
+    vec![
+        ("interviewed_on", m.interviewed_on, "date"),
+        ("interviewer", m.interviewer, "text"),
+        ("municipality", m.municipality, "text"),
+        ("age", m.age, "number"),
+        ("contact_years", m.contact_years, "number"),
+    ]
+}
+
+/// The labels of the interview's own fields (for the error summary).
+fn interview_labels(m: &'static Mt) -> Vec<(&'static str, &'static str)> {
+    interview_fields(m)
+        .into_iter()
+        .map(|(f, label, _)| (f, label))
+        .collect()
+}
+
+/// The versions `iv` corrected, newest first, among `earlier`.
+fn earlier_versions<'a>(
+    iv: &benk_app::measures::Interview,
+    earlier: &'a [benk_app::measures::Interview],
+) -> Vec<&'a benk_app::measures::Interview> {
+    let mut out = Vec::new();
+    let mut next = iv.supersedes_id;
+    while let Some(id) = next {
+        let Some(old) = earlier.iter().find(|e| e.id == id) else {
+            break;
+        };
+        out.push(old);
+        next = old.supersedes_id;
+    }
+    out
+}
+
+/// The 20 questions as form fields.
+fn questions(lang: Lang) -> Vec<QField> {
+    SPOR_QUESTIONS
+        .iter()
+        .map(|q| QField {
+            name: measures::question_field(q.number),
+            label: if lang == Lang::En { q.en } else { q.nb },
+            scale: q.scale,
+            number: q.number,
+        })
+        .collect()
 }
 
 impl MeasuresPage {
@@ -559,17 +621,6 @@ impl MeasuresPage {
         let m = self.measures.m;
         vec![("gaf_symptom", m.symptom), ("gaf_function", m.function)]
     }
-    /// The interview's own fields: (field, label, input type).
-    fn interview_fields(&self) -> Vec<(&'static str, &'static str, &'static str)> {
-        let m = self.measures.m;
-        vec![
-            ("interviewed_on", m.interviewed_on, "date"),
-            ("interviewer", m.interviewer, "text"),
-            ("municipality", m.municipality, "text"),
-            ("age", m.age, "number"),
-            ("contact_years", m.contact_years, "number"),
-        ]
-    }
     /// The item fields of ORS or SRS: (field, label).
     fn items_for(&self, kind: &str) -> Vec<(&'static str, &'static str)> {
         let labels = if kind == "ors" {
@@ -589,15 +640,12 @@ fn defaults() -> Fd {
     fd
 }
 
-#[allow(clippy::too_many_arguments)]
 async fn measures_page(
     st: &AppState,
     ctx: &Ctx,
     actor: &Actor,
     client: Uuid,
-    data: Fd,
-    errors: Vec<FieldError>,
-    open: String,
+    shown: Shown,
     status: StatusCode,
     flash: Option<&'static str>,
 ) -> Response {
@@ -623,13 +671,9 @@ async fn measures_page(
         ("gaf_symptom", m.symptom),
         ("gaf_function", m.function),
         ("round_id", m.round),
-        ("interviewed_on", m.interviewed_on),
-        ("interviewer", m.interviewer),
-        ("municipality", m.municipality),
-        ("age", m.age),
-        ("contact_years", m.contact_years),
-        ("reason", m.retract_reason),
     ];
+    labels.extend(interview_labels(m));
+    labels.push(("reason", m.retract_reason));
     let item_labels = if lang == Lang::En {
         ["Item 1", "Item 2", "Item 3", "Item 4"]
     } else {
@@ -638,32 +682,17 @@ async fn measures_page(
     for (i, f) in measures::ITEM_FIELDS.iter().enumerate() {
         labels.push((f, item_labels[i]));
     }
-    let questions: Vec<QField> = SPOR_QUESTIONS
-        .iter()
-        .map(|q| QField {
-            name: measures::question_field(q.number),
-            label: if lang == Lang::En { q.en } else { q.nb },
-            scale: q.scale,
-            number: q.number,
-        })
-        .collect();
     let view = MeasuresPage {
         layout,
         name: basic.name,
         measures,
-        f: FormState::new(lang, data, errors, labels, vec![]),
-        open,
+        f: FormState::new(lang, shown.data, shown.errors, labels, vec![]),
+        open: shown.open,
         rounds,
-        questions,
+        questions: questions(lang),
+        ifields: interview_fields(m),
     };
     (status, page(&view)).into_response()
-}
-
-/// Why the page was reached again.
-#[derive(Deserialize)]
-pub(crate) struct MsgQuery {
-    #[serde(default)]
-    msg: Option<String>,
 }
 
 /// GET `/clients/{id}/measures`.
@@ -671,7 +700,7 @@ pub(crate) async fn show(
     State(st): State<AppState>,
     ctx: Ctx,
     Path(id): Path<String>,
-    Query(q): Query<MsgQuery>,
+    Query(q): Query<Msg>,
 ) -> Response {
     let actor = actor_or_redirect!(ctx);
     let id = match crate::html::clients::parse_id(&ctx, &id) {
@@ -679,23 +708,13 @@ pub(crate) async fn show(
         Err(r) => return r,
     };
     let m = mt(ctx.lang);
-    let flash = match q.msg.as_deref() {
-        Some("saved") => Some(m.saved),
-        Some("retracted") => Some(m.retracted),
-        _ => None,
-    };
-    measures_page(
-        &st,
-        &ctx,
-        actor,
-        id,
-        defaults(),
-        vec![],
-        String::new(),
-        StatusCode::OK,
-        flash,
-    )
-    .await
+    let flash = q.flash(&[
+        ("saved", m.saved),
+        ("retracted", m.retracted),
+        ("corrected", m.corrected_saved),
+    ]);
+    let shown = Shown::fresh(defaults());
+    measures_page(&st, &ctx, actor, id, shown, StatusCode::OK, flash).await
 }
 
 fn number(fd: &Fd, field: &str, errs: &mut Vec<FieldError>) -> Option<f64> {
@@ -734,13 +753,9 @@ pub(crate) async fn post(
     Path(id): Path<String>,
     Form(pairs): Form<Vec<(String, String)>>,
 ) -> Response {
-    let (actor, fd, client) = match super::intake::form::posted(&ctx, pairs, &id) {
+    let (actor, fd, client, grant) = match forms::posted_about(&st, &ctx, pairs, &id).await {
         Ok(x) => x,
         Err(r) => return r,
-    };
-    let grant = match access::open_client(&st.app, actor, client, Purpose::Treat).await {
-        Ok(g) => g,
-        Err(e) => return ctx.page_err(e),
     };
     let form = fd.get("form").to_string();
     let mut errs: Vec<FieldError> = Vec::new();
@@ -781,75 +796,69 @@ pub(crate) async fn post(
                 .map(|_| "retracted"),
             Err(_) => Err(AppError::NotFound),
         },
-        "interview" => {
-            let round = Uuid::parse_str(fd.get("round_id").trim()).unwrap_or_default();
-            let on = parse_date("interviewed_on", fd.get("interviewed_on"))
-                .map_err(|e| errs.push(e))
-                .ok();
-            let age = whole(&fd, "age", &mut errs);
-            let years = whole(&fd, "contact_years", &mut errs);
-            let mut scores = Vec::new();
-            let mut texts = Vec::new();
-            for q in SPOR_QUESTIONS.iter() {
-                let field = measures::question_field(q.number);
-                let v = fd.get(&field);
-                if v.trim().is_empty() {
-                    continue;
-                }
-                if q.scale {
-                    match Tenths::parse_text(v) {
-                        Ok(t) => scores.push((q.number, t.as_f64())),
-                        Err(e) => errs.push(FieldError::of(&field, &e)),
-                    }
-                } else {
-                    texts.push((q.number, v.to_string()));
-                }
-            }
-            let input = NewInterview {
-                round_id: round,
-                interviewed_on: on,
-                interviewer: fd.get("interviewer").to_string(),
-                municipality: fd.get("municipality").to_string(),
-                age,
-                contact_years: years,
-                scores,
-                texts,
-            };
-            let r = measures::record_interview(&st.app, actor, &grant, input).await;
-            match r {
-                Ok(_) if errs.is_empty() => Ok("saved"),
-                Ok(_) => Err(AppError::Invalid(std::mem::take(&mut errs))),
-                Err(AppError::Invalid(mut e)) => {
-                    e.append(&mut errs);
-                    Err(AppError::Invalid(e))
-                }
-                Err(e) => Err(e),
-            }
-        }
+        "interview" => match interview_of(&fd) {
+            Ok(input) => measures::record_interview(&st.app, actor, &grant, input)
+                .await
+                .map(|_| "saved"),
+            Err(e) => Err(e),
+        },
         _ => Err(AppError::Invalid(vec![FieldError::required("form")])),
     };
-    match result {
-        Ok(msg) => Redirect::to(&format!("/clients/{client}/measures?msg={msg}")).into_response(),
-        Err(AppError::Invalid(errs)) => {
-            let mut data = defaults();
-            for (k, v) in &fd.0 {
-                data.set(k, v.clone());
-            }
-            measures_page(
-                &st,
-                &ctx,
-                actor,
-                client,
-                data,
-                errs,
-                form,
-                StatusCode::UNPROCESSABLE_ENTITY,
-                None,
-            )
-            .await
+    let result = result.map(|msg| format!("/clients/{client}/measures?msg={msg}"));
+    forms::done(&ctx, result, |errs| async {
+        let shown = Shown::again(defaults(), &fd, errs, form);
+        let status = StatusCode::UNPROCESSABLE_ENTITY;
+        Ok(measures_page(&st, &ctx, actor, client, shown, status, None).await)
+    })
+    .await
+}
+
+/// The interview a form describes (the round, if any, from `round_id`), or every field
+/// error: the form's own (a scale answer that is no number) with the use case's checks, so
+/// nothing is written when any is wrong.
+fn interview_of(fd: &Fd) -> Result<NewInterview, AppError> {
+    let mut errs = Vec::new();
+    let errs = &mut errs;
+    let round = Uuid::parse_str(fd.get("round_id").trim()).unwrap_or_default();
+    let on = parse_date("interviewed_on", fd.get("interviewed_on"))
+        .map_err(|e| errs.push(e))
+        .ok();
+    let age = whole(fd, "age", errs);
+    let years = whole(fd, "contact_years", errs);
+    let mut scores = Vec::new();
+    let mut texts = Vec::new();
+    for q in SPOR_QUESTIONS.iter() {
+        let field = measures::question_field(q.number);
+        let v = fd.get(&field);
+        if v.trim().is_empty() {
+            continue;
         }
-        Err(e) => ctx.page_err(e),
+        if q.scale {
+            match Tenths::parse_text(v) {
+                Ok(t) => scores.push((q.number, t.as_f64())),
+                Err(e) => errs.push(FieldError::of(&field, &e)),
+            }
+        } else {
+            texts.push((q.number, v.to_string()));
+        }
     }
+    let input = NewInterview {
+        round_id: round,
+        interviewed_on: on,
+        interviewer: fd.get("interviewer").to_string(),
+        municipality: fd.get("municipality").to_string(),
+        age,
+        contact_years: years,
+        scores,
+        texts,
+    };
+    if errs.is_empty() {
+        return Ok(input);
+    }
+    let mut all = measures::check_interview(&input).err().unwrap_or_default();
+    all.retain(|e| !errs.iter().any(|x| x.field == e.field));
+    all.append(errs);
+    Err(AppError::Invalid(all))
 }
 
 /// A due point as shown.
@@ -1024,4 +1033,123 @@ pub(crate) async fn spor_post(
         }
         Err(e) => ctx.page_err(e),
     }
+}
+
+#[derive(Template)]
+#[template(path = "spor_correct.html")]
+struct CorrectPage {
+    layout: Layout,
+    name: String,
+    measures: MeasuresUi,
+    current: benk_app::measures::Interview,
+    earlier: Vec<benk_app::measures::Interview>,
+    f: FormState,
+    questions: Vec<QField>,
+    ifields: Vec<(&'static str, &'static str, &'static str)>,
+}
+
+/// An interview's stored values as the form's fields (decimals as the reader writes them).
+fn interview_form(iv: &benk_app::measures::Interview, lang: Lang) -> Fd {
+    let mut fd = Fd::default();
+    fd.set("interviewed_on", iso(iv.interviewed_on));
+    fd.set("interviewer", iv.interviewer.clone());
+    fd.set("municipality", iv.municipality.clone());
+    fd.set("age", iv.age.to_string());
+    fd.set("contact_years", iv.contact_years.to_string());
+    for a in &iv.answers {
+        let Ok(n) = u8::try_from(a.question) else {
+            continue;
+        };
+        let v = match (&a.score, &a.text) {
+            (Some(s), _) => score_text(*s, lang),
+            (None, Some(t)) => t.clone(),
+            (None, None) => continue,
+        };
+        fd.set(&measures::question_field(n), v);
+    }
+    fd
+}
+
+/// The correction page of interview `interview` of person `client`: the current version and
+/// its history, and the form (the stored values, or what was typed with its errors).
+async fn correct_page(
+    st: &AppState,
+    ctx: &Ctx,
+    actor: &Actor,
+    (client, interview): (Uuid, Uuid),
+    typed: Option<(Fd, Vec<FieldError>)>,
+) -> Result<Response, AppError> {
+    let grant = access::open_client(&st.app, actor, client, Purpose::Treat).await?;
+    let basic = benk_app::clients::basic(&st.app, actor, &grant).await?;
+    let ms = measures::list(&st.app, actor, &grant).await?;
+    let Some(current) = ms.interviews.iter().find(|i| i.id == interview).cloned() else {
+        return Err(AppError::NotFound);
+    };
+    let lang = ctx.lang;
+    let m = mt(lang);
+    let layout = Layout::new(ctx, "clients");
+    let earlier = earlier_versions(&current, &ms.earlier_interviews)
+        .into_iter()
+        .cloned()
+        .collect();
+    let (data, errors) = typed.unwrap_or_else(|| (interview_form(&current, lang), Vec::new()));
+    let mut labels = interview_labels(m);
+    labels.push(("reason", m.correct_reason));
+    let view = CorrectPage {
+        measures: ui(&ms, &layout, lang, client, actor.staff_id()),
+        layout,
+        name: basic.name,
+        current,
+        earlier,
+        f: FormState::new(lang, data, errors, labels, vec![]),
+        questions: questions(lang),
+        ifields: interview_fields(m),
+    };
+    Ok(page(&view))
+}
+
+/// GET `/clients/{id}/spor-interviews/{interview}/correct`.
+pub(crate) async fn correct_show(
+    State(st): State<AppState>,
+    ctx: Ctx,
+    Path((id, interview)): Path<(String, String)>,
+) -> Response {
+    let actor = actor_or_redirect!(ctx);
+    let (Ok(client), Ok(interview)) = (Uuid::parse_str(&id), Uuid::parse_str(&interview)) else {
+        return ctx.page_err(AppError::NotFound);
+    };
+    match correct_page(&st, &ctx, actor, (client, interview), None).await {
+        Ok(r) => r,
+        Err(e) => ctx.page_err(e),
+    }
+}
+
+/// POST `/clients/{id}/spor-interviews/{interview}/correct`: the interview as it should have
+/// been and why; the use case keeps the old version.
+pub(crate) async fn correct_post(
+    State(st): State<AppState>,
+    ctx: Ctx,
+    Path((id, interview)): Path<(String, String)>,
+    Form(pairs): Form<Vec<(String, String)>>,
+) -> Response {
+    let (actor, fd, client, grant) = match forms::posted_about(&st, &ctx, pairs, &id).await {
+        Ok(x) => x,
+        Err(r) => return r,
+    };
+    let Ok(interview) = Uuid::parse_str(&interview) else {
+        return ctx.page_err(AppError::NotFound);
+    };
+    let result = match interview_of(&fd) {
+        Ok(input) => {
+            let reason = fd.get("reason");
+            measures::correct_interview(&st.app, actor, &grant, interview, input, reason).await
+        }
+        Err(e) => Err(e),
+    };
+    let result = result.map(|_| format!("/clients/{client}/measures?msg=corrected"));
+    forms::done(&ctx, result, |errs| async {
+        let typed = Some((fd.clone(), errs));
+        correct_page(&st, &ctx, actor, (client, interview), typed).await
+    })
+    .await
 }

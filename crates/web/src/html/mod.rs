@@ -1,6 +1,26 @@
 //! Server-rendered pages. Each page has a view struct rendering one template;
 //! every view carries a [`Layout`] for the shared frame.
 
+/// The words of one page module in both languages: `page_texts! { /// doc
+/// Name, pub(crate) fn get; key: "nb", "en"; … }` makes the struct `Name` with one
+/// `&'static str` per key, its Bokmål and English values, and `get(lang)`.
+macro_rules! page_texts {
+    ($(#[doc = $doc:literal])* $name:ident, $vis:vis fn $get:ident; $($key:ident: $nb:expr, $en:expr;)*) => {
+        $(#[doc = $doc])*
+        #[derive(Debug)]
+        pub(crate) struct $name { $(pub $key: &'static str,)* }
+        static NB: $name = $name { $($key: $nb,)* };
+        static EN: $name = $name { $($key: $en,)* };
+        /// The words in the reader's language.
+        $vis fn $get(lang: benk_domain::Lang) -> &'static $name {
+            match lang {
+                benk_domain::Lang::Nb => &NB,
+                benk_domain::Lang::En => &EN,
+            }
+        }
+    };
+}
+
 mod admin;
 mod appointments;
 mod auth;
@@ -12,7 +32,9 @@ pub(crate) mod measures;
 pub(crate) mod registry;
 
 pub(crate) use intake::{parse_referral, Fd};
+mod forms;
 mod import;
+pub(crate) use import::MAX_FILE as IMPORT_MAX_FILE;
 mod learning;
 mod measure_gaps;
 mod plans;
@@ -131,6 +153,10 @@ pub fn routes() -> Router<AppState> {
         .route(
             "/clients/{id}/registry",
             get(registry::show).post(registry::post),
+        )
+        .route(
+            "/clients/{id}/spor-interviews/{interview}/correct",
+            get(measures::correct_show).post(measures::correct_post),
         )
         .route("/measures/due", get(measures::due_page))
         .route(

@@ -16,26 +16,18 @@ use benk_app::plans::{
 use benk_app::{Actor, AppError, FieldError};
 use benk_domain::{GoalStatus, Lang, LongText, ParticipantKind, Purpose, ShortText, TaskStatus};
 use chrono::NaiveDate;
-use serde::Deserialize;
 use uuid::Uuid;
 
 use super::clients::{actor_or_redirect, parse_id};
+use super::forms::{self, Msg};
 use super::intake::{posted, Fd};
 use super::{page, Layout};
 use crate::ctx::Ctx;
 use crate::AppState;
 
-macro_rules! plan_texts {
-    ($($key:ident: $nb:expr, $en:expr;)*) => {
-        /// Every user-facing string of the plan pages.
-        #[derive(Debug)]
-        pub(crate) struct Pt { $(pub $key: &'static str,)* }
-        static NB: Pt = Pt { $($key: $nb,)* };
-        static EN: Pt = Pt { $($key: $en,)* };
-    };
-}
-
-plan_texts! {
+page_texts! {
+    /// Every user-facing string of the plan pages.
+    Pt, pub(crate) fn pt;
     section: "Plan og mål", "Plan and goals";
     no_plan: "Ingen individuell plan.", "No individual plan.";
     has_plan: "Individuell plan", "Individual plan";
@@ -136,14 +128,6 @@ plan_texts! {
     print_title: "Individuell plan", "Individual plan";
     print_for: "for", "for";
     print_note: "Skriv ut (A4). Personen har rett til en kopi av planen.", "Print (A4). The person has the right to a copy of the plan.";
-}
-
-/// The words in the reader's language.
-pub(crate) fn pt(lang: Lang) -> &'static Pt {
-    match lang {
-        Lang::Nb => &NB,
-        Lang::En => &EN,
-    }
 }
 
 fn goal_label(code: &str, lang: Lang) -> &'static str {
@@ -322,12 +306,6 @@ async fn plan_page_view(
     })
 }
 
-#[derive(Deserialize)]
-pub(super) struct Msg {
-    #[serde(default)]
-    pub(super) msg: Option<String>,
-}
-
 /// GET `/clients/{id}/plan`.
 pub(super) async fn plan_page(
     State(st): State<AppState>,
@@ -336,19 +314,8 @@ pub(super) async fn plan_page(
     Query(q): Query<Msg>,
 ) -> Response {
     let actor = actor_or_redirect!(ctx);
-    let id = match parse_id(&ctx, &id) {
-        Ok(i) => i,
-        Err(r) => return r,
-    };
-    match plan_page_view(&st, &ctx, actor, id, Retry::default()).await {
-        Ok(mut v) => {
-            if q.msg.as_deref() == Some("saved") {
-                v.layout.flash = Some(v.p.saved.to_string());
-            }
-            page(&v)
-        }
-        Err(e) => ctx.page_err(e),
-    }
+    let read = |id| plan_page_view(&st, &ctx, actor, id, Retry::default());
+    forms::show_view(&ctx, (&id, &q), pt(ctx.lang).saved, read, |v| &mut v.layout).await
 }
 
 async fn plan_done(
@@ -360,17 +327,11 @@ async fn plan_done(
     fd: Fd,
     result: Result<(), AppError>,
 ) -> Response {
-    let errs = match result {
-        Ok(()) => {
-            return Redirect::to(&format!("/clients/{client}/plan?msg=saved")).into_response()
-        }
-        Err(AppError::Invalid(errs)) => errs,
-        Err(e) => return ctx.page_err(e),
-    };
-    match plan_page_view(st, ctx, actor, client, Retry::new(ctx, form, fd, errs)).await {
-        Ok(v) => (StatusCode::UNPROCESSABLE_ENTITY, page(&v)).into_response(),
-        Err(e) => ctx.page_err(e),
-    }
+    let result = result.map(|()| format!("/clients/{client}/plan?msg=saved"));
+    forms::done_view(ctx, result, |errs| {
+        plan_page_view(st, ctx, actor, client, Retry::new(ctx, form, fd, errs))
+    })
+    .await
 }
 
 fn date_field(fd: &Fd, field: &str, errs: &mut Vec<FieldError>) -> Option<NaiveDate> {
@@ -1147,9 +1108,7 @@ pub(super) async fn rg_page(
         Ok(m) => {
             let mut layout = Layout::new(&ctx, "clients");
             let p = pt(layout.lang_v);
-            if q.msg.as_deref() == Some("saved") {
-                layout.flash = Some(p.saved.to_string());
-            }
+            layout.flash = q.flash(&[("saved", p.saved)]).map(str::to_string);
             let health = !m.texts_withheld;
             page(&RgPage {
                 layout,

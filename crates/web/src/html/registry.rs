@@ -6,32 +6,24 @@
 use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::{IntoResponse, Response};
 use axum::Form;
 use benk_app::registry::{self, NewEvent, RegistryEvent, RegistryEvents, Totals, WindowsOut};
 use benk_app::{access, Actor, AppError, FieldError};
 use benk_domain::{EmergencyPlace, Lang, PoliceKind, Purpose, RegistryKind};
 use chrono::NaiveDate;
-use serde::Deserialize;
 use uuid::Uuid;
 
+use super::forms::{self, Msg, Shown};
 use super::intake::form::{iso, parse_date, Fd, FormState};
 use crate::ctx::Ctx;
 use crate::html::clients::actor_or_redirect;
 use crate::html::{page, Layout};
 use crate::AppState;
 
-macro_rules! registry_texts {
-    ($($key:ident: $nb:expr, $en:expr;)*) => {
-        /// The words of the registry pages.
-        #[derive(Debug)]
-        pub(crate) struct Rt { $(pub $key: &'static str,)* }
-        static NB: Rt = Rt { $($key: $nb,)* };
-        static EN: Rt = Rt { $($key: $en,)* };
-    };
-}
-
-registry_texts! {
+page_texts! {
+    /// The words of the registry pages.
+    Rt, fn rt;
     title: "Registerdata", "Registry data";
     intro: "Innleggelser, akuttbesøk, politihendelser og fengselsopphold før og etter inntak. Evalueringen sammenligner like lange perioder før og etter inntak. Dette er helseopplysninger.", "Inpatient stays, emergency visits, police events and prison stays before and after inclusion. The evaluation compares equal periods before and after inclusion. This is health information.";
     open_page: "Se og registrer registerdata", "See and record registry data";
@@ -89,13 +81,6 @@ registry_texts! {
     retract_reason: "Hvorfor slettes hendelsen?", "Why is the event deleted?";
     retracted: "Hendelsen er slettet. Den ligger fortsatt i historikken.", "The event has been deleted. It is still kept in the history.";
     back: "Tilbake til personen", "Back to the person";
-}
-
-fn rt(lang: Lang) -> &'static Rt {
-    match lang {
-        Lang::Nb => &NB,
-        Lang::En => &EN,
-    }
 }
 
 /// One event as a line of the page.
@@ -311,15 +296,12 @@ fn defaults() -> Fd {
     fd
 }
 
-#[allow(clippy::too_many_arguments)]
 async fn registry_page(
     st: &AppState,
     ctx: &Ctx,
     actor: &Actor,
     client: Uuid,
-    data: Fd,
-    errors: Vec<FieldError>,
-    open: String,
+    shown: Shown,
     status: StatusCode,
     flash: Option<&'static str>,
 ) -> Response {
@@ -403,12 +385,12 @@ async fn registry_page(
         unincluded,
         f: FormState::new(
             lang,
-            data,
-            errors,
+            shown.data,
+            shown.errors,
             labels,
             vec![("compulsory", "compulsory-no".to_string())],
         ),
-        open,
+        open: shown.open,
         places: EmergencyPlace::ALL
             .iter()
             .map(|p| (p.code(), p.label(lang)))
@@ -421,19 +403,12 @@ async fn registry_page(
     (status, page(&view)).into_response()
 }
 
-/// Why the page was reached again.
-#[derive(Deserialize)]
-pub(crate) struct MsgQuery {
-    #[serde(default)]
-    msg: Option<String>,
-}
-
 /// GET `/clients/{id}/registry`.
 pub(crate) async fn show(
     State(st): State<AppState>,
     ctx: Ctx,
     Path(id): Path<String>,
-    Query(q): Query<MsgQuery>,
+    Query(q): Query<Msg>,
 ) -> Response {
     let actor = actor_or_redirect!(ctx);
     let id = match crate::html::clients::parse_id(&ctx, &id) {
@@ -441,23 +416,9 @@ pub(crate) async fn show(
         Err(r) => return r,
     };
     let r = rt(ctx.lang);
-    let flash = match q.msg.as_deref() {
-        Some("saved") => Some(r.saved),
-        Some("retracted") => Some(r.retracted),
-        _ => None,
-    };
-    registry_page(
-        &st,
-        &ctx,
-        actor,
-        id,
-        defaults(),
-        vec![],
-        String::new(),
-        StatusCode::OK,
-        flash,
-    )
-    .await
+    let flash = q.flash(&[("saved", r.saved), ("retracted", r.retracted)]);
+    let shown = Shown::fresh(defaults());
+    registry_page(&st, &ctx, actor, id, shown, StatusCode::OK, flash).await
 }
 
 fn date(fd: &Fd, field: &str, errs: &mut Vec<FieldError>) -> Option<NaiveDate> {
@@ -520,13 +481,9 @@ pub(crate) async fn post(
     Path(id): Path<String>,
     Form(pairs): Form<Vec<(String, String)>>,
 ) -> Response {
-    let (actor, fd, client) = match super::intake::form::posted(&ctx, pairs, &id) {
+    let (actor, fd, client, grant) = match forms::posted_about(&st, &ctx, pairs, &id).await {
         Ok(x) => x,
         Err(r) => return r,
-    };
-    let grant = match access::open_client(&st.app, actor, client, Purpose::Treat).await {
-        Ok(g) => g,
-        Err(e) => return ctx.page_err(e),
     };
     let form = fd.get("form").to_string();
     let mut errs: Vec<FieldError> = Vec::new();
@@ -545,26 +502,11 @@ pub(crate) async fn post(
             _ => Err(AppError::Invalid(std::mem::take(&mut errs))),
         }
     };
-    match result {
-        Ok(msg) => Redirect::to(&format!("/clients/{client}/registry?msg={msg}")).into_response(),
-        Err(AppError::Invalid(errs)) => {
-            let mut data = defaults();
-            for (k, v) in &fd.0 {
-                data.set(k, v.clone());
-            }
-            registry_page(
-                &st,
-                &ctx,
-                actor,
-                client,
-                data,
-                errs,
-                form,
-                StatusCode::UNPROCESSABLE_ENTITY,
-                None,
-            )
-            .await
-        }
-        Err(e) => ctx.page_err(e),
-    }
+    let result = result.map(|msg| format!("/clients/{client}/registry?msg={msg}"));
+    forms::done(&ctx, result, |errs| async {
+        let shown = Shown::again(defaults(), &fd, errs, form);
+        let status = StatusCode::UNPROCESSABLE_ENTITY;
+        Ok(registry_page(&st, &ctx, actor, client, shown, status, None).await)
+    })
+    .await
 }

@@ -23,17 +23,9 @@ use crate::html::clients::actor_or_redirect;
 use crate::html::{page, Layout};
 use crate::AppState;
 
-macro_rules! report_texts {
-    ($($key:ident: $nb:expr, $en:expr;)*) => {
-        /// The words of the report pages.
-        #[derive(Debug)]
-        pub(crate) struct Rt { $(pub $key: &'static str,)* }
-        static NB: Rt = Rt { $($key: $nb,)* };
-        static EN: Rt = Rt { $($key: $en,)* };
-    };
-}
-
-report_texts! {
+page_texts! {
+    /// The words of the report pages.
+    Rt, pub(crate) fn rt;
     list_title: "Rapporter", "Reports";
     settings_link: "Rapportinnstillinger (små tall, kostnader og mål)", "Report settings (small numbers, costs and targets)";
     list_intro: "Velg periode og vis rapporten, eller last den ned. Eksporterte filer skjuler små tall.", "Choose a period and show the report, or download it. Exported files hide small numbers.";
@@ -53,13 +45,6 @@ report_texts! {
     cflex_about: "Kohorten tatt inn i perioden: målgruppe, tjenester, bolig, liggedøgn og innleggelser før og etter, GAF og ORS, kost–nytte (helsepersonell).", "The cohort included in the period: target group, services, housing, inpatient days and admissions before and after, GAF and ORS, cost–benefit (health personnel).";
     window: "Oppfølgingsvindu", "Follow-up window";
     months: "måneder", "months";
-}
-
-pub(crate) fn rt(lang: Lang) -> &'static Rt {
-    match lang {
-        Lang::Nb => &NB,
-        Lang::En => &EN,
-    }
 }
 
 /// A cell as shown.

@@ -559,3 +559,37 @@ pub async fn tandem_team(t: &TestApp, policy: Value) -> (String, Vec<Uuid>, Valu
     }
     (t.token("tandem0").await, ids, muni, hosp)
 }
+
+/// A new person registered through the API by the token's owner (name, birth year 1980).
+pub async fn new_client(t: &TestApp, token: &str, name: &str) -> Uuid {
+    let r = t
+        .api(
+            Method::POST,
+            "/api/v1/clients",
+            token,
+            Some(serde_json::json!({"name": name, "birth_year": 1980})),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.text);
+    r.json()["id"].as_str().unwrap().parse().unwrap()
+}
+
+/// POST `body` to `uri` with the token.
+pub async fn post(t: &TestApp, token: &str, uri: &str, body: Value) -> Resp {
+    t.api(Method::POST, uri, token, Some(body)).await
+}
+
+/// The database itself refuses to change (`UPDATE table SET set`) or remove the person's rows
+/// of `table`, even for someone writing to it outside Benk's writer.
+pub async fn assert_append_only(t: &TestApp, table: &str, set: &str, client: Uuid) {
+    for sql in [
+        format!("UPDATE {table} SET {set} WHERE client_id = $1"),
+        format!("DELETE FROM {table} WHERE client_id = $1"),
+    ] {
+        let w = t
+            .db()
+            .execute_unaudited(&sql, benk_app::args![client])
+            .await;
+        assert!(w.is_err(), "refused: {sql}");
+    }
+}
