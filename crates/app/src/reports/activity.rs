@@ -553,6 +553,91 @@ fn measures_section(i: &ActivityInput) -> Section {
     }
 }
 
+/// People followed in the period: distinct people with a course open on some day of it.
+pub fn people_followed(i: &ActivityInput) -> i64 {
+    i.episodes
+        .iter()
+        .filter(|(_, included, closed)| *included <= i.to && closed.is_none_or(|c| c >= i.from))
+        .map(|(c, _, _)| *c)
+        .collect::<BTreeSet<Uuid>>()
+        .len() as i64
+}
+
+/// The team's headline figures, each a label and a cell, taken from the same tables as the
+/// activity report (so the teams side by side show exactly the activity report's numbers):
+/// people followed, referrals, decisions by outcome, contacts and the share out of the office,
+/// the share met, caseload against the norm, measures due and done.
+pub fn figures(i: &ActivityInput) -> Vec<(L, Cell)> {
+    let sections = [
+        referrals_section(i),
+        decisions_section(i),
+        contacts_section(i),
+        caseload_section(i),
+        measures_section(i),
+    ];
+    let table = |id: &str| {
+        sections
+            .iter()
+            .flat_map(|s| s.tables.iter())
+            .find(|t| t.id == id)
+            .map(|t| t.rows.as_slice())
+            .unwrap_or(&[])
+    };
+    let cell = |id: &str, row: Option<usize>, col: usize| {
+        let rows = table(id);
+        row.map_or(rows.last(), |r| rows.get(r))
+            .and_then(|r| r.get(col))
+            .cloned()
+            .unwrap_or(Cell::Empty)
+    };
+    let as_people = |c: Cell| match c {
+        Cell::Count { n, .. } => Cell::people(n),
+        other => other,
+    };
+    let mut out = vec![
+        (
+            t("Personer fulgt i perioden", "People followed in the period"),
+            Cell::people(people_followed(i)),
+        ),
+        (t("Henvisninger", "Referrals"), cell("activity.referrals", Some(0), 1)),
+    ];
+    for (k, o) in DecisionOutcome::ALL.iter().enumerate() {
+        out.push((
+            both(|l| match l {
+                Lang::Nb => format!("Vedtak: {}", o.label(l)),
+                Lang::En => format!("Decisions: {}", o.label(l)),
+            }),
+            cell("activity.decisions", Some(k), 1),
+        ));
+    }
+    out.extend([
+        (t("Vedtak i alt", "Decisions in all"), cell("activity.decisions", None, 1)),
+        (t("Kontakter", "Contacts"), cell("activity.out_of_office", Some(0), 1)),
+        (
+            t("Andel kontakter ute av kontoret", "Share of contacts out of the office"),
+            cell("activity.out_of_office", Some(0), 2),
+        ),
+        (t("Andel kontakter truffet", "Share of contacts met"), cell("activity.contacts_by_kind", None, 4)),
+    ]);
+    let (coordinated, norm) = (
+        as_people(cell("activity.caseload", None, 3)),
+        cell("activity.caseload", None, 2),
+    );
+    let load = match (&coordinated, &norm) {
+        (Cell::Count { n, .. }, Cell::Count { n: m, .. }) => Cell::Percent { num: *n, den: *m },
+        _ => Cell::Empty,
+    };
+    out.extend([
+        (t("Koordinator for (personer i dag)", "Coordinator for (people today)"), coordinated),
+        (t("Norm for saksmengde (i dag)", "Caseload norm (today)"), norm),
+        (t("Saksmengde mot norm", "Caseload against the norm"), load),
+        (t("Målepunkter forfalt", "Measurement points due"), cell("activity.measures", None, 1)),
+        (t("Målepunkter gjennomført", "Measurement points done"), cell("activity.measures", None, 2)),
+        (t("Andel målinger gjennomført", "Share of measures done"), cell("activity.measures", None, 3)),
+    ]);
+    out
+}
+
 /// The report's title, definitions and sections.
 pub fn build(i: &ActivityInput) -> (L, Vec<L>, Vec<Section>) {
     let mut definitions = defs::common();

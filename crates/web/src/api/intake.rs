@@ -760,20 +760,48 @@ pub(super) async fn remove_rg(
 #[derive(Deserialize, utoipa::IntoParams)]
 #[into_params(parameter_in = Query)]
 pub(super) struct ReportQuery {
-    /// `month`, `quarter` (default), `half_year`, `year`.
+    /// `month`, `quarter` (default), `half_year`, `year`: the structured figures by period.
     #[serde(default)]
     #[param(schema_with = doc::report_period)]
     period: Option<String>,
+    /// First date: with `from`, `to` or `format` (and no `period`) the answer is the report
+    /// `referrals` of the framework, as `GET /reports/{name}` gives it.
+    #[serde(default)]
+    from: Option<chrono::NaiveDate>,
+    /// Last date (see `from`).
+    #[serde(default)]
+    to: Option<chrono::NaiveDate>,
+    /// `json`, `csv`, `xlsx`, `pdf` or `html` (see `from`).
+    #[serde(default)]
+    #[param(schema_with = doc::report_format)]
+    format: Option<String>,
 }
 
-/// Referrals per period by source, distinct referring agencies (cumulative), time to decision, outcomes.
+/// Referrals per period by source, distinct referring agencies (cumulative), time to decision,
+/// outcomes (the structured figures, over every referral); with `from`, `to` or `format`, the
+/// report `referrals` of the framework for that period.
 #[utoipa::path(get, path = "/reports/referrals", params(ReportQuery),
-    responses((status = 200, body = ReferralReport), (status = 403, response = doc::Forbidden), (status = 422, response = doc::Invalid)))]
+    responses((status = 200, description = "The figures (`ReferralReport`), or with `from`/`to`/`format` the report", content(
+            (ReferralReport = "application/json"),
+            (String = "text/csv"),
+            (String = "text/html"),
+            (Vec<u8> = "application/pdf"),
+            (Vec<u8> = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+        )), (status = 403, response = doc::Forbidden), (status = 422, response = doc::Invalid)))]
 pub(super) async fn referral_report(
     State(st): State<AppState>,
     ctx: Ctx,
     ApiQuery(q): ApiQuery<ReportQuery>,
-) -> Result<Json<ReferralReport>, ApiError> {
+) -> Result<axum::response::Response, ApiError> {
+    use axum::response::IntoResponse;
+    if q.period.is_none() && (q.from.is_some() || q.to.is_some() || q.format.is_some()) {
+        let framework = super::reports::ReportQuery {
+            from: q.from,
+            to: q.to,
+            format: q.format,
+        };
+        return super::reports::run_report(&st, &ctx, "referrals", framework).await;
+    }
     let actor = ctx.api_actor()?;
     let team = acting_team(&ctx, actor)?;
     let period = match q.period.as_deref() {
@@ -789,6 +817,6 @@ pub(super) async fn referral_report(
     };
     reports::referrals(&st.app, actor, team, period)
         .await
-        .map(Json)
+        .map(|r| Json(r).into_response())
         .map_err(|e| ctx.api_err(e))
 }

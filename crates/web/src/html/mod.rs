@@ -77,6 +77,7 @@ pub fn routes() -> Router<AppState> {
         .route("/calendar/{file}", get(appointments::feed))
         .route("/settings/calendar", post(appointments::create_feed))
         .route("/settings/calendar/revoke", post(appointments::revoke_feed))
+        .route("/reports", get(report::list_page))
         .route("/reports/{name}", get(report::show))
         .route("/reports/{name}/download", get(report::download_handler))
         .route("/team", get(team::page))

@@ -46,6 +46,8 @@ report_texts! {
     no_rows: "Ingen data i perioden.", "No data in the period.";
     person_level: "Personnivå: bare i teamets egen visning og PDF.", "Person level: only in the team's own view and PDF.";
     activity_about: "Henvisninger, vedtak, kontakter, saksmengde og målinger.", "Referrals, decisions, contacts, caseload and measures.";
+    referrals_about: "Henvisninger etter henviser og kvartal, ulike instanser, tid til beslutning, utfall og målgruppe.", "Referrals by referrer and quarter, different agencies, time to decision, outcomes and target group.";
+    teams_about: "Alle teamene i samme tabell, med små tall skjult (teamledere og administratorer).", "Every team in one table, small numbers hidden (team leads and administrators).";
     spor_about: "Brukerintervjuene: deltakere, skala-spørsmål og fritekst (helsepersonell).", "The user interviews: participants, scale questions and free text (health personnel).";
 }
 
@@ -222,14 +224,15 @@ pub(crate) struct ReportList {
     pub to: String,
 }
 
-/// The list for the `/reports` page.
-pub(crate) fn list(lang: Lang) -> ReportList {
+/// The list for the `/reports` page (the teams side by side only for those who may see them).
+pub(crate) fn list(lang: Lang, actor: &benk_app::Actor) -> ReportList {
     let (from, to) = default_period();
     let t = rt(lang);
     ReportList {
         rt: t,
         entries: ReportName::ALL
             .iter()
+            .filter(|n| **n != ReportName::Teams || reports::run::may_see_teams(actor))
             .map(|n| ListEntry {
                 name: n.code(),
                 title: match (n, lang) {
@@ -237,10 +240,16 @@ pub(crate) fn list(lang: Lang) -> ReportList {
                     (ReportName::Activity, Lang::En) => "Team activity",
                     (ReportName::Spor, Lang::Nb) => "SPoR brukerundersøkelse",
                     (ReportName::Spor, Lang::En) => "SPoR user survey",
+                    (ReportName::Referrals, Lang::Nb) => "Henvisninger og inntak",
+                    (ReportName::Referrals, Lang::En) => "Referrals and intake",
+                    (ReportName::Teams, Lang::Nb) => "Teamene side om side",
+                    (ReportName::Teams, Lang::En) => "The teams side by side",
                 },
                 about: match n {
                     ReportName::Activity => t.activity_about,
                     ReportName::Spor => t.spor_about,
+                    ReportName::Teams => t.teams_about,
+                    ReportName::Referrals => t.referrals_about,
                 },
             })
             .collect(),
@@ -404,6 +413,34 @@ pub fn download(r: &Report, format: Format, lang: Lang) -> Result<Response, AppE
         .into_response())
 }
 
+#[derive(Template)]
+#[template(path = "report_list.html")]
+struct ListPage {
+    layout: Layout,
+    list: ReportList,
+}
+
+/// The old referral page's query (`/reports?period=year`).
+#[derive(Deserialize, Default)]
+pub(crate) struct OldQuery {
+    #[serde(default)]
+    period: Option<String>,
+}
+
+/// GET `/reports`: the list of reports with the period form and the downloads. The referral
+/// report that used to be on this page is the report `referrals` now; the old address with
+/// `?period=` goes there.
+pub(crate) async fn list_page(ctx: Ctx, Query(q): Query<OldQuery>) -> Response {
+    let actor = actor_or_redirect!(ctx);
+    if q.period.is_some() {
+        return axum::response::Redirect::to("/reports/referrals").into_response();
+    }
+    page(&ListPage {
+        layout: Layout::new(&ctx, "reports"),
+        list: list(ctx.lang, actor),
+    })
+}
+
 /// GET `/reports/{name}?from=&to=`: the report as a page.
 pub(crate) async fn show(
     State(st): State<AppState>,
@@ -414,7 +451,7 @@ pub(crate) async fn show(
     let actor = actor_or_redirect!(ctx);
     let result = async {
         let name = name_of(&name)?;
-        let team = actor.acting().map(|m| m.team_id).ok_or_else(no_team)?;
+        let team = team_for(actor, name)?;
         let (from, to) = period_of(&q)?;
         let r = reports::run(&st.app, actor, name, team, from, to, "html_page").await?;
         Ok::<_, AppError>((name, from, to, r))
@@ -427,7 +464,7 @@ pub(crate) async fn show(
             name: name.code(),
             from: from.to_string(),
             to: to.to_string(),
-            b: body(&r.for_audience(Audience::TeamScreen), ctx.lang),
+            b: body(&r.for_audience(screen_audience(name)), ctx.lang),
         }),
         Err(e) => ctx.page_err(e),
     }
@@ -451,7 +488,7 @@ pub(crate) async fn download_handler(
                 "Choose html, pdf, xlsx or csv.",
             ))
         })?;
-        let team = actor.acting().map(|m| m.team_id).ok_or_else(no_team)?;
+        let team = team_for(actor, name)?;
         let (from, to) = period_of(&q)?;
         let r = reports::run(&st.app, actor, name, team, from, to, format.code()).await?;
         download(&r, format, ctx.lang)
@@ -460,6 +497,25 @@ pub(crate) async fn download_handler(
     match result {
         Ok(resp) => resp,
         Err(e) => ctx.page_err(e),
+    }
+}
+
+/// The team a report is run for: the acting team; the teams side by side need none (they
+/// cover every team; an administrator may have no team of their own).
+pub(crate) fn team_for(actor: &benk_app::Actor, name: ReportName) -> Result<uuid::Uuid, AppError> {
+    match (actor.acting(), name) {
+        (Some(m), _) => Ok(m.team_id),
+        (None, ReportName::Teams) => Ok(uuid::Uuid::nil()),
+        (None, _) => Err(no_team()),
+    }
+}
+
+/// Who the page is for: the team's own members see every number of their team's report; the
+/// teams side by side are aggregates across teams, so their small numbers are always hidden.
+pub(crate) fn screen_audience(name: ReportName) -> Audience {
+    match name {
+        ReportName::Teams => Audience::Aggregate,
+        _ => Audience::TeamScreen,
     }
 }
 
