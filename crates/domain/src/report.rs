@@ -314,8 +314,9 @@ impl Table {
     /// 1. in every line that adds up to a total ([`Table::total_lines`]) with exactly one
     ///    hidden cell, the smallest shown part that is not zero is hidden too (the total itself
     ///    when no such part is left); repeated until no line has exactly one hidden cell;
-    /// 2. a percentage whose numerator, denominator or denominator − numerator is a number
-    ///    hidden in the same table is hidden too (it would print the number).
+    /// 2. a percentage in the same row or column as a hidden count whose numerator,
+    ///    denominator or denominator − numerator is that count is hidden too (it would print
+    ///    the number).
     pub fn suppressed(&self, threshold: i64) -> Table {
         let mut out = self.clone();
         let mut hidden: Vec<Vec<bool>> = self
@@ -350,23 +351,26 @@ impl Table {
                 break;
             }
         }
-        let hidden_values: Vec<i64> = self
+        // Every hidden count of people: (row, column, value).
+        let hidden_counts: Vec<(usize, usize, i64)> = self
             .rows
             .iter()
             .enumerate()
             .flat_map(|(r, row)| {
                 let hidden = &hidden;
                 row.iter().enumerate().filter_map(move |(c, cell)| {
-                    people_count(cell).filter(|_| hidden[r][c])
+                    people_count(cell)
+                        .filter(|_| hidden[r][c])
+                        .map(|v| (r, c, v))
                 })
             })
             .collect();
         for (r, row) in out.rows.iter_mut().enumerate() {
             for (c, cell) in row.iter_mut().enumerate() {
                 let tells = match cell {
-                    Cell::Percent { num, den } => [*num, *den, *den - *num]
-                        .iter()
-                        .any(|v| hidden_values.contains(v)),
+                    Cell::Percent { num, den } => hidden_counts.iter().any(|(hr, hc, v)| {
+                        (*hr == r || *hc == c) && [*num, *den, *den - *num].contains(v)
+                    }),
                     _ => false,
                 };
                 if hidden[r][c] || tells {
