@@ -255,15 +255,15 @@ pub fn compute(
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
     use crate::store::referrals::ReportRow;
 
-    fn d(s: &str) -> NaiveDate {
+    pub(super) fn d(s: &str) -> NaiveDate {
         s.parse().unwrap()
     }
 
-    fn row(on: &str, kind: &str, agency: Option<u128>) -> ReportRow {
+    pub(super) fn row(on: &str, kind: &str, agency: Option<u128>) -> ReportRow {
         ReportRow {
             received_on: d(on),
             agency_kind: kind.into(),

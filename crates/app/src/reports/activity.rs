@@ -223,33 +223,14 @@ fn decisions_section(i: &ActivityInput) -> Section {
         .filter(|r| r.decided_on.is_some_and(|d| d >= i.from && d <= i.to))
         .filter_map(|r| r.outcome.as_deref())
         .collect();
-    let total = decided.len() as i64;
-    let mut rows: Vec<Vec<Cell>> = DecisionOutcome::ALL
-        .iter()
-        .map(|o| {
-            let n = decided.iter().filter(|d| **d == o.code()).count() as i64;
-            vec![
-                Cell::text(both(|l| cap(o.label(l)))),
-                Cell::people(n),
-                Cell::Percent { num: n, den: total },
-            ]
-        })
-        .collect();
-    let values = rows
+    let rows = outcome_rows(|o| decided.iter().filter(|d| **d == o.code()).count() as i64);
+    let values = rows[..rows.len() - 1]
         .iter()
         .map(|r| match r[1] {
             Cell::Count { n, .. } => Some(n as f64),
             _ => None,
         })
         .collect();
-    rows.push(vec![
-        Cell::text(t("I alt", "Total")),
-        Cell::people(total),
-        Cell::Percent {
-            num: total,
-            den: total,
-        },
-    ]);
     Section {
         title: t("Vedtak etter utfall", "Decisions by outcome"),
         intro: None,
@@ -282,7 +263,36 @@ fn decisions_section(i: &ActivityInput) -> Section {
     }
 }
 
-fn cap(s: &str) -> String {
+/// A total row: "I alt", the count and 100 % of it.
+pub(super) fn total_row(n: i64) -> Vec<Cell> {
+    vec![
+        Cell::text(t("I alt", "Total")),
+        Cell::people(n),
+        Cell::Percent { num: n, den: n },
+    ]
+}
+
+/// Decisions by outcome: a row per outcome (its count and share of the decisions) and the total
+/// row.
+pub(super) fn outcome_rows(count: impl Fn(DecisionOutcome) -> i64) -> Vec<Vec<Cell>> {
+    let counts: Vec<i64> = DecisionOutcome::ALL.iter().map(|o| count(*o)).collect();
+    let total: i64 = counts.iter().sum();
+    let mut rows: Vec<Vec<Cell>> = DecisionOutcome::ALL
+        .iter()
+        .zip(&counts)
+        .map(|(o, n)| {
+            vec![
+                Cell::text(both(|l| cap(o.label(l)))),
+                Cell::people(*n),
+                Cell::Percent { num: *n, den: total },
+            ]
+        })
+        .collect();
+    rows.push(total_row(total));
+    rows
+}
+
+pub(super) fn cap(s: &str) -> String {
     let mut c = s.chars();
     match c.next() {
         Some(f) => f.to_uppercase().chain(c).collect(),

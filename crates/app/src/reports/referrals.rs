@@ -5,11 +5,11 @@
 //! ordinary services established or re-established). The figures are [`super::compute`]'s.
 
 use benk_domain::{
-    AgencyKind, Cell, Chart, ChartKind, DecisionOutcome, Lang, ReportPeriod, Section, Series,
-    Table, L,
+    AgencyKind, Cell, Chart, ChartKind, Lang, ReportPeriod, Section, Series, Table, L,
 };
 use chrono::NaiveDate;
 
+use super::activity::{cap, outcome_rows, total_row};
 use super::{compute, defs, ReferralReport};
 use crate::store::referrals::ReportRow;
 
@@ -30,13 +30,6 @@ pub struct ReferralsInput {
 
 fn t(nb: &str, en: &str) -> L {
     L::new(nb, en)
-}
-
-fn cap(s: &str) -> String {
-    let mut c = s.chars();
-    c.next()
-        .map(|f| f.to_uppercase().chain(c).collect())
-        .unwrap_or_default()
 }
 
 /// "2026-Q1" → "1. kvartal 2026" / "Q1 2026"; "2026-H2" → "2. halvår 2026" / "H2 2026";
@@ -126,14 +119,7 @@ fn by_kind(r: &ReferralReport) -> Section {
         people: true,
         table_id: "referrals.by_kind".into(),
     };
-    rows.push(vec![
-        Cell::text(t("I alt", "Total")),
-        Cell::people(total),
-        Cell::Percent {
-            num: total,
-            den: total,
-        },
-    ]);
+    rows.push(total_row(total));
     let quarters: Vec<Vec<Cell>> = r
         .periods
         .iter()
@@ -248,29 +234,7 @@ fn decisions(r: &ReferralReport) -> Section {
         ],
         None => vec![],
     };
-    let decided: i64 = r.outcomes.values().sum();
-    let mut outcomes: Vec<Vec<Cell>> = DecisionOutcome::ALL
-        .iter()
-        .map(|o| {
-            let k = r.outcomes.get(o.code()).copied().unwrap_or(0);
-            vec![
-                Cell::text(L::new(cap(o.label(Lang::Nb)), cap(o.label(Lang::En)))),
-                Cell::people(k),
-                Cell::Percent {
-                    num: k,
-                    den: decided,
-                },
-            ]
-        })
-        .collect();
-    outcomes.push(vec![
-        Cell::text(t("I alt", "Total")),
-        Cell::people(decided),
-        Cell::Percent {
-            num: decided,
-            den: decided,
-        },
-    ]);
+    let outcomes = outcome_rows(|o| r.outcomes.get(o.code()).copied().unwrap_or(0));
     Section {
         title: t("Inntaksbeslutninger", "Intake decisions"),
         intro: Some(t(
@@ -391,22 +355,16 @@ pub fn build(i: &ReferralsInput) -> (L, Vec<L>, Vec<Section>) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use uuid::Uuid;
 
-    fn d(s: &str) -> NaiveDate {
-        s.parse().unwrap()
-    }
+    use crate::reports::tests::d;
 
+    /// A referral, decided on a day with an outcome (in the target group when accepted).
     fn row(on: &str, kind: &str, agency: Option<u128>, decided: Option<(&str, &str)>) -> ReportRow {
-        ReportRow {
-            received_on: d(on),
-            agency_kind: kind.into(),
-            agency_id: agency.map(Uuid::from_u128),
-            decided_on: decided.map(|x| d(x.0)),
-            outcome: decided.map(|x| x.1.to_string()),
-            in_target_group: decided.map(|x| x.1 == "accepted"),
-            services_established: 0,
-        }
+        let mut r = crate::reports::tests::row(on, kind, agency);
+        r.decided_on = decided.map(|x| d(x.0));
+        r.outcome = decided.map(|x| x.1.to_string());
+        r.in_target_group = decided.map(|x| x.1 == "accepted");
+        r
     }
 
     #[test]
