@@ -638,7 +638,13 @@ pub fn figures(i: &ActivityInput) -> Vec<(L, Cell)> {
         _ => Cell::Empty,
     };
     out.extend([
-        (t("Koordinator for (personer i dag)", "Coordinator for (people today)"), coordinated),
+        (
+            t(
+                "Koordinatoransvar i dag (sum for medarbeiderne)",
+                "Coordinator assignments today (sum over the workers)",
+            ),
+            coordinated,
+        ),
         (t("Norm for saksmengde (i dag)", "Caseload norm (today)"), norm),
         (t("Saksmengde mot norm", "Caseload against the norm"), load),
         (t("Målepunkter forfalt", "Measurement points due"), cell("activity.measures", None, 1)),
