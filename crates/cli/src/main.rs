@@ -475,14 +475,13 @@ async fn write_import_samples(dir: &std::path::Path) -> anyhow::Result<i32> {
 async fn report(cfg: &Config, a: ReportArgs) -> anyhow::Result<i32> {
     use benk_web::html::report::{render_file, Format};
     let started = std::time::Instant::now();
-    let name = benk_app::reports::ReportName::from_code(&a.name)
-        .with_context(|| {
-            let all: Vec<&str> = benk_app::reports::ReportName::ALL
-                .iter()
-                .map(|n| n.code())
-                .collect();
-            format!("no report named {:?} ({})", a.name, all.join(", "))
-        })?;
+    let name = benk_app::reports::ReportName::from_code(&a.name).with_context(|| {
+        let all: Vec<&str> = benk_app::reports::ReportName::ALL
+            .iter()
+            .map(|n| n.code())
+            .collect();
+        format!("no report named {:?} ({})", a.name, all.join(", "))
+    })?;
     let format = Format::from_code(&a.format)
         .with_context(|| format!("no format {:?} (html, pdf, xlsx, csv)", a.format))?;
     let lang = benk_domain::Lang::from_tag(&a.lang).unwrap_or_default();

@@ -84,19 +84,32 @@ async fn report_writes_files_as_a_member_and_refuses_an_outsider() {
     let teams = |user: &str| {
         benk()
             .env("BENK_DATABASE_URL", &url)
-            .args(["report", "teams", "--from", "2025-12-01", "--to", "2026-11-30"])
+            .args([
+                "report",
+                "teams",
+                "--from",
+                "2025-12-01",
+                "--to",
+                "2026-11-30",
+            ])
             .args(["--as", user, "--format", "csv", "--out"])
             .arg(dir.join(format!("teams-{user}.csv")))
             .output()
             .unwrap()
     };
     let out = teams("siri");
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let csv = std::fs::read_to_string(dir.join("teams-siri.csv")).unwrap();
     for team in ["Samhandlingsteamet Fjordby", "Uteteamet Nordvik"] {
         let contacts = csv
             .lines()
-            .find(|l| l.starts_with("teams.figures,") && l.contains(&format!(",Kontakter,")) && l.contains(team))
+            .find(|l| {
+                l.starts_with("teams.figures,") && l.contains(",Kontakter,") && l.contains(team)
+            })
             .unwrap_or_else(|| panic!("{team}: {csv}"));
         let n: i64 = contacts.split(',').nth(6).unwrap().parse().unwrap();
         assert!(n >= 5, "{team} has contacts in the year: {contacts}");

@@ -282,7 +282,10 @@ impl Table {
         // Total columns.
         let count_cols: Vec<usize> = (0..width)
             .filter(|c| {
-                !rows.is_empty() && rows.iter().all(|r| r.get(*c).and_then(people_count).is_some())
+                !rows.is_empty()
+                    && rows
+                        .iter()
+                        .all(|r| r.get(*c).and_then(people_count).is_some())
             })
             .collect();
         if count_cols.len() >= 3 {
@@ -770,9 +773,18 @@ mod tests {
     fn a_total_column_and_a_total_row_together_and_the_percentages_that_tell() {
         // Contacts = met + not met in every row, and the last row is the total of each column.
         let t = table(vec![
-            row("home", &[p(20), p(17), p(3), Cell::Percent { num: 17, den: 20 }]),
-            row("office", &[p(10), p(10), p(0), Cell::Percent { num: 10, den: 10 }]),
-            row("I alt", &[p(30), p(27), p(3), Cell::Percent { num: 27, den: 30 }]),
+            row(
+                "home",
+                &[p(20), p(17), p(3), Cell::Percent { num: 17, den: 20 }],
+            ),
+            row(
+                "office",
+                &[p(10), p(10), p(0), Cell::Percent { num: 10, den: 10 }],
+            ),
+            row(
+                "I alt",
+                &[p(30), p(27), p(3), Cell::Percent { num: 27, den: 30 }],
+            ),
         ]);
         // The total row: three columns add up; the contacts column: three rows.
         assert_eq!(t.total_lines().len(), 6);
@@ -784,7 +796,10 @@ mod tests {
             s.rows,
             vec![
                 row("home", &[p(20), S, S, S]),
-                row("office", &[p(10), p(10), p(0), Cell::Percent { num: 10, den: 10 }]),
+                row(
+                    "office",
+                    &[p(10), p(10), p(0), Cell::Percent { num: 10, den: 10 }]
+                ),
                 row("I alt", &[p(30), S, S, S]),
             ]
         );

@@ -765,7 +765,10 @@ async fn teams_side_by_side_hand_computed(t: &TestApp) {
     let nv = cols.iter().position(|c| *c == "Uteteamet Nordvik").unwrap();
     let rows = table(&rep, "teams.figures");
     let contacts = row_labelled(rows, "Kontakter");
-    assert_eq!(contacts[fj], json!({"kind": "count", "n": 6, "people": true}));
+    assert_eq!(
+        contacts[fj],
+        json!({"kind": "count", "n": 6, "people": true})
+    );
     assert_eq!(contacts[nv]["kind"], "suppressed");
     let out = row_labelled(rows, "Andel kontakter ute av kontoret");
     assert_eq!(out[fj], json!({"kind": "percent", "num": 5, "den": 6}));
@@ -780,7 +783,13 @@ async fn teams_side_by_side_hand_computed(t: &TestApp) {
         assert_eq!(row[nv]["n"], 0, "{label}");
     }
     assert_eq!(
-        audits(t, "report.teams", "allowed", "%report:teams,teams:2,format:json%").await,
+        audits(
+            t,
+            "report.teams",
+            "allowed",
+            "%report:teams,teams:2,format:json%"
+        )
+        .await,
         1
     );
 
@@ -788,7 +797,13 @@ async fn teams_side_by_side_hand_computed(t: &TestApp) {
     let bt = t.login("tone", "benk-demo").await;
     let page = t.page(&bt, &format!("/reports/teams?{PERIOD}")).await;
     assert_eq!(page.status, StatusCode::OK, "{}", page.text);
-    assert!(page.text.contains("<th scope=\"row\">Kontakter</th><td class=\"num\">6</td><td class=\"num\">&#60;5</td>"), "{}", page.text);
+    assert!(
+        page.text.contains(
+            "<th scope=\"row\">Kontakter</th><td class=\"num\">6</td><td class=\"num\">&#60;5</td>"
+        ),
+        "{}",
+        page.text
+    );
     assert!(page.text.contains("83,3 % (5/6)"));
     // XLSX, CSV and PDF say the same.
     let (_, _, xlsx) = get_bytes(
@@ -836,7 +851,12 @@ async fn teams_side_by_side_hand_computed(t: &TestApp) {
     )
     .await;
     let text = benk_app::reports::pdf::extract_text(&pdf);
-    for want in ["Teamene side om side", "Uteteamet Nordvik", "83,3 % (5/6)", "<5"] {
+    for want in [
+        "Teamene side om side",
+        "Uteteamet Nordvik",
+        "83,3 % (5/6)",
+        "<5",
+    ] {
         assert!(text.contains(want), "PDF lacks {want}: {text}");
     }
 
@@ -890,12 +910,20 @@ async fn referral_report_on_the_framework(t: &TestApp) {
     let tg = table(&rep, "referrals.target_group");
     assert_eq!(tg[0][1], json!({"kind": "percent", "num": 0, "den": 0}));
     let outcomes = table(&rep, "referrals.outcomes");
-    assert_eq!(count(outcomes, "I alt"), json!({"kind": "count", "n": 0, "people": true}));
+    assert_eq!(
+        count(outcomes, "I alt"),
+        json!({"kind": "count", "n": 0, "people": true})
+    );
 
     // The demo's referrals over all time (2010–today; the period may be 20 years at most): the
     // same figures as the old API's.
     let old = t
-        .api(Method::GET, "/api/v1/reports/referrals?period=year", &tone, None)
+        .api(
+            Method::GET,
+            "/api/v1/reports/referrals?period=year",
+            &tone,
+            None,
+        )
         .await
         .json();
     let today = chrono::Utc::now().date_naive();
@@ -931,7 +959,12 @@ async fn referral_report_on_the_framework(t: &TestApp) {
         decided
     );
     let months = table(&rep, "referrals.months");
-    let last_old = old["by_months_in_operation"].as_array().unwrap().last().unwrap().clone();
+    let last_old = old["by_months_in_operation"]
+        .as_array()
+        .unwrap()
+        .last()
+        .unwrap()
+        .clone();
     assert_eq!(months.last().unwrap()[1]["n"], last_old["agencies"]);
     let median = old["days_to_decision"]["median"].as_f64().unwrap();
     let days = table(&rep, "referrals.days");
@@ -977,7 +1010,10 @@ async fn referral_report_on_the_framework(t: &TestApp) {
     )
     .await;
     let csv = String::from_utf8(csv).unwrap();
-    assert!(csv.contains(&format!(",I alt,2,Henvisninger,count,{n},")), "{csv}");
+    assert!(
+        csv.contains(&format!(",I alt,2,Henvisninger,count,{n},")),
+        "{csv}"
+    );
 
     // The old page address goes to the report; the list links it.
     let old_page = t.page(&b, "/reports?period=year").await;

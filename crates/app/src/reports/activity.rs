@@ -284,7 +284,10 @@ pub(super) fn outcome_rows(count: impl Fn(DecisionOutcome) -> i64) -> Vec<Vec<Ce
             vec![
                 Cell::text(both(|l| cap(o.label(l)))),
                 Cell::people(*n),
-                Cell::Percent { num: *n, den: total },
+                Cell::Percent {
+                    num: *n,
+                    den: total,
+                },
             ]
         })
         .collect();
@@ -609,7 +612,10 @@ pub fn figures(i: &ActivityInput) -> Vec<(L, Cell)> {
             t("Personer fulgt i perioden", "People followed in the period"),
             Cell::people(people_followed(i)),
         ),
-        (t("Henvisninger", "Referrals"), cell("activity.referrals", Some(0), 1)),
+        (
+            t("Henvisninger", "Referrals"),
+            cell("activity.referrals", Some(0), 1),
+        ),
     ];
     for (k, o) in DecisionOutcome::ALL.iter().enumerate() {
         out.push((
@@ -621,13 +627,25 @@ pub fn figures(i: &ActivityInput) -> Vec<(L, Cell)> {
         ));
     }
     out.extend([
-        (t("Vedtak i alt", "Decisions in all"), cell("activity.decisions", None, 1)),
-        (t("Kontakter", "Contacts"), cell("activity.out_of_office", Some(0), 1)),
         (
-            t("Andel kontakter ute av kontoret", "Share of contacts out of the office"),
+            t("Vedtak i alt", "Decisions in all"),
+            cell("activity.decisions", None, 1),
+        ),
+        (
+            t("Kontakter", "Contacts"),
+            cell("activity.out_of_office", Some(0), 1),
+        ),
+        (
+            t(
+                "Andel kontakter ute av kontoret",
+                "Share of contacts out of the office",
+            ),
             cell("activity.out_of_office", Some(0), 2),
         ),
-        (t("Andel kontakter truffet", "Share of contacts met"), cell("activity.contacts_by_kind", None, 4)),
+        (
+            t("Andel kontakter truffet", "Share of contacts met"),
+            cell("activity.contacts_by_kind", None, 4),
+        ),
     ]);
     let (coordinated, norm) = (
         as_people(cell("activity.caseload", None, 3)),
@@ -645,11 +663,23 @@ pub fn figures(i: &ActivityInput) -> Vec<(L, Cell)> {
             ),
             coordinated,
         ),
-        (t("Norm for saksmengde (i dag)", "Caseload norm (today)"), norm),
+        (
+            t("Norm for saksmengde (i dag)", "Caseload norm (today)"),
+            norm,
+        ),
         (t("Saksmengde mot norm", "Caseload against the norm"), load),
-        (t("Målepunkter forfalt", "Measurement points due"), cell("activity.measures", None, 1)),
-        (t("Målepunkter gjennomført", "Measurement points done"), cell("activity.measures", None, 2)),
-        (t("Andel målinger gjennomført", "Share of measures done"), cell("activity.measures", None, 3)),
+        (
+            t("Målepunkter forfalt", "Measurement points due"),
+            cell("activity.measures", None, 1),
+        ),
+        (
+            t("Målepunkter gjennomført", "Measurement points done"),
+            cell("activity.measures", None, 2),
+        ),
+        (
+            t("Andel målinger gjennomført", "Share of measures done"),
+            cell("activity.measures", None, 3),
+        ),
     ]);
     out
 }

@@ -506,7 +506,15 @@ fn write(pages: Vec<Content>, mut glyphs: Glyphs, r: &Report, lang: Lang) -> Vec
         content.show(Str(&glyphs.encode(&foot)));
         content.end_text();
         let data = content.finish();
-        pdf.stream(cid, data.as_slice());
+        let mut z = flate2::write::ZlibEncoder::new(Vec::new(), flate2::Compression::default());
+        match z.write_all(data.as_slice()).and_then(|()| z.finish()) {
+            Ok(packed) => {
+                pdf.stream(cid, &packed).filter(Filter::FlateDecode);
+            }
+            Err(_) => {
+                pdf.stream(cid, data.as_slice());
+            }
+        }
         let mut p = pdf.page(page);
         p.media_box(Rect::new(0.0, 0.0, PAGE_W, PAGE_H));
         p.parent(tree);
@@ -523,9 +531,7 @@ fn write(pages: Vec<Content>, mut glyphs: Glyphs, r: &Report, lang: Lang) -> Vec
                 h = (h ^ u32::from(b)).wrapping_mul(16_777_619);
             }
         }
-        (0..6)
-            .map(|i| b'A' + ((h >> (i * 5)) % 26) as u8)
-            .collect()
+        (0..6).map(|i| b'A' + ((h >> (i * 5)) % 26) as u8).collect()
     };
     let base = [tag.as_slice(), b"+DejaVuSans"].concat();
     pdf.type0_font(font)
@@ -584,7 +590,8 @@ fn write(pages: Vec<Content>, mut glyphs: Glyphs, r: &Report, lang: Lang) -> Vec
             s.pair(Name(b"Length1"), sub.len() as i32);
         }
         Err(_) => {
-            pdf.stream(file, &sub).pair(Name(b"Length1"), sub.len() as i32);
+            pdf.stream(file, &sub)
+                .pair(Name(b"Length1"), sub.len() as i32);
         }
     }
     pdf.document_info(info)
@@ -618,12 +625,45 @@ fn to_unicode(pdf: &[u8]) -> std::collections::HashMap<u16, String> {
     map
 }
 
-/// The text shown by a PDF this module wrote, one string per line in drawing order (it
-/// decodes the strings before each `Tj` of the uncompressed page streams through the font's
-/// ToUnicode map, as a PDF reader does when text is copied).
+fn find(hay: &[u8], needle: &[u8]) -> Option<usize> {
+    hay.windows(needle.len()).position(|w| w == needle)
+}
+
+/// The text shown by a PDF this module wrote, one string per line in drawing order: it inflates
+/// the page streams (compressed streams that are not the font) and decodes the strings before
+/// each `Tj` through the font's ToUnicode map, as a PDF reader does when text is copied.
 pub fn extract_text(pdf: &[u8]) -> String {
+    use std::io::Read as _;
     let map = to_unicode(pdf);
     let mut out = String::new();
+    let mut at = 0;
+    while let Some(p) = find(&pdf[at..], b"stream") {
+        let s = at + p;
+        at = s + 6;
+        if pdf[..s].ends_with(b"end") {
+            continue;
+        }
+        let dict = &pdf[pdf[..s].windows(3).rposition(|w| w == b"obj").unwrap_or(0)..s];
+        let start = s + 6 + usize::from(pdf.get(s + 6) == Some(&b'\r')) + 1;
+        let Some(len) = pdf.get(start..).and_then(|b| find(b, b"endstream")) else {
+            break;
+        };
+        at = start + len;
+        if find(dict, b"/FlateDecode").is_some() && find(dict, b"/Length1").is_none() {
+            let mut page = Vec::new();
+            let mut z = flate2::read::ZlibDecoder::new(&pdf[start..start + len]);
+            if z.read_to_end(&mut page).is_ok() {
+                scan(&page, &map, &mut out);
+            }
+        }
+    }
+    // Uncompressed page streams (binary streams are skipped).
+    scan(pdf, &map, &mut out);
+    out
+}
+
+/// Appends the text of the strings shown with `Tj` in `pdf` (a page stream or a whole file).
+fn scan(pdf: &[u8], map: &std::collections::HashMap<u16, String>, out: &mut String) {
     let mut i = 0;
     let mut last: Option<Vec<u8>> = None;
     while i < pdf.len() {
@@ -718,12 +758,10 @@ pub fn extract_text(pdf: &[u8]) -> String {
                     continue;
                 }
             }
-            b' ' | b'\n' | b'\r' | b'\t' => {}
             _ => {}
         }
         i += 1;
     }
-    out
 }
 
 #[cfg(test)]

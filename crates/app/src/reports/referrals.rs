@@ -109,7 +109,10 @@ fn by_kind(r: &ReferralReport) -> Section {
         })
         .collect();
     let chart = Chart {
-        title: t("Henvisninger etter type henviser", "Referrals by kind of referrer"),
+        title: t(
+            "Henvisninger etter type henviser",
+            "Referrals by kind of referrer",
+        ),
         kind: ChartKind::Bar,
         categories: r.kinds.iter().map(|k| kind_label(k)).collect(),
         series: vec![Series {
@@ -220,8 +223,14 @@ fn decisions(r: &ReferralReport) -> Section {
     let n = r.days_to_decision.as_ref().map_or(0, |s| s.n as i64);
     let days = match &r.days_to_decision {
         Some(s) => vec![
-            vec![Cell::text(t("Median", "Median")), Cell::decimal_of(Some(s.median), n)],
-            vec![Cell::text(t("Snitt", "Mean")), Cell::decimal_of(Some(s.mean), n)],
+            vec![
+                Cell::text(t("Median", "Median")),
+                Cell::decimal_of(Some(s.median), n),
+            ],
+            vec![
+                Cell::text(t("Snitt", "Mean")),
+                Cell::decimal_of(Some(s.mean), n),
+            ],
             vec![
                 Cell::text(t("Spredning", "Range")),
                 Cell::Range {
@@ -230,7 +239,10 @@ fn decisions(r: &ReferralReport) -> Section {
                     n: Some(n),
                 },
             ],
-            vec![Cell::text(t("Vedtak regnet med", "Decisions counted")), Cell::people(n)],
+            vec![
+                Cell::text(t("Vedtak regnet med", "Decisions counted")),
+                Cell::people(n),
+            ],
         ],
         None => vec![],
     };
@@ -376,9 +388,24 @@ mod tests {
             started_on: Some(d("2025-07-01")),
             rows: vec![
                 row("2025-08-01", "gp", Some(1), None), // before the period
-                row("2026-01-10", "gp", Some(1), Some(("2026-01-20", "accepted"))), // 10 days
-                row("2026-02-01", "nav", Some(2), Some(("2026-02-05", "declined"))), // 4 days
-                row("2026-04-02", "gp", Some(3), Some(("2026-04-09", "accepted"))), // 7 days
+                row(
+                    "2026-01-10",
+                    "gp",
+                    Some(1),
+                    Some(("2026-01-20", "accepted")),
+                ), // 10 days
+                row(
+                    "2026-02-01",
+                    "nav",
+                    Some(2),
+                    Some(("2026-02-05", "declined")),
+                ), // 4 days
+                row(
+                    "2026-04-02",
+                    "gp",
+                    Some(3),
+                    Some(("2026-04-09", "accepted")),
+                ), // 7 days
                 row("2026-05-01", "relative", None, None),
                 row("2026-07-01", "gp", Some(4), None), // after the period
             ],
@@ -400,9 +427,18 @@ mod tests {
         // 11 whole months (to 30 June: gp 1, nav 2, gp 3 and the relative).
         let m = &s[1].tables[0].rows;
         assert_eq!(m.len(), 2);
-        assert_eq!(m[0][1..], [Cell::plain(1), Cell::people(0), Cell::people(0)]);
-        assert_eq!(m[1][0], Cell::text(L::new("Etter 11 måneder", "After 11 months")));
-        assert_eq!(m[1][1..], [Cell::plain(3), Cell::people(1), Cell::people(0)]);
+        assert_eq!(
+            m[0][1..],
+            [Cell::plain(1), Cell::people(0), Cell::people(0)]
+        );
+        assert_eq!(
+            m[1][0],
+            Cell::text(L::new("Etter 11 måneder", "After 11 months"))
+        );
+        assert_eq!(
+            m[1][1..],
+            [Cell::plain(3), Cell::people(1), Cell::people(0)]
+        );
         // Days to decision 4, 7, 10: median 7, mean 7, range 4–10, 3 decisions.
         let days = &s[2].tables[0].rows;
         assert_eq!(days[0][1], Cell::decimal_of(Some(7.0), 3));
@@ -417,7 +453,10 @@ mod tests {
         );
         // Outcomes: accepted 2 of 3, declined 1.
         let o = &s[2].tables[1].rows;
-        assert_eq!(o[0][1..], [Cell::people(2), Cell::Percent { num: 2, den: 3 }]);
+        assert_eq!(
+            o[0][1..],
+            [Cell::people(2), Cell::Percent { num: 2, den: 3 }]
+        );
         assert_eq!(o.last().unwrap()[1], Cell::people(3));
         // Offered help: the 2 accepted, both in the target group; referred 4, none with
         // services; assessed 3, 2 in the target group.

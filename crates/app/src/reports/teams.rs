@@ -58,8 +58,8 @@ pub fn build(teams: &[(String, ActivityInput)]) -> (L, Vec<L>, Vec<Section>) {
 
 #[cfg(test)]
 mod tests {
-    use super::*;
     use super::super::activity::ReferralIn;
+    use super::*;
     use benk_domain::ContactKind;
     use chrono::NaiveDate;
     use uuid::Uuid;
@@ -95,13 +95,20 @@ mod tests {
             .collect();
         big.contacts = (0..10)
             .map(|k| {
-                let kind = if k < 6 { ContactKind::HomeVisit } else { ContactKind::Office };
+                let kind = if k < 6 {
+                    ContactKind::HomeVisit
+                } else {
+                    ContactKind::Office
+                };
                 (p(1), d("2026-05-01"), kind, k < 8)
             })
             .collect();
         // Small: 2 people, 1 referral, no contacts.
         let mut small = base.clone();
-        small.episodes = vec![(p(20), d("2026-02-01"), None), (p(21), d("2026-11-30"), None)];
+        small.episodes = vec![
+            (p(20), d("2026-02-01"), None),
+            (p(21), d("2026-11-30"), None),
+        ];
         small.referrals = vec![ReferralIn {
             received_on: d("2026-02-01"),
             agency_kind: "relative".into(),
@@ -120,18 +127,27 @@ mod tests {
                 .unwrap_or_else(|| panic!("{nb}"))[1..]
                 .to_vec()
         };
-        assert_eq!(row("Personer fulgt i perioden"), [Cell::people(6), Cell::people(2)]);
+        assert_eq!(
+            row("Personer fulgt i perioden"),
+            [Cell::people(6), Cell::people(2)]
+        );
         assert_eq!(row("Henvisninger"), [Cell::people(7), Cell::people(1)]);
         assert_eq!(row("Vedtak: tatt inn"), [Cell::people(5), Cell::people(0)]);
         assert_eq!(row("Vedtak i alt"), [Cell::people(7), Cell::people(0)]);
         assert_eq!(row("Kontakter"), [Cell::people(10), Cell::people(0)]);
         assert_eq!(
             row("Andel kontakter ute av kontoret"),
-            [Cell::Percent { num: 6, den: 10 }, Cell::Percent { num: 0, den: 0 }]
+            [
+                Cell::Percent { num: 6, den: 10 },
+                Cell::Percent { num: 0, den: 0 }
+            ]
         );
         assert_eq!(
             row("Andel kontakter truffet"),
-            [Cell::Percent { num: 8, den: 10 }, Cell::Percent { num: 0, den: 0 }]
+            [
+                Cell::Percent { num: 8, den: 10 },
+                Cell::Percent { num: 0, den: 0 }
+            ]
         );
         // Suppressed with threshold 5: the small team's 2 people and 1 referral, and the big
         // team's 2 declined.
