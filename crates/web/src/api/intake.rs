@@ -11,7 +11,7 @@ use benk_app::intake::{self, DecisionInput, DecisionResult};
 use benk_app::referrals::{
     self, Agency, IntakeGrant, Receipt, Referral, ReferralHealth, ReferralSummary,
 };
-use benk_app::reports::{self, ReferralReport};
+use benk_app::reports;
 use benk_app::{Actor, AppError, FieldError, Text};
 use benk_domain::{
     AgencyKind, CloseReason, DecisionOutcome, EpisodeRole, LevelOfEffort, LongText, Phone, Purpose,
@@ -781,8 +781,8 @@ pub(super) struct ReportQuery {
 /// outcomes (the structured figures, over every referral); with `from`, `to` or `format`, the
 /// report `referrals` of the framework for that period.
 #[utoipa::path(get, path = "/reports/referrals", params(ReportQuery),
-    responses((status = 200, description = "The figures (`ReferralReport`), or with `from`/`to`/`format` the report", content(
-            (ReferralReport = "application/json"),
+    responses((status = 200, description = "With `period` or no parameter, the figures (schema `ReferralReport`); with `from`/`to`/`format`, the report document (as `GET /reports/{name}`) or file", content(
+            (super::reports::ReportDocument = "application/json"),
             (String = "text/csv"),
             (String = "text/html"),
             (Vec<u8> = "application/pdf"),

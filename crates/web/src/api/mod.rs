@@ -298,7 +298,7 @@ pub fn routes() -> Router<AppState> {
         learning::factors, learning::add_factor, learning::summary,
         reports::get_report, reports::get_settings, reports::set_settings,
     ),
-    components(schemas(ErrorBody, ErrorDetail, FieldErrorDetail, crate::input::RawClient, crate::input::RawReferral)),
+    components(schemas(ErrorBody, ErrorDetail, FieldErrorDetail, crate::input::RawClient, crate::input::RawReferral, benk_app::reports::ReferralReport)),
     modifiers(&BearerAuth, &CommonResponses, &CrossFieldRules),
     security(("bearer" = []))
 )]
