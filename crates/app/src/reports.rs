@@ -22,9 +22,11 @@ mod defs;
 pub mod draw;
 pub mod fidelity;
 pub mod pdf;
+pub mod referrals;
 pub mod run;
 pub mod spor;
 pub mod tandem;
+pub mod teams;
 pub mod xlsx;
 
 pub use run::{run, run_with, set_settings, settings, Options, ReportName, ReportSettings};
@@ -113,7 +115,7 @@ pub(crate) fn months_between(start: NaiveDate, today: NaiveDate) -> u32 {
 }
 
 /// The rows of "agencies by months in operation": every 6 months up to `today`, plus today's.
-fn by_months(
+pub(crate) fn by_months(
     rows: &[crate::store::referrals::ReportRow],
     start: NaiveDate,
     today: NaiveDate,
@@ -157,7 +159,9 @@ fn by_months(
         .collect()
 }
 
-/// Builds the referral report for a team the actor belongs to.
+/// Builds the referral report for a team the actor belongs to (the structured data of
+/// `GET /api/v1/reports/referrals?period=`; the report `referrals` of the framework shows the
+/// same figures for a period, [`referrals::build`]).
 pub async fn referrals(
     app: &App,
     actor: &Actor,
@@ -171,6 +175,23 @@ pub async fn referrals(
         )));
     }
     let rows = crate::store::referrals::report_rows(&app.db, team_id).await?;
+    let team = crate::orgs::get_team(app, team_id).await?;
+    Ok(compute(
+        &rows,
+        team.policy.started_on,
+        period,
+        crate::time::oslo_today(),
+    ))
+}
+
+/// The referral figures of `rows`, by `period`; months in operation from `started_on` (else
+/// the first referral) up to `today`.
+pub fn compute(
+    rows: &[crate::store::referrals::ReportRow],
+    started_on: Option<NaiveDate>,
+    period: ReportPeriod,
+    today: NaiveDate,
+) -> ReferralReport {
     /// Per period: referrals per kind, total, distinct agencies.
     type Bucket = (BTreeMap<String, i64>, i64, BTreeSet<Uuid>);
     let mut periods: BTreeMap<String, Bucket> = BTreeMap::new();
@@ -179,7 +200,7 @@ pub async fn referrals(
     let mut outcomes = BTreeMap::new();
     let (mut assessed, mut in_tg) = (0, 0);
     let (mut offered, mut offered_in_tg, mut established) = (0, 0, 0);
-    for r in &rows {
+    for r in rows {
         let p = periods
             .entry(period_key(r.received_on, period))
             .or_default();
@@ -204,13 +225,8 @@ pub async fn referrals(
         }
         established += i64::from(r.services_established > 0);
     }
-    let team = crate::orgs::get_team(app, team_id).await?;
-    let started_on = team
-        .policy
-        .started_on
-        .or_else(|| rows.iter().map(|r| r.received_on).min());
-    let today = crate::time::oslo_today();
-    let by_months_in_operation = started_on.map_or_else(Vec::new, |s| by_months(&rows, s, today));
+    let started_on = started_on.or_else(|| rows.iter().map(|r| r.received_on).min());
+    let by_months_in_operation = started_on.map_or_else(Vec::new, |s| by_months(rows, s, today));
     let mut seen = BTreeSet::new();
     let periods = periods
         .into_iter()
@@ -225,7 +241,7 @@ pub async fn referrals(
             }
         })
         .collect();
-    Ok(ReferralReport {
+    ReferralReport {
         periods,
         kinds: kinds.into_iter().collect(),
         days_to_decision: summary(&days),
@@ -238,19 +254,19 @@ pub async fn referrals(
         services_established: established,
         started_on,
         by_months_in_operation,
-    })
+    }
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
     use crate::store::referrals::ReportRow;
 
-    fn d(s: &str) -> NaiveDate {
+    pub(super) fn d(s: &str) -> NaiveDate {
         s.parse().unwrap()
     }
 
-    fn row(on: &str, kind: &str, agency: Option<u128>) -> ReportRow {
+    pub(super) fn row(on: &str, kind: &str, agency: Option<u128>) -> ReportRow {
         ReportRow {
             received_on: d(on),
             agency_kind: kind.into(),

@@ -87,11 +87,11 @@ enum Command {
 
 #[derive(clap::Args)]
 struct ReportArgs {
-    /// `activity`, `spor`, `cflex`, `tandem` or `fidelity`.
+    /// `activity`, `referrals`, `spor`, `cflex`, `tandem`, `fidelity` or `teams`.
     name: String,
-    /// The team's name.
+    /// The team's name (not for `teams`, which covers every team).
     #[arg(long)]
-    team: String,
+    team: Option<String>,
     /// First date (YYYY-MM-DD).
     #[arg(long)]
     from: chrono::NaiveDate,
@@ -489,9 +489,14 @@ async fn report(cfg: &Config, a: ReportArgs) -> anyhow::Result<i32> {
         .with_context(|| format!("no format {:?} (html, pdf, xlsx, csv)", a.format))?;
     let lang = benk_domain::Lang::from_tag(&a.lang).unwrap_or_default();
     let app = open(cfg).await?;
-    let team = benk_app::lookup::team_by_name(&app, &a.team)
-        .await?
-        .with_context(|| format!("no team named {:?}", a.team))?;
+    let team = match (&a.team, name) {
+        (Some(t), _) => benk_app::lookup::team_by_name(&app, t)
+            .await?
+            .with_context(|| format!("no team named {t:?}"))?,
+        (None, benk_app::reports::ReportName::Teams) => uuid::Uuid::nil(),
+        (None, _) => anyhow::bail!("--team is needed for the report {:?}", a.name),
+    };
+    let team_label = a.team.clone().unwrap_or_else(|| "every team".into());
     let user = find_user(&app, &a.as_user).await?;
     let meta = benk_app::RequestMeta {
         ip: None,
@@ -506,7 +511,7 @@ async fn report(cfg: &Config, a: ReportArgs) -> anyhow::Result<i32> {
         name.code(),
         a.from,
         a.to,
-        a.team
+        team_label
     );
     let opts = benk_app::reports::Options {
         window_months: a.window,

@@ -79,6 +79,44 @@ async fn report_writes_files_as_a_member_and_refuses_an_outsider() {
     };
     assert_eq!(count("allowed").fetch_one(&mut c).await.unwrap(), 2);
     assert_eq!(count("denied").fetch_one(&mut c).await.unwrap(), 1);
+    // The teams side by side need no team: siri (a team lead) gets both demo teams with data;
+    // per (a worker) is refused.
+    let teams = |user: &str| {
+        benk()
+            .env("BENK_DATABASE_URL", &url)
+            .args([
+                "report",
+                "teams",
+                "--from",
+                "2025-12-01",
+                "--to",
+                "2026-11-30",
+            ])
+            .args(["--as", user, "--format", "csv", "--out"])
+            .arg(dir.join(format!("teams-{user}.csv")))
+            .output()
+            .unwrap()
+    };
+    let out = teams("siri");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let csv = std::fs::read_to_string(dir.join("teams-siri.csv")).unwrap();
+    for team in ["Samhandlingsteamet Fjordby", "Uteteamet Nordvik"] {
+        let contacts = csv
+            .lines()
+            .find(|l| {
+                l.starts_with("teams.figures,") && l.contains(",Kontakter,") && l.contains(team)
+            })
+            .unwrap_or_else(|| panic!("{team}: {csv}"));
+        let n: i64 = contacts.split(',').nth(6).unwrap().parse().unwrap();
+        assert!(n >= 5, "{team} has contacts in the year: {contacts}");
+    }
+    let out = teams("per");
+    assert_eq!(out.status.code(), Some(2));
+    assert!(!dir.join("teams-per.csv").exists());
     drop(c);
     let _ = std::fs::remove_dir_all(&dir);
 }

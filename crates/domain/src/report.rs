@@ -239,6 +239,182 @@ pub struct Table {
     pub note: Option<L>,
 }
 
+/// A line of a table whose cells add up to a total: the cells (row, column) of the parts and
+/// the cell of the total.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TotalLine {
+    /// The parts.
+    pub parts: Vec<(usize, usize)>,
+    /// Their sum.
+    pub total: (usize, usize),
+}
+
+fn people_count(c: &Cell) -> Option<i64> {
+    match c {
+        Cell::Count { n, people: true } => Some(*n),
+        _ => None,
+    }
+}
+
+impl Table {
+    /// The lines of the table that add up to a total, found from the numbers themselves (a
+    /// table "has totals" where its counts of people add up):
+    /// - a total row: the last row, labelled by a text, when in a column of counts of people
+    ///   its count is the sum of the counts above it (every row above has a count there; at
+    ///   least two parts). Each such column is a line.
+    /// - a total column: a column of counts of people that in every row is the sum of the
+    ///   table's other columns of counts of people (at least two; not all zero). Each row is
+    ///   a line.
+    pub fn total_lines(&self) -> Vec<TotalLine> {
+        let mut lines = Vec::new();
+        let rows = &self.rows;
+        let width = rows.iter().map(Vec::len).max().unwrap_or(0);
+        // Total row.
+        if rows.len() >= 3 && matches!(rows[rows.len() - 1].first(), Some(Cell::Text { .. })) {
+            let last = rows.len() - 1;
+            for col in 1..width {
+                let total = rows[last].get(col).and_then(people_count);
+                let parts: Option<Vec<i64>> = rows[..last]
+                    .iter()
+                    .map(|r| r.get(col).and_then(people_count))
+                    .collect();
+                if let (Some(total), Some(parts)) = (total, parts) {
+                    if parts.iter().sum::<i64>() == total {
+                        lines.push(TotalLine {
+                            parts: (0..last).map(|row| (row, col)).collect(),
+                            total: (last, col),
+                        });
+                    }
+                }
+            }
+        }
+        // Total columns.
+        let count_cols: Vec<usize> = (0..width)
+            .filter(|c| {
+                !rows.is_empty()
+                    && rows
+                        .iter()
+                        .all(|r| r.get(*c).and_then(people_count).is_some())
+            })
+            .collect();
+        if count_cols.len() >= 3 {
+            for &tc in &count_cols {
+                let others: Vec<usize> = count_cols.iter().copied().filter(|c| *c != tc).collect();
+                let adds_up = rows.iter().all(|r| {
+                    let v = |c: usize| r.get(c).and_then(people_count).unwrap_or(0);
+                    others.iter().map(|c| v(*c)).sum::<i64>() == v(tc)
+                });
+                let some = rows
+                    .iter()
+                    .any(|r| r.get(tc).and_then(people_count).unwrap_or(0) > 0);
+                if adds_up && some {
+                    for row in 0..rows.len() {
+                        lines.push(TotalLine {
+                            parts: others.iter().map(|c| (row, *c)).collect(),
+                            total: (row, tc),
+                        });
+                    }
+                }
+            }
+        }
+        lines
+    }
+
+    /// The table under suppression with `threshold`: primary suppression (every small number,
+    /// [`Cell::suppressed`]), then secondary (complementary) suppression so that no hidden
+    /// number can be worked out from the shown ones:
+    /// 1. in every line that adds up to a total ([`Table::total_lines`]) with exactly one
+    ///    hidden cell, the smallest shown part that is not zero is hidden too (the total itself
+    ///    when no such part is left); repeated until no line has exactly one hidden cell;
+    /// 2. a percentage in the same row or column as a hidden count whose numerator,
+    ///    denominator or denominator − numerator is that count is hidden too (it would print
+    ///    the number).
+    pub fn suppressed(&self, threshold: i64) -> Table {
+        let mut out = self.clone();
+        let mut hidden: Vec<Vec<bool>> = self
+            .rows
+            .iter()
+            .map(|r| {
+                r.iter()
+                    .map(|c| c.suppressed(threshold) == Cell::Suppressed)
+                    .collect()
+            })
+            .collect();
+        let lines = self.total_lines();
+        let value = |(r, c): (usize, usize)| self.rows[r].get(c).and_then(people_count);
+        loop {
+            let mut changed = false;
+            for line in &lines {
+                let cells = line.parts.iter().chain(std::iter::once(&line.total));
+                if cells.filter(|(r, c)| hidden[*r][*c]).count() != 1 {
+                    continue;
+                }
+                let next = line
+                    .parts
+                    .iter()
+                    .filter(|(r, c)| !hidden[*r][*c] && value((*r, *c)).unwrap_or(0) > 0)
+                    .min_by_key(|p| (value(**p), **p))
+                    .copied()
+                    .unwrap_or(line.total);
+                hidden[next.0][next.1] = true;
+                changed = true;
+            }
+            if !changed {
+                break;
+            }
+        }
+        // Every hidden count of people: (row, column, value).
+        let hidden_counts: Vec<(usize, usize, i64)> = self
+            .rows
+            .iter()
+            .enumerate()
+            .flat_map(|(r, row)| {
+                let hidden = &hidden;
+                row.iter().enumerate().filter_map(move |(c, cell)| {
+                    people_count(cell)
+                        .filter(|_| hidden[r][c])
+                        .map(|v| (r, c, v))
+                })
+            })
+            .collect();
+        for (r, row) in out.rows.iter_mut().enumerate() {
+            for (c, cell) in row.iter_mut().enumerate() {
+                let tells = match cell {
+                    Cell::Percent { num, den } => hidden_counts.iter().any(|(hr, hc, v)| {
+                        (*hr == r || *hc == c) && [*num, *den, *den - *num].contains(v)
+                    }),
+                    _ => false,
+                };
+                if hidden[r][c] || tells {
+                    *cell = Cell::Suppressed;
+                }
+            }
+        }
+        out
+    }
+}
+
+/// Hides in a chart the values its table hides: the chart's categories are the table's rows
+/// in order, so a value of a row with a hidden cell goes unless the row shows it.
+fn hide_in_chart(chart: &mut Chart, table: &Table) {
+    if !chart.people {
+        return;
+    }
+    for s in &mut chart.series {
+        for (i, v) in s.values.iter_mut().enumerate() {
+            let Some(row) = table.rows.get(i) else {
+                continue;
+            };
+            let shown = row
+                .iter()
+                .any(|c| matches!(c, Cell::Count { .. }) && v.is_some() && c.number() == *v);
+            if row.contains(&Cell::Suppressed) && !shown {
+                *v = None;
+            }
+        }
+    }
+}
+
 /// How a chart draws its series.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
@@ -372,14 +548,14 @@ impl Report {
         let mut r = self.clone();
         r.suppressed = true;
         for s in &mut r.sections {
+            for tb in &mut s.tables {
+                *tb = tb.suppressed(t);
+            }
             for c in &mut s.charts {
                 *c = c.suppressed(t);
-            }
-            for tb in &mut s.tables {
-                for row in &mut tb.rows {
-                    for cell in row.iter_mut() {
-                        *cell = cell.suppressed(t);
-                    }
+                // A chart shows no number its table hides (secondary suppression too).
+                if let Some(tb) = s.tables.iter().find(|tb| tb.id == c.table_id) {
+                    hide_in_chart(c, tb);
                 }
             }
         }
@@ -547,5 +723,139 @@ mod tests {
         let data = r.for_audience(Audience::Aggregate);
         assert_eq!(data.sections.len(), 1);
         assert!(data.suppressed && data.person_level_removed);
+    }
+
+    fn table(rows: Vec<Vec<Cell>>) -> Table {
+        Table {
+            id: "t".into(),
+            title: L::same("t"),
+            columns: vec![],
+            rows,
+            note: None,
+        }
+    }
+
+    fn row(label: &str, cells: &[Cell]) -> Vec<Cell> {
+        let mut r = vec![Cell::same(label)];
+        r.extend_from_slice(cells);
+        r
+    }
+
+    fn p(n: i64) -> Cell {
+        Cell::people(n)
+    }
+
+    const S: Cell = Cell::Suppressed;
+
+    #[test]
+    fn a_total_row_hides_the_next_smallest_part() {
+        // 3 is small; with only it hidden, 25 − 10 − 12 gives it back: 10 goes too.
+        let t = table(vec![
+            row("a", &[p(3)]),
+            row("b", &[p(10)]),
+            row("c", &[p(12)]),
+            row("I alt", &[p(25)]),
+        ]);
+        assert_eq!(t.total_lines().len(), 1);
+        let s = t.suppressed(5);
+        assert_eq!(
+            s.rows,
+            vec![
+                row("a", &[S]),
+                row("b", &[S]),
+                row("c", &[p(12)]),
+                row("I alt", &[p(25)])
+            ]
+        );
+    }
+
+    #[test]
+    fn zero_is_not_the_next_smallest() {
+        // Hiding the 0 would not help (0 is never hidden, so a hidden cell is not 0).
+        let t = table(vec![
+            row("a", &[p(3)]),
+            row("b", &[p(0)]),
+            row("c", &[p(8)]),
+            row("I alt", &[p(11)]),
+        ]);
+        let s = t.suppressed(5);
+        assert_eq!(s.rows[1][1], p(0));
+        assert_eq!(s.rows[2][1], S);
+        assert_eq!(s.rows[3][1], p(11));
+    }
+
+    #[test]
+    fn a_total_column_and_a_total_row_together_and_the_percentages_that_tell() {
+        // Contacts = met + not met in every row, and the last row is the total of each column.
+        let t = table(vec![
+            row(
+                "home",
+                &[p(20), p(17), p(3), Cell::Percent { num: 17, den: 20 }],
+            ),
+            row(
+                "office",
+                &[p(10), p(10), p(0), Cell::Percent { num: 10, den: 10 }],
+            ),
+            row(
+                "I alt",
+                &[p(30), p(27), p(3), Cell::Percent { num: 27, den: 30 }],
+            ),
+        ]);
+        // The total row: three columns add up; the contacts column: three rows.
+        assert_eq!(t.total_lines().len(), 6);
+        let s = t.suppressed(5);
+        // Primary: the two 3s. Secondary: home's 17 (its row had one hidden cell), then the
+        // total row's 27 (the same). The met column then has two hidden cells, the not met
+        // column two: nothing more. The percentages showing 17 and 27 go.
+        assert_eq!(
+            s.rows,
+            vec![
+                row("home", &[p(20), S, S, S]),
+                row(
+                    "office",
+                    &[p(10), p(10), p(0), Cell::Percent { num: 10, den: 10 }]
+                ),
+                row("I alt", &[p(30), S, S, S]),
+            ]
+        );
+    }
+
+    #[test]
+    fn a_table_without_totals_has_primary_suppression_only() {
+        // Teams side by side: a column per team, no total; 4 is hidden, nothing else.
+        let t = table(vec![
+            row("people", &[p(12), p(4)]),
+            row("referrals", &[p(9), p(6)]),
+        ]);
+        assert!(t.total_lines().is_empty());
+        let s = t.suppressed(5);
+        assert_eq!(s.rows[0], row("people", &[p(12), S]));
+        assert_eq!(s.rows[1], row("referrals", &[p(9), p(6)]));
+        // Counts that are not about people never take part.
+        let t = table(vec![
+            row("a", &[Cell::plain(3)]),
+            row("b", &[Cell::plain(10)]),
+            row("I alt", &[Cell::plain(13)]),
+        ]);
+        assert!(t.total_lines().is_empty());
+        assert_eq!(t.suppressed(5), t);
+    }
+
+    #[test]
+    fn a_chart_hides_what_its_table_hides() {
+        let mut r = sample();
+        r.sections[0].tables[0].rows = vec![
+            row("a", &[p(3)]),
+            row("b", &[p(10)]),
+            row("c", &[p(12)]),
+            row("I alt", &[p(25)]),
+        ];
+        r.sections[0].charts[0].categories = vec![L::same("a"), L::same("b"), L::same("c")];
+        r.sections[0].charts[0].series[0].values = vec![Some(3.0), Some(10.0), Some(12.0)];
+        let f = r.for_audience(Audience::TeamFile);
+        assert_eq!(
+            f.sections[0].charts[0].series[0].values,
+            [None, None, Some(12.0)]
+        );
     }
 }

@@ -9,7 +9,7 @@ mod common;
 use axum::http::{header, Method, StatusCode};
 use common::reports::{audits, get_bytes, page_bytes, table, xlsx_cells};
 use common::TestApp;
-use serde_json::json;
+use serde_json::{json, Value};
 use uuid::Uuid;
 
 on_both_backends!(
@@ -17,6 +17,8 @@ on_both_backends!(
     spor_edges_no_data_and_one_person,
     activity_hand_computed,
     who_may_run_reports_and_settings,
+    teams_side_by_side_hand_computed,
+    referral_report_on_the_framework,
 );
 
 const PERIOD: &str = "from=2001-01-01&to=2001-12-31";
@@ -32,6 +34,15 @@ async fn new_client(t: &TestApp, token: &str, name: &str) -> Uuid {
         .await;
     assert_eq!(r.status, StatusCode::CREATED, "{}", r.text);
     r.json()["id"].as_str().unwrap().parse().unwrap()
+}
+
+/// A GET the caller may not make: 403, and one more refusal audited as `action` with `reason`.
+async fn refused(t: &TestApp, uri: &str, token: &str, action: &str, reason: &str) {
+    let like = format!("%none:{reason}%");
+    let before = audits(t, action, "denied", &like).await;
+    let r = t.api(Method::GET, uri, token, None).await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN, "{}", r.text);
+    assert_eq!(audits(t, action, "denied", &like).await, before + 1);
 }
 
 async fn spor_fixture(t: &TestApp, tone: &str) {
@@ -449,46 +460,24 @@ async fn who_may_run_reports_and_settings(t: &TestApp) {
         )
         .await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.text);
-    let r = t
-        .api(
-            Method::GET,
-            &format!("/api/v1/reports/spor?{PERIOD}"),
-            &per,
-            None,
-        )
-        .await;
-    assert_eq!(r.status, StatusCode::FORBIDDEN, "{}", r.text);
-    assert_eq!(
-        audits(
-            t,
-            "report.spor",
-            "denied",
-            "%none:health_content_not_in_scope%"
-        )
-        .await,
-        1
-    );
+    refused(
+        t,
+        &format!("/api/v1/reports/spor?{PERIOD}"),
+        &per,
+        "report.spor",
+        "health_content_not_in_scope",
+    )
+    .await;
     // The administrator is not a working member of the team: refused and audited.
     let eva = t.token("eva").await;
-    let r = t
-        .api(
-            Method::GET,
-            &format!("/api/v1/reports/activity?{PERIOD}"),
-            &eva,
-            None,
-        )
-        .await;
-    assert_eq!(r.status, StatusCode::FORBIDDEN, "{}", r.text);
-    assert_eq!(
-        audits(
-            t,
-            "report.activity",
-            "denied",
-            "%none:not_a_member_of_the_team%"
-        )
-        .await,
-        1
-    );
+    refused(
+        t,
+        &format!("/api/v1/reports/activity?{PERIOD}"),
+        &eva,
+        "report.activity",
+        "not_a_member_of_the_team",
+    )
+    .await;
     // Only the team lead sets the settings; a member reads them.
     let targets = json!({"people_per_fte": 8.5, "contacts_per_person_week": 1.5, "community_percent": 80.0,
         "shared_caseload_percent": 90.0, "days_to_first_contact": 14.0, "dropout_percent_year": 5.0});
@@ -567,4 +556,335 @@ async fn who_may_run_reports_and_settings(t: &TestApp) {
     let page = t.page(&b, "/reports").await;
     assert!(page.text.contains("action=\"/reports/activity\""));
     assert!(page.text.contains("formaction=\"/reports/spor/download\""));
+}
+
+/// The row of a table in the report JSON whose label (first cell) is `nb`.
+fn row_labelled<'a>(rows: &'a [Value], nb: &str) -> &'a Vec<Value> {
+    rows.iter()
+        .find(|r| r[0]["text"]["nb"] == nb)
+        .unwrap_or_else(|| panic!("no row {nb}"))
+        .as_array()
+        .unwrap()
+}
+
+async fn teams_side_by_side_hand_computed(t: &TestApp) {
+    // Fjordby (tone's team): 6 contacts in 2001, 5 out of the office, 5 met.
+    let tone = t.token("tone").await;
+    let a = new_client(t, &tone, "Side En").await;
+    for (at, kind, met) in [
+        ("2001-02-01T10:00:00Z", "home_visit", true),
+        ("2001-02-02T10:00:00Z", "home_visit", true),
+        ("2001-02-03T10:00:00Z", "home_visit", true),
+        ("2001-03-01T10:00:00Z", "outreach", true),
+        ("2001-03-02T10:00:00Z", "outreach", true),
+        ("2001-03-03T10:00:00Z", "office", false),
+    ] {
+        contact(t, &tone, a, at, kind, met).await;
+    }
+    // Nordvik (siri's team): 2 contacts, 1 out of the office, 1 met: small numbers.
+    let siri = t.token("siri").await;
+    let b = new_client(t, &siri, "Side To").await;
+    contact(t, &siri, b, "2001-05-01T10:00:00Z", "home_visit", true).await;
+    contact(t, &siri, b, "2001-05-02T10:00:00Z", "phone", false).await;
+
+    // The team lead of either team may run it, without a team of the report's own.
+    let r = t
+        .api(
+            Method::GET,
+            &format!("/api/v1/reports/teams?{PERIOD}"),
+            &tone,
+            None,
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+    let rep = r.json();
+    let cols: Vec<&str> = rep["sections"][0]["tables"][0]["columns"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["nb"].as_str().unwrap())
+        .collect();
+    let fj = cols
+        .iter()
+        .position(|c| *c == "Samhandlingsteamet Fjordby")
+        .unwrap();
+    let nv = cols.iter().position(|c| *c == "Uteteamet Nordvik").unwrap();
+    let rows = table(&rep, "teams.figures");
+    let contacts = row_labelled(rows, "Kontakter");
+    assert_eq!(
+        contacts[fj],
+        json!({"kind": "count", "n": 6, "people": true})
+    );
+    assert_eq!(contacts[nv]["kind"], "suppressed");
+    let out = row_labelled(rows, "Andel kontakter ute av kontoret");
+    assert_eq!(out[fj], json!({"kind": "percent", "num": 5, "den": 6}));
+    assert_eq!(out[nv]["kind"], "suppressed");
+    let met = row_labelled(rows, "Andel kontakter truffet");
+    assert_eq!(met[fj], json!({"kind": "percent", "num": 5, "den": 6}));
+    assert_eq!(met[nv]["kind"], "suppressed");
+    // Nobody's course, referral or decision falls in 2001: zeros are shown.
+    for label in ["Personer fulgt i perioden", "Henvisninger", "Vedtak i alt"] {
+        let row = row_labelled(rows, label);
+        assert_eq!(row[fj]["n"], 0, "{label}");
+        assert_eq!(row[nv]["n"], 0, "{label}");
+    }
+    assert_eq!(
+        audits(
+            t,
+            "report.teams",
+            "allowed",
+            "%report:teams,teams:2,format:json%"
+        )
+        .await,
+        1
+    );
+
+    // The page hides the small numbers too (the reader is not on every team).
+    let bt = t.login("tone", "benk-demo").await;
+    let page = t.page(&bt, &format!("/reports/teams?{PERIOD}")).await;
+    assert_eq!(page.status, StatusCode::OK, "{}", page.text);
+    assert!(
+        page.text.contains(
+            "<th scope=\"row\">Kontakter</th><td class=\"num\">6</td><td class=\"num\">&#60;5</td>"
+        ),
+        "{}",
+        page.text
+    );
+    assert!(page.text.contains("83,3 % (5/6)"));
+    // XLSX, CSV and PDF say the same.
+    let (_, _, xlsx) = get_bytes(
+        t,
+        &format!("/api/v1/reports/teams?format=xlsx&{PERIOD}"),
+        &tone,
+    )
+    .await;
+    let cells = &xlsx_cells(&xlsx)["teams.figures"];
+    let row_of = |label: &str| {
+        cells
+            .iter()
+            .find(|(_, v)| *v == &format!("S:{label}"))
+            .map(|(k, _)| k.trim_start_matches('A').to_string())
+            .unwrap_or_else(|| panic!("{label}"))
+    };
+    let k = row_of("Kontakter");
+    // Every team's column holds percentages: each is three columns (value, numerator,
+    // denominator) after the label column A.
+    let col = |i: usize| char::from(b'B' + 3 * (i as u8 - 1));
+    assert_eq!(cells[&format!("{}{k}", col(fj))], "N:6");
+    assert_eq!(cells[&format!("{}{k}", col(nv))], "S:<5");
+    let (_, _, csv) = get_bytes(
+        t,
+        &format!("/api/v1/reports/teams?format=csv&{PERIOD}"),
+        &tone,
+    )
+    .await;
+    let csv = String::from_utf8(csv).unwrap();
+    assert!(
+        csv.contains(&format!(
+            ",Kontakter,{},Samhandlingsteamet Fjordby,count,6,",
+            fj + 1
+        )),
+        "{csv}"
+    );
+    assert!(csv.contains(&format!(
+        ",Kontakter,{},Uteteamet Nordvik,suppressed,",
+        nv + 1
+    )));
+    let (_, _, pdf) = get_bytes(
+        t,
+        &format!("/api/v1/reports/teams?format=pdf&{PERIOD}"),
+        &tone,
+    )
+    .await;
+    let text = benk_app::reports::pdf::extract_text(&pdf);
+    for want in [
+        "Teamene side om side",
+        "Uteteamet Nordvik",
+        "83,3 % (5/6)",
+        "<5",
+    ] {
+        assert!(text.contains(want), "PDF lacks {want}: {text}");
+    }
+
+    // The administrator may run it; a worker may not (refused and audited), nor sees it listed.
+    let eva = t.token("eva").await;
+    let r = t
+        .api(
+            Method::GET,
+            &format!("/api/v1/reports/teams?{PERIOD}"),
+            &eva,
+            None,
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+    let per = t.token("per").await;
+    refused(
+        t,
+        &format!("/api/v1/reports/teams?{PERIOD}"),
+        &per,
+        "report.teams",
+        "not_team_lead_or_administrator",
+    )
+    .await;
+    let bp = t.login("per", "benk-demo").await;
+    let list = t.page(&bp, "/reports").await;
+    assert!(list.text.contains("action=\"/reports/activity\""));
+    assert!(!list.text.contains("action=\"/reports/teams\""));
+    let list = t.page(&bt, "/reports").await;
+    assert!(list.text.contains("action=\"/reports/teams\""));
+}
+
+async fn referral_report_on_the_framework(t: &TestApp) {
+    // Three referrals to Fjordby in 2001 through the API: two from a relative, one
+    // self-referral; none decided. The report counts them by the day received.
+    let tone = t.token("tone").await;
+    let count = |rows: &Vec<Value>, nb: &str| row_labelled(rows, nb)[1].clone();
+    let r = t
+        .api(
+            Method::GET,
+            &format!("/api/v1/reports/referrals?{PERIOD}"),
+            &tone,
+            None,
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+    let rep = r.json();
+    assert_eq!(rep["name"], "referrals");
+    // No referral in 2001: no rows by kind or quarter, every share 0 of 0.
+    assert!(table(&rep, "referrals.by_kind").is_empty());
+    assert!(table(&rep, "referrals.by_quarter").is_empty());
+    let tg = table(&rep, "referrals.target_group");
+    assert_eq!(tg[0][1], json!({"kind": "percent", "num": 0, "den": 0}));
+    let outcomes = table(&rep, "referrals.outcomes");
+    assert_eq!(
+        count(outcomes, "I alt"),
+        json!({"kind": "count", "n": 0, "people": true})
+    );
+
+    // The demo's referrals over all time (2010–today; the period may be 20 years at most): the
+    // same figures as the old API's.
+    let old = t
+        .api(
+            Method::GET,
+            "/api/v1/reports/referrals?period=year",
+            &tone,
+            None,
+        )
+        .await
+        .json();
+    let today = chrono::Utc::now().date_naive();
+    let all = format!("from=2010-01-01&to={today}");
+    let rep = t
+        .api(
+            Method::GET,
+            &format!("/api/v1/reports/referrals?{all}"),
+            &tone,
+            None,
+        )
+        .await
+        .json();
+    let total = table(&rep, "referrals.by_kind").last().unwrap()[1]["n"].clone();
+    assert_eq!(total, old["referred"], "{rep}");
+    let tg = table(&rep, "referrals.target_group");
+    assert_eq!(
+        tg[0][1],
+        json!({"kind": "percent", "num": old["offered_help_in_target_group"], "den": old["offered_help"]})
+    );
+    assert_eq!(
+        tg[1][1],
+        json!({"kind": "percent", "num": old["services_established"], "den": old["referred"]})
+    );
+    let decided: i64 = old["outcomes"]
+        .as_object()
+        .unwrap()
+        .values()
+        .map(|v| v.as_i64().unwrap())
+        .sum();
+    assert_eq!(
+        table(&rep, "referrals.outcomes").last().unwrap()[1]["n"],
+        decided
+    );
+    let months = table(&rep, "referrals.months");
+    let last_old = old["by_months_in_operation"]
+        .as_array()
+        .unwrap()
+        .last()
+        .unwrap()
+        .clone();
+    assert_eq!(months.last().unwrap()[1]["n"], last_old["agencies"]);
+    let median = old["days_to_decision"]["median"].as_f64().unwrap();
+    let days = table(&rep, "referrals.days");
+    assert_eq!(days[0][1]["v"].as_f64().unwrap(), median);
+
+    // The page, the files: the same numbers; the widest table is three columns.
+    let b = t.login("tone", "benk-demo").await;
+    let page = t.page(&b, &format!("/reports/referrals?{all}")).await;
+    assert_eq!(page.status, StatusCode::OK);
+    let n = total.as_i64().unwrap();
+    assert!(
+        page.text.contains(&format!("<th scope=\"row\">I alt</th><td class=\"num\">{n}</td><td class=\"num\">100,0 % ({n}/{n})</td>")),
+        "{}",
+        page.text
+    );
+    let (_, _, pdf) = get_bytes(
+        t,
+        &format!("/api/v1/reports/referrals?format=pdf&{all}"),
+        &tone,
+    )
+    .await;
+    let text = benk_app::reports::pdf::extract_text(&pdf);
+    assert!(text.contains("Henvisninger og inntak"), "{text}");
+    assert!(text.contains(&format!("100,0 % ({n}/{n})")), "{text}");
+    let (_, _, xlsx) = get_bytes(
+        t,
+        &format!("/api/v1/reports/referrals?format=xlsx&{all}"),
+        &tone,
+    )
+    .await;
+    let cells = xlsx_cells(&xlsx);
+    let by_kind = &cells["referrals.by_kind"];
+    let last = (3..200)
+        .rev()
+        .find(|i| by_kind.get(&format!("A{i}")).is_some())
+        .unwrap();
+    assert_eq!(by_kind[&format!("A{last}")], "S:I alt");
+    assert_eq!(by_kind[&format!("B{last}")], format!("N:{n}"));
+    let (_, _, csv) = get_bytes(
+        t,
+        &format!("/api/v1/reports/referrals?format=csv&{all}"),
+        &tone,
+    )
+    .await;
+    let csv = String::from_utf8(csv).unwrap();
+    assert!(
+        csv.contains(&format!(",I alt,2,Henvisninger,count,{n},")),
+        "{csv}"
+    );
+
+    // The old page address goes to the report; the list links it.
+    let old_page = t.page(&b, "/reports?period=year").await;
+    assert_eq!(old_page.status, StatusCode::SEE_OTHER, "{}", old_page.text);
+    let list = t.page(&b, "/reports").await;
+    assert!(list.text.contains("action=\"/reports/referrals\""));
+    // Someone outside the team is refused and audited.
+    let siri = t.token("siri").await;
+    let eva = t.token("eva").await;
+    refused(
+        t,
+        &format!("/api/v1/reports/referrals?format=csv&{PERIOD}"),
+        &eva,
+        "report.referrals",
+        "not_a_member_of_the_team",
+    )
+    .await;
+    // Siri runs it for her own team (Nordvik): allowed, its own referrals.
+    let r = t
+        .api(
+            Method::GET,
+            &format!("/api/v1/reports/referrals?{PERIOD}"),
+            &siri,
+            None,
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK);
 }

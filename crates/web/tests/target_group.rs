@@ -192,16 +192,17 @@ async fn report_figures_follow_the_seeds_denominators(t: &TestApp) {
 
     // The page says both figures in words, with numerator and denominator.
     let b = t.login("cf_muni", "et-langt-passord").await;
-    let page = t.page(&b, "/reports").await;
+    let page = t.page(&b, "/reports/referrals").await;
     assert_eq!(page.status, StatusCode::OK);
     assert!(
-        page.text
-            .contains("3 av 4 som fikk tilbud om hjelp fra teamet, var i målgruppen (75,0 %)"),
+        page.text.contains(
+            "<th scope=\"row\">Av dem som fikk tilbud om hjelp fra teamet: i målgruppen</th><td class=\"num\">75,0 % (3/4)</td>"
+        ),
         "{}",
         page.text
     );
     assert!(page.text.contains(
-        "3 av 7 som ble henvist til teamet, fikk etablert eller reetablert tilbud i ordinære tjenester (42,9 %)"
+        "<th scope=\"row\">Av dem som ble henvist: fikk etablert eller reetablert tilbud i ordinære tjenester</th><td class=\"num\">42,9 % (3/7)</td>"
     ));
     assert!(page.text.contains("Etter 6 måneder"));
     assert!(page

@@ -223,33 +223,14 @@ fn decisions_section(i: &ActivityInput) -> Section {
         .filter(|r| r.decided_on.is_some_and(|d| d >= i.from && d <= i.to))
         .filter_map(|r| r.outcome.as_deref())
         .collect();
-    let total = decided.len() as i64;
-    let mut rows: Vec<Vec<Cell>> = DecisionOutcome::ALL
-        .iter()
-        .map(|o| {
-            let n = decided.iter().filter(|d| **d == o.code()).count() as i64;
-            vec![
-                Cell::text(both(|l| cap(o.label(l)))),
-                Cell::people(n),
-                Cell::Percent { num: n, den: total },
-            ]
-        })
-        .collect();
-    let values = rows
+    let rows = outcome_rows(|o| decided.iter().filter(|d| **d == o.code()).count() as i64);
+    let values = rows[..rows.len() - 1]
         .iter()
         .map(|r| match r[1] {
             Cell::Count { n, .. } => Some(n as f64),
             _ => None,
         })
         .collect();
-    rows.push(vec![
-        Cell::text(t("I alt", "Total")),
-        Cell::people(total),
-        Cell::Percent {
-            num: total,
-            den: total,
-        },
-    ]);
     Section {
         title: t("Vedtak etter utfall", "Decisions by outcome"),
         intro: None,
@@ -282,7 +263,39 @@ fn decisions_section(i: &ActivityInput) -> Section {
     }
 }
 
-fn cap(s: &str) -> String {
+/// A total row: "I alt", the count and 100 % of it.
+pub(super) fn total_row(n: i64) -> Vec<Cell> {
+    vec![
+        Cell::text(t("I alt", "Total")),
+        Cell::people(n),
+        Cell::Percent { num: n, den: n },
+    ]
+}
+
+/// Decisions by outcome: a row per outcome (its count and share of the decisions) and the total
+/// row.
+pub(super) fn outcome_rows(count: impl Fn(DecisionOutcome) -> i64) -> Vec<Vec<Cell>> {
+    let counts: Vec<i64> = DecisionOutcome::ALL.iter().map(|o| count(*o)).collect();
+    let total: i64 = counts.iter().sum();
+    let mut rows: Vec<Vec<Cell>> = DecisionOutcome::ALL
+        .iter()
+        .zip(&counts)
+        .map(|(o, n)| {
+            vec![
+                Cell::text(both(|l| cap(o.label(l)))),
+                Cell::people(*n),
+                Cell::Percent {
+                    num: *n,
+                    den: total,
+                },
+            ]
+        })
+        .collect();
+    rows.push(total_row(total));
+    rows
+}
+
+pub(super) fn cap(s: &str) -> String {
     let mut c = s.chars();
     match c.next() {
         Some(f) => f.to_uppercase().chain(c).collect(),
@@ -551,6 +564,124 @@ fn measures_section(i: &ActivityInput) -> Section {
             note: None,
         }],
     }
+}
+
+/// People followed in the period: distinct people with a course open on some day of it.
+pub fn people_followed(i: &ActivityInput) -> i64 {
+    i.episodes
+        .iter()
+        .filter(|(_, included, closed)| *included <= i.to && closed.is_none_or(|c| c >= i.from))
+        .map(|(c, _, _)| *c)
+        .collect::<BTreeSet<Uuid>>()
+        .len() as i64
+}
+
+/// The team's headline figures, each a label and a cell, taken from the same tables as the
+/// activity report (so the teams side by side show exactly the activity report's numbers):
+/// people followed, referrals, decisions by outcome, contacts and the share out of the office,
+/// the share met, caseload against the norm, measures due and done.
+pub fn figures(i: &ActivityInput) -> Vec<(L, Cell)> {
+    let sections = [
+        referrals_section(i),
+        decisions_section(i),
+        contacts_section(i),
+        caseload_section(i),
+        measures_section(i),
+    ];
+    let table = |id: &str| {
+        sections
+            .iter()
+            .flat_map(|s| s.tables.iter())
+            .find(|t| t.id == id)
+            .map(|t| t.rows.as_slice())
+            .unwrap_or(&[])
+    };
+    let cell = |id: &str, row: Option<usize>, col: usize| {
+        let rows = table(id);
+        row.map_or(rows.last(), |r| rows.get(r))
+            .and_then(|r| r.get(col))
+            .cloned()
+            .unwrap_or(Cell::Empty)
+    };
+    let as_people = |c: Cell| match c {
+        Cell::Count { n, .. } => Cell::people(n),
+        other => other,
+    };
+    let mut out = vec![
+        (
+            t("Personer fulgt i perioden", "People followed in the period"),
+            Cell::people(people_followed(i)),
+        ),
+        (
+            t("Henvisninger", "Referrals"),
+            cell("activity.referrals", Some(0), 1),
+        ),
+    ];
+    for (k, o) in DecisionOutcome::ALL.iter().enumerate() {
+        out.push((
+            both(|l| match l {
+                Lang::Nb => format!("Vedtak: {}", o.label(l)),
+                Lang::En => format!("Decisions: {}", o.label(l)),
+            }),
+            cell("activity.decisions", Some(k), 1),
+        ));
+    }
+    out.extend([
+        (
+            t("Vedtak i alt", "Decisions in all"),
+            cell("activity.decisions", None, 1),
+        ),
+        (
+            t("Kontakter", "Contacts"),
+            cell("activity.out_of_office", Some(0), 1),
+        ),
+        (
+            t(
+                "Andel kontakter ute av kontoret",
+                "Share of contacts out of the office",
+            ),
+            cell("activity.out_of_office", Some(0), 2),
+        ),
+        (
+            t("Andel kontakter truffet", "Share of contacts met"),
+            cell("activity.contacts_by_kind", None, 4),
+        ),
+    ]);
+    let (coordinated, norm) = (
+        as_people(cell("activity.caseload", None, 3)),
+        cell("activity.caseload", None, 2),
+    );
+    let load = match (&coordinated, &norm) {
+        (Cell::Count { n, .. }, Cell::Count { n: m, .. }) => Cell::Percent { num: *n, den: *m },
+        _ => Cell::Empty,
+    };
+    out.extend([
+        (
+            t(
+                "Koordinatoransvar i dag (sum for medarbeiderne)",
+                "Coordinator assignments today (sum over the workers)",
+            ),
+            coordinated,
+        ),
+        (
+            t("Norm for saksmengde (i dag)", "Caseload norm (today)"),
+            norm,
+        ),
+        (t("Saksmengde mot norm", "Caseload against the norm"), load),
+        (
+            t("Målepunkter forfalt", "Measurement points due"),
+            cell("activity.measures", None, 1),
+        ),
+        (
+            t("Målepunkter gjennomført", "Measurement points done"),
+            cell("activity.measures", None, 2),
+        ),
+        (
+            t("Andel målinger gjennomført", "Share of measures done"),
+            cell("activity.measures", None, 3),
+        ),
+    ]);
+    out
 }
 
 /// The report's title, definitions and sections.

@@ -9,7 +9,7 @@ use std::io::Write as _;
 use std::sync::OnceLock;
 
 use benk_domain::{Cell, Lang, Report, Table, L};
-use pdf_writer::types::{FontFlags, TextRenderingMode};
+use pdf_writer::types::{CidFontType, FontFlags, SystemInfo, TextRenderingMode, UnicodeCmap};
 use pdf_writer::{Content, Filter, Finish, Name, Pdf, Rect, Ref, Str, TextStr};
 
 use super::draw::{self, Anchor, Shape};
@@ -22,68 +22,46 @@ const PAGE_H: f32 = 842.0;
 const MARGIN: f32 = 42.0;
 const BODY_W: f32 = PAGE_W - 2.0 * MARGIN;
 
-/// Windows-1252 code points 0x80–0x9F (0: undefined).
-const CP1252_80: [u32; 32] = [
-    0x20AC, 0, 0x201A, 0x0192, 0x201E, 0x2026, 0x2020, 0x2021, 0x02C6, 0x2030, 0x0160, 0x2039,
-    0x0152, 0, 0x017D, 0, 0, 0x2018, 0x2019, 0x201C, 0x201D, 0x2022, 0x2013, 0x2014, 0x02DC,
-    0x2122, 0x0161, 0x203A, 0x0153, 0, 0x017E, 0x0178,
-];
-
-/// The character of a WinAnsi code.
-fn decode_byte(b: u8) -> char {
-    match b {
-        0x80..=0x9F => char::from_u32(CP1252_80[usize::from(b - 0x80)]).unwrap_or('?'),
-        _ => char::from(b),
-    }
+/// The parsed font (parsed once).
+fn face() -> Option<&'static ttf_parser::Face<'static>> {
+    static FACE: OnceLock<Option<ttf_parser::Face<'static>>> = OnceLock::new();
+    FACE.get_or_init(|| ttf_parser::Face::parse(FONT, 0).ok())
+        .as_ref()
 }
 
-/// A text in WinAnsi; characters outside it become the nearest or "?".
-fn encode(s: &str) -> Vec<u8> {
-    s.chars()
-        .map(|c| match c {
-            ' '..='~' | '\u{A0}'..='\u{FF}' => c as u8,
-            '\u{2212}' => b'-',
-            '\u{2264}' => b'<',
-            _ => CP1252_80
-                .iter()
-                .position(|&u| u != 0 && u == c as u32)
-                .map_or(b'?', |i| 0x80 + i as u8),
-        })
-        .collect()
+/// The font's glyph for a character (`?`'s where the font has none; 0, `.notdef`, without a
+/// font).
+fn glyph(c: char) -> u16 {
+    face().map_or(0, |f| {
+        f.glyph_index(c)
+            .or_else(|| f.glyph_index('?'))
+            .map_or(0, |g| g.0)
+    })
 }
 
 struct Metrics {
-    widths: [f32; 256],
     ascent: f32,
     descent: f32,
     cap: f32,
     bbox: [f32; 4],
+    scale: f32,
 }
 
 fn metrics() -> &'static Metrics {
     static M: OnceLock<Metrics> = OnceLock::new();
     M.get_or_init(|| {
-        let mut widths = [0.0; 256];
-        let Ok(face) = ttf_parser::Face::parse(FONT, 0) else {
+        let Some(face) = face() else {
             return Metrics {
-                widths: [500.0; 256],
                 ascent: 760.0,
                 descent: -240.0,
                 cap: 729.0,
                 bbox: [-1021.0, -463.0, 1793.0, 1232.0],
+                scale: 1.0,
             };
         };
         let scale = 1000.0 / f32::from(face.units_per_em());
-        for (b, w) in widths.iter_mut().enumerate().skip(32) {
-            let c = decode_byte(b as u8);
-            *w = face
-                .glyph_index(c)
-                .and_then(|g| face.glyph_hor_advance(g))
-                .map_or(500.0, |a| f32::from(a) * scale);
-        }
         let bb = face.global_bounding_box();
         Metrics {
-            widths,
             ascent: f32::from(face.ascender()) * scale,
             descent: f32::from(face.descender()) * scale,
             cap: face
@@ -95,18 +73,49 @@ fn metrics() -> &'static Metrics {
                 f32::from(bb.x_max) * scale,
                 f32::from(bb.y_max) * scale,
             ],
+            scale,
         }
     })
 }
 
+/// A glyph's advance in thousandths of an em.
+fn advance(g: u16) -> f32 {
+    face()
+        .and_then(|f| f.glyph_hor_advance(ttf_parser::GlyphId(g)))
+        .map_or(500.0, |a| f32::from(a) * metrics().scale)
+}
+
 fn width(s: &str, size: f32) -> f32 {
-    let m = metrics();
-    encode(s)
-        .iter()
-        .map(|b| m.widths[usize::from(*b)])
-        .sum::<f32>()
-        * size
-        / 1000.0
+    s.chars().map(|c| advance(glyph(c))).sum::<f32>() * size / 1000.0
+}
+
+/// The glyphs a document uses: the font is embedded as a subset of just these (a CID font,
+/// Identity-H: each shown string is two bytes per glyph, the glyph's id in the subset), and
+/// the ToUnicode map turns them back into text for copying, searching and [`extract_text`].
+struct Glyphs {
+    remap: subsetter::GlyphRemapper,
+    /// Subset glyph id → the character it was first used for.
+    chars: std::collections::BTreeMap<u16, char>,
+}
+
+impl Glyphs {
+    fn new() -> Glyphs {
+        Glyphs {
+            remap: subsetter::GlyphRemapper::new(),
+            chars: std::collections::BTreeMap::new(),
+        }
+    }
+
+    /// A text as two-byte subset glyph ids.
+    fn encode(&mut self, s: &str) -> Vec<u8> {
+        let mut out = Vec::with_capacity(s.len() * 2);
+        for c in s.chars() {
+            let g = self.remap.remap(glyph(c));
+            self.chars.entry(g).or_insert(c);
+            out.extend(g.to_be_bytes());
+        }
+        out
+    }
 }
 
 /// Breaks a text into lines no wider than `max` (a word longer than a line is cut).
@@ -149,6 +158,7 @@ fn wrap(s: &str, size: f32, max: f32) -> Vec<String> {
 }
 
 struct Doc {
+    glyphs: Glyphs,
     pages: Vec<Content>,
     cur: Content,
     y: f32,
@@ -157,6 +167,7 @@ struct Doc {
 impl Doc {
     fn new() -> Doc {
         Doc {
+            glyphs: Glyphs::new(),
             pages: Vec::new(),
             cur: Content::new(),
             y: PAGE_H - MARGIN,
@@ -177,6 +188,7 @@ impl Doc {
     }
 
     fn text(&mut self, x: f32, y: f32, s: &str, size: f32, bold: bool) {
+        let shown = self.glyphs.encode(s);
         let c = &mut self.cur;
         c.begin_text();
         if bold {
@@ -185,7 +197,7 @@ impl Doc {
         }
         c.set_font(Name(b"F1"), size);
         c.next_line(x, y);
-        c.show(Str(&encode(s)));
+        c.show(Str(&shown));
         if bold {
             c.set_text_rendering_mode(TextRenderingMode::Fill);
         }
@@ -463,10 +475,10 @@ pub fn render(r: &Report, lang: Lang) -> Vec<u8> {
         doc.gap(3.0);
     }
     doc.new_page();
-    write(doc.pages, r, lang)
+    write(doc.pages, doc.glyphs, r, lang)
 }
 
-fn write(pages: Vec<Content>, r: &Report, lang: Lang) -> Vec<u8> {
+fn write(pages: Vec<Content>, mut glyphs: Glyphs, r: &Report, lang: Lang) -> Vec<u8> {
     let m = metrics();
     let mut pdf = Pdf::new();
     let mut next = 1;
@@ -475,7 +487,8 @@ fn write(pages: Vec<Content>, r: &Report, lang: Lang) -> Vec<u8> {
         next += 1;
         r
     };
-    let (catalog, tree, font, descriptor, file, info) = (id(), id(), id(), id(), id(), id());
+    let (catalog, tree, font, cid_font, descriptor, file, cmap, info) =
+        (id(), id(), id(), id(), id(), id(), id(), id());
     pdf.catalog(catalog).pages(tree);
     let total = pages.len();
     let mut kids = Vec::new();
@@ -490,10 +503,18 @@ fn write(pages: Vec<Content>, r: &Report, lang: Lang) -> Vec<u8> {
         content.begin_text();
         content.set_font(Name(b"F1"), 8.0);
         content.next_line(PAGE_W - MARGIN - fw, MARGIN - 18.0);
-        content.show(Str(&encode(&foot)));
+        content.show(Str(&glyphs.encode(&foot)));
         content.end_text();
         let data = content.finish();
-        pdf.stream(cid, data.as_slice());
+        let mut z = flate2::write::ZlibEncoder::new(Vec::new(), flate2::Compression::default());
+        match z.write_all(data.as_slice()).and_then(|()| z.finish()) {
+            Ok(packed) => {
+                pdf.stream(cid, &packed).filter(Filter::FlateDecode);
+            }
+            Err(_) => {
+                pdf.stream(cid, data.as_slice());
+            }
+        }
         let mut p = pdf.page(page);
         p.media_box(Rect::new(0.0, 0.0, PAGE_W, PAGE_H));
         p.parent(tree);
@@ -502,22 +523,52 @@ fn write(pages: Vec<Content>, r: &Report, lang: Lang) -> Vec<u8> {
         p.finish();
     }
     pdf.pages(tree).kids(kids).count(total as i32);
+    // The subset's name: six capitals from the glyphs it holds, then "+" and the font's name.
+    let tag: Vec<u8> = {
+        let mut h: u32 = 2_166_136_261;
+        for g in glyphs.remap.remapped_gids() {
+            for b in g.to_be_bytes() {
+                h = (h ^ u32::from(b)).wrapping_mul(16_777_619);
+            }
+        }
+        (0..6).map(|i| b'A' + ((h >> (i * 5)) % 26) as u8).collect()
+    };
+    let base = [tag.as_slice(), b"+DejaVuSans"].concat();
+    pdf.type0_font(font)
+        .base_font(Name(&base))
+        .encoding_predefined(Name(b"Identity-H"))
+        .descendant_font(cid_font)
+        .to_unicode(cmap);
     {
-        let mut f = pdf.indirect(font).dict();
-        f.pair(Name(b"Type"), Name(b"Font"));
-        f.pair(Name(b"Subtype"), Name(b"TrueType"));
-        f.pair(Name(b"BaseFont"), Name(b"DejaVuSans"));
-        f.pair(Name(b"FirstChar"), 32);
-        f.pair(Name(b"LastChar"), 255);
-        f.insert(Name(b"Widths"))
-            .array()
-            .items(m.widths[32..].iter().copied());
-        f.pair(Name(b"Encoding"), Name(b"WinAnsiEncoding"));
-        f.pair(Name(b"FontDescriptor"), descriptor);
-        f.finish();
+        let mut cf = pdf.cid_font(cid_font);
+        cf.subtype(CidFontType::Type2)
+            .base_font(Name(&base))
+            .system_info(SystemInfo {
+                registry: Str(b"Adobe"),
+                ordering: Str(b"Identity"),
+                supplement: 0,
+            })
+            .font_descriptor(descriptor)
+            .default_width(500.0)
+            .cid_to_gid_map_predefined(Name(b"Identity"));
+        let advances: Vec<f32> = glyphs.remap.remapped_gids().map(advance).collect();
+        cf.widths().consecutive(0, advances);
     }
+    let mut map = UnicodeCmap::new(
+        Name(b"Benk-UTF16"),
+        SystemInfo {
+            registry: Str(b"Adobe"),
+            ordering: Str(b"UCS"),
+            supplement: 0,
+        },
+    );
+    for (g, c) in &glyphs.chars {
+        map.pair(*g, *c);
+    }
+    // Uncompressed (it is small), so that [`extract_text`] can read it.
+    pdf.cmap(cmap, map.finish().as_slice());
     pdf.font_descriptor(descriptor)
-        .name(Name(b"DejaVuSans"))
+        .name(Name(&base))
         .flags(FontFlags::NON_SYMBOLIC)
         .bbox(Rect::new(m.bbox[0], m.bbox[1], m.bbox[2], m.bbox[3]))
         .italic_angle(0.0)
@@ -526,17 +577,21 @@ fn write(pages: Vec<Content>, r: &Report, lang: Lang) -> Vec<u8> {
         .cap_height(m.cap)
         .stem_v(80.0)
         .font_file2(file);
-    let mut z = flate2::write::ZlibEncoder::new(Vec::new(), flate2::Compression::default());
-    let packed = z.write_all(FONT).and_then(|()| z.finish());
+    // Without a subset (a font the subsetter cannot read) the whole font goes in: the glyph
+    // ids then are the font's own, so the content would not match; the vendored font always
+    // subsets (the tests check it), so this is only a guard against a panic.
+    let sub = subsetter::subset(FONT, 0, &glyphs.remap).unwrap_or_else(|_| FONT.to_vec());
+    let mut z = flate2::write::ZlibEncoder::new(Vec::new(), flate2::Compression::best());
+    let packed = z.write_all(&sub).and_then(|()| z.finish());
     match packed {
         Ok(packed) => {
             let mut s = pdf.stream(file, &packed);
             s.filter(Filter::FlateDecode);
-            s.pair(Name(b"Length1"), FONT.len() as i32);
+            s.pair(Name(b"Length1"), sub.len() as i32);
         }
         Err(_) => {
-            pdf.stream(file, FONT)
-                .pair(Name(b"Length1"), FONT.len() as i32);
+            pdf.stream(file, &sub)
+                .pair(Name(b"Length1"), sub.len() as i32);
         }
     }
     pdf.document_info(info)
@@ -545,10 +600,70 @@ fn write(pages: Vec<Content>, r: &Report, lang: Lang) -> Vec<u8> {
     pdf.finish()
 }
 
-/// The text shown by a PDF this module wrote, one string per line in drawing order (it
-/// decodes the strings before each `Tj` of the uncompressed page streams).
+/// The ToUnicode map of a PDF this module wrote: two-byte code → text (its `bfchar` lines).
+fn to_unicode(pdf: &[u8]) -> std::collections::HashMap<u16, String> {
+    let mut map = std::collections::HashMap::new();
+    let text = String::from_utf8_lossy(pdf);
+    for part in text.split("beginbfchar").skip(1) {
+        let body = part.split("endbfchar").next().unwrap_or("");
+        let hex: Vec<&str> = body
+            .split(['<', '>'])
+            .map(str::trim)
+            .filter(|h| !h.is_empty())
+            .collect();
+        for pair in hex.chunks(2) {
+            let [code, uni] = pair else { continue };
+            let Ok(code) = u16::from_str_radix(code, 16) else {
+                continue;
+            };
+            let units: Vec<u16> = (0..uni.len() / 4)
+                .filter_map(|i| u16::from_str_radix(uni.get(4 * i..4 * i + 4)?, 16).ok())
+                .collect();
+            map.insert(code, String::from_utf16_lossy(&units));
+        }
+    }
+    map
+}
+
+fn find(hay: &[u8], needle: &[u8]) -> Option<usize> {
+    hay.windows(needle.len()).position(|w| w == needle)
+}
+
+/// The text shown by a PDF this module wrote, one string per line in drawing order: it inflates
+/// the page streams (compressed streams that are not the font) and decodes the strings before
+/// each `Tj` through the font's ToUnicode map, as a PDF reader does when text is copied.
 pub fn extract_text(pdf: &[u8]) -> String {
+    use std::io::Read as _;
+    let map = to_unicode(pdf);
     let mut out = String::new();
+    let mut at = 0;
+    while let Some(p) = find(&pdf[at..], b"stream") {
+        let s = at + p;
+        at = s + 6;
+        if pdf[..s].ends_with(b"end") {
+            continue;
+        }
+        let dict = &pdf[pdf[..s].windows(3).rposition(|w| w == b"obj").unwrap_or(0)..s];
+        let start = s + 6 + usize::from(pdf.get(s + 6) == Some(&b'\r')) + 1;
+        let Some(len) = pdf.get(start..).and_then(|b| find(b, b"endstream")) else {
+            break;
+        };
+        at = start + len;
+        if find(dict, b"/FlateDecode").is_some() && find(dict, b"/Length1").is_none() {
+            let mut page = Vec::new();
+            let mut z = flate2::read::ZlibDecoder::new(&pdf[start..start + len]);
+            if z.read_to_end(&mut page).is_ok() {
+                scan(&page, &map, &mut out);
+            }
+        }
+    }
+    // Uncompressed page streams (binary streams are skipped).
+    scan(pdf, &map, &mut out);
+    out
+}
+
+/// Appends the text of the strings shown with `Tj` in `pdf` (a page stream or a whole file).
+fn scan(pdf: &[u8], map: &std::collections::HashMap<u16, String>, out: &mut String) {
     let mut i = 0;
     let mut last: Option<Vec<u8>> = None;
     while i < pdf.len() {
@@ -623,7 +738,10 @@ pub fn extract_text(pdf: &[u8]) -> String {
             }
             b'T' if pdf.get(i + 1) == Some(&b'j') => {
                 if let Some(s) = last.take() {
-                    out.extend(s.into_iter().map(decode_byte));
+                    for code in s.chunks(2) {
+                        let code = u16::from_be_bytes([code[0], *code.get(1).unwrap_or(&0)]);
+                        out.push_str(map.get(&code).map_or("\u{FFFD}", String::as_str));
+                    }
                     out.push('\n');
                 }
             }
@@ -640,12 +758,10 @@ pub fn extract_text(pdf: &[u8]) -> String {
                     continue;
                 }
             }
-            b' ' | b'\n' | b'\r' | b'\t' => {}
             _ => {}
         }
         i += 1;
     }
-    out
 }
 
 #[cfg(test)]
@@ -653,11 +769,46 @@ mod tests {
     use super::*;
 
     #[test]
-    fn winansi_round_trip() {
-        let s = "Nøtterøy – Åsgårdstrand «æ» €";
-        let back: String = encode(s).into_iter().map(decode_byte).collect();
-        assert_eq!(back, s);
-        assert_eq!(encode("−5"), b"-5");
+    fn text_round_trips_through_the_subset_and_its_to_unicode_map() {
+        let s = "Nøtterøy – Åsgårdstrand «æ» € −5 ≤ 3";
+        let mut doc = Doc::new();
+        doc.text(MARGIN, 400.0, s, 10.0, false);
+        doc.new_page();
+        let pdf = write(doc.pages, doc.glyphs, &tiny(), Lang::Nb);
+        let text = extract_text(&pdf);
+        assert_eq!(text.lines().next(), Some(s));
+        // The footer is the second string.
+        assert_eq!(text.lines().nth(1), Some("T · side 1 av 1"));
+    }
+
+    fn tiny() -> Report {
+        let day = chrono::NaiveDate::from_ymd_opt(2026, 1, 1).unwrap();
+        Report {
+            name: "t".into(),
+            title: L::same("T"),
+            team: "T".into(),
+            from: day,
+            to: day,
+            made_on: day,
+            definitions: vec![],
+            sections: vec![],
+            threshold: 5,
+            suppressed: false,
+            person_level_removed: false,
+        }
+    }
+
+    #[test]
+    fn the_font_is_a_subset() {
+        // The whole DejaVu Sans is 759 720 bytes (about 430 KB packed); a subset of a few
+        // dozen glyphs is a few KB.
+        let mut g = Glyphs::new();
+        g.encode("Teamets aktivitet æøå 0123456789");
+        let sub = subsetter::subset(FONT, 0, &g.remap).unwrap();
+        assert!(sub.len() < 40_000, "{}", sub.len());
+        // .notdef, then the glyphs in the order of first use: "T" is glyph 1.
+        assert_eq!(g.remap.get(glyph('T')), Some(1));
+        assert_eq!(g.chars.get(&1), Some(&'T'));
     }
 
     #[test]

@@ -43,16 +43,22 @@ pub enum ReportName {
     Fidelity,
     /// The C-Flex evaluation.
     Cflex,
+    /// Every team of the installation side by side.
+    Teams,
+    /// Referrals and intake.
+    Referrals,
 }
 
 impl ReportName {
     /// Every report, in the order the list shows them.
-    pub const ALL: [ReportName; 5] = [
+    pub const ALL: [ReportName; 7] = [
         ReportName::Activity,
+        ReportName::Referrals,
         ReportName::Spor,
         ReportName::Cflex,
         ReportName::Tandem,
         ReportName::Fidelity,
+        ReportName::Teams,
     ];
 
     /// The name in URLs, the CLI and the audit action.
@@ -63,6 +69,8 @@ impl ReportName {
             ReportName::Tandem => "tandem",
             ReportName::Fidelity => "fidelity",
             ReportName::Cflex => "cflex",
+            ReportName::Teams => "teams",
+            ReportName::Referrals => "referrals",
         }
     }
 
@@ -316,6 +324,9 @@ pub async fn run_with(
     opts: Options,
 ) -> AppResult<Report> {
     let action = format!("report.{}", name.code());
+    if name == ReportName::Teams {
+        return run_teams(app, actor, from, to, format).await;
+    }
     if !actor.has_role_in(team, WORKING) {
         refuse(app, actor, &action, team, "not_a_member_of_the_team").await?;
         return Err(not_member());
@@ -356,6 +367,14 @@ pub async fn run_with(
         ReportName::Cflex => super::cflex::build(
             &cflex_input(app, team, (from, to, today), window, &settings).await?,
         ),
+        ReportName::Teams => return run_teams(app, actor, from, to, format).await,
+        ReportName::Referrals => super::referrals::build(&super::referrals::ReferralsInput {
+            from,
+            to,
+            today,
+            started_on: team_row.policy.started_on,
+            rows: store::referrals::report_rows(&app.db, team).await?,
+        }),
     };
     let extra = match (name, health) {
         (ReportName::Tandem, true) => ",established_services".to_string(),
@@ -384,6 +403,67 @@ pub async fn run_with(
         definitions,
         sections,
         threshold: settings.small_threshold,
+        suppressed: false,
+        person_level_removed: false,
+    })
+}
+
+/// Who may see the teams side by side: the installation's administrators and every team lead
+/// (aggregates of every team, small numbers always hidden).
+pub fn may_see_teams(actor: &Actor) -> bool {
+    actor.is_admin() || actor.has_role(TeamRole::TeamLead)
+}
+
+/// The teams side by side: every team of the installation, a column each. Administrators and
+/// team leads; audited `report.teams` (refusal `none:not_team_lead_or_administrator`).
+async fn run_teams(
+    app: &App,
+    actor: &Actor,
+    from: NaiveDate,
+    to: NaiveDate,
+    format: &str,
+) -> AppResult<Report> {
+    let action = "report.teams";
+    let acting = actor.acting().map(|m| m.team_id);
+    if !may_see_teams(actor) {
+        let mut d = actor.audit(action, Outcome::Denied);
+        d.actor_team_id = acting;
+        d.resources = "report:teams,none:not_team_lead_or_administrator".into();
+        app.writer.write(WriteOp::audit_only(vec![d])).await?;
+        return Err(AppError::Forbidden(Text::new(
+            "Teamene side om side er for teamledere og administratorer. Forsøket er logget.",
+            "The teams side by side are for team leads and administrators. The attempt has been logged.",
+        )));
+    }
+    check_period(from, to)?;
+    let today = crate::time::oslo_today();
+    let mut inputs = Vec::new();
+    let mut threshold = ReportSettings::default().small_threshold;
+    for (id, name) in crate::orgs::list_teams(app).await? {
+        threshold = threshold.max(load_settings(app, id).await?.small_threshold);
+        inputs.push((name, activity_input(app, id, from, to, today).await?));
+    }
+    let (title, definitions, sections) = super::teams::build(&inputs);
+    let mut d = actor.audit(action, Outcome::Allowed);
+    d.actor_team_id = acting;
+    d.resources = format!(
+        "report:teams,teams:{},format:{format},period:{from}..{to},aggregate",
+        inputs.len()
+    );
+    app.writer.write(WriteOp::audit_only(vec![d])).await?;
+    Ok(Report {
+        name: ReportName::Teams.code().into(),
+        title,
+        team: match actor.lang() {
+            Some(benk_domain::Lang::En) => "All teams".into(),
+            _ => "Alle team".into(),
+        },
+        from,
+        to,
+        made_on: today,
+        definitions,
+        sections,
+        threshold,
         suppressed: false,
         person_level_removed: false,
     })

@@ -11,7 +11,7 @@ use benk_app::intake::{self, DecisionInput, DecisionResult};
 use benk_app::referrals::{
     self, Agency, IntakeGrant, Receipt, Referral, ReferralHealth, ReferralSummary,
 };
-use benk_app::reports::{self, ReferralReport};
+use benk_app::reports;
 use benk_app::{Actor, AppError, FieldError, Text};
 use benk_domain::{
     AgencyKind, CloseReason, DecisionOutcome, EpisodeRole, LevelOfEffort, LongText, Phone, Purpose,
@@ -760,20 +760,49 @@ pub(super) async fn remove_rg(
 #[derive(Deserialize, utoipa::IntoParams)]
 #[into_params(parameter_in = Query)]
 pub(super) struct ReportQuery {
-    /// `month`, `quarter` (default), `half_year`, `year`.
+    /// `month`, `quarter` (default), `half_year`, `year`: the structured figures by period.
     #[serde(default)]
     #[param(schema_with = doc::report_period)]
     period: Option<String>,
+    /// First date: with `from`, `to` or `format` (and no `period`) the answer is the report
+    /// `referrals` of the framework, as `GET /reports/{name}` gives it.
+    #[serde(default)]
+    from: Option<chrono::NaiveDate>,
+    /// Last date (see `from`).
+    #[serde(default)]
+    to: Option<chrono::NaiveDate>,
+    /// `json`, `csv`, `xlsx`, `pdf` or `html` (see `from`).
+    #[serde(default)]
+    #[param(schema_with = doc::report_format)]
+    format: Option<String>,
 }
 
-/// Referrals per period by source, distinct referring agencies (cumulative), time to decision, outcomes.
+/// Referrals per period by source, distinct referring agencies (cumulative), time to decision,
+/// outcomes (the structured figures, over every referral); with `from`, `to` or `format`, the
+/// report `referrals` of the framework for that period.
 #[utoipa::path(get, path = "/reports/referrals", params(ReportQuery),
-    responses((status = 200, body = ReferralReport), (status = 403, response = doc::Forbidden), (status = 422, response = doc::Invalid)))]
+    responses((status = 200, description = "With `period` or no parameter, the figures (schema `ReferralReport`); with `from`/`to`/`format`, the report document (as `GET /reports/{name}`) or file", content(
+            (super::reports::ReportDocument = "application/json"),
+            (String = "text/csv"),
+            (String = "text/html"),
+            (Vec<u8> = "application/pdf"),
+            (Vec<u8> = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+        )), (status = 403, response = doc::Forbidden), (status = 422, response = doc::Invalid)))]
 pub(super) async fn referral_report(
     State(st): State<AppState>,
     ctx: Ctx,
     ApiQuery(q): ApiQuery<ReportQuery>,
-) -> Result<Json<ReferralReport>, ApiError> {
+) -> Result<axum::response::Response, ApiError> {
+    use axum::response::IntoResponse;
+    if q.period.is_none() && (q.from.is_some() || q.to.is_some() || q.format.is_some()) {
+        let framework = super::reports::ReportQuery {
+            from: q.from,
+            to: q.to,
+            format: q.format,
+            window: None,
+        };
+        return super::reports::run_report(&st, &ctx, "referrals", framework).await;
+    }
     let actor = ctx.api_actor()?;
     let team = acting_team(&ctx, actor)?;
     let period = match q.period.as_deref() {
@@ -789,6 +818,6 @@ pub(super) async fn referral_report(
     };
     reports::referrals(&st.app, actor, team, period)
         .await
-        .map(Json)
+        .map(|r| Json(r).into_response())
         .map_err(|e| ctx.api_err(e))
 }

@@ -304,7 +304,7 @@ pub fn routes() -> Router<AppState> {
         reports::get_report, reports::get_settings, reports::set_settings,
         import::import_file,
     ),
-    components(schemas(ErrorBody, ErrorDetail, FieldErrorDetail, crate::input::RawClient, crate::input::RawReferral)),
+    components(schemas(ErrorBody, ErrorDetail, FieldErrorDetail, crate::input::RawClient, crate::input::RawReferral, benk_app::reports::ReferralReport)),
     modifiers(&BearerAuth, &CommonResponses, &CrossFieldRules),
     security(("bearer" = []))
 )]

@@ -29,19 +29,19 @@ use crate::AppState;
 pub(super) struct ReportQuery {
     /// First date, 1990–2100 (default: twelve months before `to`).
     #[serde(default)]
-    from: Option<NaiveDate>,
+    pub(super) from: Option<NaiveDate>,
     /// Last date, not before `from` (default: today).
     #[serde(default)]
-    to: Option<NaiveDate>,
+    pub(super) to: Option<NaiveDate>,
     /// `json` (default), `csv`, `xlsx`, `pdf` or `html`.
     #[serde(default)]
     #[param(schema_with = doc::report_format)]
-    format: Option<String>,
+    pub(super) format: Option<String>,
     /// The C-Flex evaluation's follow-up window in months: 6, 12 (default) or 24. Other
     /// reports ignore it.
     #[serde(default)]
     #[param(schema_with = doc::report_window)]
-    window: Option<u32>,
+    pub(super) window: Option<u32>,
 }
 
 /// A report: title, period, definitions, and sections of typed tables and charts (see
@@ -53,7 +53,7 @@ pub(super) struct ReportDocument(serde_json::Value);
 
 /// One report for the acting team: JSON, or a file with `format`.
 #[utoipa::path(get, path = "/reports/{name}",
-    params(("name" = String, Path, description = "`activity`, `spor`, `cflex`, `tandem` or `fidelity`", pattern = "^(activity|spor|cflex|tandem|fidelity)$"), ReportQuery),
+    params(("name" = String, Path, description = "`activity`, `referrals`, `spor`, `cflex`, `tandem`, `fidelity` or `teams` (every team side by side; team leads and administrators)", pattern = "^(activity|referrals|spor|cflex|tandem|fidelity|teams)$"), ReportQuery),
     responses(
         (status = 200, description = "The report", content(
             (ReportDocument = "application/json"),
@@ -71,9 +71,20 @@ pub(super) async fn get_report(
     Path(name): Path<String>,
     ApiQuery(q): ApiQuery<ReportQuery>,
 ) -> Result<Response, ApiError> {
+    run_report(&st, &ctx, &name, q).await
+}
+
+/// Runs the report `name` for the API (also the referral report's old address with a period
+/// and a format, `api::intake::referral_report`).
+pub(super) async fn run_report(
+    st: &AppState,
+    ctx: &Ctx,
+    name: &str,
+    q: ReportQuery,
+) -> Result<Response, ApiError> {
     let actor = ctx.api_actor()?.clone();
     let run = async {
-        let name = page::name_of(&name)?;
+        let name = page::name_of(name)?;
         let format = match q.format.as_deref() {
             None | Some("json") => None,
             Some(f) => Some(Format::from_code(f).ok_or_else(|| {
@@ -85,12 +96,7 @@ pub(super) async fn get_report(
                 ))
             })?),
         };
-        let team = actor.acting().map(|m| m.team_id).ok_or_else(|| {
-            AppError::Forbidden(benk_app::Text::new(
-                "Du er ikke med i noe team.",
-                "You are not in a team.",
-            ))
-        })?;
+        let team = page::team_for(&actor, name)?;
         let pq = PeriodQuery {
             from: q.from.map(|d| d.to_string()),
             to: q.to.map(|d| d.to_string()),

@@ -10,7 +10,6 @@ pub(crate) mod form;
 pub(crate) mod guidance;
 mod letter;
 mod public;
-mod reports;
 mod texts;
 
 use axum::routing::{get, post};
@@ -72,8 +71,6 @@ pub fn routes() -> Router<AppState> {
         .route("/episodes/{id}/rg", post(episodes::add_rg))
         .route("/episodes/{id}/rg/{mid}/remove", post(episodes::remove_rg))
         .route("/episodes/{id}/close", post(episodes::close))
-        // Reports.
-        .route("/reports", get(reports::page_handler))
 }
 
 /// The text of a status code from a redirect (`?msg=…`); unknown codes show nothing.

@@ -104,6 +104,7 @@ pub fn routes() -> Router<AppState> {
             "/reports/settings",
             get(report_settings::show_settings).post(report_settings::save_settings),
         )
+        .route("/reports", get(report::list_page))
         .route("/reports/{name}", get(report::show))
         .route("/reports/{name}/download", get(report::download_handler))
         .route("/team", get(team::page))

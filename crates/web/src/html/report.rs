@@ -41,6 +41,8 @@ page_texts! {
     activity_about: "Henvisninger, vedtak, kontakter, saksmengde og målinger.", "Referrals, decisions, contacts, caseload and measures.";
     tandem_about: "Tatt inn over tid, bosituasjon ved inntak og nå, utkastelser og startet behandling (behandling bare for helsepersonell).", "Taken in over time, housing at intake and now, evictions and started treatment (treatment for health personnel only).";
     fidelity_about: "Indikatorer fra det daglige arbeidet per måned mot teamets egne mål.", "Indicators from the daily work per month against the team's own targets.";
+    referrals_about: "Henvisninger etter henviser og kvartal, ulike instanser, tid til beslutning, utfall og målgruppe.", "Referrals by referrer and quarter, different agencies, time to decision, outcomes and target group.";
+    teams_about: "Alle teamene i samme tabell, med små tall skjult (teamledere og administratorer).", "Every team in one table, small numbers hidden (team leads and administrators).";
     spor_about: "Brukerintervjuene: deltakere, skala-spørsmål og fritekst (helsepersonell).", "The user interviews: participants, scale questions and free text (health personnel).";
     cflex_about: "Kohorten tatt inn i perioden: målgruppe, tjenester, bolig, liggedøgn og innleggelser før og etter, GAF og ORS, kost–nytte (helsepersonell).", "The cohort included in the period: target group, services, housing, inpatient days and admissions before and after, GAF and ORS, cost–benefit (health personnel).";
     window: "Oppfølgingsvindu", "Follow-up window";
@@ -220,13 +222,14 @@ pub(crate) struct ReportList {
     pub entries: Vec<ListEntry>,
 }
 
-/// The list for the `/reports` page.
-pub(crate) fn list(lang: Lang) -> ReportList {
+/// The list for the `/reports` page (the teams side by side only for those who may see them).
+pub(crate) fn list(lang: Lang, actor: &benk_app::Actor) -> ReportList {
     let t = rt(lang);
     ReportList {
         rt: t,
         entries: ReportName::ALL
             .iter()
+            .filter(|n| **n != ReportName::Teams || reports::run::may_see_teams(actor))
             .map(|n| ListEntry {
                 from: default_period_of(*n).0.to_string(),
                 to: default_period_of(*n).1.to_string(),
@@ -243,6 +246,10 @@ pub(crate) fn list(lang: Lang) -> ReportList {
                     (ReportName::Fidelity, Lang::En) => "Fidelity profile",
                     (ReportName::Cflex, Lang::Nb) => "C-Flex-evaluering",
                     (ReportName::Cflex, Lang::En) => "C-Flex evaluation",
+                    (ReportName::Referrals, Lang::Nb) => "Henvisninger og inntak",
+                    (ReportName::Referrals, Lang::En) => "Referrals and intake",
+                    (ReportName::Teams, Lang::Nb) => "Teamene side om side",
+                    (ReportName::Teams, Lang::En) => "The teams side by side",
                 },
                 about: match n {
                     ReportName::Activity => t.activity_about,
@@ -250,6 +257,8 @@ pub(crate) fn list(lang: Lang) -> ReportList {
                     ReportName::Tandem => t.tandem_about,
                     ReportName::Fidelity => t.fidelity_about,
                     ReportName::Cflex => t.cflex_about,
+                    ReportName::Teams => t.teams_about,
+                    ReportName::Referrals => t.referrals_about,
                 },
             })
             .collect(),
@@ -442,6 +451,34 @@ pub fn download(r: &Report, format: Format, lang: Lang) -> Result<Response, AppE
         .into_response())
 }
 
+#[derive(Template)]
+#[template(path = "report_list.html")]
+struct ListPage {
+    layout: Layout,
+    list: ReportList,
+}
+
+/// The old referral page's query (`/reports?period=year`).
+#[derive(Deserialize, Default)]
+pub(crate) struct OldQuery {
+    #[serde(default)]
+    period: Option<String>,
+}
+
+/// GET `/reports`: the list of reports with the period form and the downloads. The referral
+/// report that used to be on this page is the report `referrals` now; the old address with
+/// `?period=` goes there.
+pub(crate) async fn list_page(ctx: Ctx, Query(q): Query<OldQuery>) -> Response {
+    let actor = actor_or_redirect!(ctx);
+    if q.period.is_some() {
+        return axum::response::Redirect::to("/reports/referrals").into_response();
+    }
+    page(&ListPage {
+        layout: Layout::new(&ctx, "reports"),
+        list: list(ctx.lang, actor),
+    })
+}
+
 /// GET `/reports/{name}?from=&to=`: the report as a page.
 pub(crate) async fn show(
     State(st): State<AppState>,
@@ -452,7 +489,7 @@ pub(crate) async fn show(
     let actor = actor_or_redirect!(ctx);
     let result = async {
         let name = name_of(&name)?;
-        let team = actor.acting().map(|m| m.team_id).ok_or_else(no_team)?;
+        let team = team_for(actor, name)?;
         let (from, to) = period_of(name, &q)?;
         let opts = options_of(&q)?;
         let r =
@@ -475,7 +512,7 @@ pub(crate) async fn show(
                 to: to.to_string(),
                 window,
                 query,
-                b: body(&r.for_audience(Audience::TeamScreen), ctx.lang),
+                b: body(&r.for_audience(screen_audience(name)), ctx.lang),
             })
         }
         Err(e) => ctx.page_err(e),
@@ -500,7 +537,7 @@ pub(crate) async fn download_handler(
                 "Choose html, pdf, xlsx or csv.",
             ))
         })?;
-        let team = actor.acting().map(|m| m.team_id).ok_or_else(no_team)?;
+        let team = team_for(actor, name)?;
         let (from, to) = period_of(name, &q)?;
         let opts = options_of(&q)?;
         let r = reports::run_with(
@@ -518,6 +555,25 @@ pub(crate) async fn download_handler(
     match result {
         Ok(resp) => resp,
         Err(e) => ctx.page_err(e),
+    }
+}
+
+/// The team a report is run for: the acting team; the teams side by side need none (they
+/// cover every team; an administrator may have no team of their own).
+pub(crate) fn team_for(actor: &benk_app::Actor, name: ReportName) -> Result<uuid::Uuid, AppError> {
+    match (actor.acting(), name) {
+        (Some(m), _) => Ok(m.team_id),
+        (None, ReportName::Teams) => Ok(uuid::Uuid::nil()),
+        (None, _) => Err(no_team()),
+    }
+}
+
+/// Who the page is for: the team's own members see every number of their team's report; the
+/// teams side by side are aggregates across teams, so their small numbers are always hidden.
+pub(crate) fn screen_audience(name: ReportName) -> Audience {
+    match name {
+        ReportName::Teams => Audience::Aggregate,
+        _ => Audience::TeamScreen,
     }
 }
 

@@ -252,40 +252,6 @@ intake_texts! {
     close_button: "Avslutt forløpet", "Close the episode";
 
     // The report.
-    report_title: "Rapport: henvisninger og inntak", "Report: referrals and intake";
-    report_intro: "Bare tall, ingen personopplysninger.", "Figures only, no personal data.";
-    period: "Periode", "Period";
-    show_report: "Vis", "Show";
-    report_by_kind: "Henvisninger etter type henviser", "Referrals by kind of referrer";
-    report_by_kind_caption: "Antall henvisninger per periode og type henviser", "Number of referrals per period and kind of referrer";
-    report_no_referrals: "Ingen henvisninger ennå.", "No referrals yet.";
-    total: "Totalt", "Total";
-    report_agencies: "Ulike henvisende instanser", "Different referring agencies";
-    report_agencies_intro: "Instanser fra registeret som har henvist i perioden, og til sammen fram til og med perioden. Pårørende og personen selv regnes ikke som instanser.", "Agencies from the register that referred in the period, and in total up to and including the period. Relatives and the person themselves are not counted as agencies.";
-    report_agencies_caption: "Antall ulike instanser som henviste", "Number of different agencies that referred";
-    in_period: "I perioden", "In the period";
-    cumulative: "Til sammen", "Cumulative";
-    report_days: "Tid fra henvisning til inntaksbeslutning", "Time from referral to decision";
-    median: "Median", "Median";
-    mean: "Gjennomsnitt", "Mean";
-    range: "Spredning", "Range";
-    decisions_counted: "Antall beslutninger", "Number of decisions";
-    report_no_decisions: "Ingen inntaksbeslutninger ennå.", "No decisions yet.";
-    report_outcomes: "Inntaksbeslutninger etter utfall", "Decisions by outcome";
-    report_outcomes_caption: "Antall og andel beslutninger per utfall", "Number and share of decisions per outcome";
-    count: "Antall", "Number";
-    share: "Andel", "Share";
-    target_share: "{n} av {of} som fikk tilbud om hjelp fra teamet, var i målgruppen ({pct} %)", "{n} of {of} who were offered help by the team were in the target group ({pct} %)";
-    established_share: "{n} av {of} som ble henvist til teamet, fikk etablert eller reetablert tilbud i ordinære tjenester ({pct} %)", "{n} of {of} who were referred to the team got ordinary services established or re-established ({pct} %)";
-    report_figures_note: "Tilbud om hjelp: tatt inn på et innsatsnivå (også veiledning). Henvist: alle henvisninger til teamet. Tjenester etablert: ved inntaket eller senere i forløpet.", "Offered help: accepted at a level of effort (guidance included). Referred: every referral to the team. Services established: at intake or later in the course.";
-    report_months: "Henvisende instanser etter måneder i drift", "Referring agencies by months in operation";
-    report_months_intro: "Regnet fra teamets oppstart {date}. Instanser er organisasjoner i registeret (fastlege, NAV, boligkontor, DPS og så videre); pårørende og personen selv regnes ikke som instanser, men vises som antall henvisninger i egne kolonner.", "Counted from the team's start on {date}. Agencies are organisations in the register (GP, NAV, housing office, DPS and so on); relatives and the person themselves are not counted as agencies but shown as numbers of referrals in their own columns.";
-    report_months_caption: "Antall ulike instanser som hadde henvist etter så mange måneder i drift", "Number of different agencies that had referred after so many months in operation";
-    months_in_operation: "Etter {m} måneder", "After {m} months";
-    months_col: "I drift", "In operation";
-    agencies_col: "Ulike instanser", "Different agencies";
-    relatives_col: "Henvisninger fra pårørende", "Referrals from relatives";
-    self_referrals_col: "Henvisninger fra personen selv", "Referrals from the person themselves";
 }
 
 /// The texts of a language.
