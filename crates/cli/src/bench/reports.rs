@@ -44,13 +44,15 @@ const CONTACTS: &str = "SELECT client_id, occurred_at, kind, met FROM contacts W
     AND occurred_at >= $2 AND occurred_at < $3 ORDER BY occurred_at, id";
 const LEVELS: &str = "SELECT e.client_id, CAST(l.level AS BIGINT), l.from_date FROM episode_levels l \
     JOIN episodes e ON e.id = l.episode_id WHERE e.team_id = $1 ORDER BY e.client_id, l.from_date, l.set_at";
-const SPOR: &str = "SELECT i.id, r.name, r.started_on, c.national_id, i.interviewed_on, i.interviewer, \
+const SPOR: &str =
+    "SELECT i.id, r.name, r.started_on, c.national_id, i.interviewed_on, i.interviewer, \
     i.municipality, CAST(i.age AS BIGINT), CAST(i.contact_years AS BIGINT) FROM spor_interviews i \
     JOIN spor_rounds r ON r.id = i.round_id JOIN clients c ON c.id = i.client_id \
     WHERE i.team_id = $1 AND i.interviewed_on >= $2 AND i.interviewed_on <= $3 \
     AND NOT EXISTS (SELECT 1 FROM spor_interviews n WHERE n.supersedes_id = i.id) \
     ORDER BY i.interviewed_on, i.id";
-const SPOR_ANSWERS: &str = "SELECT a.interview_id, CAST(a.question AS BIGINT), CAST(a.score AS BIGINT), \
+const SPOR_ANSWERS: &str =
+    "SELECT a.interview_id, CAST(a.question AS BIGINT), CAST(a.score AS BIGINT), \
     a.answer FROM spor_answers a JOIN spor_interviews i ON i.id = a.interview_id \
     WHERE i.team_id = $1 AND i.interviewed_on >= $2 AND i.interviewed_on <= $3";
 
@@ -208,7 +210,11 @@ async fn one_set(args: &BenchArgs, label: &str, url: &str) -> anyhow::Result<boo
                 }
             }
             if let Some(e) = failed {
-                println!("   {:<10} {:<6} refused or failed: {e}", name.code(), format);
+                println!(
+                    "   {:<10} {:<6} refused or failed: {e}",
+                    name.code(),
+                    format
+                );
                 refused.push(name.code());
                 break;
             }
@@ -407,10 +413,13 @@ fn python() -> Option<PathBuf> {
         return Some(p.into());
     }
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
-    [Path::new(".venv/bin/python").to_path_buf(), root.join(".venv/bin/python")]
-        .into_iter()
-        .find(|p| p.exists())
-        .or_else(|| Some("python3".into()))
+    [
+        Path::new(".venv/bin/python").to_path_buf(),
+        root.join(".venv/bin/python"),
+    ]
+    .into_iter()
+    .find(|p| p.exists())
+    .or_else(|| Some("python3".into()))
 }
 
 fn script() -> Option<PathBuf> {
@@ -432,9 +441,8 @@ fn pandas(
     timed: &BTreeMap<(&'static str, &'static str), Timed>,
 ) -> anyhow::Result<bool> {
     let py = python().context("no Python")?;
-    let script = script().context(
-        "scripts/bench_reports_pandas.py not found (run the bench from the repository)",
-    )?;
+    let script = script()
+        .context("scripts/bench_reports_pandas.py not found (run the bench from the repository)")?;
     let check = Command::new(&py)
         .args(["-c", "import pandas"])
         .output()
@@ -463,8 +471,8 @@ fn pandas(
             String::from_utf8_lossy(&out.stderr)
         );
     }
-    let v: serde_json::Value = serde_json::from_slice(&out.stdout)
-        .context("reading the pandas script's answer")?;
+    let v: serde_json::Value =
+        serde_json::from_slice(&out.stdout).context("reading the pandas script's answer")?;
     let inside: f64 = v["seconds"]
         .as_object()
         .map(|o| {
@@ -522,7 +530,11 @@ fn pandas(
             println!("      DIFFERENT {d}");
         }
         // A few figures side by side, so that a reader sees what was compared.
-        for (k, pv) in theirs.iter().filter(|(k, _)| matches!(ours.get(*k), Some(Some(_)))).take(4) {
+        for (k, pv) in theirs
+            .iter()
+            .filter(|(k, _)| matches!(ours.get(*k), Some(Some(_))))
+            .take(4)
+        {
             println!(
                 "      e.g. {k}: Benk {}, pandas {}",
                 ours[k].as_deref().unwrap_or(""),

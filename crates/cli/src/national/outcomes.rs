@@ -106,7 +106,12 @@ pub(super) fn load(
                 _ => (
                     F::N,
                     F::N,
-                    [F::I(item(40)), F::I(item(40)), F::I(item(40)), F::I(item(40))],
+                    [
+                        F::I(item(40)),
+                        F::I(item(40)),
+                        F::I(item(40)),
+                        F::I(item(40)),
+                    ],
                 ),
             };
             sink.row(&[
@@ -263,7 +268,10 @@ pub(super) fn load(
             ));
         }
         if rng.gen_bool(0.03) {
-            evictions.push((i, day + Duration::days(rng.gen_range(30..700)).min(last - day)));
+            evictions.push((
+                i,
+                day + Duration::days(rng.gen_range(30..700)).min(last - day),
+            ));
         }
         for (status, from) in history {
             sink.row(&[
@@ -294,7 +302,10 @@ pub(super) fn load(
         ])?;
     }
     sink.end()?;
-    part.done("housing_statuses and housing_evictions", m + evictions.len() as u64);
+    part.done(
+        "housing_statuses and housing_evictions",
+        m + evictions.len() as u64,
+    );
 
     // One SPoR round per team, four months ago: the team's first people interviewed.
     let round_on = today - Duration::days(120);
@@ -365,6 +376,9 @@ pub(super) fn load(
         }
     }
     sink.end()?;
-    part.done("spor_rounds, spor_interviews, spor_answers", sh.teams + m + answers);
+    part.done(
+        "spor_rounds, spor_interviews, spor_answers",
+        sh.teams + m + answers,
+    );
     Ok(())
 }
