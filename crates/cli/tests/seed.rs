@@ -124,8 +124,8 @@ const OUTCOMES: [&str; 12] = [
       + (SELECT COUNT(*) FROM spor_interviews x JOIN clients c ON c.id = x.client_id WHERE x.team_id <> c.team_id) \
       + (SELECT COUNT(*) FROM spor_interviews x JOIN spor_rounds r ON r.id = x.round_id WHERE x.team_id <> r.team_id)",
     // Registry events both before and after inclusion.
-    "SELECT CASE WHEN EXISTS (SELECT 1 FROM registry_events r JOIN episodes e ON e.client_id = r.client_id WHERE r.starts_on < e.included_on) \
-      AND EXISTS (SELECT 1 FROM registry_events r JOIN episodes e ON e.client_id = r.client_id WHERE r.starts_on >= e.included_on) THEN 1 ELSE 0 END",
+    "SELECT CAST(CASE WHEN EXISTS (SELECT 1 FROM registry_events r JOIN episodes e ON e.client_id = r.client_id WHERE r.starts_on < e.included_on) \
+      AND EXISTS (SELECT 1 FROM registry_events r JOIN episodes e ON e.client_id = r.client_id WHERE r.starts_on >= e.included_on) THEN 1 ELSE 0 END AS BIGINT)",
     // No measure before inclusion.
     "SELECT COUNT(*) FROM measures m JOIN episodes e ON e.client_id = m.client_id WHERE m.measured_on < e.included_on",
     // Every person has a housing status from inclusion.
@@ -133,8 +133,8 @@ const OUTCOMES: [&str; 12] = [
     // One SPoR round per team, 30 interviews, most questions answered.
     "SELECT COUNT(*) FROM spor_rounds",
     "SELECT COUNT(*) FROM spor_interviews",
-    "SELECT CASE WHEN COUNT(*) BETWEEN 30 * 15 AND 30 * 20 THEN 1 ELSE 0 END FROM spor_answers",
-    "SELECT CASE WHEN COUNT(*) > 0 THEN 1 ELSE 0 END FROM established_services",
+    "SELECT CAST(CASE WHEN COUNT(*) BETWEEN 30 * 15 AND 30 * 20 THEN 1 ELSE 0 END AS BIGINT) FROM spor_answers",
+    "SELECT CAST(CASE WHEN COUNT(*) > 0 THEN 1 ELSE 0 END AS BIGINT) FROM established_services",
 ];
 const OUTCOMES_EXPECTED: [i64; 12] = [2000, 2000, 3, 4, 0, 1, 0, 200, 1, 30, 1, 1];
 
