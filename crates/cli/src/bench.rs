@@ -1293,11 +1293,16 @@ async fn measure(fresh: &Fresh, args: &BenchArgs) -> anyhow::Result<Report> {
 /// What one data set gave, per scenario.
 type ReadResult = BTreeMap<&'static str, Stats>;
 
-async fn reads(args: &BenchArgs) -> anyhow::Result<i32> {
-    let sets: Vec<(&str, &String)> = [("small", &args.small_url), ("national", &args.national_url)]
+/// The seeded data sets given (`--small-url`, `--national-url`), labelled.
+fn data_sets(args: &BenchArgs) -> Vec<(&'static str, &String)> {
+    [("small", &args.small_url), ("national", &args.national_url)]
         .into_iter()
         .filter_map(|(n, u)| u.as_ref().map(|u| (n, u)))
-        .collect();
+        .collect()
+}
+
+async fn reads(args: &BenchArgs) -> anyhow::Result<i32> {
+    let sets = data_sets(args);
     if sets.is_empty() {
         bail!("--reads needs --small-url and/or --national-url (made by `benk seed --national`)");
     }

@@ -102,10 +102,7 @@ fn load_average() -> String {
 
 /// Runs `benk bench --reports` on each data set given (`--small-url`, `--national-url`).
 pub(super) async fn run(args: &BenchArgs) -> anyhow::Result<i32> {
-    let sets: Vec<(&str, &String)> = [("small", &args.small_url), ("national", &args.national_url)]
-        .into_iter()
-        .filter_map(|(n, u)| u.as_ref().map(|u| (n, u)))
-        .collect();
+    let sets = super::data_sets(args);
     if sets.is_empty() {
         bail!("--reports needs --national-url (and/or --small-url): a database made by `benk seed --national`");
     }
