@@ -23,6 +23,9 @@
 //! **Reads** (`--reads`): the read scenarios over HTTP against existing
 //! databases (`benk seed --national`), a small and a national one, with p50/p99
 //! and the ratio between them.
+//!
+//! **Reports** (`--reports`): every report in every format on existing
+//! databases, beside the same statistics computed by pandas (see [`reports`]).
 
 use std::collections::BTreeMap;
 use std::net::SocketAddr;
@@ -38,6 +41,8 @@ use tokio::net::TcpListener;
 use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
 use uuid::Uuid;
+
+mod reports;
 
 /// Which databases to measure.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -82,9 +87,17 @@ pub struct BenchArgs {
     /// `--reads`: the small data set (e.g. `benk seed --national --contacts 100000`).
     #[arg(long)]
     pub small_url: Option<String>,
-    /// `--reads`: the national data set (`benk seed --national`).
+    /// `--reads`/`--reports`: the national data set (`benk seed --national`).
     #[arg(long)]
     pub national_url: Option<String>,
+    /// Time every report in every format on existing databases (`--national-url`,
+    /// `--small-url`), beside the same statistics computed by pandas.
+    #[arg(long)]
+    pub reports: bool,
+    /// `--reports`: keep the CSV exports for the pandas side in this directory (default: a
+    /// temporary directory, removed afterwards).
+    #[arg(long)]
+    pub export_dir: Option<PathBuf>,
 }
 
 const DEMO_LEAD: &str = "tone";
@@ -109,6 +122,9 @@ pub async fn run(args: BenchArgs) -> anyhow::Result<i32> {
     }
     if args.reads {
         return reads(&args).await;
+    }
+    if args.reports {
+        return reports::run(&args).await;
     }
     let backends: &[Backend] = match args.backend {
         Which::Sqlite => &[Backend::Sqlite],
@@ -1277,11 +1293,16 @@ async fn measure(fresh: &Fresh, args: &BenchArgs) -> anyhow::Result<Report> {
 /// What one data set gave, per scenario.
 type ReadResult = BTreeMap<&'static str, Stats>;
 
-async fn reads(args: &BenchArgs) -> anyhow::Result<i32> {
-    let sets: Vec<(&str, &String)> = [("small", &args.small_url), ("national", &args.national_url)]
+/// The seeded data sets given (`--small-url`, `--national-url`), labelled.
+fn data_sets(args: &BenchArgs) -> Vec<(&'static str, &String)> {
+    [("small", &args.small_url), ("national", &args.national_url)]
         .into_iter()
         .filter_map(|(n, u)| u.as_ref().map(|u| (n, u)))
-        .collect();
+        .collect()
+}
+
+async fn reads(args: &BenchArgs) -> anyhow::Result<i32> {
+    let sets = data_sets(args);
     if sets.is_empty() {
         bail!("--reads needs --small-url and/or --national-url (made by `benk seed --national`)");
     }

@@ -36,6 +36,8 @@ use rand::{Rng, SeedableRng};
 use sqlx::{Connection, PgConnection};
 use uuid::Uuid;
 
+mod outcomes;
+
 /// Sizes of the data set.
 #[derive(Debug, Clone, clap::Args)]
 pub struct NationalArgs {
@@ -54,6 +56,13 @@ pub struct NationalArgs {
     /// People per team.
     #[arg(long, default_value_t = 200)]
     pub team_size: u64,
+    /// Outcome measures (GAF, ORS, SRS at scheduled points); default 10 per person.
+    #[arg(long)]
+    pub measures: Option<u64>,
+    /// Registry events (inpatient, emergency, police, prison) before and after inclusion;
+    /// default 10 per person.
+    #[arg(long)]
+    pub registry: Option<u64>,
 }
 
 const STAFF_PER_TEAM: u64 = 10;
@@ -312,6 +321,8 @@ struct Shape {
     people: u64,
     contacts: u64,
     audit: u64,
+    measures: u64,
+    registry: u64,
     team_size: u64,
     teams: u64,
     start: DateTime<Utc>,
@@ -388,6 +399,32 @@ impl Progress {
             crate::bench::thousands(n as f64),
             self.t0.elapsed().as_secs_f64()
         );
+    }
+    /// A part of the load, timed on its own.
+    fn part(&self) -> Part<'_> {
+        Part {
+            p: self,
+            t: Instant::now(),
+        }
+    }
+}
+
+/// A timed part of the load: each `done` prints the rows, the part's own seconds and the
+/// time since the start.
+struct Part<'a> {
+    p: &'a Progress,
+    t: Instant,
+}
+
+impl Part<'_> {
+    fn done(&mut self, what: &str, n: u64) {
+        println!(
+            "  {what}: {} rows in {:.1} s ({:.0} s)",
+            crate::bench::thousands(n as f64),
+            self.t.elapsed().as_secs_f64(),
+            self.p.t0.elapsed().as_secs_f64()
+        );
+        self.t = Instant::now();
     }
 }
 
@@ -632,7 +669,8 @@ fn load_records(sink: &mut dyn Sink, sh: &Shape, p: &Progress) -> anyhow::Result
         sink.end()?;
         p.done(table.name, rows);
     }
-    Ok(())
+    let today = (sh.start + Duration::days(730)).date_naive();
+    outcomes::load(sink, sh, day, today, p)
 }
 
 /// Audit rows per chunk of the pipeline (one chunk: one worker's unit of work,
@@ -1094,6 +1132,8 @@ pub async fn run(args: NationalArgs, url: &str) -> anyhow::Result<i32> {
         people: args.people,
         contacts: args.contacts,
         audit: args.audit,
+        measures: args.measures.unwrap_or(args.people * 10),
+        registry: args.registry.unwrap_or(args.people * 10),
         team_size: args.team_size,
         teams: args.people.div_ceil(args.team_size),
         start,
@@ -1102,11 +1142,14 @@ pub async fn run(args: NationalArgs, url: &str) -> anyhow::Result<i32> {
             .unwrap_or(0),
     };
     println!(
-        "benk seed --national: {} teams, {} people, {} contacts, {} audit rows into {}",
+        "benk seed --national: {} teams, {} people, {} contacts, {} audit rows, {} measures, \
+         {} registry events into {}",
         sh.teams,
         crate::bench::thousands(sh.people as f64),
         crate::bench::thousands(sh.contacts as f64),
         crate::bench::thousands(sh.audit as f64),
+        crate::bench::thousands(sh.measures as f64),
+        crate::bench::thousands(sh.registry as f64),
         crate::redact(url)
     );
     let head = ChainHead {
@@ -1359,6 +1402,8 @@ mod tests {
             people: 450,
             contacts: 3_000,
             audit: 10_000,
+            measures: 4_500,
+            registry: 4_500,
             team_size: 200,
             teams: 3,
             start: now - Duration::days(730),

@@ -97,7 +97,71 @@ const ORPHANS: &str = "SELECT \
   + (SELECT COUNT(*) FROM episode_members x WHERE NOT EXISTS (SELECT 1 FROM care_relationships r WHERE r.id = x.care_relationship_id)) \
   + (SELECT COUNT(*) FROM episode_levels x WHERE NOT EXISTS (SELECT 1 FROM episodes e WHERE e.id = x.episode_id)) \
   + (SELECT COUNT(*) FROM audit_events x WHERE NOT EXISTS (SELECT 1 FROM clients c WHERE c.id = x.client_id)) \
-  + (SELECT COUNT(*) FROM audit_events x WHERE NOT EXISTS (SELECT 1 FROM staff s WHERE s.id = x.actor_staff_id))";
+  + (SELECT COUNT(*) FROM audit_events x WHERE NOT EXISTS (SELECT 1 FROM staff s WHERE s.id = x.actor_staff_id)) \
+  + (SELECT COUNT(*) FROM measures x WHERE NOT EXISTS (SELECT 1 FROM clients c WHERE c.id = x.client_id)) \
+  + (SELECT COUNT(*) FROM measures x WHERE NOT EXISTS (SELECT 1 FROM staff s WHERE s.id = x.recorded_by)) \
+  + (SELECT COUNT(*) FROM registry_events x WHERE NOT EXISTS (SELECT 1 FROM clients c WHERE c.id = x.client_id)) \
+  + (SELECT COUNT(*) FROM registry_events x WHERE NOT EXISTS (SELECT 1 FROM organisations o WHERE o.id = x.owner_org_id)) \
+  + (SELECT COUNT(*) FROM established_services x WHERE NOT EXISTS (SELECT 1 FROM episodes e WHERE e.id = x.episode_id)) \
+  + (SELECT COUNT(*) FROM housing_statuses x WHERE NOT EXISTS (SELECT 1 FROM clients c WHERE c.id = x.client_id)) \
+  + (SELECT COUNT(*) FROM housing_evictions x WHERE NOT EXISTS (SELECT 1 FROM clients c WHERE c.id = x.client_id)) \
+  + (SELECT COUNT(*) FROM spor_interviews x WHERE NOT EXISTS (SELECT 1 FROM spor_rounds r WHERE r.id = x.round_id)) \
+  + (SELECT COUNT(*) FROM spor_answers x WHERE NOT EXISTS (SELECT 1 FROM spor_interviews i WHERE i.id = x.interview_id))";
+
+/// The outcome side (for the reports): how many rows, and that they hang together. Each query
+/// gives one number; `OUTCOMES_EXPECTED` holds what the small seed must give.
+const OUTCOMES: [&str; 12] = [
+    // 10 measures and 10 registry events per person by default.
+    "SELECT COUNT(*) FROM measures",
+    "SELECT COUNT(*) FROM registry_events",
+    "SELECT COUNT(DISTINCT kind) FROM measures",
+    "SELECT COUNT(DISTINCT kind) FROM registry_events",
+    // Every row is of the person's own team.
+    "SELECT (SELECT COUNT(*) FROM measures x JOIN clients c ON c.id = x.client_id WHERE x.team_id <> c.team_id) \
+      + (SELECT COUNT(*) FROM registry_events x JOIN clients c ON c.id = x.client_id WHERE x.team_id <> c.team_id) \
+      + (SELECT COUNT(*) FROM housing_statuses x JOIN clients c ON c.id = x.client_id WHERE x.team_id <> c.team_id) \
+      + (SELECT COUNT(*) FROM established_services x JOIN episodes e ON e.id = x.episode_id WHERE x.team_id <> e.team_id OR x.client_id <> e.client_id) \
+      + (SELECT COUNT(*) FROM spor_interviews x JOIN clients c ON c.id = x.client_id WHERE x.team_id <> c.team_id) \
+      + (SELECT COUNT(*) FROM spor_interviews x JOIN spor_rounds r ON r.id = x.round_id WHERE x.team_id <> r.team_id)",
+    // Registry events both before and after inclusion.
+    "SELECT CAST(CASE WHEN EXISTS (SELECT 1 FROM registry_events r JOIN episodes e ON e.client_id = r.client_id WHERE r.starts_on < e.included_on) \
+      AND EXISTS (SELECT 1 FROM registry_events r JOIN episodes e ON e.client_id = r.client_id WHERE r.starts_on >= e.included_on) THEN 1 ELSE 0 END AS BIGINT)",
+    // No measure before inclusion.
+    "SELECT COUNT(*) FROM measures m JOIN episodes e ON e.client_id = m.client_id WHERE m.measured_on < e.included_on",
+    // Every person has a housing status from inclusion.
+    "SELECT COUNT(DISTINCT h.client_id) FROM housing_statuses h JOIN episodes e ON e.client_id = h.client_id AND h.from_date = e.included_on",
+    // One SPoR round per team, 30 interviews, most questions answered.
+    "SELECT COUNT(*) FROM spor_rounds",
+    "SELECT COUNT(*) FROM spor_interviews",
+    "SELECT CAST(CASE WHEN COUNT(*) BETWEEN 30 * 15 AND 30 * 20 THEN 1 ELSE 0 END AS BIGINT) FROM spor_answers",
+    "SELECT CAST(CASE WHEN COUNT(*) > 0 THEN 1 ELSE 0 END AS BIGINT) FROM established_services",
+];
+const OUTCOMES_EXPECTED: [i64; 12] = [2000, 2000, 3, 4, 0, 1, 0, 200, 1, 30, 1, 1];
+
+/// Dates after today in the outcome tables (must be none).
+const FUTURE: &str = "SELECT (SELECT COUNT(*) FROM measures WHERE measured_on > $1) \
+  + (SELECT COUNT(*) FROM registry_events WHERE starts_on > $1 OR ends_on > $1) \
+  + (SELECT COUNT(*) FROM housing_statuses WHERE from_date > $1) \
+  + (SELECT COUNT(*) FROM housing_evictions WHERE evicted_on > $1) \
+  + (SELECT COUNT(*) FROM established_services WHERE established_on > $1) \
+  + (SELECT COUNT(*) FROM spor_interviews WHERE interviewed_on > $1)";
+
+macro_rules! outcomes {
+    ($pool:expr) => {{
+        let mut n = Vec::new();
+        for sql in OUTCOMES {
+            let (c,): (i64,) = sqlx::query_as(sql).fetch_one($pool).await.unwrap();
+            n.push(c);
+        }
+        assert_eq!(n, OUTCOMES_EXPECTED);
+        let (f,): (i64,) = sqlx::query_as(FUTURE)
+            .bind(chrono::Utc::now().date_naive())
+            .fetch_one($pool)
+            .await
+            .unwrap();
+        assert_eq!(f, 0, "dates in the future");
+    }};
+}
 
 #[test]
 fn a_small_national_seed_on_sqlite_verifies() {
@@ -109,6 +173,7 @@ fn a_small_national_seed_on_sqlite_verifies() {
     rt.block_on(async {
         let pool = sqlx::SqlitePool::connect(&url).await.unwrap();
         assert_eq!(counts!(&pool), (200, 2000, 5000, 200));
+        outcomes!(&pool);
         let (orphans,): (i64,) = sqlx::query_as(ORPHANS).fetch_one(&pool).await.unwrap();
         assert_eq!(orphans, 0);
         // SQLite's own check of every declared foreign key.
@@ -149,6 +214,7 @@ fn a_small_national_seed_on_postgres_verifies() {
     rt.block_on(async {
         let pool = sqlx::PgPool::connect(&url).await.unwrap();
         assert_eq!(counts!(&pool), (200, 2000, 5000, 200));
+        outcomes!(&pool);
         let (orphans,): (i64,) = sqlx::query_as(ORPHANS).fetch_one(&pool).await.unwrap();
         assert_eq!(orphans, 0);
         pool.close().await;

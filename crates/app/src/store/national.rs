@@ -170,6 +170,126 @@ pub const CONTACT_TOPICS: BulkTable = BulkTable {
     name: "contact_topics",
     columns: &["contact_id", "topic"],
 };
+/// Outcome measures (GAF, ORS, SRS) at the scheduled points.
+pub const MEASURES: BulkTable = BulkTable {
+    name: "measures",
+    columns: &[
+        "id",
+        "client_id",
+        "team_id",
+        "kind",
+        "measured_on",
+        "gaf_symptom",
+        "gaf_function",
+        "item1",
+        "item2",
+        "item3",
+        "item4",
+        "recorded_by",
+        "owner_org_id",
+        "created_at",
+    ],
+};
+/// Registry events (inpatient stays, emergency visits, police events, prison stays).
+pub const REGISTRY_EVENTS: BulkTable = BulkTable {
+    name: "registry_events",
+    columns: &[
+        "id",
+        "client_id",
+        "team_id",
+        "kind",
+        "starts_on",
+        "ends_on",
+        "institution",
+        "compulsory",
+        "legal_basis",
+        "place",
+        "police_kind",
+        "source",
+        "recorded_by",
+        "owner_org_id",
+        "created_at",
+    ],
+};
+/// Ordinary services established during the course.
+pub const ESTABLISHED_SERVICES: BulkTable = BulkTable {
+    name: "established_services",
+    columns: &[
+        "id",
+        "team_id",
+        "client_id",
+        "episode_id",
+        "service",
+        "established_on",
+        "at_intake",
+        "recorded_by",
+        "owner_org_id",
+        "recorded_at",
+    ],
+};
+/// Housing status history.
+pub const HOUSING_STATUSES: BulkTable = BulkTable {
+    name: "housing_statuses",
+    columns: &[
+        "id",
+        "client_id",
+        "team_id",
+        "status",
+        "from_date",
+        "recorded_by",
+        "owner_org_id",
+        "created_at",
+    ],
+};
+/// Evictions.
+pub const HOUSING_EVICTIONS: BulkTable = BulkTable {
+    name: "housing_evictions",
+    columns: &[
+        "id",
+        "client_id",
+        "team_id",
+        "evicted_on",
+        "recorded_by",
+        "owner_org_id",
+        "created_at",
+    ],
+};
+/// SPoR interview rounds (one per team).
+pub const SPOR_ROUNDS: BulkTable = BulkTable {
+    name: "spor_rounds",
+    columns: &[
+        "id",
+        "team_id",
+        "name",
+        "started_on",
+        "created_by",
+        "owner_org_id",
+        "created_at",
+    ],
+};
+/// SPoR interviews.
+pub const SPOR_INTERVIEWS: BulkTable = BulkTable {
+    name: "spor_interviews",
+    columns: &[
+        "id",
+        "round_id",
+        "client_id",
+        "team_id",
+        "interviewed_on",
+        "interviewer",
+        "municipality",
+        "age",
+        "contact_years",
+        "recorded_by",
+        "owner_org_id",
+        "created_at",
+    ],
+};
+/// SPoR answers.
+pub const SPOR_ANSWERS: BulkTable = BulkTable {
+    name: "spor_answers",
+    columns: &["interview_id", "question", "score", "answer"],
+};
 /// The audit log (the columns of [`crate::audit::AuditRow::args`], in order).
 pub const AUDIT: BulkTable = BulkTable {
     name: "audit_events",
@@ -204,7 +324,7 @@ pub const BULK_INDEXES: &[(&str, &str)] = &[
     ),
     (
         "contacts_team_time",
-        "CREATE INDEX contacts_team_time ON contacts (team_id, occurred_at)",
+        "CREATE INDEX contacts_team_time ON contacts (team_id, occurred_at, client_id, kind, met)",
     ),
     (
         "contacts_client_met_time",
@@ -245,4 +365,5 @@ pub const WRITE_HEAD: &str = "UPDATE audit_head SET seq = $1, hash = $2 WHERE id
 pub const VACUUM_ANALYZE_PG: &str =
     "VACUUM (ANALYZE) organisations, teams, team_owners, staff, team_memberships, clients, \
     care_relationships, episodes, episode_members, episode_levels, contacts, contact_staff, \
-    contact_topics, audit_events";
+    contact_topics, measures, registry_events, established_services, housing_statuses, \
+    housing_evictions, spor_rounds, spor_interviews, spor_answers, audit_events";
