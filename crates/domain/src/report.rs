@@ -137,6 +137,10 @@ pub enum Cell {
     },
     /// A number hidden by small-number suppression.
     Suppressed,
+    /// A number that is not small but hidden because it would give a hidden one away
+    /// (secondary suppression); shown as ":" (Statistics Norway's "not shown for
+    /// confidentiality"), never as "<threshold", which would be false for it.
+    Withheld,
     /// Nothing (no data).
     Empty,
 }
@@ -181,7 +185,7 @@ impl Cell {
             Cell::Percent { num, den } => small(*num) || small(*den),
             Cell::Decimal { n, .. } | Cell::Range { n, .. } => n.is_some_and(small),
             Cell::Total { people, .. } => small(*people),
-            Cell::Text { .. } | Cell::Suppressed | Cell::Empty => false,
+            Cell::Text { .. } | Cell::Suppressed | Cell::Withheld | Cell::Empty => false,
         };
         if hide {
             Cell::Suppressed
@@ -203,6 +207,7 @@ impl Cell {
             Cell::Range { min, max, .. } => format!("{}–{}", fmt1(lang, *min), fmt1(lang, *max)),
             Cell::Text { text } => text.get(lang).to_string(),
             Cell::Suppressed => format!("<{threshold}"),
+            Cell::Withheld => ":".into(),
             Cell::Empty => "–".into(),
         }
     }
@@ -385,8 +390,10 @@ impl Table {
                     }),
                     _ => false,
                 };
-                if hidden[r][c] || tells {
+                if cell.suppressed(threshold) == Cell::Suppressed {
                     *cell = Cell::Suppressed;
+                } else if hidden[r][c] || tells {
+                    *cell = Cell::Withheld;
                 }
             }
         }
@@ -408,7 +415,7 @@ fn hide_in_chart(chart: &mut Chart, table: &Table) {
             let shown = row
                 .iter()
                 .any(|c| matches!(c, Cell::Count { .. }) && v.is_some() && c.number() == *v);
-            if row.contains(&Cell::Suppressed) && !shown {
+            if (row.contains(&Cell::Suppressed) || row.contains(&Cell::Withheld)) && !shown {
                 *v = None;
             }
         }
@@ -572,8 +579,8 @@ impl Report {
         let t = self.threshold;
         if self.suppressed {
             L::new(
-                format!("Tall fra 1 til {} er skjult og vist som «<{t}» (små tall kan peke ut personer).", t - 1),
-                format!("Numbers from 1 to {} are hidden and shown as “<{t}” (small numbers can identify people).", t - 1),
+                format!("Tall fra 1 til {} er skjult og vist som «<{t}» (små tall kan peke ut personer). «:» er et tall som er skjult fordi det ellers ville avsløre et skjult tall.", t - 1),
+                format!("Numbers from 1 to {} are hidden and shown as “<{t}” (small numbers can identify people). “:” is a number hidden because it would give a hidden one away.", t - 1),
             )
         } else {
             L::new(
@@ -649,6 +656,7 @@ mod tests {
             }
         );
         assert_eq!(Cell::Suppressed.display(Lang::Nb, 5), "<5");
+        assert_eq!(Cell::Withheld.display(Lang::Nb, 5), ":");
         // A total of days is hidden by the people behind it, not by its own size.
         let days = |people| Cell::Total { n: 45, people };
         assert_eq!(days(4).suppressed(t), Cell::Suppressed);
@@ -746,6 +754,8 @@ mod tests {
     }
 
     const S: Cell = Cell::Suppressed;
+    /// Hidden by the second step: shown as ":", not as "<threshold".
+    const W: Cell = Cell::Withheld;
 
     #[test]
     fn a_total_row_hides_the_next_smallest_part() {
@@ -762,7 +772,7 @@ mod tests {
             s.rows,
             vec![
                 row("a", &[S]),
-                row("b", &[S]),
+                row("b", &[W]),
                 row("c", &[p(12)]),
                 row("I alt", &[p(25)])
             ]
@@ -780,7 +790,7 @@ mod tests {
         ]);
         let s = t.suppressed(5);
         assert_eq!(s.rows[1][1], p(0));
-        assert_eq!(s.rows[2][1], S);
+        assert_eq!(s.rows[2][1], W);
         assert_eq!(s.rows[3][1], p(11));
     }
 
@@ -810,12 +820,12 @@ mod tests {
         assert_eq!(
             s.rows,
             vec![
-                row("home", &[p(20), S, S, S]),
+                row("home", &[p(20), W, S, W]),
                 row(
                     "office",
                     &[p(10), p(10), p(0), Cell::Percent { num: 10, den: 10 }]
                 ),
-                row("I alt", &[p(30), S, S, S]),
+                row("I alt", &[p(30), W, S, W]),
             ]
         );
     }

@@ -361,8 +361,8 @@ async fn cflex_hand_computed_in_every_format(t: &TestApp) {
     let text = benk_app::reports::pdf::extract_text(&pdf);
     for want in [
         "C-Flex-evaluering, 12 måneder før og etter inntak",
-        "-65,4",
-        "-50,0",
+        "−65,4",
+        "−50,0",
         "85000",
         "21250",
         "80,0 % (4/5)",
@@ -451,7 +451,7 @@ async fn cflex_hand_computed_in_every_format(t: &TestApp) {
     )
     .await;
     let text = benk_app::reports::pdf::extract_text(&pdf);
-    assert!(!text.contains("85000") && !text.contains("-65,4"), "{text}");
+    assert!(!text.contains("85000") && !text.contains("−65,4"), "{text}");
     // Each run audited with its format and window.
     for f in ["json", "html_page", "pdf", "xlsx", "csv"] {
         assert!(

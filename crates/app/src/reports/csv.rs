@@ -104,6 +104,14 @@ pub fn render(r: &Report, lang: Lang) -> String {
                         String::new(),
                         String::new(),
                     ),
+                    Cell::Withheld => (
+                        "withheld",
+                        String::new(),
+                        String::new(),
+                        String::new(),
+                        String::new(),
+                        String::new(),
+                    ),
                     Cell::Suppressed => (
                         "suppressed",
                         String::new(),

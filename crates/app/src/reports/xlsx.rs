@@ -149,6 +149,9 @@ pub fn render(r: &Report, lang: Lang) -> Result<Vec<u8>, XlsxError> {
                     Cell::Suppressed => {
                         ws.write_string(y, x, format!("<{}", r.threshold))?;
                     }
+                    Cell::Withheld => {
+                        ws.write_string(y, x, ":")?;
+                    }
                     Cell::Decimal { v: None, .. } | Cell::Empty => {}
                 }
                 x += match kind {
