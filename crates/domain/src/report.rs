@@ -336,7 +336,8 @@ impl Table {
     ///    the number).
     pub fn suppressed(&self, threshold: i64) -> Table {
         let mut out = self.clone();
-        let mut hidden: Vec<Vec<bool>> = self
+        // Primary suppression, kept apart: those cells show "<threshold", the rest ":".
+        let primary: Vec<Vec<bool>> = self
             .rows
             .iter()
             .map(|r| {
@@ -345,6 +346,7 @@ impl Table {
                     .collect()
             })
             .collect();
+        let mut hidden = primary.clone();
         let lines = self.total_lines();
         let value = |(r, c): (usize, usize)| self.rows[r].get(c).and_then(people_count);
         loop {
@@ -390,7 +392,7 @@ impl Table {
                     }),
                     _ => false,
                 };
-                if cell.suppressed(threshold) == Cell::Suppressed {
+                if primary[r][c] {
                     *cell = Cell::Suppressed;
                 } else if hidden[r][c] || tells {
                     *cell = Cell::Withheld;
