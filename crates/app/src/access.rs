@@ -246,7 +246,7 @@ pub async fn open_client(
     );
     let mut args = crate::args![client_id, actor.staff_id, today()];
     args.extend(v.args);
-    let row: Option<(Uuid, Option<String>)> = app.db.opt(&sql, args).await?;
+    let row: Option<(Uuid, Option<String>)> = app.db.fast_opt(&sql, args).await?;
     let Some((team_id, basis)) = row else {
         let mut d = actor.audit("client.open", Outcome::Denied);
         d.client_id = Some(client_id);

@@ -60,6 +60,7 @@ pub struct AuthCache {
     tokens: Mutex<HashMap<String, Entry<TokenOwner>>>,
     actors: Mutex<HashMap<Uuid, Entry<ActorRows>>>,
     read_policies: Mutex<HashMap<Uuid, Entry<ReadPolicy>>>,
+    team_members: Mutex<HashMap<Uuid, Entry<Vec<Uuid>>>>,
 }
 
 fn get<K, Q, T>(map: &Mutex<HashMap<K, Entry<T>>>, key: &Q, epoch: u64) -> Option<T>
@@ -131,6 +132,17 @@ impl AuthCache {
     pub(crate) fn put_read_policy(&self, team: Uuid, policy: ReadPolicy, epoch: u64) {
         put(&self.read_policies, team, policy, epoch);
     }
+
+    /// The enabled members of a team (staff ids), if remembered at this epoch. Both tables it
+    /// is read from (`team_memberships`, `staff`) move the epoch when they change.
+    pub(crate) fn team_members(&self, team: Uuid, epoch: u64) -> Option<Vec<Uuid>> {
+        get(&self.team_members, &team, epoch)
+    }
+
+    /// Remembers a team's enabled members read at `epoch`.
+    pub(crate) fn put_team_members(&self, team: Uuid, members: Vec<Uuid>, epoch: u64) {
+        put(&self.team_members, team, members, epoch);
+    }
 }
 
 impl AuthCache {
@@ -146,6 +158,10 @@ impl AuthCache {
             .unwrap_or_else(|p| p.into_inner())
             .clear();
         self.read_policies
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .clear();
+        self.team_members
             .lock()
             .unwrap_or_else(|p| p.into_inner())
             .clear();

@@ -56,6 +56,23 @@ pub struct CareRelationship {
     pub source: String,
 }
 
+crate::fast_row!(CareRelationship {
+    id,
+    client_id,
+    staff_id,
+    team_id,
+    holder_name,
+    profession,
+    org_name,
+    valid_from,
+    valid_to,
+    reason,
+    ended_at,
+    given_by_name,
+    created_at,
+    source
+});
+
 /// The one constructor of a care relationship, private to the app crate. Its
 /// three callers each hold the right to give access: `clients::create` (the
 /// creator, a member of the client's team, for 90 days), `episodes` (members

@@ -80,6 +80,20 @@ pub struct Client {
     pub updated_at: DateTime<Utc>,
 }
 
+crate::fast_row!(Client {
+    id,
+    team_id,
+    name,
+    national_id,
+    national_id_kind,
+    birth_year,
+    phone,
+    municipality,
+    owner_org_id,
+    created_at,
+    updated_at
+});
+
 /// The kind of a record entry, as the API and the pages name it (`benk_domain::EntryKind`).
 #[derive(
     Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, serde::Deserialize, utoipa::ToSchema,

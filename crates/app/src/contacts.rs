@@ -388,6 +388,20 @@ pub fn page_size(limit: Option<i64>) -> Result<i64, FieldError> {
     }
 }
 
+/// The team's enabled members, from the login cache when it holds them at the writer's
+/// current auth epoch (a change to a membership or a staff member moves it before it is
+/// acknowledged), otherwise read and remembered. The epoch is read before the database, as
+/// for logins, so a list read while a change commits is stale when it is stored.
+async fn team_members(app: &App, team: Uuid) -> AppResult<Vec<Uuid>> {
+    let epoch = app.writer.auth_epoch();
+    if let Some(m) = app.auth_cache.team_members(team, epoch) {
+        return Ok(m);
+    }
+    let m = store::contacts::team_members(&app.db, team).await?;
+    app.auth_cache.put_team_members(team, m.clone(), epoch);
+    Ok(m)
+}
+
 fn unknown_staff() -> AppError {
     AppError::field(FieldError::new(
         "staff",
@@ -436,7 +450,7 @@ pub async fn log(
     } else {
         input.staff.clone()
     };
-    let members = store::contacts::team_members_among(&app.db, grant.team_id(), &staff).await?;
+    let members = team_members(app, grant.team_id()).await?;
     if staff.iter().any(|s| !members.contains(s)) {
         return Err(unknown_staff());
     }

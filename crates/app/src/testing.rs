@@ -27,7 +27,7 @@ impl Db {
     /// tamper with rows.
     pub async fn execute_unaudited(&self, sql: &str, args: Vec<Val>) -> Result<u64, sqlx::Error> {
         Ok(match self {
-            Db::Sqlite(p) => sqlite_query(sql, args).execute(p).await?.rows_affected(),
+            Db::Sqlite(p, _) => sqlite_query(sql, args).execute(p).await?.rows_affected(),
             Db::Postgres(p) => pg_query(sql, args).execute(p).await?.rows_affected(),
         })
     }

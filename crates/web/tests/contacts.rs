@@ -728,7 +728,46 @@ async fn a_contact_is_logged_from_the_page_and_a_refused_form_keeps_what_was_typ
     assert!(page.text.contains("data-clear-local"));
 }
 
+/// The team's members are remembered between requests (`benk_app::auth_cache`); a colleague
+/// disabled right after a contact named them cannot be named on the very next one. Nothing is
+/// written by the refusal.
+async fn the_remembered_team_members_follow_a_change_at_once(t: &TestApp) {
+    let (client, coordinator) = person_with_nav_in_care_team(t).await;
+    let nurse = t.token(&coordinator).await;
+    let per = t.staff_id("per").await;
+    let mut body = contact(60, true, None);
+    body["staff"] = json!([t.staff_id(&coordinator).await, per]);
+    // Twice, so that the second one is answered from the remembered list.
+    log(t, &nurse, client, body.clone()).await;
+    log(t, &nurse, client, body.clone()).await;
+    benk_app::staff::change_account(
+        &t.app,
+        &t.operator(
+            benk_app::access::admin::AdminScope::Staff(per),
+            "staff.change",
+        )
+        .await,
+        per,
+        benk_app::staff::AccountChange::Disabled(true),
+    )
+    .await
+    .unwrap();
+    let before = t.count("SELECT COUNT(*) FROM contacts").await;
+    let r = t
+        .api(
+            Method::POST,
+            &format!("/api/v1/clients/{client}/contacts"),
+            &nurse,
+            Some(body),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.text);
+    assert!(r.text.contains("\"staff\""), "{}", r.text);
+    assert_eq!(t.count("SELECT COUNT(*) FROM contacts").await, before);
+}
+
 on_both_backends!(
+    the_remembered_team_members_follow_a_change_at_once,
     a_health_note_is_hidden_from_the_nav_officer_and_a_social_note_is_shared,
     bad_input_is_refused_field_by_field,
     a_colleague_without_a_care_relationship_is_refused_and_audited,

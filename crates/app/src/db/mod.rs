@@ -4,6 +4,7 @@
 //! and bound from [`Val`], so the same SQL text runs on either backend. Reads go
 //! through a pool; every write goes through the single [`writer`] task.
 
+pub mod fast;
 mod merge;
 pub mod server_role;
 pub mod writer;
@@ -154,8 +155,9 @@ impl<T> Row for T where T: for<'r> FromRow<'r, SqliteRow> + for<'r> FromRow<'r, 
 /// The read side: a connection pool on either backend.
 #[derive(Clone, Debug)]
 pub enum Db {
-    /// SQLite reader pool (WAL: readers never block the writer).
-    Sqlite(SqlitePool),
+    /// SQLite reader pool (WAL: readers never block the writer), and the rusqlite readers
+    /// for the hot paths' short queries ([`fast`]; `None` for an in-memory database).
+    Sqlite(SqlitePool, Option<std::sync::Arc<fast::Readers>>),
     /// PostgreSQL pool.
     Postgres(PgPool),
 }
@@ -224,7 +226,8 @@ impl Db {
                     .test_before_acquire(false)
                     .connect_with(sqlite_options(opts)?)
                     .await?;
-                Ok(Db::Sqlite(pool))
+                let readers = fast::Readers::open(opts).map(std::sync::Arc::new);
+                Ok(Db::Sqlite(pool, readers))
             }
             Backend::Postgres => {
                 let pool = PgPoolOptions::new()
@@ -240,7 +243,7 @@ impl Db {
     /// Which backend this is.
     pub fn backend(&self) -> Backend {
         match self {
-            Db::Sqlite(_) => Backend::Sqlite,
+            Db::Sqlite(..) => Backend::Sqlite,
             Db::Postgres(_) => Backend::Postgres,
         }
     }
@@ -248,7 +251,7 @@ impl Db {
     /// Applies the migrations of this backend.
     pub async fn migrate(&self) -> Result<(), DbError> {
         match self {
-            Db::Sqlite(p) => {
+            Db::Sqlite(p, _) => {
                 // SQLite changes some constraints only by rebuilding a table
                 // (https://www.sqlite.org/lang_altertable.html#otheralter), which
                 // needs foreign keys off; that pragma is a no-op inside the
@@ -287,15 +290,40 @@ impl Db {
 
     /// Checks that the database answers.
     pub async fn ping(&self) -> Result<(), sqlx::Error> {
-        self.scalar_i64("SELECT CAST(1 AS BIGINT)", vec![])
+        self.fast_opt::<(i64,)>("SELECT CAST(1 AS BIGINT)", vec![])
             .await
             .map(|_| ())
+    }
+
+    /// All rows of a short, indexed query of a request's hot path: on SQLite run on this
+    /// thread through the rusqlite readers ([`fast`]), elsewhere as [`Db::all`].
+    pub async fn fast_all<T: Row + fast::FastRow>(
+        &self,
+        sql: &str,
+        args: Vec<Val>,
+    ) -> Result<Vec<T>, sqlx::Error> {
+        match self {
+            Db::Sqlite(_, Some(r)) => r.all(sql, &args),
+            _ => self.all(sql, args).await,
+        }
+    }
+
+    /// At most one row of a short, indexed query (see [`Db::fast_all`]).
+    pub async fn fast_opt<T: Row + fast::FastRow>(
+        &self,
+        sql: &str,
+        args: Vec<Val>,
+    ) -> Result<Option<T>, sqlx::Error> {
+        match self {
+            Db::Sqlite(_, Some(r)) => r.opt(sql, &args),
+            _ => self.opt(sql, args).await,
+        }
     }
 
     /// All rows of a query.
     pub async fn all<T: Row>(&self, sql: &str, args: Vec<Val>) -> Result<Vec<T>, sqlx::Error> {
         match self {
-            Db::Sqlite(p) => sqlite_query_as::<T>(sql, args).fetch_all(p).await,
+            Db::Sqlite(p, _) => sqlite_query_as::<T>(sql, args).fetch_all(p).await,
             Db::Postgres(p) => pg_query_as::<T>(sql, args).fetch_all(p).await,
         }
     }
@@ -303,7 +331,7 @@ impl Db {
     /// At most one row.
     pub async fn opt<T: Row>(&self, sql: &str, args: Vec<Val>) -> Result<Option<T>, sqlx::Error> {
         match self {
-            Db::Sqlite(p) => sqlite_query_as::<T>(sql, args).fetch_optional(p).await,
+            Db::Sqlite(p, _) => sqlite_query_as::<T>(sql, args).fetch_optional(p).await,
             Db::Postgres(p) => pg_query_as::<T>(sql, args).fetch_optional(p).await,
         }
     }
@@ -311,7 +339,7 @@ impl Db {
     /// A single integer (COUNT, EXISTS as 0/1, …).
     pub async fn scalar_i64(&self, sql: &str, args: Vec<Val>) -> Result<i64, sqlx::Error> {
         let (n,): (i64,) = match self {
-            Db::Sqlite(p) => sqlite_query_as::<(i64,)>(sql, args).fetch_one(p).await?,
+            Db::Sqlite(p, _) => sqlite_query_as::<(i64,)>(sql, args).fetch_one(p).await?,
             Db::Postgres(p) => pg_query_as::<(i64,)>(sql, args).fetch_one(p).await?,
         };
         Ok(n)
@@ -320,7 +348,7 @@ impl Db {
     /// Closes the pool.
     pub async fn close(&self) {
         match self {
-            Db::Sqlite(p) => p.close().await,
+            Db::Sqlite(p, _) => p.close().await,
             Db::Postgres(p) => p.close().await,
         }
     }

@@ -96,7 +96,7 @@ pub async fn active_for_client(
     client: Uuid,
     today: NaiveDate,
 ) -> Result<Vec<CareRelationship>, sqlx::Error> {
-    ex.all(
+    ex.fast_all(
         &format!(
             "{SELECT} WHERE cr.client_id = $1 AND cr.ended_at IS NULL AND cr.valid_from <= $2 \
              AND (cr.valid_to IS NULL OR cr.valid_to >= $2) ORDER BY holder_name"

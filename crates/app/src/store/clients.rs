@@ -105,7 +105,7 @@ pub fn update(id: Uuid, f: &ClientFields, at: DateTime<Utc>) -> Stmt {
 
 /// One client's basic data.
 pub async fn by_id(mut ex: impl Exec, id: Uuid) -> Result<Option<Client>, sqlx::Error> {
-    ex.opt(
+    ex.fast_opt(
         &format!("SELECT {CLIENT_COLS} FROM clients c WHERE c.id = $1"),
         crate::args![id],
     )
@@ -129,13 +129,13 @@ pub async fn id_in_team(
 
 /// Whether the client has health notes (to say that some were withheld, without reading them).
 pub async fn has_health_entries(mut ex: impl Exec, client: Uuid) -> Result<bool, sqlx::Error> {
-    Ok(ex
-        .scalar_i64(
+    let n: Option<(i64,)> = ex
+        .fast_opt(
             "SELECT COUNT(*) FROM record_entries WHERE client_id = $1 AND kind = 'health'",
             crate::args![client],
         )
-        .await?
-        > 0)
+        .await?;
+    Ok(n.is_some_and(|(n,)| n > 0))
 }
 
 /// A record entry as stored, with its author's and owner's names.
@@ -161,6 +161,18 @@ pub struct EntryRow {
     pub body: String,
 }
 
+crate::fast_row!(EntryRow {
+    id,
+    author_id,
+    author_name,
+    owner_org_id,
+    owner_org_name,
+    written_at,
+    kind,
+    topic,
+    body
+});
+
 /// A client's entries, newest first; with `only_social`, health notes are not read at all.
 pub async fn entries(
     mut ex: impl Exec,
@@ -172,7 +184,7 @@ pub async fn entries(
     } else {
         ""
     };
-    ex.all(
+    ex.fast_all(
         &format!(
             "SELECT {ENTRY_COLS} FROM record_entries e JOIN staff s ON s.id = e.author_id \
              JOIN organisations o ON o.id = e.owner_org_id \

@@ -218,6 +218,18 @@ pub async fn draft(
 }
 
 /// Which of `staff` are members of `team` (the people who may take part in a contact).
+/// The enabled members of a team (for the login cache: [`crate::auth_cache`]).
+pub async fn team_members(mut ex: impl Exec, team: Uuid) -> Result<Vec<Uuid>, sqlx::Error> {
+    let rows: Vec<(Uuid,)> = ex
+        .fast_all(
+            "SELECT m.staff_id FROM team_memberships m JOIN staff s ON s.id = m.staff_id \
+             WHERE m.team_id = $1 AND s.disabled = FALSE",
+            crate::args![team],
+        )
+        .await?;
+    Ok(rows.into_iter().map(|r| r.0).collect())
+}
+
 pub async fn team_members_among(
     mut ex: impl Exec,
     team: Uuid,
@@ -230,7 +242,7 @@ pub async fn team_members_among(
     let mut args = crate::args![team];
     args.extend(staff.iter().map(|s| Val::from(*s)));
     let rows: Vec<(Uuid,)> = ex
-        .all(
+        .fast_all(
             &format!(
                 "SELECT m.staff_id FROM team_memberships m JOIN staff s ON s.id = m.staff_id \
                  WHERE m.team_id = $1 AND s.disabled = FALSE AND m.staff_id IN ({})",
@@ -269,6 +281,18 @@ pub struct ContactRow {
     pub logged_by_name: String,
 }
 
+crate::fast_row!(ContactRow {
+    id,
+    client_id,
+    occurred_at,
+    duration_min,
+    kind,
+    met,
+    place,
+    logged_by,
+    logged_by_name
+});
+
 /// One contact.
 pub async fn by_id(mut ex: impl Exec, id: Uuid) -> Result<Option<ContactRow>, sqlx::Error> {
     ex.opt(
@@ -287,7 +311,7 @@ pub async fn page(
     before: Before,
     limit: i64,
 ) -> Result<Vec<ContactRow>, sqlx::Error> {
-    ex.all(
+    ex.fast_all(
         &format!(
             "SELECT {CONTACT_COLS} FROM contacts c JOIN staff s ON s.id = c.logged_by \
              WHERE c.client_id = $1 AND {} ORDER BY c.occurred_at DESC, c.id DESC LIMIT $4",
@@ -313,7 +337,7 @@ pub async fn staff_of(
     if contacts.is_empty() {
         return Ok(Vec::new());
     }
-    ex.all(
+    ex.fast_all(
         &format!(
             "SELECT cs.contact_id, s.id, s.name, o.name FROM contact_staff cs JOIN staff s ON s.id = cs.staff_id \
              JOIN organisations o ON o.id = s.home_org_id WHERE cs.contact_id IN ({}) ORDER BY s.name",
@@ -332,7 +356,7 @@ pub async fn topics_of(
     if contacts.is_empty() {
         return Ok(Vec::new());
     }
-    ex.all(
+    ex.fast_all(
         &format!(
             "SELECT contact_id, topic FROM contact_topics WHERE contact_id IN ({}) ORDER BY topic",
             in_list(1, contacts.len())
@@ -380,6 +404,22 @@ pub struct NoteRow {
     /// Version number (1 = first).
     pub version: i64,
 }
+
+crate::fast_row!(NoteRow {
+    id,
+    client_id,
+    author_id,
+    author_name,
+    owner_org_name,
+    written_at,
+    kind,
+    topic,
+    body,
+    contact_id,
+    supersedes_id,
+    version_of,
+    version
+});
 
 impl NoteRow {
     /// The id of the note's first version.
@@ -444,7 +484,7 @@ pub async fn later_versions(
     }
     let mut args = crate::args![health];
     args.extend(roots.iter().map(|c| Val::from(*c)));
-    ex.all(
+    ex.fast_all(
         &format!(
             "SELECT {NOTE_COLS} {NOTE_FROM} WHERE e.version_of IN ({}) ORDER BY e.version",
             in_list(2, roots.len())
@@ -469,7 +509,7 @@ pub async fn notes_page(
         "SELECT {NOTE_COLS} {NOTE_FROM} WHERE e.client_id = $2 AND e.contact_id IS NULL AND e.version_of IS NULL{only_social} \
          AND e.written_at <= $3 AND (e.written_at < $3 OR e.id < $4) ORDER BY e.written_at DESC, e.id DESC LIMIT $5"
     );
-    ex.all(
+    ex.fast_all(
         &sql,
         crate::args![health, client, before.at, before.id, limit],
     )
@@ -489,6 +529,13 @@ pub struct LevelRow {
     pub from_date: chrono::NaiveDate,
 }
 
+crate::fast_row!(LevelRow {
+    id,
+    at,
+    level,
+    from_date
+});
+
 /// A person's level changes older than `before`, newest first.
 pub async fn levels_page(
     mut ex: impl Exec,
@@ -496,7 +543,7 @@ pub async fn levels_page(
     before: Before,
     limit: i64,
 ) -> Result<Vec<LevelRow>, sqlx::Error> {
-    ex.all(
+    ex.fast_all(
         &format!(
             "SELECT l.id, l.set_at AS at, CAST(l.level AS BIGINT) AS level, l.from_date FROM episode_levels l \
              JOIN episodes ep ON ep.id = l.episode_id WHERE ep.client_id = $1 AND {} \
@@ -521,6 +568,13 @@ pub struct ReferralRow {
     pub agency_kind: String,
 }
 
+crate::fast_row!(ReferralRow {
+    id,
+    at,
+    receipt_number,
+    agency_kind
+});
+
 /// A person's referrals older than `before`, newest first.
 pub async fn referrals_page(
     mut ex: impl Exec,
@@ -528,7 +582,7 @@ pub async fn referrals_page(
     before: Before,
     limit: i64,
 ) -> Result<Vec<ReferralRow>, sqlx::Error> {
-    ex.all(
+    ex.fast_all(
         &format!(
             "SELECT r.id, r.received_at AS at, r.receipt_number, r.agency_kind FROM referrals r \
              WHERE r.client_id = $1 AND {} ORDER BY r.received_at DESC, r.id DESC LIMIT $4",
@@ -554,6 +608,14 @@ pub struct DecisionRow {
     pub referral_id: Uuid,
 }
 
+crate::fast_row!(DecisionRow {
+    id,
+    at,
+    outcome,
+    level,
+    referral_id
+});
+
 /// A person's intake decisions older than `before`, newest first.
 pub async fn decisions_page(
     mut ex: impl Exec,
@@ -561,7 +623,7 @@ pub async fn decisions_page(
     before: Before,
     limit: i64,
 ) -> Result<Vec<DecisionRow>, sqlx::Error> {
-    ex.all(
+    ex.fast_all(
         &format!(
             "SELECT d.id, d.decided_at AS at, d.outcome, CAST(d.level AS BIGINT) AS level, d.referral_id \
              FROM intake_decisions d JOIN referrals r ON r.id = d.referral_id \
@@ -579,7 +641,7 @@ pub async fn last_met(
     client: Uuid,
 ) -> Result<Option<DateTime<Utc>>, sqlx::Error> {
     let row: Option<(DateTime<Utc>,)> = ex
-        .opt(
+        .fast_opt(
             "SELECT c.occurred_at FROM contacts c WHERE c.client_id = $1 AND c.met = $2 \
              ORDER BY c.occurred_at DESC LIMIT 1",
             crate::args![client, true],

@@ -172,6 +172,15 @@ pub struct TimelineDecisionRow {
     pub follow_up_name: Option<String>,
 }
 
+crate::fast_row!(TimelineDecisionRow {
+    id,
+    at,
+    held_on,
+    topic,
+    decision,
+    follow_up_name
+});
+
 /// One timeline page of the decisions on a person's agenda items in `team`, older than
 /// `before` (`before_at`, `before_id`), newest first; a seek on `meeting_items_client_decided`.
 #[allow(clippy::too_many_arguments)]
@@ -184,7 +193,7 @@ pub async fn decisions_page(
     limit: i64,
     health: bool,
 ) -> Result<Vec<TimelineDecisionRow>, sqlx::Error> {
-    ex.all(
+    ex.fast_all(
         "SELECT i.id, i.decided_at AS at, m.held_on, \
          CASE WHEN $6 THEN i.topic END AS topic, CASE WHEN $6 THEN i.decision END AS decision, \
          f.name AS follow_up_name \

@@ -43,6 +43,7 @@ pub mod staff;
 
 use std::future::Future;
 
+use crate::db::fast::FastRow;
 use crate::db::writer::Tx;
 use crate::db::{Backend, Db, Row, Val};
 
@@ -71,6 +72,23 @@ pub trait Exec: Send {
         sql: &str,
         args: Vec<Val>,
     ) -> impl Future<Output = Result<i64, sqlx::Error>> + Send;
+    /// All rows of a short, indexed query of a request's hot path ([`Db::fast_all`]); inside
+    /// the writer's transaction the same as [`Exec::all`].
+    fn fast_all<T: Row + FastRow>(
+        &mut self,
+        sql: &str,
+        args: Vec<Val>,
+    ) -> impl Future<Output = Result<Vec<T>, sqlx::Error>> + Send {
+        self.all(sql, args)
+    }
+    /// At most one row of a short, indexed query ([`Db::fast_opt`]).
+    fn fast_opt<T: Row + FastRow>(
+        &mut self,
+        sql: &str,
+        args: Vec<Val>,
+    ) -> impl Future<Output = Result<Option<T>, sqlx::Error>> + Send {
+        self.opt(sql, args)
+    }
 }
 
 impl Exec for &Db {
@@ -97,6 +115,20 @@ impl Exec for &Db {
         args: Vec<Val>,
     ) -> impl Future<Output = Result<i64, sqlx::Error>> + Send {
         Db::scalar_i64(self, sql, args)
+    }
+    fn fast_all<T: Row + FastRow>(
+        &mut self,
+        sql: &str,
+        args: Vec<Val>,
+    ) -> impl Future<Output = Result<Vec<T>, sqlx::Error>> + Send {
+        Db::fast_all(self, sql, args)
+    }
+    fn fast_opt<T: Row + FastRow>(
+        &mut self,
+        sql: &str,
+        args: Vec<Val>,
+    ) -> impl Future<Output = Result<Option<T>, sqlx::Error>> + Send {
+        Db::fast_opt(self, sql, args)
     }
 }
 

@@ -216,6 +216,13 @@ pub struct TimelineVersionRow {
     pub version: i64,
 }
 
+crate::fast_row!(TimelineVersionRow {
+    id,
+    at,
+    plan_id,
+    version
+});
+
 /// One timeline page of the versions of the person's plan in `team`, older than `before`
 /// (`before_at`, `before_id`), newest first. Dates and numbers only: what the plan's status
 /// shows every reader of the record.
@@ -226,7 +233,7 @@ pub async fn versions_page(
     (before_at, before_id): (DateTime<Utc>, Uuid),
     limit: i64,
 ) -> Result<Vec<TimelineVersionRow>, sqlx::Error> {
-    ex.all(
+    ex.fast_all(
         "SELECT v.id, v.created_at AS at, v.plan_id, CAST(v.version AS BIGINT) AS version \
          FROM plan_versions v JOIN plans p ON p.id = v.plan_id \
          WHERE p.client_id = $1 AND p.team_id = $5 \
