@@ -21,6 +21,7 @@
 //! or `BENK_SQLX_READS=1` (for before/after measurements in one build) uses the pool alone.
 
 use std::path::PathBuf;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Mutex;
 use std::time::Duration;
 
@@ -40,6 +41,7 @@ const STATEMENT_CACHE: usize = 64;
 pub struct Readers {
     path: PathBuf,
     idle: Mutex<Vec<Connection>>,
+    closed: AtomicBool,
 }
 
 impl std::fmt::Debug for Readers {
@@ -62,6 +64,7 @@ impl Readers {
         let readers = Readers {
             path,
             idle: Mutex::new(Vec::new()),
+            closed: AtomicBool::new(false),
         };
         // Open one now, so that a file that cannot be read falls back at once.
         match readers.connect() {
@@ -86,17 +89,26 @@ impl Readers {
         Ok(conn)
     }
 
-    fn take(&self) -> rusqlite::Result<Connection> {
+    /// Closes the idle connections; every later read fails, as on a closed pool.
+    pub fn close(&self) {
+        self.closed.store(true, Ordering::SeqCst);
+        self.idle.lock().unwrap_or_else(|e| e.into_inner()).clear();
+    }
+
+    fn take(&self) -> Result<Connection, sqlx::Error> {
+        if self.closed.load(Ordering::SeqCst) {
+            return Err(sqlx::Error::PoolClosed);
+        }
         let idle = self.idle.lock().unwrap_or_else(|e| e.into_inner()).pop();
         match idle {
             Some(c) => Ok(c),
-            None => self.connect(),
+            None => self.connect().map_err(to_sqlx),
         }
     }
 
     fn put(&self, conn: Connection) {
         let mut idle = self.idle.lock().unwrap_or_else(|e| e.into_inner());
-        if idle.len() < MAX_IDLE {
+        if idle.len() < MAX_IDLE && !self.closed.load(Ordering::SeqCst) {
             idle.push(conn);
         }
     }
@@ -117,7 +129,7 @@ impl Readers {
         args: &[Val],
         limit: usize,
     ) -> Result<Vec<T>, sqlx::Error> {
-        let conn = self.take().map_err(to_sqlx)?;
+        let conn = self.take()?;
         let out = query(&conn, sql, args, limit);
         // A statement that failed leaves the connection as it was (reads hold no transaction
         // once their statement is reset, which dropping the cached statement does).
@@ -385,7 +397,9 @@ mod tests {
         assert!(readers
             .all::<(i64,)>("DELETE FROM t RETURNING n", &[])
             .is_err());
+        // Closing the database closes the readers too: a closed pool reads nothing.
         db.close().await;
+        assert!(readers.all::<(i64,)>("SELECT 1", &[]).is_err());
         let _ = std::fs::remove_dir_all(&dir);
     }
 }

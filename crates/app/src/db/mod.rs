@@ -348,7 +348,12 @@ impl Db {
     /// Closes the pool.
     pub async fn close(&self) {
         match self {
-            Db::Sqlite(p, _) => p.close().await,
+            Db::Sqlite(p, readers) => {
+                if let Some(r) = readers {
+                    r.close();
+                }
+                p.close().await
+            }
             Db::Postgres(p) => p.close().await,
         }
     }
