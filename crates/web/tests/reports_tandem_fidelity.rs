@@ -282,7 +282,8 @@ async fn tandem_and_fidelity_hand_computed(t: &TestApp) {
     assert_eq!(cells["tandem.intake"]["A3"], "S:2024-01");
     assert_eq!(cells["tandem.intake"]["B3"], "S::");
     assert_eq!(cells["tandem.intake"]["C5"], "N:3");
-    assert_eq!(cells["tandem.housing"]["C5"], "N:2");
+    // Withheld: the "now" column's sum is the intake table's total (see the JSON above).
+    assert_eq!(cells["tandem.housing"]["C5"], "S::");
     assert_eq!(cells["tandem.evictions"]["B3"], "N:3");
     let csv = file(t, tok, "tandem", "csv").await;
     let csv = String::from_utf8(csv).unwrap();
