@@ -182,8 +182,14 @@ mod tests {
         assert!(differ_by_one_period(p("2026-01-01", "2026-05-31"), jan_jun));
         assert!(!differ_by_one_period(jan_jun, jan_jun));
         // Two pieces (January and June) mixed in one difference; overlapping periods.
-        assert!(!differ_by_one_period(jan_jun, p("2026-02-01", "2026-05-31")));
-        assert!(!differ_by_one_period(jan_jun, p("2026-03-01", "2026-08-31")));
+        assert!(!differ_by_one_period(
+            jan_jun,
+            p("2026-02-01", "2026-05-31")
+        ));
+        assert!(!differ_by_one_period(
+            jan_jun,
+            p("2026-03-01", "2026-08-31")
+        ));
     }
 
     #[test]

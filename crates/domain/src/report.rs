@@ -345,7 +345,10 @@ impl Table {
 
     /// Whether the cell at (row, column) is a count of people and its value.
     fn people_at(&self, (r, c): (usize, usize)) -> Option<i64> {
-        self.rows.get(r).and_then(|row| row.get(c)).and_then(people_count)
+        self.rows
+            .get(r)
+            .and_then(|row| row.get(c))
+            .and_then(people_count)
     }
 
     /// The figures of the table that another table may show too: per column of counts of
@@ -1190,7 +1193,10 @@ mod tests {
             f.sections[0].tables[1].rows,
             vec![row("jan", &[W]), row("feb", &[p(12)])]
         );
-        assert!(f.suppression_note().en.contains("1 numbers are hidden because"));
+        assert!(f
+            .suppression_note()
+            .en
+            .contains("1 numbers are hidden because"));
         // The team's own screen shows every number.
         let screen = r.for_audience(Audience::TeamScreen);
         assert_eq!(screen.sections[0].tables[1].rows[0][1], p(13));

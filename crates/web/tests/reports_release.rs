@@ -163,8 +163,10 @@ async fn a_release_for_a_nested_period_withholds_a_small_difference(t: &TestApp)
         .await;
     assert_eq!(r.status, StatusCode::OK);
     assert!(
-        r.text.contains("fordi forskjellen fra en tidligere utlevert rapport")
-            || r.text.contains("because their difference from a report released earlier"),
+        r.text
+            .contains("fordi forskjellen fra en tidligere utlevert rapport")
+            || r.text
+                .contains("because their difference from a report released earlier"),
         "{}",
         r.text
     );
@@ -188,9 +190,13 @@ async fn a_release_for_a_nested_period_withholds_a_small_difference(t: &TestApp)
         1
     );
     // The page is not a release: nothing compared, nothing recorded.
-    let n = benk_app::store::reports::release_count(t.db(), t.team_id("Samhandlingsteamet Fjordby").await, "activity")
-        .await
-        .unwrap();
+    let n = benk_app::store::reports::release_count(
+        t.db(),
+        t.team_id("Samhandlingsteamet Fjordby").await,
+        "activity",
+    )
+    .await
+    .unwrap();
     // Five releases: four JSON copies and the HTML file.
     assert_eq!(n, 5);
 }

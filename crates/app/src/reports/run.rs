@@ -412,7 +412,14 @@ pub async fn run_with(
     } else {
         String::new()
     };
-    release(app, report, d, (team, options), release_audience(name, format)).await
+    release(
+        app,
+        report,
+        d,
+        (team, options),
+        release_audience(name, format),
+    )
+    .await
 }
 
 /// Who the copy of a run is for, when it leaves the team: every format but the team's own page
