@@ -26,6 +26,7 @@ pub mod plan;
 pub mod record;
 pub mod referral;
 pub mod registry;
+pub mod release;
 pub mod report;
 pub mod staff;
 pub mod stats;
@@ -95,7 +96,8 @@ pub use registry::{
     InclusionSide, PoliceKind, RegistryError, RegistryKind, Stay, WindowTotals, Windows,
 };
 pub use report::{
-    fmt1, percent, round1, Audience, Cell, Chart, ChartKind, Report, Section, Series, Table, L,
+    fmt1, percent, report_lines, round1, suppress_tables, At, Audience, Cell, CellRef, Chart,
+    ChartKind, Line, Report, Section, Series, Table, L,
 };
 pub use staff::{
     health_personnel_basis, Fte, FteError, HealthPersonnelBasis, HprNumber, HprNumberError,

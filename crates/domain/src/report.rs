@@ -334,73 +334,238 @@ impl Table {
     /// 2. a percentage in the same row or column as a hidden count whose numerator,
     ///    denominator or denominator − numerator is that count is hidden too (it would print
     ///    the number).
+    ///
+    /// A table of a report is suppressed together with the report's other tables
+    /// ([`suppress_tables`]), which adds the lines across tables.
     pub fn suppressed(&self, threshold: i64) -> Table {
-        let mut out = self.clone();
-        // Primary suppression, kept apart: those cells show "<threshold", the rest ":".
-        let primary: Vec<Vec<bool>> = self
-            .rows
-            .iter()
-            .map(|r| {
-                r.iter()
-                    .map(|c| c.suppressed(threshold) == Cell::Suppressed)
-                    .collect()
-            })
-            .collect();
-        let mut hidden = primary.clone();
+        suppress_tables(std::slice::from_ref(self), threshold, &[])
+            .pop()
+            .unwrap_or_else(|| self.clone())
+    }
+
+    /// Whether the cell at (row, column) is a count of people and its value.
+    fn people_at(&self, (r, c): (usize, usize)) -> Option<i64> {
+        self.rows
+            .get(r)
+            .and_then(|row| row.get(c))
+            .and_then(people_count)
+    }
+
+    /// The figures of the table that another table may show too: per column of counts of
+    /// people, the sum of its cells (without a total row's cell) as the cells that add up to
+    /// it, and its total row's cell where it has one. A one-row column is a single figure.
+    fn figures(&self) -> Vec<Figure> {
         let lines = self.total_lines();
-        let value = |(r, c): (usize, usize)| self.rows[r].get(c).and_then(people_count);
-        loop {
-            let mut changed = false;
-            for line in &lines {
-                let cells = line.parts.iter().chain(std::iter::once(&line.total));
-                if cells.filter(|(r, c)| hidden[*r][*c]).count() != 1 {
-                    continue;
-                }
-                let next = line
-                    .parts
-                    .iter()
-                    .filter(|(r, c)| !hidden[*r][*c] && value((*r, *c)).unwrap_or(0) > 0)
-                    .min_by_key(|p| (value(**p), **p))
-                    .copied()
-                    .unwrap_or(line.total);
-                hidden[next.0][next.1] = true;
-                changed = true;
+        let width = self.rows.iter().map(Vec::len).max().unwrap_or(0);
+        let mut out = Vec::new();
+        for col in 0..width {
+            let total_row = lines
+                .iter()
+                .find(|l| l.total.1 == col && l.parts.iter().all(|p| p.1 == col))
+                .map(|l| l.total);
+            let body = match total_row {
+                Some((last, _)) => last,
+                None => self.rows.len(),
+            };
+            let cells: Vec<(usize, usize)> = (0..body).map(|r| (r, col)).collect();
+            let values: Option<Vec<i64>> = cells.iter().map(|p| self.people_at(*p)).collect();
+            let Some(values) = values else { continue };
+            let sum: i64 = values.iter().sum();
+            if cells.is_empty() || sum == 0 {
+                continue;
             }
-            if !changed {
-                break;
+            if cells.len() == 1 {
+                out.push(Figure {
+                    sum,
+                    parts: vec![],
+                    totals: cells,
+                });
+            } else {
+                out.push(Figure {
+                    sum,
+                    parts: cells,
+                    totals: vec![],
+                });
             }
-        }
-        // Every hidden count of people: (row, column, value).
-        let hidden_counts: Vec<(usize, usize, i64)> = self
-            .rows
-            .iter()
-            .enumerate()
-            .flat_map(|(r, row)| {
-                let hidden = &hidden;
-                row.iter().enumerate().filter_map(move |(c, cell)| {
-                    people_count(cell)
-                        .filter(|_| hidden[r][c])
-                        .map(|v| (r, c, v))
-                })
-            })
-            .collect();
-        for (r, row) in out.rows.iter_mut().enumerate() {
-            for (c, cell) in row.iter_mut().enumerate() {
-                let tells = match cell {
-                    Cell::Percent { num, den } => hidden_counts.iter().any(|(hr, hc, v)| {
-                        (*hr == r || *hc == c) && [*num, *den, *den - *num].contains(v)
-                    }),
-                    _ => false,
-                };
-                if primary[r][c] {
-                    *cell = Cell::Suppressed;
-                } else if hidden[r][c] || tells {
-                    *cell = Cell::Withheld;
-                }
+            if let Some(t) = total_row {
+                out.push(Figure {
+                    sum,
+                    parts: vec![],
+                    totals: vec![t],
+                });
             }
         }
         out
     }
+}
+
+/// A figure of a table (a number of people) as the cells that show it: parts that add up to
+/// it, or a cell that is it (a total, a one-row column).
+struct Figure {
+    sum: i64,
+    parts: Vec<(usize, usize)>,
+    totals: Vec<(usize, usize)>,
+}
+
+/// A cell of a set of tables: (table, row, column).
+pub type At = (usize, usize, usize);
+
+/// A line of cells whose numbers are tied by a sum: when exactly one of them is hidden it can
+/// be worked out from the others. `parts` are hidden first (the smallest that is not zero);
+/// `totals` only when no such part is shown.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Line {
+    /// Cells hidden first.
+    pub parts: Vec<At>,
+    /// Sums (hidden when no part is left).
+    pub totals: Vec<At>,
+}
+
+/// The lines of a set of tables (the tables of one report): every table's own
+/// [`Table::total_lines`], and, across tables, every two ways two different tables show the
+/// same number of people: a column's cells that add up to it, its total row's cell, or a
+/// one-row table's cell. Two ways of showing the same sum give it away when exactly one of
+/// their cells is hidden (contacts by kind against contacts by month: the months' sum is the
+/// kinds' sum). Equal sums are found from the numbers, as totals are: a coincidence only hides
+/// more.
+pub fn report_lines(tables: &[Table]) -> Vec<Line> {
+    let mut lines: Vec<Line> = Vec::new();
+    let mut figures: Vec<(usize, Figure)> = Vec::new();
+    for (t, table) in tables.iter().enumerate() {
+        for l in table.total_lines() {
+            lines.push(Line {
+                parts: l.parts.iter().map(|(r, c)| (t, *r, *c)).collect(),
+                totals: vec![(t, l.total.0, l.total.1)],
+            });
+        }
+        figures.extend(table.figures().into_iter().map(|f| (t, f)));
+    }
+    let at = |t: usize, cells: &[(usize, usize)]| -> Vec<At> {
+        cells.iter().map(|(r, c)| (t, *r, *c)).collect()
+    };
+    for (i, (ta, a)) in figures.iter().enumerate() {
+        for (tb, b) in &figures[i + 1..] {
+            if ta == tb || a.sum != b.sum {
+                continue;
+            }
+            let mut parts = at(*ta, &a.parts);
+            parts.extend(at(*tb, &b.parts));
+            let mut totals = at(*ta, &a.totals);
+            totals.extend(at(*tb, &b.totals));
+            lines.push(Line { parts, totals });
+        }
+    }
+    lines
+}
+
+/// Suppression over a set of tables (a report's): primary suppression in each table, the
+/// cells in `withhold` hidden as well (a release memory's finding), then secondary suppression
+/// over every [`report_lines`] line until no line has exactly one hidden cell, then in each
+/// table the percentages that would print a hidden count (see [`Table::suppressed`]).
+pub fn suppress_tables(tables: &[Table], threshold: i64, withhold: &[At]) -> Vec<Table> {
+    let primary: Vec<Vec<Vec<bool>>> = tables
+        .iter()
+        .map(|t| {
+            t.rows
+                .iter()
+                .map(|r| {
+                    r.iter()
+                        .map(|c| c.suppressed(threshold) == Cell::Suppressed)
+                        .collect()
+                })
+                .collect()
+        })
+        .collect();
+    let mut hidden = primary.clone();
+    for &(t, r, c) in withhold {
+        if let Some(h) = hidden
+            .get_mut(t)
+            .and_then(|x| x.get_mut(r))
+            .and_then(|x| x.get_mut(c))
+        {
+            *h = true;
+        }
+    }
+    let lines = report_lines(tables);
+    let value = |(t, r, c): At| tables[t].people_at((r, c));
+    loop {
+        let mut changed = false;
+        for line in &lines {
+            let cells = line.parts.iter().chain(&line.totals);
+            let mut hits = cells.filter(|(t, r, c)| hidden[*t][*r][*c]);
+            let (Some(&(in_table, _, _)), None) = (hits.next(), hits.next()) else {
+                continue;
+            };
+            // The smallest shown part that is not zero, of the hidden cell's table first (the
+            // hiding stays in the table that has it), then of any table; a total last.
+            let shown = |cells: &[At], same: bool| {
+                cells
+                    .iter()
+                    .filter(|(t, r, c)| {
+                        !hidden[*t][*r][*c]
+                            && value((*t, *r, *c)).unwrap_or(0) > 0
+                            && (!same || *t == in_table)
+                    })
+                    .min_by_key(|p| (value(**p), **p))
+                    .copied()
+            };
+            let next = shown(&line.parts, true)
+                .or_else(|| shown(&line.parts, false))
+                .or_else(|| shown(&line.totals, false))
+                // A line whose every other cell is zero or hidden: the total as before.
+                .or_else(|| {
+                    (line.totals.iter().chain(&line.parts))
+                        .find(|(t, r, c)| !hidden[*t][*r][*c])
+                        .copied()
+                });
+            let Some(next) = next else {
+                continue;
+            };
+            hidden[next.0][next.1][next.2] = true;
+            changed = true;
+        }
+        if !changed {
+            break;
+        }
+    }
+    tables
+        .iter()
+        .enumerate()
+        .map(|(t, table)| {
+            let hidden = &hidden[t];
+            let primary = &primary[t];
+            let mut out = table.clone();
+            // Every hidden count of people: (row, column, value).
+            let hidden_counts: Vec<(usize, usize, i64)> = table
+                .rows
+                .iter()
+                .enumerate()
+                .flat_map(|(r, row)| {
+                    row.iter().enumerate().filter_map(move |(c, cell)| {
+                        people_count(cell)
+                            .filter(|_| hidden[r][c])
+                            .map(|v| (r, c, v))
+                    })
+                })
+                .collect();
+            for (r, row) in out.rows.iter_mut().enumerate() {
+                for (c, cell) in row.iter_mut().enumerate() {
+                    let tells = match cell {
+                        Cell::Percent { num, den } => hidden_counts.iter().any(|(hr, hc, v)| {
+                            (*hr == r || *hc == c) && [*num, *den, *den - *num].contains(v)
+                        }),
+                        _ => false,
+                    };
+                    if primary[r][c] {
+                        *cell = Cell::Suppressed;
+                    } else if hidden[r][c] || tells {
+                        *cell = Cell::Withheld;
+                    }
+                }
+            }
+            out
+        })
+        .collect()
 }
 
 /// Hides in a chart the values its table hides: the chart's categories are the table's rows
@@ -522,6 +687,22 @@ pub struct Report {
     pub suppressed: bool,
     /// Whether person-level sections were left out of this copy.
     pub person_level_removed: bool,
+    /// Cells to withhold in every suppressed copy besides the small numbers: those whose
+    /// difference from an earlier release for a nested period would be a small number
+    /// (the release memory, [`crate::release`]). Not shown on the team's own screen.
+    #[serde(skip)]
+    pub withhold: Vec<CellRef>,
+}
+
+/// A cell of a report: the table's id, the row and the column.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct CellRef {
+    /// The table's id.
+    pub table: String,
+    /// Row.
+    pub row: usize,
+    /// Column.
+    pub col: usize,
 }
 
 /// What an export may contain.
@@ -556,9 +737,22 @@ impl Report {
         let t = self.threshold;
         let mut r = self.clone();
         r.suppressed = true;
+        // Every table of the report at once, so that no table gives away what another hides.
+        let tables: Vec<Table> = self.tables().cloned().collect();
+        let withhold: Vec<At> = self
+            .withhold
+            .iter()
+            .filter_map(|w| {
+                let i = tables.iter().position(|tb| tb.id == w.table)?;
+                Some((i, w.row, w.col))
+            })
+            .collect();
+        let mut done = suppress_tables(&tables, t, &withhold).into_iter();
         for s in &mut r.sections {
             for tb in &mut s.tables {
-                *tb = tb.suppressed(t);
+                if let Some(x) = done.next() {
+                    *tb = x;
+                }
             }
             for c in &mut s.charts {
                 *c = c.suppressed(t);
@@ -580,10 +774,16 @@ impl Report {
     pub fn suppression_note(&self) -> L {
         let t = self.threshold;
         if self.suppressed {
-            L::new(
-                format!("Tall fra 1 til {} er skjult og vist som «<{t}» (små tall kan peke ut personer). «:» er et tall som er skjult fordi det ellers ville avsløre et skjult tall.", t - 1),
-                format!("Numbers from 1 to {} are hidden and shown as “<{t}” (small numbers can identify people). “:” is a number hidden because it would give a hidden one away.", t - 1),
-            )
+            let mut note = L::new(
+                format!("Tall fra 1 til {} er skjult og vist som «<{t}» (små tall kan peke ut personer). «:» er et tall som er skjult fordi det ellers ville avsløre et skjult tall, i denne rapporten eller sammen med en tidligere utlevert rapport.", t - 1),
+                format!("Numbers from 1 to {} are hidden and shown as “<{t}” (small numbers can identify people). “:” is a number hidden because it would give a hidden one away, in this report or together with a report released earlier.", t - 1),
+            );
+            let n = self.withhold.len();
+            if n > 0 {
+                note.nb.push_str(&format!(" {n} tall er skjult fordi forskjellen fra en tidligere utlevert rapport for en periode som begynner eller slutter samme dag, ville vært et lite tall."));
+                note.en.push_str(&format!(" {n} numbers are hidden because their difference from a report released earlier for a period starting or ending on the same day would be a small number."));
+            }
+            note
         } else {
             L::new(
                 format!("Visningen for teamets egne medlemmer viser alle tall. I eksporterte filer skjules tall fra 1 til {}.", t - 1),
@@ -714,6 +914,7 @@ mod tests {
             threshold: 5,
             suppressed: false,
             person_level_removed: false,
+            withhold: vec![],
         }
     }
 
@@ -869,5 +1070,135 @@ mod tests {
             f.sections[0].charts[0].series[0].values,
             [None, None, Some(12.0)]
         );
+    }
+
+    fn named(id: &str, rows: Vec<Vec<Cell>>) -> Table {
+        Table {
+            id: id.into(),
+            ..table(rows)
+        }
+    }
+
+    #[test]
+    fn two_tables_with_the_same_sum_give_a_hidden_part_away_unless_a_second_goes() {
+        // Contacts by kind (3, 10, 12) and by month (13, 12), neither with a total: alone each
+        // hides only the 3, but the months add up to 25, so 3 = 25 − 10 − 12. The next
+        // smallest of the kinds' table goes too.
+        let kinds = named(
+            "kinds",
+            vec![row("a", &[p(3)]), row("b", &[p(10)]), row("c", &[p(12)])],
+        );
+        let months = named("months", vec![row("jan", &[p(13)]), row("feb", &[p(12)])]);
+        assert_eq!(kinds.suppressed(5).rows[1][1], p(10), "alone: primary only");
+        let s = suppress_tables(&[kinds, months.clone()], 5, &[]);
+        assert_eq!(
+            s[0].rows,
+            vec![row("a", &[S]), row("b", &[W]), row("c", &[p(12)])]
+        );
+        assert_eq!(s[1], months, "the hiding stays in the table that has it");
+    }
+
+    #[test]
+    fn a_total_in_one_table_is_the_sum_of_a_column_in_another() {
+        // By kind with a total row (10, 15, total 25) and by month (2, 23): the 2 is hidden
+        // in its table, and 25 − 23 gives it back. The 23 goes; the kinds stay as they are.
+        let kinds = named(
+            "kinds",
+            vec![
+                row("a", &[p(10)]),
+                row("b", &[p(15)]),
+                row("I alt", &[p(25)]),
+            ],
+        );
+        let months = named("months", vec![row("jan", &[p(2)]), row("feb", &[p(23)])]);
+        let lines = report_lines(&[kinds.clone(), months.clone()]);
+        // Within the kinds: one. Across: kinds' parts with the months', the kinds' total
+        // with the months' parts.
+        assert_eq!(lines.len(), 3);
+        let s = suppress_tables(&[kinds.clone(), months], 5, &[]);
+        assert_eq!(s[0], kinds);
+        assert_eq!(s[1].rows, vec![row("jan", &[S]), row("feb", &[W])]);
+    }
+
+    #[test]
+    fn a_one_row_table_shows_the_sum_of_another_tables_column() {
+        // "All contacts" 25 in a one-row table; the kinds 3, 10, 12 have no total of their own.
+        let all = named("all", vec![vec![p(25)]]);
+        let kinds = named(
+            "kinds",
+            vec![row("a", &[p(3)]), row("b", &[p(10)]), row("c", &[p(12)])],
+        );
+        let s = suppress_tables(&[all.clone(), kinds], 5, &[]);
+        assert_eq!(s[0], all);
+        assert_eq!(
+            s[1].rows,
+            vec![row("a", &[S]), row("b", &[W]), row("c", &[p(12)])]
+        );
+        // Sums that differ tie nothing.
+        let other = named("all", vec![vec![p(26)]]);
+        let kinds = named(
+            "kinds",
+            vec![row("a", &[p(3)]), row("b", &[p(10)]), row("c", &[p(12)])],
+        );
+        assert!(report_lines(&[other, kinds.clone()]).is_empty());
+    }
+
+    #[test]
+    fn a_withheld_cell_is_hidden_with_its_complement() {
+        // The release memory withholds b (10): the total row then needs a second hidden part.
+        let t = named(
+            "t",
+            vec![
+                row("a", &[p(20)]),
+                row("b", &[p(10)]),
+                row("c", &[p(12)]),
+                row("I alt", &[p(42)]),
+            ],
+        );
+        let s = suppress_tables(&[t], 5, &[(0, 1, 1)]);
+        assert_eq!(
+            s[0].rows,
+            vec![
+                row("a", &[p(20)]),
+                row("b", &[W]),
+                row("c", &[W]),
+                row("I alt", &[p(42)])
+            ]
+        );
+    }
+
+    #[test]
+    fn the_report_suppresses_its_tables_together_and_withholds_by_reference() {
+        let mut r = sample();
+        r.sections[0].tables = vec![
+            named(
+                "kinds",
+                vec![row("a", &[p(3)]), row("b", &[p(10)]), row("c", &[p(12)])],
+            ),
+            named("months", vec![row("jan", &[p(13)]), row("feb", &[p(12)])]),
+        ];
+        r.sections[0].charts.clear();
+        let f = r.for_audience(Audience::Aggregate);
+        assert_eq!(f.sections[0].tables[0].rows[1][1], W);
+        // Withheld by the release memory: January's 13. February's 12 stays: the months have
+        // no total, and the line across the two tables has three hidden cells (3, 10, 13:
+        // only 3 + 10 = 13 follows).
+        r.withhold = vec![CellRef {
+            table: "months".into(),
+            row: 0,
+            col: 1,
+        }];
+        let f = r.for_audience(Audience::Aggregate);
+        assert_eq!(
+            f.sections[0].tables[1].rows,
+            vec![row("jan", &[W]), row("feb", &[p(12)])]
+        );
+        assert!(f
+            .suppression_note()
+            .en
+            .contains("1 numbers are hidden because"));
+        // The team's own screen shows every number.
+        let screen = r.for_audience(Audience::TeamScreen);
+        assert_eq!(screen.sections[0].tables[1].rows[0][1], p(13));
     }
 }

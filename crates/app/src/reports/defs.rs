@@ -17,5 +17,9 @@ pub fn common() -> Vec<L> {
             "Avrunding: til én desimal, halve opp bort fra null (4,45 blir 4,5). Prosent er 100 × teller / nevner, avrundet på samme måte; teller og nevner står ved hver prosent.",
             "Rounding: to one decimal, halves away from zero (4.45 becomes 4.5). A percentage is 100 × numerator / denominator, rounded the same way; the numerator and denominator stand with every percentage.",
         ),
+        L::new(
+            "Små tall: i filer og data som går ut av teamet skjules tall om personer fra 1 til grensen − 1 («<5»). Et tall som ellers ville avsløre et skjult tall, i samme tabell, i en annen tabell i rapporten med samme sum, eller som forskjell fra en tidligere utlevert rapport for en periode som begynner eller slutter samme dag, vises som «:».",
+            "Small numbers: in files and data that leave the team, numbers of people from 1 to the threshold − 1 are hidden (“<5”). A number that would otherwise give a hidden one away, in the same table, in another table of the report with the same sum, or as the difference from a report released earlier for a period starting or ending on the same day, is shown as “:”.",
+        ),
     ]
 }

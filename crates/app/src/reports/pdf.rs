@@ -795,6 +795,7 @@ mod tests {
             threshold: 5,
             suppressed: false,
             person_level_removed: false,
+            withhold: vec![],
         }
     }
 

@@ -8,9 +8,10 @@
 
 use std::collections::HashMap;
 
+use benk_domain::release::{shown, to_withhold, Release};
 use benk_domain::{
-    caseload_norm, CloseReason, ContactKind, Counted, EstablishedService, MeasureKind, Report,
-    TeamRole,
+    caseload_norm, Audience, CloseReason, ContactKind, Counted, EstablishedService, MeasureKind,
+    Report, TeamRole,
 };
 use chrono::{DateTime, NaiveDate, NaiveTime, Utc};
 use serde::{Deserialize, Serialize};
@@ -19,7 +20,7 @@ use uuid::Uuid;
 use crate::access::is_health_personnel;
 use crate::actor::Actor;
 use crate::audit::Outcome;
-use crate::db::writer::WriteOp;
+use crate::db::writer::{Decision, WriteOp};
 use crate::error::{AppError, AppResult, FieldError, Text};
 use crate::store;
 use crate::App;
@@ -392,8 +393,7 @@ pub async fn run_with(
         "team:{team},report:{},format:{format},period:{from}..{to}{window_part},aggregate{extra}",
         name.code()
     );
-    app.writer.write(WriteOp::audit_only(vec![d])).await?;
-    Ok(Report {
+    let report = Report {
         name: name.code().into(),
         title,
         team: team_row.name,
@@ -405,7 +405,104 @@ pub async fn run_with(
         threshold: settings.small_threshold,
         suppressed: false,
         person_level_removed: false,
-    })
+        withhold: vec![],
+    };
+    let options = if name == ReportName::Cflex {
+        format!("window:{window}")
+    } else {
+        String::new()
+    };
+    release(
+        app,
+        report,
+        d,
+        (team, options),
+        release_audience(name, format),
+    )
+    .await
+}
+
+/// Who the copy of a run is for, when it leaves the team: every format but the team's own page
+/// (`html_page`) is released (files and the API's data); the teams side by side are released
+/// on the page too (they are shown suppressed there). `None`: the team's own screen.
+pub fn release_audience(name: ReportName, format: &str) -> Option<Audience> {
+    match format {
+        "html_page" if name != ReportName::Teams => None,
+        "pdf" | "html" => Some(Audience::TeamFile),
+        _ => Some(Audience::Aggregate),
+    }
+}
+
+/// Writes the run's audit row and, for a release, consults and extends the release memory in
+/// the same writer command: the earlier releases of the same report, team and options whose
+/// period starts or ends on the same day ([`store::reports::releases_sharing_an_end`]) are
+/// compared with the copy for `audience`; the cells whose difference would be a small number
+/// are withheld ([`Report::withhold`], secondary suppression is run again over them), and the
+/// numbers the final copy shows are recorded. One writer command, so two releases at once are
+/// compared with each other too (the second sees the first). The audit row says how many
+/// releases were compared and how many numbers were withheld.
+async fn release(
+    app: &App,
+    mut report: Report,
+    mut d: crate::audit::AuditDraft,
+    (team, options): (Uuid, String),
+    audience: Option<Audience>,
+) -> AppResult<Report> {
+    let Some(audience) = audience else {
+        app.writer.write(WriteOp::audit_only(vec![d])).await?;
+        return Ok(report);
+    };
+    let copy = report.clone();
+    let withhold = app
+        .writer
+        .command(move |tx| {
+            Box::pin(async move {
+                let (from, to) = (copy.from, copy.to);
+                let earlier: Vec<Release> = store::reports::releases_sharing_an_end(
+                    &mut *tx,
+                    (team, &copy.name, &options),
+                    from,
+                    to,
+                )
+                .await?
+                .into_iter()
+                .filter_map(|(from, to, cells)| {
+                    Some(Release {
+                        from,
+                        to,
+                        shown: serde_json::from_str(&cells).ok()?,
+                    })
+                })
+                .collect();
+                let mut copy = copy;
+                copy.withhold = to_withhold(&copy.for_audience(audience), &earlier);
+                let cells = serde_json::to_string(&shown(&copy.for_audience(audience)))
+                    .unwrap_or_else(|_| "{}".into());
+                d.resources.push_str(&format!(
+                    ",release,compared:{},withheld:{}",
+                    earlier.len(),
+                    copy.withhold.len()
+                ));
+                let stmt = store::reports::record_release(&store::reports::NewRelease {
+                    id: Uuid::now_v7(),
+                    team,
+                    report: &copy.name,
+                    options: &options,
+                    from,
+                    to,
+                    at: d.at,
+                    cells: &cells,
+                });
+                tx.execute(stmt.sql, stmt.args).await?;
+                Ok(Decision::<_, std::convert::Infallible>::Commit {
+                    audit: vec![d],
+                    value: copy.withhold,
+                })
+            })
+        })
+        .await?;
+    report.withhold = withhold.unwrap_or_else(|e| match e {});
+    Ok(report)
 }
 
 /// Who may see the teams side by side: the installation's administrators and every team lead
@@ -450,8 +547,7 @@ async fn run_teams(
         "report:teams,teams:{},format:{format},period:{from}..{to},aggregate",
         inputs.len()
     );
-    app.writer.write(WriteOp::audit_only(vec![d])).await?;
-    Ok(Report {
+    let report = Report {
         name: ReportName::Teams.code().into(),
         title,
         team: match actor.lang() {
@@ -466,7 +562,11 @@ async fn run_teams(
         threshold,
         suppressed: false,
         person_level_removed: false,
-    })
+        withhold: vec![],
+    };
+    // Every team at once: the memory's team is the nil id.
+    let audience = release_audience(ReportName::Teams, format);
+    release(app, report, d, (Uuid::nil(), String::new()), audience).await
 }
 
 async fn spor_input(

@@ -281,3 +281,67 @@ pub async fn gaf_ors(
     )
     .await
 }
+
+/// How many earlier releases a new release is compared with, at most (the latest).
+pub const RELEASES_COMPARED: i64 = 200;
+
+/// The earlier releases of a report that start or end on the same day as `from..to` (and are
+/// not that very period), latest first, at most [`RELEASES_COMPARED`]: (from, to, the shown
+/// numbers as JSON). Read inside the writer command that records the new release.
+pub async fn releases_sharing_an_end(
+    mut ex: impl Exec,
+    (team, report, options): (Uuid, &str, &str),
+    from: NaiveDate,
+    to: NaiveDate,
+) -> Result<Vec<(NaiveDate, NaiveDate, String)>, sqlx::Error> {
+    ex.all(
+        "SELECT period_from, period_to, cells FROM report_releases \
+         WHERE team_id = $1 AND report = $2 AND options = $3 \
+         AND (period_from = $4 OR period_to = $5) AND NOT (period_from = $4 AND period_to = $5) \
+         ORDER BY released_at DESC, id DESC LIMIT $6",
+        crate::args![team, report, options, from, to, RELEASES_COMPARED],
+    )
+    .await
+}
+
+/// How many releases of a report a team has made (for the tests and the bench).
+pub async fn release_count(
+    mut ex: impl Exec,
+    team: Uuid,
+    report: &str,
+) -> Result<i64, sqlx::Error> {
+    ex.scalar_i64(
+        "SELECT COUNT(*) FROM report_releases WHERE team_id = $1 AND report = $2",
+        crate::args![team, report],
+    )
+    .await
+}
+
+/// A released copy of a report: what it showed.
+pub struct NewRelease<'a> {
+    /// Id.
+    pub id: Uuid,
+    /// The team (nil for the teams side by side).
+    pub team: Uuid,
+    /// The report's code.
+    pub report: &'a str,
+    /// The options beyond the period.
+    pub options: &'a str,
+    /// The period.
+    pub from: NaiveDate,
+    /// The period's last day.
+    pub to: NaiveDate,
+    /// When.
+    pub at: DateTime<Utc>,
+    /// The shown numbers as JSON.
+    pub cells: &'a str,
+}
+
+/// Records a release.
+pub fn record_release(r: &NewRelease<'_>) -> Stmt {
+    Stmt::new(
+        "INSERT INTO report_releases (id, team_id, report, options, period_from, period_to, released_at, cells) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+        crate::args![r.id, r.team, r.report, r.options, r.from, r.to, r.at, r.cells],
+    )
+}
