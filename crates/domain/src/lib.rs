@@ -95,7 +95,8 @@ pub use registry::{
     InclusionSide, PoliceKind, RegistryError, RegistryKind, Stay, WindowTotals, Windows,
 };
 pub use report::{
-    fmt1, percent, round1, Audience, Cell, Chart, ChartKind, Report, Section, Series, Table, L,
+    fmt1, percent, round1, Audience, Cell, Chart, ChartKind, Reference, Report, Section, Series,
+    Table, L,
 };
 pub use staff::{
     health_personnel_basis, Fte, FteError, HealthPersonnelBasis, HprNumber, HprNumberError,

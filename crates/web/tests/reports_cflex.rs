@@ -108,6 +108,13 @@ fn stay(from: &str, to: &str) -> (&'static str, Value) {
     )
 }
 
+fn prison(from: &str, to: &str) -> (&'static str, Value) {
+    (
+        "registry-events/prison",
+        json!({"started_on": from, "ended_on": to}),
+    )
+}
+
 fn ors(on: &str, i: [f64; 4]) -> (&'static str, Value) {
     (
         "measures/ors",
@@ -157,7 +164,7 @@ async fn fixture(t: &TestApp) -> (String, String, Vec<Uuid>) {
     ] {
         people.push(accepted(t, &intake, &ids, who, in_target, services).await);
     }
-    let (anna, bjorn, cato) = (people[0].0, people[1].0, people[2].0);
+    let (anna, bjorn, cato, eirik) = (people[0].0, people[1].0, people[2].0, people[4].0);
     let (cato_ep, dina_ep) = (people[2].1.clone(), people[3].1.clone());
     let recorded = [
         // Anna (included 1 Feb 2001; windows 1.2.2000–31.1.2001 and 1.2.2001–1.2.2002, 366
@@ -210,6 +217,10 @@ async fn fixture(t: &TestApp) -> (String, String, Vec<Uuid>) {
         (bjorn, ors("2002-03-15", [6.0, 6.0, 6.0, 7.0])),
         (bjorn, gaf("2001-03-10", 45, 45)),
         (bjorn, gaf("2002-03-10", 46, 40)),
+        // Prison across inclusion: nights 1–9 March 2001 before (9), 10–14 March after (5).
+        (bjorn, prison("2001-03-01", "2001-03-15")),
+        // Eirik (included 5 Jan 2001): 1–11 June 2000, 10 nights before.
+        (eirik, prison("2000-06-01", "2000-06-11")),
         // Cato (included 10 Apr 2001): homeless at referral and not housed; dies.
         (cato, stay("2000-12-01", "2000-12-21")),
         (cato, housing("homeless", "2001-01-01")),
@@ -303,6 +314,16 @@ async fn cflex_hand_computed_in_every_format(t: &TestApp) {
     assert_eq!(ba[5][2], total(0));
     assert_eq!(ba[5][3], total(1));
     assert_eq!(ba[5][4]["v"], Value::Null);
+    // Prison days: before Bjørn 9 + Eirik 10 = 19, after Bjørn 5: (5 − 19) / 19 = −73.68… %.
+    // People with prison days 2 → 1: the 1 is hidden, and so is the change (−50 %), which
+    // would tell it.
+    assert_eq!(ba[6][0]["text"]["nb"], "Fengselsdøgn");
+    assert_eq!(ba[6][2], total(19));
+    assert_eq!(ba[6][3], total(5));
+    assert!((ba[6][4]["v"].as_f64().unwrap() - (-1400.0 / 19.0)).abs() < 1e-9);
+    assert_eq!(ba[7][2], json!({"kind": "count", "n": 2, "people": true}));
+    assert_eq!(ba[7][3]["kind"], "suppressed");
+    assert_eq!(ba[7][4]["kind"], "suppressed");
     // GAF symptom: Anna 40 → 52 (+12, improved), Bjørn 45 → 46: means 42.5 → 49.0 (+6.5).
     // GAF function: 35 → 44 (+9), 45 → 40 (−5): both no reliable change; 40.0 → 42.0.
     // ORS: Anna 16.0 → 22.0 (improved), Bjørn 20.0 → 14.0 (the tie's earlier; worsened);
@@ -344,6 +365,8 @@ async fn cflex_hand_computed_in_every_format(t: &TestApp) {
         "50,0 % (1/2)",
         "<svg",
         "Utelatt: døde i vinduet etter</th><td class=\"num\">1</td>",
+        "Fengselsdøgn</th><td class=\"num\">3</td><td class=\"num\">19</td><td class=\"num\">5</td><td class=\"num\">−73,7</td>",
+        "Personer med fengselsdøgn</th><td class=\"num\">3</td><td class=\"num\">2</td><td class=\"num\">1</td><td class=\"num\">−50,0</td>",
         "<option value=\"12\" selected>",
         "window=12",
     ] {
@@ -370,6 +393,9 @@ async fn cflex_hand_computed_in_every_format(t: &TestApp) {
         "<2",
         "Definisjoner",
         "Delt ved kanten",
+        "Fengselsdøgn",
+        "−73,7",
+        "Liggedøgn og fengselsdøgn før og etter inntak",
     ] {
         assert!(text.contains(want), "PDF lacks {want}: {text}");
     }
@@ -388,6 +414,12 @@ async fn cflex_hand_computed_in_every_format(t: &TestApp) {
     assert_eq!(x["C3"], "N:26");
     assert_eq!(x["D3"], "N:9");
     assert_eq!(x["E3"], "N:-65.4");
+    assert_eq!(x["A9"], "S:Fengselsdøgn");
+    assert_eq!(x["C9"], "N:19");
+    assert_eq!(x["D9"], "N:5");
+    assert_eq!(x["E9"], "N:-73.7");
+    assert_eq!(x["C10"], "N:2");
+    assert_eq!(x["D10"], "S:<2");
     let sx = sheet(&xlsx, "cflex.shares");
     assert_eq!(sx["B3"], "N:0.8");
     assert_eq!(sx["C3"], "N:4");
@@ -411,6 +443,9 @@ async fn cflex_hand_computed_in_every_format(t: &TestApp) {
         "cflex.before_after,1,Liggedøgn,5,Endring (%),decimal,-65.4,,,,",
         "cflex.cost,3,Brutto (kr),2,Verdi,count,85000,,,,",
         "cflex.cohort,3,Utelatt: døde i vinduet etter,2,Personer,suppressed,,,,,",
+        "cflex.before_after,7,Fengselsdøgn,3,Før,count,19,,,,",
+        "cflex.before_after,8,Personer med fengselsdøgn,4,Etter,suppressed,,,,,",
+        "cflex.before_after,8,Personer med fengselsdøgn,5,Endring (%),suppressed,,,,,",
     ] {
         assert!(csv.lines().any(|l| l == want), "CSV lacks {want}: {csv}");
     }

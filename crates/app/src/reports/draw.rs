@@ -68,6 +68,11 @@ pub enum Shape {
     },
 }
 
+/// The target line: thinner, grey and with longer dashes than any series, without markers.
+const REFERENCE_WIDTH: f32 = 1.2;
+const REFERENCE_DASH: f32 = 8.0;
+const REFERENCE_GRAY: f32 = 0.35;
+
 /// Grey of series `i`'s bars.
 pub fn bar_gray(i: usize) -> f32 {
     [0.25, 0.85, 0.55, 1.0][i % 4]
@@ -110,6 +115,7 @@ pub fn draw(chart: &Chart, lang: Lang, width: f32, height: f32) -> Vec<Shape> {
         .series
         .iter()
         .flat_map(|s| s.values.iter().flatten())
+        .chain(chart.reference.iter().map(|r| &r.value))
         .fold(0.0f64, |a, &b| a.max(b));
     let ytop = nice_top(max);
     let y_of = |v: f64| top + ph - (v / ytop) as f32 * ph;
@@ -149,6 +155,23 @@ pub fn draw(chart: &Chart, lang: Lang, width: f32, height: f32) -> Vec<Shape> {
         });
         lx += w + 14.0;
     }
+    // The target: once, in the legend, with its value; the line itself carries no label, so
+    // it never covers the values of the points.
+    if let Some(r) = &chart.reference {
+        out.push(Shape::Line {
+            pts: vec![(lx, 13.0), (lx + 18.0, 13.0)],
+            width: REFERENCE_WIDTH,
+            dash: Some(REFERENCE_DASH),
+            gray: REFERENCE_GRAY,
+        });
+        out.push(Shape::Text {
+            x: lx + 22.0,
+            y: 17.0,
+            text: format!("{}: {}", r.name.get(lang), label(lang, r.value)),
+            size: 9.0,
+            anchor: Anchor::Start,
+        });
+    }
     // Axes and grid.
     for k in 0..=4 {
         let v = ytop * f64::from(k) / 4.0;
@@ -186,6 +209,15 @@ pub fn draw(chart: &Chart, lang: Lang, width: f32, height: f32) -> Vec<Shape> {
                 anchor: Anchor::Middle,
             });
         }
+    }
+    if let Some(r) = &chart.reference {
+        let y = y_of(r.value);
+        out.push(Shape::Line {
+            pts: vec![(left, y), (left + pw, y)],
+            width: REFERENCE_WIDTH,
+            dash: Some(REFERENCE_DASH),
+            gray: REFERENCE_GRAY,
+        });
     }
     let ns = chart.series.len().max(1);
     match chart.kind {
