@@ -164,7 +164,13 @@ async fn fixture(t: &TestApp) -> (String, String, Vec<Uuid>) {
     ] {
         people.push(accepted(t, &intake, &ids, who, in_target, services).await);
     }
-    let (anna, bjorn, cato, eirik) = (people[0].0, people[1].0, people[2].0, people[4].0);
+    let (anna, bjorn, cato, dina, eirik) = (
+        people[0].0,
+        people[1].0,
+        people[2].0,
+        people[3].0,
+        people[4].0,
+    );
     let (cato_ep, dina_ep) = (people[2].1.clone(), people[3].1.clone());
     let recorded = [
         // Anna (included 1 Feb 2001; windows 1.2.2000–31.1.2001 and 1.2.2001–1.2.2002, 366
@@ -221,6 +227,10 @@ async fn fixture(t: &TestApp) -> (String, String, Vec<Uuid>) {
         (bjorn, prison("2001-03-01", "2001-03-15")),
         // Eirik (included 5 Jan 2001): 1–11 June 2000, 10 nights before.
         (eirik, prison("2000-06-01", "2000-06-11")),
+        // Dina (included 10 May 2001, moves before the window is over: not compared, but in
+        // the trajectories): ORS 8.0 at inclusion, 12.0 at six months (10 Nov 2001).
+        (dina, ors("2001-05-10", [2.0, 2.0, 2.0, 2.0])),
+        (dina, ors("2001-11-10", [3.0, 3.0, 3.0, 3.0])),
         // Cato (included 10 Apr 2001): homeless at referral and not housed; dies.
         (cato, stay("2000-12-01", "2000-12-21")),
         (cato, housing("homeless", "2001-01-01")),
@@ -338,6 +348,49 @@ async fn cflex_hand_computed_in_every_format(t: &TestApp) {
     assert_eq!(m[2][3]["v"], 18.0);
     assert_eq!(m[2][4]["v"], 18.0);
     assert_eq!(m[2][2]["kind"], "suppressed"); // one missing
+                                               // Trajectories (points 0, 6 and 12 months of the default policy, ± 30 days) over the whole
+                                               // cohort: at inclusion Anna 16.0, Bjørn 20.0, Dina 8.0: median 16.0, mean 44 / 3; at six
+                                               // months only Dina (12.0: one person, hidden); at twelve Anna 22.0 and Bjørn 14.0 (the
+                                               // tie's earlier): median (14 + 22) / 2 = 18.0. Cato and Eirik have no ORS.
+    let o = table(&rep, "cflex.ors_trajectory");
+    assert_eq!(o[0][0]["text"]["nb"], "0 mnd");
+    assert_eq!(o[0][1]["n"], 3);
+    assert_eq!(o[0][2]["v"], 16.0);
+    assert!((o[0][3]["v"].as_f64().unwrap() - 44.0 / 3.0).abs() < 1e-9);
+    assert_eq!(o[1][1]["kind"], "suppressed");
+    assert_eq!(o[1][2]["kind"], "suppressed");
+    assert_eq!(o[2][1]["n"], 2);
+    assert_eq!(o[2][2]["v"], 18.0);
+    // GAF symptom 40, 45 → 52 (12 days before the point), 46; function 35, 45 → 44, 40.
+    let g = table(&rep, "cflex.gaf_symptom_trajectory");
+    assert_eq!(
+        (g[0][2]["v"].clone(), g[2][2]["v"].clone()),
+        (json!(42.5), json!(49.0))
+    );
+    assert_eq!(g[1][1]["n"], 0);
+    let g = table(&rep, "cflex.gaf_function_trajectory");
+    assert_eq!(
+        (g[0][2]["v"].clone(), g[2][2]["v"].clone()),
+        (json!(40.0), json!(42.0))
+    );
+    // The charts read the medians; the point on one person is left out.
+    let charts: Vec<&Value> = rep["sections"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|s| s["charts"].as_array().unwrap())
+        .collect();
+    let ors_chart = charts
+        .iter()
+        .find(|c| c["table_id"] == "cflex.ors_trajectory")
+        .unwrap();
+    assert_eq!(ors_chart["kind"], "line");
+    assert_eq!(ors_chart["series"][0]["values"], json!([16.0, null, 18.0]));
+    let gaf_chart = charts
+        .iter()
+        .find(|c| c["table_id"] == "cflex.gaf_symptom_trajectory")
+        .unwrap();
+    assert_eq!(gaf_chart["series"][1]["values"], json!([40.0, null, 42.0]));
     let c = table(&rep, "cflex.change_categories");
     assert_eq!(c[1][2], json!({"kind": "percent", "num": 2, "den": 2}));
     assert_eq!(c[0][1]["kind"], "suppressed"); // 1 of 2 improved
@@ -366,6 +419,9 @@ async fn cflex_hand_computed_in_every_format(t: &TestApp) {
         "<svg",
         "Utelatt: døde i vinduet etter</th><td class=\"num\">1</td>",
         "Fengselsdøgn</th><td class=\"num\">3</td><td class=\"num\">19</td><td class=\"num\">5</td><td class=\"num\">−73,7</td>",
+        "ORS og GAF over tid",
+        "0 mnd</th><td class=\"num\">3</td><td class=\"num\">16,0</td><td class=\"num\">14,7</td>",
+        "6 mnd</th><td class=\"num\">1</td><td class=\"num\">12,0</td>",
         "Personer med fengselsdøgn</th><td class=\"num\">3</td><td class=\"num\">2</td><td class=\"num\">1</td><td class=\"num\">−50,0</td>",
         "<option value=\"12\" selected>",
         "window=12",
@@ -396,6 +452,9 @@ async fn cflex_hand_computed_in_every_format(t: &TestApp) {
         "Fengselsdøgn",
         "−73,7",
         "Liggedøgn og fengselsdøgn før og etter inntak",
+        "ORS (KOR) over tid, median",
+        "ORS (KOR) ved hvert punkt",
+        "14,7",
     ] {
         assert!(text.contains(want), "PDF lacks {want}: {text}");
     }
@@ -444,6 +503,9 @@ async fn cflex_hand_computed_in_every_format(t: &TestApp) {
         "cflex.cost,3,Brutto (kr),2,Verdi,count,85000,,,,",
         "cflex.cohort,3,Utelatt: døde i vinduet etter,2,Personer,suppressed,,,,,",
         "cflex.before_after,7,Fengselsdøgn,3,Før,count,19,,,,",
+        "cflex.ors_trajectory,1,0 mnd,3,Median,decimal,16.0,,,,",
+        "cflex.ors_trajectory,2,6 mnd,2,Personer målt,suppressed,,,,,",
+        "cflex.ors_trajectory,3,12 mnd,4,Snitt,decimal,18.0,,,,",
         "cflex.before_after,8,Personer med fengselsdøgn,4,Etter,suppressed,,,,,",
         "cflex.before_after,8,Personer med fengselsdøgn,5,Endring (%),suppressed,,,,,",
     ] {

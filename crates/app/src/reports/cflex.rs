@@ -16,9 +16,9 @@
 use std::collections::BTreeMap;
 
 use benk_domain::{
-    gaf_change, percent, reliable_change, summary, window_totals, Cell, ChangeCategory, Chart, ChartKind,
-    CloseReason, Counted, HousingStatus, Section, Series, Table, Tenths, WindowTotals, Windows,
-    GAF_RELIABLE_CHANGE, L, RELIABLE_CHANGE,
+    gaf_change, percent, reliable_change, summary, window_totals, Cell, ChangeCategory, Chart,
+    ChartKind, CloseReason, Counted, HousingStatus, Section, Series, Table, Tenths, WindowTotals,
+    Windows, GAF_RELIABLE_CHANGE, L, RELIABLE_CHANGE,
 };
 use chrono::{Duration, Months, NaiveDate};
 use uuid::Uuid;
@@ -733,12 +733,7 @@ pub fn build(input: &CflexInput) -> (L, Vec<L>, Vec<Section>) {
                 table_id: table_id.into(),
             })
     };
-    let list = |k: &[u32]| {
-        k.iter()
-            .map(u32::to_string)
-            .collect::<Vec<_>>()
-            .join(", ")
-    };
+    let list = |k: &[u32]| k.iter().map(u32::to_string).collect::<Vec<_>>().join(", ");
     let trajectories = Section {
         title: L::new("ORS og GAF over tid", "ORS and GAF over time"),
         intro: Some(L::new(
@@ -819,7 +814,14 @@ pub fn build(input: &CflexInput) -> (L, Vec<L>, Vec<Section>) {
             format!("C-Flex evaluation, {m} months before and after inclusion"),
         ),
         definitions(m, wd, input),
-        vec![shares, who, before_after, measure_section, trajectories, cost],
+        vec![
+            shares,
+            who,
+            before_after,
+            measure_section,
+            trajectories,
+            cost,
+        ],
     )
 }
 
@@ -1267,7 +1269,10 @@ mod tests {
         assert_eq!(f.rows[0][1], Cell::people(1));
         // The chart of ORS leaves out the point on two people (threshold 3); GAF has no point
         // on three people: no chart.
-        let sec = s.iter().find(|x| x.tables[0].id == "cflex.ors_trajectory").unwrap();
+        let sec = s
+            .iter()
+            .find(|x| x.tables[0].id == "cflex.ors_trajectory")
+            .unwrap();
         assert_eq!(sec.charts.len(), 1);
         assert_eq!(sec.charts[0].kind, ChartKind::Line);
         assert_eq!(

@@ -812,13 +812,17 @@ mod tests {
             from: d("2026-01-01"),
             to: d("2026-02-28"),
             today: d("2026-06-01"),
-            positions: [(1, "2025-01-01", 100), (2, "2025-06-01", 100), (3, "2025-01-01", 50)]
-                .map(|(s, from, percent)| PositionShare {
-                    staff: Uuid::from_u128(1000 + s),
-                    from: d(from),
-                    percent,
-                })
-                .to_vec(),
+            positions: [
+                (1, "2025-01-01", 100),
+                (2, "2025-06-01", 100),
+                (3, "2025-01-01", 50),
+            ]
+            .map(|(s, from, percent)| PositionShare {
+                staff: Uuid::from_u128(1000 + s),
+                from: d(from),
+                percent,
+            })
+            .to_vec(),
             courses: vec![
                 CourseIn {
                     who: a,
@@ -930,7 +934,10 @@ mod tests {
         assert_eq!(chart.series[0].values, [None, None]);
         assert_eq!(chart.series.len(), 1);
         let target = chart.reference.as_ref().unwrap();
-        assert_eq!((target.name.nb.as_str(), target.value), ("Mål (høyst)", 14.0));
+        assert_eq!(
+            (target.name.nb.as_str(), target.value),
+            ("Mål (høyst)", 14.0)
+        );
         let chart = &s
             .iter()
             .find(|x| x.tables[0].id == "fidelity.people_per_fte")
@@ -960,13 +967,28 @@ mod tests {
         let (_, _, s) = build(&i);
         // January: 3 people / 2.4 = 1.25; February: 2 / 2.9 = 0.689…
         let p = rows(&s, "fidelity.people_per_fte");
-        assert_eq!(p[0][2], Cell::Decimal { v: Some(2.4), n: None });
+        assert_eq!(
+            p[0][2],
+            Cell::Decimal {
+                v: Some(2.4),
+                n: None
+            }
+        );
         assert_eq!(point(&p[0][3]).0, Some(3.0 / 2.4));
-        assert_eq!(p[1][2], Cell::Decimal { v: Some(2.9), n: None });
+        assert_eq!(
+            p[1][2],
+            Cell::Decimal {
+                v: Some(2.9),
+                n: None
+            }
+        );
         assert_eq!(point(&p[1][3]).0, Some(2.0 / 2.9));
         assert_eq!(v(&p[1][3]), 0.7);
         // The whole period: the positions on its last day.
-        assert_eq!(point(&rows(&s, "fidelity.summary")[0][1]).0, Some(2.0 / 2.9));
+        assert_eq!(
+            point(&rows(&s, "fidelity.summary")[0][1]).0,
+            Some(2.0 / 2.9)
+        );
     }
 
     #[test]

@@ -49,6 +49,23 @@ pub fn insert_membership(team: Uuid, staff: Uuid, role: &str, fte_percent: i64) 
     )
 }
 
+/// Before a change: a membership of `staff` in `team` (in every team: `None`) with no recorded
+/// share yet gets its share as it is now, in effect from 1 January 1900 (as the migration
+/// recorded the memberships there were), so that the change does not reach back.
+pub fn keep_position_share(team: Option<Uuid>, staff: Uuid) -> Stmt {
+    let base = NaiveDate::from_ymd_opt(1900, 1, 1).unwrap_or_default();
+    let sql = "INSERT INTO membership_position_shares (team_id, staff_id, valid_from, fte_percent) \
+         SELECT m.team_id, m.staff_id, $3, \
+         CASE WHEN s.disabled OR m.role IN ('administrator', 'privacy_officer') THEN 0 ELSE m.fte END \
+         FROM team_memberships m JOIN staff s ON s.id = m.staff_id \
+         WHERE (m.team_id = $1 OR $4) AND m.staff_id = $2 AND NOT EXISTS \
+         (SELECT 1 FROM membership_position_shares h WHERE h.team_id = m.team_id AND h.staff_id = m.staff_id)";
+    Stmt::new(
+        sql,
+        crate::args![team.unwrap_or_default(), staff, base, team.is_none()],
+    )
+}
+
 /// Records the position shares of `staff`'s memberships of `team` as they are after the
 /// statements before it (0 for an administrator, a privacy officer or a disabled account), in
 /// effect from `on`; a second change on the same day replaces the first. Put it after the
