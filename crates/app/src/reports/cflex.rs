@@ -62,7 +62,7 @@ pub struct PersonIn {
     /// The registry events (current versions).
     pub events: Vec<Counted>,
     /// GAF: (day, symptom score, function score).
-    pub gaf: Vec<(NaiveDate, Option<i64>, Option<i64>)>,
+    pub gaf: Vec<Gaf>,
     /// ORS totals: (day, total).
     pub ors: Vec<(NaiveDate, Tenths)>,
 }
@@ -141,6 +141,9 @@ fn nearest<T: Copy>(values: &[(NaiveDate, T)], target: NaiveDate, days: i64) -> 
         .min_by_key(|(off, d, _)| (off.abs(), *d))
         .map(|(_, _, v)| v)
 }
+
+/// A GAF measure: (day, symptom score, function score).
+type Gaf = (NaiveDate, Option<i64>, Option<i64>);
 
 /// The points of the trajectories: inclusion (0) and the team's measurement points up to the
 /// window, ascending.
@@ -708,7 +711,7 @@ pub fn build(input: &CflexInput) -> (L, Vec<L>, Vec<Section>) {
     let ors_at = per_point(&people, &points, wd, |p| {
         p.ors.iter().map(|(d, v)| (*d, v.as_f64())).collect()
     });
-    let gaf_of = |pick: fn(&(NaiveDate, Option<i64>, Option<i64>)) -> Option<i64>| {
+    let gaf_of = |pick: fn(&Gaf) -> Option<i64>| {
         per_point(&people, &points, wd, move |p| {
             p.gaf
                 .iter()
