@@ -117,6 +117,11 @@ pub fn new_staff_op(
             role.code(),
             i64::from(fte.percent()),
         ));
+        stmts.push(store::staff::record_position_share(
+            team,
+            id,
+            crate::time::oslo_date(audit.at),
+        ));
     }
     WriteOp {
         stmts,
@@ -215,8 +220,10 @@ pub async fn set_membership(
     let audit = grant.audit("membership.set", &format!("team:{team},staff:{staff}"));
     let op = WriteOp {
         stmts: vec![
+            store::staff::keep_position_share(Some(team), staff),
             store::staff::delete_membership(team, staff),
             store::staff::insert_membership(team, staff, role.code(), i64::from(fte.percent())),
+            store::staff::record_position_share(team, staff, crate::time::oslo_date(audit.at)),
         ],
         audit: vec![audit],
     };
@@ -298,6 +305,14 @@ pub async fn change_account(
     };
     let audit = grant.audit(change.action(), &format!("staff:{staff}"));
     let mut stmts = vec![stmt];
+    if let AccountChange::Disabled(_) = change {
+        stmts.insert(0, store::staff::keep_position_share(None, staff));
+        // A disabled account holds no position from today (nor again one when enabled).
+        stmts.push(store::staff::record_position_shares(
+            staff,
+            crate::time::oslo_date(audit.at),
+        ));
+    }
     if matches!(
         change,
         AccountChange::Disabled(true) | AccountChange::Password(_)

@@ -97,7 +97,7 @@ pub use registry::{
 };
 pub use report::{
     fmt1, percent, report_lines, round1, suppress_tables, At, Audience, Cell, CellRef, Chart,
-    ChartKind, Line, Report, Section, Series, Table, L,
+    ChartKind, Line, Reference, Report, Section, Series, Table, L,
 };
 pub use staff::{
     health_personnel_basis, Fte, FteError, HealthPersonnelBasis, HprNumber, HprNumberError,

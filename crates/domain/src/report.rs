@@ -625,8 +625,20 @@ pub struct Chart {
     pub series: Vec<Series>,
     /// The values are counts of people, subject to suppression.
     pub people: bool,
+    /// A target drawn as one horizontal line with one label (not a series: it is the same at
+    /// every category).
+    pub reference: Option<Reference>,
     /// The table (id) that holds the same numbers.
     pub table_id: String,
+}
+
+/// A horizontal reference line of a chart: a target.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Reference {
+    /// Its label ("Mål (høyst)").
+    pub name: L,
+    /// Its value.
+    pub value: f64,
 }
 
 impl Chart {
@@ -890,6 +902,7 @@ mod tests {
                             values: vec![Some(3.0), Some(7.0)],
                         }],
                         people: true,
+                        reference: None,
                         table_id: "a".into(),
                     }],
                     tables: vec![Table {

@@ -108,6 +108,13 @@ fn stay(from: &str, to: &str) -> (&'static str, Value) {
     )
 }
 
+fn prison(from: &str, to: &str) -> (&'static str, Value) {
+    (
+        "registry-events/prison",
+        json!({"started_on": from, "ended_on": to}),
+    )
+}
+
 fn ors(on: &str, i: [f64; 4]) -> (&'static str, Value) {
     (
         "measures/ors",
@@ -157,7 +164,13 @@ async fn fixture(t: &TestApp) -> (String, String, Vec<Uuid>) {
     ] {
         people.push(accepted(t, &intake, &ids, who, in_target, services).await);
     }
-    let (anna, bjorn, cato) = (people[0].0, people[1].0, people[2].0);
+    let (anna, bjorn, cato, dina, eirik) = (
+        people[0].0,
+        people[1].0,
+        people[2].0,
+        people[3].0,
+        people[4].0,
+    );
     let (cato_ep, dina_ep) = (people[2].1.clone(), people[3].1.clone());
     let recorded = [
         // Anna (included 1 Feb 2001; windows 1.2.2000–31.1.2001 and 1.2.2001–1.2.2002, 366
@@ -210,6 +223,14 @@ async fn fixture(t: &TestApp) -> (String, String, Vec<Uuid>) {
         (bjorn, ors("2002-03-15", [6.0, 6.0, 6.0, 7.0])),
         (bjorn, gaf("2001-03-10", 45, 45)),
         (bjorn, gaf("2002-03-10", 46, 40)),
+        // Prison across inclusion: nights 1–9 March 2001 before (9), 10–14 March after (5).
+        (bjorn, prison("2001-03-01", "2001-03-15")),
+        // Eirik (included 5 Jan 2001): 1–11 June 2000, 10 nights before.
+        (eirik, prison("2000-06-01", "2000-06-11")),
+        // Dina (included 10 May 2001, moves before the window is over: not compared, but in
+        // the trajectories): ORS 8.0 at inclusion, 12.0 at six months (10 Nov 2001).
+        (dina, ors("2001-05-10", [2.0, 2.0, 2.0, 2.0])),
+        (dina, ors("2001-11-10", [3.0, 3.0, 3.0, 3.0])),
         // Cato (included 10 Apr 2001): homeless at referral and not housed; dies.
         (cato, stay("2000-12-01", "2000-12-21")),
         (cato, housing("homeless", "2001-01-01")),
@@ -303,6 +324,16 @@ async fn cflex_hand_computed_in_every_format(t: &TestApp) {
     assert_eq!(ba[5][2], total(0));
     assert_eq!(ba[5][3], total(1));
     assert_eq!(ba[5][4]["v"], Value::Null);
+    // Prison days: before Bjørn 9 + Eirik 10 = 19, after Bjørn 5: (5 − 19) / 19 = −73.68… %.
+    // People with prison days 2 → 1: the 1 is hidden, and so is the change (−50 %), which
+    // would tell it.
+    assert_eq!(ba[6][0]["text"]["nb"], "Fengselsdøgn");
+    assert_eq!(ba[6][2], total(19));
+    assert_eq!(ba[6][3], total(5));
+    assert!((ba[6][4]["v"].as_f64().unwrap() - (-1400.0 / 19.0)).abs() < 1e-9);
+    assert_eq!(ba[7][2], json!({"kind": "count", "n": 2, "people": true}));
+    assert_eq!(ba[7][3]["kind"], "suppressed");
+    assert_eq!(ba[7][4]["kind"], "suppressed");
     // GAF symptom: Anna 40 → 52 (+12, improved), Bjørn 45 → 46: means 42.5 → 49.0 (+6.5).
     // GAF function: 35 → 44 (+9), 45 → 40 (−5): both no reliable change; 40.0 → 42.0.
     // ORS: Anna 16.0 → 22.0 (improved), Bjørn 20.0 → 14.0 (the tie's earlier; worsened);
@@ -317,6 +348,49 @@ async fn cflex_hand_computed_in_every_format(t: &TestApp) {
     assert_eq!(m[2][3]["v"], 18.0);
     assert_eq!(m[2][4]["v"], 18.0);
     assert_eq!(m[2][2]["kind"], "suppressed"); // one missing
+                                               // Trajectories (points 0, 6 and 12 months of the default policy, ± 30 days) over the whole
+                                               // cohort: at inclusion Anna 16.0, Bjørn 20.0, Dina 8.0: median 16.0, mean 44 / 3; at six
+                                               // months only Dina (12.0: one person, hidden); at twelve Anna 22.0 and Bjørn 14.0 (the
+                                               // tie's earlier): median (14 + 22) / 2 = 18.0. Cato and Eirik have no ORS.
+    let o = table(&rep, "cflex.ors_trajectory");
+    assert_eq!(o[0][0]["text"]["nb"], "0 mnd");
+    assert_eq!(o[0][1]["n"], 3);
+    assert_eq!(o[0][2]["v"], 16.0);
+    assert!((o[0][3]["v"].as_f64().unwrap() - 44.0 / 3.0).abs() < 1e-9);
+    assert_eq!(o[1][1]["kind"], "suppressed");
+    assert_eq!(o[1][2]["kind"], "suppressed");
+    assert_eq!(o[2][1]["n"], 2);
+    assert_eq!(o[2][2]["v"], 18.0);
+    // GAF symptom 40, 45 → 52 (12 days before the point), 46; function 35, 45 → 44, 40.
+    let g = table(&rep, "cflex.gaf_symptom_trajectory");
+    assert_eq!(
+        (g[0][2]["v"].clone(), g[2][2]["v"].clone()),
+        (json!(42.5), json!(49.0))
+    );
+    assert_eq!(g[1][1]["n"], 0);
+    let g = table(&rep, "cflex.gaf_function_trajectory");
+    assert_eq!(
+        (g[0][2]["v"].clone(), g[2][2]["v"].clone()),
+        (json!(40.0), json!(42.0))
+    );
+    // The charts read the medians; the point on one person is left out.
+    let charts: Vec<&Value> = rep["sections"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|s| s["charts"].as_array().unwrap())
+        .collect();
+    let ors_chart = charts
+        .iter()
+        .find(|c| c["table_id"] == "cflex.ors_trajectory")
+        .unwrap();
+    assert_eq!(ors_chart["kind"], "line");
+    assert_eq!(ors_chart["series"][0]["values"], json!([16.0, null, 18.0]));
+    let gaf_chart = charts
+        .iter()
+        .find(|c| c["table_id"] == "cflex.gaf_symptom_trajectory")
+        .unwrap();
+    assert_eq!(gaf_chart["series"][1]["values"], json!([40.0, null, 42.0]));
     let c = table(&rep, "cflex.change_categories");
     assert_eq!(c[1][2], json!({"kind": "percent", "num": 2, "den": 2}));
     assert_eq!(c[0][1]["kind"], "suppressed"); // 1 of 2 improved
@@ -344,6 +418,11 @@ async fn cflex_hand_computed_in_every_format(t: &TestApp) {
         "50,0 % (1/2)",
         "<svg",
         "Utelatt: døde i vinduet etter</th><td class=\"num\">1</td>",
+        "Fengselsdøgn</th><td class=\"num\">3</td><td class=\"num\">19</td><td class=\"num\">5</td><td class=\"num\">−73,7</td>",
+        "ORS og GAF over tid",
+        "0 mnd</th><td class=\"num\">3</td><td class=\"num\">16,0</td><td class=\"num\">14,7</td>",
+        "6 mnd</th><td class=\"num\">1</td><td class=\"num\">12,0</td>",
+        "Personer med fengselsdøgn</th><td class=\"num\">3</td><td class=\"num\">2</td><td class=\"num\">1</td><td class=\"num\">−50,0</td>",
         "<option value=\"12\" selected>",
         "window=12",
     ] {
@@ -370,6 +449,12 @@ async fn cflex_hand_computed_in_every_format(t: &TestApp) {
         "<2",
         "Definisjoner",
         "Delt ved kanten",
+        "Fengselsdøgn",
+        "−73,7",
+        "Liggedøgn og fengselsdøgn før og etter inntak",
+        "ORS (KOR) over tid, median",
+        "ORS (KOR) ved hvert punkt",
+        "14,7",
     ] {
         assert!(text.contains(want), "PDF lacks {want}: {text}");
     }
@@ -388,6 +473,12 @@ async fn cflex_hand_computed_in_every_format(t: &TestApp) {
     assert_eq!(x["C3"], "N:26");
     assert_eq!(x["D3"], "N:9");
     assert_eq!(x["E3"], "N:-65.4");
+    assert_eq!(x["A9"], "S:Fengselsdøgn");
+    assert_eq!(x["C9"], "N:19");
+    assert_eq!(x["D9"], "N:5");
+    assert_eq!(x["E9"], "N:-73.7");
+    assert_eq!(x["C10"], "N:2");
+    assert_eq!(x["D10"], "S:<2");
     let sx = sheet(&xlsx, "cflex.shares");
     assert_eq!(sx["B3"], "N:0.8");
     assert_eq!(sx["C3"], "N:4");
@@ -411,6 +502,12 @@ async fn cflex_hand_computed_in_every_format(t: &TestApp) {
         "cflex.before_after,1,Liggedøgn,5,Endring (%),decimal,-65.4,,,,",
         "cflex.cost,3,Brutto (kr),2,Verdi,count,85000,,,,",
         "cflex.cohort,3,Utelatt: døde i vinduet etter,2,Personer,suppressed,,,,,",
+        "cflex.before_after,7,Fengselsdøgn,3,Før,count,19,,,,",
+        "cflex.ors_trajectory,1,0 mnd,3,Median,decimal,16.0,,,,",
+        "cflex.ors_trajectory,2,6 mnd,2,Personer målt,suppressed,,,,,",
+        "cflex.ors_trajectory,3,12 mnd,4,Snitt,decimal,18.0,,,,",
+        "cflex.before_after,8,Personer med fengselsdøgn,4,Etter,suppressed,,,,,",
+        "cflex.before_after,8,Personer med fengselsdøgn,5,Endring (%),suppressed,,,,,",
     ] {
         assert!(csv.lines().any(|l| l == want), "CSV lacks {want}: {csv}");
     }

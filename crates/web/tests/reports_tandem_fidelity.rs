@@ -18,6 +18,7 @@ on_both_backends!(
     no_data_is_not_an_error,
     who_may_run_tandem_and_fidelity,
     settings_page_and_api,
+    fidelity_positions_follow_the_share_history,
 );
 
 const PERIOD: &str = "from=2024-01-01&to=2024-03-31";
@@ -638,5 +639,94 @@ async fn settings_page_and_api(t: &TestApp) {
     assert_eq!(
         audits(t, "report.settings", "denied", "%none:not_team_lead%").await,
         2
+    );
+}
+
+/// The positions column of the demo team's people-per-position table, month by month, over
+/// the period from `from` to today.
+async fn positions(t: &TestApp, token: &str, from: chrono::NaiveDate) -> Vec<(String, f64)> {
+    let today = benk_app::time::oslo_today();
+    let r = t
+        .api(
+            Method::GET,
+            &format!("/api/v1/reports/fidelity?from={from}&to={today}"),
+            token,
+            None,
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+    table(&r.json(), "fidelity.people_per_fte")
+        .iter()
+        .map(|r| {
+            (
+                r[0]["text"]["nb"].as_str().unwrap().to_string(),
+                r[2]["v"].as_f64().unwrap(),
+            )
+        })
+        .collect()
+}
+
+/// The demo's Fjordby: the working members' shares today add up to 5.3 positions (Tone 100,
+/// Arne 50, Mari 30, Jonas 20, Sara 50, Ola 50, Ingrid 30, Kristin 40, Per 40, Lise 40, Hanne
+/// 80; not Eva the administrator or Pia the privacy officer). Hanne went from 50 % to 80 % on
+/// the first of the month five months ago: the months before it have 5.0. The administrator
+/// then raises Ola to 100 % and disables Kristin today: only this month changes.
+async fn fidelity_positions_follow_the_share_history(t: &TestApp) {
+    use chrono::Datelike;
+    let today = benk_app::time::oslo_today();
+    let changed = (today - chrono::Duration::days(150)).with_day(1).unwrap();
+    let from = (today - chrono::Duration::days(220)).with_day(1).unwrap();
+    let tone = t.token("tone").await;
+    let month = |label: &str| {
+        chrono::NaiveDate::parse_from_str(&format!("{label}-01"), "%Y-%m-%d").unwrap()
+    };
+    let expect = |now: f64| {
+        move |rows: &[(String, f64)]| {
+            assert!(rows.len() >= 7, "{rows:?}");
+            for (i, (label, v)) in rows.iter().enumerate() {
+                let want = if i + 1 == rows.len() {
+                    now
+                } else if month(label) >= changed {
+                    5.3
+                } else {
+                    5.0
+                };
+                assert!(
+                    (v - want).abs() < 1e-9,
+                    "{label}: {v}, not {want}: {rows:?}"
+                );
+            }
+        }
+    };
+    expect(5.3)(&positions(t, &tone, from).await);
+    let eva = t.login("eva", "benk-demo").await;
+    let (ola, kristin) = (t.staff_id("ola").await, t.staff_id("kristin").await);
+    let r = t
+        .form(
+            &eva,
+            &format!("/admin/users/{ola}/membership"),
+            &[("role", "worker"), ("fte", "100")],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text);
+    expect(5.8)(&positions(t, &tone, from).await);
+    let r = t
+        .form(
+            &eva,
+            &format!("/admin/users/{kristin}/disabled"),
+            &[("value", "true")],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text);
+    expect(5.4)(&positions(t, &tone, from).await);
+    // The summary says the positions at the end of the period.
+    let b = t.login("tone", "benk-demo").await;
+    let page = t
+        .page(&b, &format!("/reports/fidelity?from={from}&to={today}"))
+        .await;
+    assert!(
+        page.text.contains("Årsverk ved periodens slutt: 5,4."),
+        "{}",
+        page.text
     );
 }

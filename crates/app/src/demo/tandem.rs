@@ -5,7 +5,7 @@
 //! Housing at intake and now, and Fjordby's one eviction (none in Nordvik, as at Tandem), come
 //! from `openhour.rs`; the year of contacts from `contacts.rs`.
 
-use chrono::{Duration, NaiveDate, Utc};
+use chrono::{Datelike, Duration, NaiveDate, Utc};
 use uuid::Uuid;
 
 use crate::audit::{AuditDraft, Outcome};
@@ -70,6 +70,20 @@ pub(super) async fn seed(app: &App, today: NaiveDate) -> AppResult<()> {
             now,
         ));
         if name == super::DEMO_TEAM {
+            // Hanne went from half a position to 80 % on the first of the month five months
+            // ago: the fidelity profile's positions step up there (the caseload page shows
+            // today's 80 %).
+            let changed = (today - Duration::days(150)).with_day(1).unwrap_or(today);
+            let early = NaiveDate::from_ymd_opt(1900, 1, 1).unwrap_or(changed);
+            for (from, share) in [(early, 50i64), (changed, 80)] {
+                stmts.push(Stmt::new(
+                    "INSERT INTO membership_position_shares (team_id, staff_id, valid_from, fte_percent) \
+                     SELECT m.team_id, m.staff_id, $2, $3 FROM team_memberships m \
+                     JOIN identities i ON i.staff_id = m.staff_id AND i.provider = 'local' \
+                     WHERE m.team_id = $1 AND i.subject = 'hanne'",
+                    crate::args![team, from, share],
+                ));
+            }
             stmts.push(Stmt::new(
                 "UPDATE episodes SET close_reason = 'lost_contact' WHERE team_id = $1 \
                  AND close_reason = 'other' AND closed_on >= $2",

@@ -170,6 +170,7 @@ fn referrals_section(i: &ActivityInput) -> Section {
                     },
                 ],
                 people: false,
+                reference: None,
                 table_id: "activity.months".into(),
             }]
         },
@@ -247,6 +248,7 @@ fn decisions_section(i: &ActivityInput) -> Section {
                 values,
             }],
             people: true,
+            reference: None,
             table_id: "activity.decisions".into(),
         }],
         tables: vec![Table {
@@ -429,6 +431,7 @@ fn contacts_section(i: &ActivityInput) -> Section {
                 Series { name: t("Ikke truffet", "Not met"), values: months.values().map(|v| Some(v.1 as f64)).collect() },
             ],
             people: true,
+            reference: None,
             table_id: "activity.contacts_by_month".into(),
         }],
         tables: vec![

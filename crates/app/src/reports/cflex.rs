@@ -16,9 +16,9 @@
 use std::collections::BTreeMap;
 
 use benk_domain::{
-    gaf_change, percent, reliable_change, window_totals, Cell, ChangeCategory, Chart, ChartKind,
-    CloseReason, Counted, HousingStatus, Section, Series, Table, Tenths, WindowTotals, Windows,
-    GAF_RELIABLE_CHANGE, L, RELIABLE_CHANGE,
+    gaf_change, percent, reliable_change, summary, window_totals, Cell, ChangeCategory, Chart,
+    ChartKind, CloseReason, Counted, HousingStatus, Section, Series, Table, Tenths, WindowTotals,
+    Windows, GAF_RELIABLE_CHANGE, L, RELIABLE_CHANGE,
 };
 use chrono::{Duration, Months, NaiveDate};
 use uuid::Uuid;
@@ -62,7 +62,7 @@ pub struct PersonIn {
     /// The registry events (current versions).
     pub events: Vec<Counted>,
     /// GAF: (day, symptom score, function score).
-    pub gaf: Vec<(NaiveDate, Option<i64>, Option<i64>)>,
+    pub gaf: Vec<Gaf>,
     /// ORS totals: (day, total).
     pub ors: Vec<(NaiveDate, Tenths)>,
 }
@@ -81,6 +81,9 @@ pub struct CflexInput {
     /// Days either side of inclusion and of the window's point in which a measure counts for
     /// it (the team's measurement policy, default 30).
     pub measure_window_days: i64,
+    /// The team's measurement points in months after inclusion (its measurement policy); the
+    /// trajectories use 0 and those up to the window.
+    pub measure_points: Vec<u32>,
     /// NOK per inpatient day.
     pub cost_per_inpatient_day: i64,
     /// The municipality's co-financing share, percent.
@@ -137,6 +140,92 @@ fn nearest<T: Copy>(values: &[(NaiveDate, T)], target: NaiveDate, days: i64) -> 
         .filter(|(off, _, _)| off.abs() <= days)
         .min_by_key(|(off, d, _)| (off.abs(), *d))
         .map(|(_, _, v)| v)
+}
+
+/// A GAF measure: (day, symptom score, function score).
+type Gaf = (NaiveDate, Option<i64>, Option<i64>);
+
+/// The points of the trajectories: inclusion (0) and the team's measurement points up to the
+/// window, ascending.
+pub fn trajectory_points(policy: &[u32], window_months: u32) -> Vec<u32> {
+    let mut p: Vec<u32> = std::iter::once(0)
+        .chain(policy.iter().copied())
+        .filter(|k| *k <= window_months)
+        .collect();
+    p.sort_unstable();
+    p.dedup();
+    p
+}
+
+/// Per point, the values of the cohort's people with a measure within `days` of it (each
+/// person's nearest; a tie: the earlier).
+fn per_point(
+    cohort: &[&PersonIn],
+    points: &[u32],
+    days: i64,
+    values: impl Fn(&PersonIn) -> Vec<(NaiveDate, f64)>,
+) -> Vec<Vec<f64>> {
+    let mut out = vec![Vec::new(); points.len()];
+    for p in cohort {
+        let vals = values(p);
+        for (i, k) in points.iter().enumerate() {
+            let Some(target) = p.included_on.checked_add_months(Months::new(*k)) else {
+                continue;
+            };
+            if let Some(v) = nearest(&vals, target, days) {
+                out[i].push(v);
+            }
+        }
+    }
+    out
+}
+
+fn point_label(k: u32) -> L {
+    L::new(format!("{k} mnd"), format!("{k} months"))
+}
+
+/// A trajectory's table: per point, the people measured, the median and the mean.
+fn trajectory_table(id: &str, title: L, points: &[u32], values: &[Vec<f64>]) -> Table {
+    Table {
+        id: id.into(),
+        title,
+        columns: vec![
+            L::new("Punkt", "Point"),
+            L::new("Personer målt", "People measured"),
+            L::new("Median", "Median"),
+            L::new("Snitt", "Mean"),
+        ],
+        rows: points
+            .iter()
+            .zip(values)
+            .map(|(k, v)| {
+                let n = v.len() as i64;
+                let s = summary(v);
+                vec![
+                    Cell::text(point_label(*k)),
+                    Cell::people(n),
+                    Cell::decimal_of(s.map(|s| s.median), n),
+                    Cell::decimal_of(s.map(|s| s.mean), n),
+                ]
+            })
+            .collect(),
+        note: None,
+    }
+}
+
+/// A chart series of the medians; a point on fewer people than `threshold` is left out.
+fn median_series(name: L, values: &[Vec<f64>], threshold: i64) -> Series {
+    Series {
+        name,
+        values: values
+            .iter()
+            .map(|v| {
+                summary(v)
+                    .filter(|_| !Cell::is_small(v.len() as i64, threshold))
+                    .map(|s| s.median)
+            })
+            .collect(),
+    }
 }
 
 /// The percentage change from `before` to `after`; `None` when there was nothing before.
@@ -266,6 +355,8 @@ pub fn build(input: &CflexInput) -> (L, Vec<L>, Vec<Section>) {
     let mut counts: BTreeMap<&'static str, i64> = BTreeMap::new();
     let mut before = WindowTotals::default();
     let mut after = WindowTotals::default();
+    // People with at least one prison day in the window before, after.
+    let (mut in_prison_before, mut in_prison_after) = (0, 0);
     let mut gaf_s = MeasureChange {
         label: L::new("GAF symptom", "GAF symptom"),
         pairs: vec![],
@@ -293,14 +384,12 @@ pub fn build(input: &CflexInput) -> (L, Vec<L>, Vec<Section>) {
         let (Standing::Compared, Some(w)) = (s, w) else {
             continue;
         };
-        add(
-            &mut before,
-            window_totals(&p.events, w.before_from, w.before_to),
-        );
-        add(
-            &mut after,
-            window_totals(&p.events, w.after_from, w.after_to),
-        );
+        let b = window_totals(&p.events, w.before_from, w.before_to);
+        let a = window_totals(&p.events, w.after_from, w.after_to);
+        in_prison_before += i64::from(b.prison_days > 0);
+        in_prison_after += i64::from(a.prison_days > 0);
+        add(&mut before, b);
+        add(&mut after, a);
         let Some(point) = p.included_on.checked_add_months(Months::new(m)) else {
             continue;
         };
@@ -412,22 +501,32 @@ pub fn build(input: &CflexInput) -> (L, Vec<L>, Vec<Section>) {
     if big_enough {
         ba_charts.push(Chart {
             title: L::new(
-                "Liggedøgn før og etter inntak",
-                "Inpatient days before and after inclusion",
+                "Liggedøgn og fengselsdøgn før og etter inntak",
+                "Inpatient days and prison days before and after inclusion",
             ),
             kind: ChartKind::GroupedBar,
-            categories: vec![L::new("Liggedøgn", "Inpatient days")],
+            categories: vec![
+                L::new("Liggedøgn", "Inpatient days"),
+                L::new("Fengselsdøgn", "Prison days"),
+            ],
             series: vec![
                 Series {
                     name: L::new("Før inntak", "Before inclusion"),
-                    values: vec![Some(before.inpatient_days as f64)],
+                    values: vec![
+                        Some(before.inpatient_days as f64),
+                        Some(before.prison_days as f64),
+                    ],
                 },
                 Series {
                     name: L::new("Etter inntak", "After inclusion"),
-                    values: vec![Some(after.inpatient_days as f64)],
+                    values: vec![
+                        Some(after.inpatient_days as f64),
+                        Some(after.prison_days as f64),
+                    ],
                 },
             ],
             people: false,
+            reference: None,
             table_id: "cflex.before_after".into(),
         });
         ba_charts.push(Chart {
@@ -443,6 +542,7 @@ pub fn build(input: &CflexInput) -> (L, Vec<L>, Vec<Section>) {
             ],
             series: vec![b_series, a_series],
             people: false,
+            reference: None,
             table_id: "cflex.before_after".into(),
         });
     }
@@ -484,6 +584,24 @@ pub fn build(input: &CflexInput) -> (L, Vec<L>, Vec<Section>) {
                 row(L::new("Akuttbesøk", "Emergency visits"), before.emergency_visits, after.emergency_visits),
                 row(L::new("Politihendelser", "Police events"), before.police_events, after.police_events),
                 row(L::new("– av dem pågripelser", "– of which arrests"), before.arrests, after.arrests),
+                row(L::new("Fengselsdøgn", "Prison days"), before.prison_days, after.prison_days),
+                vec![
+                    Cell::text(L::new("Personer med fengselsdøgn", "People with prison days")),
+                    Cell::people(compared),
+                    Cell::people(in_prison_before),
+                    Cell::people(in_prison_after),
+                    // The change would tell a hidden count of people from the other one.
+                    Cell::Decimal {
+                        v: change(in_prison_before, in_prison_after),
+                        n: Some(
+                            [in_prison_before, in_prison_after]
+                                .into_iter()
+                                .filter(|v| *v > 0)
+                                .min()
+                                .unwrap_or(0),
+                        ),
+                    },
+                ],
             ],
             note: None,
         }],
@@ -528,6 +646,7 @@ pub fn build(input: &CflexInput) -> (L, Vec<L>, Vec<Section>) {
                 })
                 .collect(),
             people: true,
+            reference: None,
             table_id: "cflex.change_categories".into(),
         }],
         tables: vec![
@@ -586,6 +705,70 @@ pub fn build(input: &CflexInput) -> (L, Vec<L>, Vec<Section>) {
         ],
     };
 
+    // Trajectories over the whole cohort.
+    let people: Vec<&PersonIn> = cohort.values().copied().collect();
+    let points = trajectory_points(&input.measure_points, m);
+    let ors_at = per_point(&people, &points, wd, |p| {
+        p.ors.iter().map(|(d, v)| (*d, v.as_f64())).collect()
+    });
+    let gaf_of = |pick: fn(&Gaf) -> Option<i64>| {
+        per_point(&people, &points, wd, move |p| {
+            p.gaf
+                .iter()
+                .filter_map(|g| Some((g.0, pick(g)? as f64)))
+                .collect()
+        })
+    };
+    let sym_at = gaf_of(|g| g.1);
+    let fun_at = gaf_of(|g| g.2);
+    let threshold = input.threshold.max(1);
+    let line = |title: L, series: Vec<Series>, table_id: &str| {
+        series
+            .iter()
+            .any(|s| s.values.iter().any(Option::is_some))
+            .then(|| Chart {
+                title,
+                kind: ChartKind::Line,
+                categories: points.iter().map(|k| point_label(*k)).collect(),
+                series,
+                people: false,
+                reference: None,
+                table_id: table_id.into(),
+            })
+    };
+    let list = |k: &[u32]| k.iter().map(u32::to_string).collect::<Vec<_>>().join(", ");
+    let trajectories = Section {
+        title: L::new("ORS og GAF over tid", "ORS and GAF over time"),
+        intro: Some(L::new(
+            format!("Median ved inntak og ved teamets målepunkter ({} måneder etter), for alle i kohorten med en måling innen ± {wd} dager fra punktet. Senere punkter har færre personer: vinduet er ikke nådd for alle, og noen mangler målingen. Et punkt med færre personer enn grensen for små tall vises ikke i diagrammet.", list(&points)),
+            format!("The median at inclusion and at the team's measurement points ({} months after), for everyone in the cohort with a measure within ± {wd} days of the point. Later points have fewer people: not everyone has reached them, and some lack the measure. A point with fewer people than the small-number threshold is left out of the chart.", list(&points)),
+        )),
+        person_level: false,
+        charts: [
+            line(
+                L::new("ORS (KOR) over tid, median", "ORS (FIT) over time, median"),
+                vec![median_series(L::new("ORS, median", "ORS, median"), &ors_at, threshold)],
+                "cflex.ors_trajectory",
+            ),
+            line(
+                L::new("GAF over tid, median", "GAF over time, median"),
+                vec![
+                    median_series(L::new("GAF symptom, median", "GAF symptom, median"), &sym_at, threshold),
+                    median_series(L::new("GAF funksjon, median", "GAF function, median"), &fun_at, threshold),
+                ],
+                "cflex.gaf_symptom_trajectory",
+            ),
+        ]
+        .into_iter()
+        .flatten()
+        .collect(),
+        tables: vec![
+            trajectory_table("cflex.ors_trajectory", L::new("ORS (KOR) ved hvert punkt", "ORS (FIT) at each point"), &points, &ors_at),
+            trajectory_table("cflex.gaf_symptom_trajectory", L::new("GAF symptom ved hvert punkt", "GAF symptom at each point"), &points, &sym_at),
+            trajectory_table("cflex.gaf_function_trajectory", L::new("GAF funksjon ved hvert punkt", "GAF function at each point"), &points, &fun_at),
+        ],
+    };
+
     // Cost–benefit.
     let saved = before.inpatient_days - after.inpatient_days;
     let gross = saved * input.cost_per_inpatient_day;
@@ -634,7 +817,14 @@ pub fn build(input: &CflexInput) -> (L, Vec<L>, Vec<Section>) {
             format!("C-Flex evaluation, {m} months before and after inclusion"),
         ),
         definitions(m, wd, input),
-        vec![shares, who, before_after, measure_section, cost],
+        vec![
+            shares,
+            who,
+            before_after,
+            measure_section,
+            trajectories,
+            cost,
+        ],
     )
 }
 
@@ -666,6 +856,10 @@ fn definitions(m: u32, wd: i64, input: &CflexInput) -> Vec<L> {
             "Split at the edge: a stay across the inclusion day or a window's edge is split there. Its nights count in the window they fall in (10–20 March with inclusion on 15 March is 5 inpatient days before and 5 after), and nights outside the windows are not counted. The admission counts in the window where the stay began, and not at all if it began before the window before. Emergency visits and police events count on their day.",
         ),
         L::new(
+            "Fengselsdøgn telles som liggedøgn: netter fra første dag til dagen før løslatelse, delt ved inntaksdagen og ved vinduskantene på samme måte; et opphold som ikke er avsluttet teller til vinduets slutt (i dag høyst). «Personer med fengselsdøgn» er de sammenlignede med minst ett fengselsdøgn i vinduet; endringen i den raden skjules i filer når det minste av tallene som ikke er null, er et lite tall.",
+            "Prison days count as inpatient days do: nights from the first day to the day before release, split at the inclusion day and at the window's edges the same way; a stay not yet ended counts up to the window's end (today at most). \"People with prison days\" are those compared with at least one prison day in the window; the change in that row is hidden in files when the smaller of its non-zero numbers is small.",
+        ),
+        L::new(
             "Hvem som er utelatt fra før–etter: den som døde eller flyttet (forløpet avsluttet med den grunnen) før vinduet etter var over, og den der vinduet etter ikke er over i dag. Døde eller flyttet går foran «ikke over». Et forløp avsluttet av andre grunner (etablert i ordinære tjenester, takket nei) telles med hele vinduet, for registrene teller videre.",
             "Left out of before/after: whoever died or moved (the course ended for that reason) before the window after was over, and whoever's window after is not over today. Died or moved comes before \"not over\". A course ended for other reasons (established in ordinary services, declined) is counted with its whole window, since the registries go on counting.",
         ),
@@ -676,6 +870,10 @@ fn definitions(m: u32, wd: i64, input: &CflexInput) -> Vec<L> {
         L::new(
             format!("GAF og ORS: blant dem som er sammenlignet, målingen nærmest inntaksdagen og målingen nærmest {m} måneder etter, hver innen ± {wd} dager (teamets målepolicy; like nær: den tidligste). Den som mangler en av dem, telles som «mangler en måling». Pålitelig endring (bedring / ingen pålitelig endring / forverring): ORS minst 5 poeng opp eller ned (KOR/FIT); GAF minst {GAF_RELIABLE_CHANGE} poeng, Benks valg, siden GAF ikke har en fastsatt grense. En endring på nøyaktig grensen teller."),
             format!("GAF and ORS: among those compared, the measure nearest the inclusion day and the one nearest {m} months after, each within ± {wd} days (the team's measurement policy; equally near: the earlier). Whoever lacks one of them counts as \"missing a measure\". Reliable change (improved / no reliable change / worsened): ORS at least 5 points up or down (FIT); GAF at least {GAF_RELIABLE_CHANGE} points, Benk's choice, since GAF has no set threshold. A change of exactly the threshold counts."),
+        ),
+        L::new(
+            format!("ORS og GAF over tid: punktene er inntaket (0) og teamets målepunkter opp til vinduet ({} måneder). For hver person i kohorten (også den som ikke er sammenlignet) og hvert punkt: målingen nærmest punktet innen ± {wd} dager (like nær: den tidligste); den som ikke har en slik måling, er ikke med i det punktet. Median: den midterste verdien, med et partall verdier snittet av de to midterste. Hvert punkt har sitt eget antall personer.", trajectory_points(&input.measure_points, m).iter().map(u32::to_string).collect::<Vec<_>>().join(", ")),
+            format!("ORS and GAF over time: the points are inclusion (0) and the team's measurement points up to the window ({} months). For each person of the cohort (also those not compared) and each point: the measure nearest the point within ± {wd} days (equally near: the earlier); whoever has no such measure is not in that point. Median: the middle value, with an even number of values the mean of the two middle ones. Each point has its own number of people.", trajectory_points(&input.measure_points, m).iter().map(u32::to_string).collect::<Vec<_>>().join(", ")),
         ),
         L::new(
             format!("Kost–nytte: sparte liggedøgn = liggedøgn før − etter; brutto = sparte liggedøgn × {} kr per liggedøgn; kommunens andel = brutto × {} %, avrundet til hele kroner. Satsene er teamets rapportinnstillinger (standard 4 000 kr og 20 %).", input.cost_per_inpatient_day, input.co_financing_percent),
@@ -705,6 +903,7 @@ mod tests {
             today: d(2026, 6, 30),
             window_months: 12,
             measure_window_days: 30,
+            measure_points: vec![0, 6, 12, 24],
             cost_per_inpatient_day: 4000,
             co_financing_percent: 20,
             threshold: 5,
@@ -773,6 +972,8 @@ mod tests {
             Counted::Emergency(d(2024, 3, 14)),
             Counted::Police(d(2024, 3, 15), true),
             Counted::Police(d(2025, 3, 16), false), // the day after the window
+            // Prison across inclusion: nights 1–14 March before (14), 15–19 March after (5).
+            Counted::Prison(Stay::new(d(2024, 3, 1), Some(d(2024, 3, 20))).unwrap()),
         ];
         p.ors = vec![
             (d(2024, 2, 20), Tenths(180)), // 24 days before: nearest to inclusion
@@ -828,6 +1029,26 @@ mod tests {
             }
         );
         assert_eq!(ba.rows[5][3], t(1));
+        // Prison days 14 → 5: (5 − 14) / 14 = −64.28… %; one person with prison days in
+        // each window: 0 %, resting on one person.
+        assert_eq!(ba.rows[6][2], t(14));
+        assert_eq!(ba.rows[6][3], t(5));
+        assert_eq!(
+            ba.rows[6][4],
+            Cell::Decimal {
+                v: Some(-900.0 / 14.0),
+                n: Some(1)
+            }
+        );
+        assert_eq!(ba.rows[7][2], Cell::people(1));
+        assert_eq!(ba.rows[7][3], Cell::people(1));
+        assert_eq!(
+            ba.rows[7][4],
+            Cell::Decimal {
+                v: Some(0.0),
+                n: Some(1)
+            }
+        );
         // ORS 18.0 → 23.0: +5.0, improved (exactly the threshold).
         let m = table(&s, "cflex.measures");
         assert_eq!(m.rows[2][1], Cell::people(1));
@@ -958,9 +1179,17 @@ mod tests {
                 n: Some(7)
             }
         );
-        // Seven compared: the charts are drawn.
+        // Seven compared: the charts are drawn; no prison days.
         assert_eq!(s[2].charts.len(), 2);
-        assert_eq!(s[2].charts[0].series[0].values, [Some(55.0)]);
+        assert_eq!(s[2].charts[0].series[0].values, [Some(55.0), Some(0.0)]);
+        assert_eq!(ba.rows[7][2], Cell::people(0));
+        assert_eq!(
+            ba.rows[7][4],
+            Cell::Decimal {
+                v: None,
+                n: Some(0)
+            }
+        );
         // Cost: 47 days × 4000 = 188 000; 20 % = 37 600.
         let cost = table(&s, "cflex.cost");
         assert_eq!(cost.rows[0][1], t(47));
@@ -969,6 +1198,91 @@ mod tests {
         // Nobody has measures: all seven miss one.
         let m = table(&s, "cflex.measures");
         assert_eq!(m.rows[2][2], Cell::people(7));
+    }
+
+    #[test]
+    fn trajectories_per_point() {
+        assert_eq!(trajectory_points(&[24, 6, 12, 3, 6], 12), [0, 3, 6, 12]);
+        assert_eq!(trajectory_points(&[], 6), [0]);
+        let inc = d(2024, 1, 10);
+        // Points: 10 Jan, 10 Apr, 10 Jul 2024, 10 Jan 2025 (± 30 days).
+        let ors = |p: &mut PersonIn, v: &[(NaiveDate, i64)]| {
+            p.ors = v.iter().map(|(d, t)| (*d, Tenths(*t))).collect();
+        };
+        let mut p1 = person(1, inc);
+        ors(
+            &mut p1,
+            &[
+                (d(2024, 1, 10), 100),
+                (d(2024, 4, 1), 120), // 9 days before 3 months: a tie, the earlier counts
+                (d(2024, 4, 19), 300), // 9 days after
+                (d(2024, 7, 20), 200),
+                (d(2025, 1, 10), 250),
+            ],
+        );
+        p1.gaf = vec![(inc, Some(40), Some(35))];
+        let mut p2 = person(2, inc);
+        // No measure near 3 months; 12 months is 36 days off: missing.
+        ors(
+            &mut p2,
+            &[
+                (d(2024, 1, 5), 140),
+                (d(2024, 7, 1), 160),
+                (d(2025, 2, 15), 390),
+            ],
+        );
+        p2.gaf = vec![(inc, Some(50), None)];
+        let mut p3 = person(3, inc);
+        ors(
+            &mut p3,
+            &[
+                (d(2024, 1, 10), 200),
+                (d(2024, 4, 10), 180),
+                (d(2024, 7, 10), 220),
+                (d(2025, 1, 1), 270),
+            ],
+        );
+        let mut p4 = person(4, inc);
+        ors(&mut p4, &[(d(2024, 1, 12), 250), (d(2024, 4, 12), 200)]);
+        let mut inp = input(vec![p1, p2, p3, p4]);
+        inp.measure_points = vec![3, 6, 12, 24];
+        inp.threshold = 3;
+        let (_, defs, s) = build(&inp);
+        let t = table(&s, "cflex.ors_trajectory");
+        let col = |c: usize| t.rows.iter().map(|r| r[c].clone()).collect::<Vec<_>>();
+        assert_eq!(col(1), [4, 3, 3, 2].map(Cell::people));
+        // 0: 10, 14, 20, 25: median (14 + 20) / 2 = 17, mean 69 / 4. 3 months: 12, 18, 20.
+        // 6 months: 20, 16, 22. 12 months: 25, 27.
+        assert_eq!(
+            col(2),
+            [(17.0, 4), (18.0, 3), (20.0, 3), (26.0, 2)].map(|(v, n)| Cell::decimal_of(Some(v), n))
+        );
+        assert_eq!(
+            col(3),
+            [(69.0 / 4.0, 4), (50.0 / 3.0, 3), (58.0 / 3.0, 3), (26.0, 2)]
+                .map(|(v, n)| Cell::decimal_of(Some(v), n))
+        );
+        assert_eq!(t.rows[3][0], Cell::text(L::new("12 mnd", "12 months")));
+        // GAF symptom at inclusion: 40 and 50; function only 35; nothing later.
+        let g = table(&s, "cflex.gaf_symptom_trajectory");
+        assert_eq!(g.rows[0][2], Cell::decimal_of(Some(45.0), 2));
+        assert_eq!(g.rows[1][1], Cell::people(0));
+        assert_eq!(g.rows[1][2], Cell::decimal_of(None, 0));
+        let f = table(&s, "cflex.gaf_function_trajectory");
+        assert_eq!(f.rows[0][1], Cell::people(1));
+        // The chart of ORS leaves out the point on two people (threshold 3); GAF has no point
+        // on three people: no chart.
+        let sec = s
+            .iter()
+            .find(|x| x.tables[0].id == "cflex.ors_trajectory")
+            .unwrap();
+        assert_eq!(sec.charts.len(), 1);
+        assert_eq!(sec.charts[0].kind, ChartKind::Line);
+        assert_eq!(
+            sec.charts[0].series[0].values,
+            [Some(17.0), Some(18.0), Some(20.0), None]
+        );
+        assert!(defs.iter().any(|l| l.nb.contains("(0, 3, 6, 12 måneder)")));
     }
 
     #[test]

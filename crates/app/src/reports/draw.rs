@@ -68,6 +68,11 @@ pub enum Shape {
     },
 }
 
+/// The target line: thinner, grey and with longer dashes than any series, without markers.
+const REFERENCE_WIDTH: f32 = 1.2;
+const REFERENCE_DASH: f32 = 8.0;
+const REFERENCE_GRAY: f32 = 0.35;
+
 /// Grey of series `i`'s bars.
 pub fn bar_gray(i: usize) -> f32 {
     [0.25, 0.85, 0.55, 1.0][i % 4]
@@ -102,7 +107,68 @@ fn label(lang: Lang, v: f64) -> String {
 /// The chart's shapes in a `width` × `height` box.
 pub fn draw(chart: &Chart, lang: Lang, width: f32, height: f32) -> Vec<Shape> {
     let mut out = Vec::new();
-    let (left, right, top, bottom) = (36.0f32, 8.0f32, 30.0f32, 34.0f32);
+    let (left, right, bottom) = (36.0f32, 8.0f32, 34.0f32);
+    // Legend: one item per series and one for the target (with its value, the only place it
+    // is written: the line itself carries no label, so it never covers the values of the
+    // points), on as many lines as the width needs.
+    let mut items: Vec<(Option<usize>, String)> = chart
+        .series
+        .iter()
+        .enumerate()
+        .map(|(i, s)| (Some(i), s.name.get(lang).to_string()))
+        .collect();
+    if let Some(r) = &chart.reference {
+        items.push((
+            None,
+            format!("{}: {}", r.name.get(lang), label(lang, r.value)),
+        ));
+    }
+    let (mut lx, mut row) = (left, 0.0f32);
+    for (which, name) in items {
+        let w = 22.0 + name.chars().count() as f32 * 5.5;
+        if lx > left && lx + w > width - right {
+            lx = left;
+            row += 1.0;
+        }
+        let y = 13.0 + row * 14.0;
+        match (which, chart.kind) {
+            (Some(i), ChartKind::Bar | ChartKind::GroupedBar) => out.push(Shape::Rect {
+                x: lx,
+                y: y - 5.0,
+                w: 10.0,
+                h: 10.0,
+                fill: bar_gray(i),
+            }),
+            (Some(i), ChartKind::Line | ChartKind::Cumulative) => {
+                out.push(Shape::Line {
+                    pts: vec![(lx, y), (lx + 18.0, y)],
+                    width: 1.5,
+                    dash: dash(i),
+                    gray: 0.0,
+                });
+                out.push(Shape::Marker {
+                    x: lx + 9.0,
+                    y,
+                    square: i % 2 == 1,
+                });
+            }
+            (None, _) => out.push(Shape::Line {
+                pts: vec![(lx, y), (lx + 18.0, y)],
+                width: REFERENCE_WIDTH,
+                dash: Some(REFERENCE_DASH),
+                gray: REFERENCE_GRAY,
+            }),
+        }
+        out.push(Shape::Text {
+            x: lx + 22.0,
+            y: y + 4.0,
+            text: name,
+            size: 9.0,
+            anchor: Anchor::Start,
+        });
+        lx += w + 14.0;
+    }
+    let top = 30.0 + row * 14.0;
     let pw = width - left - right;
     let ph = height - top - bottom;
     let n = chart.categories.len().max(1);
@@ -110,45 +176,10 @@ pub fn draw(chart: &Chart, lang: Lang, width: f32, height: f32) -> Vec<Shape> {
         .series
         .iter()
         .flat_map(|s| s.values.iter().flatten())
+        .chain(chart.reference.iter().map(|r| &r.value))
         .fold(0.0f64, |a, &b| a.max(b));
     let ytop = nice_top(max);
     let y_of = |v: f64| top + ph - (v / ytop) as f32 * ph;
-    // Legend.
-    let mut lx = left;
-    for (i, s) in chart.series.iter().enumerate() {
-        match chart.kind {
-            ChartKind::Bar | ChartKind::GroupedBar => out.push(Shape::Rect {
-                x: lx,
-                y: 8.0,
-                w: 10.0,
-                h: 10.0,
-                fill: bar_gray(i),
-            }),
-            ChartKind::Line | ChartKind::Cumulative => {
-                out.push(Shape::Line {
-                    pts: vec![(lx, 13.0), (lx + 18.0, 13.0)],
-                    width: 1.5,
-                    dash: dash(i),
-                    gray: 0.0,
-                });
-                out.push(Shape::Marker {
-                    x: lx + 9.0,
-                    y: 13.0,
-                    square: i % 2 == 1,
-                });
-            }
-        }
-        let name = s.name.get(lang).to_string();
-        let w = 22.0 + name.chars().count() as f32 * 5.5;
-        out.push(Shape::Text {
-            x: lx + 22.0,
-            y: 17.0,
-            text: name,
-            size: 9.0,
-            anchor: Anchor::Start,
-        });
-        lx += w + 14.0;
-    }
     // Axes and grid.
     for k in 0..=4 {
         let v = ytop * f64::from(k) / 4.0;
@@ -186,6 +217,15 @@ pub fn draw(chart: &Chart, lang: Lang, width: f32, height: f32) -> Vec<Shape> {
                 anchor: Anchor::Middle,
             });
         }
+    }
+    if let Some(r) = &chart.reference {
+        let y = y_of(r.value);
+        out.push(Shape::Line {
+            pts: vec![(left, y), (left + pw, y)],
+            width: REFERENCE_WIDTH,
+            dash: Some(REFERENCE_DASH),
+            gray: REFERENCE_GRAY,
+        });
     }
     let ns = chart.series.len().max(1);
     match chart.kind {
@@ -319,4 +359,57 @@ pub fn svg(chart: &Chart, lang: Lang, width: f32, height: f32) -> String {
     }
     s.push_str("</svg>");
     s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use benk_domain::{Reference, Series, L};
+
+    fn texts(shapes: &[Shape]) -> Vec<(String, f32)> {
+        shapes
+            .iter()
+            .filter_map(|s| match s {
+                Shape::Text { text, y, .. } => Some((text.clone(), *y)),
+                _ => None,
+            })
+            .collect()
+    }
+
+    #[test]
+    fn the_target_is_written_once_and_the_legend_wraps() {
+        let chart = Chart {
+            title: L::same("t"),
+            kind: ChartKind::Line,
+            categories: (1..=12).map(|m| L::same(format!("2026-{m:02}"))).collect(),
+            series: vec![Series {
+                name: L::same("Andel truffet av flere medarbeidere"),
+                values: vec![Some(7.0); 12],
+            }],
+            people: false,
+            reference: Some(Reference {
+                name: L::new("Mål (høyst)", "Target (at most)"),
+                value: 10.0,
+            }),
+            table_id: "x".into(),
+        };
+        let wide = draw(&chart, Lang::Nb, 640.0, 240.0);
+        let t = texts(&wide);
+        assert_eq!(t.iter().filter(|(s, _)| s.contains("Mål")).count(), 1);
+        // Twelve values labelled, the target's value only in the legend.
+        assert_eq!(t.iter().filter(|(s, _)| s == "7").count(), 12);
+        assert!(t.iter().any(|(s, _)| s == "Mål (høyst): 10"));
+        // One legend line at 640; two at 340, the target's on the second.
+        let legend_y = |t: &[(String, f32)]| t.iter().find(|(s, _)| s.contains("Mål")).unwrap().1;
+        assert_eq!(legend_y(&t), 17.0);
+        assert_eq!(
+            legend_y(&texts(&draw(&chart, Lang::Nb, 340.0, 260.0))),
+            31.0
+        );
+        // The target line spans the plot, grey and long-dashed.
+        assert!(wide
+            .iter()
+            .any(|s| matches!(s, Shape::Line { pts, dash: Some(d), .. }
+            if *d == REFERENCE_DASH && pts.len() == 2 && pts[0].0 == 36.0 && pts[1].0 == 632.0)));
+    }
 }

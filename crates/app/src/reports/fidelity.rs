@@ -11,8 +11,8 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use benk_domain::{
-    period_key, summary, Cell, Chart, ChartKind, CloseReason, ContactKind, Lang, ReportPeriod,
-    Section, Series, Table, L,
+    period_key, summary, Cell, Chart, ChartKind, CloseReason, ContactKind, Lang, Reference,
+    ReportPeriod, Section, Series, Table, L,
 };
 use chrono::{Datelike, Months, NaiveDate};
 use serde::{Deserialize, Serialize};
@@ -266,9 +266,8 @@ pub struct FidelityInput {
     pub to: NaiveDate,
     /// Today: intervals after it are not shown.
     pub today: NaiveDate,
-    /// The working members' position shares in the team today, summed (percent: 250 = 2.5
-    /// positions).
-    pub fte_percent: i64,
+    /// The position shares of the team's members over time (`positions_on`).
+    pub positions: Vec<PositionShare>,
     /// The team's courses.
     pub courses: Vec<CourseIn>,
     /// The team's contacts in the period.
@@ -278,6 +277,38 @@ pub struct FidelityInput {
     /// The team's small-number threshold: a chart point computed from fewer people is left out
     /// of the chart (the table holds it, hidden or not by the audience's rules).
     pub threshold: i64,
+}
+
+/// A member's position share in the team from a day on (percent; 0: no working position).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PositionShare {
+    /// The member.
+    pub staff: Uuid,
+    /// In effect from.
+    pub from: NaiveDate,
+    /// Percent of a full-time position (0–100).
+    pub percent: i64,
+}
+
+/// The full-time positions of the team on `day`: per member, the share in effect (the one with
+/// the latest day on or before it; before a member's first recorded share, that first share,
+/// since Benk does not know when the member joined), summed.
+pub fn positions_on(shares: &[PositionShare], day: NaiveDate) -> f64 {
+    let mut of: BTreeMap<Uuid, (NaiveDate, i64, bool)> = BTreeMap::new();
+    for s in shares {
+        let in_effect = s.from <= day;
+        let e = of.entry(s.staff).or_insert((s.from, s.percent, in_effect));
+        let better = match (in_effect, e.2) {
+            (true, true) => s.from > e.0,
+            (true, false) => true,
+            (false, true) => false,
+            (false, false) => s.from < e.0,
+        };
+        if better {
+            *e = (s.from, s.percent, in_effect);
+        }
+    }
+    of.values().map(|(_, p, _)| p.clamp(&0, &100)).sum::<i64>() as f64 / 100.0
 }
 
 fn t(nb: &str, en: &str) -> L {
@@ -302,6 +333,8 @@ fn open_on(c: &CourseIn, day: NaiveDate) -> bool {
 /// One interval's numbers.
 struct Row {
     label: String,
+    /// The interval's last day (positions and people followed "at the end").
+    end: NaiveDate,
     open_at_end: i64,
     people_followed: i64,
     person_days: i64,
@@ -339,6 +372,7 @@ fn compute(i: &FidelityInput, iv: &Interval) -> Row {
     }
     Row {
         label: iv.label.clone(),
+        end: iv.end,
         open_at_end: open_at_end.len() as i64,
         people_followed: people.len() as i64,
         person_days: i.courses.iter().map(|c| overlap(c, iv.start, iv.end)).sum(),
@@ -452,8 +486,8 @@ fn indicators() -> Vec<Indicator> {
             target: Box::new(|t, _| t.people_per_fte),
             at_most: true,
             note: t(
-                "Personer med åpent forløp på periodens siste dag, delt på årsverkene: summen av stillingsandelene i teamet til medarbeidere, inntaksteam og teamleder, slik de er i dag.",
-                "People with an open course on the last day, divided by the positions: the sum of the position shares in the team of workers, intake members and the team lead, as they are today.",
+                "Personer med åpent forløp på periodens siste dag, delt på årsverkene samme dag: summen av stillingsandelene i teamet til medarbeidere, inntaksteam og teamleder slik de var den dagen.",
+                "People with an open course on the last day, divided by the positions on that day: the sum of the position shares in the team of workers, intake members and the team lead as they were on that day.",
             ),
         },
         Indicator {
@@ -579,6 +613,10 @@ fn definitions() -> Vec<L> {
         "People followed: people with a course in the team that was open on one or more days of the period (from the day of inclusion to the day it closed, both included).",
     ));
     d.push(t(
+        "Årsverk: stillingsandelene i teamet til medarbeidere, inntaksteam og teamleder (ikke administratorer, personvernombud eller deaktiverte kontoer), slik de var på den siste dagen i hver måned eller hvert kvartal (og i hele perioden). En endring av en stillingsandel gjelder fra dagen den ble gjort. Før den første stillingsandelen som er registrert for en medarbeider, regnes den første, fordi Benk ikke vet når medarbeideren begynte i teamet.",
+        "Positions: the position shares in the team of workers, intake members and the team lead (not administrators, privacy officers or disabled accounts), as they were on the last day of each month or quarter (and of the whole period). A change of a position share applies from the day it was made. Before the first share recorded for a member, that first share counts, since Benk does not know when the member joined the team.",
+    ));
+    d.push(t(
         "Et punkt i diagrammet som bygger på færre personer enn teamets grense for små tall, vises ikke i diagrammet; tabellen har tallet.",
         "A point of a chart that rests on fewer people than the team's small-number threshold is left out of the chart; the table holds the number.",
     ));
@@ -587,8 +625,9 @@ fn definitions() -> Vec<L> {
 
 /// The report's title, definitions and sections.
 pub fn build(i: &FidelityInput) -> (L, Vec<L>, Vec<Section>) {
-    let fte = i.fte_percent as f64 / 100.0;
     let end = i.to.min(i.today);
+    // The whole period's positions: those on its last day.
+    let fte = positions_on(&i.positions, end);
     let ivs = intervals(i.from, end);
     let rows: Vec<Row> = ivs.iter().map(|iv| compute(i, iv)).collect();
     let whole = (i.from <= end).then(|| {
@@ -610,11 +649,11 @@ pub fn build(i: &FidelityInput) -> (L, Vec<L>, Vec<Section>) {
         let mut table_rows = Vec::new();
         let (mut values, mut targets) = (Vec::new(), Vec::new());
         for r in &rows {
-            let cells = (ind.cells)(r, fte);
+            let cells = (ind.cells)(r, positions_on(&i.positions, r.end));
             let target = (ind.target)(&i.targets, r);
             let (v, n) = point(&cells[ind.main]);
             values.push(v.filter(|_| !n.is_some_and(|n| Cell::is_small(n, i.threshold))));
-            targets.push(Some(target));
+            targets.push(target);
             let mut row = vec![Cell::same(r.label.clone())];
             row.extend(cells);
             row.push(Cell::Decimal {
@@ -657,17 +696,20 @@ pub fn build(i: &FidelityInput) -> (L, Vec<L>, Vec<Section>) {
                     title: ind.title.clone(),
                     kind: ChartKind::Line,
                     categories: rows.iter().map(|r| L::same(r.label.clone())).collect(),
-                    series: vec![
-                        Series {
-                            name: ind.title.clone(),
-                            values,
-                        },
-                        Series {
-                            name: t("Mål", "Target"),
-                            values: targets,
-                        },
-                    ],
+                    series: vec![Series {
+                        name: ind.title.clone(),
+                        values,
+                    }],
                     people: false,
+                    // The target is the same in every interval (all months or all quarters).
+                    reference: targets.first().map(|v| Reference {
+                        name: if ind.at_most {
+                            t("Mål (høyst)", "Target (at most)")
+                        } else {
+                            t("Mål (minst)", "Target (at least)")
+                        },
+                        value: *v,
+                    }),
                     table_id: id.clone(),
                 }]
             },
@@ -686,11 +728,11 @@ pub fn build(i: &FidelityInput) -> (L, Vec<L>, Vec<Section>) {
             title: t("Profilen for hele perioden", "The profile for the whole period"),
             intro: Some(both(|l| match l {
                 Lang::Nb => format!(
-                    "Hver indikator mot teamets eget mål (satt av teamlederen under rapportinnstillinger). Årsverk i dag: {}.",
+                    "Hver indikator mot teamets eget mål (satt av teamlederen under rapportinnstillinger). Årsverk ved periodens slutt: {}.",
                     benk_domain::fmt1(l, fte)
                 ),
                 Lang::En => format!(
-                    "Each indicator against the team's own target (set by the team lead in the report settings). Positions today: {}.",
+                    "Each indicator against the team's own target (set by the team lead in the report settings). Positions at the end of the period: {}.",
                     benk_domain::fmt1(l, fte)
                 ),
             })),
@@ -770,7 +812,17 @@ mod tests {
             from: d("2026-01-01"),
             to: d("2026-02-28"),
             today: d("2026-06-01"),
-            fte_percent: 250,
+            positions: [
+                (1, "2025-01-01", 100),
+                (2, "2025-06-01", 100),
+                (3, "2025-01-01", 50),
+            ]
+            .map(|(s, from, percent)| PositionShare {
+                staff: Uuid::from_u128(1000 + s),
+                from: d(from),
+                percent,
+            })
+            .to_vec(),
             courses: vec![
                 CourseIn {
                     who: a,
@@ -880,7 +932,12 @@ mod tests {
             .unwrap()
             .charts[0];
         assert_eq!(chart.series[0].values, [None, None]);
-        assert_eq!(chart.series[1].values, [Some(14.0), Some(14.0)]);
+        assert_eq!(chart.series.len(), 1);
+        let target = chart.reference.as_ref().unwrap();
+        assert_eq!(
+            (target.name.nb.as_str(), target.value),
+            ("Mål (høyst)", 14.0)
+        );
         let chart = &s
             .iter()
             .find(|x| x.tables[0].id == "fidelity.people_per_fte")
@@ -891,11 +948,55 @@ mod tests {
     }
 
     #[test]
+    fn a_change_of_position_share_counts_from_its_day() {
+        let mut i = fixture();
+        let share = |s: u128, from: &str, percent| PositionShare {
+            staff: Uuid::from_u128(1000 + s),
+            from: d(from),
+            percent,
+        };
+        // Member 3 goes from 50 % to 100 % on 10 February; member 4 is first recorded (90 %)
+        // on 1 March, after the period: that first share counts before it too; member 2 left
+        // (0) on 1 January.
+        i.positions.push(share(3, "2026-02-10", 100));
+        i.positions.push(share(4, "2026-03-01", 90));
+        i.positions.push(share(2, "2026-01-01", 0));
+        assert_eq!(positions_on(&i.positions, d("2025-12-31")), 3.4);
+        assert_eq!(positions_on(&i.positions, d("2026-02-09")), 2.4);
+        assert_eq!(positions_on(&i.positions, d("2026-02-10")), 2.9);
+        let (_, _, s) = build(&i);
+        // January: 3 people / 2.4 = 1.25; February: 2 / 2.9 = 0.689…
+        let p = rows(&s, "fidelity.people_per_fte");
+        assert_eq!(
+            p[0][2],
+            Cell::Decimal {
+                v: Some(2.4),
+                n: None
+            }
+        );
+        assert_eq!(point(&p[0][3]).0, Some(3.0 / 2.4));
+        assert_eq!(
+            p[1][2],
+            Cell::Decimal {
+                v: Some(2.9),
+                n: None
+            }
+        );
+        assert_eq!(point(&p[1][3]).0, Some(2.0 / 2.9));
+        assert_eq!(v(&p[1][3]), 0.7);
+        // The whole period: the positions on its last day.
+        assert_eq!(
+            point(&rows(&s, "fidelity.summary")[0][1]).0,
+            Some(2.0 / 2.9)
+        );
+    }
+
+    #[test]
     fn no_data_and_no_positions() {
         let mut i = fixture();
         i.courses.clear();
         i.contacts.clear();
-        i.fte_percent = 0;
+        i.positions.clear();
         let (_, _, s) = build(&i);
         let p = rows(&s, "fidelity.people_per_fte");
         assert_eq!(p[0][1], Cell::people(0));

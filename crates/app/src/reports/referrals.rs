@@ -120,6 +120,7 @@ fn by_kind(r: &ReferralReport) -> Section {
             values: r.kinds.iter().map(|k| Some(count(k) as f64)).collect(),
         }],
         people: true,
+        reference: None,
         table_id: "referrals.by_kind".into(),
     };
     rows.push(total_row(total));

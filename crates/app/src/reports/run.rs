@@ -26,7 +26,7 @@ use crate::store;
 use crate::App;
 
 use super::activity::{ActivityInput, ReferralIn, WorkerIn};
-use super::fidelity::{ContactIn, CourseIn, FidelityInput, FidelityTargets};
+use super::fidelity::{ContactIn, CourseIn, FidelityInput, FidelityTargets, PositionShare};
 use super::spor::SporInput;
 use super::tandem::{TandemInput, TREATMENT};
 
@@ -762,16 +762,32 @@ async fn fidelity_input(
             staff: staff.into_iter().collect(),
         });
     }
-    let fte_percent = store::caseload::workers(&app.db, team)
+    let mut positions: Vec<PositionShare> = store::staff::position_shares(&app.db, team)
         .await?
-        .iter()
-        .map(|w| w.fte.clamp(0, 100))
-        .sum();
+        .into_iter()
+        .map(|(staff, from, percent)| PositionShare {
+            staff,
+            from,
+            percent,
+        })
+        .collect();
+    // A working member whose share was never recorded (seeded directly): today's share, for
+    // every day.
+    let recorded: std::collections::HashSet<Uuid> = positions.iter().map(|p| p.staff).collect();
+    for w in store::caseload::workers(&app.db, team).await? {
+        if !recorded.contains(&w.staff_id) {
+            positions.push(PositionShare {
+                staff: w.staff_id,
+                from: today,
+                percent: w.fte,
+            });
+        }
+    }
     Ok(FidelityInput {
         from,
         to,
         today,
-        fte_percent,
+        positions,
         courses,
         contacts,
         targets: settings.fidelity_targets,
@@ -862,12 +878,14 @@ async fn cflex_input(
             }
         }
     }
+    let policy = crate::measures::policy(app, team).await?;
     Ok(CflexInput {
         from,
         to,
         today,
         window_months,
-        measure_window_days: crate::measures::policy(app, team).await?.window_days,
+        measure_window_days: policy.window_days,
+        measure_points: policy.months,
         cost_per_inpatient_day: settings.cost_per_inpatient_day,
         co_financing_percent: settings.co_financing_percent,
         threshold: settings.small_threshold,

@@ -106,6 +106,7 @@ pub fn build(interviews: &[SporInput]) -> (L, Vec<L>, Vec<Section>) {
                 values: munis.values().map(|c| Some(*c as f64)).collect(),
             }],
             people: true,
+            reference: None,
             table_id: "spor.municipalities".into(),
         }],
         tables: vec![Table {
@@ -194,6 +195,7 @@ pub fn build(interviews: &[SporInput]) -> (L, Vec<L>, Vec<Section>) {
                 },
             ],
             people: false,
+            reference: None,
             table_id: "spor.questions".into(),
         }],
         tables: vec![Table {

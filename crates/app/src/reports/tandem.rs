@@ -141,6 +141,7 @@ fn intake_section(i: &TandemInput) -> Section {
                     },
                 ],
                 people: true,
+                reference: None,
                 table_id: "tandem.intake".into(),
             }]
         },
@@ -248,6 +249,7 @@ fn housing_section(people: &[Person]) -> Section {
                 },
             ],
             people: true,
+            reference: None,
             table_id: "tandem.housing".into(),
         }],
         tables: vec![

@@ -1,7 +1,7 @@
 //! Staff members and their team memberships: `staff`, `team_memberships`,
 //! `health_personnel_changes`. Login identities are in [`super::auth`].
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 use uuid::Uuid;
 
 use super::Exec;
@@ -47,6 +47,65 @@ pub fn insert_membership(team: Uuid, staff: Uuid, role: &str, fte_percent: i64) 
         "INSERT INTO team_memberships (team_id, staff_id, role, fte) VALUES ($1, $2, $3, $4)",
         crate::args![team, staff, role, fte_percent],
     )
+}
+
+/// Before a change: a membership of `staff` in `team` (in every team: `None`) with no recorded
+/// share yet gets its share as it is now, in effect from 1 January 1900 (as the migration
+/// recorded the memberships there were), so that the change does not reach back.
+pub fn keep_position_share(team: Option<Uuid>, staff: Uuid) -> Stmt {
+    let base = NaiveDate::from_ymd_opt(1900, 1, 1).unwrap_or_default();
+    let sql = "INSERT INTO membership_position_shares (team_id, staff_id, valid_from, fte_percent) \
+         SELECT m.team_id, m.staff_id, $3, \
+         CASE WHEN s.disabled OR m.role IN ('administrator', 'privacy_officer') THEN 0 ELSE m.fte END \
+         FROM team_memberships m JOIN staff s ON s.id = m.staff_id \
+         WHERE (m.team_id = $1 OR $4) AND m.staff_id = $2 AND NOT EXISTS \
+         (SELECT 1 FROM membership_position_shares h WHERE h.team_id = m.team_id AND h.staff_id = m.staff_id)";
+    Stmt::new(
+        sql,
+        crate::args![team.unwrap_or_default(), staff, base, team.is_none()],
+    )
+}
+
+/// Records the position shares of `staff`'s memberships of `team` as they are after the
+/// statements before it (0 for an administrator, a privacy officer or a disabled account), in
+/// effect from `on`; a second change on the same day replaces the first. Put it after the
+/// change (`membership_position_shares`).
+pub fn record_position_share(team: Uuid, staff: Uuid, on: NaiveDate) -> Stmt {
+    Stmt::new(
+        "INSERT INTO membership_position_shares (team_id, staff_id, valid_from, fte_percent) \
+         SELECT m.team_id, m.staff_id, $3, \
+         CASE WHEN s.disabled OR m.role IN ('administrator', 'privacy_officer') THEN 0 ELSE m.fte END \
+         FROM team_memberships m JOIN staff s ON s.id = m.staff_id WHERE m.team_id = $1 AND m.staff_id = $2 \
+         ON CONFLICT (team_id, staff_id, valid_from) DO UPDATE SET fte_percent = excluded.fte_percent",
+        crate::args![team, staff, on],
+    )
+}
+
+/// [`record_position_share`] for every team of `staff` (after the account is disabled or
+/// enabled).
+pub fn record_position_shares(staff: Uuid, on: NaiveDate) -> Stmt {
+    Stmt::new(
+        "INSERT INTO membership_position_shares (team_id, staff_id, valid_from, fte_percent) \
+         SELECT m.team_id, m.staff_id, $2, \
+         CASE WHEN s.disabled OR m.role IN ('administrator', 'privacy_officer') THEN 0 ELSE m.fte END \
+         FROM team_memberships m JOIN staff s ON s.id = m.staff_id WHERE m.staff_id = $1 \
+         ON CONFLICT (team_id, staff_id, valid_from) DO UPDATE SET fte_percent = excluded.fte_percent",
+        crate::args![staff, on],
+    )
+}
+
+/// The recorded position shares of the team's members: (staff, in effect from, percent), by
+/// staff and day.
+pub async fn position_shares(
+    mut ex: impl Exec,
+    team: Uuid,
+) -> Result<Vec<(Uuid, NaiveDate, i64)>, sqlx::Error> {
+    ex.all(
+        "SELECT staff_id, valid_from, CAST(fte_percent AS BIGINT) AS fte_percent \
+         FROM membership_position_shares WHERE team_id = $1 ORDER BY staff_id, valid_from",
+        crate::args![team],
+    )
+    .await
 }
 
 /// Removes a team membership, if there is one.

@@ -67,6 +67,8 @@ pub(crate) struct TableView {
 /// A chart as shown: its SVG and the title of the table with its numbers.
 pub(crate) struct ChartView {
     pub svg: String,
+    /// The same chart drawn for a phone's width (shown instead below 36rem).
+    pub svg_narrow: String,
     pub table: String,
     pub table_id: String,
 }
@@ -130,6 +132,7 @@ pub(crate) fn body(r: &Report, lang: Lang) -> Body {
                     .iter()
                     .map(|c| ChartView {
                         svg: reports::draw::svg(c, lang, 640.0, 240.0),
+                        svg_narrow: reports::draw::svg(c, lang, 340.0, 260.0),
                         table: title_of(&c.table_id),
                         table_id: anchor(&c.table_id),
                     })
