@@ -7,6 +7,7 @@
 //! with the format; a refusal is audited with its reason.
 
 use std::collections::HashMap;
+use std::time::{Duration, Instant};
 
 use benk_domain::{
     caseload_norm, CloseReason, ContactKind, Counted, EstablishedService, MeasureKind, Report,
@@ -314,6 +315,21 @@ pub async fn run(
     .await
 }
 
+/// Where a report run's time went (for `benk bench --reports`): the access check and the
+/// team's settings, the reads from the stores, the computation of the sections, and the durable
+/// audit row. Rendering is the caller's.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct Phases {
+    /// Access check, settings and the team row.
+    pub access: Duration,
+    /// The reads the report's input is made from.
+    pub reads: Duration,
+    /// Building the sections from the input.
+    pub compute: Duration,
+    /// Writing the audit row (durable commit).
+    pub audit: Duration,
+}
+
 /// [`run`] with options (the C-Flex evaluation's window).
 pub async fn run_with(
     app: &App,
@@ -323,6 +339,21 @@ pub async fn run_with(
     format: &str,
     opts: Options,
 ) -> AppResult<Report> {
+    run_timed(app, actor, (name, team), (from, to), format, opts)
+        .await
+        .map(|(r, _)| r)
+}
+
+/// [`run_with`], also returning where the time went.
+pub async fn run_timed(
+    app: &App,
+    actor: &Actor,
+    (name, team): (ReportName, Uuid),
+    (from, to): (NaiveDate, NaiveDate),
+    format: &str,
+    opts: Options,
+) -> AppResult<(Report, Phases)> {
+    let t0 = Instant::now();
     let action = format!("report.{}", name.code());
     if name == ReportName::Teams {
         return run_teams(app, actor, from, to, format).await;
@@ -353,29 +384,57 @@ pub async fn run_with(
     // The Tandem follow-up's treatment section is health content: read only for health
     // personnel (the rest of the report for every working member).
     let health = is_health_personnel(actor);
-    let (title, definitions, sections) = match name {
-        ReportName::Spor => super::spor::build(&spor_input(app, team, from, to).await?),
-        ReportName::Activity => {
-            super::activity::build(&activity_input(app, team, from, to, today).await?)
-        }
-        ReportName::Tandem => {
-            super::tandem::build(&tandem_input(app, team, (from, to, today), health).await?)
-        }
-        ReportName::Fidelity => {
-            super::fidelity::build(&fidelity_input(app, team, (from, to, today), &settings).await?)
-        }
-        ReportName::Cflex => super::cflex::build(
-            &cflex_input(app, team, (from, to, today), window, &settings).await?,
-        ),
-        ReportName::Teams => return run_teams(app, actor, from, to, format).await,
-        ReportName::Referrals => super::referrals::build(&super::referrals::ReferralsInput {
-            from,
-            to,
-            today,
-            started_on: team_row.policy.started_on,
-            rows: store::referrals::report_rows(&app.db, team).await?,
-        }),
+    let mut phases = Phases {
+        access: t0.elapsed(),
+        ..Phases::default()
     };
+    let t1 = Instant::now();
+    /// A report's input, read.
+    enum Input {
+        Spor(Vec<SporInput>),
+        Activity(Box<ActivityInput>),
+        Tandem(Box<TandemInput>),
+        Fidelity(Box<FidelityInput>),
+        Cflex(Box<super::cflex::CflexInput>),
+        Referrals(Box<super::referrals::ReferralsInput>),
+    }
+    let input = match name {
+        ReportName::Spor => Input::Spor(spor_input(app, team, from, to).await?),
+        ReportName::Activity => Input::Activity(Box::new(
+            activity_input(app, team, from, to, today).await?,
+        )),
+        ReportName::Tandem => Input::Tandem(Box::new(
+            tandem_input(app, team, (from, to, today), health).await?,
+        )),
+        ReportName::Fidelity => Input::Fidelity(Box::new(
+            fidelity_input(app, team, (from, to, today), &settings).await?,
+        )),
+        ReportName::Cflex => Input::Cflex(Box::new(
+            cflex_input(app, team, (from, to, today), window, &settings).await?,
+        )),
+        ReportName::Teams => return run_teams(app, actor, from, to, format).await,
+        ReportName::Referrals => {
+            Input::Referrals(Box::new(super::referrals::ReferralsInput {
+                from,
+                to,
+                today,
+                started_on: team_row.policy.started_on,
+                rows: store::referrals::report_rows(&app.db, team).await?,
+            }))
+        }
+    };
+    phases.reads = t1.elapsed();
+    let t2 = Instant::now();
+    let (title, definitions, sections) = match &input {
+        Input::Spor(i) => super::spor::build(i),
+        Input::Activity(i) => super::activity::build(i),
+        Input::Tandem(i) => super::tandem::build(i),
+        Input::Fidelity(i) => super::fidelity::build(i),
+        Input::Cflex(i) => super::cflex::build(i),
+        Input::Referrals(i) => super::referrals::build(i),
+    };
+    phases.compute = t2.elapsed();
+    drop(input);
     let extra = match (name, health) {
         (ReportName::Tandem, true) => ",established_services".to_string(),
         (ReportName::Tandem, false) => ",established_services:withheld".to_string(),
@@ -392,20 +451,25 @@ pub async fn run_with(
         "team:{team},report:{},format:{format},period:{from}..{to}{window_part},aggregate{extra}",
         name.code()
     );
+    let t3 = Instant::now();
     app.writer.write(WriteOp::audit_only(vec![d])).await?;
-    Ok(Report {
-        name: name.code().into(),
-        title,
-        team: team_row.name,
-        from,
-        to,
-        made_on: today,
-        definitions,
-        sections,
-        threshold: settings.small_threshold,
-        suppressed: false,
-        person_level_removed: false,
-    })
+    phases.audit = t3.elapsed();
+    Ok((
+        Report {
+            name: name.code().into(),
+            title,
+            team: team_row.name,
+            from,
+            to,
+            made_on: today,
+            definitions,
+            sections,
+            threshold: settings.small_threshold,
+            suppressed: false,
+            person_level_removed: false,
+        },
+        phases,
+    ))
 }
 
 /// Who may see the teams side by side: the installation's administrators and every team lead
@@ -422,7 +486,8 @@ async fn run_teams(
     from: NaiveDate,
     to: NaiveDate,
     format: &str,
-) -> AppResult<Report> {
+) -> AppResult<(Report, Phases)> {
+    let t0 = Instant::now();
     let action = "report.teams";
     let acting = actor.acting().map(|m| m.team_id);
     if !may_see_teams(actor) {
@@ -437,21 +502,31 @@ async fn run_teams(
     }
     check_period(from, to)?;
     let today = crate::time::oslo_today();
+    let mut phases = Phases {
+        access: t0.elapsed(),
+        ..Phases::default()
+    };
+    let t1 = Instant::now();
     let mut inputs = Vec::new();
     let mut threshold = ReportSettings::default().small_threshold;
     for (id, name) in crate::orgs::list_teams(app).await? {
         threshold = threshold.max(load_settings(app, id).await?.small_threshold);
         inputs.push((name, activity_input(app, id, from, to, today).await?));
     }
+    phases.reads = t1.elapsed();
+    let t2 = Instant::now();
     let (title, definitions, sections) = super::teams::build(&inputs);
+    phases.compute = t2.elapsed();
     let mut d = actor.audit(action, Outcome::Allowed);
     d.actor_team_id = acting;
     d.resources = format!(
         "report:teams,teams:{},format:{format},period:{from}..{to},aggregate",
         inputs.len()
     );
+    let t3 = Instant::now();
     app.writer.write(WriteOp::audit_only(vec![d])).await?;
-    Ok(Report {
+    phases.audit = t3.elapsed();
+    let report = Report {
         name: ReportName::Teams.code().into(),
         title,
         team: match actor.lang() {
@@ -466,7 +541,8 @@ async fn run_teams(
         threshold,
         suppressed: false,
         person_level_removed: false,
-    })
+    };
+    Ok((report, phases))
 }
 
 async fn spor_input(

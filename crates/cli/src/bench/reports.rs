@@ -81,9 +81,11 @@ macro_rules! fetch {
     };
 }
 
-/// One report and format: the end-to-end times and the last output.
+/// One report and format: the end-to-end times, each run's phases (access, reads, compute,
+/// audit, render; seconds) and the last output.
 struct Timed {
     total: Vec<f64>,
+    phases: [Vec<f64>; 5],
     output: Vec<u8>,
 }
 
@@ -172,31 +174,50 @@ async fn one_set(args: &BenchArgs, label: &str, url: &str) -> anyhow::Result<boo
     let mut timed: BTreeMap<(&'static str, &'static str), Timed> = BTreeMap::new();
     let mut refused = Vec::new();
     println!(
-        "   {:<10} {:<6} {:>10} {:>10} {:>9}",
+        "   {:<10} {:<6} {:>10} {:>10} {:>9}   median of each phase: access / reads / compute / \
+         audit commit / render",
         "report", "format", "median", "p90", "bytes"
     );
     for name in ReportName::ALL.iter().copied() {
         for format in FORMATS {
             let mut t = Timed {
                 total: Vec::new(),
+                phases: Default::default(),
                 output: Vec::new(),
             };
             let mut failed = None;
             for i in 0..=args.runs {
                 let t0 = Instant::now();
-                let out = match reports::run(&app, &actor, name, team, from, to, format).await {
-                    Ok(r) => match Format::from_code(format) {
+                let run = reports::run_timed(
+                    &app,
+                    &actor,
+                    (name, team),
+                    (from, to),
+                    format,
+                    reports::Options::default(),
+                )
+                .await;
+                let t_render = Instant::now();
+                let out = match run {
+                    Ok((r, p)) => match Format::from_code(format) {
                         None => serde_json::to_vec(&r.for_audience(Audience::Aggregate))
                             .map_err(|e| e.to_string()),
                         Some(f) => render_file(&r, f, Lang::Nb).map_err(|e| e.to_string()),
-                    },
+                    }
+                    .map(|b| (b, p)),
                     Err(e) => Err(e.to_string()),
                 };
+                let render = t_render.elapsed().as_secs_f64();
                 let secs = t0.elapsed().as_secs_f64();
                 match out {
-                    Ok(bytes) => {
+                    Ok((bytes, p)) => {
                         if i > 0 {
                             t.total.push(secs);
+                            let each = [p.access, p.reads, p.compute, p.audit];
+                            for (k, d) in each.iter().enumerate() {
+                                t.phases[k].push(d.as_secs_f64());
+                            }
+                            t.phases[4].push(render);
                         }
                         t.output = bytes;
                     }
@@ -216,13 +237,19 @@ async fn one_set(args: &BenchArgs, label: &str, url: &str) -> anyhow::Result<boo
                 break;
             }
             let med = median(t.total.clone());
+            let phases: Vec<String> = t
+                .phases
+                .iter()
+                .map(|v| ms(Duration::from_secs_f64(median(v.clone()))))
+                .collect();
             println!(
-                "   {:<10} {:<6} {:>10} {:>10} {:>9}{}",
+                "   {:<10} {:<6} {:>10} {:>10} {:>9}   {}{}",
                 name.code(),
                 format,
                 ms(Duration::from_secs_f64(med)),
                 ms(Duration::from_secs_f64(p90(&t.total))),
                 t.output.len(),
+                phases.join(" / "),
                 if med > 2.0 { "  OVER 2 s" } else { "" }
             );
             timed.insert((name.code(), format), t);
