@@ -25,7 +25,7 @@ use crate::error::{AppError, AppResult, FieldError, Text};
 use crate::store;
 use crate::App;
 
-use super::activity::{ActivityInput, ReferralIn, WorkerIn};
+use super::activity::{ActivityInput, ContactCounts, ReferralIn, WorkerIn};
 use super::fidelity::{ContactIn, CourseIn, FidelityInput, FidelityTargets};
 use super::spor::SporInput;
 use super::tandem::{TandemInput, TREATMENT};
@@ -601,15 +601,31 @@ async fn activity_input(
     let end_day = to.succ_opt().unwrap_or(to);
     let until = crate::time::from_oslo(end_day.and_time(NaiveTime::MIN))
         .unwrap_or_else(|| end_day.and_time(NaiveTime::MIN).and_utc());
-    let contacts = store::reports::contacts(&app.db, team, start, until)
-        .await?
-        .into_iter()
-        .filter_map(|(c, at, kind, met)| {
-            ContactKind::from_code(&kind).map(|k| (c, crate::time::oslo_date(at), k, met))
-        })
-        .collect();
+    // The contacts are counted in the database (by level on the day, kind, met and month).
+    let offsets = crate::time::oslo_offsets(start, until);
+    let mut contact_counts = ContactCounts::default();
+    for (level, kind, met, month, n, people) in
+        store::reports::contact_counts(&app.db, team, start, until, &offsets).await?
+    {
+        match (kind, met, month) {
+            (Some(kind), Some(met), Some(month)) => {
+                if let Some(kind) = ContactKind::from_code(&kind) {
+                    contact_counts.groups.push((level, kind, met, month, n));
+                }
+            }
+            _ => {
+                contact_counts.people_by_level.insert(level, people);
+            }
+        }
+    }
+    // The measures due count the points whose window closes in the period, and a point is done
+    // by measures within its window: only measures from the earliest such window's opening (two
+    // window lengths before the period) to the period's end can count.
+    let measure_policy = crate::measures::policy(app, team).await?;
+    let reach = chrono::Days::new(2 * u64::try_from(measure_policy.window_days.max(0)).unwrap_or(0));
+    let (lo, hi) = (from.checked_sub_days(reach).unwrap_or(from), to.min(today));
     let mut measures: HashMap<Uuid, Vec<(MeasureKind, NaiveDate)>> = HashMap::new();
-    for (c, k, d) in store::measures::team_dates(&app.db, team).await? {
+    for (c, k, d) in store::measures::team_dates_between(&app.db, team, lo, hi).await? {
         if let Some(k) = MeasureKind::from_code(&k) {
             measures.entry(c).or_default().push((k, d));
         }
@@ -638,11 +654,12 @@ async fn activity_input(
         today,
         started_on: policy.started_on,
         referrals,
-        contacts,
-        levels: store::reports::levels(&app.db, team).await?,
+        contacts: Vec::new(),
+        levels: Vec::new(),
+        contact_counts: Some(contact_counts),
         episodes: store::reports::episodes(&app.db, team).await?,
         measures,
-        policy: crate::measures::policy(app, team).await?,
+        policy: measure_policy,
         workers,
     })
 }
