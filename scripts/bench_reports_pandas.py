@@ -84,14 +84,22 @@ def oslo_day(s):
     return when.dt.tz_convert("Europe/Oslo").dt.tz_localize(None).dt.normalize()
 
 
+def read_csv(path, dates, **kw):
+    """A CSV with date columns as dates (also when a column is empty)."""
+    t = pd.read_csv(path, **kw)
+    for col in dates:
+        t[col] = pd.to_datetime(t[col])
+    return t
+
+
 def read_referrals(d):
-    return pd.read_csv(f"{d}/referrals.csv", dtype={"agency_kind": str, "agency_id": str, "outcome": str},
-                       parse_dates=["received_on", "decided_on"])
+    return read_csv(f"{d}/referrals.csv", ["received_on", "decided_on"],
+                    dtype={"agency_kind": str, "agency_id": str, "outcome": str})
 
 
 def read_episodes(d):
-    return pd.read_csv(f"{d}/episodes.csv", dtype={"client_id": str, "close_reason": str},
-                       parse_dates=["included_on", "closed_on", "referred_on"])
+    return read_csv(f"{d}/episodes.csv", ["included_on", "closed_on", "referred_on"],
+                    dtype={"client_id": str, "close_reason": str})
 
 
 def months_of(start, end):
@@ -222,7 +230,7 @@ def fidelity(d, start, end):
     c = pd.read_csv(f"{d}/contact_staff.csv", dtype={"contact_id": str, "client_id": str, "staff_id": str})
     c["day"] = oslo_day(c["occurred_at"])
     e = read_episodes(d)
-    closed = e["closed_on"].fillna(pd.Timestamp.max)
+    closed = e["closed_on"].fillna(end + pd.Timedelta(days=1))  # open: after the period
     ones = c.drop_duplicates("contact_id")
     rows = months_of(start, end) + [("whole", start, end)]
     for r, (label, a, b) in enumerate(rows, start=1):
@@ -263,7 +271,7 @@ def tandem(d, start, end):
     out = {}
     e = read_episodes(d)
     first = e.groupby("client_id")["included_on"].min()
-    closed = e["closed_on"].fillna(pd.Timestamp.max)
+    closed = e["closed_on"].fillna(end + pd.Timedelta(days=1))  # open: after the period
 
     def followed(a, b):
         return e.loc[(e["included_on"] <= b) & (closed >= a), "client_id"].nunique()

@@ -527,7 +527,11 @@ async fn activity_level_and_month_of_the_day_in_norway(t: &TestApp) {
         ("Nivå 3", [0, 0, 0]),
         ("Uten nivå", [2, 3, 2]),
     ] {
-        assert!(page.text.contains(&row(label, &cells)), "{label}: {}", page.text);
+        assert!(
+            page.text.contains(&row(label, &cells)),
+            "{label}: {}",
+            page.text
+        );
     }
     // By month: contacts, met, not met.
     for (month, cells) in [
@@ -542,7 +546,11 @@ async fn activity_level_and_month_of_the_day_in_norway(t: &TestApp) {
         ("2001-10", [1, 0, 1]),
         ("2001-11", [0, 0, 0]),
     ] {
-        assert!(page.text.contains(&row(month, &cells)), "{month}: {}", page.text);
+        assert!(
+            page.text.contains(&row(month, &cells)),
+            "{month}: {}",
+            page.text
+        );
     }
 }
 

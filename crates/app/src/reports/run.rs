@@ -400,9 +400,9 @@ pub async fn run_timed(
     }
     let input = match name {
         ReportName::Spor => Input::Spor(spor_input(app, team, from, to).await?),
-        ReportName::Activity => Input::Activity(Box::new(
-            activity_input(app, team, from, to, today).await?,
-        )),
+        ReportName::Activity => {
+            Input::Activity(Box::new(activity_input(app, team, from, to, today).await?))
+        }
         ReportName::Tandem => Input::Tandem(Box::new(
             tandem_input(app, team, (from, to, today), health).await?,
         )),
@@ -413,15 +413,13 @@ pub async fn run_timed(
             cflex_input(app, team, (from, to, today), window, &settings).await?,
         )),
         ReportName::Teams => return run_teams(app, actor, from, to, format).await,
-        ReportName::Referrals => {
-            Input::Referrals(Box::new(super::referrals::ReferralsInput {
-                from,
-                to,
-                today,
-                started_on: team_row.policy.started_on,
-                rows: store::referrals::report_rows(&app.db, team).await?,
-            }))
-        }
+        ReportName::Referrals => Input::Referrals(Box::new(super::referrals::ReferralsInput {
+            from,
+            to,
+            today,
+            started_on: team_row.policy.started_on,
+            rows: store::referrals::report_rows(&app.db, team).await?,
+        })),
     };
     phases.reads = t1.elapsed();
     let t2 = Instant::now();
@@ -622,7 +620,8 @@ async fn activity_input(
     // by measures within its window: only measures from the earliest such window's opening (two
     // window lengths before the period) to the period's end can count.
     let measure_policy = crate::measures::policy(app, team).await?;
-    let reach = chrono::Days::new(2 * u64::try_from(measure_policy.window_days.max(0)).unwrap_or(0));
+    let reach =
+        chrono::Days::new(2 * u64::try_from(measure_policy.window_days.max(0)).unwrap_or(0));
     let (lo, hi) = (from.checked_sub_days(reach).unwrap_or(from), to.min(today));
     let mut measures: HashMap<Uuid, Vec<(MeasureKind, NaiveDate)>> = HashMap::new();
     for (c, k, d) in store::measures::team_dates_between(&app.db, team, lo, hi).await? {

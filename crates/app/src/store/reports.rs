@@ -97,7 +97,12 @@ pub type Offsets = (i32, Vec<(DateTime<Utc>, i32)>);
 
 /// SQL for the day in Norway of the instant column `col` ([`crate::time::oslo_date`], in the
 /// database): the offsets' change instants are bound as `$first_param`, `$first_param + 1`, ….
-fn oslo_day_sql(backend: Backend, col: &str, (first, changes): &Offsets, first_param: usize) -> String {
+fn oslo_day_sql(
+    backend: Backend,
+    col: &str,
+    (first, changes): &Offsets,
+    first_param: usize,
+) -> String {
     let shift = |secs: i32| match backend {
         Backend::Sqlite => format!("'{secs:+} seconds'"),
         Backend::Postgres => format!("INTERVAL '{secs} seconds'"),
@@ -108,7 +113,12 @@ fn oslo_day_sql(backend: Backend, col: &str, (first, changes): &Offsets, first_p
         let mut sql = String::from("CASE");
         let mut before = *first;
         for (i, (_, after)) in changes.iter().enumerate() {
-            let _ = write!(sql, " WHEN {col} < ${} THEN {}", first_param + i, shift(before));
+            let _ = write!(
+                sql,
+                " WHEN {col} < ${} THEN {}",
+                first_param + i,
+                shift(before)
+            );
             before = *after;
         }
         let _ = write!(sql, " ELSE {} END", shift(before));
