@@ -336,11 +336,15 @@ fn first_of(d: NaiveDate) -> NaiveDate {
     d.with_day(1).unwrap_or(d)
 }
 
+/// A group of contacts: (level of effort on the day, kind, met, first day of the month) and
+/// how many contacts.
+pub type ContactGroup = (Option<i64>, ContactKind, bool, NaiveDate, i64);
+
 /// The period's contacts counted as the report shows them.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct ContactCounts {
-    /// (level of effort on the day, kind, met, first day of the month) and how many contacts.
-    pub groups: Vec<(Option<i64>, ContactKind, bool, NaiveDate, i64)>,
+    /// The groups of contacts.
+    pub groups: Vec<ContactGroup>,
     /// Level of effort on the day → the different people with a contact at that level.
     pub people_by_level: BTreeMap<Option<i64>, i64>,
 }
@@ -387,7 +391,7 @@ fn contacts_section(i: &ActivityInput) -> Section {
             &counted
         }
     };
-    let sum = |f: &dyn Fn(&(Option<i64>, ContactKind, bool, NaiveDate, i64)) -> bool| -> i64 {
+    let sum = |f: &dyn Fn(&ContactGroup) -> bool| -> i64 {
         c.groups.iter().filter(|g| f(g)).map(|g| g.4).sum()
     };
     let all = sum(&|_| true);
