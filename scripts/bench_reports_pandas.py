@@ -15,6 +15,13 @@ Inputs (one team, the period's rows):
                                                   in the order Benk reads it)
   spor.csv      Benk's own SPoR import format (docs/import/spor.md): one row per interview,
                 q1..q20, the 1-9 answers with a decimal comma
+  referrals.csv received_on,agency_kind,agency_id,decided_on,outcome,in_target_group,
+                services_established  (every referral of the team with its decision; the
+                number of ordinary services established for it)
+  episodes.csv  client_id,included_on,closed_on,close_reason,referred_on  (every course of the
+                team; referred_on: the day its referral arrived)
+  contact_staff.csv contact_id,client_id,occurred_at,kind,met,staff_id  (the period's contacts,
+                one row per staff member who took part; one row without staff when none did)
 
 Output: one JSON object on standard output:
   {"pandas": version, "python": version,
@@ -26,8 +33,18 @@ with values as Benk's CSV export writes them: a count as is, a percentage as
 order (contact kinds in Benk's order, levels 1, 2, 3 and none, months in time order,
 municipalities sorted, scale questions 1, 3, 7, 8, 10).
 
-Not computed here: referrals, decisions, caseloads and measures due (their inputs are not
-exported), and the free-text answers.
+What each report computes here (a subset of the report's tables, each figure compared):
+  activity   out of the office, contacts by kind / level / month, referrals and decisions in
+             the period (not: months in operation, caseload, measures due)
+  referrals  by kind of referrer, by quarter, days to decision, outcomes, the target-group
+             shares (not: months in operation)
+  spor       municipalities, age and years of contact, the five 1-9 questions (not: free text)
+  fidelity   per month and for the whole period: people followed at the end, contacts met,
+             person-weeks, contacts per person-week, share in the community, share met by more
+             than one worker, drop-out (not: days to first contact)
+  tandem     taken in over time (not: housing, evictions, treatment)
+  cflex      the cohort's size, the target-group and services shares (not: housing, the
+             before/after windows, measures, cost)
 """
 
 import argparse
@@ -55,6 +72,52 @@ KINDS = [
 ]
 IN_OFFICE = {"office", "phone", "video"}
 SCALE = [1, 3, 7, 8, 10]
+OUTCOMES = ["accepted", "routed_fact", "routed_other", "guidance", "declined"]
+OFFERED = {"accepted", "guidance"}
+NOT_AGENCY = {"relative", "self_referral"}
+DROPOUT = {"declined_further_help", "lost_contact"}
+
+
+def oslo_day(s):
+    """The day in Norway of UTC instants written as RFC 3339."""
+    when = pd.to_datetime(s, utc=True, format="ISO8601")
+    return when.dt.tz_convert("Europe/Oslo").dt.tz_localize(None).dt.normalize()
+
+
+def read_csv(path, dates, **kw):
+    """A CSV with date columns as dates (also when a column is empty)."""
+    t = pd.read_csv(path, **kw)
+    for col in dates:
+        t[col] = pd.to_datetime(t[col])
+    return t
+
+
+def read_referrals(d):
+    return read_csv(f"{d}/referrals.csv", ["received_on", "decided_on"],
+                    dtype={"agency_kind": str, "agency_id": str, "outcome": str})
+
+
+def read_episodes(d):
+    return read_csv(f"{d}/episodes.csv", ["included_on", "closed_on", "referred_on"],
+                    dtype={"client_id": str, "close_reason": str})
+
+
+def months_of(start, end):
+    """Benk's monthly intervals of start..end: (label, first day, last day), clipped."""
+    return [(p.strftime("%Y-%m"), max(p.start_time, start), min(p.end_time.normalize(), end))
+            for p in pd.period_range(start.to_period("M"), end.to_period("M"), freq="M")]
+
+
+def share(out, key, num, den):
+    out[key] = f"{int(num)}/{int(den)}"
+
+
+def outcome_rows(t, outcomes, out):
+    counts, total = outcomes.value_counts(), len(outcomes)
+    for r, o in enumerate(OUTCOMES + [None], start=1):
+        n = int(counts.get(o, 0)) if o else total
+        out[f"{t}|{r}|2"] = str(n)
+        share(out, f"{t}|{r}|3", n, total)
 
 
 def one_decimal(v):
@@ -117,6 +180,123 @@ def activity(d, start, end):
         out[f"{t}|{r}|2"] = str(n)
         out[f"{t}|{r}|3"] = str(met)
         out[f"{t}|{r}|4"] = str(n - met)
+
+    rf = read_referrals(d)
+    p = rf[(rf["received_on"] >= start) & (rf["received_on"] <= end)]
+    agencies = p.loc[~p["agency_kind"].isin(NOT_AGENCY), "agency_id"].dropna().nunique()
+    for r, n in enumerate([len(p), agencies, (p["agency_kind"] == "relative").sum(),
+                           (p["agency_kind"] == "self_referral").sum()], start=1):
+        out[f"activity.referrals|{r}|2"] = str(int(n))
+    dec = rf[(rf["decided_on"] >= start) & (rf["decided_on"] <= end)]["outcome"].dropna()
+    outcome_rows("activity.decisions", dec, out)
+    return out
+
+
+def referrals(d, start, end):
+    out = {}
+    rf = read_referrals(d)
+    p = rf[(rf["received_on"] >= start) & (rf["received_on"] <= end)].copy()
+    kinds = p.groupby("agency_kind").size().sort_index()
+    for r, (k, n) in enumerate(kinds.items(), start=1):
+        out[f"referrals.by_kind|{r}|2"] = str(int(n))
+        share(out, f"referrals.by_kind|{r}|3", n, len(p))
+    if len(kinds):
+        out[f"referrals.by_kind|{len(kinds) + 1}|2"] = str(len(p))
+    p["quarter"] = p["received_on"].dt.year.astype(str) + "-Q" + p["received_on"].dt.quarter.astype(str)
+    seen = set()
+    for r, (_, q) in enumerate(p.groupby("quarter"), start=1):
+        ag = set(q.loc[~q["agency_kind"].isin(NOT_AGENCY), "agency_id"].dropna())
+        seen |= ag
+        for c, n in enumerate([len(q), len(ag), len(seen)], start=2):
+            out[f"referrals.by_quarter|{r}|{c}"] = str(n)
+    decided = p.dropna(subset=["decided_on", "outcome"])
+    days = (decided["decided_on"] - decided["received_on"]).dt.days.astype(float)
+    if len(days):
+        out["referrals.days|1|2"] = one_decimal(days.median())
+        out["referrals.days|2|2"] = one_decimal(days.mean())
+        out["referrals.days|3|2"] = f"{one_decimal(days.min())}..{one_decimal(days.max())}"
+        out["referrals.days|4|2"] = str(len(days))
+    outcome_rows("referrals.outcomes", decided["outcome"], out)
+    tg = p["in_target_group"]
+    offered = p[p["outcome"].isin(OFFERED)]
+    share(out, "referrals.target_group|1|2", (offered["in_target_group"] == 1).sum(), len(offered))
+    share(out, "referrals.target_group|2|2", (p["services_established"] > 0).sum(), len(p))
+    share(out, "referrals.target_group|3|2", (tg == 1).sum(), tg.notna().sum())
+    return out
+
+
+def fidelity(d, start, end):
+    out = {}
+    c = pd.read_csv(f"{d}/contact_staff.csv", dtype={"contact_id": str, "client_id": str, "staff_id": str})
+    c["day"] = oslo_day(c["occurred_at"])
+    e = read_episodes(d)
+    closed = e["closed_on"].fillna(end + pd.Timedelta(days=1))  # open: after the period
+    ones = c.drop_duplicates("contact_id")
+    rows = months_of(start, end) + [("whole", start, end)]
+    for r, (label, a, b) in enumerate(rows, start=1):
+        k = ones[(ones["day"] >= a) & (ones["day"] <= b)]
+        met = k[k["met"] == 1]
+        st = c[(c["day"] >= a) & (c["day"] <= b) & (c["met"] == 1)]
+        staff = st.groupby("client_id")["staff_id"].nunique()
+        overlap = ((closed.clip(upper=b) - e["included_on"].clip(lower=a)).dt.days + 1).clip(lower=0)
+        followed = e.loc[overlap > 0, "client_id"].nunique()
+        open_end = e.loc[(e["included_on"] <= b) & (closed >= b), "client_id"].nunique()
+        drop = ((e["closed_on"] >= a) & (e["closed_on"] <= b) & e["close_reason"].isin(DROPOUT)).sum()
+        weeks = float(overlap.sum()) / 7.0
+        community = (~k["kind"].isin(IN_OFFICE)).sum()
+        if label == "whole":
+            share(out, "fidelity.summary|3|2", community, len(k))
+            share(out, "fidelity.summary|4|2", (staff > 1).sum(), met["client_id"].nunique())
+            share(out, "fidelity.summary|6|2", drop, followed)
+            continue
+        out[f"fidelity.people_per_fte|{r}|2"] = str(open_end)
+        out[f"fidelity.contacts_per_person_week|{r}|2"] = str(len(met))
+        out[f"fidelity.contacts_per_person_week|{r}|3"] = one_decimal(weeks)
+        if weeks > 0:
+            out[f"fidelity.contacts_per_person_week|{r}|4"] = one_decimal(len(met) / weeks)
+        out[f"fidelity.community_percent|{r}|2"] = str(int(community))
+        out[f"fidelity.community_percent|{r}|3"] = str(len(k))
+        share(out, f"fidelity.community_percent|{r}|4", community, len(k))
+        seen = met["client_id"].nunique()
+        out[f"fidelity.shared_caseload_percent|{r}|2"] = str(int((staff > 1).sum()))
+        out[f"fidelity.shared_caseload_percent|{r}|3"] = str(seen)
+        share(out, f"fidelity.shared_caseload_percent|{r}|4", (staff > 1).sum(), seen)
+        out[f"fidelity.dropout_percent_year|{r}|2"] = str(int(drop))
+        out[f"fidelity.dropout_percent_year|{r}|3"] = str(followed)
+        share(out, f"fidelity.dropout_percent_year|{r}|4", drop, followed)
+    return out
+
+
+def tandem(d, start, end):
+    out = {}
+    e = read_episodes(d)
+    first = e.groupby("client_id")["included_on"].min()
+    closed = e["closed_on"].fillna(end + pd.Timedelta(days=1))  # open: after the period
+
+    def followed(a, b):
+        return e.loc[(e["included_on"] <= b) & (closed >= a), "client_id"].nunique()
+
+    rows = months_of(start, end)
+    for r, (_, a, b) in enumerate(rows, start=1):
+        for col, n in enumerate([((first >= a) & (first <= b)).sum(), (first <= b).sum(), followed(b, b)], start=2):
+            out[f"tandem.intake|{r}|{col}"] = str(int(n))
+    r = len(rows) + 1
+    whole = [((first >= start) & (first <= end)).sum(), (first <= end).sum(), followed(start, end)]
+    for col, n in enumerate(whole, start=2):
+        out[f"tandem.intake|{r}|{col}"] = str(int(n))
+    return out
+
+
+def cflex(d, start, end):
+    out = {}
+    e = read_episodes(d)
+    cohort = e[(e["included_on"] >= start) & (e["included_on"] <= end)]
+    out["cflex.cohort|1|2"] = str(cohort["client_id"].nunique())
+    rf = read_referrals(d)
+    offered = rf[rf["outcome"].isin(OFFERED) & (rf["decided_on"] >= start) & (rf["decided_on"] <= end)]
+    share(out, "cflex.shares|1|2", (offered["in_target_group"] == 1).sum(), len(offered))
+    p = rf[(rf["received_on"] >= start) & (rf["received_on"] <= end)]
+    share(out, "cflex.shares|2|2", (p["services_established"] > 0).sum(), len(p))
     return out
 
 
@@ -151,7 +331,8 @@ def spor(d, start, end):
     return out
 
 
-REPORTS = {"activity": activity, "spor": spor}
+REPORTS = {"activity": activity, "referrals": referrals, "spor": spor, "fidelity": fidelity,
+           "tandem": tandem, "cflex": cflex}
 
 
 def main():

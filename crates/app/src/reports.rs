@@ -29,7 +29,9 @@ pub mod tandem;
 pub mod teams;
 pub mod xlsx;
 
-pub use run::{run, run_with, set_settings, settings, Options, ReportName, ReportSettings};
+pub use run::{
+    run, run_timed, run_with, set_settings, settings, Options, Phases, ReportName, ReportSettings,
+};
 
 /// One period's row.
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]

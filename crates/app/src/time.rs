@@ -37,6 +37,45 @@ pub fn from_oslo(local: chrono::NaiveDateTime) -> Option<DateTime<Utc>> {
         .map(|t| t.with_timezone(&Utc))
 }
 
+/// Norway's UTC offset in seconds at an instant.
+pub fn oslo_offset(t: DateTime<Utc>) -> i32 {
+    use chrono::Offset;
+    oslo(t).offset().fix().local_minus_utc()
+}
+
+/// Norway's UTC offset over `[from, until)`: the offset (seconds) at `from`, then each instant
+/// in the span at which it changes, with the new offset. For reads that turn instants into
+/// Norwegian days in SQL (the same days as [`oslo_date`]). Finds the changes a day at a time,
+/// then to the second.
+pub fn oslo_offsets(from: DateTime<Utc>, until: DateTime<Utc>) -> (i32, Vec<(DateTime<Utc>, i32)>) {
+    let first = oslo_offset(from);
+    let mut changes = Vec::new();
+    let (mut at, mut off) = (from, first);
+    let day = chrono::Duration::days(1);
+    while at < until {
+        let next = (at + day).min(until);
+        let next_off = oslo_offset(next);
+        if next_off != off {
+            // The change lies in (at, next]: narrow it to the first second with the new offset.
+            let (mut lo, mut hi) = (at, next);
+            while hi - lo > chrono::Duration::seconds(1) {
+                let mid = lo + (hi - lo) / 2;
+                if oslo_offset(mid) == off {
+                    lo = mid;
+                } else {
+                    hi = mid;
+                }
+            }
+            if hi < until {
+                changes.push((hi, next_off));
+            }
+            off = next_off;
+        }
+        at = next;
+    }
+    (first, changes)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -56,5 +95,26 @@ mod tests {
             oslo_date(Utc.with_ymd_and_hms(2026, 7, 31, 22, 0, 0).unwrap()),
             NaiveDate::from_ymd_opt(2026, 8, 1).unwrap()
         );
+    }
+
+    #[test]
+    fn the_offsets_of_a_year_change_at_one_in_the_morning_utc() {
+        let from = Utc.with_ymd_and_hms(2025, 12, 31, 23, 0, 0).unwrap();
+        let until = Utc.with_ymd_and_hms(2026, 12, 31, 23, 0, 0).unwrap();
+        let (first, changes) = oslo_offsets(from, until);
+        assert_eq!(first, 3600);
+        assert_eq!(
+            changes,
+            vec![
+                (Utc.with_ymd_and_hms(2026, 3, 29, 1, 0, 0).unwrap(), 7200),
+                (Utc.with_ymd_and_hms(2026, 10, 25, 1, 0, 0).unwrap(), 3600),
+            ]
+        );
+        // A summer span has none.
+        let (first, changes) = oslo_offsets(
+            Utc.with_ymd_and_hms(2026, 6, 1, 0, 0, 0).unwrap(),
+            Utc.with_ymd_and_hms(2026, 7, 1, 0, 0, 0).unwrap(),
+        );
+        assert_eq!((first, changes.len()), (7200, 0));
     }
 }

@@ -16,6 +16,7 @@ on_both_backends!(
     spor_survey_in_every_format,
     spor_edges_no_data_and_one_person,
     activity_hand_computed,
+    activity_level_and_month_of_the_day_in_norway,
     who_may_run_reports_and_settings,
     teams_side_by_side_hand_computed,
     referral_report_on_the_framework,
@@ -448,6 +449,111 @@ async fn activity_hand_computed(t: &TestApp) {
     let text = benk_app::reports::pdf::extract_text(&pdf);
     assert!(text.contains("66,7 % (4/6)"), "{text}");
     assert!(text.contains("Teamets aktivitet"));
+}
+
+/// The contacts are counted in the database: the day (and so the month and the level of effort
+/// on the day) is the day in Norway, across both summer-time changes; the level on the day is
+/// the last one set from that day or before (two set for the same day: the one set last).
+async fn activity_level_and_month_of_the_day_in_norway(t: &TestApp) {
+    use benk_app::db::writer::{Stmt, WriteOp};
+    let tone = t.token("tone").await;
+    let a = new_client(t, &tone, "Nivå En").await;
+    let b = new_client(t, &tone, "Nivå To").await;
+    let (team, org, by): (Uuid, Uuid, Uuid) = t
+        .db()
+        .opt(
+            "SELECT team_id, owner_org_id, created_by FROM clients WHERE id = $1",
+            benk_app::args![a],
+        )
+        .await
+        .unwrap()
+        .unwrap();
+    let episode = Uuid::now_v7();
+    let at = |s: &str| s.parse::<chrono::DateTime<chrono::Utc>>().unwrap();
+    let day = |s: &str| s.parse::<chrono::NaiveDate>().unwrap();
+    let mut stmts = vec![Stmt::new(
+        "INSERT INTO episodes (id, client_id, team_id, included_on, created_by, owner_org_id, created_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7)",
+        benk_app::args![episode, a, team, day("2001-01-01"), by, org, at("2001-01-01T09:00:00Z")],
+    )];
+    // Level 2 from 1 June; from 1 August first level 3, then (set later) level 1.
+    for (level, from, set_at) in [
+        (2_i64, "2001-06-01", "2001-05-20T10:00:00Z"),
+        (3, "2001-08-01", "2001-07-01T10:00:00Z"),
+        (1, "2001-08-01", "2001-07-20T10:00:00Z"),
+    ] {
+        stmts.push(Stmt::new(
+            "INSERT INTO episode_levels (id, episode_id, level, from_date, set_by, set_at) \
+             VALUES ($1, $2, $3, $4, $5, $6)",
+            benk_app::args![Uuid::now_v7(), episode, level, day(from), by, at(set_at)],
+        ));
+    }
+    t.writer()
+        .write(WriteOp {
+            stmts,
+            audit: vec![],
+        })
+        .await
+        .unwrap();
+    for (c, at, kind, met) in [
+        // 31 May 23:30 in Norway (summer time): no level yet, May.
+        (a, "2001-05-31T21:30:00Z", "home_visit", true),
+        // 1 June 00:30 in Norway: level 2, June.
+        (a, "2001-05-31T22:30:00Z", "home_visit", true),
+        // 1 August 00:15 in Norway: level 1 (set last for that day), August.
+        (a, "2001-07-31T22:15:00Z", "office", true),
+        // 31 October 23:30 in Norway (winter time again): level 1, October.
+        (a, "2001-10-31T22:30:00Z", "outreach", false),
+        // 1 April 00:30 in Norway (summer time since 25 March): no level, April.
+        (a, "2001-03-31T22:30:00Z", "phone", true),
+        // The other person has no course: no level, February.
+        (b, "2001-02-01T10:00:00Z", "phone", false),
+    ] {
+        contact(t, &tone, c, at, kind, met).await;
+    }
+    // The page shows every number to the team.
+    let br = t.login("tone", "benk-demo").await;
+    let page = t.page(&br, &format!("/reports/activity?{PERIOD}")).await;
+    assert_eq!(page.status, StatusCode::OK);
+    let row = |label: &str, cells: &[i64]| {
+        let mut s = format!("<th scope=\"row\">{label}</th>");
+        for n in cells {
+            s.push_str(&format!("<td class=\"num\">{n}</td>"));
+        }
+        s
+    };
+    // By level: people, contacts, met.
+    for (label, cells) in [
+        ("Nivå 1", [1, 2, 1]),
+        ("Nivå 2", [1, 1, 1]),
+        ("Nivå 3", [0, 0, 0]),
+        ("Uten nivå", [2, 3, 2]),
+    ] {
+        assert!(
+            page.text.contains(&row(label, &cells)),
+            "{label}: {}",
+            page.text
+        );
+    }
+    // By month: contacts, met, not met.
+    for (month, cells) in [
+        ("2001-01", [0, 0, 0]),
+        ("2001-02", [1, 0, 1]),
+        ("2001-03", [0, 0, 0]),
+        ("2001-04", [1, 1, 0]),
+        ("2001-05", [1, 1, 0]),
+        ("2001-06", [1, 1, 0]),
+        ("2001-07", [0, 0, 0]),
+        ("2001-08", [1, 1, 0]),
+        ("2001-10", [1, 0, 1]),
+        ("2001-11", [0, 0, 0]),
+    ] {
+        assert!(
+            page.text.contains(&row(month, &cells)),
+            "{month}: {}",
+            page.text
+        );
+    }
 }
 
 async fn who_may_run_reports_and_settings(t: &TestApp) {

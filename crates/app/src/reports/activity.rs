@@ -54,10 +54,14 @@ pub struct ActivityInput {
     pub started_on: Option<NaiveDate>,
     /// Every referral of the team.
     pub referrals: Vec<ReferralIn>,
-    /// The contacts of the period: (person, day in Norwegian time, kind, met).
+    /// The contacts of the period: (person, day in Norwegian time, kind, met). Counted with
+    /// `levels` into [`ContactCounts`] unless `contact_counts` is given.
     pub contacts: Vec<(Uuid, NaiveDate, ContactKind, bool)>,
     /// Level history: (person, level, from).
     pub levels: Vec<(Uuid, i64, NaiveDate)>,
+    /// The period's contacts already counted (by the database); when given, `contacts` and
+    /// `levels` are not read.
+    pub contact_counts: Option<ContactCounts>,
     /// Courses: (person, included, closed).
     pub episodes: Vec<(Uuid, NaiveDate, Option<NaiveDate>)>,
     /// Current measures per person.
@@ -329,15 +333,76 @@ fn level_on(
         .next_back()
 }
 
+/// The first day of a date's month.
+fn first_of(d: NaiveDate) -> NaiveDate {
+    d.with_day(1).unwrap_or(d)
+}
+
+/// A group of contacts: (level of effort on the day, kind, met, first day of the month) and
+/// how many contacts.
+pub type ContactGroup = (Option<i64>, ContactKind, bool, NaiveDate, i64);
+
+/// The period's contacts counted as the report shows them.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ContactCounts {
+    /// The groups of contacts.
+    pub groups: Vec<ContactGroup>,
+    /// Level of effort on the day → the different people with a contact at that level.
+    pub people_by_level: BTreeMap<Option<i64>, i64>,
+}
+
+impl ContactCounts {
+    /// Counts the contacts, with each one's level on the day from the level history.
+    pub fn of(
+        contacts: &[(Uuid, NaiveDate, ContactKind, bool)],
+        levels: &[(Uuid, i64, NaiveDate)],
+    ) -> ContactCounts {
+        let levels = levels_by_person(levels);
+        let kind_at = |k: ContactKind| ContactKind::ALL.iter().position(|x| *x == k);
+        let mut groups: BTreeMap<(Option<i64>, Option<usize>, bool, NaiveDate), i64> =
+            BTreeMap::new();
+        let mut people: BTreeMap<Option<i64>, BTreeSet<Uuid>> = BTreeMap::new();
+        for (who, day, kind, met) in contacts {
+            let level = level_on(&levels, *who, *day);
+            *groups
+                .entry((level, kind_at(*kind), *met, first_of(*day)))
+                .or_default() += 1;
+            people.entry(level).or_default().insert(*who);
+        }
+        ContactCounts {
+            groups: groups
+                .into_iter()
+                .filter_map(|((level, k, met, month), n)| {
+                    Some((level, *ContactKind::ALL.get(k?)?, met, month, n))
+                })
+                .collect(),
+            people_by_level: people
+                .into_iter()
+                .map(|(l, p)| (l, p.len() as i64))
+                .collect(),
+        }
+    }
+}
+
 fn contacts_section(i: &ActivityInput) -> Section {
-    let all = i.contacts.len() as i64;
-    let met_all = i.contacts.iter().filter(|c| c.3).count() as i64;
+    let counted;
+    let c = match &i.contact_counts {
+        Some(c) => c,
+        None => {
+            counted = ContactCounts::of(&i.contacts, &i.levels);
+            &counted
+        }
+    };
+    let sum = |f: &dyn Fn(&ContactGroup) -> bool| -> i64 {
+        c.groups.iter().filter(|g| f(g)).map(|g| g.4).sum()
+    };
+    let all = sum(&|_| true);
+    let met_all = sum(&|g| g.2);
     let mut rows: Vec<Vec<Cell>> = ContactKind::ALL
         .iter()
         .map(|k| {
-            let of: Vec<_> = i.contacts.iter().filter(|c| c.2 == *k).collect();
-            let n = of.len() as i64;
-            let met = of.iter().filter(|c| c.3).count() as i64;
+            let n = sum(&|g| g.1 == *k);
+            let met = sum(&|g| g.1 == *k && g.2);
             vec![
                 Cell::text(both(|l| cap(k.label(l)))),
                 Cell::people(n),
@@ -357,34 +422,26 @@ fn contacts_section(i: &ActivityInput) -> Section {
             den: all,
         },
     ]);
-    let mut by_level: BTreeMap<Option<i64>, (i64, i64, BTreeSet<Uuid>)> = BTreeMap::new();
-    let levels = levels_by_person(&i.levels);
-    for c in &i.contacts {
-        let e = by_level.entry(level_on(&levels, c.0, c.1)).or_default();
-        e.0 += 1;
-        e.1 += i64::from(c.3);
-        e.2.insert(c.0);
-    }
     let level_rows = [Some(1), Some(2), Some(3), None]
         .iter()
         .map(|lv| {
-            let (n, met, people) = by_level.get(lv).cloned().unwrap_or_default();
+            let n = sum(&|g| g.0 == *lv);
+            let met = sum(&|g| g.0 == *lv && g.2);
+            let people = c.people_by_level.get(lv).copied().unwrap_or(0);
             vec![
                 Cell::text(match lv {
                     Some(l) => L::new(format!("Nivå {l}"), format!("Level {l}")),
                     None => t("Uten nivå", "No level"),
                 }),
-                Cell::people(people.len() as i64),
+                Cell::people(people),
                 Cell::people(n),
                 Cell::people(met),
                 Cell::Percent { num: met, den: n },
             ]
         })
         .collect();
-    let out = i.contacts.iter().filter(|c| c.2.in_community()).count() as i64;
-    // Keyed by the first day of the month (formatting a key per contact was a pattern parse
-    // each), shown as "2026-03".
-    let first_of = |d: NaiveDate| d.with_day(1).unwrap_or(d);
+    let out = sum(&|g| g.1.in_community());
+    // Keyed by the first day of the month, shown as "2026-03".
     let mut months: BTreeMap<NaiveDate, (i64, i64)> = BTreeMap::new();
     let mut m = first_of(i.from);
     while m <= i.to && months.len() < 240 {
@@ -393,12 +450,12 @@ fn contacts_section(i: &ActivityInput) -> Section {
             .checked_add_months(Months::new(1))
             .unwrap_or(NaiveDate::MAX);
     }
-    for c in &i.contacts {
-        let e = months.entry(first_of(c.1)).or_default();
-        if c.3 {
-            e.0 += 1;
+    for g in &c.groups {
+        let e = months.entry(g.3).or_default();
+        if g.2 {
+            e.0 += g.4;
         } else {
-            e.1 += 1;
+            e.1 += g.4;
         }
     }
     let month_rows = months

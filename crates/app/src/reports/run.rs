@@ -7,6 +7,7 @@
 //! with the format; a refusal is audited with its reason.
 
 use std::collections::HashMap;
+use std::time::{Duration, Instant};
 
 use benk_domain::release::{shown, to_withhold, Release};
 use benk_domain::{
@@ -25,7 +26,7 @@ use crate::error::{AppError, AppResult, FieldError, Text};
 use crate::store;
 use crate::App;
 
-use super::activity::{ActivityInput, ReferralIn, WorkerIn};
+use super::activity::{ActivityInput, ContactCounts, ReferralIn, WorkerIn};
 use super::fidelity::{ContactIn, CourseIn, FidelityInput, FidelityTargets, PositionShare};
 use super::spor::SporInput;
 use super::tandem::{TandemInput, TREATMENT};
@@ -315,6 +316,21 @@ pub async fn run(
     .await
 }
 
+/// Where a report run's time went (for `benk bench --reports`): the access check and the
+/// team's settings, the reads from the stores, the computation of the sections, and the durable
+/// audit row. Rendering is the caller's.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct Phases {
+    /// Access check, settings and the team row.
+    pub access: Duration,
+    /// The reads the report's input is made from.
+    pub reads: Duration,
+    /// Building the sections from the input.
+    pub compute: Duration,
+    /// Writing the audit row (durable commit).
+    pub audit: Duration,
+}
+
 /// [`run`] with options (the C-Flex evaluation's window).
 pub async fn run_with(
     app: &App,
@@ -324,6 +340,21 @@ pub async fn run_with(
     format: &str,
     opts: Options,
 ) -> AppResult<Report> {
+    run_timed(app, actor, (name, team), (from, to), format, opts)
+        .await
+        .map(|(r, _)| r)
+}
+
+/// [`run_with`], also returning where the time went.
+pub async fn run_timed(
+    app: &App,
+    actor: &Actor,
+    (name, team): (ReportName, Uuid),
+    (from, to): (NaiveDate, NaiveDate),
+    format: &str,
+    opts: Options,
+) -> AppResult<(Report, Phases)> {
+    let t0 = Instant::now();
     let action = format!("report.{}", name.code());
     if name == ReportName::Teams {
         return run_teams(app, actor, from, to, format).await;
@@ -354,29 +385,55 @@ pub async fn run_with(
     // The Tandem follow-up's treatment section is health content: read only for health
     // personnel (the rest of the report for every working member).
     let health = is_health_personnel(actor);
-    let (title, definitions, sections) = match name {
-        ReportName::Spor => super::spor::build(&spor_input(app, team, from, to).await?),
+    let mut phases = Phases {
+        access: t0.elapsed(),
+        ..Phases::default()
+    };
+    let t1 = Instant::now();
+    /// A report's input, read.
+    enum Input {
+        Spor(Vec<SporInput>),
+        Activity(Box<ActivityInput>),
+        Tandem(Box<TandemInput>),
+        Fidelity(Box<FidelityInput>),
+        Cflex(Box<super::cflex::CflexInput>),
+        Referrals(Box<super::referrals::ReferralsInput>),
+    }
+    let input = match name {
+        ReportName::Spor => Input::Spor(spor_input(app, team, from, to).await?),
         ReportName::Activity => {
-            super::activity::build(&activity_input(app, team, from, to, today).await?)
+            Input::Activity(Box::new(activity_input(app, team, from, to, today).await?))
         }
-        ReportName::Tandem => {
-            super::tandem::build(&tandem_input(app, team, (from, to, today), health).await?)
-        }
-        ReportName::Fidelity => {
-            super::fidelity::build(&fidelity_input(app, team, (from, to, today), &settings).await?)
-        }
-        ReportName::Cflex => super::cflex::build(
-            &cflex_input(app, team, (from, to, today), window, &settings).await?,
-        ),
+        ReportName::Tandem => Input::Tandem(Box::new(
+            tandem_input(app, team, (from, to, today), health).await?,
+        )),
+        ReportName::Fidelity => Input::Fidelity(Box::new(
+            fidelity_input(app, team, (from, to, today), &settings).await?,
+        )),
+        ReportName::Cflex => Input::Cflex(Box::new(
+            cflex_input(app, team, (from, to, today), window, &settings).await?,
+        )),
         ReportName::Teams => return run_teams(app, actor, from, to, format).await,
-        ReportName::Referrals => super::referrals::build(&super::referrals::ReferralsInput {
+        ReportName::Referrals => Input::Referrals(Box::new(super::referrals::ReferralsInput {
             from,
             to,
             today,
             started_on: team_row.policy.started_on,
             rows: store::referrals::report_rows(&app.db, team).await?,
-        }),
+        })),
     };
+    phases.reads = t1.elapsed();
+    let t2 = Instant::now();
+    let (title, definitions, sections) = match &input {
+        Input::Spor(i) => super::spor::build(i),
+        Input::Activity(i) => super::activity::build(i),
+        Input::Tandem(i) => super::tandem::build(i),
+        Input::Fidelity(i) => super::fidelity::build(i),
+        Input::Cflex(i) => super::cflex::build(i),
+        Input::Referrals(i) => super::referrals::build(i),
+    };
+    phases.compute = t2.elapsed();
+    drop(input);
     let extra = match (name, health) {
         (ReportName::Tandem, true) => ",established_services".to_string(),
         (ReportName::Tandem, false) => ",established_services:withheld".to_string(),
@@ -412,14 +469,17 @@ pub async fn run_with(
     } else {
         String::new()
     };
-    release(
+    let t3 = Instant::now();
+    let report = release(
         app,
         report,
         d,
         (team, options),
         release_audience(name, format),
     )
-    .await
+    .await?;
+    phases.audit = t3.elapsed();
+    Ok((report, phases))
 }
 
 /// Who the copy of a run is for, when it leaves the team: every format but the team's own page
@@ -519,7 +579,8 @@ async fn run_teams(
     from: NaiveDate,
     to: NaiveDate,
     format: &str,
-) -> AppResult<Report> {
+) -> AppResult<(Report, Phases)> {
+    let t0 = Instant::now();
     let action = "report.teams";
     let acting = actor.acting().map(|m| m.team_id);
     if !may_see_teams(actor) {
@@ -534,19 +595,28 @@ async fn run_teams(
     }
     check_period(from, to)?;
     let today = crate::time::oslo_today();
+    let mut phases = Phases {
+        access: t0.elapsed(),
+        ..Phases::default()
+    };
+    let t1 = Instant::now();
     let mut inputs = Vec::new();
     let mut threshold = ReportSettings::default().small_threshold;
     for (id, name) in crate::orgs::list_teams(app).await? {
         threshold = threshold.max(load_settings(app, id).await?.small_threshold);
         inputs.push((name, activity_input(app, id, from, to, today).await?));
     }
+    phases.reads = t1.elapsed();
+    let t2 = Instant::now();
     let (title, definitions, sections) = super::teams::build(&inputs);
+    phases.compute = t2.elapsed();
     let mut d = actor.audit(action, Outcome::Allowed);
     d.actor_team_id = acting;
     d.resources = format!(
         "report:teams,teams:{},format:{format},period:{from}..{to},aggregate",
         inputs.len()
     );
+    let t3 = Instant::now();
     let report = Report {
         name: ReportName::Teams.code().into(),
         title,
@@ -566,7 +636,9 @@ async fn run_teams(
     };
     // Every team at once: the memory's team is the nil id.
     let audience = release_audience(ReportName::Teams, format);
-    release(app, report, d, (Uuid::nil(), String::new()), audience).await
+    let report = release(app, report, d, (Uuid::nil(), String::new()), audience).await?;
+    phases.audit = t3.elapsed();
+    Ok((report, phases))
 }
 
 async fn spor_input(
@@ -625,15 +697,32 @@ async fn activity_input(
     let end_day = to.succ_opt().unwrap_or(to);
     let until = crate::time::from_oslo(end_day.and_time(NaiveTime::MIN))
         .unwrap_or_else(|| end_day.and_time(NaiveTime::MIN).and_utc());
-    let contacts = store::reports::contacts(&app.db, team, start, until)
-        .await?
-        .into_iter()
-        .filter_map(|(c, at, kind, met)| {
-            ContactKind::from_code(&kind).map(|k| (c, crate::time::oslo_date(at), k, met))
-        })
-        .collect();
+    // The contacts are counted in the database (by level on the day, kind, met and month).
+    let offsets = crate::time::oslo_offsets(start, until);
+    let mut contact_counts = ContactCounts::default();
+    for (level, kind, met, month, n, people) in
+        store::reports::contact_counts(&app.db, team, start, until, &offsets).await?
+    {
+        match (kind, met, month) {
+            (Some(kind), Some(met), Some(month)) => {
+                if let Some(kind) = ContactKind::from_code(&kind) {
+                    contact_counts.groups.push((level, kind, met, month, n));
+                }
+            }
+            _ => {
+                contact_counts.people_by_level.insert(level, people);
+            }
+        }
+    }
+    // The measures due count the points whose window closes in the period, and a point is done
+    // by measures within its window: only measures from the earliest such window's opening (two
+    // window lengths before the period) to the period's end can count.
+    let measure_policy = crate::measures::policy(app, team).await?;
+    let reach =
+        chrono::Days::new(2 * u64::try_from(measure_policy.window_days.max(0)).unwrap_or(0));
+    let (lo, hi) = (from.checked_sub_days(reach).unwrap_or(from), to.min(today));
     let mut measures: HashMap<Uuid, Vec<(MeasureKind, NaiveDate)>> = HashMap::new();
-    for (c, k, d) in store::measures::team_dates(&app.db, team).await? {
+    for (c, k, d) in store::measures::team_dates_between(&app.db, team, lo, hi).await? {
         if let Some(k) = MeasureKind::from_code(&k) {
             measures.entry(c).or_default().push((k, d));
         }
@@ -662,11 +751,12 @@ async fn activity_input(
         today,
         started_on: policy.started_on,
         referrals,
-        contacts,
-        levels: store::reports::levels(&app.db, team).await?,
+        contacts: Vec::new(),
+        levels: Vec::new(),
+        contact_counts: Some(contact_counts),
         episodes: store::reports::episodes(&app.db, team).await?,
         measures,
-        policy: crate::measures::policy(app, team).await?,
+        policy: measure_policy,
         workers,
     })
 }

@@ -211,6 +211,23 @@ pub async fn team_dates(
     .await
 }
 
+/// [`team_dates`] measured from `from` to `to` (inclusive): the activity report's measures due
+/// need only those near the points whose window closes in its period.
+pub async fn team_dates_between(
+    mut ex: impl Exec,
+    team: Uuid,
+    from: NaiveDate,
+    to: NaiveDate,
+) -> Result<Vec<(Uuid, String, NaiveDate)>, sqlx::Error> {
+    ex.all(
+        "SELECT m.client_id, m.kind, m.measured_on FROM measures m WHERE m.team_id = $1 \
+         AND m.measured_on >= $2 AND m.measured_on <= $3 AND NOT m.retracted \
+         AND NOT EXISTS (SELECT 1 FROM measures n WHERE n.supersedes_id = m.id) ORDER BY m.client_id, m.measured_on",
+        crate::args![team, from, to],
+    )
+    .await
+}
+
 /// A team's measurement policy: (months, window_days, required), if one is set.
 pub async fn policy(
     mut ex: impl Exec,

@@ -324,7 +324,7 @@ pub const BULK_INDEXES: &[(&str, &str)] = &[
     ),
     (
         "contacts_team_time",
-        "CREATE INDEX contacts_team_time ON contacts (team_id, occurred_at, client_id, kind, met)",
+        "CREATE INDEX contacts_team_time ON contacts (team_id, occurred_at, client_id, kind, met, id)",
     ),
     (
         "contacts_client_met_time",

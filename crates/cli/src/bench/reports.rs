@@ -56,7 +56,35 @@ const SPOR_ANSWERS: &str =
     a.answer FROM spor_answers a JOIN spor_interviews i ON i.id = a.interview_id \
     WHERE i.team_id = $1 AND i.interviewed_on >= $2 AND i.interviewed_on <= $3";
 
+const REFERRALS: &str = "SELECT r.received_on, r.agency_kind, r.agency_id, d.decided_on, d.outcome, \
+    d.in_target_group, CAST((SELECT COUNT(*) FROM established_services s WHERE s.referral_id = r.id) \
+    AS BIGINT) FROM referrals r LEFT JOIN intake_decisions d ON d.referral_id = r.id \
+    WHERE r.team_id = $1 ORDER BY r.received_on";
+const EPISODES: &str = "SELECT e.client_id, e.included_on, e.closed_on, e.close_reason, \
+    r.received_on FROM episodes e LEFT JOIN referrals r ON r.id = e.referral_id \
+    WHERE e.team_id = $1 ORDER BY e.client_id, e.included_on";
+const CONTACT_STAFF: &str = "SELECT c.id, c.client_id, c.occurred_at, c.kind, c.met, cs.staff_id \
+    FROM contacts c LEFT JOIN contact_staff cs ON cs.contact_id = c.id WHERE c.team_id = $1 \
+    AND c.occurred_at >= $2 AND c.occurred_at < $3 ORDER BY c.id";
+
 type ContactRow = (Uuid, DateTime<Utc>, String, bool);
+type ReferralRow = (
+    NaiveDate,
+    String,
+    Option<Uuid>,
+    Option<NaiveDate>,
+    Option<String>,
+    Option<bool>,
+    i64,
+);
+type EpisodeRow = (
+    Uuid,
+    NaiveDate,
+    Option<NaiveDate>,
+    Option<String>,
+    Option<NaiveDate>,
+);
+type StaffRow = (Uuid, Uuid, DateTime<Utc>, String, bool, Option<Uuid>);
 type LevelRow = (Uuid, i64, NaiveDate);
 type SporRow = (
     Uuid,
@@ -81,9 +109,11 @@ macro_rules! fetch {
     };
 }
 
-/// One report and format: the end-to-end times and the last output.
+/// One report and format: the end-to-end times, each run's phases (access, reads, compute,
+/// audit, render; seconds) and the last output.
 struct Timed {
     total: Vec<f64>,
+    phases: [Vec<f64>; 5],
     output: Vec<u8>,
 }
 
@@ -172,31 +202,50 @@ async fn one_set(args: &BenchArgs, label: &str, url: &str) -> anyhow::Result<boo
     let mut timed: BTreeMap<(&'static str, &'static str), Timed> = BTreeMap::new();
     let mut refused = Vec::new();
     println!(
-        "   {:<10} {:<6} {:>10} {:>10} {:>9}",
+        "   {:<10} {:<6} {:>10} {:>10} {:>9}   median of each phase: access / reads / compute / \
+         audit commit / render",
         "report", "format", "median", "p90", "bytes"
     );
     for name in ReportName::ALL.iter().copied() {
         for format in FORMATS {
             let mut t = Timed {
                 total: Vec::new(),
+                phases: Default::default(),
                 output: Vec::new(),
             };
             let mut failed = None;
             for i in 0..=args.runs {
                 let t0 = Instant::now();
-                let out = match reports::run(&app, &actor, name, team, from, to, format).await {
-                    Ok(r) => match Format::from_code(format) {
+                let run = reports::run_timed(
+                    &app,
+                    &actor,
+                    (name, team),
+                    (from, to),
+                    format,
+                    reports::Options::default(),
+                )
+                .await;
+                let t_render = Instant::now();
+                let out = match run {
+                    Ok((r, p)) => match Format::from_code(format) {
                         None => serde_json::to_vec(&r.for_audience(Audience::Aggregate))
                             .map_err(|e| e.to_string()),
                         Some(f) => render_file(&r, f, Lang::Nb).map_err(|e| e.to_string()),
-                    },
+                    }
+                    .map(|b| (b, p)),
                     Err(e) => Err(e.to_string()),
                 };
+                let render = t_render.elapsed().as_secs_f64();
                 let secs = t0.elapsed().as_secs_f64();
                 match out {
-                    Ok(bytes) => {
+                    Ok((bytes, p)) => {
                         if i > 0 {
                             t.total.push(secs);
+                            let each = [p.access, p.reads, p.compute, p.audit];
+                            for (k, d) in each.iter().enumerate() {
+                                t.phases[k].push(d.as_secs_f64());
+                            }
+                            t.phases[4].push(render);
                         }
                         t.output = bytes;
                     }
@@ -216,13 +265,19 @@ async fn one_set(args: &BenchArgs, label: &str, url: &str) -> anyhow::Result<boo
                 break;
             }
             let med = median(t.total.clone());
+            let phases: Vec<String> = t
+                .phases
+                .iter()
+                .map(|v| ms(Duration::from_secs_f64(median(v.clone()))))
+                .collect();
             println!(
-                "   {:<10} {:<6} {:>10} {:>10} {:>9}{}",
+                "   {:<10} {:<6} {:>10} {:>10} {:>9}   {}{}",
                 name.code(),
                 format,
                 ms(Duration::from_secs_f64(med)),
                 ms(Duration::from_secs_f64(p90(&t.total))),
                 t.output.len(),
+                phases.join(" / "),
                 if med > 2.0 { "  OVER 2 s" } else { "" }
             );
             timed.insert((name.code(), format), t);
@@ -279,7 +334,16 @@ fn write_csv(path: &Path, header: &str, lines: &[String]) -> anyhow::Result<()> 
     std::fs::write(path, out).with_context(|| format!("writing {}", path.display()))
 }
 
-/// Writes `contacts.csv`, `levels.csv` and `spor.csv` (see the pandas script for the layout).
+fn opt<T: ToString>(v: &Option<T>) -> String {
+    v.as_ref().map(ToString::to_string).unwrap_or_default()
+}
+
+fn utc(at: &DateTime<Utc>) -> String {
+    at.to_rfc3339_opts(chrono::SecondsFormat::Micros, true)
+}
+
+/// Writes `contacts.csv`, `levels.csv`, `spor.csv`, `referrals.csv`, `episodes.csv` and
+/// `contact_staff.csv` (see the pandas script for the layout).
 async fn export(
     peek: &mut Peek,
     team: Uuid,
@@ -295,13 +359,7 @@ async fn export(
     let contacts = fetch!(&mut *peek, ContactRow, CONTACTS, team, start, until);
     let lines: Vec<String> = contacts
         .iter()
-        .map(|(c, at, kind, met)| {
-            format!(
-                "{c},{},{kind},{}",
-                at.to_rfc3339_opts(chrono::SecondsFormat::Micros, true),
-                u8::from(*met)
-            )
-        })
+        .map(|(c, at, kind, met)| format!("{c},{},{kind},{}", utc(at), u8::from(*met)))
         .collect();
     write_csv(
         &dir.join("contacts.csv"),
@@ -354,11 +412,62 @@ async fn export(
         })
         .collect();
     write_csv(&dir.join("spor.csv"), &header, &lines)?;
+    let referrals = fetch!(&mut *peek, ReferralRow, REFERRALS, team);
+    let lines: Vec<String> = referrals
+        .iter()
+        .map(|(on, kind, agency, decided, outcome, tg, services)| {
+            format!(
+                "{on},{kind},{},{},{},{},{services}",
+                opt(agency),
+                opt(decided),
+                opt(outcome),
+                opt(&tg.map(u8::from))
+            )
+        })
+        .collect();
+    write_csv(
+        &dir.join("referrals.csv"),
+        "received_on,agency_kind,agency_id,decided_on,outcome,in_target_group,services_established",
+        &lines,
+    )?;
+    let episodes = fetch!(&mut *peek, EpisodeRow, EPISODES, team);
+    let lines: Vec<String> = episodes
+        .iter()
+        .map(|(c, inc, closed, reason, referred)| {
+            format!(
+                "{c},{inc},{},{},{}",
+                opt(closed),
+                opt(reason),
+                opt(referred)
+            )
+        })
+        .collect();
+    write_csv(
+        &dir.join("episodes.csv"),
+        "client_id,included_on,closed_on,close_reason,referred_on",
+        &lines,
+    )?;
+    let staff = fetch!(&mut *peek, StaffRow, CONTACT_STAFF, team, start, until);
+    let lines: Vec<String> = staff
+        .iter()
+        .map(|(id, c, at, kind, met, s)| {
+            format!("{id},{c},{},{kind},{},{}", utc(at), u8::from(*met), opt(s))
+        })
+        .collect();
+    write_csv(
+        &dir.join("contact_staff.csv"),
+        "contact_id,client_id,occurred_at,kind,met,staff_id",
+        &lines,
+    )?;
     Ok(format!(
-        "{} contacts, {} level rows, {} SPoR interviews",
+        "{} contacts, {} level rows, {} SPoR interviews, {} referrals, {} courses, {} \
+         contact-staff rows",
         contacts.len(),
         levels.len(),
-        interviews.len()
+        interviews.len(),
+        referrals.len(),
+        episodes.len(),
+        staff.len()
     ))
 }
 
