@@ -382,11 +382,11 @@ mod tests {
         assert_eq!(fast[0].4, at);
         assert_eq!(fast[1].5, None);
         let one: Option<(Option<String>,)> = readers
-            .opt("SELECT NULL FROM t WHERE n = $1", &crate::args![-7_i64])
+            .opt("SELECT NULL FROM t WHERE n = $1", &[Val::from(-7_i64)])
             .unwrap();
         assert_eq!(one, Some((None,)));
         let none: Option<(i64,)> = readers
-            .opt("SELECT n FROM t WHERE n = $1", &crate::args![1_i64])
+            .opt("SELECT n FROM t WHERE n = $1", &[Val::from(1_i64)])
             .unwrap();
         assert_eq!(none, None);
         // A bad statement is an error, and the connection serves the next query.
