@@ -66,6 +66,14 @@ pub fn oslo_offsets(from: DateTime<Utc>, until: DateTime<Utc>) -> (i32, Vec<(Dat
                     hi = mid;
                 }
             }
+            // The change is on a whole second (on the hour, in fact): `hi` lies less than a
+            // second after it, so the whole second below `hi` is the change itself.
+            let whole = DateTime::from_timestamp(hi.timestamp(), 0).unwrap_or(hi);
+            let hi = if whole > lo && oslo_offset(whole) == next_off {
+                whole
+            } else {
+                hi
+            };
             if hi < until {
                 changes.push((hi, next_off));
             }
