@@ -327,7 +327,8 @@ pub struct Phases {
     pub reads: Duration,
     /// Building the sections from the input.
     pub compute: Duration,
-    /// Writing the audit row (durable commit).
+    /// Writing the audit row (durable commit), with the release memory's comparison and
+    /// record for a release (one writer command).
     pub audit: Duration,
 }
 
