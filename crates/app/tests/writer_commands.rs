@@ -217,6 +217,75 @@ async fn failing_command_loses_only_itself(backend: &str) {
     common::close(app, place).await;
 }
 
+/// A plain op inserting organisation `i` (`number`: its organisation number).
+fn plain_org(i: usize, number: String) -> WriteOp {
+    WriteOp {
+        stmts: vec![Stmt::new(
+            INSERT_ORG,
+            vec![
+                Val::from(Uuid::now_v7()),
+                Val::from(format!("plain {i}")),
+                Val::from(number),
+                Val::from(Utc::now()),
+            ],
+        )],
+        audit: vec![AuditDraft::new("org.create", Outcome::Allowed)],
+    }
+}
+
+/// Batches of plain ops only (on SQLite the writer's rusqlite fast path): a bad op among
+/// them — a duplicate, a guarded update of a missing row — loses only itself, the commands
+/// after them see every committed row, and the chain holds.
+async fn plain_ops_lose_only_the_bad_one(backend: &str) {
+    let (app, place) = common::open(backend).await;
+    testing::writer(&app)
+        .write(plain_org(0, org_number(0)))
+        .await
+        .unwrap();
+    let mut tasks = Vec::new();
+    for i in 1..=40 {
+        let app = app.clone();
+        tasks.push(tokio::spawn(async move {
+            let op = match i {
+                // The same number as organisation 0: a unique violation.
+                13 => plain_org(i, org_number(0)),
+                // An update that must touch one row, of a row that does not exist.
+                29 => WriteOp {
+                    stmts: vec![Stmt::one(
+                        "UPDATE organisations SET name = $1 WHERE id = $2",
+                        vec![Val::from("renamed"), Val::from(Uuid::now_v7())],
+                    )],
+                    audit: vec![AuditDraft::new("org.update", Outcome::Allowed)],
+                },
+                _ => plain_org(i, org_number(i)),
+            };
+            (i, testing::writer(&app).write(op).await)
+        }));
+    }
+    for t in tasks {
+        let (i, r) = t.await.unwrap();
+        match i {
+            13 => assert!(matches!(r, Err(WriteError::Conflict(_))), "{r:?}"),
+            29 => assert!(matches!(r, Err(WriteError::NotFound)), "{r:?}"),
+            _ => r.expect("a good op commits"),
+        }
+    }
+    // 1 + 38 plain organisations; a command right after counts them all.
+    assert_eq!(count(&app, "SELECT COUNT(*) FROM organisations").await, 39);
+    create_limited(&app, 100, 1000).await.unwrap().unwrap();
+    assert_eq!(count(&app, "SELECT COUNT(*) FROM organisations").await, 40);
+    assert_eq!(count(&app, "SELECT COUNT(*) FROM audit_events").await, 40);
+    assert_eq!(
+        count(&app, "SELECT seq FROM audit_head WHERE id = 1").await,
+        40
+    );
+    assert_eq!(
+        audit::verify(&app, |_, _| {}).await.unwrap().first_break,
+        None
+    );
+    common::close(app, place).await;
+}
+
 macro_rules! both {
     ($($f:ident),*) => {
         mod sqlite { $( #[tokio::test(flavor = "multi_thread", worker_threads = 2)] async fn $f() { super::$f("sqlite").await } )* }
@@ -227,5 +296,6 @@ macro_rules! both {
 both!(
     limit_holds_for_forty_parallel_requests,
     refused_command_keeps_its_audit_but_not_its_writes,
-    failing_command_loses_only_itself
+    failing_command_loses_only_itself,
+    plain_ops_lose_only_the_bad_one
 );

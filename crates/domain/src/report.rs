@@ -110,7 +110,9 @@ pub enum Cell {
     Decimal {
         /// The value, unrounded; `None` where there is nothing to compute it from.
         v: Option<f64>,
-        /// The number of people behind it, when it is subject to suppression.
+        /// The number of people behind it, when it is subject to suppression. Not written to
+        /// the data a reader gets: the table's own count column shows it, or withholds it.
+        #[serde(skip_serializing)]
         n: Option<i64>,
     },
     /// A range "min–max", each with one decimal; `n` as for a decimal.
@@ -119,7 +121,8 @@ pub enum Cell {
         min: f64,
         /// Largest value.
         max: f64,
-        /// The number of people behind it.
+        /// The number of people behind it (not written out, as for a decimal).
+        #[serde(skip_serializing)]
         n: Option<i64>,
     },
     /// A total of things that are not people (inpatient days, admissions, kroner) over a
@@ -127,7 +130,9 @@ pub enum Cell {
     Total {
         /// The total.
         n: i64,
-        /// How many people it adds up.
+        /// How many people it adds up (not written out: a count of people is shown in its
+        /// own cell, or withheld there).
+        #[serde(skip_serializing)]
         people: i64,
     },
     /// A text.

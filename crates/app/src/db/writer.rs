@@ -377,19 +377,23 @@ impl Writer {
 }
 
 enum WriterConn {
-    Sqlite(SqliteConnection),
+    /// sqlx's connection (commands, and every batch a plain batch could not commit) and,
+    /// for a database file, the same file through rusqlite for batches of plain ops.
+    Sqlite(SqliteConnection, Option<rusqlite::Connection>),
     Postgres(PgConnection),
 }
 
 impl WriterConn {
     async fn open(opts: &DbOptions) -> Result<WriterConn, DbError> {
         Ok(match Backend::from_url(&opts.url)? {
-            Backend::Sqlite => WriterConn::Sqlite(
-                SqliteConnection::connect_with(
+            Backend::Sqlite => {
+                let conn = SqliteConnection::connect_with(
                     &sqlite_options(opts)?.statement_cache_capacity(WRITER_STATEMENT_CACHE),
                 )
-                .await?,
-            ),
+                .await?;
+                // After sqlx's connection: it creates the file and puts it in WAL mode.
+                WriterConn::Sqlite(conn, open_raw(opts))
+            }
             Backend::Postgres => WriterConn::Postgres(
                 PgConnection::connect_with(
                     &pg_options(opts)?.statement_cache_capacity(WRITER_STATEMENT_CACHE),
@@ -436,7 +440,9 @@ async fn run(
             Work::Command(_) => false,
         });
         let result = match conn.as_mut().expect("connected above") {
-            WriterConn::Sqlite(c) => run_batch_sqlite(c, works, &mut touched).await,
+            WriterConn::Sqlite(c, raw) => {
+                run_batch_sqlite(c, raw.as_mut(), works, &mut touched).await
+            }
             WriterConn::Postgres(c) => run_batch_pg(c, works, &mut touched).await,
         };
         if touched {
@@ -519,10 +525,10 @@ fn insert_audit_sql(n: usize) -> String {
 /// only the failing op is lost. A batch with a command goes straight to the
 /// slow path, so that every command runs exactly once.
 macro_rules! run_batch {
-    ($conn:expr, $works:expr, $touched:expr, $q:path, $tx:path) => {{
+    ($conn:expr, $works:expr, $touched:expr, $q:path, $tx:path, $try_fast:expr) => {{
         let works: Vec<Work> = $works;
         let fast = async {
-            if works.iter().any(|w| matches!(w, Work::Command(_))) {
+            if !$try_fast || works.iter().any(|w| matches!(w, Work::Command(_))) {
                 return Ok(None);
             }
             let ops = works.iter().filter_map(|w| match w {
@@ -696,10 +702,30 @@ macro_rules! run_batch {
 
 async fn run_batch_sqlite(
     conn: &mut SqliteConnection,
+    raw: Option<&mut rusqlite::Connection>,
     works: Vec<Work>,
     touched: &mut bool,
 ) -> Result<Vec<Reply>, sqlx::Error> {
-    run_batch!(conn, works, touched, sqlite_query, TxConn::Sqlite)
+    let mut try_fast = true;
+    if let Some(raw) = raw {
+        let ops: Option<Vec<&WriteOp>> = works
+            .iter()
+            .map(|w| match w {
+                Work::Op(op) => Some(op),
+                Work::Command(_) => None,
+            })
+            .collect();
+        if let Some(ops) = ops {
+            if raw_fast_batch(raw, &ops)
+                .map_err(|e| sqlx::Error::Protocol(format!("sqlite write: {e}")))?
+            {
+                return Ok(works.iter().map(|_| Ok(None)).collect());
+            }
+            // A statement failed and nothing was kept: each op in its own savepoint below.
+            try_fast = false;
+        }
+    }
+    run_batch!(conn, works, touched, sqlite_query, TxConn::Sqlite, try_fast)
 }
 
 async fn run_batch_pg(
@@ -707,7 +733,108 @@ async fn run_batch_pg(
     works: Vec<Work>,
     touched: &mut bool,
 ) -> Result<Vec<Reply>, sqlx::Error> {
-    run_batch!(conn, works, touched, pg_query, TxConn::Postgres)
+    run_batch!(conn, works, touched, pg_query, TxConn::Postgres, true)
+}
+
+/// The SQLite file once more, through rusqlite, for the writer's fast path: a batch of plain
+/// ops runs on the writer's own thread, statement after statement, with no hand-over to
+/// sqlx's worker thread for each (the profile of `benk bench` put that hand-over, not SQLite,
+/// at the top of a logged contact's cost). `None` for an in-memory database or with
+/// `BENK_SQLX_WRITES=1` (to measure both ways in one build).
+fn open_raw(opts: &DbOptions) -> Option<rusqlite::Connection> {
+    if std::env::var_os("BENK_SQLX_WRITES").is_some() {
+        return None;
+    }
+    let path = sqlite_options(opts).ok()?.get_filename().to_path_buf();
+    let name = path.to_string_lossy();
+    if name.is_empty() || name.contains(":memory:") || name.contains("mode=memory") {
+        return None;
+    }
+    let open = || -> rusqlite::Result<rusqlite::Connection> {
+        let c = rusqlite::Connection::open_with_flags(
+            &path,
+            rusqlite::OpenFlags::SQLITE_OPEN_READ_WRITE | rusqlite::OpenFlags::SQLITE_OPEN_NO_MUTEX,
+        )?;
+        c.busy_timeout(std::time::Duration::from_secs(10))?;
+        // The same settings as sqlx's connection (`sqlite_options`).
+        c.pragma_update(None, "foreign_keys", true)?;
+        c.pragma_update(
+            None,
+            "synchronous",
+            match opts.sqlite_sync {
+                super::SqliteSync::Full => "FULL",
+                super::SqliteSync::Normal => "NORMAL",
+            },
+        )?;
+        let mode: String = c.query_row("PRAGMA journal_mode", [], |r| r.get(0))?;
+        if !mode.eq_ignore_ascii_case("wal") {
+            return Err(rusqlite::Error::InvalidQuery);
+        }
+        c.set_prepared_statement_cache_capacity(WRITER_STATEMENT_CACHE);
+        Ok(c)
+    };
+    match open() {
+        Ok(c) => Some(c),
+        Err(e) => {
+            tracing::warn!(error = %e, "no rusqlite writer; sqlx only");
+            None
+        }
+    }
+}
+
+/// Runs one statement to its end on the raw connection; the number of rows it changed.
+fn raw_run(conn: &rusqlite::Connection, sql: &str, args: &[Val]) -> rusqlite::Result<u64> {
+    let mut stmt = conn.prepare_cached(sql)?;
+    super::fast::bind(&mut stmt, args)?;
+    let mut rows = stmt.raw_query();
+    while rows.next()?.is_some() {}
+    drop(rows);
+    Ok(conn.changes())
+}
+
+/// The fast path of [`run_batch!`] on the raw connection: every op's statements (merged
+/// where they can be), the audit rows, the head, one commit. `Ok(false)`: a statement failed
+/// or a guard did not hold, and the transaction was rolled back (run the batch again with a
+/// savepoint per op); `Err`: the connection failed.
+fn raw_fast_batch(conn: &mut rusqlite::Connection, ops: &[&WriteOp]) -> rusqlite::Result<bool> {
+    let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+    let mut head = tx.prepare_cached(LOCK_AND_READ_HEAD)?.query_row([], |r| {
+        Ok(ChainHead {
+            seq: r.get(0)?,
+            hash: r.get(1)?,
+        })
+    })?;
+    let ok = match super::merge::plan(ops.iter().map(|op| op.stmts.as_slice())) {
+        Some(merged) => merged
+            .iter()
+            .all(|(sql, args)| raw_run(&tx, sql, args).is_ok()),
+        None => ops.iter().flat_map(|op| &op.stmts).all(|stmt| {
+            raw_run(&tx, stmt.sql, &stmt.args).is_ok_and(|n| stmt.expect != Expect::One || n == 1)
+        }),
+    };
+    if !ok {
+        tx.rollback()?;
+        return Ok(false);
+    }
+    let rows: Vec<_> = ops
+        .iter()
+        .flat_map(|op| op.audit.iter())
+        .map(|d| head.append(d))
+        .collect();
+    let mut rest = rows.as_slice();
+    for size in super::merge::chunks(rows.len(), AUDIT_CHUNK) {
+        let (chunk, later) = rest.split_at(size);
+        rest = later;
+        let args: Vec<Val> = chunk.iter().flat_map(|r| r.args()).collect();
+        raw_run(&tx, &insert_audit_sql(chunk.len()), &args)?;
+    }
+    raw_run(
+        &tx,
+        WRITE_HEAD,
+        &[Val::from(head.seq), Val::from(head.hash.clone())],
+    )?;
+    tx.commit()?;
+    Ok(true)
 }
 
 /// Tables that cached logins are read from (`crate::auth_cache`): a committed change to any

@@ -217,38 +217,14 @@ pub async fn draft(
     .await
 }
 
-/// Which of `staff` are members of `team` (the people who may take part in a contact).
-/// The enabled members of a team (for the login cache: [`crate::auth_cache`]).
+/// The enabled members of a team: the people who may take part in its contacts (kept in the
+/// login cache, [`crate::auth_cache`]).
 pub async fn team_members(mut ex: impl Exec, team: Uuid) -> Result<Vec<Uuid>, sqlx::Error> {
     let rows: Vec<(Uuid,)> = ex
         .fast_all(
             "SELECT m.staff_id FROM team_memberships m JOIN staff s ON s.id = m.staff_id \
              WHERE m.team_id = $1 AND s.disabled = FALSE",
             crate::args![team],
-        )
-        .await?;
-    Ok(rows.into_iter().map(|r| r.0).collect())
-}
-
-pub async fn team_members_among(
-    mut ex: impl Exec,
-    team: Uuid,
-    staff: &[Uuid],
-) -> Result<Vec<Uuid>, sqlx::Error> {
-    if staff.is_empty() {
-        return Ok(Vec::new());
-    }
-    let ph: Vec<String> = (0..staff.len()).map(|i| format!("${}", i + 2)).collect();
-    let mut args = crate::args![team];
-    args.extend(staff.iter().map(|s| Val::from(*s)));
-    let rows: Vec<(Uuid,)> = ex
-        .fast_all(
-            &format!(
-                "SELECT m.staff_id FROM team_memberships m JOIN staff s ON s.id = m.staff_id \
-                 WHERE m.team_id = $1 AND s.disabled = FALSE AND m.staff_id IN ({})",
-                ph.join(", ")
-            ),
-            args,
         )
         .await?;
     Ok(rows.into_iter().map(|r| r.0).collect())
