@@ -129,10 +129,7 @@ async fn spor_survey_in_every_format(t: &TestApp) {
     let bg = table(&rep, "spor.background");
     assert_eq!(bg[0][2]["v"], 38.5);
     assert_eq!(bg[0][3]["v"], 37.5);
-    assert_eq!(
-        bg[0][4],
-        json!({"kind": "range", "min": 21.0, "max": 52.0})
-    );
+    assert_eq!(bg[0][4], json!({"kind": "range", "min": 21.0, "max": 52.0}));
     assert_eq!(bg[1][2]["v"], 16.5);
     assert_eq!(bg[1][3]["v"], 15.0);
     let qs = table(&rep, "spor.questions");

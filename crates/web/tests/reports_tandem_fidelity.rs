@@ -329,10 +329,7 @@ async fn tandem_and_fidelity_hand_computed(t: &TestApp) {
     let d = table(&rep, "fidelity.days_to_first_contact");
     assert_eq!(d[0][1]["n"], 2);
     assert_eq!(d[0][2]["v"], 10.5);
-    assert_eq!(
-        d[0][3],
-        json!({"kind": "range", "min": 6.0, "max": 15.0})
-    );
+    assert_eq!(d[0][3], json!({"kind": "range", "min": 6.0, "max": 15.0}));
     // Drop-out: B (lost contact) in March, of 3 followed; C moved (not a drop-out).
     let o = table(&rep, "fidelity.dropout_percent_year");
     assert_eq!(o[2][2]["n"], 3);
