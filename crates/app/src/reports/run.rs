@@ -330,6 +330,10 @@ pub struct Phases {
     /// Writing the audit row (durable commit), with the release memory's comparison and
     /// record for a release (one writer command).
     pub audit: Duration,
+    /// Of `audit`: the time the release's writer command ran (its reads, comparison and
+    /// writes; not the wait for the writer nor the commit), the time every other write waits
+    /// behind it. Zero for a run that is not a release.
+    pub in_writer: Duration,
 }
 
 /// [`run`] with options (the C-Flex evaluation's window).
@@ -471,7 +475,7 @@ pub async fn run_timed(
         String::new()
     };
     let t3 = Instant::now();
-    let report = release(
+    let (report, in_writer) = release(
         app,
         report,
         d,
@@ -480,6 +484,7 @@ pub async fn run_timed(
     )
     .await?;
     phases.audit = t3.elapsed();
+    phases.in_writer = in_writer;
     Ok((report, phases))
 }
 
@@ -508,16 +513,17 @@ async fn release(
     mut d: crate::audit::AuditDraft,
     (team, options): (Uuid, String),
     audience: Option<Audience>,
-) -> AppResult<Report> {
+) -> AppResult<(Report, Duration)> {
     let Some(audience) = audience else {
         app.writer.write(WriteOp::audit_only(vec![d])).await?;
-        return Ok(report);
+        return Ok((report, Duration::ZERO));
     };
     let copy = report.clone();
-    let withhold = app
+    let answer = app
         .writer
         .command(move |tx| {
             Box::pin(async move {
+                let started = Instant::now();
                 let (from, to) = (copy.from, copy.to);
                 let earlier: Vec<Release> = store::reports::releases_sharing_an_end(
                     &mut *tx,
@@ -557,13 +563,14 @@ async fn release(
                 tx.execute(stmt.sql, stmt.args).await?;
                 Ok(Decision::<_, std::convert::Infallible>::Commit {
                     audit: vec![d],
-                    value: copy.withhold,
+                    value: (copy.withhold, started.elapsed()),
                 })
             })
         })
         .await?;
-    report.withhold = withhold.unwrap_or_else(|e| match e {});
-    Ok(report)
+    let (withhold, in_writer) = answer.unwrap_or_else(|e| match e {});
+    report.withhold = withhold;
+    Ok((report, in_writer))
 }
 
 /// Who may see the teams side by side: the installation's administrators and every team lead
@@ -637,8 +644,10 @@ async fn run_teams(
     };
     // Every team at once: the memory's team is the nil id.
     let audience = release_audience(ReportName::Teams, format);
-    let report = release(app, report, d, (Uuid::nil(), String::new()), audience).await?;
+    let (report, in_writer) =
+        release(app, report, d, (Uuid::nil(), String::new()), audience).await?;
     phases.audit = t3.elapsed();
+    phases.in_writer = in_writer;
     Ok((report, phases))
 }
 
