@@ -946,14 +946,14 @@ async fn fidelity_input(
             percent,
         })
         .collect();
-    // A working member whose share was never recorded (seeded directly): today's share, for
-    // every day.
+    // A working member whose share was never recorded (seeded directly, not through a
+    // membership change): today's share, for every day, since when they joined is not known.
     let recorded: std::collections::HashSet<Uuid> = positions.iter().map(|p| p.staff).collect();
     for w in store::caseload::workers(&app.db, team).await? {
         if !recorded.contains(&w.staff_id) {
             positions.push(PositionShare {
                 staff: w.staff_id,
-                from: today,
+                from: store::staff::unknown_start_day(),
                 percent: w.fte,
             });
         }
