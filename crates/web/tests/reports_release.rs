@@ -13,6 +13,7 @@ use uuid::Uuid;
 on_both_backends!(
     a_figure_hidden_in_one_table_is_not_given_away_by_another,
     a_release_for_a_nested_period_withholds_a_small_difference,
+    simultaneous_releases_are_compared_with_each_other,
 );
 
 async fn contacts(t: &TestApp, token: &str, c: Uuid, day: &str, n: usize, met: bool) {
@@ -201,48 +202,219 @@ async fn a_release_for_a_nested_period_withholds_a_small_difference(t: &TestApp)
     assert_eq!(n, 5);
 }
 
+/// The releases of one round of [`simultaneous_releases_are_compared_with_each_other`]: the
+/// activity report's JSON for `year`-01-01 to the end of each of its twelve months, all at
+/// once. With `hold`, the writer is held by a command of the test until all twelve requests
+/// have compared on the read pool and are waiting for the writer, so none of them saw another
+/// there. Returns the twelve reports.
+async fn twelve_at_once(t: &TestApp, token: &str, year: i32, hold: bool) -> Vec<Value> {
+    use benk_app::db::writer::Decision;
+    use tower::ServiceExt;
+    let (started_tx, started_rx) = tokio::sync::oneshot::channel::<()>();
+    let (go_tx, go_rx) = tokio::sync::oneshot::channel::<()>();
+    let held = async {
+        if !hold {
+            return;
+        }
+        t.writer()
+            .command(move |_tx| {
+                Box::pin(async move {
+                    let _ = started_tx.send(());
+                    let _ = go_rx.await;
+                    Ok(Decision::<(), std::convert::Infallible>::Commit {
+                        audit: vec![],
+                        value: (),
+                    })
+                })
+            })
+            .await
+            .unwrap()
+            .unwrap();
+    };
+    let releases = async {
+        if hold {
+            started_rx.await.unwrap();
+        }
+        let tasks: Vec<_> = (1..=12u32)
+            .map(|m| {
+                let first = chrono::NaiveDate::from_ymd_opt(year, m, 1).unwrap();
+                let last = first + chrono::Months::new(1) - chrono::Days::new(1);
+                let req = axum::http::Request::get(format!(
+                    "/api/v1/reports/activity?from={year}-01-01&to={last}"
+                ))
+                .header("authorization", format!("Bearer {token}"))
+                .body(axum::body::Body::empty())
+                .unwrap();
+                let router = t.router.clone();
+                tokio::spawn(async move {
+                    let resp = router.oneshot(req).await.unwrap();
+                    assert_eq!(resp.status(), StatusCode::OK);
+                    let body = axum::body::to_bytes(resp.into_body(), 10 << 20)
+                        .await
+                        .unwrap();
+                    serde_json::from_slice::<Value>(&body).unwrap()
+                })
+            })
+            .collect();
+        if hold {
+            // Each request's one write is its release: twelve waiting means all twelve have
+            // read and compared the memory as it was before any of them.
+            tokio::time::timeout(std::time::Duration::from_secs(120), async {
+                while t.writer().queued() < 12 {
+                    tokio::task::yield_now().await;
+                }
+            })
+            .await
+            .expect("the twelve releases reach the writer");
+            go_tx.send(()).unwrap();
+        }
+        let mut reps = Vec::new();
+        for task in tasks {
+            reps.push(task.await.unwrap());
+        }
+        reps
+    };
+    tokio::join!(held, releases).1
+}
+
+/// Twelve releases at once of nested periods (from 1 January to the end of each month), so
+/// that every two of them differ by one period and must be compared; a round with the writer
+/// held until all twelve have compared outside it (each then finds the others only inside its
+/// writer command), and a round left to run as it comes. In each round, in the order the
+/// writer recorded them, the k-th release was compared with the k − 1 before it (the audit
+/// rows' counts are 0 to 11: every pair was compared), and of the office counts that were
+/// shown, no two differ by a small number.
+async fn simultaneous_releases_are_compared_with_each_other(t: &TestApp) {
+    let tone = t.token("tone").await;
+    let c = new_client(t, &tone, "Samtidig En").await;
+    for (year, hold) in [(2001, true), (2003, false)] {
+        // Ten office contacts in January and one in each later month: January to month k
+        // shows 9 + k office contacts, and two of the periods differ by 1 to 11.
+        contacts(t, &tone, c, &format!("{year}-01-10"), 10, true).await;
+        for m in 2..=12 {
+            contacts(t, &tone, c, &format!("{year}-{m:02}-05"), 1, true).await;
+        }
+        let reps = twelve_at_once(t, &tone, year, hold).await;
+        let rows: Vec<(String,)> = t
+            .db()
+            .all(
+                "SELECT resources FROM audit_events WHERE action = 'report.activity' \
+                 AND outcome = 'allowed' AND resources LIKE $1",
+                benk_app::args![format!("%period:{year}-01-01..{year}-%")],
+            )
+            .await
+            .unwrap();
+        let mut compared: Vec<usize> = rows
+            .iter()
+            .map(|(r,)| {
+                let n = r.split("release,compared:").nth(1).expect(r);
+                n.split(',').next().unwrap().parse().unwrap()
+            })
+            .collect();
+        compared.sort();
+        assert_eq!(compared, (0..12).collect::<Vec<_>>(), "{year}: {rows:?}");
+        let shown: Vec<i64> = reps
+            .iter()
+            .map(|rep| &office(rep)[1])
+            .filter(|cell| kind(cell) == "count")
+            .map(|cell| cell["n"].as_i64().unwrap())
+            .collect();
+        assert!(
+            !shown.is_empty(),
+            "{year}: the first recorded shows its count"
+        );
+        for a in &shown {
+            for b in &shown {
+                assert!(!(1..5).contains(&(a - b).abs()), "{year}: {shown:?}");
+            }
+        }
+        // Every office count was either shown or withheld, none suppressed for itself.
+        for rep in &reps {
+            let cell = &office(rep)[1];
+            assert!(["count", W].contains(&kind(cell)), "{cell:?}");
+        }
+    }
+}
+
 /// The cost of the release memory (run by hand: `cargo test -p benk-web --test reports_release
 /// -- --ignored --nocapture`): the activity report's JSON for 2001-01-01 to 2001-12-31 before
-/// any release and after 200 releases of periods ending on the same day (every one compared).
+/// any release and after 200 releases of periods ending on the same day (every one compared),
+/// run as the API runs it ([`benk_app::reports::run_timed`]). Prints the median of 10 of the
+/// whole run, of the release memory's read and comparison on the read pool, of the writer
+/// call (wait, command and commit) and of the time inside the writer's command, which every
+/// other write waits behind.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 #[ignore = "a measurement, not a check"]
 async fn release_memory_cost() {
+    use benk_app::reports::{run_timed, Options, ReportName};
     for backend in [common::Backend::Sqlite, common::Backend::Postgres] {
         let t = TestApp::new(backend).await;
         let tone = t.token("tone").await;
         let c = new_client(&t, &tone, "Kost En").await;
         contacts(&t, &tone, c, "2001-03-05", 10, true).await;
-        let time = |from: String| {
-            let (t, tone) = (&t, &tone);
+        let meta = benk_app::actor::RequestMeta {
+            ip: None,
+            user_agent: Some("bench".into()),
+        };
+        let actor = benk_app::staff::load_actor(&t.app, t.staff_id("tone").await, meta)
+            .await
+            .unwrap()
+            .unwrap();
+        let team = t.team_id("Samhandlingsteamet Fjordby").await;
+        let end: chrono::NaiveDate = "2001-12-31".parse().unwrap();
+        let time = |from: chrono::NaiveDate| {
+            let (t, actor) = (&t, &actor);
             async move {
                 let t0 = std::time::Instant::now();
-                aggregate(t, tone, &from, "2001-12-31").await;
-                t0.elapsed().as_secs_f64() * 1000.0
+                let (_, p) = run_timed(
+                    &t.app,
+                    actor,
+                    (ReportName::Activity, team),
+                    (from, end),
+                    "json",
+                    Options::default(),
+                )
+                .await
+                .unwrap();
+                let ms = |d: std::time::Duration| d.as_secs_f64() * 1000.0;
+                [
+                    ms(t0.elapsed()),
+                    ms(p.memory),
+                    ms(p.audit - p.memory),
+                    ms(p.in_writer),
+                ]
             }
         };
+        let day = |s: &str, i: u64| s.parse::<chrono::NaiveDate>().unwrap() + chrono::Days::new(i);
         let mut first = Vec::new();
         for i in 0..10 {
-            first.push(time(format!("2000-01-{:02}", i + 1)).await);
+            first.push(time(day("2000-01-01", i)).await);
         }
         // 200 releases in all, each for a period ending 2001-12-31.
-        let day0: chrono::NaiveDate = "2000-02-01".parse().unwrap();
         for i in 0..190 {
-            let from = day0 + chrono::Days::new(i);
-            aggregate(&t, &tone, &from.to_string(), "2001-12-31").await;
+            time(day("2000-02-01", i)).await;
         }
         let mut after = Vec::new();
         for i in 0..10 {
-            after.push(time(format!("2001-01-{:02}", i + 1)).await);
+            after.push(time(day("2001-01-01", i)).await);
         }
-        let med = |mut v: Vec<f64>| {
+        let med = |v: &[[f64; 4]], k: usize| {
+            let mut v: Vec<f64> = v.iter().map(|x| x[k]).collect();
             v.sort_by(f64::total_cmp);
             (v[4] + v[5]) / 2.0
         };
-        eprintln!(
-            "{backend:?}: activity JSON, median of 10: first releases {:.1} ms (compared with 0..9), after 200 releases {:.1} ms (compared with 200)",
-            med(first),
-            med(after)
-        );
+        for (label, v) in [
+            ("compared with 0..9", &first),
+            ("compared with 200", &after),
+        ] {
+            eprintln!(
+                "{backend:?}: activity JSON, median of 10, {label}: run {:.1} ms, memory on the read pool {:.1} ms, writer call {:.1} ms, inside the writer command {:.2} ms",
+                med(v, 0),
+                med(v, 1),
+                med(v, 2),
+                med(v, 3)
+            );
+        }
         t.cleanup().await;
     }
 }

@@ -70,6 +70,18 @@ async fn fixture(t: &TestApp) -> Fixture {
             "role": "team_lead", "fte": 100}),
     )
     .await;
+    // The members were added today, and a member counts from the day of joining; the team is
+    // one that existed before the fixture's 2024 (as a team that began to use Benk after its
+    // start would): their first shares are moved back to 2023.
+    let moved = t
+        .db()
+        .execute_unaudited(
+            "UPDATE membership_position_shares SET valid_from = $1 WHERE team_id = $2",
+            benk_app::args![chrono::NaiveDate::from_ymd_opt(2023, 1, 1).unwrap(), team],
+        )
+        .await
+        .unwrap();
+    assert_eq!(moved, 7, "six intake nurses and the lead");
     let lead = t.token("tandemleder").await;
     let (t1, t4) = (ids[1], ids[4]);
     let mut people = Vec::new();
@@ -642,11 +654,20 @@ async fn settings_page_and_api(t: &TestApp) {
 /// The positions column of the demo team's people-per-position table, month by month, over
 /// the period from `from` to today.
 async fn positions(t: &TestApp, token: &str, from: chrono::NaiveDate) -> Vec<(String, f64)> {
-    let today = benk_app::time::oslo_today();
+    positions_until(t, token, from, benk_app::time::oslo_today()).await
+}
+
+/// [`positions`] over the period from `from` to `to`.
+async fn positions_until(
+    t: &TestApp,
+    token: &str,
+    from: chrono::NaiveDate,
+    to: chrono::NaiveDate,
+) -> Vec<(String, f64)> {
     let r = t
         .api(
             Method::GET,
-            &format!("/api/v1/reports/fidelity?from={from}&to={today}"),
+            &format!("/api/v1/reports/fidelity?from={from}&to={to}"),
             token,
             None,
         )
@@ -667,7 +688,8 @@ async fn positions(t: &TestApp, token: &str, from: chrono::NaiveDate) -> Vec<(St
 /// Arne 50, Mari 30, Jonas 20, Sara 50, Ola 50, Ingrid 30, Kristin 40, Per 40, Lise 40, Hanne
 /// 80; not Eva the administrator or Pia the privacy officer). Hanne went from 50 % to 80 % on
 /// the first of the month five months ago: the months before it have 5.0. The administrator
-/// then raises Ola to 100 % and disables Kristin today: only this month changes.
+/// then raises Ola to 100 %, disables Kristin, adds Anne from the Nordvik team at 40 % and makes
+/// a new account with a membership at 50 % today: only this month changes.
 async fn fidelity_positions_follow_the_share_history(t: &TestApp) {
     use chrono::Datelike;
     let today = benk_app::time::oslo_today();
@@ -716,14 +738,57 @@ async fn fidelity_positions_follow_the_share_history(t: &TestApp) {
         .await;
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text);
     expect(5.4)(&positions(t, &tone, from).await);
+    // New members join today and count from today only (a membership's first share is the
+    // day it starts): Anne from the Nordvik team is added to Fjordby at 40 % ...
+    let anne = t.staff_id("anne").await;
+    let r = t
+        .form(
+            &eva,
+            &format!("/admin/users/{anne}/membership"),
+            &[("role", "worker"), ("fte", "40")],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text);
+    expect(5.8)(&positions(t, &tone, from).await);
+    // ... and a new account is made with a membership of the team at 50 %.
+    let org: Vec<(Uuid,)> = t
+        .db()
+        .all(
+            "SELECT home_org_id FROM staff WHERE id = $1",
+            benk_app::args![ola],
+        )
+        .await
+        .unwrap();
+    let r = t
+        .form(
+            &eva,
+            "/admin/users",
+            &[
+                ("name", "Nina Ny"),
+                ("username", "nina-ny"),
+                ("password", "et-langt-passord"),
+                ("profession", "nurse"),
+                ("home_org_id", &org[0].0.to_string()),
+                ("role", "worker"),
+                ("fte", "50"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text);
+    expect(6.3)(&positions(t, &tone, from).await);
     // The summary says the positions at the end of the period.
     let b = t.login("tone", "benk-demo").await;
     let page = t
         .page(&b, &format!("/reports/fidelity?from={from}&to={today}"))
         .await;
     assert!(
-        page.text.contains("Årsverk ved periodens slutt: 5,4."),
+        page.text.contains("Årsverk ved periodens slutt: 6,3."),
         "{}",
         page.text
     );
+    // A period that ended yesterday has none of today's changes: the last month's positions
+    // are as before them (Hanne's raise counted, Ola's not).
+    let yesterday = today - chrono::Duration::days(1);
+    let rows = positions_until(t, &tone, from, yesterday).await;
+    assert_eq!(rows.last().unwrap().1, 5.3, "{rows:?}");
 }

@@ -314,6 +314,13 @@ impl Writer {
         self.auth_epoch.load(Ordering::SeqCst)
     }
 
+    /// How many ops and commands are waiting for the writer (not counting the batch it is
+    /// running): a measure of the queue, and for tests that hold the writer and wait until
+    /// the requests they started have reached it.
+    pub fn queued(&self) -> usize {
+        self.tx.max_capacity() - self.tx.capacity()
+    }
+
     async fn submit(&self, work: Work) -> Reply {
         let (reply, rx) = oneshot::channel();
         self.tx

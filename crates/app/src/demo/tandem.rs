@@ -74,7 +74,7 @@ pub(super) async fn seed(app: &App, today: NaiveDate) -> AppResult<()> {
             // ago: the fidelity profile's positions step up there (the caseload page shows
             // today's 80 %).
             let changed = (today - Duration::days(150)).with_day(1).unwrap_or(today);
-            let early = NaiveDate::from_ymd_opt(1900, 1, 1).unwrap_or(changed);
+            let early = store::staff::unknown_start_day();
             for (from, share) in [(early, 50i64), (changed, 80)] {
                 stmts.push(Stmt::new(
                     "INSERT INTO membership_position_shares (team_id, staff_id, valid_from, fte_percent) \

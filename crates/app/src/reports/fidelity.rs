@@ -291,24 +291,20 @@ pub struct PositionShare {
 }
 
 /// The full-time positions of the team on `day`: per member, the share in effect (the one with
-/// the latest day on or before it; before a member's first recorded share, that first share,
-/// since Benk does not know when the member joined), summed.
+/// the latest day on or before it), summed. Before a member's first recorded share the member
+/// counts nothing: that share's day is the day the member joined the team. A membership older
+/// than the history (recorded by its migration, or kept before its first change) has its first
+/// share on [`crate::store::staff::unknown_start_day`], so it counts on every day, as it
+/// did before there were start days.
 pub fn positions_on(shares: &[PositionShare], day: NaiveDate) -> f64 {
-    let mut of: BTreeMap<Uuid, (NaiveDate, i64, bool)> = BTreeMap::new();
-    for s in shares {
-        let in_effect = s.from <= day;
-        let e = of.entry(s.staff).or_insert((s.from, s.percent, in_effect));
-        let better = match (in_effect, e.2) {
-            (true, true) => s.from > e.0,
-            (true, false) => true,
-            (false, true) => false,
-            (false, false) => s.from < e.0,
-        };
-        if better {
-            *e = (s.from, s.percent, in_effect);
+    let mut of: BTreeMap<Uuid, (NaiveDate, i64)> = BTreeMap::new();
+    for s in shares.iter().filter(|s| s.from <= day) {
+        let e = of.entry(s.staff).or_insert((s.from, s.percent));
+        if s.from > e.0 {
+            *e = (s.from, s.percent);
         }
     }
-    of.values().map(|(_, p, _)| p.clamp(&0, &100)).sum::<i64>() as f64 / 100.0
+    of.values().map(|(_, p)| p.clamp(&0, &100)).sum::<i64>() as f64 / 100.0
 }
 
 fn t(nb: &str, en: &str) -> L {
@@ -613,8 +609,8 @@ fn definitions() -> Vec<L> {
         "People followed: people with a course in the team that was open on one or more days of the period (from the day of inclusion to the day it closed, both included).",
     ));
     d.push(t(
-        "Årsverk: stillingsandelene i teamet til medarbeidere, inntaksteam og teamleder (ikke administratorer, personvernombud eller deaktiverte kontoer), slik de var på den siste dagen i hver måned eller hvert kvartal (og i hele perioden). En endring av en stillingsandel gjelder fra dagen den ble gjort. Før den første stillingsandelen som er registrert for en medarbeider, regnes den første, fordi Benk ikke vet når medarbeideren begynte i teamet.",
-        "Positions: the position shares in the team of workers, intake members and the team lead (not administrators, privacy officers or disabled accounts), as they were on the last day of each month or quarter (and of the whole period). A change of a position share applies from the day it was made. Before the first share recorded for a member, that first share counts, since Benk does not know when the member joined the team.",
+        "Årsverk: stillingsandelene i teamet til medarbeidere, inntaksteam og teamleder (ikke administratorer, personvernombud eller deaktiverte kontoer), slik de var på den siste dagen i hver måned eller hvert kvartal (og i hele perioden). En endring av en stillingsandel gjelder fra dagen den ble gjort. En medarbeider regnes fra dagen vedkommende ble lagt til i teamet (eller fikk konto med medlemskap i teamet), ikke før. Medarbeidere som var i teamet før Benk begynte å registrere stillingsandeler over tid, regnes med sin første registrerte andel for alle dager før den, fordi Benk ikke vet når de begynte.",
+        "Positions: the position shares in the team of workers, intake members and the team lead (not administrators, privacy officers or disabled accounts), as they were on the last day of each month or quarter (and of the whole period). A change of a position share applies from the day it was made. A member counts from the day they were added to the team (or got an account with a membership of the team), not before. Members who were in the team before Benk began to record position shares over time count with their first recorded share for every day before it, since Benk does not know when they joined.",
     ));
     d.push(t(
         "Et punkt i diagrammet som bygger på færre personer enn teamets grense for små tall, vises ikke i diagrammet; tabellen har tallet.",
@@ -955,26 +951,31 @@ mod tests {
             from: d(from),
             percent,
         };
-        // Member 3 goes from 50 % to 100 % on 10 February; member 4 is first recorded (90 %)
-        // on 1 March, after the period: that first share counts before it too; member 2 left
-        // (0) on 1 January.
+        // Member 3 goes from 50 % to 100 % on 10 February; member 4 joins (90 %) on 1
+        // February; member 2 (joined 1 June 2025) left (0) on 1 January.
         i.positions.push(share(3, "2026-02-10", 100));
-        i.positions.push(share(4, "2026-03-01", 90));
+        i.positions.push(share(4, "2026-02-01", 90));
         i.positions.push(share(2, "2026-01-01", 0));
-        assert_eq!(positions_on(&i.positions, d("2025-12-31")), 3.4);
+        // Before a member's first share, nothing: member 2 before June 2025, member 4 before
+        // February.
+        assert_eq!(positions_on(&i.positions, d("2025-05-31")), 1.5);
+        assert_eq!(positions_on(&i.positions, d("2025-06-01")), 2.5);
+        assert_eq!(positions_on(&i.positions, d("2025-12-31")), 2.5);
+        assert_eq!(positions_on(&i.positions, d("2026-01-31")), 1.5);
+        assert_eq!(positions_on(&i.positions, d("2026-02-01")), 2.4);
         assert_eq!(positions_on(&i.positions, d("2026-02-09")), 2.4);
         assert_eq!(positions_on(&i.positions, d("2026-02-10")), 2.9);
         let (_, _, s) = build(&i);
-        // January: 3 people / 2.4 = 1.25; February: 2 / 2.9 = 0.689…
+        // January: 3 people / 1.5 = 2.0; February: 2 / 2.9 = 0.689…
         let p = rows(&s, "fidelity.people_per_fte");
         assert_eq!(
             p[0][2],
             Cell::Decimal {
-                v: Some(2.4),
+                v: Some(1.5),
                 n: None
             }
         );
-        assert_eq!(point(&p[0][3]).0, Some(3.0 / 2.4));
+        assert_eq!(point(&p[0][3]).0, Some(2.0));
         assert_eq!(
             p[1][2],
             Cell::Decimal {
@@ -988,6 +989,22 @@ mod tests {
         assert_eq!(
             point(&rows(&s, "fidelity.summary")[0][1]).0,
             Some(2.0 / 2.9)
+        );
+        // A membership from before the history (its first share on the history's first day)
+        // counts on every day before its change, however early.
+        let before = crate::store::staff::unknown_start_day();
+        i.positions.push(PositionShare {
+            staff: Uuid::from_u128(1005),
+            from: before,
+            percent: 40,
+        });
+        i.positions.push(share(5, "2026-02-15", 60));
+        assert_eq!(positions_on(&i.positions, d("1990-01-01")), 0.4);
+        assert_eq!(positions_on(&i.positions, d("2025-05-31")), 1.9);
+        assert_eq!(positions_on(&i.positions, d("2026-02-15")), 3.5);
+        assert_eq!(
+            positions_on(&i.positions, before - chrono::Days::new(1)),
+            0.0
         );
     }
 

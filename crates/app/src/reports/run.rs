@@ -327,9 +327,17 @@ pub struct Phases {
     pub reads: Duration,
     /// Building the sections from the input.
     pub compute: Duration,
-    /// Writing the audit row (durable commit), with the release memory's comparison and
-    /// record for a release (one writer command).
+    /// Writing the audit row (durable commit), and for a release the release memory's
+    /// comparison (on the read pool) and its record (in the same writer command as the row).
     pub audit: Duration,
+    /// Of `audit`: reading and comparing the earlier releases on the read pool, before the
+    /// writer command. Zero for a run that is not a release.
+    pub memory: Duration,
+    /// Of `audit`: the time the release's writer command ran (its read of the releases
+    /// recorded since `memory`'s read, the comparison with them, the record; not the wait for
+    /// the writer nor the commit): the time every other write waits behind it. Zero for a run
+    /// that is not a release.
+    pub in_writer: Duration,
 }
 
 /// [`run`] with options (the C-Flex evaluation's window).
@@ -471,7 +479,7 @@ pub async fn run_timed(
         String::new()
     };
     let t3 = Instant::now();
-    let report = release(
+    let (report, times) = release(
         app,
         report,
         d,
@@ -480,6 +488,8 @@ pub async fn run_timed(
     )
     .await?;
     phases.audit = t3.elapsed();
+    phases.memory = times.memory;
+    phases.in_writer = times.in_writer;
     Ok((report, phases))
 }
 
@@ -494,76 +504,148 @@ pub fn release_audience(name: ReportName, format: &str) -> Option<Audience> {
     }
 }
 
-/// Writes the run's audit row and, for a release, consults and extends the release memory in
-/// the same writer command: the earlier releases of the same report, team and options whose
-/// period starts or ends on the same day ([`store::reports::releases_sharing_an_end`]) are
-/// compared with the copy for `audience`; the cells whose difference would be a small number
-/// are withheld ([`Report::withhold`], secondary suppression is run again over them), and the
-/// numbers the final copy shows are recorded. One writer command, so two releases at once are
-/// compared with each other too (the second sees the first). The audit row says how many
-/// releases were compared and how many numbers were withheld.
+/// A copy about to be released and what the release memory has withheld from it so far.
+struct Comparison {
+    /// The copy; its `withhold` is what the releases compared so far withhold.
+    copy: Report,
+    /// Who it is for.
+    audience: Audience,
+    /// How many earlier releases it was compared with.
+    compared: usize,
+}
+
+impl Comparison {
+    /// Compares the copy with more earlier releases (rows of
+    /// [`store::reports::releases_sharing_an_end`]) and withholds what they call for too. A
+    /// cell is withheld when any one earlier release calls for it, so comparing in two parts
+    /// withholds the same as comparing with both at once.
+    fn compare(&mut self, rows: Vec<store::reports::ReleaseRow>) {
+        let earlier: Vec<Release> = rows
+            .into_iter()
+            .filter_map(|(_, from, to, cells)| {
+                Some(Release {
+                    from,
+                    to,
+                    shown: serde_json::from_str(&cells).ok()?,
+                })
+            })
+            .collect();
+        if earlier.is_empty() {
+            return;
+        }
+        self.compared += earlier.len();
+        // The comparison is of the numbers before any withholding (as it was suppressed).
+        let mut withhold = std::mem::take(&mut self.copy.withhold);
+        withhold.extend(to_withhold(
+            &self.copy.for_audience(self.audience),
+            &earlier,
+        ));
+        withhold.sort();
+        withhold.dedup();
+        self.copy.withhold = withhold;
+    }
+
+    /// The numbers the final copy shows, as the memory keeps them (JSON).
+    fn cells(&self) -> String {
+        serde_json::to_string(&shown(&self.copy.for_audience(self.audience)))
+            .unwrap_or_else(|_| "{}".into())
+    }
+}
+
+/// The time a release took, in two parts (see [`Phases`]).
+#[derive(Debug, Clone, Copy, Default)]
+struct ReleaseTimes {
+    /// Reading and comparing the earlier releases on the read pool.
+    memory: Duration,
+    /// Inside the writer command.
+    in_writer: Duration,
+}
+
+/// Writes the run's audit row and, for a release, consults and extends the release memory.
+/// The earlier releases of the same report, team and options whose period starts or ends on
+/// the same day ([`store::reports::releases_sharing_an_end`]) are compared with the copy for
+/// `audience`; the cells whose difference would be a small number are withheld
+/// ([`Report::withhold`], secondary suppression is run again over them), and the numbers the
+/// final copy shows are recorded.
+///
+/// The reading and comparing is done on the read pool, outside the writer, so that other
+/// writes do not wait for it; it remembers the number of the newest release it saw. The writer
+/// command then reads only the releases recorded after that one (normally none), compares with
+/// them, and records the release and the audit row. Two releases at the same moment are
+/// therefore still compared with each other: the one recorded second finds the first inside
+/// its command. The audit row says how many releases were compared in all and how many
+/// numbers were withheld.
 async fn release(
     app: &App,
-    mut report: Report,
+    report: Report,
     mut d: crate::audit::AuditDraft,
     (team, options): (Uuid, String),
     audience: Option<Audience>,
-) -> AppResult<Report> {
+) -> AppResult<(Report, ReleaseTimes)> {
     let Some(audience) = audience else {
         app.writer.write(WriteOp::audit_only(vec![d])).await?;
-        return Ok(report);
+        return Ok((report, ReleaseTimes::default()));
     };
-    let copy = report.clone();
-    let withhold = app
+    let t0 = Instant::now();
+    let period = (report.from, report.to);
+    let rows =
+        store::reports::releases_sharing_an_end(&app.db, (team, &report.name, &options), period, 0)
+            .await?;
+    // Every release recorded after the newest one read has a higher number (the writer numbers
+    // them in the order it commits them).
+    let seen = rows.iter().map(|r| r.0).max().unwrap_or(0);
+    let mut cmp = Comparison {
+        copy: report,
+        audience,
+        compared: 0,
+    };
+    cmp.compare(rows);
+    let cells = cmp.cells();
+    let memory = t0.elapsed();
+    let answer = app
         .writer
         .command(move |tx| {
             Box::pin(async move {
-                let (from, to) = (copy.from, copy.to);
-                let earlier: Vec<Release> = store::reports::releases_sharing_an_end(
+                let started = Instant::now();
+                let mut cmp = cmp;
+                let newer = store::reports::releases_sharing_an_end(
                     &mut *tx,
-                    (team, &copy.name, &options),
-                    from,
-                    to,
+                    (team, &cmp.copy.name, &options),
+                    period,
+                    seen,
                 )
-                .await?
-                .into_iter()
-                .filter_map(|(from, to, cells)| {
-                    Some(Release {
-                        from,
-                        to,
-                        shown: serde_json::from_str(&cells).ok()?,
-                    })
-                })
-                .collect();
-                let mut copy = copy;
-                copy.withhold = to_withhold(&copy.for_audience(audience), &earlier);
-                let cells = serde_json::to_string(&shown(&copy.for_audience(audience)))
-                    .unwrap_or_else(|_| "{}".into());
+                .await?;
+                let cells = if newer.is_empty() {
+                    cells
+                } else {
+                    cmp.compare(newer);
+                    cmp.cells()
+                };
                 d.resources.push_str(&format!(
                     ",release,compared:{},withheld:{}",
-                    earlier.len(),
-                    copy.withhold.len()
+                    cmp.compared,
+                    cmp.copy.withhold.len()
                 ));
                 let stmt = store::reports::record_release(&store::reports::NewRelease {
                     id: Uuid::now_v7(),
                     team,
-                    report: &copy.name,
+                    report: &cmp.copy.name,
                     options: &options,
-                    from,
-                    to,
+                    from: period.0,
+                    to: period.1,
                     at: d.at,
                     cells: &cells,
                 });
                 tx.execute(stmt.sql, stmt.args).await?;
                 Ok(Decision::<_, std::convert::Infallible>::Commit {
                     audit: vec![d],
-                    value: copy.withhold,
+                    value: (cmp.copy, started.elapsed()),
                 })
             })
         })
         .await?;
-    report.withhold = withhold.unwrap_or_else(|e| match e {});
-    Ok(report)
+    let (report, in_writer) = answer.unwrap_or_else(|e| match e {});
+    Ok((report, ReleaseTimes { memory, in_writer }))
 }
 
 /// Who may see the teams side by side: the installation's administrators and every team lead
@@ -637,8 +719,10 @@ async fn run_teams(
     };
     // Every team at once: the memory's team is the nil id.
     let audience = release_audience(ReportName::Teams, format);
-    let report = release(app, report, d, (Uuid::nil(), String::new()), audience).await?;
+    let (report, times) = release(app, report, d, (Uuid::nil(), String::new()), audience).await?;
     phases.audit = t3.elapsed();
+    phases.memory = times.memory;
+    phases.in_writer = times.in_writer;
     Ok((report, phases))
 }
 
@@ -862,14 +946,14 @@ async fn fidelity_input(
             percent,
         })
         .collect();
-    // A working member whose share was never recorded (seeded directly): today's share, for
-    // every day.
+    // A working member whose share was never recorded (seeded directly, not through a
+    // membership change): today's share, for every day, since when they joined is not known.
     let recorded: std::collections::HashSet<Uuid> = positions.iter().map(|p| p.staff).collect();
     for w in store::caseload::workers(&app.db, team).await? {
         if !recorded.contains(&w.staff_id) {
             positions.push(PositionShare {
                 staff: w.staff_id,
-                from: today,
+                from: store::staff::unknown_start_day(),
                 percent: w.fte,
             });
         }

@@ -376,24 +376,30 @@ pub async fn gaf_ors(
     .await
 }
 
-/// How many earlier releases a new release is compared with, at most (the latest).
+/// How many earlier releases a new release is compared with, at most (the latest), in each of
+/// its two reads (on the read pool, and inside the writer command for those recorded since).
 pub const RELEASES_COMPARED: i64 = 200;
 
+/// An earlier release as read: (its number in the order the writer recorded the releases,
+/// from, to, the shown numbers as JSON).
+pub type ReleaseRow = (i64, NaiveDate, NaiveDate, String);
+
 /// The earlier releases of a report that start or end on the same day as `from..to` (and are
-/// not that very period), latest first, at most [`RELEASES_COMPARED`]: (from, to, the shown
-/// numbers as JSON). Read inside the writer command that records the new release.
+/// not that very period) and were recorded after release number `after` (0: all), latest
+/// first, at most [`RELEASES_COMPARED`]. Read on the read pool before the writer command, and
+/// inside it for those recorded after the newest the first read saw (normally none).
 pub async fn releases_sharing_an_end(
     mut ex: impl Exec,
     (team, report, options): (Uuid, &str, &str),
-    from: NaiveDate,
-    to: NaiveDate,
-) -> Result<Vec<(NaiveDate, NaiveDate, String)>, sqlx::Error> {
+    (from, to): (NaiveDate, NaiveDate),
+    after: i64,
+) -> Result<Vec<ReleaseRow>, sqlx::Error> {
     ex.all(
-        "SELECT period_from, period_to, cells FROM report_releases \
+        "SELECT CAST(seq AS BIGINT), period_from, period_to, cells FROM report_releases \
          WHERE team_id = $1 AND report = $2 AND options = $3 \
          AND (period_from = $4 OR period_to = $5) AND NOT (period_from = $4 AND period_to = $5) \
-         ORDER BY released_at DESC, id DESC LIMIT $6",
-        crate::args![team, report, options, from, to, RELEASES_COMPARED],
+         AND seq > $6 ORDER BY seq DESC LIMIT $7",
+        crate::args![team, report, options, from, to, after, RELEASES_COMPARED],
     )
     .await
 }
@@ -431,11 +437,12 @@ pub struct NewRelease<'a> {
     pub cells: &'a str,
 }
 
-/// Records a release.
+/// Records a release, numbered after the latest (run it in the writer, whose transaction holds
+/// the write lock, so the numbers follow the order of the commits).
 pub fn record_release(r: &NewRelease<'_>) -> Stmt {
     Stmt::new(
-        "INSERT INTO report_releases (id, team_id, report, options, period_from, period_to, released_at, cells) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+        "INSERT INTO report_releases (id, team_id, report, options, period_from, period_to, released_at, cells, seq) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, (SELECT COALESCE(MAX(seq), 0) + 1 FROM report_releases))",
         crate::args![r.id, r.team, r.report, r.options, r.from, r.to, r.at, r.cells],
     )
 }

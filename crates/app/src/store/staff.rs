@@ -49,11 +49,21 @@ pub fn insert_membership(team: Uuid, staff: Uuid, role: &str, fte_percent: i64) 
     )
 }
 
+/// The day a membership whose start Benk does not know (it is older than the position-share
+/// history) has its first share from, 1 January 1900: it counts on every day before its first
+/// change. A membership made since has its first share on the
+/// day it was made, and counts from that day only (`reports::fidelity::positions_on`).
+pub fn unknown_start_day() -> NaiveDate {
+    NaiveDate::from_ymd_opt(1900, 1, 1).unwrap_or_default()
+}
+
 /// Before a change: a membership of `staff` in `team` (in every team: `None`) with no recorded
-/// share yet gets its share as it is now, in effect from 1 January 1900 (as the migration
-/// recorded the memberships there were), so that the change does not reach back.
+/// share yet gets its share as it is now, in effect from [`unknown_start_day`] (as the
+/// migration recorded the memberships there were), so that the change does not reach back.
+/// A membership made since the history began has a share from its first day, so this adds
+/// nothing for it.
 pub fn keep_position_share(team: Option<Uuid>, staff: Uuid) -> Stmt {
-    let base = NaiveDate::from_ymd_opt(1900, 1, 1).unwrap_or_default();
+    let base = unknown_start_day();
     let sql = "INSERT INTO membership_position_shares (team_id, staff_id, valid_from, fte_percent) \
          SELECT m.team_id, m.staff_id, $3, \
          CASE WHEN s.disabled OR m.role IN ('administrator', 'privacy_officer') THEN 0 ELSE m.fte END \
@@ -69,7 +79,8 @@ pub fn keep_position_share(team: Option<Uuid>, staff: Uuid) -> Stmt {
 /// Records the position shares of `staff`'s memberships of `team` as they are after the
 /// statements before it (0 for an administrator, a privacy officer or a disabled account), in
 /// effect from `on`; a second change on the same day replaces the first. Put it after the
-/// change (`membership_position_shares`).
+/// change (`membership_position_shares`). For a new membership this first share's day is the
+/// day the member joined: before it the member holds no position in the team.
 pub fn record_position_share(team: Uuid, staff: Uuid, on: NaiveDate) -> Stmt {
     Stmt::new(
         "INSERT INTO membership_position_shares (team_id, staff_id, valid_from, fte_percent) \

@@ -110,10 +110,10 @@ macro_rules! fetch {
 }
 
 /// One report and format: the end-to-end times, each run's phases (access, reads, compute,
-/// audit, render; seconds) and the last output.
+/// audit, render, and of audit the time inside the writer; seconds) and the last output.
 struct Timed {
     total: Vec<f64>,
-    phases: [Vec<f64>; 5],
+    phases: [Vec<f64>; 6],
     output: Vec<u8>,
 }
 
@@ -203,7 +203,7 @@ async fn one_set(args: &BenchArgs, label: &str, url: &str) -> anyhow::Result<boo
     let mut refused = Vec::new();
     println!(
         "   {:<10} {:<6} {:>10} {:>10} {:>9}   median of each phase: access / reads / compute / \
-         audit commit / render",
+         audit commit / render / of the audit commit, inside the writer",
         "report", "format", "median", "p90", "bytes"
     );
     for name in ReportName::ALL.iter().copied() {
@@ -246,6 +246,7 @@ async fn one_set(args: &BenchArgs, label: &str, url: &str) -> anyhow::Result<boo
                                 t.phases[k].push(d.as_secs_f64());
                             }
                             t.phases[4].push(render);
+                            t.phases[5].push(p.in_writer.as_secs_f64());
                         }
                         t.output = bytes;
                     }
