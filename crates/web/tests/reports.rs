@@ -673,10 +673,14 @@ fn row_labelled<'a>(rows: &'a [Value], nb: &str) -> &'a Vec<Value> {
 }
 
 async fn teams_side_by_side_hand_computed(t: &TestApp) {
-    // Fjordby (tone's team): 6 contacts in 2001, 5 out of the office, 5 met.
+    // Fjordby (tone's team): 7 contacts in 2001 in Norway, 5 out of the office, 5 met. The
+    // first is 00:30 on New Year's Day in Norway (in the period); the last is 00:30 on the next
+    // New Year's Day in Norway (not in it), though both are 31 December in UTC.
     let tone = t.token("tone").await;
     let a = new_client(t, &tone, "Side En").await;
     for (at, kind, met) in [
+        ("2000-12-31T23:30:00Z", "phone", false),
+        ("2001-12-31T23:30:00Z", "home_visit", true),
         ("2001-02-01T10:00:00Z", "home_visit", true),
         ("2001-02-02T10:00:00Z", "home_visit", true),
         ("2001-02-03T10:00:00Z", "home_visit", true),
@@ -718,14 +722,14 @@ async fn teams_side_by_side_hand_computed(t: &TestApp) {
     let contacts = row_labelled(rows, "Kontakter");
     assert_eq!(
         contacts[fj],
-        json!({"kind": "count", "n": 6, "people": true})
+        json!({"kind": "count", "n": 7, "people": true})
     );
     assert_eq!(contacts[nv]["kind"], "suppressed");
     let out = row_labelled(rows, "Andel kontakter ute av kontoret");
-    assert_eq!(out[fj], json!({"kind": "percent", "num": 5, "den": 6}));
+    assert_eq!(out[fj], json!({"kind": "percent", "num": 5, "den": 7}));
     assert_eq!(out[nv]["kind"], "suppressed");
     let met = row_labelled(rows, "Andel kontakter truffet");
-    assert_eq!(met[fj], json!({"kind": "percent", "num": 5, "den": 6}));
+    assert_eq!(met[fj], json!({"kind": "percent", "num": 5, "den": 7}));
     assert_eq!(met[nv]["kind"], "suppressed");
     // Nobody's course, referral or decision falls in 2001: zeros are shown.
     for label in ["Personer fulgt i perioden", "Henvisninger", "Vedtak i alt"] {
@@ -750,12 +754,12 @@ async fn teams_side_by_side_hand_computed(t: &TestApp) {
     assert_eq!(page.status, StatusCode::OK, "{}", page.text);
     assert!(
         page.text.contains(
-            "<th scope=\"row\">Kontakter</th><td class=\"num\">6</td><td class=\"num\">&#60;5</td>"
+            "<th scope=\"row\">Kontakter</th><td class=\"num\">7</td><td class=\"num\">&#60;5</td>"
         ),
         "{}",
         page.text
     );
-    assert!(page.text.contains("83,3 % (5/6)"));
+    assert!(page.text.contains("71,4 % (5/7)"));
     // XLSX, CSV and PDF say the same.
     let (_, _, xlsx) = get_bytes(
         t,
@@ -775,7 +779,7 @@ async fn teams_side_by_side_hand_computed(t: &TestApp) {
     // Every team's column holds percentages: each is three columns (value, numerator,
     // denominator) after the label column A.
     let col = |i: usize| char::from(b'B' + 3 * (i as u8 - 1));
-    assert_eq!(cells[&format!("{}{k}", col(fj))], "N:6");
+    assert_eq!(cells[&format!("{}{k}", col(fj))], "N:7");
     assert_eq!(cells[&format!("{}{k}", col(nv))], "S:<5");
     let (_, _, csv) = get_bytes(
         t,
@@ -786,7 +790,7 @@ async fn teams_side_by_side_hand_computed(t: &TestApp) {
     let csv = String::from_utf8(csv).unwrap();
     assert!(
         csv.contains(&format!(
-            ",Kontakter,{},Samhandlingsteamet Fjordby,count,6,",
+            ",Kontakter,{},Samhandlingsteamet Fjordby,count,7,",
             fj + 1
         )),
         "{csv}"
@@ -805,7 +809,7 @@ async fn teams_side_by_side_hand_computed(t: &TestApp) {
     for want in [
         "Teamene side om side",
         "Uteteamet Nordvik",
-        "83,3 % (5/6)",
+        "71,4 % (5/7)",
         "<5",
     ] {
         assert!(text.contains(want), "PDF lacks {want}: {text}");

@@ -648,6 +648,9 @@ async fn release(
     Ok((report, ReleaseTimes { memory, in_writer }))
 }
 
+/// How many teams the teams side by side read at once.
+const TEAMS_READ_AT_ONCE: usize = 4;
+
 /// Who may see the teams side by side: the installation's administrators and every team lead
 /// (aggregates of every team, small numbers always hidden).
 pub fn may_see_teams(actor: &Actor) -> bool {
@@ -683,12 +686,31 @@ async fn run_teams(
         ..Phases::default()
     };
     let t1 = Instant::now();
-    let mut inputs = Vec::new();
-    let mut threshold = ReportSettings::default().small_threshold;
-    for (id, name) in crate::orgs::list_teams(app).await? {
-        threshold = threshold.max(load_settings(app, id).await?.small_threshold);
-        inputs.push((name, activity_input(app, id, from, to, today).await?));
+    // The teams are read a few at a time: each team's reads are short, indexed queries, and
+    // an installation may have hundreds of teams.
+    let limit = std::sync::Arc::new(tokio::sync::Semaphore::new(TEAMS_READ_AT_ONCE));
+    let mut reads = tokio::task::JoinSet::new();
+    for (k, (id, name)) in crate::orgs::list_teams(app).await?.into_iter().enumerate() {
+        let (app, limit) = (app.clone(), limit.clone());
+        reads.spawn(async move {
+            let _permit = limit.acquire_owned().await;
+            let threshold = load_settings(&app, id).await?.small_threshold;
+            let input =
+                activity_input_of(&app, id, (from, to, today), ContactDetail::ByKindAndMet).await?;
+            AppResult::Ok((k, name, threshold, input))
+        });
     }
+    let mut read = Vec::new();
+    while let Some(r) = reads.join_next().await {
+        read.push(r.map_err(|e| AppError::Internal(format!("teams report read: {e}")))??);
+    }
+    read.sort_by_key(|r| r.0);
+    let threshold = read
+        .iter()
+        .map(|r| r.2)
+        .fold(ReportSettings::default().small_threshold, i64::max);
+    let inputs: Vec<(String, ActivityInput)> =
+        read.into_iter().map(|(_, name, _, i)| (name, i)).collect();
     phases.reads = t1.elapsed();
     let t2 = Instant::now();
     let (title, definitions, sections) = super::teams::build(&inputs);
@@ -764,6 +786,26 @@ async fn activity_input(
     to: NaiveDate,
     today: NaiveDate,
 ) -> AppResult<ActivityInput> {
+    activity_input_of(app, team, (from, to, today), ContactDetail::ByLevelAndMonth).await
+}
+
+/// How much of the period's contacts an activity input counts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum ContactDetail {
+    /// By level of effort on the day, kind, met and month (the activity report).
+    ByLevelAndMonth,
+    /// By kind and met only: the teams side by side show the contacts, the share out of the
+    /// office and the share met (`activity::figures`), none of which needs the level on the
+    /// day or the month, and the level join is most of the cost of counting them.
+    ByKindAndMet,
+}
+
+async fn activity_input_of(
+    app: &App,
+    team: Uuid,
+    (from, to, today): (NaiveDate, NaiveDate, NaiveDate),
+    detail: ContactDetail,
+) -> AppResult<ActivityInput> {
     let team_row = crate::orgs::get_team(app, team).await?;
     let policy = team_row.policy;
     let referrals = store::referrals::report_rows(&app.db, team)
@@ -785,9 +827,19 @@ async fn activity_input(
     // The contacts are counted in the database (by level on the day, kind, met and month).
     let offsets = crate::time::oslo_offsets(start, until);
     let mut contact_counts = ContactCounts::default();
-    for (level, kind, met, month, n, people) in
-        store::reports::contact_counts(&app.db, team, start, until, &offsets).await?
-    {
+    let rows = match detail {
+        ContactDetail::ByLevelAndMonth => {
+            store::reports::contact_counts(&app.db, team, start, until, &offsets).await?
+        }
+        // Every group in the period's first month and with no level: only kind and met are
+        // read from them (see `ContactDetail::ByKindAndMet`).
+        ContactDetail::ByKindAndMet => store::reports::contact_totals(&app.db, team, start, until)
+            .await?
+            .into_iter()
+            .map(|(kind, met, n)| (None, Some(kind), Some(met), Some(from), n, 0))
+            .collect(),
+    };
+    for (level, kind, met, month, n, people) in rows {
         match (kind, met, month) {
             (Some(kind), Some(met), Some(month)) => {
                 if let Some(kind) = ContactKind::from_code(&kind) {

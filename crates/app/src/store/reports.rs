@@ -172,6 +172,23 @@ pub async fn contact_counts(
     ex.all(&sql, args).await
 }
 
+/// The period's contacts counted by kind and met only: (kind, met, contacts). The same
+/// contacts as [`contact_counts`] (the period's instants), without the level on the day or the
+/// month, so the count is one pass over the team's covering index (`contacts_team_time`).
+pub async fn contact_totals(
+    mut ex: impl Exec,
+    team: Uuid,
+    from: DateTime<Utc>,
+    until: DateTime<Utc>,
+) -> Result<Vec<(String, bool, i64)>, sqlx::Error> {
+    ex.all(
+        "SELECT kind, met, CAST(COUNT(*) AS BIGINT) FROM contacts WHERE team_id = $1 \
+         AND occurred_at >= $2 AND occurred_at < $3 GROUP BY kind, met",
+        crate::args![team, from, until],
+    )
+    .await
+}
+
 /// A row of [`contact_counts`].
 pub type ContactCountRow = (
     Option<i64>,
