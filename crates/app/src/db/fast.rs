@@ -50,17 +50,25 @@ impl std::fmt::Debug for Readers {
     }
 }
 
+/// The database file of a SQLite URL, for a second (rusqlite) connection to it: `None` for an
+/// in-memory database, or when the environment variable `switch_off` is set (so that one build
+/// can be measured with and without the rusqlite path).
+pub(super) fn sqlite_file(opts: &DbOptions, switch_off: &str) -> Option<PathBuf> {
+    if std::env::var_os(switch_off).is_some() {
+        return None;
+    }
+    let path = sqlite_options(opts).ok()?.get_filename().to_path_buf();
+    let name = path.to_string_lossy();
+    if name.is_empty() || name.contains(":memory:") || name.contains("mode=memory") {
+        return None;
+    }
+    Some(path)
+}
+
 impl Readers {
     /// Readers for a SQLite file, or `None` (not a file, or switched off).
     pub fn open(opts: &DbOptions) -> Option<Readers> {
-        if std::env::var_os("BENK_SQLX_READS").is_some() {
-            return None;
-        }
-        let path = sqlite_options(opts).ok()?.get_filename().to_path_buf();
-        let name = path.to_string_lossy();
-        if name.is_empty() || name.contains(":memory:") || name.contains("mode=memory") {
-            return None;
-        }
+        let path = sqlite_file(opts, "BENK_SQLX_READS")?;
         let readers = Readers {
             path,
             idle: Mutex::new(Vec::new()),

@@ -504,6 +504,22 @@ const AUDIT_ARITY: usize = 18;
 /// limits). Batches are cut into powers of two up to this, so the statement texts are few.
 const AUDIT_CHUNK: usize = 256;
 
+/// The INSERTs that append `rows` to the log: multi-row statements of a few sizes.
+fn audit_inserts(rows: &[crate::audit::AuditRow]) -> Vec<(String, Vec<Val>)> {
+    let mut rest = rows;
+    super::merge::chunks(rows.len(), AUDIT_CHUNK)
+        .into_iter()
+        .map(|size| {
+            let (chunk, later) = rest.split_at(size);
+            rest = later;
+            (
+                insert_audit_sql(chunk.len()),
+                chunk.iter().flat_map(|r| r.args()).collect(),
+            )
+        })
+        .collect()
+}
+
 /// A multi-row INSERT for `n` audit rows.
 fn insert_audit_sql(n: usize) -> String {
     let mut sql = String::with_capacity(AUDIT_COLUMNS.len() + n * 100);
@@ -586,14 +602,8 @@ macro_rules! run_batch {
                 .flat_map(|op| op.audit.iter())
                 .map(|d| head.append(d))
                 .collect();
-            let mut rest = rows.as_slice();
-            for size in super::merge::chunks(rows.len(), AUDIT_CHUNK) {
-                let (chunk, later) = rest.split_at(size);
-                rest = later;
-                let args = chunk.iter().flat_map(|r| r.args()).collect();
-                $q(&insert_audit_sql(chunk.len()), args)
-                    .execute(&mut *tx)
-                    .await?;
+            for (sql, args) in audit_inserts(&rows) {
+                $q(&sql, args).execute(&mut *tx).await?;
             }
             $q(
                 WRITE_HEAD,
@@ -667,16 +677,8 @@ macro_rules! run_batch {
                     let mut res = keep;
                     if res.is_ok() {
                         let rows: Vec<_> = audit.iter().map(|d| head.append(d)).collect();
-                        let sizes = super::merge::chunks(rows.len(), AUDIT_CHUNK);
-                        let mut rest = rows.as_slice();
-                        for size in sizes {
-                            let (chunk, later) = rest.split_at(size);
-                            rest = later;
-                            let args = chunk.iter().flat_map(|r| r.args()).collect();
-                            if let Err(e) = $q(&insert_audit_sql(chunk.len()), args)
-                                .execute(&mut *sp)
-                                .await
-                            {
+                        for (sql, args) in audit_inserts(&rows) {
+                            if let Err(e) = $q(&sql, args).execute(&mut *sp).await {
                                 res = Err(classify(e));
                                 break;
                             }
@@ -749,14 +751,7 @@ async fn run_batch_pg(
 /// at the top of a logged contact's cost). `None` for an in-memory database or with
 /// `BENK_SQLX_WRITES=1` (to measure both ways in one build).
 fn open_raw(opts: &DbOptions) -> Option<rusqlite::Connection> {
-    if std::env::var_os("BENK_SQLX_WRITES").is_some() {
-        return None;
-    }
-    let path = sqlite_options(opts).ok()?.get_filename().to_path_buf();
-    let name = path.to_string_lossy();
-    if name.is_empty() || name.contains(":memory:") || name.contains("mode=memory") {
-        return None;
-    }
+    let path = super::fast::sqlite_file(opts, "BENK_SQLX_WRITES")?;
     let open = || -> rusqlite::Result<rusqlite::Connection> {
         let c = rusqlite::Connection::open_with_flags(
             &path,
@@ -828,12 +823,8 @@ fn raw_fast_batch(conn: &mut rusqlite::Connection, ops: &[&WriteOp]) -> rusqlite
         .flat_map(|op| op.audit.iter())
         .map(|d| head.append(d))
         .collect();
-    let mut rest = rows.as_slice();
-    for size in super::merge::chunks(rows.len(), AUDIT_CHUNK) {
-        let (chunk, later) = rest.split_at(size);
-        rest = later;
-        let args: Vec<Val> = chunk.iter().flat_map(|r| r.args()).collect();
-        raw_run(&tx, &insert_audit_sql(chunk.len()), &args)?;
+    for (sql, args) in audit_inserts(&rows) {
+        raw_run(&tx, &sql, &args)?;
     }
     raw_run(
         &tx,
