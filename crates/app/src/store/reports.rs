@@ -139,7 +139,9 @@ fn oslo_day_sql(
 ///
 /// Counting in the database rather than reading every contact: a team of 5 000 people has
 /// 250 000 contacts a year, and decoding them one by one (a timestamp parsed each) was most of
-/// the report's time.
+/// the report's time. The people per level are the distinct (level, person) pairs counted, not
+/// `COUNT(DISTINCT …)`: PostgreSQL hashes the pairs in memory where `COUNT(DISTINCT)` sorted
+/// all 250 000 rows on disk (`EXPLAIN ANALYZE`: 140 → 50 ms); SQLite sorts either way.
 pub async fn contact_counts(
     mut ex: impl Exec,
     team: Uuid,
@@ -165,7 +167,7 @@ pub async fn contact_counts(
          SELECT CAST(lvl AS BIGINT), kind, met, {month}, CAST(COUNT(*) AS BIGINT), CAST(0 AS BIGINT) \
          FROM j GROUP BY lvl, kind, met, {month} \
          UNION ALL SELECT CAST(lvl AS BIGINT), NULL, NULL, NULL, CAST(0 AS BIGINT), \
-         CAST(COUNT(DISTINCT client_id) AS BIGINT) FROM j GROUP BY lvl"
+         CAST(COUNT(*) AS BIGINT) FROM (SELECT DISTINCT lvl, client_id FROM j) p GROUP BY lvl"
     );
     let mut args = crate::args![team, from, until];
     args.extend(offsets.1.iter().map(|(at, _)| Val::from(*at)));
