@@ -183,7 +183,9 @@ pub async fn contact_counts(
 /// different workers). A met contact without staff makes its person seen, by no one.
 ///
 /// Counting in the database rather than reading one row per contact and staff member: a team
-/// of 5 000 people has 400 000 of them a year.
+/// of 5 000 people has 400 000 of them a year. A person is met by two or more workers when the
+/// least and the greatest staff id of their met contacts differ (no `DISTINCT` over the
+/// (person, staff) pairs: one sort fewer); a met contact with no staff gives neither.
 pub async fn contact_tallies(
     mut ex: impl Exec,
     team: Uuid,
@@ -216,15 +218,21 @@ pub async fn contact_tallies(
     );
     let people =
         "CAST(0 AS BIGINT), CAST(0 AS BIGINT), CAST(0 AS BIGINT), CAST(COUNT(*) AS BIGINT), \
-         CAST(COALESCE(SUM(CASE WHEN n > 1 THEN 1 ELSE 0 END), 0) AS BIGINT)";
+         CAST(COALESCE(SUM(CASE WHEN lo < hi THEN 1 ELSE 0 END), 0) AS BIGINT)";
+    // Two or more different workers: the least and the greatest staff id differ (PostgreSQL
+    // has no MIN of a uuid: its text, which tells them apart just as well).
+    let staff = match backend {
+        Backend::Sqlite => "cs.staff_id",
+        Backend::Postgres => "CAST(cs.staff_id AS TEXT)",
+    };
     let sql = format!(
-        "WITH d AS (SELECT id, client_id, kind, met, {day} AS on_day FROM contacts WHERE team_id = $1 \
-         AND occurred_at >= $2 AND occurred_at < $3), \
-         k AS MATERIALIZED (SELECT id, client_id, kind, met, {key} AS iv FROM d), \
-         s AS MATERIALIZED (SELECT DISTINCT k.iv, k.client_id, cs.staff_id FROM k \
-         LEFT JOIN contact_staff cs ON cs.contact_id = k.id WHERE k.met), \
-         p AS (SELECT iv, client_id, COUNT(staff_id) AS n FROM s GROUP BY iv, client_id), \
-         w AS (SELECT client_id, COUNT(DISTINCT staff_id) AS n FROM s GROUP BY client_id) \
+        "WITH k AS MATERIALIZED (SELECT id, client_id, kind, met, {key} AS iv FROM \
+         (SELECT id, client_id, kind, met, {day} AS on_day FROM contacts WHERE team_id = $1 \
+         AND occurred_at >= $2 AND occurred_at < $3) d), \
+         p AS MATERIALIZED (SELECT k.iv, k.client_id, MIN({staff}) AS lo, MAX({staff}) AS hi \
+         FROM k LEFT JOIN contact_staff cs ON cs.contact_id = k.id WHERE k.met \
+         GROUP BY k.iv, k.client_id), \
+         w AS (SELECT client_id, MIN(lo) AS lo, MAX(hi) AS hi FROM p GROUP BY client_id) \
          SELECT iv, {sums} FROM k GROUP BY iv \
          UNION ALL SELECT NULL, {sums} FROM k \
          UNION ALL SELECT iv, {people} FROM p GROUP BY iv \
