@@ -3460,7 +3460,7 @@ async fn fidelity_contact_tallies_in_sql_equal_the_pure_tally(backend: &str) {
             },
             occurred_at: utc(when),
             duration_min: 30,
-            kind: *kind,
+            kind,
             met: *met,
             place: None,
             logged_by: fx.staff,

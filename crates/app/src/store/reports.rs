@@ -328,7 +328,9 @@ pub async fn first_met_after_referral(
 
 /// The team's contacts in the period with the staff who took part, one row per (contact,
 /// staff member): (contact, person, when, kind, met, staff). A contact without staff has one
-/// row with no staff.
+/// row with no staff. The fidelity profile counts in the database instead
+/// ([`contact_tallies`]); this is the one-by-one read the store test checks those counts
+/// against.
 pub async fn contacts_with_staff(
     mut ex: impl Exec,
     team: Uuid,
