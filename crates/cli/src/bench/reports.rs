@@ -11,7 +11,8 @@
 //! from them, timing read + compute per run. The bench prints Benk (the CSV export, end to end)
 //! against pandas and the ratio, and compares every figure pandas computed with the figure in
 //! Benk's own CSV export (cells Benk suppressed as small numbers are not compared).
-//! Without Python or pandas the pandas side is skipped with a message.
+//! Without Python or pandas the pandas side is skipped with a message. With `--export-dir` the
+//! directory is kept, with each report's last output (`report-NAME.FORMAT`) beside the rows.
 
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
@@ -310,6 +311,12 @@ async fn one_set(args: &BenchArgs, label: &str, url: &str) -> anyhow::Result<boo
         None => std::env::temp_dir().join(format!("benk-bench-reports-{}", Uuid::now_v7())),
     };
     std::fs::create_dir_all(&dir)?;
+    if args.export_dir.is_some() {
+        // Each report's last output beside the rows, to look at or compare between builds.
+        for ((name, format), t) in &timed {
+            std::fs::write(dir.join(format!("report-{name}.{format}")), &t.output)?;
+        }
+    }
     let t0 = Instant::now();
     let exported = export(&mut peek, team, from, to, &dir).await?;
     peek.close().await;
