@@ -22,6 +22,11 @@ Inputs (one team, the period's rows):
                 team; referred_on: the day its referral arrived)
   contact_staff.csv contact_id,client_id,occurred_at,kind,met,staff_id  (the period's contacts,
                 one row per staff member who took part; one row without staff when none did)
+For the teams side by side, every team of the installation:
+  teams.csv     position,team_id,name  (in Benk's order: a team's column is its position + 1)
+  all_contacts.csv  team_id,occurred_at,kind,met  (every team's contacts in the period)
+  all_referrals.csv team_id,received_on,agency_kind,agency_id,decided_on,outcome
+  all_episodes.csv  team_id,client_id,included_on,closed_on
 
 Output: one JSON object on standard output:
   {"pandas": version, "python": version,
@@ -45,6 +50,8 @@ What each report computes here (a subset of the report's tables, each figure com
   tandem     taken in over time (not: housing, evictions, treatment)
   cflex      the cohort's size, the target-group and services shares (not: housing, the
              before/after windows, measures, cost)
+  teams      per team: people followed, referrals, decisions by outcome and in all, contacts,
+             the shares out of the office and met (not: caseload, measures due and done)
 """
 
 import argparse
@@ -331,8 +338,46 @@ def spor(d, start, end):
     return out
 
 
+def teams(d, start, end):
+    """The teams side by side: per team (a column each, in Benk's order) the activity figures
+    people followed, referrals, decisions by outcome and in all, contacts, the share out of the
+    office and the share met (not: caseload, measures)."""
+    out = {}
+    tm = pd.read_csv(f"{d}/teams.csv", dtype={"team_id": str, "name": str})
+    c = pd.read_csv(f"{d}/all_contacts.csv", dtype={"team_id": str, "kind": str})
+    c["day"] = oslo_day(c["occurred_at"])
+    c = c[(c["day"] >= start) & (c["day"] <= end)]
+    rf = read_csv(f"{d}/all_referrals.csv", ["received_on", "decided_on"],
+                  dtype={"team_id": str, "agency_kind": str, "agency_id": str, "outcome": str})
+    e = read_csv(f"{d}/all_episodes.csv", ["included_on", "closed_on"],
+                 dtype={"team_id": str, "client_id": str})
+    followed = e[(e["included_on"] <= end) & (e["closed_on"].isna() | (e["closed_on"] >= start))]
+    people = followed.groupby("team_id")["client_id"].nunique()
+    received = rf[(rf["received_on"] >= start) & (rf["received_on"] <= end)].groupby("team_id").size()
+    dec = rf[(rf["decided_on"] >= start) & (rf["decided_on"] <= end) & rf["outcome"].notna()]
+    by_outcome = dec.groupby(["team_id", "outcome"]).size()
+    c = c.assign(out=~c["kind"].isin(IN_OFFICE), met=c["met"].astype(bool))
+    per = c.groupby("team_id").agg(n=("met", "size"), met=("met", "sum"), out=("out", "sum"))
+    for _, t in tm.iterrows():
+        col, team = int(t["position"]) + 1, t["team_id"]
+        k = f"teams.figures|{{}}|{col}"
+        out[k.format(1)] = str(int(people.get(team, 0)))
+        out[k.format(2)] = str(int(received.get(team, 0)))
+        total = 0
+        for r, o in enumerate(OUTCOMES, start=3):
+            n = int(by_outcome.get((team, o), 0))
+            total += n
+            out[k.format(r)] = str(n)
+        out[k.format(3 + len(OUTCOMES))] = str(total)
+        n, met, away = (int(per.loc[team, x]) for x in ("n", "met", "out")) if team in per.index else (0, 0, 0)
+        out[k.format(4 + len(OUTCOMES))] = str(n)
+        out[k.format(5 + len(OUTCOMES))] = f"{away}/{n}"
+        out[k.format(6 + len(OUTCOMES))] = f"{met}/{n}"
+    return out
+
+
 REPORTS = {"activity": activity, "referrals": referrals, "spor": spor, "fidelity": fidelity,
-           "tandem": tandem, "cflex": cflex}
+           "tandem": tandem, "cflex": cflex, "teams": teams}
 
 
 def main():

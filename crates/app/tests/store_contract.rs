@@ -3369,6 +3369,192 @@ async fn plan_versions_goals_meetings_and_tasks_read_back(backend: &str) {
     common::close(app, place).await;
 }
 
+/// The fidelity profile's contact tallies counted in SQL equal the pure tally of the same
+/// contacts read one by one (`contacts_with_staff`, the day in Norway taken in Rust): late
+/// evenings across both summer-time changes and at the turn of a month and a quarter, met
+/// contacts with no staff, one and two staff, not met, another team's contact; by quarters
+/// (a period of 36 months) and by months (from the middle of a month).
+async fn fidelity_contact_tallies_in_sql_equal_the_pure_tally(backend: &str) {
+    use benk_app::reports::fidelity::{tallies_from_rows, tally, ContactIn};
+    use benk_domain::ContactKind;
+    let (app, place) = common::open(backend).await;
+    let fx = fixtures(&app).await;
+    let other = Uuid::now_v7();
+    write(
+        &app,
+        vec![
+            Stmt::new(
+                "INSERT INTO staff (id, name, profession, home_org_id, created_at) VALUES ($1, 'Per Pedagog', 'other', $2, $3)",
+                benk_app::args![other, fx.org, at(0)],
+            ),
+            Stmt::new(
+                "INSERT INTO team_memberships (team_id, staff_id, role, fte) VALUES ($1, $2, 'worker', 100)",
+                benk_app::args![fx.team, other],
+            ),
+        ],
+    )
+    .await
+    .unwrap();
+    let people: Vec<_> = ["Anne A", "Berit B", "Carl C"]
+        .into_iter()
+        .map(|n| new_client(&fx, fx.team, fields(n, None)))
+        .collect();
+    let elsewhere = new_client(&fx, fx.other_team, fields("Dag D", None));
+    for c in people.iter().chain([&elsewhere]) {
+        write(&app, vec![store::clients::insert(c)]).await.unwrap();
+    }
+    let (a, b, c) = (people[0].id, people[1].id, people[2].id);
+    let (one, two) = (fx.staff, other);
+    let utc = |s: &str| s.parse::<DateTime<Utc>>().unwrap();
+    let contacts: Vec<(Uuid, &str, &str, bool, Vec<Uuid>)> = vec![
+        // 1 January 2024 00:30 in Norway: the first day of the long period.
+        (a, "2023-12-31T23:30:00Z", "home_visit", true, vec![one]),
+        // 31 December 2023 23:30 in Norway: before it.
+        (a, "2023-12-31T22:30:00Z", "home_visit", true, vec![two]),
+        (a, "2024-02-10T12:00:00Z", "office", true, vec![two]),
+        (b, "2024-05-01T08:00:00Z", "outreach", true, vec![]),
+        // 29 March 2026 00:30 (winter time), then 1 April 00:30 (summer time): March / the
+        // first quarter, then April / the second.
+        (b, "2026-03-28T23:30:00Z", "phone", true, vec![one]),
+        (b, "2026-03-31T22:30:00Z", "home_visit", true, vec![two]),
+        (c, "2026-03-20T10:00:00Z", "video", false, vec![one, two]),
+        (
+            c,
+            "2026-04-15T10:00:00Z",
+            "accompany_nav",
+            true,
+            vec![one, two],
+        ),
+        // 30 June 23:59, then 1 July 00:00 in Norway.
+        (c, "2026-06-30T21:59:00Z", "drop_in", true, vec![]),
+        (a, "2026-06-30T22:00:00Z", "office", false, vec![]),
+        (a, "2026-07-02T09:00:00Z", "home_visit", true, vec![one]),
+        // 25 October 02:30 (summer time, just before the change), then 31 October 23:30 and
+        // 1 November 00:30 (winter time).
+        (a, "2026-10-25T00:30:00Z", "phone", true, vec![two]),
+        (b, "2026-10-31T22:30:00Z", "outreach", true, vec![one]),
+        (b, "2026-10-31T23:30:00Z", "outreach", true, vec![two]),
+        (c, "2026-11-30T22:59:00Z", "office", true, vec![one]),
+        // 1 December 00:00 in Norway: after the months' period.
+        (c, "2026-11-30T23:00:00Z", "office", true, vec![two]),
+        (
+            elsewhere.id,
+            "2026-04-15T10:00:00Z",
+            "home_visit",
+            true,
+            vec![],
+        ),
+    ];
+    for (who, when, kind, met, staff) in &contacts {
+        let k = store::contacts::NewContact {
+            id: Uuid::now_v7(),
+            client_id: *who,
+            team_id: if *who == elsewhere.id {
+                fx.other_team
+            } else {
+                fx.team
+            },
+            occurred_at: utc(when),
+            duration_min: 30,
+            kind,
+            met: *met,
+            place: None,
+            logged_by: fx.staff,
+            owner_org_id: fx.org,
+            created_at: utc(when),
+        };
+        write(&app, store::contacts::insert(&k, staff, &[]))
+            .await
+            .unwrap();
+    }
+    let today = NaiveDate::from_ymd_opt(2030, 1, 1).unwrap();
+    let midnight =
+        |d: NaiveDate| benk_app::time::from_oslo(d.and_hms_opt(0, 0, 0).unwrap()).unwrap();
+    let ymd = |s: &str| s.parse::<NaiveDate>().unwrap();
+    for (from, to, months) in [
+        ("2024-01-01", "2026-12-31", 3),
+        ("2026-03-15", "2026-11-30", 1),
+    ] {
+        let (from, to) = (ymd(from), ymd(to));
+        let (start, until) = (midnight(from), midnight(to.succ_opt().unwrap()));
+        let db = testing::db(&app);
+        // The reference: every (contact, staff) row, the day in Norway in Rust.
+        let mut one_by_one: Vec<ContactIn> = Vec::new();
+        let mut last = None;
+        for (id, who, when, kind, met, staff) in
+            store::reports::contacts_with_staff(db, fx.team, start, until)
+                .await
+                .unwrap()
+        {
+            if last == Some(id) {
+                one_by_one.last_mut().unwrap().staff.extend(staff);
+                continue;
+            }
+            last = Some(id);
+            one_by_one.push(ContactIn {
+                who,
+                day: benk_app::time::oslo_date(when),
+                kind: ContactKind::from_code(&kind).unwrap(),
+                met,
+                staff: staff.into_iter().collect(),
+            });
+        }
+        let pure = tally(&one_by_one, from, to, today);
+        let offsets = benk_app::time::oslo_offsets(start, until);
+        assert_eq!(offsets.1.len(), if months == 3 { 6 } else { 2 });
+        let rows = store::reports::contact_tallies(db, fx.team, (start, until), &offsets, months)
+            .await
+            .unwrap();
+        let sql = tallies_from_rows(rows, from);
+        assert_eq!(sql, pure, "{from}..{to}");
+        // Hand-checked, so that the two cannot agree on a wrong answer.
+        if months == 3 {
+            assert_eq!(pure.whole.contacts, 15);
+            assert_eq!((pure.whole.seen, pure.whole.seen_by_more), (3, 3));
+            let q = |d: &str| pure.intervals[&ymd(d)];
+            assert_eq!(
+                (q("2024-01-01").contacts, q("2024-01-01").seen_by_more),
+                (2, 1)
+            );
+            // 2026-Q1: the phone call of 29 March (met, one) and C's video (not met).
+            assert_eq!(
+                (
+                    q("2026-01-01").contacts,
+                    q("2026-01-01").met,
+                    q("2026-01-01").seen
+                ),
+                (2, 1, 1)
+            );
+            // 2026-Q2: B by two (1 April), C by two on one contact, C's drop-in without staff.
+            assert_eq!(
+                (
+                    q("2026-04-01").contacts,
+                    q("2026-04-01").community,
+                    q("2026-04-01").seen,
+                    q("2026-04-01").seen_by_more
+                ),
+                (3, 3, 2, 1)
+            );
+            assert_eq!(q("2026-10-01").contacts, 5);
+            assert_eq!(pure.intervals.len(), 6);
+        } else {
+            let m = |d: &str| pure.intervals[&ymd(d)];
+            // March from the 15th: the call of 29 March and C's video.
+            assert_eq!((m("2026-03-15").contacts, m("2026-03-15").met), (2, 1));
+            assert_eq!(m("2026-04-01").contacts, 2);
+            assert_eq!(m("2026-06-01").contacts, 1);
+            assert_eq!(m("2026-07-01").contacts, 2);
+            assert_eq!((m("2026-10-01").contacts, m("2026-10-01").seen), (2, 2));
+            assert_eq!(
+                (m("2026-11-01").contacts, m("2026-11-01").seen_by_more),
+                (2, 0)
+            );
+            assert_eq!(pure.whole.contacts, 11);
+        }
+    }
+    common::close(app, place).await;
+}
+
 macro_rules! both {
     ($($f:ident),* $(,)?) => {
         mod sqlite { $( #[tokio::test(flavor = "multi_thread", worker_threads = 2)] async fn $f() { super::$f("sqlite").await } )* }
@@ -3409,4 +3595,5 @@ both!(
     appointment_is_read_back_changed_and_cancelled_once,
     keeping_state_counts_from_the_last_met_contact,
     plan_versions_goals_meetings_and_tasks_read_back,
+    fidelity_contact_tallies_in_sql_equal_the_pure_tally,
 );

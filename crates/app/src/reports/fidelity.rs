@@ -257,6 +257,99 @@ pub struct ContactIn {
     pub staff: Vec<Uuid>,
 }
 
+/// The contacts of one interval (or of the whole period), counted: what the profile needs of
+/// them. Counted in the database by `store::reports::contact_tallies`; [`tally`] counts the
+/// same from [`ContactIn`]s (the unit tests' fixtures, and the store test's reference).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct ContactTally {
+    /// Contacts, met or not.
+    pub contacts: i64,
+    /// Contacts where the person was met.
+    pub met: i64,
+    /// Contacts in the community ([`ContactKind::in_community`]).
+    pub community: i64,
+    /// Different people met at least once.
+    pub seen: i64,
+    /// Of those, the people met by two or more different workers (on the same or different
+    /// met contacts).
+    pub seen_by_more: i64,
+}
+
+/// The period's contacts counted per interval of [`intervals`] (by the interval's first day,
+/// as clipped to the period) and for the whole period (its first day to the earlier of its
+/// last day and today). An interval without contacts has no entry.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ContactTallies {
+    /// Per interval, by its first day.
+    pub intervals: BTreeMap<NaiveDate, ContactTally>,
+    /// The whole period.
+    pub whole: ContactTally,
+}
+
+/// Counts contacts (those of one interval) as [`ContactTally`] defines.
+pub fn tally_of<'a>(contacts: impl IntoIterator<Item = &'a ContactIn>) -> ContactTally {
+    let mut t = ContactTally::default();
+    let mut staff_of: BTreeMap<Uuid, BTreeSet<Uuid>> = BTreeMap::new();
+    for c in contacts {
+        t.contacts += 1;
+        t.community += i64::from(c.kind.in_community());
+        if c.met {
+            t.met += 1;
+            staff_of.entry(c.who).or_default().extend(c.staff.iter());
+        }
+    }
+    t.seen = staff_of.len() as i64;
+    t.seen_by_more = staff_of.values().filter(|s| s.len() > 1).count() as i64;
+    t
+}
+
+/// The profile's tallies of the period `from`–`to` (cut at `today`, as the profile is) from
+/// contacts as [`ContactIn`]s: the pure form of `store::reports::contact_tallies`.
+pub fn tally(
+    contacts: &[ContactIn],
+    from: NaiveDate,
+    to: NaiveDate,
+    today: NaiveDate,
+) -> ContactTallies {
+    let end = to.min(today);
+    let within = |c: &&ContactIn, a: NaiveDate, b: NaiveDate| c.day >= a && c.day <= b;
+    ContactTallies {
+        intervals: intervals(from, end)
+            .iter()
+            .map(|iv| {
+                (
+                    iv.start,
+                    tally_of(contacts.iter().filter(|c| within(c, iv.start, iv.end))),
+                )
+            })
+            .filter(|(_, t)| t.contacts > 0)
+            .collect(),
+        whole: tally_of(contacts.iter().filter(|c| within(c, from, end))),
+    }
+}
+
+/// The tallies from the rows of `store::reports::contact_tallies` for a period from `from`:
+/// the rows of an interval added up, under the interval's first day (the period's first day
+/// for the first interval, when the period starts inside a month or quarter).
+pub fn tallies_from_rows(
+    rows: Vec<crate::store::reports::TallyRow>,
+    from: NaiveDate,
+) -> ContactTallies {
+    let mut out = ContactTallies::default();
+    for (key, contacts, met, community, seen, seen_by_more) in rows {
+        let slot = match key {
+            Some(key) => out.intervals.entry(key.max(from)).or_default(),
+            None => &mut out.whole,
+        };
+        slot.contacts += contacts;
+        slot.met += met;
+        slot.community += community;
+        slot.seen += seen;
+        slot.seen_by_more += seen_by_more;
+    }
+    out
+}
+
 /// Everything the fidelity profile is computed from.
 #[derive(Debug, Clone)]
 pub struct FidelityInput {
@@ -270,8 +363,8 @@ pub struct FidelityInput {
     pub positions: Vec<PositionShare>,
     /// The team's courses.
     pub courses: Vec<CourseIn>,
-    /// The team's contacts in the period.
-    pub contacts: Vec<ContactIn>,
+    /// The team's contacts in the period, counted per interval and for the whole period.
+    pub contacts: ContactTallies,
     /// The team's targets.
     pub targets: FidelityTargets,
     /// The team's small-number threshold: a chart point computed from fewer people is left out
@@ -344,7 +437,7 @@ struct Row {
     months: u32,
 }
 
-fn compute(i: &FidelityInput, iv: &Interval) -> Row {
+fn compute(i: &FidelityInput, iv: &Interval, k: ContactTally) -> Row {
     let people: BTreeSet<Uuid> = i
         .courses
         .iter()
@@ -357,26 +450,17 @@ fn compute(i: &FidelityInput, iv: &Interval) -> Row {
         .filter(|c| open_on(c, iv.end))
         .map(|c| c.who)
         .collect();
-    let contacts: Vec<&ContactIn> = i
-        .contacts
-        .iter()
-        .filter(|c| c.day >= iv.start && c.day <= iv.end)
-        .collect();
-    let mut staff_of: BTreeMap<Uuid, BTreeSet<Uuid>> = BTreeMap::new();
-    for c in contacts.iter().filter(|c| c.met) {
-        staff_of.entry(c.who).or_default().extend(c.staff.iter());
-    }
     Row {
         label: iv.label.clone(),
         end: iv.end,
         open_at_end: open_at_end.len() as i64,
         people_followed: people.len() as i64,
         person_days: i.courses.iter().map(|c| overlap(c, iv.start, iv.end)).sum(),
-        met: contacts.iter().filter(|c| c.met).count() as i64,
-        contacts: contacts.len() as i64,
-        community: contacts.iter().filter(|c| c.kind.in_community()).count() as i64,
-        seen: staff_of.len() as i64,
-        seen_by_more: staff_of.values().filter(|s| s.len() > 1).count() as i64,
+        met: k.met,
+        contacts: k.contacts,
+        community: k.community,
+        seen: k.seen,
+        seen_by_more: k.seen_by_more,
         first_days: i
             .courses
             .iter()
@@ -625,7 +709,13 @@ pub fn build(i: &FidelityInput) -> (L, Vec<L>, Vec<Section>) {
     // The whole period's positions: those on its last day.
     let fte = positions_on(&i.positions, end);
     let ivs = intervals(i.from, end);
-    let rows: Vec<Row> = ivs.iter().map(|iv| compute(i, iv)).collect();
+    let rows: Vec<Row> = ivs
+        .iter()
+        .map(|iv| {
+            let k = i.contacts.intervals.get(&iv.start).copied();
+            compute(i, iv, k.unwrap_or_default())
+        })
+        .collect();
     let whole = (i.from <= end).then(|| {
         let mut w = compute(
             i,
@@ -635,6 +725,7 @@ pub fn build(i: &FidelityInput) -> (L, Vec<L>, Vec<Section>) {
                 end,
                 months: 1,
             },
+            i.contacts.whole,
         );
         w.months = rows.iter().map(|r| r.months).sum();
         w
@@ -846,15 +937,20 @@ mod tests {
                     first_contact: None,
                 },
             ],
-            contacts: vec![
-                contact(a, "2026-01-05", ContactKind::HomeVisit, true, &[1, 2]),
-                contact(a, "2026-01-20", ContactKind::Office, true, &[1]),
-                contact(b, "2026-01-12", ContactKind::Outreach, true, &[1]),
-                contact(b, "2026-01-19", ContactKind::Phone, false, &[2]),
-                contact(c, "2026-02-03", ContactKind::HomeVisit, true, &[3]),
-                contact(c, "2026-02-10", ContactKind::HomeVisit, true, &[1]),
-                contact(e, "2026-02-05", ContactKind::Office, true, &[2]),
-            ],
+            contacts: tally(
+                &[
+                    contact(a, "2026-01-05", ContactKind::HomeVisit, true, &[1, 2]),
+                    contact(a, "2026-01-20", ContactKind::Office, true, &[1]),
+                    contact(b, "2026-01-12", ContactKind::Outreach, true, &[1]),
+                    contact(b, "2026-01-19", ContactKind::Phone, false, &[2]),
+                    contact(c, "2026-02-03", ContactKind::HomeVisit, true, &[3]),
+                    contact(c, "2026-02-10", ContactKind::HomeVisit, true, &[1]),
+                    contact(e, "2026-02-05", ContactKind::Office, true, &[2]),
+                ],
+                d("2026-01-01"),
+                d("2026-02-28"),
+                d("2026-06-01"),
+            ),
             targets: FidelityTargets::default(),
             threshold: 3,
         }
@@ -1012,7 +1108,7 @@ mod tests {
     fn no_data_and_no_positions() {
         let mut i = fixture();
         i.courses.clear();
-        i.contacts.clear();
+        i.contacts = ContactTallies::default();
         i.positions.clear();
         let (_, _, s) = build(&i);
         let p = rows(&s, "fidelity.people_per_fte");
@@ -1033,6 +1129,75 @@ mod tests {
         assert!(rows(&s, "fidelity.people_per_fte").is_empty());
         assert!(s[1].charts.is_empty());
         assert_eq!(rows(&s, "fidelity.summary")[0][1], Cell::Empty);
+    }
+
+    #[test]
+    fn contacts_are_tallied_per_interval_and_for_the_whole_period() {
+        let [a, b, c] = [1u128, 2, 3].map(Uuid::from_u128);
+        let contacts = [
+            // A: worker 1 in the first quarter, worker 2 in the second: shared in neither
+            // quarter, shared in the whole period.
+            contact(a, "2024-01-20", ContactKind::HomeVisit, true, &[1]),
+            contact(a, "2024-04-03", ContactKind::Office, true, &[2]),
+            // B: met with no staff named (seen, by no one), then not met by two (not seen
+            // by them).
+            contact(b, "2024-02-10", ContactKind::Phone, true, &[]),
+            contact(b, "2024-02-11", ContactKind::Outreach, false, &[1, 2]),
+            // C: two workers on one contact in April (the second quarter), one the day
+            // before the period and one after its end (neither counted).
+            contact(c, "2026-04-02", ContactKind::Video, true, &[1, 3]),
+            contact(c, "2024-01-14", ContactKind::HomeVisit, true, &[3]),
+            contact(c, "2026-05-01", ContactKind::HomeVisit, true, &[3]),
+        ];
+        // 28 months: quarters, the first from 15 January.
+        let t = tally(&contacts, d("2024-01-15"), d("2026-04-30"), d("2026-06-01"));
+        let q1 = ContactTally {
+            contacts: 3,
+            met: 2,
+            community: 2,
+            seen: 2,
+            seen_by_more: 0,
+        };
+        let q2 = ContactTally {
+            contacts: 1,
+            met: 1,
+            community: 0,
+            seen: 1,
+            seen_by_more: 0,
+        };
+        let q9 = ContactTally {
+            contacts: 1,
+            met: 1,
+            community: 0,
+            seen: 1,
+            seen_by_more: 1,
+        };
+        assert_eq!(
+            t.intervals.into_iter().collect::<Vec<_>>(),
+            [
+                (d("2024-01-15"), q1),
+                (d("2024-04-01"), q2),
+                (d("2026-04-01"), q9)
+            ]
+        );
+        assert_eq!(
+            t.whole,
+            ContactTally {
+                contacts: 5,
+                met: 4,
+                community: 2,
+                seen: 3,
+                seen_by_more: 2,
+            }
+        );
+        // Cut at today: nothing after it counts, in the intervals or the whole period.
+        let t = tally(&contacts, d("2024-01-15"), d("2026-04-30"), d("2024-01-31"));
+        assert_eq!(t.intervals.len(), 1);
+        assert_eq!((t.whole.contacts, t.whole.seen_by_more), (1, 0));
+        assert_eq!(
+            tally(&[], d("2024-01-15"), d("2026-04-30"), d("2026-06-01")),
+            ContactTallies::default()
+        );
     }
 
     #[test]

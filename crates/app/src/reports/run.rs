@@ -27,7 +27,7 @@ use crate::store;
 use crate::App;
 
 use super::activity::{ActivityInput, ContactCounts, ReferralIn, WorkerIn};
-use super::fidelity::{ContactIn, CourseIn, FidelityInput, FidelityTargets, PositionShare};
+use super::fidelity::{ContactTallies, CourseIn, FidelityInput, FidelityTargets, PositionShare};
 use super::spor::SporInput;
 use super::tandem::{TandemInput, TREATMENT};
 
@@ -965,29 +965,18 @@ async fn fidelity_input(
             first_contact: first.get(&id).copied(),
         })
         .collect();
-    let (start, until) = instants(from, to);
-    let mut contacts: Vec<ContactIn> = Vec::new();
-    let mut last: Option<Uuid> = None;
-    for (id, who, at, kind, met, staff) in
-        store::reports::contacts_with_staff(&app.db, team, start, until).await?
-    {
-        if last == Some(id) {
-            if let (Some(c), Some(s)) = (contacts.last_mut(), staff) {
-                c.staff.push(s);
-            }
-            continue;
-        }
-        last = Some(id);
-        let Some(kind) = ContactKind::from_code(&kind) else {
-            continue;
-        };
-        contacts.push(ContactIn {
-            who,
-            day: crate::time::oslo_date(at),
-            kind,
-            met,
-            staff: staff.into_iter().collect(),
-        });
+    // The contacts are counted in the database, per interval of the profile and for the whole
+    // period (which ends today at the latest, as the profile does).
+    let end = to.min(today);
+    let mut contacts = ContactTallies::default();
+    if from <= end {
+        let ivs = super::fidelity::intervals(from, end);
+        let months = ivs.first().map_or(1, |iv| iv.months);
+        let (start, until) = instants(from, end);
+        let offsets = crate::time::oslo_offsets(start, until);
+        let rows = store::reports::contact_tallies(&app.db, team, (start, until), &offsets, months)
+            .await?;
+        contacts = super::fidelity::tallies_from_rows(rows, from);
     }
     let mut positions: Vec<PositionShare> = store::staff::position_shares(&app.db, team)
         .await?

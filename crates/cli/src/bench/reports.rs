@@ -11,7 +11,8 @@
 //! from them, timing read + compute per run. The bench prints Benk (the CSV export, end to end)
 //! against pandas and the ratio, and compares every figure pandas computed with the figure in
 //! Benk's own CSV export (cells Benk suppressed as small numbers are not compared).
-//! Without Python or pandas the pandas side is skipped with a message.
+//! Without Python or pandas the pandas side is skipped with a message. With `--export-dir` the
+//! directory is kept, with each report's last output (`report-NAME.FORMAT`) beside the rows.
 
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
@@ -67,7 +68,27 @@ const CONTACT_STAFF: &str = "SELECT c.id, c.client_id, c.occurred_at, c.kind, c.
     FROM contacts c LEFT JOIN contact_staff cs ON cs.contact_id = c.id WHERE c.team_id = $1 \
     AND c.occurred_at >= $2 AND c.occurred_at < $3 ORDER BY c.id";
 
+// For the teams side by side: every team in Benk's order (`store::orgs::teams`), and the rows
+// of every team that the activity figures are made from.
+const TEAMS: &str = "SELECT id, name FROM teams ORDER BY name";
+const ALL_CONTACTS: &str = "SELECT team_id, occurred_at, kind, met FROM contacts \
+    WHERE occurred_at >= $1 AND occurred_at < $2 ORDER BY team_id, occurred_at, id";
+const ALL_REFERRALS: &str = "SELECT r.team_id, r.received_on, r.agency_kind, r.agency_id, \
+    d.decided_on, d.outcome FROM referrals r LEFT JOIN intake_decisions d ON d.referral_id = r.id \
+    ORDER BY r.team_id, r.received_on";
+const ALL_EPISODES: &str = "SELECT team_id, client_id, included_on, closed_on FROM episodes \
+    ORDER BY team_id, client_id, included_on";
+
 type ContactRow = (Uuid, DateTime<Utc>, String, bool);
+type AllReferralRow = (
+    Uuid,
+    NaiveDate,
+    String,
+    Option<Uuid>,
+    Option<NaiveDate>,
+    Option<String>,
+);
+type AllEpisodeRow = (Uuid, Uuid, NaiveDate, Option<NaiveDate>);
 type ReferralRow = (
     NaiveDate,
     String,
@@ -291,6 +312,12 @@ async fn one_set(args: &BenchArgs, label: &str, url: &str) -> anyhow::Result<boo
         None => std::env::temp_dir().join(format!("benk-bench-reports-{}", Uuid::now_v7())),
     };
     std::fs::create_dir_all(&dir)?;
+    if args.export_dir.is_some() {
+        // Each report's last output beside the rows, to look at or compare between builds.
+        for ((name, format), t) in &timed {
+            std::fs::write(dir.join(format!("report-{name}.{format}")), &t.output)?;
+        }
+    }
     let t0 = Instant::now();
     let exported = export(&mut peek, team, from, to, &dir).await?;
     peek.close().await;
@@ -344,7 +371,8 @@ fn utc(at: &DateTime<Utc>) -> String {
 }
 
 /// Writes `contacts.csv`, `levels.csv`, `spor.csv`, `referrals.csv`, `episodes.csv` and
-/// `contact_staff.csv` (see the pandas script for the layout).
+/// `contact_staff.csv` of the team, and `teams.csv`, `all_contacts.csv`, `all_referrals.csv`
+/// and `all_episodes.csv` of every team (see the pandas script for the layout).
 async fn export(
     peek: &mut Peek,
     team: Uuid,
@@ -460,15 +488,64 @@ async fn export(
         "contact_id,client_id,occurred_at,kind,met,staff_id",
         &lines,
     )?;
+    // The teams side by side: every team's rows, with the team.
+    let teams = fetch!(&mut *peek, (Uuid, String), TEAMS);
+    let lines: Vec<String> = teams
+        .iter()
+        .enumerate()
+        .map(|(k, (id, name))| format!("{},{id},{}", k + 1, field(name)))
+        .collect();
+    write_csv(&dir.join("teams.csv"), "position,team_id,name", &lines)?;
+    let all = fetch!(&mut *peek, ContactRow, ALL_CONTACTS, start, until);
+    let lines: Vec<String> = all
+        .iter()
+        .map(|(t, at, kind, met)| format!("{t},{},{kind},{}", utc(at), u8::from(*met)))
+        .collect();
+    write_csv(
+        &dir.join("all_contacts.csv"),
+        "team_id,occurred_at,kind,met",
+        &lines,
+    )?;
+    let all_referrals = fetch!(&mut *peek, AllReferralRow, ALL_REFERRALS);
+    let lines: Vec<String> = all_referrals
+        .iter()
+        .map(|(t, on, kind, agency, decided, outcome)| {
+            format!(
+                "{t},{on},{kind},{},{},{}",
+                opt(agency),
+                opt(decided),
+                opt(outcome)
+            )
+        })
+        .collect();
+    write_csv(
+        &dir.join("all_referrals.csv"),
+        "team_id,received_on,agency_kind,agency_id,decided_on,outcome",
+        &lines,
+    )?;
+    let all_episodes = fetch!(&mut *peek, AllEpisodeRow, ALL_EPISODES);
+    let lines: Vec<String> = all_episodes
+        .iter()
+        .map(|(t, c, inc, closed)| format!("{t},{c},{inc},{}", opt(closed)))
+        .collect();
+    write_csv(
+        &dir.join("all_episodes.csv"),
+        "team_id,client_id,included_on,closed_on",
+        &lines,
+    )?;
     Ok(format!(
         "{} contacts, {} level rows, {} SPoR interviews, {} referrals, {} courses, {} \
-         contact-staff rows",
+         contact-staff rows; of all {} teams: {} contacts, {} referrals, {} courses",
         contacts.len(),
         levels.len(),
         interviews.len(),
         referrals.len(),
         episodes.len(),
-        staff.len()
+        staff.len(),
+        teams.len(),
+        all.len(),
+        all_referrals.len(),
+        all_episodes.len()
     ))
 }
 
