@@ -172,18 +172,39 @@ fn to_sqlx(e: rusqlite::Error) -> sqlx::Error {
 /// Binds `$N` placeholders: SQLite reads `$N` as a named parameter, so each parameter's name
 /// gives the value's position, whatever the order of first appearance.
 pub(super) fn bind(stmt: &mut rusqlite::Statement<'_>, args: &[Val]) -> rusqlite::Result<()> {
-    for i in 1..=stmt.parameter_count() {
-        let n = match stmt.parameter_name(i) {
+    let order = param_order(stmt)?;
+    bind_in_order(stmt, args, &order)
+}
+
+/// For each parameter of a prepared statement, the index in the arguments of the value it
+/// takes (`$N` → N − 1). Asking SQLite for a parameter's name walks its list of names, so a
+/// statement with thousands of parameters (a merged batch of the writer) would cost the square
+/// of their number to bind by name each time: the writer computes this once per statement text.
+pub(super) fn param_order(stmt: &rusqlite::Statement<'_>) -> rusqlite::Result<Vec<usize>> {
+    (1..=stmt.parameter_count())
+        .map(|i| match stmt.parameter_name(i) {
             Some(name) => name
                 .strip_prefix('$')
                 .and_then(|n| n.parse::<usize>().ok())
-                .ok_or_else(|| rusqlite::Error::InvalidParameterName(name.to_string()))?,
-            None => i,
-        };
+                .filter(|n| *n > 0)
+                .map(|n| n - 1)
+                .ok_or_else(|| rusqlite::Error::InvalidParameterName(name.to_string())),
+            None => Ok(i - 1),
+        })
+        .collect()
+}
+
+/// Binds the arguments in the order [`param_order`] gave for the statement's text.
+pub(super) fn bind_in_order(
+    stmt: &mut rusqlite::Statement<'_>,
+    args: &[Val],
+    order: &[usize],
+) -> rusqlite::Result<()> {
+    for (i, n) in order.iter().enumerate() {
         let v = args
-            .get(n.wrapping_sub(1))
-            .ok_or(rusqlite::Error::InvalidParameterCount(n, args.len()))?;
-        stmt.raw_bind_parameter(i, Bind(v))?;
+            .get(*n)
+            .ok_or(rusqlite::Error::InvalidParameterCount(n + 1, args.len()))?;
+        stmt.raw_bind_parameter(i + 1, Bind(v))?;
     }
     Ok(())
 }
@@ -336,6 +357,29 @@ mod tests {
     use chrono::TimeZone;
 
     type Wide = (Uuid, String, i64, bool, DateTime<Utc>, Option<NaiveDate>);
+
+    /// Each parameter takes the value its `$N` names, whatever the order of first appearance
+    /// and however often it is used; a name that is not `$N` or that has no value is refused.
+    #[test]
+    fn parameters_take_the_value_their_number_names() {
+        let conn = Connection::open_in_memory().unwrap();
+        let mut stmt = conn.prepare("SELECT $3, $1, $3 || $2").unwrap();
+        let order = param_order(&stmt).unwrap();
+        assert_eq!(order, [2, 0, 1]);
+        let args = [Val::from("a"), Val::from("b"), Val::from("c")];
+        bind_in_order(&mut stmt, &args, &order).unwrap();
+        let row: (String, String, String) = stmt
+            .raw_query()
+            .next()
+            .unwrap()
+            .map(|r| (r.get(0).unwrap(), r.get(1).unwrap(), r.get(2).unwrap()))
+            .unwrap();
+        assert_eq!(row, ("c".into(), "a".into(), "cb".into()));
+        let mut short = conn.prepare("SELECT $1, $2").unwrap();
+        assert!(bind(&mut short, &args[..1]).is_err());
+        let named = conn.prepare("SELECT :name").unwrap();
+        assert!(param_order(&named).is_err());
+    }
 
     /// What sqlx writes, the readers read back as sqlx reads it: every column type, NULLs,
     /// and `$N` placeholders bound by number whatever their order in the text.

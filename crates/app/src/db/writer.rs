@@ -17,6 +17,7 @@
 //! rows while its writes are rolled back.
 
 use std::any::Any;
+use std::collections::HashMap;
 use std::future::Future;
 use std::pin::Pin;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -386,7 +387,7 @@ impl Writer {
 enum WriterConn {
     /// sqlx's connection (commands, and every batch a plain batch could not commit) and,
     /// for a database file, the same file through rusqlite for batches of plain ops.
-    Sqlite(SqliteConnection, Option<rusqlite::Connection>),
+    Sqlite(SqliteConnection, Option<RawWriter>),
     Postgres(PgConnection),
 }
 
@@ -711,7 +712,7 @@ macro_rules! run_batch {
 
 async fn run_batch_sqlite(
     conn: &mut SqliteConnection,
-    raw: Option<&mut rusqlite::Connection>,
+    raw: Option<&mut RawWriter>,
     works: Vec<Work>,
     touched: &mut bool,
 ) -> Result<Vec<Reply>, sqlx::Error> {
@@ -750,7 +751,7 @@ async fn run_batch_pg(
 /// sqlx's worker thread for each (the profile of `benk bench` put that hand-over, not SQLite,
 /// at the top of a logged contact's cost). `None` for an in-memory database or with
 /// `BENK_SQLX_WRITES=1` (to measure both ways in one build).
-fn open_raw(opts: &DbOptions) -> Option<rusqlite::Connection> {
+fn open_raw(opts: &DbOptions) -> Option<RawWriter> {
     let path = super::fast::sqlite_file(opts, "BENK_SQLX_WRITES")?;
     let open = || -> rusqlite::Result<rusqlite::Connection> {
         let c = rusqlite::Connection::open_with_flags(
@@ -776,7 +777,10 @@ fn open_raw(opts: &DbOptions) -> Option<rusqlite::Connection> {
         Ok(c)
     };
     match open() {
-        Ok(c) => Some(c),
+        Ok(conn) => Some(RawWriter {
+            conn,
+            orders: HashMap::new(),
+        }),
         Err(e) => {
             tracing::warn!(error = %e, "no rusqlite writer; sqlx only");
             None
@@ -784,10 +788,28 @@ fn open_raw(opts: &DbOptions) -> Option<rusqlite::Connection> {
     }
 }
 
+/// The writer's rusqlite connection, with the parameter order of each statement text it has
+/// run (`fast::param_order`).
+struct RawWriter {
+    conn: rusqlite::Connection,
+    orders: HashMap<String, Vec<usize>>,
+}
+
 /// Runs one statement to its end on the raw connection; the number of rows it changed.
-fn raw_run(conn: &rusqlite::Connection, sql: &str, args: &[Val]) -> rusqlite::Result<u64> {
+fn raw_run(
+    conn: &rusqlite::Connection,
+    orders: &mut HashMap<String, Vec<usize>>,
+    sql: &str,
+    args: &[Val],
+) -> rusqlite::Result<u64> {
     let mut stmt = conn.prepare_cached(sql)?;
-    super::fast::bind(&mut stmt, args)?;
+    if !orders.contains_key(sql) {
+        if orders.len() >= WRITER_STATEMENT_CACHE {
+            orders.clear();
+        }
+        orders.insert(sql.to_owned(), super::fast::param_order(&stmt)?);
+    }
+    super::fast::bind_in_order(&mut stmt, args, &orders[sql])?;
     let mut rows = stmt.raw_query();
     while rows.next()?.is_some() {}
     drop(rows);
@@ -798,7 +820,8 @@ fn raw_run(conn: &rusqlite::Connection, sql: &str, args: &[Val]) -> rusqlite::Re
 /// where they can be), the audit rows, the head, one commit. `Ok(false)`: a statement failed
 /// or a guard did not hold, and the transaction was rolled back (run the batch again with a
 /// savepoint per op); `Err`: the connection failed.
-fn raw_fast_batch(conn: &mut rusqlite::Connection, ops: &[&WriteOp]) -> rusqlite::Result<bool> {
+fn raw_fast_batch(raw: &mut RawWriter, ops: &[&WriteOp]) -> rusqlite::Result<bool> {
+    let RawWriter { conn, orders } = raw;
     let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
     let mut head = tx.prepare_cached(LOCK_AND_READ_HEAD)?.query_row([], |r| {
         Ok(ChainHead {
@@ -809,9 +832,10 @@ fn raw_fast_batch(conn: &mut rusqlite::Connection, ops: &[&WriteOp]) -> rusqlite
     let ok = match super::merge::plan(ops.iter().map(|op| op.stmts.as_slice())) {
         Some(merged) => merged
             .iter()
-            .all(|(sql, args)| raw_run(&tx, sql, args).is_ok()),
+            .all(|(sql, args)| raw_run(&tx, orders, sql, args).is_ok()),
         None => ops.iter().flat_map(|op| &op.stmts).all(|stmt| {
-            raw_run(&tx, stmt.sql, &stmt.args).is_ok_and(|n| stmt.expect != Expect::One || n == 1)
+            raw_run(&tx, orders, stmt.sql, &stmt.args)
+                .is_ok_and(|n| stmt.expect != Expect::One || n == 1)
         }),
     };
     if !ok {
@@ -824,10 +848,11 @@ fn raw_fast_batch(conn: &mut rusqlite::Connection, ops: &[&WriteOp]) -> rusqlite
         .map(|d| head.append(d))
         .collect();
     for (sql, args) in audit_inserts(&rows) {
-        raw_run(&tx, &sql, &args)?;
+        raw_run(&tx, orders, &sql, &args)?;
     }
     raw_run(
         &tx,
+        orders,
         WRITE_HEAD,
         &[Val::from(head.seq), Val::from(head.hash.clone())],
     )?;
