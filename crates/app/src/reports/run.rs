@@ -819,35 +819,35 @@ async fn activity_input_of(
             outcome: r.outcome,
         })
         .collect();
-    let start = crate::time::from_oslo(from.and_time(NaiveTime::MIN))
-        .unwrap_or_else(|| from.and_time(NaiveTime::MIN).and_utc());
-    let end_day = to.succ_opt().unwrap_or(to);
-    let until = crate::time::from_oslo(end_day.and_time(NaiveTime::MIN))
-        .unwrap_or_else(|| end_day.and_time(NaiveTime::MIN).and_utc());
-    // The contacts are counted in the database (by level on the day, kind, met and month).
-    let offsets = crate::time::oslo_offsets(start, until);
+    let (start, until) = instants(from, to);
     let mut contact_counts = ContactCounts::default();
-    let rows = match detail {
+    match detail {
+        // Counted in the database by level on the day, kind, met and month.
         ContactDetail::ByLevelAndMonth => {
-            store::reports::contact_counts(&app.db, team, start, until, &offsets).await?
-        }
-        // Every group in the period's first month and with no level: only kind and met are
-        // read from them (see `ContactDetail::ByKindAndMet`).
-        ContactDetail::ByKindAndMet => store::reports::contact_totals(&app.db, team, start, until)
-            .await?
-            .into_iter()
-            .map(|(kind, met, n)| (None, Some(kind), Some(met), Some(from), n, 0))
-            .collect(),
-    };
-    for (level, kind, met, month, n, people) in rows {
-        match (kind, met, month) {
-            (Some(kind), Some(met), Some(month)) => {
-                if let Some(kind) = ContactKind::from_code(&kind) {
-                    contact_counts.groups.push((level, kind, met, month, n));
+            let offsets = crate::time::oslo_offsets(start, until);
+            for (level, kind, met, month, n, people) in
+                store::reports::contact_counts(&app.db, team, start, until, &offsets).await?
+            {
+                match (kind.as_deref().and_then(ContactKind::from_code), met, month) {
+                    (Some(kind), Some(met), Some(month)) => {
+                        contact_counts.groups.push((level, kind, met, month, n));
+                    }
+                    (None, None, None) => {
+                        contact_counts.people_by_level.insert(level, people);
+                    }
+                    _ => {}
                 }
             }
-            _ => {
-                contact_counts.people_by_level.insert(level, people);
+        }
+        // By kind and met only: each group in the period's first month and with no level,
+        // since only kind and met are read from them (see `ContactDetail::ByKindAndMet`).
+        ContactDetail::ByKindAndMet => {
+            for (kind, met, n) in
+                store::reports::contact_totals(&app.db, team, start, until).await?
+            {
+                if let Some(kind) = ContactKind::from_code(&kind) {
+                    contact_counts.groups.push((None, kind, met, from, n));
+                }
             }
         }
     }
