@@ -269,23 +269,20 @@ pub const SCENARIOS: &[Scenario] = &[
     },
 ];
 
-/// The request body of a POST scenario (`n` makes each one distinct).
-fn body(s: &Scenario, ctx: &Target, n: u64) -> serde_json::Value {
+/// The request body of a POST scenario (`n` makes each one distinct), as JSON text.
+fn body(s: &Scenario, ctx: &Target, n: u64) -> String {
     match s.name {
-        "client.create" => {
-            serde_json::json!({"name": format!("Bench Person {n}"), "birth_year": 1980})
+        "client.create" => format!(r#"{{"name":"Bench Person {n}","birth_year":1980}}"#),
+        "contact.log" => {
+            let at = (chrono::Utc::now() - chrono::Duration::minutes(5))
+                .to_rfc3339_opts(chrono::SecondsFormat::Millis, true);
+            let staff: Vec<String> = ctx.staff.iter().map(|s| format!(r#""{s}""#)).collect();
+            format!(
+                r#"{{"occurred_at":"{at}","duration_min":30,"kind":"home_visit","met":true,"staff":[{}],"place":null,"topics":["housing","finances"],"note":null}}"#,
+                staff.join(",")
+            )
         }
-        "contact.log" => serde_json::json!({
-            "occurred_at": (chrono::Utc::now() - chrono::Duration::minutes(5)).to_rfc3339(),
-            "duration_min": 30,
-            "kind": "home_visit",
-            "met": true,
-            "staff": ctx.staff,
-            "place": null,
-            "topics": ["housing", "finances"],
-            "note": null,
-        }),
-        _ => serde_json::Value::Null,
+        _ => String::new(),
     }
 }
 
@@ -299,13 +296,37 @@ pub struct Target {
 }
 
 impl Target {
-    fn url(&self, addr: SocketAddr, s: &Scenario, n: u64) -> String {
+    fn path(&self, s: &Scenario, n: u64) -> String {
         let client = self.clients[(n as usize) % self.clients.len().max(1)];
-        let path = s
-            .path
+        s.path
             .replace("{client}", &client.to_string())
-            .replace("{team}", &self.team.to_string());
-        format!("http://{addr}{path}")
+            .replace("{team}", &self.team.to_string())
+    }
+
+    /// The whole HTTP/1.1 request of a scenario, as the load connections send it.
+    fn request_bytes(&self, addr: SocketAddr, s: &Scenario, n: u64) -> Vec<u8> {
+        let path = self.path(s, n);
+        let head = |method: &str, extra: &str| {
+            format!(
+                "{method} {path} HTTP/1.1\r\nhost: {addr}\r\nuser-agent: {USER_AGENT}\r\n\
+                 authorization: Bearer {}\r\n{extra}\r\n",
+                self.token
+            )
+        };
+        if s.post {
+            let b = body(s, self, n);
+            let mut r = head(
+                "POST",
+                &format!(
+                    "content-type: application/json\r\ncontent-length: {}\r\n",
+                    b.len()
+                ),
+            );
+            r.push_str(&b);
+            r.into_bytes()
+        } else {
+            head("GET", "").into_bytes()
+        }
     }
 }
 
@@ -331,10 +352,13 @@ async fn request(
     t: &Target,
     n: u64,
 ) -> Result<Duration, (String, String)> {
-    let url = t.url(addr, s, n);
+    let url = format!("http://{addr}{}", t.path(s, n));
     let start = Instant::now();
     let req = if s.post {
-        client.post(url).json(&body(s, t, n))
+        client
+            .post(url)
+            .header(reqwest::header::CONTENT_TYPE, "application/json")
+            .body(body(s, t, n))
     } else {
         client.get(url)
     };
@@ -378,15 +402,35 @@ async fn http_measure(
     let mut tasks = Vec::with_capacity(connections);
     for c in 0..connections {
         let t = t.clone();
-        let client = http_client()?;
         tasks.push(tokio::spawn(async move {
             let mut smp = Sample::default();
+            let mut conn: Option<LoadConn> = None;
             let mut i = c as u64;
             while Instant::now() < deadline {
                 i += connections as u64;
-                match request(&client, addr, s, &t, i).await {
-                    Ok(lat) => smp.lat.push(lat),
-                    Err((kind, detail)) => smp.error(kind, detail),
+                let req = t.request_bytes(addr, s, i);
+                let start = Instant::now();
+                let c = match conn.as_mut() {
+                    Some(c) => c,
+                    None => match LoadConn::connect(addr).await {
+                        Ok(c) => conn.insert(c),
+                        Err(e) => {
+                            smp.error("transport error".into(), e.to_string());
+                            continue;
+                        }
+                    },
+                };
+                match c.send(&req).await {
+                    Ok((status, _)) if status == s.ok => smp.lat.push(start.elapsed()),
+                    Ok((status, body)) => smp.error(
+                        format!("HTTP {status}"),
+                        String::from_utf8_lossy(&body).into_owned(),
+                    ),
+                    Err(e) => {
+                        // The connection is in an unknown state: the next request opens a new one.
+                        conn = None;
+                        smp.error("transport error".into(), e.to_string());
+                    }
                 }
             }
             smp
@@ -401,6 +445,95 @@ async fn http_measure(
         .zip(process_cpu())
         .map(|(a, b)| b.saturating_sub(a));
     Ok(all)
+}
+
+/// One keep-alive HTTP/1.1 connection of the load generator: it writes a request prepared as
+/// bytes and reads the answer's status line, headers and `content-length` body, and nothing
+/// more, as wrk does. The bench's load runs in the server's own process and on its two cores,
+/// so a generator with a general HTTP client's costs (URL parsing, header maps, a connection
+/// pool, JSON values) would be charged to the server's rate; this one costs a few
+/// microseconds per request. Only answers with a `content-length` are read (every route the
+/// bench measures sends one; a chunked answer is an error, not a guess).
+struct LoadConn {
+    stream: tokio::net::TcpStream,
+    buf: Vec<u8>,
+}
+
+impl LoadConn {
+    async fn connect(addr: SocketAddr) -> std::io::Result<LoadConn> {
+        let stream = tokio::net::TcpStream::connect(addr).await?;
+        stream.set_nodelay(true)?;
+        Ok(LoadConn {
+            stream,
+            buf: Vec::with_capacity(16 * 1024),
+        })
+    }
+
+    /// Sends one request and reads its answer: the status and the body.
+    async fn send(&mut self, req: &[u8]) -> std::io::Result<(u16, Vec<u8>)> {
+        use tokio::io::{AsyncReadExt, AsyncWriteExt};
+        self.stream.write_all(req).await?;
+        self.buf.clear();
+        let (status, head_len, body_len) = loop {
+            if let Some(h) = parse_head(&self.buf)? {
+                break h;
+            }
+            if self.stream.read_buf(&mut self.buf).await? == 0 {
+                return Err(closed());
+            }
+        };
+        while self.buf.len() < head_len + body_len {
+            if self.stream.read_buf(&mut self.buf).await? == 0 {
+                return Err(closed());
+            }
+        }
+        if self.buf.len() > head_len + body_len {
+            return Err(invalid("more bytes than the answer's content-length"));
+        }
+        Ok((status, self.buf.split_off(head_len)))
+    }
+}
+
+fn closed() -> std::io::Error {
+    std::io::Error::new(
+        std::io::ErrorKind::UnexpectedEof,
+        "the server closed the connection",
+    )
+}
+
+fn invalid(what: &str) -> std::io::Error {
+    std::io::Error::new(std::io::ErrorKind::InvalidData, what.to_string())
+}
+
+/// The status, the length of the head and the body's length of an HTTP/1.1 answer whose head
+/// is complete in `buf`; `None` while it is not.
+fn parse_head(buf: &[u8]) -> std::io::Result<Option<(u16, usize, usize)>> {
+    let Some(end) = buf.windows(4).position(|w| w == b"\r\n\r\n") else {
+        return Ok(None);
+    };
+    let head = std::str::from_utf8(&buf[..end]).map_err(|_| invalid("a head that is not UTF-8"))?;
+    let mut lines = head.split("\r\n");
+    let status = lines
+        .next()
+        .and_then(|l| l.strip_prefix("HTTP/1.1 "))
+        .and_then(|l| l.get(..3))
+        .and_then(|c| c.parse::<u16>().ok())
+        .ok_or_else(|| invalid("no HTTP/1.1 status line"))?;
+    let mut length = None;
+    for line in lines {
+        let Some((name, value)) = line.split_once(':') else {
+            continue;
+        };
+        if name.eq_ignore_ascii_case("content-length") {
+            length = value.trim().parse::<usize>().ok();
+        } else if name.eq_ignore_ascii_case("transfer-encoding") {
+            return Err(invalid(
+                "a chunked answer (the bench reads content-length only)",
+            ));
+        }
+    }
+    let length = length.ok_or_else(|| invalid("an answer without content-length"))?;
+    Ok(Some((status, end + 4, length)))
 }
 
 /// CPU time this process has used (user + system, all threads), from `/proc/self/stat` in
@@ -765,7 +898,10 @@ fn rusqlite_open(path: &Path) -> anyhow::Result<rusqlite::Connection> {
     let c = rusqlite::Connection::open(path)?;
     c.busy_timeout(Duration::from_secs(10))?;
     c.query_row("PRAGMA journal_mode = WAL", [], |_| Ok(()))?;
-    c.execute_batch("PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON;")?;
+    c.execute_batch(
+        "PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON; PRAGMA temp_store = MEMORY;",
+    )?;
+    c.pragma_update(None, "wal_autocheckpoint", benk_app::db::WAL_AUTOCHECKPOINT)?;
     Ok(c)
 }
 
@@ -848,6 +984,8 @@ con = sqlite3.connect(db, isolation_level=None)
 con.execute("PRAGMA journal_mode=WAL")
 con.execute("PRAGMA synchronous=FULL")
 con.execute("PRAGMA foreign_keys=ON")
+con.execute("PRAGMA temp_store=MEMORY")
+con.execute("PRAGMA wal_autocheckpoint=10000")  # benk_app::db::WAL_AUTOCHECKPOINT
 seq, prev = con.execute("SELECT seq, hash FROM audit_head WHERE id = 1").fetchone()
 C = "INSERT INTO contacts (id, client_id, team_id, occurred_at, duration_min, kind, met, place, logged_by, owner_org_id, created_at) VALUES (?, ?, ?, ?, 30, 'home_visit', 1, NULL, ?, ?, ?)"
 S = "INSERT INTO contact_staff (contact_id, staff_id) VALUES (?, ?)"
@@ -1614,5 +1752,60 @@ mod tests {
             with_search_path("postgres://u@h/db?sslmode=disable", "s"),
             "postgres://u@h/db?sslmode=disable&options=-c%20search_path%3Ds"
         );
+    }
+
+    #[test]
+    fn the_python_loop_has_the_servers_settings() {
+        for pragma in [
+            "journal_mode=WAL".to_string(),
+            "synchronous=FULL".to_string(),
+            "foreign_keys=ON".to_string(),
+            "temp_store=MEMORY".to_string(),
+            format!("wal_autocheckpoint={}", benk_app::db::WAL_AUTOCHECKPOINT),
+        ] {
+            assert!(PYTHON_LOOP.contains(&pragma), "{pragma}");
+        }
+    }
+
+    #[test]
+    fn the_load_generator_reads_status_head_and_length() {
+        let answer = b"HTTP/1.1 201 Created\r\nContent-Type: application/json\r\nContent-Length: 8\r\n\r\n{\"id\":1}";
+        // Not complete until the blank line has arrived.
+        assert_eq!(parse_head(&answer[..30]).unwrap(), None);
+        let (status, head, len) = parse_head(answer).unwrap().unwrap();
+        assert_eq!((status, len), (201, 8));
+        assert_eq!(&answer[head..head + len], b"{\"id\":1}");
+        let chunked = b"HTTP/1.1 200 OK\r\ntransfer-encoding: chunked\r\n\r\n";
+        assert!(parse_head(chunked).is_err());
+        let no_length = b"HTTP/1.1 200 OK\r\nx: y\r\n\r\n";
+        assert!(parse_head(no_length).is_err());
+        assert!(parse_head(b"HTTP/1.0 200 OK\r\n\r\n").is_err());
+    }
+
+    #[test]
+    fn load_requests_are_complete_http() {
+        let t = Target {
+            token: "tok".into(),
+            team: Uuid::nil(),
+            clients: vec![Uuid::nil()],
+            staff: vec![Uuid::nil(), Uuid::max()],
+        };
+        let addr: SocketAddr = "127.0.0.1:8080".parse().unwrap();
+        let contact = SCENARIOS.iter().find(|s| s.name == "contact.log").unwrap();
+        let req = String::from_utf8(t.request_bytes(addr, contact, 3)).unwrap();
+        let (head, body) = req.split_once("\r\n\r\n").unwrap();
+        assert!(head.starts_with(&format!(
+            "POST /api/v1/clients/{}/contacts HTTP/1.1\r\n",
+            Uuid::nil()
+        )));
+        assert!(head.contains("authorization: Bearer tok"));
+        assert!(head.contains(&format!("content-length: {}", body.len())));
+        let v: serde_json::Value = serde_json::from_str(body).unwrap();
+        assert_eq!(v["staff"][1], Uuid::max().to_string());
+        assert_eq!(v["kind"], "home_visit");
+        let read = SCENARIOS.iter().find(|s| s.name == "client.read").unwrap();
+        let req = String::from_utf8(t.request_bytes(addr, read, 3)).unwrap();
+        assert!(req.starts_with("GET /api/v1/clients/"));
+        assert!(req.ends_with("\r\n\r\n"));
     }
 }
