@@ -21,6 +21,7 @@ use crate::actor::Actor;
 use crate::audit::Outcome;
 use crate::clients::RecordEntryKind;
 use crate::db::writer::{Stmt, WriteOp};
+use crate::db::{parse_rows, Backend};
 use crate::error::{AppError, AppResult, FieldError, Fields, Text};
 use crate::store;
 use crate::store::contacts::{Before, ContactRow, NoteRow};
@@ -577,6 +578,19 @@ async fn assemble(app: &App, rows: Vec<ContactRow>, health: bool) -> AppResult<V
         store::contacts::topics_of(&app.db, &ids),
         store::contacts::notes_of_contacts(&app.db, &ids, health),
     )?;
+    Ok(assemble_from(
+        rows, staff_rows, topic_rows, note_rows, health,
+    ))
+}
+
+/// Contacts from their rows and the rows of their staff, topics and notes.
+fn assemble_from(
+    rows: Vec<ContactRow>,
+    staff_rows: Vec<(Uuid, Uuid, String, String)>,
+    topic_rows: Vec<(Uuid, String)>,
+    note_rows: Vec<NoteRow>,
+    health: bool,
+) -> Vec<Contact> {
     let mut staff: HashMap<Uuid, Vec<ContactStaff>> = HashMap::new();
     for (c, id, name, org_name) in staff_rows {
         staff
@@ -598,8 +612,7 @@ async fn assemble(app: &App, rows: Vec<ContactRow>, health: bool) -> AppResult<V
             notes.insert(*c, n);
         }
     }
-    Ok(rows
-        .into_iter()
+    rows.into_iter()
         .map(|r| Contact {
             staff: staff.remove(&r.id).unwrap_or_default(),
             topics: topics.remove(&r.id).unwrap_or_default(),
@@ -614,7 +627,7 @@ async fn assemble(app: &App, rows: Vec<ContactRow>, health: bool) -> AppResult<V
             logged_by: r.logged_by,
             logged_by_name: r.logged_by_name,
         })
-        .collect())
+        .collect()
 }
 
 fn notes_resource(grant: &ReadGrant) -> &'static str {
@@ -751,27 +764,24 @@ async fn timeline_reads(
     limit: i64,
     with_last_met: bool,
 ) -> AppResult<Timeline> {
-    let client = grant.client_id();
     let health = grant.covers_health();
-    let b = before.unwrap_or_else(Before::top);
-    let n = limit + 1;
-    let last_met = async {
-        if with_last_met && before.is_none() {
-            store::contacts::last_met(&app.db, client).await
-        } else {
-            Ok(None)
-        }
-    };
-    let (contacts, notes, levels, referrals, decisions, meeting, plans, last_met) = tokio::try_join!(
-        store::contacts::page(&app.db, client, b, n),
-        store::contacts::notes_page(&app.db, client, b, n, health),
-        store::contacts::levels_page(&app.db, client, b, n),
-        store::contacts::referrals_page(&app.db, client, b, n),
-        store::contacts::decisions_page(&app.db, client, b, n),
-        store::meetings::decisions_page(&app.db, client, grant.team_id(), b.at, b.id, n, health),
-        store::plans::versions_page(&app.db, client, grant.team_id(), (b.at, b.id), n),
+    let PageRows {
+        contacts,
+        notes,
+        levels,
+        referrals,
+        decisions,
+        meeting,
+        plans,
         last_met,
-    )?;
+    } = page_rows(
+        app,
+        grant,
+        before,
+        limit + 1,
+        with_last_met && before.is_none(),
+    )
+    .await?;
 
     let mut keys: Vec<(DateTime<Utc>, Uuid, TimelineKind)> = Vec::new();
     keys.extend(
@@ -815,18 +825,21 @@ async fn timeline_reads(
         .into_iter()
         .filter(|c| shown(TimelineKind::Contact, c.id))
         .collect();
-    let mut contacts: HashMap<Uuid, Contact> = assemble(app, contact_rows, health)
-        .await?
-        .into_iter()
-        .map(|c| (c.id, c))
-        .collect();
     let note_roots: Vec<NoteRow> = notes
         .into_iter()
         .filter(|x| shown(TimelineKind::Note, x.id))
         .collect();
     let root_ids: Vec<Uuid> = note_roots.iter().map(|x| x.id).collect();
+    let (contacts, later) = if app.db.backend() == Backend::Postgres {
+        details_pg(app, contact_rows, &root_ids, health).await?
+    } else {
+        tokio::try_join!(assemble(app, contact_rows, health), async {
+            Ok(store::contacts::later_versions(&app.db, &root_ids, health).await?)
+        })?
+    };
+    let mut contacts: HashMap<Uuid, Contact> = contacts.into_iter().map(|c| (c.id, c)).collect();
     let mut all_versions = note_roots;
-    all_versions.extend(store::contacts::later_versions(&app.db, &root_ids, health).await?);
+    all_versions.extend(later);
     let mut notes: HashMap<Uuid, Note> = notes_from(all_versions, health)
         .into_iter()
         .map(|x| (x.id, x))
@@ -887,6 +900,149 @@ async fn timeline_reads(
         next,
         last_met,
     })
+}
+
+/// The rows one timeline page is merged from (each source `n` rows at most).
+struct PageRows {
+    contacts: Vec<ContactRow>,
+    notes: Vec<NoteRow>,
+    levels: Vec<store::contacts::LevelRow>,
+    referrals: Vec<store::contacts::ReferralRow>,
+    decisions: Vec<store::contacts::DecisionRow>,
+    meeting: Vec<store::meetings::TimelineDecisionRow>,
+    plans: Vec<store::plans::TimelineVersionRow>,
+    last_met: Option<DateTime<Utc>>,
+}
+
+/// Reads the timeline's sources: on SQLite side by side, each on the caller's thread; on
+/// PostgreSQL in one round trip ([`crate::db::Db::pg_lists`]), where a dozen short queries
+/// each cost a round trip and a pooled connection of their own.
+async fn page_rows(
+    app: &App,
+    grant: &ReadGrant,
+    before: Option<Before>,
+    n: i64,
+    with_last_met: bool,
+) -> AppResult<PageRows> {
+    use store::contacts as sc;
+    let client = grant.client_id();
+    let team = grant.team_id();
+    let health = grant.covers_health();
+    let b = before.unwrap_or_else(Before::top);
+    if app.db.backend() == Backend::Postgres {
+        let mut queries = vec![
+            sc::page_q(client, b, n),
+            sc::notes_page_q(client, b, n, health),
+            sc::levels_page_q(client, b, n),
+            sc::referrals_page_q(client, b, n),
+            sc::decisions_page_q(client, b, n),
+            store::meetings::decisions_page_q(client, team, (b.at, b.id), n, health),
+            store::plans::versions_page_q(client, team, (b.at, b.id), n),
+        ];
+        if with_last_met {
+            queries.push(sc::last_met_q(client));
+        }
+        if let Some(l) = app.db.pg_lists(queries).await? {
+            let last_met = match l.get(7) {
+                Some(json) => parse_rows::<sc::LastMetRow>(json)?
+                    .first()
+                    .map(|r| r.occurred_at),
+                None => None,
+            };
+            return Ok(PageRows {
+                contacts: parse_rows(&l[0])?,
+                notes: parse_rows(&l[1])?,
+                levels: parse_rows(&l[2])?,
+                referrals: parse_rows(&l[3])?,
+                decisions: parse_rows(&l[4])?,
+                meeting: parse_rows(&l[5])?,
+                plans: parse_rows(&l[6])?,
+                last_met,
+            });
+        }
+    }
+    let last_met = async {
+        if with_last_met {
+            sc::last_met(&app.db, client).await
+        } else {
+            Ok(None)
+        }
+    };
+    let (contacts, notes, levels, referrals, decisions, meeting, plans, last_met) = tokio::try_join!(
+        sc::page(&app.db, client, b, n),
+        sc::notes_page(&app.db, client, b, n, health),
+        sc::levels_page(&app.db, client, b, n),
+        sc::referrals_page(&app.db, client, b, n),
+        sc::decisions_page(&app.db, client, b, n),
+        store::meetings::decisions_page(&app.db, client, team, b.at, b.id, n, health),
+        store::plans::versions_page(&app.db, client, team, (b.at, b.id), n),
+        last_met,
+    )?;
+    Ok(PageRows {
+        contacts,
+        notes,
+        levels,
+        referrals,
+        decisions,
+        meeting,
+        plans,
+        last_met,
+    })
+}
+
+/// PostgreSQL: the shown contacts' staff, topics and notes, and the later versions of the
+/// shown notes, in one round trip. The rows come back in the order each query asks for, but
+/// PostgreSQL does not promise to keep a subquery's order through `json_agg`, so the lists
+/// whose order is shown are sorted here again.
+async fn details_pg(
+    app: &App,
+    rows: Vec<ContactRow>,
+    roots: &[Uuid],
+    health: bool,
+) -> AppResult<(Vec<Contact>, Vec<NoteRow>)> {
+    use store::contacts as sc;
+    let ids: Vec<Uuid> = rows.iter().map(|r| r.id).collect();
+    let mut queries = Vec::new();
+    if !ids.is_empty() {
+        queries.push(sc::staff_of_q(&ids));
+        queries.push(sc::topics_of_q(&ids));
+        queries.push(sc::notes_of_contacts_q(&ids, health));
+    }
+    if !roots.is_empty() {
+        queries.push(sc::later_versions_q(roots, health));
+    }
+    if queries.is_empty() {
+        return Ok((Vec::new(), Vec::new()));
+    }
+    let l = app
+        .db
+        .pg_lists(queries)
+        .await?
+        .ok_or_else(|| AppError::Internal("not PostgreSQL".into()))?;
+    let mut l = l.iter();
+    let (mut staff, mut topics, mut notes) = (Vec::new(), Vec::new(), Vec::new());
+    if !ids.is_empty() {
+        staff = parse_rows::<sc::StaffOfRow>(l.next().map_or("[]", |s| s.as_str()))?;
+        topics = parse_rows::<sc::TopicRow>(l.next().map_or("[]", |s| s.as_str()))?;
+        notes = parse_rows::<NoteRow>(l.next().map_or("[]", |s| s.as_str()))?;
+    }
+    let mut later = match l.next() {
+        Some(json) => parse_rows::<NoteRow>(json)?,
+        None => Vec::new(),
+    };
+    staff.sort_by(|a, b| a.staff_name.cmp(&b.staff_name));
+    topics.sort_by(|a, b| a.topic.cmp(&b.topic));
+    notes.sort_by_key(|n| (n.version, n.written_at));
+    later.sort_by_key(|n| n.version);
+    let staff = staff
+        .into_iter()
+        .map(|r| (r.contact_id, r.staff_id, r.staff_name, r.org_name))
+        .collect();
+    let topics = topics
+        .into_iter()
+        .map(|r| (r.contact_id, r.topic))
+        .collect();
+    Ok((assemble_from(rows, staff, topics, notes, health), later))
 }
 
 /// The author's own draft for a person.

@@ -357,6 +357,30 @@ impl Db {
         Ok(n)
     }
 
+    /// Several short SELECTs in one round trip on PostgreSQL, each answered as the JSON text of
+    /// its rows (an array of objects keyed by column name, for [`parse_rows`]); `None` on
+    /// SQLite, where a short read is a call on the caller's thread ([`fast`]) and costs less
+    /// than building JSON. Each query numbers its values from `$1`; they are renumbered into
+    /// one statement of scalar subqueries, `(SELECT COALESCE(json_agg(q), '[]') FROM (…) q)`,
+    /// so every query keeps its own plan and index. The order of each array is the order the
+    /// subquery gives, which PostgreSQL keeps in practice but does not promise: a caller that
+    /// needs an order sorts the rows itself.
+    pub async fn pg_lists(
+        &self,
+        queries: Vec<(String, Vec<Val>)>,
+    ) -> Result<Option<Vec<String>>, sqlx::Error> {
+        let Db::Postgres(p) = self else {
+            return Ok(None);
+        };
+        let (sql, args) = json_lists_sql(queries);
+        let row = pg_query(&sql, args).fetch_one(p).await?;
+        let n = sqlx::Row::len(&row);
+        (0..n)
+            .map(|i| sqlx::Row::try_get::<String, _>(&row, i))
+            .collect::<Result<Vec<_>, _>>()
+            .map(Some)
+    }
+
     /// Closes the pool.
     pub async fn close(&self) {
         match self {
@@ -369,6 +393,44 @@ impl Db {
             Db::Postgres(p) => p.close().await,
         }
     }
+}
+
+/// The one statement of [`Db::pg_lists`] and its values.
+fn json_lists_sql(queries: Vec<(String, Vec<Val>)>) -> (String, Vec<Val>) {
+    let mut sql = String::from("SELECT ");
+    let mut args = Vec::new();
+    for (i, (q, a)) in queries.into_iter().enumerate() {
+        if i > 0 {
+            sql.push_str(", ");
+        }
+        sql.push_str("(SELECT CAST(COALESCE(json_agg(q), '[]') AS TEXT) FROM (");
+        sql.push_str(&renumber(&q, args.len()));
+        sql.push_str(&format!(") q) AS l{i}"));
+        args.extend(a);
+    }
+    (sql, args)
+}
+
+/// `sql` with every placeholder `$n` turned into `$(n + offset)`.
+fn renumber(sql: &str, offset: usize) -> String {
+    let mut out = String::with_capacity(sql.len() + 8);
+    let mut rest = sql;
+    while let Some(at) = rest.find('$') {
+        out.push_str(&rest[..=at]);
+        rest = &rest[at + 1..];
+        let digits = rest.bytes().take_while(u8::is_ascii_digit).count();
+        if let Ok(n) = rest[..digits].parse::<usize>() {
+            out.push_str(&(n + offset).to_string());
+            rest = &rest[digits..];
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+/// The rows of one answer of [`Db::pg_lists`].
+pub fn parse_rows<T: serde::de::DeserializeOwned>(json: &str) -> Result<Vec<T>, sqlx::Error> {
+    serde_json::from_str(json).map_err(|e| sqlx::Error::Decode(Box::new(e)))
 }
 
 /// Whether every migration is already applied with the same checksum (false
@@ -390,4 +452,31 @@ async fn pg_all_applied(p: &PgPool, m: &sqlx::migrate::Migrator) -> bool {
                 .iter()
                 .any(|(v, c)| *v == x.version && c.as_slice() == &*x.checksum)
         })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn placeholders_are_renumbered_into_one_statement() {
+        assert_eq!(
+            renumber("a = $1 AND b < $2 OR c = $10 AND d = '$x'", 3),
+            "a = $4 AND b < $5 OR c = $13 AND d = '$x'"
+        );
+        assert_eq!(renumber("no values", 7), "no values");
+        let (sql, args) = json_lists_sql(vec![
+            ("SELECT x FROM t WHERE a = $1".into(), crate::args![1i64]),
+            (
+                "SELECT y FROM u WHERE b = $1 AND c = $2".into(),
+                crate::args![true, "z"],
+            ),
+        ]);
+        assert_eq!(
+            sql,
+            "SELECT (SELECT CAST(COALESCE(json_agg(q), '[]') AS TEXT) FROM (SELECT x FROM t WHERE a = $1) q) AS l0, \
+             (SELECT CAST(COALESCE(json_agg(q), '[]') AS TEXT) FROM (SELECT y FROM u WHERE b = $2 AND c = $3) q) AS l1"
+        );
+        assert_eq!(args.len(), 3);
+    }
 }

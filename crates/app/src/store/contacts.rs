@@ -235,7 +235,7 @@ const CONTACT_COLS: &str =
      c.kind, c.met, c.place, c.logged_by, s.name AS logged_by_name";
 
 /// A stored contact (without its staff, topics and note).
-#[derive(Debug, Clone, sqlx::FromRow)]
+#[derive(Debug, Clone, sqlx::FromRow, serde::Deserialize)]
 pub struct ContactRow {
     /// Id.
     pub id: Uuid,
@@ -287,16 +287,24 @@ pub async fn page(
     before: Before,
     limit: i64,
 ) -> Result<Vec<ContactRow>, sqlx::Error> {
-    ex.fast_all(
-        &format!(
+    let (sql, args) = page_q(client, before, limit);
+    ex.fast_all(&sql, args).await
+}
+
+/// The query of [`page`].
+pub fn page_q(client: Uuid, before: Before, limit: i64) -> Query {
+    (
+        format!(
             "SELECT {CONTACT_COLS} FROM contacts c JOIN staff s ON s.id = c.logged_by \
              WHERE c.client_id = $1 AND {} ORDER BY c.occurred_at DESC, c.id DESC LIMIT $4",
             keyset("c.occurred_at", "c.id")
         ),
         page_args(client, before, limit),
     )
-    .await
 }
+
+/// A query and its values, for one round trip of several ([`crate::db::Db::pg_lists`]).
+pub type Query = (String, Vec<Val>);
 
 fn in_list(first: usize, n: usize) -> String {
     (0..n)
@@ -313,15 +321,34 @@ pub async fn staff_of(
     if contacts.is_empty() {
         return Ok(Vec::new());
     }
-    ex.fast_all(
-        &format!(
-            "SELECT cs.contact_id, s.id, s.name, o.name FROM contact_staff cs JOIN staff s ON s.id = cs.staff_id \
+    let (sql, args) = staff_of_q(contacts);
+    ex.fast_all(&sql, args).await
+}
+
+/// The query of [`staff_of`] (for at least one contact), its columns named as [`StaffOfRow`].
+pub fn staff_of_q(contacts: &[Uuid]) -> Query {
+    (
+        format!(
+            "SELECT cs.contact_id, s.id AS staff_id, s.name AS staff_name, o.name AS org_name \
+             FROM contact_staff cs JOIN staff s ON s.id = cs.staff_id \
              JOIN organisations o ON o.id = s.home_org_id WHERE cs.contact_id IN ({}) ORDER BY s.name",
             in_list(1, contacts.len())
         ),
         contacts.iter().map(|c| Val::from(*c)).collect(),
     )
-    .await
+}
+
+/// A row of [`staff_of_q`] read as JSON.
+#[derive(Debug, serde::Deserialize)]
+pub struct StaffOfRow {
+    /// The contact.
+    pub contact_id: Uuid,
+    /// The staff member.
+    pub staff_id: Uuid,
+    /// Their name.
+    pub staff_name: String,
+    /// Their employer's name.
+    pub org_name: String,
 }
 
 /// (contact, topic code) for the given contacts.
@@ -332,14 +359,28 @@ pub async fn topics_of(
     if contacts.is_empty() {
         return Ok(Vec::new());
     }
-    ex.fast_all(
-        &format!(
+    let (sql, args) = topics_of_q(contacts);
+    ex.fast_all(&sql, args).await
+}
+
+/// The query of [`topics_of`] (for at least one contact), its columns named as [`TopicRow`].
+pub fn topics_of_q(contacts: &[Uuid]) -> Query {
+    (
+        format!(
             "SELECT contact_id, topic FROM contact_topics WHERE contact_id IN ({}) ORDER BY topic",
             in_list(1, contacts.len())
         ),
         contacts.iter().map(|c| Val::from(*c)).collect(),
     )
-    .await
+}
+
+/// A row of [`topics_of_q`] read as JSON.
+#[derive(Debug, serde::Deserialize)]
+pub struct TopicRow {
+    /// The contact.
+    pub contact_id: Uuid,
+    /// Topic code.
+    pub topic: String,
 }
 
 /// The body of a note only when the reader may see it: a health note's text is never read
@@ -351,7 +392,7 @@ const NOTE_FROM: &str = "FROM record_entries e JOIN staff s ON s.id = e.author_i
      JOIN organisations o ON o.id = e.owner_org_id";
 
 /// One version of a signed note.
-#[derive(Debug, Clone, sqlx::FromRow)]
+#[derive(Debug, Clone, sqlx::FromRow, serde::Deserialize)]
 pub struct NoteRow {
     /// Id.
     pub id: Uuid,
@@ -437,16 +478,21 @@ pub async fn notes_of_contacts(
     if contacts.is_empty() {
         return Ok(Vec::new());
     }
+    let (sql, args) = notes_of_contacts_q(contacts, health);
+    ex.all(&sql, args).await
+}
+
+/// The query of [`notes_of_contacts`] (for at least one contact).
+pub fn notes_of_contacts_q(contacts: &[Uuid], health: bool) -> Query {
     let mut args = crate::args![health];
     args.extend(contacts.iter().map(|c| Val::from(*c)));
-    ex.all(
-        &format!(
+    (
+        format!(
             "SELECT {NOTE_COLS} {NOTE_FROM} WHERE e.contact_id IN ({}) ORDER BY e.version, e.written_at",
             in_list(2, contacts.len())
         ),
         args,
     )
-    .await
 }
 
 /// Every later version of the given first versions, oldest first.
@@ -458,16 +504,21 @@ pub async fn later_versions(
     if roots.is_empty() {
         return Ok(Vec::new());
     }
+    let (sql, args) = later_versions_q(roots, health);
+    ex.fast_all(&sql, args).await
+}
+
+/// The query of [`later_versions`] (for at least one first version).
+pub fn later_versions_q(roots: &[Uuid], health: bool) -> Query {
     let mut args = crate::args![health];
     args.extend(roots.iter().map(|c| Val::from(*c)));
-    ex.fast_all(
-        &format!(
+    (
+        format!(
             "SELECT {NOTE_COLS} {NOTE_FROM} WHERE e.version_of IN ({}) ORDER BY e.version",
             in_list(2, roots.len())
         ),
         args,
     )
-    .await
 }
 
 /// A person's notes that belong to no contact (first versions only), older than `before`,
@@ -479,21 +530,25 @@ pub async fn notes_page(
     limit: i64,
     health: bool,
 ) -> Result<Vec<NoteRow>, sqlx::Error> {
+    let (sql, args) = notes_page_q(client, before, limit, health);
+    ex.fast_all(&sql, args).await
+}
+
+/// The query of [`notes_page`].
+pub fn notes_page_q(client: Uuid, before: Before, limit: i64, health: bool) -> Query {
     let only_social = if health { "" } else { " AND e.kind = 'social'" };
     // $1 is the health flag in NOTE_COLS; the page's values follow from $2.
-    let sql = format!(
-        "SELECT {NOTE_COLS} {NOTE_FROM} WHERE e.client_id = $2 AND e.contact_id IS NULL AND e.version_of IS NULL{only_social} \
-         AND e.written_at <= $3 AND (e.written_at < $3 OR e.id < $4) ORDER BY e.written_at DESC, e.id DESC LIMIT $5"
-    );
-    ex.fast_all(
-        &sql,
+    (
+        format!(
+            "SELECT {NOTE_COLS} {NOTE_FROM} WHERE e.client_id = $2 AND e.contact_id IS NULL AND e.version_of IS NULL{only_social} \
+             AND e.written_at <= $3 AND (e.written_at < $3 OR e.id < $4) ORDER BY e.written_at DESC, e.id DESC LIMIT $5"
+        ),
         crate::args![health, client, before.at, before.id, limit],
     )
-    .await
 }
 
 /// A level change in the timeline.
-#[derive(Debug, Clone, sqlx::FromRow)]
+#[derive(Debug, Clone, sqlx::FromRow, serde::Deserialize)]
 pub struct LevelRow {
     /// Id.
     pub id: Uuid,
@@ -519,8 +574,14 @@ pub async fn levels_page(
     before: Before,
     limit: i64,
 ) -> Result<Vec<LevelRow>, sqlx::Error> {
-    ex.fast_all(
-        &format!(
+    let (sql, args) = levels_page_q(client, before, limit);
+    ex.fast_all(&sql, args).await
+}
+
+/// The query of [`levels_page`].
+pub fn levels_page_q(client: Uuid, before: Before, limit: i64) -> Query {
+    (
+        format!(
             "SELECT l.id, l.set_at AS at, CAST(l.level AS BIGINT) AS level, l.from_date FROM episode_levels l \
              JOIN episodes ep ON ep.id = l.episode_id WHERE ep.client_id = $1 AND {} \
              ORDER BY l.set_at DESC, l.id DESC LIMIT $4",
@@ -528,11 +589,10 @@ pub async fn levels_page(
         ),
         page_args(client, before, limit),
     )
-    .await
 }
 
 /// A referral in the timeline (administrative fields only).
-#[derive(Debug, Clone, sqlx::FromRow)]
+#[derive(Debug, Clone, sqlx::FromRow, serde::Deserialize)]
 pub struct ReferralRow {
     /// Id.
     pub id: Uuid,
@@ -558,19 +618,24 @@ pub async fn referrals_page(
     before: Before,
     limit: i64,
 ) -> Result<Vec<ReferralRow>, sqlx::Error> {
-    ex.fast_all(
-        &format!(
+    let (sql, args) = referrals_page_q(client, before, limit);
+    ex.fast_all(&sql, args).await
+}
+
+/// The query of [`referrals_page`].
+pub fn referrals_page_q(client: Uuid, before: Before, limit: i64) -> Query {
+    (
+        format!(
             "SELECT r.id, r.received_at AS at, r.receipt_number, r.agency_kind FROM referrals r \
              WHERE r.client_id = $1 AND {} ORDER BY r.received_at DESC, r.id DESC LIMIT $4",
             keyset("r.received_at", "r.id")
         ),
         page_args(client, before, limit),
     )
-    .await
 }
 
 /// An intake decision in the timeline (outcome and level only).
-#[derive(Debug, Clone, sqlx::FromRow)]
+#[derive(Debug, Clone, sqlx::FromRow, serde::Deserialize)]
 pub struct DecisionRow {
     /// Id.
     pub id: Uuid,
@@ -599,8 +664,14 @@ pub async fn decisions_page(
     before: Before,
     limit: i64,
 ) -> Result<Vec<DecisionRow>, sqlx::Error> {
-    ex.fast_all(
-        &format!(
+    let (sql, args) = decisions_page_q(client, before, limit);
+    ex.fast_all(&sql, args).await
+}
+
+/// The query of [`decisions_page`].
+pub fn decisions_page_q(client: Uuid, before: Before, limit: i64) -> Query {
+    (
+        format!(
             "SELECT d.id, d.decided_at AS at, d.outcome, CAST(d.level AS BIGINT) AS level, d.referral_id \
              FROM intake_decisions d JOIN referrals r ON r.id = d.referral_id \
              WHERE r.client_id = $1 AND {} ORDER BY d.decided_at DESC, d.id DESC LIMIT $4",
@@ -608,7 +679,6 @@ pub async fn decisions_page(
         ),
         page_args(client, before, limit),
     )
-    .await
 }
 
 /// When the person was last met (the newest contact marked met).
@@ -616,12 +686,24 @@ pub async fn last_met(
     mut ex: impl Exec,
     client: Uuid,
 ) -> Result<Option<DateTime<Utc>>, sqlx::Error> {
-    let row: Option<(DateTime<Utc>,)> = ex
-        .fast_opt(
-            "SELECT c.occurred_at FROM contacts c WHERE c.client_id = $1 AND c.met = $2 \
-             ORDER BY c.occurred_at DESC LIMIT 1",
-            crate::args![client, true],
-        )
-        .await?;
+    let (sql, args) = last_met_q(client);
+    let row: Option<(DateTime<Utc>,)> = ex.fast_opt(&sql, args).await?;
     Ok(row.map(|r| r.0))
+}
+
+/// The query of [`last_met`]: at most one row, its column named as [`LastMetRow`].
+pub fn last_met_q(client: Uuid) -> Query {
+    (
+        "SELECT c.occurred_at FROM contacts c WHERE c.client_id = $1 AND c.met = $2 \
+         ORDER BY c.occurred_at DESC LIMIT 1"
+            .to_string(),
+        crate::args![client, true],
+    )
+}
+
+/// A row of [`last_met_q`] read as JSON.
+#[derive(Debug, serde::Deserialize)]
+pub struct LastMetRow {
+    /// When.
+    pub occurred_at: DateTime<Utc>,
 }

@@ -156,7 +156,7 @@ pub async fn decisions_for_client(
 
 /// A decision on a person's agenda item, as the timeline shows it. The topic and the decision
 /// are health content: selected only when the reader's grant covers health.
-#[derive(Debug, Clone, sqlx::FromRow)]
+#[derive(Debug, Clone, sqlx::FromRow, serde::Deserialize)]
 pub struct TimelineDecisionRow {
     /// The agenda item.
     pub id: Uuid,
@@ -193,17 +193,29 @@ pub async fn decisions_page(
     limit: i64,
     health: bool,
 ) -> Result<Vec<TimelineDecisionRow>, sqlx::Error> {
-    ex.fast_all(
+    let (sql, args) = decisions_page_q(client, team, (before_at, before_id), limit, health);
+    ex.fast_all(&sql, args).await
+}
+
+/// The query of [`decisions_page`].
+pub fn decisions_page_q(
+    client: Uuid,
+    team: Uuid,
+    (before_at, before_id): (DateTime<Utc>, Uuid),
+    limit: i64,
+    health: bool,
+) -> crate::store::contacts::Query {
+    (
         "SELECT i.id, i.decided_at AS at, m.held_on, \
          CASE WHEN $6 THEN i.topic END AS topic, CASE WHEN $6 THEN i.decision END AS decision, \
          f.name AS follow_up_name \
          FROM meeting_items i JOIN team_meetings m ON m.id = i.meeting_id LEFT JOIN staff f ON f.id = i.follow_up_by \
          WHERE i.client_id = $1 AND i.decided_at IS NOT NULL AND m.team_id = $5 \
          AND i.decided_at <= $2 AND (i.decided_at < $2 OR i.id < $3) \
-         ORDER BY i.decided_at DESC, i.id DESC LIMIT $4",
+         ORDER BY i.decided_at DESC, i.id DESC LIMIT $4"
+            .to_string(),
         crate::args![client, before_at, before_id, limit, team, health],
     )
-    .await
 }
 
 /// A new meeting.

@@ -204,7 +204,7 @@ const VERSION: &str = "SELECT v.id, v.plan_id, CAST(v.version AS BIGINT) AS vers
 
 /// Every version of a plan, newest first.
 /// A plan version as the person's timeline shows it: when, which plan, which version.
-#[derive(Debug, Clone, sqlx::FromRow)]
+#[derive(Debug, Clone, sqlx::FromRow, serde::Deserialize)]
 pub struct TimelineVersionRow {
     /// The version's id.
     pub id: Uuid,
@@ -233,15 +233,26 @@ pub async fn versions_page(
     (before_at, before_id): (DateTime<Utc>, Uuid),
     limit: i64,
 ) -> Result<Vec<TimelineVersionRow>, sqlx::Error> {
-    ex.fast_all(
+    let (sql, args) = versions_page_q(client, team, (before_at, before_id), limit);
+    ex.fast_all(&sql, args).await
+}
+
+/// The query of [`versions_page`].
+pub fn versions_page_q(
+    client: Uuid,
+    team: Uuid,
+    (before_at, before_id): (DateTime<Utc>, Uuid),
+    limit: i64,
+) -> crate::store::contacts::Query {
+    (
         "SELECT v.id, v.created_at AS at, v.plan_id, CAST(v.version AS BIGINT) AS version \
          FROM plan_versions v JOIN plans p ON p.id = v.plan_id \
          WHERE p.client_id = $1 AND p.team_id = $5 \
          AND v.created_at <= $2 AND (v.created_at < $2 OR v.id < $3) \
-         ORDER BY v.created_at DESC, v.id DESC LIMIT $4",
+         ORDER BY v.created_at DESC, v.id DESC LIMIT $4"
+            .to_string(),
         crate::args![client, before_at, before_id, limit, team],
     )
-    .await
 }
 
 pub async fn versions(mut ex: impl Exec, plan: Uuid) -> Result<Vec<VersionRow>, sqlx::Error> {
