@@ -9,12 +9,13 @@
 //!   thinnest driver: the contact row, two `contact_staff` rows, two
 //!   `contact_topics` rows, one chained audit row (SHA-256 over the same
 //!   canonical form as the writer) and the chain head. SQLite: `rusqlite`, with
-//!   the same pragmas as the server (WAL, `synchronous=FULL`); a plain Python
+//!   the same pragmas as the server (WAL, `synchronous=FULL`, `temp_store=MEMORY`,
+//!   the server's checkpoint interval); a plain Python
 //!   `sqlite3` loop doing the same transaction is printed as a cross-check.
 //!   PostgreSQL: `pgbench -M prepared` with a script doing the same
 //!   transaction, at 1, 4 and 32 clients; the best is the raw rate.
 //! - **HTTP** — the real router served in this process on `127.0.0.1:0`;
-//!   `--connections` keep-alive clients run each scenario of [`SCENARIOS`] for
+//!   `--connections` keep-alive clients ([`LoadConn`]) run each scenario of [`SCENARIOS`] for
 //!   `--seconds` as the demo team lead. A request counts when it gets the
 //!   scenario's status (a write's `201` is only sent after the durable commit).
 //!   A route this build does not have (404/405 on the first try) is reported as
