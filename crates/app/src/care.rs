@@ -23,7 +23,7 @@ pub enum Holder {
 }
 
 /// A care relationship as listed on the client page and in the API.
-#[derive(Debug, Clone, Serialize, sqlx::FromRow, utoipa::ToSchema)]
+#[derive(Debug, Clone, Serialize, serde::Deserialize, sqlx::FromRow, utoipa::ToSchema)]
 pub struct CareRelationship {
     /// Id.
     pub id: Uuid,

@@ -54,7 +54,7 @@ pub struct ClientSummary {
 }
 
 /// The basic part of a client's record (any grant).
-#[derive(Debug, Clone, Serialize, sqlx::FromRow, utoipa::ToSchema)]
+#[derive(Debug, Clone, Serialize, serde::Deserialize, sqlx::FromRow, utoipa::ToSchema)]
 pub struct Client {
     /// Id.
     pub id: Uuid,
@@ -364,6 +364,9 @@ pub async fn record(app: &App, actor: &Actor, grant: &ReadGrant) -> AppResult<Cl
         resources,
     )]));
     let reads = async {
+        if let Some(read) = record_pg(app, grant).await? {
+            return Ok(read);
+        }
         let health_withheld = async {
             Ok::<_, AppError>(
                 !grant.covers_health()
@@ -392,6 +395,47 @@ pub async fn record(app: &App, actor: &Actor, grant: &ReadGrant) -> AppResult<Cl
     })
 }
 
+/// PostgreSQL: the reads of [`record`] in one round trip (`Db::pg_lists`); `None` on SQLite,
+/// where each is a call on the caller's thread. The care team is sorted by name again, as
+/// its query asks (PostgreSQL does not promise to keep it through `json_agg`), and the
+/// entries newest first.
+async fn record_pg(
+    app: &App,
+    grant: &ReadGrant,
+) -> AppResult<Option<(Client, Vec<CareRelationship>, Vec<RecordEntry>, bool)>> {
+    use crate::db::parse_rows;
+    if app.db.backend() != crate::db::Backend::Postgres {
+        return Ok(None);
+    }
+    let client = grant.client_id();
+    let mut queries = vec![
+        store::clients::by_id_q(client),
+        store::care::active_for_client_q(client, today()),
+        store::clients::entries_q(client, !grant.covers_health()),
+    ];
+    if !grant.covers_health() {
+        queries.push(store::clients::has_health_entries_q(client));
+    }
+    let Some(l) = app.db.pg_lists(queries).await? else {
+        return Ok(None);
+    };
+    let found = parse_rows::<Client>(&l[0])?
+        .into_iter()
+        .next()
+        .ok_or(AppError::NotFound)?;
+    let mut care_team = parse_rows::<CareRelationship>(&l[1])?;
+    care_team.sort_by(|a, b| a.holder_name.cmp(&b.holder_name));
+    let mut rows = parse_rows::<store::clients::EntryRow>(&l[2])?;
+    rows.sort_by(|a, b| b.written_at.cmp(&a.written_at));
+    let withheld = match l.get(3) {
+        Some(json) => parse_rows::<store::clients::Count>(json)?
+            .first()
+            .is_some_and(|c| c.n > 0),
+        None => false,
+    };
+    Ok(Some((found, care_team, entries_from(rows), withheld)))
+}
+
 /// The basic data only (for edit forms), audited.
 pub async fn basic(app: &App, actor: &Actor, grant: &ReadGrant) -> AppResult<Client> {
     let client = store::clients::by_id(&app.db, grant.client_id())
@@ -411,8 +455,12 @@ pub async fn basic(app: &App, actor: &Actor, grant: &ReadGrant) -> AppResult<Cli
 /// The entries the grant covers: without health scope, health notes are not read at all.
 async fn entries(app: &App, grant: &ReadGrant) -> AppResult<Vec<RecordEntry>> {
     let rows = store::clients::entries(&app.db, grant.client_id(), !grant.covers_health()).await?;
-    Ok(rows
-        .into_iter()
+    Ok(entries_from(rows))
+}
+
+/// Record entries from their rows.
+fn entries_from(rows: Vec<store::clients::EntryRow>) -> Vec<RecordEntry> {
+    rows.into_iter()
         .map(|r| RecordEntry {
             id: r.id,
             author_id: r.author_id,
@@ -432,7 +480,7 @@ async fn entries(app: &App, grant: &ReadGrant) -> AppResult<Vec<RecordEntry>> {
                 .map(Into::into),
             body: r.body,
         })
-        .collect())
+        .collect()
 }
 
 /// What kind of entry to write: a health note, or a social note with its topic.

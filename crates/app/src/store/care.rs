@@ -96,14 +96,19 @@ pub async fn active_for_client(
     client: Uuid,
     today: NaiveDate,
 ) -> Result<Vec<CareRelationship>, sqlx::Error> {
-    ex.fast_all(
-        &format!(
+    let (sql, args) = active_for_client_q(client, today);
+    ex.fast_all(&sql, args).await
+}
+
+/// The query of [`active_for_client`].
+pub fn active_for_client_q(client: Uuid, today: NaiveDate) -> super::contacts::Query {
+    (
+        format!(
             "{SELECT} WHERE cr.client_id = $1 AND cr.ended_at IS NULL AND cr.valid_from <= $2 \
              AND (cr.valid_to IS NULL OR cr.valid_to >= $2) ORDER BY holder_name"
         ),
         crate::args![client, today],
     )
-    .await
 }
 
 /// Every relationship of a client, past and present (the register).

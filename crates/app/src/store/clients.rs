@@ -105,11 +105,16 @@ pub fn update(id: Uuid, f: &ClientFields, at: DateTime<Utc>) -> Stmt {
 
 /// One client's basic data.
 pub async fn by_id(mut ex: impl Exec, id: Uuid) -> Result<Option<Client>, sqlx::Error> {
-    ex.fast_opt(
-        &format!("SELECT {CLIENT_COLS} FROM clients c WHERE c.id = $1"),
+    let (sql, args) = by_id_q(id);
+    ex.fast_opt(&sql, args).await
+}
+
+/// The query of [`by_id`].
+pub fn by_id_q(id: Uuid) -> super::contacts::Query {
+    (
+        format!("SELECT {CLIENT_COLS} FROM clients c WHERE c.id = $1"),
         crate::args![id],
     )
-    .await
 }
 
 /// The team's record for a national id, if it has one. Never looks in other teams.
@@ -129,17 +134,29 @@ pub async fn id_in_team(
 
 /// Whether the client has health notes (to say that some were withheld, without reading them).
 pub async fn has_health_entries(mut ex: impl Exec, client: Uuid) -> Result<bool, sqlx::Error> {
-    let n: Option<(i64,)> = ex
-        .fast_opt(
-            "SELECT COUNT(*) FROM record_entries WHERE client_id = $1 AND kind = 'health'",
-            crate::args![client],
-        )
-        .await?;
+    let (sql, args) = has_health_entries_q(client);
+    let n: Option<(i64,)> = ex.fast_opt(&sql, args).await?;
     Ok(n.is_some_and(|(n,)| n > 0))
 }
 
+/// The query of [`has_health_entries`]: one row, its count named as [`Count`].
+pub fn has_health_entries_q(client: Uuid) -> super::contacts::Query {
+    (
+        "SELECT COUNT(*) AS n FROM record_entries WHERE client_id = $1 AND kind = 'health'"
+            .to_string(),
+        crate::args![client],
+    )
+}
+
+/// A count read as JSON.
+#[derive(Debug, serde::Deserialize)]
+pub struct Count {
+    /// The count.
+    pub n: i64,
+}
+
 /// A record entry as stored, with its author's and owner's names.
-#[derive(Debug, Clone, sqlx::FromRow)]
+#[derive(Debug, Clone, sqlx::FromRow, serde::Deserialize)]
 pub struct EntryRow {
     /// Id.
     pub id: Uuid,
@@ -179,13 +196,19 @@ pub async fn entries(
     client: Uuid,
     only_social: bool,
 ) -> Result<Vec<EntryRow>, sqlx::Error> {
+    let (sql, args) = entries_q(client, only_social);
+    ex.fast_all(&sql, args).await
+}
+
+/// The query of [`entries`].
+pub fn entries_q(client: Uuid, only_social: bool) -> super::contacts::Query {
     let filter = if only_social {
         " AND e.kind = 'social'"
     } else {
         ""
     };
-    ex.fast_all(
-        &format!(
+    (
+        format!(
             "SELECT {ENTRY_COLS} FROM record_entries e JOIN staff s ON s.id = e.author_id \
              JOIN organisations o ON o.id = e.owner_org_id \
              WHERE e.client_id = $1{filter} \
@@ -194,7 +217,6 @@ pub async fn entries(
         ),
         crate::args![client],
     )
-    .await
 }
 
 /// A new record entry.
