@@ -426,7 +426,7 @@ async fn record_pg(
     let mut care_team = parse_rows::<CareRelationship>(&l[1])?;
     care_team.sort_by(|a, b| a.holder_name.cmp(&b.holder_name));
     let mut rows = parse_rows::<store::clients::EntryRow>(&l[2])?;
-    rows.sort_by(|a, b| b.written_at.cmp(&a.written_at));
+    rows.sort_by_key(|r| std::cmp::Reverse(r.written_at));
     let withheld = match l.get(3) {
         Some(json) => parse_rows::<store::clients::Count>(json)?
             .first()
