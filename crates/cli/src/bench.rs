@@ -899,10 +899,10 @@ fn rusqlite_open(path: &Path) -> anyhow::Result<rusqlite::Connection> {
     let c = rusqlite::Connection::open(path)?;
     c.busy_timeout(Duration::from_secs(10))?;
     c.query_row("PRAGMA journal_mode = WAL", [], |_| Ok(()))?;
-    c.execute_batch(
-        "PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON; PRAGMA temp_store = MEMORY;",
-    )?;
-    c.pragma_update(None, "wal_autocheckpoint", benk_app::db::WAL_AUTOCHECKPOINT)?;
+    c.execute_batch("PRAGMA synchronous = FULL;")?;
+    for (name, value) in benk_app::db::SQLITE_PRAGMAS {
+        c.pragma_update(None, name, value)?;
+    }
     Ok(c)
 }
 
@@ -986,7 +986,7 @@ con.execute("PRAGMA journal_mode=WAL")
 con.execute("PRAGMA synchronous=FULL")
 con.execute("PRAGMA foreign_keys=ON")
 con.execute("PRAGMA temp_store=MEMORY")
-con.execute("PRAGMA wal_autocheckpoint=10000")  # benk_app::db::WAL_AUTOCHECKPOINT
+con.execute("PRAGMA wal_autocheckpoint=10000")  # benk_app::db::SQLITE_PRAGMAS
 seq, prev = con.execute("SELECT seq, hash FROM audit_head WHERE id = 1").fetchone()
 C = "INSERT INTO contacts (id, client_id, team_id, occurred_at, duration_min, kind, met, place, logged_by, owner_org_id, created_at) VALUES (?, ?, ?, ?, 30, 'home_visit', 1, NULL, ?, ?, ?)"
 S = "INSERT INTO contact_staff (contact_id, staff_id) VALUES (?, ?)"
@@ -1757,13 +1757,16 @@ mod tests {
 
     #[test]
     fn the_python_loop_has_the_servers_settings() {
+        let server = benk_app::db::SQLITE_PRAGMAS
+            .iter()
+            .map(|(name, value)| format!("{name}={value}"));
         for pragma in [
             "journal_mode=WAL".to_string(),
             "synchronous=FULL".to_string(),
-            "foreign_keys=ON".to_string(),
-            "temp_store=MEMORY".to_string(),
-            format!("wal_autocheckpoint={}", benk_app::db::WAL_AUTOCHECKPOINT),
-        ] {
+        ]
+        .into_iter()
+        .chain(server)
+        {
             assert!(PYTHON_LOOP.contains(&pragma), "{pragma}");
         }
     }

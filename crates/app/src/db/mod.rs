@@ -194,29 +194,40 @@ impl DbOptions {
     }
 }
 
-/// Pages of WAL after which a committing connection checkpoints (about 40 MB of 4 KiB pages).
-pub const WAL_AUTOCHECKPOINT: u32 = 10_000;
+/// The settings every writing SQLite connection gets besides WAL, the busy timeout and the
+/// durability: sqlx's connections ([`sqlite_options`]), the writer's rusqlite connection and
+/// the bench's raw loops all read this one list, so that no connection can be set up apart
+/// from the others.
+///
+/// - `foreign_keys`: checked on every write.
+/// - `temp_store`: in memory. A multi-row statement inside a transaction keeps a statement
+///   journal (to undo just that statement), and with the default a journal over 64 KiB spills
+///   to a temporary file: the profile of a batch of logged contacts showed an eighth of the
+///   writer's time in `pwrite` to it.
+/// - `wal_autocheckpoint`: every 10 000 WAL pages (about 40 MB) rather than SQLite's 1 000.
+///   Each checkpoint copies every page changed since the last one once and syncs the database
+///   file, and the pages a stream of writes changes most (the tail of each index, the chain
+///   head) are copied once per checkpoint however often they changed.
+pub const SQLITE_PRAGMAS: &[(&str, &str)] = &[
+    ("foreign_keys", "ON"),
+    ("temp_store", "MEMORY"),
+    ("wal_autocheckpoint", "10000"),
+];
 
-/// SQLite connection options: WAL, foreign keys, busy timeout, the chosen durability, and
-/// temporary storage in memory. The last matters for the writer: a multi-row statement inside
-/// a transaction keeps a statement journal (to undo just that statement), and with the default
-/// `temp_store` a journal over 64 KiB spills to a temporary file — the profile of a batch of
-/// logged contacts showed an eighth of the writer's time in `pwrite` to it. The WAL is checkpointed every [`WAL_AUTOCHECKPOINT`] pages rather than
-/// SQLite's default 1 000: each checkpoint copies every page changed since the last one once
-/// and syncs the database file, and the pages a stream of writes changes most (the tail of
-/// each index, the chain head) are copied once per checkpoint however often they changed.
+/// SQLite connection options: WAL, busy timeout, the chosen durability and
+/// [`SQLITE_PRAGMAS`].
 pub fn sqlite_options(opts: &DbOptions) -> Result<SqliteConnectOptions, DbError> {
-    Ok(SqliteConnectOptions::from_str(&opts.url)?
+    let options = SqliteConnectOptions::from_str(&opts.url)?
         .create_if_missing(true)
         .journal_mode(SqliteJournalMode::Wal)
-        .foreign_keys(true)
-        .pragma("temp_store", "memory")
-        .pragma("wal_autocheckpoint", WAL_AUTOCHECKPOINT.to_string())
         .busy_timeout(Duration::from_secs(10))
         .synchronous(match opts.sqlite_sync {
             SqliteSync::Full => SqliteSynchronous::Full,
             SqliteSync::Normal => SqliteSynchronous::Normal,
-        }))
+        });
+    Ok(SQLITE_PRAGMAS
+        .iter()
+        .fold(options, |o, (name, value)| o.pragma(*name, *value)))
 }
 
 /// PostgreSQL connection options from the URL.

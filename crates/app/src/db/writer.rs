@@ -760,9 +760,9 @@ fn open_raw(opts: &DbOptions) -> Option<RawWriter> {
         )?;
         c.busy_timeout(std::time::Duration::from_secs(10))?;
         // The same settings as sqlx's connection (`sqlite_options`).
-        c.pragma_update(None, "foreign_keys", true)?;
-        c.pragma_update(None, "temp_store", "MEMORY")?;
-        c.pragma_update(None, "wal_autocheckpoint", super::WAL_AUTOCHECKPOINT)?;
+        for (name, value) in super::SQLITE_PRAGMAS {
+            c.pragma_update(None, name, value)?;
+        }
         c.pragma_update(
             None,
             "synchronous",
