@@ -11,6 +11,14 @@ use serde_json::Value;
 use uuid::Uuid;
 
 /// Adds a contact `days_ago` days back (met or not) through the writer.
+/// Noon in Norway `days_ago` Norwegian days before today: days since a contact are counted
+/// in days in Norway, so a time a whole number of 24 hours back would fall on the day before
+/// when it crosses a change of summer time late in the evening.
+fn noon_in_norway(days_ago: i64) -> chrono::DateTime<Utc> {
+    let day = benk_app::time::oslo_today() - Duration::days(days_ago);
+    benk_app::time::from_oslo(day.and_hms_opt(12, 0, 0).unwrap()).unwrap()
+}
+
 async fn contact(t: &TestApp, client: Uuid, days_ago: i64, met: bool) {
     let staff = t.staff_id("tone").await;
     let (team, org): (Uuid, Uuid) = t
@@ -28,7 +36,7 @@ async fn contact(t: &TestApp, client: Uuid, days_ago: i64, met: bool) {
                 Uuid::now_v7(),
                 client,
                 team,
-                Utc::now() - Duration::days(days_ago) - Duration::minutes(1),
+                noon_in_norway(days_ago),
                 "home_visit",
                 met,
                 staff,
