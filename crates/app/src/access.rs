@@ -15,6 +15,7 @@
 //! the same rule. Changes to a person's course go through [`course`].
 
 pub mod admin;
+pub(crate) mod checks;
 pub mod course;
 
 use benk_domain::{scope_for, Purpose, ReadBasis, ReadPolicy, Scope, TeamRole};
@@ -124,17 +125,9 @@ pub struct Visible {
     pub args: Vec<crate::db::Val>,
 }
 
-/// Builds the visibility rule for an actor (see [`Visible`]). The team lead
-/// reads the team's open episodes; under a `team_on_duty` policy so does every
-/// health-personnel member of the team.
-pub async fn visible(
-    app: &App,
-    actor: &Actor,
-    c: &str,
-    staff: &str,
-    date: &str,
-    next: usize,
-) -> AppResult<Visible> {
+/// The teams whose open episodes the actor reads without a care relationship: as team lead,
+/// and (health personnel) under a `team_on_duty` policy.
+async fn lead_and_duty(app: &App, actor: &Actor) -> AppResult<(Vec<Uuid>, Vec<Uuid>)> {
     let lead: Vec<Uuid> = actor
         .memberships
         .iter()
@@ -149,6 +142,44 @@ pub async fn visible(
             }
         }
     }
+    Ok((lead, duty))
+}
+
+/// The rule itself, one SQL text for one client or many: the `CASE` that gives client
+/// `{c}`'s read basis code, or NULL. `staff` and `date` are SQL expressions (placeholders or
+/// columns); `lead_cond` and `duty_cond` say whether `{c}.team_id` is one of the actor's
+/// lead and on-duty teams.
+pub(crate) fn basis_case(
+    c: &str,
+    staff: &str,
+    date: &str,
+    lead_cond: &str,
+    duty_cond: &str,
+) -> String {
+    let open = format!(
+        "EXISTS (SELECT 1 FROM episodes e WHERE e.client_id = {c}.id AND e.team_id = {c}.team_id AND e.closed_on IS NULL{PROBE})"
+    );
+    format!(
+        "CASE WHEN {} THEN '{}' WHEN {lead_cond} AND {open} THEN '{}' WHEN {duty_cond} AND {open} THEN '{}' ELSE NULL END",
+        active_relationship(&format!("{c}.id"), staff, date),
+        ReadBasis::CareTeam.code(),
+        ReadBasis::TeamLead.code(),
+        ReadBasis::TeamOnDuty.code(),
+    )
+}
+
+/// Builds the visibility rule for an actor (see [`Visible`]). The team lead
+/// reads the team's open episodes; under a `team_on_duty` policy so does every
+/// health-personnel member of the team.
+pub async fn visible(
+    app: &App,
+    actor: &Actor,
+    c: &str,
+    staff: &str,
+    date: &str,
+    next: usize,
+) -> AppResult<Visible> {
+    let (lead, duty) = lead_and_duty(app, actor).await?;
     let mut args = Vec::new();
     let mut n = next;
     let mut in_list = |ids: &[Uuid]| -> String {
@@ -167,16 +198,7 @@ pub async fn visible(
     };
     let lead_cond = in_list(&lead);
     let duty_cond = in_list(&duty);
-    let open = format!(
-        "EXISTS (SELECT 1 FROM episodes e WHERE e.client_id = {c}.id AND e.team_id = {c}.team_id AND e.closed_on IS NULL{PROBE})"
-    );
-    let basis_sql = format!(
-        "CASE WHEN {} THEN '{}' WHEN {lead_cond} AND {open} THEN '{}' WHEN {duty_cond} AND {open} THEN '{}' ELSE NULL END",
-        active_relationship(&format!("{c}.id"), staff, date),
-        ReadBasis::CareTeam.code(),
-        ReadBasis::TeamLead.code(),
-        ReadBasis::TeamOnDuty.code(),
-    );
+    let basis_sql = basis_case(c, staff, date, &lead_cond, &duty_cond);
     Ok(Visible { basis_sql, args })
 }
 
@@ -239,14 +261,33 @@ pub async fn open_client(
     client_id: Uuid,
     purpose: Purpose,
 ) -> AppResult<ReadGrant> {
-    let v = visible(app, actor, "c", "$2", "$3", 4).await?;
-    let sql = format!(
-        "SELECT c.team_id, {} FROM clients c WHERE c.id = $1",
-        v.basis_sql
-    );
-    let mut args = crate::args![client_id, actor.staff_id, today()];
-    args.extend(v.args);
-    let row: Option<(Uuid, Option<String>)> = app.db.fast_opt(&sql, args).await?;
+    let row = match &app.checks {
+        // PostgreSQL: with the checks of other requests, in one query (see `checks`).
+        Some(checks) => {
+            let (lead, duty) = lead_and_duty(app, actor).await?;
+            checks
+                .check(checks::Check {
+                    client: client_id,
+                    staff: actor.staff_id,
+                    today: today(),
+                    lead,
+                    duty,
+                })
+                .await?
+        }
+        None => {
+            let v = visible(app, actor, "c", "$2", "$3", 4).await?;
+            let sql = format!(
+                "SELECT c.team_id, {} FROM clients c WHERE c.id = $1",
+                v.basis_sql
+            );
+            let mut args = crate::args![client_id, actor.staff_id, today()];
+            args.extend(v.args);
+            app.db
+                .fast_opt::<(Uuid, Option<String>)>(&sql, args)
+                .await?
+        }
+    };
     let Some((team_id, basis)) = row else {
         let mut d = actor.audit("client.open", Outcome::Denied);
         d.client_id = Some(client_id);

@@ -149,6 +149,8 @@ pub struct App {
     pub login_guards: Arc<auth::LoginGuards>,
     /// Tokens and actors remembered between requests, emptied by the writer's auth epoch.
     pub(crate) auth_cache: Arc<auth_cache::AuthCache>,
+    /// PostgreSQL: the access checks of concurrent requests, asked together (`access::checks`).
+    pub(crate) checks: Option<Arc<access::checks::Checks>>,
 }
 
 impl App {
@@ -157,9 +159,13 @@ impl App {
         let db = Db::connect(opts).await?;
         db.migrate().await?;
         let writer = Writer::start(opts).await?;
+        let checks = db
+            .pg_readers()
+            .map(|r| Arc::new(access::checks::Checks::start(r)));
         Ok(App {
             db,
             writer,
+            checks,
             login_guards: Arc::new(auth::LoginGuards::new(settings.hash_slots)),
             auth_cache: Arc::default(),
             settings: Arc::new(settings),

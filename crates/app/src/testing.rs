@@ -28,7 +28,7 @@ impl Db {
     pub async fn execute_unaudited(&self, sql: &str, args: Vec<Val>) -> Result<u64, sqlx::Error> {
         Ok(match self {
             Db::Sqlite(p, _) => sqlite_query(sql, args).execute(p).await?.rows_affected(),
-            Db::Postgres(p) => pg_query(sql, args).execute(p).await?.rows_affected(),
+            Db::Postgres(p, _) => pg_query(sql, args).execute(p).await?.rows_affected(),
         })
     }
 }

@@ -3597,3 +3597,89 @@ both!(
     plan_versions_goals_meetings_and_tasks_read_back,
     fidelity_contact_tallies_in_sql_equal_the_pure_tally,
 );
+
+/// The PostgreSQL reader connections (`db::pg_readers`): no ping before or after a read, so
+/// a connection must never come back in an unknown state, and one the server dropped must not
+/// fail the read that finds it.
+mod pg_readers {
+    use std::str::FromStr;
+    use std::time::Duration;
+
+    use benk_app::db::pg_readers::PgReaders;
+    use sqlx::postgres::PgConnectOptions;
+    use sqlx::Connection;
+
+    fn readers() -> PgReaders {
+        PgReaders::new(
+            PgConnectOptions::from_str(&super::common::pg_base()).unwrap(),
+            4,
+        )
+    }
+
+    async fn backend_pid(r: &PgReaders) -> i64 {
+        let (pid,): (i64,) = r
+            .opt("SELECT CAST(pg_backend_pid() AS BIGINT)", vec![])
+            .await
+            .unwrap()
+            .unwrap();
+        pid
+    }
+
+    #[tokio::test]
+    async fn a_connection_the_server_terminated_is_replaced_by_the_read_that_finds_it() {
+        let r = readers();
+        let before = backend_pid(&r).await;
+        // The idle connection is the one reused.
+        assert_eq!(backend_pid(&r).await, before);
+        let mut admin = sqlx::PgConnection::connect(&super::common::pg_base())
+            .await
+            .unwrap();
+        let (killed,): (bool,) = sqlx::query_as("SELECT pg_terminate_backend(CAST($1 AS INT))")
+            .bind(before)
+            .fetch_one(&mut admin)
+            .await
+            .unwrap();
+        assert!(killed);
+        tokio::time::sleep(Duration::from_millis(100)).await;
+        // The read that takes the dead connection answers, on a new one.
+        let after = backend_pid(&r).await;
+        assert_ne!(after, before);
+        assert_eq!(backend_pid(&r).await, after);
+    }
+
+    #[tokio::test]
+    async fn a_read_dropped_half_way_does_not_give_its_connection_back() {
+        let r = readers();
+        let before = backend_pid(&r).await;
+        // The request goes away while PostgreSQL is still answering.
+        let dropped = tokio::time::timeout(
+            Duration::from_millis(100),
+            r.opt::<(i64,)>("SELECT CAST(7 AS BIGINT) FROM pg_sleep(1)", vec![]),
+        )
+        .await;
+        assert!(
+            dropped.is_err(),
+            "the slow read was not dropped: {dropped:?}"
+        );
+        // The next read gets its own answer (not the dropped read's 7), on a new connection.
+        let (n,): (i64,) = r
+            .opt("SELECT CAST(42 AS BIGINT)", vec![])
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(n, 42);
+        assert_ne!(backend_pid(&r).await, before);
+    }
+
+    #[tokio::test]
+    async fn a_database_error_keeps_the_connection_and_is_not_read_again() {
+        let r = readers();
+        let before = backend_pid(&r).await;
+        let e = r
+            .opt::<(i64,)>("SELECT CAST(1 / 0 AS BIGINT)", vec![])
+            .await
+            .unwrap_err();
+        assert!(matches!(e, sqlx::Error::Database(_)), "{e:?}");
+        assert_eq!(backend_pid(&r).await, before);
+    }
+}

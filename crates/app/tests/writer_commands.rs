@@ -286,6 +286,165 @@ async fn plain_ops_lose_only_the_bad_one(backend: &str) {
     common::close(app, place).await;
 }
 
+const MERGE_PARENT: &str = "INSERT INTO merge_probe (id, name, n, flag, at, day, kind) \
+    VALUES ($1, $2, $3, $4, $5, $6, 'probe') ON CONFLICT DO NOTHING";
+const MERGE_CHILD: &str = "INSERT INTO merge_probe_child (parent_id, tag) VALUES ($1, $2)";
+
+/// What probe `i` stores: every column type the writer binds, with NULLs in some rows.
+fn probe_values(i: i64) -> Vec<Val> {
+    let at = chrono::DateTime::from_timestamp(1_700_000_000 + i * 3_600, 0).unwrap();
+    let day = chrono::NaiveDate::from_ymd_opt(2026, 1, 1).unwrap() + chrono::Days::new(i as u64);
+    vec![
+        Val::from(Uuid::from_u128(i as u128 + 1)),
+        if i % 3 == 0 {
+            Val::Text(None)
+        } else {
+            Val::from(format!("probe {i}"))
+        },
+        if i % 4 == 0 {
+            Val::Int(None)
+        } else {
+            Val::from(i * 7)
+        },
+        if i % 5 == 0 {
+            Val::Bool(None)
+        } else {
+            Val::from(i % 2 == 0)
+        },
+        if i % 6 == 0 {
+            Val::Ts(None)
+        } else {
+            Val::from(at)
+        },
+        if i % 7 == 0 {
+            Val::Date(None)
+        } else {
+            Val::from(day)
+        },
+    ]
+}
+
+/// Batches of plain inserts are merged (on PostgreSQL into one `INSERT … SELECT … FROM
+/// UNNEST(…)` per table): every row is stored exactly as a single-row statement stores it —
+/// NULLs, each type, the tuple's literal, a child row that needs its parent from the same
+/// batch, `ON CONFLICT DO NOTHING` for a repeated row — and on PostgreSQL the rows really
+/// were committed several to a transaction.
+async fn merged_batches_store_every_value(backend: &str) {
+    let (app, place) = common::open(backend).await;
+    let (uuid, ts) = if backend == "postgres" {
+        ("UUID", "TIMESTAMPTZ")
+    } else {
+        ("BLOB", "TEXT")
+    };
+    testing::writer(&app)
+        .write(WriteOp {
+            stmts: vec![
+                Stmt::new(
+                    Box::leak(
+                        format!(
+                            "CREATE TABLE merge_probe (id {uuid} PRIMARY KEY, name TEXT, n INTEGER, \
+                             flag BOOLEAN, at {ts}, day DATE, kind TEXT NOT NULL)"
+                        )
+                        .into_boxed_str(),
+                    ),
+                    vec![],
+                ),
+                Stmt::new(
+                    Box::leak(
+                        format!(
+                            "CREATE TABLE merge_probe_child (parent_id {uuid} NOT NULL \
+                             REFERENCES merge_probe(id), tag TEXT NOT NULL)"
+                        )
+                        .into_boxed_str(),
+                    ),
+                    vec![],
+                ),
+            ],
+            audit: vec![],
+        })
+        .await
+        .unwrap();
+    let mut tasks = Vec::new();
+    for i in 0..66i64 {
+        let app = app.clone();
+        tasks.push(tokio::spawn(async move {
+            let stmts = if i < 60 {
+                let v = probe_values(i);
+                vec![
+                    Stmt::new(MERGE_PARENT, v.clone()),
+                    Stmt::new(
+                        MERGE_CHILD,
+                        vec![v[0].clone(), Val::from(format!("tag {i}"))],
+                    ),
+                ]
+            } else {
+                // A row again (0, 10, …, 50): ON CONFLICT DO NOTHING keeps one.
+                vec![Stmt::new(MERGE_PARENT, probe_values((i - 60) * 10))]
+            };
+            testing::writer(&app)
+                .write(WriteOp {
+                    stmts,
+                    audit: vec![AuditDraft::new("probe.create", Outcome::Allowed)],
+                })
+                .await
+        }));
+    }
+    for t in tasks {
+        t.await.unwrap().expect("a good op commits");
+    }
+    type Probe = (
+        Uuid,
+        Option<String>,
+        Option<i64>,
+        Option<bool>,
+        Option<chrono::DateTime<Utc>>,
+        Option<chrono::NaiveDate>,
+        String,
+    );
+    let rows: Vec<Probe> = testing::db(&app)
+        .all(
+            "SELECT id, name, CAST(n AS BIGINT), flag, at, day, kind FROM merge_probe ORDER BY n, id",
+            vec![],
+        )
+        .await
+        .unwrap();
+    assert_eq!(rows.len(), 60);
+    for i in 0..60i64 {
+        let v = probe_values(i);
+        let Val::Uuid(Some(id)) = v[0] else { panic!() };
+        let row = rows.iter().find(|r| r.0 == id).expect("probe stored");
+        let Val::Text(name) = &v[1] else { panic!() };
+        let Val::Int(n) = v[2] else { panic!() };
+        let Val::Bool(flag) = v[3] else { panic!() };
+        let Val::Ts(at) = v[4] else { panic!() };
+        let Val::Date(day) = v[5] else { panic!() };
+        assert_eq!(
+            (&row.1, row.2, row.3, row.4, row.5, row.6.as_str()),
+            (name, n, flag, at, day, "probe"),
+            "probe {i}"
+        );
+    }
+    assert_eq!(
+        count(&app, "SELECT COUNT(*) FROM merge_probe_child").await,
+        60
+    );
+    assert_eq!(count(&app, "SELECT COUNT(*) FROM audit_events").await, 66);
+    assert_eq!(
+        audit::verify(&app, |_, _| {}).await.unwrap().first_break,
+        None
+    );
+    if backend == "postgres" {
+        // Rows committed together share their inserting transaction (xmin).
+        let most = count(
+            &app,
+            "SELECT MAX(k) FROM (SELECT COUNT(*) AS k FROM merge_probe GROUP BY xmin::text) t",
+        )
+        .await;
+        assert!(most > 1, "no batch held more than one op ({most})");
+    }
+    common::close(app, place).await;
+}
+
 macro_rules! both {
     ($($f:ident),*) => {
         mod sqlite { $( #[tokio::test(flavor = "multi_thread", worker_threads = 2)] async fn $f() { super::$f("sqlite").await } )* }
@@ -297,5 +456,6 @@ both!(
     limit_holds_for_forty_parallel_requests,
     refused_command_keeps_its_audit_but_not_its_writes,
     failing_command_loses_only_itself,
-    plain_ops_lose_only_the_bad_one
+    plain_ops_lose_only_the_bad_one,
+    merged_batches_store_every_value
 );

@@ -537,6 +537,76 @@ async fn a_revoked_or_unknown_token_is_401(t: &TestApp) {
     assert_eq!(r.status, StatusCode::UNAUTHORIZED);
 }
 
+/// Forty reads at once by three users — one with a care relationship, one without, one of a
+/// person that does not exist — each get their own answer (on PostgreSQL the checks of
+/// concurrent requests are asked in one query: no answer may reach another request), and every
+/// refusal is audited.
+async fn parallel_checks_each_get_their_own_answer(t: &TestApp) {
+    use tower::ServiceExt;
+    let tone = t.token("tone").await;
+    let ingrid = t.token("ingrid").await;
+    let mut clients = Vec::new();
+    for _ in 0..4 {
+        clients.push(new_client(t, &tone).await);
+    }
+    let before_denied = t
+        .db()
+        .scalar_i64(
+            "SELECT COUNT(*) FROM audit_events WHERE outcome = 'denied'",
+            vec![],
+        )
+        .await
+        .unwrap();
+    let mut tasks = Vec::new();
+    for i in 0..40usize {
+        let (token, client, want) = match i % 4 {
+            0 | 1 => (&tone, clients[i % clients.len()], StatusCode::OK),
+            2 => (&ingrid, clients[i % clients.len()], StatusCode::FORBIDDEN),
+            _ => (&tone, Uuid::now_v7(), StatusCode::NOT_FOUND),
+        };
+        let req = axum::http::Request::get(format!("/api/v1/clients/{client}"))
+            .header("authorization", format!("Bearer {token}"))
+            .body(axum::body::Body::empty())
+            .unwrap();
+        let router = t.router.clone();
+        tasks.push(tokio::spawn(async move {
+            let resp = router.oneshot(req).await.unwrap();
+            let status = resp.status();
+            let body = axum::body::to_bytes(resp.into_body(), 1 << 20)
+                .await
+                .unwrap();
+            (
+                i,
+                client,
+                want,
+                status,
+                String::from_utf8_lossy(&body).into_owned(),
+            )
+        }));
+    }
+    for task in tasks {
+        let (i, client, want, status, body) = task.await.unwrap();
+        assert_eq!(status, want, "request {i}: {body}");
+        if status == StatusCode::OK {
+            let v: Value = serde_json::from_str(&body).unwrap();
+            assert_eq!(v["client"]["id"], json!(client.to_string()), "request {i}");
+        }
+    }
+    let denied = t
+        .db()
+        .scalar_i64(
+            "SELECT COUNT(*) FROM audit_events WHERE outcome = 'denied'",
+            vec![],
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        denied - before_denied,
+        20,
+        "ten refusals and ten unknown persons"
+    );
+}
+
 on_both_backends!(
     unrelated_user_is_refused_on_every_client_route_and_audited,
     unknown_client_is_404_and_audited,
@@ -546,4 +616,5 @@ on_both_backends!(
     a_team_relationship_opens_the_record_to_every_member,
     lists_show_only_clients_with_a_relationship,
     a_revoked_or_unknown_token_is_401,
+    parallel_checks_each_get_their_own_answer,
 );

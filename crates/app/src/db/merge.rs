@@ -9,6 +9,12 @@
 //! text, in an order that keeps each op's own order of statements (a topological order of the
 //! statement texts), so a batch costs a handful of round trips whatever its size.
 //!
+//! On SQLite the rows go into multi-row `VALUES` lists ([`plan`]), in a few sizes (powers of
+//! two) so that the statement texts stay few. On PostgreSQL ([`plan_unnest`]) each statement
+//! text's rows become one `INSERT … SELECT … FROM UNNEST($1::uuid[], …)`: one array per column,
+//! so one statement and one round trip per table whatever the batch size, with one statement
+//! text per table for the driver's cache (the design `shared/PERFORMANCE.md` measured).
+//!
 //! Semantics do not change: the same rows go into the same transaction, row triggers fire per
 //! row, and if a merged statement fails the writer rolls the transaction back and runs the batch
 //! again on its slow path, one savepoint per op, exactly as before. A clean-up statement
@@ -18,14 +24,16 @@
 //! the tuple that binds a value) is not merged at all.
 
 use super::writer::{Expect, Stmt};
-use super::Val;
+use super::{Bound, Column, Val};
 
 /// Most values bound in one statement (SQLite's limit is 32 766, PostgreSQL's 65 535).
 const MAX_PARAMS: usize = 16_000;
 
 /// A single-row INSERT split around its value tuple.
 #[derive(Debug, Clone, PartialEq, Eq)]
-struct Template<'s> {
+pub(crate) struct Template<'s> {
+    /// `INSERT INTO t (a, b)` (everything before `VALUES`).
+    into: &'s str,
     /// `INSERT INTO t (a, b) VALUES ` (everything before the tuple).
     head: &'s str,
     /// The tuple between its parentheses, as text and placeholders.
@@ -45,7 +53,7 @@ enum Piece<'s> {
 
 /// Splits `INSERT INTO … VALUES ( … ) [tail]` whose tuple binds `$1..$n` each exactly once
 /// and whose tail binds nothing. Anything else is `None`.
-fn template(sql: &str) -> Option<Template<'_>> {
+pub(crate) fn template(sql: &str) -> Option<Template<'_>> {
     let trimmed = sql.trim_start();
     if !trimmed.get(..7)?.eq_ignore_ascii_case("INSERT ") {
         return None;
@@ -106,6 +114,7 @@ fn template(sql: &str) -> Option<Template<'_>> {
         return None;
     }
     Some(Template {
+        into: &sql[..values],
         head: &sql[..open],
         tuple,
         tail,
@@ -139,6 +148,74 @@ impl Template<'_> {
     }
 }
 
+impl Template<'_> {
+    /// The statement for a batch of rows bound as columns (PostgreSQL):
+    /// `INSERT INTO t (a, b) SELECT u.c1, f(u.c2) FROM UNNEST($1::uuid[], $2::text[]) AS
+    /// u(c1, c2) [tail]`. One statement text per table whatever the number of rows, and one
+    /// array per column instead of one parameter per value; the tuple's own expressions and
+    /// literals stay as they were (an INSERT coerces a SELECT's output to the columns' types
+    /// as it does a VALUES row's).
+    fn unnest_sql(&self, cols: &[Column]) -> String {
+        let mut s = String::with_capacity(self.into.len() + 64 + self.arity * 24);
+        s.push_str(self.into);
+        s.push_str(" SELECT ");
+        for p in &self.tuple {
+            match p {
+                Piece::Text(t) => s.push_str(t),
+                Piece::Param(n) => {
+                    s.push_str("u.c");
+                    s.push_str(&n.to_string());
+                }
+            }
+        }
+        s.push_str(" FROM UNNEST(");
+        for (i, c) in cols.iter().enumerate() {
+            if i > 0 {
+                s.push_str(", ");
+            }
+            s.push('$');
+            s.push_str(&(i + 1).to_string());
+            s.push_str("::");
+            s.push_str(c.pg_array_type());
+        }
+        s.push_str(") AS u(");
+        for i in 1..=cols.len() {
+            if i > 1 {
+                s.push_str(", ");
+            }
+            s.push('c');
+            s.push_str(&i.to_string());
+        }
+        s.push(')');
+        s.push_str(self.tail);
+        s
+    }
+
+    /// The rows as columns and the statement that inserts them all; `None` if a column's
+    /// values are not all of one type, or the tuple holds `DEFAULT` (not allowed in a SELECT).
+    pub(crate) fn unnest(&self, rows: &[&[Val]]) -> Option<(String, Bound)> {
+        if self.tuple.iter().any(|p| match p {
+            Piece::Text(t) => t.to_ascii_uppercase().contains("DEFAULT"),
+            Piece::Param(_) => false,
+        }) {
+            return None;
+        }
+        let first = rows.first()?;
+        let mut cols: Vec<Column> = first.iter().map(|v| Column::like(v, rows.len())).collect();
+        for row in rows {
+            if row.len() != self.arity {
+                return None;
+            }
+            for (c, v) in cols.iter_mut().zip(row.iter()) {
+                if !c.push(v) {
+                    return None;
+                }
+            }
+        }
+        Some((self.unnest_sql(&cols), Bound::Columns(cols)))
+    }
+}
+
 /// Row counts for `n` rows in statements of at most `max` rows, as powers of two, so that a
 /// statement text is one of a few per table (drivers cache prepared statements by text).
 pub(crate) fn chunks(mut n: usize, max: usize) -> Vec<usize> {
@@ -163,14 +240,13 @@ pub(crate) fn chunks(mut n: usize, max: usize) -> Vec<usize> {
 /// One distinct statement text of a batch: its template (none for a clean-up) and its rows.
 type Text<'a> = (&'static str, Option<Template<'static>>, Vec<&'a [Val]>);
 
-/// The batch's statements as multi-row INSERTs, in an order that keeps every op's own order;
-/// `None` when the batch cannot be merged (run it statement by statement instead).
-pub(crate) fn plan<'a>(ops: impl Iterator<Item = &'a [Stmt]>) -> Option<Vec<(String, Vec<Val>)>> {
+/// The batch's distinct statement texts with their rows, in an order that keeps every op's
+/// own order; `None` when the batch cannot be merged (run it statement by statement instead).
+fn groups<'a>(ops: impl Iterator<Item = &'a [Stmt]>) -> Option<Vec<Text<'a>>> {
     // Distinct statement texts in order of first appearance, with their rows.
     // A clean-up statement has no template: its rows run one by one at its place in the order.
     let mut texts: Vec<Text<'a>> = Vec::new();
     let mut edges: Vec<(usize, usize)> = Vec::new();
-    let mut any = false;
     for stmts in ops {
         let mut prev: Option<usize> = None;
         for stmt in stmts {
@@ -192,7 +268,6 @@ pub(crate) fn plan<'a>(ops: impl Iterator<Item = &'a [Stmt]>) -> Option<Vec<(Str
                 _ => {}
             }
             texts[i].2.push(&stmt.args);
-            any = true;
             if let Some(p) = prev {
                 if p != i && !edges.contains(&(p, i)) {
                     edges.push((p, i));
@@ -200,9 +275,6 @@ pub(crate) fn plan<'a>(ops: impl Iterator<Item = &'a [Stmt]>) -> Option<Vec<(Str
             }
             prev = Some(i);
         }
-    }
-    if !any {
-        return Some(Vec::new());
     }
     // Kahn's algorithm, ties broken by first appearance; a cycle (A, B, A in one op and
     // B before A in another) cannot be merged.
@@ -223,9 +295,15 @@ pub(crate) fn plan<'a>(ops: impl Iterator<Item = &'a [Stmt]>) -> Option<Vec<(Str
             }
         }
     }
+    let mut slots: Vec<Option<Text<'a>>> = texts.into_iter().map(Some).collect();
+    Some(order.into_iter().filter_map(|i| slots[i].take()).collect())
+}
+
+/// The batch's statements as multi-row INSERTs (SQLite), in an order that keeps every op's
+/// own order; `None` when the batch cannot be merged (run it statement by statement instead).
+pub(crate) fn plan<'a>(ops: impl Iterator<Item = &'a [Stmt]>) -> Option<Vec<(String, Vec<Val>)>> {
     let mut out = Vec::new();
-    for i in order {
-        let (sql, t, rows) = &texts[i];
+    for (sql, t, rows) in groups(ops)? {
         let Some(t) = t else {
             out.extend(rows.iter().map(|r| (sql.to_string(), r.to_vec())));
             continue;
@@ -237,6 +315,25 @@ pub(crate) fn plan<'a>(ops: impl Iterator<Item = &'a [Stmt]>) -> Option<Vec<(Str
             rest = later;
             let args = now.iter().flat_map(|r| r.iter().cloned()).collect();
             out.push((t.sql(size), args));
+        }
+    }
+    Some(out)
+}
+
+/// The batch's statements for PostgreSQL: each statement text's rows in one
+/// `INSERT … SELECT … FROM UNNEST(…)` (one round trip per table, whatever the batch size; see
+/// [`Template::unnest`]), a lone row as its own statement, in the same order as [`plan`].
+pub(crate) fn plan_unnest<'a>(
+    ops: impl Iterator<Item = &'a [Stmt]>,
+) -> Option<Vec<(String, Bound)>> {
+    let mut out = Vec::new();
+    for (sql, t, rows) in groups(ops)? {
+        match t {
+            Some(t) if rows.len() > 1 => out.push(t.unnest(&rows)?),
+            _ => out.extend(
+                rows.iter()
+                    .map(|r| (sql.to_string(), Bound::Row(r.to_vec()))),
+            ),
         }
     }
     Some(out)
@@ -290,6 +387,59 @@ mod tests {
     fn a_parenthesis_in_a_literal_does_not_end_the_tuple() {
         let t = template("INSERT INTO t (a, b) VALUES ($1, ')')").unwrap();
         assert_eq!(t.sql(2), "INSERT INTO t (a, b) VALUES ($1, ')'), ($2, ')')");
+    }
+
+    #[test]
+    fn a_batch_becomes_one_unnest_insert_per_text_on_postgres() {
+        const C: &str =
+            "INSERT INTO c (id, name, n) VALUES ($1, COALESCE($2, 'x'), $3) ON CONFLICT DO NOTHING";
+        const S: &str = "INSERT INTO s (c, s) VALUES ($1, 'lead')";
+        let a = [stmt(C, args![1, "a", 10]), stmt(S, args![1])];
+        let b = [
+            stmt(C, vec![Val::from(2), Val::Text(None), Val::from(20)]),
+            stmt(S, args![2]),
+        ];
+        let c = [stmt(C, args![3, "c", 30])];
+        let out = plan_unnest([&a[..], &b[..], &c[..]].into_iter()).unwrap();
+        let texts: Vec<&str> = out.iter().map(|(s, _)| s.as_str()).collect();
+        assert_eq!(
+            texts,
+            vec![
+                "INSERT INTO c (id, name, n) SELECT u.c1, COALESCE(u.c2, 'x'), u.c3 FROM \
+                 UNNEST($1::int8[], $2::text[], $3::int8[]) AS u(c1, c2, c3) ON CONFLICT DO NOTHING",
+                "INSERT INTO s (c, s) SELECT u.c1, 'lead' FROM UNNEST($1::int8[]) AS u(c1)",
+            ]
+        );
+        let Bound::Columns(cols) = &out[0].1 else {
+            panic!("columns")
+        };
+        match (&cols[0], &cols[1], &cols[2]) {
+            (Column::Int(ids), Column::Text(names), Column::Int(ns)) => {
+                assert_eq!(ids, &vec![Some(1), Some(2), Some(3)]);
+                assert_eq!(
+                    names,
+                    &vec![Some("a".to_string()), None, Some("c".to_string())]
+                );
+                assert_eq!(ns, &vec![Some(10), Some(20), Some(30)]);
+            }
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn a_lone_row_keeps_its_own_statement_and_mixed_types_are_not_merged() {
+        const C: &str = "INSERT INTO c (id) VALUES ($1)";
+        let one = [stmt(C, args![1])];
+        let out = plan_unnest([&one[..]].into_iter()).unwrap();
+        assert_eq!(out.len(), 1);
+        assert_eq!(out[0].0, C);
+        assert!(matches!(&out[0].1, Bound::Row(v) if v.len() == 1));
+        // The same parameter bound as an integer in one op and as text in another.
+        let text = [stmt(C, args!["1"])];
+        assert!(plan_unnest([&one[..], &text[..]].into_iter()).is_none());
+        // DEFAULT is a VALUES keyword a SELECT does not have.
+        let t = template("INSERT INTO c (id, at) VALUES ($1, DEFAULT)").unwrap();
+        assert!(t.unnest(&[&args![1][..], &args![2][..]]).is_none());
     }
 
     #[test]

@@ -6,6 +6,7 @@
 
 pub mod fast;
 mod merge;
+pub mod pg_readers;
 pub mod server_role;
 pub mod writer;
 
@@ -126,6 +127,100 @@ macro_rules! bind_all {
     }};
 }
 
+/// One column of a batch of rows, bound as one PostgreSQL array (see `merge`: a batch's
+/// single-row INSERTs become one `INSERT … SELECT … FROM UNNEST(…)`). The variant is the
+/// column's [`Val`] variant, so the array's element type is the type each row bound.
+#[derive(Debug, Clone)]
+pub(crate) enum Column {
+    Text(Vec<Option<String>>),
+    Int(Vec<Option<i64>>),
+    Bool(Vec<Option<bool>>),
+    Uuid(Vec<Option<Uuid>>),
+    Ts(Vec<Option<DateTime<Utc>>>),
+    Date(Vec<Option<NaiveDate>>),
+}
+
+impl Column {
+    /// An empty column of `v`'s type, with room for `n` values.
+    pub(crate) fn like(v: &Val, n: usize) -> Column {
+        match v {
+            Val::Text(_) => Column::Text(Vec::with_capacity(n)),
+            Val::Int(_) => Column::Int(Vec::with_capacity(n)),
+            Val::Bool(_) => Column::Bool(Vec::with_capacity(n)),
+            Val::Uuid(_) => Column::Uuid(Vec::with_capacity(n)),
+            Val::Ts(_) => Column::Ts(Vec::with_capacity(n)),
+            Val::Date(_) => Column::Date(Vec::with_capacity(n)),
+        }
+    }
+
+    /// Appends a value; `false` (and nothing appended) if its type is not the column's.
+    pub(crate) fn push(&mut self, v: &Val) -> bool {
+        match (self, v) {
+            (Column::Text(c), Val::Text(x)) => c.push(x.clone()),
+            (Column::Int(c), Val::Int(x)) => c.push(*x),
+            (Column::Bool(c), Val::Bool(x)) => c.push(*x),
+            (Column::Uuid(c), Val::Uuid(x)) => c.push(*x),
+            (Column::Ts(c), Val::Ts(x)) => c.push(*x),
+            (Column::Date(c), Val::Date(x)) => c.push(*x),
+            _ => return false,
+        }
+        true
+    }
+
+    /// The PostgreSQL array type the column is bound as.
+    pub(crate) fn pg_array_type(&self) -> &'static str {
+        match self {
+            Column::Text(_) => "text[]",
+            Column::Int(_) => "int8[]",
+            Column::Bool(_) => "bool[]",
+            Column::Uuid(_) => "uuid[]",
+            Column::Ts(_) => "timestamptz[]",
+            Column::Date(_) => "date[]",
+        }
+    }
+}
+
+/// What a PostgreSQL statement of the writer binds: one row's values, or whole columns.
+#[derive(Debug, Clone)]
+pub(crate) enum Bound {
+    Row(Vec<Val>),
+    Columns(Vec<Column>),
+}
+
+/// Binds each column as one array (`query` or `query_as`).
+macro_rules! bind_columns {
+    ($q:expr, $cols:expr) => {{
+        let mut q = $q;
+        for c in $cols {
+            q = match c {
+                Column::Text(x) => q.bind(x),
+                Column::Int(x) => q.bind(x),
+                Column::Bool(x) => q.bind(x),
+                Column::Uuid(x) => q.bind(x),
+                Column::Ts(x) => q.bind(x),
+                Column::Date(x) => q.bind(x),
+            };
+        }
+        q
+    }};
+}
+
+/// A PostgreSQL query with a row's values or a batch's columns bound.
+pub(crate) fn pg_query_bound(sql: &str, args: Bound) -> PgQ<'_> {
+    match args {
+        Bound::Row(v) => pg_query(sql, v),
+        Bound::Columns(cols) => bind_columns!(sqlx::query(sql), cols),
+    }
+}
+
+/// A PostgreSQL `query_as` with a batch's columns bound.
+pub(crate) fn bind_columns<'q, T>(q: PgQA<'q, T>, cols: Vec<Column>) -> PgQA<'q, T>
+where
+    T: for<'r> FromRow<'r, PgRow>,
+{
+    bind_columns!(q, cols)
+}
+
 /// A SQLite query with its values bound.
 pub fn sqlite_query(sql: &str, args: Vec<Val>) -> SqliteQ<'_> {
     bind_all!(sqlx::query(sql), args)
@@ -158,8 +253,9 @@ pub enum Db {
     /// SQLite reader pool (WAL: readers never block the writer), and the rusqlite readers
     /// for the hot paths' short queries ([`fast`]; `None` for an in-memory database).
     Sqlite(SqlitePool, Option<std::sync::Arc<fast::Readers>>),
-    /// PostgreSQL pool.
-    Postgres(PgPool),
+    /// PostgreSQL pool (migrations, the server role's lock), and the reader connections
+    /// every read goes through ([`pg_readers`]: no ping before and after each read).
+    Postgres(PgPool, std::sync::Arc<pg_readers::PgReaders>),
 }
 
 /// How durable a SQLite commit is.
@@ -258,8 +354,17 @@ impl Db {
                     .acquire_timeout(Duration::from_secs(10))
                     .connect_with(pg_options(opts)?)
                     .await?;
-                Ok(Db::Postgres(pool))
+                let readers = pg_readers::PgReaders::new(pg_options(opts)?, opts.max_readers);
+                Ok(Db::Postgres(pool, std::sync::Arc::new(readers)))
             }
+        }
+    }
+
+    /// The PostgreSQL reader connections (`None` on SQLite).
+    pub(crate) fn pg_readers(&self) -> Option<std::sync::Arc<pg_readers::PgReaders>> {
+        match self {
+            Db::Postgres(_, r) => Some(r.clone()),
+            Db::Sqlite(..) => None,
         }
     }
 
@@ -267,7 +372,7 @@ impl Db {
     pub fn backend(&self) -> Backend {
         match self {
             Db::Sqlite(..) => Backend::Sqlite,
-            Db::Postgres(_) => Backend::Postgres,
+            Db::Postgres(..) => Backend::Postgres,
         }
     }
 
@@ -299,7 +404,7 @@ impl Db {
                     ))));
                 }
             }
-            Db::Postgres(p) => {
+            Db::Postgres(p, _) => {
                 let m = sqlx::migrate!("migrations/postgres");
                 // The server's own role (`benk migrate --create-server-role`) may
                 // not create or change tables; when nothing is pending it need not.
@@ -347,7 +452,7 @@ impl Db {
     pub async fn all<T: Row>(&self, sql: &str, args: Vec<Val>) -> Result<Vec<T>, sqlx::Error> {
         match self {
             Db::Sqlite(p, _) => sqlite_query_as::<T>(sql, args).fetch_all(p).await,
-            Db::Postgres(p) => pg_query_as::<T>(sql, args).fetch_all(p).await,
+            Db::Postgres(_, r) => r.all::<T>(sql, args).await,
         }
     }
 
@@ -355,7 +460,7 @@ impl Db {
     pub async fn opt<T: Row>(&self, sql: &str, args: Vec<Val>) -> Result<Option<T>, sqlx::Error> {
         match self {
             Db::Sqlite(p, _) => sqlite_query_as::<T>(sql, args).fetch_optional(p).await,
-            Db::Postgres(p) => pg_query_as::<T>(sql, args).fetch_optional(p).await,
+            Db::Postgres(_, r) => r.opt::<T>(sql, args).await,
         }
     }
 
@@ -363,7 +468,10 @@ impl Db {
     pub async fn scalar_i64(&self, sql: &str, args: Vec<Val>) -> Result<i64, sqlx::Error> {
         let (n,): (i64,) = match self {
             Db::Sqlite(p, _) => sqlite_query_as::<(i64,)>(sql, args).fetch_one(p).await?,
-            Db::Postgres(p) => pg_query_as::<(i64,)>(sql, args).fetch_one(p).await?,
+            Db::Postgres(_, r) => r
+                .opt::<(i64,)>(sql, args)
+                .await?
+                .ok_or(sqlx::Error::RowNotFound)?,
         };
         Ok(n)
     }
@@ -380,11 +488,11 @@ impl Db {
         &self,
         queries: Vec<(String, Vec<Val>)>,
     ) -> Result<Option<Vec<String>>, sqlx::Error> {
-        let Db::Postgres(p) = self else {
+        let Db::Postgres(_, r) = self else {
             return Ok(None);
         };
         let (sql, args) = json_lists_sql(queries);
-        let row = pg_query(&sql, args).fetch_one(p).await?;
+        let row = r.one_row(&sql, args).await?;
         let n = sqlx::Row::len(&row);
         (0..n)
             .map(|i| sqlx::Row::try_get::<String, _>(&row, i))
@@ -401,7 +509,10 @@ impl Db {
                 }
                 p.close().await
             }
-            Db::Postgres(p) => p.close().await,
+            Db::Postgres(p, r) => {
+                r.close().await;
+                p.close().await
+            }
         }
     }
 }

@@ -53,7 +53,7 @@ pub async fn create_server_role(
     if !valid_name(name) {
         return Err(ServerRoleError::BadName(name.to_string()));
     }
-    let Db::Postgres(pool) = &app.db else {
+    let Db::Postgres(pool, _) = &app.db else {
         return Err(ServerRoleError::NotPostgres);
     };
     // A DO block takes no parameters; the name is a checked identifier and is

@@ -28,8 +28,8 @@ use sqlx::{Connection, PgConnection, SqliteConnection};
 use tokio::sync::{mpsc, oneshot};
 
 use super::{
-    pg_options, pg_query, pg_query_as, sqlite_options, sqlite_query, sqlite_query_as, Backend,
-    DbError, DbOptions, Row, Val,
+    pg_options, pg_query, pg_query_as, pg_query_bound, sqlite_options, sqlite_query,
+    sqlite_query_as, Backend, Bound, DbError, DbOptions, Row, Val,
 };
 use crate::audit::{AuditDraft, ChainHead};
 
@@ -521,6 +521,92 @@ fn audit_inserts(rows: &[crate::audit::AuditRow]) -> Vec<(String, Vec<Val>)> {
         .collect()
 }
 
+/// How [`pg_fast_batch`] ended.
+enum PgFast {
+    /// Committed.
+    Done,
+    /// Not a batch of plain inserts it can merge: nothing was sent.
+    Unmerged,
+    /// A statement failed and the transaction was rolled back: nothing was kept.
+    Failed,
+}
+
+/// The fast path on PostgreSQL, for a batch of plain ops whose statements merge: every
+/// statement text's rows in one `INSERT … SELECT … FROM UNNEST(…)` (see `merge`), in as few
+/// round trips as the protocol allows — `BEGIN` and the head's lock in one (no values, so one
+/// simple query), each merged INSERT, the audit rows and the head's new value in one statement
+/// (`WITH appended AS (INSERT …) UPDATE audit_head …`), and `COMMIT`. A batch of contacts is
+/// six round trips whatever its size. The rows, their order, the chain and the transaction
+/// are those of [`run_batch!`]'s fast path.
+async fn pg_fast_batch(conn: &mut PgConnection, ops: &[&WriteOp]) -> Result<PgFast, sqlx::Error> {
+    static AUDIT_ONE: std::sync::LazyLock<String> =
+        std::sync::LazyLock::new(|| insert_audit_sql(1));
+    let Some(merged) = super::merge::plan_unnest(ops.iter().map(|op| op.stmts.as_slice())) else {
+        return Ok(PgFast::Unmerged);
+    };
+    let mut head = {
+        use sqlx::Row as _;
+        let row = sqlx::raw_sql(
+            "BEGIN; UPDATE audit_head SET seq = seq WHERE id = 1 RETURNING seq, hash",
+        )
+        .fetch_one(&mut *conn)
+        .await?;
+        ChainHead {
+            seq: row.try_get(0)?,
+            hash: row.try_get(1)?,
+        }
+    };
+    for (sql, args) in merged {
+        match pg_query_bound(&sql, args).execute(&mut *conn).await {
+            Ok(_) => {}
+            Err(sqlx::Error::Database(_)) => {
+                sqlx::raw_sql("ROLLBACK").execute(&mut *conn).await?;
+                return Ok(PgFast::Failed);
+            }
+            Err(e) => return Err(e),
+        }
+    }
+    let rows: Vec<_> = ops
+        .iter()
+        .flat_map(|op| op.audit.iter())
+        .map(|d| head.append(d))
+        .collect();
+    let args: Vec<Vec<Val>> = rows.iter().map(|r| r.args()).collect();
+    let refs: Vec<&[Val]> = args.iter().map(Vec::as_slice).collect();
+    let appended = match refs.is_empty() {
+        true => None,
+        false => super::merge::template(AUDIT_ONE.as_str()).and_then(|t| t.unnest(&refs)),
+    };
+    match appended {
+        Some((insert, Bound::Columns(cols))) => {
+            let n = cols.len();
+            let sql = format!(
+                "WITH appended AS ({insert}) UPDATE audit_head SET seq = ${}, hash = ${} WHERE id = 1",
+                n + 1,
+                n + 2
+            );
+            pg_query_bound(&sql, Bound::Columns(cols))
+                .bind(head.seq)
+                .bind(head.hash.clone())
+                .execute(&mut *conn)
+                .await?;
+        }
+        _ => {
+            for (sql, args) in audit_inserts(&rows) {
+                pg_query(&sql, args).execute(&mut *conn).await?;
+            }
+            pg_query(
+                WRITE_HEAD,
+                vec![Val::from(head.seq), Val::from(head.hash.clone())],
+            )
+            .execute(&mut *conn)
+            .await?;
+        }
+    }
+    sqlx::raw_sql("COMMIT").execute(&mut *conn).await?;
+    Ok(PgFast::Done)
+}
+
 /// A multi-row INSERT for `n` audit rows.
 fn insert_audit_sql(n: usize) -> String {
     let mut sql = String::with_capacity(AUDIT_COLUMNS.len() + n * 100);
@@ -743,7 +829,23 @@ async fn run_batch_pg(
     works: Vec<Work>,
     touched: &mut bool,
 ) -> Result<Vec<Reply>, sqlx::Error> {
-    run_batch!(conn, works, touched, pg_query, TxConn::Postgres, true)
+    let ops: Option<Vec<&WriteOp>> = works
+        .iter()
+        .map(|w| match w {
+            Work::Op(op) => Some(op),
+            Work::Command(_) => None,
+        })
+        .collect();
+    let mut try_fast = true;
+    if let Some(ops) = ops {
+        match pg_fast_batch(conn, &ops).await? {
+            PgFast::Done => return Ok(works.iter().map(|_| Ok(None)).collect()),
+            // A statement failed and nothing was kept: each op in its own savepoint below.
+            PgFast::Failed => try_fast = false,
+            PgFast::Unmerged => {}
+        }
+    }
+    run_batch!(conn, works, touched, pg_query, TxConn::Postgres, try_fast)
 }
 
 /// The SQLite file once more, through rusqlite, for the writer's fast path: a batch of plain
