@@ -445,6 +445,39 @@ async fn merged_batches_store_every_value(backend: &str) {
     common::close(app, place).await;
 }
 
+/// Two servers on one PostgreSQL database (a second server, or `benk` on the host), each with
+/// its own writer and its own batches: each batch takes the chain head's lock before it appends,
+/// so the two writers take turns; every write is kept exactly once, and the one chain verifies.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn two_writers_on_one_postgres_database_keep_one_chain() {
+    let (a, place) = common::open("postgres").await;
+    let b = common::open_again(&place).await;
+    let mut tasks = Vec::new();
+    for i in 0..120 {
+        let app = if i % 2 == 0 { a.clone() } else { b.clone() };
+        tasks.push(tokio::spawn(async move {
+            testing::writer(&app)
+                .write(plain_org(i, org_number(i)))
+                .await
+        }));
+    }
+    for t in tasks {
+        t.await.unwrap().expect("every write commits");
+    }
+    assert_eq!(count(&a, "SELECT COUNT(*) FROM organisations").await, 120);
+    assert_eq!(count(&a, "SELECT COUNT(*) FROM audit_events").await, 120);
+    assert_eq!(
+        count(&a, "SELECT seq FROM audit_head WHERE id = 1").await,
+        120
+    );
+    assert_eq!(
+        audit::verify(&a, |_, _| {}).await.unwrap().first_break,
+        None
+    );
+    b.close().await;
+    common::close(a, place).await;
+}
+
 macro_rules! both {
     ($($f:ident),*) => {
         mod sqlite { $( #[tokio::test(flavor = "multi_thread", worker_threads = 2)] async fn $f() { super::$f("sqlite").await } )* }

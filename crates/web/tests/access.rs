@@ -549,14 +549,16 @@ async fn parallel_checks_each_get_their_own_answer(t: &TestApp) {
     for _ in 0..4 {
         clients.push(new_client(t, &tone).await);
     }
-    let before_denied = t
-        .db()
-        .scalar_i64(
-            "SELECT COUNT(*) FROM audit_events WHERE outcome = 'denied'",
-            vec![],
-        )
-        .await
-        .unwrap();
+    let denied = || async {
+        t.db()
+            .scalar_i64(
+                "SELECT COUNT(*) FROM audit_events WHERE outcome = 'denied'",
+                vec![],
+            )
+            .await
+            .unwrap()
+    };
+    let before_denied = denied().await;
     let mut tasks = Vec::new();
     for i in 0..40usize {
         let (token, client, want) = match i % 4 {
@@ -592,16 +594,8 @@ async fn parallel_checks_each_get_their_own_answer(t: &TestApp) {
             assert_eq!(v["client"]["id"], json!(client.to_string()), "request {i}");
         }
     }
-    let denied = t
-        .db()
-        .scalar_i64(
-            "SELECT COUNT(*) FROM audit_events WHERE outcome = 'denied'",
-            vec![],
-        )
-        .await
-        .unwrap();
     assert_eq!(
-        denied - before_denied,
+        denied().await - before_denied,
         20,
         "ten refusals and ten unknown persons"
     );

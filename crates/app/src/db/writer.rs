@@ -573,9 +573,10 @@ async fn pg_fast_batch(conn: &mut PgConnection, ops: &[&WriteOp]) -> Result<PgFa
         .collect();
     let args: Vec<Vec<Val>> = rows.iter().map(|r| r.args()).collect();
     let refs: Vec<&[Val]> = args.iter().map(Vec::as_slice).collect();
-    let appended = match refs.is_empty() {
-        true => None,
-        false => super::merge::template(AUDIT_ONE.as_str()).and_then(|t| t.unnest(&refs)),
+    let appended = if refs.is_empty() {
+        None
+    } else {
+        super::merge::template(AUDIT_ONE.as_str()).and_then(|t| t.unnest(&refs))
     };
     match appended {
         Some((insert, Bound::Columns(cols))) => {
@@ -796,6 +797,17 @@ macro_rules! run_batch {
     }};
 }
 
+/// The batch's ops, if it is only plain ops (no command): what the fast paths run.
+fn plain_ops(works: &[Work]) -> Option<Vec<&WriteOp>> {
+    works
+        .iter()
+        .map(|w| match w {
+            Work::Op(op) => Some(op),
+            Work::Command(_) => None,
+        })
+        .collect()
+}
+
 async fn run_batch_sqlite(
     conn: &mut SqliteConnection,
     raw: Option<&mut RawWriter>,
@@ -804,14 +816,7 @@ async fn run_batch_sqlite(
 ) -> Result<Vec<Reply>, sqlx::Error> {
     let mut try_fast = true;
     if let Some(raw) = raw {
-        let ops: Option<Vec<&WriteOp>> = works
-            .iter()
-            .map(|w| match w {
-                Work::Op(op) => Some(op),
-                Work::Command(_) => None,
-            })
-            .collect();
-        if let Some(ops) = ops {
+        if let Some(ops) = plain_ops(&works) {
             if raw_fast_batch(raw, &ops)
                 .map_err(|e| sqlx::Error::Protocol(format!("sqlite write: {e}")))?
             {
@@ -829,15 +834,8 @@ async fn run_batch_pg(
     works: Vec<Work>,
     touched: &mut bool,
 ) -> Result<Vec<Reply>, sqlx::Error> {
-    let ops: Option<Vec<&WriteOp>> = works
-        .iter()
-        .map(|w| match w {
-            Work::Op(op) => Some(op),
-            Work::Command(_) => None,
-        })
-        .collect();
     let mut try_fast = true;
-    if let Some(ops) = ops {
+    if let Some(ops) = plain_ops(&works) {
         match pg_fast_batch(conn, &ops).await? {
             PgFast::Done => return Ok(works.iter().map(|_| Ok(None)).collect()),
             // A statement failed and nothing was kept: each op in its own savepoint below.

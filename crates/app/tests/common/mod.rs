@@ -54,6 +54,22 @@ pub async fn open(backend: &str) -> (App, Place) {
     (app, place)
 }
 
+/// A second app on the database of `place` (a second server, or `benk` on the host, with its
+/// own writer); PostgreSQL only.
+pub async fn open_again(place: &Place) -> App {
+    let Place::Schema(schema) = place else {
+        panic!("a second app is opened on PostgreSQL only")
+    };
+    let base = pg_base();
+    let sep = if base.contains('?') { '&' } else { '?' };
+    App::open(
+        &DbOptions::new(format!("{base}{sep}options=-c%20search_path%3D{schema}")),
+        Settings::default(),
+    )
+    .await
+    .expect("open again")
+}
+
 /// Closes the app and removes its database.
 pub async fn close(app: App, place: Place) {
     app.close().await;
