@@ -26,6 +26,7 @@ use tokio::sync::{mpsc, oneshot};
 use uuid::Uuid;
 
 use crate::db::pg_readers::PgReaders;
+use crate::db::writer::gather;
 use crate::db::Column;
 
 /// Most checks in one statement.
@@ -70,13 +71,12 @@ static SQL: LazyLock<String> = LazyLock::new(|| {
     )
 });
 
-fn ids(list: &[Uuid]) -> Option<String> {
-    Some(
-        list.iter()
-            .map(Uuid::to_string)
-            .collect::<Vec<_>>()
-            .join(","),
-    )
+/// Team ids as the statement reads them (`string_to_array(…, ',')`).
+fn ids(list: &[Uuid]) -> String {
+    list.iter()
+        .map(Uuid::to_string)
+        .collect::<Vec<_>>()
+        .join(",")
 }
 
 impl Checks {
@@ -101,13 +101,7 @@ impl Checks {
 
 async fn run(readers: Arc<PgReaders>, mut rx: mpsc::Receiver<Pending>) {
     while let Some(first) = rx.recv().await {
-        let mut batch = vec![first];
-        while batch.len() < MAX_BATCH {
-            match rx.try_recv() {
-                Ok(p) => batch.push(p),
-                Err(_) => break,
-            }
-        }
+        let mut batch = gather(&mut rx, first, MAX_BATCH);
         // Requests that went away while waiting are not asked about.
         batch.retain(|p| !p.reply.is_closed());
         if batch.is_empty() {
@@ -119,8 +113,8 @@ async fn run(readers: Arc<PgReaders>, mut rx: mpsc::Receiver<Pending>) {
             Column::Uuid(batch.iter().map(|p| Some(p.check.client)).collect()),
             Column::Uuid(batch.iter().map(|p| Some(p.check.staff)).collect()),
             Column::Date(batch.iter().map(|p| Some(p.check.today)).collect()),
-            Column::Text(batch.iter().map(|p| ids(&p.check.lead)).collect()),
-            Column::Text(batch.iter().map(|p| ids(&p.check.duty)).collect()),
+            Column::Text(batch.iter().map(|p| Some(ids(&p.check.lead))).collect()),
+            Column::Text(batch.iter().map(|p| Some(ids(&p.check.duty))).collect()),
         ];
         match readers
             .all_columns::<(i64, Uuid, Option<String>)>(&SQL, cols)

@@ -146,9 +146,7 @@ impl Template<'_> {
         s.push_str(self.tail);
         s
     }
-}
 
-impl Template<'_> {
     /// The statement for a batch of rows bound as columns (PostgreSQL):
     /// `INSERT INTO t (a, b) SELECT u.c1, f(u.c2) FROM UNNEST($1::uuid[], $2::text[]) AS
     /// u(c1, c2) [tail]`. One statement text per table whatever the number of rows, and one
@@ -193,7 +191,7 @@ impl Template<'_> {
 
     /// The rows as columns and the statement that inserts them all; `None` if a column's
     /// values are not all of one type, or the tuple holds `DEFAULT` (not allowed in a SELECT).
-    pub(crate) fn unnest(&self, rows: &[&[Val]]) -> Option<(String, Bound)> {
+    pub(crate) fn unnest(&self, rows: &[&[Val]]) -> Option<(String, Vec<Column>)> {
         if self.tuple.iter().any(|p| match p {
             Piece::Text(t) => t.to_ascii_uppercase().contains("DEFAULT"),
             Piece::Param(_) => false,
@@ -212,7 +210,7 @@ impl Template<'_> {
                 }
             }
         }
-        Some((self.unnest_sql(&cols), Bound::Columns(cols)))
+        Some((self.unnest_sql(&cols), cols))
     }
 }
 
@@ -329,7 +327,10 @@ pub(crate) fn plan_unnest<'a>(
     let mut out = Vec::new();
     for (sql, t, rows) in groups(ops)? {
         match t {
-            Some(t) if rows.len() > 1 => out.push(t.unnest(&rows)?),
+            Some(t) if rows.len() > 1 => {
+                let (sql, cols) = t.unnest(&rows)?;
+                out.push((sql, Bound::Columns(cols)));
+            }
             _ => out.extend(
                 rows.iter()
                     .map(|r| (sql.to_string(), Bound::Row(r.to_vec()))),

@@ -420,13 +420,7 @@ async fn run(
 ) {
     let mut conn = Some(conn);
     while let Some(first) = rx.recv().await {
-        let mut jobs = vec![first];
-        while jobs.len() < MAX_BATCH {
-            match rx.try_recv() {
-                Ok(job) => jobs.push(job),
-                Err(_) => break,
-            }
-        }
+        let jobs = gather(&mut rx, first, MAX_BATCH);
         let (works, replies): (Vec<Work>, Vec<_>) =
             jobs.into_iter().map(|j| (j.work, j.reply)).unzip();
         if conn.is_none() {
@@ -477,6 +471,19 @@ async fn run(
             }
         }
     }
+}
+
+/// `first` and whatever else is already waiting in `rx`, up to `max` in all: a group
+/// commit's batch (here, and the access checks' in `access::checks`). Nothing waits for more.
+pub(crate) fn gather<T>(rx: &mut mpsc::Receiver<T>, first: T, max: usize) -> Vec<T> {
+    let mut batch = vec![first];
+    while batch.len() < max {
+        match rx.try_recv() {
+            Ok(x) => batch.push(x),
+            Err(_) => break,
+        }
+    }
+    batch
 }
 
 fn classify(e: sqlx::Error) -> WriteError {
@@ -539,8 +546,11 @@ enum PgFast {
 /// six round trips whatever its size. The rows, their order, the chain and the transaction
 /// are those of [`run_batch!`]'s fast path.
 async fn pg_fast_batch(conn: &mut PgConnection, ops: &[&WriteOp]) -> Result<PgFast, sqlx::Error> {
+    // The single-row audit INSERT as a template, made once.
     static AUDIT_ONE: std::sync::LazyLock<String> =
         std::sync::LazyLock::new(|| insert_audit_sql(1));
+    static AUDIT_TEMPLATE: std::sync::LazyLock<Option<super::merge::Template<'static>>> =
+        std::sync::LazyLock::new(|| super::merge::template(AUDIT_ONE.as_str()));
     let Some(merged) = super::merge::plan_unnest(ops.iter().map(|op| op.stmts.as_slice())) else {
         return Ok(PgFast::Unmerged);
     };
@@ -576,10 +586,10 @@ async fn pg_fast_batch(conn: &mut PgConnection, ops: &[&WriteOp]) -> Result<PgFa
     let appended = if refs.is_empty() {
         None
     } else {
-        super::merge::template(AUDIT_ONE.as_str()).and_then(|t| t.unnest(&refs))
+        AUDIT_TEMPLATE.as_ref().and_then(|t| t.unnest(&refs))
     };
     match appended {
-        Some((insert, Bound::Columns(cols))) => {
+        Some((insert, cols)) => {
             let n = cols.len();
             let sql = format!(
                 "WITH appended AS ({insert}) UPDATE audit_head SET seq = ${}, hash = ${} WHERE id = 1",
@@ -592,7 +602,7 @@ async fn pg_fast_batch(conn: &mut PgConnection, ops: &[&WriteOp]) -> Result<PgFa
                 .execute(&mut *conn)
                 .await?;
         }
-        _ => {
+        None => {
             for (sql, args) in audit_inserts(&rows) {
                 pg_query(&sql, args).execute(&mut *conn).await?;
             }
