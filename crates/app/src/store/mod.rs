@@ -6,7 +6,7 @@
 //! the read pool (`&Db`) or inside a writer command (`&mut Tx`) through
 //! [`Exec`], so a check and the write it guards can share the same query.
 //! Backend differences (integer widths, typed NULLs) are handled here, in the
-//! SQL text, so use cases see one behaviour. `crates/app/tests/store_contract.rs`
+//! SQL text, so use cases see one behaviour. `crates/app/tests/app/store_contract.rs`
 //! runs every store on both backends.
 //!
 //! [`Stmt`]: crate::db::writer::Stmt

@@ -1,0 +1,7 @@
+//! The app crate's integration tests, one binary (each module was a test file of its own).
+
+mod common;
+
+mod schema;
+mod store_contract;
+mod writer_commands;
