@@ -569,25 +569,21 @@ fn notes_from(rows: Vec<NoteRow>, health: bool) -> Vec<Note> {
         .collect()
 }
 
-/// Adds staff, topics and notes to contact rows (a few queries for the whole page).
+/// Adds staff and notes to contact rows (a few queries for the whole page).
 async fn assemble(app: &App, rows: Vec<ContactRow>, health: bool) -> AppResult<Vec<Contact>> {
     let ids: Vec<Uuid> = rows.iter().map(|r| r.id).collect();
-    // Three reads side by side on the read pool.
-    let (staff_rows, topic_rows, note_rows) = tokio::try_join!(
+    // Two reads side by side on the read pool.
+    let (staff_rows, note_rows) = tokio::try_join!(
         store::contacts::staff_of(&app.db, &ids),
-        store::contacts::topics_of(&app.db, &ids),
         store::contacts::notes_of_contacts(&app.db, &ids, health),
     )?;
-    Ok(assemble_from(
-        rows, staff_rows, topic_rows, note_rows, health,
-    ))
+    Ok(assemble_from(rows, staff_rows, note_rows, health))
 }
 
-/// Contacts from their rows and the rows of their staff, topics and notes.
+/// Contacts from their rows and the rows of their staff and notes.
 fn assemble_from(
     rows: Vec<ContactRow>,
     staff_rows: Vec<(Uuid, Uuid, String, String)>,
-    topic_rows: Vec<(Uuid, String)>,
     note_rows: Vec<NoteRow>,
     health: bool,
 ) -> Vec<Contact> {
@@ -597,10 +593,6 @@ fn assemble_from(
             .entry(c)
             .or_default()
             .push(ContactStaff { id, name, org_name });
-    }
-    let mut topics: HashMap<Uuid, Vec<String>> = HashMap::new();
-    for (c, t) in topic_rows {
-        topics.entry(c).or_default().push(t);
     }
     let contact_of: HashMap<Uuid, Uuid> = note_rows
         .iter()
@@ -615,7 +607,7 @@ fn assemble_from(
     rows.into_iter()
         .map(|r| Contact {
             staff: staff.remove(&r.id).unwrap_or_default(),
-            topics: topics.remove(&r.id).unwrap_or_default(),
+            topics: store::contacts::topics_of_column(&r.topics),
             note: notes.remove(&r.id),
             id: r.id,
             client_id: r.client_id,
@@ -990,7 +982,7 @@ async fn page_rows(
     })
 }
 
-/// PostgreSQL: the shown contacts' staff, topics and notes, and the later versions of the
+/// PostgreSQL: the shown contacts' staff and notes, and the later versions of the
 /// shown notes, in one round trip. The rows come back in the order each query asks for, but
 /// PostgreSQL does not promise to keep a subquery's order through `json_agg`, so the lists
 /// whose order is shown are sorted here again.
@@ -1005,7 +997,6 @@ async fn details_pg(
     let mut queries = Vec::new();
     if !ids.is_empty() {
         queries.push(sc::staff_of_q(&ids));
-        queries.push(sc::topics_of_q(&ids));
         queries.push(sc::notes_of_contacts_q(&ids, health));
     }
     if !roots.is_empty() {
@@ -1020,10 +1011,9 @@ async fn details_pg(
         .await?
         .ok_or_else(|| AppError::Internal("not PostgreSQL".into()))?;
     let mut l = l.iter();
-    let (mut staff, mut topics, mut notes) = (Vec::new(), Vec::new(), Vec::new());
+    let (mut staff, mut notes) = (Vec::new(), Vec::new());
     if !ids.is_empty() {
         staff = parse_rows::<sc::StaffOfRow>(l.next().map_or("[]", |s| s.as_str()))?;
-        topics = parse_rows::<sc::TopicRow>(l.next().map_or("[]", |s| s.as_str()))?;
         notes = parse_rows::<NoteRow>(l.next().map_or("[]", |s| s.as_str()))?;
     }
     let mut later = match l.next() {
@@ -1031,18 +1021,13 @@ async fn details_pg(
         None => Vec::new(),
     };
     staff.sort_by(|a, b| a.staff_name.cmp(&b.staff_name));
-    topics.sort_by(|a, b| a.topic.cmp(&b.topic));
     notes.sort_by_key(|n| (n.version, n.written_at));
     later.sort_by_key(|n| n.version);
     let staff = staff
         .into_iter()
         .map(|r| (r.contact_id, r.staff_id, r.staff_name, r.org_name))
         .collect();
-    let topics = topics
-        .into_iter()
-        .map(|r| (r.contact_id, r.topic))
-        .collect();
-    Ok((assemble_from(rows, staff, topics, notes, health), later))
+    Ok((assemble_from(rows, staff, notes, health), later))
 }
 
 /// The author's own draft for a person.

@@ -6,8 +6,8 @@
 //!
 //! - **raw** — the denominator: logging one contact as its own transaction,
 //!   one after another on one connection with prepared statements, through the
-//!   thinnest driver: the contact row, two `contact_staff` rows, two
-//!   `contact_topics` rows, one chained audit row (SHA-256 over the same
+//!   thinnest driver: the contact row (with its two topics), two `contact_staff`
+//!   rows, one chained audit row (SHA-256 over the same
 //!   canonical form as the writer) and the chain head. SQLite: `rusqlite`, with
 //!   the same pragmas as the server (WAL, `synchronous=FULL`, `temp_store=MEMORY`,
 //!   the server's checkpoint interval); a plain Python
@@ -144,8 +144,8 @@ pub async fn run(args: BenchArgs) -> anyhow::Result<i32> {
         args.runs, args.seconds, args.connections
     );
     println!(
-        "  raw = logging one contact per transaction on one connection, prepared: contact row, \
-         2 contact_staff, 2 contact_topics, 1 chained audit row (SHA-256), chain head; \
+        "  raw = logging one contact per transaction on one connection, prepared: contact row \
+         (2 topics), 2 contact_staff, 1 chained audit row (SHA-256), chain head; \
          SQLite through rusqlite (Python sqlite3 as a cross-check), PostgreSQL through \
          `pgbench -M prepared` (best of 1, 4, 32 clients)"
     );
@@ -886,9 +886,8 @@ fn sqlite_time(at: &chrono::DateTime<chrono::Utc>) -> String {
 }
 
 const RAW_INSERT_CONTACT: &str = "INSERT INTO contacts (id, client_id, team_id, occurred_at, duration_min, kind, met, place, \
-    logged_by, owner_org_id, created_at) VALUES (?1, ?2, ?3, ?4, 30, 'home_visit', 1, NULL, ?5, ?6, ?4)";
+    logged_by, owner_org_id, created_at, topics) VALUES (?1, ?2, ?3, ?4, 30, 'home_visit', 1, NULL, ?5, ?6, ?4, 'finances,housing')";
 const RAW_INSERT_STAFF: &str = "INSERT INTO contact_staff (contact_id, staff_id) VALUES (?1, ?2)";
-const RAW_INSERT_TOPIC: &str = "INSERT INTO contact_topics (contact_id, topic) VALUES (?1, ?2)";
 const RAW_INSERT_AUDIT: &str = "INSERT INTO audit_events (seq, id, at, actor_staff_id, actor_name, actor_hpr, \
     actor_org_number, actor_role, actor_team_id, client_id, purpose, action, resources, outcome, ip, \
     user_agent, prev_hash, hash) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18)";
@@ -941,10 +940,6 @@ fn rusqlite_loop(path: &Path, setup: &RawSetup, secs: u64) -> anyhow::Result<(u6
             conn.prepare_cached(RAW_INSERT_STAFF)?
                 .execute(rusqlite::params![id.as_bytes().as_slice(), s])?;
         }
-        for t in ["housing", "finances"] {
-            conn.prepare_cached(RAW_INSERT_TOPIC)?
-                .execute(rusqlite::params![id.as_bytes().as_slice(), t])?;
-        }
         let r = head.append(&draft);
         let opt = |u: Option<Uuid>| u.map(|u| u.as_bytes().to_vec());
         conn.prepare_cached(RAW_INSERT_AUDIT)?
@@ -988,9 +983,8 @@ con.execute("PRAGMA foreign_keys=ON")
 con.execute("PRAGMA temp_store=MEMORY")
 con.execute("PRAGMA wal_autocheckpoint=10000")  # benk_app::db::SQLITE_PRAGMAS
 seq, prev = con.execute("SELECT seq, hash FROM audit_head WHERE id = 1").fetchone()
-C = "INSERT INTO contacts (id, client_id, team_id, occurred_at, duration_min, kind, met, place, logged_by, owner_org_id, created_at) VALUES (?, ?, ?, ?, 30, 'home_visit', 1, NULL, ?, ?, ?)"
+C = "INSERT INTO contacts (id, client_id, team_id, occurred_at, duration_min, kind, met, place, logged_by, owner_org_id, created_at, topics) VALUES (?, ?, ?, ?, 30, 'home_visit', 1, NULL, ?, ?, ?, 'finances,housing')"
 S = "INSERT INTO contact_staff (contact_id, staff_id) VALUES (?, ?)"
-T = "INSERT INTO contact_topics (contact_id, topic) VALUES (?, ?)"
 A = "INSERT INTO audit_events (seq, id, at, actor_staff_id, actor_name, actor_hpr, actor_org_number, actor_role, actor_team_id, client_id, purpose, action, resources, outcome, ip, user_agent, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
 H = "UPDATE audit_head SET seq = ?, hash = ? WHERE id = 1"
 n = 0
@@ -1003,8 +997,6 @@ while time.perf_counter() < end:
     con.execute(C, (cid, client, team, now, s1, org, now))
     con.execute(S, (cid, s1))
     con.execute(S, (cid, s2))
-    con.execute(T, (cid, "housing"))
-    con.execute(T, (cid, "finances"))
     seq += 1
     aid = uuid.uuid4()
     row = ["benk-audit-v1", seq, str(aid), now, str(uuid.UUID(bytes=s1)), "Bench", None, "000000000", "team_lead", str(uuid.UUID(bytes=team)), str(uuid.UUID(bytes=client)), "TREAT", "contact.create", "contact,basis:care_team", "allowed", "127.0.0.1", "python"]
@@ -1062,9 +1054,8 @@ fn python_loop(path: &Path, setup: &RawSetup, secs: u64) -> Option<f64> {
 /// writer needs: a strict denominator). pgbench reads `:name` even inside
 /// string literals, hence `chr(58)` for a colon.
 const PGBENCH_SCRIPT: &str = r#"BEGIN;
-INSERT INTO contacts (id, client_id, team_id, occurred_at, duration_min, kind, met, place, logged_by, owner_org_id, created_at) VALUES (gen_random_uuid(), :client::uuid, :team::uuid, now(), 30, 'home_visit', true, NULL, :s1::uuid, :org::uuid, now()) RETURNING id AS cid \gset
+INSERT INTO contacts (id, client_id, team_id, occurred_at, duration_min, kind, met, place, logged_by, owner_org_id, created_at, topics) VALUES (gen_random_uuid(), :client::uuid, :team::uuid, now(), 30, 'home_visit', true, NULL, :s1::uuid, :org::uuid, now(), 'finances,housing') RETURNING id AS cid \gset
 INSERT INTO contact_staff (contact_id, staff_id) VALUES (:cid::uuid, :s1::uuid), (:cid::uuid, :s2::uuid);
-INSERT INTO contact_topics (contact_id, topic) VALUES (:cid::uuid, 'housing'), (:cid::uuid, 'finances');
 WITH old AS (SELECT seq, hash FROM audit_head WHERE id = 1 FOR UPDATE), head AS (UPDATE audit_head h SET seq = old.seq + 1, hash = encode(sha256(convert_to(old.hash || '["benk-audit-v1",' || (old.seq + 1)::text || ',"contact.create","contact,basis' || chr(58) || 'care_team","allowed","127.0.0.1","pgbench"]', 'UTF8')), 'hex') FROM old WHERE h.id = 1 RETURNING h.seq, h.hash, old.hash AS prev) INSERT INTO audit_events (seq, id, at, actor_staff_id, actor_name, actor_hpr, actor_org_number, actor_role, actor_team_id, client_id, purpose, action, resources, outcome, ip, user_agent, prev_hash, hash) SELECT head.seq, gen_random_uuid(), now(), :s1::uuid, 'Bench', NULL, '000000000', 'team_lead', :team::uuid, :client::uuid, 'TREAT', 'contact.create', 'contact,basis' || chr(58) || 'care_team', 'allowed', '127.0.0.1', 'pgbench', head.prev, head.hash FROM head;
 COMMIT;
 "#;

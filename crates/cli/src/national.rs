@@ -602,9 +602,9 @@ fn load_records(sink: &mut dyn Sink, sh: &Shape, p: &Progress) -> anyhow::Result
         sh.people * 7,
     );
 
-    // Contacts, client by client, in time order; three passes regenerate the
-    // same contacts (seeded per client) for the three tables.
-    for table in [&t::CONTACTS, &t::CONTACT_STAFF, &t::CONTACT_TOPICS] {
+    // Contacts, client by client, in time order; two passes regenerate the
+    // same contacts (seeded per client) for the two tables.
+    for table in [&t::CONTACTS, &t::CONTACT_STAFF] {
         sink.begin(table)?;
         let mut m = 0u64;
         let mut rows = 0u64;
@@ -625,6 +625,14 @@ fn load_records(sink: &mut dyn Sink, sh: &Shape, p: &Progress) -> anyhow::Result
                 let topics = rng.gen_range(0..3usize);
                 match table.name {
                     "contacts" => {
+                        let mut chosen = Vec::with_capacity(2);
+                        if topics >= 1 {
+                            chosen.push(TOPICS[t1]);
+                        }
+                        if topics >= 2 && t2 != t1 {
+                            chosen.push(TOPICS[t2]);
+                        }
+                        let topics = benk_app::store::contacts::topics_column(&chosen);
                         sink.row(&[
                             F::U(id),
                             F::U(idg(K_CLIENT, i)),
@@ -637,27 +645,15 @@ fn load_records(sink: &mut dyn Sink, sh: &Shape, p: &Progress) -> anyhow::Result
                             F::U(sh.staff(k, a)),
                             F::U(sh.home_org(k, a)),
                             F::T(at),
+                            F::S(&topics),
                         ])?;
                         rows += 1;
                     }
-                    "contact_staff" => {
+                    _ => {
                         sink.row(&[F::U(id), F::U(sh.staff(k, a))])?;
                         rows += 1;
                         if two {
                             sink.row(&[F::U(id), F::U(sh.staff(k, b))])?;
-                            rows += 1;
-                        }
-                    }
-                    _ => {
-                        let mut chosen = Vec::with_capacity(2);
-                        if topics >= 1 {
-                            chosen.push(t1);
-                        }
-                        if topics >= 2 && t2 != t1 {
-                            chosen.push(t2);
-                        }
-                        for c in chosen {
-                            sink.row(&[F::U(id), F::S(TOPICS[c])])?;
                             rows += 1;
                         }
                     }

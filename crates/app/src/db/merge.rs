@@ -2,8 +2,9 @@
 //!
 //! The writer already commits a whole batch of ops in one transaction. What is left per op is
 //! one driver round trip per statement: on SQLite a hop to sqlx's worker thread, on PostgreSQL a
-//! network round trip. A contact with two staff, three topics and a note is seven statements,
-//! so a batch of 32 contacts was ~220 round trips before the commit. When every statement of the
+//! network round trip. A contact with two staff, three topics and a note was seven statements
+//! (four since its topics are a column of the contact), so a batch of 32 contacts was ~220
+//! round trips before the commit. When every statement of the
 //! batch is a plain `INSERT INTO t (…) VALUES (…)` (the common case: contacts, clients, notes,
 //! idempotency answers), [`plan`] rewrites the batch into one multi-row INSERT per statement
 //! text, in an order that keeps each op's own order of statements (a topological order of the

@@ -1,4 +1,4 @@
-//! The contacts aggregate (issue 9): `contacts`, `contact_staff`, `contact_topics`, the notes
+//! The contacts aggregate (issue 9): `contacts` (with their topics), `contact_staff`, the notes
 //! linked to them and the versions of signed notes (`record_entries`), the authors' drafts
 //! (`note_drafts`), and the person's timeline, read one source at a time.
 //!
@@ -46,9 +46,8 @@ fn page_args(client: Uuid, before: Before, limit: i64) -> Vec<Val> {
 
 const INSERT: &str =
     "INSERT INTO contacts (id, client_id, team_id, occurred_at, duration_min, kind, met, place, \
-     logged_by, owner_org_id, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)";
+     logged_by, owner_org_id, created_at, topics) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)";
 const INSERT_STAFF: &str = "INSERT INTO contact_staff (contact_id, staff_id) VALUES ($1, $2)";
-const INSERT_TOPIC: &str = "INSERT INTO contact_topics (contact_id, topic) VALUES ($1, $2)";
 const INSERT_NOTE: &str = "INSERT INTO record_entries (id, client_id, author_id, owner_org_id, written_at, kind, topic, body, \
      contact_id, supersedes_id, version_of, version) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)";
 const SIGN_DRAFT: &str = "INSERT INTO record_entries (id, client_id, author_id, owner_org_id, written_at, kind, topic, body, version) \
@@ -85,6 +84,24 @@ pub struct NewContact {
     pub created_at: DateTime<Utc>,
 }
 
+/// A contact's topics as stored in `contacts.topics`: the codes in alphabetical order, each
+/// once, comma-separated ('' for none). The migration that made the column explains why.
+pub fn topics_column(codes: &[&str]) -> String {
+    let mut codes = codes.to_vec();
+    codes.sort_unstable();
+    codes.dedup();
+    codes.join(",")
+}
+
+/// The codes of a stored `contacts.topics`.
+pub fn topics_of_column(stored: &str) -> Vec<String> {
+    stored
+        .split(',')
+        .filter(|c| !c.is_empty())
+        .map(str::to_string)
+        .collect()
+}
+
 /// The statements that store a contact with its staff and topics.
 pub fn insert(c: &NewContact, staff: &[Uuid], topics: &[&'static str]) -> Vec<Stmt> {
     let mut out = vec![Stmt::new(
@@ -100,18 +117,14 @@ pub fn insert(c: &NewContact, staff: &[Uuid], topics: &[&'static str]) -> Vec<St
             c.place.clone(),
             c.logged_by,
             c.owner_org_id,
-            c.created_at
+            c.created_at,
+            topics_column(topics)
         ],
     )];
     out.extend(
         staff
             .iter()
             .map(|s| Stmt::new(INSERT_STAFF, crate::args![c.id, *s])),
-    );
-    out.extend(
-        topics
-            .iter()
-            .map(|t| Stmt::new(INSERT_TOPIC, crate::args![c.id, *t])),
     );
     out
 }
@@ -232,7 +245,7 @@ pub async fn team_members(mut ex: impl Exec, team: Uuid) -> Result<Vec<Uuid>, sq
 
 const CONTACT_COLS: &str =
     "c.id, c.client_id, c.occurred_at, CAST(c.duration_min AS BIGINT) AS duration_min, \
-     c.kind, c.met, c.place, c.logged_by, s.name AS logged_by_name";
+     c.kind, c.met, c.place, c.logged_by, s.name AS logged_by_name, c.topics";
 
 /// A stored contact (without its staff, topics and note).
 #[derive(Debug, Clone, sqlx::FromRow, serde::Deserialize)]
@@ -255,6 +268,8 @@ pub struct ContactRow {
     pub logged_by: Uuid,
     /// Their name.
     pub logged_by_name: String,
+    /// The topics as stored ([`topics_of_column`] reads them).
+    pub topics: String,
 }
 
 crate::fast_row!(ContactRow {
@@ -266,7 +281,8 @@ crate::fast_row!(ContactRow {
     met,
     place,
     logged_by,
-    logged_by_name
+    logged_by_name,
+    topics
 });
 
 /// One contact.
@@ -349,38 +365,6 @@ pub struct StaffOfRow {
     pub staff_name: String,
     /// Their employer's name.
     pub org_name: String,
-}
-
-/// (contact, topic code) for the given contacts.
-pub async fn topics_of(
-    mut ex: impl Exec,
-    contacts: &[Uuid],
-) -> Result<Vec<(Uuid, String)>, sqlx::Error> {
-    if contacts.is_empty() {
-        return Ok(Vec::new());
-    }
-    let (sql, args) = topics_of_q(contacts);
-    ex.fast_all(&sql, args).await
-}
-
-/// The query of [`topics_of`] (for at least one contact), its columns named as [`TopicRow`].
-pub fn topics_of_q(contacts: &[Uuid]) -> Query {
-    (
-        format!(
-            "SELECT contact_id, topic FROM contact_topics WHERE contact_id IN ({}) ORDER BY topic",
-            in_list(1, contacts.len())
-        ),
-        contacts.iter().map(|c| Val::from(*c)).collect(),
-    )
-}
-
-/// A row of [`topics_of_q`] read as JSON.
-#[derive(Debug, serde::Deserialize)]
-pub struct TopicRow {
-    /// The contact.
-    pub contact_id: Uuid,
-    /// Topic code.
-    pub topic: String,
 }
 
 /// The body of a note only when the reader may see it: a health note's text is never read
@@ -706,4 +690,28 @@ pub fn last_met_q(client: Uuid) -> Query {
 pub struct LastMetRow {
     /// When.
     pub occurred_at: DateTime<Utc>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use benk_domain::ContactTopic;
+
+    /// The stored form: every code on the list, alphabetical, once, comma-separated; and it
+    /// reads back as the same codes.
+    #[test]
+    fn topics_are_stored_sorted_once_and_read_back() {
+        assert_eq!(topics_column(&[]), "");
+        assert_eq!(topics_of_column(""), Vec::<String>::new());
+        assert_eq!(
+            topics_column(&["substance_use", "housing", "activity", "housing"]),
+            "activity,housing,substance_use"
+        );
+        let all: Vec<&str> = ContactTopic::ALL.iter().map(|t| t.code()).collect();
+        let stored = topics_column(&all);
+        assert!(!all.iter().any(|c| c.contains(',')));
+        let mut sorted = all.clone();
+        sorted.sort_unstable();
+        assert_eq!(topics_of_column(&stored), sorted);
+    }
 }

@@ -158,17 +158,13 @@ pub const CONTACTS: BulkTable = BulkTable {
         "logged_by",
         "owner_org_id",
         "created_at",
+        "topics",
     ],
 };
 /// Staff who took part in a contact.
 pub const CONTACT_STAFF: BulkTable = BulkTable {
     name: "contact_staff",
     columns: &["contact_id", "staff_id"],
-};
-/// Topics of a contact.
-pub const CONTACT_TOPICS: BulkTable = BulkTable {
-    name: "contact_topics",
-    columns: &["contact_id", "topic"],
 };
 /// Outcome measures (GAF, ORS, SRS) at the scheduled points.
 pub const MEASURES: BulkTable = BulkTable {
@@ -365,5 +361,5 @@ pub const WRITE_HEAD: &str = "UPDATE audit_head SET seq = $1, hash = $2 WHERE id
 pub const VACUUM_ANALYZE_PG: &str =
     "VACUUM (ANALYZE) organisations, teams, team_owners, staff, team_memberships, clients, \
     care_relationships, episodes, episode_members, episode_levels, contacts, contact_staff, \
-    contact_topics, measures, registry_events, established_services, housing_statuses, \
+    measures, registry_events, established_services, housing_statuses, \
     housing_evictions, spor_rounds, spor_interviews, spor_answers, audit_events";

@@ -2,6 +2,7 @@
 
 mod common;
 
+mod migrations;
 mod schema;
 mod store_contract;
 mod writer_commands;

@@ -91,7 +91,6 @@ const ORPHANS: &str = "SELECT \
   + (SELECT COUNT(*) FROM contacts x WHERE NOT EXISTS (SELECT 1 FROM organisations o WHERE o.id = x.owner_org_id)) \
   + (SELECT COUNT(*) FROM contact_staff x WHERE NOT EXISTS (SELECT 1 FROM contacts c WHERE c.id = x.contact_id)) \
   + (SELECT COUNT(*) FROM contact_staff x WHERE NOT EXISTS (SELECT 1 FROM staff s WHERE s.id = x.staff_id)) \
-  + (SELECT COUNT(*) FROM contact_topics x WHERE NOT EXISTS (SELECT 1 FROM contacts c WHERE c.id = x.contact_id)) \
   + (SELECT COUNT(*) FROM care_relationships x WHERE NOT EXISTS (SELECT 1 FROM clients c WHERE c.id = x.client_id)) \
   + (SELECT COUNT(*) FROM episode_members x WHERE NOT EXISTS (SELECT 1 FROM episodes e WHERE e.id = x.episode_id)) \
   + (SELECT COUNT(*) FROM episode_members x WHERE NOT EXISTS (SELECT 1 FROM care_relationships r WHERE r.id = x.care_relationship_id)) \

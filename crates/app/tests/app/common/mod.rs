@@ -16,7 +16,7 @@ pub fn pg_base() -> String {
 
 /// The URL of a schema of its own on the suite's server, with commits that do not wait
 /// for the disk (a test needs no durability across a power cut).
-fn schema_url(schema: &str) -> String {
+pub fn schema_url(schema: &str) -> String {
     let base = pg_base();
     let sep = if base.contains('?') { '&' } else { '?' };
     format!("{base}{sep}options=-c%20search_path%3D{schema}%20-c%20synchronous_commit%3Doff")
