@@ -336,7 +336,7 @@ async fn simultaneous_releases_are_compared_with_each_other(t: &TestApp) {
     }
 }
 
-/// The cost of the release memory (run by hand: `cargo test -p benk-web --test reports_release
+/// The cost of the release memory (run by hand: `cargo test -p benk-web --test web reports_release
 /// -- --ignored --nocapture`): the activity report's JSON for 2001-01-01 to 2001-12-31 before
 /// any release and after 200 releases of periods ending on the same day (every one compared),
 /// run as the API runs it ([`benk_app::reports::run_timed`]). Prints the median of 10 of the
