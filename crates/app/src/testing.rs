@@ -38,3 +38,16 @@ impl Db {
 pub fn forget_cached_logins(app: &App) {
     app.auth_cache.clear();
 }
+
+/// The PostgreSQL server the test suites use: `BENK_TEST_DATABASE_URL`, or the local one.
+pub fn pg_base_url() -> String {
+    std::env::var("BENK_TEST_DATABASE_URL")
+        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into())
+}
+
+/// `base` with its sessions in `schema` (a test's own database) and commits that do not
+/// wait for the disk: a test needs no durability across a power cut.
+pub fn pg_schema_url(base: &str, schema: &str) -> String {
+    let sep = if base.contains('?') { '&' } else { '?' };
+    format!("{base}{sep}options=-c%20search_path%3D{schema}%20-c%20synchronous_commit%3Doff")
+}

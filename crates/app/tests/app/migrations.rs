@@ -128,7 +128,7 @@ async fn contact_topics_move_into_the_contact(backend: &str) {
         }
         _ => {
             let schema = format!("benk_mig_{}", Uuid::now_v7().simple());
-            let mut c = sqlx::PgConnection::connect(&common::pg_base())
+            let mut c = sqlx::PgConnection::connect(&testing::pg_base_url())
                 .await
                 .unwrap();
             sqlx::query(&format!("CREATE SCHEMA {schema}"))
@@ -136,7 +136,7 @@ async fn contact_topics_move_into_the_contact(backend: &str) {
                 .await
                 .unwrap();
             let _ = c.close().await;
-            let url = common::schema_url(&schema);
+            let url = testing::pg_schema_url(&testing::pg_base_url(), &schema);
             let mut c = sqlx::PgConnection::connect(&url).await.unwrap();
             migrator.run(&mut c).await.unwrap();
             write_old_rows!(&mut c);

@@ -73,16 +73,14 @@ async fn sqlite_schema() -> Schema {
 }
 
 async fn postgres_schema() -> Schema {
-    let base = std::env::var("BENK_TEST_DATABASE_URL")
-        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into());
+    let base = testing::pg_base_url();
     let schema = format!("benk_schema_{}", Uuid::now_v7().simple());
     let mut c = sqlx::PgConnection::connect(&base).await.unwrap();
     sqlx::query(&format!("CREATE SCHEMA {schema}"))
         .execute(&mut c)
         .await
         .unwrap();
-    let sep = if base.contains('?') { '&' } else { '?' };
-    let url = format!("{base}{sep}options=-c%20search_path%3D{schema}");
+    let url = testing::pg_schema_url(&base, &schema);
     let app = App::open(&DbOptions::new(url), Settings::default())
         .await
         .unwrap();

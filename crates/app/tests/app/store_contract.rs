@@ -3611,7 +3611,7 @@ mod pg_readers {
 
     fn readers() -> PgReaders {
         PgReaders::new(
-            PgConnectOptions::from_str(&super::common::pg_base()).unwrap(),
+            PgConnectOptions::from_str(&benk_app::testing::pg_base_url()).unwrap(),
             4,
         )
     }
@@ -3631,7 +3631,7 @@ mod pg_readers {
         let before = backend_pid(&r).await;
         // The idle connection is the one reused.
         assert_eq!(backend_pid(&r).await, before);
-        let mut admin = sqlx::PgConnection::connect(&super::common::pg_base())
+        let mut admin = sqlx::PgConnection::connect(&benk_app::testing::pg_base_url())
             .await
             .unwrap();
         let (killed,): (bool,) = sqlx::query_as("SELECT pg_terminate_backend(CAST($1 AS INT))")

@@ -1016,10 +1016,7 @@ fn serve_signs_a_checkpoint_every_n_minutes() {
     assert_eq!(code, Some(0), "{report}");
 }
 
-fn pg_base_url() -> String {
-    std::env::var("BENK_TEST_DATABASE_URL")
-        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into())
-}
+use benk_app::testing::{pg_base_url, pg_schema_url};
 
 /// The base URL with another user and a search path.
 fn pg_url(user: Option<&str>, schema: &str) -> String {
@@ -1032,8 +1029,7 @@ fn pg_url(user: Option<&str>, schema: &str) -> String {
         }
         None => base,
     };
-    let sep = if base.contains('?') { '&' } else { '?' };
-    format!("{base}{sep}options=-c%20search_path%3D{schema}")
+    pg_schema_url(&base, schema)
 }
 
 #[test]

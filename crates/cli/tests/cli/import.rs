@@ -24,10 +24,7 @@ fn benk() -> Command {
     c
 }
 
-fn pg_base_url() -> String {
-    std::env::var("BENK_TEST_DATABASE_URL")
-        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into())
-}
+use benk_app::testing::{pg_base_url, pg_schema_url};
 
 /// A fresh empty database (removed at the end), its URL.
 struct Db {
@@ -78,10 +75,8 @@ fn fresh(pg: bool) -> Db {
             .await
             .unwrap();
     });
-    let base = pg_base_url();
-    let sep = if base.contains('?') { '&' } else { '?' };
     Db {
-        url: format!("{base}{sep}options=-c%20search_path%3D{schema}"),
+        url: pg_schema_url(&pg_base_url(), &schema),
         dir,
         schema: Some(schema),
     }

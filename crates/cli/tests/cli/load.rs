@@ -33,10 +33,7 @@ enum Kind {
     Postgres,
 }
 
-fn pg_base_url() -> String {
-    std::env::var("BENK_TEST_DATABASE_URL")
-        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into())
-}
+use benk_app::testing::{pg_base_url, pg_schema_url};
 
 /// Removes the test's database when the test ends, also when it fails.
 enum Cleanup {
@@ -111,11 +108,7 @@ async fn fixture(kind: Kind) -> Fixture {
                 .await
                 .unwrap();
             c.close().await.unwrap();
-            let sep = if base.contains('?') { '&' } else { '?' };
-            (
-                format!("{base}{sep}options=-c%20search_path%3D{schema}"),
-                Cleanup::Schema(schema),
-            )
+            (pg_schema_url(&base, &schema), Cleanup::Schema(schema))
         }
     };
     let app = App::open(&DbOptions::new(url), Settings::default())

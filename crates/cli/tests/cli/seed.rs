@@ -194,11 +194,9 @@ fn a_small_national_seed_on_sqlite_verifies() {
 
 #[test]
 fn a_small_national_seed_on_postgres_verifies() {
-    let base = std::env::var("BENK_TEST_DATABASE_URL")
-        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into());
+    let base = benk_app::testing::pg_base_url();
     let schema = format!("benk_seed_{}", uuid::Uuid::now_v7().simple());
-    let sep = if base.contains('?') { '&' } else { '?' };
-    let url = format!("{base}{sep}options=-c%20search_path%3D{schema}");
+    let url = benk_app::testing::pg_schema_url(&base, &schema);
     let rt = tokio::runtime::Runtime::new().unwrap();
     rt.block_on(async {
         let mut c = sqlx::PgConnection::connect(&base)

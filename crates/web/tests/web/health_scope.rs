@@ -863,10 +863,9 @@ async fn migration_keeps_existing_social_workers_health_personnel(backend: commo
                 .execute(&mut c)
                 .await
                 .unwrap();
-            let sep = if base.contains('?') { '&' } else { '?' };
             (
                 "postgres",
-                format!("{base}{sep}options=-c%20search_path%3D{schema}"),
+                benk_app::testing::pg_schema_url(&base, &schema),
                 Some(schema),
             )
         }

@@ -4,26 +4,13 @@
 #![allow(dead_code)]
 
 use benk_app::db::{DbOptions, SqliteSync};
+use benk_app::testing::{pg_base_url, pg_schema_url};
 use benk_app::{App, Settings};
 use sqlx::Connection;
 use uuid::Uuid;
 
-/// The PostgreSQL server the suite uses.
-pub fn pg_base() -> String {
-    std::env::var("BENK_TEST_DATABASE_URL")
-        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into())
-}
-
-/// The URL of a schema of its own on the suite's server, with commits that do not wait
-/// for the disk (a test needs no durability across a power cut).
-pub fn schema_url(schema: &str) -> String {
-    let base = pg_base();
-    let sep = if base.contains('?') { '&' } else { '?' };
-    format!("{base}{sep}options=-c%20search_path%3D{schema}%20-c%20synchronous_commit%3Doff")
-}
-
 /// The options a test database is opened with: SQLite at `synchronous=NORMAL`, for the
-/// same reason.
+/// reason [`pg_schema_url`] gives.
 fn options(url: String) -> DbOptions {
     let mut opts = DbOptions::new(url);
     opts.sqlite_sync = SqliteSync::Normal;
@@ -50,14 +37,17 @@ pub async fn open(backend: &str) -> (App, Place) {
             )
         }
         _ => {
-            let base = pg_base();
+            let base = pg_base_url();
             let schema = format!("benk_at_{}", Uuid::now_v7().simple());
             let mut c = sqlx::PgConnection::connect(&base).await.unwrap();
             sqlx::query(&format!("CREATE SCHEMA {schema}"))
                 .execute(&mut c)
                 .await
                 .unwrap();
-            (schema_url(&schema), Place::Schema(schema))
+            (
+                pg_schema_url(&pg_base_url(), &schema),
+                Place::Schema(schema),
+            )
         }
     };
     let app = App::open(&options(url), Settings::default())
@@ -72,9 +62,12 @@ pub async fn open_again(place: &Place) -> App {
     let Place::Schema(schema) = place else {
         panic!("a second app is opened on PostgreSQL only")
     };
-    App::open(&options(schema_url(schema)), Settings::default())
-        .await
-        .expect("open again")
+    App::open(
+        &options(pg_schema_url(&pg_base_url(), schema)),
+        Settings::default(),
+    )
+    .await
+    .expect("open again")
 }
 
 /// Closes the app and removes its database.
@@ -82,7 +75,7 @@ pub async fn close(app: App, place: Place) {
     app.close().await;
     match place {
         Place::Schema(s) => {
-            let mut c = sqlx::PgConnection::connect(&pg_base()).await.unwrap();
+            let mut c = sqlx::PgConnection::connect(&pg_base_url()).await.unwrap();
             sqlx::query(&format!("DROP SCHEMA {s} CASCADE"))
                 .execute(&mut c)
                 .await

@@ -27,28 +27,16 @@ pub enum Backend {
     Postgres,
 }
 
-/// The PostgreSQL server the suite uses.
-pub fn pg_base_url() -> String {
-    std::env::var("BENK_TEST_DATABASE_URL")
-        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into())
-}
+pub use benk_app::testing::{pg_base_url, pg_schema_url};
 
 /// The options every test database is opened with: four readers, and SQLite at
 /// `synchronous=NORMAL` (a test needs no durability across a power cut; PostgreSQL's
-/// schemas get `synchronous_commit=off` from [`pg_url`] for the same reason).
+/// schemas get `synchronous_commit=off` from [`pg_schema_url`] for the same reason).
 pub fn db_options(url: &str) -> DbOptions {
     let mut opts = DbOptions::new(url.to_string());
     opts.max_readers = 4;
     opts.sqlite_sync = SqliteSync::Normal;
     opts
-}
-
-/// The URL of a schema of its own on the suite's server, with commits that do not
-/// wait for the disk.
-pub fn pg_url(schema: &str) -> String {
-    let base = pg_base_url();
-    let sep = if base.contains('?') { '&' } else { '?' };
-    format!("{base}{sep}options=-c%20search_path%3D{schema}%20-c%20synchronous_commit%3Doff")
 }
 
 /// Runs one statement on the suite's server, outside a transaction.
@@ -73,13 +61,18 @@ async fn migrate_and_seed(url: &str) {
     app.close().await;
 }
 
-/// Whether the test process `pid` (named in a template's name) is gone.
-fn process_gone(pid: &str) -> bool {
-    cfg!(target_os = "linux") && !std::path::Path::new("/proc").join(pid).exists()
+/// Whether `name` is a template (`{prefix}{pid}{sep}…`) left by a test process that has
+/// ended (Linux only: the check looks in /proc).
+fn left_by_ended_process(name: &str, prefix: &str, sep: char) -> bool {
+    name.strip_prefix(prefix)
+        .and_then(|rest| rest.split(sep).next())
+        .is_some_and(|pid| {
+            cfg!(target_os = "linux") && !std::path::Path::new("/proc").join(pid).exists()
+        })
 }
 
 /// The demo team on SQLite, migrated and seeded once per test process: each test
-/// copies the file (milliseconds, against about a second to migrate and seed).
+/// copies the file (13 ms here, against 190 ms to migrate and seed).
 async fn sqlite_template() -> &'static PathBuf {
     static TEMPLATE: tokio::sync::OnceCell<PathBuf> = tokio::sync::OnceCell::const_new();
     TEMPLATE
@@ -88,13 +81,8 @@ async fn sqlite_template() -> &'static PathBuf {
             // Templates left by earlier runs whose process has ended.
             for entry in std::fs::read_dir(&tmp).into_iter().flatten().flatten() {
                 let name = entry.file_name().to_string_lossy().into_owned();
-                if let Some(pid) = name
-                    .strip_prefix("benk-template-")
-                    .and_then(|r| r.split('-').next())
-                {
-                    if process_gone(pid) {
-                        let _ = std::fs::remove_dir_all(entry.path());
-                    }
+                if left_by_ended_process(&name, "benk-template-", '-') {
+                    let _ = std::fs::remove_dir_all(entry.path());
                 }
             }
             let dir = tmp.join(format!(
@@ -147,11 +135,7 @@ async fn pg_template() -> &'static PgTemplate {
             .await
             .unwrap();
             for (name,) in stale {
-                let pid = name["benk_template_".len()..]
-                    .split('_')
-                    .next()
-                    .unwrap_or_default();
-                if process_gone(pid) {
+                if left_by_ended_process(&name, "benk_template_", '_') {
                     let _ = sqlx::raw_sql(&format!("DROP SCHEMA IF EXISTS {name} CASCADE"))
                         .execute(&mut c)
                         .await;
@@ -166,7 +150,7 @@ async fn pg_template() -> &'static PgTemplate {
                 .execute(&mut c)
                 .await
                 .unwrap();
-            migrate_and_seed(&pg_url(&schema)).await;
+            migrate_and_seed(&pg_schema_url(&pg_base_url(), &schema)).await;
             let tables: Vec<(String,)> = sqlx::query_as(
                 "SELECT tablename::text FROM pg_tables WHERE schemaname = $1 \
                  AND tablename <> '_sqlx_migrations' ORDER BY tablename",
@@ -307,7 +291,7 @@ impl TestApp {
                 // longer than migrating and seeding a schema.
                 let schema = format!("benk_t_{}", Uuid::now_v7().simple());
                 admin_sql(&format!("CREATE SCHEMA {schema}")).await;
-                (pg_url(&schema), None, Some(schema))
+                (pg_schema_url(&pg_base_url(), &schema), None, Some(schema))
             }
         };
         let app = App::open(&db_options(&url), settings)
